@@ -3,4 +3,7 @@
 // Package tools keeps the API packages (and their dependencies) in this module.
 package tools
 
-import _ "github.com/vmware-tanzu/vm-operator/api"
+import (
+	_ "github.com/vmware-tanzu/vm-operator/api/v1alpha1"
+	_ "github.com/vmware-tanzu/vm-operator/api/v1alpha2"
+)

@@ -1,0 +1,1 @@
+"""Clients for the Supervisor (Kubernetes API) and vCenter, created lazily on first use."""

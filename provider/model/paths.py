@@ -1,0 +1,21 @@
+"""Property paths in Pulumi's syntax: `spec.network.interfaces[0].name`, `metadata.labels["a.b/c"]`."""
+
+from __future__ import annotations
+
+import json
+import re
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def join(base: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{base}[{key}]"
+    if _IDENT.fullmatch(key):
+        return f"{base}.{key}" if base else key
+    return f"{base}[{json.dumps(key)}]"
+
+
+def top_level(path: str) -> str:
+    match = re.match(r"[^.\[]+", path)
+    return match.group(0) if match else path

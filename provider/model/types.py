@@ -1,0 +1,159 @@
+"""Building blocks of the declarative model.
+
+The provider validates Pulumi property values (with secrets and unknowns in them) rather than plain
+Python data, so the model is a small tree of immutable property specs instead of a general-purpose
+validation library: the same tree drives Check, Diff, schema.json and the docs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["string", "integer", "number", "boolean", "array", "map", "object", "any"]
+
+PACKAGE = "vmservice"
+
+
+@dataclass(frozen=True)
+class Prop:
+    kind: Kind
+    description: str = ""
+    items: Prop | None = None  # element of an array, value of a map
+    obj: ObjectType | None = None
+    enum: tuple[str, ...] = ()
+    secret: bool = False
+    replace: str | None = None  # why a change replaces the resource (None: updates in place)
+    required: bool = False
+    default: Any = None
+    pattern: str | None = None
+    pattern_hint: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    since: str | None = None  # first VM Operator API version that has the field
+    wire_name: str | None = None  # the API's own name where it differs from the Pulumi name
+
+    def check_scalar(self, value: Any) -> str | None:
+        """Why `value` does not fit this scalar property, or None."""
+        if self.kind == "string":
+            if not isinstance(value, str):
+                return f"expected a string, got {_type_name(value)}"
+            if self.enum and value not in self.enum:
+                return f"{value!r} is not allowed; allowed values: {', '.join(self.enum)}"
+            if self.pattern and not re.fullmatch(self.pattern, value):
+                return f"{value!r} is invalid: {self.pattern_hint or 'must match ' + self.pattern}"
+            return None
+        if self.kind == "boolean":
+            return None if isinstance(value, bool) else f"expected a boolean, got {_type_name(value)}"
+        if self.kind in ("integer", "number"):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return f"expected a number, got {_type_name(value)}"
+            if self.kind == "integer" and not float(value).is_integer():
+                return f"expected a whole number, got {value}"
+            if self.minimum is not None and value < self.minimum:
+                return f"must be at least {_fmt(self.minimum)}, got {_fmt(value)}"
+            if self.maximum is not None and value > self.maximum:
+                return f"must be at most {_fmt(self.maximum)}, got {_fmt(value)}"
+        return None
+
+
+@dataclass(frozen=True)
+class ObjectType:
+    name: str
+    description: str
+    properties: Mapping[str, Prop]
+    module: str = "index"
+
+    @property
+    def token(self) -> str:
+        return f"{PACKAGE}:{self.module}:{self.name}"
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _fmt(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+# Constructors keep the definitions short and readable.
+def string(description: str = "", **kw: Any) -> Prop:
+    return Prop("string", description, **kw)
+
+
+def integer(description: str = "", **kw: Any) -> Prop:
+    return Prop("integer", description, **kw)
+
+
+def number(description: str = "", **kw: Any) -> Prop:
+    return Prop("number", description, **kw)
+
+
+def boolean(description: str = "", **kw: Any) -> Prop:
+    return Prop("boolean", description, **kw)
+
+
+def array(items: Prop, description: str = "", **kw: Any) -> Prop:
+    return Prop("array", description, items=items, **kw)
+
+
+def string_map(description: str = "", **kw: Any) -> Prop:
+    return Prop("map", description, items=Prop("string"), **kw)
+
+
+def any_value(description: str = "", **kw: Any) -> Prop:
+    return Prop("any", description, **kw)
+
+
+def obj(object_type: ObjectType, description: str = "", **kw: Any) -> Prop:
+    return Prop("object", description or object_type.description, obj=object_type, **kw)
+
+
+DNS1123_SUBDOMAIN = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
+DNS1123_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+
+
+@dataclass(frozen=True)
+class KubeKind:
+    """Where a Supervisor resource lives in the Kubernetes API."""
+
+    kind: str
+    plural: str
+    group: str = "vmoperator.vmware.com"
+    versions: tuple[str, ...] = ("v1alpha2",)  # the versions this provider understands, oldest first
+
+
+@dataclass(frozen=True)
+class ResourceDef:
+    token: str
+    description: str
+    inputs: Mapping[str, Prop]
+    outputs: Mapping[str, Prop]  # outputs beyond the inputs (inputs are echoed as outputs)
+    handler: str  # "module:Class" under provider.resources, imported lazily
+    kube: KubeKind | None = None
+    # Cross-property rules that a property tree cannot express; each returns (path, reason) pairs.
+    validators: tuple[Callable[[dict[str, Any]], list[tuple[str, str]]], ...] = ()
+    delete_before_replace_when_named: bool = True
+    aliases: tuple[str, ...] = field(default=())
+
+    @property
+    def module(self) -> str:
+        return self.token.split(":")[1]
+
+    @property
+    def name(self) -> str:
+        return self.token.split(":")[2]
+
+
+@dataclass(frozen=True)
+class FunctionDef:
+    token: str
+    description: str
+    inputs: Mapping[str, Prop]
+    outputs: Mapping[str, Prop]
+    handler: str  # "module:function" under provider.resources

@@ -1,0 +1,1 @@
+"""One module per resource kind: create, read, update, delete and waiting."""

@@ -1,0 +1,58 @@
+"""The interface every resource handler implements."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from provider.model.diff import Change
+from provider.model.types import Prop, ResourceDef
+from provider.wire import UNKNOWN
+
+if TYPE_CHECKING:
+    from provider.context import OperationContext
+    from provider.core import ProviderState
+
+
+class ResourceHandler:
+    def __init__(self, definition: ResourceDef, state: ProviderState):
+        self.definition = definition
+        self.state = state
+
+    def validate_with_server(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
+        """Checks that need the Supervisor; only called when it is configured. Must not raise on outage."""
+        return []
+
+    def adjust_diff(self, old_inputs: dict[str, Any], news: dict[str, Any], changes: list[Change]) -> list[Change]:
+        """Resource-specific diff rules on top of the model's (e.g. conditional replacement)."""
+        return changes
+
+    def preview_outputs(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        outputs = dict(inputs)
+        for key, prop in self.definition.outputs.items():
+            outputs.setdefault(key, _unknown_for(prop))
+        return outputs
+
+    def create(self, ctx: OperationContext, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        raise NotImplementedError
+
+    def read(
+        self, ctx: OperationContext, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
+    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+        raise NotImplementedError
+
+    def update(
+        self,
+        ctx: OperationContext,
+        resource_id: str,
+        olds: dict[str, Any],
+        old_inputs: dict[str, Any],
+        news: dict[str, Any],
+    ) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def delete(self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
+def _unknown_for(prop: Prop) -> Any:
+    return UNKNOWN

@@ -1,0 +1,355 @@
+"""Generic CRUD for a VM Operator object in a Supervisor namespace.
+
+Writes use server-side apply under one field manager, so fields other managers own (VM Operator's own
+defaults, other tools) are left alone. Reads project the live object onto the inputs the user wrote, so
+server-filled fields never appear as drift.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import TYPE_CHECKING, Any
+
+from provider.clients.kube import FIELD_MANAGER
+from provider.errors import OperationTimedOut, PartialFailure, ProviderError, ServerRejected
+from provider.resources.base import ResourceHandler
+from provider.wire import Secret, reveal
+
+if TYPE_CHECKING:
+    from provider.context import OperationContext
+
+# Annotations and labels the Supervisor writes; never drift, never imported into inputs.
+SYSTEM_ANNOTATION_PREFIXES = ("vmoperator.vmware.com/", "kubectl.kubernetes.io/")
+SYSTEM_LABEL_PREFIXES = ("vmoperator.vmware.com/",)
+RETRYABLE_STATUS = {409, 429, 500, 502, 503, 504}
+
+
+def split_id(resource_id: str) -> tuple[str, str]:
+    namespace, _, name = resource_id.partition("/")
+    if not name:
+        raise ProviderError(f"invalid id {resource_id!r}: expected NAMESPACE/NAME")
+    return namespace, name
+
+
+def api_message(error: Any) -> str:
+    """The Kubernetes API server's own message from an ApiException."""
+    body = getattr(error, "body", None)
+    if body:
+        try:
+            return str(json.loads(body).get("message") or body)
+        except (ValueError, AttributeError):
+            return str(body)
+    return str(getattr(error, "reason", error))
+
+
+class KubeObjectHandler(ResourceHandler):
+    # ---- naming and versions -------------------------------------------------------------------
+    @property
+    def kube(self) -> Any:
+        assert self.definition.kube is not None
+        return self.definition.kube
+
+    def api_version(self) -> str:
+        """The newest version of this kind that both the Supervisor serves and the provider understands."""
+        served = self.state.kube.served_versions(self.kube.group)
+        for version in reversed(self.kube.versions):
+            if version in served:
+                return f"{self.kube.group}/{version}"
+        raise ProviderError(
+            f"the Supervisor does not serve {self.kube.kind} in any version this provider understands "
+            f"({', '.join(self.kube.versions)}); it serves {', '.join(served) or 'no ' + self.kube.group + ' API'}"
+        )
+
+    def manifest(self, inputs: dict[str, Any], api_version: str) -> dict[str, Any]:
+        plain = reveal(inputs)
+        meta = plain.get("metadata") or {}
+        body: dict[str, Any] = {
+            "apiVersion": api_version,
+            "kind": self.kube.kind,
+            "metadata": {k: v for k, v in meta.items() if k in ("name", "namespace", "labels", "annotations")},
+        }
+        if plain.get("spec") is not None:
+            body["spec"] = plain["spec"]
+        return body
+
+    # ---- API calls with retries ----------------------------------------------------------------
+    def call(self, ctx: OperationContext, doing: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        from kubernetes.client.exceptions import ApiException
+
+        attempt = 0
+        while True:
+            ctx.check(doing)
+            try:
+                return fn(*args, **kwargs, _request_timeout=max(1.0, min(30.0, ctx.remaining())))
+            except ApiException as error:
+                if error.status in RETRYABLE_STATUS and attempt < 8:
+                    attempt += 1
+                    delay = min(10.0, 0.2 * 2**attempt) * (0.5 + random.random() / 2)
+                    ctx.debug(f"{doing}: {error.status} {api_message(error)}; retrying in {delay:.1f}s")
+                    ctx.sleep(delay, doing)
+                    continue
+                raise
+            except OSError as error:  # connection refused/reset while the apiserver restarts
+                if attempt < 8:
+                    attempt += 1
+                    ctx.sleep(min(10.0, 0.2 * 2**attempt), doing)
+                    continue
+                raise ProviderError(f"{doing}: cannot reach the Supervisor: {error}") from None
+
+    def get(self, ctx: OperationContext, namespace: str, name: str) -> dict[str, Any] | None:
+        from kubernetes.client.exceptions import ApiException
+
+        group, version = self.api_version().split("/")
+        try:
+            obj: dict[str, Any] = self.call(
+                ctx,
+                f"reading {self.kube.kind} {namespace}/{name}",
+                self.state.kube.custom().get_namespaced_custom_object,
+                group,
+                version,
+                namespace,
+                self.kube.plural,
+                name,
+            )
+            return obj
+        except ApiException as error:
+            if error.status == 404:
+                return None
+            raise ServerRejected(f"reading {self.kube.kind} {namespace}/{name}: {api_message(error)}") from None
+
+    def apply(self, ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+        from kubernetes.client.exceptions import ApiException
+
+        group, version = body["apiVersion"].split("/")
+        meta = body["metadata"]
+        try:
+            obj: dict[str, Any] = self.call(
+                ctx,
+                f"applying {self.kube.kind} {meta['namespace']}/{meta['name']}",
+                self.state.kube.custom().patch_namespaced_custom_object,
+                group,
+                version,
+                meta["namespace"],
+                self.kube.plural,
+                meta["name"],
+                body,
+                field_manager=FIELD_MANAGER,
+                force=True,
+                _content_type="application/apply-patch+yaml",
+            )
+            return obj
+        except ApiException as error:
+            raise ServerRejected(
+                f"the Supervisor rejected {self.kube.kind} {meta['namespace']}/{meta['name']}: {api_message(error)}"
+            ) from None
+
+    # ---- outputs -------------------------------------------------------------------------------
+    def outputs(self, inputs: dict[str, Any], live: dict[str, Any]) -> dict[str, Any]:
+        meta = live.get("metadata", {})
+        outputs = dict(inputs)
+        outputs["apiVersion"] = live.get("apiVersion")
+        outputs["liveMetadata"] = {
+            k: meta[k]
+            for k in (
+                "name",
+                "namespace",
+                "labels",
+                "annotations",
+                "uid",
+                "creationTimestamp",
+                "generation",
+                "resourceVersion",
+                "finalizers",
+            )
+            if k in meta
+        }
+        outputs["status"] = live.get("status") or {}
+        return outputs
+
+    # ---- waiting -------------------------------------------------------------------------------
+    def wait_ready(self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]) -> dict[str, Any]:
+        """Wait until the object is what users mean by done; the generic kinds are done once applied."""
+        return live
+
+    def watch_until(
+        self,
+        ctx: OperationContext,
+        namespace: str,
+        name: str,
+        done: Any,
+        describe: Any,
+        doing: str,
+    ) -> dict[str, Any] | None:
+        """Watch one object until `done(obj)` is true (obj None means deleted); report progress as status."""
+        from kubernetes import watch
+        from kubernetes.client.exceptions import ApiException
+
+        group, version = self.api_version().split("/")
+        api = self.state.kube.custom()
+        while True:
+            ctx.check(doing)
+            current = self.get(ctx, namespace, name)
+            if done(current):
+                return current
+            ctx.status(describe(current))
+            resource_version = (current or {}).get("metadata", {}).get("resourceVersion")
+            stream = watch.Watch()
+            try:
+                for event in stream.stream(
+                    api.list_namespaced_custom_object,
+                    group,
+                    version,
+                    namespace,
+                    self.kube.plural,
+                    field_selector=f"metadata.name={name}",
+                    resource_version=resource_version,
+                    timeout_seconds=int(max(1, min(5, ctx.remaining()))),
+                ):
+                    obj = None if event["type"] == "DELETED" else event["object"]
+                    if done(obj):
+                        stream.stop()
+                        return obj
+                    ctx.status(describe(obj))
+                    if ctx.cancelled.is_set():
+                        stream.stop()
+                        break
+            except ApiException as error:
+                if error.status != 410:  # 410: resource version too old; re-list and watch again
+                    ctx.debug(f"watch of {namespace}/{name} ended: {api_message(error)}")
+                    ctx.sleep(0.5, doing)
+            except OSError:
+                ctx.sleep(0.5, doing)
+
+    # ---- CRUD ----------------------------------------------------------------------------------
+    def create(self, ctx: OperationContext, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        body = self.manifest(inputs, self.api_version())
+        namespace, name = body["metadata"]["namespace"], body["metadata"]["name"]
+        if self.get(ctx, namespace, name) is not None:
+            raise ServerRejected(
+                f"{self.kube.kind} {namespace}/{name} already exists; import it with "
+                f"`pulumi import {self.definition.token} <logical name> {namespace}/{name}` or choose another name"
+            )
+        self.before_apply(ctx, inputs, None)
+        live = self.apply(ctx, body)
+        resource_id = f"{namespace}/{name}"
+        try:
+            live = self.wait_ready(ctx, inputs, live)
+        except ProviderError as error:
+            latest = self.get(ctx, namespace, name) if not isinstance(error, OperationTimedOut) else live
+            raise PartialFailure(resource_id, self.outputs(inputs, latest or live), inputs, str(error)) from None
+        return resource_id, self.outputs(inputs, live)
+
+    def before_apply(self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any] | None) -> None:
+        """Hook for companion objects (e.g. the user-data Secret of a VM)."""
+
+    def update(
+        self,
+        ctx: OperationContext,
+        resource_id: str,
+        olds: dict[str, Any],
+        old_inputs: dict[str, Any],
+        news: dict[str, Any],
+    ) -> dict[str, Any]:
+        namespace, name = split_id(resource_id)
+        self.before_apply(ctx, news, None)
+        live = self.apply(ctx, self.manifest(news, self.api_version()))
+        try:
+            live = self.wait_ready(ctx, news, live)
+        except ProviderError as error:
+            latest = self.get(ctx, namespace, name) or live
+            raise PartialFailure(resource_id, self.outputs(news, latest), news, str(error)) from None
+        return self.outputs(news, live)
+
+    def read(
+        self, ctx: OperationContext, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
+    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+        namespace, name = split_id(resource_id)
+        live = self.get(ctx, namespace, name)
+        if live is None:
+            return None
+        from_live = self.live_inputs(live)
+        if inputs:
+            # Only what the user manages is read back; provider options (waitFor, ...) stay as written.
+            new_inputs = dict(inputs)
+            for key in ("metadata", "spec"):
+                if key in inputs:
+                    new_inputs[key] = project_onto(inputs[key], from_live.get(key, {}))
+        else:
+            new_inputs = from_live
+        return resource_id, self.outputs(new_inputs, live), new_inputs
+
+    def live_inputs(self, live: dict[str, Any]) -> dict[str, Any]:
+        """The inputs that would produce `live`, without what the server filled in (used by import)."""
+        meta = live.get("metadata", {})
+        imported_meta: dict[str, Any] = {"name": meta.get("name"), "namespace": meta.get("namespace")}
+        labels = {k: v for k, v in (meta.get("labels") or {}).items() if not k.startswith(SYSTEM_LABEL_PREFIXES)}
+        annotations = {
+            k: v
+            for k, v in (meta.get("annotations") or {}).items()
+            if not k.startswith(SYSTEM_ANNOTATION_PREFIXES)
+        }
+        if labels:
+            imported_meta["labels"] = labels
+        if annotations:
+            imported_meta["annotations"] = annotations
+        result: dict[str, Any] = {"metadata": imported_meta}
+        spec = self.strip_server_defaults(live.get("spec") or {})
+        if spec:
+            result["spec"] = spec
+        return result
+
+    def strip_server_defaults(self, spec: dict[str, Any]) -> dict[str, Any]:
+        return spec
+
+    def delete(self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]) -> None:
+        from kubernetes.client.exceptions import ApiException
+
+        namespace, name = split_id(resource_id)
+        group, version = self.api_version().split("/")
+        try:
+            self.call(
+                ctx,
+                f"deleting {self.kube.kind} {namespace}/{name}",
+                self.state.kube.custom().delete_namespaced_custom_object,
+                group,
+                version,
+                namespace,
+                self.kube.plural,
+                name,
+                propagation_policy="Background",
+            )
+        except ApiException as error:
+            if error.status == 404:
+                return
+            raise ServerRejected(f"deleting {self.kube.kind} {namespace}/{name}: {api_message(error)}") from None
+        self.watch_until(
+            ctx,
+            namespace,
+            name,
+            lambda obj: obj is None,
+            lambda obj: f"waiting for deletion ({', '.join((obj or {}).get('metadata', {}).get('finalizers') or []) or 'finalizing'})",
+            f"waiting for {self.kube.kind} {namespace}/{name} to be deleted",
+        )
+
+
+def project_onto(shape: Any, live: Any) -> Any:
+    """Take from `live` only what `shape` (the user's inputs) has, keeping secrets as they were.
+
+    Secrets are not read back (the Supervisor holds only a reference to them), so they stay as written.
+    """
+    if isinstance(shape, Secret):
+        return shape
+    if isinstance(shape, dict):
+        if not isinstance(live, dict):
+            return live
+        projected: dict[str, Any] = {}
+        for key, value in shape.items():
+            if isinstance(value, Secret):
+                projected[key] = value
+            elif key in live:
+                projected[key] = project_onto(value, live[key])
+        return projected
+    if isinstance(shape, list) and isinstance(live, list):
+        return [project_onto(shape[i], item) if i < len(shape) else item for i, item in enumerate(live)]
+    return live

@@ -1,0 +1,1 @@
+"""Local Supervisor simulator: etcd, kube-apiserver, kube-controller-manager, VM Operator CRDs; vcsim."""
