@@ -7,7 +7,7 @@ import tempfile
 import threading
 from typing import Any
 
-import yaml
+
 
 from provider.errors import ProviderError
 from provider.settings import Settings
@@ -36,6 +36,7 @@ class KubeClient:
             return self._api_client
 
     def _connect(self) -> Any:
+        import yaml
         from kubernetes import client, config
 
         source = self._settings.kubeconfig or os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")

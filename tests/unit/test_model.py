@@ -1,0 +1,111 @@
+"""The declarative model on its own: check, diff, wire encoding, schema (no I/O)."""
+
+from __future__ import annotations
+
+from provider.core import Provider, autoname
+from provider.model.check import check_properties
+from provider.model.diff import diff_properties
+from provider.model.registry import RESOURCES
+from provider.schema import generate
+from provider.wire import UNKNOWN, Secret, dict_to_struct, reveal, secret_strings, struct_to_dict
+
+VM = RESOURCES["vmservice:index:VirtualMachine"]
+
+
+def test_wire_round_trip_keeps_secrets_unknowns_and_integers() -> None:
+    values = {"a": 3, "b": 2.5, "s": Secret({"pw": "x"}), "u": UNKNOWN, "l": [True, None, "t"]}
+    decoded = struct_to_dict(dict_to_struct(values))
+    assert decoded == values
+    assert isinstance(decoded["a"], int)
+    assert reveal(decoded)["s"] == {"pw": "x"}
+    assert secret_strings(decoded) == set()  # "x" is too short to redact safely
+    assert secret_strings({"k": Secret("hunter2")}) == {"hunter2"}
+
+
+def test_secret_repr_never_shows_the_value() -> None:
+    assert "hunter2" not in repr(Secret("hunter2"))
+
+
+def test_check_fills_defaults_and_reports_paths() -> None:
+    svc = RESOURCES["vmservice:index:VirtualMachineService"]
+    checked, failures = check_properties(
+        svc.inputs, {"spec": {"type": "LoadBalancer", "ports": [{"port": 80, "targetPort": 80}, {"port": 0}]}}
+    )
+    assert checked["spec"]["ports"][0]["protocol"] == "TCP"
+    reasons = {f.path: f.reason for f in failures}
+    assert reasons["spec.ports[1].port"] == "must be at least 1, got 0"
+    assert reasons["spec.ports[1].targetPort"] == "missing required property"
+
+
+def test_check_rejects_wrong_types_and_unknown_fields() -> None:
+    _, failures = check_properties(VM.inputs, {"spec": {"className": 4, "imageNmae": "x", "imageName": "i"}})
+    reasons = {f.path: f.reason for f in failures}
+    assert reasons["spec.className"] == "expected a string, got int"
+    assert "unknown property 'imageNmae'" in reasons["spec.imageNmae"]
+    assert "imageName" in reasons["spec.imageNmae"]
+
+
+def test_label_paths_with_dots_use_brackets() -> None:
+    old = {"metadata": {"labels": {"topology.kubernetes.io/zone": "zone-a"}}}
+    new = {"metadata": {"labels": {"topology.kubernetes.io/zone": "zone-b"}}}
+    (change,) = diff_properties(VM.inputs, old, new)
+    assert change.path == 'metadata.labels["topology.kubernetes.io/zone"]'
+
+
+def test_diff_replace_reasons_are_inherited_by_nested_fields() -> None:
+    old = {"spec": {"network": {"interfaces": [{"name": "eth0"}]}}}
+    new = {"spec": {"network": {"interfaces": [{"name": "eth0"}, {"name": "eth1"}]}}}
+    (change,) = diff_properties(VM.inputs, old, new)
+    assert change.path == "spec.network.interfaces[1]" and change.kind == "add"
+    assert change.replace_reason and "network interfaces" in change.replace_reason
+
+
+def test_diff_of_secret_values_compares_plaintext_without_exposing_it() -> None:
+    same = diff_properties(VM.inputs, {"userData": Secret("a-long-secret")}, {"userData": Secret("a-long-secret")})
+    assert same == []
+    (changed,) = diff_properties(VM.inputs, {"userData": Secret("a-long-secret")}, {"userData": Secret("other-secret")})
+    assert changed.path == "userData" and "secret" not in repr(changed).lower().replace("userdata", "")
+
+
+def test_diff_of_unknown_counts_as_update() -> None:
+    (change,) = diff_properties(VM.inputs, {"spec": {"className": "a"}}, {"spec": {"className": UNKNOWN}})
+    assert change.kind == "update" and not change.replaces
+
+
+def test_autoname_is_deterministic_and_dns_safe() -> None:
+    assert autoname("My_VM", b"s") == autoname("My_VM", b"s")
+    assert autoname("My_VM", b"s").startswith("my-vm-")
+    assert autoname("My_VM", b"s") != autoname("My_VM", b"t")
+
+
+def test_check_requires_a_namespace_when_no_default_is_configured() -> None:
+    provider = Provider(lambda *a: None)
+    _, failures = provider.check(VM.token, "web", {}, {"spec": {"className": "c", "imageName": "i"}}, b"x")
+    assert [f.path for f in failures] == ["metadata.namespace"]
+
+
+def test_suspended_and_bootstrap_rules() -> None:
+    provider = Provider(lambda *a: None)
+    provider.configure({"namespace": "dev"})
+    _, failures = provider.check(
+        VM.token,
+        "web",
+        {},
+        {"spec": {"className": "c", "imageName": "i", "bootstrap": {"cloudInit": {}, "linuxPrep": {}}}},
+        b"x",
+    )
+    assert failures[0].path == "spec.bootstrap" and "only one bootstrap provider" in failures[0].reason
+
+
+def test_schema_marks_secrets_and_replacements() -> None:
+    schema = generate()
+    vm = schema["resources"]["vmservice:index:VirtualMachine"]
+    assert vm["inputProperties"]["userData"]["secret"] is True
+    spec_type = schema["types"]["vmservice:index:VirtualMachineSpec"]
+    assert spec_type["properties"]["imageName"]["replaceOnChanges"] is True
+    assert "className" in spec_type["required"]
+    assert schema["config"]["variables"]["vspherePassword"]["secret"] is True
+    assert schema["config"]["variables"]["vsphereInsecure"]["defaultInfo"]["environment"] == [
+        "VSPHERE_INSECURE",
+        "VSPHERE_ALLOW_UNVERIFIED_SSL",
+    ]
