@@ -35,7 +35,9 @@ def baseline_command() -> list[str]:
 
 def start(command: list[str]) -> tuple[subprocess.Popen[str], Any, float]:
     began = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)})
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)}
+    )
     assert process.stdout is not None
     port = process.stdout.readline().strip()
     stub = provider_pb2_grpc.ResourceProviderStub(grpc.insecure_channel(f"127.0.0.1:{port}"))
@@ -55,7 +57,11 @@ def startup(command: list[str]) -> float:
 
 def vm_inputs(index: int, image: str = "ubuntu-22.04") -> dict[str, Any]:
     return {
-        "metadata": {"name": f"vm-{index}", "namespace": "dev", "labels": {"app": "web", "tier": str(index % 3)}},
+        "metadata": {
+            "name": f"vm-{index}",
+            "namespace": "dev",
+            "labels": {"app": "web", "tier": str(index % 3)},
+        },
         "spec": {
             "className": "best-effort-small",
             "imageName": image,
@@ -71,7 +77,9 @@ def vm_inputs(index: int, image: str = "ubuntu-22.04") -> dict[str, Any]:
 def per_call(stub: Any) -> tuple[float, float]:
     urn = "urn:pulumi:bench::bench::vmservice:index:VirtualMachine::vm"
     checks = [
-        provider_pb2.CheckRequest(urn=urn, type=VM, name=f"vm{i}", news=dict_to_struct(vm_inputs(i)), randomSeed=b"s")
+        provider_pb2.CheckRequest(
+            urn=urn, type=VM, name=f"vm{i}", news=dict_to_struct(vm_inputs(i)), randomSeed=b"s"
+        )
         for i in range(RESOURCES)
     ]
     began = time.perf_counter()
@@ -100,18 +108,26 @@ def main() -> None:
     ours_start = startup(plugin_command())
     base_start = startup(baseline_command())
     process, stub, _ = start(plugin_command())
-    stub.Configure(provider_pb2.ConfigureRequest(args=dict_to_struct({"namespace": "dev"}), acceptSecrets=True))
+    stub.Configure(
+        provider_pb2.ConfigureRequest(args=dict_to_struct({"namespace": "dev"}), acceptSecrets=True)
+    )
     ours_check, ours_diff = per_call(stub)
     process.terminate()
     process, stub, _ = start(baseline_command())
     base_check, base_diff = per_call(stub)
     process.terminate()
-    print(f"start-up to first RPC (median of {STARTS}): provider {ours_start * 1000:.0f} ms, "
-          f"baseline {base_start * 1000:.0f} ms, ratio {ours_start / base_start:.2f}x")
-    print(f"Check per call ({RESOURCES} VMs): provider {ours_check * 1e6:.0f} us, baseline {base_check * 1e6:.0f} us, "
-          f"ratio {ours_check / base_check:.2f}x")
-    print(f"Diff per call ({RESOURCES} VMs, half replacing): provider {ours_diff * 1e6:.0f} us, "
-          f"baseline {base_diff * 1e6:.0f} us, ratio {ours_diff / base_diff:.2f}x")
+    print(
+        f"start-up to first RPC (median of {STARTS}): provider {ours_start * 1000:.0f} ms, "
+        f"baseline {base_start * 1000:.0f} ms, ratio {ours_start / base_start:.2f}x"
+    )
+    print(
+        f"Check per call ({RESOURCES} VMs): provider {ours_check * 1e6:.0f} us, baseline {base_check * 1e6:.0f} us, "
+        f"ratio {ours_check / base_check:.2f}x"
+    )
+    print(
+        f"Diff per call ({RESOURCES} VMs, half replacing): provider {ours_diff * 1e6:.0f} us, "
+        f"baseline {base_diff * 1e6:.0f} us, ratio {ours_diff / base_diff:.2f}x"
+    )
 
 
 if __name__ == "__main__":

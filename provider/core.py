@@ -52,6 +52,10 @@ class ProviderState:
                 self._kube = KubeClient(self.settings)
             return self._kube
 
+    def settings_allow_server_checks(self) -> bool:
+        """Checks against the Supervisor run only when one is configured (never during offline previews)."""
+        return not self.settings.has_unknowns and bool(self.settings.kubeconfig)
+
     def handler(self, token: str) -> ResourceHandler:
         definition = resource_def(token)
         with self._lock:
@@ -66,7 +70,9 @@ def resource_def(token: str) -> ResourceDef:
     try:
         return RESOURCES[token]
     except KeyError:
-        raise InvalidInputs([("type", f"unknown resource type {token!r}; known: {', '.join(sorted(RESOURCES))}")]) from None
+        raise InvalidInputs(
+            [("type", f"unknown resource type {token!r}; known: {', '.join(sorted(RESOURCES))}")]
+        ) from None
 
 
 class Provider:
@@ -95,8 +101,13 @@ class Provider:
         if definition.kube is not None:
             self._fill_metadata(name, olds, checked, seed, failures)
         if not failures:
-            for validator in definition.validators:
-                failures.extend(Failure(path, reason) for path, reason in validator(reveal(checked)))
+            plain = reveal(checked)
+            validators = definition.validators + (definition.create_validators if not olds else ())
+            for validator in validators:
+                failures.extend(Failure(path, reason) for path, reason in validator(plain))
+        if not failures and self.state.settings_allow_server_checks():
+            handler = self.state.handler(token)
+            failures.extend(Failure(path, reason) for path, reason in handler.validate_with_server(checked))
         return checked, failures
 
     def _fill_metadata(
@@ -136,7 +147,9 @@ class Provider:
         changes = diff_properties(definition.inputs, old_inputs, news)
         changes = self.state.handler(token).adjust_diff(old_inputs, news, changes)
         named = not news.get(AUTONAMED)
-        return DiffResult(changes, delete_before_replace=named and definition.delete_before_replace_when_named)
+        return DiffResult(
+            changes, delete_before_replace=named and definition.delete_before_replace_when_named
+        )
 
     # ---- CRUD ----------------------------------------------------------------------------------
     def context(self, urn: str, timeout: float, *values: Any) -> OperationContext:
@@ -158,7 +171,12 @@ class Provider:
         return self.state.handler(token).create(ctx, inputs)
 
     def read(
-        self, token: str, ctx: OperationContext, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
+        self,
+        token: str,
+        ctx: OperationContext,
+        resource_id: str,
+        state: dict[str, Any],
+        inputs: dict[str, Any] | None,
     ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
         return self.state.handler(token).read(ctx, resource_id, state, inputs)
 
@@ -174,14 +192,21 @@ class Provider:
         return self.state.handler(token).update(ctx, resource_id, olds, old_inputs, news)
 
     def delete(
-        self, token: str, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]
+        self,
+        token: str,
+        ctx: OperationContext,
+        resource_id: str,
+        olds: dict[str, Any],
+        old_inputs: dict[str, Any],
     ) -> None:
         self.state.handler(token).delete(ctx, resource_id, olds, old_inputs)
 
     def invoke(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
         definition = FUNCTIONS.get(token)
         if definition is None:
-            raise InvalidInputs([("tok", f"unknown function {token!r}; known: {', '.join(sorted(FUNCTIONS)) or 'none'}")])
+            raise InvalidInputs(
+                [("tok", f"unknown function {token!r}; known: {', '.join(sorted(FUNCTIONS)) or 'none'}")]
+            )
         checked, failures = check_properties(definition.inputs, args)
         if failures:
             raise InvalidInputs([(f.path, f.reason) for f in failures])

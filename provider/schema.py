@@ -106,7 +106,15 @@ def generate() -> dict[str, Any]:
         "version": __version__,
         "description": "Declare vSphere VM Service virtual machines (VM Operator on a vSphere Supervisor) and the "
         "vCenter admin objects behind them.",
-        "keywords": ["pulumi", "vsphere", "vmware", "vm-service", "vm-operator", "supervisor", "category/infrastructure"],
+        "keywords": [
+            "pulumi",
+            "vsphere",
+            "vmware",
+            "vm-service",
+            "vm-operator",
+            "supervisor",
+            "category/infrastructure",
+        ],
         "license": "Apache-2.0",
         "publisher": "pulumi-vmservice",
         "meta": {"moduleFormat": "(.*)"},

@@ -50,7 +50,13 @@ def resolve(config: dict[str, Any]) -> Settings:
         if raw is None or raw == "":
             raw = _from_env(spec.env)
         if spec.prop.kind == "boolean":
-            raw = raw if isinstance(raw, bool) else str(raw).strip().lower() in _TRUE if raw is not None else False
+            raw = (
+                raw
+                if isinstance(raw, bool)
+                else str(raw).strip().lower() in _TRUE
+                if raw is not None
+                else False
+            )
         values[key] = raw
     return Settings(
         kubeconfig=values["kubeconfig"],

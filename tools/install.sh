@@ -51,8 +51,11 @@ install_one() {
   work=$(mktemp -d "$CACHE/.build-$name.XXXXXX")
   mkdir -p "$work/bin"
   (cd "$dir" && OUT=$work/bin ROOT=$ROOT ./build.sh) > "$work/build.log" 2>&1 || {
-    tail -40 "$work/build.log" >&2
-    echo "tools: building $name failed; full log: $work/build.log" >&2
+    mkdir -p "$CACHE/logs"
+    mv "$work/build.log" "$CACHE/logs/$name-failed.log"
+    rm -rf "$work"
+    tail -40 "$CACHE/logs/$name-failed.log" >&2
+    echo "tools: building $name failed; full log: $CACHE/logs/$name-failed.log" >&2
     return 1
   }
   echo "built in $((SECONDS - start))s" >> "$work/build.log"

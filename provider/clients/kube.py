@@ -7,8 +7,6 @@ import tempfile
 import threading
 from typing import Any
 
-
-
 from provider.errors import ProviderError
 from provider.settings import Settings
 
@@ -39,13 +37,18 @@ class KubeClient:
         import yaml
         from kubernetes import client, config
 
-        source = self._settings.kubeconfig or os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")
+        source = (
+            self._settings.kubeconfig or os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")
+        )
         configuration = client.Configuration()
         try:
             if "\n" in source or source.lstrip().startswith(("apiVersion", "{")):
                 loaded = yaml.safe_load(source)
                 config.load_kube_config_from_dict(
-                    loaded, context=self._settings.context, client_configuration=configuration, temp_file_path=_tmpdir()
+                    loaded,
+                    context=self._settings.context,
+                    client_configuration=configuration,
+                    temp_file_path=_tmpdir(),
                 )
             else:
                 config.load_kube_config(

@@ -21,9 +21,9 @@ class Failure:
     reason: str
 
 
-def check_properties(props: Mapping[str, Prop], values: dict[str, Any], base: str = "") -> tuple[
-    dict[str, Any], list[Failure]
-]:
+def check_properties(
+    props: Mapping[str, Prop], values: dict[str, Any], base: str = ""
+) -> tuple[dict[str, Any], list[Failure]]:
     failures: list[Failure] = []
     checked = _check_object(props, values, base, failures)
     return checked, failures

@@ -28,7 +28,9 @@ CONFIG: dict[str, ConfigKey] = {
         boolean("Skip TLS verification of vCenter (only when asked; verification is on by default)."),
         ("VSPHERE_INSECURE", "VSPHERE_ALLOW_UNVERIFIED_SSL"),
     ),
-    "vsphereCaCert": ConfigKey(string("PEM CA bundle (path or contents) to verify vCenter."), ("VSPHERE_CA_CERT",)),
+    "vsphereCaCert": ConfigKey(
+        string("PEM CA bundle (path or contents) to verify vCenter."), ("VSPHERE_CA_CERT",)
+    ),
     "vsphereThumbprint": ConfigKey(
         string("SHA-1 or SHA-256 thumbprint of vCenter's certificate, as an alternative to a CA."),
         ("VSPHERE_THUMBPRINT",),

@@ -59,7 +59,11 @@ VIRTUAL_MACHINE_SERVICE = ResourceDef(
             "For type LoadBalancer, wait until the Supervisor reports an ingress IP (default true)."
         ),
     },
-    outputs={"apiVersion": string(), "status": any_value("Service status (loadBalancer.ingress)."), "liveMetadata": obj(OutputMeta)},
+    outputs={
+        "apiVersion": string(),
+        "status": any_value("Service status (loadBalancer.ingress)."),
+        "liveMetadata": obj(OutputMeta),
+    },
     handler="kubeobject:KubeObjectHandler",
     kube=KubeKind("VirtualMachineService", "virtualmachineservices", versions=ALL_VERSIONS),
 )
@@ -93,7 +97,9 @@ VIRTUAL_MACHINE_SET_RESOURCE_POLICY = ResourceDef(
     },
     outputs={"apiVersion": string(), "status": any_value(), "liveMetadata": obj(OutputMeta)},
     handler="kubeobject:KubeObjectHandler",
-    kube=KubeKind("VirtualMachineSetResourcePolicy", "virtualmachinesetresourcepolicies", versions=ALL_VERSIONS),
+    kube=KubeKind(
+        "VirtualMachineSetResourcePolicy", "virtualmachinesetresourcepolicies", versions=ALL_VERSIONS
+    ),
 )
 
 PublishSource = ObjectType(
@@ -122,7 +128,9 @@ PublishSpec = ObjectType(
     {
         "source": obj(PublishSource, replace="the source of a publish request is immutable"),
         "target": obj(PublishTarget, replace="the target of a publish request is immutable"),
-        "ttlSecondsAfterFinished": integer("Seconds after completion before the Supervisor deletes the request.", minimum=0),
+        "ttlSecondsAfterFinished": integer(
+            "Seconds after completion before the Supervisor deletes the request.", minimum=0
+        ),
     },
 )
 

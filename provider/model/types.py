@@ -138,6 +138,8 @@ class ResourceDef:
     kube: KubeKind | None = None
     # Cross-property rules that a property tree cannot express; each returns (path, reason) pairs.
     validators: tuple[Callable[[dict[str, Any]], list[tuple[str, str]]], ...] = ()
+    # Rules that apply only when the resource is created (Check with no old inputs).
+    create_validators: tuple[Callable[[dict[str, Any]], list[tuple[str, str]]], ...] = ()
     delete_before_replace_when_named: bool = True
     aliases: tuple[str, ...] = field(default=())
 

@@ -24,14 +24,19 @@ WAIT_FOR = ("none", "created", "poweredOn", "ipAssigned", "ready")
 SecretKeySelector = ObjectType(
     "SecretKeySelector",
     "A key in a Secret in the VM's namespace.",
-    {"name": string("Name of the Secret.", required=True), "key": string("Key in the Secret.", required=True)},
+    {
+        "name": string("Name of the Secret.", required=True),
+        "key": string("Key in the Secret.", required=True),
+    },
 )
 
 CloudInit = ObjectType(
     "VirtualMachineBootstrapCloudInitSpec",
     "Cloud-init bootstrap. Use either `cloudConfig` or `rawCloudConfig` (or the resource's `userData`).",
     {
-        "cloudConfig": any_value("Inline cloud config (users, runcmd, write_files, ...) as in the VM Operator API."),
+        "cloudConfig": any_value(
+            "Inline cloud config (users, runcmd, write_files, ...) as in the VM Operator API."
+        ),
         "rawCloudConfig": obj(SecretKeySelector, "Secret key holding the raw cloud-init user data."),
         "sshAuthorizedKeys": array(string(), "SSH public keys for the default user."),
         "instanceID": string("Cloud-init instance ID (v1alpha3+).", since="v1alpha3"),
@@ -74,7 +79,11 @@ NetworkRef = ObjectType(
     {"name": string(required=True), "kind": string(), "apiVersion": string()},
 )
 
-Route = ObjectType("VirtualMachineNetworkRouteSpec", "A static route.", {"to": string(), "via": string(), "metric": integer()})
+Route = ObjectType(
+    "VirtualMachineNetworkRouteSpec",
+    "A static route.",
+    {"to": string(), "via": string(), "metric": integer()},
+)
 
 NetworkInterface = ObjectType(
     "VirtualMachineNetworkInterfaceSpec",
@@ -106,7 +115,9 @@ Network = ObjectType(
     {
         "hostName": string("Guest host name (defaults to the VM name)."),
         "domainName": string("Guest domain name (v1alpha3+).", since="v1alpha3"),
-        "disabled": boolean("No network interfaces at all.", replace="network interfaces cannot be added or removed"),
+        "disabled": boolean(
+            "No network interfaces at all.", replace="network interfaces cannot be added or removed"
+        ),
         "nameservers": array(string()),
         "searchDomains": array(string()),
         "interfaces": array(
@@ -137,7 +148,11 @@ Volume = ObjectType(
     {"name": string(required=True), "persistentVolumeClaim": obj(PersistentVolumeClaim)},
 )
 
-GuestInfoAction = ObjectType("GuestInfoAction", "A guestinfo key (and optional value regex).", {"key": string(required=True), "value": string()})
+GuestInfoAction = ObjectType(
+    "GuestInfoAction",
+    "A guestinfo key (and optional value regex).",
+    {"key": string(required=True), "value": string()},
+)
 
 ReadinessProbe = ObjectType(
     "VirtualMachineReadinessProbeSpec",
@@ -191,7 +206,9 @@ VirtualMachineSpec = ObjectType(
         "suspendMode": string(enum=POWER_OP_MODES),
         "restartMode": string(enum=POWER_OP_MODES),
         "nextRestartTime": string("Set to `now` to restart a powered-on VM."),
-        "minHardwareVersion": integer("Minimum virtual hardware version (upgrade only, while powered off).", minimum=13),
+        "minHardwareVersion": integer(
+            "Minimum virtual hardware version (upgrade only, while powered off).", minimum=13
+        ),
         "bootstrap": obj(Bootstrap),
         "network": obj(Network),
         "volumes": array(obj(Volume)),
@@ -199,7 +216,9 @@ VirtualMachineSpec = ObjectType(
         "advanced": obj(Advanced),
         "reserved": obj(Reserved),
         "biosUUID": string("BIOS UUID (v1alpha3+).", since="v1alpha3", replace="the BIOS UUID cannot change"),
-        "instanceUUID": string("Instance UUID (v1alpha3+).", since="v1alpha3", replace="the instance UUID cannot change"),
+        "instanceUUID": string(
+            "Instance UUID (v1alpha3+).", since="v1alpha3", replace="the instance UUID cannot change"
+        ),
         "guestID": string("Guest OS identifier (v1alpha3+).", since="v1alpha3"),
     },
 )
@@ -247,17 +266,30 @@ def _validate(inputs: dict[str, Any]) -> list[tuple[str, str]]:
                 )
             )
         if cloud_init and cloud_init.get("cloudConfig") is not None:
-            problems.append(("userData", "userData and spec.bootstrap.cloudInit.cloudConfig are mutually exclusive"))
+            problems.append(
+                ("userData", "userData and spec.bootstrap.cloudInit.cloudConfig are mutually exclusive")
+            )
         for other in ("linuxPrep", "sysprep", "vAppConfig"):
             if bootstrap.get(other) is not None:
-                problems.append(("userData", f"userData (cloud-init) cannot be combined with spec.bootstrap.{other}"))
-    if cloud_init and cloud_init.get("cloudConfig") is not None and cloud_init.get("rawCloudConfig") is not None:
+                problems.append(
+                    ("userData", f"userData (cloud-init) cannot be combined with spec.bootstrap.{other}")
+                )
+    if (
+        cloud_init
+        and cloud_init.get("cloudConfig") is not None
+        and cloud_init.get("rawCloudConfig") is not None
+    ):
         problems.append(
-            ("spec.bootstrap.cloudInit", "cloudConfig and rawCloudConfig are mutually exclusive; set only one")
+            (
+                "spec.bootstrap.cloudInit",
+                "cloudConfig and rawCloudConfig are mutually exclusive; set only one",
+            )
         )
     providers = [p for p in ("cloudInit", "linuxPrep", "sysprep") if bootstrap.get(p) is not None]
     if len(providers) > 1:
-        problems.append(("spec.bootstrap", f"only one bootstrap provider may be set, got {', '.join(providers)}"))
+        problems.append(
+            ("spec.bootstrap", f"only one bootstrap provider may be set, got {', '.join(providers)}")
+        )
     if cloud_init is not None and bootstrap.get("vAppConfig") is not None:
         problems.append(("spec.bootstrap.vAppConfig", "vAppConfig cannot be combined with cloudInit"))
     volumes = spec.get("volumes")
@@ -266,9 +298,20 @@ def _validate(inputs: dict[str, Any]) -> list[tuple[str, str]]:
             pvc = volume.get("persistentVolumeClaim") if isinstance(volume, dict) else None
             if isinstance(pvc, dict) and pvc.get("readOnly") is True:
                 problems.append(
-                    (f"spec.volumes[{index}].persistentVolumeClaim.readOnly", 'unsupported value true; supported: "false"')
+                    (
+                        f"spec.volumes[{index}].persistentVolumeClaim.readOnly",
+                        'unsupported value true; supported: "false"',
+                    )
                 )
     return problems
+
+
+def _validate_create(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    spec = inputs.get("spec") if isinstance(inputs.get("spec"), dict) else {}
+    assert isinstance(spec, dict)
+    if spec.get("powerState") == "Suspended":
+        return [("spec.powerState", "a VM cannot be created Suspended; create it PoweredOn or PoweredOff")]
+    return []
 
 
 VIRTUAL_MACHINE = ResourceDef(
@@ -297,6 +340,9 @@ VIRTUAL_MACHINE = ResourceDef(
     },
     outputs={"apiVersion": string(), "status": obj(VirtualMachineStatus), "liveMetadata": obj(OutputMeta)},
     handler="virtualmachine:VirtualMachineHandler",
-    kube=KubeKind("VirtualMachine", "virtualmachines", versions=("v1alpha2", "v1alpha3", "v1alpha4", "v1alpha5")),
+    kube=KubeKind(
+        "VirtualMachine", "virtualmachines", versions=("v1alpha2", "v1alpha3", "v1alpha4", "v1alpha5")
+    ),
     validators=(_validate,),
+    create_validators=(_validate_create,),
 )

@@ -22,7 +22,9 @@ class ResourceHandler:
         """Checks that need the Supervisor; only called when it is configured. Must not raise on outage."""
         return []
 
-    def adjust_diff(self, old_inputs: dict[str, Any], news: dict[str, Any], changes: list[Change]) -> list[Change]:
+    def adjust_diff(
+        self, old_inputs: dict[str, Any], news: dict[str, Any], changes: list[Change]
+    ) -> list[Change]:
         """Resource-specific diff rules on top of the model's (e.g. conditional replacement)."""
         return changes
 
@@ -50,7 +52,9 @@ class ResourceHandler:
     ) -> dict[str, Any]:
         raise NotImplementedError
 
-    def delete(self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]) -> None:
+    def delete(
+        self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]
+    ) -> None:
         raise NotImplementedError
 
 

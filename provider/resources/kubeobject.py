@@ -61,13 +61,38 @@ class KubeObjectHandler(ResourceHandler):
             f"({', '.join(self.kube.versions)}); it serves {', '.join(served) or 'no ' + self.kube.group + ' API'}"
         )
 
+    def reachable_api_version(self) -> str | None:
+        """Like api_version(), but None when the Supervisor cannot be asked (offline preview)."""
+        try:
+            return self.api_version()
+        except Exception:  # unreachable, bad kubeconfig, no API group: server-side checks are skipped
+            return None
+
+    def validate_with_server(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
+        version = self.reachable_api_version()
+        if version is None:
+            return []
+        served = version.split("/")[1]
+        problems: list[tuple[str, str]] = []
+        for path, since in fields_needing_version(self.definition.inputs, reveal(inputs)):
+            if version_order(since) > version_order(served):
+                problems.append(
+                    (
+                        path,
+                        f"needs VM Operator API {since} or newer; this Supervisor's newest supported version is {served}",
+                    )
+                )
+        return problems
+
     def manifest(self, inputs: dict[str, Any], api_version: str) -> dict[str, Any]:
         plain = reveal(inputs)
         meta = plain.get("metadata") or {}
         body: dict[str, Any] = {
             "apiVersion": api_version,
             "kind": self.kube.kind,
-            "metadata": {k: v for k, v in meta.items() if k in ("name", "namespace", "labels", "annotations")},
+            "metadata": {
+                k: v for k, v in meta.items() if k in ("name", "namespace", "labels", "annotations")
+            },
         }
         if plain.get("spec") is not None:
             body["spec"] = plain["spec"]
@@ -116,7 +141,9 @@ class KubeObjectHandler(ResourceHandler):
         except ApiException as error:
             if error.status == 404:
                 return None
-            raise ServerRejected(f"reading {self.kube.kind} {namespace}/{name}: {api_message(error)}") from None
+            raise ServerRejected(
+                f"reading {self.kube.kind} {namespace}/{name}: {api_message(error)}"
+            ) from None
 
     def apply(self, ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
         from kubernetes.client.exceptions import ApiException
@@ -168,7 +195,9 @@ class KubeObjectHandler(ResourceHandler):
         return outputs
 
     # ---- waiting -------------------------------------------------------------------------------
-    def wait_ready(self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]) -> dict[str, Any]:
+    def wait_ready(
+        self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]
+    ) -> dict[str, Any]:
         """Wait until the object is what users mean by done; the generic kinds are done once applied."""
         return live
 
@@ -237,11 +266,18 @@ class KubeObjectHandler(ResourceHandler):
             live = self.wait_ready(ctx, inputs, live)
         except ProviderError as error:
             latest = self.get(ctx, namespace, name) if not isinstance(error, OperationTimedOut) else live
-            raise PartialFailure(resource_id, self.outputs(inputs, latest or live), inputs, str(error)) from None
+            raise PartialFailure(
+                resource_id, self.outputs(inputs, latest or live), inputs, str(error)
+            ) from None
         return resource_id, self.outputs(inputs, live)
 
-    def before_apply(self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any] | None) -> None:
+    def before_apply(
+        self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any] | None
+    ) -> None:
         """Hook for companion objects (e.g. the user-data Secret of a VM)."""
+
+    def after_apply(self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]) -> None:
+        """Hook run once the object exists (e.g. to point a companion object's owner reference at it)."""
 
     def update(
         self,
@@ -283,7 +319,9 @@ class KubeObjectHandler(ResourceHandler):
         """The inputs that would produce `live`, without what the server filled in (used by import)."""
         meta = live.get("metadata", {})
         imported_meta: dict[str, Any] = {"name": meta.get("name"), "namespace": meta.get("namespace")}
-        labels = {k: v for k, v in (meta.get("labels") or {}).items() if not k.startswith(SYSTEM_LABEL_PREFIXES)}
+        labels = {
+            k: v for k, v in (meta.get("labels") or {}).items() if not k.startswith(SYSTEM_LABEL_PREFIXES)
+        }
         annotations = {
             k: v
             for k, v in (meta.get("annotations") or {}).items()
@@ -302,7 +340,9 @@ class KubeObjectHandler(ResourceHandler):
     def strip_server_defaults(self, spec: dict[str, Any]) -> dict[str, Any]:
         return spec
 
-    def delete(self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]) -> None:
+    def delete(
+        self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]
+    ) -> None:
         from kubernetes.client.exceptions import ApiException
 
         namespace, name = split_id(resource_id)
@@ -322,15 +362,58 @@ class KubeObjectHandler(ResourceHandler):
         except ApiException as error:
             if error.status == 404:
                 return
-            raise ServerRejected(f"deleting {self.kube.kind} {namespace}/{name}: {api_message(error)}") from None
+            raise ServerRejected(
+                f"deleting {self.kube.kind} {namespace}/{name}: {api_message(error)}"
+            ) from None
         self.watch_until(
             ctx,
             namespace,
             name,
             lambda obj: obj is None,
-            lambda obj: f"waiting for deletion ({', '.join((obj or {}).get('metadata', {}).get('finalizers') or []) or 'finalizing'})",
+            lambda obj: (
+                f"waiting for deletion ({', '.join((obj or {}).get('metadata', {}).get('finalizers') or []) or 'finalizing'})"
+            ),
             f"waiting for {self.kube.kind} {namespace}/{name} to be deleted",
         )
+
+
+def version_order(version: str) -> tuple[int, int]:
+    """v1alpha2 < v1alpha3 < ... < v1beta1 < v1."""
+    import re
+
+    match = re.fullmatch(r"v(\d+)(?:(alpha|beta)(\d+))?", version)
+    if not match:
+        return (0, 0)
+    major, stage, number = match.groups()
+    rank = {"alpha": 0, "beta": 1}.get(stage or "", 2)
+    return (int(major) * 10 + rank, int(number or 0))
+
+
+def fields_needing_version(props: Any, values: Any, base: str = "") -> list[tuple[str, str]]:
+    """(path, version) for every set field whose definition says which API version introduced it."""
+    from provider.model import paths
+
+    found: list[tuple[str, str]] = []
+    if not isinstance(values, dict):
+        return found
+    for key, value in values.items():
+        prop = props.get(key) if props is not None else None
+        if prop is None or value is None:
+            continue
+        path = paths.join(base, key)
+        if prop.since:
+            found.append((path, prop.since))
+        if prop.kind == "object" and prop.obj is not None:
+            found.extend(fields_needing_version(prop.obj.properties, value, path))
+        elif (
+            prop.kind == "array"
+            and prop.items is not None
+            and prop.items.obj is not None
+            and isinstance(value, list)
+        ):
+            for index, item in enumerate(value):
+                found.extend(fields_needing_version(prop.items.obj.properties, item, paths.join(path, index)))
+    return found
 
 
 def project_onto(shape: Any, live: Any) -> Any:

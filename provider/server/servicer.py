@@ -7,6 +7,7 @@ failures; a create that leaves an object behind is reported as a partial failure
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import threading
 import traceback
@@ -19,7 +20,14 @@ from provider import __version__
 from provider.core import Provider
 from provider.errors import InvalidInputs, PartialFailure, ProviderError
 from provider.model.diff import Change
-from provider.server.proto import engine_pb2, engine_pb2_grpc, plugin_pb2, provider_pb2, provider_pb2_grpc, status_pb2
+from provider.server.proto import (
+    engine_pb2,
+    engine_pb2_grpc,
+    plugin_pb2,
+    provider_pb2,
+    provider_pb2_grpc,
+    status_pb2,
+)
 from provider.wire import dict_to_struct, struct_to_dict
 
 _KIND = {
@@ -33,7 +41,7 @@ _KIND = {
 _SEVERITY = {name: engine_pb2.LogSeverity.Value(name) for name in ("DEBUG", "INFO", "WARNING", "ERROR")}
 
 
-class _Status(collections.namedtuple("_Status", ("code", "details", "trailing_metadata")), grpc.Status):
+class _Status(collections.namedtuple("_Status", ("code", "details", "trailing_metadata")), grpc.Status):  # type: ignore[misc]
     pass
 
 
@@ -57,7 +65,9 @@ class EngineLog:
             return
         try:
             stub.Log(
-                engine_pb2.LogRequest(severity=_SEVERITY[severity], message=message, urn=urn, ephemeral=ephemeral),
+                engine_pb2.LogRequest(
+                    severity=_SEVERITY[severity], message=message, urn=urn, ephemeral=ephemeral
+                ),
                 timeout=10,
             )
         except grpc.RpcError:
@@ -88,20 +98,31 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
             packed = any_pb2.Any()
             packed.Pack(detail)
             message = redact(error.reason)
-            status = status_pb2.Status(code=grpc.StatusCode.UNKNOWN.value[0], message=message, details=[packed])
+            status = status_pb2.Status(
+                code=grpc.StatusCode.UNKNOWN.value[0], message=message, details=[packed]
+            )
             context.abort_with_status(
-                _Status(grpc.StatusCode.UNKNOWN, message, (("grpc-status-details-bin", status.SerializeToString()),))
+                _Status(
+                    grpc.StatusCode.UNKNOWN,
+                    message,
+                    (("grpc-status-details-bin", status.SerializeToString()),),
+                )
             )
         if isinstance(error, ProviderError):
             context.abort(getattr(grpc.StatusCode, error.code), redact(str(error)))
         self.log("DEBUG", redact(traceback.format_exc()), "", False)
-        context.abort(grpc.StatusCode.INTERNAL, redact(f"unexpected provider error: {type(error).__name__}: {error}"))
+        context.abort(
+            grpc.StatusCode.INTERNAL, redact(f"unexpected provider error: {type(error).__name__}: {error}")
+        )
 
     # ---- plugin lifecycle ----------------------------------------------------------------------
     def Handshake(self, request: Any, context: Any) -> Any:
         self.log.connect(request.engine_address)
         return provider_pb2.ProviderHandshakeResponse(
-            accept_secrets=True, accept_resources=False, accept_outputs=False, supports_autonaming_configuration=True
+            accept_secrets=True,
+            accept_resources=False,
+            accept_outputs=False,
+            supports_autonaming_configuration=True,
         )
 
     def GetPluginInfo(self, request: Any, context: Any) -> Any:
@@ -136,7 +157,10 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
             changes=provider_pb2.DiffResponse.DIFF_SOME if changed else provider_pb2.DiffResponse.DIFF_NONE,
             diffs=changed,
             hasDetailedDiff=True,
-            detailedDiff={k: provider_pb2.PropertyDiff(kind=provider_pb2.PropertyDiff.UPDATE, inputDiff=True) for k in changed},
+            detailedDiff={
+                k: provider_pb2.PropertyDiff(kind=provider_pb2.PropertyDiff.UPDATE, inputDiff=True)
+                for k in changed
+            },
         )
 
     def Configure(self, request: Any, context: Any) -> Any:
@@ -145,7 +169,10 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
         config = parse_config_variables(dict(request.variables), struct_to_dict(request.args))
         self.provider.configure(config)
         return provider_pb2.ConfigureResponse(
-            acceptSecrets=True, supportsPreview=True, acceptResources=False, supports_autonaming_configuration=True
+            acceptSecrets=True,
+            supportsPreview=True,
+            acceptResources=False,
+            supports_autonaming_configuration=True,
         )
 
     # ---- resources -----------------------------------------------------------------------------
@@ -176,14 +203,18 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
             self._fail(context, error)
             raise
         for change in result.replaces:
-            self.log("INFO", f"{change.path} forces a replacement: {change.replace_reason}", request.urn, False)
+            self.log(
+                "INFO", f"{change.path} forces a replacement: {change.replace_reason}", request.urn, False
+            )
         return _diff_response(result.changes, result.delete_before_replace)
 
     def Create(self, request: Any, context: Any) -> Any:
         token = request.type or _type_of(request.urn)
         inputs = struct_to_dict(request.properties)
         if request.preview:
-            return provider_pb2.CreateResponse(id="", properties=dict_to_struct(self.provider.preview(token, inputs)))
+            return provider_pb2.CreateResponse(
+                id="", properties=dict_to_struct(self.provider.preview(token, inputs))
+            )
         ctx = self.provider.context(request.urn, request.timeout, inputs)
         try:
             resource_id, outputs = self.provider.create(token, ctx, inputs)

@@ -94,11 +94,15 @@ def test_preview_up_refresh_update_replace_import_destroy(
     assert steps(preview)["policy"] == "update"
     project.run("up", "--yes")
 
-    (project.dir / "Pulumi.yaml").write_text((project.dir / "Pulumi.yaml").read_text().replace("folder: f1", "folder: f2"))
+    (project.dir / "Pulumi.yaml").write_text(
+        (project.dir / "Pulumi.yaml").read_text().replace("folder: f1", "folder: f2")
+    )
     preview = project.preview_json()
     replace_step = next(s for s in preview["steps"] if s["urn"].endswith("::policy"))
     assert replace_step["op"] in ("replace", "delete-replaced", "create-replacement")
-    assert "spec.folder" in replace_step.get("detailedDiff", {}) or "spec" in replace_step.get("replaceReasons", [])
+    assert "spec.folder" in replace_step.get("detailedDiff", {}) or "spec" in replace_step.get(
+        "replaceReasons", []
+    )
     project.run("up", "--yes")
     live = custom(kube_api_client).get_namespaced_custom_object(
         "vmoperator.vmware.com", "v1alpha2", namespace, "virtualmachinesetresourcepolicies", "tkg-workers"
@@ -134,7 +138,9 @@ def test_preview_up_refresh_update_replace_import_destroy(
     importer = yaml_project(tmp_path / "import", "imported", "")
     importer.env["KUBECONFIG"] = str(control_plane.kubeconfig_path)
     importer.init_stack()
-    imported = importer.run("import", POLICY, "handmade", f"{namespace}/handmade", "--yes", "--out", "generated.yaml")
+    imported = importer.run(
+        "import", POLICY, "handmade", f"{namespace}/handmade", "--yes", "--out", "generated.yaml"
+    )
     assert "handmade" in imported.stdout
     generated = (importer.dir / "generated.yaml").read_text()
     assert "clusterModuleGroups" in generated

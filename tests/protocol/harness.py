@@ -64,7 +64,9 @@ class Plugin:
         line = self.process.stdout.readline().strip()
         if not line.isdigit():
             self.process.kill()
-            raise RuntimeError(f"plugin did not print its port: {line!r} {self.process.stderr.read() if self.process.stderr else ''}")
+            raise RuntimeError(
+                f"plugin did not print its port: {line!r} {self.process.stderr.read() if self.process.stderr else ''}"
+            )
         self.port = int(line)
         self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
@@ -79,9 +81,13 @@ class Plugin:
         self.engine_server.stop(grace=None)
 
     def configure(self, **config: Any) -> Any:
-        return self.stub.Configure(provider_pb2.ConfigureRequest(args=dict_to_struct(config), acceptSecrets=True))
+        return self.stub.Configure(
+            provider_pb2.ConfigureRequest(args=dict_to_struct(config), acceptSecrets=True)
+        )
 
-    def check(self, token: str, news: dict[str, Any], olds: dict[str, Any] | None = None, name: str = "res") -> Any:
+    def check(
+        self, token: str, news: dict[str, Any], olds: dict[str, Any] | None = None, name: str = "res"
+    ) -> Any:
         return self.stub.Check(
             provider_pb2.CheckRequest(
                 urn=urn(token, name),

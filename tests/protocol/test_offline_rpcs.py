@@ -24,7 +24,9 @@ def vm_inputs(**spec: object) -> dict[str, object]:
 
 
 def test_handshake_plugin_info_and_attach(plugin: Plugin) -> None:
-    response = plugin.stub.Handshake(provider_pb2.ProviderHandshakeRequest(engine_address=plugin.engine_address))
+    response = plugin.stub.Handshake(
+        provider_pb2.ProviderHandshakeRequest(engine_address=plugin.engine_address)
+    )
     assert response.accept_secrets
     assert plugin.stub.GetPluginInfo(empty_pb2.Empty()).version == "0.1.0"
     plugin.stub.Attach(plugin_pb2.PluginAttach(address=plugin.engine_address))
@@ -46,7 +48,9 @@ def test_configure_accepts_secrets_and_supports_preview(plugin: Plugin) -> None:
 
 def test_check_config_rejects_unknown_keys_with_the_allowed_ones(plugin: Plugin) -> None:
     response = plugin.stub.CheckConfig(
-        provider_pb2.CheckRequest(urn=urn("pulumi:providers:vmservice", "p"), news=dict_to_struct({"namespce": "dev"}))
+        provider_pb2.CheckRequest(
+            urn=urn("pulumi:providers:vmservice", "p"), news=dict_to_struct({"namespce": "dev"})
+        )
     )
     assert response.failures[0].property == "namespce"
     assert "allowed properties" in response.failures[0].reason and "namespace" in response.failures[0].reason
@@ -59,7 +63,9 @@ def test_check_autonames_deterministically_and_uses_default_namespace(plugin: Pl
     assert first["metadata"]["name"].startswith("web-") and first["metadata"] == second["metadata"]
     assert first["metadata"]["namespace"] == "dev"
     # The old autoname is kept on later runs.
-    kept = outputs(plugin.check(VM, {"spec": {"className": "c", "imageName": "i"}}, olds=first, name="web").inputs)
+    kept = outputs(
+        plugin.check(VM, {"spec": {"className": "c", "imageName": "i"}}, olds=first, name="web").inputs
+    )
     assert kept["metadata"]["name"] == first["metadata"]["name"]
 
 
@@ -103,12 +109,20 @@ def test_diff_reports_replacements_with_reasons_and_in_place_updates(plugin: Plu
     new = outputs(
         plugin.check(
             VM,
-            {**vm_inputs(imageName="photon-5", powerState="PoweredOff"), "metadata": {"name": "web", "namespace": "dev"}},
+            {
+                **vm_inputs(imageName="photon-5", powerState="PoweredOff"),
+                "metadata": {"name": "web", "namespace": "dev"},
+            },
         ).inputs
     )
     response = plugin.stub.Diff(
         provider_pb2.DiffRequest(
-            id="dev/web", urn=urn(VM, "web"), type=VM, olds=dict_to_struct(old), old_inputs=dict_to_struct(old), news=dict_to_struct(new)
+            id="dev/web",
+            urn=urn(VM, "web"),
+            type=VM,
+            olds=dict_to_struct(old),
+            old_inputs=dict_to_struct(old),
+            news=dict_to_struct(new),
         )
     )
     assert response.changes == provider_pb2.DiffResponse.DIFF_SOME
@@ -124,7 +138,12 @@ def test_diff_with_no_changes(plugin: Plugin) -> None:
     inputs = outputs(plugin.check(POLICY, {"metadata": {"namespace": "dev"}, "spec": {"folder": "f"}}).inputs)
     response = plugin.stub.Diff(
         provider_pb2.DiffRequest(
-            id="dev/x", urn=urn(POLICY, "p"), type=POLICY, olds=dict_to_struct(inputs), old_inputs=dict_to_struct(inputs), news=dict_to_struct(inputs)
+            id="dev/x",
+            urn=urn(POLICY, "p"),
+            type=POLICY,
+            olds=dict_to_struct(inputs),
+            old_inputs=dict_to_struct(inputs),
+            news=dict_to_struct(inputs),
         )
     )
     assert response.changes == provider_pb2.DiffResponse.DIFF_NONE
@@ -133,7 +152,9 @@ def test_diff_with_no_changes(plugin: Plugin) -> None:
 def test_preview_create_returns_unknown_outputs_without_a_cluster(plugin: Plugin) -> None:
     plugin.configure(namespace="dev")
     inputs = plugin.check(VM, vm_inputs()).inputs
-    response = plugin.stub.Create(provider_pb2.CreateRequest(urn=urn(VM, "res"), type=VM, properties=inputs, preview=True))
+    response = plugin.stub.Create(
+        provider_pb2.CreateRequest(urn=urn(VM, "res"), type=VM, properties=inputs, preview=True)
+    )
     assert response.properties.fields["status"].string_value == UNKNOWN_STRING
 
 
@@ -141,7 +162,9 @@ def test_create_without_a_reachable_supervisor_fails_cleanly(plugin: Plugin) -> 
     plugin.configure(namespace="dev", kubeconfig="/nonexistent/kubeconfig")
     inputs = plugin.check(POLICY, {"metadata": {"namespace": "dev"}, "spec": {}}).inputs
     with pytest.raises(grpc.RpcError) as error:
-        plugin.stub.Create(provider_pb2.CreateRequest(urn=urn(POLICY, "res"), type=POLICY, properties=inputs, timeout=5))
+        plugin.stub.Create(
+            provider_pb2.CreateRequest(urn=urn(POLICY, "res"), type=POLICY, properties=inputs, timeout=5)
+        )
     assert error.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert "kubeconfig" in error.value.details()
 

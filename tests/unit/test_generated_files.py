@@ -36,4 +36,6 @@ def test_python_sdk_is_up_to_date(tmp_path: Path) -> None:
     collect(comparison)
     stale = [s for s in stale if not s.endswith(".egg-info") and "egg-info/" not in s]
     if stale:
-        pytest.fail(f"sdk/python is stale ({', '.join(sorted(stale)[:10])}): run `make sdk` and commit the result")
+        pytest.fail(
+            f"sdk/python is stale ({', '.join(sorted(stale)[:10])}): run `make sdk` and commit the result"
+        )

@@ -61,9 +61,13 @@ def test_diff_replace_reasons_are_inherited_by_nested_fields() -> None:
 
 
 def test_diff_of_secret_values_compares_plaintext_without_exposing_it() -> None:
-    same = diff_properties(VM.inputs, {"userData": Secret("a-long-secret")}, {"userData": Secret("a-long-secret")})
+    same = diff_properties(
+        VM.inputs, {"userData": Secret("a-long-secret")}, {"userData": Secret("a-long-secret")}
+    )
     assert same == []
-    (changed,) = diff_properties(VM.inputs, {"userData": Secret("a-long-secret")}, {"userData": Secret("other-secret")})
+    (changed,) = diff_properties(
+        VM.inputs, {"userData": Secret("a-long-secret")}, {"userData": Secret("other-secret")}
+    )
     assert changed.path == "userData" and "secret" not in repr(changed).lower().replace("userdata", "")
 
 
