@@ -63,15 +63,13 @@ class EngineLog:
         stub = self._stub
         if stub is None:
             return
-        try:
+        with contextlib.suppress(grpc.RpcError):  # logging must never fail an operation
             stub.Log(
                 engine_pb2.LogRequest(
                     severity=_SEVERITY[severity], message=message, urn=urn, ephemeral=ephemeral
                 ),
                 timeout=10,
             )
-        except grpc.RpcError:
-            pass  # logging must never fail an operation
 
 
 def _type_of(urn: str) -> str:
