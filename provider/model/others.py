@@ -64,7 +64,7 @@ VIRTUAL_MACHINE_SERVICE = ResourceDef(
         "status": any_value("Service status (loadBalancer.ingress)."),
         "liveMetadata": obj(OutputMeta),
     },
-    handler="kubeobject:KubeObjectHandler",
+    handler="vmservice:VirtualMachineServiceHandler",
     kube=KubeKind("VirtualMachineService", "virtualmachineservices", versions=ALL_VERSIONS),
 )
 
@@ -154,6 +154,6 @@ VIRTUAL_MACHINE_PUBLISH_REQUEST = ResourceDef(
         ),
         "liveMetadata": obj(OutputMeta),
     },
-    handler="kubeobject:KubeObjectHandler",
+    handler="publish:PublishRequestHandler",
     kube=KubeKind("VirtualMachinePublishRequest", "virtualmachinepublishrequests", versions=ALL_VERSIONS),
 )

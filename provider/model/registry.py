@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from provider.model.functions import (
+    GET_VIRTUAL_MACHINE,
+    GET_VIRTUAL_MACHINE_CLASS,
+    GET_VIRTUAL_MACHINE_IMAGE,
+    GET_WEB_CONSOLE_URL,
+)
 from provider.model.others import (
     VIRTUAL_MACHINE_PUBLISH_REQUEST,
     VIRTUAL_MACHINE_SERVICE,
@@ -20,4 +26,7 @@ RESOURCES: dict[str, ResourceDef] = {
     )
 }
 
-FUNCTIONS: dict[str, FunctionDef] = {}
+FUNCTIONS: dict[str, FunctionDef] = {
+    f.token: f
+    for f in (GET_VIRTUAL_MACHINE_IMAGE, GET_VIRTUAL_MACHINE_CLASS, GET_VIRTUAL_MACHINE, GET_WEB_CONSOLE_URL)
+}

@@ -7,14 +7,38 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 )
+
+// noDependencies is the loader for a schema that references no other package: any attempt to load
+// one is an error rather than a plugin download.
+type noDependencies struct{}
+
+func (noDependencies) LoadPackage(pkg string, _ *semver.Version) (*schema.Package, error) {
+	return nil, fmt.Errorf("schema references package %q; pulumi-sdkgen only handles self-contained schemas", pkg)
+}
+
+func (l noDependencies) LoadPackageV2(_ context.Context, d *schema.PackageDescriptor) (*schema.Package, error) {
+	return l.LoadPackage(d.Name, d.Version)
+}
+
+func (l noDependencies) LoadPackageReference(pkg string, v *semver.Version) (schema.PackageReference, error) {
+	return nil, fmt.Errorf("schema references package %q; pulumi-sdkgen only handles self-contained schemas", pkg)
+}
+
+func (l noDependencies) LoadPackageReferenceV2(
+	_ context.Context, d *schema.PackageDescriptor,
+) (schema.PackageReference, error) {
+	return l.LoadPackageReference(d.Name, d.Version)
+}
 
 func main() {
 	if len(os.Args) != 3 {
@@ -36,15 +60,14 @@ func generate(schemaPath, outDir string) error {
 	if err := json.Unmarshal(raw, &spec); err != nil {
 		return fmt.Errorf("parse %s: %w", schemaPath, err)
 	}
-	// The schema references no other package, so no plugin loader is needed to bind it.
-	pkg, diags, err := schema.BindSpec(spec, nil, schema.ValidationOptions{})
+	pkg, diags, err := schema.BindSpec(spec, noDependencies{}, schema.ValidationOptions{})
 	if err != nil {
 		return err
 	}
 	if diags.HasErrors() {
 		return diags
 	}
-	files, err := python.GeneratePackage("pulumi-language-python", pkg, nil, nil)
+	files, err := python.GeneratePackage("pulumi-language-python", pkg, nil, noDependencies{})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,188 @@
+"""Read-only lookups: images, classes and VMs (the admin- and controller-managed kinds are data sources)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from provider.errors import InvalidInputs, ProviderError, ServerRejected
+from provider.resources.kubeobject import api_message, version_order
+
+if TYPE_CHECKING:
+    from provider.context import OperationContext
+    from provider.core import ProviderState
+
+GROUP = "vmoperator.vmware.com"
+KNOWN_VERSIONS = ("v1alpha2", "v1alpha3", "v1alpha4", "v1alpha5")
+
+
+def api_version(state: ProviderState) -> str:
+    served = [v for v in state.kube.served_versions(GROUP) if v in KNOWN_VERSIONS]
+    if not served:
+        raise ProviderError(
+            f"the Supervisor serves no {GROUP} version this provider understands ({', '.join(KNOWN_VERSIONS)})"
+        )
+    return max(served, key=version_order)
+
+
+def namespace_of(state: ProviderState, args: dict[str, Any]) -> str:
+    namespace = args.get("namespace") or state.settings.namespace
+    if not namespace:
+        raise InvalidInputs([("namespace", "missing: pass namespace or set the provider's `namespace`")])
+    return str(namespace)
+
+
+def _list(state: ProviderState, plural: str, namespace: str | None) -> list[dict[str, Any]]:
+    from kubernetes.client.exceptions import ApiException
+
+    custom = state.kube.custom()
+    version = api_version(state)
+    try:
+        if namespace is None:
+            result = custom.list_cluster_custom_object(GROUP, version, plural, _request_timeout=30)
+        else:
+            result = custom.list_namespaced_custom_object(
+                GROUP, version, namespace, plural, _request_timeout=30
+            )
+    except ApiException as error:
+        if error.status == 404:
+            return []
+        raise ServerRejected(f"listing {plural}: {api_message(error)}") from None
+    items: list[dict[str, Any]] = result.get("items", [])
+    return items
+
+
+def _get(state: ProviderState, plural: str, namespace: str, name: str, kind: str) -> dict[str, Any]:
+    from kubernetes.client.exceptions import ApiException
+
+    try:
+        obj: dict[str, Any] = state.kube.custom().get_namespaced_custom_object(
+            GROUP, api_version(state), namespace, plural, name, _request_timeout=30
+        )
+        return obj
+    except ApiException as error:
+        if error.status == 404:
+            names = sorted(i["metadata"]["name"] for i in _list(state, plural, namespace))
+            raise InvalidInputs(
+                [
+                    (
+                        "name",
+                        f"no {kind} named {name!r} in namespace {namespace}; available: {', '.join(names) or 'none'}",
+                    )
+                ]
+            ) from None
+        raise ServerRejected(f"reading {kind} {namespace}/{name}: {api_message(error)}") from None
+
+
+def _image_summary(image: dict[str, Any]) -> str:
+    status = image.get("status") or {}
+    return f"{image['metadata']['name']} ({status.get('name') or 'no display name'}, {image.get('kind')})"
+
+
+def get_virtual_machine_image(
+    state: ProviderState, ctx: OperationContext, args: dict[str, Any]
+) -> dict[str, Any]:
+    namespace = namespace_of(state, args)
+    if not any(args.get(k) for k in ("displayName", "name", "osType")):
+        raise InvalidInputs([("displayName", "pass displayName, name or osType to select an image")])
+    images = [{**i, "kind": "VirtualMachineImage"} for i in _list(state, "virtualmachineimages", namespace)]
+    images += [
+        {**i, "kind": "ClusterVirtualMachineImage"} for i in _list(state, "clustervirtualmachineimages", None)
+    ]
+
+    def matches(image: dict[str, Any]) -> bool:
+        status = image.get("status") or {}
+        labels = image["metadata"].get("labels") or {}
+        os_info = status.get("osInfo") or {}
+        if args.get("name") and image["metadata"]["name"] != args["name"]:
+            return False
+        if args.get("displayName") and status.get("name") != args["displayName"]:
+            return False
+        os_type = labels.get("os.image.vmoperator.vmware.com/type") or os_info.get("type") or ""
+        os_version = labels.get("os.image.vmoperator.vmware.com/version") or os_info.get("version") or ""
+        if args.get("osType") and str(args["osType"]).lower() not in str(os_type).lower():
+            return False
+        return not (args.get("osVersion") and str(args["osVersion"]) != str(os_version))
+
+    found = [i for i in images if matches(i)]
+    # A namespace image wins over a cluster image of the same display name, as the webhook resolves them.
+    if len(found) > 1 and len({i["kind"] for i in found}) > 1:
+        found = [i for i in found if i["kind"] == "VirtualMachineImage"] or found
+    if not found:
+        candidates = ", ".join(sorted(_image_summary(i) for i in images)) or "none"
+        raise InvalidInputs(
+            [("displayName", f"no image matches in namespace {namespace}; candidates: {candidates}")]
+        )
+    if len(found) > 1:
+        candidates = ", ".join(sorted(_image_summary(i) for i in found))
+        raise InvalidInputs(
+            [("displayName", f"{len(found)} images match; narrow the query to one of: {candidates}")]
+        )
+    image = found[0]
+    status = image.get("status") or {}
+    conditions = {c.get("type"): c.get("status") for c in status.get("conditions") or []}
+    return {
+        "imageName": image["metadata"]["name"],
+        "kind": image["kind"],
+        "displayName": status.get("name"),
+        "osInfo": status.get("osInfo"),
+        "firmware": status.get("firmware"),
+        "hardwareVersion": status.get("hardwareVersion"),
+        "ready": conditions.get("Ready") == "True",
+    }
+
+
+def _memory_mb(quantity: Any) -> int | None:
+    if quantity is None:
+        return None
+    text = str(quantity)
+    units = {
+        "Ki": 1 / 1024,
+        "Mi": 1,
+        "Gi": 1024,
+        "Ti": 1024 * 1024,
+        "K": 1000 / 1024**2,
+        "M": 1000**2 / 1024**2,
+        "G": 1000**3 / 1024**2,
+    }
+    for suffix, factor in sorted(units.items(), key=lambda item: -len(item[0])):
+        if text.endswith(suffix):
+            return int(float(text[: -len(suffix)]) * factor)
+    return int(int(text) / 1024**2)
+
+
+def get_virtual_machine_class(
+    state: ProviderState, ctx: OperationContext, args: dict[str, Any]
+) -> dict[str, Any]:
+    namespace = namespace_of(state, args)
+    vm_class = _get(state, "virtualmachineclasses", namespace, str(args["name"]), "VirtualMachineClass")
+    spec = vm_class.get("spec") or {}
+    hardware = spec.get("hardware") or {}
+    requests = ((spec.get("policies") or {}).get("resources") or {}).get("requests") or {}
+    return {
+        "name": vm_class["metadata"]["name"],
+        "cpus": hardware.get("cpus"),
+        "memory": hardware.get("memory"),
+        "memoryMb": _memory_mb(hardware.get("memory")),
+        "reserved": bool(requests.get("cpu") or requests.get("memory")),
+        "spec": spec,
+    }
+
+
+def get_virtual_machine(state: ProviderState, ctx: OperationContext, args: dict[str, Any]) -> dict[str, Any]:
+    namespace = namespace_of(state, args)
+    vm = _get(state, "virtualmachines", namespace, str(args["name"]), "VirtualMachine")
+    status = vm.get("status") or {}
+    network = status.get("network") or {}
+    return {
+        "metadata": vm.get("metadata"),
+        "spec": vm.get("spec"),
+        "status": {
+            "powerState": status.get("powerState"),
+            "uniqueID": status.get("uniqueID"),
+            "primaryIP4": network.get("primaryIP4"),
+            "primaryIP6": network.get("primaryIP6"),
+            "zone": status.get("zone"),
+            "conditions": status.get("conditions") or [],
+            "raw": status,
+        },
+    }

@@ -1,0 +1,81 @@
+"""Web console tickets through VirtualMachineWebConsoleRequest (v1alpha2+, vSphere 8.0 Update 3)."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import time
+from typing import TYPE_CHECKING, Any
+
+from provider.errors import OperationTimedOut, ProviderError, ServerRejected
+from provider.resources.kubeobject import api_message
+from provider.resources.lookups import GROUP, api_version, namespace_of
+
+if TYPE_CHECKING:
+    from provider.context import OperationContext
+    from provider.core import ProviderState
+
+
+def _key_pair() -> tuple[Any, str]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public_pem = private_key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private_key, public_pem.decode()
+
+
+def decrypt_response(private_key: Any, response: str) -> str:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    plaintext: bytes = private_key.decrypt(
+        base64.b64decode(response),
+        padding.OAEP(mgf=padding.MGF1(algorithm=hashes.SHA512()), algorithm=hashes.SHA512(), label=None),
+    )
+    return plaintext.decode()
+
+
+def request_console(
+    state: ProviderState, namespace: str, vm_name: str, timeout: float, cancelled: Any = None
+) -> dict[str, Any]:
+    from kubernetes.client.exceptions import ApiException
+
+    version = api_version(state)
+    private_key, public_pem = _key_pair()
+    name = f"{vm_name}-console-{secrets.token_hex(3)}"[:63]
+    body = {
+        "apiVersion": f"{GROUP}/{version}",
+        "kind": "VirtualMachineWebConsoleRequest",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {"name": vm_name, "publicKey": public_pem},
+    }
+    custom = state.kube.custom()
+    try:
+        custom.create_namespaced_custom_object(
+            GROUP, version, namespace, "virtualmachinewebconsolerequests", body, _request_timeout=30
+        )
+    except ApiException as error:
+        raise ServerRejected(
+            f"creating a web console request for {namespace}/{vm_name}: {api_message(error)}"
+        ) from None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cancelled is not None and cancelled.is_set():
+            raise ProviderError("cancelled while waiting for the web console ticket")
+        obj = custom.get_namespaced_custom_object(
+            GROUP, version, namespace, "virtualmachinewebconsolerequests", name, _request_timeout=30
+        )
+        status = obj.get("status") or {}
+        if status.get("response"):
+            url = decrypt_response(private_key, status["response"])
+            return {"url": url, "expiryTime": status.get("expiryTime"), "proxyAddr": status.get("proxyAddr")}
+        time.sleep(0.5)
+    raise OperationTimedOut(f"no web console ticket for {namespace}/{vm_name} within {timeout:g}s")
+
+
+def get_web_console_url(state: ProviderState, ctx: OperationContext, args: dict[str, Any]) -> dict[str, Any]:
+    timeout = float(args.get("timeoutSeconds") or 60)
+    return request_console(state, namespace_of(state, args), str(args["name"]), timeout, ctx.cancelled)
