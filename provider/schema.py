@@ -24,22 +24,28 @@ def _describe(prop: Prop) -> str:
     return text
 
 
-def _property(prop: Prop, types: dict[str, Any]) -> dict[str, Any]:
+def _type_spec(prop: Prop, types: dict[str, Any]) -> dict[str, Any]:
+    """The type alone (array items and map values carry no description or flags in a Pulumi schema)."""
     spec: dict[str, Any]
     if prop.kind in ("string", "integer", "number", "boolean"):
         spec = {"type": prop.kind}
     elif prop.kind == "array":
         assert prop.items is not None
-        spec = {"type": "array", "items": _property(prop.items, types)}
+        spec = {"type": "array", "items": _type_spec(prop.items, types)}
     elif prop.kind == "map":
         assert prop.items is not None
-        spec = {"type": "object", "additionalProperties": _property(prop.items, types)}
+        spec = {"type": "object", "additionalProperties": _type_spec(prop.items, types)}
     elif prop.kind == "object":
         assert prop.obj is not None
         _register(prop.obj, types)
         spec = {"$ref": f"#/types/{prop.obj.token}"}
     else:
         spec = {"$ref": "pulumi.json#/Any"}
+    return spec
+
+
+def _property(prop: Prop, types: dict[str, Any]) -> dict[str, Any]:
+    spec = _type_spec(prop, types)
     description = _describe(prop)
     if description:
         spec["description"] = description
@@ -70,27 +76,35 @@ def _register(object_type: ObjectType, types: dict[str, Any]) -> None:
         del types[object_type.token]["required"]
 
 
+def _without_empty(spec: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in spec.items() if v or v is False}
+
+
 def generate() -> dict[str, Any]:
     types: dict[str, Any] = {}
     resources: dict[str, Any] = {}
     for token, definition in sorted(RESOURCES.items()):
         inputs = _properties(definition.inputs, types)
         outputs = {**inputs, **_properties(definition.outputs, types)}
-        resources[token] = {
-            "description": definition.description,
-            "inputProperties": inputs,
-            "requiredInputs": sorted(k for k, p in definition.inputs.items() if p.required),
-            "properties": outputs,
-            "required": sorted(k for k in ("metadata", "status") if k in outputs),
-        }
+        resources[token] = _without_empty(
+            {
+                "description": definition.description,
+                "inputProperties": inputs,
+                "requiredInputs": sorted(k for k, p in definition.inputs.items() if p.required),
+                "properties": outputs,
+                "required": sorted(k for k in ("metadata", "status") if k in outputs),
+            }
+        )
     functions: dict[str, Any] = {}
     for token, function in sorted(FUNCTIONS.items()):
         functions[token] = {
             "description": function.description,
-            "inputs": {
-                "properties": _properties(function.inputs, types),
-                "required": sorted(k for k, p in function.inputs.items() if p.required),
-            },
+            "inputs": _without_empty(
+                {
+                    "properties": _properties(function.inputs, types),
+                    "required": sorted(k for k, p in function.inputs.items() if p.required),
+                }
+            ),
             "outputs": {"properties": _properties(function.outputs, types)},
         }
     config_vars: dict[str, Any] = {}

@@ -165,11 +165,16 @@ class KubeObjectHandler(ResourceHandler):
                 force=True,
                 _content_type="application/apply-patch+yaml",
             )
-            return obj
         except ApiException as error:
             raise ServerRejected(
                 f"the Supervisor rejected {self.kube.kind} {meta['namespace']}/{meta['name']}: {api_message(error)}"
             ) from None
+        if obj is None:  # the generated client decodes only 200 bodies; an apply that creates answers 201
+            fetched = self.get(ctx, meta["namespace"], meta["name"])
+            if fetched is None:
+                raise ProviderError(f"{self.kube.kind} {meta['namespace']}/{meta['name']} vanished right after apply")
+            return fetched
+        return obj
 
     # ---- outputs -------------------------------------------------------------------------------
     def outputs(self, inputs: dict[str, Any], live: dict[str, Any]) -> dict[str, Any]:
