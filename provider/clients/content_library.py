@@ -8,6 +8,7 @@ server has and speaks it for the rest of the session.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterable
@@ -169,15 +170,26 @@ class ContentLibraryApi:
         with self._lock:
             if self._dialect is None:
                 try:
-                    self.client.request("GET", "/api/content/library", doing="probing the content library API", ctx=ctx)
+                    self.client.request(
+                        "GET", "/api/content/library", doing="probing the content library API", ctx=ctx
+                    )
                     self._dialect = _Dialect(legacy=False)
                 except VCenterNotFound:
                     self._dialect = _Dialect(legacy=True)
             return self._dialect
 
     def _call(
-        self, method: str, resource: str, object_id: str | None, *, doing: str, ctx: Deadline | None,
-        action: str | None = None, wrapper: str | None = None, body: Any = None, params: dict[str, str] | None = None,
+        self,
+        method: str,
+        resource: str,
+        object_id: str | None,
+        *,
+        doing: str,
+        ctx: Deadline | None,
+        action: str | None = None,
+        wrapper: str | None = None,
+        body: Any = None,
+        params: dict[str, str] | None = None,
     ) -> Any:
         dialect = self.dialect(ctx)
         query = dict(params or {})
@@ -195,43 +207,69 @@ class ContentLibraryApi:
     def create_library(self, library: Library, ctx: Deadline | None = None) -> str:
         resource = "subscribed-library" if library.subscription else "local-library"
         created = self._call(
-            "POST", resource, None, wrapper="create_spec", body=library.create_body(),
-            doing=f"creating content library {library.name!r}", ctx=ctx,
+            "POST",
+            resource,
+            None,
+            wrapper="create_spec",
+            body=library.create_body(),
+            doing=f"creating content library {library.name!r}",
+            ctx=ctx,
         )
         if not isinstance(created, str) or not created:
-            raise VCenterError(f"creating content library {library.name!r}", 200, "NO_ID", ["no library id returned"])
+            raise VCenterError(
+                f"creating content library {library.name!r}", 200, "NO_ID", ["no library id returned"]
+            )
         return created
 
     def get_library(self, library_id: str, ctx: Deadline | None = None) -> Library | None:
         try:
-            data = self._call("GET", "library", library_id, doing=f"reading content library {library_id}", ctx=ctx)
+            data = self._call(
+                "GET", "library", library_id, doing=f"reading content library {library_id}", ctx=ctx
+            )
         except VCenterNotFound:
             return None
         return Library.from_api(data) if isinstance(data, dict) else None
 
     def find_libraries(self, name: str, ctx: Deadline | None = None) -> list[str]:
         found = self._call(
-            "POST", "library", None, action="find", wrapper="spec", body={"name": name},
-            doing=f"finding content library {name!r}", ctx=ctx,
+            "POST",
+            "library",
+            None,
+            action="find",
+            wrapper="spec",
+            body={"name": name},
+            doing=f"finding content library {name!r}",
+            ctx=ctx,
         )
         return [str(i) for i in found or []]
 
     def update_library(self, library_id: str, library: Library, ctx: Deadline | None = None) -> None:
         self._call(
-            "PATCH", "library", library_id, wrapper="update_spec", body=library.update_body(),
-            doing=f"updating content library {library.name!r}", ctx=ctx,
+            "PATCH",
+            "library",
+            library_id,
+            wrapper="update_spec",
+            body=library.update_body(),
+            doing=f"updating content library {library.name!r}",
+            ctx=ctx,
         )
 
     def sync_library(self, library_id: str, ctx: Deadline | None = None) -> None:
         self._call(
-            "POST", "subscribed-library", library_id, action="sync",
-            doing=f"synchronizing content library {library_id}", ctx=ctx,
+            "POST",
+            "subscribed-library",
+            library_id,
+            action="sync",
+            doing=f"synchronizing content library {library_id}",
+            ctx=ctx,
         )
 
     def delete_library(self, library_id: str, subscribed: bool, ctx: Deadline | None = None) -> bool:
         resource = "subscribed-library" if subscribed else "local-library"
         try:
-            self._call("DELETE", resource, library_id, doing=f"deleting content library {library_id}", ctx=ctx)
+            self._call(
+                "DELETE", resource, library_id, doing=f"deleting content library {library_id}", ctx=ctx
+            )
         except VCenterNotFound:
             return False
         return True
@@ -244,8 +282,13 @@ class ContentLibraryApi:
         if description is not None:
             spec["description"] = description
         created = self._call(
-            "POST", "library/item", None, wrapper="create_spec", body=spec,
-            doing=f"creating library item {name!r}", ctx=ctx,
+            "POST",
+            "library/item",
+            None,
+            wrapper="create_spec",
+            body=spec,
+            doing=f"creating library item {name!r}",
+            ctx=ctx,
         )
         if not isinstance(created, str) or not created:
             raise VCenterError(f"creating library item {name!r}", 200, "NO_ID", ["no item id returned"])
@@ -253,16 +296,24 @@ class ContentLibraryApi:
 
     def get_item(self, item_id: str, ctx: Deadline | None = None) -> LibraryItem | None:
         try:
-            data = self._call("GET", "library/item", item_id, doing=f"reading library item {item_id}", ctx=ctx)
+            data = self._call(
+                "GET", "library/item", item_id, doing=f"reading library item {item_id}", ctx=ctx
+            )
         except VCenterNotFound:
             return None
         return LibraryItem.from_api(data) if isinstance(data, dict) else None
 
-    def update_item(self, item_id: str, name: str, description: str | None, ctx: Deadline | None = None) -> None:
+    def update_item(
+        self, item_id: str, name: str, description: str | None, ctx: Deadline | None = None
+    ) -> None:
         self._call(
-            "PATCH", "library/item", item_id, wrapper="update_spec",
+            "PATCH",
+            "library/item",
+            item_id,
+            wrapper="update_spec",
             body={"name": name, "description": description or ""},
-            doing=f"updating library item {name!r}", ctx=ctx,
+            doing=f"updating library item {name!r}",
+            ctx=ctx,
         )
 
     def delete_item(self, item_id: str, ctx: Deadline | None = None) -> bool:
@@ -275,48 +326,76 @@ class ContentLibraryApi:
     # ---- update sessions -----------------------------------------------------------------------
     def _open_session(self, item_id: str, ctx: Deadline | None) -> str:
         session = self._call(
-            "POST", "library/item/update-session", None, wrapper="create_spec", body={"library_item_id": item_id},
-            doing=f"opening an upload session for library item {item_id}", ctx=ctx,
+            "POST",
+            "library/item/update-session",
+            None,
+            wrapper="create_spec",
+            body={"library_item_id": item_id},
+            doing=f"opening an upload session for library item {item_id}",
+            ctx=ctx,
         )
         return str(session)
 
     def _add_file(self, session: str, spec: dict[str, Any], ctx: Deadline | None) -> dict[str, Any]:
         added = self._call(
-            "POST", "library/item/updatesession/file", session, action="add", wrapper="file_spec", body=spec,
-            doing=f"adding file {spec['name']!r} to the upload session", ctx=ctx,
+            "POST",
+            "library/item/updatesession/file",
+            session,
+            action="add",
+            wrapper="file_spec",
+            body=spec,
+            doing=f"adding file {spec['name']!r} to the upload session",
+            ctx=ctx,
         )
         info: dict[str, Any] = added if isinstance(added, dict) else {}
         if lookup(info, "status") == "ERROR":
-            raise UploadFailed(f"vCenter refused file {spec['name']!r}: {_message(lookup(info, 'error_message'))}")
+            raise UploadFailed(
+                f"vCenter refused file {spec['name']!r}: {_message(lookup(info, 'error_message'))}"
+            )
         return info
 
     def _finish(self, session: str, ctx: Deadline, progress: Callable[[str], None]) -> None:
         self._call(
-            "POST", "library/item/update-session", session, action="complete",
-            doing="completing the upload session", ctx=ctx,
+            "POST",
+            "library/item/update-session",
+            session,
+            action="complete",
+            doing="completing the upload session",
+            ctx=ctx,
         )
         delay = 0.2
         while True:
-            state = self._call("GET", "library/item/update-session", session, doing="reading the upload session", ctx=ctx)
+            state = self._call(
+                "GET", "library/item/update-session", session, doing="reading the upload session", ctx=ctx
+            )
             status = lookup(state, "state") if isinstance(state, dict) else None
             if status == "DONE":
                 return
             if status in ("ERROR", "CANCELED"):
-                raise UploadFailed(f"the upload ended in state {status}: {_message(lookup(state, 'error_message'))}")
+                raise UploadFailed(
+                    f"the upload ended in state {status}: {_message(lookup(state, 'error_message'))}"
+                )
             progress(f"waiting for vCenter to finish the upload ({lookup(state, 'client_progress') or 0}%)")
             ctx.sleep(delay, "waiting for the upload to finish")
             delay = min(5.0, delay * 2)
 
     def _abandon(self, session: str, ctx: Deadline | None) -> None:
         for method, action in (("POST", "fail"), ("DELETE", None)):
-            try:
-                self._call(method, "library/item/update-session", session, action=action,
-                           doing="abandoning the upload session", ctx=ctx)
-            except ProviderError:
-                pass
+            with contextlib.suppress(ProviderError):
+                self._call(
+                    method,
+                    "library/item/update-session",
+                    session,
+                    action=action,
+                    doing="abandoning the upload session",
+                    ctx=ctx,
+                )
 
     def upload_files(
-        self, item_id: str, files: list[UploadFile], ctx: Deadline | None = None,
+        self,
+        item_id: str,
+        files: list[UploadFile],
+        ctx: Deadline | None = None,
         progress: Callable[[str], None] = lambda _: None,
     ) -> None:
         """Push local files into an item and wait until vCenter has taken them."""
@@ -324,12 +403,16 @@ class ContentLibraryApi:
         session = self._open_session(item_id, ctx)
         try:
             for number, file in enumerate(files, 1):
-                info = self._add_file(session, {"name": file.name, "source_type": "PUSH", "size": file.size}, ctx)
+                info = self._add_file(
+                    session, {"name": file.name, "source_type": "PUSH", "size": file.size}, ctx
+                )
                 endpoint = lookup(lookup(info, "upload_endpoint"), "uri")
                 if not endpoint:
                     raise UploadFailed(f"vCenter gave no upload endpoint for {file.name!r}")
                 progress(f"uploading {file.name} ({number}/{len(files)}, {file.size} bytes)")
-                self.client.upload(endpoint, file.open_chunks(), file.size, doing=f"uploading {file.name}", ctx=ctx)
+                self.client.upload(
+                    endpoint, file.open_chunks(), file.size, doing=f"uploading {file.name}", ctx=ctx
+                )
             self._finish(session, ctx, progress)
         except ProviderError:
             self._abandon(session, ctx)
@@ -337,7 +420,12 @@ class ContentLibraryApi:
         self._close(session, ctx)
 
     def pull_file(
-        self, item_id: str, name: str, url: str, ssl_thumbprint: str | None = None, ctx: Deadline | None = None,
+        self,
+        item_id: str,
+        name: str,
+        url: str,
+        ssl_thumbprint: str | None = None,
+        ctx: Deadline | None = None,
         progress: Callable[[str], None] = lambda _: None,
     ) -> None:
         """Have vCenter download `url` into the item and wait until it is done."""
@@ -356,10 +444,10 @@ class ContentLibraryApi:
         self._close(session, ctx)
 
     def _close(self, session: str, ctx: Deadline | None) -> None:
-        try:
-            self._call("DELETE", "library/item/update-session", session, doing="closing the upload session", ctx=ctx)
-        except ProviderError:
-            pass  # sessions expire on their own
+        with contextlib.suppress(ProviderError):  # sessions expire on their own
+            self._call(
+                "DELETE", "library/item/update-session", session, doing="closing the upload session", ctx=ctx
+            )
 
 
 def _message(value: Any) -> str:

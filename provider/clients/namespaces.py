@@ -103,7 +103,12 @@ class VmClass:
     def from_api(cls, data: dict[str, Any]) -> VmClass:
         devices = lookup(data, "devices") or {}
         direct = (
-            lookup(devices, "dynamic_direct_path_IO_devices", "dynamic_direct_path_io_devices", "direct_path_io_devices")
+            lookup(
+                devices,
+                "dynamic_direct_path_IO_devices",
+                "dynamic_direct_path_io_devices",
+                "direct_path_io_devices",
+            )
             or []
         )
         return cls(
@@ -113,7 +118,11 @@ class VmClass:
             cpu_reservation=_int(lookup(data, "cpu_reservation")),
             memory_reservation=_int(lookup(data, "memory_reservation")),
             description=lookup(data, "description"),
-            vgpu_profiles=[str(v.get("profile_name")) for v in lookup(devices, "vgpu_devices") or [] if isinstance(v, dict)],
+            vgpu_profiles=[
+                str(v.get("profile_name"))
+                for v in lookup(devices, "vgpu_devices") or []
+                if isinstance(v, dict)
+            ],
             direct_path_devices=[
                 DirectPathDevice(
                     vendor_id=_int(lookup(d, "vendor_id")) or 0,
@@ -139,7 +148,9 @@ def create_vm_class(client: VCenterClient, vm_class: VmClass, ctx: Deadline | No
 
 def get_vm_class(client: VCenterClient, class_id: str, ctx: Deadline | None = None) -> VmClass | None:
     try:
-        data = client.request("GET", f"{VM_CLASSES}/{_quote(class_id)}", doing=f"reading VM class {class_id!r}", ctx=ctx)
+        data = client.request(
+            "GET", f"{VM_CLASSES}/{_quote(class_id)}", doing=f"reading VM class {class_id!r}", ctx=ctx
+        )
     except VCenterNotFound:
         return None
     return VmClass.from_api(data) if isinstance(data, dict) else None
@@ -163,7 +174,9 @@ def update_vm_class(client: VCenterClient, vm_class: VmClass, ctx: Deadline | No
 def delete_vm_class(client: VCenterClient, class_id: str, ctx: Deadline | None = None) -> bool:
     """False when the class was already gone."""
     try:
-        client.request("DELETE", f"{VM_CLASSES}/{_quote(class_id)}", doing=f"deleting VM class {class_id!r}", ctx=ctx)
+        client.request(
+            "DELETE", f"{VM_CLASSES}/{_quote(class_id)}", doing=f"deleting VM class {class_id!r}", ctx=ctx
+        )
     except VCenterNotFound:
         return False
     return True
@@ -213,7 +226,11 @@ class ResourceLimits:
     memory_limit_mib: int | None = None
     storage_limit_mib: int | None = None
 
-    WIRE = (("cpu_limit_mhz", "cpu_limit"), ("memory_limit_mib", "memory_limit"), ("storage_limit_mib", "storage_request_limit"))
+    WIRE = (
+        ("cpu_limit_mhz", "cpu_limit"),
+        ("memory_limit_mib", "memory_limit"),
+        ("storage_limit_mib", "storage_request_limit"),
+    )
 
     def create_body(self) -> dict[str, int]:
         return {wire: getattr(self, attr) for attr, wire in self.WIRE if getattr(self, attr) is not None}
@@ -322,7 +339,9 @@ class NamespaceInfo:
             vm_classes=_strings(lookup(vm_service, "vm_classes")),
             content_libraries=_strings(lookup(vm_service, "content_libraries")),
             storage_specs=[
-                StorageSpec(str(lookup(s, "policy")), _int(lookup(s, "limit"))) for s in storage if isinstance(s, dict)
+                StorageSpec(str(lookup(s, "policy")), _int(lookup(s, "limit")))
+                for s in storage
+                if isinstance(s, dict)
             ]
             if has_field(data, "storage_specs") and isinstance(storage, list)
             else None,
@@ -350,12 +369,16 @@ class NamespaceInfo:
 
 
 def create_namespace(client: VCenterClient, spec: NamespaceSpec, ctx: Deadline | None = None) -> None:
-    client.request("POST", NAMESPACES, json=spec.create_body(), doing=f"creating namespace {spec.name!r}", ctx=ctx)
+    client.request(
+        "POST", NAMESPACES, json=spec.create_body(), doing=f"creating namespace {spec.name!r}", ctx=ctx
+    )
 
 
 def get_namespace(client: VCenterClient, name: str, ctx: Deadline | None = None) -> NamespaceInfo | None:
     try:
-        data = client.request("GET", f"{NAMESPACES}/{_quote(name)}", doing=f"reading namespace {name!r}", ctx=ctx)
+        data = client.request(
+            "GET", f"{NAMESPACES}/{_quote(name)}", doing=f"reading namespace {name!r}", ctx=ctx
+        )
     except VCenterNotFound:
         return None
     return NamespaceInfo.from_api(name, data) if isinstance(data, dict) else None
@@ -381,7 +404,9 @@ def update_namespace(
 
 def delete_namespace(client: VCenterClient, name: str, ctx: Deadline | None = None) -> bool:
     try:
-        client.request("DELETE", f"{NAMESPACES}/{_quote(name)}", doing=f"deleting namespace {name!r}", ctx=ctx)
+        client.request(
+            "DELETE", f"{NAMESPACES}/{_quote(name)}", doing=f"deleting namespace {name!r}", ctx=ctx
+        )
     except VCenterNotFound:
         return False
     return True

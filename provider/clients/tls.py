@@ -98,14 +98,20 @@ def ca_context(ca_cert: str) -> ssl.SSLContext:
         try:
             return ssl.create_default_context(cadata=ca_cert)
         except ssl.SSLError as error:
-            raise InvalidInputs([("vsphereCaCert", f"not a valid PEM certificate bundle: {error.reason}")]) from None
+            raise InvalidInputs(
+                [("vsphereCaCert", f"not a valid PEM certificate bundle: {error.reason}")]
+            ) from None
     path = os.path.expanduser(ca_cert)
     if not os.path.isfile(path):
-        raise InvalidInputs([("vsphereCaCert", f"no such file {path!r}; give a PEM file path or the PEM text")])
+        raise InvalidInputs(
+            [("vsphereCaCert", f"no such file {path!r}; give a PEM file path or the PEM text")]
+        )
     try:
         return ssl.create_default_context(cafile=path)
     except ssl.SSLError as error:
-        raise InvalidInputs([("vsphereCaCert", f"{path!r} is not a valid PEM bundle: {error.reason}")]) from None
+        raise InvalidInputs(
+            [("vsphereCaCert", f"{path!r} is not a valid PEM bundle: {error.reason}")]
+        ) from None
 
 
 def insecure_context() -> ssl.SSLContext:

@@ -8,6 +8,7 @@ with the server's own error type and messages. TLS is verified unless `vsphereIn
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
@@ -156,7 +157,9 @@ def error_from(response: httpx.Response, doing: str) -> VCenterError:
     if isinstance(body, dict):
         value = body.get("value") if isinstance(body.get("value"), dict) else body
         error_type = str(body.get("error_type") or body.get("type") or value.get("error_type") or "")
-        error_type = error_type.rsplit(".", 1)[-1].upper() if error_type.startswith("com.vmware") else error_type
+        error_type = (
+            error_type.rsplit(".", 1)[-1].upper() if error_type.startswith("com.vmware") else error_type
+        )
         for message in value.get("messages") or []:
             if isinstance(message, dict):
                 text = message.get("default_message") or message.get("id")
@@ -245,7 +248,9 @@ class VCenterClient:
                 ctx.sleep(delay, doing)
                 continue
             # A POST that failed with 500 may have been carried out; only retry it when the server said busy.
-            retryable = response.status_code in RETRYABLE and not (method == "POST" and response.status_code == 500)
+            retryable = response.status_code in RETRYABLE and not (
+                method == "POST" and response.status_code == 500
+            )
             if retry and retryable and attempt < MAX_ATTEMPTS:
                 delay = _retry_after(response) or self._backoff(attempt)
                 ctx.debug(f"{doing}: vCenter answered {response.status_code}; retrying in {delay:.1f}s")
@@ -286,10 +291,8 @@ class VCenterClient:
         with self._lock:
             if self._http is not None and self._token is not None:
                 path = LEGACY_SESSION if self.legacy_login else MODERN_SESSION
-                try:
+                with contextlib.suppress(Exception):  # best effort: the session expires on its own
                     self._http.delete(path, headers={SESSION_HEADER: self._token}, timeout=5)
-                except Exception:  # best effort: the session expires on its own
-                    pass
             if self._http is not None:
                 self._http.close()
             self._http = None
@@ -326,7 +329,9 @@ class VCenterClient:
             return _decode(response)
         raise AssertionError("unreachable")
 
-    def upload(self, url: str, chunks: Iterable[bytes], size: int, *, doing: str, ctx: Deadline | None = None) -> None:
+    def upload(
+        self, url: str, chunks: Iterable[bytes], size: int, *, doing: str, ctx: Deadline | None = None
+    ) -> None:
         """PUT a file body to an upload endpoint vCenter handed out (not retried: the stream is consumed)."""
         ctx = ctx or NoDeadline()
         headers = {

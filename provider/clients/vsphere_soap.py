@@ -6,6 +6,7 @@ One connection per provider process, serialized by a lock; an expired session lo
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,14 +82,18 @@ class VsphereSoap:
                 httpConnectionTimeout=60,
             )
         except vim.fault.InvalidLogin:
-            raise ServerRejected(f"vCenter {self.endpoint.base_url} rejected the login of {self._user!r}") from None
+            raise ServerRejected(
+                f"vCenter {self.endpoint.base_url} rejected the login of {self._user!r}"
+            ) from None
         except (OSError, vim.fault.HostConnectFault) as error:
             if is_certificate_error(error):
                 raise VCenterUnreachable(
                     f"TLS verification of vCenter {self.endpoint.base_url} failed: {error}. Trust it with "
                     "vmservice:vsphereCaCert or vmservice:vsphereThumbprint"
                 ) from None
-            raise VCenterUnreachable(f"cannot reach vCenter SOAP at {self.endpoint.base_url}: {error}") from None
+            raise VCenterUnreachable(
+                f"cannot reach vCenter SOAP at {self.endpoint.base_url}: {error}"
+            ) from None
 
     def _call(self, doing: str, fn: Callable[[Any], T]) -> T:
         from pyVmomi import vim
@@ -105,7 +110,9 @@ class VsphereSoap:
                     if second_try:
                         raise ServerRejected(f"{doing}: vCenter ended the session") from None
                 except vim.fault.VimFault as fault:
-                    raise ServerRejected(f"{doing}: {getattr(fault, 'msg', '') or type(fault).__name__}") from None
+                    raise ServerRejected(
+                        f"{doing}: {getattr(fault, 'msg', '') or type(fault).__name__}"
+                    ) from None
                 except OSError as error:
                     self._si = None
                     if second_try:
@@ -117,10 +124,8 @@ class VsphereSoap:
 
         with self._lock:
             if self._si is not None:
-                try:
+                with contextlib.suppress(Exception):  # best effort: the session expires on its own
                     Disconnect(self._si)
-                except Exception:  # best effort: the session expires on its own
-                    pass
             self._si = None
             self._pbm = None
 
@@ -138,7 +143,11 @@ class VsphereSoap:
                     collector.ObjectSpec(
                         obj=view,
                         skip=True,
-                        selectSet=[collector.TraversalSpec(name="view", path="view", skip=False, type=vim.view.ContainerView)],
+                        selectSet=[
+                            collector.TraversalSpec(
+                                name="view", path="view", skip=False, type=vim.view.ContainerView
+                            )
+                        ],
                     )
                 ],
                 propSet=[collector.PropertySpec(type=vim_type, pathSet=["name"], all=False)],
@@ -168,12 +177,17 @@ class VsphereSoap:
                 "use the managed object id instead"
             )
         known = ", ".join(f"{name} ({moid})" for moid, name in sorted(names.items(), key=lambda i: i[1])[:20])
-        raise NotFoundInInventory(f"no {what} named {name_or_id!r} (or with that id) in vCenter; known: {known or 'none'}")
+        raise NotFoundInInventory(
+            f"no {what} named {name_or_id!r} (or with that id) in vCenter; known: {known or 'none'}"
+        )
 
     def datastore(self, name_or_id: str) -> InventoryObject:
         from pyVmomi import vim
 
-        return self._call(f"looking up datastore {name_or_id!r}", lambda si: self._find(si, vim.Datastore, "datastore", name_or_id))
+        return self._call(
+            f"looking up datastore {name_or_id!r}",
+            lambda si: self._find(si, vim.Datastore, "datastore", name_or_id),
+        )
 
     def datastore_info(self, name_or_id: str) -> DatastoreInfo:
         from pyVmomi import vim
@@ -203,7 +217,9 @@ class VsphereSoap:
     def cluster_name(self, cluster_id: str) -> str | None:
         from pyVmomi import vim
 
-        return self._call("listing clusters", lambda si: self._names(si, vim.ClusterComputeResource).get(cluster_id))
+        return self._call(
+            "listing clusters", lambda si: self._names(si, vim.ClusterComputeResource).get(cluster_id)
+        )
 
     # ---- storage policies (SPBM) ---------------------------------------------------------------
     def _profile_manager(self, si: Any) -> Any:
@@ -215,7 +231,7 @@ class VsphereSoap:
             stub = SoapStubAdapter(
                 host=self.endpoint.host,
                 port=self.endpoint.port,
-                path="/pbm",  
+                path="/pbm",
                 version=PBM_VERSION,
                 sslContext=si._stub.schemeArgs.get("context"),
                 requestContext={"vcSessionCookie": cookie},
@@ -249,7 +265,9 @@ class VsphereSoap:
                 f"storage policy name {name_or_id!r} is ambiguous ({', '.join(p.id for p in matches)}); use the id"
             )
         known = ", ".join(sorted(p.name for p in policies))
-        raise NotFoundInInventory(f"no storage policy named {name_or_id!r} (or with that id); known: {known or 'none'}")
+        raise NotFoundInInventory(
+            f"no storage policy named {name_or_id!r} (or with that id); known: {known or 'none'}"
+        )
 
 
 _CLIENTS: dict[Settings, VsphereSoap] = {}

@@ -54,7 +54,7 @@ VIRTUAL_MACHINE_SERVICE = ResourceDef(
     description="A load balancer or cluster IP in front of VMs selected by label.",
     inputs={
         "metadata": metadata,
-        "spec": obj(VirtualMachineServiceSpec),
+        "spec": obj(VirtualMachineServiceSpec, required=True),
         "waitForLoadBalancer": boolean(
             "For type LoadBalancer, wait until the Supervisor reports an ingress IP (default true)."
         ),

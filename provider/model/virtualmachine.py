@@ -322,7 +322,7 @@ VIRTUAL_MACHINE = ResourceDef(
     ),
     inputs={
         "metadata": metadata,
-        "spec": obj(VirtualMachineSpec),
+        "spec": obj(VirtualMachineSpec, required=True),
         "userData": string(
             "Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the "
             "namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it.",

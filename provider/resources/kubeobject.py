@@ -172,7 +172,9 @@ class KubeObjectHandler(ResourceHandler):
         if obj is None:  # the generated client decodes only 200 bodies; an apply that creates answers 201
             fetched = self.get(ctx, meta["namespace"], meta["name"])
             if fetched is None:
-                raise ProviderError(f"{self.kube.kind} {meta['namespace']}/{meta['name']} vanished right after apply")
+                raise ProviderError(
+                    f"{self.kube.kind} {meta['namespace']}/{meta['name']} vanished right after apply"
+                )
             return fetched
         return obj
 

@@ -21,30 +21,41 @@ __all__ = ['VirtualMachineArgs', 'VirtualMachine']
 @pulumi.input_type
 class VirtualMachineArgs:
     def __init__(__self__, *,
+                 spec: pulumi.Input['VirtualMachineSpecArgs'],
                  allow_power_cycle: pulumi.Input[Optional[_builtins.bool]] = None,
                  metadata: pulumi.Input[Optional['ObjectMetaArgs']] = None,
-                 spec: pulumi.Input[Optional['VirtualMachineSpecArgs']] = None,
                  user_data: pulumi.Input[Optional[_builtins.str]] = None,
                  wait_for: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The set of arguments for constructing a VirtualMachine resource.
 
+        :param pulumi.Input['VirtualMachineSpecArgs'] spec: Desired state of the VM, with the VM Operator API's field names.
         :param pulumi.Input[_builtins.bool] allow_power_cycle: Allow the provider to power the VM off, apply changes that need it (class, bootstrap, hardware version) and power it back on. Without it such changes are refused with the reason.
         :param pulumi.Input['ObjectMetaArgs'] metadata: Kubernetes object metadata of a Supervisor resource.
-        :param pulumi.Input['VirtualMachineSpecArgs'] spec: Desired state of the VM, with the VM Operator API's field names.
         :param pulumi.Input[_builtins.str] user_data: Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it.
         :param pulumi.Input[_builtins.str] wait_for: What 'done' means for create and update: `none`, `created`, `poweredOn`, `ipAssigned` (default when powered on) or `ready` (readiness probe). Allowed values: `none`, `created`, `poweredOn`, `ipAssigned`, `ready`.
         """
+        pulumi.set(__self__, "spec", spec)
         if allow_power_cycle is not None:
             pulumi.set(__self__, "allow_power_cycle", allow_power_cycle)
         if metadata is not None:
             pulumi.set(__self__, "metadata", metadata)
-        if spec is not None:
-            pulumi.set(__self__, "spec", spec)
         if user_data is not None:
             pulumi.set(__self__, "user_data", user_data)
         if wait_for is not None:
             pulumi.set(__self__, "wait_for", wait_for)
+
+    @_builtins.property
+    @pulumi.getter
+    def spec(self) -> pulumi.Input['VirtualMachineSpecArgs']:
+        """
+        Desired state of the VM, with the VM Operator API's field names.
+        """
+        return pulumi.get(self, "spec")
+
+    @spec.setter
+    def spec(self, value: pulumi.Input['VirtualMachineSpecArgs']):
+        pulumi.set(self, "spec", value)
 
     @_builtins.property
     @pulumi.getter(name="allowPowerCycle")
@@ -69,18 +80,6 @@ class VirtualMachineArgs:
     @metadata.setter
     def metadata(self, value: pulumi.Input[Optional['ObjectMetaArgs']]):
         pulumi.set(self, "metadata", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def spec(self) -> pulumi.Input[Optional['VirtualMachineSpecArgs']]:
-        """
-        Desired state of the VM, with the VM Operator API's field names.
-        """
-        return pulumi.get(self, "spec")
-
-    @spec.setter
-    def spec(self, value: pulumi.Input[Optional['VirtualMachineSpecArgs']]):
-        pulumi.set(self, "spec", value)
 
     @_builtins.property
     @pulumi.getter(name="userData")
@@ -134,7 +133,7 @@ class VirtualMachine(pulumi.CustomResource):
     @overload
     def __init__(__self__,
                  resource_name: str,
-                 args: Optional[VirtualMachineArgs] = None,
+                 args: VirtualMachineArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
         A virtual machine in a vSphere Namespace, declared through the VM Service (VM Operator). Create waits for what `waitFor` says (by default until the VM has an IP address when powered on).
@@ -170,6 +169,8 @@ class VirtualMachine(pulumi.CustomResource):
 
             __props__.__dict__["allow_power_cycle"] = allow_power_cycle
             __props__.__dict__["metadata"] = metadata
+            if spec is None and not opts.urn:
+                raise TypeError("Missing required property 'spec'")
             __props__.__dict__["spec"] = spec
             __props__.__dict__["user_data"] = None if user_data is None else pulumi.Output.secret(user_data)
             __props__.__dict__["wait_for"] = wait_for

@@ -21,22 +21,33 @@ __all__ = ['VirtualMachineServiceArgs', 'VirtualMachineService']
 @pulumi.input_type
 class VirtualMachineServiceArgs:
     def __init__(__self__, *,
+                 spec: pulumi.Input['VirtualMachineServiceSpecArgs'],
                  metadata: pulumi.Input[Optional['ObjectMetaArgs']] = None,
-                 spec: pulumi.Input[Optional['VirtualMachineServiceSpecArgs']] = None,
                  wait_for_load_balancer: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         The set of arguments for constructing a VirtualMachineService resource.
 
-        :param pulumi.Input['ObjectMetaArgs'] metadata: Kubernetes object metadata of a Supervisor resource.
         :param pulumi.Input['VirtualMachineServiceSpecArgs'] spec: Desired state of the service.
+        :param pulumi.Input['ObjectMetaArgs'] metadata: Kubernetes object metadata of a Supervisor resource.
         :param pulumi.Input[_builtins.bool] wait_for_load_balancer: For type LoadBalancer, wait until the Supervisor reports an ingress IP (default true).
         """
+        pulumi.set(__self__, "spec", spec)
         if metadata is not None:
             pulumi.set(__self__, "metadata", metadata)
-        if spec is not None:
-            pulumi.set(__self__, "spec", spec)
         if wait_for_load_balancer is not None:
             pulumi.set(__self__, "wait_for_load_balancer", wait_for_load_balancer)
+
+    @_builtins.property
+    @pulumi.getter
+    def spec(self) -> pulumi.Input['VirtualMachineServiceSpecArgs']:
+        """
+        Desired state of the service.
+        """
+        return pulumi.get(self, "spec")
+
+    @spec.setter
+    def spec(self, value: pulumi.Input['VirtualMachineServiceSpecArgs']):
+        pulumi.set(self, "spec", value)
 
     @_builtins.property
     @pulumi.getter
@@ -49,18 +60,6 @@ class VirtualMachineServiceArgs:
     @metadata.setter
     def metadata(self, value: pulumi.Input[Optional['ObjectMetaArgs']]):
         pulumi.set(self, "metadata", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def spec(self) -> pulumi.Input[Optional['VirtualMachineServiceSpecArgs']]:
-        """
-        Desired state of the service.
-        """
-        return pulumi.get(self, "spec")
-
-    @spec.setter
-    def spec(self, value: pulumi.Input[Optional['VirtualMachineServiceSpecArgs']]):
-        pulumi.set(self, "spec", value)
 
     @_builtins.property
     @pulumi.getter(name="waitForLoadBalancer")
@@ -98,7 +97,7 @@ class VirtualMachineService(pulumi.CustomResource):
     @overload
     def __init__(__self__,
                  resource_name: str,
-                 args: Optional[VirtualMachineServiceArgs] = None,
+                 args: VirtualMachineServiceArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
         A load balancer or cluster IP in front of VMs selected by label.
@@ -131,6 +130,8 @@ class VirtualMachineService(pulumi.CustomResource):
             __props__ = VirtualMachineServiceArgs.__new__(VirtualMachineServiceArgs)
 
             __props__.__dict__["metadata"] = metadata
+            if spec is None and not opts.urn:
+                raise TypeError("Missing required property 'spec'")
             __props__.__dict__["spec"] = spec
             __props__.__dict__["wait_for_load_balancer"] = wait_for_load_balancer
             __props__.__dict__["api_version"] = None
