@@ -1,0 +1,204 @@
+"""Waiting against a real apiserver with no VM Operator controller: timeouts keep the half-made VM in state
+(partial create), Cancel stops a wait promptly, and secrets never leak into errors or the user-data Secret's
+neighbours."""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import grpc
+import pytest
+from google.protobuf import empty_pb2
+
+from provider.server.proto import provider_pb2, status_pb2
+from provider.wire import struct_to_dict
+from tests.protocol.harness import Plugin, urn
+
+pytestmark = pytest.mark.integration
+VM = "vmservice:index:VirtualMachine"
+SECRET_TEXT = "#cloud-config\npassword: correct-horse-battery-staple"
+
+
+@pytest.fixture
+def plugin(control_plane: Any) -> Iterator[Plugin]:
+    started = Plugin(env={"KUBECONFIG": str(control_plane.kubeconfig_path)})
+    try:
+        yield started
+    finally:
+        started.close()
+
+
+def seed_class_and_image(api_client: Any, namespace: str) -> None:
+    """What vCenter would have synced into the namespace: a VM class and an image with a display name."""
+    from kubernetes import client
+
+    custom = client.CustomObjectsApi(api_client)
+    group, version = "vmoperator.vmware.com", "v1alpha2"
+    custom.create_namespaced_custom_object(
+        group,
+        version,
+        namespace,
+        "virtualmachineclasses",
+        {
+            "apiVersion": f"{group}/{version}",
+            "kind": "VirtualMachineClass",
+            "metadata": {"name": "best-effort-small"},
+            "spec": {"hardware": {"cpus": 2, "memory": "4Gi"}},
+        },
+    )
+    custom.create_namespaced_custom_object(
+        group,
+        version,
+        namespace,
+        "virtualmachineimages",
+        {
+            "apiVersion": f"{group}/{version}",
+            "kind": "VirtualMachineImage",
+            "metadata": {"name": "vmi-0123456789abcdef0"},
+        },
+    )
+    custom.patch_namespaced_custom_object_status(
+        group,
+        version,
+        namespace,
+        "virtualmachineimages",
+        "vmi-0123456789abcdef0",
+        {"status": {"name": "ubuntu-22.04"}},
+    )
+
+
+@pytest.fixture
+def seeded(namespace: str, kube_api_client: Any) -> str:
+    seed_class_and_image(kube_api_client, namespace)
+    return namespace
+
+
+def test_check_names_unknown_class_and_image_with_the_available_ones(plugin: Plugin, seeded: str) -> None:
+    plugin.configure(namespace=seeded)
+    response = plugin.check(
+        VM, {"metadata": {"name": "x"}, "spec": {"className": "huge", "imageName": "windows-11"}}, name="x"
+    )
+    failures = {f.property: f.reason for f in response.failures}
+    assert "available: best-effort-small" in failures["spec.className"]
+    assert "available: ubuntu-22.04" in failures["spec.imageName"]
+
+
+def checked_vm(plugin: Plugin, namespace: str, name: str, **extra: Any) -> Any:
+    plugin.configure(namespace=namespace)
+    response = plugin.check(
+        VM,
+        {
+            "metadata": {"name": name},
+            "spec": {"className": "best-effort-small", "imageName": "ubuntu-22.04"},
+            "waitFor": "created",
+            **extra,
+        },
+        name=name,
+    )
+    assert not response.failures, response.failures
+    return response.inputs
+
+
+def test_timeout_reports_a_partial_create_that_keeps_the_vm_in_state(
+    plugin: Plugin, seeded: str, kube_api_client: Any
+) -> None:
+    from kubernetes import client
+
+    namespace = seeded
+    inputs = checked_vm(plugin, namespace, "stuck", userData=SECRET_TEXT)
+    started = time.monotonic()
+    with pytest.raises(grpc.RpcError) as raised:
+        plugin.stub.Create(
+            provider_pb2.CreateRequest(urn=urn(VM, "stuck"), type=VM, properties=inputs, timeout=3)
+        )
+    assert time.monotonic() - started < 20
+    error = raised.value
+    assert "timed out" in error.details() and "correct-horse" not in error.details()
+    details = dict(error.trailing_metadata())["grpc-status-details-bin"]
+    status = status_pb2.Status.FromString(details)
+    init_failed = provider_pb2.ErrorResourceInitFailed()
+    assert status.details[0].Unpack(init_failed)
+    assert init_failed.id == f"{namespace}/stuck"
+    outputs = struct_to_dict(init_failed.properties)
+    assert outputs["metadata"]["name"] == "stuck"
+    assert "correct-horse" not in init_failed.reasons[0]
+
+    # The VM object exists and its cloud-init data sits in a Secret the VM owns.
+    vm = client.CustomObjectsApi(kube_api_client).get_namespaced_custom_object(
+        "vmoperator.vmware.com", "v1alpha2", namespace, "virtualmachines", "stuck"
+    )
+    ref = vm["spec"]["bootstrap"]["cloudInit"]["rawCloudConfig"]
+    secret = client.CoreV1Api(kube_api_client).read_namespaced_secret(ref["name"], namespace)
+    assert base64.b64decode(secret.data[ref["key"]]).decode() == SECRET_TEXT
+    assert secret.metadata.owner_references[0].uid == vm["metadata"]["uid"]
+
+
+def test_cancel_stops_a_wait_promptly(plugin: Plugin, seeded: str) -> None:
+    namespace = seeded
+    inputs = checked_vm(plugin, namespace, "cancelled")
+    errors: list[grpc.RpcError] = []
+
+    def create() -> None:
+        try:
+            plugin.stub.Create(
+                provider_pb2.CreateRequest(urn=urn(VM, "cancelled"), type=VM, properties=inputs, timeout=300)
+            )
+        except grpc.RpcError as error:
+            errors.append(error)
+
+    worker = threading.Thread(target=create)
+    worker.start()
+    time.sleep(2)
+    cancelled_at = time.monotonic()
+    plugin.stub.Cancel(empty_pb2.Empty())
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert time.monotonic() - cancelled_at < 10
+    assert errors and "cancelled" in errors[0].details()
+
+
+def test_status_messages_report_the_phase_while_waiting(plugin: Plugin, seeded: str) -> None:
+    namespace = seeded
+    inputs = checked_vm(plugin, namespace, "progress")
+    with pytest.raises(grpc.RpcError):
+        plugin.stub.Create(
+            provider_pb2.CreateRequest(urn=urn(VM, "progress"), type=VM, properties=inputs, timeout=3)
+        )
+    ephemeral = [log.message for log in plugin.engine.logs if log.ephemeral]
+    assert "waiting for the vSphere VM to be created" in ephemeral
+
+
+def test_delete_waits_until_gone_and_already_gone_is_success(plugin: Plugin, seeded: str) -> None:
+    namespace = seeded
+    inputs = checked_vm(plugin, namespace, "short-lived", waitFor="none")
+    created = plugin.stub.Create(
+        provider_pb2.CreateRequest(urn=urn(VM, "short-lived"), type=VM, properties=inputs, timeout=60)
+    )
+    request = provider_pb2.DeleteRequest(
+        id=created.id,
+        urn=urn(VM, "short-lived"),
+        type=VM,
+        properties=created.properties,
+        old_inputs=inputs,
+        timeout=60,
+    )
+    plugin.stub.Delete(request)
+    plugin.stub.Delete(request)  # second time: already gone
+
+
+def test_create_refuses_to_adopt_an_existing_object(plugin: Plugin, seeded: str) -> None:
+    namespace = seeded
+    inputs = checked_vm(plugin, namespace, "taken", waitFor="none")
+    plugin.stub.Create(
+        provider_pb2.CreateRequest(urn=urn(VM, "taken"), type=VM, properties=inputs, timeout=60)
+    )
+    with pytest.raises(grpc.RpcError) as raised:
+        plugin.stub.Create(
+            provider_pb2.CreateRequest(urn=urn(VM, "taken"), type=VM, properties=inputs, timeout=60)
+        )
+    assert raised.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "already exists" in raised.value.details() and "pulumi import" in raised.value.details()
