@@ -387,13 +387,26 @@ class VirtualMachineHandler(KubeObjectHandler):
         self, ctx: OperationContext, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
     ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
         found = super().read(ctx, resource_id, state, inputs)
-        if found is None or not inputs or inputs.get("userData") is None:
+        if found is None or not inputs:
             return found
-        # The provider owns the user-data Secret; the rawCloudConfig reference to it is not the user's input.
         resource_id, outputs, new_inputs = found
         spec = new_inputs.get("spec")
-        if isinstance(spec, dict) and not ((inputs.get("spec") or {}).get("bootstrap")):
-            spec.pop("bootstrap", None)
+        written = reveal(inputs.get("spec") or {})
+        if isinstance(spec, dict):
+            # The webhook rewrites a display name to the image's vmi- name and `now` to a timestamp: the user's
+            # words stay the input, the server's rewrite is only an output.
+            image = written.get("imageName")
+            if (
+                isinstance(image, str)
+                and not image.startswith("vmi-")
+                and str(spec.get("imageName", "")).startswith("vmi-")
+            ):
+                spec["imageName"] = image
+            if "nextRestartTime" in written:
+                spec["nextRestartTime"] = written["nextRestartTime"]
+            # The provider owns the user-data Secret; the rawCloudConfig reference to it is not the user's input.
+            if inputs.get("userData") is not None and not written.get("bootstrap"):
+                spec.pop("bootstrap", None)
         return resource_id, outputs, new_inputs
 
     def delete(
