@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -46,7 +48,21 @@ def run_needing_tools(start: Callable[[], T]) -> T:
     try:
         return start()
     except ToolMissing as exc:
-        skip_or_fail_missing(str(exc))
+        message = str(exc)
+    skip_or_fail_missing(message)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Turn SIGTERM (e.g. from `timeout`) into KeyboardInterrupt, so session teardown stops what fixtures started."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return
+
+    def terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"terminated by signal {signum}")
+
+    signal.signal(signal.SIGTERM, terminate)
 
 
 @pytest.fixture(scope="session")

@@ -278,13 +278,20 @@ class ControlPlane:
                 self._atexit_registered = False
             self._started = False
 
-    def restart_apiserver(self) -> float:
-        """Restart kube-apiserver on the same port and etcd; return the seconds until it is ready."""
+    def restart_apiserver(self, *, crash: bool = False) -> float:
+        """Restart kube-apiserver on the same port and etcd; return the seconds it was unavailable.
+
+        By default it shuts down gracefully (SIGTERM; in-flight requests drain, new ones get 429 + Retry-After,
+        about 2s); `crash=True` SIGKILLs it instead. etcd and kube-controller-manager keep running.
+        """
         with self._lock:
-            if self._apiserver is None:
+            if self._apiserver is None or not self._started:
                 raise RuntimeError("the control plane is not started")
-            self._apiserver.stop()
             begun = time.monotonic()
+            if crash:
+                self._apiserver.kill()
+            else:
+                self._apiserver.stop()
             self._apiserver.start()
             self._wait_apiserver_ready()
             elapsed = time.monotonic() - begun
@@ -460,6 +467,10 @@ class ControlPlane:
                 "--disable-admission-plugins=ServiceAccount",
                 "--allow-privileged=true",
                 "--profiling=false",
+                # Bound graceful shutdown: watches (kube-controller-manager's, clients') otherwise hold the
+                # HTTP server open for the 60s shutdown timeout. Like a real apiserver being drained, requests
+                # in the window get 429 + Retry-After.
+                "--shutdown-send-retry-after=true",
             ],
             self.work_dir / "kube-apiserver.log",
         )

@@ -206,6 +206,15 @@ class ManagedProcess:
         if process_group_members(pgid):
             terminate_group(pgid, grace=1.0)
 
+    def kill(self) -> None:
+        """SIGKILL the process group at once (a crash, for fault injection) and reap the child."""
+        popen = self._popen
+        if popen is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(popen.pid, signal.SIGKILL)
+        popen.wait()
+
     def describe_failure(self, problem: str, lines: int = 40) -> str:
         state = f"exited with code {self.returncode}" if self._popen and not self.alive() else "is running"
         tail = self.tail(lines) or "(empty)"

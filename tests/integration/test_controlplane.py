@@ -239,17 +239,32 @@ def test_kubeconfig_works_with_the_official_loader(control_plane: Any) -> None:
     assert {"default", "kube-system"} <= names
 
 
-def test_restart_apiserver_keeps_data(control_plane: Any, kube_api_client: Any, namespace: str) -> None:
+def test_restart_apiserver_keeps_data_and_controllers(
+    control_plane: Any, kube_api_client: Any, namespace: str
+) -> None:
     from kubernetes import client
 
     core = client.CoreV1Api(kube_api_client)
     core.create_namespaced_config_map(namespace, {"metadata": {"name": "survivor"}, "data": {"k": "v"}})
-    old_pids = dict(control_plane.pids)
-    seconds = control_plane.restart_apiserver()
-    print(f"kube-apiserver restart took {seconds:.1f}s")
-    assert control_plane.pids["kube-apiserver"] != old_pids["kube-apiserver"]
-    assert control_plane.pids["etcd"] == old_pids["etcd"]
-    assert core.read_namespaced_config_map("survivor", namespace).data == {"k": "v"}
+    for crash in (False, True):
+        old_pids = dict(control_plane.pids)
+        seconds = control_plane.restart_apiserver(crash=crash)
+        print(f"kube-apiserver restart (crash={crash}) took {seconds:.1f}s")
+        assert control_plane.pids["kube-apiserver"] != old_pids["kube-apiserver"]
+        assert control_plane.pids["etcd"] == old_pids["etcd"]
+        assert control_plane.pids["kube-controller-manager"] == old_pids["kube-controller-manager"]
+        assert core.read_namespaced_config_map("survivor", namespace).data == {"k": "v"}
+
+    # kube-controller-manager reconnected: garbage collection still works.
+    owner = core.create_namespaced_config_map(namespace, {"metadata": {"name": "owner-after-restart"}})
+    ref = {"apiVersion": "v1", "kind": "ConfigMap", "name": owner.metadata.name, "uid": owner.metadata.uid}
+    core.create_namespaced_config_map(namespace, {"metadata": {"name": "dep", "ownerReferences": [ref]}})
+    core.delete_namespaced_config_map(owner.metadata.name, namespace)
+    wait_for(
+        "garbage collection after an apiserver restart",
+        lambda: gone(lambda: core.read_namespaced_config_map("dep", namespace)),
+        timeout=30,
+    )
 
 
 def test_second_control_plane_runs_beside_and_stops_cleanly(tmp_path: Path, control_plane: Any) -> None:
