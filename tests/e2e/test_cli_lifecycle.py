@@ -177,3 +177,42 @@ resources:
     result = project.run("preview", check=False)
     assert result.returncode != 0
     assert "spec.powerState" in result.stdout and "PoweredOn, PoweredOff, Suspended" in result.stdout
+
+
+def test_user_data_stays_secret_in_state_outputs_and_previews(
+    pulumi_cli: Path, tmp_path: Path, control_plane: Any, kube_api_client: Any, namespace: str
+) -> None:
+    from tests.integration.seed import seed_class_and_image
+
+    seed_class_and_image(kube_api_client, namespace)
+    secret_text = "s3cret-cloud-init-password"
+    program = f"""config:
+  vmservice:namespace: {namespace}
+resources:
+  vm:
+    type: vmservice:index:VirtualMachine
+    properties:
+      metadata:
+        name: secretive
+      spec:
+        className: best-effort-small
+        imageName: ubuntu-22.04
+      userData: |
+        #cloud-config
+        password: {secret_text}
+      waitFor: none
+outputs:
+  userData: ${{vm.userData}}
+"""
+    project = yaml_project(tmp_path / "secret", "secretive", program)
+    project.env["KUBECONFIG"] = str(control_plane.kubeconfig_path)
+    project.init_stack()
+    up = project.run("up", "--yes", "--diff")
+    assert secret_text not in up.stdout + up.stderr
+    assert secret_text not in json.dumps(project.export())
+    assert project.outputs()["userData"] == "[secret]"
+    preview = project.run("preview", "--diff", "--expect-no-changes")
+    assert secret_text not in preview.stdout
+    refreshed = project.run("refresh", "--yes", "--expect-no-changes")
+    assert secret_text not in refreshed.stdout
+    project.run("destroy", "--yes")

@@ -16,6 +16,7 @@ from google.protobuf import empty_pb2
 
 from provider.server.proto import provider_pb2, status_pb2
 from provider.wire import struct_to_dict
+from tests.integration.seed import seed_class_and_image
 from tests.protocol.harness import Plugin, urn
 
 pytestmark = pytest.mark.integration
@@ -30,45 +31,6 @@ def plugin(control_plane: Any) -> Iterator[Plugin]:
         yield started
     finally:
         started.close()
-
-
-def seed_class_and_image(api_client: Any, namespace: str) -> None:
-    """What vCenter would have synced into the namespace: a VM class and an image with a display name."""
-    from kubernetes import client
-
-    custom = client.CustomObjectsApi(api_client)
-    group, version = "vmoperator.vmware.com", "v1alpha2"
-    custom.create_namespaced_custom_object(
-        group,
-        version,
-        namespace,
-        "virtualmachineclasses",
-        {
-            "apiVersion": f"{group}/{version}",
-            "kind": "VirtualMachineClass",
-            "metadata": {"name": "best-effort-small"},
-            "spec": {"hardware": {"cpus": 2, "memory": "4Gi"}},
-        },
-    )
-    custom.create_namespaced_custom_object(
-        group,
-        version,
-        namespace,
-        "virtualmachineimages",
-        {
-            "apiVersion": f"{group}/{version}",
-            "kind": "VirtualMachineImage",
-            "metadata": {"name": "vmi-0123456789abcdef0"},
-        },
-    )
-    custom.patch_namespaced_custom_object_status(
-        group,
-        version,
-        namespace,
-        "virtualmachineimages",
-        "vmi-0123456789abcdef0",
-        {"status": {"name": "ubuntu-22.04"}},
-    )
 
 
 @pytest.fixture
