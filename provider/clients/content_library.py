@@ -135,6 +135,9 @@ class LibraryItem:
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> LibraryItem:
         size = lookup(data, "size")
+        files = lookup(data, "files")
+        if size is None and isinstance(files, list):  # vcsim reports only per-file sizes
+            size = sum(int(lookup(f, "size") or 0) for f in files if isinstance(f, dict))
         return cls(
             id=str(lookup(data, "id") or ""),
             library_id=str(lookup(data, "library_id") or ""),
@@ -354,7 +357,7 @@ class ContentLibraryApi:
             )
         return info
 
-    def _finish(self, session: str, ctx: Deadline, progress: Callable[[str], None]) -> None:
+    def _finish(self, session: str, what: str, ctx: Deadline, progress: Callable[[str], None]) -> None:
         self._call(
             "POST",
             "library/item/update-session",
@@ -373,7 +376,7 @@ class ContentLibraryApi:
                 return
             if status in ("ERROR", "CANCELED"):
                 raise UploadFailed(
-                    f"the upload ended in state {status}: {_message(lookup(state, 'error_message'))}"
+                    f"{what} ended in state {status}: {_message(lookup(state, 'error_message'))}"
                 )
             progress(f"waiting for vCenter to finish the upload ({lookup(state, 'client_progress') or 0}%)")
             ctx.sleep(delay, "waiting for the upload to finish")
@@ -413,7 +416,7 @@ class ContentLibraryApi:
                 self.client.upload(
                     endpoint, file.open_chunks(), file.size, doing=f"uploading {file.name}", ctx=ctx
                 )
-            self._finish(session, ctx, progress)
+            self._finish(session, f"the upload into library item {item_id}", ctx, progress)
         except ProviderError:
             self._abandon(session, ctx)
             raise
@@ -437,7 +440,7 @@ class ContentLibraryApi:
         try:
             self._add_file(session, {"name": name, "source_type": "PULL", "source_endpoint": endpoint}, ctx)
             progress(f"vCenter is downloading {url}")
-            self._finish(session, ctx, progress)
+            self._finish(session, f"vCenter's download of {url}", ctx, progress)
         except ProviderError:
             self._abandon(session, ctx)
             raise

@@ -78,7 +78,7 @@ class _PinnedObject(ssl.SSLObject):
         _verify_pin(self.context, self.getpeercert(binary_form=True))
 
 
-def pinned_context(thumbprint: str) -> ssl.SSLContext:
+def pinned_context(thumbprint: str) -> PinnedContext:
     """A context that trusts exactly the certificate with this SHA-1 or SHA-256 fingerprint."""
     pin = Pin.parse(thumbprint)
     context = PinnedContext(ssl.PROTOCOL_TLS_CLIENT)

@@ -155,7 +155,8 @@ def error_from(response: httpx.Response, doing: str) -> VCenterError:
     except ValueError:
         body = None
     if isinstance(body, dict):
-        value = body.get("value") if isinstance(body.get("value"), dict) else body
+        inner = body.get("value")
+        value: dict[str, Any] = inner if isinstance(inner, dict) else body
         error_type = str(body.get("error_type") or body.get("type") or value.get("error_type") or "")
         error_type = (
             error_type.rsplit(".", 1)[-1].upper() if error_type.startswith("com.vmware") else error_type
@@ -187,6 +188,7 @@ class VCenterClient:
     """A logged-in REST session to one vCenter; thread-safe; created by `client_for`."""
 
     settings: Settings
+    transport: Any = field(default=None, repr=False)  # an httpx transport, for tests
     endpoint: Endpoint = field(init=False)
     legacy_login: bool = field(default=False, init=False)
     _user: str = field(init=False, repr=False)
@@ -216,6 +218,7 @@ class VCenterClient:
                     verify=verify,
                     timeout=REQUEST_TIMEOUT,
                     headers={"Accept": "application/json", "User-Agent": "pulumi-vmservice"},
+                    transport=self.transport,
                 )
             client: httpx.Client = self._http
             return client
@@ -260,7 +263,7 @@ class VCenterClient:
 
     @staticmethod
     def _backoff(attempt: int) -> float:
-        return min(10.0, 0.5 * 2 ** (attempt - 1)) * (0.5 + random.random() / 2)
+        return float(min(10.0, 0.5 * 2 ** (attempt - 1)) * (0.5 + random.random() / 2))
 
     # ---- session -------------------------------------------------------------------------------
     def _login(self, ctx: Deadline) -> str:
@@ -280,11 +283,11 @@ class VCenterClient:
             raise error_from(response, doing)
         return str(response.json()["value"])
 
-    def token(self, ctx: Deadline, stale: str | None = None) -> str:
+    def token(self, ctx: Deadline | None = None, stale: str | None = None) -> str:
         """The session token; `stale` is a token the server refused, which triggers one new login."""
         with self._lock:
             if self._token is None or self._token == stale:
-                self._token = self._login(ctx)
+                self._token = self._login(ctx or NoDeadline())
             return self._token
 
     def close(self) -> None:
@@ -373,11 +376,3 @@ def client_for(settings: Settings) -> VCenterClient:
         if client is None:
             client = _CLIENTS[settings] = VCenterClient(settings)
         return client
-
-
-def close_all() -> None:
-    with _CLIENTS_LOCK:
-        clients = list(_CLIENTS.values())
-        _CLIENTS.clear()
-    for client in clients:
-        client.close()

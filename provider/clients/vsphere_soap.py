@@ -223,7 +223,8 @@ class VsphereSoap:
 
     # ---- storage policies (SPBM) ---------------------------------------------------------------
     def _profile_manager(self, si: Any) -> Any:
-        from pyVmomi import SoapStubAdapter, pbm
+        from pyVmomi import pbm
+        from pyVmomi.SoapAdapter import SoapStubAdapter
 
         if self._pbm is None:
             # PBM shares the vCenter session: its stub presents the SOAP session cookie as vcSessionCookie.
@@ -231,7 +232,7 @@ class VsphereSoap:
             stub = SoapStubAdapter(
                 host=self.endpoint.host,
                 port=self.endpoint.port,
-                path="/pbm",
+                path="/pbm",  # govmomi's path; vcsim serves no /pbm/sdk
                 version=PBM_VERSION,
                 sslContext=si._stub.schemeArgs.get("context"),
                 requestContext={"vcSessionCookie": cookie},

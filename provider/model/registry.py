@@ -14,6 +14,8 @@ from provider.model.others import (
     VIRTUAL_MACHINE_SET_RESOURCE_POLICY,
 )
 from provider.model.types import FunctionDef, ResourceDef
+from provider.model.vcenter import FUNCTIONS as VCENTER_FUNCTIONS
+from provider.model.vcenter import RESOURCES as VCENTER_RESOURCES
 from provider.model.virtualmachine import VIRTUAL_MACHINE
 
 RESOURCES: dict[str, ResourceDef] = {
@@ -30,3 +32,6 @@ FUNCTIONS: dict[str, FunctionDef] = {
     f.token: f
     for f in (GET_VIRTUAL_MACHINE_IMAGE, GET_VIRTUAL_MACHINE_CLASS, GET_VIRTUAL_MACHINE, GET_WEB_CONSOLE_URL)
 }
+
+RESOURCES.update({r.token: r for r in VCENTER_RESOURCES})
+FUNCTIONS.update({f.token: f for f in VCENTER_FUNCTIONS})

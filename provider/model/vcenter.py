@@ -132,6 +132,8 @@ VIRTUAL_MACHINE_CLASS = ResourceDef(
         "vms": array(string(), "VMs that use the class."),
     },
     validators=(validate_vm_class,),
+    # Only a new name replaces a class, so the new one can exist before the old one goes.
+    delete_before_replace_when_named=False,
     handler="vcenter_vmclass:VirtualMachineClassHandler",
 )
 
@@ -231,6 +233,13 @@ def validate_item(inputs: dict[str, Any]) -> list[tuple[str, str]]:
     return failures
 
 
+def require_item_source(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    # Only on create: an imported item has no source until the program names one.
+    if inputs.get("filePath") is None and inputs.get("url") is None:
+        return [("filePath", "set filePath (a local .ova, .ovf or .iso) or url: a new item needs content")]
+    return []
+
+
 CONTENT_LIBRARY_ITEM = ResourceDef(
     token="vmservice:vcenter:ContentLibraryItem",
     description=(
@@ -266,6 +275,7 @@ CONTENT_LIBRARY_ITEM = ResourceDef(
         "contentVersion": string("Version of the item's content."),
     },
     validators=(validate_item,),
+    create_validators=(require_item_source,),
     handler="vcenter_item:ContentLibraryItemHandler",
 )
 

@@ -135,24 +135,26 @@ def refresh_inputs(
     inputs: dict[str, Any] | None,
     live: dict[str, Any],
     *,
-    managed_only: bool = False,
+    unmanaged_when_unset: frozenset[str] = frozenset(),
     unreported: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """The inputs that describe `live`, spelled the way the user wrote them where equivalent.
 
-    `live` holds the inputs derived from the server (empty values left out). With no `inputs` (import) that
-    is the answer. Otherwise a key the user set gets its live value, kept as written when equal as a set or
-    when both are empty; `unreported` keys (the server does not report them) keep the user's value. Keys the
-    user did not set come from `live` too (drift), unless `managed_only`.
+    `live` holds the inputs derived from the server. With no `inputs` (import) its non-empty values are the
+    answer. Otherwise a key the user set gets its live value, kept as written when equal as a set or when both
+    are empty; `unreported` keys (this server does not report them) keep the user's value. Keys the user did
+    not set come from `live` too (drift), except `unmanaged_when_unset` ones (server defaults, or fields the
+    resource leaves alone unless asked).
     """
+    present = {k: v for k, v in live.items() if not is_empty(v)}
     if not inputs:
-        return dict(live)
-    result: dict[str, Any] = {} if managed_only else dict(live)
+        return present
+    result = {k: v for k, v in present.items() if k not in unmanaged_when_unset}
     for key, mine in inputs.items():
         if key.startswith("__") or key in unreported or isinstance(mine, Secret):
             result[key] = mine
             continue
-        current = live.get(key)
+        current = present.get(key)
         if current is None:
             if is_empty(mine):
                 result[key] = mine

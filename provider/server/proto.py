@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 
-def _bare_package(name: str, path: Path) -> None:
+def _bare_package(name: str, path: Path) -> bool:
     if name in sys.modules:
-        return
+        return False
     module = types.ModuleType(name)
     module.__path__ = [str(path)]
     module.__package__ = name
     sys.modules[name] = module
+    return True
 
 
 def _pulumi_root() -> Path:
@@ -39,10 +40,19 @@ def _load(name: str) -> Any:
     if full in sys.modules:
         return sys.modules[full]
     root = _pulumi_root()
-    _bare_package("pulumi", root)
-    _bare_package("pulumi.runtime", root / "runtime")
-    _bare_package("pulumi.runtime.proto", root / "runtime" / "proto")
-    return importlib.import_module(full)
+    packages = {
+        "pulumi": root,
+        "pulumi.runtime": root / "runtime",
+        "pulumi.runtime.proto": root / "runtime" / "proto",
+    }
+    created = [name for name, path in packages.items() if _bare_package(name, path)]
+    try:
+        return importlib.import_module(full)
+    finally:
+        # Leave no half-initialised `pulumi` behind: a later `import pulumi` (a program in the same process)
+        # must get the real package, which then reuses the already loaded generated modules.
+        for name in created:
+            del sys.modules[name]
 
 
 provider_pb2: Any = _load("provider_pb2")

@@ -22,8 +22,11 @@ from . import outputs
 if typing.TYPE_CHECKING:
     import pulumi_vmservice.config as __config
     config = __config
+    import pulumi_vmservice.vcenter as __vcenter
+    vcenter = __vcenter
 else:
     config = _utilities.lazy_import('pulumi_vmservice.config')
+    vcenter = _utilities.lazy_import('pulumi_vmservice.vcenter')
 
 _utilities.register(
     resource_modules="""
@@ -37,6 +40,17 @@ _utilities.register(
    "vmservice:index:VirtualMachinePublishRequest": "VirtualMachinePublishRequest",
    "vmservice:index:VirtualMachineService": "VirtualMachineService",
    "vmservice:index:VirtualMachineSetResourcePolicy": "VirtualMachineSetResourcePolicy"
+  }
+ },
+ {
+  "pkg": "vmservice",
+  "mod": "vcenter",
+  "fqn": "pulumi_vmservice.vcenter",
+  "classes": {
+   "vmservice:vcenter:ContentLibrary": "ContentLibrary",
+   "vmservice:vcenter:ContentLibraryItem": "ContentLibraryItem",
+   "vmservice:vcenter:Namespace": "Namespace",
+   "vmservice:vcenter:VirtualMachineClass": "VirtualMachineClass"
   }
  }
 ]
