@@ -164,8 +164,10 @@ class Provider:
             redact=Redactor(secrets),
         )
 
-    def preview(self, token: str, inputs: dict[str, Any]) -> dict[str, Any]:
-        return self.state.handler(token).preview_outputs(inputs)
+    def preview(
+        self, token: str, inputs: dict[str, Any], olds: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        return self.state.handler(token).preview_outputs(inputs, olds)
 
     def create(self, token: str, ctx: OperationContext, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return self.state.handler(token).create(ctx, inputs)

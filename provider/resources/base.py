@@ -28,10 +28,16 @@ class ResourceHandler:
         """Resource-specific diff rules on top of the model's (e.g. conditional replacement)."""
         return changes
 
-    def preview_outputs(self, inputs: dict[str, Any]) -> dict[str, Any]:
+    # Outputs an update never changes (ids, API version): previews of updates keep their old values.
+    stable_outputs: tuple[str, ...] = ()
+
+    def preview_outputs(self, inputs: dict[str, Any], olds: dict[str, Any] | None = None) -> dict[str, Any]:
         outputs = dict(inputs)
         for key, prop in self.definition.outputs.items():
-            outputs.setdefault(key, _unknown_for(prop))
+            if olds and key in self.stable_outputs and key in olds:
+                outputs.setdefault(key, olds[key])
+            else:
+                outputs.setdefault(key, _unknown_for(prop))
         return outputs
 
     def create(self, ctx: OperationContext, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -44,6 +44,8 @@ def api_message(error: Any) -> str:
 
 
 class KubeObjectHandler(ResourceHandler):
+    stable_outputs = ("apiVersion",)
+
     # ---- naming and versions -------------------------------------------------------------------
     @property
     def kube(self) -> Any:

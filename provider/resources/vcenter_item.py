@@ -27,6 +27,8 @@ UNREPORTED = frozenset({*SOURCES, "sslThumbprint"})
 
 
 class ContentLibraryItemHandler(VCenterHandler):
+    stable_outputs = ("itemId", "type")
+
     def adjust_diff(
         self, old_inputs: dict[str, Any], news: dict[str, Any], changes: list[Change]
     ) -> list[Change]:

@@ -40,6 +40,8 @@ def to_library(inputs: dict[str, Any], datastore_id: str) -> Library:
 
 
 class ContentLibraryHandler(VCenterHandler):
+    stable_outputs = ("libraryId", "type")
+
     def adjust_diff(
         self, old_inputs: dict[str, Any], news: dict[str, Any], changes: list[Change]
     ) -> list[Change]:

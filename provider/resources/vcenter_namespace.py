@@ -150,6 +150,8 @@ def live_inputs(
 
 
 class NamespaceHandler(VCenterHandler):
+    stable_outputs = ("supervisorId",)
+
     def policy_ids(self, inputs: dict[str, Any]) -> list[str] | None:
         policies = reveal(inputs).get("storagePolicies")
         if policies is None:

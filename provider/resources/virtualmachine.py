@@ -425,8 +425,8 @@ class VirtualMachineHandler(KubeObjectHandler):
                 if error.status != 404:
                     ctx.warn(f"could not delete the user-data Secret of {resource_id}: {api_message(error)}")
 
-    def preview_outputs(self, inputs: dict[str, Any]) -> dict[str, Any]:
-        outputs = super().preview_outputs(inputs)
+    def preview_outputs(self, inputs: dict[str, Any], olds: dict[str, Any] | None = None) -> dict[str, Any]:
+        outputs = super().preview_outputs(inputs, olds)
         if isinstance(inputs.get("userData"), Secret | type(UNKNOWN)):
             outputs["userData"] = inputs["userData"]
         return outputs

@@ -242,7 +242,10 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
         token = request.type or _type_of(request.urn)
         news = struct_to_dict(request.news)
         if request.preview:
-            return provider_pb2.UpdateResponse(properties=dict_to_struct(self.provider.preview(token, news)))
+            olds_for_preview = struct_to_dict(request.olds)
+            return provider_pb2.UpdateResponse(
+                properties=dict_to_struct(self.provider.preview(token, news, olds_for_preview))
+            )
         olds = struct_to_dict(request.olds)
         old_inputs = struct_to_dict(request.old_inputs)
         ctx = self.provider.context(request.urn, request.timeout, news, olds)
