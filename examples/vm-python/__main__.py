@@ -58,5 +58,7 @@ pulumi.export(
 )
 pulumi.export(
     "loadBalancerIP",
-    lb.status.apply(lambda s: ((s or {}).get("loadBalancer") or {}).get("ingress", [{}])[0].get("ip")),
+    lb.status.apply(
+        lambda s: s.load_balancer.ingress[0].ip if s and s.load_balancer and s.load_balancer.ingress else None
+    ),
 )

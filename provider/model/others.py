@@ -49,6 +49,22 @@ VirtualMachineServiceSpec = ObjectType(
     },
 )
 
+LoadBalancerIngress = ObjectType(
+    "LoadBalancerIngress", "One load-balancer address.", {"ip": string(), "hostname": string()}
+)
+VirtualMachineServiceStatus = ObjectType(
+    "VirtualMachineServiceStatus",
+    "Observed state of the service.",
+    {
+        "loadBalancer": obj(
+            ObjectType(
+                "LoadBalancerStatus", "Load-balancer addresses.", {"ingress": array(obj(LoadBalancerIngress))}
+            )
+        ),
+        "conditions": array(obj(Condition)),
+    },
+)
+
 VIRTUAL_MACHINE_SERVICE = ResourceDef(
     token="vmservice:index:VirtualMachineService",
     description="A load balancer or cluster IP in front of VMs selected by label.",
@@ -61,7 +77,7 @@ VIRTUAL_MACHINE_SERVICE = ResourceDef(
     },
     outputs={
         "apiVersion": string(),
-        "status": any_value("Service status (loadBalancer.ingress)."),
+        "status": obj(VirtualMachineServiceStatus),
         "liveMetadata": obj(OutputMeta),
     },
     handler="vmservice:VirtualMachineServiceHandler",

@@ -285,6 +285,9 @@ class KubeObjectHandler(ResourceHandler):
     ) -> None:
         """Hook for companion objects (e.g. the user-data Secret of a VM)."""
 
+    def align_with_live(self, body: dict[str, Any], live: dict[str, Any]) -> None:
+        """Hook to keep values the server rewrote on create (and forbids changing) as the server has them."""
+
     def after_apply(self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]) -> None:
         """Hook run once the object exists (e.g. to point a companion object's owner reference at it)."""
 
@@ -297,8 +300,15 @@ class KubeObjectHandler(ResourceHandler):
         news: dict[str, Any],
     ) -> dict[str, Any]:
         namespace, name = split_id(resource_id)
-        self.before_apply(ctx, news, None)
-        live = self.apply(ctx, self.manifest(news, self.api_version()))
+        current = self.get(ctx, namespace, name)
+        if current is None:
+            raise ProviderError(
+                f"{self.kube.kind} {resource_id} no longer exists; run `pulumi refresh` and `pulumi up` to recreate it"
+            )
+        self.before_apply(ctx, news, current)
+        body = self.manifest(news, self.api_version())
+        self.align_with_live(body, current)
+        live = self.apply(ctx, body)
         try:
             live = self.wait_ready(ctx, news, live)
         except ProviderError as error:

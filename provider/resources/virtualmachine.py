@@ -180,6 +180,19 @@ class VirtualMachineHandler(KubeObjectHandler):
         return adjusted
 
     # ---- apply ---------------------------------------------------------------------------------
+    def align_with_live(self, body: dict[str, Any], live: dict[str, Any]) -> None:
+        # The webhook turns an image display name into the vmi- name on create only; resending the display
+        # name on update would be refused as a change of an immutable field.
+        spec, live_spec = body.get("spec") or {}, live.get("spec") or {}
+        image, live_image = spec.get("imageName"), live_spec.get("imageName")
+        if (
+            isinstance(image, str)
+            and isinstance(live_image, str)
+            and not image.startswith("vmi-")
+            and live_image.startswith("vmi-")
+        ):
+            spec["imageName"] = live_image
+
     def manifest(self, inputs: dict[str, Any], api_version: str) -> dict[str, Any]:
         body = super().manifest(inputs, api_version)
         if inputs.get("userData") is not None:
@@ -266,6 +279,7 @@ class VirtualMachineHandler(KubeObjectHandler):
                 )
             ctx.status("powering off to apply changes")
             off = self.manifest(news, live["apiVersion"])
+            self.align_with_live(off, live)
             off["spec"]["powerState"] = "PoweredOff"
             self.before_apply(ctx, news, live)
             self.apply(ctx, off)

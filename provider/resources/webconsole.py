@@ -21,10 +21,11 @@ def _key_pair() -> tuple[Any, str]:
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    public_pem = private_key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    return private_key, public_pem.decode()
+    # VM Operator parses the block with x509.ParsePKCS1PublicKey but requires the PEM type "PUBLIC KEY".
+    der = private_key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+    body = base64.encodebytes(der).decode().replace("\n", "")
+    lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+    return private_key, "-----BEGIN PUBLIC KEY-----\n" + "\n".join(lines) + "\n-----END PUBLIC KEY-----\n"
 
 
 def decrypt_response(private_key: Any, response: str) -> str:

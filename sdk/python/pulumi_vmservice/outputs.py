@@ -20,6 +20,8 @@ __all__ = [
     'GetVirtualMachineStatus',
     'GuestInfoAction',
     'InstanceVolumeClaimVolumeSource',
+    'LoadBalancerIngress',
+    'LoadBalancerStatus',
     'ObjectMeta',
     'ObjectMetaOutput',
     'PartialObjectRef',
@@ -46,6 +48,7 @@ __all__ = [
     'VirtualMachineReservedSpec',
     'VirtualMachineServicePort',
     'VirtualMachineServiceSpec',
+    'VirtualMachineServiceStatus',
     'VirtualMachineSetResourcePolicySpec',
     'VirtualMachineSpec',
     'VirtualMachineStatus',
@@ -268,6 +271,52 @@ class InstanceVolumeClaimVolumeSource(dict):
     @pulumi.getter(name="storageClass")
     def storage_class(self) -> Optional[_builtins.str]:
         return pulumi.get(self, "storage_class")
+
+
+@pulumi.output_type
+class LoadBalancerIngress(dict):
+    """
+    One load-balancer address.
+    """
+    def __init__(__self__, *,
+                 hostname: Optional[_builtins.str] = None,
+                 ip: Optional[_builtins.str] = None):
+        """
+        One load-balancer address.
+        """
+        if hostname is not None:
+            pulumi.set(__self__, "hostname", hostname)
+        if ip is not None:
+            pulumi.set(__self__, "ip", ip)
+
+    @_builtins.property
+    @pulumi.getter
+    def hostname(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "hostname")
+
+    @_builtins.property
+    @pulumi.getter
+    def ip(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "ip")
+
+
+@pulumi.output_type
+class LoadBalancerStatus(dict):
+    """
+    Load-balancer addresses.
+    """
+    def __init__(__self__, *,
+                 ingress: Optional[Sequence['outputs.LoadBalancerIngress']] = None):
+        """
+        Load-balancer addresses.
+        """
+        if ingress is not None:
+            pulumi.set(__self__, "ingress", ingress)
+
+    @_builtins.property
+    @pulumi.getter
+    def ingress(self) -> Optional[Sequence['outputs.LoadBalancerIngress']]:
+        return pulumi.get(self, "ingress")
 
 
 @pulumi.output_type
@@ -1928,6 +1977,55 @@ class VirtualMachineServiceSpec(dict):
         Labels of the VMs behind the service.
         """
         return pulumi.get(self, "selector")
+
+
+@pulumi.output_type
+class VirtualMachineServiceStatus(dict):
+    """
+    Observed state of the service.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "loadBalancer":
+            suggest = "load_balancer"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineServiceStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineServiceStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineServiceStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 conditions: Optional[Sequence['outputs.Condition']] = None,
+                 load_balancer: Optional['outputs.LoadBalancerStatus'] = None):
+        """
+        Observed state of the service.
+
+        :param 'LoadBalancerStatus' load_balancer: Load-balancer addresses.
+        """
+        if conditions is not None:
+            pulumi.set(__self__, "conditions", conditions)
+        if load_balancer is not None:
+            pulumi.set(__self__, "load_balancer", load_balancer)
+
+    @_builtins.property
+    @pulumi.getter
+    def conditions(self) -> Optional[Sequence['outputs.Condition']]:
+        return pulumi.get(self, "conditions")
+
+    @_builtins.property
+    @pulumi.getter(name="loadBalancer")
+    def load_balancer(self) -> Optional['outputs.LoadBalancerStatus']:
+        """
+        Load-balancer addresses.
+        """
+        return pulumi.get(self, "load_balancer")
 
 
 @pulumi.output_type

@@ -206,9 +206,9 @@ class VirtualMachineService(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def status(self) -> pulumi.Output[Any]:
+    def status(self) -> pulumi.Output['outputs.VirtualMachineServiceStatus']:
         """
-        Service status (loadBalancer.ingress).
+        Observed state of the service.
         """
         return pulumi.get(self, "status")
 
