@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from provider.model.common import Condition
+from provider.model.common import Condition, OutputMeta
 from provider.model.types import FunctionDef, ObjectType, any_value, array, boolean, integer, obj, string
+from provider.model.virtualmachine import VirtualMachineSpec
 
 _NAMESPACE = string("vSphere Namespace to search (default: the provider's `namespace`).")
 
@@ -26,7 +27,17 @@ GET_VIRTUAL_MACHINE_IMAGE = FunctionDef(
         "imageName": string("The name to use in spec.imageName."),
         "kind": string("VirtualMachineImage or ClusterVirtualMachineImage."),
         "displayName": string(),
-        "osInfo": any_value(),
+        "osInfo": obj(
+            ObjectType(
+                "VirtualMachineImageOSInfo",
+                "Guest OS of the image, as the Supervisor reports it.",
+                {
+                    "id": string("Guest OS identifier (e.g. ubuntu64Guest)."),
+                    "type": string("OS type (e.g. linux)."),
+                    "version": string("OS version (e.g. 22.04)."),
+                },
+            )
+        ),
         "firmware": string(),
         "hardwareVersion": integer(),
         "ready": boolean(),
@@ -54,8 +65,8 @@ GET_VIRTUAL_MACHINE = FunctionDef(
     description="Read any VM in a namespace, including VMs that are not managed by this stack.",
     inputs={"namespace": _NAMESPACE, "name": string("VM name.", required=True)},
     outputs={
-        "metadata": any_value(),
-        "spec": any_value(),
+        "metadata": obj(OutputMeta),
+        "spec": obj(VirtualMachineSpec, "Desired state of the VM as the Supervisor has it."),
         "status": obj(
             ObjectType(
                 "GetVirtualMachineStatus",

@@ -329,8 +329,9 @@ VIRTUAL_MACHINE = ResourceDef(
             secret=True,
         ),
         "waitFor": string(
-            "What 'done' means for create and update: `none`, `created`, `poweredOn`, `ipAssigned` (default "
-            "when powered on) or `ready` (readiness probe).",
+            "What 'done' means for create and update: `none`, `created` (the vSphere VM exists), `poweredOn` "
+            "(spec.powerState is reached; the default for PoweredOff/Suspended), `ipAssigned` (default when "
+            "powered on) or `ready` (readiness probe).",
             enum=WAIT_FOR,
         ),
         "allowPowerCycle": boolean(

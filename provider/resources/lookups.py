@@ -13,6 +13,18 @@ if TYPE_CHECKING:
 
 GROUP = "vmoperator.vmware.com"
 KNOWN_VERSIONS = ("v1alpha2", "v1alpha3", "v1alpha4", "v1alpha5")
+# What getVirtualMachine reports of an object's metadata (no managedFields, no owner references).
+OUTPUT_METADATA = (
+    "name",
+    "namespace",
+    "labels",
+    "annotations",
+    "uid",
+    "creationTimestamp",
+    "generation",
+    "resourceVersion",
+    "finalizers",
+)
 
 
 def api_version(state: ProviderState) -> str:
@@ -51,7 +63,7 @@ def _list(state: ProviderState, plural: str, namespace: str | None) -> list[dict
     return items
 
 
-def _get(state: ProviderState, plural: str, namespace: str, name: str, kind: str) -> dict[str, Any]:
+def get_object(state: ProviderState, plural: str, namespace: str, name: str, kind: str) -> dict[str, Any]:
     from kubernetes.client.exceptions import ApiException
 
     try:
@@ -73,6 +85,13 @@ def _get(state: ProviderState, plural: str, namespace: str, name: str, kind: str
         raise ServerRejected(f"reading {kind} {namespace}/{name}: {api_message(error)}") from None
 
 
+IMAGE_QUERY_KEYS = ("displayName", "name", "osType", "osVersion")
+
+
+def _query(args: dict[str, Any]) -> str:
+    return " and ".join(f"{k}={args[k]!r}" for k in IMAGE_QUERY_KEYS if args.get(k))
+
+
 def _image_summary(image: dict[str, Any]) -> str:
     status = image.get("status") or {}
     return f"{image['metadata']['name']} ({status.get('name') or 'no display name'}, {image.get('kind')})"
@@ -82,8 +101,12 @@ def get_virtual_machine_image(
     state: ProviderState, ctx: OperationContext, args: dict[str, Any]
 ) -> dict[str, Any]:
     namespace = namespace_of(state, args)
-    if not any(args.get(k) for k in ("displayName", "name", "osType")):
-        raise InvalidInputs([("displayName", "pass displayName, name or osType to select an image")])
+    if not any(args.get(k) for k in IMAGE_QUERY_KEYS):
+        raise InvalidInputs(
+            [("displayName", "pass displayName, name, osType or osVersion to select an image")]
+        )
+    # Failures name the property the query used, so the user knows which argument to change.
+    queried = next(k for k in IMAGE_QUERY_KEYS if args.get(k))
     images = [{**i, "kind": "VirtualMachineImage"} for i in _list(state, "virtualmachineimages", namespace)]
     images += [
         {**i, "kind": "ClusterVirtualMachineImage"} for i in _list(state, "clustervirtualmachineimages", None)
@@ -110,12 +133,17 @@ def get_virtual_machine_image(
     if not found:
         candidates = ", ".join(sorted(_image_summary(i) for i in images)) or "none"
         raise InvalidInputs(
-            [("displayName", f"no image matches in namespace {namespace}; candidates: {candidates}")]
+            [(queried, f"no image matches {_query(args)} in namespace {namespace}; candidates: {candidates}")]
         )
     if len(found) > 1:
         candidates = ", ".join(sorted(_image_summary(i) for i in found))
         raise InvalidInputs(
-            [("displayName", f"{len(found)} images match; narrow the query to one of: {candidates}")]
+            [
+                (
+                    queried,
+                    f"{len(found)} images match {_query(args)}; narrow the query to one of: {candidates}",
+                )
+            ]
         )
     image = found[0]
     status = image.get("status") or {}
@@ -154,7 +182,7 @@ def get_virtual_machine_class(
     state: ProviderState, ctx: OperationContext, args: dict[str, Any]
 ) -> dict[str, Any]:
     namespace = namespace_of(state, args)
-    vm_class = _get(state, "virtualmachineclasses", namespace, str(args["name"]), "VirtualMachineClass")
+    vm_class = get_object(state, "virtualmachineclasses", namespace, str(args["name"]), "VirtualMachineClass")
     spec = vm_class.get("spec") or {}
     hardware = spec.get("hardware") or {}
     requests = ((spec.get("policies") or {}).get("resources") or {}).get("requests") or {}
@@ -170,11 +198,12 @@ def get_virtual_machine_class(
 
 def get_virtual_machine(state: ProviderState, ctx: OperationContext, args: dict[str, Any]) -> dict[str, Any]:
     namespace = namespace_of(state, args)
-    vm = _get(state, "virtualmachines", namespace, str(args["name"]), "VirtualMachine")
+    vm = get_object(state, "virtualmachines", namespace, str(args["name"]), "VirtualMachine")
     status = vm.get("status") or {}
     network = status.get("network") or {}
+    meta = vm.get("metadata") or {}
     return {
-        "metadata": vm.get("metadata"),
+        "metadata": {k: meta[k] for k in OUTPUT_METADATA if k in meta},
         "spec": vm.get("spec"),
         "status": {
             "powerState": status.get("powerState"),

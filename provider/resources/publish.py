@@ -69,6 +69,25 @@ class PublishRequestHandler(KubeObjectHandler):
             return resource_id, state, inputs  # finished and cleaned up by its TTL
         return found
 
+    def update(
+        self,
+        ctx: OperationContext,
+        resource_id: str,
+        olds: dict[str, Any],
+        old_inputs: dict[str, Any],
+        news: dict[str, Any],
+    ) -> dict[str, Any]:
+        namespace, name = split_id(resource_id)
+        if (olds.get("status") or {}).get("ready") and self.get(ctx, namespace, name) is None:
+            # Finished and cleaned up by its TTL: there is nothing left on the Supervisor to change (only
+            # labels, annotations or the TTL can differ here; source and target changes replace).
+            finished = dict(news)
+            for key in ("apiVersion", "status", "liveMetadata"):
+                if key in olds:
+                    finished[key] = olds[key]
+            return finished
+        return super().update(ctx, resource_id, olds, old_inputs, news)
+
     def delete(
         self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]
     ) -> None:

@@ -42,7 +42,7 @@ def conditions(obj: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
 
 def default_wait_for(spec: dict[str, Any]) -> str:
     if spec.get("powerState", "PoweredOn") != "PoweredOn":
-        return "created"
+        return "poweredOn"  # i.e. the desired power state (off or suspended) is reached
     if (spec.get("network") or {}).get("disabled"):
         return "poweredOn"
     return "ipAssigned"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from provider.errors import OperationTimedOut, ProviderError, ServerRejected
 from provider.resources.kubeobject import api_message
-from provider.resources.lookups import GROUP, api_version, namespace_of
+from provider.resources.lookups import GROUP, api_version, get_object, namespace_of
 
 if TYPE_CHECKING:
     from provider.context import OperationContext
@@ -45,6 +45,8 @@ def request_console(
     from kubernetes.client.exceptions import ApiException
 
     version = api_version(state)
+    # VM Operator keeps retrying a request for a VM that does not exist; fail now, naming the VMs there are.
+    get_object(state, "virtualmachines", namespace, vm_name, "VirtualMachine")
     private_key, public_pem = _key_pair()
     name = f"{vm_name}-console-{secrets.token_hex(3)}"[:63]
     body = {

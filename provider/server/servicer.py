@@ -202,7 +202,7 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
             raise
         for change in result.replaces:
             self.log(
-                "INFO", f"{change.path} forces a replacement: {change.replace_reason}", request.urn, False
+                "WARNING", f"{change.path} forces a replacement: {change.replace_reason}", request.urn, False
             )
         return _diff_response(result.changes, result.delete_before_replace)
 

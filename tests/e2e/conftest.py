@@ -14,3 +14,7 @@ def pulumi_cli() -> Path:
         if not (TOOLS_BIN / tool).exists():
             skip_or_fail_missing(f"{TOOLS_BIN / tool} is missing; run `make tools`")
     return TOOLS_BIN / "pulumi"
+
+
+# The simulated Supervisor (one per session) is shared with the integration tests.
+from tests.integration.conftest import simulator  # noqa: E402, F401

@@ -37,12 +37,18 @@ class GetVirtualMachineResult:
 
     @_builtins.property
     @pulumi.getter
-    def metadata(self) -> Optional[Any]:
+    def metadata(self) -> Optional['outputs.ObjectMetaOutput']:
+        """
+        Kubernetes object metadata as the Supervisor reports it.
+        """
         return pulumi.get(self, "metadata")
 
     @_builtins.property
     @pulumi.getter
-    def spec(self) -> Optional[Any]:
+    def spec(self) -> Optional['outputs.VirtualMachineSpec']:
+        """
+        Desired state of the VM as the Supervisor has it.
+        """
         return pulumi.get(self, "spec")
 
     @_builtins.property

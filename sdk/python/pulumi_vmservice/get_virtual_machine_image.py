@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from . import outputs
 
 __all__ = [
     'GetVirtualMachineImageResult',
@@ -79,7 +80,10 @@ class GetVirtualMachineImageResult:
 
     @_builtins.property
     @pulumi.getter(name="osInfo")
-    def os_info(self) -> Optional[Any]:
+    def os_info(self) -> Optional['outputs.VirtualMachineImageOSInfo']:
+        """
+        Guest OS of the image, as the Supervisor reports it.
+        """
         return pulumi.get(self, "os_info")
 
     @_builtins.property

@@ -34,6 +34,7 @@ __all__ = [
     'VirtualMachineBootstrapSpec',
     'VirtualMachineBootstrapSysprepSpec',
     'VirtualMachineBootstrapVAppConfigSpec',
+    'VirtualMachineImageOSInfo',
     'VirtualMachineNetworkInterfaceSpec',
     'VirtualMachineNetworkRouteSpec',
     'VirtualMachineNetworkSpec',
@@ -1045,6 +1046,54 @@ class VirtualMachineBootstrapVAppConfigSpec(dict):
         Name of a Secret with the properties.
         """
         return pulumi.get(self, "raw_properties")
+
+
+@pulumi.output_type
+class VirtualMachineImageOSInfo(dict):
+    """
+    Guest OS of the image, as the Supervisor reports it.
+    """
+    def __init__(__self__, *,
+                 id: Optional[_builtins.str] = None,
+                 type: Optional[_builtins.str] = None,
+                 version: Optional[_builtins.str] = None):
+        """
+        Guest OS of the image, as the Supervisor reports it.
+
+        :param _builtins.str id: Guest OS identifier (e.g. ubuntu64Guest).
+        :param _builtins.str type: OS type (e.g. linux).
+        :param _builtins.str version: OS version (e.g. 22.04).
+        """
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if type is not None:
+            pulumi.set(__self__, "type", type)
+        if version is not None:
+            pulumi.set(__self__, "version", version)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> Optional[_builtins.str]:
+        """
+        Guest OS identifier (e.g. ubuntu64Guest).
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> Optional[_builtins.str]:
+        """
+        OS type (e.g. linux).
+        """
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> Optional[_builtins.str]:
+        """
+        OS version (e.g. 22.04).
+        """
+        return pulumi.get(self, "version")
 
 
 @pulumi.output_type

@@ -33,7 +33,7 @@ class VirtualMachineArgs:
         :param pulumi.Input[_builtins.bool] allow_power_cycle: Allow the provider to power the VM off, apply changes that need it (class, bootstrap, hardware version) and power it back on. Without it such changes are refused with the reason.
         :param pulumi.Input['ObjectMetaArgs'] metadata: Kubernetes object metadata of a Supervisor resource.
         :param pulumi.Input[_builtins.str] user_data: Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it.
-        :param pulumi.Input[_builtins.str] wait_for: What 'done' means for create and update: `none`, `created`, `poweredOn`, `ipAssigned` (default when powered on) or `ready` (readiness probe). Allowed values: `none`, `created`, `poweredOn`, `ipAssigned`, `ready`.
+        :param pulumi.Input[_builtins.str] wait_for: What 'done' means for create and update: `none`, `created` (the vSphere VM exists), `poweredOn` (spec.powerState is reached; the default for PoweredOff/Suspended), `ipAssigned` (default when powered on) or `ready` (readiness probe). Allowed values: `none`, `created`, `poweredOn`, `ipAssigned`, `ready`.
         """
         pulumi.set(__self__, "spec", spec)
         if allow_power_cycle is not None:
@@ -97,7 +97,7 @@ class VirtualMachineArgs:
     @pulumi.getter(name="waitFor")
     def wait_for(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        What 'done' means for create and update: `none`, `created`, `poweredOn`, `ipAssigned` (default when powered on) or `ready` (readiness probe). Allowed values: `none`, `created`, `poweredOn`, `ipAssigned`, `ready`.
+        What 'done' means for create and update: `none`, `created` (the vSphere VM exists), `poweredOn` (spec.powerState is reached; the default for PoweredOff/Suspended), `ipAssigned` (default when powered on) or `ready` (readiness probe). Allowed values: `none`, `created`, `poweredOn`, `ipAssigned`, `ready`.
         """
         return pulumi.get(self, "wait_for")
 
@@ -127,7 +127,7 @@ class VirtualMachine(pulumi.CustomResource):
         :param pulumi.Input[Union['ObjectMetaArgs', 'ObjectMetaArgsDict', 'outputs.ObjectMeta']] metadata: Kubernetes object metadata of a Supervisor resource.
         :param pulumi.Input[Union['VirtualMachineSpecArgs', 'VirtualMachineSpecArgsDict', 'outputs.VirtualMachineSpec']] spec: Desired state of the VM, with the VM Operator API's field names.
         :param pulumi.Input[_builtins.str] user_data: Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it.
-        :param pulumi.Input[_builtins.str] wait_for: What 'done' means for create and update: `none`, `created`, `poweredOn`, `ipAssigned` (default when powered on) or `ready` (readiness probe). Allowed values: `none`, `created`, `poweredOn`, `ipAssigned`, `ready`.
+        :param pulumi.Input[_builtins.str] wait_for: What 'done' means for create and update: `none`, `created` (the vSphere VM exists), `poweredOn` (spec.powerState is reached; the default for PoweredOff/Suspended), `ipAssigned` (default when powered on) or `ready` (readiness probe). Allowed values: `none`, `created`, `poweredOn`, `ipAssigned`, `ready`.
         """
         ...
     @overload
@@ -276,7 +276,7 @@ class VirtualMachine(pulumi.CustomResource):
     @pulumi.getter(name="waitFor")
     def wait_for(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        What 'done' means for create and update: `none`, `created`, `poweredOn`, `ipAssigned` (default when powered on) or `ready` (readiness probe). Allowed values: `none`, `created`, `poweredOn`, `ipAssigned`, `ready`.
+        What 'done' means for create and update: `none`, `created` (the vSphere VM exists), `poweredOn` (spec.powerState is reached; the default for PoweredOff/Suspended), `ipAssigned` (default when powered on) or `ready` (readiness probe). Allowed values: `none`, `created`, `poweredOn`, `ipAssigned`, `ready`.
         """
         return pulumi.get(self, "wait_for")
 
