@@ -10,7 +10,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DEMO="$ROOT/.demo"
+DEMO="${VMSERVICE_DEMO_DIR:-$ROOT/.demo}"  # tests point this elsewhere
 SIM="$DEMO/sim"
 PROJECT="$DEMO/project"
 STACK="dev"
