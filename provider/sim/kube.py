@@ -251,6 +251,27 @@ class Kube:
         result = fn(kind.group, kind.version, *args, _content_type=content_type, _request_timeout=timeout)
         return result if isinstance(result, dict) else {}
 
+    def add_finalizer(self, kind: Kind, obj: Obj, finalizer: str) -> bool:
+        """Add `finalizer` (optimistically locked on the resourceVersion); True when the object changed."""
+        meta = obj["metadata"]
+        finalizers = list(meta.get("finalizers") or [])
+        if finalizer in finalizers:
+            return False
+        patch = {
+            "metadata": {"finalizers": [*finalizers, finalizer], "resourceVersion": meta["resourceVersion"]}
+        }
+        self.patch(kind, meta.get("namespace"), meta["name"], patch)
+        return True
+
+    def remove_finalizer(self, kind: Kind, obj: Obj, finalizer: str) -> None:
+        meta = obj["metadata"]
+        finalizers = list(meta.get("finalizers") or [])
+        if finalizer not in finalizers:
+            return
+        remaining = [f for f in finalizers if f != finalizer]
+        patch = {"metadata": {"finalizers": remaining or None, "resourceVersion": meta["resourceVersion"]}}
+        self.patch(kind, meta.get("namespace"), meta["name"], patch)
+
     def replace_status(self, kind: Kind, namespace: str | None, name: str, status: Obj) -> Obj:
         """Set the whole status (a JSON patch, so fields left out are removed)."""
         return self.patch(

@@ -46,26 +46,9 @@ class ResourcePolicyReconciler:
             if self._referenced(namespace, name):
                 return 3.0
             self._teardown(policy)
-            remaining = [f for f in finalizers if f != self.finalizer]
-            kube.patch(
-                self.kind,
-                namespace,
-                name,
-                {"metadata": {"finalizers": remaining or None, "resourceVersion": meta["resourceVersion"]}},
-            )
+            kube.remove_finalizer(self.kind, policy, self.finalizer)
             return None
-        if self.finalizer not in finalizers:
-            kube.patch(
-                self.kind,
-                namespace,
-                name,
-                {
-                    "metadata": {
-                        "finalizers": [*finalizers, self.finalizer],
-                        "resourceVersion": meta["resourceVersion"],
-                    }
-                },
-            )
+        if kube.add_finalizer(self.kind, policy, self.finalizer):
             return 0.0
 
         spec = policy.get("spec") or {}

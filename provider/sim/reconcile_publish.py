@@ -41,31 +41,9 @@ class PublishRequestReconciler:
         finalizers = list(meta.get("finalizers") or [])
         if meta.get("deletionTimestamp"):
             if self.finalizer in finalizers:
-                remaining = [f for f in finalizers if f != self.finalizer]
-                kube.patch(
-                    self.kind,
-                    namespace,
-                    name,
-                    {
-                        "metadata": {
-                            "finalizers": remaining or None,
-                            "resourceVersion": meta["resourceVersion"],
-                        }
-                    },
-                )
+                kube.remove_finalizer(self.kind, request, self.finalizer)
             return None
-        if self.finalizer not in finalizers:
-            kube.patch(
-                self.kind,
-                namespace,
-                name,
-                {
-                    "metadata": {
-                        "finalizers": [*finalizers, self.finalizer],
-                        "resourceVersion": meta["resourceVersion"],
-                    }
-                },
-            )
+        if kube.add_finalizer(self.kind, request, self.finalizer):
             return 0.0
 
         status = copy.deepcopy(request.get("status") or {})

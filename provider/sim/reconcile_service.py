@@ -37,31 +37,9 @@ class VirtualMachineServiceReconciler:
         if meta.get("deletionTimestamp"):
             if self.finalizer in finalizers:
                 self.ctx.lb_ips.release(meta["uid"])
-                remaining = [f for f in finalizers if f != self.finalizer]
-                kube.patch(
-                    self.kind,
-                    namespace,
-                    name,
-                    {
-                        "metadata": {
-                            "finalizers": remaining or None,
-                            "resourceVersion": meta["resourceVersion"],
-                        }
-                    },
-                )
+                kube.remove_finalizer(self.kind, service, self.finalizer)
             return None
-        if self.finalizer not in finalizers:
-            kube.patch(
-                self.kind,
-                namespace,
-                name,
-                {
-                    "metadata": {
-                        "finalizers": [*finalizers, self.finalizer],
-                        "resourceVersion": meta["resourceVersion"],
-                    }
-                },
-            )
+        if kube.add_finalizer(self.kind, service, self.finalizer):
             return 0.0
 
         spec = service.get("spec") or {}

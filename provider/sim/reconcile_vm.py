@@ -72,19 +72,7 @@ class VirtualMachineReconciler:
             return None
         if meta.get("deletionTimestamp"):
             return self._delete(vm)
-        finalizers = list(meta.get("finalizers") or [])
-        if self.finalizer not in finalizers:
-            kube.patch(
-                self.kind,
-                namespace,
-                name,
-                {
-                    "metadata": {
-                        "finalizers": [*finalizers, self.finalizer],
-                        "resourceVersion": meta["resourceVersion"],
-                    }
-                },
-            )
+        if kube.add_finalizer(self.kind, vm, self.finalizer):
             return 0.0
         status = copy.deepcopy(vm.get("status") or {})
         try:
@@ -442,8 +430,7 @@ class VirtualMachineReconciler:
 
     def _delete(self, vm: Obj) -> float | None:
         meta = vm["metadata"]
-        finalizers = list(meta.get("finalizers") or [])
-        if self.finalizer not in finalizers:
+        if self.finalizer not in (meta.get("finalizers") or []):
             return None
         namespace, name, uid = meta["namespace"], meta["name"], meta.get("uid", "")
         moref = (vm.get("status") or {}).get("uniqueID") or self.ctx.vcenter.find_vm(namespace, name)
@@ -454,13 +441,7 @@ class VirtualMachineReconciler:
         with self._lock:
             self._power_requests.pop(uid, None)
             self._powered_on_at.pop(uid, None)
-        remaining = [f for f in finalizers if f != self.finalizer]
-        self.ctx.kube.patch(
-            self.kind,
-            namespace,
-            name,
-            {"metadata": {"finalizers": remaining or None, "resourceVersion": meta["resourceVersion"]}},
-        )
+        self.ctx.kube.remove_finalizer(self.kind, vm, self.finalizer)
         return None
 
 
