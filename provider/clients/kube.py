@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+import time
 from typing import Any
 
 from provider.errors import ProviderError
@@ -15,6 +16,24 @@ FIELD_MANAGER = "pulumi-vmservice"
 
 class SupervisorUnreachable(ProviderError):
     pass
+
+
+def is_connection_error(error: BaseException) -> bool:
+    """The apiserver could not be reached or dropped the connection (refused, reset, a broken watch stream,
+    urllib3's own retries used up): worth retrying, unlike a TLS failure, which will not heal by itself."""
+    import ssl
+
+    try:
+        from urllib3.exceptions import HTTPError, MaxRetryError
+        from urllib3.exceptions import SSLError as Urllib3SSLError
+    except ImportError:  # pragma: no cover - urllib3 comes with the kubernetes client
+        return isinstance(error, OSError) and not isinstance(error, ssl.SSLError)
+    if isinstance(error, MaxRetryError):
+        reason = error.reason
+        return not isinstance(reason, ssl.SSLError | Urllib3SSLError)
+    if isinstance(error, ssl.SSLError | Urllib3SSLError):
+        return False
+    return isinstance(error, OSError | HTTPError)
 
 
 class KubeClient:
@@ -59,15 +78,46 @@ class KubeClient:
         configuration.retries = 3
         return client.ApiClient(configuration)
 
-    def served_versions(self, group: str) -> list[str]:
-        """API versions of `group` the Supervisor serves, newest first (as the server orders them)."""
+    def served_versions(self, group: str, patient: bool = False) -> list[str]:
+        """API versions of `group` the Supervisor serves, newest first (as the server orders them).
+
+        `patient` retries connection errors and 429/5xx answers for a few seconds (an apiserver restart);
+        checks and previews ask impatiently, so an unreachable Supervisor does not slow them down.
+        """
         if group not in self._served:
             from kubernetes import client
+            from kubernetes.client.exceptions import ApiException
 
-            groups = client.ApisApi(self.api_client).get_api_versions()
+            delays = [0.5, 1.0, 2.0, 4.0, 8.0] if patient else []
+            while True:
+                try:
+                    groups = client.ApisApi(self.api_client).get_api_versions(_request_timeout=15)
+                    break
+                except ApiException as error:
+                    if not delays or error.status not in (429, 500, 502, 503, 504):
+                        raise
+                except Exception as error:
+                    if not delays or not is_connection_error(error):
+                        raise
+                time.sleep(delays.pop(0))
             for api_group in groups.groups:
                 self._served[api_group.name] = [v.version for v in api_group.versions]
         return self._served.get(group, [])
+
+    def ready(self) -> bool:
+        """Whether the apiserver reports itself ready (`/readyz`). A starting apiserver answers requests before
+        its authorization caches are filled and then refuses them (403); a ready one means what it says."""
+        api = self.api_client
+        try:
+            method, url, headers, body, post = api.param_serialize(
+                method="GET", resource_path="/readyz", auth_settings=["BearerToken"]
+            )
+            response = api.call_api(
+                method, url, header_params=headers, body=body, post_params=post, _request_timeout=5
+            )
+            return bool(response.status == 200)
+        except Exception:  # not ready (403/500/503) or unreachable
+            return False
 
     def custom(self) -> Any:
         from kubernetes import client

@@ -205,7 +205,10 @@ VirtualMachineSpec = ObjectType(
         "powerOffMode": string(enum=POWER_OP_MODES),
         "suspendMode": string(enum=POWER_OP_MODES),
         "restartMode": string(enum=POWER_OP_MODES),
-        "nextRestartTime": string("Set to `now` to restart a powered-on VM."),
+        "nextRestartTime": string(
+            "Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records "
+            "it as a timestamp): later updates do not restart the VM again, and a new VM ignores it."
+        ),
         "minHardwareVersion": integer(
             "Minimum virtual hardware version (upgrade only, while powered off).", minimum=13
         ),

@@ -11,8 +11,14 @@ import json
 import random
 from typing import TYPE_CHECKING, Any
 
-from provider.clients.kube import FIELD_MANAGER
-from provider.errors import OperationTimedOut, PartialFailure, ProviderError, ServerRejected
+from provider.clients.kube import FIELD_MANAGER, is_connection_error
+from provider.errors import (
+    OperationCancelled,
+    OperationTimedOut,
+    PartialFailure,
+    ProviderError,
+    ServerRejected,
+)
 from provider.resources.base import ResourceHandler
 from provider.wire import Secret, reveal
 
@@ -52,9 +58,9 @@ class KubeObjectHandler(ResourceHandler):
         assert self.definition.kube is not None
         return self.definition.kube
 
-    def api_version(self) -> str:
+    def api_version(self, patient: bool = True) -> str:
         """The newest version of this kind that both the Supervisor serves and the provider understands."""
-        served = self.state.kube.served_versions(self.kube.group)
+        served = self.state.kube.served_versions(self.kube.group, patient=patient)
         for version in reversed(self.kube.versions):
             if version in served:
                 return f"{self.kube.group}/{version}"
@@ -66,7 +72,7 @@ class KubeObjectHandler(ResourceHandler):
     def reachable_api_version(self) -> str | None:
         """Like api_version(), but None when the Supervisor cannot be asked (offline preview)."""
         try:
-            return self.api_version()
+            return self.api_version(patient=False)
         except Exception:  # unreachable, bad kubeconfig, no API group: server-side checks are skipped
             return None
 
@@ -104,7 +110,7 @@ class KubeObjectHandler(ResourceHandler):
     def call(self, ctx: OperationContext, doing: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         from kubernetes.client.exceptions import ApiException
 
-        attempt = 0
+        attempt = not_ready = 0
         while True:
             ctx.check(doing)
             try:
@@ -116,11 +122,26 @@ class KubeObjectHandler(ResourceHandler):
                     ctx.debug(f"{doing}: {error.status} {api_message(error)}; retrying in {delay:.1f}s")
                     ctx.sleep(delay, doing)
                     continue
+                if error.status == 403 and not_ready < 6 and not self.state.kube.ready():
+                    # A restarting apiserver refuses requests until its RBAC caches are filled.
+                    not_ready += 1
+                    delay = min(5.0, 0.2 * 2**not_ready)
+                    ctx.debug(
+                        f"{doing}: forbidden while the Supervisor is not ready; retrying in {delay:.1f}s"
+                    )
+                    ctx.sleep(delay, doing)
+                    continue
                 raise
-            except OSError as error:  # connection refused/reset while the apiserver restarts
+            except Exception as error:  # connection refused/reset while the apiserver restarts
+                if not is_connection_error(error):
+                    raise
                 if attempt < 8:
                     attempt += 1
-                    ctx.sleep(min(10.0, 0.2 * 2**attempt), doing)
+                    delay = min(10.0, 0.2 * 2**attempt)
+                    ctx.debug(
+                        f"{doing}: cannot reach the Supervisor ({type(error).__name__}); retrying in {delay:.1f}s"
+                    )
+                    ctx.sleep(delay, doing)
                     continue
                 raise ProviderError(f"{doing}: cannot reach the Supervisor: {error}") from None
 
@@ -256,12 +277,16 @@ class KubeObjectHandler(ResourceHandler):
                 if error.status != 410:  # 410: resource version too old; re-list and watch again
                     ctx.debug(f"watch of {namespace}/{name} ended: {api_message(error)}")
                     ctx.sleep(0.5, doing)
-            except OSError:
+            except Exception as error:  # the stream broke (apiserver restart): re-read and watch again
+                if not is_connection_error(error):
+                    raise
+                ctx.debug(f"watch of {namespace}/{name} broke: {type(error).__name__}")
                 ctx.sleep(0.5, doing)
 
     # ---- CRUD ----------------------------------------------------------------------------------
     def create(self, ctx: OperationContext, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         body = self.manifest(inputs, self.api_version())
+        self.prepare_create(body)
         namespace, name = body["metadata"]["namespace"], body["metadata"]["name"]
         if self.get(ctx, namespace, name) is not None:
             raise ServerRejected(
@@ -273,20 +298,37 @@ class KubeObjectHandler(ResourceHandler):
         resource_id = f"{namespace}/{name}"
         try:
             live = self.wait_ready(ctx, inputs, live)
-        except ProviderError as error:
-            latest = self.get(ctx, namespace, name) if not isinstance(error, OperationTimedOut) else live
+        except Exception as error:  # the object exists: keep it in state whatever went wrong (partial create)
+            latest = self._latest(ctx, namespace, name, error)
             raise PartialFailure(
-                resource_id, self.outputs(inputs, latest or live), inputs, str(error)
+                resource_id, self.outputs(inputs, latest or live), inputs, failure_reason(error)
             ) from None
         return resource_id, self.outputs(inputs, live)
+
+    def _latest(
+        self, ctx: OperationContext, namespace: str, name: str, error: BaseException
+    ) -> dict[str, Any] | None:
+        """The object as it is now, for the outputs of a partial failure; None when it cannot be read."""
+        if isinstance(error, OperationTimedOut | OperationCancelled):
+            return None  # no time left for another request
+        try:
+            return self.get(ctx, namespace, name)
+        except Exception:
+            return None
 
     def before_apply(
         self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any] | None
     ) -> None:
         """Hook for companion objects (e.g. the user-data Secret of a VM)."""
 
-    def align_with_live(self, body: dict[str, Any], live: dict[str, Any]) -> None:
-        """Hook to keep values the server rewrote on create (and forbids changing) as the server has them."""
+    def prepare_create(self, body: dict[str, Any]) -> None:
+        """Hook to leave out of a new object what only makes sense for an existing one."""
+
+    def align_with_live(
+        self, body: dict[str, Any], live: dict[str, Any], old_inputs: dict[str, Any] | None = None
+    ) -> None:
+        """Hook to keep values the server rewrote (and forbids changing, or would act on again) as the server
+        has them; `old_inputs` tells which of the user's values are unchanged since the last update."""
 
     def after_apply(self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]) -> None:
         """Hook run once the object exists (e.g. to point a companion object's owner reference at it)."""
@@ -307,13 +349,15 @@ class KubeObjectHandler(ResourceHandler):
             )
         self.before_apply(ctx, news, current)
         body = self.manifest(news, self.api_version())
-        self.align_with_live(body, current)
+        self.align_with_live(body, current, old_inputs)
         live = self.apply(ctx, body)
         try:
             live = self.wait_ready(ctx, news, live)
-        except ProviderError as error:
-            latest = self.get(ctx, namespace, name) or live
-            raise PartialFailure(resource_id, self.outputs(news, latest), news, str(error)) from None
+        except Exception as error:
+            latest = self._latest(ctx, namespace, name, error) or live
+            raise PartialFailure(
+                resource_id, self.outputs(news, latest), news, failure_reason(error)
+            ) from None
         return self.outputs(news, live)
 
     def read(
@@ -394,6 +438,13 @@ class KubeObjectHandler(ResourceHandler):
             ),
             f"waiting for {self.kube.kind} {namespace}/{name} to be deleted",
         )
+
+
+def failure_reason(error: BaseException) -> str:
+    """The message of a failed wait: a provider error as it is, anything else with its type."""
+    if isinstance(error, ProviderError):
+        return str(error)
+    return f"unexpected error while waiting: {type(error).__name__}: {error}"
 
 
 def version_order(version: str) -> tuple[int, int]:

@@ -180,10 +180,27 @@ class VirtualMachineHandler(KubeObjectHandler):
         return adjusted
 
     # ---- apply ---------------------------------------------------------------------------------
-    def align_with_live(self, body: dict[str, Any], live: dict[str, Any]) -> None:
+    def prepare_create(self, body: dict[str, Any]) -> None:
+        # A new VM has nothing to restart (VM Operator refuses `nextRestartTime` on create); leaving it out
+        # lets a program that restarted a VM once still create it again, e.g. when it is replaced.
+        (body.get("spec") or {}).pop("nextRestartTime", None)
+
+    def align_with_live(
+        self, body: dict[str, Any], live: dict[str, Any], old_inputs: dict[str, Any] | None = None
+    ) -> None:
         # The webhook turns an image display name into the vmi- name on create only; resending the display
         # name on update would be refused as a change of an immutable field.
         spec, live_spec = body.get("spec") or {}, live.get("spec") or {}
+        # `nextRestartTime: now` is a one-shot request the webhook rewrites to a timestamp. Resending `now`
+        # with an unrelated change would restart the VM again (or be refused while it is powered off), so an
+        # unchanged request is sent as the timestamp the server already has.
+        if old_inputs is not None and "nextRestartTime" in spec:
+            before = (reveal(old_inputs).get("spec") or {}).get("nextRestartTime")
+            if spec["nextRestartTime"] == before:
+                if live_spec.get("nextRestartTime"):
+                    spec["nextRestartTime"] = live_spec["nextRestartTime"]
+                else:  # never applied (the VM was created with it): nothing to restart
+                    spec.pop("nextRestartTime")
         image, live_image = spec.get("imageName"), live_spec.get("imageName")
         if (
             isinstance(image, str)
@@ -277,9 +294,15 @@ class VirtualMachineHandler(KubeObjectHandler):
                     f"VirtualMachine {resource_id}: this change (class, bootstrap or hardware version) is applied only "
                     "while the VM is powered off; set allowPowerCycle: true or power the VM off first"
                 )
+            restart = (reveal(news).get("spec") or {}).get("nextRestartTime")
+            if restart is not None:
+                # The power cycle is a restart: a new `nextRestartTime: now` is satisfied by it (and VM
+                # Operator refuses to restart a powered-off VM), so it counts as applied already.
+                old_spec = reveal(old_inputs.get("spec")) or {}
+                old_inputs = {**old_inputs, "spec": {**old_spec, "nextRestartTime": restart}}
             ctx.status("powering off to apply changes")
             off = self.manifest(news, live["apiVersion"])
-            self.align_with_live(off, live)
+            self.align_with_live(off, live, old_inputs)
             off["spec"]["powerState"] = "PoweredOff"
             self.before_apply(ctx, news, live)
             self.apply(ctx, off)
@@ -432,8 +455,12 @@ class VirtualMachineHandler(KubeObjectHandler):
 
             namespace, name = split_id(resource_id)
             try:  # normally already garbage-collected through the owner reference
-                self.state.kube.core().delete_namespaced_secret(
-                    user_data_secret_name(name), namespace, _request_timeout=30
+                self.call(
+                    ctx,
+                    f"deleting the user-data Secret {namespace}/{user_data_secret_name(name)}",
+                    self.state.kube.core().delete_namespaced_secret,
+                    user_data_secret_name(name),
+                    namespace,
                 )
             except ApiException as error:
                 if error.status != 404:

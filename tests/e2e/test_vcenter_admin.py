@@ -1,7 +1,8 @@
 """The real Pulumi CLI manages vCenter admin objects on vcsim: VM class + local library + namespace, an in-place
 resize, refresh without drift, import, destroy, and clear errors for bad input.
 
-Not covered yet: that the class then shows up in the Supervisor namespace (needs the Supervisor simulator).
+That the class and the library's items then show up in the Supervisor namespace is covered on the simulator by
+tests/e2e/test_admin_to_supervisor.py.
 """
 
 from __future__ import annotations

@@ -1956,7 +1956,7 @@ class VirtualMachineSpecArgsDict(TypedDict):
     """
     next_restart_time: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Set to `now` to restart a powered-on VM.
+    Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
     """
     power_off_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -2021,7 +2021,7 @@ class VirtualMachineSpecArgs:
         :param pulumi.Input[_builtins.str] instance_uuid: Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.int] min_hardware_version: Minimum virtual hardware version (upgrade only, while powered off).
         :param pulumi.Input['VirtualMachineNetworkSpecArgs'] network: Network configuration of the VM.
-        :param pulumi.Input[_builtins.str] next_restart_time: Set to `now` to restart a powered-on VM.
+        :param pulumi.Input[_builtins.str] next_restart_time: Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
         :param pulumi.Input[_builtins.str] power_off_mode: Allowed values: `Hard`, `Soft`, `TrySoft`.
         :param pulumi.Input[_builtins.str] power_state: Desired power state (PoweredOn by default). Allowed values: `PoweredOn`, `PoweredOff`, `Suspended`.
         :param pulumi.Input['VirtualMachineReadinessProbeSpecArgs'] readiness_probe: How VM Operator decides the guest is ready (exactly one action).
@@ -2177,7 +2177,7 @@ class VirtualMachineSpecArgs:
     @pulumi.getter(name="nextRestartTime")
     def next_restart_time(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Set to `now` to restart a powered-on VM.
+        Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
         """
         return pulumi.get(self, "next_restart_time")
 

@@ -2213,7 +2213,7 @@ class VirtualMachineSpec(dict):
         :param _builtins.str instance_uuid: Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
         :param _builtins.int min_hardware_version: Minimum virtual hardware version (upgrade only, while powered off).
         :param 'VirtualMachineNetworkSpec' network: Network configuration of the VM.
-        :param _builtins.str next_restart_time: Set to `now` to restart a powered-on VM.
+        :param _builtins.str next_restart_time: Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
         :param _builtins.str power_off_mode: Allowed values: `Hard`, `Soft`, `TrySoft`.
         :param _builtins.str power_state: Desired power state (PoweredOn by default). Allowed values: `PoweredOn`, `PoweredOff`, `Suspended`.
         :param 'VirtualMachineReadinessProbeSpec' readiness_probe: How VM Operator decides the guest is ready (exactly one action).
@@ -2333,7 +2333,7 @@ class VirtualMachineSpec(dict):
     @pulumi.getter(name="nextRestartTime")
     def next_restart_time(self) -> Optional[_builtins.str]:
         """
-        Set to `now` to restart a powered-on VM.
+        Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
         """
         return pulumi.get(self, "next_restart_time")
 
