@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+import json
 import os
+import random
 import tempfile
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from provider.errors import ProviderError
 from provider.settings import Settings
 
+if TYPE_CHECKING:
+    from provider.context import OperationContext
+
 FIELD_MANAGER = "pulumi-vmservice"
+RETRYABLE_STATUS = {409, 429, 500, 502, 503, 504}
 
 
 class SupervisorUnreachable(ProviderError):
     pass
+
+
+def api_message(error: Any) -> str:
+    """The Kubernetes API server's own message from an ApiException."""
+    body = getattr(error, "body", None)
+    if body:
+        try:
+            return str(json.loads(body).get("message") or body)
+        except (ValueError, AttributeError):
+            return str(body)
+    return str(getattr(error, "reason", error))
 
 
 def is_connection_error(error: BaseException) -> bool:
@@ -118,6 +135,46 @@ class KubeClient:
             return bool(response.status == 200)
         except Exception:  # not ready (403/500/503) or unreachable
             return False
+
+    def call(self, ctx: OperationContext, doing: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Call the API with the operation's deadline, retrying conflicts, throttling, server errors and
+        connection errors (an apiserver restarting) with backoff; cancellation and timeout stop it."""
+        from kubernetes.client.exceptions import ApiException
+
+        attempt = not_ready = 0
+        while True:
+            ctx.check(doing)
+            try:
+                return fn(*args, **kwargs, _request_timeout=max(1.0, min(30.0, ctx.remaining())))
+            except ApiException as error:
+                if error.status in RETRYABLE_STATUS and attempt < 8:
+                    attempt += 1
+                    delay = min(10.0, 0.2 * 2**attempt) * (0.5 + random.random() / 2)
+                    ctx.debug(f"{doing}: {error.status} {api_message(error)}; retrying in {delay:.1f}s")
+                    ctx.sleep(delay, doing)
+                    continue
+                if error.status == 403 and not_ready < 6 and not self.ready():
+                    # A restarting apiserver refuses requests until its RBAC caches are filled.
+                    not_ready += 1
+                    delay = min(5.0, 0.2 * 2**not_ready)
+                    ctx.debug(
+                        f"{doing}: forbidden while the Supervisor is not ready; retrying in {delay:.1f}s"
+                    )
+                    ctx.sleep(delay, doing)
+                    continue
+                raise
+            except Exception as error:  # connection refused/reset while the apiserver restarts
+                if not is_connection_error(error):
+                    raise
+                if attempt < 8:
+                    attempt += 1
+                    delay = min(10.0, 0.2 * 2**attempt)
+                    ctx.debug(
+                        f"{doing}: cannot reach the Supervisor ({type(error).__name__}); retrying in {delay:.1f}s"
+                    )
+                    ctx.sleep(delay, doing)
+                    continue
+                raise ProviderError(f"{doing}: cannot reach the Supervisor: {error}") from None
 
     def custom(self) -> Any:
         from kubernetes import client

@@ -7,11 +7,9 @@ server-filled fields never appear as drift.
 
 from __future__ import annotations
 
-import json
-import random
 from typing import TYPE_CHECKING, Any
 
-from provider.clients.kube import FIELD_MANAGER, is_connection_error
+from provider.clients.kube import FIELD_MANAGER, api_message, is_connection_error
 from provider.errors import (
     OperationCancelled,
     OperationTimedOut,
@@ -28,7 +26,6 @@ if TYPE_CHECKING:
 # Annotations and labels the Supervisor writes; never drift, never imported into inputs.
 SYSTEM_ANNOTATION_PREFIXES = ("vmoperator.vmware.com/", "kubectl.kubernetes.io/")
 SYSTEM_LABEL_PREFIXES = ("vmoperator.vmware.com/",)
-RETRYABLE_STATUS = {409, 429, 500, 502, 503, 504}
 
 
 def split_id(resource_id: str) -> tuple[str, str]:
@@ -36,17 +33,6 @@ def split_id(resource_id: str) -> tuple[str, str]:
     if not name:
         raise ProviderError(f"invalid id {resource_id!r}: expected NAMESPACE/NAME")
     return namespace, name
-
-
-def api_message(error: Any) -> str:
-    """The Kubernetes API server's own message from an ApiException."""
-    body = getattr(error, "body", None)
-    if body:
-        try:
-            return str(json.loads(body).get("message") or body)
-        except (ValueError, AttributeError):
-            return str(body)
-    return str(getattr(error, "reason", error))
 
 
 class KubeObjectHandler(ResourceHandler):
@@ -108,42 +94,7 @@ class KubeObjectHandler(ResourceHandler):
 
     # ---- API calls with retries ----------------------------------------------------------------
     def call(self, ctx: OperationContext, doing: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        from kubernetes.client.exceptions import ApiException
-
-        attempt = not_ready = 0
-        while True:
-            ctx.check(doing)
-            try:
-                return fn(*args, **kwargs, _request_timeout=max(1.0, min(30.0, ctx.remaining())))
-            except ApiException as error:
-                if error.status in RETRYABLE_STATUS and attempt < 8:
-                    attempt += 1
-                    delay = min(10.0, 0.2 * 2**attempt) * (0.5 + random.random() / 2)
-                    ctx.debug(f"{doing}: {error.status} {api_message(error)}; retrying in {delay:.1f}s")
-                    ctx.sleep(delay, doing)
-                    continue
-                if error.status == 403 and not_ready < 6 and not self.state.kube.ready():
-                    # A restarting apiserver refuses requests until its RBAC caches are filled.
-                    not_ready += 1
-                    delay = min(5.0, 0.2 * 2**not_ready)
-                    ctx.debug(
-                        f"{doing}: forbidden while the Supervisor is not ready; retrying in {delay:.1f}s"
-                    )
-                    ctx.sleep(delay, doing)
-                    continue
-                raise
-            except Exception as error:  # connection refused/reset while the apiserver restarts
-                if not is_connection_error(error):
-                    raise
-                if attempt < 8:
-                    attempt += 1
-                    delay = min(10.0, 0.2 * 2**attempt)
-                    ctx.debug(
-                        f"{doing}: cannot reach the Supervisor ({type(error).__name__}); retrying in {delay:.1f}s"
-                    )
-                    ctx.sleep(delay, doing)
-                    continue
-                raise ProviderError(f"{doing}: cannot reach the Supervisor: {error}") from None
+        return self.state.kube.call(ctx, doing, fn, *args, **kwargs)
 
     def get(self, ctx: OperationContext, namespace: str, name: str) -> dict[str, Any] | None:
         from kubernetes.client.exceptions import ApiException

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from provider.clients.kube import api_message
 from provider.errors import InvalidInputs, ProviderError, ServerRejected
-from provider.resources.kubeobject import api_message, version_order
+from provider.resources.kubeobject import version_order
 
 if TYPE_CHECKING:
     from provider.context import OperationContext
@@ -43,17 +44,37 @@ def namespace_of(state: ProviderState, args: dict[str, Any]) -> str:
     return str(namespace)
 
 
-def _list(state: ProviderState, plural: str, namespace: str | None) -> list[dict[str, Any]]:
+def standalone_context(timeout: float = 60) -> OperationContext:
+    """For callers outside an engine operation (the `vmservice console` command)."""
+    import threading
+
+    from provider.context import OperationContext
+
+    return OperationContext("", threading.Event(), timeout, lambda *_: None)
+
+
+def _list(
+    state: ProviderState, plural: str, namespace: str | None, ctx: OperationContext | None = None
+) -> list[dict[str, Any]]:
     from kubernetes.client.exceptions import ApiException
 
+    ctx = ctx or standalone_context()
     custom = state.kube.custom()
     version = api_version(state)
     try:
         if namespace is None:
-            result = custom.list_cluster_custom_object(GROUP, version, plural, _request_timeout=30)
+            result = state.kube.call(
+                ctx, f"listing {plural}", custom.list_cluster_custom_object, GROUP, version, plural
+            )
         else:
-            result = custom.list_namespaced_custom_object(
-                GROUP, version, namespace, plural, _request_timeout=30
+            result = state.kube.call(
+                ctx,
+                f"listing {plural}",
+                custom.list_namespaced_custom_object,
+                GROUP,
+                version,
+                namespace,
+                plural,
             )
     except ApiException as error:
         if error.status == 404:
@@ -63,17 +84,32 @@ def _list(state: ProviderState, plural: str, namespace: str | None) -> list[dict
     return items
 
 
-def get_object(state: ProviderState, plural: str, namespace: str, name: str, kind: str) -> dict[str, Any]:
+def get_object(
+    state: ProviderState,
+    plural: str,
+    namespace: str,
+    name: str,
+    kind: str,
+    ctx: OperationContext | None = None,
+) -> dict[str, Any]:
     from kubernetes.client.exceptions import ApiException
 
+    ctx = ctx or standalone_context()
     try:
-        obj: dict[str, Any] = state.kube.custom().get_namespaced_custom_object(
-            GROUP, api_version(state), namespace, plural, name, _request_timeout=30
+        obj: dict[str, Any] = state.kube.call(
+            ctx,
+            f"reading {kind} {namespace}/{name}",
+            state.kube.custom().get_namespaced_custom_object,
+            GROUP,
+            api_version(state),
+            namespace,
+            plural,
+            name,
         )
         return obj
     except ApiException as error:
         if error.status == 404:
-            names = sorted(i["metadata"]["name"] for i in _list(state, plural, namespace))
+            names = sorted(i["metadata"]["name"] for i in _list(state, plural, namespace, ctx))
             raise InvalidInputs(
                 [
                     (
@@ -107,9 +143,12 @@ def get_virtual_machine_image(
         )
     # Failures name the property the query used, so the user knows which argument to change.
     queried = next(k for k in IMAGE_QUERY_KEYS if args.get(k))
-    images = [{**i, "kind": "VirtualMachineImage"} for i in _list(state, "virtualmachineimages", namespace)]
+    images = [
+        {**i, "kind": "VirtualMachineImage"} for i in _list(state, "virtualmachineimages", namespace, ctx)
+    ]
     images += [
-        {**i, "kind": "ClusterVirtualMachineImage"} for i in _list(state, "clustervirtualmachineimages", None)
+        {**i, "kind": "ClusterVirtualMachineImage"}
+        for i in _list(state, "clustervirtualmachineimages", None, ctx)
     ]
 
     def matches(image: dict[str, Any]) -> bool:
@@ -182,7 +221,9 @@ def get_virtual_machine_class(
     state: ProviderState, ctx: OperationContext, args: dict[str, Any]
 ) -> dict[str, Any]:
     namespace = namespace_of(state, args)
-    vm_class = get_object(state, "virtualmachineclasses", namespace, str(args["name"]), "VirtualMachineClass")
+    vm_class = get_object(
+        state, "virtualmachineclasses", namespace, str(args["name"]), "VirtualMachineClass", ctx
+    )
     spec = vm_class.get("spec") or {}
     hardware = spec.get("hardware") or {}
     requests = ((spec.get("policies") or {}).get("resources") or {}).get("requests") or {}
@@ -198,7 +239,7 @@ def get_virtual_machine_class(
 
 def get_virtual_machine(state: ProviderState, ctx: OperationContext, args: dict[str, Any]) -> dict[str, Any]:
     namespace = namespace_of(state, args)
-    vm = get_object(state, "virtualmachines", namespace, str(args["name"]), "VirtualMachine")
+    vm = get_object(state, "virtualmachines", namespace, str(args["name"]), "VirtualMachine", ctx)
     status = vm.get("status") or {}
     network = status.get("network") or {}
     meta = vm.get("metadata") or {}

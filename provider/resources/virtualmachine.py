@@ -10,10 +10,10 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING, Any
 
-from provider.clients.kube import FIELD_MANAGER
+from provider.clients.kube import FIELD_MANAGER, api_message
 from provider.errors import ProviderError, ServerRejected
 from provider.model.diff import Change
-from provider.resources.kubeobject import KubeObjectHandler, api_message, split_id, version_order
+from provider.resources.kubeobject import KubeObjectHandler, split_id, version_order
 from provider.wire import UNKNOWN, Secret, reveal
 
 if TYPE_CHECKING:

@@ -7,8 +7,8 @@ import secrets
 import time
 from typing import TYPE_CHECKING, Any
 
+from provider.clients.kube import api_message
 from provider.errors import OperationTimedOut, ProviderError, ServerRejected
-from provider.resources.kubeobject import api_message
 from provider.resources.lookups import GROUP, api_version, get_object, namespace_of
 
 if TYPE_CHECKING:
