@@ -8,6 +8,9 @@ when a prerequisite fails, power-gated updates, and the diff rules VM Operator's
 from __future__ import annotations
 
 import base64
+import threading
+import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from provider.clients.kube import FIELD_MANAGER, api_message
@@ -18,6 +21,8 @@ from provider.wire import UNKNOWN, Secret, reveal
 
 if TYPE_CHECKING:
     from provider.context import OperationContext
+    from provider.core import ProviderState
+    from provider.model.types import ResourceDef
 
 ZONE_LABEL = "topology.kubernetes.io/zone"
 USER_DATA_KEY = "user-data"
@@ -48,7 +53,23 @@ def default_wait_for(spec: dict[str, Any]) -> str:
     return "ipAssigned"
 
 
+@dataclass(frozen=True)
+class NamespaceCatalog:
+    fetched: float
+    classes: list[str]
+    images: list[tuple[str | None, str]]  # (display name, vmi- name)
+    storage_classes: list[str]
+
+
+CATALOG_TTL_SECONDS = 15.0
+_CATALOG_LOCK = threading.Lock()
+
+
 class VirtualMachineHandler(KubeObjectHandler):
+    def __init__(self, definition: ResourceDef, state: ProviderState):
+        super().__init__(definition, state)
+        self._catalogs: dict[str, NamespaceCatalog] = {}
+
     # ---- check ---------------------------------------------------------------------------------
     def validate_with_server(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         problems = super().validate_with_server(inputs)
@@ -65,40 +86,64 @@ class VirtualMachineHandler(KubeObjectHandler):
             return problems
         return problems
 
-    def _check_references(self, namespace: str, spec: dict[str, Any]) -> list[tuple[str, str]]:
+    def _catalog(self, namespace: str) -> NamespaceCatalog:
+        """Classes, images and storage classes of a namespace, cached briefly: a preview of many VMs in one
+        namespace asks the Supervisor once, not once per VM."""
+        with _CATALOG_LOCK:
+            cached = self._catalogs.get(namespace)
+            if cached is not None and time.monotonic() - cached.fetched < CATALOG_TTL_SECONDS:
+                return cached
         custom = self.state.kube.custom()
         group, version = self.api_version().split("/")
+        classes = custom.list_namespaced_custom_object(
+            group, version, namespace, "virtualmachineclasses", _request_timeout=5
+        )["items"]
+        images = custom.list_namespaced_custom_object(
+            group, version, namespace, "virtualmachineimages", _request_timeout=5
+        )["items"]
+        images += custom.list_cluster_custom_object(
+            group, version, "clustervirtualmachineimages", _request_timeout=5
+        )["items"]
+        quotas = self.state.kube.core().list_namespaced_resource_quota(namespace, _request_timeout=5).items
+        catalog = NamespaceCatalog(
+            fetched=time.monotonic(),
+            classes=sorted(c["metadata"]["name"] for c in classes),
+            images=[((i.get("status") or {}).get("name"), i["metadata"]["name"]) for i in images],
+            storage_classes=sorted(
+                {
+                    key.split(".storageclass.storage.k8s.io/")[0]
+                    for quota in quotas
+                    for key in ((quota.spec.hard or {}) if quota.spec else {})
+                    if ".storageclass.storage.k8s.io/" in key
+                }
+            ),
+        )
+        with _CATALOG_LOCK:
+            self._catalogs[namespace] = catalog
+        return catalog
+
+    def _check_references(self, namespace: str, spec: dict[str, Any]) -> list[tuple[str, str]]:
+        catalog = self._catalog(namespace)
         problems: list[tuple[str, str]] = []
         class_name = spec.get("className")
-        if isinstance(class_name, str):
-            classes = custom.list_namespaced_custom_object(
-                group, version, namespace, "virtualmachineclasses", _request_timeout=5
-            )["items"]
-            names = sorted(c["metadata"]["name"] for c in classes)
-            if class_name not in names:
-                problems.append(
-                    (
-                        "spec.className",
-                        f"VM class {class_name!r} is not assigned to namespace {namespace}; available: {', '.join(names) or 'none'}",
-                    )
+        if isinstance(class_name, str) and class_name not in catalog.classes:
+            available = ", ".join(catalog.classes) or "none"
+            problems.append(
+                (
+                    "spec.className",
+                    f"VM class {class_name!r} is not assigned to namespace {namespace}; available: {available}",
                 )
+            )
         image = spec.get("imageName")
         if isinstance(image, str):
-            images = custom.list_namespaced_custom_object(
-                group, version, namespace, "virtualmachineimages", _request_timeout=5
-            )["items"]
-            images += custom.list_cluster_custom_object(
-                group, version, "clustervirtualmachineimages", _request_timeout=5
-            )["items"]
-            by_name = {i["metadata"]["name"] for i in images}
-            display = [((i.get("status") or {}).get("name"), i["metadata"]["name"]) for i in images]
-            matches = [name for shown, name in display if shown == image]
+            by_name = {name for _, name in catalog.images}
+            matches = [name for shown, name in catalog.images if shown == image]
             if image not in by_name and not matches:
-                choices = sorted({shown or name for shown, name in display})
+                choices = ", ".join(sorted({shown or name for shown, name in catalog.images})) or "none"
                 problems.append(
                     (
                         "spec.imageName",
-                        f"no image named {image!r} in namespace {namespace}; available: {', '.join(choices) or 'none'}",
+                        f"no image named {image!r} in namespace {namespace}; available: {choices}",
                     )
                 )
             elif image not in by_name and len(matches) > 1:
@@ -109,25 +154,14 @@ class VirtualMachineHandler(KubeObjectHandler):
                     )
                 )
         storage = spec.get("storageClass")
-        if isinstance(storage, str):
-            quotas = (
-                self.state.kube.core().list_namespaced_resource_quota(namespace, _request_timeout=5).items
-            )
-            assigned = sorted(
-                {
-                    key.split(".storageclass.storage.k8s.io/")[0]
-                    for quota in quotas
-                    for key in ((quota.spec.hard or {}) if quota.spec else {})
-                    if ".storageclass.storage.k8s.io/" in key
-                }
-            )
-            if assigned and storage not in assigned:
-                problems.append(
-                    (
-                        "spec.storageClass",
-                        f"storage class {storage!r} is not assigned to namespace {namespace}; available: {', '.join(assigned)}",
-                    )
+        if isinstance(storage, str) and catalog.storage_classes and storage not in catalog.storage_classes:
+            problems.append(
+                (
+                    "spec.storageClass",
+                    f"storage class {storage!r} is not assigned to namespace {namespace}; "
+                    f"available: {', '.join(catalog.storage_classes)}",
                 )
+            )
         return problems
 
     # ---- diff ----------------------------------------------------------------------------------
