@@ -61,6 +61,9 @@ class KubeClient:
         self._lock = threading.Lock()
         self._api_client: Any = None
         self._served: dict[str, list[str]] = {}
+        # An impatient discovery that failed (offline preview): later checks skip the Supervisor at once
+        # instead of dialling it again for every resource.
+        self._discovery_error: Exception | None = None
 
     @property
     def api_client(self) -> Any:
@@ -91,7 +94,11 @@ class KubeClient:
                     config_file=source, context=self._settings.context, client_configuration=configuration
                 )
         except Exception as error:  # the kubernetes client raises several types for bad kubeconfigs
-            raise SupervisorUnreachable(f"cannot load the Supervisor kubeconfig: {error}") from None
+            if "\n" in source:  # contents: the parser's message may quote them, and they hold credentials
+                raise SupervisorUnreachable(
+                    f"cannot load the Supervisor kubeconfig given as contents ({type(error).__name__})"
+                ) from None
+            raise SupervisorUnreachable(f"cannot load the Supervisor kubeconfig {source}: {error}") from None
         configuration.retries = 3
         return client.ApiClient(configuration)
 
@@ -102,24 +109,39 @@ class KubeClient:
         checks and previews ask impatiently, so an unreachable Supervisor does not slow them down.
         """
         if group not in self._served:
-            from kubernetes import client
-            from kubernetes.client.exceptions import ApiException
-
-            delays = [0.5, 1.0, 2.0, 4.0, 8.0] if patient else []
-            while True:
-                try:
-                    groups = client.ApisApi(self.api_client).get_api_versions(_request_timeout=15)
-                    break
-                except ApiException as error:
-                    if not delays or error.status not in (429, 500, 502, 503, 504):
-                        raise
-                except Exception as error:
-                    if not delays or not is_connection_error(error):
-                        raise
-                time.sleep(delays.pop(0))
+            if not patient and self._discovery_error is not None:
+                raise self._discovery_error
+            try:
+                groups = self._discover(patient)
+            except Exception as error:
+                if not patient:
+                    self._discovery_error = error
+                raise
+            self._discovery_error = None
             for api_group in groups.groups:
                 self._served[api_group.name] = [v.version for v in api_group.versions]
         return self._served.get(group, [])
+
+    def _discover(self, patient: bool) -> Any:
+        from kubernetes import client
+        from kubernetes.client.exceptions import ApiException
+
+        delays = [0.5, 1.0, 2.0, 4.0, 8.0] if patient else []
+        while True:
+            try:
+                return client.ApisApi(self.api_client).get_api_versions(_request_timeout=15)
+            except ApiException as error:
+                if not delays or error.status not in (429, 500, 502, 503, 504):
+                    raise
+            except Exception as error:
+                if not delays or not is_connection_error(error):
+                    raise
+            time.sleep(delays.pop(0))
+
+    def preferred_version(self, group: str, understood: tuple[str, ...], patient: bool = False) -> str | None:
+        """The newest of `understood` (oldest first) that the Supervisor serves, or None."""
+        served = self.served_versions(group, patient=patient)
+        return next((version for version in reversed(understood) if version in served), None)
 
     def ready(self) -> bool:
         """Whether the apiserver reports itself ready (`/readyz`). A starting apiserver answers requests before

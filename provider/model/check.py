@@ -90,6 +90,4 @@ def _check_plain(prop: Prop, value: Any, path: str, failures: list[Failure]) -> 
     problem = prop.check_scalar(value)
     if problem:
         failures.append(Failure(path, problem))
-    elif prop.kind == "number" and isinstance(value, int):
-        return value
     return value

@@ -17,8 +17,6 @@ from provider.model.types import (
     string_map,
 )
 
-ALL_VERSIONS = ("v1alpha2", "v1alpha3", "v1alpha4", "v1alpha5")
-
 ServicePort = ObjectType(
     "VirtualMachineServicePort",
     "A port of the service.",
@@ -81,7 +79,7 @@ VIRTUAL_MACHINE_SERVICE = ResourceDef(
         "liveMetadata": obj(OutputMeta),
     },
     handler="vmservice:VirtualMachineServiceHandler",
-    kube=KubeKind("VirtualMachineService", "virtualmachineservices", versions=ALL_VERSIONS),
+    kube=KubeKind("VirtualMachineService", "virtualmachineservices"),
 )
 
 ResourcePoolSpec = ObjectType(
@@ -113,9 +111,7 @@ VIRTUAL_MACHINE_SET_RESOURCE_POLICY = ResourceDef(
     },
     outputs={"apiVersion": string(), "status": any_value(), "liveMetadata": obj(OutputMeta)},
     handler="kubeobject:KubeObjectHandler",
-    kube=KubeKind(
-        "VirtualMachineSetResourcePolicy", "virtualmachinesetresourcepolicies", versions=ALL_VERSIONS
-    ),
+    kube=KubeKind("VirtualMachineSetResourcePolicy", "virtualmachinesetresourcepolicies"),
 )
 
 PublishSource = ObjectType(
@@ -171,5 +167,5 @@ VIRTUAL_MACHINE_PUBLISH_REQUEST = ResourceDef(
         "liveMetadata": obj(OutputMeta),
     },
     handler="publish:PublishRequestHandler",
-    kube=KubeKind("VirtualMachinePublishRequest", "virtualmachinepublishrequests", versions=ALL_VERSIONS),
+    kube=KubeKind("VirtualMachinePublishRequest", "virtualmachinepublishrequests"),
 )

@@ -118,14 +118,19 @@ DNS1123_SUBDOMAIN = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9
 DNS1123_LABEL = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 
 
+VMOPERATOR_GROUP = "vmoperator.vmware.com"
+# The VM Operator API versions this provider understands, oldest first.
+VMOPERATOR_VERSIONS = ("v1alpha2", "v1alpha3", "v1alpha4", "v1alpha5")
+
+
 @dataclass(frozen=True)
 class KubeKind:
     """Where a Supervisor resource lives in the Kubernetes API."""
 
     kind: str
     plural: str
-    group: str = "vmoperator.vmware.com"
-    versions: tuple[str, ...] = ("v1alpha2",)  # the versions this provider understands, oldest first
+    group: str = VMOPERATOR_GROUP
+    versions: tuple[str, ...] = VMOPERATOR_VERSIONS
 
 
 @dataclass(frozen=True)

@@ -344,9 +344,7 @@ VIRTUAL_MACHINE = ResourceDef(
     },
     outputs={"apiVersion": string(), "status": obj(VirtualMachineStatus), "liveMetadata": obj(OutputMeta)},
     handler="virtualmachine:VirtualMachineHandler",
-    kube=KubeKind(
-        "VirtualMachine", "virtualmachines", versions=("v1alpha2", "v1alpha3", "v1alpha4", "v1alpha5")
-    ),
+    kube=KubeKind("VirtualMachine", "virtualmachines"),
     validators=(_validate,),
     create_validators=(_validate_create,),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from provider.model.diff import Change
-from provider.model.types import Prop, ResourceDef
+from provider.model.types import ResourceDef
 from provider.wire import UNKNOWN
 
 if TYPE_CHECKING:
@@ -33,11 +33,11 @@ class ResourceHandler:
 
     def preview_outputs(self, inputs: dict[str, Any], olds: dict[str, Any] | None = None) -> dict[str, Any]:
         outputs = dict(inputs)
-        for key, prop in self.definition.outputs.items():
+        for key in self.definition.outputs:
             if olds and key in self.stable_outputs and key in olds:
                 outputs.setdefault(key, olds[key])
             else:
-                outputs.setdefault(key, _unknown_for(prop))
+                outputs.setdefault(key, UNKNOWN)
         return outputs
 
     def create(self, ctx: OperationContext, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -62,7 +62,3 @@ class ResourceHandler:
         self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]
     ) -> None:
         raise NotImplementedError
-
-
-def _unknown_for(prop: Prop) -> Any:
-    return UNKNOWN

@@ -35,6 +35,20 @@ def split_id(resource_id: str) -> tuple[str, str]:
     return namespace, name
 
 
+# What outputs report of an object's metadata (no managedFields, no owner references).
+LIVE_METADATA_KEYS = (
+    "name",
+    "namespace",
+    "labels",
+    "annotations",
+    "uid",
+    "creationTimestamp",
+    "generation",
+    "resourceVersion",
+    "finalizers",
+)
+
+
 class KubeObjectHandler(ResourceHandler):
     stable_outputs = ("apiVersion",)
 
@@ -46,10 +60,10 @@ class KubeObjectHandler(ResourceHandler):
 
     def api_version(self, patient: bool = True) -> str:
         """The newest version of this kind that both the Supervisor serves and the provider understands."""
-        served = self.state.kube.served_versions(self.kube.group, patient=patient)
-        for version in reversed(self.kube.versions):
-            if version in served:
-                return f"{self.kube.group}/{version}"
+        version = self.state.kube.preferred_version(self.kube.group, self.kube.versions, patient=patient)
+        if version is not None:
+            return f"{self.kube.group}/{version}"
+        served = self.state.kube.served_versions(self.kube.group)
         raise ProviderError(
             f"the Supervisor does not serve {self.kube.kind} in any version this provider understands "
             f"({', '.join(self.kube.versions)}); it serves {', '.join(served) or 'no ' + self.kube.group + ' API'}"
@@ -157,21 +171,7 @@ class KubeObjectHandler(ResourceHandler):
         meta = live.get("metadata", {})
         outputs = dict(inputs)
         outputs["apiVersion"] = live.get("apiVersion")
-        outputs["liveMetadata"] = {
-            k: meta[k]
-            for k in (
-                "name",
-                "namespace",
-                "labels",
-                "annotations",
-                "uid",
-                "creationTimestamp",
-                "generation",
-                "resourceVersion",
-                "finalizers",
-            )
-            if k in meta
-        }
+        outputs["liveMetadata"] = {k: meta[k] for k in LIVE_METADATA_KEYS if k in meta}
         outputs["status"] = live.get("status") or {}
         return outputs
 

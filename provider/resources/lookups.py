@@ -6,35 +6,22 @@ from typing import TYPE_CHECKING, Any
 
 from provider.clients.kube import api_message
 from provider.errors import InvalidInputs, ProviderError, ServerRejected
-from provider.resources.kubeobject import version_order
+from provider.model.types import VMOPERATOR_GROUP as GROUP
+from provider.model.types import VMOPERATOR_VERSIONS
+from provider.resources.kubeobject import LIVE_METADATA_KEYS
 
 if TYPE_CHECKING:
     from provider.context import OperationContext
     from provider.core import ProviderState
 
-GROUP = "vmoperator.vmware.com"
-KNOWN_VERSIONS = ("v1alpha2", "v1alpha3", "v1alpha4", "v1alpha5")
-# What getVirtualMachine reports of an object's metadata (no managedFields, no owner references).
-OUTPUT_METADATA = (
-    "name",
-    "namespace",
-    "labels",
-    "annotations",
-    "uid",
-    "creationTimestamp",
-    "generation",
-    "resourceVersion",
-    "finalizers",
-)
-
 
 def api_version(state: ProviderState) -> str:
-    served = [v for v in state.kube.served_versions(GROUP) if v in KNOWN_VERSIONS]
-    if not served:
+    version = state.kube.preferred_version(GROUP, VMOPERATOR_VERSIONS, patient=True)
+    if version is None:
         raise ProviderError(
-            f"the Supervisor serves no {GROUP} version this provider understands ({', '.join(KNOWN_VERSIONS)})"
+            f"the Supervisor serves no {GROUP} version this provider understands ({', '.join(VMOPERATOR_VERSIONS)})"
         )
-    return max(served, key=version_order)
+    return version
 
 
 def namespace_of(state: ProviderState, args: dict[str, Any]) -> str:
@@ -244,7 +231,7 @@ def get_virtual_machine(state: ProviderState, ctx: OperationContext, args: dict[
     network = status.get("network") or {}
     meta = vm.get("metadata") or {}
     return {
-        "metadata": {k: meta[k] for k in OUTPUT_METADATA if k in meta},
+        "metadata": {k: meta[k] for k in LIVE_METADATA_KEYS if k in meta},
         "spec": vm.get("spec"),
         "status": {
             "powerState": status.get("powerState"),

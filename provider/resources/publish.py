@@ -87,9 +87,3 @@ class PublishRequestHandler(KubeObjectHandler):
                     finished[key] = olds[key]
             return finished
         return super().update(ctx, resource_id, olds, old_inputs, news)
-
-    def delete(
-        self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]
-    ) -> None:
-        split_id(resource_id)
-        super().delete(ctx, resource_id, olds, old_inputs)

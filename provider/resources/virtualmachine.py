@@ -301,9 +301,6 @@ class VirtualMachineHandler(KubeObjectHandler):
                 ctx.redact(f"writing the user-data Secret {meta['name']}: {api_message(error)}")
             ) from None
 
-    def create(self, ctx: OperationContext, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        return super().create(ctx, inputs)
-
     def after_apply(self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]) -> None:
         if inputs.get("userData") is not None:
             self.before_apply(ctx, inputs, live)  # now with the owner reference to the VM

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from provider.clients.kube import api_message
 from provider.errors import OperationTimedOut, ProviderError, ServerRejected
-from provider.resources.lookups import GROUP, api_version, get_object, namespace_of
+from provider.model.types import VMOPERATOR_GROUP as GROUP
+from provider.resources.lookups import api_version, get_object, namespace_of
 
 if TYPE_CHECKING:
     from provider.context import OperationContext
