@@ -33,7 +33,7 @@ lint: dev
 	$(VENV)/bin/mypy
 
 schema: dev
-	$(PY) -m provider.schema > schema.json
+	$(PY) -m pulumi_vmservice_provider.schema > schema.json
 
 sdk: schema tools
 	$(TOOLS_BIN)/pulumi-sdkgen schema.json sdk/python

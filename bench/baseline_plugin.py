@@ -10,8 +10,7 @@ from concurrent import futures
 from typing import Any
 
 import grpc
-
-from provider.server.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
+from pulumi_vmservice_provider.server.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
 
 
 class Baseline(provider_pb2_grpc.ResourceProviderServicer):  # type: ignore[misc]

@@ -16,8 +16,8 @@ from google.protobuf import empty_pb2
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from provider.server.proto import provider_pb2, provider_pb2_grpc  # noqa: E402
-from provider.wire import dict_to_struct  # noqa: E402
+from pulumi_vmservice_provider.server.proto import provider_pb2, provider_pb2_grpc  # noqa: E402
+from pulumi_vmservice_provider.wire import dict_to_struct  # noqa: E402
 
 STARTS = 15
 RESOURCES = 1000
@@ -26,7 +26,7 @@ VM = "vmservice:index:VirtualMachine"
 
 def plugin_command() -> list[str]:
     script = Path(sys.executable).parent / "pulumi-resource-vmservice"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "provider.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pulumi_vmservice_provider.cli"]
 
 
 def baseline_command() -> list[str]:

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import pytest
 
 if TYPE_CHECKING:
-    from provider.sim.controlplane import ControlPlane
-    from provider.sim.vcsim import Vcsim
+    from vmservice_sim.controlplane import ControlPlane
+    from vmservice_sim.vcsim import Vcsim
 
 T = TypeVar("T")
 
@@ -43,7 +43,7 @@ def skip_or_fail_missing(message: str) -> NoReturn:
 
 def run_needing_tools(start: Callable[[], T]) -> T:
     """Run `start`; a ToolMissing from it skips (locally) or fails (CI) the requesting test."""
-    from provider.sim.tools import ToolMissing
+    from vmservice_sim.tools import ToolMissing
 
     try:
         return start()
@@ -68,7 +68,7 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def require_tool() -> Callable[[str], Path]:
     """`require_tool("pulumi")` returns the tool's path, or skips/fails the test when it is missing."""
-    from provider.sim.tools import find_tool
+    from vmservice_sim.tools import find_tool
 
     def require(name: str) -> Path:
         return run_needing_tools(lambda: find_tool(name))
@@ -78,7 +78,7 @@ def require_tool() -> Callable[[str], Path]:
 
 @pytest.fixture(scope="session")
 def control_plane(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ControlPlane]:
-    from provider.sim.controlplane import ControlPlane
+    from vmservice_sim.controlplane import ControlPlane
 
     cp = ControlPlane(tmp_path_factory.mktemp("controlplane"), crd_release=CRD_RELEASE)
     try:
@@ -103,7 +103,7 @@ def kube_api_client(control_plane: ControlPlane) -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def vcsim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Vcsim]:
-    from provider.sim.vcsim import Vcsim
+    from vmservice_sim.vcsim import Vcsim
 
     sim = Vcsim(tmp_path_factory.mktemp("vcsim"))
     try:

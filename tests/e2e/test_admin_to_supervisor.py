@@ -19,7 +19,7 @@ from tests.e2e.pulumi_cli import yaml_project
 from tests.integration.vcenter_helpers import tiny_ova
 
 if TYPE_CHECKING:
-    from provider.sim.simulator import Simulator
+    from vmservice_sim.simulator import Simulator
 
 pytestmark = pytest.mark.e2e
 

@@ -24,7 +24,7 @@ import pytest
 from tests.e2e.pulumi_cli import PulumiProject, yaml_project
 
 if TYPE_CHECKING:
-    from provider.sim.simulator import Simulator
+    from vmservice_sim.simulator import Simulator
 
 pytestmark = pytest.mark.e2e
 
@@ -454,8 +454,9 @@ resources:
 
 
 def test_invoke_failures_are_check_failures_naming_the_property(simulator: Simulator) -> None:
-    from provider.server.proto import provider_pb2
-    from provider.wire import dict_to_struct, struct_to_dict
+    from pulumi_vmservice_provider.server.proto import provider_pb2
+    from pulumi_vmservice_provider.wire import dict_to_struct, struct_to_dict
+
     from tests.protocol.harness import Plugin
 
     plugin = Plugin(env=simulator.env())

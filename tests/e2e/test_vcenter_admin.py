@@ -91,8 +91,8 @@ def steps(preview: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture
 def rest(vcsim: Any) -> Iterator[Any]:
-    from provider.clients.vcenter import VCenterClient
-    from provider.settings import Settings
+    from pulumi_vmservice_provider.clients.vcenter import VCenterClient
+    from pulumi_vmservice_provider.settings import Settings
 
     client = VCenterClient(
         Settings(
@@ -109,7 +109,7 @@ def rest(vcsim: Any) -> Iterator[Any]:
 def test_admin_stack_lifecycle(
     pulumi_cli: Path, tmp_path: Path, vcsim: Any, rest: Any, supervisor: Cluster
 ) -> None:
-    from provider.clients.namespaces import get_namespace, get_vm_class
+    from pulumi_vmservice_provider.clients.namespaces import get_namespace, get_vm_class
 
     suffix = secrets.token_hex(3)
     project = yaml_project(
@@ -230,7 +230,7 @@ def test_admin_yaml_example_runs_on_vcsim(
 ) -> None:
     import sys
 
-    from provider.clients.namespaces import get_namespace
+    from pulumi_vmservice_provider.clients.namespaces import get_namespace
 
     example = (ROOT / "examples" / "admin-yaml" / "Pulumi.yaml").read_text()
     plugin = f"plugins:\n  providers:\n    - name: vmservice\n      path: {Path(sys.executable).parent}\n"
@@ -260,7 +260,8 @@ def test_admin_python_example_runs_on_vcsim(
     pytest.importorskip(
         "pulumi_vmservice.vcenter", reason="the Python SDK has not been regenerated from schema.json"
     )
-    from provider.clients.namespaces import get_namespace
+    from pulumi_vmservice_provider.clients.namespaces import get_namespace
+
     from tests.e2e.automation import example_config, example_program, stack
     from tests.integration.vcenter_helpers import tiny_ova
 

@@ -29,7 +29,7 @@ from tests.conftest import FIXTURE_START_SECONDS, run_needing_tools
 from tests.e2e.pulumi_cli import TOOLS_BIN, PulumiProject, yaml_project
 
 if TYPE_CHECKING:
-    from provider.sim.simulator import Simulator
+    from vmservice_sim.simulator import Simulator
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +46,7 @@ SECOND_SECRET = "second-behaviour-passw0rd"
 @pytest.fixture(scope="module")
 def simulator_91(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
     """A second simulated Supervisor with VCF 9.1's API (v1alpha5: VM class resize), for this module only."""
-    from provider.sim.simulator import Simulator, SimulatorOptions
+    from vmservice_sim.simulator import Simulator, SimulatorOptions
 
     sim = Simulator(
         tmp_path_factory.mktemp("simulator-9.1"),
@@ -90,14 +90,14 @@ class Supervisor:
         return base64.b64decode(secret.data["user-data"]).decode()
 
     def set_faults(self, **faults: str | None) -> None:
-        from provider.sim.faults import FAULTS_CONFIGMAP, FAULTS_NAMESPACE
+        from vmservice_sim.faults import FAULTS_CONFIGMAP, FAULTS_NAMESPACE
 
         self.core.patch_namespaced_config_map(FAULTS_CONFIGMAP, FAULTS_NAMESPACE, {"data": faults})
         time.sleep(0.6)  # the controller re-reads the ConfigMap at most every half second
 
     def vcsim_cpus(self, moref: str) -> int:
-        from provider.sim.simulator import VSPHERE_USER
-        from provider.sim.vcenter import VCenter
+        from vmservice_sim.simulator import VSPHERE_USER
+        from vmservice_sim.vcenter import VCenter
 
         assert self.simulator.vcsim is not None
         vcenter = VCenter(

@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import FIXTURE_START_SECONDS, run_needing_tools
 
 if TYPE_CHECKING:
-    from provider.sim.simulator import Simulator
+    from vmservice_sim.simulator import Simulator
 
 NS = "dev"
 STORAGE_CLASS = "vsan-default-storage-policy"
@@ -25,7 +25,7 @@ STORAGE_CLASS = "vsan-default-storage-policy"
 
 @pytest.fixture(scope="session")
 def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
-    from provider.sim.simulator import Simulator, SimulatorOptions
+    from vmservice_sim.simulator import Simulator, SimulatorOptions
 
     sim = Simulator(
         tmp_path_factory.mktemp("simulator"),

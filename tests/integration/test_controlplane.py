@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from provider.sim import tools
+from vmservice_sim import tools
 
 pytestmark = pytest.mark.integration
 
@@ -270,8 +269,7 @@ def test_restart_apiserver_keeps_data_and_controllers(
 def test_second_control_plane_runs_beside_and_stops_cleanly(tmp_path: Path, control_plane: Any) -> None:
     """A second instance does not clash with the session's, and stop() leaves no process behind."""
     from kubernetes import client
-
-    from provider.sim.controlplane import ControlPlane
+    from vmservice_sim.controlplane import ControlPlane
 
     cp = ControlPlane(tmp_path / "cp2", crd_release=None)
     try:

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pulumi_vmservice_provider.server.proto import provider_pb2
+from pulumi_vmservice_provider.wire import UNKNOWN_STRING, dict_to_struct, struct_to_dict
 
-from provider.server.proto import provider_pb2
-from provider.wire import UNKNOWN_STRING, dict_to_struct, struct_to_dict
 from tests.protocol.harness import Plugin, urn
 
 pytestmark = pytest.mark.integration

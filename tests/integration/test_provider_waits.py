@@ -13,9 +13,9 @@ from typing import Any
 import grpc
 import pytest
 from google.protobuf import empty_pb2
+from pulumi_vmservice_provider.server.proto import provider_pb2, status_pb2
+from pulumi_vmservice_provider.wire import struct_to_dict
 
-from provider.server.proto import provider_pb2, status_pb2
-from provider.wire import struct_to_dict
 from tests.integration.seed import seed_class_and_image
 from tests.protocol.harness import Plugin, urn
 

@@ -36,7 +36,7 @@ ENV_KEYS = {
 
 @pytest.fixture(scope="module")
 def tools_present(require_tool: Any) -> None:
-    from provider.sim.tools import crd_dir
+    from vmservice_sim.tools import crd_dir
 
     for tool in ("etcd", "kube-apiserver", "kube-controller-manager", "vcsim"):
         require_tool(tool)
@@ -49,7 +49,7 @@ def cli(
     full_env = dict(os.environ if env is None else env)
     full_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), full_env.get("PYTHONPATH", "")) if p)
     return subprocess.run(
-        [sys.executable, "-m", "provider.sim.cli", *(str(a) for a in args)],
+        [sys.executable, "-m", "vmservice_sim.cli", *(str(a) for a in args)],
         capture_output=True,
         text=True,
         env=full_env,
@@ -205,7 +205,7 @@ def exercise_release_91(directory: Path, env: dict[str, str]) -> None:
 
 
 def vcenter_vm_size(env: dict[str, str], moref: str) -> tuple[int, int]:
-    from provider.sim.vcenter import VCenter
+    from vmservice_sim.vcenter import VCenter
 
     vcenter = VCenter(
         env["VSPHERE_SERVER"], env["VSPHERE_USER"], env["VSPHERE_PASSWORD"], env["VSPHERE_CA_CERT"]

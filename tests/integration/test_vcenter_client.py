@@ -61,7 +61,7 @@ def supervisor(vcsim: Any) -> Iterator[Cluster]:
 
 @pytest.fixture
 def rest(vcsim: Any) -> Iterator[Any]:
-    from provider.clients.vcenter import VCenterClient
+    from pulumi_vmservice_provider.clients.vcenter import VCenterClient
 
     client = VCenterClient(settings(vcsim, vsphere_ca_cert=str(vcsim.cert_file)))
     try:
@@ -80,7 +80,7 @@ class Recorder:
 
 @pytest.fixture
 def provider(vcsim: Any, supervisor: Cluster) -> Any:
-    from provider.core import Provider
+    from pulumi_vmservice_provider.core import Provider
 
     configured = Provider(Recorder())
     configured.configure(
@@ -106,7 +106,7 @@ def checked(provider: Any, token: str, news: dict[str, Any]) -> dict[str, Any]:
 
 # ---- sessions and TLS --------------------------------------------------------------------------
 def test_login_falls_back_to_the_legacy_session_and_is_reused(rest: Any) -> None:
-    from provider.clients.namespaces import list_vm_classes
+    from pulumi_vmservice_provider.clients.namespaces import list_vm_classes
 
     list_vm_classes(rest)
     first = rest.token()
@@ -116,7 +116,7 @@ def test_login_falls_back_to_the_legacy_session_and_is_reused(rest: Any) -> None
 
 
 def test_an_expired_session_logs_in_again(rest: Any) -> None:
-    from provider.clients.namespaces import list_vm_classes
+    from pulumi_vmservice_provider.clients.namespaces import list_vm_classes
 
     list_vm_classes(rest)
     stale = rest.token()
@@ -129,8 +129,8 @@ def test_an_expired_session_logs_in_again(rest: Any) -> None:
 def test_wrong_password_is_refused_without_echoing_it(vcsim: Any) -> None:
     import dataclasses
 
-    from provider.clients.namespaces import list_vm_classes
-    from provider.clients.vcenter import VCenterClient, VCenterError
+    from pulumi_vmservice_provider.clients.namespaces import list_vm_classes
+    from pulumi_vmservice_provider.clients.vcenter import VCenterClient, VCenterError
 
     wrong = dataclasses.replace(
         settings(vcsim, vsphere_ca_cert=str(vcsim.cert_file)), vsphere_password="not-the-password"
@@ -143,8 +143,8 @@ def test_wrong_password_is_refused_without_echoing_it(vcsim: Any) -> None:
 
 
 def test_tls_is_verified_by_default(vcsim: Any) -> None:
-    from provider.clients.namespaces import list_vm_classes
-    from provider.clients.vcenter import VCenterClient, VCenterUnreachable
+    from pulumi_vmservice_provider.clients.namespaces import list_vm_classes
+    from pulumi_vmservice_provider.clients.vcenter import VCenterClient, VCenterUnreachable
 
     with pytest.raises(VCenterUnreachable) as info:
         list_vm_classes(VCenterClient(settings(vcsim)))
@@ -153,9 +153,9 @@ def test_tls_is_verified_by_default(vcsim: Any) -> None:
 
 @pytest.mark.parametrize("mode", ["ca-file", "ca-pem", "sha1-pin", "sha256-pin", "insecure"])
 def test_tls_modes(vcsim: Any, mode: str) -> None:
-    from provider.clients.namespaces import list_vm_classes
-    from provider.clients.vcenter import VCenterClient
-    from provider.clients.vsphere_soap import VsphereSoap
+    from pulumi_vmservice_provider.clients.namespaces import list_vm_classes
+    from pulumi_vmservice_provider.clients.vcenter import VCenterClient
+    from pulumi_vmservice_provider.clients.vsphere_soap import VsphereSoap
 
     tls: dict[str, Any] = {
         "ca-file": {"vsphere_ca_cert": str(vcsim.cert_file)},
@@ -175,9 +175,9 @@ def test_tls_modes(vcsim: Any, mode: str) -> None:
 
 
 def test_a_wrong_thumbprint_stops_before_any_credentials_are_sent(vcsim: Any) -> None:
-    from provider.clients.namespaces import list_vm_classes
-    from provider.clients.vcenter import VCenterClient, VCenterUnreachable
-    from provider.clients.vsphere_soap import VsphereSoap
+    from pulumi_vmservice_provider.clients.namespaces import list_vm_classes
+    from pulumi_vmservice_provider.clients.vcenter import VCenterClient, VCenterUnreachable
+    from pulumi_vmservice_provider.clients.vsphere_soap import VsphereSoap
 
     wrong = settings(vcsim, vsphere_thumbprint="AB:" * 31 + "AB")
     with pytest.raises(VCenterUnreachable) as info:
@@ -190,7 +190,7 @@ def test_a_wrong_thumbprint_stops_before_any_credentials_are_sent(vcsim: Any) ->
 
 # ---- VM classes --------------------------------------------------------------------------------
 def test_vm_class_crud(rest: Any) -> None:
-    from provider.clients.namespaces import (
+    from pulumi_vmservice_provider.clients.namespaces import (
         VmClass,
         create_vm_class,
         delete_vm_class,
@@ -221,7 +221,7 @@ def test_vm_class_crud(rest: Any) -> None:
 
 
 def test_vm_class_resource_create_refresh_drift_import_delete(provider: Any, rest: Any) -> None:
-    from provider.clients.namespaces import VmClass, get_vm_class, update_vm_class
+    from pulumi_vmservice_provider.clients.namespaces import VmClass, get_vm_class, update_vm_class
 
     name = unique("small")
     inputs = checked(provider, CLASS, {"name": name, "cpuCount": 2, "memoryMb": 2048, "cpuReservation": 0})
@@ -251,7 +251,7 @@ def test_vm_class_resource_create_refresh_drift_import_delete(provider: Any, res
 
 
 def test_creating_an_existing_class_points_to_import(provider: Any) -> None:
-    from provider.errors import InvalidInputs
+    from pulumi_vmservice_provider.errors import InvalidInputs
 
     name = unique("dup")
     inputs = checked(provider, CLASS, {"name": name, "cpuCount": 1, "memoryMb": 512})
@@ -264,7 +264,7 @@ def test_creating_an_existing_class_points_to_import(provider: Any) -> None:
 
 # ---- content libraries and items ---------------------------------------------------------------
 def test_content_library_uses_the_legacy_api_on_vcsim(rest: Any) -> None:
-    from provider.clients.content_library import Library, Subscription
+    from pulumi_vmservice_provider.clients.content_library import Library, Subscription
 
     content = rest.content
     name = unique("lib")
@@ -291,7 +291,7 @@ def test_content_library_uses_the_legacy_api_on_vcsim(rest: Any) -> None:
 
 
 def _datastore_id(rest: Any) -> str:
-    from provider.clients.vsphere_soap import VsphereSoap
+    from pulumi_vmservice_provider.clients.vsphere_soap import VsphereSoap
 
     soap = VsphereSoap(rest.settings)
     try:
@@ -301,8 +301,8 @@ def _datastore_id(rest: Any) -> str:
 
 
 def test_server_errors_carry_the_servers_words(rest: Any) -> None:
-    from provider.clients.content_library import Library
-    from provider.clients.vcenter import VCenterError
+    from pulumi_vmservice_provider.clients.content_library import Library
+    from pulumi_vmservice_provider.clients.vcenter import VCenterError
 
     content = rest.content
     library_id = content.create_library(Library(unique("errs"), _datastore_id(rest)))
@@ -343,7 +343,7 @@ def test_library_resource_refresh_update_and_import(provider: Any, library: str)
 
 
 def test_unknown_datastore_is_a_clear_error(provider: Any) -> None:
-    from provider.errors import InvalidInputs
+    from pulumi_vmservice_provider.errors import InvalidInputs
 
     inputs = checked(provider, LIBRARY, {"name": unique("lib"), "datastore": "no-such-ds"})
     with pytest.raises(InvalidInputs) as info:
@@ -370,7 +370,7 @@ def test_item_upload_from_an_ova_file(provider: Any, library: str, tmp_path: Pat
 
 
 def _item_files(provider: Any, item_id: str) -> list[str]:
-    from provider.resources.vcenter_common import rest_client
+    from pulumi_vmservice_provider.resources.vcenter_common import rest_client
 
     data = rest_client(provider.state).request(
         "GET",
@@ -398,7 +398,7 @@ def web_server(tmp_path: Path) -> Iterator[str]:
 def test_item_pulled_from_a_url_and_a_failed_pull_leaves_nothing(
     provider: Any, library: str, tmp_path: Path, web_server: str
 ) -> None:
-    from provider.clients.content_library import UploadFailed
+    from pulumi_vmservice_provider.clients.content_library import UploadFailed
 
     tiny_ova(tmp_path / "pulled.ova", name="pulled")
     inputs = checked(
@@ -417,7 +417,7 @@ def test_item_pulled_from_a_url_and_a_failed_pull_leaves_nothing(
 
 
 def _library_items(provider: Any, library: str) -> list[str]:
-    from provider.resources.vcenter_common import rest_client
+    from pulumi_vmservice_provider.resources.vcenter_common import rest_client
 
     data = rest_client(provider.state).request(
         "GET", "/rest/com/vmware/content/library/item", params={"library_id": library}, doing="listing items"
@@ -427,7 +427,7 @@ def _library_items(provider: Any, library: str) -> list[str]:
 
 # ---- namespaces, Supervisors and lookups -------------------------------------------------------
 def test_storage_policy_and_inventory_lookups(provider: Any, vcsim: Any, supervisor: Cluster) -> None:
-    from provider.errors import InvalidInputs
+    from pulumi_vmservice_provider.errors import InvalidInputs
 
     policy = provider.invoke("vmservice:vcenter:getStoragePolicy", {"name": VSAN_DEFAULT})
     assert policy["id"] == VSAN_DEFAULT_ID
@@ -458,8 +458,8 @@ def test_storage_policy_and_inventory_lookups(provider: Any, vcsim: Any, supervi
 def test_namespace_create_assign_refresh_import_delete(
     provider: Any, library: str, supervisor: Cluster
 ) -> None:
-    from provider.clients.namespaces import get_namespace
-    from provider.resources.vcenter_common import rest_client
+    from pulumi_vmservice_provider.clients.namespaces import get_namespace
+    from pulumi_vmservice_provider.resources.vcenter_common import rest_client
 
     small, large = unique("small"), unique("large")
     for name in (small, large):
@@ -513,7 +513,7 @@ def test_namespace_create_assign_refresh_import_delete(
 
 
 def test_namespace_errors_name_the_property(provider: Any, vcsim: Any, supervisor: Cluster) -> None:
-    from provider.errors import InvalidInputs
+    from pulumi_vmservice_provider.errors import InvalidInputs
 
     def create_failure(news: dict[str, Any]) -> tuple[str, str]:
         with pytest.raises(InvalidInputs) as info:

@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from provider.sim import tools
+from vmservice_sim import tools
 
 pytestmark = pytest.mark.integration
 
@@ -147,7 +146,7 @@ def test_rest_session_and_calls(vcsim: Any) -> None:
 
 
 def test_stop_leaves_no_process(tmp_path: Path) -> None:
-    from provider.sim.vcsim import Vcsim
+    from vmservice_sim.vcsim import Vcsim
 
     sim = Vcsim(tmp_path / "vcsim2")
     try:

@@ -92,7 +92,7 @@ def sha256_thumbprint(cert_file: Path) -> str:
 
 
 def settings(vcsim: Any, **tls: Any) -> Any:
-    from provider.settings import Settings
+    from pulumi_vmservice_provider.settings import Settings
 
     return Settings(
         vsphere_server=vcsim.host, vsphere_user=vcsim.username, vsphere_password=vcsim.password, **tls

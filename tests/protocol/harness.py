@@ -14,9 +14,8 @@ from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2
-
-from provider.server.proto import engine_pb2_grpc, provider_pb2, provider_pb2_grpc
-from provider.wire import dict_to_struct, struct_to_dict
+from pulumi_vmservice_provider.server.proto import engine_pb2_grpc, provider_pb2, provider_pb2_grpc
+from pulumi_vmservice_provider.wire import dict_to_struct, struct_to_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +25,7 @@ def plugin_command() -> list[str]:
     if script.exists():
         return [str(script)]
     found = shutil.which("pulumi-resource-vmservice")
-    return [found] if found else [sys.executable, "-m", "provider.cli"]
+    return [found] if found else [sys.executable, "-m", "pulumi_vmservice_provider.cli"]
 
 
 class FakeEngine(engine_pb2_grpc.EngineServicer):  # type: ignore[misc]

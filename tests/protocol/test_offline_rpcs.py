@@ -7,9 +7,9 @@ import json
 import grpc
 import pytest
 from google.protobuf import empty_pb2
+from pulumi_vmservice_provider.server.proto import plugin_pb2, provider_pb2
+from pulumi_vmservice_provider.wire import SECRET_SIG, SIG_KEY, UNKNOWN_STRING, dict_to_struct
 
-from provider.server.proto import plugin_pb2, provider_pb2
-from provider.wire import SECRET_SIG, SIG_KEY, UNKNOWN_STRING, dict_to_struct
 from tests.protocol.harness import Plugin, outputs, urn
 
 VM = "vmservice:index:VirtualMachine"

@@ -8,8 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pulumi_vmservice_provider.schema import generate
 
-from provider.schema import generate
 from tests.conftest import skip_or_fail_missing
 
 ROOT = Path(__file__).resolve().parents[2]

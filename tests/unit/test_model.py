@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from provider.core import Provider, autoname
-from provider.model.check import check_properties
-from provider.model.diff import diff_properties
-from provider.model.registry import RESOURCES
-from provider.schema import generate
-from provider.wire import UNKNOWN, Secret, dict_to_struct, reveal, secret_strings, struct_to_dict
+from pulumi_vmservice_provider.core import Provider, autoname
+from pulumi_vmservice_provider.model.check import check_properties
+from pulumi_vmservice_provider.model.diff import diff_properties
+from pulumi_vmservice_provider.model.registry import RESOURCES
+from pulumi_vmservice_provider.schema import generate
+from pulumi_vmservice_provider.wire import (
+    UNKNOWN,
+    Secret,
+    dict_to_struct,
+    reveal,
+    secret_strings,
+    struct_to_dict,
+)
 
 VM = RESOURCES["vmservice:index:VirtualMachine"]
 

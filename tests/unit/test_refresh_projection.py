@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from provider.core import ProviderState
-from provider.model.registry import RESOURCES
-from provider.resources.kubeobject import project_onto
-from provider.resources.virtualmachine import VirtualMachineHandler
-from provider.wire import Secret
+from pulumi_vmservice_provider.core import ProviderState
+from pulumi_vmservice_provider.model.registry import RESOURCES
+from pulumi_vmservice_provider.resources.kubeobject import project_onto
+from pulumi_vmservice_provider.resources.virtualmachine import VirtualMachineHandler
+from pulumi_vmservice_provider.wire import Secret
 
 LIVE_VM = {
     "apiVersion": "vmoperator.vmware.com/v1alpha2",

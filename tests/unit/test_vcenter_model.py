@@ -11,21 +11,32 @@ from typing import Any
 
 import httpx
 import pytest
-
-from provider.clients.content_library import _Dialect
-from provider.clients.namespaces import NamespaceInfo, NamespaceSpec, ResourceLimits, StorageSpec, VmClass
-from provider.clients.tls import Pin, pinned_context, ssl_context
-from provider.clients.vcenter import Endpoint, VCenterClient, VCenterError, VCenterNotFound, error_from
-from provider.core import Provider
-from provider.errors import InvalidInputs, ProviderError
-from provider.model.registry import FUNCTIONS, RESOURCES
-from provider.resources.vcenter_common import refresh_inputs
-from provider.resources.vcenter_item_files import plan_upload
-from provider.resources.vcenter_namespace import live_inputs
-from provider.resources.vcenter_vmclass import to_vm_class
-from provider.schema import generate
-from provider.settings import Settings
-from provider.wire import Secret
+from pulumi_vmservice_provider.clients.content_library import _Dialect
+from pulumi_vmservice_provider.clients.namespaces import (
+    NamespaceInfo,
+    NamespaceSpec,
+    ResourceLimits,
+    StorageSpec,
+    VmClass,
+)
+from pulumi_vmservice_provider.clients.tls import Pin, pinned_context, ssl_context
+from pulumi_vmservice_provider.clients.vcenter import (
+    Endpoint,
+    VCenterClient,
+    VCenterError,
+    VCenterNotFound,
+    error_from,
+)
+from pulumi_vmservice_provider.core import Provider
+from pulumi_vmservice_provider.errors import InvalidInputs, ProviderError
+from pulumi_vmservice_provider.model.registry import FUNCTIONS, RESOURCES
+from pulumi_vmservice_provider.resources.vcenter_common import refresh_inputs
+from pulumi_vmservice_provider.resources.vcenter_item_files import plan_upload
+from pulumi_vmservice_provider.resources.vcenter_namespace import live_inputs
+from pulumi_vmservice_provider.resources.vcenter_vmclass import to_vm_class
+from pulumi_vmservice_provider.schema import generate
+from pulumi_vmservice_provider.settings import Settings
+from pulumi_vmservice_provider.wire import Secret
 
 CLASS = "vmservice:vcenter:VirtualMachineClass"
 LIBRARY = "vmservice:vcenter:ContentLibrary"
@@ -464,7 +475,7 @@ def test_no_heavy_imports_at_plugin_start() -> None:
     import sys
 
     code = (
-        "import sys, provider.server.servicer, provider.model.registry, provider.schema;"
+        "import sys, pulumi_vmservice_provider.server.servicer, pulumi_vmservice_provider.model.registry, pulumi_vmservice_provider.schema;"
         "print(json.dumps(sorted(m for m in ('httpx', 'pyVmomi', 'pyVim') if m in sys.modules)))"
     )
     out = subprocess.run(

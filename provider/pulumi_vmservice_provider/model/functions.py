@@ -1,0 +1,114 @@
+"""Lookups (invokes) on the Supervisor side: images, classes, VMs and web console URLs."""
+
+from __future__ import annotations
+
+from pulumi_vmservice_provider.model.common import Condition, OutputMeta
+from pulumi_vmservice_provider.model.types import (
+    FunctionDef,
+    ObjectType,
+    any_value,
+    array,
+    boolean,
+    integer,
+    obj,
+    string,
+)
+from pulumi_vmservice_provider.model.virtualmachine import VirtualMachineSpec
+
+_NAMESPACE = string("vSphere Namespace to search (default: the provider's `namespace`).")
+
+GET_VIRTUAL_MACHINE_IMAGE = FunctionDef(
+    token="vmservice:index:getVirtualMachineImage",
+    description="Find a VM image by display name, resource name, or OS type/version, in the namespace and in the "
+    "cluster-wide images. Fails with the list of candidates when nothing or more than one image matches.",
+    inputs={
+        "namespace": _NAMESPACE,
+        "displayName": string(
+            "Display name of the image (e.g. `ubuntu-22.04`), as shown in the content library."
+        ),
+        "name": string("Resource name of the image (`vmi-...`)."),
+        "osType": string(
+            "Filter: guest OS type (label os.image.vmoperator.vmware.com/type or status.osInfo.type)."
+        ),
+        "osVersion": string("Filter: guest OS version."),
+    },
+    outputs={
+        "imageName": string("The name to use in spec.imageName."),
+        "kind": string("VirtualMachineImage or ClusterVirtualMachineImage."),
+        "displayName": string(),
+        "osInfo": obj(
+            ObjectType(
+                "VirtualMachineImageOSInfo",
+                "Guest OS of the image, as the Supervisor reports it.",
+                {
+                    "id": string("Guest OS identifier (e.g. ubuntu64Guest)."),
+                    "type": string("OS type (e.g. linux)."),
+                    "version": string("OS version (e.g. 22.04)."),
+                },
+            )
+        ),
+        "firmware": string(),
+        "hardwareVersion": integer(),
+        "ready": boolean(),
+    },
+    handler="lookups:get_virtual_machine_image",
+)
+
+GET_VIRTUAL_MACHINE_CLASS = FunctionDef(
+    token="vmservice:index:getVirtualMachineClass",
+    description="Read a VM class assigned to a namespace, so programs and policies can reason about its size.",
+    inputs={"namespace": _NAMESPACE, "name": string("Class name.", required=True)},
+    outputs={
+        "name": string(),
+        "cpus": integer(),
+        "memory": string("Memory as a Kubernetes quantity (e.g. 16Gi)."),
+        "memoryMb": integer(),
+        "reserved": boolean("True when CPU or memory is reserved (a guaranteed class)."),
+        "spec": any_value("The full class spec (hardware, policies, configSpec, devices)."),
+    },
+    handler="lookups:get_virtual_machine_class",
+)
+
+GET_VIRTUAL_MACHINE = FunctionDef(
+    token="vmservice:index:getVirtualMachine",
+    description="Read any VM in a namespace, including VMs that are not managed by this stack.",
+    inputs={"namespace": _NAMESPACE, "name": string("VM name.", required=True)},
+    outputs={
+        "metadata": obj(OutputMeta),
+        "spec": obj(VirtualMachineSpec, "Desired state of the VM as the Supervisor has it."),
+        "status": obj(
+            ObjectType(
+                "GetVirtualMachineStatus",
+                "Observed state of the VM.",
+                {
+                    "powerState": string(),
+                    "uniqueID": string(),
+                    "primaryIP4": string(),
+                    "primaryIP6": string(),
+                    "zone": string(),
+                    "conditions": array(obj(Condition)),
+                    "raw": any_value("The whole status as the Supervisor reports it."),
+                },
+            )
+        ),
+    },
+    handler="lookups:get_virtual_machine",
+)
+
+GET_WEB_CONSOLE_URL = FunctionDef(
+    token="vmservice:index:getWebConsoleUrl",
+    description="Open a web console ticket for a VM (VirtualMachineWebConsoleRequest, vSphere 8.0 Update 3+): "
+    "generates a key pair, creates the request, waits for the encrypted response and decrypts it. The URL is "
+    "valid for about two minutes and is returned as a secret.",
+    inputs={
+        "namespace": _NAMESPACE,
+        "name": string("VM name.", required=True),
+        "timeoutSeconds": integer("How long to wait for the response (default 60).", minimum=1, maximum=600),
+    },
+    outputs={
+        "url": string("The web console URL (secret).", secret=True),
+        "expiryTime": string(),
+        "proxyAddr": string(),
+    },
+    handler="webconsole:get_web_console_url",
+)

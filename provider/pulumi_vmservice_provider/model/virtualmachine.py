@@ -1,0 +1,350 @@
+"""vmservice:index:VirtualMachine — a VM Operator VirtualMachine (v1alpha2, vSphere 8.0 Update 3, and newer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi_vmservice_provider.model.common import Condition, OutputMeta, metadata
+from pulumi_vmservice_provider.model.types import (
+    KubeKind,
+    ObjectType,
+    ResourceDef,
+    any_value,
+    array,
+    boolean,
+    integer,
+    obj,
+    string,
+)
+
+POWER_STATES = ("PoweredOn", "PoweredOff", "Suspended")
+POWER_OP_MODES = ("Hard", "Soft", "TrySoft")
+WAIT_FOR = ("none", "created", "poweredOn", "ipAssigned", "ready")
+
+SecretKeySelector = ObjectType(
+    "SecretKeySelector",
+    "A key in a Secret in the VM's namespace.",
+    {
+        "name": string("Name of the Secret.", required=True),
+        "key": string("Key in the Secret.", required=True),
+    },
+)
+
+CloudInit = ObjectType(
+    "VirtualMachineBootstrapCloudInitSpec",
+    "Cloud-init bootstrap. Use either `cloudConfig` or `rawCloudConfig` (or the resource's `userData`).",
+    {
+        "cloudConfig": any_value(
+            "Inline cloud config (users, runcmd, write_files, ...) as in the VM Operator API."
+        ),
+        "rawCloudConfig": obj(SecretKeySelector, "Secret key holding the raw cloud-init user data."),
+        "sshAuthorizedKeys": array(string(), "SSH public keys for the default user."),
+        "instanceID": string("Cloud-init instance ID (v1alpha3+).", since="v1alpha3"),
+    },
+)
+
+LinuxPrep = ObjectType(
+    "VirtualMachineBootstrapLinuxPrepSpec",
+    "Guest OS customization (GOSC) for Linux.",
+    {"hardwareClockIsUTC": boolean(), "timeZone": string()},
+)
+
+Sysprep = ObjectType(
+    "VirtualMachineBootstrapSysprepSpec",
+    "Windows Sysprep: either an inline `sysprep` answer object or `rawSysprep` (a Secret key).",
+    {"sysprep": any_value("Inline Sysprep configuration."), "rawSysprep": obj(SecretKeySelector)},
+)
+
+VAppConfig = ObjectType(
+    "VirtualMachineBootstrapVAppConfigSpec",
+    "vApp properties: a list of key/value properties or a Secret with raw properties.",
+    {"properties": array(any_value()), "rawProperties": string("Name of a Secret with the properties.")},
+)
+
+Bootstrap = ObjectType(
+    "VirtualMachineBootstrapSpec",
+    "How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the "
+    "latter two).",
+    {
+        "cloudInit": obj(CloudInit),
+        "linuxPrep": obj(LinuxPrep),
+        "sysprep": obj(Sysprep),
+        "vAppConfig": obj(VAppConfig),
+    },
+)
+
+NetworkRef = ObjectType(
+    "PartialObjectRef",
+    "Reference to a network object in the namespace.",
+    {"name": string(required=True), "kind": string(), "apiVersion": string()},
+)
+
+Route = ObjectType(
+    "VirtualMachineNetworkRouteSpec",
+    "A static route.",
+    {"to": string(), "via": string(), "metric": integer()},
+)
+
+NetworkInterface = ObjectType(
+    "VirtualMachineNetworkInterfaceSpec",
+    "A network interface of the VM.",
+    {
+        "name": string(
+            "Interface name (e.g. eth0).",
+            required=True,
+            pattern=r"[a-z0-9]{2,}",
+            pattern_hint="must be at least two lowercase letters or digits",
+        ),
+        "network": obj(NetworkRef, "Network the interface attaches to (defaults to the namespace network)."),
+        "guestDeviceName": string(),
+        "addresses": array(string(), "Static IP addresses in CIDR notation."),
+        "dhcp4": boolean(),
+        "dhcp6": boolean(),
+        "gateway4": string(),
+        "gateway6": string(),
+        "mtu": integer(),
+        "nameservers": array(string()),
+        "routes": array(obj(Route)),
+        "searchDomains": array(string()),
+    },
+)
+
+Network = ObjectType(
+    "VirtualMachineNetworkSpec",
+    "Network configuration of the VM.",
+    {
+        "hostName": string("Guest host name (defaults to the VM name)."),
+        "domainName": string("Guest domain name (v1alpha3+).", since="v1alpha3"),
+        "disabled": boolean(
+            "No network interfaces at all.", replace="network interfaces cannot be added or removed"
+        ),
+        "nameservers": array(string()),
+        "searchDomains": array(string()),
+        "interfaces": array(
+            obj(NetworkInterface),
+            "Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network.",
+            replace="the number, names and networks of a VM's network interfaces cannot change after creation",
+        ),
+    },
+)
+
+InstanceVolumeClaim = ObjectType(
+    "InstanceVolumeClaimVolumeSource", "Instance storage.", {"storageClass": string(), "size": string()}
+)
+
+PersistentVolumeClaim = ObjectType(
+    "PersistentVolumeClaimVolumeSource",
+    "A PersistentVolumeClaim attached to the VM.",
+    {
+        "claimName": string(required=True),
+        "readOnly": boolean("Must be false."),
+        "instanceVolumeClaim": obj(InstanceVolumeClaim),
+    },
+)
+
+Volume = ObjectType(
+    "VirtualMachineVolume",
+    "A volume attached to the VM (hot attach/detach).",
+    {"name": string(required=True), "persistentVolumeClaim": obj(PersistentVolumeClaim)},
+)
+
+GuestInfoAction = ObjectType(
+    "GuestInfoAction",
+    "A guestinfo key (and optional value regex).",
+    {"key": string(required=True), "value": string()},
+)
+
+ReadinessProbe = ObjectType(
+    "VirtualMachineReadinessProbeSpec",
+    "How VM Operator decides the guest is ready (exactly one action).",
+    {
+        "tcpSocket": any_value("TCP socket action (deprecated): {port, host}."),
+        "guestHeartbeat": any_value("Guest heartbeat action: {thresholdStatus: green|yellow}."),
+        "guestInfo": array(obj(GuestInfoAction)),
+        "timeoutSeconds": integer(minimum=1, maximum=60),
+        "periodSeconds": integer(minimum=1),
+    },
+)
+
+Advanced = ObjectType(
+    "VirtualMachineAdvancedSpec",
+    "Advanced settings.",
+    {
+        "bootDiskCapacity": string("Boot disk size (a Kubernetes quantity, a multiple of 1Mi; grow only)."),
+        "defaultVolumeProvisioningMode": string(enum=("Thin", "Thick", "ThickEagerZero")),
+        "changeBlockTracking": boolean(),
+    },
+)
+
+Reserved = ObjectType(
+    "VirtualMachineReservedSpec",
+    "Reserved for infrastructure integrations.",
+    {
+        "resourcePolicyName": string(
+            "Name of a VirtualMachineSetResourcePolicy.",
+            replace="the resource policy of a VM cannot change after creation",
+        )
+    },
+)
+
+VirtualMachineSpec = ObjectType(
+    "VirtualMachineSpec",
+    "Desired state of the VM, with the VM Operator API's field names.",
+    {
+        "className": string("Name of a VirtualMachineClass assigned to the namespace.", required=True),
+        "imageName": string(
+            "A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`).",
+            required=True,
+            replace="the image of a VM cannot change after creation",
+        ),
+        "storageClass": string(
+            "Storage class assigned to the namespace.",
+            replace="the storage class of a VM cannot change after creation",
+        ),
+        "powerState": string("Desired power state (PoweredOn by default).", enum=POWER_STATES),
+        "powerOffMode": string(enum=POWER_OP_MODES),
+        "suspendMode": string(enum=POWER_OP_MODES),
+        "restartMode": string(enum=POWER_OP_MODES),
+        "nextRestartTime": string(
+            "Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records "
+            "it as a timestamp): later updates do not restart the VM again, and a new VM ignores it."
+        ),
+        "minHardwareVersion": integer(
+            "Minimum virtual hardware version (upgrade only, while powered off).", minimum=13
+        ),
+        "bootstrap": obj(Bootstrap),
+        "network": obj(Network),
+        "volumes": array(obj(Volume)),
+        "readinessProbe": obj(ReadinessProbe),
+        "advanced": obj(Advanced),
+        "reserved": obj(Reserved),
+        "biosUUID": string("BIOS UUID (v1alpha3+).", since="v1alpha3", replace="the BIOS UUID cannot change"),
+        "instanceUUID": string(
+            "Instance UUID (v1alpha3+).", since="v1alpha3", replace="the instance UUID cannot change"
+        ),
+        "guestID": string("Guest OS identifier (v1alpha3+).", since="v1alpha3"),
+    },
+)
+
+VirtualMachineNetworkStatus = ObjectType(
+    "VirtualMachineNetworkStatus",
+    "Network status of the VM.",
+    {"primaryIP4": string(), "primaryIP6": string(), "interfaces": array(any_value())},
+)
+
+VirtualMachineStatus = ObjectType(
+    "VirtualMachineStatus",
+    "Observed state of the VM as VM Operator reports it.",
+    {
+        "uniqueID": string("Managed object id of the vSphere VM."),
+        "biosUUID": string(),
+        "instanceUUID": string(),
+        "powerState": string(),
+        "zone": string(),
+        "hardwareVersion": integer(),
+        "host": string(),
+        "class": any_value(),
+        "image": any_value("The resolved image reference."),
+        "network": obj(VirtualMachineNetworkStatus),
+        "conditions": array(obj(Condition)),
+        "volumes": array(any_value()),
+    },
+)
+
+
+def _validate(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    spec = inputs.get("spec") if isinstance(inputs.get("spec"), dict) else {}
+    assert isinstance(spec, dict)
+    bootstrap = spec.get("bootstrap") if isinstance(spec.get("bootstrap"), dict) else {}
+    assert isinstance(bootstrap, dict)
+    cloud_init = bootstrap.get("cloudInit") if isinstance(bootstrap.get("cloudInit"), dict) else None
+    if inputs.get("userData") is not None:
+        if cloud_init and cloud_init.get("rawCloudConfig") is not None:
+            problems.append(
+                (
+                    "userData",
+                    "userData and spec.bootstrap.cloudInit.rawCloudConfig are mutually exclusive: the provider "
+                    "stores userData in a Secret it owns and points rawCloudConfig at it",
+                )
+            )
+        if cloud_init and cloud_init.get("cloudConfig") is not None:
+            problems.append(
+                ("userData", "userData and spec.bootstrap.cloudInit.cloudConfig are mutually exclusive")
+            )
+        for other in ("linuxPrep", "sysprep", "vAppConfig"):
+            if bootstrap.get(other) is not None:
+                problems.append(
+                    ("userData", f"userData (cloud-init) cannot be combined with spec.bootstrap.{other}")
+                )
+    if (
+        cloud_init
+        and cloud_init.get("cloudConfig") is not None
+        and cloud_init.get("rawCloudConfig") is not None
+    ):
+        problems.append(
+            (
+                "spec.bootstrap.cloudInit",
+                "cloudConfig and rawCloudConfig are mutually exclusive; set only one",
+            )
+        )
+    providers = [p for p in ("cloudInit", "linuxPrep", "sysprep") if bootstrap.get(p) is not None]
+    if len(providers) > 1:
+        problems.append(
+            ("spec.bootstrap", f"only one bootstrap provider may be set, got {', '.join(providers)}")
+        )
+    if cloud_init is not None and bootstrap.get("vAppConfig") is not None:
+        problems.append(("spec.bootstrap.vAppConfig", "vAppConfig cannot be combined with cloudInit"))
+    volumes = spec.get("volumes")
+    if isinstance(volumes, list):
+        for index, volume in enumerate(volumes):
+            pvc = volume.get("persistentVolumeClaim") if isinstance(volume, dict) else None
+            if isinstance(pvc, dict) and pvc.get("readOnly") is True:
+                problems.append(
+                    (
+                        f"spec.volumes[{index}].persistentVolumeClaim.readOnly",
+                        'unsupported value true; supported: "false"',
+                    )
+                )
+    return problems
+
+
+def _validate_create(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    spec = inputs.get("spec") if isinstance(inputs.get("spec"), dict) else {}
+    assert isinstance(spec, dict)
+    if spec.get("powerState") == "Suspended":
+        return [("spec.powerState", "a VM cannot be created Suspended; create it PoweredOn or PoweredOff")]
+    return []
+
+
+VIRTUAL_MACHINE = ResourceDef(
+    token="vmservice:index:VirtualMachine",
+    description=(
+        "A virtual machine in a vSphere Namespace, declared through the VM Service (VM Operator). "
+        "Create waits for what `waitFor` says (by default until the VM has an IP address when powered on)."
+    ),
+    inputs={
+        "metadata": metadata,
+        "spec": obj(VirtualMachineSpec, required=True),
+        "userData": string(
+            "Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the "
+            "namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it.",
+            secret=True,
+        ),
+        "waitFor": string(
+            "What 'done' means for create and update: `none`, `created` (the vSphere VM exists), `poweredOn` "
+            "(spec.powerState is reached; the default for PoweredOff/Suspended), `ipAssigned` (default when "
+            "powered on) or `ready` (readiness probe).",
+            enum=WAIT_FOR,
+        ),
+        "allowPowerCycle": boolean(
+            "Allow the provider to power the VM off, apply changes that need it (class, bootstrap, hardware "
+            "version) and power it back on. Without it such changes are refused with the reason."
+        ),
+    },
+    outputs={"apiVersion": string(), "status": obj(VirtualMachineStatus), "liveMetadata": obj(OutputMeta)},
+    handler="virtualmachine:VirtualMachineHandler",
+    kube=KubeKind("VirtualMachine", "virtualmachines"),
+    validators=(_validate,),
+    create_validators=(_validate_create,),
+)

@@ -1,0 +1,459 @@
+"""Generic CRUD for a VM Operator object in a Supervisor namespace.
+
+Writes use server-side apply under one field manager, so fields other managers own (VM Operator's own
+defaults, other tools) are left alone. Reads project the live object onto the inputs the user wrote, so
+server-filled fields never appear as drift.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pulumi_vmservice_provider.clients.kube import FIELD_MANAGER, api_message, is_connection_error
+from pulumi_vmservice_provider.errors import (
+    OperationCancelled,
+    OperationTimedOut,
+    PartialFailure,
+    ProviderError,
+    ServerRejected,
+)
+from pulumi_vmservice_provider.resources.base import ResourceHandler
+from pulumi_vmservice_provider.wire import Secret, reveal
+
+if TYPE_CHECKING:
+    from pulumi_vmservice_provider.context import OperationContext
+
+# Annotations and labels the Supervisor writes; never drift, never imported into inputs.
+SYSTEM_ANNOTATION_PREFIXES = ("vmoperator.vmware.com/", "kubectl.kubernetes.io/")
+SYSTEM_LABEL_PREFIXES = ("vmoperator.vmware.com/",)
+
+
+def split_id(resource_id: str) -> tuple[str, str]:
+    namespace, _, name = resource_id.partition("/")
+    if not name:
+        raise ProviderError(f"invalid id {resource_id!r}: expected NAMESPACE/NAME")
+    return namespace, name
+
+
+# What outputs report of an object's metadata (no managedFields, no owner references).
+LIVE_METADATA_KEYS = (
+    "name",
+    "namespace",
+    "labels",
+    "annotations",
+    "uid",
+    "creationTimestamp",
+    "generation",
+    "resourceVersion",
+    "finalizers",
+)
+
+
+class KubeObjectHandler(ResourceHandler):
+    stable_outputs = ("apiVersion",)
+
+    # ---- naming and versions -------------------------------------------------------------------
+    @property
+    def kube(self) -> Any:
+        assert self.definition.kube is not None
+        return self.definition.kube
+
+    def api_version(self, patient: bool = True) -> str:
+        """The newest version of this kind that both the Supervisor serves and the provider understands."""
+        version = self.state.kube.preferred_version(self.kube.group, self.kube.versions, patient=patient)
+        if version is not None:
+            return f"{self.kube.group}/{version}"
+        served = self.state.kube.served_versions(self.kube.group)
+        raise ProviderError(
+            f"the Supervisor does not serve {self.kube.kind} in any version this provider understands "
+            f"({', '.join(self.kube.versions)}); it serves {', '.join(served) or 'no ' + self.kube.group + ' API'}"
+        )
+
+    def reachable_api_version(self) -> str | None:
+        """Like api_version(), but None when the Supervisor cannot be asked (offline preview)."""
+        try:
+            return self.api_version(patient=False)
+        except Exception:  # unreachable, bad kubeconfig, no API group: server-side checks are skipped
+            return None
+
+    def validate_with_server(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
+        version = self.reachable_api_version()
+        if version is None:
+            return []
+        served = version.split("/")[1]
+        problems: list[tuple[str, str]] = []
+        for path, since in fields_needing_version(self.definition.inputs, reveal(inputs)):
+            if version_order(since) > version_order(served):
+                problems.append(
+                    (
+                        path,
+                        f"needs VM Operator API {since} or newer; this Supervisor's newest supported version is {served}",
+                    )
+                )
+        return problems
+
+    def manifest(self, inputs: dict[str, Any], api_version: str) -> dict[str, Any]:
+        plain = reveal(inputs)
+        meta = plain.get("metadata") or {}
+        body: dict[str, Any] = {
+            "apiVersion": api_version,
+            "kind": self.kube.kind,
+            "metadata": {
+                k: v for k, v in meta.items() if k in ("name", "namespace", "labels", "annotations")
+            },
+        }
+        if plain.get("spec") is not None:
+            body["spec"] = plain["spec"]
+        return body
+
+    # ---- API calls with retries ----------------------------------------------------------------
+    def call(self, ctx: OperationContext, doing: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        return self.state.kube.call(ctx, doing, fn, *args, **kwargs)
+
+    def get(self, ctx: OperationContext, namespace: str, name: str) -> dict[str, Any] | None:
+        from kubernetes.client.exceptions import ApiException
+
+        group, version = self.api_version().split("/")
+        try:
+            obj: dict[str, Any] = self.call(
+                ctx,
+                f"reading {self.kube.kind} {namespace}/{name}",
+                self.state.kube.custom().get_namespaced_custom_object,
+                group,
+                version,
+                namespace,
+                self.kube.plural,
+                name,
+            )
+            return obj
+        except ApiException as error:
+            if error.status == 404:
+                return None
+            raise ServerRejected(
+                f"reading {self.kube.kind} {namespace}/{name}: {api_message(error)}"
+            ) from None
+
+    def apply(self, ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+        from kubernetes.client.exceptions import ApiException
+
+        group, version = body["apiVersion"].split("/")
+        meta = body["metadata"]
+        try:
+            obj: dict[str, Any] = self.call(
+                ctx,
+                f"applying {self.kube.kind} {meta['namespace']}/{meta['name']}",
+                self.state.kube.custom().patch_namespaced_custom_object,
+                group,
+                version,
+                meta["namespace"],
+                self.kube.plural,
+                meta["name"],
+                body,
+                field_manager=FIELD_MANAGER,
+                force=True,
+                _content_type="application/apply-patch+yaml",
+            )
+        except ApiException as error:
+            raise ServerRejected(
+                f"the Supervisor rejected {self.kube.kind} {meta['namespace']}/{meta['name']}: {api_message(error)}"
+            ) from None
+        if obj is None:  # the generated client decodes only 200 bodies; an apply that creates answers 201
+            fetched = self.get(ctx, meta["namespace"], meta["name"])
+            if fetched is None:
+                raise ProviderError(
+                    f"{self.kube.kind} {meta['namespace']}/{meta['name']} vanished right after apply"
+                )
+            return fetched
+        return obj
+
+    # ---- outputs -------------------------------------------------------------------------------
+    def outputs(self, inputs: dict[str, Any], live: dict[str, Any]) -> dict[str, Any]:
+        meta = live.get("metadata", {})
+        outputs = dict(inputs)
+        outputs["apiVersion"] = live.get("apiVersion")
+        outputs["liveMetadata"] = {k: meta[k] for k in LIVE_METADATA_KEYS if k in meta}
+        outputs["status"] = live.get("status") or {}
+        return outputs
+
+    # ---- waiting -------------------------------------------------------------------------------
+    def wait_ready(
+        self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Wait until the object is what users mean by done; the generic kinds are done once applied."""
+        return live
+
+    def watch_until(
+        self,
+        ctx: OperationContext,
+        namespace: str,
+        name: str,
+        done: Any,
+        describe: Any,
+        doing: str,
+    ) -> dict[str, Any] | None:
+        """Watch one object until `done(obj)` is true (obj None means deleted); report progress as status."""
+        from kubernetes import watch
+        from kubernetes.client.exceptions import ApiException
+
+        group, version = self.api_version().split("/")
+        api = self.state.kube.custom()
+        while True:
+            ctx.check(doing)
+            current = self.get(ctx, namespace, name)
+            if done(current):
+                return current
+            ctx.status(describe(current))
+            resource_version = (current or {}).get("metadata", {}).get("resourceVersion")
+            stream = watch.Watch()
+            try:
+                for event in stream.stream(
+                    api.list_namespaced_custom_object,
+                    group,
+                    version,
+                    namespace,
+                    self.kube.plural,
+                    field_selector=f"metadata.name={name}",
+                    resource_version=resource_version,
+                    timeout_seconds=int(max(1, min(5, ctx.remaining()))),
+                ):
+                    obj = None if event["type"] == "DELETED" else event["object"]
+                    if done(obj):
+                        stream.stop()
+                        return obj
+                    ctx.status(describe(obj))
+                    if ctx.cancelled.is_set():
+                        stream.stop()
+                        break
+            except ApiException as error:
+                if error.status != 410:  # 410: resource version too old; re-list and watch again
+                    ctx.debug(f"watch of {namespace}/{name} ended: {api_message(error)}")
+                    ctx.sleep(0.5, doing)
+            except Exception as error:  # the stream broke (apiserver restart): re-read and watch again
+                if not is_connection_error(error):
+                    raise
+                ctx.debug(f"watch of {namespace}/{name} broke: {type(error).__name__}")
+                ctx.sleep(0.5, doing)
+
+    # ---- CRUD ----------------------------------------------------------------------------------
+    def create(self, ctx: OperationContext, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        body = self.manifest(inputs, self.api_version())
+        self.prepare_create(body)
+        namespace, name = body["metadata"]["namespace"], body["metadata"]["name"]
+        if self.get(ctx, namespace, name) is not None:
+            raise ServerRejected(
+                f"{self.kube.kind} {namespace}/{name} already exists; import it with "
+                f"`pulumi import {self.definition.token} <logical name> {namespace}/{name}` or choose another name"
+            )
+        self.before_apply(ctx, inputs, None)
+        live = self.apply(ctx, body)
+        resource_id = f"{namespace}/{name}"
+        try:
+            live = self.wait_ready(ctx, inputs, live)
+        except Exception as error:  # the object exists: keep it in state whatever went wrong (partial create)
+            latest = self._latest(ctx, namespace, name, error)
+            raise PartialFailure(
+                resource_id, self.outputs(inputs, latest or live), inputs, failure_reason(error)
+            ) from None
+        return resource_id, self.outputs(inputs, live)
+
+    def _latest(
+        self, ctx: OperationContext, namespace: str, name: str, error: BaseException
+    ) -> dict[str, Any] | None:
+        """The object as it is now, for the outputs of a partial failure; None when it cannot be read."""
+        if isinstance(error, OperationTimedOut | OperationCancelled):
+            return None  # no time left for another request
+        try:
+            return self.get(ctx, namespace, name)
+        except Exception:
+            return None
+
+    def before_apply(
+        self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any] | None
+    ) -> None:
+        """Hook for companion objects (e.g. the user-data Secret of a VM)."""
+
+    def prepare_create(self, body: dict[str, Any]) -> None:
+        """Hook to leave out of a new object what only makes sense for an existing one."""
+
+    def align_with_live(
+        self, body: dict[str, Any], live: dict[str, Any], old_inputs: dict[str, Any] | None = None
+    ) -> None:
+        """Hook to keep values the server rewrote (and forbids changing, or would act on again) as the server
+        has them; `old_inputs` tells which of the user's values are unchanged since the last update."""
+
+    def after_apply(self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]) -> None:
+        """Hook run once the object exists (e.g. to point a companion object's owner reference at it)."""
+
+    def update(
+        self,
+        ctx: OperationContext,
+        resource_id: str,
+        olds: dict[str, Any],
+        old_inputs: dict[str, Any],
+        news: dict[str, Any],
+    ) -> dict[str, Any]:
+        namespace, name = split_id(resource_id)
+        current = self.get(ctx, namespace, name)
+        if current is None:
+            raise ProviderError(
+                f"{self.kube.kind} {resource_id} no longer exists; run `pulumi refresh` and `pulumi up` to recreate it"
+            )
+        self.before_apply(ctx, news, current)
+        body = self.manifest(news, self.api_version())
+        self.align_with_live(body, current, old_inputs)
+        live = self.apply(ctx, body)
+        try:
+            live = self.wait_ready(ctx, news, live)
+        except Exception as error:
+            latest = self._latest(ctx, namespace, name, error) or live
+            raise PartialFailure(
+                resource_id, self.outputs(news, latest), news, failure_reason(error)
+            ) from None
+        return self.outputs(news, live)
+
+    def read(
+        self, ctx: OperationContext, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
+    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+        namespace, name = split_id(resource_id)
+        live = self.get(ctx, namespace, name)
+        if live is None:
+            return None
+        from_live = self.live_inputs(live)
+        if inputs:
+            # Only what the user manages is read back; provider options (waitFor, ...) stay as written.
+            new_inputs = dict(inputs)
+            for key in ("metadata", "spec"):
+                if key in inputs:
+                    new_inputs[key] = project_onto(inputs[key], from_live.get(key, {}))
+        else:
+            new_inputs = from_live
+        return resource_id, self.outputs(new_inputs, live), new_inputs
+
+    def live_inputs(self, live: dict[str, Any]) -> dict[str, Any]:
+        """The inputs that would produce `live`, without what the server filled in (used by import)."""
+        meta = live.get("metadata", {})
+        imported_meta: dict[str, Any] = {"name": meta.get("name"), "namespace": meta.get("namespace")}
+        labels = {
+            k: v for k, v in (meta.get("labels") or {}).items() if not k.startswith(SYSTEM_LABEL_PREFIXES)
+        }
+        annotations = {
+            k: v
+            for k, v in (meta.get("annotations") or {}).items()
+            if not k.startswith(SYSTEM_ANNOTATION_PREFIXES)
+        }
+        if labels:
+            imported_meta["labels"] = labels
+        if annotations:
+            imported_meta["annotations"] = annotations
+        result: dict[str, Any] = {"metadata": imported_meta}
+        spec = self.strip_server_defaults(live.get("spec") or {})
+        if spec:
+            result["spec"] = spec
+        return result
+
+    def strip_server_defaults(self, spec: dict[str, Any]) -> dict[str, Any]:
+        return spec
+
+    def delete(
+        self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]
+    ) -> None:
+        from kubernetes.client.exceptions import ApiException
+
+        namespace, name = split_id(resource_id)
+        group, version = self.api_version().split("/")
+        try:
+            self.call(
+                ctx,
+                f"deleting {self.kube.kind} {namespace}/{name}",
+                self.state.kube.custom().delete_namespaced_custom_object,
+                group,
+                version,
+                namespace,
+                self.kube.plural,
+                name,
+                propagation_policy="Background",
+            )
+        except ApiException as error:
+            if error.status == 404:
+                return
+            raise ServerRejected(
+                f"deleting {self.kube.kind} {namespace}/{name}: {api_message(error)}"
+            ) from None
+        self.watch_until(
+            ctx,
+            namespace,
+            name,
+            lambda obj: obj is None,
+            lambda obj: (
+                f"waiting for deletion ({', '.join((obj or {}).get('metadata', {}).get('finalizers') or []) or 'finalizing'})"
+            ),
+            f"waiting for {self.kube.kind} {namespace}/{name} to be deleted",
+        )
+
+
+def failure_reason(error: BaseException) -> str:
+    """The message of a failed wait: a provider error as it is, anything else with its type."""
+    if isinstance(error, ProviderError):
+        return str(error)
+    return f"unexpected error while waiting: {type(error).__name__}: {error}"
+
+
+def version_order(version: str) -> tuple[int, int]:
+    """v1alpha2 < v1alpha3 < ... < v1beta1 < v1."""
+    import re
+
+    match = re.fullmatch(r"v(\d+)(?:(alpha|beta)(\d+))?", version)
+    if not match:
+        return (0, 0)
+    major, stage, number = match.groups()
+    rank = {"alpha": 0, "beta": 1}.get(stage or "", 2)
+    return (int(major) * 10 + rank, int(number or 0))
+
+
+def fields_needing_version(props: Any, values: Any, base: str = "") -> list[tuple[str, str]]:
+    """(path, version) for every set field whose definition says which API version introduced it."""
+    from pulumi_vmservice_provider.model import paths
+
+    found: list[tuple[str, str]] = []
+    if not isinstance(values, dict):
+        return found
+    for key, value in values.items():
+        prop = props.get(key) if props is not None else None
+        if prop is None or value is None:
+            continue
+        path = paths.join(base, key)
+        if prop.since:
+            found.append((path, prop.since))
+        if prop.kind == "object" and prop.obj is not None:
+            found.extend(fields_needing_version(prop.obj.properties, value, path))
+        elif (
+            prop.kind == "array"
+            and prop.items is not None
+            and prop.items.obj is not None
+            and isinstance(value, list)
+        ):
+            for index, item in enumerate(value):
+                found.extend(fields_needing_version(prop.items.obj.properties, item, paths.join(path, index)))
+    return found
+
+
+def project_onto(shape: Any, live: Any) -> Any:
+    """Take from `live` only what `shape` (the user's inputs) has, keeping secrets as they were.
+
+    Secrets are not read back (the Supervisor holds only a reference to them), so they stay as written.
+    """
+    if isinstance(shape, Secret):
+        return shape
+    if isinstance(shape, dict):
+        if not isinstance(live, dict):
+            return live
+        projected: dict[str, Any] = {}
+        for key, value in shape.items():
+            if isinstance(value, Secret):
+                projected[key] = value
+            elif key in live:
+                projected[key] = project_onto(value, live[key])
+        return projected
+    if isinstance(shape, list) and isinstance(live, list):
+        return [project_onto(shape[i], item) if i < len(shape) else item for i, item in enumerate(live)]
+    return live

@@ -1,0 +1,245 @@
+"""Read-only lookups: images, classes and VMs (the admin- and controller-managed kinds are data sources)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pulumi_vmservice_provider.clients.kube import api_message
+from pulumi_vmservice_provider.errors import InvalidInputs, ProviderError, ServerRejected
+from pulumi_vmservice_provider.model.types import VMOPERATOR_GROUP as GROUP
+from pulumi_vmservice_provider.model.types import VMOPERATOR_VERSIONS
+from pulumi_vmservice_provider.resources.kubeobject import LIVE_METADATA_KEYS
+
+if TYPE_CHECKING:
+    from pulumi_vmservice_provider.context import OperationContext
+    from pulumi_vmservice_provider.core import ProviderState
+
+
+def api_version(state: ProviderState) -> str:
+    version = state.kube.preferred_version(GROUP, VMOPERATOR_VERSIONS, patient=True)
+    if version is None:
+        raise ProviderError(
+            f"the Supervisor serves no {GROUP} version this provider understands ({', '.join(VMOPERATOR_VERSIONS)})"
+        )
+    return version
+
+
+def namespace_of(state: ProviderState, args: dict[str, Any]) -> str:
+    namespace = args.get("namespace") or state.settings.namespace
+    if not namespace:
+        raise InvalidInputs([("namespace", "missing: pass namespace or set the provider's `namespace`")])
+    return str(namespace)
+
+
+def standalone_context(timeout: float = 60) -> OperationContext:
+    """For callers outside an engine operation (the `vmservice console` command)."""
+    import threading
+
+    from pulumi_vmservice_provider.context import OperationContext
+
+    return OperationContext("", threading.Event(), timeout, lambda *_: None)
+
+
+def _list(
+    state: ProviderState, plural: str, namespace: str | None, ctx: OperationContext | None = None
+) -> list[dict[str, Any]]:
+    from kubernetes.client.exceptions import ApiException
+
+    ctx = ctx or standalone_context()
+    custom = state.kube.custom()
+    version = api_version(state)
+    try:
+        if namespace is None:
+            result = state.kube.call(
+                ctx, f"listing {plural}", custom.list_cluster_custom_object, GROUP, version, plural
+            )
+        else:
+            result = state.kube.call(
+                ctx,
+                f"listing {plural}",
+                custom.list_namespaced_custom_object,
+                GROUP,
+                version,
+                namespace,
+                plural,
+            )
+    except ApiException as error:
+        if error.status == 404:
+            return []
+        raise ServerRejected(f"listing {plural}: {api_message(error)}") from None
+    items: list[dict[str, Any]] = result.get("items", [])
+    return items
+
+
+def get_object(
+    state: ProviderState,
+    plural: str,
+    namespace: str,
+    name: str,
+    kind: str,
+    ctx: OperationContext | None = None,
+) -> dict[str, Any]:
+    from kubernetes.client.exceptions import ApiException
+
+    ctx = ctx or standalone_context()
+    try:
+        obj: dict[str, Any] = state.kube.call(
+            ctx,
+            f"reading {kind} {namespace}/{name}",
+            state.kube.custom().get_namespaced_custom_object,
+            GROUP,
+            api_version(state),
+            namespace,
+            plural,
+            name,
+        )
+        return obj
+    except ApiException as error:
+        if error.status == 404:
+            names = sorted(i["metadata"]["name"] for i in _list(state, plural, namespace, ctx))
+            raise InvalidInputs(
+                [
+                    (
+                        "name",
+                        f"no {kind} named {name!r} in namespace {namespace}; available: {', '.join(names) or 'none'}",
+                    )
+                ]
+            ) from None
+        raise ServerRejected(f"reading {kind} {namespace}/{name}: {api_message(error)}") from None
+
+
+IMAGE_QUERY_KEYS = ("displayName", "name", "osType", "osVersion")
+
+
+def _query(args: dict[str, Any]) -> str:
+    return " and ".join(f"{k}={args[k]!r}" for k in IMAGE_QUERY_KEYS if args.get(k))
+
+
+def _image_summary(image: dict[str, Any]) -> str:
+    status = image.get("status") or {}
+    return f"{image['metadata']['name']} ({status.get('name') or 'no display name'}, {image.get('kind')})"
+
+
+def get_virtual_machine_image(
+    state: ProviderState, ctx: OperationContext, args: dict[str, Any]
+) -> dict[str, Any]:
+    namespace = namespace_of(state, args)
+    if not any(args.get(k) for k in IMAGE_QUERY_KEYS):
+        raise InvalidInputs(
+            [("displayName", "pass displayName, name, osType or osVersion to select an image")]
+        )
+    # Failures name the property the query used, so the user knows which argument to change.
+    queried = next(k for k in IMAGE_QUERY_KEYS if args.get(k))
+    images = [
+        {**i, "kind": "VirtualMachineImage"} for i in _list(state, "virtualmachineimages", namespace, ctx)
+    ]
+    images += [
+        {**i, "kind": "ClusterVirtualMachineImage"}
+        for i in _list(state, "clustervirtualmachineimages", None, ctx)
+    ]
+
+    def matches(image: dict[str, Any]) -> bool:
+        status = image.get("status") or {}
+        labels = image["metadata"].get("labels") or {}
+        os_info = status.get("osInfo") or {}
+        if args.get("name") and image["metadata"]["name"] != args["name"]:
+            return False
+        if args.get("displayName") and status.get("name") != args["displayName"]:
+            return False
+        os_type = labels.get("os.image.vmoperator.vmware.com/type") or os_info.get("type") or ""
+        os_version = labels.get("os.image.vmoperator.vmware.com/version") or os_info.get("version") or ""
+        if args.get("osType") and str(args["osType"]).lower() not in str(os_type).lower():
+            return False
+        return not (args.get("osVersion") and str(args["osVersion"]) != str(os_version))
+
+    found = [i for i in images if matches(i)]
+    # A namespace image wins over a cluster image of the same display name, as the webhook resolves them.
+    if len(found) > 1 and len({i["kind"] for i in found}) > 1:
+        found = [i for i in found if i["kind"] == "VirtualMachineImage"] or found
+    if not found:
+        candidates = ", ".join(sorted(_image_summary(i) for i in images)) or "none"
+        raise InvalidInputs(
+            [(queried, f"no image matches {_query(args)} in namespace {namespace}; candidates: {candidates}")]
+        )
+    if len(found) > 1:
+        candidates = ", ".join(sorted(_image_summary(i) for i in found))
+        raise InvalidInputs(
+            [
+                (
+                    queried,
+                    f"{len(found)} images match {_query(args)}; narrow the query to one of: {candidates}",
+                )
+            ]
+        )
+    image = found[0]
+    status = image.get("status") or {}
+    conditions = {c.get("type"): c.get("status") for c in status.get("conditions") or []}
+    return {
+        "imageName": image["metadata"]["name"],
+        "kind": image["kind"],
+        "displayName": status.get("name"),
+        "osInfo": status.get("osInfo"),
+        "firmware": status.get("firmware"),
+        "hardwareVersion": status.get("hardwareVersion"),
+        "ready": conditions.get("Ready") == "True",
+    }
+
+
+def _memory_mb(quantity: Any) -> int | None:
+    if quantity is None:
+        return None
+    text = str(quantity)
+    units = {
+        "Ki": 1 / 1024,
+        "Mi": 1,
+        "Gi": 1024,
+        "Ti": 1024 * 1024,
+        "K": 1000 / 1024**2,
+        "M": 1000**2 / 1024**2,
+        "G": 1000**3 / 1024**2,
+    }
+    for suffix, factor in sorted(units.items(), key=lambda item: -len(item[0])):
+        if text.endswith(suffix):
+            return int(float(text[: -len(suffix)]) * factor)
+    return int(int(text) / 1024**2)
+
+
+def get_virtual_machine_class(
+    state: ProviderState, ctx: OperationContext, args: dict[str, Any]
+) -> dict[str, Any]:
+    namespace = namespace_of(state, args)
+    vm_class = get_object(
+        state, "virtualmachineclasses", namespace, str(args["name"]), "VirtualMachineClass", ctx
+    )
+    spec = vm_class.get("spec") or {}
+    hardware = spec.get("hardware") or {}
+    requests = ((spec.get("policies") or {}).get("resources") or {}).get("requests") or {}
+    return {
+        "name": vm_class["metadata"]["name"],
+        "cpus": hardware.get("cpus"),
+        "memory": hardware.get("memory"),
+        "memoryMb": _memory_mb(hardware.get("memory")),
+        "reserved": bool(requests.get("cpu") or requests.get("memory")),
+        "spec": spec,
+    }
+
+
+def get_virtual_machine(state: ProviderState, ctx: OperationContext, args: dict[str, Any]) -> dict[str, Any]:
+    namespace = namespace_of(state, args)
+    vm = get_object(state, "virtualmachines", namespace, str(args["name"]), "VirtualMachine", ctx)
+    status = vm.get("status") or {}
+    network = status.get("network") or {}
+    meta = vm.get("metadata") or {}
+    return {
+        "metadata": {k: meta[k] for k in LIVE_METADATA_KEYS if k in meta},
+        "spec": vm.get("spec"),
+        "status": {
+            "powerState": status.get("powerState"),
+            "uniqueID": status.get("uniqueID"),
+            "primaryIP4": network.get("primaryIP4"),
+            "primaryIP6": network.get("primaryIP6"),
+            "zone": status.get("zone"),
+            "conditions": status.get("conditions") or [],
+            "raw": status,
+        },
+    }

@@ -1,0 +1,144 @@
+"""vmservice:vcenter:VirtualMachineClass — CRUD of a VM class through vCenter's namespace management API."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pulumi_vmservice_provider.clients.namespaces import (
+    DirectPathDevice,
+    VmClass,
+    create_vm_class,
+    delete_vm_class,
+    get_vm_class,
+    update_vm_class,
+)
+from pulumi_vmservice_provider.model.diff import Change
+from pulumi_vmservice_provider.resources.vcenter_common import (
+    VCenterHandler,
+    project,
+    refresh_inputs,
+    wait_for,
+)
+from pulumi_vmservice_provider.wire import reveal
+
+if TYPE_CHECKING:
+    from pulumi_vmservice_provider.context import OperationContext
+
+CONFIG_SPEC_TYPE = "VirtualMachineConfigSpec"
+UNSET_CONFIG_SPEC = (
+    "vCenter leaves fields out of an update unchanged, so a config spec cannot be removed in place"
+)
+
+
+def to_vm_class(inputs: dict[str, Any]) -> VmClass:
+    plain = reveal(inputs)
+    spec = plain.get("configSpec")
+    if isinstance(spec, dict) and "_typeName" not in spec:
+        spec = {"_typeName": CONFIG_SPEC_TYPE, **spec}
+    return VmClass(
+        id=plain["name"],
+        cpu_count=plain["cpuCount"],
+        memory_mb=plain["memoryMb"],
+        cpu_reservation=plain.get("cpuReservation"),
+        memory_reservation=plain.get("memoryReservation"),
+        description=plain.get("description"),
+        vgpu_profiles=list(plain.get("vgpuDevices") or []),
+        direct_path_devices=[
+            DirectPathDevice(d["vendorId"], d["deviceId"], d.get("customLabel"))
+            for d in plain.get("dynamicDirectPathIoDevices") or []
+        ],
+        config_spec=spec,
+    )
+
+
+def live_inputs(live: VmClass) -> dict[str, Any]:
+    """Inputs that describe the class."""
+    devices = [
+        {
+            "vendorId": d.vendor_id,
+            "deviceId": d.device_id,
+            **({"customLabel": d.custom_label} if d.custom_label else {}),
+        }
+        for d in live.direct_path_devices
+    ]
+    values: dict[str, Any] = {
+        "name": live.id,
+        "cpuCount": live.cpu_count,
+        "memoryMb": live.memory_mb,
+        "cpuReservation": live.cpu_reservation,
+        "memoryReservation": live.memory_reservation,
+        "description": live.description,
+        "vgpuDevices": live.vgpu_profiles,
+        "dynamicDirectPathIoDevices": devices,
+        "configSpec": live.config_spec,
+    }
+    return values
+
+
+class VirtualMachineClassHandler(VCenterHandler):
+    def adjust_diff(
+        self, old_inputs: dict[str, Any], news: dict[str, Any], changes: list[Change]
+    ) -> list[Change]:
+        return [
+            Change(c.path, c.kind, UNSET_CONFIG_SPEC) if c.path == "configSpec" and c.kind == "delete" else c
+            for c in changes
+        ]
+
+    def outputs(self, inputs: dict[str, Any], live: VmClass | None) -> dict[str, Any]:
+        outputs = dict(inputs)
+        outputs["configStatus"] = (live.config_status if live else None) or "READY"
+        outputs["namespaces"] = live.namespaces if live else []
+        outputs["vms"] = live.vms if live else []
+        return outputs
+
+    def create(self, ctx: OperationContext, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        vm_class = to_vm_class(inputs)
+        if get_vm_class(self.rest, vm_class.id, ctx) is not None:
+            raise self.already_exists(f"VM class {vm_class.id!r}", vm_class.id)
+        ctx.status(f"creating VM class {vm_class.id}")
+        create_vm_class(self.rest, vm_class, ctx)
+        return vm_class.id, self.outputs(inputs, get_vm_class(self.rest, vm_class.id, ctx))
+
+    def read(
+        self, ctx: OperationContext, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
+    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+        live = get_vm_class(self.rest, resource_id, ctx)
+        if live is None:
+            return None
+        current = live_inputs(live)
+        mine = (inputs or {}).get("configSpec")
+        # A config spec the user does not manage is what vCenter derived from the sizes: not drift.
+        if inputs and mine is None:
+            current.pop("configSpec", None)
+        elif mine is not None and "configSpec" in current:
+            current["configSpec"] = project(mine, current["configSpec"])
+        new_inputs = refresh_inputs(inputs, current)
+        return resource_id, self.outputs(new_inputs, live), new_inputs
+
+    def update(
+        self,
+        ctx: OperationContext,
+        resource_id: str,
+        olds: dict[str, Any],
+        old_inputs: dict[str, Any],
+        news: dict[str, Any],
+    ) -> dict[str, Any]:
+        vm_class = to_vm_class(news)
+        ctx.status(f"updating VM class {vm_class.id}")
+        update_vm_class(self.rest, vm_class, ctx)
+        return self.outputs(news, get_vm_class(self.rest, resource_id, ctx))
+
+    def delete(
+        self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]
+    ) -> None:
+        if not delete_vm_class(self.rest, resource_id, ctx):
+            return
+        # vCenter may keep the class in REMOVING for a moment.
+        wait_for(
+            ctx,
+            f"waiting for VM class {resource_id} to be deleted",
+            lambda: get_vm_class(self.rest, resource_id, ctx),
+            lambda live: live is None,
+            lambda live: f"waiting for deletion ({live.config_status if live else 'gone'})",
+            ctx.status,
+        )

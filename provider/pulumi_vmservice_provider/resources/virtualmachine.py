@@ -1,0 +1,549 @@
+"""vmservice:index:VirtualMachine: the VM lifecycle on top of the generic VM Operator object handler.
+
+Adds what a VM needs beyond apply/read/delete: the user-data Secret the provider owns, waiting for what
+users mean by "done" (created, powered on, IP assigned, probe ready) with the controller's own reasons
+when a prerequisite fails, power-gated updates, and the diff rules VM Operator's webhook enforces.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pulumi_vmservice_provider.clients.kube import FIELD_MANAGER, api_message
+from pulumi_vmservice_provider.errors import ProviderError, ServerRejected
+from pulumi_vmservice_provider.model.diff import Change
+from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler, split_id, version_order
+from pulumi_vmservice_provider.wire import UNKNOWN, Secret, reveal
+
+if TYPE_CHECKING:
+    from pulumi_vmservice_provider.context import OperationContext
+    from pulumi_vmservice_provider.core import ProviderState
+    from pulumi_vmservice_provider.model.types import ResourceDef
+
+ZONE_LABEL = "topology.kubernetes.io/zone"
+USER_DATA_KEY = "user-data"
+# Prerequisite conditions whose False reason means waiting longer will not help.
+FATAL_REASONS = {
+    "VirtualMachineClassReady": {"NotFound"},
+    "VirtualMachineImageReady": {"NotFound", "NotSupported"},
+    "VirtualMachineStorageReady": {"StorageClassRequired", "DatastoreNotFound"},
+    "VirtualMachineBootstrapReady": {"NotFound", "RequiredKeyNotFound"},
+    "VirtualMachineCreated": {"Error"},
+}
+SERVER_DEFAULTS = {"powerOffMode": "TrySoft", "suspendMode": "TrySoft", "restartMode": "TrySoft"}
+
+
+def user_data_secret_name(vm_name: str) -> str:
+    return f"{vm_name}-user-data"[:253]
+
+
+def conditions(obj: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    return {c.get("type", ""): c for c in ((obj or {}).get("status", {}).get("conditions") or [])}
+
+
+def default_wait_for(spec: dict[str, Any]) -> str:
+    if spec.get("powerState", "PoweredOn") != "PoweredOn":
+        return "poweredOn"  # i.e. the desired power state (off or suspended) is reached
+    if (spec.get("network") or {}).get("disabled"):
+        return "poweredOn"
+    return "ipAssigned"
+
+
+@dataclass(frozen=True)
+class NamespaceCatalog:
+    fetched: float
+    classes: list[str]
+    images: list[tuple[str | None, str]]  # (display name, vmi- name)
+    storage_classes: list[str]
+
+
+CATALOG_TTL_SECONDS = 15.0
+_CATALOG_LOCK = threading.Lock()
+
+
+class VirtualMachineHandler(KubeObjectHandler):
+    def __init__(self, definition: ResourceDef, state: ProviderState):
+        super().__init__(definition, state)
+        self._catalogs: dict[str, NamespaceCatalog] = {}
+
+    # ---- check ---------------------------------------------------------------------------------
+    def validate_with_server(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
+        problems = super().validate_with_server(inputs)
+        if problems or self.reachable_api_version() is None:
+            return problems
+        plain = reveal(inputs)
+        namespace = (plain.get("metadata") or {}).get("namespace")
+        spec = plain.get("spec") or {}
+        if not isinstance(namespace, str):
+            return problems
+        try:
+            problems += self._check_references(namespace, spec)
+        except Exception:  # the checks are a courtesy; the webhook has the final word at apply time
+            return problems
+        return problems
+
+    def _catalog(self, namespace: str) -> NamespaceCatalog:
+        """Classes, images and storage classes of a namespace, cached briefly: a preview of many VMs in one
+        namespace asks the Supervisor once, not once per VM."""
+        with _CATALOG_LOCK:
+            cached = self._catalogs.get(namespace)
+            if cached is not None and time.monotonic() - cached.fetched < CATALOG_TTL_SECONDS:
+                return cached
+        custom = self.state.kube.custom()
+        group, version = self.api_version().split("/")
+        classes = custom.list_namespaced_custom_object(
+            group, version, namespace, "virtualmachineclasses", _request_timeout=5
+        )["items"]
+        images = custom.list_namespaced_custom_object(
+            group, version, namespace, "virtualmachineimages", _request_timeout=5
+        )["items"]
+        images += custom.list_cluster_custom_object(
+            group, version, "clustervirtualmachineimages", _request_timeout=5
+        )["items"]
+        quotas = self.state.kube.core().list_namespaced_resource_quota(namespace, _request_timeout=5).items
+        catalog = NamespaceCatalog(
+            fetched=time.monotonic(),
+            classes=sorted(c["metadata"]["name"] for c in classes),
+            images=[((i.get("status") or {}).get("name"), i["metadata"]["name"]) for i in images],
+            storage_classes=sorted(
+                {
+                    key.split(".storageclass.storage.k8s.io/")[0]
+                    for quota in quotas
+                    for key in ((quota.spec.hard or {}) if quota.spec else {})
+                    if ".storageclass.storage.k8s.io/" in key
+                }
+            ),
+        )
+        with _CATALOG_LOCK:
+            self._catalogs[namespace] = catalog
+        return catalog
+
+    def _check_references(self, namespace: str, spec: dict[str, Any]) -> list[tuple[str, str]]:
+        catalog = self._catalog(namespace)
+        problems: list[tuple[str, str]] = []
+        class_name = spec.get("className")
+        if isinstance(class_name, str) and class_name not in catalog.classes:
+            available = ", ".join(catalog.classes) or "none"
+            problems.append(
+                (
+                    "spec.className",
+                    f"VM class {class_name!r} is not assigned to namespace {namespace}; available: {available}",
+                )
+            )
+        image = spec.get("imageName")
+        if isinstance(image, str):
+            by_name = {name for _, name in catalog.images}
+            matches = [name for shown, name in catalog.images if shown == image]
+            if image not in by_name and not matches:
+                choices = ", ".join(sorted({shown or name for shown, name in catalog.images})) or "none"
+                problems.append(
+                    (
+                        "spec.imageName",
+                        f"no image named {image!r} in namespace {namespace}; available: {choices}",
+                    )
+                )
+            elif image not in by_name and len(matches) > 1:
+                problems.append(
+                    (
+                        "spec.imageName",
+                        f"display name {image!r} is ambiguous; use one of: {', '.join(sorted(matches))}",
+                    )
+                )
+        storage = spec.get("storageClass")
+        if isinstance(storage, str) and catalog.storage_classes and storage not in catalog.storage_classes:
+            problems.append(
+                (
+                    "spec.storageClass",
+                    f"storage class {storage!r} is not assigned to namespace {namespace}; "
+                    f"available: {', '.join(catalog.storage_classes)}",
+                )
+            )
+        return problems
+
+    # ---- diff ----------------------------------------------------------------------------------
+    def resize_supported(self) -> bool:
+        """VM class resize (in-place class change) arrived with VCF 9.0's API (v1alpha3)."""
+        version = self.reachable_api_version()
+        return version is not None and version_order(version.split("/")[1]) >= version_order("v1alpha3")
+
+    def adjust_diff(
+        self, old_inputs: dict[str, Any], news: dict[str, Any], changes: list[Change]
+    ) -> list[Change]:
+        old, new = reveal(old_inputs), reveal(news)
+        allow_cycle = bool(new.get("allowPowerCycle"))
+        stays_on = (new.get("spec") or {}).get("powerState", "PoweredOn") == "PoweredOn"
+        old_boot = _bootstrap_provider(old)
+        new_boot = _bootstrap_provider(new)
+        old_zone = ((old.get("metadata") or {}).get("labels") or {}).get(ZONE_LABEL)
+        adjusted: list[Change] = []
+        for change in changes:
+            path = change.path
+            if path == "spec.className" and change.kind == "update":
+                if not self.resize_supported():
+                    change = Change(
+                        path,
+                        change.kind,
+                        "this Supervisor cannot resize VMs (VM class changes need VM Operator API v1alpha3+)",
+                    )
+                elif stays_on and not allow_cycle:
+                    change = Change(
+                        path,
+                        change.kind,
+                        "a class change is applied while powered off; set allowPowerCycle: true to let the provider power-cycle the VM instead of replacing it",
+                    )
+            elif path == "userData" or path.startswith("spec.bootstrap"):
+                if old_boot != new_boot:
+                    change = Change(
+                        path,
+                        change.kind,
+                        f"the bootstrap provider cannot change ({old_boot or 'none'} -> {new_boot or 'none'})",
+                    )
+                elif stays_on and not allow_cycle:
+                    change = Change(
+                        path,
+                        change.kind,
+                        "bootstrap data is applied at power-on; set allowPowerCycle: true to power-cycle the VM instead of replacing it",
+                    )
+            elif path == f'metadata.labels["{ZONE_LABEL}"]' and old_zone is not None:
+                change = Change(path, change.kind, "a VM cannot move to another zone once placed")
+            adjusted.append(change)
+        return adjusted
+
+    # ---- apply ---------------------------------------------------------------------------------
+    def prepare_create(self, body: dict[str, Any]) -> None:
+        # A new VM has nothing to restart (VM Operator refuses `nextRestartTime` on create); leaving it out
+        # lets a program that restarted a VM once still create it again, e.g. when it is replaced.
+        (body.get("spec") or {}).pop("nextRestartTime", None)
+
+    def align_with_live(
+        self, body: dict[str, Any], live: dict[str, Any], old_inputs: dict[str, Any] | None = None
+    ) -> None:
+        # The webhook turns an image display name into the vmi- name on create only; resending the display
+        # name on update would be refused as a change of an immutable field.
+        spec, live_spec = body.get("spec") or {}, live.get("spec") or {}
+        # `nextRestartTime: now` is a one-shot request the webhook rewrites to a timestamp. Resending `now`
+        # with an unrelated change would restart the VM again (or be refused while it is powered off), so an
+        # unchanged request is sent as the timestamp the server already has.
+        if old_inputs is not None and "nextRestartTime" in spec:
+            before = (reveal(old_inputs).get("spec") or {}).get("nextRestartTime")
+            if spec["nextRestartTime"] == before:
+                if live_spec.get("nextRestartTime"):
+                    spec["nextRestartTime"] = live_spec["nextRestartTime"]
+                else:  # never applied (the VM was created with it): nothing to restart
+                    spec.pop("nextRestartTime")
+        image, live_image = spec.get("imageName"), live_spec.get("imageName")
+        if (
+            isinstance(image, str)
+            and isinstance(live_image, str)
+            and not image.startswith("vmi-")
+            and live_image.startswith("vmi-")
+        ):
+            spec["imageName"] = live_image
+
+    def manifest(self, inputs: dict[str, Any], api_version: str) -> dict[str, Any]:
+        body = super().manifest(inputs, api_version)
+        if inputs.get("userData") is not None:
+            spec = body.setdefault("spec", {})
+            bootstrap = spec.setdefault("bootstrap", {})
+            cloud_init = bootstrap.setdefault("cloudInit", {})
+            cloud_init["rawCloudConfig"] = {
+                "name": user_data_secret_name(body["metadata"]["name"]),
+                "key": USER_DATA_KEY,
+            }
+        return body
+
+    def before_apply(
+        self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any] | None
+    ) -> None:
+        user_data = inputs.get("userData")
+        if user_data is None:
+            return
+        meta = reveal(inputs["metadata"])
+        secret_meta: dict[str, Any] = {
+            "name": user_data_secret_name(meta["name"]),
+            "namespace": meta["namespace"],
+            "labels": {"app.kubernetes.io/managed-by": FIELD_MANAGER},
+        }
+        if live is not None:
+            secret_meta["ownerReferences"] = [_owner_reference(live)]
+        secret: dict[str, Any] = {
+            "apiVersion": "v1",
+            "kind": "Secret",
+            "metadata": secret_meta,
+            "type": "Opaque",
+            "data": {USER_DATA_KEY: base64.b64encode(str(reveal(user_data)).encode()).decode()},
+        }
+        self._apply_secret(ctx, secret)
+
+    def _apply_secret(self, ctx: OperationContext, secret: dict[str, Any]) -> None:
+        from kubernetes.client.exceptions import ApiException
+
+        meta = secret["metadata"]
+        try:
+            self.call(
+                ctx,
+                f"writing the user-data Secret {meta['namespace']}/{meta['name']}",
+                self.state.kube.core().patch_namespaced_secret,
+                meta["name"],
+                meta["namespace"],
+                secret,
+                field_manager=FIELD_MANAGER,
+                force=True,
+                _content_type="application/apply-patch+yaml",
+            )
+        except ApiException as error:
+            # The server's message never contains the data, but redact anyway.
+            raise ServerRejected(
+                ctx.redact(f"writing the user-data Secret {meta['name']}: {api_message(error)}")
+            ) from None
+
+    def after_apply(self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]) -> None:
+        if inputs.get("userData") is not None:
+            self.before_apply(ctx, inputs, live)  # now with the owner reference to the VM
+
+    def update(
+        self,
+        ctx: OperationContext,
+        resource_id: str,
+        olds: dict[str, Any],
+        old_inputs: dict[str, Any],
+        news: dict[str, Any],
+    ) -> dict[str, Any]:
+        namespace, name = split_id(resource_id)
+        live = self.get(ctx, namespace, name)
+        if live is None:
+            raise ProviderError(
+                f"VirtualMachine {resource_id} no longer exists; run `pulumi refresh` to recreate it"
+            )
+        if self._needs_power_off(old_inputs, news, live):
+            if not reveal(news).get("allowPowerCycle"):
+                raise ProviderError(
+                    f"VirtualMachine {resource_id}: this change (class, bootstrap or hardware version) is applied only "
+                    "while the VM is powered off; set allowPowerCycle: true or power the VM off first"
+                )
+            restart = (reveal(news).get("spec") or {}).get("nextRestartTime")
+            if restart is not None:
+                # The power cycle is a restart: a new `nextRestartTime: now` is satisfied by it (and VM
+                # Operator refuses to restart a powered-off VM), so it counts as applied already.
+                old_spec = reveal(old_inputs.get("spec")) or {}
+                old_inputs = {**old_inputs, "spec": {**old_spec, "nextRestartTime": restart}}
+            ctx.status("powering off to apply changes")
+            off = self.manifest(news, live["apiVersion"])
+            self.align_with_live(off, live, old_inputs)
+            off["spec"]["powerState"] = "PoweredOff"
+            self.before_apply(ctx, news, live)
+            self.apply(ctx, off)
+            self.watch_until(
+                ctx,
+                namespace,
+                name,
+                lambda obj: (obj or {}).get("status", {}).get("powerState") == "PoweredOff",
+                lambda obj: (
+                    f"waiting for power-off ({(obj or {}).get('status', {}).get('powerState', 'unknown')})"
+                ),
+                "powering off",
+            )
+        return super().update(ctx, resource_id, olds, old_inputs, news)
+
+    def _needs_power_off(
+        self, old_inputs: dict[str, Any], news: dict[str, Any], live: dict[str, Any]
+    ) -> bool:
+        old, new = reveal(old_inputs), reveal(news)
+        if (live.get("status") or {}).get("powerState") != "PoweredOn":
+            return False
+        if (new.get("spec") or {}).get("powerState") == "PoweredOff":
+            return False
+        old_spec, new_spec = old.get("spec") or {}, new.get("spec") or {}
+        return (
+            old_spec.get("className") != new_spec.get("className")
+            or old_spec.get("bootstrap") != new_spec.get("bootstrap")
+            or old.get("userData") != new.get("userData")
+            or old_spec.get("minHardwareVersion") != new_spec.get("minHardwareVersion")
+        )
+
+    # ---- wait ----------------------------------------------------------------------------------
+    def wait_ready(
+        self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]
+    ) -> dict[str, Any]:
+        self.after_apply(ctx, inputs, live)
+        plain = reveal(inputs)
+        spec = plain.get("spec") or {}
+        target = plain.get("waitFor") or default_wait_for(spec)
+        if target == "none":
+            return live
+        desired_power = spec.get("powerState", "PoweredOn")
+        meta = live["metadata"]
+
+        def done(obj: dict[str, Any] | None) -> bool:
+            if obj is None:
+                raise ProviderError(
+                    f"VirtualMachine {meta['namespace']}/{meta['name']} was deleted while waiting"
+                )
+            self._fail_fast(obj)
+            status = obj.get("status") or {}
+            created = conditions(obj).get("VirtualMachineCreated", {}).get("status") == "True" and bool(
+                status.get("uniqueID")
+            )
+            if not created:
+                return False
+            if target == "created":
+                return True
+            if status.get("powerState") != desired_power:
+                return False
+            if target == "poweredOn":
+                return True
+            network = status.get("network") or {}
+            has_ip = bool(network.get("primaryIP4") or network.get("primaryIP6"))
+            if (
+                desired_power == "PoweredOn"
+                and not (spec.get("network") or {}).get("disabled")
+                and not has_ip
+            ):
+                return False
+            if target == "ready":
+                return conditions(obj).get("Ready", {}).get("status") == "True"
+            return True
+
+        result = self.watch_until(
+            ctx,
+            meta["namespace"],
+            meta["name"],
+            done,
+            lambda obj: describe_phase(obj, target, desired_power),
+            f"waiting for VirtualMachine {meta['namespace']}/{meta['name']} ({target})",
+        )
+        assert result is not None
+        return result
+
+    def _fail_fast(self, obj: dict[str, Any]) -> None:
+        for kind, condition in conditions(obj).items():
+            if condition.get("status") == "False" and condition.get("reason") in FATAL_REASONS.get(kind, ()):
+                message = condition.get("message") or condition.get("reason")
+                raise ProviderError(f"{kind} is False ({condition.get('reason')}): {message}")
+
+    # ---- read/import ---------------------------------------------------------------------------
+    def strip_server_defaults(self, spec: dict[str, Any]) -> dict[str, Any]:
+        stripped = {k: v for k, v in spec.items() if not (k in SERVER_DEFAULTS and v == SERVER_DEFAULTS[k])}
+        stripped.pop("nextRestartTime", None)
+        network = stripped.get("network")
+        if isinstance(network, dict):
+            interfaces = network.get("interfaces")
+            if isinstance(interfaces, list) and len(interfaces) == 1 and interfaces[0].get("name") == "eth0":
+                network = {k: v for k, v in network.items() if k != "interfaces"}
+            if network:
+                stripped["network"] = network
+            else:
+                stripped.pop("network")
+        return stripped
+
+    def live_inputs(self, live: dict[str, Any]) -> dict[str, Any]:
+        inputs = super().live_inputs(live)
+        labels = inputs["metadata"].get("labels")
+        if labels and ZONE_LABEL in labels:  # written by the controller when it places the VM
+            labels = {k: v for k, v in labels.items() if k != ZONE_LABEL}
+            if labels:
+                inputs["metadata"]["labels"] = labels
+            else:
+                inputs["metadata"].pop("labels")
+        return inputs
+
+    def read(
+        self, ctx: OperationContext, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
+    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+        found = super().read(ctx, resource_id, state, inputs)
+        if found is None or not inputs:
+            return found
+        resource_id, outputs, new_inputs = found
+        spec = new_inputs.get("spec")
+        written = reveal(inputs.get("spec") or {})
+        if isinstance(spec, dict):
+            # The webhook rewrites a display name to the image's vmi- name and `now` to a timestamp: the user's
+            # words stay the input, the server's rewrite is only an output.
+            image = written.get("imageName")
+            if (
+                isinstance(image, str)
+                and not image.startswith("vmi-")
+                and str(spec.get("imageName", "")).startswith("vmi-")
+            ):
+                spec["imageName"] = image
+            if "nextRestartTime" in written:
+                spec["nextRestartTime"] = written["nextRestartTime"]
+            # The provider owns the user-data Secret; the rawCloudConfig reference to it is not the user's input.
+            if inputs.get("userData") is not None and not written.get("bootstrap"):
+                spec.pop("bootstrap", None)
+        return resource_id, outputs, new_inputs
+
+    def delete(
+        self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]
+    ) -> None:
+        super().delete(ctx, resource_id, olds, old_inputs)
+        if old_inputs.get("userData") is not None:
+            from kubernetes.client.exceptions import ApiException
+
+            namespace, name = split_id(resource_id)
+            try:  # normally already garbage-collected through the owner reference
+                self.call(
+                    ctx,
+                    f"deleting the user-data Secret {namespace}/{user_data_secret_name(name)}",
+                    self.state.kube.core().delete_namespaced_secret,
+                    user_data_secret_name(name),
+                    namespace,
+                )
+            except ApiException as error:
+                if error.status != 404:
+                    ctx.warn(f"could not delete the user-data Secret of {resource_id}: {api_message(error)}")
+
+    def preview_outputs(self, inputs: dict[str, Any], olds: dict[str, Any] | None = None) -> dict[str, Any]:
+        outputs = super().preview_outputs(inputs, olds)
+        if isinstance(inputs.get("userData"), Secret | type(UNKNOWN)):
+            outputs["userData"] = inputs["userData"]
+        return outputs
+
+
+def _bootstrap_provider(inputs: dict[str, Any]) -> str | None:
+    if inputs.get("userData") is not None:
+        return "cloudInit"
+    bootstrap = (inputs.get("spec") or {}).get("bootstrap") or {}
+    for provider in ("cloudInit", "linuxPrep", "sysprep"):
+        if bootstrap.get(provider) is not None:
+            return provider
+    return "vAppConfig" if bootstrap.get("vAppConfig") is not None else None
+
+
+def _owner_reference(live: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "apiVersion": live["apiVersion"],
+        "kind": live["kind"],
+        "name": live["metadata"]["name"],
+        "uid": live["metadata"]["uid"],
+        "blockOwnerDeletion": False,
+    }
+
+
+def describe_phase(obj: dict[str, Any] | None, target: str, desired_power: str) -> str:
+    """The status line shown in `pulumi up` while waiting."""
+    if obj is None:
+        return "waiting for the VM object"
+    status = obj.get("status") or {}
+    conds = conditions(obj)
+    for kind in (
+        "VirtualMachineClassReady",
+        "VirtualMachineImageReady",
+        "VirtualMachineStorageReady",
+        "VirtualMachineBootstrapReady",
+    ):
+        condition = conds.get(kind)
+        if condition and condition.get("status") == "False":
+            return f"waiting: {kind} is False ({condition.get('reason')})"
+    if conds.get("VirtualMachineCreated", {}).get("status") != "True":
+        return "waiting for the vSphere VM to be created"
+    power = status.get("powerState") or "unknown"
+    if power != desired_power:
+        return f"waiting for power state {desired_power} ({power})"
+    if target == "ready":
+        return f"waiting for the readiness probe ({power})"
+    return f"waiting for IP address ({power})"

@@ -1,0 +1,36 @@
+"""vmservice:index:VirtualMachineService: apply, then wait for a load-balancer address when asked."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler
+from pulumi_vmservice_provider.wire import reveal
+
+if TYPE_CHECKING:
+    from pulumi_vmservice_provider.context import OperationContext
+
+
+def ingress(obj: dict[str, Any] | None) -> list[dict[str, Any]]:
+    return list(((obj or {}).get("status") or {}).get("loadBalancer", {}).get("ingress") or [])
+
+
+class VirtualMachineServiceHandler(KubeObjectHandler):
+    def wait_ready(
+        self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]
+    ) -> dict[str, Any]:
+        plain = reveal(inputs)
+        if (plain.get("spec") or {}).get("type") != "LoadBalancer" or plain.get(
+            "waitForLoadBalancer"
+        ) is False:
+            return live
+        meta = live["metadata"]
+        result = self.watch_until(
+            ctx,
+            meta["namespace"],
+            meta["name"],
+            lambda obj: bool(ingress(obj)),
+            lambda obj: "waiting for a load-balancer IP address",
+            f"waiting for a load-balancer address of {meta['namespace']}/{meta['name']}",
+        )
+        return result or live

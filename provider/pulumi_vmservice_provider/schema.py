@@ -1,0 +1,161 @@
+"""schema.json, generated from the model (`make schema`); the Python SDK is generated from it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_vmservice_provider import PACKAGE_NAME, __version__
+from pulumi_vmservice_provider.model.config import CONFIG
+from pulumi_vmservice_provider.model.registry import FUNCTIONS, RESOURCES
+from pulumi_vmservice_provider.model.types import ObjectType, Prop
+
+
+def _describe(prop: Prop) -> str:
+    text = prop.description
+    if prop.enum:
+        text += (" " if text else "") + "Allowed values: " + ", ".join(f"`{v}`" for v in prop.enum) + "."
+    if prop.replace:
+        text += (" " if text else "") + f"Changing it replaces the resource ({prop.replace})."
+    if prop.since:
+        text += (" " if text else "") + f"Needs VM Operator API {prop.since} or newer."
+    return text
+
+
+def _type_spec(prop: Prop, types: dict[str, Any]) -> dict[str, Any]:
+    """The type alone (array items and map values carry no description or flags in a Pulumi schema)."""
+    spec: dict[str, Any]
+    if prop.kind in ("string", "integer", "number", "boolean"):
+        spec = {"type": prop.kind}
+    elif prop.kind == "array":
+        assert prop.items is not None
+        spec = {"type": "array", "items": _type_spec(prop.items, types)}
+    elif prop.kind == "map":
+        assert prop.items is not None
+        spec = {"type": "object", "additionalProperties": _type_spec(prop.items, types)}
+    elif prop.kind == "object":
+        assert prop.obj is not None
+        _register(prop.obj, types)
+        spec = {"$ref": f"#/types/{prop.obj.token}"}
+    else:
+        spec = {"$ref": "pulumi.json#/Any"}
+    return spec
+
+
+def _property(prop: Prop, types: dict[str, Any]) -> dict[str, Any]:
+    spec = _type_spec(prop, types)
+    description = _describe(prop)
+    if description:
+        spec["description"] = description
+    if prop.secret:
+        spec["secret"] = True
+    if prop.replace:
+        spec["replaceOnChanges"] = True
+    if prop.default is not None:
+        spec["default"] = prop.default
+    return spec
+
+
+def _properties(props: Mapping[str, Prop], types: dict[str, Any]) -> dict[str, Any]:
+    return {name: _property(prop, types) for name, prop in props.items()}
+
+
+def _register(object_type: ObjectType, types: dict[str, Any]) -> None:
+    if object_type.token in types:
+        return
+    types[object_type.token] = {}  # placeholder breaks cycles
+    types[object_type.token] = {
+        "type": "object",
+        "description": object_type.description,
+        "properties": _properties(object_type.properties, types),
+        "required": sorted(k for k, p in object_type.properties.items() if p.required),
+    }
+    if not types[object_type.token]["required"]:
+        del types[object_type.token]["required"]
+
+
+def _without_empty(spec: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in spec.items() if v or v is False}
+
+
+def generate() -> dict[str, Any]:
+    types: dict[str, Any] = {}
+    resources: dict[str, Any] = {}
+    for token, definition in sorted(RESOURCES.items()):
+        inputs = _properties(definition.inputs, types)
+        outputs = {**inputs, **_properties(definition.outputs, types)}
+        resources[token] = _without_empty(
+            {
+                "description": definition.description,
+                "inputProperties": inputs,
+                "requiredInputs": sorted(k for k, p in definition.inputs.items() if p.required),
+                "properties": outputs,
+                "required": sorted(k for k in ("metadata", "status") if k in outputs),
+            }
+        )
+    functions: dict[str, Any] = {}
+    for token, function in sorted(FUNCTIONS.items()):
+        functions[token] = {
+            "description": function.description,
+            "inputs": _without_empty(
+                {
+                    "properties": _properties(function.inputs, types),
+                    "required": sorted(k for k, p in function.inputs.items() if p.required),
+                }
+            ),
+            "outputs": {"properties": _properties(function.outputs, types)},
+        }
+    config_vars: dict[str, Any] = {}
+    for key, spec in CONFIG.items():
+        variable = _property(spec.prop, types)
+        if spec.env:
+            variable["defaultInfo"] = {"environment": list(spec.env)}
+            variable["description"] += f" Environment: {', '.join(spec.env)}."
+        config_vars[key] = variable
+    return {
+        "name": PACKAGE_NAME,
+        "displayName": "vSphere VM Service",
+        "version": __version__,
+        "description": "Declare vSphere VM Service virtual machines (VM Operator on a vSphere Supervisor) and the "
+        "vCenter admin objects behind them.",
+        "keywords": [
+            "pulumi",
+            "vsphere",
+            "vmware",
+            "vm-service",
+            "vm-operator",
+            "supervisor",
+            "category/infrastructure",
+        ],
+        "license": "Apache-2.0",
+        "publisher": "pulumi-vmservice",
+        "meta": {"moduleFormat": "(.*)"},
+        "config": {"variables": config_vars},
+        "provider": {
+            "description": "The provider type for the vmservice package. Connections are made on first use.",
+            "inputProperties": {k: v for k, v in config_vars.items()},
+            "properties": {k: v for k, v in config_vars.items() if not v.get("secret")},
+        },
+        "types": dict(sorted(types.items())),
+        "resources": resources,
+        "functions": functions,
+        "language": {
+            "python": {
+                "packageName": "pulumi_vmservice",
+                "requires": {"pulumi": ">=3.165.0,<4.0.0"},
+                "pyproject": {"enabled": True},
+                "respectSchemaVersion": True,
+            }
+        },
+    }
+
+
+def main() -> None:
+    json.dump(generate(), sys.stdout, indent=2, sort_keys=True)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

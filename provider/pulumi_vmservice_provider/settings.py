@@ -1,0 +1,83 @@
+"""Provider settings resolved from stack config and environment variables (no connection is made here)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_vmservice_provider.model.config import CONFIG
+from pulumi_vmservice_provider.wire import UNKNOWN, reveal
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    kubeconfig: str | None = None
+    context: str | None = None
+    namespace: str | None = None
+    vsphere_server: str | None = None
+    vsphere_user: str | None = None
+    vsphere_password: str | None = None
+    vsphere_insecure: bool = False
+    vsphere_ca_cert: str | None = None
+    vsphere_thumbprint: str | None = None
+    has_unknowns: bool = False
+
+    @property
+    def secrets(self) -> list[str]:
+        return [s for s in (self.vsphere_password,) if s]
+
+
+def _from_env(names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    return None
+
+
+def resolve(config: dict[str, Any]) -> Settings:
+    """Config values win over environment variables; unknown values (preview) are noted, not used."""
+    values: dict[str, Any] = {}
+    unknowns = False
+    for key, spec in CONFIG.items():
+        raw = reveal(config.get(key))
+        if raw is UNKNOWN:
+            unknowns = True
+            raw = None
+        if raw is None or raw == "":
+            raw = _from_env(spec.env)
+        if spec.prop.kind == "boolean":
+            raw = (
+                raw
+                if isinstance(raw, bool)
+                else str(raw).strip().lower() in _TRUE
+                if raw is not None
+                else False
+            )
+        values[key] = raw
+    return Settings(
+        kubeconfig=values["kubeconfig"],
+        context=values["context"],
+        namespace=values["namespace"],
+        vsphere_server=values["vsphereServer"],
+        vsphere_user=values["vsphereUser"],
+        vsphere_password=values["vspherePassword"],
+        vsphere_insecure=bool(values["vsphereInsecure"]),
+        vsphere_ca_cert=values["vsphereCaCert"],
+        vsphere_thumbprint=values["vsphereThumbprint"],
+        has_unknowns=unknowns,
+    )
+
+
+def parse_config_variables(variables: dict[str, str], args: dict[str, Any]) -> dict[str, Any]:
+    """Configure sends `args` (typed, may hold secrets) and the legacy `variables` (strings)."""
+    if args:
+        return dict(args)
+    parsed: dict[str, Any] = {}
+    for full_key, value in variables.items():
+        key = full_key.rsplit(":", 1)[-1]
+        parsed[key] = value
+    return parsed
