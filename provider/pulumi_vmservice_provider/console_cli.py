@@ -16,8 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     console.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the ticket")
     args = parser.parse_args(argv)
 
-    from pulumi_vmservice_provider.core import ProviderState
     from pulumi_vmservice_provider.errors import ProviderError
+    from pulumi_vmservice_provider.resources.state import ProviderState
     from pulumi_vmservice_provider.resources.webconsole import request_console
     from pulumi_vmservice_provider.settings import resolve
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
 import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from pulumi_vmservice_provider.clients.kube import KubeClient
 from pulumi_vmservice_provider.context import LogSink, OperationContext, Redactor
 from pulumi_vmservice_provider.errors import InvalidInputs
 from pulumi_vmservice_provider.model.check import Failure, check_properties
@@ -17,8 +15,22 @@ from pulumi_vmservice_provider.model.config import CONFIG
 from pulumi_vmservice_provider.model.diff import Change, diff_properties
 from pulumi_vmservice_provider.model.registry import FUNCTIONS, RESOURCES
 from pulumi_vmservice_provider.model.types import ResourceDef
+from pulumi_vmservice_provider.operations import (
+    CreateRequest,
+    CreateResult,
+    DeleteRequest,
+    InvokeRequest,
+    PreviewRequest,
+    PropertyMap,
+    ReadRequest,
+    ReadResult,
+    UpdateRequest,
+    UpdateResult,
+)
+from pulumi_vmservice_provider.resources import registry
 from pulumi_vmservice_provider.resources.base import ResourceHandler
-from pulumi_vmservice_provider.settings import Settings, resolve
+from pulumi_vmservice_provider.resources.state import ProviderState
+from pulumi_vmservice_provider.settings import resolve
 from pulumi_vmservice_provider.wire import UNKNOWN, Secret, reveal, secret_strings
 
 DEFAULT_TIMEOUT_SECONDS = 20 * 60
@@ -36,34 +48,19 @@ class DiffResult:
 
 
 @dataclass
-class ProviderState:
-    """Configuration and lazily created clients, shared by all operations of one plugin process."""
+class Handlers:
+    """One handler instance per resource type, created on first use."""
 
-    settings: Settings = field(default_factory=Settings)
-    cancelled: threading.Event = field(default_factory=threading.Event)
-    _kube: KubeClient | None = None
-    _handlers: dict[str, ResourceHandler] = field(default_factory=dict)
+    state: ProviderState
+    _instances: dict[str, ResourceHandler] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    @property
-    def kube(self) -> KubeClient:
-        with self._lock:
-            if self._kube is None:
-                self._kube = KubeClient(self.settings)
-            return self._kube
-
-    def settings_allow_server_checks(self) -> bool:
-        """Checks against the Supervisor run only when one is configured (never during offline previews)."""
-        return not self.settings.has_unknowns and bool(self.settings.kubeconfig)
-
-    def handler(self, token: str) -> ResourceHandler:
+    def __call__(self, token: str) -> ResourceHandler:
         definition = resource_def(token)
         with self._lock:
-            if token not in self._handlers:
-                module_name, class_name = definition.handler.split(":")
-                module = importlib.import_module(f"pulumi_vmservice_provider.resources.{module_name}")
-                self._handlers[token] = getattr(module, class_name)(definition, self)
-            return self._handlers[token]
+            if token not in self._instances:
+                self._instances[token] = registry.handler_class(token)(definition, self.state)
+            return self._instances[token]
 
 
 def resource_def(token: str) -> ResourceDef:
@@ -78,10 +75,11 @@ def resource_def(token: str) -> ResourceDef:
 class Provider:
     def __init__(self, log_sink: LogSink):
         self.state = ProviderState()
+        self.handler = Handlers(self.state)
         self.log_sink = log_sink
 
     # ---- configuration -------------------------------------------------------------------------
-    def check_config(self, news: dict[str, Any]) -> tuple[dict[str, Any], list[Failure]]:
+    def check_config(self, news: PropertyMap) -> tuple[PropertyMap, list[Failure]]:
         props = {key: spec.prop for key, spec in CONFIG.items()}
         # The engine adds `version` for default providers; it is not ours to validate.
         extra = {k: v for k, v in news.items() if k == "version"}
@@ -89,13 +87,13 @@ class Provider:
         checked.update(extra)
         return checked, failures
 
-    def configure(self, config: dict[str, Any]) -> None:
-        self.state.settings = resolve(config)
+    def configure(self, config: PropertyMap) -> None:
+        self.state.reconfigure(resolve(config))
 
     # ---- check ---------------------------------------------------------------------------------
     def check(
-        self, token: str, name: str, olds: dict[str, Any], news: dict[str, Any], seed: bytes
-    ) -> tuple[dict[str, Any], list[Failure]]:
+        self, token: str, name: str, olds: PropertyMap, news: PropertyMap, seed: bytes
+    ) -> tuple[PropertyMap, list[Failure]]:
         definition = resource_def(token)
         checked, failures = check_properties(definition.inputs, news)
         if definition.kube is not None:
@@ -105,13 +103,13 @@ class Provider:
             validators = definition.validators + (definition.create_validators if not olds else ())
             for validator in validators:
                 failures.extend(Failure(path, reason) for path, reason in validator(plain))
-        if not failures and self.state.settings_allow_server_checks():
-            handler = self.state.handler(token)
+        if not failures and self.state.server_checks_allowed():
+            handler = self.handler(token)
             failures.extend(Failure(path, reason) for path, reason in handler.validate_with_server(checked))
         return checked, failures
 
     def _fill_metadata(
-        self, name: str, olds: dict[str, Any], checked: dict[str, Any], seed: bytes, failures: list[Failure]
+        self, name: str, olds: PropertyMap, checked: PropertyMap, seed: bytes, failures: list[Failure]
     ) -> None:
         meta = checked.get("metadata")
         if meta is UNKNOWN:
@@ -142,10 +140,11 @@ class Provider:
         checked["metadata"] = meta
 
     # ---- diff ----------------------------------------------------------------------------------
-    def diff(self, token: str, old_inputs: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+    def diff(self, token: str, old_inputs: PropertyMap, news: PropertyMap) -> DiffResult:
         definition = resource_def(token)
-        changes = diff_properties(definition.inputs, old_inputs, news)
-        changes = self.state.handler(token).adjust_diff(old_inputs, news, changes)
+        handler = self.handler(token)
+        changes = diff_properties(definition.inputs, old_inputs, news, handler.server_facts())
+        changes = handler.adjust_diff(old_inputs, news, changes)
         named = not news.get(AUTONAMED)
         return DiffResult(
             changes, delete_before_replace=named and definition.delete_before_replace_when_named
@@ -164,46 +163,22 @@ class Provider:
             redact=Redactor(secrets),
         )
 
-    def preview(
-        self, token: str, inputs: dict[str, Any], olds: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
-        return self.state.handler(token).preview_outputs(inputs, olds)
+    def preview(self, token: str, request: PreviewRequest) -> PropertyMap:
+        return self.handler(token).preview(request)
 
-    def create(self, token: str, ctx: OperationContext, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        return self.state.handler(token).create(ctx, inputs)
+    def create(self, token: str, request: CreateRequest) -> CreateResult:
+        return self.handler(token).create(request)
 
-    def read(
-        self,
-        token: str,
-        ctx: OperationContext,
-        resource_id: str,
-        state: dict[str, Any],
-        inputs: dict[str, Any] | None,
-    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
-        return self.state.handler(token).read(ctx, resource_id, state, inputs)
+    def read(self, token: str, request: ReadRequest) -> ReadResult | None:
+        return self.handler(token).read(request)
 
-    def update(
-        self,
-        token: str,
-        ctx: OperationContext,
-        resource_id: str,
-        olds: dict[str, Any],
-        old_inputs: dict[str, Any],
-        news: dict[str, Any],
-    ) -> dict[str, Any]:
-        return self.state.handler(token).update(ctx, resource_id, olds, old_inputs, news)
+    def update(self, token: str, request: UpdateRequest) -> UpdateResult:
+        return self.handler(token).update(request)
 
-    def delete(
-        self,
-        token: str,
-        ctx: OperationContext,
-        resource_id: str,
-        olds: dict[str, Any],
-        old_inputs: dict[str, Any],
-    ) -> None:
-        self.state.handler(token).delete(ctx, resource_id, olds, old_inputs)
+    def delete(self, token: str, request: DeleteRequest) -> None:
+        self.handler(token).delete(request)
 
-    def invoke(self, token: str, args: dict[str, Any]) -> dict[str, Any]:
+    def invoke(self, token: str, args: PropertyMap) -> PropertyMap:
         definition = FUNCTIONS.get(token)
         if definition is None:
             raise InvalidInputs(
@@ -212,10 +187,8 @@ class Provider:
         checked, failures = check_properties(definition.inputs, args)
         if failures:
             raise InvalidInputs([(f.path, f.reason) for f in failures])
-        module_name, function_name = definition.handler.split(":")
-        module = importlib.import_module(f"pulumi_vmservice_provider.resources.{module_name}")
         ctx = self.context(token, DEFAULT_TIMEOUT_SECONDS, checked)
-        result: dict[str, Any] = getattr(module, function_name)(self.state, ctx, checked)
+        result = registry.function_impl(token)(self.state, InvokeRequest(ctx, checked))
         secret_keys = {k for k, p in definition.outputs.items() if p.secret}
         return {k: Secret(v) if k in secret_keys and v is not None else v for k, v in result.items()}
 

@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pulumi_vmservice_provider.clients.content_library import ContentLibraryApi
+from pulumi_vmservice_provider.operations import CreateRequest, DeleteRequest, ReadRequest, UpdateRequest
 
 from tests.integration.vcenter_helpers import (
     Cluster,
@@ -96,6 +98,41 @@ def provider(vcsim: Any, supervisor: Cluster) -> Any:
 
 def ctx(provider: Any, timeout: float = 60) -> Any:
     return provider.context("urn:pulumi:test::vcenter::t::r", timeout)
+
+
+class Ops:
+    """The provider's typed operations as tuples, to keep the assertions short."""
+
+    def __init__(self, provider: Any):
+        self.provider = provider
+
+    def create(self, token: str, context: Any, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        created = self.provider.create(token, CreateRequest(context, inputs))
+        return created.id, created.outputs
+
+    def read(
+        self, token: str, context: Any, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
+    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+        found = self.provider.read(token, ReadRequest(context, resource_id, state, inputs))
+        return None if found is None else (found.id, found.outputs, found.inputs)
+
+    def update(
+        self,
+        token: str,
+        context: Any,
+        resource_id: str,
+        state: dict[str, Any],
+        old_inputs: dict[str, Any],
+        inputs: dict[str, Any],
+    ) -> dict[str, Any]:
+        request = UpdateRequest(context, resource_id, state, old_inputs, inputs)
+        outputs: dict[str, Any] = self.provider.update(token, request).outputs
+        return outputs
+
+    def delete(
+        self, token: str, context: Any, resource_id: str, state: dict[str, Any], inputs: dict[str, Any]
+    ) -> None:
+        self.provider.delete(token, DeleteRequest(context, resource_id, state, inputs))
 
 
 def checked(provider: Any, token: str, news: dict[str, Any]) -> dict[str, Any]:
@@ -225,29 +262,29 @@ def test_vm_class_resource_create_refresh_drift_import_delete(provider: Any, res
 
     name = unique("small")
     inputs = checked(provider, CLASS, {"name": name, "cpuCount": 2, "memoryMb": 2048, "cpuReservation": 0})
-    resource_id, outputs = provider.create(CLASS, ctx(provider), inputs)
+    resource_id, outputs = Ops(provider).create(CLASS, ctx(provider), inputs)
     assert resource_id == name and outputs["configStatus"] == "READY"
 
     # Refresh with nothing changed: the inputs come back as written (no false drift).
-    _, _, refreshed = provider.read(CLASS, ctx(provider), name, outputs, inputs)
+    _, _, refreshed = Ops(provider).read(CLASS, ctx(provider), name, outputs, inputs)
     assert refreshed == inputs
 
     # Resized outside Pulumi: refresh reports the live size.
     update_vm_class(rest, VmClass(name, cpu_count=8, memory_mb=2048))
-    _, _, refreshed = provider.read(CLASS, ctx(provider), name, outputs, inputs)
+    _, _, refreshed = Ops(provider).read(CLASS, ctx(provider), name, outputs, inputs)
     assert refreshed["cpuCount"] == 8
 
     # Update in place back to the program's sizes.
-    provider.update(CLASS, ctx(provider), name, outputs, refreshed, {**inputs, "memoryMb": 4096})
+    Ops(provider).update(CLASS, ctx(provider), name, outputs, refreshed, {**inputs, "memoryMb": 4096})
     live = get_vm_class(rest, name)
     assert live is not None and (live.cpu_count, live.memory_mb) == (2, 4096)
 
     # Import: a read without inputs returns every input.
-    _, _, imported = provider.read(CLASS, ctx(provider), name, {}, None)
+    _, _, imported = Ops(provider).read(CLASS, ctx(provider), name, {}, None)
     assert imported == {"name": name, "cpuCount": 2, "memoryMb": 4096}
 
-    provider.delete(CLASS, ctx(provider), name, outputs, inputs)
-    assert provider.read(CLASS, ctx(provider), name, outputs, inputs) is None
+    Ops(provider).delete(CLASS, ctx(provider), name, outputs, inputs)
+    assert Ops(provider).read(CLASS, ctx(provider), name, outputs, inputs) is None
 
 
 def test_creating_an_existing_class_points_to_import(provider: Any) -> None:
@@ -255,18 +292,18 @@ def test_creating_an_existing_class_points_to_import(provider: Any) -> None:
 
     name = unique("dup")
     inputs = checked(provider, CLASS, {"name": name, "cpuCount": 1, "memoryMb": 512})
-    provider.create(CLASS, ctx(provider), inputs)
+    Ops(provider).create(CLASS, ctx(provider), inputs)
     with pytest.raises(InvalidInputs) as info:
-        provider.create(CLASS, ctx(provider), inputs)
+        Ops(provider).create(CLASS, ctx(provider), inputs)
     assert f"pulumi import {CLASS}" in str(info.value)
-    provider.delete(CLASS, ctx(provider), name, {}, inputs)
+    Ops(provider).delete(CLASS, ctx(provider), name, {}, inputs)
 
 
 # ---- content libraries and items ---------------------------------------------------------------
 def test_content_library_uses_the_legacy_api_on_vcsim(rest: Any) -> None:
     from pulumi_vmservice_provider.clients.content_library import Library, Subscription
 
-    content = rest.content
+    content = ContentLibraryApi(rest)
     name = unique("lib")
     library_id = content.create_library(Library(name, _datastore_id(rest), "first"))
     assert content.dialect().legacy
@@ -304,7 +341,7 @@ def test_server_errors_carry_the_servers_words(rest: Any) -> None:
     from pulumi_vmservice_provider.clients.content_library import Library
     from pulumi_vmservice_provider.clients.vcenter import VCenterError
 
-    content = rest.content
+    content = ContentLibraryApi(rest)
     library_id = content.create_library(Library(unique("errs"), _datastore_id(rest)))
     content.create_item(library_id, "same", "ovf", None)
     with pytest.raises(VCenterError) as info:
@@ -316,30 +353,30 @@ def test_server_errors_carry_the_servers_words(rest: Any) -> None:
 @pytest.fixture
 def library(provider: Any) -> Iterator[str]:
     inputs = checked(provider, LIBRARY, {"name": unique("images"), "datastore": "LocalDS_0"})
-    library_id, outputs = provider.create(LIBRARY, ctx(provider), inputs)
+    library_id, outputs = Ops(provider).create(LIBRARY, ctx(provider), inputs)
     yield library_id
-    provider.delete(LIBRARY, ctx(provider), library_id, outputs, inputs)
+    Ops(provider).delete(LIBRARY, ctx(provider), library_id, outputs, inputs)
 
 
 def test_library_resource_refresh_update_and_import(provider: Any, library: str) -> None:
     name = unique("lib")
     inputs = checked(provider, LIBRARY, {"name": name, "datastore": "LocalDS_0", "description": "d1"})
-    library_id, outputs = provider.create(LIBRARY, ctx(provider), inputs)
+    library_id, outputs = Ops(provider).create(LIBRARY, ctx(provider), inputs)
     assert outputs["libraryId"] == library_id and outputs["type"] == "LOCAL"
     assert outputs["datastoreId"].startswith("datastore-")
 
-    _, _, refreshed = provider.read(LIBRARY, ctx(provider), library_id, outputs, inputs)
+    _, _, refreshed = Ops(provider).read(LIBRARY, ctx(provider), library_id, outputs, inputs)
     assert refreshed == inputs  # the datastore keeps the name the user gave
 
     news = {**inputs, "name": name + "-2", "description": "d2"}
-    provider.update(LIBRARY, ctx(provider), library_id, outputs, inputs, news)
-    _, _, refreshed = provider.read(LIBRARY, ctx(provider), library_id, outputs, news)
+    Ops(provider).update(LIBRARY, ctx(provider), library_id, outputs, inputs, news)
+    _, _, refreshed = Ops(provider).read(LIBRARY, ctx(provider), library_id, outputs, news)
     assert refreshed == news
 
-    _, _, imported = provider.read(LIBRARY, ctx(provider), library_id, {}, None)
+    _, _, imported = Ops(provider).read(LIBRARY, ctx(provider), library_id, {}, None)
     assert imported == {"name": name + "-2", "description": "d2", "datastore": outputs["datastoreId"]}
-    provider.delete(LIBRARY, ctx(provider), library_id, outputs, news)
-    assert provider.read(LIBRARY, ctx(provider), library_id, outputs, news) is None
+    Ops(provider).delete(LIBRARY, ctx(provider), library_id, outputs, news)
+    assert Ops(provider).read(LIBRARY, ctx(provider), library_id, outputs, news) is None
 
 
 def test_unknown_datastore_is_a_clear_error(provider: Any) -> None:
@@ -347,7 +384,7 @@ def test_unknown_datastore_is_a_clear_error(provider: Any) -> None:
 
     inputs = checked(provider, LIBRARY, {"name": unique("lib"), "datastore": "no-such-ds"})
     with pytest.raises(InvalidInputs) as info:
-        provider.create(LIBRARY, ctx(provider), inputs)
+        Ops(provider).create(LIBRARY, ctx(provider), inputs)
     assert str(info.value).startswith("datastore: no datastore named 'no-such-ds'")
     assert "LocalDS_0" in str(info.value)
 
@@ -355,24 +392,23 @@ def test_unknown_datastore_is_a_clear_error(provider: Any) -> None:
 def test_item_upload_from_an_ova_file(provider: Any, library: str, tmp_path: Path) -> None:
     ova = tiny_ova(tmp_path / "tiny.ova")
     inputs = checked(provider, ITEM, {"library": library, "name": "tiny", "filePath": str(ova)})
-    item_id, outputs = provider.create(ITEM, ctx(provider), inputs)
+    item_id, outputs = Ops(provider).create(ITEM, ctx(provider), inputs)
     assert outputs["type"] == "ovf" and outputs["contentVersion"]
     assert sorted(_item_files(provider, item_id)) == ["tiny-disk1.vmdk", "tiny.ovf"]
 
-    _, _, refreshed = provider.read(ITEM, ctx(provider), item_id, outputs, inputs)
+    _, _, refreshed = Ops(provider).read(ITEM, ctx(provider), item_id, outputs, inputs)
     assert refreshed == inputs  # the source is not reported by vCenter and stays as written
     news = {**inputs, "name": "tiny-renamed", "description": "an image"}
-    provider.update(ITEM, ctx(provider), item_id, outputs, inputs, news)
-    _, _, imported = provider.read(ITEM, ctx(provider), item_id, {}, None)
+    Ops(provider).update(ITEM, ctx(provider), item_id, outputs, inputs, news)
+    _, _, imported = Ops(provider).read(ITEM, ctx(provider), item_id, {}, None)
     assert imported == {"library": library, "name": "tiny-renamed", "description": "an image"}
-    provider.delete(ITEM, ctx(provider), item_id, outputs, news)
-    assert provider.read(ITEM, ctx(provider), item_id, outputs, news) is None
+    Ops(provider).delete(ITEM, ctx(provider), item_id, outputs, news)
+    assert Ops(provider).read(ITEM, ctx(provider), item_id, outputs, news) is None
 
 
 def _item_files(provider: Any, item_id: str) -> list[str]:
-    from pulumi_vmservice_provider.resources.vcenter_common import rest_client
 
-    data = rest_client(provider.state).request(
+    data = provider.state.vcenter.request(
         "GET",
         "/rest/com/vmware/content/library/item/file",
         params={"library_item_id": item_id},
@@ -404,22 +440,21 @@ def test_item_pulled_from_a_url_and_a_failed_pull_leaves_nothing(
     inputs = checked(
         provider, ITEM, {"library": library, "name": "pulled", "url": f"{web_server}/pulled.ova"}
     )
-    item_id, _outputs = provider.create(ITEM, ctx(provider), inputs)
+    item_id, _outputs = Ops(provider).create(ITEM, ctx(provider), inputs)
     assert sorted(_item_files(provider, item_id)) == ["pulled-disk1.vmdk", "pulled.ovf"]
 
     broken = checked(
         provider, ITEM, {"library": library, "name": "broken", "url": f"{web_server}/missing.ova"}
     )
     with pytest.raises(UploadFailed) as info:
-        provider.create(ITEM, ctx(provider), broken)
+        Ops(provider).create(ITEM, ctx(provider), broken)
     assert "ERROR" in str(info.value)
     assert _library_items(provider, library) == [item_id]
 
 
 def _library_items(provider: Any, library: str) -> list[str]:
-    from pulumi_vmservice_provider.resources.vcenter_common import rest_client
 
-    data = rest_client(provider.state).request(
+    data = provider.state.vcenter.request(
         "GET", "/rest/com/vmware/content/library/item", params={"library_id": library}, doing="listing items"
     )
     return list(data["value"] or [])
@@ -459,11 +494,10 @@ def test_namespace_create_assign_refresh_import_delete(
     provider: Any, library: str, supervisor: Cluster
 ) -> None:
     from pulumi_vmservice_provider.clients.namespaces import get_namespace
-    from pulumi_vmservice_provider.resources.vcenter_common import rest_client
 
     small, large = unique("small"), unique("large")
     for name in (small, large):
-        provider.create(
+        Ops(provider).create(
             CLASS, ctx(provider), checked(provider, CLASS, {"name": name, "cpuCount": 2, "memoryMb": 2048})
         )
     name = unique("dev")
@@ -481,24 +515,24 @@ def test_namespace_create_assign_refresh_import_delete(
             ],
         },
     )
-    resource_id, outputs = provider.create(NAMESPACE, ctx(provider), inputs)
+    resource_id, outputs = Ops(provider).create(NAMESPACE, ctx(provider), inputs)
     assert resource_id == name
     assert outputs["supervisorId"] == supervisor.id and outputs["configStatus"] == "RUNNING"
     assert outputs["storagePolicyIds"] == [VSAN_DEFAULT_ID]
-    live = get_namespace(rest_client(provider.state), name)
+    live = get_namespace(provider.state.vcenter, name)
     assert live is not None and live.cluster == supervisor.id and live.vm_classes == [small]
 
-    _, _, refreshed = provider.read(NAMESPACE, ctx(provider), name, outputs, inputs)
+    _, _, refreshed = Ops(provider).read(NAMESPACE, ctx(provider), name, outputs, inputs)
     assert refreshed == inputs
 
     news = {**inputs, "vmClasses": [small, large]}
-    outputs = provider.update(NAMESPACE, ctx(provider), name, outputs, inputs, news)
-    live = get_namespace(rest_client(provider.state), name)
+    outputs = Ops(provider).update(NAMESPACE, ctx(provider), name, outputs, inputs, news)
+    live = get_namespace(provider.state.vcenter, name)
     assert live is not None and sorted(live.vm_classes) == sorted([small, large])
-    _, _, refreshed = provider.read(NAMESPACE, ctx(provider), name, outputs, news)
+    _, _, refreshed = Ops(provider).read(NAMESPACE, ctx(provider), name, outputs, news)
     assert refreshed == news
 
-    _, _, imported = provider.read(NAMESPACE, ctx(provider), name, {}, None)
+    _, _, imported = Ops(provider).read(NAMESPACE, ctx(provider), name, {}, None)
     assert imported == {
         "name": name,
         "supervisor": supervisor.id,
@@ -506,10 +540,10 @@ def test_namespace_create_assign_refresh_import_delete(
         "contentLibraries": [library],
     }
 
-    provider.delete(NAMESPACE, ctx(provider), name, outputs, news)
-    assert get_namespace(rest_client(provider.state), name) is None
+    Ops(provider).delete(NAMESPACE, ctx(provider), name, outputs, news)
+    assert get_namespace(provider.state.vcenter, name) is None
     for cls in (small, large):
-        provider.delete(CLASS, ctx(provider), cls, {}, {})
+        Ops(provider).delete(CLASS, ctx(provider), cls, {}, {})
 
 
 def test_namespace_errors_name_the_property(provider: Any, vcsim: Any, supervisor: Cluster) -> None:
@@ -517,7 +551,7 @@ def test_namespace_errors_name_the_property(provider: Any, vcsim: Any, superviso
 
     def create_failure(news: dict[str, Any]) -> tuple[str, str]:
         with pytest.raises(InvalidInputs) as info:
-            provider.create(
+            Ops(provider).create(
                 NAMESPACE, ctx(provider), checked(provider, NAMESPACE, {"name": unique("ns"), **news})
             )
         return info.value.failures[0]

@@ -24,7 +24,6 @@ from pulumi_vmservice_provider.settings import Settings
 if TYPE_CHECKING:
     import httpx
 
-    from pulumi_vmservice_provider.clients.content_library import ContentLibraryApi
 
 SESSION_HEADER = "vmware-api-session-id"
 MODERN_SESSION = "/api/session"
@@ -185,7 +184,7 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 @dataclass
 class VCenterClient:
-    """A logged-in REST session to one vCenter; thread-safe; created by `client_for`."""
+    """A logged-in REST session to one vCenter; thread-safe; one per configured provider."""
 
     settings: Settings
     transport: Any = field(default=None, repr=False)  # an httpx transport, for tests
@@ -196,7 +195,6 @@ class VCenterClient:
     _http: Any = field(default=None, init=False, repr=False)
     _token: str | None = field(default=None, init=False, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False)
-    _content: ContentLibraryApi | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.endpoint, self._user, self._password = require_connection(self.settings)
@@ -346,15 +344,6 @@ class VCenterClient:
         if not response.is_success:
             raise error_from(response, doing)
 
-    @property
-    def content(self) -> ContentLibraryApi:
-        from pulumi_vmservice_provider.clients.content_library import ContentLibraryApi
-
-        with self._lock:
-            if self._content is None:
-                self._content = ContentLibraryApi(self)
-            return self._content
-
 
 def _decode(response: httpx.Response) -> Any:
     if not response.content:
@@ -363,16 +352,3 @@ def _decode(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return None
-
-
-_CLIENTS: dict[Settings, VCenterClient] = {}
-_CLIENTS_LOCK = threading.Lock()
-
-
-def client_for(settings: Settings) -> VCenterClient:
-    """The process-wide client for these settings (the provider is configured once per process)."""
-    with _CLIENTS_LOCK:
-        client = _CLIENTS.get(settings)
-        if client is None:
-            client = _CLIENTS[settings] = VCenterClient(settings)
-        return client

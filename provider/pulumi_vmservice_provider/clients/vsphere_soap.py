@@ -269,15 +269,3 @@ class VsphereSoap:
         raise NotFoundInInventory(
             f"no storage policy named {name_or_id!r} (or with that id); known: {known or 'none'}"
         )
-
-
-_CLIENTS: dict[Settings, VsphereSoap] = {}
-_CLIENTS_LOCK = threading.Lock()
-
-
-def soap_for(settings: Settings) -> VsphereSoap:
-    with _CLIENTS_LOCK:
-        client = _CLIENTS.get(settings)
-        if client is None:
-            client = _CLIENTS[settings] = VsphereSoap(settings)
-        return client

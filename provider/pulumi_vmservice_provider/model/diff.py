@@ -1,8 +1,8 @@
 """Diff: compare old inputs with new checked inputs, property by property.
 
 Only inputs are compared, never live outputs, so fields the server fills in (defaults, UUIDs, rewritten
-image names) cannot show up as drift. A change under a property with a `replace` reason is reported as a
-replacement together with that reason.
+image names) cannot show up as drift. A change at or below a property with a `replace` reason is a
+replacement with that reason; a `replace_if` rule on such a property decides per change.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pulumi_vmservice_provider.model import paths
-from pulumi_vmservice_provider.model.types import Prop
+from pulumi_vmservice_provider.model.types import DiffContext, NoServer, Prop, ReplaceIf, ServerFacts
 from pulumi_vmservice_provider.wire import UNKNOWN, contains_unknown, reveal
 
 ChangeKind = Literal["add", "delete", "update"]
+# What a property says about replacement: an unconditional reason or a rule (None: in place).
+ReplaceRule = str | ReplaceIf | None
 
 
 @dataclass(frozen=True)
@@ -29,10 +31,37 @@ class Change:
         return self.replace_reason is not None
 
 
-def diff_properties(props: Mapping[str, Prop], old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    changes: list[Change] = []
-    _diff_object(props, reveal(old), reveal(new), "", None, changes)
-    return changes
+@dataclass
+class _Diff:
+    old: dict[str, Any]
+    new: dict[str, Any]
+    server: ServerFacts
+    changes: list[Change]
+
+    def record(self, path: str, kind: ChangeKind, rule: ReplaceRule) -> None:
+        if isinstance(rule, ReplaceIf):
+            reason = rule.decide(DiffContext(path, kind, self.old, self.new, self.server))
+        else:
+            reason = rule
+        self.changes.append(Change(path, kind, reason))
+
+
+def diff_properties(
+    props: Mapping[str, Prop],
+    old: dict[str, Any],
+    new: dict[str, Any],
+    server: ServerFacts | None = None,
+) -> list[Change]:
+    plain_old, plain_new = reveal(old), reveal(new)
+    diff = _Diff(plain_old, plain_new, server or NoServer(), [])
+    _diff_object(props, plain_old, plain_new, "", None, diff)
+    return diff.changes
+
+
+def _rule(prop: Prop | None, inherited: ReplaceRule) -> ReplaceRule:
+    if prop is None:
+        return inherited
+    return prop.replace or prop.replace_if or inherited
 
 
 def _diff_object(
@@ -40,49 +69,55 @@ def _diff_object(
     old: dict[str, Any],
     new: dict[str, Any],
     base: str,
-    inherited_reason: str | None,
-    changes: list[Change],
+    inherited: ReplaceRule,
+    diff: _Diff,
 ) -> None:
     for key in sorted(set(old) | set(new)):
         if key.startswith("__"):
             continue
         prop = props.get(key) if props is not None else None
-        reason = (prop.replace if prop else None) or inherited_reason
-        _diff_value(prop, old.get(key), new.get(key), paths.join(base, key), reason, changes)
+        _diff_value(prop, old.get(key), new.get(key), paths.join(base, key), _rule(prop, inherited), diff)
 
 
-def _diff_value(
-    prop: Prop | None,
-    old: Any,
-    new: Any,
-    path: str,
-    reason: str | None,
-    changes: list[Change],
-) -> None:
+def _diff_value(prop: Prop | None, old: Any, new: Any, path: str, rule: ReplaceRule, diff: _Diff) -> None:
     if old == new and not contains_unknown(new):
         return
     if old is None:
-        changes.append(Change(path, "add", reason))
+        diff.record(path, "add", rule)
         return
     if new is None:
-        changes.append(Change(path, "delete", reason))
+        diff.record(path, "delete", rule)
         return
     if new is UNKNOWN or type(old) is not type(new):
-        changes.append(Change(path, "update", reason))
+        diff.record(path, "update", rule)
         return
     if isinstance(old, dict):
         if prop is not None and prop.kind == "object" and prop.obj is not None:
-            _diff_object(prop.obj.properties, old, new, path, reason, changes)
+            _diff_object(prop.obj.properties, old, new, path, rule, diff)
         else:
             child = prop.items if prop is not None and prop.kind == "map" else None
             for key in sorted(set(old) | set(new)):
-                _diff_value(child, old.get(key), new.get(key), paths.join(path, key), reason, changes)
+                _diff_value(child, old.get(key), new.get(key), paths.join(path, key), rule, diff)
         return
     if isinstance(old, list):
         item = prop.items if prop is not None else None
+        item_rule = _rule(item, rule)
         for index in range(max(len(old), len(new))):
             before = old[index] if index < len(old) else None
             after = new[index] if index < len(new) else None
-            _diff_value(item, before, after, paths.join(path, index), reason, changes)
+            _diff_value(item, before, after, paths.join(path, index), item_rule, diff)
         return
-    changes.append(Change(path, "update", reason))
+    diff.record(path, "update", rule)
+
+
+def strip_server_defaults(props: Mapping[str, Prop], values: dict[str, Any]) -> dict[str, Any]:
+    """`values` without the fields whose value is what the server fills in when they are left out."""
+    stripped: dict[str, Any] = {}
+    for key, value in values.items():
+        prop = props.get(key)
+        if prop is not None and prop.server_default is not None and value == prop.server_default:
+            continue
+        if prop is not None and prop.kind == "object" and prop.obj is not None and isinstance(value, dict):
+            value = strip_server_defaults(prop.obj.properties, value)
+        stripped[key] = value
+    return stripped

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 Kind = Literal["string", "integer", "number", "boolean", "array", "map", "object", "any"]
 
@@ -25,7 +25,10 @@ class Prop:
     obj: ObjectType | None = None
     enum: tuple[str, ...] = ()
     secret: bool = False
-    replace: str | None = None  # why a change replaces the resource (None: updates in place)
+    replace: str | None = None  # why any change replaces the resource (None: updates in place)
+    replace_if: ReplaceIf | None = None  # conditional replacement of changes at or below this property
+    server_default: Any = None  # what the server fills in when the field is left out: never drift
+    stable: bool = False  # an output an update never changes: previews of updates keep its old value
     required: bool = False
     default: Any = None
     pattern: str | None = None
@@ -57,6 +60,45 @@ class Prop:
             if self.maximum is not None and value > self.maximum:
                 return f"must be at most {_fmt(self.maximum)}, got {_fmt(value)}"
         return None
+
+
+class ServerFacts(Protocol):
+    """What the target Supervisor can do, as far as the provider knows without side effects."""
+
+    def api_version_at_least(self, version: str) -> bool | None:
+        """Whether the served VM Operator API is `version` or newer; None when the Supervisor cannot be
+        asked (offline preview)."""
+        ...
+
+
+class NoServer:
+    """Server facts of an offline preview: nothing is known."""
+
+    def api_version_at_least(self, version: str) -> bool | None:
+        return None
+
+
+@dataclass(frozen=True)
+class DiffContext:
+    """One change as a `ReplaceIf` rule sees it: the whole old and new inputs (secrets revealed)."""
+
+    path: str
+    kind: Literal["add", "delete", "update"]
+    old: dict[str, Any]
+    new: dict[str, Any]
+    server: ServerFacts
+
+
+@dataclass(frozen=True)
+class ReplaceIf:
+    """Plan-modifier style conditional replacement, declared on the field it concerns.
+
+    `decide` returns why this change replaces the resource, or None when it updates in place; `description`
+    says when that happens, for the schema and docs.
+    """
+
+    decide: Callable[[DiffContext], str | None]
+    description: str
 
 
 @dataclass(frozen=True)
@@ -139,7 +181,6 @@ class ResourceDef:
     description: str
     inputs: Mapping[str, Prop]
     outputs: Mapping[str, Prop]  # outputs beyond the inputs (inputs are echoed as outputs)
-    handler: str  # "module:Class" under provider.resources, imported lazily
     kube: KubeKind | None = None
     # Cross-property rules that a property tree cannot express; each returns (path, reason) pairs.
     validators: tuple[Callable[[dict[str, Any]], list[tuple[str, str]]], ...] = ()
@@ -163,4 +204,3 @@ class FunctionDef:
     description: str
     inputs: Mapping[str, Prop]
     outputs: Mapping[str, Prop]
-    handler: str  # "module:function" under provider.resources

@@ -343,7 +343,6 @@ VIRTUAL_MACHINE = ResourceDef(
         ),
     },
     outputs={"apiVersion": string(), "status": obj(VirtualMachineStatus), "liveMetadata": obj(OutputMeta)},
-    handler="virtualmachine:VirtualMachineHandler",
     kube=KubeKind("VirtualMachine", "virtualmachines"),
     validators=(_validate,),
     create_validators=(_validate_create,),

@@ -1,16 +1,26 @@
-"""The interface every resource handler implements."""
+"""The interface every resource handler implements: one typed request in, one typed result out."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from pulumi_vmservice_provider.model.diff import Change
-from pulumi_vmservice_provider.model.types import ResourceDef
+from pulumi_vmservice_provider.model.types import NoServer, ResourceDef, ServerFacts
 from pulumi_vmservice_provider.wire import UNKNOWN
 
 if TYPE_CHECKING:
-    from pulumi_vmservice_provider.context import OperationContext
-    from pulumi_vmservice_provider.core import ProviderState
+    from pulumi_vmservice_provider.model.diff import Change
+    from pulumi_vmservice_provider.operations import (
+        CreateRequest,
+        CreateResult,
+        DeleteRequest,
+        PreviewRequest,
+        PropertyMap,
+        ReadRequest,
+        ReadResult,
+        UpdateRequest,
+        UpdateResult,
+    )
+    from pulumi_vmservice_provider.resources.state import ProviderState
 
 
 class ResourceHandler:
@@ -18,47 +28,38 @@ class ResourceHandler:
         self.definition = definition
         self.state = state
 
-    def validate_with_server(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    def validate_with_server(self, inputs: PropertyMap) -> list[tuple[str, str]]:
         """Checks that need the Supervisor; only called when it is configured. Must not raise on outage."""
         return []
 
-    def adjust_diff(
-        self, old_inputs: dict[str, Any], news: dict[str, Any], changes: list[Change]
-    ) -> list[Change]:
-        """Resource-specific diff rules on top of the model's (e.g. conditional replacement)."""
+    def server_facts(self) -> ServerFacts:
+        """What the target server can do, for the model's `replace_if` rules (nothing known by default)."""
+        return NoServer()
+
+    def adjust_diff(self, old_inputs: PropertyMap, news: PropertyMap, changes: list[Change]) -> list[Change]:
+        """Escape hatch for diff rules a field declaration cannot express; rarely needed."""
         return changes
 
-    # Outputs an update never changes (ids, API version): previews of updates keep their old values.
-    stable_outputs: tuple[str, ...] = ()
-
-    def preview_outputs(self, inputs: dict[str, Any], olds: dict[str, Any] | None = None) -> dict[str, Any]:
-        outputs = dict(inputs)
-        for key in self.definition.outputs:
-            if olds and key in self.stable_outputs and key in olds:
+    def preview(self, request: PreviewRequest) -> PropertyMap:
+        """Planned outputs: the inputs, outputs an update keeps (`stable`), everything else unknown."""
+        outputs = dict(request.inputs)
+        olds = request.state or {}
+        for key, prop in self.definition.outputs.items():
+            if prop.stable and key in olds:
                 outputs.setdefault(key, olds[key])
             else:
                 outputs.setdefault(key, UNKNOWN)
         return outputs
 
-    def create(self, ctx: OperationContext, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def create(self, request: CreateRequest) -> CreateResult:
         raise NotImplementedError
 
-    def read(
-        self, ctx: OperationContext, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
-    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+    def read(self, request: ReadRequest) -> ReadResult | None:
+        """The object as it is now, or None when it is gone."""
         raise NotImplementedError
 
-    def update(
-        self,
-        ctx: OperationContext,
-        resource_id: str,
-        olds: dict[str, Any],
-        old_inputs: dict[str, Any],
-        news: dict[str, Any],
-    ) -> dict[str, Any]:
+    def update(self, request: UpdateRequest) -> UpdateResult:
         raise NotImplementedError
 
-    def delete(
-        self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]
-    ) -> None:
+    def delete(self, request: DeleteRequest) -> None:
         raise NotImplementedError

@@ -17,6 +17,15 @@ from pulumi_vmservice_provider.errors import (
     ProviderError,
     ServerRejected,
 )
+from pulumi_vmservice_provider.operations import (
+    CreateRequest,
+    CreateResult,
+    DeleteRequest,
+    ReadRequest,
+    ReadResult,
+    UpdateRequest,
+    UpdateResult,
+)
 from pulumi_vmservice_provider.resources.base import ResourceHandler
 from pulumi_vmservice_provider.wire import Secret, reveal
 
@@ -235,7 +244,8 @@ class KubeObjectHandler(ResourceHandler):
                 ctx.sleep(0.5, doing)
 
     # ---- CRUD ----------------------------------------------------------------------------------
-    def create(self, ctx: OperationContext, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def create(self, request: CreateRequest) -> CreateResult:
+        ctx, inputs = request.ctx, request.inputs
         body = self.manifest(inputs, self.api_version())
         self.prepare_create(body)
         namespace, name = body["metadata"]["namespace"], body["metadata"]["name"]
@@ -254,7 +264,7 @@ class KubeObjectHandler(ResourceHandler):
             raise PartialFailure(
                 resource_id, self.outputs(inputs, latest or live), inputs, failure_reason(error)
             ) from None
-        return resource_id, self.outputs(inputs, live)
+        return CreateResult(resource_id, self.outputs(inputs, live))
 
     def _latest(
         self, ctx: OperationContext, namespace: str, name: str, error: BaseException
@@ -284,14 +294,8 @@ class KubeObjectHandler(ResourceHandler):
     def after_apply(self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]) -> None:
         """Hook run once the object exists (e.g. to point a companion object's owner reference at it)."""
 
-    def update(
-        self,
-        ctx: OperationContext,
-        resource_id: str,
-        olds: dict[str, Any],
-        old_inputs: dict[str, Any],
-        news: dict[str, Any],
-    ) -> dict[str, Any]:
+    def update(self, request: UpdateRequest) -> UpdateResult:
+        ctx, resource_id, old_inputs, news = request.ctx, request.id, request.old_inputs, request.inputs
         namespace, name = split_id(resource_id)
         current = self.get(ctx, namespace, name)
         if current is None:
@@ -309,11 +313,10 @@ class KubeObjectHandler(ResourceHandler):
             raise PartialFailure(
                 resource_id, self.outputs(news, latest), news, failure_reason(error)
             ) from None
-        return self.outputs(news, live)
+        return UpdateResult(self.outputs(news, live))
 
-    def read(
-        self, ctx: OperationContext, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
-    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+    def read(self, request: ReadRequest) -> ReadResult | None:
+        ctx, resource_id, inputs = request.ctx, request.id, request.inputs
         namespace, name = split_id(resource_id)
         live = self.get(ctx, namespace, name)
         if live is None:
@@ -327,7 +330,7 @@ class KubeObjectHandler(ResourceHandler):
                     new_inputs[key] = project_onto(inputs[key], from_live.get(key, {}))
         else:
             new_inputs = from_live
-        return resource_id, self.outputs(new_inputs, live), new_inputs
+        return ReadResult(resource_id, self.outputs(new_inputs, live), new_inputs)
 
     def live_inputs(self, live: dict[str, Any]) -> dict[str, Any]:
         """The inputs that would produce `live`, without what the server filled in (used by import)."""
@@ -354,9 +357,8 @@ class KubeObjectHandler(ResourceHandler):
     def strip_server_defaults(self, spec: dict[str, Any]) -> dict[str, Any]:
         return spec
 
-    def delete(
-        self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]
-    ) -> None:
+    def delete(self, request: DeleteRequest) -> None:
+        ctx, resource_id = request.ctx, request.id
         from kubernetes.client.exceptions import ApiException
 
         namespace, name = split_id(resource_id)

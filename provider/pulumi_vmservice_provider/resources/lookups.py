@@ -6,13 +6,20 @@ from typing import TYPE_CHECKING, Any
 
 from pulumi_vmservice_provider.clients.kube import api_message
 from pulumi_vmservice_provider.errors import InvalidInputs, ProviderError, ServerRejected
+from pulumi_vmservice_provider.model.lookups import (
+    GET_VIRTUAL_MACHINE,
+    GET_VIRTUAL_MACHINE_CLASS,
+    GET_VIRTUAL_MACHINE_IMAGE,
+)
 from pulumi_vmservice_provider.model.types import VMOPERATOR_GROUP as GROUP
 from pulumi_vmservice_provider.model.types import VMOPERATOR_VERSIONS
+from pulumi_vmservice_provider.operations import InvokeRequest, PropertyMap
 from pulumi_vmservice_provider.resources.kubeobject import LIVE_METADATA_KEYS
+from pulumi_vmservice_provider.resources.registry import implements
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.context import OperationContext
-    from pulumi_vmservice_provider.core import ProviderState
+    from pulumi_vmservice_provider.resources.state import ProviderState
 
 
 def api_version(state: ProviderState) -> str:
@@ -120,9 +127,9 @@ def _image_summary(image: dict[str, Any]) -> str:
     return f"{image['metadata']['name']} ({status.get('name') or 'no display name'}, {image.get('kind')})"
 
 
-def get_virtual_machine_image(
-    state: ProviderState, ctx: OperationContext, args: dict[str, Any]
-) -> dict[str, Any]:
+@implements(GET_VIRTUAL_MACHINE_IMAGE)
+def get_virtual_machine_image(state: ProviderState, request: InvokeRequest) -> PropertyMap:
+    ctx, args = request.ctx, request.args
     namespace = namespace_of(state, args)
     if not any(args.get(k) for k in IMAGE_QUERY_KEYS):
         raise InvalidInputs(
@@ -204,9 +211,9 @@ def _memory_mb(quantity: Any) -> int | None:
     return int(int(text) / 1024**2)
 
 
-def get_virtual_machine_class(
-    state: ProviderState, ctx: OperationContext, args: dict[str, Any]
-) -> dict[str, Any]:
+@implements(GET_VIRTUAL_MACHINE_CLASS)
+def get_virtual_machine_class(state: ProviderState, request: InvokeRequest) -> PropertyMap:
+    ctx, args = request.ctx, request.args
     namespace = namespace_of(state, args)
     vm_class = get_object(
         state, "virtualmachineclasses", namespace, str(args["name"]), "VirtualMachineClass", ctx
@@ -224,7 +231,9 @@ def get_virtual_machine_class(
     }
 
 
-def get_virtual_machine(state: ProviderState, ctx: OperationContext, args: dict[str, Any]) -> dict[str, Any]:
+@implements(GET_VIRTUAL_MACHINE)
+def get_virtual_machine(state: ProviderState, request: InvokeRequest) -> PropertyMap:
+    ctx, args = request.ctx, request.args
     namespace = namespace_of(state, args)
     vm = get_object(state, "virtualmachines", namespace, str(args["name"]), "VirtualMachine", ctx)
     status = vm.get("status") or {}

@@ -14,31 +14,18 @@ if TYPE_CHECKING:
     from pulumi_vmservice_provider.clients.namespaces import SupervisorCluster
     from pulumi_vmservice_provider.clients.vcenter import Deadline, VCenterClient
     from pulumi_vmservice_provider.clients.vsphere_soap import VsphereSoap
-    from pulumi_vmservice_provider.core import ProviderState
 
 T = TypeVar("T")
-
-
-def rest_client(state: ProviderState) -> VCenterClient:
-    from pulumi_vmservice_provider.clients.vcenter import client_for
-
-    return client_for(state.settings)
-
-
-def soap_client(state: ProviderState) -> VsphereSoap:
-    from pulumi_vmservice_provider.clients.vsphere_soap import soap_for
-
-    return soap_for(state.settings)
 
 
 class VCenterHandler(ResourceHandler):
     @property
     def rest(self) -> VCenterClient:
-        return rest_client(self.state)
+        return self.state.vcenter
 
     @property
     def soap(self) -> VsphereSoap:
-        return soap_client(self.state)
+        return self.state.soap
 
     def already_exists(self, what: str, import_id: str) -> InvalidInputs:
         return InvalidInputs(

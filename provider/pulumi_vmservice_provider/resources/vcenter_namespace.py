@@ -17,6 +17,17 @@ from pulumi_vmservice_provider.clients.namespaces import (
 )
 from pulumi_vmservice_provider.clients.vsphere_soap import NotFoundInInventory
 from pulumi_vmservice_provider.errors import PartialFailure, ProviderError
+from pulumi_vmservice_provider.model.vcenter_namespace import NAMESPACE
+from pulumi_vmservice_provider.operations import (
+    CreateRequest,
+    CreateResult,
+    DeleteRequest,
+    ReadRequest,
+    ReadResult,
+    UpdateRequest,
+    UpdateResult,
+)
+from pulumi_vmservice_provider.resources.registry import handles
 from pulumi_vmservice_provider.resources.vcenter_common import (
     VCenterHandler,
     keep_order,
@@ -149,6 +160,7 @@ def live_inputs(
     return current, unreported
 
 
+@handles(NAMESPACE)
 class NamespaceHandler(VCenterHandler):
     stable_outputs = ("supervisorId",)
 
@@ -199,7 +211,8 @@ class NamespaceHandler(VCenterHandler):
         assert found is not None
         return found
 
-    def create(self, ctx: OperationContext, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def create(self, request: CreateRequest) -> CreateResult:
+        ctx, inputs = request.ctx, request.inputs
         plain = reveal(inputs)
         cluster_id, _, _ = resolve_supervisor(self.rest, self.soap, plain["supervisor"], "supervisor", ctx)
         policy_ids = self.policy_ids(inputs)
@@ -215,11 +228,10 @@ class NamespaceHandler(VCenterHandler):
             raise PartialFailure(
                 name, self.outputs(inputs, cluster_id, policy_ids, latest), inputs, str(error)
             ) from None
-        return name, self.outputs(inputs, cluster_id, policy_ids, live)
+        return CreateResult(name, self.outputs(inputs, cluster_id, policy_ids, live))
 
-    def read(
-        self, ctx: OperationContext, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
-    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+    def read(self, request: ReadRequest) -> ReadResult | None:
+        ctx, resource_id, state, inputs = request.ctx, request.id, request.state, request.inputs
         live = get_namespace(self.rest, resource_id, ctx)
         if live is None:
             return None
@@ -235,16 +247,16 @@ class NamespaceHandler(VCenterHandler):
                 p["policy"]: i for i, p in zip(state.get("storagePolicyIds") or [], written, strict=False)
             }
             policy_ids = [to_id.get(p["policy"], p["policy"]) for p in reveal(new_inputs["storagePolicies"])]
-        return resource_id, self.outputs(new_inputs, live.cluster, policy_ids, live), new_inputs
+        return ReadResult(resource_id, self.outputs(new_inputs, live.cluster, policy_ids, live), new_inputs)
 
-    def update(
-        self,
-        ctx: OperationContext,
-        resource_id: str,
-        olds: dict[str, Any],
-        old_inputs: dict[str, Any],
-        news: dict[str, Any],
-    ) -> dict[str, Any]:
+    def update(self, request: UpdateRequest) -> UpdateResult:
+        ctx, resource_id, olds, old_inputs, news = (
+            request.ctx,
+            request.id,
+            request.state,
+            request.old_inputs,
+            request.inputs,
+        )
         cluster_id = str(olds.get("supervisorId") or "")
         policy_ids = self.policy_ids(news)
         spec = to_spec(news, cluster_id, policy_ids, old_inputs)
@@ -257,11 +269,10 @@ class NamespaceHandler(VCenterHandler):
             raise PartialFailure(
                 resource_id, self.outputs(news, cluster_id, policy_ids, latest), news, str(error)
             ) from None
-        return self.outputs(news, cluster_id, policy_ids, live)
+        return UpdateResult(self.outputs(news, cluster_id, policy_ids, live))
 
-    def delete(
-        self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]
-    ) -> None:
+    def delete(self, request: DeleteRequest) -> None:
+        ctx, resource_id = request.ctx, request.id
         ctx.status(f"deleting namespace {resource_id}")
         if not delete_namespace(self.rest, resource_id, ctx):
             return

@@ -16,13 +16,22 @@ from typing import TYPE_CHECKING, Any
 from pulumi_vmservice_provider.clients.kube import FIELD_MANAGER, api_message
 from pulumi_vmservice_provider.errors import ProviderError, ServerRejected
 from pulumi_vmservice_provider.model.diff import Change
+from pulumi_vmservice_provider.model.virtualmachine import VIRTUAL_MACHINE
+from pulumi_vmservice_provider.operations import (
+    DeleteRequest,
+    ReadRequest,
+    ReadResult,
+    UpdateRequest,
+    UpdateResult,
+)
 from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler, split_id, version_order
-from pulumi_vmservice_provider.wire import UNKNOWN, Secret, reveal
+from pulumi_vmservice_provider.resources.registry import handles
+from pulumi_vmservice_provider.wire import reveal
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.context import OperationContext
-    from pulumi_vmservice_provider.core import ProviderState
     from pulumi_vmservice_provider.model.types import ResourceDef
+    from pulumi_vmservice_provider.resources.state import ProviderState
 
 ZONE_LABEL = "topology.kubernetes.io/zone"
 USER_DATA_KEY = "user-data"
@@ -65,6 +74,7 @@ CATALOG_TTL_SECONDS = 15.0
 _CATALOG_LOCK = threading.Lock()
 
 
+@handles(VIRTUAL_MACHINE)
 class VirtualMachineHandler(KubeObjectHandler):
     def __init__(self, definition: ResourceDef, state: ProviderState):
         super().__init__(definition, state)
@@ -305,14 +315,8 @@ class VirtualMachineHandler(KubeObjectHandler):
         if inputs.get("userData") is not None:
             self.before_apply(ctx, inputs, live)  # now with the owner reference to the VM
 
-    def update(
-        self,
-        ctx: OperationContext,
-        resource_id: str,
-        olds: dict[str, Any],
-        old_inputs: dict[str, Any],
-        news: dict[str, Any],
-    ) -> dict[str, Any]:
+    def update(self, request: UpdateRequest) -> UpdateResult:
+        ctx, resource_id, old_inputs, news = request.ctx, request.id, request.old_inputs, request.inputs
         namespace, name = split_id(resource_id)
         live = self.get(ctx, namespace, name)
         if live is None:
@@ -347,7 +351,7 @@ class VirtualMachineHandler(KubeObjectHandler):
                 ),
                 "powering off",
             )
-        return super().update(ctx, resource_id, olds, old_inputs, news)
+        return super().update(request.with_old_inputs(old_inputs))
 
     def _needs_power_off(
         self, old_inputs: dict[str, Any], news: dict[str, Any], live: dict[str, Any]
@@ -451,14 +455,12 @@ class VirtualMachineHandler(KubeObjectHandler):
                 inputs["metadata"].pop("labels")
         return inputs
 
-    def read(
-        self, ctx: OperationContext, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
-    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
-        found = super().read(ctx, resource_id, state, inputs)
+    def read(self, request: ReadRequest) -> ReadResult | None:
+        found = super().read(request)
+        inputs = request.inputs
         if found is None or not inputs:
             return found
-        resource_id, outputs, new_inputs = found
-        spec = new_inputs.get("spec")
+        spec = found.inputs.get("spec")
         written = reveal(inputs.get("spec") or {})
         if isinstance(spec, dict):
             # The webhook rewrites a display name to the image's vmi- name and `now` to a timestamp: the user's
@@ -475,12 +477,11 @@ class VirtualMachineHandler(KubeObjectHandler):
             # The provider owns the user-data Secret; the rawCloudConfig reference to it is not the user's input.
             if inputs.get("userData") is not None and not written.get("bootstrap"):
                 spec.pop("bootstrap", None)
-        return resource_id, outputs, new_inputs
+        return found
 
-    def delete(
-        self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]
-    ) -> None:
-        super().delete(ctx, resource_id, olds, old_inputs)
+    def delete(self, request: DeleteRequest) -> None:
+        ctx, resource_id, old_inputs = request.ctx, request.id, request.inputs
+        super().delete(request)
         if old_inputs.get("userData") is not None:
             from kubernetes.client.exceptions import ApiException
 
@@ -496,12 +497,6 @@ class VirtualMachineHandler(KubeObjectHandler):
             except ApiException as error:
                 if error.status != 404:
                     ctx.warn(f"could not delete the user-data Secret of {resource_id}: {api_message(error)}")
-
-    def preview_outputs(self, inputs: dict[str, Any], olds: dict[str, Any] | None = None) -> dict[str, Any]:
-        outputs = super().preview_outputs(inputs, olds)
-        if isinstance(inputs.get("userData"), Secret | type(UNKNOWN)):
-            outputs["userData"] = inputs["userData"]
-        return outputs
 
 
 def _bootstrap_provider(inputs: dict[str, Any]) -> str | None:

@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from pulumi_vmservice_provider.clients.kube import api_message
 from pulumi_vmservice_provider.errors import OperationTimedOut, ProviderError, ServerRejected
+from pulumi_vmservice_provider.model.lookups import GET_WEB_CONSOLE_URL
 from pulumi_vmservice_provider.model.types import VMOPERATOR_GROUP as GROUP
+from pulumi_vmservice_provider.operations import InvokeRequest, PropertyMap
 from pulumi_vmservice_provider.resources.lookups import api_version, get_object, namespace_of
+from pulumi_vmservice_provider.resources.registry import implements
 
 if TYPE_CHECKING:
-    from pulumi_vmservice_provider.context import OperationContext
-    from pulumi_vmservice_provider.core import ProviderState
+    from pulumi_vmservice_provider.resources.state import ProviderState
 
 
 def _key_pair() -> tuple[Any, str]:
@@ -80,6 +82,8 @@ def request_console(
     raise OperationTimedOut(f"no web console ticket for {namespace}/{vm_name} within {timeout:g}s")
 
 
-def get_web_console_url(state: ProviderState, ctx: OperationContext, args: dict[str, Any]) -> dict[str, Any]:
+@implements(GET_WEB_CONSOLE_URL)
+def get_web_console_url(state: ProviderState, request: InvokeRequest) -> PropertyMap:
+    ctx, args = request.ctx, request.args
     timeout = float(args.get("timeoutSeconds") or 60)
     return request_console(state, namespace_of(state, args), str(args["name"]), timeout, ctx.cancelled)

@@ -20,6 +20,13 @@ from pulumi_vmservice_provider import __version__
 from pulumi_vmservice_provider.core import Provider
 from pulumi_vmservice_provider.errors import InvalidInputs, PartialFailure, ProviderError
 from pulumi_vmservice_provider.model.diff import Change
+from pulumi_vmservice_provider.operations import (
+    CreateRequest,
+    DeleteRequest,
+    PreviewRequest,
+    ReadRequest,
+    UpdateRequest,
+)
 from pulumi_vmservice_provider.server.proto import (
     engine_pb2,
     engine_pb2_grpc,
@@ -210,16 +217,15 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
         token = request.type or _type_of(request.urn)
         inputs = struct_to_dict(request.properties)
         if request.preview:
-            return provider_pb2.CreateResponse(
-                id="", properties=dict_to_struct(self.provider.preview(token, inputs))
-            )
+            planned = self.provider.preview(token, PreviewRequest(inputs))
+            return provider_pb2.CreateResponse(id="", properties=dict_to_struct(planned))
         ctx = self.provider.context(request.urn, request.timeout, inputs)
         try:
-            resource_id, outputs = self.provider.create(token, ctx, inputs)
+            created = self.provider.create(token, CreateRequest(ctx, inputs))
         except Exception as error:
             self._fail(context, error, ctx.redact)
             raise
-        return provider_pb2.CreateResponse(id=resource_id, properties=dict_to_struct(outputs))
+        return provider_pb2.CreateResponse(id=created.id, properties=dict_to_struct(created.outputs))
 
     def Read(self, request: Any, context: Any) -> Any:
         token = request.type or _type_of(request.urn)
@@ -227,34 +233,31 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
         inputs = struct_to_dict(request.inputs) if request.HasField("inputs") else None
         ctx = self.provider.context(request.urn, request.timeout, state, inputs)
         try:
-            found = self.provider.read(token, ctx, request.id, state, inputs)
+            found = self.provider.read(token, ReadRequest(ctx, request.id, state, inputs))
         except Exception as error:
             self._fail(context, error, ctx.redact)
             raise
         if found is None:
             return provider_pb2.ReadResponse(id="")
-        resource_id, outputs, new_inputs = found
         return provider_pb2.ReadResponse(
-            id=resource_id, properties=dict_to_struct(outputs), inputs=dict_to_struct(new_inputs)
+            id=found.id, properties=dict_to_struct(found.outputs), inputs=dict_to_struct(found.inputs)
         )
 
     def Update(self, request: Any, context: Any) -> Any:
         token = request.type or _type_of(request.urn)
         news = struct_to_dict(request.news)
-        if request.preview:
-            olds_for_preview = struct_to_dict(request.olds)
-            return provider_pb2.UpdateResponse(
-                properties=dict_to_struct(self.provider.preview(token, news, olds_for_preview))
-            )
         olds = struct_to_dict(request.olds)
+        if request.preview:
+            planned = self.provider.preview(token, PreviewRequest(news, olds))
+            return provider_pb2.UpdateResponse(properties=dict_to_struct(planned))
         old_inputs = struct_to_dict(request.old_inputs)
         ctx = self.provider.context(request.urn, request.timeout, news, olds)
         try:
-            outputs = self.provider.update(token, ctx, request.id, olds, old_inputs, news)
+            updated = self.provider.update(token, UpdateRequest(ctx, request.id, olds, old_inputs, news))
         except Exception as error:
             self._fail(context, error, ctx.redact)
             raise
-        return provider_pb2.UpdateResponse(properties=dict_to_struct(outputs))
+        return provider_pb2.UpdateResponse(properties=dict_to_struct(updated.outputs))
 
     def Delete(self, request: Any, context: Any) -> Any:
         token = request.type or _type_of(request.urn)
@@ -262,7 +265,7 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
         old_inputs = struct_to_dict(request.old_inputs)
         ctx = self.provider.context(request.urn, request.timeout, olds)
         try:
-            self.provider.delete(token, ctx, request.id, olds, old_inputs)
+            self.provider.delete(token, DeleteRequest(ctx, request.id, olds, old_inputs))
         except Exception as error:
             self._fail(context, error, ctx.redact)
             raise

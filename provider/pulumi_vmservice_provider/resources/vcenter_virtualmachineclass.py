@@ -13,6 +13,17 @@ from pulumi_vmservice_provider.clients.namespaces import (
     update_vm_class,
 )
 from pulumi_vmservice_provider.model.diff import Change
+from pulumi_vmservice_provider.model.vcenter_virtualmachineclass import VIRTUAL_MACHINE_CLASS
+from pulumi_vmservice_provider.operations import (
+    CreateRequest,
+    CreateResult,
+    DeleteRequest,
+    ReadRequest,
+    ReadResult,
+    UpdateRequest,
+    UpdateResult,
+)
+from pulumi_vmservice_provider.resources.registry import handles
 from pulumi_vmservice_provider.resources.vcenter_common import (
     VCenterHandler,
     project,
@@ -22,7 +33,7 @@ from pulumi_vmservice_provider.resources.vcenter_common import (
 from pulumi_vmservice_provider.wire import reveal
 
 if TYPE_CHECKING:
-    from pulumi_vmservice_provider.context import OperationContext
+    pass
 
 CONFIG_SPEC_TYPE = "VirtualMachineConfigSpec"
 UNSET_CONFIG_SPEC = (
@@ -75,6 +86,7 @@ def live_inputs(live: VmClass) -> dict[str, Any]:
     return values
 
 
+@handles(VIRTUAL_MACHINE_CLASS)
 class VirtualMachineClassHandler(VCenterHandler):
     def adjust_diff(
         self, old_inputs: dict[str, Any], news: dict[str, Any], changes: list[Change]
@@ -91,17 +103,17 @@ class VirtualMachineClassHandler(VCenterHandler):
         outputs["vms"] = live.vms if live else []
         return outputs
 
-    def create(self, ctx: OperationContext, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def create(self, request: CreateRequest) -> CreateResult:
+        ctx, inputs = request.ctx, request.inputs
         vm_class = to_vm_class(inputs)
         if get_vm_class(self.rest, vm_class.id, ctx) is not None:
             raise self.already_exists(f"VM class {vm_class.id!r}", vm_class.id)
         ctx.status(f"creating VM class {vm_class.id}")
         create_vm_class(self.rest, vm_class, ctx)
-        return vm_class.id, self.outputs(inputs, get_vm_class(self.rest, vm_class.id, ctx))
+        return CreateResult(vm_class.id, self.outputs(inputs, get_vm_class(self.rest, vm_class.id, ctx)))
 
-    def read(
-        self, ctx: OperationContext, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
-    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+    def read(self, request: ReadRequest) -> ReadResult | None:
+        ctx, resource_id, inputs = request.ctx, request.id, request.inputs
         live = get_vm_class(self.rest, resource_id, ctx)
         if live is None:
             return None
@@ -113,24 +125,17 @@ class VirtualMachineClassHandler(VCenterHandler):
         elif mine is not None and "configSpec" in current:
             current["configSpec"] = project(mine, current["configSpec"])
         new_inputs = refresh_inputs(inputs, current)
-        return resource_id, self.outputs(new_inputs, live), new_inputs
+        return ReadResult(resource_id, self.outputs(new_inputs, live), new_inputs)
 
-    def update(
-        self,
-        ctx: OperationContext,
-        resource_id: str,
-        olds: dict[str, Any],
-        old_inputs: dict[str, Any],
-        news: dict[str, Any],
-    ) -> dict[str, Any]:
+    def update(self, request: UpdateRequest) -> UpdateResult:
+        ctx, resource_id, news = request.ctx, request.id, request.inputs
         vm_class = to_vm_class(news)
         ctx.status(f"updating VM class {vm_class.id}")
         update_vm_class(self.rest, vm_class, ctx)
-        return self.outputs(news, get_vm_class(self.rest, resource_id, ctx))
+        return UpdateResult(self.outputs(news, get_vm_class(self.rest, resource_id, ctx)))
 
-    def delete(
-        self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]
-    ) -> None:
+    def delete(self, request: DeleteRequest) -> None:
+        ctx, resource_id = request.ctx, request.id
         if not delete_vm_class(self.rest, resource_id, ctx):
             return
         # vCenter may keep the class in REMOVING for a moment.

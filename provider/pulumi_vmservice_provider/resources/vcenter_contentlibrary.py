@@ -7,12 +7,22 @@ from typing import TYPE_CHECKING, Any
 from pulumi_vmservice_provider.clients.content_library import Library, Subscription
 from pulumi_vmservice_provider.clients.vsphere_soap import NotFoundInInventory
 from pulumi_vmservice_provider.model.diff import Change
-from pulumi_vmservice_provider.model.vcenter import TYPE_CHANGE
+from pulumi_vmservice_provider.model.vcenter_contentlibrary import CONTENT_LIBRARY, TYPE_CHANGE
+from pulumi_vmservice_provider.operations import (
+    CreateRequest,
+    CreateResult,
+    DeleteRequest,
+    ReadRequest,
+    ReadResult,
+    UpdateRequest,
+    UpdateResult,
+)
+from pulumi_vmservice_provider.resources.registry import handles
 from pulumi_vmservice_provider.resources.vcenter_common import VCenterHandler, lookup_failure, refresh_inputs
 from pulumi_vmservice_provider.wire import reveal
 
 if TYPE_CHECKING:
-    from pulumi_vmservice_provider.context import OperationContext
+    pass
 
 # Left alone unless the program sets them: vCenter fills in its own defaults.
 SERVER_DEFAULTS = frozenset({"onDemand", "automaticSync", "subscriptionThumbprint", "authentication"})
@@ -39,6 +49,7 @@ def to_library(inputs: dict[str, Any], datastore_id: str) -> Library:
     )
 
 
+@handles(CONTENT_LIBRARY)
 class ContentLibraryHandler(VCenterHandler):
     stable_outputs = ("libraryId", "type")
 
@@ -53,24 +64,24 @@ class ContentLibraryHandler(VCenterHandler):
     def outputs(self, inputs: dict[str, Any], library_id: str, library: Library) -> dict[str, Any]:
         return {**inputs, "libraryId": library_id, "type": library.type, "datastoreId": library.datastore_id}
 
-    def create(self, ctx: OperationContext, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def create(self, request: CreateRequest) -> CreateResult:
+        ctx, inputs = request.ctx, request.inputs
         try:
             datastore = self.soap.datastore(reveal(inputs)["datastore"])
         except NotFoundInInventory as error:
             raise lookup_failure("datastore", error) from None
         library = to_library(inputs, datastore.id)
-        content = self.rest.content
+        content = self.state.content_library
         existing = content.find_libraries(library.name, ctx)
         if existing:
             raise self.already_exists(f"content library {library.name!r}", existing[0])
         ctx.status(f"creating {library.type.lower()} content library {library.name}")
         library_id = content.create_library(library, ctx)
-        return library_id, self.outputs(inputs, library_id, library)
+        return CreateResult(library_id, self.outputs(inputs, library_id, library))
 
-    def read(
-        self, ctx: OperationContext, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
-    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
-        live = self.rest.content.get_library(resource_id, ctx)
+    def read(self, request: ReadRequest) -> ReadResult | None:
+        ctx, resource_id, state, inputs = request.ctx, request.id, request.state, request.inputs
+        live = self.state.content_library.get_library(resource_id, ctx)
         if live is None:
             return None
         mine = inputs or {}
@@ -98,27 +109,26 @@ class ContentLibraryHandler(VCenterHandler):
                 current["authentication"] = {**auth, "username": subscription.username}
         new_inputs = refresh_inputs(inputs, current, unmanaged_when_unset=SERVER_DEFAULTS)
         library = Library(live.name, live.datastore_id, live.description, subscription)
-        return resource_id, self.outputs(new_inputs, resource_id, library), new_inputs
+        return ReadResult(resource_id, self.outputs(new_inputs, resource_id, library), new_inputs)
 
-    def update(
-        self,
-        ctx: OperationContext,
-        resource_id: str,
-        olds: dict[str, Any],
-        old_inputs: dict[str, Any],
-        news: dict[str, Any],
-    ) -> dict[str, Any]:
+    def update(self, request: UpdateRequest) -> UpdateResult:
+        ctx, resource_id, olds, old_inputs, news = (
+            request.ctx,
+            request.id,
+            request.state,
+            request.old_inputs,
+            request.inputs,
+        )
         library = to_library(news, str(olds.get("datastoreId") or ""))
         ctx.status(f"updating content library {library.name}")
-        content = self.rest.content
+        content = self.state.content_library
         content.update_library(resource_id, library, ctx)
         if library.subscription and reveal(old_inputs).get("subscriptionUrl") != library.subscription.url:
             content.sync_library(resource_id, ctx)
-        return self.outputs(news, resource_id, library)
+        return UpdateResult(self.outputs(news, resource_id, library))
 
-    def delete(
-        self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]
-    ) -> None:
+    def delete(self, request: DeleteRequest) -> None:
+        ctx, resource_id, olds, old_inputs = request.ctx, request.id, request.state, request.inputs
         subscribed = olds.get("type") == "SUBSCRIBED" or bool(old_inputs.get("subscriptionUrl"))
         ctx.status("deleting content library")
-        self.rest.content.delete_library(resource_id, subscribed, ctx)
+        self.state.content_library.delete_library(resource_id, subscribed, ctx)

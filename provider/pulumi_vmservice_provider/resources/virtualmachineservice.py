@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from pulumi_vmservice_provider.model.virtualmachineservice import VIRTUAL_MACHINE_SERVICE
 from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler
+from pulumi_vmservice_provider.resources.registry import handles
 from pulumi_vmservice_provider.wire import reveal
 
 if TYPE_CHECKING:
@@ -15,6 +17,7 @@ def ingress(obj: dict[str, Any] | None) -> list[dict[str, Any]]:
     return list(((obj or {}).get("status") or {}).get("loadBalancer", {}).get("ingress") or [])
 
 
+@handles(VIRTUAL_MACHINE_SERVICE)
 class VirtualMachineServiceHandler(KubeObjectHandler):
     def wait_ready(
         self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]

@@ -51,7 +51,6 @@ GET_VIRTUAL_MACHINE_IMAGE = FunctionDef(
         "hardwareVersion": integer(),
         "ready": boolean(),
     },
-    handler="lookups:get_virtual_machine_image",
 )
 
 GET_VIRTUAL_MACHINE_CLASS = FunctionDef(
@@ -66,7 +65,6 @@ GET_VIRTUAL_MACHINE_CLASS = FunctionDef(
         "reserved": boolean("True when CPU or memory is reserved (a guaranteed class)."),
         "spec": any_value("The full class spec (hardware, policies, configSpec, devices)."),
     },
-    handler="lookups:get_virtual_machine_class",
 )
 
 GET_VIRTUAL_MACHINE = FunctionDef(
@@ -92,7 +90,6 @@ GET_VIRTUAL_MACHINE = FunctionDef(
             )
         ),
     },
-    handler="lookups:get_virtual_machine",
 )
 
 GET_WEB_CONSOLE_URL = FunctionDef(
@@ -110,5 +107,4 @@ GET_WEB_CONSOLE_URL = FunctionDef(
         "expiryTime": string(),
         "proxyAddr": string(),
     },
-    handler="webconsole:get_web_console_url",
 )

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pulumi_vmservice_provider.clients.vsphere_soap import NotFoundInInventory
+from pulumi_vmservice_provider.model.vcenter_lookups import GET_DATASTORE, GET_STORAGE_POLICY, GET_SUPERVISOR
+from pulumi_vmservice_provider.operations import InvokeRequest, PropertyMap
+from pulumi_vmservice_provider.resources.registry import implements
 from pulumi_vmservice_provider.resources.vcenter_common import (
     lookup_failure,
     resolve_supervisor,
-    rest_client,
-    soap_client,
 )
 from pulumi_vmservice_provider.wire import reveal
 
 if TYPE_CHECKING:
-    from pulumi_vmservice_provider.context import OperationContext
-    from pulumi_vmservice_provider.core import ProviderState
+    from pulumi_vmservice_provider.resources.state import ProviderState
 
 
-def get_supervisor(state: ProviderState, ctx: OperationContext, args: dict[str, Any]) -> dict[str, Any]:
+@implements(GET_SUPERVISOR)
+def get_supervisor(state: ProviderState, request: InvokeRequest) -> PropertyMap:
+    ctx, args = request.ctx, request.args
     name = str(reveal(args)["name"])
-    cluster_id, cluster_name, summary = resolve_supervisor(
-        rest_client(state), soap_client(state), name, "name", ctx
-    )
+    cluster_id, cluster_name, summary = resolve_supervisor(state.vcenter, state.soap, name, "name", ctx)
     return {
         "id": cluster_id,
         "name": cluster_name,
@@ -31,17 +31,19 @@ def get_supervisor(state: ProviderState, ctx: OperationContext, args: dict[str, 
     }
 
 
-def get_storage_policy(state: ProviderState, ctx: OperationContext, args: dict[str, Any]) -> dict[str, Any]:
+@implements(GET_STORAGE_POLICY)
+def get_storage_policy(state: ProviderState, request: InvokeRequest) -> PropertyMap:
     try:
-        policy = soap_client(state).storage_policy(str(reveal(args)["name"]))
+        policy = state.soap.storage_policy(str(reveal(request.args)["name"]))
     except NotFoundInInventory as error:
         raise lookup_failure("name", error) from None
     return {"id": policy.id, "name": policy.name, "description": policy.description}
 
 
-def get_datastore(state: ProviderState, ctx: OperationContext, args: dict[str, Any]) -> dict[str, Any]:
+@implements(GET_DATASTORE)
+def get_datastore(state: ProviderState, request: InvokeRequest) -> PropertyMap:
     try:
-        found = soap_client(state).datastore_info(str(reveal(args)["name"]))
+        found = state.soap.datastore_info(str(reveal(request.args)["name"]))
     except NotFoundInInventory as error:
         raise lookup_failure("name", error) from None
     return {

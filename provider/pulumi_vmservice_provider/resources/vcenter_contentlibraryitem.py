@@ -13,7 +13,17 @@ from pulumi_vmservice_provider.errors import (
     ProviderError,
 )
 from pulumi_vmservice_provider.model.diff import Change
-from pulumi_vmservice_provider.model.vcenter import source_name
+from pulumi_vmservice_provider.model.vcenter_contentlibraryitem import CONTENT_LIBRARY_ITEM, source_name
+from pulumi_vmservice_provider.operations import (
+    CreateRequest,
+    CreateResult,
+    DeleteRequest,
+    ReadRequest,
+    ReadResult,
+    UpdateRequest,
+    UpdateResult,
+)
+from pulumi_vmservice_provider.resources.registry import handles
 from pulumi_vmservice_provider.resources.vcenter_common import VCenterHandler, refresh_inputs
 from pulumi_vmservice_provider.resources.vcenter_item_files import item_type_for, plan_upload
 from pulumi_vmservice_provider.wire import reveal
@@ -26,6 +36,7 @@ SOURCES = ("filePath", "url")
 UNREPORTED = frozenset({*SOURCES, "sslThumbprint"})
 
 
+@handles(CONTENT_LIBRARY_ITEM)
 class ContentLibraryItemHandler(VCenterHandler):
     stable_outputs = ("itemId", "type")
 
@@ -46,11 +57,12 @@ class ContentLibraryItemHandler(VCenterHandler):
             "contentVersion": live.content_version if live else None,
         }
 
-    def create(self, ctx: OperationContext, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    def create(self, request: CreateRequest) -> CreateResult:
+        ctx, inputs = request.ctx, request.inputs
         plain = reveal(inputs)
         if not any(plain.get(key) for key in SOURCES):
             raise InvalidInputs([("filePath", "set filePath or url: an item needs content to be created")])
-        content = self.rest.content
+        content = self.state.content_library
         library = content.get_library(plain["library"], ctx)
         if library is None:
             raise InvalidInputs([("library", f"no content library with id {plain['library']!r}")])
@@ -79,7 +91,7 @@ class ContentLibraryItemHandler(VCenterHandler):
                 content.pull_file(item_id, source_name(url), url, plain.get("sslThumbprint"), ctx, ctx.status)
         except ProviderError as error:
             self._discard(ctx, item_id, inputs, error)
-        return item_id, self.outputs(inputs, item_id, content.get_item(item_id, ctx))
+        return CreateResult(item_id, self.outputs(inputs, item_id, content.get_item(item_id, ctx)))
 
     def _discard(
         self, ctx: OperationContext, item_id: str, inputs: dict[str, Any], error: ProviderError
@@ -89,7 +101,7 @@ class ContentLibraryItemHandler(VCenterHandler):
             # No time left to clean up: the next `pulumi up` replaces or deletes it.
             raise PartialFailure(item_id, self.outputs(inputs, item_id, None), inputs, str(error)) from None
         try:
-            self.rest.content.delete_item(item_id, ctx)
+            self.state.content_library.delete_item(item_id, ctx)
         except ProviderError as cleanup:
             raise PartialFailure(
                 item_id,
@@ -99,34 +111,26 @@ class ContentLibraryItemHandler(VCenterHandler):
             ) from None
         raise error
 
-    def read(
-        self, ctx: OperationContext, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
-    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
-        live = self.rest.content.get_item(resource_id, ctx)
+    def read(self, request: ReadRequest) -> ReadResult | None:
+        ctx, resource_id, inputs = request.ctx, request.id, request.inputs
+        live = self.state.content_library.get_item(resource_id, ctx)
         if live is None:
             return None
         current = {"library": live.library_id, "name": live.name, "description": live.description}
         new_inputs = refresh_inputs(inputs, current, unreported=UNREPORTED)
-        return resource_id, self.outputs(new_inputs, resource_id, live), new_inputs
+        return ReadResult(resource_id, self.outputs(new_inputs, resource_id, live), new_inputs)
 
-    def update(
-        self,
-        ctx: OperationContext,
-        resource_id: str,
-        olds: dict[str, Any],
-        old_inputs: dict[str, Any],
-        news: dict[str, Any],
-    ) -> dict[str, Any]:
+    def update(self, request: UpdateRequest) -> UpdateResult:
+        ctx, resource_id, old_inputs, news = request.ctx, request.id, request.old_inputs, request.inputs
         plain = reveal(news)
         old = reveal(old_inputs)
-        content = self.rest.content
+        content = self.state.content_library
         if (plain.get("name"), plain.get("description")) != (old.get("name"), old.get("description")):
             ctx.status(f"updating library item {plain['name']}")
             content.update_item(resource_id, plain["name"], plain.get("description"), ctx)
-        return self.outputs(news, resource_id, content.get_item(resource_id, ctx))
+        return UpdateResult(self.outputs(news, resource_id, content.get_item(resource_id, ctx)))
 
-    def delete(
-        self, ctx: OperationContext, resource_id: str, olds: dict[str, Any], old_inputs: dict[str, Any]
-    ) -> None:
+    def delete(self, request: DeleteRequest) -> None:
+        ctx, resource_id = request.ctx, request.id
         ctx.status("deleting library item")
-        self.rest.content.delete_item(resource_id, ctx)
+        self.state.content_library.delete_item(resource_id, ctx)

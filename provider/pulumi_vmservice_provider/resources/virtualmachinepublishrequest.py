@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pulumi_vmservice_provider.errors import ProviderError
+from pulumi_vmservice_provider.model.virtualmachinepublishrequest import VIRTUAL_MACHINE_PUBLISH_REQUEST
+from pulumi_vmservice_provider.operations import ReadRequest, ReadResult, UpdateRequest, UpdateResult
 from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler, split_id
+from pulumi_vmservice_provider.resources.registry import handles
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.context import OperationContext
@@ -33,6 +36,7 @@ def _describe(obj: dict[str, Any] | None) -> str:
     return f"waiting for publishing to complete ({', '.join(pending) or 'starting'})"
 
 
+@handles(VIRTUAL_MACHINE_PUBLISH_REQUEST)
 class PublishRequestHandler(KubeObjectHandler):
     def wait_ready(
         self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]
@@ -61,29 +65,21 @@ class PublishRequestHandler(KubeObjectHandler):
         )
         return result or live
 
-    def read(
-        self, ctx: OperationContext, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
-    ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
-        found = super().read(ctx, resource_id, state, inputs)
-        if found is None and (state.get("status") or {}).get("ready") and inputs:
-            return resource_id, state, inputs  # finished and cleaned up by its TTL
+    def read(self, request: ReadRequest) -> ReadResult | None:
+        found = super().read(request)
+        if found is None and (request.state.get("status") or {}).get("ready") and request.inputs:
+            return ReadResult(request.id, request.state, request.inputs)  # finished, removed by its TTL
         return found
 
-    def update(
-        self,
-        ctx: OperationContext,
-        resource_id: str,
-        olds: dict[str, Any],
-        old_inputs: dict[str, Any],
-        news: dict[str, Any],
-    ) -> dict[str, Any]:
-        namespace, name = split_id(resource_id)
-        if (olds.get("status") or {}).get("ready") and self.get(ctx, namespace, name) is None:
+    def update(self, request: UpdateRequest) -> UpdateResult:
+        olds = request.state
+        namespace, name = split_id(request.id)
+        if (olds.get("status") or {}).get("ready") and self.get(request.ctx, namespace, name) is None:
             # Finished and cleaned up by its TTL: there is nothing left on the Supervisor to change (only
             # labels, annotations or the TTL can differ here; source and target changes replace).
-            finished = dict(news)
+            finished = dict(request.inputs)
             for key in ("apiVersion", "status", "liveMetadata"):
                 if key in olds:
                     finished[key] = olds[key]
-            return finished
-        return super().update(ctx, resource_id, olds, old_inputs, news)
+            return UpdateResult(finished)
+        return super().update(request)

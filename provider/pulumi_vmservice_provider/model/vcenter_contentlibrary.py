@@ -1,0 +1,82 @@
+"""vmservice:vcenter:ContentLibrary — a local or subscribed content library."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pulumi_vmservice_provider.model.types import (
+    ObjectType,
+    ResourceDef,
+    boolean,
+    obj,
+    string,
+)
+from pulumi_vmservice_provider.model.vcenter_common import MODULE
+
+SubscriptionAuth = ObjectType(
+    "ContentLibraryAuthentication",
+    "HTTP basic authentication for the published library a subscribed library pulls from.",
+    {
+        "username": string("User name (vCenter publishes libraries with the user `vcsp`).", required=True),
+        "password": string("Password.", required=True, secret=True),
+    },
+    module=MODULE,
+)
+
+TYPE_CHANGE = "a library cannot change between local and subscribed"
+SUBSCRIPTION_ONLY = ("onDemand", "automaticSync", "subscriptionThumbprint", "authentication")
+
+
+def validate_library(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    if inputs.get("subscriptionUrl"):
+        url = str(inputs["subscriptionUrl"])
+        if not re.match(r"https?://", url):
+            return [("subscriptionUrl", f"{url!r} is not an http:// or https:// URL")]
+        return []
+    return [
+        (key, "only applies to subscribed libraries; set subscriptionUrl or remove it")
+        for key in SUBSCRIPTION_ONLY
+        if inputs.get(key) is not None
+    ]
+
+
+CONTENT_LIBRARY = ResourceDef(
+    token="vmservice:vcenter:ContentLibrary",
+    description=(
+        "A content library holding VM images for VM Service: a local library, or a subscribed library when "
+        "`subscriptionUrl` is set. Name, description and subscription settings update in place; changing the "
+        "datastore, or between local and subscribed, replaces the library. Import with the library id."
+    ),
+    inputs={
+        "name": string("Name of the library.", required=True),
+        "description": string("Description of the library."),
+        "datastore": string(
+            "Datastore that stores the library's files: its name (e.g. `vsanDatastore`) or managed object id "
+            "(e.g. `datastore-46`).",
+            required=True,
+            replace="a library's storage backing cannot change",
+        ),
+        "subscriptionUrl": string(
+            "URL of a published library's `lib.json`; makes this a subscribed library. Adding or removing it "
+            f"replaces the library ({TYPE_CHANGE}).",
+        ),
+        "onDemand": boolean(
+            "Subscribed libraries: download item content only when it is used (default false: download all)."
+        ),
+        "automaticSync": boolean(
+            "Subscribed libraries: synchronize automatically (vCenter's default: true)."
+        ),
+        "subscriptionThumbprint": string(
+            "Subscribed libraries: SHA-1 thumbprint of the publisher's TLS certificate, when vCenter does not "
+            "trust it already."
+        ),
+        "authentication": obj(SubscriptionAuth),
+    },
+    outputs={
+        "libraryId": string("The library id (also the resource id)."),
+        "type": string("LOCAL or SUBSCRIBED."),
+        "datastoreId": string("Managed object id of the datastore."),
+    },
+    validators=(validate_library,),
+)

@@ -1,0 +1,70 @@
+"""vmservice:index:VirtualMachinePublishRequest — publishes a VM as a content-library image."""
+
+from __future__ import annotations
+
+from pulumi_vmservice_provider.model.common import Condition, OutputMeta, metadata
+from pulumi_vmservice_provider.model.types import (
+    KubeKind,
+    ObjectType,
+    ResourceDef,
+    array,
+    boolean,
+    integer,
+    obj,
+    string,
+)
+
+PublishSource = ObjectType(
+    "VirtualMachinePublishRequestSource",
+    "The VM to publish.",
+    {"name": string("VM name (defaults to the request name)."), "kind": string(), "apiVersion": string()},
+)
+PublishTargetItem = ObjectType(
+    "VirtualMachinePublishRequestTargetItem",
+    "The content library item to create.",
+    {"name": string("Item name (defaults to `<source>-image`)."), "description": string()},
+)
+PublishTargetLocation = ObjectType(
+    "VirtualMachinePublishRequestTargetLocation",
+    "The content library to publish to.",
+    {"name": string(required=True), "kind": string(), "apiVersion": string()},
+)
+PublishTarget = ObjectType(
+    "VirtualMachinePublishRequestTarget",
+    "Where the image goes.",
+    {"item": obj(PublishTargetItem), "location": obj(PublishTargetLocation)},
+)
+PublishSpec = ObjectType(
+    "VirtualMachinePublishRequestSpec",
+    "What to publish and where.",
+    {
+        "source": obj(PublishSource, replace="the source of a publish request is immutable"),
+        "target": obj(PublishTarget, replace="the target of a publish request is immutable"),
+        "ttlSecondsAfterFinished": integer(
+            "Seconds after completion before the Supervisor deletes the request.", minimum=0
+        ),
+    },
+)
+
+VIRTUAL_MACHINE_PUBLISH_REQUEST = ResourceDef(
+    token="vmservice:index:VirtualMachinePublishRequest",
+    description="Publishes a VM as an image in a content library and waits for completion.",
+    inputs={"metadata": metadata, "spec": obj(PublishSpec)},
+    outputs={
+        "apiVersion": string(),
+        "status": obj(
+            ObjectType(
+                "VirtualMachinePublishRequestStatus",
+                "Progress of the publish request.",
+                {
+                    "ready": boolean(),
+                    "imageName": string(),
+                    "completionTime": string(),
+                    "conditions": array(obj(Condition)),
+                },
+            )
+        ),
+        "liveMetadata": obj(OutputMeta),
+    },
+    kube=KubeKind("VirtualMachinePublishRequest", "virtualmachinepublishrequests"),
+)

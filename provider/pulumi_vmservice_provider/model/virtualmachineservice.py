@@ -1,0 +1,80 @@
+"""vmservice:index:VirtualMachineService — a load balancer or cluster IP in front of VMs."""
+
+from __future__ import annotations
+
+from pulumi_vmservice_provider.model.common import Condition, OutputMeta, metadata
+from pulumi_vmservice_provider.model.types import (
+    KubeKind,
+    ObjectType,
+    ResourceDef,
+    array,
+    boolean,
+    integer,
+    obj,
+    string,
+    string_map,
+)
+
+ServicePort = ObjectType(
+    "VirtualMachineServicePort",
+    "A port of the service.",
+    {
+        "name": string("Port name (required when there is more than one port)."),
+        "protocol": string(enum=("TCP", "UDP", "SCTP"), default="TCP"),
+        "port": integer("Port the service exposes.", required=True, minimum=1, maximum=65535),
+        "targetPort": integer("Port on the VMs.", required=True, minimum=1, maximum=65535),
+    },
+)
+
+VirtualMachineServiceSpec = ObjectType(
+    "VirtualMachineServiceSpec",
+    "Desired state of the service.",
+    {
+        "type": string(
+            "Service type.",
+            enum=("ClusterIP", "LoadBalancer", "ExternalName"),
+            required=True,
+            replace="the type of a VirtualMachineService cannot change",
+        ),
+        "selector": string_map("Labels of the VMs behind the service."),
+        "ports": array(obj(ServicePort)),
+        "loadBalancerIP": string(),
+        "loadBalancerSourceRanges": array(string()),
+        "clusterIp": string(replace="the cluster IP of a service cannot change"),
+        "externalName": string(),
+    },
+)
+
+LoadBalancerIngress = ObjectType(
+    "LoadBalancerIngress", "One load-balancer address.", {"ip": string(), "hostname": string()}
+)
+VirtualMachineServiceStatus = ObjectType(
+    "VirtualMachineServiceStatus",
+    "Observed state of the service.",
+    {
+        "loadBalancer": obj(
+            ObjectType(
+                "LoadBalancerStatus", "Load-balancer addresses.", {"ingress": array(obj(LoadBalancerIngress))}
+            )
+        ),
+        "conditions": array(obj(Condition)),
+    },
+)
+
+VIRTUAL_MACHINE_SERVICE = ResourceDef(
+    token="vmservice:index:VirtualMachineService",
+    description="A load balancer or cluster IP in front of VMs selected by label.",
+    inputs={
+        "metadata": metadata,
+        "spec": obj(VirtualMachineServiceSpec, required=True),
+        "waitForLoadBalancer": boolean(
+            "For type LoadBalancer, wait until the Supervisor reports an ingress IP (default true)."
+        ),
+    },
+    outputs={
+        "apiVersion": string(),
+        "status": obj(VirtualMachineServiceStatus),
+        "liveMetadata": obj(OutputMeta),
+    },
+    kube=KubeKind("VirtualMachineService", "virtualmachineservices"),
+)

@@ -1,0 +1,45 @@
+"""vmservice:index:VirtualMachineSetResourcePolicy — resource pool, folder and cluster modules for a set of VMs."""
+
+from __future__ import annotations
+
+from pulumi_vmservice_provider.model.common import OutputMeta, metadata
+from pulumi_vmservice_provider.model.types import (
+    KubeKind,
+    ObjectType,
+    ResourceDef,
+    any_value,
+    array,
+    obj,
+    string,
+)
+
+ResourcePoolSpec = ObjectType(
+    "ResourcePoolSpec",
+    "A child resource pool for the set of VMs.",
+    {"name": string(), "reservations": any_value(), "limits": any_value()},
+)
+
+VirtualMachineSetResourcePolicySpec = ObjectType(
+    "VirtualMachineSetResourcePolicySpec",
+    "Resource pool, folder and cluster-module groups for a set of VMs.",
+    {
+        "resourcePool": obj(ResourcePoolSpec),
+        "folder": string(),
+        "clusterModuleGroups": array(string()),
+    },
+)
+
+VIRTUAL_MACHINE_SET_RESOURCE_POLICY = ResourceDef(
+    token="vmservice:index:VirtualMachineSetResourcePolicy",
+    description="A child resource pool, VM folder and cluster-module groups used by a set of VMs. The whole "
+    "spec is immutable: any change replaces it.",
+    inputs={
+        "metadata": metadata,
+        "spec": obj(
+            VirtualMachineSetResourcePolicySpec,
+            replace="the spec of a VirtualMachineSetResourcePolicy is immutable",
+        ),
+    },
+    outputs={"apiVersion": string(), "status": any_value(), "liveMetadata": obj(OutputMeta)},
+    kube=KubeKind("VirtualMachineSetResourcePolicy", "virtualmachinesetresourcepolicies"),
+)

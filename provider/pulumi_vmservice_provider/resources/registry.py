@@ -1,0 +1,86 @@
+"""Which handler serves which resource or function: each handler module registers itself by decorator.
+
+The model declares a kind once (`model/<kind>.py`); its handler module of the same name
+(`resources/<kind>.py`) says `@handles(MODEL_DEFINITION)`. Handler modules are imported on first use, so
+plugin start-up never pays for them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pulumi_vmservice_provider.errors import ProviderError
+
+if TYPE_CHECKING:
+    from pulumi_vmservice_provider.model.types import FunctionDef, ResourceDef
+    from pulumi_vmservice_provider.operations import InvokeRequest, PropertyMap
+    from pulumi_vmservice_provider.resources.base import ResourceHandler
+    from pulumi_vmservice_provider.resources.state import ProviderState
+
+    FunctionImpl = Callable[[ProviderState, InvokeRequest], PropertyMap]
+
+H = TypeVar("H", bound="type[ResourceHandler]")
+F = TypeVar("F", bound="Callable[..., Any]")
+
+_HANDLERS: dict[str, type[ResourceHandler]] = {}
+_FUNCTIONS: dict[str, FunctionImpl] = {}
+_loaded = False
+_lock = threading.Lock()
+# Modules in this package that hold no handler of their own.
+_SHARED_MODULES = {"base", "kubeobject", "registry", "state", "vcenter_common", "vcenter_item_files"}
+
+
+def handles(definition: ResourceDef) -> Callable[[H], H]:
+    def register(cls: H) -> H:
+        if definition.token in _HANDLERS:
+            raise ProviderError(f"two handlers for {definition.token}")
+        _HANDLERS[definition.token] = cls
+        return cls
+
+    return register
+
+
+def implements(definition: FunctionDef) -> Callable[[F], F]:
+    def register(fn: F) -> F:
+        _FUNCTIONS[definition.token] = fn
+        return fn
+
+    return register
+
+
+def _load() -> None:
+    global _loaded
+    with _lock:
+        if _loaded:
+            return
+        package = importlib.import_module(__package__ or "pulumi_vmservice_provider.resources")
+        for module in pkgutil.iter_modules(package.__path__):
+            if module.name not in _SHARED_MODULES:
+                importlib.import_module(f"{package.__name__}.{module.name}")
+        _loaded = True
+
+
+def handler_class(token: str) -> type[ResourceHandler]:
+    _load()
+    try:
+        return _HANDLERS[token]
+    except KeyError:
+        raise ProviderError(f"no handler registered for {token}") from None
+
+
+def function_impl(token: str) -> FunctionImpl:
+    _load()
+    try:
+        return _FUNCTIONS[token]
+    except KeyError:
+        raise ProviderError(f"no implementation registered for {token}") from None
+
+
+def registered_tokens() -> tuple[set[str], set[str]]:
+    """(resource tokens, function tokens) with a handler; a test checks they match the model."""
+    _load()
+    return set(_HANDLERS), set(_FUNCTIONS)
