@@ -24,7 +24,7 @@ from typing import Any
 
 from vmservice_sim.release import RELEASES
 from vmservice_sim.state import kill_group, read_state, same_process, state_path, wait_gone
-from vmservice_sim.tools import tail_file
+from vmservice_sim.tools import pinned_tool_env, tail_file
 
 UP_TIMEOUT = 180.0
 DOWN_TIMEOUT = 30.0
@@ -125,7 +125,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     ]
     if args.verbose:
         argv.append("--verbose")
-    env = dict(os.environ)
+    env = {**os.environ, **pinned_tool_env()}  # the daemon runs in DIR, away from the checkout
     package_root = str(Path(__file__).resolve().parents[1])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
     begun = time.monotonic()

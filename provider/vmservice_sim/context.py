@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass, field
 
 from vmservice_sim.faults import FaultSource
-from vmservice_sim.ippool import LB_POOL_START, VM_POOL_START, IPPool
+from vmservice_sim.ippool import LB_NETWORKS, VM_NETWORKS, IPPool
 from vmservice_sim.kube import Kube, VmopKinds
 from vmservice_sim.release import Release
 from vmservice_sim.vcenter import VCenter
@@ -38,8 +38,8 @@ class EmulatorContext:
     release: Release
     options: EmulatorOptions
     stop_event: threading.Event = field(default_factory=threading.Event)
-    vm_ips: IPPool = field(default_factory=lambda: IPPool(VM_POOL_START))
-    lb_ips: IPPool = field(default_factory=lambda: IPPool(LB_POOL_START))
+    vm_ips: IPPool = field(default_factory=lambda: IPPool(VM_NETWORKS))
+    lb_ips: IPPool = field(default_factory=lambda: IPPool(LB_NETWORKS))
     faults: FaultSource = field(init=False)
     kinds: VmopKinds = field(init=False)
     _zone_cycle: itertools.cycle[str] = field(init=False)

@@ -1,6 +1,6 @@
 """The VirtualMachineService controller: a selector-less Service and an Endpoints object of the same name
 (owned by the VirtualMachineService), the VMs' addresses as endpoints, and for type LoadBalancer an ingress IP
-from the load-balancer pool (192.168.200.10+) in both statuses."""
+from the load-balancer pool (203.0.113.10+) in both statuses."""
 
 from __future__ import annotations
 

@@ -16,7 +16,6 @@ import time
 
 from vmservice_sim.context import ZONE_LABEL, EmulatorContext
 from vmservice_sim.faults import INJECTED_MESSAGE, Faults
-from vmservice_sim.ippool import VM_POOL_PREFIX
 from vmservice_sim.kube import SECRET, STORAGE_CLASS, Obj
 from vmservice_sim.objects import conditions, quantity_mib, remove_condition, set_condition
 
@@ -381,7 +380,7 @@ class VirtualMachineReconciler:
             address = (
                 static[0]
                 if static
-                else f"{self.ctx.vm_ips.allocate(f'{uid}/{if_name}', wanted)}/{VM_POOL_PREFIX}"
+                else self.ctx.vm_ips.with_prefix(self.ctx.vm_ips.allocate(f"{uid}/{if_name}", wanted))
             )
             observed.append(
                 {

@@ -51,7 +51,7 @@ VM_CLASSES = (
 IMAGES = (("ubuntu-22.04", "Ubuntu 22.04 LTS (Jammy) cloud image"), ("photon-5", "VMware Photon OS 5.0"))
 DEVOPS_NAMESPACE = "vmservice-system"
 DEVOPS_USER = "devops"
-PROXY_VIP = "192.168.200.2"
+PROXY_VIP = "203.0.113.2"  # below the load-balancer pool (203.0.113.10+)
 
 
 def seed_vcenter(vcenter: VCenter) -> dict[str, Any]:

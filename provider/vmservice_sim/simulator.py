@@ -14,7 +14,6 @@ import contextlib
 import json
 import logging
 import os
-import re
 import secrets
 import shlex
 import shutil
@@ -30,7 +29,6 @@ from vmservice_sim.emulator import Emulator
 from vmservice_sim.kube import Kube
 from vmservice_sim.release import release
 from vmservice_sim.seed import DEMO_NAMESPACE, SUPERVISOR_NAME, devops_token, seed_kubernetes, seed_vcenter
-from vmservice_sim.tools import REPO_ROOT
 from vmservice_sim.vcenter import VCenter
 from vmservice_sim.vcsim import Vcsim
 
@@ -51,15 +49,6 @@ def write_private(path: Path, text: str) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(text)
-
-
-def govmomi_version() -> str:
-    try:
-        text = (REPO_ROOT / "tools" / "vcsim" / "go.mod").read_text()
-    except OSError:
-        return "unknown"
-    match = re.search(r"github.com/vmware/govmomi\s+(v\S+)", text)
-    return match.group(1) if match else "unknown"
 
 
 class Simulator:
@@ -265,7 +254,7 @@ class Simulator:
             versions["kube-apiserver"] = str(client.VersionApi(self.kube.api_client).get_code().git_version)
         except Exception:
             versions["kube-apiserver"] = "unknown"
-        versions["vcsim"] = f"govmomi {govmomi_version()}"
+        versions["vcsim"] = f"govmomi {self.vcsim.govmomi_version}"
         versions["vm-operator-api"] = f"{self.release.name} ({self.release.api_version})"
         pids = cp.pids
         return {

@@ -1,8 +1,9 @@
 """Finding the simulator's external tools and running them as well-behaved child processes.
 
 Tools (etcd, kube-apiserver, kube-controller-manager, vcsim) and VM Operator CRDs are built by `make tools`
-into `<repo>/.tools/bin` and `<repo>/.tools/crds/<release>`. `VMSERVICE_TOOLS_BIN` and `VMSERVICE_CRDS_DIR`
-point elsewhere; `PATH` is the last resort for binaries.
+into a checkout's `.tools/bin` and `.tools/crds/<release>`. Lookup, in order: `VMSERVICE_TOOLS_BIN` /
+`VMSERVICE_CRDS_DIR` when set; else the first `.tools/` found walking up from the current directory; then
+`PATH` for binaries. Nothing depends on where this package is installed.
 
 Every child runs in its own session (so its process group can be signalled as a whole), writes its output to
 log files, and is stopped with SIGTERM, a grace period, then SIGKILL.
@@ -20,9 +21,10 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 TOOLS_BIN_ENV = "VMSERVICE_TOOLS_BIN"
 CRDS_DIR_ENV = "VMSERVICE_CRDS_DIR"
+TOOLS_DIR = ".tools"
+MAKE_TOOLS = "run `make tools` in the pulumi-vmservice checkout"
 
 
 class ToolMissing(RuntimeError):
@@ -33,37 +35,74 @@ class StartError(RuntimeError):
     """A simulator component did not become ready (it exited, or a readiness wait timed out)."""
 
 
-def tools_bin_dir() -> Path:
-    """The directory tool binaries are looked up in first."""
-    override = os.environ.get(TOOLS_BIN_ENV)
-    return Path(override) if override else REPO_ROOT / ".tools" / "bin"
+def find_tools_dir(start: Path | None = None) -> Path | None:
+    """The first `.tools/` directory in `start` (default: the current directory) or one of its parents."""
+    here = (start or Path.cwd()).resolve()
+    for directory in (here, *here.parents):
+        candidate = directory / TOOLS_DIR
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def _located(env_name: str, sub_dir: str) -> tuple[Path | None, str]:
+    """Where to look (None: nowhere) and how that place was chosen, for error messages."""
+    override = os.environ.get(env_name)
+    if override:
+        return Path(override), f"${env_name} ({override})"
+    tools_dir = find_tools_dir()
+    if tools_dir is None:
+        return None, f"{TOOLS_DIR}/{sub_dir} in {Path.cwd()} or its parents (none found)"
+    return tools_dir / sub_dir, str(tools_dir / sub_dir)
+
+
+def tools_bin_dir() -> Path | None:
+    """The directory tool binaries are looked up in before `PATH` (None when there is none)."""
+    return _located(TOOLS_BIN_ENV, "bin")[0]
+
+
+def crds_root() -> Path | None:
+    """The directory holding one folder of VM Operator CRDs per release (None when there is none)."""
+    return _located(CRDS_DIR_ENV, "crds")[0]
 
 
 def find_tool(name: str) -> Path:
-    """Path of the executable `name`: `$VMSERVICE_TOOLS_BIN` or `<repo>/.tools/bin`, then `PATH`."""
-    candidate = tools_bin_dir() / name
-    if candidate.is_file() and os.access(candidate, os.X_OK):
-        return candidate
+    """Path of the executable `name`: `$VMSERVICE_TOOLS_BIN` or a walked-up `.tools/bin`, then `PATH`."""
+    directory, looked_at = _located(TOOLS_BIN_ENV, "bin")
+    if directory is not None:
+        candidate = directory / name
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
     on_path = shutil.which(name)
     if on_path:
         return Path(on_path)
     raise ToolMissing(
-        f"{name} not found in {tools_bin_dir()} (set {TOOLS_BIN_ENV} to use another directory) "
-        f"nor on PATH; run `make tools` to build it"
+        f"{name} not found: looked in {looked_at} and on PATH ({os.environ.get('PATH', '')}); "
+        f"{MAKE_TOOLS} to build it, or set {TOOLS_BIN_ENV} to a directory holding it"
     )
 
 
 def crd_dir(release: str) -> Path:
     """Directory holding the VM Operator CRD manifests (`*.yaml`) of `release`, e.g. "8.0u3" or "9.1"."""
-    override = os.environ.get(CRDS_DIR_ENV)
-    root = Path(override) if override else REPO_ROOT / ".tools" / "crds"
-    directory = root / release
-    if not directory.is_dir() or not any(directory.glob("*.yaml")):
+    root, looked_at = _located(CRDS_DIR_ENV, "crds")
+    directory = root / release if root is not None else None
+    if directory is None or not directory.is_dir() or not any(directory.glob("*.yaml")):
+        where = f"{directory}" if directory is not None else looked_at
         raise ToolMissing(
-            f"VM Operator CRDs for release {release} not found in {directory} "
-            f"(set {CRDS_DIR_ENV} to use another root); run `make tools` to generate them"
+            f"VM Operator CRDs for release {release} not found: looked in {where}; "
+            f"{MAKE_TOOLS} to generate them, or set {CRDS_DIR_ENV} to their root"
         )
     return directory
+
+
+def pinned_tool_env() -> dict[str, str]:
+    """`VMSERVICE_TOOLS_BIN` / `VMSERVICE_CRDS_DIR` for what this process found, for a child that runs
+    elsewhere (the daemon works in its own directory, where walking up would find nothing)."""
+    env: dict[str, str] = {}
+    for env_name, located in ((TOOLS_BIN_ENV, tools_bin_dir()), (CRDS_DIR_ENV, crds_root())):
+        if located is not None and located.is_dir():
+            env[env_name] = str(located.resolve())
+    return env
 
 
 def free_ports(count: int, host: str = "127.0.0.1") -> list[int]:

@@ -1,7 +1,8 @@
 """govmomi's vCenter simulator (SOAP + REST) as a child process.
 
 The project-owned `vcsim` main (tools/vcsim) prints one JSON line once it listens:
-`{"url": "https://user:pass@127.0.0.1:PORT/sdk", "thumbprint": "AA:BB:..", "certFile": "..."}`.
+`{"url": "https://user:pass@127.0.0.1:PORT/sdk", "thumbprint": "AA:BB:..", "certFile": "...",
+"govmomi": "v0.56.0"}` (the govmomi module version it was built from; absent from older builds).
 
     with Vcsim() as vc:
         print(vc.url, vc.username, vc.thumbprint)
@@ -74,6 +75,7 @@ class Vcsim:
         self.host = ""
         self.port = 0
         self.thumbprint = ""
+        self.govmomi_version = "unknown"
         self.cert_file: Path = Path()
         self.startup_seconds = 0.0
 
@@ -155,6 +157,7 @@ class Vcsim:
         self.host = f"{parsed.hostname}:{port}"
         self.url = urllib.parse.urlunsplit((parsed.scheme, self.host, parsed.path, "", ""))
         self.thumbprint = str(info.get("thumbprint", ""))
+        self.govmomi_version = str(info.get("govmomi") or "unknown")
         if info.get("certFile"):
             self.cert_file = Path(info["certFile"])
 

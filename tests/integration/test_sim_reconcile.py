@@ -66,7 +66,7 @@ def test_vm_created_powered_on_with_ip_then_off_and_deleted(
     assert status["powerState"] == "PoweredOn"
     assert status["uniqueID"].startswith("vm-")
     assert status["biosUUID"] and status["instanceUUID"] and status["hardwareVersion"] == 19
-    assert status["network"]["primaryIP4"].startswith("192.168.128.")
+    assert status["network"]["primaryIP4"].startswith("192.0.2.")
     assert status["network"]["interfaces"][0]["name"] == "eth0"
     assert status["network"]["interfaces"][0]["ip"]["macAddr"]
     assert status["zone"] in ("zone-a", "zone-b", "zone-c")
@@ -181,7 +181,7 @@ def test_load_balancer_gets_an_ip_and_endpoints(devops: SimClient, unique: Calla
     )
     assert svc is not None
     ip = svc["status"]["loadBalancer"]["ingress"][0]["ip"]
-    assert ip.startswith("192.168.200.")
+    assert ip.startswith("203.0.113.")
     core_svc = devops.core.read_namespaced_service(svc_name, NS)
     assert core_svc.spec.type == "LoadBalancer" and core_svc.spec.selector is None
     assert core_svc.status.load_balancer.ingress[0].ip == ip
@@ -309,7 +309,7 @@ def test_web_console_response_decrypts(devops: SimClient, unique: Callable[[str]
     expiry = datetime.datetime.fromisoformat(done["status"]["expiryTime"].replace("Z", "+00:00"))
     remaining = (expiry - datetime.datetime.now(datetime.UTC)).total_seconds()
     assert 100 < remaining <= 121
-    assert done["status"]["proxyAddr"] == "192.168.200.2"
+    assert done["status"]["proxyAddr"] == "203.0.113.2"
     assert (
         done["metadata"]["labels"]["vmoperator.vmware.com/webconsolerequest-uuid"] == done["metadata"]["uid"]
     )

@@ -2,7 +2,11 @@
 // Supervisor simulator. govmomi's own vcsim command lives in a module whose replace directives stop it
 // from being built as a dependency, so this small main wires up the same simulator packages.
 //
-// It prints one JSON line on stdout once the server listens: {"url", "thumbprint", "certFile"}.
+// It prints one JSON line on stdout once the server listens: {"url", "thumbprint", "certFile", "govmomi"}
+// (the last is the govmomi module version it was built from).
+//
+// Where govmomi's simulator drops what vCenter keeps and a test depends on it, a small wrapper around the
+// server's handler fills the gap (classdesc.go: VM class descriptions).
 package main
 
 import (
@@ -16,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -74,6 +79,9 @@ func main() {
 
 	server := model.Service.NewServer()
 	defer server.Close()
+	// NewServer has started serving, but nobody knows the port before the JSON line below is printed, so
+	// replacing the handler here races with no request.
+	server.Config.Handler = newClassDescriptions(server.Config.Handler)
 
 	cert := server.Certificate()
 	if *certOut != "" {
@@ -91,6 +99,7 @@ func main() {
 		"url":        server.URL.String(),
 		"thumbprint": strings.Join(hexParts, ":"),
 		"certFile":   *certOut,
+		"govmomi":    govmomiVersion(),
 	}
 	if err := json.NewEncoder(os.Stdout).Encode(info); err != nil {
 		log.Fatal(err)
@@ -99,4 +108,17 @@ func main() {
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
 	<-stop
+}
+
+// govmomiVersion is the version of the govmomi module this binary was built from ("unknown" without
+// build information).
+func govmomiVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range info.Deps {
+			if dep.Path == "github.com/vmware/govmomi" {
+				return dep.Version
+			}
+		}
+	}
+	return "unknown"
 }
