@@ -144,7 +144,6 @@ class Provider:
         definition = resource_def(token)
         handler = self.handler(token)
         changes = diff_properties(definition.inputs, old_inputs, news, handler.server_facts())
-        changes = handler.adjust_diff(old_inputs, news, changes)
         named = not news.get(AUTONAMED)
         return DiffResult(
             changes, delete_before_replace=named and definition.delete_before_replace_when_named

@@ -19,6 +19,10 @@ def _describe(prop: Prop) -> str:
         text += (" " if text else "") + "Allowed values: " + ", ".join(f"`{v}`" for v in prop.enum) + "."
     if prop.replace:
         text += (" " if text else "") + f"Changing it replaces the resource ({prop.replace})."
+    elif prop.replace_if:
+        text += (" " if text else "") + f"Replacement: {prop.replace_if.description}."
+    if prop.server_default is not None:
+        text += (" " if text else "") + f"The Supervisor's default: `{prop.server_default}`."
     if prop.since:
         text += (" " if text else "") + f"Needs VM Operator API {prop.since} or newer."
     return text

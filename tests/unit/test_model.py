@@ -79,8 +79,58 @@ def test_diff_of_secret_values_compares_plaintext_without_exposing_it() -> None:
 
 
 def test_diff_of_unknown_counts_as_update() -> None:
-    (change,) = diff_properties(VM.inputs, {"spec": {"className": "a"}}, {"spec": {"className": UNKNOWN}})
+    old, new = {"spec": {"powerState": "PoweredOn"}}, {"spec": {"powerState": UNKNOWN}}
+    (change,) = diff_properties(VM.inputs, old, new)
     assert change.kind == "update" and not change.replaces
+
+
+class FakeSupervisor:
+    def __init__(self, served: str | None):
+        self.served = served
+
+    def api_version_at_least(self, version: str) -> bool | None:
+        return None if self.served is None else self.served >= version
+
+
+def test_class_change_replace_rule_is_declared_on_the_field() -> None:
+    old = {"spec": {"className": "best-effort-small"}}
+    old_cycle = {**old, "allowPowerCycle": True}
+    new_on = {"spec": {"className": "best-effort-large"}}
+    new_cycle = {**new_on, "allowPowerCycle": True}
+    (offline,) = diff_properties(VM.inputs, old_cycle, new_cycle)
+    assert offline.replaces and "could not be asked" in (offline.replace_reason or "")
+    (old_api,) = diff_properties(VM.inputs, old_cycle, new_cycle, FakeSupervisor("v1alpha2"))
+    assert "cannot resize" in (old_api.replace_reason or "")
+    (stays_on,) = diff_properties(VM.inputs, old, new_on, FakeSupervisor("v1alpha5"))
+    assert "allowPowerCycle" in (stays_on.replace_reason or "")
+    (cycled,) = diff_properties(VM.inputs, old_cycle, new_cycle, FakeSupervisor("v1alpha5"))
+    assert not cycled.replaces
+    off = {"spec": {"className": "best-effort-large", "powerState": "PoweredOff"}}
+    assert not any(c.replaces for c in diff_properties(VM.inputs, old, off, FakeSupervisor("v1alpha3")))
+
+
+def test_zone_label_replaces_only_once_placed() -> None:
+    zone = "topology.kubernetes.io/zone"
+    unplaced = {"metadata": {"labels": {"app": "a"}}}
+    placed = {"metadata": {"labels": {"app": "a", zone: "zone-a"}}}
+    moved = {"metadata": {"labels": {"app": "a", zone: "zone-b"}}}
+    assert not any(c.replaces for c in diff_properties(VM.inputs, unplaced, placed))
+    (change,) = diff_properties(VM.inputs, placed, moved)
+    assert change.replace_reason == "a VM cannot move to another zone once placed"
+    relabelled = {"metadata": {"labels": {"app": "b", zone: "zone-a"}}}
+    assert not any(c.replaces for c in diff_properties(VM.inputs, placed, relabelled))
+
+
+def test_bootstrap_provider_change_replaces_even_with_power_cycle() -> None:
+    old = {"spec": {"bootstrap": {"linuxPrep": {"timeZone": "UTC"}}}, "allowPowerCycle": True}
+    new = {
+        "spec": {"bootstrap": {"sysprep": {"rawSysprep": {"name": "s", "key": "k"}}}},
+        "allowPowerCycle": True,
+    }
+    changes = diff_properties(VM.inputs, old, new)
+    assert changes and all("linuxPrep -> sysprep" in (c.replace_reason or "") for c in changes)
+    same = {"spec": {"bootstrap": {"linuxPrep": {"timeZone": "CET"}}}, "allowPowerCycle": True}
+    assert not any(c.replaces for c in diff_properties(VM.inputs, old, same))
 
 
 def test_autoname_is_deterministic_and_dns_safe() -> None:

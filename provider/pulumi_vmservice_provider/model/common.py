@@ -39,6 +39,12 @@ ObjectMeta = ObjectType(
 
 metadata = obj(ObjectMeta)
 
+API_VERSION_OUTPUT = string(
+    "The VM Operator API version (group/version) the provider used for this object: the newest one both the "
+    "Supervisor serves and the provider understands.",
+    stable=True,
+)
+
 OutputMeta = ObjectType(
     "ObjectMetaOutput",
     "Kubernetes object metadata as the Supervisor reports it.",

@@ -7,6 +7,7 @@ from typing import Any
 
 from pulumi_vmservice_provider.model.types import (
     ObjectType,
+    ReplaceIf,
     ResourceDef,
     boolean,
     obj,
@@ -25,6 +26,10 @@ SubscriptionAuth = ObjectType(
 )
 
 TYPE_CHANGE = "a library cannot change between local and subscribed"
+SUBSCRIPTION_ADDED_OR_REMOVED = ReplaceIf(
+    lambda change: TYPE_CHANGE if change.kind != "update" else None,
+    f"adding or removing it replaces the library ({TYPE_CHANGE}); a new URL updates it in place",
+)
 SUBSCRIPTION_ONLY = ("onDemand", "automaticSync", "subscriptionThumbprint", "authentication")
 
 
@@ -58,8 +63,8 @@ CONTENT_LIBRARY = ResourceDef(
             replace="a library's storage backing cannot change",
         ),
         "subscriptionUrl": string(
-            "URL of a published library's `lib.json`; makes this a subscribed library. Adding or removing it "
-            f"replaces the library ({TYPE_CHANGE}).",
+            "URL of a published library's `lib.json`; makes this a subscribed library.",
+            replace_if=SUBSCRIPTION_ADDED_OR_REMOVED,
         ),
         "onDemand": boolean(
             "Subscribed libraries: download item content only when it is used (default false: download all)."
@@ -74,8 +79,8 @@ CONTENT_LIBRARY = ResourceDef(
         "authentication": obj(SubscriptionAuth),
     },
     outputs={
-        "libraryId": string("The library id (also the resource id)."),
-        "type": string("LOCAL or SUBSCRIBED."),
+        "libraryId": string("The library id (also the resource id).", stable=True),
+        "type": string("LOCAL or SUBSCRIBED.", stable=True),
         "datastoreId": string("Managed object id of the datastore."),
     },
     validators=(validate_library,),

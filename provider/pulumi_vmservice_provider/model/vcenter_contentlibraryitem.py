@@ -6,6 +6,8 @@ import re
 from typing import Any
 
 from pulumi_vmservice_provider.model.types import (
+    DiffContext,
+    ReplaceIf,
     ResourceDef,
     integer,
     string,
@@ -13,6 +15,19 @@ from pulumi_vmservice_provider.model.types import (
 from pulumi_vmservice_provider.model.vcenter_common import ITEM_SUFFIXES
 
 SOURCE_CHANGE = "the item's content comes from its source; a new source uploads a new item"
+SOURCES = ("filePath", "url")
+
+
+def _new_source(change: DiffContext) -> str | None:
+    # An imported item has no source; naming one afterwards records it without uploading again.
+    imported = not any(change.old.get(key) for key in SOURCES)
+    return None if imported and change.kind == "add" else SOURCE_CHANGE
+
+
+NEW_SOURCE = ReplaceIf(
+    _new_source,
+    f"a changed source replaces the item ({SOURCE_CHANGE}); naming the source of an imported item does not",
+)
 
 
 def source_name(source: str) -> str:
@@ -61,19 +76,19 @@ CONTENT_LIBRARY_ITEM = ResourceDef(
         "description": string("Description of the item."),
         "filePath": string(
             "Local `.ova`, `.ovf` (with its disk files beside it) or `.iso` file to upload.",
-            replace=SOURCE_CHANGE,
+            replace_if=NEW_SOURCE,
         ),
         "url": string(
             "http(s) URL of an `.ova`, `.ovf` or `.iso` file that vCenter downloads itself.",
-            replace=SOURCE_CHANGE,
+            replace_if=NEW_SOURCE,
         ),
         "sslThumbprint": string(
             "For an https `url`: SHA-1 thumbprint of the server's certificate when vCenter does not trust it."
         ),
     },
     outputs={
-        "itemId": string("The item id (also the resource id)."),
-        "type": string("Item type: ovf or iso."),
+        "itemId": string("The item id (also the resource id).", stable=True),
+        "type": string("Item type: ovf or iso.", stable=True),
         "sizeBytes": integer("Size of the item's content in bytes, as vCenter reports it."),
         "contentVersion": string("Version of the item's content."),
     },

@@ -98,7 +98,7 @@ NAMESPACE = ResourceDef(
         "resourceLimits": obj(ResourceLimits),
     },
     outputs={
-        "supervisorId": string("Managed object id of the Supervisor cluster."),
+        "supervisorId": string("Managed object id of the Supervisor cluster.", stable=True),
         "configStatus": string("CONFIGURING, RUNNING, REMOVING or ERROR."),
         "storagePolicyIds": array(string(), "Ids of storagePolicies, in the same order."),
     },

@@ -6,6 +6,7 @@ from typing import Any
 
 from pulumi_vmservice_provider.model.types import (
     ObjectType,
+    ReplaceIf,
     ResourceDef,
     any_value,
     array,
@@ -23,6 +24,15 @@ DirectPathDevice = ObjectType(
         "customLabel": string("Custom label that selects among devices with the same vendor and device id."),
     },
     module=MODULE,
+)
+
+
+UNSET_CONFIG_SPEC = (
+    "vCenter leaves fields out of an update unchanged, so a config spec cannot be removed in place"
+)
+CONFIG_SPEC_REMOVED = ReplaceIf(
+    lambda change: UNSET_CONFIG_SPEC if change.kind == "delete" else None,
+    f"removing it replaces the class ({UNSET_CONFIG_SPEC}); changes update it in place",
 )
 
 
@@ -83,7 +93,8 @@ VIRTUAL_MACHINE_CLASS = ResourceDef(
         "configSpec": any_value(
             "A full VirtualMachineConfigSpec in vSphere's JSON form (vSphere 8.0 U2 and newer), e.g. "
             '`{"_typeName": "VirtualMachineConfigSpec", "numCPUs": 2, "memoryMB": 2048}`. `numCPUs` and '
-            "`memoryMB` in it must match cpuCount and memoryMb."
+            "`memoryMB` in it must match cpuCount and memoryMb.",
+            replace_if=CONFIG_SPEC_REMOVED,
         ),
     },
     outputs={

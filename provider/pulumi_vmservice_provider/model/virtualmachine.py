@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_vmservice_provider.model.common import Condition, OutputMeta, metadata
+from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, Condition, ObjectMeta, OutputMeta
 from pulumi_vmservice_provider.model.types import (
+    DiffContext,
     KubeKind,
     ObjectType,
+    ReplaceIf,
     ResourceDef,
     any_value,
     array,
@@ -187,11 +189,90 @@ Reserved = ObjectType(
     },
 )
 
+ZONE_LABEL = "topology.kubernetes.io/zone"
+ZONE_LABEL_PATH = f'metadata.labels["{ZONE_LABEL}"]'
+
+
+def _stays_on_without_cycle(new: dict[str, Any]) -> bool:
+    stays_on = (new.get("spec") or {}).get("powerState", "PoweredOn") == "PoweredOn"
+    return stays_on and not new.get("allowPowerCycle")
+
+
+def bootstrap_provider(inputs: dict[str, Any]) -> str | None:
+    """cloudInit, linuxPrep, sysprep, vAppConfig or None: what bootstraps the guest."""
+    if inputs.get("userData") is not None:
+        return "cloudInit"
+    bootstrap = (inputs.get("spec") or {}).get("bootstrap") or {}
+    for provider in ("cloudInit", "linuxPrep", "sysprep"):
+        if bootstrap.get(provider) is not None:
+            return provider
+    return "vAppConfig" if bootstrap.get("vAppConfig") is not None else None
+
+
+def _class_change(change: DiffContext) -> str | None:
+    if change.kind != "update":
+        return None
+    resizable = change.server.api_version_at_least("v1alpha3")
+    if resizable is None:
+        return (
+            "the Supervisor could not be asked whether it can resize VMs (VM class changes need VM Operator "
+            "API v1alpha3+), so the class change is planned as a replacement"
+        )
+    if not resizable:
+        return "this Supervisor cannot resize VMs (VM class changes need VM Operator API v1alpha3+)"
+    if _stays_on_without_cycle(change.new):
+        return (
+            "a class change is applied while powered off; set allowPowerCycle: true to let the provider "
+            "power-cycle the VM instead of replacing it"
+        )
+    return None
+
+
+CLASS_CHANGE = ReplaceIf(
+    _class_change,
+    "replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the "
+    "VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off",
+)
+
+
+def _bootstrap_change(change: DiffContext) -> str | None:
+    old_provider, new_provider = bootstrap_provider(change.old), bootstrap_provider(change.new)
+    if old_provider != new_provider:
+        return f"the bootstrap provider cannot change ({old_provider or 'none'} -> {new_provider or 'none'})"
+    if _stays_on_without_cycle(change.new):
+        return (
+            "bootstrap data is applied at power-on; set allowPowerCycle: true to power-cycle the VM instead of "
+            "replacing it"
+        )
+    return None
+
+
+BOOTSTRAP_CHANGE = ReplaceIf(
+    _bootstrap_change,
+    "replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when "
+    "the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle",
+)
+
+
+def _zone_change(change: DiffContext) -> str | None:
+    if change.path != ZONE_LABEL_PATH:
+        return None
+    placed = ((change.old.get("metadata") or {}).get("labels") or {}).get(ZONE_LABEL)
+    return "a VM cannot move to another zone once placed" if placed is not None else None
+
+
+ZONE_CHANGE = ReplaceIf(
+    _zone_change,
+    f"changing or removing the `{ZONE_LABEL}` label of a placed VM replaces it (a VM cannot change zones)",
+)
+
 VirtualMachineSpec = ObjectType(
     "VirtualMachineSpec",
     "Desired state of the VM, with the VM Operator API's field names.",
     {
-        "className": string("Name of a VirtualMachineClass assigned to the namespace.", required=True),
+        "className": string(
+            "Name of a VirtualMachineClass assigned to the namespace.", required=True, replace_if=CLASS_CHANGE
+        ),
         "imageName": string(
             "A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`).",
             required=True,
@@ -202,9 +283,22 @@ VirtualMachineSpec = ObjectType(
             replace="the storage class of a VM cannot change after creation",
         ),
         "powerState": string("Desired power state (PoweredOn by default).", enum=POWER_STATES),
-        "powerOffMode": string(enum=POWER_OP_MODES),
-        "suspendMode": string(enum=POWER_OP_MODES),
-        "restartMode": string(enum=POWER_OP_MODES),
+        "powerOffMode": string(
+            "How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest "
+            "shutdown, then power off after a timeout).",
+            enum=POWER_OP_MODES,
+            server_default="TrySoft",
+        ),
+        "suspendMode": string(
+            "How the VM is suspended: `Hard`, `Soft` (guest standby) or `TrySoft`.",
+            enum=POWER_OP_MODES,
+            server_default="TrySoft",
+        ),
+        "restartMode": string(
+            "How the VM is restarted: `Hard` (reset), `Soft` (guest reboot) or `TrySoft`.",
+            enum=POWER_OP_MODES,
+            server_default="TrySoft",
+        ),
         "nextRestartTime": string(
             "Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records "
             "it as a timestamp): later updates do not restart the VM again, and a new VM ignores it."
@@ -212,7 +306,7 @@ VirtualMachineSpec = ObjectType(
         "minHardwareVersion": integer(
             "Minimum virtual hardware version (upgrade only, while powered off).", minimum=13
         ),
-        "bootstrap": obj(Bootstrap),
+        "bootstrap": obj(Bootstrap, replace_if=BOOTSTRAP_CHANGE),
         "network": obj(Network),
         "volumes": array(obj(Volume)),
         "readinessProbe": obj(ReadinessProbe),
@@ -324,12 +418,13 @@ VIRTUAL_MACHINE = ResourceDef(
         "Create waits for what `waitFor` says (by default until the VM has an IP address when powered on)."
     ),
     inputs={
-        "metadata": metadata,
+        "metadata": obj(ObjectMeta, replace_if=ZONE_CHANGE),
         "spec": obj(VirtualMachineSpec, required=True),
         "userData": string(
             "Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the "
             "namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it.",
             secret=True,
+            replace_if=BOOTSTRAP_CHANGE,
         ),
         "waitFor": string(
             "What 'done' means for create and update: `none`, `created` (the vSphere VM exists), `poweredOn` "
@@ -342,7 +437,11 @@ VIRTUAL_MACHINE = ResourceDef(
             "version) and power it back on. Without it such changes are refused with the reason."
         ),
     },
-    outputs={"apiVersion": string(), "status": obj(VirtualMachineStatus), "liveMetadata": obj(OutputMeta)},
+    outputs={
+        "apiVersion": API_VERSION_OUTPUT,
+        "status": obj(VirtualMachineStatus),
+        "liveMetadata": obj(OutputMeta),
+    },
     kube=KubeKind("VirtualMachine", "virtualmachines"),
     validators=(_validate,),
     create_validators=(_validate_create,),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pulumi_vmservice_provider.model.common import Condition, OutputMeta, metadata
+from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, Condition, OutputMeta, metadata
 from pulumi_vmservice_provider.model.types import (
     KubeKind,
     ObjectType,
@@ -51,7 +51,7 @@ VIRTUAL_MACHINE_PUBLISH_REQUEST = ResourceDef(
     description="Publishes a VM as an image in a content library and waits for completion.",
     inputs={"metadata": metadata, "spec": obj(PublishSpec)},
     outputs={
-        "apiVersion": string(),
+        "apiVersion": API_VERSION_OUTPUT,
         "status": obj(
             ObjectType(
                 "VirtualMachinePublishRequestStatus",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pulumi_vmservice_provider.model.common import Condition, OutputMeta, metadata
+from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, Condition, OutputMeta, metadata
 from pulumi_vmservice_provider.model.types import (
     KubeKind,
     ObjectType,
@@ -72,7 +72,7 @@ VIRTUAL_MACHINE_SERVICE = ResourceDef(
         ),
     },
     outputs={
-        "apiVersion": string(),
+        "apiVersion": API_VERSION_OUTPUT,
         "status": obj(VirtualMachineServiceStatus),
         "liveMetadata": obj(OutputMeta),
     },

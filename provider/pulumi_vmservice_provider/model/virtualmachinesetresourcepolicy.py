@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pulumi_vmservice_provider.model.common import OutputMeta, metadata
+from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, OutputMeta, metadata
 from pulumi_vmservice_provider.model.types import (
     KubeKind,
     ObjectType,
@@ -40,6 +40,6 @@ VIRTUAL_MACHINE_SET_RESOURCE_POLICY = ResourceDef(
             replace="the spec of a VirtualMachineSetResourcePolicy is immutable",
         ),
     },
-    outputs={"apiVersion": string(), "status": any_value(), "liveMetadata": obj(OutputMeta)},
+    outputs={"apiVersion": API_VERSION_OUTPUT, "status": any_value(), "liveMetadata": obj(OutputMeta)},
     kube=KubeKind("VirtualMachineSetResourcePolicy", "virtualmachinesetresourcepolicies"),
 )

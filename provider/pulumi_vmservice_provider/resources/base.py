@@ -8,7 +8,6 @@ from pulumi_vmservice_provider.model.types import NoServer, ResourceDef, ServerF
 from pulumi_vmservice_provider.wire import UNKNOWN
 
 if TYPE_CHECKING:
-    from pulumi_vmservice_provider.model.diff import Change
     from pulumi_vmservice_provider.operations import (
         CreateRequest,
         CreateResult,
@@ -35,10 +34,6 @@ class ResourceHandler:
     def server_facts(self) -> ServerFacts:
         """What the target server can do, for the model's `replace_if` rules (nothing known by default)."""
         return NoServer()
-
-    def adjust_diff(self, old_inputs: PropertyMap, news: PropertyMap, changes: list[Change]) -> list[Change]:
-        """Escape hatch for diff rules a field declaration cannot express; rarely needed."""
-        return changes
 
     def preview(self, request: PreviewRequest) -> PropertyMap:
         """Planned outputs: the inputs, outputs an update keeps (`stable`), everything else unknown."""

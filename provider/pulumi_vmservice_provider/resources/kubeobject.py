@@ -17,6 +17,8 @@ from pulumi_vmservice_provider.errors import (
     ProviderError,
     ServerRejected,
 )
+from pulumi_vmservice_provider.model.diff import strip_server_defaults
+from pulumi_vmservice_provider.model.types import ServerFacts
 from pulumi_vmservice_provider.operations import (
     CreateRequest,
     CreateResult,
@@ -59,8 +61,6 @@ LIVE_METADATA_KEYS = (
 
 
 class KubeObjectHandler(ResourceHandler):
-    stable_outputs = ("apiVersion",)
-
     # ---- naming and versions -------------------------------------------------------------------
     @property
     def kube(self) -> Any:
@@ -77,6 +77,9 @@ class KubeObjectHandler(ResourceHandler):
             f"the Supervisor does not serve {self.kube.kind} in any version this provider understands "
             f"({', '.join(self.kube.versions)}); it serves {', '.join(served) or 'no ' + self.kube.group + ' API'}"
         )
+
+    def server_facts(self) -> ServerFacts:
+        return _SupervisorFacts(self)
 
     def reachable_api_version(self) -> str | None:
         """Like api_version(), but None when the Supervisor cannot be asked (offline preview)."""
@@ -355,7 +358,11 @@ class KubeObjectHandler(ResourceHandler):
         return result
 
     def strip_server_defaults(self, spec: dict[str, Any]) -> dict[str, Any]:
-        return spec
+        """The spec without what the Supervisor fills in (the fields' declared `server_default`)."""
+        spec_prop = self.definition.inputs.get("spec")
+        if spec_prop is None or spec_prop.obj is None:
+            return spec
+        return strip_server_defaults(spec_prop.obj.properties, spec)
 
     def delete(self, request: DeleteRequest) -> None:
         ctx, resource_id = request.ctx, request.id
@@ -391,6 +398,19 @@ class KubeObjectHandler(ResourceHandler):
             ),
             f"waiting for {self.kube.kind} {namespace}/{name} to be deleted",
         )
+
+
+class _SupervisorFacts:
+    """Server facts from the Supervisor's API discovery; unknown (None) when it cannot be asked."""
+
+    def __init__(self, handler: KubeObjectHandler):
+        self._handler = handler
+
+    def api_version_at_least(self, version: str) -> bool | None:
+        served = self._handler.reachable_api_version()
+        if served is None:
+            return None
+        return version_order(served.split("/")[1]) >= version_order(version)
 
 
 def failure_reason(error: BaseException) -> str:

@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from pulumi_vmservice_provider.clients.content_library import Library, Subscription
 from pulumi_vmservice_provider.clients.vsphere_soap import NotFoundInInventory
-from pulumi_vmservice_provider.model.diff import Change
-from pulumi_vmservice_provider.model.vcenter_contentlibrary import CONTENT_LIBRARY, TYPE_CHANGE
+from pulumi_vmservice_provider.model.vcenter_contentlibrary import CONTENT_LIBRARY
 from pulumi_vmservice_provider.operations import (
     CreateRequest,
     CreateResult,
@@ -51,16 +50,6 @@ def to_library(inputs: dict[str, Any], datastore_id: str) -> Library:
 
 @handles(CONTENT_LIBRARY)
 class ContentLibraryHandler(VCenterHandler):
-    stable_outputs = ("libraryId", "type")
-
-    def adjust_diff(
-        self, old_inputs: dict[str, Any], news: dict[str, Any], changes: list[Change]
-    ) -> list[Change]:
-        return [
-            Change(c.path, c.kind, TYPE_CHANGE) if c.path == "subscriptionUrl" and c.kind != "update" else c
-            for c in changes
-        ]
-
     def outputs(self, inputs: dict[str, Any], library_id: str, library: Library) -> dict[str, Any]:
         return {**inputs, "libraryId": library_id, "type": library.type, "datastoreId": library.datastore_id}
 

@@ -12,7 +12,6 @@ from pulumi_vmservice_provider.errors import (
     PartialFailure,
     ProviderError,
 )
-from pulumi_vmservice_provider.model.diff import Change
 from pulumi_vmservice_provider.model.vcenter_contentlibraryitem import CONTENT_LIBRARY_ITEM, source_name
 from pulumi_vmservice_provider.operations import (
     CreateRequest,
@@ -38,16 +37,6 @@ UNREPORTED = frozenset({*SOURCES, "sslThumbprint"})
 
 @handles(CONTENT_LIBRARY_ITEM)
 class ContentLibraryItemHandler(VCenterHandler):
-    stable_outputs = ("itemId", "type")
-
-    def adjust_diff(
-        self, old_inputs: dict[str, Any], news: dict[str, Any], changes: list[Change]
-    ) -> list[Change]:
-        if any(old_inputs.get(key) for key in SOURCES):
-            return changes
-        # An imported item has no source; naming one afterwards records it without uploading again.
-        return [Change(c.path, c.kind) if c.path in SOURCES and c.kind == "add" else c for c in changes]
-
     def outputs(self, inputs: dict[str, Any], item_id: str, live: LibraryItem | None) -> dict[str, Any]:
         return {
             **inputs,

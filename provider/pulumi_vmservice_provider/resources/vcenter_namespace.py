@@ -162,8 +162,6 @@ def live_inputs(
 
 @handles(NAMESPACE)
 class NamespaceHandler(VCenterHandler):
-    stable_outputs = ("supervisorId",)
-
     def policy_ids(self, inputs: dict[str, Any]) -> list[str] | None:
         policies = reveal(inputs).get("storagePolicies")
         if policies is None:

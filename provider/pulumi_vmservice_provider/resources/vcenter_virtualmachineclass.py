@@ -12,7 +12,6 @@ from pulumi_vmservice_provider.clients.namespaces import (
     get_vm_class,
     update_vm_class,
 )
-from pulumi_vmservice_provider.model.diff import Change
 from pulumi_vmservice_provider.model.vcenter_virtualmachineclass import VIRTUAL_MACHINE_CLASS
 from pulumi_vmservice_provider.operations import (
     CreateRequest,
@@ -36,9 +35,6 @@ if TYPE_CHECKING:
     pass
 
 CONFIG_SPEC_TYPE = "VirtualMachineConfigSpec"
-UNSET_CONFIG_SPEC = (
-    "vCenter leaves fields out of an update unchanged, so a config spec cannot be removed in place"
-)
 
 
 def to_vm_class(inputs: dict[str, Any]) -> VmClass:
@@ -88,14 +84,6 @@ def live_inputs(live: VmClass) -> dict[str, Any]:
 
 @handles(VIRTUAL_MACHINE_CLASS)
 class VirtualMachineClassHandler(VCenterHandler):
-    def adjust_diff(
-        self, old_inputs: dict[str, Any], news: dict[str, Any], changes: list[Change]
-    ) -> list[Change]:
-        return [
-            Change(c.path, c.kind, UNSET_CONFIG_SPEC) if c.path == "configSpec" and c.kind == "delete" else c
-            for c in changes
-        ]
-
     def outputs(self, inputs: dict[str, Any], live: VmClass | None) -> dict[str, Any]:
         outputs = dict(inputs)
         outputs["configStatus"] = (live.config_status if live else None) or "READY"

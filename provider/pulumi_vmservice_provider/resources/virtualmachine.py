@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pulumi_vmservice_provider.clients.kube import FIELD_MANAGER, api_message
 from pulumi_vmservice_provider.errors import ProviderError, ServerRejected
-from pulumi_vmservice_provider.model.diff import Change
-from pulumi_vmservice_provider.model.virtualmachine import VIRTUAL_MACHINE
+from pulumi_vmservice_provider.model.virtualmachine import VIRTUAL_MACHINE, ZONE_LABEL
 from pulumi_vmservice_provider.operations import (
     DeleteRequest,
     ReadRequest,
@@ -24,7 +23,7 @@ from pulumi_vmservice_provider.operations import (
     UpdateRequest,
     UpdateResult,
 )
-from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler, split_id, version_order
+from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler, split_id
 from pulumi_vmservice_provider.resources.registry import handles
 from pulumi_vmservice_provider.wire import reveal
 
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
     from pulumi_vmservice_provider.model.types import ResourceDef
     from pulumi_vmservice_provider.resources.state import ProviderState
 
-ZONE_LABEL = "topology.kubernetes.io/zone"
 USER_DATA_KEY = "user-data"
 # Prerequisite conditions whose False reason means waiting longer will not help.
 FATAL_REASONS = {
@@ -43,7 +41,6 @@ FATAL_REASONS = {
     "VirtualMachineBootstrapReady": {"NotFound", "RequiredKeyNotFound"},
     "VirtualMachineCreated": {"Error"},
 }
-SERVER_DEFAULTS = {"powerOffMode": "TrySoft", "suspendMode": "TrySoft", "restartMode": "TrySoft"}
 
 
 def user_data_secret_name(vm_name: str) -> str:
@@ -173,55 +170,6 @@ class VirtualMachineHandler(KubeObjectHandler):
                 )
             )
         return problems
-
-    # ---- diff ----------------------------------------------------------------------------------
-    def resize_supported(self) -> bool:
-        """VM class resize (in-place class change) arrived with VCF 9.0's API (v1alpha3)."""
-        version = self.reachable_api_version()
-        return version is not None and version_order(version.split("/")[1]) >= version_order("v1alpha3")
-
-    def adjust_diff(
-        self, old_inputs: dict[str, Any], news: dict[str, Any], changes: list[Change]
-    ) -> list[Change]:
-        old, new = reveal(old_inputs), reveal(news)
-        allow_cycle = bool(new.get("allowPowerCycle"))
-        stays_on = (new.get("spec") or {}).get("powerState", "PoweredOn") == "PoweredOn"
-        old_boot = _bootstrap_provider(old)
-        new_boot = _bootstrap_provider(new)
-        old_zone = ((old.get("metadata") or {}).get("labels") or {}).get(ZONE_LABEL)
-        adjusted: list[Change] = []
-        for change in changes:
-            path = change.path
-            if path == "spec.className" and change.kind == "update":
-                if not self.resize_supported():
-                    change = Change(
-                        path,
-                        change.kind,
-                        "this Supervisor cannot resize VMs (VM class changes need VM Operator API v1alpha3+)",
-                    )
-                elif stays_on and not allow_cycle:
-                    change = Change(
-                        path,
-                        change.kind,
-                        "a class change is applied while powered off; set allowPowerCycle: true to let the provider power-cycle the VM instead of replacing it",
-                    )
-            elif path == "userData" or path.startswith("spec.bootstrap"):
-                if old_boot != new_boot:
-                    change = Change(
-                        path,
-                        change.kind,
-                        f"the bootstrap provider cannot change ({old_boot or 'none'} -> {new_boot or 'none'})",
-                    )
-                elif stays_on and not allow_cycle:
-                    change = Change(
-                        path,
-                        change.kind,
-                        "bootstrap data is applied at power-on; set allowPowerCycle: true to power-cycle the VM instead of replacing it",
-                    )
-            elif path == f'metadata.labels["{ZONE_LABEL}"]' and old_zone is not None:
-                change = Change(path, change.kind, "a VM cannot move to another zone once placed")
-            adjusted.append(change)
-        return adjusted
 
     # ---- apply ---------------------------------------------------------------------------------
     def prepare_create(self, body: dict[str, Any]) -> None:
@@ -431,7 +379,7 @@ class VirtualMachineHandler(KubeObjectHandler):
 
     # ---- read/import ---------------------------------------------------------------------------
     def strip_server_defaults(self, spec: dict[str, Any]) -> dict[str, Any]:
-        stripped = {k: v for k, v in spec.items() if not (k in SERVER_DEFAULTS and v == SERVER_DEFAULTS[k])}
+        stripped = super().strip_server_defaults(spec)
         stripped.pop("nextRestartTime", None)
         network = stripped.get("network")
         if isinstance(network, dict):
@@ -497,16 +445,6 @@ class VirtualMachineHandler(KubeObjectHandler):
             except ApiException as error:
                 if error.status != 404:
                     ctx.warn(f"could not delete the user-data Secret of {resource_id}: {api_message(error)}")
-
-
-def _bootstrap_provider(inputs: dict[str, Any]) -> str | None:
-    if inputs.get("userData") is not None:
-        return "cloudInit"
-    bootstrap = (inputs.get("spec") or {}).get("bootstrap") or {}
-    for provider in ("cloudInit", "linuxPrep", "sysprep"):
-        if bootstrap.get(provider) is not None:
-            return provider
-    return "vAppConfig" if bootstrap.get("vAppConfig") is not None else None
 
 
 def _owner_reference(live: dict[str, Any]) -> dict[str, Any]:
