@@ -31,6 +31,7 @@ lint: dev
 	$(VENV)/bin/ruff format --check provider tests examples bench
 	$(VENV)/bin/ruff check provider tests examples bench
 	$(VENV)/bin/mypy
+	$(PY) -m pytest -q -p no:cacheprovider tests/unit/test_architecture.py
 
 schema: dev
 	$(PY) -m pulumi_vmservice_provider.schema > schema.json

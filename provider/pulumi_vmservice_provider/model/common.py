@@ -49,15 +49,15 @@ OutputMeta = ObjectType(
     "ObjectMetaOutput",
     "Kubernetes object metadata as the Supervisor reports it.",
     {
-        "name": string(),
-        "namespace": string(),
-        "labels": string_map(),
-        "annotations": string_map(),
+        "name": string("Name of the object."),
+        "namespace": string("Namespace of the object."),
+        "labels": string_map("All labels of the object, including those the Supervisor added."),
+        "annotations": string_map("All annotations of the object, including those the Supervisor added."),
         "uid": string("Unique id the Supervisor assigned to the object."),
-        "creationTimestamp": string(),
-        "generation": any_value(),
-        "resourceVersion": string(),
-        "finalizers": array(string()),
+        "creationTimestamp": string("When the object was created (RFC 3339)."),
+        "generation": any_value("Sequence number of the desired state (spec) the Supervisor has seen."),
+        "resourceVersion": string("Opaque version of the object for optimistic concurrency."),
+        "finalizers": array(string(), "Finalizers that must finish before the object is deleted."),
     },
 )
 
@@ -65,12 +65,14 @@ Condition = ObjectType(
     "Condition",
     "A status condition reported by VM Operator.",
     {
-        "type": string(),
-        "status": string(),
-        "reason": string(),
-        "message": string(),
-        "severity": string(),
-        "lastTransitionTime": string(),
+        "type": string("Condition type, e.g. `VirtualMachineCreated` or `Ready`."),
+        "status": string("`True`, `False` or `Unknown`."),
+        "reason": string("Machine-readable reason for the last transition, e.g. `NotFound`."),
+        "message": string("Human-readable details of the last transition."),
+        "severity": string(
+            "How bad a False condition is: `Error`, `Warning` or `Info` (older API versions)."
+        ),
+        "lastTransitionTime": string("When the condition last changed status (RFC 3339)."),
     },
 )
 

@@ -35,7 +35,7 @@ GET_VIRTUAL_MACHINE_IMAGE = FunctionDef(
     outputs={
         "imageName": string("The name to use in spec.imageName."),
         "kind": string("VirtualMachineImage or ClusterVirtualMachineImage."),
-        "displayName": string(),
+        "displayName": string("The display name of the image (as in the content library)."),
         "osInfo": obj(
             ObjectType(
                 "VirtualMachineImageOSInfo",
@@ -47,9 +47,9 @@ GET_VIRTUAL_MACHINE_IMAGE = FunctionDef(
                 },
             )
         ),
-        "firmware": string(),
-        "hardwareVersion": integer(),
-        "ready": boolean(),
+        "firmware": string("Firmware the image boots with: `bios` or `efi`."),
+        "hardwareVersion": integer("Virtual hardware version of the image (e.g. 19)."),
+        "ready": boolean("True when the image is ready to deploy VMs from."),
     },
 )
 
@@ -58,10 +58,10 @@ GET_VIRTUAL_MACHINE_CLASS = FunctionDef(
     description="Read a VM class assigned to a namespace, so programs and policies can reason about its size.",
     inputs={"namespace": _NAMESPACE, "name": string("Class name.", required=True)},
     outputs={
-        "name": string(),
-        "cpus": integer(),
+        "name": string("Class name."),
+        "cpus": integer("Number of virtual CPUs of VMs of this class."),
         "memory": string("Memory as a Kubernetes quantity (e.g. 16Gi)."),
-        "memoryMb": integer(),
+        "memoryMb": integer("Memory of VMs of this class in MiB."),
         "reserved": boolean("True when CPU or memory is reserved (a guaranteed class)."),
         "spec": any_value("The full class spec (hardware, policies, configSpec, devices)."),
     },
@@ -79,12 +79,12 @@ GET_VIRTUAL_MACHINE = FunctionDef(
                 "GetVirtualMachineStatus",
                 "Observed state of the VM.",
                 {
-                    "powerState": string(),
-                    "uniqueID": string(),
-                    "primaryIP4": string(),
-                    "primaryIP6": string(),
-                    "zone": string(),
-                    "conditions": array(obj(Condition)),
+                    "powerState": string("Observed power state: PoweredOn, PoweredOff or Suspended."),
+                    "uniqueID": string("Managed object id of the vSphere VM."),
+                    "primaryIP4": string("The primary IPv4 address of the guest."),
+                    "primaryIP6": string("The primary IPv6 address of the guest."),
+                    "zone": string("Zone the VM was placed in."),
+                    "conditions": array(obj(Condition), "Conditions VM Operator reports."),
                     "raw": any_value("The whole status as the Supervisor reports it."),
                 },
             )
@@ -104,7 +104,7 @@ GET_WEB_CONSOLE_URL = FunctionDef(
     },
     outputs={
         "url": string("The web console URL (secret).", secret=True),
-        "expiryTime": string(),
-        "proxyAddr": string(),
+        "expiryTime": string("When the ticket expires (RFC 3339)."),
+        "proxyAddr": string("Address of the console proxy the URL points at."),
     },
 )

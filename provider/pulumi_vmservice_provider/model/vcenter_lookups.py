@@ -24,7 +24,11 @@ GET_STORAGE_POLICY = FunctionDef(
     token="vmservice:vcenter:getStoragePolicy",
     description="Look up a VM storage policy (SPBM) by name or id.",
     inputs={"name": string("Policy name or id.", required=True)},
-    outputs={"id": string("Policy id."), "name": string("Policy name."), "description": string()},
+    outputs={
+        "id": string("Policy id."),
+        "name": string("Policy name."),
+        "description": string("Description of the policy."),
+    },
 )
 
 GET_DATASTORE = FunctionDef(

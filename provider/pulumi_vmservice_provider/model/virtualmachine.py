@@ -48,7 +48,10 @@ CloudInit = ObjectType(
 LinuxPrep = ObjectType(
     "VirtualMachineBootstrapLinuxPrepSpec",
     "Guest OS customization (GOSC) for Linux.",
-    {"hardwareClockIsUTC": boolean(), "timeZone": string()},
+    {
+        "hardwareClockIsUTC": boolean("Whether the guest's hardware clock is in UTC."),
+        "timeZone": string("Time zone of the guest (a tz database name, e.g. `Europe/Berlin`)."),
+    },
 )
 
 Sysprep = ObjectType(
@@ -60,7 +63,12 @@ Sysprep = ObjectType(
 VAppConfig = ObjectType(
     "VirtualMachineBootstrapVAppConfigSpec",
     "vApp properties: a list of key/value properties or a Secret with raw properties.",
-    {"properties": array(any_value()), "rawProperties": string("Name of a Secret with the properties.")},
+    {
+        "properties": array(
+            any_value(), "vApp properties as key/value objects (`{key, value: {value | from}}`)."
+        ),
+        "rawProperties": string("Name of a Secret with the properties."),
+    },
 )
 
 Bootstrap = ObjectType(
@@ -78,13 +86,25 @@ Bootstrap = ObjectType(
 NetworkRef = ObjectType(
     "PartialObjectRef",
     "Reference to a network object in the namespace.",
-    {"name": string(required=True), "kind": string(), "apiVersion": string()},
+    {
+        "name": string(
+            "Name of the network object (e.g. a Network, SubnetSet or VPC subnet).", required=True
+        ),
+        "kind": string(
+            "Kind of the network object (filled in by the Supervisor from the namespace network provider when omitted)."
+        ),
+        "apiVersion": string("API version (group/version) of the network object."),
+    },
 )
 
 Route = ObjectType(
     "VirtualMachineNetworkRouteSpec",
     "A static route.",
-    {"to": string(), "via": string(), "metric": integer()},
+    {
+        "to": string("Destination network in CIDR notation, or `default`."),
+        "via": string("Gateway IP address of the route."),
+        "metric": integer("Route metric (lower is preferred)."),
+    },
 )
 
 NetworkInterface = ObjectType(
@@ -98,16 +118,20 @@ NetworkInterface = ObjectType(
             pattern_hint="must be at least two lowercase letters or digits",
         ),
         "network": obj(NetworkRef, "Network the interface attaches to (defaults to the namespace network)."),
-        "guestDeviceName": string(),
+        "guestDeviceName": string("Device name inside the guest (defaults to the interface name)."),
         "addresses": array(string(), "Static IP addresses in CIDR notation."),
-        "dhcp4": boolean(),
-        "dhcp6": boolean(),
-        "gateway4": string(),
-        "gateway6": string(),
-        "mtu": integer(),
-        "nameservers": array(string()),
-        "routes": array(obj(Route)),
-        "searchDomains": array(string()),
+        "dhcp4": boolean("Use DHCP for IPv4 (no static IPv4 addresses or gateway4 then)."),
+        "dhcp6": boolean("Use DHCP for IPv6 (no static IPv6 addresses or gateway6 then)."),
+        "gateway4": string(
+            "IPv4 default gateway (needs an IPv4 address in `addresses`); `None` for no gateway."
+        ),
+        "gateway6": string(
+            "IPv6 default gateway (needs an IPv6 address in `addresses`); `None` for no gateway."
+        ),
+        "mtu": integer("Maximum transmission unit of the interface in the guest."),
+        "nameservers": array(string(), "DNS servers for this interface (IP addresses)."),
+        "routes": array(obj(Route), "Static routes of this interface."),
+        "searchDomains": array(string(), "DNS search domains for this interface."),
     },
 )
 
@@ -120,8 +144,8 @@ Network = ObjectType(
         "disabled": boolean(
             "No network interfaces at all.", replace="network interfaces cannot be added or removed"
         ),
-        "nameservers": array(string()),
-        "searchDomains": array(string()),
+        "nameservers": array(string(), "DNS servers for the whole guest (IP addresses)."),
+        "searchDomains": array(string(), "DNS search domains for the whole guest."),
         "interfaces": array(
             obj(NetworkInterface),
             "Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network.",
@@ -131,14 +155,19 @@ Network = ObjectType(
 )
 
 InstanceVolumeClaim = ObjectType(
-    "InstanceVolumeClaimVolumeSource", "Instance storage.", {"storageClass": string(), "size": string()}
+    "InstanceVolumeClaimVolumeSource",
+    "Instance storage.",
+    {
+        "storageClass": string("Storage class of the instance storage volume."),
+        "size": string("Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`)."),
+    },
 )
 
 PersistentVolumeClaim = ObjectType(
     "PersistentVolumeClaimVolumeSource",
     "A PersistentVolumeClaim attached to the VM.",
     {
-        "claimName": string(required=True),
+        "claimName": string("Name of a PersistentVolumeClaim in the VM's namespace.", required=True),
         "readOnly": boolean("Must be false."),
         "instanceVolumeClaim": obj(InstanceVolumeClaim),
     },
@@ -147,13 +176,19 @@ PersistentVolumeClaim = ObjectType(
 Volume = ObjectType(
     "VirtualMachineVolume",
     "A volume attached to the VM (hot attach/detach).",
-    {"name": string(required=True), "persistentVolumeClaim": obj(PersistentVolumeClaim)},
+    {
+        "name": string("Name of the volume, unique within the VM (a DNS-1123 label).", required=True),
+        "persistentVolumeClaim": obj(PersistentVolumeClaim),
+    },
 )
 
 GuestInfoAction = ObjectType(
     "GuestInfoAction",
     "A guestinfo key (and optional value regex).",
-    {"key": string(required=True), "value": string()},
+    {
+        "key": string("The guestinfo key to watch (without the `guestinfo.` prefix).", required=True),
+        "value": string("A regular expression the key's value must match (any value when omitted)."),
+    },
 )
 
 ReadinessProbe = ObjectType(
@@ -162,9 +197,12 @@ ReadinessProbe = ObjectType(
     {
         "tcpSocket": any_value("TCP socket action (deprecated): {port, host}."),
         "guestHeartbeat": any_value("Guest heartbeat action: {thresholdStatus: green|yellow}."),
-        "guestInfo": array(obj(GuestInfoAction)),
-        "timeoutSeconds": integer(minimum=1, maximum=60),
-        "periodSeconds": integer(minimum=1),
+        "guestInfo": array(
+            obj(GuestInfoAction),
+            "Guestinfo keys (and value patterns) that must all be present for the VM to be ready.",
+        ),
+        "timeoutSeconds": integer("Seconds before a probe attempt times out (1-60).", minimum=1, maximum=60),
+        "periodSeconds": integer("Seconds between probe attempts.", minimum=1),
     },
 )
 
@@ -173,8 +211,10 @@ Advanced = ObjectType(
     "Advanced settings.",
     {
         "bootDiskCapacity": string("Boot disk size (a Kubernetes quantity, a multiple of 1Mi; grow only)."),
-        "defaultVolumeProvisioningMode": string(enum=("Thin", "Thick", "ThickEagerZero")),
-        "changeBlockTracking": boolean(),
+        "defaultVolumeProvisioningMode": string(
+            "Provisioning mode of the VM's disks.", enum=("Thin", "Thick", "ThickEagerZero")
+        ),
+        "changeBlockTracking": boolean("Enable changed block tracking (for backup tools)."),
     },
 )
 
@@ -308,7 +348,10 @@ VirtualMachineSpec = ObjectType(
         ),
         "bootstrap": obj(Bootstrap, replace_if=BOOTSTRAP_CHANGE),
         "network": obj(Network),
-        "volumes": array(obj(Volume)),
+        "volumes": array(
+            obj(Volume),
+            "Volumes (PersistentVolumeClaims) attached to the VM; they can be added and removed while it runs.",
+        ),
         "readinessProbe": obj(ReadinessProbe),
         "advanced": obj(Advanced),
         "reserved": obj(Reserved),
@@ -323,7 +366,13 @@ VirtualMachineSpec = ObjectType(
 VirtualMachineNetworkStatus = ObjectType(
     "VirtualMachineNetworkStatus",
     "Network status of the VM.",
-    {"primaryIP4": string(), "primaryIP6": string(), "interfaces": array(any_value())},
+    {
+        "primaryIP4": string("The primary IPv4 address of the guest."),
+        "primaryIP6": string("The primary IPv6 address of the guest."),
+        "interfaces": array(
+            any_value(), "Status of each network interface (addresses, MAC, DNS) as reported by VMware Tools."
+        ),
+    },
 )
 
 VirtualMachineStatus = ObjectType(
@@ -331,17 +380,20 @@ VirtualMachineStatus = ObjectType(
     "Observed state of the VM as VM Operator reports it.",
     {
         "uniqueID": string("Managed object id of the vSphere VM."),
-        "biosUUID": string(),
-        "instanceUUID": string(),
-        "powerState": string(),
-        "zone": string(),
-        "hardwareVersion": integer(),
-        "host": string(),
-        "class": any_value(),
+        "biosUUID": string("BIOS UUID of the vSphere VM."),
+        "instanceUUID": string("Instance UUID of the vSphere VM."),
+        "powerState": string("Observed power state: PoweredOn, PoweredOff or Suspended."),
+        "zone": string("Zone (`topology.kubernetes.io/zone`) the VM was placed in."),
+        "hardwareVersion": integer("Virtual hardware version of the VM (e.g. 19 for vmx-19)."),
+        "host": string("ESXi host the VM runs on."),
+        "class": any_value("The VirtualMachineClass the VM was last sized from (a reference)."),
         "image": any_value("The resolved image reference."),
         "network": obj(VirtualMachineNetworkStatus),
-        "conditions": array(obj(Condition)),
-        "volumes": array(any_value()),
+        "conditions": array(
+            obj(Condition),
+            "Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).",
+        ),
+        "volumes": array(any_value(), "Status of each attached volume (attached, disk UUID, errors)."),
     },
 )
 

@@ -17,17 +17,30 @@ from pulumi_vmservice_provider.model.types import (
 PublishSource = ObjectType(
     "VirtualMachinePublishRequestSource",
     "The VM to publish.",
-    {"name": string("VM name (defaults to the request name)."), "kind": string(), "apiVersion": string()},
+    {
+        "name": string("VM name (defaults to the request name)."),
+        "kind": string("Kind of the source (`VirtualMachine`)."),
+        "apiVersion": string("API version of the source."),
+    },
 )
 PublishTargetItem = ObjectType(
     "VirtualMachinePublishRequestTargetItem",
     "The content library item to create.",
-    {"name": string("Item name (defaults to `<source>-image`)."), "description": string()},
+    {
+        "name": string("Item name (defaults to `<source>-image`)."),
+        "description": string("Description of the new content library item."),
+    },
 )
 PublishTargetLocation = ObjectType(
     "VirtualMachinePublishRequestTargetLocation",
     "The content library to publish to.",
-    {"name": string(required=True), "kind": string(), "apiVersion": string()},
+    {
+        "name": string(
+            "Name of the content library (assigned to the namespace) to publish to.", required=True
+        ),
+        "kind": string("Kind of the target (`ContentLibrary`)."),
+        "apiVersion": string("API version of the target."),
+    },
 )
 PublishTarget = ObjectType(
     "VirtualMachinePublishRequestTarget",
@@ -57,10 +70,13 @@ VIRTUAL_MACHINE_PUBLISH_REQUEST = ResourceDef(
                 "VirtualMachinePublishRequestStatus",
                 "Progress of the publish request.",
                 {
-                    "ready": boolean(),
-                    "imageName": string(),
-                    "completionTime": string(),
-                    "conditions": array(obj(Condition)),
+                    "ready": boolean("True once the image is published and available."),
+                    "imageName": string("Name of the VirtualMachineImage the request created."),
+                    "completionTime": string("When publishing completed (RFC 3339)."),
+                    "conditions": array(
+                        obj(Condition),
+                        "Progress conditions (source valid, target valid, uploaded, image available, complete).",
+                    ),
                 },
             )
         ),

@@ -20,7 +20,7 @@ ServicePort = ObjectType(
     "A port of the service.",
     {
         "name": string("Port name (required when there is more than one port)."),
-        "protocol": string(enum=("TCP", "UDP", "SCTP"), default="TCP"),
+        "protocol": string("Protocol of the port.", enum=("TCP", "UDP", "SCTP"), default="TCP"),
         "port": integer("Port the service exposes.", required=True, minimum=1, maximum=65535),
         "targetPort": integer("Port on the VMs.", required=True, minimum=1, maximum=65535),
     },
@@ -37,16 +37,25 @@ VirtualMachineServiceSpec = ObjectType(
             replace="the type of a VirtualMachineService cannot change",
         ),
         "selector": string_map("Labels of the VMs behind the service."),
-        "ports": array(obj(ServicePort)),
-        "loadBalancerIP": string(),
-        "loadBalancerSourceRanges": array(string()),
-        "clusterIp": string(replace="the cluster IP of a service cannot change"),
-        "externalName": string(),
+        "ports": array(
+            obj(ServicePort), "Ports the service exposes (a name is required on each when there are several)."
+        ),
+        "loadBalancerIP": string("A requested load-balancer IP (only where the load balancer supports it)."),
+        "loadBalancerSourceRanges": array(
+            string(), "Client CIDRs allowed through the load balancer (all when empty)."
+        ),
+        "clusterIp": string(
+            "A fixed cluster IP (allocated by the Supervisor when omitted).",
+            replace="the cluster IP of a service cannot change",
+        ),
+        "externalName": string("DNS name the service aliases (type ExternalName)."),
     },
 )
 
 LoadBalancerIngress = ObjectType(
-    "LoadBalancerIngress", "One load-balancer address.", {"ip": string(), "hostname": string()}
+    "LoadBalancerIngress",
+    "One load-balancer address.",
+    {"ip": string("IP address of the load balancer."), "hostname": string("DNS name of the load balancer.")},
 )
 VirtualMachineServiceStatus = ObjectType(
     "VirtualMachineServiceStatus",
@@ -54,10 +63,12 @@ VirtualMachineServiceStatus = ObjectType(
     {
         "loadBalancer": obj(
             ObjectType(
-                "LoadBalancerStatus", "Load-balancer addresses.", {"ingress": array(obj(LoadBalancerIngress))}
+                "LoadBalancerStatus",
+                "Load-balancer addresses.",
+                {"ingress": array(obj(LoadBalancerIngress), "Addresses of the load balancer.")},
             )
         ),
-        "conditions": array(obj(Condition)),
+        "conditions": array(obj(Condition), "Conditions reported for the service."),
     },
 )
 

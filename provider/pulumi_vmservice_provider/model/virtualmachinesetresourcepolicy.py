@@ -16,7 +16,13 @@ from pulumi_vmservice_provider.model.types import (
 ResourcePoolSpec = ObjectType(
     "ResourcePoolSpec",
     "A child resource pool for the set of VMs.",
-    {"name": string(), "reservations": any_value(), "limits": any_value()},
+    {
+        "name": string("Name of the child resource pool."),
+        "reservations": any_value(
+            "Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities)."
+        ),
+        "limits": any_value("Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities)."),
+    },
 )
 
 VirtualMachineSetResourcePolicySpec = ObjectType(
@@ -24,8 +30,10 @@ VirtualMachineSetResourcePolicySpec = ObjectType(
     "Resource pool, folder and cluster-module groups for a set of VMs.",
     {
         "resourcePool": obj(ResourcePoolSpec),
-        "folder": string(),
-        "clusterModuleGroups": array(string()),
+        "folder": string("Name of the VM folder to create for the VMs."),
+        "clusterModuleGroups": array(
+            string(), "Names of cluster-module groups (anti-affinity groups of VMs) to create."
+        ),
     },
 )
 
@@ -40,6 +48,12 @@ VIRTUAL_MACHINE_SET_RESOURCE_POLICY = ResourceDef(
             replace="the spec of a VirtualMachineSetResourcePolicy is immutable",
         ),
     },
-    outputs={"apiVersion": API_VERSION_OUTPUT, "status": any_value(), "liveMetadata": obj(OutputMeta)},
+    outputs={
+        "apiVersion": API_VERSION_OUTPUT,
+        "status": any_value(
+            "Observed state: the resource pool, folder and cluster modules the Supervisor created."
+        ),
+        "liveMetadata": obj(OutputMeta),
+    },
     kube=KubeKind("VirtualMachineSetResourcePolicy", "virtualmachinesetresourcepolicies"),
 )

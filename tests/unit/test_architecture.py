@@ -1,0 +1,208 @@
+"""The codebase's structural rules: layer contracts, one registered handler per modelled kind, documented
+schema. `make lint` runs this file."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from pulumi_vmservice_provider.model.config import CONFIG
+from pulumi_vmservice_provider.model.registry import FUNCTIONS, RESOURCES
+from pulumi_vmservice_provider.model.types import Prop
+from pulumi_vmservice_provider.resources.registry import registered_tokens
+
+PACKAGES = Path(__file__).resolve().parents[2] / "provider"
+PROVIDER = "pulumi_vmservice_provider"
+SIMULATOR = "vmservice_sim"
+API_CLIENT_LIBRARIES = ("kubernetes", "httpx", "pyVmomi", "pyVim")
+
+# (modules the rule applies to, what they must never import)
+LAYER_RULES: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
+    (
+        (f"{PROVIDER}.model",),
+        (
+            f"{PROVIDER}.resources",
+            f"{PROVIDER}.clients",
+            f"{PROVIDER}.server",
+            f"{PROVIDER}.core",
+            f"{PROVIDER}.readiness",
+            SIMULATOR,
+            "grpc",
+            *API_CLIENT_LIBRARIES,
+        ),
+    ),
+    (
+        (f"{PROVIDER}.server",),
+        (
+            f"{PROVIDER}.resources",
+            f"{PROVIDER}.clients",
+            f"{PROVIDER}.readiness",
+            SIMULATOR,
+            *API_CLIENT_LIBRARIES,
+        ),
+    ),
+    ((f"{PROVIDER}.core",), (f"{PROVIDER}.clients", SIMULATOR, "grpc", *API_CLIENT_LIBRARIES)),
+    (
+        (
+            f"{PROVIDER}.operations",
+            f"{PROVIDER}.wire",
+            f"{PROVIDER}.errors",
+            f"{PROVIDER}.context",
+            f"{PROVIDER}.settings",
+        ),
+        (
+            f"{PROVIDER}.resources",
+            f"{PROVIDER}.clients",
+            f"{PROVIDER}.server",
+            f"{PROVIDER}.core",
+            SIMULATOR,
+            *API_CLIENT_LIBRARIES,
+        ),
+    ),
+    ((f"{PROVIDER}.resources",), (f"{PROVIDER}.server", f"{PROVIDER}.core", SIMULATOR, "grpc")),
+    (
+        (f"{PROVIDER}.clients",),
+        (
+            f"{PROVIDER}.resources",
+            f"{PROVIDER}.server",
+            f"{PROVIDER}.core",
+            f"{PROVIDER}.readiness",
+            SIMULATOR,
+        ),
+    ),
+    (
+        (f"{PROVIDER}.readiness",),
+        (
+            f"{PROVIDER}.resources",
+            f"{PROVIDER}.clients",
+            f"{PROVIDER}.server",
+            f"{PROVIDER}.core",
+            SIMULATOR,
+            "grpc",
+            *API_CLIENT_LIBRARIES,
+        ),
+    ),
+    ((PROVIDER,), (SIMULATOR,)),
+    ((SIMULATOR,), (PROVIDER,)),
+]
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGES).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _is_type_checking_block(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+
+
+def runtime_imports(path: Path) -> Iterator[tuple[int, str]]:
+    """(line, imported module) of every import that runs (module level or inside functions), leaving out
+    imports only for type checkers."""
+    tree = ast.parse(path.read_text(), str(path))
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if _is_type_checking_block(node):
+            skipped.update(id(child) for child in ast.walk(node))
+    package = module_name(path).rsplit(".", 1)[0] if path.name != "__init__.py" else module_name(path)
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                yield node.lineno, ".".join([*base, node.module or ""]).rstrip(".")
+            else:
+                yield node.lineno, node.module or ""
+
+
+def _within(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
+def test_layer_contracts() -> None:
+    violations = []
+    for path in sorted(PACKAGES.rglob("*.py")):
+        module = module_name(path)
+        for applies_to, forbidden in LAYER_RULES:
+            if not any(_within(module, layer) for layer in applies_to):
+                continue
+            for line, imported in runtime_imports(path):
+                for banned in forbidden:
+                    if _within(imported, banned):
+                        violations.append(f"{path.relative_to(PACKAGES)}:{line} imports {imported}")
+    assert violations == []
+
+
+def test_the_layer_check_sees_function_level_and_relative_imports(tmp_path: Path) -> None:
+    sample = PACKAGES / PROVIDER / "model" / "_sample_for_test.py"
+    sample.write_text("def f():\n    import kubernetes\n\nfrom ..clients import kube\n")
+    try:
+        found = [name for _, name in runtime_imports(sample)]
+    finally:
+        sample.unlink()
+    assert "kubernetes" in found and f"{PROVIDER}.clients" in found
+
+
+def test_every_modelled_kind_has_exactly_its_handler() -> None:
+    resources, functions = registered_tokens()
+    assert resources == set(RESOURCES)
+    assert functions == set(FUNCTIONS)
+
+
+def test_handler_module_has_the_name_of_its_model_module() -> None:
+    from pulumi_vmservice_provider.resources.registry import handler_class
+
+    for token, definition in RESOURCES.items():
+        handler_module = handler_class(token).__module__.rsplit(".", 1)[1]
+        model_module = _defining_module(definition)
+        assert handler_module == model_module, token
+
+
+def _defining_module(definition: object) -> str:
+    import importlib
+    import pkgutil
+
+    import pulumi_vmservice_provider.model as model
+
+    for info in pkgutil.iter_modules(model.__path__):
+        module = importlib.import_module(f"{model.__name__}.{info.name}")
+        if info.name != "registry" and any(value is definition for value in vars(module).values()):
+            return info.name
+    raise AssertionError(f"no model module defines {definition}")
+
+
+def _undocumented(props: Mapping[str, Prop], where: str, seen: set[int]) -> Iterator[str]:
+    for name, prop in props.items():
+        if not prop.description.strip():
+            yield f"{where}.{name}"
+        for nested in (prop, prop.items):
+            if nested is not None and nested.obj is not None and id(nested.obj) not in seen:
+                seen.add(id(nested.obj))
+                yield from _undocumented(nested.obj.properties, nested.obj.token, seen)
+
+
+def test_every_property_has_a_description() -> None:
+    seen: set[int] = set()
+    missing: list[str] = []
+    for token, resource in RESOURCES.items():
+        missing += _undocumented(resource.inputs, token, seen)
+        missing += _undocumented(resource.outputs, token, seen)
+    for token, function in FUNCTIONS.items():
+        missing += _undocumented(function.inputs, token, seen)
+        missing += _undocumented(function.outputs, token, seen)
+    missing += _undocumented({k: v.prop for k, v in CONFIG.items()}, "config", seen)
+    assert missing == []
+
+
+@pytest.mark.parametrize("token", sorted(RESOURCES))
+def test_resources_and_functions_are_described(token: str) -> None:
+    assert RESOURCES[token].description.strip()
