@@ -129,6 +129,29 @@ def semantic(value: Any) -> Any:
     return value
 
 
+# ------------------------------------------------------------------------------------------ reading objects
+
+
+def spec_of(obj: dict[str, Any]) -> dict[str, Any]:
+    spec = obj.get("spec")
+    return spec if isinstance(spec, dict) else {}
+
+
+def metadata_map(obj: dict[str, Any], key: str) -> dict[str, str]:
+    """metadata.labels or metadata.annotations ({} when absent)."""
+    value = (obj.get("metadata") or {}).get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def dig(obj: Any, *keys: str) -> Any:
+    """obj[k1][k2]...; None when a level is missing or not a mapping."""
+    for key in keys:
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(key)
+    return obj
+
+
 # ------------------------------------------------------------------------------------------ names
 
 _DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")

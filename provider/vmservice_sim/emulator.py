@@ -1,4 +1,7 @@
-"""VM Operator, emulated: the admission webhooks, the controllers and the vCenter sync, wired together."""
+"""VM Operator, emulated: the admission webhooks, the controllers and the vCenter sync, wired together.
+
+Webhooks and controllers come from the kind registry (`vmservice_sim.registry`), one per registered rule.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,7 @@ import time
 from vmservice_sim.context import EmulatorContext
 from vmservice_sim.controller import Controller
 from vmservice_sim.kube import api_error_message
-from vmservice_sim.reconcile_policy import ResourcePolicyReconciler
-from vmservice_sim.reconcile_publish import PublishRequestReconciler
-from vmservice_sim.reconcile_service import VirtualMachineServiceReconciler
-from vmservice_sim.reconcile_vm import VirtualMachineReconciler
-from vmservice_sim.reconcile_webconsole import WebConsoleRequestReconciler
+from vmservice_sim.registry import KindRegistration, registrations
 from vmservice_sim.tools import StartError
 from vmservice_sim.vcenter_sync import VCenterSync
 from vmservice_sim.webhook import AdmissionServer
@@ -26,31 +25,7 @@ class Emulator:
         self._ca_pem = ca_pem
         self.webhook = AdmissionServer(ctx, cert_pem, key_pem)
         self.sync = VCenterSync(ctx)
-        self.vm_reconciler = VirtualMachineReconciler(ctx)
-        self.service_reconciler = VirtualMachineServiceReconciler(ctx)
-        kinds, stop = ctx.kinds, ctx.stop_event
-        self.controllers = [
-            Controller("virtualmachine", ctx.kube, kinds.vm, self.vm_reconciler, stop, workers=2),
-            Controller("virtualmachineservice", ctx.kube, kinds.service, self.service_reconciler, stop),
-            Controller(
-                "virtualmachinepublishrequest", ctx.kube, kinds.publish, PublishRequestReconciler(ctx), stop
-            ),
-            Controller(
-                "virtualmachinewebconsolerequest",
-                ctx.kube,
-                kinds.webconsole,
-                WebConsoleRequestReconciler(ctx),
-                stop,
-            ),
-            Controller(
-                "virtualmachinesetresourcepolicy",
-                ctx.kube,
-                kinds.resource_policy,
-                ResourcePolicyReconciler(ctx),
-                stop,
-            ),
-        ]
-        self.controllers[1].watch_also(kinds.vm, self.service_reconciler.keys_for_vm)
+        self.controllers = [controller_for(r, ctx) for r in registrations() if r.reconciler is not None]
 
     def start(self, timeout: float = 30.0) -> None:
         self.webhook.start()
@@ -103,3 +78,16 @@ class Emulator:
                     return
             time.sleep(0.1)
         raise StartError(f"the apiserver does not call the emulated VM Operator webhooks: {last}")
+
+
+def controller_for(registration: KindRegistration, ctx: EmulatorContext) -> Controller:
+    """The controller of a registered kind, in the release's storage version, with its extra watches."""
+    assert registration.reconciler is not None
+    kind = registration.in_version(ctx.release.storage_version)
+    reconciler = registration.reconciler(ctx, kind)
+    controller = Controller(
+        registration.lower, ctx.kube, kind, reconciler, ctx.stop_event, workers=registration.workers
+    )
+    for other, mapper in reconciler.also_watch():
+        controller.watch_also(other, mapper)
+    return controller

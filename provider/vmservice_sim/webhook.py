@@ -1,9 +1,9 @@
 """The admission webhook server (HTTPS on loopback) and its registration with the apiserver.
 
 The apiserver calls it for VM Operator's kinds in the release's storage version, as it would call VM
-Operator's own webhook server: mutating for VirtualMachine, validating for VirtualMachine,
-VirtualMachineService, VirtualMachinePublishRequest, VirtualMachineWebConsoleRequest and
-VirtualMachineSetResourcePolicy. `failurePolicy: Fail`, so writes are refused while the emulator is down.
+Operator's own webhook server: one mutating and/or validating webhook per kind that registers a rule in
+`vmservice_sim.kinds`. `failurePolicy: Fail`, so writes are refused while the emulator is down;
+`sideEffects: None`, so dry-run requests are sent too (the rules only read, through a `ClusterView`).
 """
 
 from __future__ import annotations
@@ -14,28 +14,84 @@ import logging
 import ssl
 import tempfile
 import threading
-from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from vmservice_sim.admission import Verdict
-from vmservice_sim.admission_other import (
-    validate_publish,
-    validate_resource_policy,
-    validate_service,
-    validate_webconsole,
-)
-from vmservice_sim.admission_vm import VirtualMachineAdmission
-from vmservice_sim.context import VMOP_SERVICE_ACCOUNT, EmulatorContext
+from vmservice_sim.context import EmulatorContext
 from vmservice_sim.kube import MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS, Obj
-from vmservice_sim.release import GROUP
+from vmservice_sim.registry import (
+    AdmissionRequest,
+    ClusterView,
+    KindRegistration,
+    KubeClusterView,
+    UserInfo,
+    registrations,
+)
+from vmservice_sim.release import GROUP, Release
 
 log = logging.getLogger("vmservice-sim")
 CONFIG_NAME = "vmservice-sim-vm-operator"
-PRIVILEGED_GROUPS = {"system:masters"}
 
-Handler = Callable[[str, Obj, Obj | None, bool], Verdict]
+
+@dataclass(frozen=True)
+class Route:
+    """One webhook: which kind's rules, mutating or validating."""
+
+    registration: KindRegistration
+    mutating: bool
+
+
+def webhook_routes(release: Release, kinds: list[KindRegistration]) -> dict[str, Route]:
+    """URL path -> webhook, at VM Operator's own paths, for every rule the kinds register."""
+    routes: dict[str, Route] = {}
+    for registration in kinds:
+        for mutating, admit in ((True, registration.mutator), (False, registration.validator)):
+            if admit is not None:
+                routes[release.webhook_path(registration.lower, mutating)] = Route(registration, mutating)
+    return routes
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """Answers AdmissionReview requests from the registered rules (no HTTP, no writes)."""
+
+    release: Release
+    routes: dict[str, Route]
+    cluster: ClusterView
+    zones: tuple[str, ...]
+    default_network: str
+
+    def review(self, url_path: str, review: Obj) -> Obj:
+        request = review.get("request") or {}
+        uid = str(request.get("uid") or "")
+        route = self.routes.get(url_path.split("?")[0])
+        if route is None:
+            verdict = Verdict.errored(404, f"no webhook at {url_path}")
+        else:
+            verdict = route.registration.admit(route.mutating, self._request(request))
+        return {
+            "apiVersion": "admission.k8s.io/v1",
+            "kind": "AdmissionReview",
+            "response": verdict.response(uid),
+        }
+
+    def _request(self, request: Obj) -> AdmissionRequest:
+        user = request.get("userInfo") or {}
+        old = request.get("oldObject")
+        return AdmissionRequest(
+            operation=str(request.get("operation") or ""),
+            object=request.get("object") or {},
+            old_object=old if isinstance(old, dict) else None,
+            user=UserInfo(str(user.get("username") or ""), tuple(user.get("groups") or ())),
+            dry_run=bool(request.get("dryRun")),
+            cluster=self.cluster,
+            release=self.release,
+            zones=self.zones,
+            default_network=self.default_network,
+        )
 
 
 class AdmissionServer:
@@ -43,33 +99,13 @@ class AdmissionServer:
 
     def __init__(self, ctx: EmulatorContext, cert_pem: bytes, key_pem: bytes) -> None:
         self.ctx = ctx
-        self.vm = VirtualMachineAdmission(ctx)
-        release = ctx.release
-        self.routes: dict[str, tuple[str, Handler]] = {}
-
-        def add(kind_lower: str, mutating: bool, handler: Handler) -> None:
-            self.routes[release.webhook_path(kind_lower, mutating)] = (
-                release.webhook_name(kind_lower, mutating),
-                handler,
-            )
-
-        add("virtualmachine", True, lambda op, obj, old, priv: self.vm.mutate(op, obj, old))
-        add("virtualmachine", False, self.vm.validate)
-        add("virtualmachineservice", False, lambda op, obj, old, priv: validate_service(op, obj, old))
-        add(
-            "virtualmachinepublishrequest",
-            False,
-            lambda op, obj, old, priv: validate_publish(op, obj, old, release.storage_version),
-        )
-        add(
-            "virtualmachinewebconsolerequest",
-            False,
-            lambda op, obj, old, priv: validate_webconsole(op, obj, old),
-        )
-        add(
-            "virtualmachinesetresourcepolicy",
-            False,
-            lambda op, obj, old, priv: validate_resource_policy(op, obj, old),
+        self.kinds = registrations()
+        self.reviewer = Reviewer(
+            ctx.release,
+            webhook_routes(ctx.release, self.kinds),
+            KubeClusterView(ctx.kube),
+            ctx.options.zones,
+            ctx.options.default_network,
         )
 
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -97,7 +133,7 @@ class AdmissionServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 try:
                     review = json.loads(self.rfile.read(length) or b"{}")
-                    self._reply(200, server.review(self.path, review))
+                    self._reply(200, server.reviewer.review(self.path, review))
                 except Exception as error:  # a broken webhook must answer, not hang the apiserver
                     log.exception("webhook %s failed", self.path)
                     self._reply(500, {"error": str(error)})
@@ -128,79 +164,45 @@ class AdmissionServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    # ---------------------------------------------------------------------------------------- dispatch
-
-    def review(self, url_path: str, review: Obj) -> Obj:
-        request = review.get("request") or {}
-        uid = str(request.get("uid") or "")
-        route = self.routes.get(url_path.split("?")[0])
-        if route is None:
-            verdict = Verdict.errored(404, f"no webhook at {url_path}")
-        else:
-            _, handler = route
-            operation = str(request.get("operation") or "")
-            obj = request.get("object") or {}
-            old = request.get("oldObject")
-            user = request.get("userInfo") or {}
-            privileged = user.get("username") == VMOP_SERVICE_ACCOUNT or bool(
-                PRIVILEGED_GROUPS & set(user.get("groups") or [])
-            )
-            if operation == "DELETE":
-                verdict = Verdict()
-            else:
-                verdict = handler(operation, obj, old if isinstance(old, dict) else None, privileged)
-        return {
-            "apiVersion": "admission.k8s.io/v1",
-            "kind": "AdmissionReview",
-            "response": verdict.response(uid),
-        }
-
     # ---------------------------------------------------------------------------------------- registration
 
     def register(self, ca_pem: bytes) -> None:
         """Create or replace the Mutating/ValidatingWebhookConfigurations pointing at this server."""
-        release = self.ctx.release
-        ca_bundle = base64.b64encode(ca_pem).decode()
-
-        def webhook(kind_lower: str, plural: str, mutating: bool) -> Obj:
-            hook: Obj = {
-                "name": release.webhook_name(kind_lower, mutating),
-                "clientConfig": {
-                    "url": self.url + release.webhook_path(kind_lower, mutating),
-                    "caBundle": ca_bundle,
-                },
-                "rules": [
-                    {
-                        "apiGroups": [GROUP],
-                        "apiVersions": [release.storage_version],
-                        "operations": ["CREATE", "UPDATE"],
-                        "resources": [plural],
-                        "scope": "Namespaced",
-                    }
-                ],
-                "failurePolicy": "Fail",
-                "matchPolicy": "Equivalent",
-                "sideEffects": "None",
-                "admissionReviewVersions": ["v1"],
-                "timeoutSeconds": 10,
-            }
-            if mutating:
-                hook["reinvocationPolicy"] = "Never"
-            return hook
-
-        mutating = {
-            "metadata": {"name": CONFIG_NAME},
-            "webhooks": [webhook("virtualmachine", "virtualmachines", True)],
-        }
-        validating = {
-            "metadata": {"name": CONFIG_NAME},
-            "webhooks": [
-                webhook("virtualmachine", "virtualmachines", False),
-                webhook("virtualmachineservice", "virtualmachineservices", False),
-                webhook("virtualmachinepublishrequest", "virtualmachinepublishrequests", False),
-                webhook("virtualmachinewebconsolerequest", "virtualmachinewebconsolerequests", False),
-                webhook("virtualmachinesetresourcepolicy", "virtualmachinesetresourcepolicies", False),
-            ],
-        }
-        for kind, body in ((MUTATING_WEBHOOKS, mutating), (VALIDATING_WEBHOOKS, validating)):
+        configurations = webhook_configurations(self.ctx.release, self.reviewer.routes, self.url, ca_pem)
+        for kind, body in zip((MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS), configurations, strict=True):
             self.ctx.kube.apply(kind, body)
+
+
+def webhook_configurations(
+    release: Release, routes: dict[str, Route], server_url: str, ca_pem: bytes
+) -> tuple[Obj, Obj]:
+    """The MutatingWebhookConfiguration and ValidatingWebhookConfiguration bodies for `routes`."""
+    ca_bundle = base64.b64encode(ca_pem).decode()
+    hooks: dict[bool, list[Obj]] = {True: [], False: []}
+    for url_path, route in routes.items():
+        kind_lower, mutating = route.registration.lower, route.mutating
+        hook: Obj = {
+            "name": release.webhook_name(kind_lower, mutating),
+            "clientConfig": {"url": server_url + url_path, "caBundle": ca_bundle},
+            "rules": [
+                {
+                    "apiGroups": [GROUP],
+                    "apiVersions": [release.storage_version],
+                    "operations": ["CREATE", "UPDATE"],
+                    "resources": [route.registration.plural],
+                    "scope": "Namespaced",
+                }
+            ],
+            "failurePolicy": "Fail",
+            "matchPolicy": "Equivalent",
+            "sideEffects": "None",
+            "admissionReviewVersions": ["v1"],
+            "timeoutSeconds": 10,
+        }
+        if mutating:
+            hook["reinvocationPolicy"] = "Never"
+        hooks[mutating].append(hook)
+    return (
+        {"metadata": {"name": CONFIG_NAME}, "webhooks": hooks[True]},
+        {"metadata": {"name": CONFIG_NAME}, "webhooks": hooks[False]},
+    )

@@ -16,8 +16,10 @@ import time
 
 from vmservice_sim.context import ZONE_LABEL, EmulatorContext
 from vmservice_sim.faults import INJECTED_MESSAGE, Faults
-from vmservice_sim.kube import SECRET, STORAGE_CLASS, Obj
+from vmservice_sim.kinds.virtual_machine.kind import VIRTUAL_MACHINE
+from vmservice_sim.kube import SECRET, STORAGE_CLASS, Kind, Obj
 from vmservice_sim.objects import conditions, quantity_mib, remove_condition, set_condition
+from vmservice_sim.registry import KindReconciler
 
 log = logging.getLogger("vmservice-sim")
 
@@ -48,11 +50,10 @@ def guest_id(image_display_name: str) -> str:
     return "otherLinux64Guest"
 
 
-class VirtualMachineReconciler:
-    def __init__(self, ctx: EmulatorContext) -> None:
-        self.ctx = ctx
-        self.kind = ctx.kinds.vm
-        self.finalizer = ctx.release.finalizer("virtualmachine")
+@VIRTUAL_MACHINE.reconcile(workers=2)
+class VirtualMachineReconciler(KindReconciler):
+    def __init__(self, ctx: EmulatorContext, kind: Kind) -> None:
+        super().__init__(ctx, kind)
         self._lock = threading.Lock()
         # uid -> (desired power state, monotonic time the request was first seen)
         self._power_requests: dict[str, tuple[str, float]] = {}
