@@ -6,7 +6,7 @@ import copy
 import ssl
 from typing import Any
 
-from pulumi_vmservice_provider.clients.kube import is_connection_error
+from pulumi_vmservice_provider.clients.supervisor import is_connection_error
 from pulumi_vmservice_provider.errors import ProviderError
 from pulumi_vmservice_provider.model.registry import RESOURCES
 from pulumi_vmservice_provider.resources.kubeobject import failure_reason

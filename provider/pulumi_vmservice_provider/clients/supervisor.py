@@ -1,27 +1,83 @@
-"""The Supervisor's Kubernetes API through the official `kubernetes` client (imported lazily)."""
+"""The Supervisor's Kubernetes API: the only module that talks to the official `kubernetes` client.
+
+Callers name a kind (`KindRef`) and get plain dicts back. Everything the library does differently per kind
+(custom objects against core kinds, API-version negotiation, the 201 answers the generated client does not
+decode), every retry (conflicts, throttling, server errors, a restarting apiserver) and the mapping of its
+exceptions onto the provider's typed errors live here:
+
+    not found               -> None from get/delete, [] from list
+    any other API error     -> ServerRejected, with the API server's own message
+    unreachable / TLS error -> SupervisorUnreachable, naming the endpoint
+
+The library is imported lazily: the plugin starts on every Pulumi command, most of which never dial the
+Supervisor.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import random
+import re
 import tempfile
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
 
-from pulumi_vmservice_provider.errors import ProviderError
+from pulumi_vmservice_provider.errors import ProviderError, ServerRejected
 from pulumi_vmservice_provider.settings import Settings
-
-if TYPE_CHECKING:
-    from pulumi_vmservice_provider.context import OperationContext
 
 FIELD_MANAGER = "pulumi-vmservice"
 RETRYABLE_STATUS = {409, 429, 500, 502, 503, 504}
+MAX_RETRIES = 8
+# Without an operation (checks and previews) a call is one quick attempt: an unreachable Supervisor must
+# not slow them down, and they fall back to checking less.
+IMPATIENT_TIMEOUT = 5.0
+WATCH_SECONDS = 5
 
 
 class SupervisorUnreachable(ProviderError):
+    """The kubeconfig cannot be loaded, or the apiserver cannot be reached or its TLS handshake fails."""
+
+
+@dataclass(frozen=True)
+class KindRef:
+    """Where a kind lives in the Kubernetes API; `group` "" is the core API (Secret, ResourceQuota)."""
+
+    kind: str
+    plural: str
+    group: str = ""
+    versions: tuple[str, ...] = ("v1",)  # the versions the provider understands, oldest first
+    namespaced: bool = True
+
+    @property
+    def is_core(self) -> bool:
+        return not self.group
+
+
+SECRET = KindRef("Secret", "secrets")
+RESOURCE_QUOTA = KindRef("ResourceQuota", "resourcequotas")
+
+
+class Operation(Protocol):
+    """What a call needs from the provider operation it serves (OperationContext fits)."""
+
+    def remaining(self) -> float: ...
+
+    def check(self, doing: str) -> None: ...
+
+    def sleep(self, seconds: float, doing: str) -> None: ...
+
+    def debug(self, message: str) -> None: ...
+
+
+class _Missing:
     pass
+
+
+_MISSING = _Missing()
 
 
 def api_message(error: Any) -> str:
@@ -53,8 +109,22 @@ def is_connection_error(error: BaseException) -> bool:
     return isinstance(error, OSError | HTTPError)
 
 
-class KubeClient:
-    """One configured ApiClient per provider instance plus cached discovery of served API versions."""
+def _is_transport_error(error: BaseException) -> bool:
+    """Any failure to talk to the apiserver at all, TLS included (as opposed to an answer it gave)."""
+    try:
+        from urllib3.exceptions import HTTPError
+    except ImportError:  # pragma: no cover
+        return isinstance(error, OSError)
+    return isinstance(error, OSError | HTTPError)
+
+
+def _snake(kind: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower()
+
+
+class SupervisorClient:
+    """One configured ApiClient per provider instance, cached discovery of served API versions, and
+    get/list/apply/create/delete/watch by kind."""
 
     def __init__(self, settings: Settings):
         self._settings = settings
@@ -65,12 +135,17 @@ class KubeClient:
         # instead of dialling it again for every resource.
         self._discovery_error: Exception | None = None
 
+    # ---- connection ----------------------------------------------------------------------------
     @property
-    def api_client(self) -> Any:
+    def _client(self) -> Any:
         with self._lock:
             if self._api_client is None:
                 self._api_client = self._connect()
             return self._api_client
+
+    @property
+    def endpoint(self) -> str:
+        return str(getattr(self._client.configuration, "host", "") or "the Supervisor")
 
     def _connect(self) -> Any:
         import yaml
@@ -87,7 +162,7 @@ class KubeClient:
                     loaded,
                     context=self._settings.context,
                     client_configuration=configuration,
-                    temp_file_path=_tmpdir(),
+                    temp_file_path=tempfile.gettempdir(),
                 )
             else:
                 config.load_kube_config(
@@ -102,6 +177,25 @@ class KubeClient:
         configuration.retries = 3
         return client.ApiClient(configuration)
 
+    def _unreachable(self, doing: str, error: BaseException) -> SupervisorUnreachable:
+        return SupervisorUnreachable(f"{doing}: cannot reach the Supervisor at {self.endpoint}: {error}")
+
+    def ready(self) -> bool:
+        """Whether the apiserver reports itself ready (`/readyz`). A starting apiserver answers requests before
+        its authorization caches are filled and then refuses them (403); a ready one means what it says."""
+        api = self._client
+        try:
+            method, url, headers, body, post = api.param_serialize(
+                method="GET", resource_path="/readyz", auth_settings=["BearerToken"]
+            )
+            response = api.call_api(
+                method, url, header_params=headers, body=body, post_params=post, _request_timeout=5
+            )
+            return bool(response.status == 200)
+        except Exception:  # not ready (403/500/503) or unreachable
+            return False
+
+    # ---- API versions --------------------------------------------------------------------------
     def served_versions(self, group: str, patient: bool = False) -> list[str]:
         """API versions of `group` the Supervisor serves, newest first (as the server orders them).
 
@@ -126,16 +220,19 @@ class KubeClient:
         from kubernetes import client
         from kubernetes.client.exceptions import ApiException
 
+        doing = "discovering the Supervisor's API versions"
         delays = [0.5, 1.0, 2.0, 4.0, 8.0] if patient else []
         while True:
             try:
-                return client.ApisApi(self.api_client).get_api_versions(_request_timeout=15)
+                return client.ApisApi(self._client).get_api_versions(_request_timeout=15)
             except ApiException as error:
                 if not delays or error.status not in (429, 500, 502, 503, 504):
-                    raise
+                    raise ServerRejected(f"{doing}: {api_message(error)}") from None
             except Exception as error:
-                if not delays or not is_connection_error(error):
+                if not _is_transport_error(error):
                     raise
+                if not delays or not is_connection_error(error):
+                    raise self._unreachable(doing, error) from None
             time.sleep(delays.pop(0))
 
     def preferred_version(self, group: str, understood: tuple[str, ...], patient: bool = False) -> str | None:
@@ -143,39 +240,206 @@ class KubeClient:
         served = self.served_versions(group, patient=patient)
         return next((version for version in reversed(understood) if version in served), None)
 
-    def ready(self) -> bool:
-        """Whether the apiserver reports itself ready (`/readyz`). A starting apiserver answers requests before
-        its authorization caches are filled and then refuses them (403); a ready one means what it says."""
-        api = self.api_client
-        try:
-            method, url, headers, body, post = api.param_serialize(
-                method="GET", resource_path="/readyz", auth_settings=["BearerToken"]
-            )
-            response = api.call_api(
-                method, url, header_params=headers, body=body, post_params=post, _request_timeout=5
-            )
-            return bool(response.status == 200)
-        except Exception:  # not ready (403/500/503) or unreachable
-            return False
+    def api_version(self, ref: KindRef, patient: bool = True) -> str:
+        """The apiVersion ("group/version") to speak for `ref`: the newest the Supervisor serves and the
+        provider understands."""
+        if ref.is_core:
+            return ref.versions[-1]
+        version = self.preferred_version(ref.group, ref.versions, patient=patient)
+        if version is not None:
+            return f"{ref.group}/{version}"
+        served = self.served_versions(ref.group)
+        raise ProviderError(
+            f"the Supervisor does not serve {ref.kind} in any version this provider understands "
+            f"({', '.join(ref.versions)}); it serves {', '.join(served) or 'no ' + ref.group + ' API'}"
+        )
 
-    def call(self, ctx: OperationContext, doing: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        """Call the API with the operation's deadline, retrying conflicts, throttling, server errors and
-        connection errors (an apiserver restarting) with backoff; cancellation and timeout stop it."""
+    # ---- by kind -------------------------------------------------------------------------------
+    def get(
+        self, ctx: Operation | None, ref: KindRef, namespace: str | None, name: str
+    ) -> dict[str, Any] | None:
+        """The object, or None when it does not exist."""
+        doing = f"reading {ref.kind} {_where(namespace, name)}"
+        found = self._call(
+            ctx,
+            doing,
+            self._method("get", ref, namespace),
+            _args(ref, self._path(ref, namespace), name),
+            {},
+            missing_ok=True,
+        )
+        return None if found is _MISSING else self._as_dict(found)
+
+    def list(self, ctx: Operation | None, ref: KindRef, namespace: str | None = None) -> list[dict[str, Any]]:
+        """The objects of a namespace (or, for cluster-scoped kinds and `namespace` None, of the cluster);
+        an API group the Supervisor does not serve lists as empty."""
+        doing = f"listing {ref.plural}"
+        found = self._call(
+            ctx, doing, self._method("list", ref, namespace), self._path(ref, namespace), {}, missing_ok=True
+        )
+        if found is _MISSING:
+            return []
+        items: list[dict[str, Any]] = self._as_dict(found).get("items") or []
+        return items
+
+    def apply(
+        self, ctx: Operation, ref: KindRef, body: dict[str, Any], what: str | None = None
+    ) -> dict[str, Any]:
+        """Server-side apply of `body` under the provider's field manager, taking over conflicting fields.
+        `what` names the object in messages (default: kind and namespace/name)."""
+        meta = body["metadata"]
+        namespace, name = meta.get("namespace"), meta["name"]
+        what = what or f"{ref.kind} {_where(namespace, name)}"
+        path = self._path(ref, namespace, body.get("apiVersion"))
+        applied = self._call(
+            ctx,
+            f"applying {what}",
+            self._method("patch", ref, namespace),
+            _args(ref, path, name, body),
+            {"field_manager": FIELD_MANAGER, "force": True, "_content_type": "application/apply-patch+yaml"},
+            rejected=f"the Supervisor rejected {what}",
+        )
+        if applied is None:  # the generated client decodes only 200 bodies; an apply that creates answers 201
+            fetched = self.get(ctx, ref, namespace, name)
+            if fetched is None:
+                raise ProviderError(f"{what} vanished right after apply")
+            return fetched
+        return self._as_dict(applied)
+
+    def create(self, ctx: Operation, ref: KindRef, body: dict[str, Any]) -> dict[str, Any]:
+        """Create a new object (a one-shot request such as a web console request); a name taken is an error."""
+        namespace = body["metadata"].get("namespace")
+        created = self._call(
+            ctx,
+            f"creating {ref.kind} {_where(namespace, body['metadata'].get('name', ''))}",
+            self._method("create", ref, namespace),
+            (*self._path(ref, namespace, body.get("apiVersion")), body),
+            {},
+            retry_conflicts=False,
+        )
+        return self._as_dict(created) if created is not None else body
+
+    def delete(self, ctx: Operation, ref: KindRef, namespace: str | None, name: str) -> bool:
+        """Delete the object (dependents in the background); False when it was already gone."""
+        path = self._path(ref, namespace)
+        found = self._call(
+            ctx,
+            f"deleting {ref.kind} {_where(namespace, name)}",
+            self._method("delete", ref, namespace),
+            _args(ref, path, name),
+            {"propagation_policy": "Background"},
+            missing_ok=True,
+        )
+        return found is not _MISSING
+
+    def watch(
+        self, ctx: Operation, ref: KindRef, namespace: str, name: str, after: str | None, doing: str
+    ) -> Iterator[dict[str, Any] | None]:
+        """One watch session on one object, from resource version `after`: the object at each change (None
+        once deleted) until the server ends the stream (after a few seconds). A broken stream or an outdated
+        version ends the session quietly; the caller reads the object again and watches anew."""
+        from kubernetes import watch
         from kubernetes.client.exceptions import ApiException
 
+        group, version = self.api_version(ref).split("/")
+        stream = watch.Watch()
+        try:
+            for event in stream.stream(
+                self._custom().list_namespaced_custom_object,
+                group,
+                version,
+                namespace,
+                ref.plural,
+                field_selector=f"metadata.name={name}",
+                resource_version=after,
+                timeout_seconds=int(max(1, min(WATCH_SECONDS, ctx.remaining()))),
+            ):
+                yield None if event["type"] == "DELETED" else event["object"]
+        except ApiException as error:
+            if error.status != 410:  # 410: the version is too old; a fresh read starts a new watch
+                ctx.debug(f"watch of {namespace}/{name} ended: {api_message(error)}")
+                ctx.sleep(0.5, doing)
+        except Exception as error:  # the stream broke (apiserver restart)
+            if not is_connection_error(error):
+                raise
+            ctx.debug(f"watch of {namespace}/{name} broke: {type(error).__name__}")
+            ctx.sleep(0.5, doing)
+        finally:
+            stream.stop()
+
+    # ---- the library, behind one retrying, error-mapping call ----------------------------------
+    def _custom(self) -> Any:
+        from kubernetes import client
+
+        return client.CustomObjectsApi(self._client)
+
+    def _path(self, ref: KindRef, namespace: str | None, api_version: str | None = None) -> tuple[str, ...]:
+        """Leading positional arguments of the library's methods for `ref` (the name comes after them)."""
+        if ref.is_core:
+            return (namespace,) if ref.namespaced and namespace is not None else ()
+        group, version = (api_version or self.api_version(ref)).split("/")
+        if ref.namespaced and namespace is not None:
+            return (group, version, namespace, ref.plural)
+        return (group, version, ref.plural)
+
+    def _method(self, verb: str, ref: KindRef, namespace: str | None) -> Callable[..., Any]:
+        scoped = ref.namespaced and namespace is not None
+        if not ref.is_core:
+            return getattr(  # type: ignore[no-any-return]
+                self._custom(), f"{verb}_{'namespaced' if scoped else 'cluster'}_custom_object"
+            )
+        from kubernetes import client
+
+        core = client.CoreV1Api(self._client)
+        verb = "read" if verb == "get" else verb
+        if scoped:
+            return getattr(core, f"{verb}_namespaced_{_snake(ref.kind)}")  # type: ignore[no-any-return]
+        if ref.namespaced:  # every namespace
+            return getattr(core, f"{verb}_{_snake(ref.kind)}_for_all_namespaces")  # type: ignore[no-any-return]
+        return getattr(core, f"{verb}_{_snake(ref.kind)}")  # type: ignore[no-any-return]
+
+    def _as_dict(self, value: Any) -> dict[str, Any]:
+        """Custom objects come back as dicts, core kinds as the library's models."""
+        if isinstance(value, dict):
+            return value
+        plain: dict[str, Any] = self._client.sanitize_for_serialization(value)
+        return plain
+
+    def _call(
+        self,
+        ctx: Operation | None,
+        doing: str,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        *,
+        rejected: str | None = None,
+        missing_ok: bool = False,
+        retry_conflicts: bool = True,
+    ) -> Any:
+        """Call the library with the operation's deadline, retrying conflicts, throttling, server errors and
+        connection errors (an apiserver restarting) with backoff; cancellation and timeout stop it. Without
+        an operation: one quick attempt."""
+        from kubernetes.client.exceptions import ApiException
+
+        retryable = RETRYABLE_STATUS if retry_conflicts else RETRYABLE_STATUS - {409}
         attempt = not_ready = 0
         while True:
-            ctx.check(doing)
+            if ctx is not None:
+                ctx.check(doing)
+            timeout = IMPATIENT_TIMEOUT if ctx is None else max(1.0, min(30.0, ctx.remaining()))
             try:
-                return fn(*args, **kwargs, _request_timeout=max(1.0, min(30.0, ctx.remaining())))
+                return fn(*args, **kwargs, _request_timeout=timeout)
             except ApiException as error:
-                if error.status in RETRYABLE_STATUS and attempt < 8:
+                if error.status == 404 and missing_ok:
+                    return _MISSING
+                if ctx is not None and error.status in retryable and attempt < MAX_RETRIES:
                     attempt += 1
                     delay = min(10.0, 0.2 * 2**attempt) * (0.5 + random.random() / 2)
                     ctx.debug(f"{doing}: {error.status} {api_message(error)}; retrying in {delay:.1f}s")
                     ctx.sleep(delay, doing)
                     continue
-                if error.status == 403 and not_ready < 6 and not self.ready():
+                if ctx is not None and error.status == 403 and not_ready < 6 and not self.ready():
                     # A restarting apiserver refuses requests until its RBAC caches are filled.
                     not_ready += 1
                     delay = min(5.0, 0.2 * 2**not_ready)
@@ -184,11 +448,11 @@ class KubeClient:
                     )
                     ctx.sleep(delay, doing)
                     continue
-                raise
+                raise ServerRejected(f"{rejected or doing}: {api_message(error)}") from None
             except Exception as error:  # connection refused/reset while the apiserver restarts
-                if not is_connection_error(error):
+                if not _is_transport_error(error):
                     raise
-                if attempt < 8:
+                if ctx is not None and is_connection_error(error) and attempt < MAX_RETRIES:
                     attempt += 1
                     delay = min(10.0, 0.2 * 2**attempt)
                     ctx.debug(
@@ -196,18 +460,14 @@ class KubeClient:
                     )
                     ctx.sleep(delay, doing)
                     continue
-                raise ProviderError(f"{doing}: cannot reach the Supervisor: {error}") from None
-
-    def custom(self) -> Any:
-        from kubernetes import client
-
-        return client.CustomObjectsApi(self.api_client)
-
-    def core(self) -> Any:
-        from kubernetes import client
-
-        return client.CoreV1Api(self.api_client)
+                raise self._unreachable(doing, error) from None
 
 
-def _tmpdir() -> str:
-    return tempfile.gettempdir()
+def _args(ref: KindRef, path: tuple[str, ...], name: str, *rest: Any) -> tuple[Any, ...]:
+    """Positional arguments for one object: custom-object methods take the name after the path, core ones
+    (read_namespaced_secret(name, namespace, ...)) before it."""
+    return (name, *path, *rest) if ref.is_core else (*path, name, *rest)
+
+
+def _where(namespace: str | None, name: str) -> str:
+    return f"{namespace}/{name}" if namespace else name

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pulumi_vmservice_provider.clients.kube import FIELD_MANAGER, api_message, is_connection_error
+from pulumi_vmservice_provider.clients.supervisor import KindRef
 from pulumi_vmservice_provider.errors import (
     OperationCancelled,
     OperationTimedOut,
@@ -67,16 +67,13 @@ class KubeObjectHandler(ResourceHandler):
         assert self.definition.kube is not None
         return self.definition.kube
 
+    @property
+    def kind_ref(self) -> KindRef:
+        return KindRef(self.kube.kind, self.kube.plural, self.kube.group, self.kube.versions)
+
     def api_version(self, patient: bool = True) -> str:
         """The newest version of this kind that both the Supervisor serves and the provider understands."""
-        version = self.state.kube.preferred_version(self.kube.group, self.kube.versions, patient=patient)
-        if version is not None:
-            return f"{self.kube.group}/{version}"
-        served = self.state.kube.served_versions(self.kube.group)
-        raise ProviderError(
-            f"the Supervisor does not serve {self.kube.kind} in any version this provider understands "
-            f"({', '.join(self.kube.versions)}); it serves {', '.join(served) or 'no ' + self.kube.group + ' API'}"
-        )
+        return self.state.kube.api_version(self.kind_ref, patient=patient)
 
     def server_facts(self) -> ServerFacts:
         return _SupervisorFacts(self)
@@ -118,65 +115,12 @@ class KubeObjectHandler(ResourceHandler):
             body["spec"] = plain["spec"]
         return body
 
-    # ---- API calls with retries ----------------------------------------------------------------
-    def call(self, ctx: OperationContext, doing: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        return self.state.kube.call(ctx, doing, fn, *args, **kwargs)
-
+    # ---- API calls (retries and error mapping live in the client) ------------------------------
     def get(self, ctx: OperationContext, namespace: str, name: str) -> dict[str, Any] | None:
-        from kubernetes.client.exceptions import ApiException
-
-        group, version = self.api_version().split("/")
-        try:
-            obj: dict[str, Any] = self.call(
-                ctx,
-                f"reading {self.kube.kind} {namespace}/{name}",
-                self.state.kube.custom().get_namespaced_custom_object,
-                group,
-                version,
-                namespace,
-                self.kube.plural,
-                name,
-            )
-            return obj
-        except ApiException as error:
-            if error.status == 404:
-                return None
-            raise ServerRejected(
-                f"reading {self.kube.kind} {namespace}/{name}: {api_message(error)}"
-            ) from None
+        return self.state.kube.get(ctx, self.kind_ref, namespace, name)
 
     def apply(self, ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
-        from kubernetes.client.exceptions import ApiException
-
-        group, version = body["apiVersion"].split("/")
-        meta = body["metadata"]
-        try:
-            obj: dict[str, Any] = self.call(
-                ctx,
-                f"applying {self.kube.kind} {meta['namespace']}/{meta['name']}",
-                self.state.kube.custom().patch_namespaced_custom_object,
-                group,
-                version,
-                meta["namespace"],
-                self.kube.plural,
-                meta["name"],
-                body,
-                field_manager=FIELD_MANAGER,
-                force=True,
-                _content_type="application/apply-patch+yaml",
-            )
-        except ApiException as error:
-            raise ServerRejected(
-                f"the Supervisor rejected {self.kube.kind} {meta['namespace']}/{meta['name']}: {api_message(error)}"
-            ) from None
-        if obj is None:  # the generated client decodes only 200 bodies; an apply that creates answers 201
-            fetched = self.get(ctx, meta["namespace"], meta["name"])
-            if fetched is None:
-                raise ProviderError(
-                    f"{self.kube.kind} {meta['namespace']}/{meta['name']} vanished right after apply"
-                )
-            return fetched
-        return obj
+        return self.state.kube.apply(ctx, self.kind_ref, body)
 
     # ---- outputs -------------------------------------------------------------------------------
     def outputs(self, inputs: dict[str, Any], live: dict[str, Any]) -> dict[str, Any]:
@@ -204,47 +148,19 @@ class KubeObjectHandler(ResourceHandler):
         doing: str,
     ) -> dict[str, Any] | None:
         """Watch one object until `done(obj)` is true (obj None means deleted); report progress as status."""
-        from kubernetes import watch
-        from kubernetes.client.exceptions import ApiException
-
-        group, version = self.api_version().split("/")
-        api = self.state.kube.custom()
         while True:
             ctx.check(doing)
             current = self.get(ctx, namespace, name)
             if done(current):
                 return current
             ctx.status(describe(current))
-            resource_version = (current or {}).get("metadata", {}).get("resourceVersion")
-            stream = watch.Watch()
-            try:
-                for event in stream.stream(
-                    api.list_namespaced_custom_object,
-                    group,
-                    version,
-                    namespace,
-                    self.kube.plural,
-                    field_selector=f"metadata.name={name}",
-                    resource_version=resource_version,
-                    timeout_seconds=int(max(1, min(5, ctx.remaining()))),
-                ):
-                    obj = None if event["type"] == "DELETED" else event["object"]
-                    if done(obj):
-                        stream.stop()
-                        return obj
-                    ctx.status(describe(obj))
-                    if ctx.cancelled.is_set():
-                        stream.stop()
-                        break
-            except ApiException as error:
-                if error.status != 410:  # 410: resource version too old; re-list and watch again
-                    ctx.debug(f"watch of {namespace}/{name} ended: {api_message(error)}")
-                    ctx.sleep(0.5, doing)
-            except Exception as error:  # the stream broke (apiserver restart): re-read and watch again
-                if not is_connection_error(error):
-                    raise
-                ctx.debug(f"watch of {namespace}/{name} broke: {type(error).__name__}")
-                ctx.sleep(0.5, doing)
+            after = (current or {}).get("metadata", {}).get("resourceVersion")
+            for obj in self.state.kube.watch(ctx, self.kind_ref, namespace, name, after, doing):
+                if done(obj):
+                    return obj
+                ctx.status(describe(obj))
+                if ctx.cancelled.is_set():
+                    break
 
     # ---- CRUD ----------------------------------------------------------------------------------
     def create(self, request: CreateRequest) -> CreateResult:
@@ -366,28 +282,9 @@ class KubeObjectHandler(ResourceHandler):
 
     def delete(self, request: DeleteRequest) -> None:
         ctx, resource_id = request.ctx, request.id
-        from kubernetes.client.exceptions import ApiException
-
         namespace, name = split_id(resource_id)
-        group, version = self.api_version().split("/")
-        try:
-            self.call(
-                ctx,
-                f"deleting {self.kube.kind} {namespace}/{name}",
-                self.state.kube.custom().delete_namespaced_custom_object,
-                group,
-                version,
-                namespace,
-                self.kube.plural,
-                name,
-                propagation_policy="Background",
-            )
-        except ApiException as error:
-            if error.status == 404:
-                return
-            raise ServerRejected(
-                f"deleting {self.kube.kind} {namespace}/{name}: {api_message(error)}"
-            ) from None
+        if not self.state.kube.delete(ctx, self.kind_ref, namespace, name):
+            return
         self.watch_until(
             ctx,
             namespace,

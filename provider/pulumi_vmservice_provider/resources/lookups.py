@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pulumi_vmservice_provider.clients.kube import api_message
-from pulumi_vmservice_provider.errors import InvalidInputs, ProviderError, ServerRejected
+from pulumi_vmservice_provider.clients.supervisor import KindRef
+from pulumi_vmservice_provider.errors import InvalidInputs
 from pulumi_vmservice_provider.model.lookups import (
     GET_VIRTUAL_MACHINE,
     GET_VIRTUAL_MACHINE_CLASS,
@@ -22,13 +22,17 @@ if TYPE_CHECKING:
     from pulumi_vmservice_provider.resources.state import ProviderState
 
 
-def api_version(state: ProviderState) -> str:
-    version = state.kube.preferred_version(GROUP, VMOPERATOR_VERSIONS, patient=True)
-    if version is None:
-        raise ProviderError(
-            f"the Supervisor serves no {GROUP} version this provider understands ({', '.join(VMOPERATOR_VERSIONS)})"
-        )
-    return version
+def vm_operator_kind(kind: str, plural: str, namespaced: bool = True) -> KindRef:
+    return KindRef(kind, plural, GROUP, VMOPERATOR_VERSIONS, namespaced)
+
+
+VIRTUAL_MACHINES = vm_operator_kind("VirtualMachine", "virtualmachines")
+VIRTUAL_MACHINE_CLASSES = vm_operator_kind("VirtualMachineClass", "virtualmachineclasses")
+VIRTUAL_MACHINE_IMAGES = vm_operator_kind("VirtualMachineImage", "virtualmachineimages")
+CLUSTER_VIRTUAL_MACHINE_IMAGES = vm_operator_kind(
+    "ClusterVirtualMachineImage", "clustervirtualmachineimages", namespaced=False
+)
+WEB_CONSOLE_REQUESTS = vm_operator_kind("VirtualMachineWebConsoleRequest", "virtualmachinewebconsolerequests")
 
 
 def namespace_of(state: ProviderState, args: dict[str, Any]) -> str:
@@ -48,71 +52,28 @@ def standalone_context(timeout: float = 60) -> OperationContext:
 
 
 def _list(
-    state: ProviderState, plural: str, namespace: str | None, ctx: OperationContext | None = None
+    state: ProviderState, kind: KindRef, namespace: str | None, ctx: OperationContext | None = None
 ) -> list[dict[str, Any]]:
-    from kubernetes.client.exceptions import ApiException
-
-    ctx = ctx or standalone_context()
-    custom = state.kube.custom()
-    version = api_version(state)
-    try:
-        if namespace is None:
-            result = state.kube.call(
-                ctx, f"listing {plural}", custom.list_cluster_custom_object, GROUP, version, plural
-            )
-        else:
-            result = state.kube.call(
-                ctx,
-                f"listing {plural}",
-                custom.list_namespaced_custom_object,
-                GROUP,
-                version,
-                namespace,
-                plural,
-            )
-    except ApiException as error:
-        if error.status == 404:
-            return []
-        raise ServerRejected(f"listing {plural}: {api_message(error)}") from None
-    items: list[dict[str, Any]] = result.get("items", [])
-    return items
+    return state.kube.list(ctx or standalone_context(), kind, namespace)
 
 
 def get_object(
-    state: ProviderState,
-    plural: str,
-    namespace: str,
-    name: str,
-    kind: str,
-    ctx: OperationContext | None = None,
+    state: ProviderState, kind: KindRef, namespace: str, name: str, ctx: OperationContext | None = None
 ) -> dict[str, Any]:
-    from kubernetes.client.exceptions import ApiException
-
+    """The object, or an input error naming the ones there are."""
     ctx = ctx or standalone_context()
-    try:
-        obj: dict[str, Any] = state.kube.call(
-            ctx,
-            f"reading {kind} {namespace}/{name}",
-            state.kube.custom().get_namespaced_custom_object,
-            GROUP,
-            api_version(state),
-            namespace,
-            plural,
-            name,
+    found = state.kube.get(ctx, kind, namespace, name)
+    if found is None:
+        names = sorted(i["metadata"]["name"] for i in _list(state, kind, namespace, ctx))
+        raise InvalidInputs(
+            [
+                (
+                    "name",
+                    f"no {kind.kind} named {name!r} in namespace {namespace}; available: {', '.join(names) or 'none'}",
+                )
+            ]
         )
-        return obj
-    except ApiException as error:
-        if error.status == 404:
-            names = sorted(i["metadata"]["name"] for i in _list(state, plural, namespace, ctx))
-            raise InvalidInputs(
-                [
-                    (
-                        "name",
-                        f"no {kind} named {name!r} in namespace {namespace}; available: {', '.join(names) or 'none'}",
-                    )
-                ]
-            ) from None
-        raise ServerRejected(f"reading {kind} {namespace}/{name}: {api_message(error)}") from None
+    return found
 
 
 IMAGE_QUERY_KEYS = ("displayName", "name", "osType", "osVersion")
@@ -138,11 +99,11 @@ def get_virtual_machine_image(state: ProviderState, request: InvokeRequest) -> P
     # Failures name the property the query used, so the user knows which argument to change.
     queried = next(k for k in IMAGE_QUERY_KEYS if args.get(k))
     images = [
-        {**i, "kind": "VirtualMachineImage"} for i in _list(state, "virtualmachineimages", namespace, ctx)
+        {**i, "kind": "VirtualMachineImage"} for i in _list(state, VIRTUAL_MACHINE_IMAGES, namespace, ctx)
     ]
     images += [
         {**i, "kind": "ClusterVirtualMachineImage"}
-        for i in _list(state, "clustervirtualmachineimages", None, ctx)
+        for i in _list(state, CLUSTER_VIRTUAL_MACHINE_IMAGES, None, ctx)
     ]
 
     def matches(image: dict[str, Any]) -> bool:
@@ -215,9 +176,7 @@ def _memory_mb(quantity: Any) -> int | None:
 def get_virtual_machine_class(state: ProviderState, request: InvokeRequest) -> PropertyMap:
     ctx, args = request.ctx, request.args
     namespace = namespace_of(state, args)
-    vm_class = get_object(
-        state, "virtualmachineclasses", namespace, str(args["name"]), "VirtualMachineClass", ctx
-    )
+    vm_class = get_object(state, VIRTUAL_MACHINE_CLASSES, namespace, str(args["name"]), ctx)
     spec = vm_class.get("spec") or {}
     hardware = spec.get("hardware") or {}
     requests = ((spec.get("policies") or {}).get("resources") or {}).get("requests") or {}
@@ -235,7 +194,7 @@ def get_virtual_machine_class(state: ProviderState, request: InvokeRequest) -> P
 def get_virtual_machine(state: ProviderState, request: InvokeRequest) -> PropertyMap:
     ctx, args = request.ctx, request.args
     namespace = namespace_of(state, args)
-    vm = get_object(state, "virtualmachines", namespace, str(args["name"]), "VirtualMachine", ctx)
+    vm = get_object(state, VIRTUAL_MACHINES, namespace, str(args["name"]), ctx)
     status = vm.get("status") or {}
     network = status.get("network") or {}
     meta = vm.get("metadata") or {}

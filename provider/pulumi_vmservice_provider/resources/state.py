@@ -14,7 +14,7 @@ from pulumi_vmservice_provider.settings import Settings
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.clients.content_library import ContentLibraryApi
-    from pulumi_vmservice_provider.clients.kube import KubeClient
+    from pulumi_vmservice_provider.clients.supervisor import SupervisorClient
     from pulumi_vmservice_provider.clients.vcenter import VCenterClient
     from pulumi_vmservice_provider.clients.vsphere_soap import VsphereSoap
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 class ProviderState:
     settings: Settings = field(default_factory=Settings)
     cancelled: threading.Event = field(default_factory=threading.Event)
-    _kube: KubeClient | None = None
+    _kube: SupervisorClient | None = None
     _vcenter: VCenterClient | None = None
     _soap: VsphereSoap | None = None
     _content: ContentLibraryApi | None = None
@@ -35,13 +35,13 @@ class ProviderState:
             self._kube = self._vcenter = self._soap = self._content = None
 
     @property
-    def kube(self) -> KubeClient:
-        """The Supervisor (Kubernetes API)."""
+    def kube(self) -> SupervisorClient:
+        """The Supervisor (Kubernetes API), by kind."""
         with self._lock:
             if self._kube is None:
-                from pulumi_vmservice_provider.clients.kube import KubeClient
+                from pulumi_vmservice_provider.clients.supervisor import SupervisorClient
 
-                self._kube = KubeClient(self.settings)
+                self._kube = SupervisorClient(self.settings)
             return self._kube
 
     @property

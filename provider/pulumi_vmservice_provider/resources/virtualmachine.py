@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pulumi_vmservice_provider.clients.kube import FIELD_MANAGER, api_message
+from pulumi_vmservice_provider.clients.supervisor import FIELD_MANAGER, RESOURCE_QUOTA, SECRET
 from pulumi_vmservice_provider.errors import ProviderError, ServerRejected
 from pulumi_vmservice_provider.model.virtualmachine import VIRTUAL_MACHINE, ZONE_LABEL
 from pulumi_vmservice_provider.operations import (
@@ -24,6 +24,11 @@ from pulumi_vmservice_provider.operations import (
     UpdateResult,
 )
 from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler, split_id
+from pulumi_vmservice_provider.resources.lookups import (
+    CLUSTER_VIRTUAL_MACHINE_IMAGES,
+    VIRTUAL_MACHINE_CLASSES,
+    VIRTUAL_MACHINE_IMAGES,
+)
 from pulumi_vmservice_provider.resources.registry import handles
 from pulumi_vmservice_provider.wire import reveal
 
@@ -100,18 +105,12 @@ class VirtualMachineHandler(KubeObjectHandler):
             cached = self._catalogs.get(namespace)
             if cached is not None and time.monotonic() - cached.fetched < CATALOG_TTL_SECONDS:
                 return cached
-        custom = self.state.kube.custom()
-        group, version = self.api_version().split("/")
-        classes = custom.list_namespaced_custom_object(
-            group, version, namespace, "virtualmachineclasses", _request_timeout=5
-        )["items"]
-        images = custom.list_namespaced_custom_object(
-            group, version, namespace, "virtualmachineimages", _request_timeout=5
-        )["items"]
-        images += custom.list_cluster_custom_object(
-            group, version, "clustervirtualmachineimages", _request_timeout=5
-        )["items"]
-        quotas = self.state.kube.core().list_namespaced_resource_quota(namespace, _request_timeout=5).items
+        # No operation: one quick attempt each, as befits a check.
+        kube = self.state.kube
+        classes = kube.list(None, VIRTUAL_MACHINE_CLASSES, namespace)
+        images = kube.list(None, VIRTUAL_MACHINE_IMAGES, namespace)
+        images += kube.list(None, CLUSTER_VIRTUAL_MACHINE_IMAGES)
+        quotas = kube.list(None, RESOURCE_QUOTA, namespace)
         catalog = NamespaceCatalog(
             fetched=time.monotonic(),
             classes=sorted(c["metadata"]["name"] for c in classes),
@@ -120,7 +119,7 @@ class VirtualMachineHandler(KubeObjectHandler):
                 {
                     key.split(".storageclass.storage.k8s.io/")[0]
                     for quota in quotas
-                    for key in ((quota.spec.hard or {}) if quota.spec else {})
+                    for key in (quota.get("spec") or {}).get("hard") or {}
                     if ".storageclass.storage.k8s.io/" in key
                 }
             ),
@@ -238,26 +237,13 @@ class VirtualMachineHandler(KubeObjectHandler):
         self._apply_secret(ctx, secret)
 
     def _apply_secret(self, ctx: OperationContext, secret: dict[str, Any]) -> None:
-        from kubernetes.client.exceptions import ApiException
-
         meta = secret["metadata"]
+        what = f"the user-data Secret {meta['namespace']}/{meta['name']}"
         try:
-            self.call(
-                ctx,
-                f"writing the user-data Secret {meta['namespace']}/{meta['name']}",
-                self.state.kube.core().patch_namespaced_secret,
-                meta["name"],
-                meta["namespace"],
-                secret,
-                field_manager=FIELD_MANAGER,
-                force=True,
-                _content_type="application/apply-patch+yaml",
-            )
-        except ApiException as error:
+            self.state.kube.apply(ctx, SECRET, secret, what=what)
+        except ServerRejected as error:
             # The server's message never contains the data, but redact anyway.
-            raise ServerRejected(
-                ctx.redact(f"writing the user-data Secret {meta['name']}: {api_message(error)}")
-            ) from None
+            raise ServerRejected(ctx.redact(str(error))) from None
 
     def after_apply(self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]) -> None:
         if inputs.get("userData") is not None:
@@ -431,20 +417,11 @@ class VirtualMachineHandler(KubeObjectHandler):
         ctx, resource_id, old_inputs = request.ctx, request.id, request.inputs
         super().delete(request)
         if old_inputs.get("userData") is not None:
-            from kubernetes.client.exceptions import ApiException
-
             namespace, name = split_id(resource_id)
             try:  # normally already garbage-collected through the owner reference
-                self.call(
-                    ctx,
-                    f"deleting the user-data Secret {namespace}/{user_data_secret_name(name)}",
-                    self.state.kube.core().delete_namespaced_secret,
-                    user_data_secret_name(name),
-                    namespace,
-                )
-            except ApiException as error:
-                if error.status != 404:
-                    ctx.warn(f"could not delete the user-data Secret of {resource_id}: {api_message(error)}")
+                self.state.kube.delete(ctx, SECRET, namespace, user_data_secret_name(name))
+            except ServerRejected as error:
+                ctx.warn(f"could not delete the user-data Secret of {resource_id}: {error}")
 
 
 def _owner_reference(live: dict[str, Any]) -> dict[str, Any]:

@@ -7,12 +7,16 @@ import secrets
 import time
 from typing import TYPE_CHECKING, Any
 
-from pulumi_vmservice_provider.clients.kube import api_message
 from pulumi_vmservice_provider.errors import OperationTimedOut, ProviderError, ServerRejected
 from pulumi_vmservice_provider.model.lookups import GET_WEB_CONSOLE_URL
-from pulumi_vmservice_provider.model.types import VMOPERATOR_GROUP as GROUP
 from pulumi_vmservice_provider.operations import InvokeRequest, PropertyMap
-from pulumi_vmservice_provider.resources.lookups import api_version, get_object, namespace_of
+from pulumi_vmservice_provider.resources.lookups import (
+    VIRTUAL_MACHINES,
+    WEB_CONSOLE_REQUESTS,
+    get_object,
+    namespace_of,
+    standalone_context,
+)
 from pulumi_vmservice_provider.resources.registry import implements
 
 if TYPE_CHECKING:
@@ -45,35 +49,26 @@ def decrypt_response(private_key: Any, response: str) -> str:
 def request_console(
     state: ProviderState, namespace: str, vm_name: str, timeout: float, cancelled: Any = None
 ) -> dict[str, Any]:
-    from kubernetes.client.exceptions import ApiException
-
-    version = api_version(state)
+    ctx = standalone_context(timeout)
     # VM Operator keeps retrying a request for a VM that does not exist; fail now, naming the VMs there are.
-    get_object(state, "virtualmachines", namespace, vm_name, "VirtualMachine")
+    get_object(state, VIRTUAL_MACHINES, namespace, vm_name, ctx)
     private_key, public_pem = _key_pair()
     name = f"{vm_name}-console-{secrets.token_hex(3)}"[:63]
     body = {
-        "apiVersion": f"{GROUP}/{version}",
+        "apiVersion": state.kube.api_version(WEB_CONSOLE_REQUESTS),
         "kind": "VirtualMachineWebConsoleRequest",
         "metadata": {"name": name, "namespace": namespace},
         "spec": {"name": vm_name, "publicKey": public_pem},
     }
-    custom = state.kube.custom()
     try:
-        custom.create_namespaced_custom_object(
-            GROUP, version, namespace, "virtualmachinewebconsolerequests", body, _request_timeout=30
-        )
-    except ApiException as error:
-        raise ServerRejected(
-            f"creating a web console request for {namespace}/{vm_name}: {api_message(error)}"
-        ) from None
+        state.kube.create(ctx, WEB_CONSOLE_REQUESTS, body)
+    except ServerRejected as error:
+        raise ServerRejected(f"creating a web console request for {namespace}/{vm_name}: {error}") from None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if cancelled is not None and cancelled.is_set():
             raise ProviderError("cancelled while waiting for the web console ticket")
-        obj = custom.get_namespaced_custom_object(
-            GROUP, version, namespace, "virtualmachinewebconsolerequests", name, _request_timeout=30
-        )
+        obj = state.kube.get(ctx, WEB_CONSOLE_REQUESTS, namespace, name) or {}
         status = obj.get("status") or {}
         if status.get("response"):
             url = decrypt_response(private_key, status["response"])
