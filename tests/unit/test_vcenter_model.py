@@ -476,7 +476,7 @@ def test_no_heavy_imports_at_plugin_start() -> None:
 
     code = (
         "import sys, pulumi_vmservice_provider.server.servicer, pulumi_vmservice_provider.model.registry, pulumi_vmservice_provider.schema;"
-        "print(json.dumps(sorted(m for m in ('httpx', 'pyVmomi', 'pyVim') if m in sys.modules)))"
+        "print(json.dumps(sorted(m for m in ('httpx', 'pyVmomi', 'pyVim', 'kubernetes') if m in sys.modules)))"
     )
     out = subprocess.run(
         [sys.executable, "-c", "import json;" + code], capture_output=True, text=True, check=True

@@ -28,11 +28,18 @@ from pulumi_vmservice_provider.operations import (
     UpdateRequest,
     UpdateResult,
 )
+from pulumi_vmservice_provider.readiness import Readiness, wait_until
+from pulumi_vmservice_provider.readiness.deletion import deletion_readiness
 from pulumi_vmservice_provider.resources.base import ResourceHandler
 from pulumi_vmservice_provider.wire import Secret, reveal
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pulumi_vmservice_provider.clients.supervisor import SupervisorClient
     from pulumi_vmservice_provider.context import OperationContext
+
+Obj = dict[str, Any]
 
 # Annotations and labels the Supervisor writes; never drift, never imported into inputs.
 SYSTEM_ANNOTATION_PREFIXES = ("vmoperator.vmware.com/", "kubectl.kubernetes.io/")
@@ -138,29 +145,11 @@ class KubeObjectHandler(ResourceHandler):
         """Wait until the object is what users mean by done; the generic kinds are done once applied."""
         return live
 
-    def watch_until(
-        self,
-        ctx: OperationContext,
-        namespace: str,
-        name: str,
-        done: Any,
-        describe: Any,
-        doing: str,
-    ) -> dict[str, Any] | None:
-        """Watch one object until `done(obj)` is true (obj None means deleted); report progress as status."""
-        while True:
-            ctx.check(doing)
-            current = self.get(ctx, namespace, name)
-            if done(current):
-                return current
-            ctx.status(describe(current))
-            after = (current or {}).get("metadata", {}).get("resourceVersion")
-            for obj in self.state.kube.watch(ctx, self.kind_ref, namespace, name, after, doing):
-                if done(obj):
-                    return obj
-                ctx.status(describe(obj))
-                if ctx.cancelled.is_set():
-                    break
+    def wait_for(
+        self, ctx: OperationContext, namespace: str, name: str, readiness: Readiness[Obj], doing: str
+    ) -> Obj | None:
+        """Watch one object until `readiness` holds; the first unmet condition is the status line."""
+        return wait_for_object(self.state.kube, ctx, self.kind_ref, namespace, name, readiness, doing)
 
     # ---- CRUD ----------------------------------------------------------------------------------
     def create(self, request: CreateRequest) -> CreateResult:
@@ -285,16 +274,38 @@ class KubeObjectHandler(ResourceHandler):
         namespace, name = split_id(resource_id)
         if not self.state.kube.delete(ctx, self.kind_ref, namespace, name):
             return
-        self.watch_until(
+        self.wait_for(
             ctx,
             namespace,
             name,
-            lambda obj: obj is None,
-            lambda obj: (
-                f"waiting for deletion ({', '.join((obj or {}).get('metadata', {}).get('finalizers') or []) or 'finalizing'})"
-            ),
+            deletion_readiness(),
             f"waiting for {self.kube.kind} {namespace}/{name} to be deleted",
         )
+
+
+def wait_for_object(
+    kube: SupervisorClient,
+    ctx: OperationContext,
+    ref: KindRef,
+    namespace: str,
+    name: str,
+    readiness: Readiness[Obj],
+    doing: str,
+) -> Obj | None:
+    """The wait loop on a Supervisor object: read it, then watch it from the version read."""
+
+    def watch(current: Obj | None) -> Iterator[Obj | None]:
+        after = (current or {}).get("metadata", {}).get("resourceVersion")
+        return kube.watch(ctx, ref, namespace, name, after, doing)
+
+    return wait_until(
+        readiness,
+        get=lambda: kube.get(ctx, ref, namespace, name),
+        watch=watch,
+        waiter=ctx,
+        doing=doing,
+        report=ctx.status,
+    )
 
 
 class _SupervisorFacts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 from pulumi_vmservice_provider.clients.supervisor import KindRef
@@ -42,13 +43,11 @@ def namespace_of(state: ProviderState, args: dict[str, Any]) -> str:
     return str(namespace)
 
 
-def standalone_context(timeout: float = 60) -> OperationContext:
-    """For callers outside an engine operation (the `vmservice console` command)."""
-    import threading
-
+def standalone_context(timeout: float = 60, cancelled: threading.Event | None = None) -> OperationContext:
+    """For waits with their own timeout and for callers outside an engine operation (`vmservice console`)."""
     from pulumi_vmservice_provider.context import OperationContext
 
-    return OperationContext("", threading.Event(), timeout, lambda *_: None)
+    return OperationContext("", cancelled or threading.Event(), timeout, lambda *_: None)
 
 
 def _list(

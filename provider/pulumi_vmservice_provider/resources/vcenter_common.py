@@ -4,9 +4,10 @@ that turn live state back into the user's inputs without false drift."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pulumi_vmservice_provider.errors import InvalidInputs
+from pulumi_vmservice_provider.readiness import MET, Check, Readiness, unmet, wait_until
 from pulumi_vmservice_provider.resources.base import ResourceHandler
 from pulumi_vmservice_provider.wire import Secret
 
@@ -48,15 +49,12 @@ def wait_for(
     status: Callable[[str], None],
 ) -> T:
     """Poll `probe` with backoff (0.5 s to 5 s) until `done`; raises on the operation's timeout or cancel."""
-    delay = 0.5
-    while True:
-        ctx.check(doing)
-        current = probe()
-        if done(current):
-            return current
-        status(describe(current))
-        ctx.sleep(delay, doing)
-        delay = min(5.0, delay * 1.5)
+
+    def condition(current: T | None) -> Check:
+        return MET if done(cast(T, current)) else unmet(describe(cast(T, current)))
+
+    found = wait_until(Readiness((condition,)), get=probe, waiter=ctx, doing=doing, report=status)
+    return cast(T, found)
 
 
 def lookup_failure(prop: str, error: Exception) -> InvalidInputs:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pulumi_vmservice_provider.clients.namespaces import (
     AccessEntry,
@@ -27,6 +27,12 @@ from pulumi_vmservice_provider.operations import (
     UpdateRequest,
     UpdateResult,
 )
+from pulumi_vmservice_provider.readiness import Readiness, wait_until
+from pulumi_vmservice_provider.readiness.vcenter_namespace import (
+    NamespaceStatus,
+    namespace_deleted,
+    namespace_running,
+)
 from pulumi_vmservice_provider.resources.registry import handles
 from pulumi_vmservice_provider.resources.vcenter_common import (
     VCenterHandler,
@@ -34,7 +40,6 @@ from pulumi_vmservice_provider.resources.vcenter_common import (
     lookup_failure,
     refresh_inputs,
     resolve_supervisor,
-    wait_for,
 )
 from pulumi_vmservice_provider.wire import reveal
 
@@ -58,10 +63,6 @@ LIMITS = (
     ("memoryLimitMib", "memory_limit_mib"),
     ("storageLimitMib", "storage_limit_mib"),
 )
-
-
-class NamespaceFailed(ProviderError):
-    pass
 
 
 def _access_key(entry: dict[str, Any]) -> tuple[str, str, str, str]:
@@ -189,25 +190,21 @@ class NamespaceHandler(VCenterHandler):
         }
 
     def wait_running(self, ctx: OperationContext, name: str) -> NamespaceInfo:
-        def done(live: NamespaceInfo | None) -> bool:
-            if live is None:
-                raise NamespaceFailed(f"namespace {name} disappeared while it was being configured")
-            if live.config_status == "ERROR":
-                raise NamespaceFailed(
-                    f"namespace {name} is in ERROR: {'; '.join(live.messages) or 'no details'}"
-                )
-            return live.config_status in ("RUNNING", None, "")
-
-        found = wait_for(
-            ctx,
-            f"waiting for namespace {name} to be RUNNING",
-            lambda: get_namespace(self.rest, name, ctx),
-            done,
-            lambda live: f"namespace is {live.config_status if live else 'missing'}",
-            ctx.status,
-        )
-        assert found is not None
+        found = self._wait(ctx, name, namespace_running(name), f"waiting for namespace {name} to be RUNNING")
+        assert found is not None  # vanishing is fatal
         return found
+
+    def _wait(
+        self, ctx: OperationContext, name: str, readiness: Readiness[NamespaceStatus], doing: str
+    ) -> NamespaceInfo | None:
+        found = wait_until(
+            readiness,
+            get=lambda: get_namespace(self.rest, name, ctx),
+            waiter=ctx,
+            doing=doing,
+            report=ctx.status,
+        )
+        return cast("NamespaceInfo | None", found)
 
     def create(self, request: CreateRequest) -> CreateResult:
         ctx, inputs = request.ctx, request.inputs
@@ -274,11 +271,6 @@ class NamespaceHandler(VCenterHandler):
         ctx.status(f"deleting namespace {resource_id}")
         if not delete_namespace(self.rest, resource_id, ctx):
             return
-        wait_for(
-            ctx,
-            f"waiting for namespace {resource_id} to be deleted",
-            lambda: get_namespace(self.rest, resource_id, ctx),
-            lambda live: live is None,
-            lambda live: f"namespace is {live.config_status if live else 'gone'}",
-            ctx.status,
+        self._wait(
+            ctx, resource_id, namespace_deleted(), f"waiting for namespace {resource_id} to be deleted"
         )

@@ -23,6 +23,11 @@ from pulumi_vmservice_provider.operations import (
     UpdateRequest,
     UpdateResult,
 )
+from pulumi_vmservice_provider.readiness.virtualmachine import (
+    default_wait_for,
+    power_off_readiness,
+    virtual_machine_readiness,
+)
 from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler, split_id
 from pulumi_vmservice_provider.resources.lookups import (
     CLUSTER_VIRTUAL_MACHINE_IMAGES,
@@ -38,30 +43,10 @@ if TYPE_CHECKING:
     from pulumi_vmservice_provider.resources.state import ProviderState
 
 USER_DATA_KEY = "user-data"
-# Prerequisite conditions whose False reason means waiting longer will not help.
-FATAL_REASONS = {
-    "VirtualMachineClassReady": {"NotFound"},
-    "VirtualMachineImageReady": {"NotFound", "NotSupported"},
-    "VirtualMachineStorageReady": {"StorageClassRequired", "DatastoreNotFound"},
-    "VirtualMachineBootstrapReady": {"NotFound", "RequiredKeyNotFound"},
-    "VirtualMachineCreated": {"Error"},
-}
 
 
 def user_data_secret_name(vm_name: str) -> str:
     return f"{vm_name}-user-data"[:253]
-
-
-def conditions(obj: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
-    return {c.get("type", ""): c for c in ((obj or {}).get("status", {}).get("conditions") or [])}
-
-
-def default_wait_for(spec: dict[str, Any]) -> str:
-    if spec.get("powerState", "PoweredOn") != "PoweredOn":
-        return "poweredOn"  # i.e. the desired power state (off or suspended) is reached
-    if (spec.get("network") or {}).get("disabled"):
-        return "poweredOn"
-    return "ipAssigned"
 
 
 @dataclass(frozen=True)
@@ -275,16 +260,7 @@ class VirtualMachineHandler(KubeObjectHandler):
             off["spec"]["powerState"] = "PoweredOff"
             self.before_apply(ctx, news, live)
             self.apply(ctx, off)
-            self.watch_until(
-                ctx,
-                namespace,
-                name,
-                lambda obj: (obj or {}).get("status", {}).get("powerState") == "PoweredOff",
-                lambda obj: (
-                    f"waiting for power-off ({(obj or {}).get('status', {}).get('powerState', 'unknown')})"
-                ),
-                "powering off",
-            )
+            self.wait_for(ctx, namespace, name, power_off_readiness(), "powering off")
         return super().update(request.with_old_inputs(old_inputs))
 
     def _needs_power_off(
@@ -313,55 +289,17 @@ class VirtualMachineHandler(KubeObjectHandler):
         target = plain.get("waitFor") or default_wait_for(spec)
         if target == "none":
             return live
-        desired_power = spec.get("powerState", "PoweredOn")
         meta = live["metadata"]
-
-        def done(obj: dict[str, Any] | None) -> bool:
-            if obj is None:
-                raise ProviderError(
-                    f"VirtualMachine {meta['namespace']}/{meta['name']} was deleted while waiting"
-                )
-            self._fail_fast(obj)
-            status = obj.get("status") or {}
-            created = conditions(obj).get("VirtualMachineCreated", {}).get("status") == "True" and bool(
-                status.get("uniqueID")
-            )
-            if not created:
-                return False
-            if target == "created":
-                return True
-            if status.get("powerState") != desired_power:
-                return False
-            if target == "poweredOn":
-                return True
-            network = status.get("network") or {}
-            has_ip = bool(network.get("primaryIP4") or network.get("primaryIP6"))
-            if (
-                desired_power == "PoweredOn"
-                and not (spec.get("network") or {}).get("disabled")
-                and not has_ip
-            ):
-                return False
-            if target == "ready":
-                return conditions(obj).get("Ready", {}).get("status") == "True"
-            return True
-
-        result = self.watch_until(
+        where = f"{meta['namespace']}/{meta['name']}"
+        result = self.wait_for(
             ctx,
             meta["namespace"],
             meta["name"],
-            done,
-            lambda obj: describe_phase(obj, target, desired_power),
-            f"waiting for VirtualMachine {meta['namespace']}/{meta['name']} ({target})",
+            virtual_machine_readiness(target, spec, where),
+            f"waiting for VirtualMachine {where} ({target})",
         )
-        assert result is not None
+        assert result is not None  # deletion while waiting is fatal
         return result
-
-    def _fail_fast(self, obj: dict[str, Any]) -> None:
-        for kind, condition in conditions(obj).items():
-            if condition.get("status") == "False" and condition.get("reason") in FATAL_REASONS.get(kind, ()):
-                message = condition.get("message") or condition.get("reason")
-                raise ProviderError(f"{kind} is False ({condition.get('reason')}): {message}")
 
     # ---- read/import ---------------------------------------------------------------------------
     def strip_server_defaults(self, spec: dict[str, Any]) -> dict[str, Any]:
@@ -432,28 +370,3 @@ def _owner_reference(live: dict[str, Any]) -> dict[str, Any]:
         "uid": live["metadata"]["uid"],
         "blockOwnerDeletion": False,
     }
-
-
-def describe_phase(obj: dict[str, Any] | None, target: str, desired_power: str) -> str:
-    """The status line shown in `pulumi up` while waiting."""
-    if obj is None:
-        return "waiting for the VM object"
-    status = obj.get("status") or {}
-    conds = conditions(obj)
-    for kind in (
-        "VirtualMachineClassReady",
-        "VirtualMachineImageReady",
-        "VirtualMachineStorageReady",
-        "VirtualMachineBootstrapReady",
-    ):
-        condition = conds.get(kind)
-        if condition and condition.get("status") == "False":
-            return f"waiting: {kind} is False ({condition.get('reason')})"
-    if conds.get("VirtualMachineCreated", {}).get("status") != "True":
-        return "waiting for the vSphere VM to be created"
-    power = status.get("powerState") or "unknown"
-    if power != desired_power:
-        return f"waiting for power state {desired_power} ({power})"
-    if target == "ready":
-        return f"waiting for the readiness probe ({power})"
-    return f"waiting for IP address ({power})"

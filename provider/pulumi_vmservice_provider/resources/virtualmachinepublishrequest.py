@@ -8,32 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pulumi_vmservice_provider.errors import ProviderError
 from pulumi_vmservice_provider.model.virtualmachinepublishrequest import VIRTUAL_MACHINE_PUBLISH_REQUEST
 from pulumi_vmservice_provider.operations import ReadRequest, ReadResult, UpdateRequest, UpdateResult
+from pulumi_vmservice_provider.readiness.virtualmachinepublishrequest import publish_readiness
 from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler, split_id
 from pulumi_vmservice_provider.resources.registry import handles
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.context import OperationContext
-
-FAILED_REASONS = {
-    "SourceVirtualMachineNotExist",
-    "SourceVirtualMachineNotCreated",
-    "TargetContentLibraryNotExist",
-    "TargetContentLibraryNotWritable",
-    "TargetContentLibraryNotReady",
-    "TargetItemAlreadyExists",
-    "UploadFailure",
-    "ImageUnavailable",
-    "Fatal",
-}
-
-
-def _describe(obj: dict[str, Any] | None) -> str:
-    conditions = ((obj or {}).get("status") or {}).get("conditions") or []
-    pending = [c.get("type") for c in conditions if c.get("status") != "True"]
-    return f"waiting for publishing to complete ({', '.join(pending) or 'starting'})"
 
 
 @handles(VIRTUAL_MACHINE_PUBLISH_REQUEST)
@@ -42,26 +24,9 @@ class PublishRequestHandler(KubeObjectHandler):
         self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]
     ) -> dict[str, Any]:
         meta = live["metadata"]
-
-        def done(obj: dict[str, Any] | None) -> bool:
-            if obj is None:
-                raise ProviderError(
-                    f"VirtualMachinePublishRequest {meta['namespace']}/{meta['name']} disappeared before completing"
-                )
-            for condition in (obj.get("status") or {}).get("conditions") or []:
-                if condition.get("status") == "False" and condition.get("reason") in FAILED_REASONS:
-                    raise ProviderError(
-                        f"publishing failed: {condition.get('type')} is False ({condition.get('reason')}): {condition.get('message', '')}"
-                    )
-            return bool((obj.get("status") or {}).get("ready"))
-
-        result = self.watch_until(
-            ctx,
-            meta["namespace"],
-            meta["name"],
-            done,
-            _describe,
-            f"publishing {meta['namespace']}/{meta['name']}",
+        where = f"{meta['namespace']}/{meta['name']}"
+        result = self.wait_for(
+            ctx, meta["namespace"], meta["name"], publish_readiness(where), f"publishing {where}"
         )
         return result or live
 

@@ -5,16 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pulumi_vmservice_provider.model.virtualmachineservice import VIRTUAL_MACHINE_SERVICE
+from pulumi_vmservice_provider.readiness.virtualmachineservice import load_balancer_readiness
 from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler
 from pulumi_vmservice_provider.resources.registry import handles
 from pulumi_vmservice_provider.wire import reveal
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.context import OperationContext
-
-
-def ingress(obj: dict[str, Any] | None) -> list[dict[str, Any]]:
-    return list(((obj or {}).get("status") or {}).get("loadBalancer", {}).get("ingress") or [])
 
 
 @handles(VIRTUAL_MACHINE_SERVICE)
@@ -28,12 +25,11 @@ class VirtualMachineServiceHandler(KubeObjectHandler):
         ) is False:
             return live
         meta = live["metadata"]
-        result = self.watch_until(
+        result = self.wait_for(
             ctx,
             meta["namespace"],
             meta["name"],
-            lambda obj: bool(ingress(obj)),
-            lambda obj: "waiting for a load-balancer IP address",
+            load_balancer_readiness(),
             f"waiting for a load-balancer address of {meta['namespace']}/{meta['name']}",
         )
         return result or live

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import secrets
-import time
+import threading
 from typing import TYPE_CHECKING, Any
 
-from pulumi_vmservice_provider.errors import OperationTimedOut, ProviderError, ServerRejected
+from pulumi_vmservice_provider.errors import OperationTimedOut, ServerRejected
 from pulumi_vmservice_provider.model.lookups import GET_WEB_CONSOLE_URL
 from pulumi_vmservice_provider.operations import InvokeRequest, PropertyMap
+from pulumi_vmservice_provider.readiness.webconsole import web_console_readiness
+from pulumi_vmservice_provider.resources.kubeobject import wait_for_object
 from pulumi_vmservice_provider.resources.lookups import (
     VIRTUAL_MACHINES,
     WEB_CONSOLE_REQUESTS,
@@ -47,9 +49,14 @@ def decrypt_response(private_key: Any, response: str) -> str:
 
 
 def request_console(
-    state: ProviderState, namespace: str, vm_name: str, timeout: float, cancelled: Any = None
+    state: ProviderState,
+    namespace: str,
+    vm_name: str,
+    timeout: float,
+    cancelled: threading.Event | None = None,
 ) -> dict[str, Any]:
-    ctx = standalone_context(timeout)
+    """Ask VM Operator for a console ticket and decrypt it; `timeout` bounds the whole request."""
+    ctx = standalone_context(timeout, cancelled)
     # VM Operator keeps retrying a request for a VM that does not exist; fail now, naming the VMs there are.
     get_object(state, VIRTUAL_MACHINES, namespace, vm_name, ctx)
     private_key, public_pem = _key_pair()
@@ -64,17 +71,23 @@ def request_console(
         state.kube.create(ctx, WEB_CONSOLE_REQUESTS, body)
     except ServerRejected as error:
         raise ServerRejected(f"creating a web console request for {namespace}/{vm_name}: {error}") from None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cancelled is not None and cancelled.is_set():
-            raise ProviderError("cancelled while waiting for the web console ticket")
-        obj = state.kube.get(ctx, WEB_CONSOLE_REQUESTS, namespace, name) or {}
-        status = obj.get("status") or {}
-        if status.get("response"):
-            url = decrypt_response(private_key, status["response"])
-            return {"url": url, "expiryTime": status.get("expiryTime"), "proxyAddr": status.get("proxyAddr")}
-        time.sleep(0.5)
-    raise OperationTimedOut(f"no web console ticket for {namespace}/{vm_name} within {timeout:g}s")
+    try:
+        answered = wait_for_object(
+            state.kube,
+            ctx,
+            WEB_CONSOLE_REQUESTS,
+            namespace,
+            name,
+            web_console_readiness(f"{namespace}/{name}"),
+            "waiting for the web console ticket",
+        )
+    except OperationTimedOut:
+        raise OperationTimedOut(
+            f"no web console ticket for {namespace}/{vm_name} within {timeout:g}s"
+        ) from None
+    status = (answered or {}).get("status") or {}
+    url = decrypt_response(private_key, status["response"])
+    return {"url": url, "expiryTime": status.get("expiryTime"), "proxyAddr": status.get("proxyAddr")}
 
 
 @implements(GET_WEB_CONSOLE_URL)
