@@ -1,0 +1,137 @@
+"""The Supervisor client maps the library's answers once: not found, server rejections in the server's own
+words, retries of what may heal, and unreachable endpoints by name (a scripted library, no sockets)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from kubernetes.client.exceptions import ApiException
+from pulumi_vmservice_provider.clients.supervisor import (
+    SECRET,
+    KindRef,
+    SupervisorClient,
+    SupervisorUnreachable,
+)
+from pulumi_vmservice_provider.context import OperationContext
+from pulumi_vmservice_provider.errors import ProviderError, ServerRejected
+from pulumi_vmservice_provider.settings import Settings
+from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+VMS = KindRef("VirtualMachine", "virtualmachines", "vmoperator.vmware.com", ("v1alpha2", "v1alpha3"))
+ENDPOINT = "https://supervisor.example:6443"
+
+
+def api_error(status: int, message: str = "") -> ApiException:
+    error = ApiException(status=status, reason="Reason")
+    error.body = json.dumps({"kind": "Status", "message": message}) if message else None
+    return error
+
+
+class Script:
+    """Answers calls in order: an exception is raised, anything else returned."""
+
+    def __init__(self, *answers: Any):
+        self.answers = list(answers)
+        self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def method(self, verb: str, ref: KindRef, namespace: str | None) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append((verb, args, kwargs))
+            answer = self.answers.pop(0)
+            if isinstance(answer, BaseException):
+                raise answer
+            return answer
+
+        return call
+
+
+class FakeApiClient:
+    class configuration:
+        host = ENDPOINT
+
+
+@pytest.fixture
+def ctx() -> OperationContext:
+    context = OperationContext("urn", threading.Event(), 60, lambda *_: None)
+    context.sleep = lambda seconds, doing: None  # type: ignore[method-assign]
+    return context
+
+
+def client(script: Script, monkeypatch: pytest.MonkeyPatch) -> SupervisorClient:
+    supervisor = SupervisorClient(Settings())
+    supervisor._api_client = FakeApiClient()
+    supervisor._served["vmoperator.vmware.com"] = ["v1alpha3", "v1alpha2"]
+    monkeypatch.setattr(supervisor, "_method", script.method)
+    monkeypatch.setattr(supervisor, "ready", lambda: True)
+    return supervisor
+
+
+def test_not_found_is_none_for_get_and_false_for_delete(ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = Script(api_error(404), api_error(404))
+    supervisor = client(script, monkeypatch)
+    assert supervisor.get(ctx, VMS, "dev", "web") is None
+    assert supervisor.delete(ctx, VMS, "dev", "web") is False
+    assert script.calls[0][1] == ("vmoperator.vmware.com", "v1alpha3", "dev", "virtualmachines", "web")
+
+
+def test_a_rejection_carries_the_api_servers_message(ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    denied = 'admission webhook denied the request: spec.className: Invalid value: "huge"'
+    supervisor = client(Script(api_error(422, denied)), monkeypatch)
+    body = {"apiVersion": "vmoperator.vmware.com/v1alpha3", "metadata": {"name": "web", "namespace": "dev"}}
+    with pytest.raises(ServerRejected) as rejected:
+        supervisor.apply(ctx, VMS, body)
+    assert str(rejected.value) == f"the Supervisor rejected VirtualMachine dev/web: {denied}"
+
+
+def test_conflicts_and_server_errors_are_retried(ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    live = {"metadata": {"name": "web"}}
+    script = Script(api_error(409), api_error(503), live)
+    assert client(script, monkeypatch).get(ctx, VMS, "dev", "web") == live
+    assert len(script.calls) == 3
+
+
+def test_apply_is_server_side_under_the_providers_field_manager(
+    ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = Script(None, {"metadata": {"name": "web", "uid": "u-1"}})  # 201: the library decodes no body
+    body = {"apiVersion": "vmoperator.vmware.com/v1alpha3", "metadata": {"name": "web", "namespace": "dev"}}
+    assert client(script, monkeypatch).apply(ctx, VMS, body)["metadata"]["uid"] == "u-1"
+    verb, _, kwargs = script.calls[0]
+    assert verb == "patch" and kwargs["field_manager"] == "pulumi-vmservice" and kwargs["force"] is True
+    assert kwargs["_content_type"] == "application/apply-patch+yaml"
+    assert script.calls[1][0] == "get"
+
+
+def test_core_kinds_take_the_name_first(ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = Script({"metadata": {"name": "web-user-data"}})
+    client(script, monkeypatch).delete(ctx, SECRET, "dev", "web-user-data")
+    assert script.calls[0][1] == ("web-user-data", "dev")
+
+
+def test_an_unreachable_supervisor_is_named(ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    refused = MaxRetryError(None, "/apis", NewConnectionError(None, "Connection refused"))  # type: ignore[arg-type]
+    script = Script(*[refused] * 9)
+    with pytest.raises(SupervisorUnreachable) as unreachable:
+        client(script, monkeypatch).get(ctx, VMS, "dev", "web")
+    assert f"cannot reach the Supervisor at {ENDPOINT}" in str(unreachable.value)
+    assert len(script.calls) == 9  # eight retries
+
+
+def test_without_an_operation_a_call_is_one_quick_attempt(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = Script(api_error(503, "etcd is restarting"))
+    with pytest.raises(ServerRejected, match="listing virtualmachines: etcd is restarting"):
+        client(script, monkeypatch).list(None, VMS, "dev")
+    assert len(script.calls) == 1 and script.calls[0][2]["_request_timeout"] == 5.0
+
+
+def test_an_unserved_kind_names_what_the_supervisor_serves(ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    supervisor = client(Script(), monkeypatch)
+    newer = KindRef("VirtualMachine", "virtualmachines", "vmoperator.vmware.com", ("v1alpha5",))
+    with pytest.raises(
+        ProviderError, match=r"does not serve VirtualMachine in any version .* it serves v1alpha3, v1alpha2"
+    ):
+        supervisor.api_version(newer)
