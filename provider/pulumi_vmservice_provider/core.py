@@ -85,7 +85,7 @@ class Provider:
         extra = {k: v for k, v in news.items() if k == "version"}
         checked, failures = check_properties(props, {k: v for k, v in news.items() if k != "version"})
         checked.update(extra)
-        return checked, failures
+        return checked, without_secrets(failures, news, checked)
 
     def configure(self, config: PropertyMap) -> None:
         self.state.reconfigure(resolve(config))
@@ -106,14 +106,14 @@ class Provider:
         if not failures and self.state.server_checks_allowed():
             handler = self.handler(token)
             failures.extend(Failure(path, reason) for path, reason in handler.validate_with_server(checked))
-        return checked, failures
+        return checked, without_secrets(failures, news, checked)
 
     def _fill_metadata(
         self, name: str, olds: PropertyMap, checked: PropertyMap, seed: bytes, failures: list[Failure]
     ) -> None:
         meta = checked.get("metadata")
-        if meta is UNKNOWN:
-            return
+        if meta is UNKNOWN or not isinstance(meta, dict | None):
+            return  # Check already reported a metadata that is not an object
         meta = dict(meta or {})
         checked.pop(AUTONAMED, None)
         if meta.get("name") is None:
@@ -190,6 +190,19 @@ class Provider:
         result = registry.function_impl(token)(self.state, InvokeRequest(ctx, checked))
         secret_keys = {k for k, p in definition.outputs.items() if p.secret}
         return {k: Secret(v) if k in secret_keys and v is not None else v for k, v in result.items()}
+
+
+def without_secrets(failures: list[Failure], *values: PropertyMap) -> list[Failure]:
+    """The failures with every secret value of the inputs (given as secret or secret by the model) masked:
+    a failure names the property, never quotes a secret."""
+    hidden: set[str] = set()
+    for value in values:
+        hidden |= secret_strings(value)
+    if not hidden:
+        return failures
+    hidden |= {repr(text)[1:-1] for text in hidden}  # as quoted in a reason, with escapes
+    redact = Redactor(hidden)
+    return [Failure(redact(f.path), redact(f.reason)) for f in failures]
 
 
 def autoname(logical_name: str, seed: bytes) -> str:

@@ -140,12 +140,24 @@ def _encode(value: Any) -> Any:
     return value
 
 
+def _plain(value: Any) -> Any:
+    """A google.protobuf.Value as Python data. Read field by field rather than through JSON, which cannot
+    represent NaN or infinities (Check rejects those with a failure naming the property)."""
+    kind = value.WhichOneof("kind")
+    if kind == "struct_value":
+        return {k: _plain(v) for k, v in value.struct_value.fields.items()}
+    if kind == "list_value":
+        return [_plain(v) for v in value.list_value.values]
+    if kind in ("number_value", "string_value", "bool_value"):
+        return getattr(value, kind)
+    return None
+
+
 def struct_to_dict(struct: Any) -> dict[str, Any]:
     """Decode a google.protobuf.Struct into plain values (ints where the number is integral)."""
-    from google.protobuf import json_format
-
-    raw = json_format.MessageToDict(struct) if struct is not None else {}
-    decoded = _decode(raw)
+    if struct is None:
+        return {}
+    decoded = _decode({k: _plain(v) for k, v in struct.fields.items()})
     return decoded if isinstance(decoded, dict) else {}
 
 

@@ -6,7 +6,8 @@ Every failure names the property path and says what is allowed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +68,11 @@ def _check_value(prop: Prop, value: Any, path: str, failures: list[Failure]) -> 
 
 
 def _check_plain(prop: Prop, value: Any, path: str, failures: list[Failure]) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        failures.append(Failure(path, f"{value} is not a number the API accepts (expected a finite number)"))
+        return value
     if prop.kind == "any":
+        failures.extend(_non_finite_numbers(value, path))
         return value
     if prop.kind == "object":
         if not isinstance(value, dict):
@@ -91,3 +96,16 @@ def _check_plain(prop: Prop, value: Any, path: str, failures: list[Failure]) -> 
     if problem:
         failures.append(Failure(path, problem))
     return value
+
+
+def _non_finite_numbers(value: Any, path: str) -> Iterator[Failure]:
+    if isinstance(value, Secret):
+        value = value.value
+    if isinstance(value, float) and not math.isfinite(value):
+        yield Failure(path, f"{value} is not a number the API accepts (expected a finite number)")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite_numbers(item, paths.join(path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_finite_numbers(item, paths.join(path, index))

@@ -80,13 +80,33 @@ class NoServer:
 
 @dataclass(frozen=True)
 class DiffContext:
-    """One change as a `ReplaceIf` rule sees it: the whole old and new inputs (secrets revealed)."""
+    """One change as a `ReplaceIf` rule sees it: the whole old and new inputs (secrets revealed). Inputs may
+    hold unknowns or, in old state, any shape at all: read them with `lookup`."""
 
     path: str
     kind: Literal["add", "delete", "update"]
     old: dict[str, Any]
     new: dict[str, Any]
     server: ServerFacts
+
+
+def known_list(value: Any) -> list[Any]:
+    """`value` if it is a list, else [] (unknown during preview, or a wrong type Check reported)."""
+    return value if isinstance(value, list) else []
+
+
+def known_strings(value: Any) -> list[str]:
+    """The known string items of a list value."""
+    return [item for item in known_list(value) if isinstance(item, str)]
+
+
+def lookup(value: Any, *keys: str) -> Any:
+    """`value[k1][k2]...`, or None where a level is missing or not an object (unknown, a wrong type)."""
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
 
 
 @dataclass(frozen=True)

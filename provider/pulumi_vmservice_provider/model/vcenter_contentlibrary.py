@@ -14,6 +14,7 @@ from pulumi_vmservice_provider.model.types import (
     string,
 )
 from pulumi_vmservice_provider.model.vcenter_common import MODULE
+from pulumi_vmservice_provider.wire import is_unknown
 
 SubscriptionAuth = ObjectType(
     "ContentLibraryAuthentication",
@@ -34,6 +35,8 @@ SUBSCRIPTION_ONLY = ("onDemand", "automaticSync", "subscriptionThumbprint", "aut
 
 
 def validate_library(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    if is_unknown(inputs.get("subscriptionUrl")):
+        return []  # known at update time, checked then
     if inputs.get("subscriptionUrl"):
         url = str(inputs["subscriptionUrl"])
         if not re.match(r"https?://", url):

@@ -13,6 +13,7 @@ from pulumi_vmservice_provider.model.types import (
     string,
 )
 from pulumi_vmservice_provider.model.vcenter_common import ITEM_SUFFIXES
+from pulumi_vmservice_provider.wire import is_unknown
 
 SOURCE_CHANGE = "the item's content comes from its source; a new source uploads a new item"
 SOURCES = ("filePath", "url")
@@ -40,13 +41,18 @@ def validate_item(inputs: dict[str, Any]) -> list[tuple[str, str]]:
         failures.append(("url", "set either filePath or url, not both"))
     for key in ("filePath", "url"):
         value = inputs.get(key)
-        if value is None:
+        if value is None or is_unknown(value):
             continue
         if key == "url" and not re.match(r"https?://", str(value)):
             failures.append((key, f"{value!r} is not an http:// or https:// URL"))
         elif not source_name(str(value)).lower().endswith(ITEM_SUFFIXES):
             failures.append((key, f"{value!r} must name a file ending in {', '.join(ITEM_SUFFIXES)}"))
-    if inputs.get("sslThumbprint") is not None and not str(inputs.get("url") or "").startswith("https://"):
+    url = inputs.get("url")
+    if (
+        inputs.get("sslThumbprint") is not None
+        and not is_unknown(url)
+        and not str(url or "").startswith("https://")
+    ):
         failures.append(("sslThumbprint", "only applies to an https url"))
     return failures
 

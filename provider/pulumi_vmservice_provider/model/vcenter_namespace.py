@@ -10,6 +10,9 @@ from pulumi_vmservice_provider.model.types import (
     array,
     boolean,
     integer,
+    known_list,
+    known_strings,
+    lookup,
     obj,
     string,
 )
@@ -58,11 +61,11 @@ def validate_namespace(inputs: dict[str, Any]) -> list[tuple[str, str]]:
     if inputs.get("writableContentLibraries") is not None and inputs.get("contentLibraries") is None:
         failures.append(("writableContentLibraries", "needs contentLibraries"))
     for key in ("vmClasses", "contentLibraries"):
-        values = inputs.get(key) or []
+        values = known_strings(inputs.get(key))
         duplicates = sorted({v for v in values if values.count(v) > 1})
         if duplicates:
             failures.append((key, f"lists {', '.join(duplicates)} more than once"))
-    policies = [p.get("policy") for p in inputs.get("storagePolicies") or []]
+    policies = known_strings([lookup(p, "policy") for p in known_list(inputs.get("storagePolicies"))])
     duplicates = sorted({p for p in policies if policies.count(p) > 1})
     if duplicates:
         failures.append(("storagePolicies", f"lists {', '.join(duplicates)} more than once"))

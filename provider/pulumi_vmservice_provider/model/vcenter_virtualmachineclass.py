@@ -14,6 +14,7 @@ from pulumi_vmservice_provider.model.types import (
     string,
 )
 from pulumi_vmservice_provider.model.vcenter_common import MAX_MEMORY_MB, MAX_VCPUS, MODULE, dns_label, ranged
+from pulumi_vmservice_provider.wire import is_unknown
 
 DirectPathDevice = ObjectType(
     "DynamicDirectPathIoDevice",
@@ -38,9 +39,9 @@ CONFIG_SPEC_REMOVED = ReplaceIf(
 
 def validate_vm_class(inputs: dict[str, Any]) -> list[tuple[str, str]]:
     failures: list[tuple[str, str]] = []
-    if (inputs.get("vgpuDevices") or inputs.get("dynamicDirectPathIoDevices")) and inputs.get(
-        "memoryReservation"
-    ) != 100:
+    reservation = inputs.get("memoryReservation")
+    devices = inputs.get("vgpuDevices") or inputs.get("dynamicDirectPathIoDevices")
+    if devices and not is_unknown(devices) and not is_unknown(reservation) and reservation != 100:
         failures.append(
             (
                 "memoryReservation",
@@ -49,11 +50,13 @@ def validate_vm_class(inputs: dict[str, Any]) -> list[tuple[str, str]]:
             )
         )
     spec = inputs.get("configSpec")
-    if spec is not None and not isinstance(spec, dict):
+    if spec is not None and not is_unknown(spec) and not isinstance(spec, dict):
         failures.append(("configSpec", "expected an object (a VirtualMachineConfigSpec in JSON form)"))
     elif isinstance(spec, dict):
         for key, field in (("numCPUs", "cpuCount"), ("memoryMB", "memoryMb")):
-            if key in spec and field in inputs and spec[key] != inputs[field]:
+            if key not in spec or field not in inputs or is_unknown(spec[key]) or is_unknown(inputs[field]):
+                continue
+            if spec[key] != inputs[field]:
                 failures.append(
                     (
                         f"configSpec.{key}",

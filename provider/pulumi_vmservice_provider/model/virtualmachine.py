@@ -15,6 +15,7 @@ from pulumi_vmservice_provider.model.types import (
     array,
     boolean,
     integer,
+    lookup,
     obj,
     string,
 )
@@ -234,19 +235,19 @@ ZONE_LABEL_PATH = f'metadata.labels["{ZONE_LABEL}"]'
 
 
 def _stays_on_without_cycle(new: dict[str, Any]) -> bool:
-    stays_on = (new.get("spec") or {}).get("powerState", "PoweredOn") == "PoweredOn"
-    return stays_on and not new.get("allowPowerCycle")
+    stays_on = lookup(new, "spec", "powerState") in (None, "PoweredOn")
+    return stays_on and new.get("allowPowerCycle") is not True
 
 
 def bootstrap_provider(inputs: dict[str, Any]) -> str | None:
     """cloudInit, linuxPrep, sysprep, vAppConfig or None: what bootstraps the guest."""
     if inputs.get("userData") is not None:
         return "cloudInit"
-    bootstrap = (inputs.get("spec") or {}).get("bootstrap") or {}
-    for provider in ("cloudInit", "linuxPrep", "sysprep"):
-        if bootstrap.get(provider) is not None:
+    bootstrap = lookup(inputs, "spec", "bootstrap")
+    for provider in ("cloudInit", "linuxPrep", "sysprep", "vAppConfig"):
+        if lookup(bootstrap, provider) is not None:
             return provider
-    return "vAppConfig" if bootstrap.get("vAppConfig") is not None else None
+    return None
 
 
 def _class_change(change: DiffContext) -> str | None:
@@ -297,7 +298,7 @@ BOOTSTRAP_CHANGE = ReplaceIf(
 def _zone_change(change: DiffContext) -> str | None:
     if change.path != ZONE_LABEL_PATH:
         return None
-    placed = ((change.old.get("metadata") or {}).get("labels") or {}).get(ZONE_LABEL)
+    placed = lookup(change.old, "metadata", "labels", ZONE_LABEL)
     return "a VM cannot move to another zone once placed" if placed is not None else None
 
 
