@@ -78,7 +78,13 @@ class GuestInfoActionArgsDict(TypedDict):
     A guestinfo key (and optional value regex).
     """
     key: pulumi.Input[_builtins.str]
+    """
+    The guestinfo key to watch (without the `guestinfo.` prefix).
+    """
     value: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    A regular expression the key's value must match (any value when omitted).
+    """
 
 @pulumi.input_type
 class GuestInfoActionArgs:
@@ -87,6 +93,9 @@ class GuestInfoActionArgs:
                  value: pulumi.Input[Optional[_builtins.str]] = None):
         """
         A guestinfo key (and optional value regex).
+
+        :param pulumi.Input[_builtins.str] key: The guestinfo key to watch (without the `guestinfo.` prefix).
+        :param pulumi.Input[_builtins.str] value: A regular expression the key's value must match (any value when omitted).
         """
         pulumi.set(__self__, "key", key)
         if value is not None:
@@ -95,6 +104,9 @@ class GuestInfoActionArgs:
     @_builtins.property
     @pulumi.getter
     def key(self) -> pulumi.Input[_builtins.str]:
+        """
+        The guestinfo key to watch (without the `guestinfo.` prefix).
+        """
         return pulumi.get(self, "key")
 
     @key.setter
@@ -104,6 +116,9 @@ class GuestInfoActionArgs:
     @_builtins.property
     @pulumi.getter
     def value(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A regular expression the key's value must match (any value when omitted).
+        """
         return pulumi.get(self, "value")
 
     @value.setter
@@ -116,7 +131,13 @@ class InstanceVolumeClaimVolumeSourceArgsDict(TypedDict):
     Instance storage.
     """
     size: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`).
+    """
     storage_class: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Storage class of the instance storage volume.
+    """
 
 @pulumi.input_type
 class InstanceVolumeClaimVolumeSourceArgs:
@@ -125,6 +146,9 @@ class InstanceVolumeClaimVolumeSourceArgs:
                  storage_class: pulumi.Input[Optional[_builtins.str]] = None):
         """
         Instance storage.
+
+        :param pulumi.Input[_builtins.str] size: Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`).
+        :param pulumi.Input[_builtins.str] storage_class: Storage class of the instance storage volume.
         """
         if size is not None:
             pulumi.set(__self__, "size", size)
@@ -134,6 +158,9 @@ class InstanceVolumeClaimVolumeSourceArgs:
     @_builtins.property
     @pulumi.getter
     def size(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`).
+        """
         return pulumi.get(self, "size")
 
     @size.setter
@@ -143,6 +170,9 @@ class InstanceVolumeClaimVolumeSourceArgs:
     @_builtins.property
     @pulumi.getter(name="storageClass")
     def storage_class(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Storage class of the instance storage volume.
+        """
         return pulumi.get(self, "storage_class")
 
     @storage_class.setter
@@ -249,8 +279,17 @@ class PartialObjectRefArgsDict(TypedDict):
     Reference to a network object in the namespace.
     """
     name: pulumi.Input[_builtins.str]
+    """
+    Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
+    """
     api_version: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    API version (group/version) of the network object.
+    """
     kind: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Kind of the network object (filled in by the Supervisor from the namespace network provider when omitted).
+    """
 
 @pulumi.input_type
 class PartialObjectRefArgs:
@@ -260,6 +299,10 @@ class PartialObjectRefArgs:
                  kind: pulumi.Input[Optional[_builtins.str]] = None):
         """
         Reference to a network object in the namespace.
+
+        :param pulumi.Input[_builtins.str] name: Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
+        :param pulumi.Input[_builtins.str] api_version: API version (group/version) of the network object.
+        :param pulumi.Input[_builtins.str] kind: Kind of the network object (filled in by the Supervisor from the namespace network provider when omitted).
         """
         pulumi.set(__self__, "name", name)
         if api_version is not None:
@@ -270,6 +313,9 @@ class PartialObjectRefArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
+        """
         return pulumi.get(self, "name")
 
     @name.setter
@@ -279,6 +325,9 @@ class PartialObjectRefArgs:
     @_builtins.property
     @pulumi.getter(name="apiVersion")
     def api_version(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        API version (group/version) of the network object.
+        """
         return pulumi.get(self, "api_version")
 
     @api_version.setter
@@ -288,6 +337,9 @@ class PartialObjectRefArgs:
     @_builtins.property
     @pulumi.getter
     def kind(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Kind of the network object (filled in by the Supervisor from the namespace network provider when omitted).
+        """
         return pulumi.get(self, "kind")
 
     @kind.setter
@@ -300,6 +352,9 @@ class PersistentVolumeClaimVolumeSourceArgsDict(TypedDict):
     A PersistentVolumeClaim attached to the VM.
     """
     claim_name: pulumi.Input[_builtins.str]
+    """
+    Name of a PersistentVolumeClaim in the VM's namespace.
+    """
     instance_volume_claim: NotRequired[pulumi.Input[Optional['InstanceVolumeClaimVolumeSourceArgsDict']]]
     """
     Instance storage.
@@ -318,6 +373,7 @@ class PersistentVolumeClaimVolumeSourceArgs:
         """
         A PersistentVolumeClaim attached to the VM.
 
+        :param pulumi.Input[_builtins.str] claim_name: Name of a PersistentVolumeClaim in the VM's namespace.
         :param pulumi.Input['InstanceVolumeClaimVolumeSourceArgs'] instance_volume_claim: Instance storage.
         :param pulumi.Input[_builtins.bool] read_only: Must be false.
         """
@@ -330,6 +386,9 @@ class PersistentVolumeClaimVolumeSourceArgs:
     @_builtins.property
     @pulumi.getter(name="claimName")
     def claim_name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name of a PersistentVolumeClaim in the VM's namespace.
+        """
         return pulumi.get(self, "claim_name")
 
     @claim_name.setter
@@ -366,8 +425,17 @@ class ResourcePoolSpecArgsDict(TypedDict):
     A child resource pool for the set of VMs.
     """
     limits: NotRequired[Any]
+    """
+    Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+    """
     name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Name of the child resource pool.
+    """
     reservations: NotRequired[Any]
+    """
+    Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+    """
 
 @pulumi.input_type
 class ResourcePoolSpecArgs:
@@ -377,6 +445,10 @@ class ResourcePoolSpecArgs:
                  reservations: Optional[Any] = None):
         """
         A child resource pool for the set of VMs.
+
+        :param Any limits: Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+        :param pulumi.Input[_builtins.str] name: Name of the child resource pool.
+        :param Any reservations: Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
         """
         if limits is not None:
             pulumi.set(__self__, "limits", limits)
@@ -388,6 +460,9 @@ class ResourcePoolSpecArgs:
     @_builtins.property
     @pulumi.getter
     def limits(self) -> Optional[Any]:
+        """
+        Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+        """
         return pulumi.get(self, "limits")
 
     @limits.setter
@@ -397,6 +472,9 @@ class ResourcePoolSpecArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Name of the child resource pool.
+        """
         return pulumi.get(self, "name")
 
     @name.setter
@@ -406,6 +484,9 @@ class ResourcePoolSpecArgs:
     @_builtins.property
     @pulumi.getter
     def reservations(self) -> Optional[Any]:
+        """
+        Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+        """
         return pulumi.get(self, "reservations")
 
     @reservations.setter
@@ -474,9 +555,12 @@ class VirtualMachineAdvancedSpecArgsDict(TypedDict):
     Boot disk size (a Kubernetes quantity, a multiple of 1Mi; grow only).
     """
     change_block_tracking: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Enable changed block tracking (for backup tools).
+    """
     default_volume_provisioning_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Allowed values: `Thin`, `Thick`, `ThickEagerZero`.
+    Provisioning mode of the VM's disks. Allowed values: `Thin`, `Thick`, `ThickEagerZero`.
     """
 
 @pulumi.input_type
@@ -489,7 +573,8 @@ class VirtualMachineAdvancedSpecArgs:
         Advanced settings.
 
         :param pulumi.Input[_builtins.str] boot_disk_capacity: Boot disk size (a Kubernetes quantity, a multiple of 1Mi; grow only).
-        :param pulumi.Input[_builtins.str] default_volume_provisioning_mode: Allowed values: `Thin`, `Thick`, `ThickEagerZero`.
+        :param pulumi.Input[_builtins.bool] change_block_tracking: Enable changed block tracking (for backup tools).
+        :param pulumi.Input[_builtins.str] default_volume_provisioning_mode: Provisioning mode of the VM's disks. Allowed values: `Thin`, `Thick`, `ThickEagerZero`.
         """
         if boot_disk_capacity is not None:
             pulumi.set(__self__, "boot_disk_capacity", boot_disk_capacity)
@@ -513,6 +598,9 @@ class VirtualMachineAdvancedSpecArgs:
     @_builtins.property
     @pulumi.getter(name="changeBlockTracking")
     def change_block_tracking(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Enable changed block tracking (for backup tools).
+        """
         return pulumi.get(self, "change_block_tracking")
 
     @change_block_tracking.setter
@@ -523,7 +611,7 @@ class VirtualMachineAdvancedSpecArgs:
     @pulumi.getter(name="defaultVolumeProvisioningMode")
     def default_volume_provisioning_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Allowed values: `Thin`, `Thick`, `ThickEagerZero`.
+        Provisioning mode of the VM's disks. Allowed values: `Thin`, `Thick`, `ThickEagerZero`.
         """
         return pulumi.get(self, "default_volume_provisioning_mode")
 
@@ -631,7 +719,13 @@ class VirtualMachineBootstrapLinuxPrepSpecArgsDict(TypedDict):
     Guest OS customization (GOSC) for Linux.
     """
     hardware_clock_is_utc: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Whether the guest's hardware clock is in UTC.
+    """
     time_zone: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Time zone of the guest (a tz database name, e.g. `Europe/Berlin`).
+    """
 
 @pulumi.input_type
 class VirtualMachineBootstrapLinuxPrepSpecArgs:
@@ -640,6 +734,9 @@ class VirtualMachineBootstrapLinuxPrepSpecArgs:
                  time_zone: pulumi.Input[Optional[_builtins.str]] = None):
         """
         Guest OS customization (GOSC) for Linux.
+
+        :param pulumi.Input[_builtins.bool] hardware_clock_is_utc: Whether the guest's hardware clock is in UTC.
+        :param pulumi.Input[_builtins.str] time_zone: Time zone of the guest (a tz database name, e.g. `Europe/Berlin`).
         """
         if hardware_clock_is_utc is not None:
             pulumi.set(__self__, "hardware_clock_is_utc", hardware_clock_is_utc)
@@ -649,6 +746,9 @@ class VirtualMachineBootstrapLinuxPrepSpecArgs:
     @_builtins.property
     @pulumi.getter(name="hardwareClockIsUTC")
     def hardware_clock_is_utc(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Whether the guest's hardware clock is in UTC.
+        """
         return pulumi.get(self, "hardware_clock_is_utc")
 
     @hardware_clock_is_utc.setter
@@ -658,6 +758,9 @@ class VirtualMachineBootstrapLinuxPrepSpecArgs:
     @_builtins.property
     @pulumi.getter(name="timeZone")
     def time_zone(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Time zone of the guest (a tz database name, e.g. `Europe/Berlin`).
+        """
         return pulumi.get(self, "time_zone")
 
     @time_zone.setter
@@ -818,6 +921,9 @@ class VirtualMachineBootstrapVAppConfigSpecArgsDict(TypedDict):
     vApp properties: a list of key/value properties or a Secret with raw properties.
     """
     properties: NotRequired[pulumi.Input[Optional[Sequence[Any]]]]
+    """
+    vApp properties as key/value objects (`{key, value: {value | from}}`).
+    """
     raw_properties: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Name of a Secret with the properties.
@@ -831,6 +937,7 @@ class VirtualMachineBootstrapVAppConfigSpecArgs:
         """
         vApp properties: a list of key/value properties or a Secret with raw properties.
 
+        :param pulumi.Input[Sequence[Any]] properties: vApp properties as key/value objects (`{key, value: {value | from}}`).
         :param pulumi.Input[_builtins.str] raw_properties: Name of a Secret with the properties.
         """
         if properties is not None:
@@ -841,6 +948,9 @@ class VirtualMachineBootstrapVAppConfigSpecArgs:
     @_builtins.property
     @pulumi.getter
     def properties(self) -> pulumi.Input[Optional[Sequence[Any]]]:
+        """
+        vApp properties as key/value objects (`{key, value: {value | from}}`).
+        """
         return pulumi.get(self, "properties")
 
     @properties.setter
@@ -873,18 +983,45 @@ class VirtualMachineNetworkInterfaceSpecArgsDict(TypedDict):
     Static IP addresses in CIDR notation.
     """
     dhcp4: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Use DHCP for IPv4 (no static IPv4 addresses or gateway4 then).
+    """
     dhcp6: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Use DHCP for IPv6 (no static IPv6 addresses or gateway6 then).
+    """
     gateway4: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    IPv4 default gateway (needs an IPv4 address in `addresses`); `None` for no gateway.
+    """
     gateway6: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    IPv6 default gateway (needs an IPv6 address in `addresses`); `None` for no gateway.
+    """
     guest_device_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Device name inside the guest (defaults to the interface name).
+    """
     mtu: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Maximum transmission unit of the interface in the guest.
+    """
     nameservers: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    DNS servers for this interface (IP addresses).
+    """
     network: NotRequired[pulumi.Input[Optional['PartialObjectRefArgsDict']]]
     """
     Network the interface attaches to (defaults to the namespace network).
     """
     routes: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineNetworkRouteSpecArgsDict']]]]]
+    """
+    Static routes of this interface.
+    """
     search_domains: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    DNS search domains for this interface.
+    """
 
 @pulumi.input_type
 class VirtualMachineNetworkInterfaceSpecArgs:
@@ -906,7 +1043,16 @@ class VirtualMachineNetworkInterfaceSpecArgs:
 
         :param pulumi.Input[_builtins.str] name: Interface name (e.g. eth0).
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] addresses: Static IP addresses in CIDR notation.
+        :param pulumi.Input[_builtins.bool] dhcp4: Use DHCP for IPv4 (no static IPv4 addresses or gateway4 then).
+        :param pulumi.Input[_builtins.bool] dhcp6: Use DHCP for IPv6 (no static IPv6 addresses or gateway6 then).
+        :param pulumi.Input[_builtins.str] gateway4: IPv4 default gateway (needs an IPv4 address in `addresses`); `None` for no gateway.
+        :param pulumi.Input[_builtins.str] gateway6: IPv6 default gateway (needs an IPv6 address in `addresses`); `None` for no gateway.
+        :param pulumi.Input[_builtins.str] guest_device_name: Device name inside the guest (defaults to the interface name).
+        :param pulumi.Input[_builtins.int] mtu: Maximum transmission unit of the interface in the guest.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] nameservers: DNS servers for this interface (IP addresses).
         :param pulumi.Input['PartialObjectRefArgs'] network: Network the interface attaches to (defaults to the namespace network).
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineNetworkRouteSpecArgs']]] routes: Static routes of this interface.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] search_domains: DNS search domains for this interface.
         """
         pulumi.set(__self__, "name", name)
         if addresses is not None:
@@ -959,6 +1105,9 @@ class VirtualMachineNetworkInterfaceSpecArgs:
     @_builtins.property
     @pulumi.getter
     def dhcp4(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Use DHCP for IPv4 (no static IPv4 addresses or gateway4 then).
+        """
         return pulumi.get(self, "dhcp4")
 
     @dhcp4.setter
@@ -968,6 +1117,9 @@ class VirtualMachineNetworkInterfaceSpecArgs:
     @_builtins.property
     @pulumi.getter
     def dhcp6(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Use DHCP for IPv6 (no static IPv6 addresses or gateway6 then).
+        """
         return pulumi.get(self, "dhcp6")
 
     @dhcp6.setter
@@ -977,6 +1129,9 @@ class VirtualMachineNetworkInterfaceSpecArgs:
     @_builtins.property
     @pulumi.getter
     def gateway4(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        IPv4 default gateway (needs an IPv4 address in `addresses`); `None` for no gateway.
+        """
         return pulumi.get(self, "gateway4")
 
     @gateway4.setter
@@ -986,6 +1141,9 @@ class VirtualMachineNetworkInterfaceSpecArgs:
     @_builtins.property
     @pulumi.getter
     def gateway6(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        IPv6 default gateway (needs an IPv6 address in `addresses`); `None` for no gateway.
+        """
         return pulumi.get(self, "gateway6")
 
     @gateway6.setter
@@ -995,6 +1153,9 @@ class VirtualMachineNetworkInterfaceSpecArgs:
     @_builtins.property
     @pulumi.getter(name="guestDeviceName")
     def guest_device_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Device name inside the guest (defaults to the interface name).
+        """
         return pulumi.get(self, "guest_device_name")
 
     @guest_device_name.setter
@@ -1004,6 +1165,9 @@ class VirtualMachineNetworkInterfaceSpecArgs:
     @_builtins.property
     @pulumi.getter
     def mtu(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Maximum transmission unit of the interface in the guest.
+        """
         return pulumi.get(self, "mtu")
 
     @mtu.setter
@@ -1013,6 +1177,9 @@ class VirtualMachineNetworkInterfaceSpecArgs:
     @_builtins.property
     @pulumi.getter
     def nameservers(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        DNS servers for this interface (IP addresses).
+        """
         return pulumi.get(self, "nameservers")
 
     @nameservers.setter
@@ -1034,6 +1201,9 @@ class VirtualMachineNetworkInterfaceSpecArgs:
     @_builtins.property
     @pulumi.getter
     def routes(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineNetworkRouteSpecArgs']]]]:
+        """
+        Static routes of this interface.
+        """
         return pulumi.get(self, "routes")
 
     @routes.setter
@@ -1043,6 +1213,9 @@ class VirtualMachineNetworkInterfaceSpecArgs:
     @_builtins.property
     @pulumi.getter(name="searchDomains")
     def search_domains(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        DNS search domains for this interface.
+        """
         return pulumi.get(self, "search_domains")
 
     @search_domains.setter
@@ -1055,8 +1228,17 @@ class VirtualMachineNetworkRouteSpecArgsDict(TypedDict):
     A static route.
     """
     metric: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Route metric (lower is preferred).
+    """
     to: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Destination network in CIDR notation, or `default`.
+    """
     via: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Gateway IP address of the route.
+    """
 
 @pulumi.input_type
 class VirtualMachineNetworkRouteSpecArgs:
@@ -1066,6 +1248,10 @@ class VirtualMachineNetworkRouteSpecArgs:
                  via: pulumi.Input[Optional[_builtins.str]] = None):
         """
         A static route.
+
+        :param pulumi.Input[_builtins.int] metric: Route metric (lower is preferred).
+        :param pulumi.Input[_builtins.str] to: Destination network in CIDR notation, or `default`.
+        :param pulumi.Input[_builtins.str] via: Gateway IP address of the route.
         """
         if metric is not None:
             pulumi.set(__self__, "metric", metric)
@@ -1077,6 +1263,9 @@ class VirtualMachineNetworkRouteSpecArgs:
     @_builtins.property
     @pulumi.getter
     def metric(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Route metric (lower is preferred).
+        """
         return pulumi.get(self, "metric")
 
     @metric.setter
@@ -1086,6 +1275,9 @@ class VirtualMachineNetworkRouteSpecArgs:
     @_builtins.property
     @pulumi.getter
     def to(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Destination network in CIDR notation, or `default`.
+        """
         return pulumi.get(self, "to")
 
     @to.setter
@@ -1095,6 +1287,9 @@ class VirtualMachineNetworkRouteSpecArgs:
     @_builtins.property
     @pulumi.getter
     def via(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Gateway IP address of the route.
+        """
         return pulumi.get(self, "via")
 
     @via.setter
@@ -1123,7 +1318,13 @@ class VirtualMachineNetworkSpecArgsDict(TypedDict):
     Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Changing it replaces the resource (the number, names and networks of a VM's network interfaces cannot change after creation).
     """
     nameservers: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    DNS servers for the whole guest (IP addresses).
+    """
     search_domains: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    DNS search domains for the whole guest.
+    """
 
 @pulumi.input_type
 class VirtualMachineNetworkSpecArgs:
@@ -1141,6 +1342,8 @@ class VirtualMachineNetworkSpecArgs:
         :param pulumi.Input[_builtins.str] domain_name: Guest domain name (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.str] host_name: Guest host name (defaults to the VM name).
         :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineNetworkInterfaceSpecArgs']]] interfaces: Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Changing it replaces the resource (the number, names and networks of a VM's network interfaces cannot change after creation).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] nameservers: DNS servers for the whole guest (IP addresses).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] search_domains: DNS search domains for the whole guest.
         """
         if disabled is not None:
             pulumi.set(__self__, "disabled", disabled)
@@ -1206,6 +1409,9 @@ class VirtualMachineNetworkSpecArgs:
     @_builtins.property
     @pulumi.getter
     def nameservers(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        DNS servers for the whole guest (IP addresses).
+        """
         return pulumi.get(self, "nameservers")
 
     @nameservers.setter
@@ -1215,6 +1421,9 @@ class VirtualMachineNetworkSpecArgs:
     @_builtins.property
     @pulumi.getter(name="searchDomains")
     def search_domains(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        DNS search domains for the whole guest.
+        """
         return pulumi.get(self, "search_domains")
 
     @search_domains.setter
@@ -1227,7 +1436,13 @@ class VirtualMachinePublishRequestSourceArgsDict(TypedDict):
     The VM to publish.
     """
     api_version: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    API version of the source.
+    """
     kind: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Kind of the source (`VirtualMachine`).
+    """
     name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     VM name (defaults to the request name).
@@ -1242,6 +1457,8 @@ class VirtualMachinePublishRequestSourceArgs:
         """
         The VM to publish.
 
+        :param pulumi.Input[_builtins.str] api_version: API version of the source.
+        :param pulumi.Input[_builtins.str] kind: Kind of the source (`VirtualMachine`).
         :param pulumi.Input[_builtins.str] name: VM name (defaults to the request name).
         """
         if api_version is not None:
@@ -1254,6 +1471,9 @@ class VirtualMachinePublishRequestSourceArgs:
     @_builtins.property
     @pulumi.getter(name="apiVersion")
     def api_version(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        API version of the source.
+        """
         return pulumi.get(self, "api_version")
 
     @api_version.setter
@@ -1263,6 +1483,9 @@ class VirtualMachinePublishRequestSourceArgs:
     @_builtins.property
     @pulumi.getter
     def kind(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Kind of the source (`VirtualMachine`).
+        """
         return pulumi.get(self, "kind")
 
     @kind.setter
@@ -1415,6 +1638,9 @@ class VirtualMachinePublishRequestTargetItemArgsDict(TypedDict):
     The content library item to create.
     """
     description: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Description of the new content library item.
+    """
     name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Item name (defaults to `<source>-image`).
@@ -1428,6 +1654,7 @@ class VirtualMachinePublishRequestTargetItemArgs:
         """
         The content library item to create.
 
+        :param pulumi.Input[_builtins.str] description: Description of the new content library item.
         :param pulumi.Input[_builtins.str] name: Item name (defaults to `<source>-image`).
         """
         if description is not None:
@@ -1438,6 +1665,9 @@ class VirtualMachinePublishRequestTargetItemArgs:
     @_builtins.property
     @pulumi.getter
     def description(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Description of the new content library item.
+        """
         return pulumi.get(self, "description")
 
     @description.setter
@@ -1462,8 +1692,17 @@ class VirtualMachinePublishRequestTargetLocationArgsDict(TypedDict):
     The content library to publish to.
     """
     name: pulumi.Input[_builtins.str]
+    """
+    Name of the content library (assigned to the namespace) to publish to.
+    """
     api_version: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    API version of the target.
+    """
     kind: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Kind of the target (`ContentLibrary`).
+    """
 
 @pulumi.input_type
 class VirtualMachinePublishRequestTargetLocationArgs:
@@ -1473,6 +1712,10 @@ class VirtualMachinePublishRequestTargetLocationArgs:
                  kind: pulumi.Input[Optional[_builtins.str]] = None):
         """
         The content library to publish to.
+
+        :param pulumi.Input[_builtins.str] name: Name of the content library (assigned to the namespace) to publish to.
+        :param pulumi.Input[_builtins.str] api_version: API version of the target.
+        :param pulumi.Input[_builtins.str] kind: Kind of the target (`ContentLibrary`).
         """
         pulumi.set(__self__, "name", name)
         if api_version is not None:
@@ -1483,6 +1726,9 @@ class VirtualMachinePublishRequestTargetLocationArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name of the content library (assigned to the namespace) to publish to.
+        """
         return pulumi.get(self, "name")
 
     @name.setter
@@ -1492,6 +1738,9 @@ class VirtualMachinePublishRequestTargetLocationArgs:
     @_builtins.property
     @pulumi.getter(name="apiVersion")
     def api_version(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        API version of the target.
+        """
         return pulumi.get(self, "api_version")
 
     @api_version.setter
@@ -1501,6 +1750,9 @@ class VirtualMachinePublishRequestTargetLocationArgs:
     @_builtins.property
     @pulumi.getter
     def kind(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Kind of the target (`ContentLibrary`).
+        """
         return pulumi.get(self, "kind")
 
     @kind.setter
@@ -1517,12 +1769,21 @@ class VirtualMachineReadinessProbeSpecArgsDict(TypedDict):
     Guest heartbeat action: {thresholdStatus: green|yellow}.
     """
     guest_info: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['GuestInfoActionArgsDict']]]]]
+    """
+    Guestinfo keys (and value patterns) that must all be present for the VM to be ready.
+    """
     period_seconds: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Seconds between probe attempts.
+    """
     tcp_socket: NotRequired[Any]
     """
     TCP socket action (deprecated): {port, host}.
     """
     timeout_seconds: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Seconds before a probe attempt times out (1-60).
+    """
 
 @pulumi.input_type
 class VirtualMachineReadinessProbeSpecArgs:
@@ -1536,7 +1797,10 @@ class VirtualMachineReadinessProbeSpecArgs:
         How VM Operator decides the guest is ready (exactly one action).
 
         :param Any guest_heartbeat: Guest heartbeat action: {thresholdStatus: green|yellow}.
+        :param pulumi.Input[Sequence[pulumi.Input['GuestInfoActionArgs']]] guest_info: Guestinfo keys (and value patterns) that must all be present for the VM to be ready.
+        :param pulumi.Input[_builtins.int] period_seconds: Seconds between probe attempts.
         :param Any tcp_socket: TCP socket action (deprecated): {port, host}.
+        :param pulumi.Input[_builtins.int] timeout_seconds: Seconds before a probe attempt times out (1-60).
         """
         if guest_heartbeat is not None:
             pulumi.set(__self__, "guest_heartbeat", guest_heartbeat)
@@ -1564,6 +1828,9 @@ class VirtualMachineReadinessProbeSpecArgs:
     @_builtins.property
     @pulumi.getter(name="guestInfo")
     def guest_info(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['GuestInfoActionArgs']]]]:
+        """
+        Guestinfo keys (and value patterns) that must all be present for the VM to be ready.
+        """
         return pulumi.get(self, "guest_info")
 
     @guest_info.setter
@@ -1573,6 +1840,9 @@ class VirtualMachineReadinessProbeSpecArgs:
     @_builtins.property
     @pulumi.getter(name="periodSeconds")
     def period_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Seconds between probe attempts.
+        """
         return pulumi.get(self, "period_seconds")
 
     @period_seconds.setter
@@ -1594,6 +1864,9 @@ class VirtualMachineReadinessProbeSpecArgs:
     @_builtins.property
     @pulumi.getter(name="timeoutSeconds")
     def timeout_seconds(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Seconds before a probe attempt times out (1-60).
+        """
         return pulumi.get(self, "timeout_seconds")
 
     @timeout_seconds.setter
@@ -1653,7 +1926,7 @@ class VirtualMachineServicePortArgsDict(TypedDict):
     """
     protocol: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Allowed values: `TCP`, `UDP`, `SCTP`.
+    Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
     """
 
 @pulumi.input_type
@@ -1669,7 +1942,7 @@ class VirtualMachineServicePortArgs:
         :param pulumi.Input[_builtins.int] port: Port the service exposes.
         :param pulumi.Input[_builtins.int] target_port: Port on the VMs.
         :param pulumi.Input[_builtins.str] name: Port name (required when there is more than one port).
-        :param pulumi.Input[_builtins.str] protocol: Allowed values: `TCP`, `UDP`, `SCTP`.
+        :param pulumi.Input[_builtins.str] protocol: Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
         """
         pulumi.set(__self__, "port", port)
         pulumi.set(__self__, "target_port", target_port)
@@ -1720,7 +1993,7 @@ class VirtualMachineServicePortArgs:
     @pulumi.getter
     def protocol(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Allowed values: `TCP`, `UDP`, `SCTP`.
+        Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
         """
         return pulumi.get(self, "protocol")
 
@@ -1739,12 +2012,24 @@ class VirtualMachineServiceSpecArgsDict(TypedDict):
     """
     cluster_ip: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Changing it replaces the resource (the cluster IP of a service cannot change).
+    A fixed cluster IP (allocated by the Supervisor when omitted). Changing it replaces the resource (the cluster IP of a service cannot change).
     """
     external_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    DNS name the service aliases (type ExternalName).
+    """
     load_balancer_ip: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    A requested load-balancer IP (only where the load balancer supports it).
+    """
     load_balancer_source_ranges: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Client CIDRs allowed through the load balancer (all when empty).
+    """
     ports: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineServicePortArgsDict']]]]]
+    """
+    Ports the service exposes (a name is required on each when there are several).
+    """
     selector: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
     """
     Labels of the VMs behind the service.
@@ -1764,7 +2049,11 @@ class VirtualMachineServiceSpecArgs:
         Desired state of the service.
 
         :param pulumi.Input[_builtins.str] type: Service type. Allowed values: `ClusterIP`, `LoadBalancer`, `ExternalName`. Changing it replaces the resource (the type of a VirtualMachineService cannot change).
-        :param pulumi.Input[_builtins.str] cluster_ip: Changing it replaces the resource (the cluster IP of a service cannot change).
+        :param pulumi.Input[_builtins.str] cluster_ip: A fixed cluster IP (allocated by the Supervisor when omitted). Changing it replaces the resource (the cluster IP of a service cannot change).
+        :param pulumi.Input[_builtins.str] external_name: DNS name the service aliases (type ExternalName).
+        :param pulumi.Input[_builtins.str] load_balancer_ip: A requested load-balancer IP (only where the load balancer supports it).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] load_balancer_source_ranges: Client CIDRs allowed through the load balancer (all when empty).
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineServicePortArgs']]] ports: Ports the service exposes (a name is required on each when there are several).
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] selector: Labels of the VMs behind the service.
         """
         pulumi.set(__self__, "type", type)
@@ -1797,7 +2086,7 @@ class VirtualMachineServiceSpecArgs:
     @pulumi.getter(name="clusterIp")
     def cluster_ip(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Changing it replaces the resource (the cluster IP of a service cannot change).
+        A fixed cluster IP (allocated by the Supervisor when omitted). Changing it replaces the resource (the cluster IP of a service cannot change).
         """
         return pulumi.get(self, "cluster_ip")
 
@@ -1808,6 +2097,9 @@ class VirtualMachineServiceSpecArgs:
     @_builtins.property
     @pulumi.getter(name="externalName")
     def external_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        DNS name the service aliases (type ExternalName).
+        """
         return pulumi.get(self, "external_name")
 
     @external_name.setter
@@ -1817,6 +2109,9 @@ class VirtualMachineServiceSpecArgs:
     @_builtins.property
     @pulumi.getter(name="loadBalancerIP")
     def load_balancer_ip(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A requested load-balancer IP (only where the load balancer supports it).
+        """
         return pulumi.get(self, "load_balancer_ip")
 
     @load_balancer_ip.setter
@@ -1826,6 +2121,9 @@ class VirtualMachineServiceSpecArgs:
     @_builtins.property
     @pulumi.getter(name="loadBalancerSourceRanges")
     def load_balancer_source_ranges(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Client CIDRs allowed through the load balancer (all when empty).
+        """
         return pulumi.get(self, "load_balancer_source_ranges")
 
     @load_balancer_source_ranges.setter
@@ -1835,6 +2133,9 @@ class VirtualMachineServiceSpecArgs:
     @_builtins.property
     @pulumi.getter
     def ports(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineServicePortArgs']]]]:
+        """
+        Ports the service exposes (a name is required on each when there are several).
+        """
         return pulumi.get(self, "ports")
 
     @ports.setter
@@ -1859,7 +2160,13 @@ class VirtualMachineSetResourcePolicySpecArgsDict(TypedDict):
     Resource pool, folder and cluster-module groups for a set of VMs.
     """
     cluster_module_groups: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Names of cluster-module groups (anti-affinity groups of VMs) to create.
+    """
     folder: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Name of the VM folder to create for the VMs.
+    """
     resource_pool: NotRequired[pulumi.Input[Optional['ResourcePoolSpecArgsDict']]]
     """
     A child resource pool for the set of VMs.
@@ -1874,6 +2181,8 @@ class VirtualMachineSetResourcePolicySpecArgs:
         """
         Resource pool, folder and cluster-module groups for a set of VMs.
 
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] cluster_module_groups: Names of cluster-module groups (anti-affinity groups of VMs) to create.
+        :param pulumi.Input[_builtins.str] folder: Name of the VM folder to create for the VMs.
         :param pulumi.Input['ResourcePoolSpecArgs'] resource_pool: A child resource pool for the set of VMs.
         """
         if cluster_module_groups is not None:
@@ -1886,6 +2195,9 @@ class VirtualMachineSetResourcePolicySpecArgs:
     @_builtins.property
     @pulumi.getter(name="clusterModuleGroups")
     def cluster_module_groups(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Names of cluster-module groups (anti-affinity groups of VMs) to create.
+        """
         return pulumi.get(self, "cluster_module_groups")
 
     @cluster_module_groups.setter
@@ -1895,6 +2207,9 @@ class VirtualMachineSetResourcePolicySpecArgs:
     @_builtins.property
     @pulumi.getter
     def folder(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Name of the VM folder to create for the VMs.
+        """
         return pulumi.get(self, "folder")
 
     @folder.setter
@@ -1920,7 +2235,7 @@ class VirtualMachineSpecArgsDict(TypedDict):
     """
     class_name: pulumi.Input[_builtins.str]
     """
-    Name of a VirtualMachineClass assigned to the namespace.
+    Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
     """
     image_name: pulumi.Input[_builtins.str]
     """
@@ -1936,7 +2251,7 @@ class VirtualMachineSpecArgsDict(TypedDict):
     """
     bootstrap: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapSpecArgsDict']]]
     """
-    How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two).
+    How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
     """
     guest_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -1960,7 +2275,7 @@ class VirtualMachineSpecArgsDict(TypedDict):
     """
     power_off_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Allowed values: `Hard`, `Soft`, `TrySoft`.
+    How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest shutdown, then power off after a timeout). Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
     """
     power_state: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -1976,7 +2291,7 @@ class VirtualMachineSpecArgsDict(TypedDict):
     """
     restart_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Allowed values: `Hard`, `Soft`, `TrySoft`.
+    How the VM is restarted: `Hard` (reset), `Soft` (guest reboot) or `TrySoft`. Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
     """
     storage_class: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -1984,9 +2299,12 @@ class VirtualMachineSpecArgsDict(TypedDict):
     """
     suspend_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Allowed values: `Hard`, `Soft`, `TrySoft`.
+    How the VM is suspended: `Hard`, `Soft` (guest standby) or `TrySoft`. Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
     """
     volumes: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineVolumeArgsDict']]]]]
+    """
+    Volumes (PersistentVolumeClaims) attached to the VM; they can be added and removed while it runs.
+    """
 
 @pulumi.input_type
 class VirtualMachineSpecArgs:
@@ -2012,23 +2330,24 @@ class VirtualMachineSpecArgs:
         """
         Desired state of the VM, with the VM Operator API's field names.
 
-        :param pulumi.Input[_builtins.str] class_name: Name of a VirtualMachineClass assigned to the namespace.
+        :param pulumi.Input[_builtins.str] class_name: Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
         :param pulumi.Input[_builtins.str] image_name: A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
         :param pulumi.Input['VirtualMachineAdvancedSpecArgs'] advanced: Advanced settings.
         :param pulumi.Input[_builtins.str] bios_uuid: BIOS UUID (v1alpha3+). Changing it replaces the resource (the BIOS UUID cannot change). Needs VM Operator API v1alpha3 or newer.
-        :param pulumi.Input['VirtualMachineBootstrapSpecArgs'] bootstrap: How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two).
+        :param pulumi.Input['VirtualMachineBootstrapSpecArgs'] bootstrap: How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         :param pulumi.Input[_builtins.str] guest_id: Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.str] instance_uuid: Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.int] min_hardware_version: Minimum virtual hardware version (upgrade only, while powered off).
         :param pulumi.Input['VirtualMachineNetworkSpecArgs'] network: Network configuration of the VM.
         :param pulumi.Input[_builtins.str] next_restart_time: Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
-        :param pulumi.Input[_builtins.str] power_off_mode: Allowed values: `Hard`, `Soft`, `TrySoft`.
+        :param pulumi.Input[_builtins.str] power_off_mode: How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest shutdown, then power off after a timeout). Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
         :param pulumi.Input[_builtins.str] power_state: Desired power state (PoweredOn by default). Allowed values: `PoweredOn`, `PoweredOff`, `Suspended`.
         :param pulumi.Input['VirtualMachineReadinessProbeSpecArgs'] readiness_probe: How VM Operator decides the guest is ready (exactly one action).
         :param pulumi.Input['VirtualMachineReservedSpecArgs'] reserved: Reserved for infrastructure integrations.
-        :param pulumi.Input[_builtins.str] restart_mode: Allowed values: `Hard`, `Soft`, `TrySoft`.
+        :param pulumi.Input[_builtins.str] restart_mode: How the VM is restarted: `Hard` (reset), `Soft` (guest reboot) or `TrySoft`. Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
         :param pulumi.Input[_builtins.str] storage_class: Storage class assigned to the namespace. Changing it replaces the resource (the storage class of a VM cannot change after creation).
-        :param pulumi.Input[_builtins.str] suspend_mode: Allowed values: `Hard`, `Soft`, `TrySoft`.
+        :param pulumi.Input[_builtins.str] suspend_mode: How the VM is suspended: `Hard`, `Soft` (guest standby) or `TrySoft`. Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineVolumeArgs']]] volumes: Volumes (PersistentVolumeClaims) attached to the VM; they can be added and removed while it runs.
         """
         pulumi.set(__self__, "class_name", class_name)
         pulumi.set(__self__, "image_name", image_name)
@@ -2069,7 +2388,7 @@ class VirtualMachineSpecArgs:
     @pulumi.getter(name="className")
     def class_name(self) -> pulumi.Input[_builtins.str]:
         """
-        Name of a VirtualMachineClass assigned to the namespace.
+        Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
         """
         return pulumi.get(self, "class_name")
 
@@ -2117,7 +2436,7 @@ class VirtualMachineSpecArgs:
     @pulumi.getter
     def bootstrap(self) -> pulumi.Input[Optional['VirtualMachineBootstrapSpecArgs']]:
         """
-        How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two).
+        How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         """
         return pulumi.get(self, "bootstrap")
 
@@ -2189,7 +2508,7 @@ class VirtualMachineSpecArgs:
     @pulumi.getter(name="powerOffMode")
     def power_off_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Allowed values: `Hard`, `Soft`, `TrySoft`.
+        How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest shutdown, then power off after a timeout). Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
         """
         return pulumi.get(self, "power_off_mode")
 
@@ -2237,7 +2556,7 @@ class VirtualMachineSpecArgs:
     @pulumi.getter(name="restartMode")
     def restart_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Allowed values: `Hard`, `Soft`, `TrySoft`.
+        How the VM is restarted: `Hard` (reset), `Soft` (guest reboot) or `TrySoft`. Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
         """
         return pulumi.get(self, "restart_mode")
 
@@ -2261,7 +2580,7 @@ class VirtualMachineSpecArgs:
     @pulumi.getter(name="suspendMode")
     def suspend_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Allowed values: `Hard`, `Soft`, `TrySoft`.
+        How the VM is suspended: `Hard`, `Soft` (guest standby) or `TrySoft`. Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
         """
         return pulumi.get(self, "suspend_mode")
 
@@ -2272,6 +2591,9 @@ class VirtualMachineSpecArgs:
     @_builtins.property
     @pulumi.getter
     def volumes(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineVolumeArgs']]]]:
+        """
+        Volumes (PersistentVolumeClaims) attached to the VM; they can be added and removed while it runs.
+        """
         return pulumi.get(self, "volumes")
 
     @volumes.setter
@@ -2284,6 +2606,9 @@ class VirtualMachineVolumeArgsDict(TypedDict):
     A volume attached to the VM (hot attach/detach).
     """
     name: pulumi.Input[_builtins.str]
+    """
+    Name of the volume, unique within the VM (a DNS-1123 label).
+    """
     persistent_volume_claim: NotRequired[pulumi.Input[Optional['PersistentVolumeClaimVolumeSourceArgsDict']]]
     """
     A PersistentVolumeClaim attached to the VM.
@@ -2297,6 +2622,7 @@ class VirtualMachineVolumeArgs:
         """
         A volume attached to the VM (hot attach/detach).
 
+        :param pulumi.Input[_builtins.str] name: Name of the volume, unique within the VM (a DNS-1123 label).
         :param pulumi.Input['PersistentVolumeClaimVolumeSourceArgs'] persistent_volume_claim: A PersistentVolumeClaim attached to the VM.
         """
         pulumi.set(__self__, "name", name)
@@ -2306,6 +2632,9 @@ class VirtualMachineVolumeArgs:
     @_builtins.property
     @pulumi.getter
     def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name of the volume, unique within the VM (a DNS-1123 label).
+        """
         return pulumi.get(self, "name")
 
     @name.setter

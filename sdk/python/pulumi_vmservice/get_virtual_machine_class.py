@@ -46,6 +46,9 @@ class GetVirtualMachineClassResult:
     @_builtins.property
     @pulumi.getter
     def cpus(self) -> Optional[_builtins.int]:
+        """
+        Number of virtual CPUs of VMs of this class.
+        """
         return pulumi.get(self, "cpus")
 
     @_builtins.property
@@ -59,11 +62,17 @@ class GetVirtualMachineClassResult:
     @_builtins.property
     @pulumi.getter(name="memoryMb")
     def memory_mb(self) -> Optional[_builtins.int]:
+        """
+        Memory of VMs of this class in MiB.
+        """
         return pulumi.get(self, "memory_mb")
 
     @_builtins.property
     @pulumi.getter
     def name(self) -> Optional[_builtins.str]:
+        """
+        Class name.
+        """
         return pulumi.get(self, "name")
 
     @_builtins.property

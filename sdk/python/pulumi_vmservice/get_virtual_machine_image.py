@@ -50,16 +50,25 @@ class GetVirtualMachineImageResult:
     @_builtins.property
     @pulumi.getter(name="displayName")
     def display_name(self) -> Optional[_builtins.str]:
+        """
+        The display name of the image (as in the content library).
+        """
         return pulumi.get(self, "display_name")
 
     @_builtins.property
     @pulumi.getter
     def firmware(self) -> Optional[_builtins.str]:
+        """
+        Firmware the image boots with: `bios` or `efi`.
+        """
         return pulumi.get(self, "firmware")
 
     @_builtins.property
     @pulumi.getter(name="hardwareVersion")
     def hardware_version(self) -> Optional[_builtins.int]:
+        """
+        Virtual hardware version of the image (e.g. 19).
+        """
         return pulumi.get(self, "hardware_version")
 
     @_builtins.property
@@ -89,6 +98,9 @@ class GetVirtualMachineImageResult:
     @_builtins.property
     @pulumi.getter
     def ready(self) -> Optional[_builtins.bool]:
+        """
+        True when the image is ready to deploy VMs from.
+        """
         return pulumi.get(self, "ready")
 
 

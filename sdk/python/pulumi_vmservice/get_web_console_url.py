@@ -37,11 +37,17 @@ class GetWebConsoleUrlResult:
     @_builtins.property
     @pulumi.getter(name="expiryTime")
     def expiry_time(self) -> Optional[_builtins.str]:
+        """
+        When the ticket expires (RFC 3339).
+        """
         return pulumi.get(self, "expiry_time")
 
     @_builtins.property
     @pulumi.getter(name="proxyAddr")
     def proxy_addr(self) -> Optional[_builtins.str]:
+        """
+        Address of the console proxy the URL points at.
+        """
         return pulumi.get(self, "proxy_addr")
 
     @_builtins.property

@@ -87,6 +87,13 @@ class Condition(dict):
                  type: Optional[_builtins.str] = None):
         """
         A status condition reported by VM Operator.
+
+        :param _builtins.str last_transition_time: When the condition last changed status (RFC 3339).
+        :param _builtins.str message: Human-readable details of the last transition.
+        :param _builtins.str reason: Machine-readable reason for the last transition, e.g. `NotFound`.
+        :param _builtins.str severity: How bad a False condition is: `Error`, `Warning` or `Info` (older API versions).
+        :param _builtins.str status: `True`, `False` or `Unknown`.
+        :param _builtins.str type: Condition type, e.g. `VirtualMachineCreated` or `Ready`.
         """
         if last_transition_time is not None:
             pulumi.set(__self__, "last_transition_time", last_transition_time)
@@ -104,31 +111,49 @@ class Condition(dict):
     @_builtins.property
     @pulumi.getter(name="lastTransitionTime")
     def last_transition_time(self) -> Optional[_builtins.str]:
+        """
+        When the condition last changed status (RFC 3339).
+        """
         return pulumi.get(self, "last_transition_time")
 
     @_builtins.property
     @pulumi.getter
     def message(self) -> Optional[_builtins.str]:
+        """
+        Human-readable details of the last transition.
+        """
         return pulumi.get(self, "message")
 
     @_builtins.property
     @pulumi.getter
     def reason(self) -> Optional[_builtins.str]:
+        """
+        Machine-readable reason for the last transition, e.g. `NotFound`.
+        """
         return pulumi.get(self, "reason")
 
     @_builtins.property
     @pulumi.getter
     def severity(self) -> Optional[_builtins.str]:
+        """
+        How bad a False condition is: `Error`, `Warning` or `Info` (older API versions).
+        """
         return pulumi.get(self, "severity")
 
     @_builtins.property
     @pulumi.getter
     def status(self) -> Optional[_builtins.str]:
+        """
+        `True`, `False` or `Unknown`.
+        """
         return pulumi.get(self, "status")
 
     @_builtins.property
     @pulumi.getter
     def type(self) -> Optional[_builtins.str]:
+        """
+        Condition type, e.g. `VirtualMachineCreated` or `Ready`.
+        """
         return pulumi.get(self, "type")
 
 
@@ -148,7 +173,13 @@ class GetVirtualMachineStatus(dict):
         """
         Observed state of the VM.
 
+        :param Sequence['Condition'] conditions: Conditions VM Operator reports.
+        :param _builtins.str power_state: Observed power state: PoweredOn, PoweredOff or Suspended.
+        :param _builtins.str primary_ip4: The primary IPv4 address of the guest.
+        :param _builtins.str primary_ip6: The primary IPv6 address of the guest.
         :param Any raw: The whole status as the Supervisor reports it.
+        :param _builtins.str unique_id: Managed object id of the vSphere VM.
+        :param _builtins.str zone: Zone the VM was placed in.
         """
         if conditions is not None:
             pulumi.set(__self__, "conditions", conditions)
@@ -168,21 +199,33 @@ class GetVirtualMachineStatus(dict):
     @_builtins.property
     @pulumi.getter
     def conditions(self) -> Optional[Sequence['outputs.Condition']]:
+        """
+        Conditions VM Operator reports.
+        """
         return pulumi.get(self, "conditions")
 
     @_builtins.property
     @pulumi.getter(name="powerState")
     def power_state(self) -> Optional[_builtins.str]:
+        """
+        Observed power state: PoweredOn, PoweredOff or Suspended.
+        """
         return pulumi.get(self, "power_state")
 
     @_builtins.property
     @pulumi.getter(name="primaryIP4")
     def primary_ip4(self) -> Optional[_builtins.str]:
+        """
+        The primary IPv4 address of the guest.
+        """
         return pulumi.get(self, "primary_ip4")
 
     @_builtins.property
     @pulumi.getter(name="primaryIP6")
     def primary_ip6(self) -> Optional[_builtins.str]:
+        """
+        The primary IPv6 address of the guest.
+        """
         return pulumi.get(self, "primary_ip6")
 
     @_builtins.property
@@ -196,11 +239,17 @@ class GetVirtualMachineStatus(dict):
     @_builtins.property
     @pulumi.getter(name="uniqueID")
     def unique_id(self) -> Optional[_builtins.str]:
+        """
+        Managed object id of the vSphere VM.
+        """
         return pulumi.get(self, "unique_id")
 
     @_builtins.property
     @pulumi.getter
     def zone(self) -> Optional[_builtins.str]:
+        """
+        Zone the VM was placed in.
+        """
         return pulumi.get(self, "zone")
 
 
@@ -214,6 +263,9 @@ class GuestInfoAction(dict):
                  value: Optional[_builtins.str] = None):
         """
         A guestinfo key (and optional value regex).
+
+        :param _builtins.str key: The guestinfo key to watch (without the `guestinfo.` prefix).
+        :param _builtins.str value: A regular expression the key's value must match (any value when omitted).
         """
         pulumi.set(__self__, "key", key)
         if value is not None:
@@ -222,11 +274,17 @@ class GuestInfoAction(dict):
     @_builtins.property
     @pulumi.getter
     def key(self) -> _builtins.str:
+        """
+        The guestinfo key to watch (without the `guestinfo.` prefix).
+        """
         return pulumi.get(self, "key")
 
     @_builtins.property
     @pulumi.getter
     def value(self) -> Optional[_builtins.str]:
+        """
+        A regular expression the key's value must match (any value when omitted).
+        """
         return pulumi.get(self, "value")
 
 
@@ -257,6 +315,9 @@ class InstanceVolumeClaimVolumeSource(dict):
                  storage_class: Optional[_builtins.str] = None):
         """
         Instance storage.
+
+        :param _builtins.str size: Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`).
+        :param _builtins.str storage_class: Storage class of the instance storage volume.
         """
         if size is not None:
             pulumi.set(__self__, "size", size)
@@ -266,11 +327,17 @@ class InstanceVolumeClaimVolumeSource(dict):
     @_builtins.property
     @pulumi.getter
     def size(self) -> Optional[_builtins.str]:
+        """
+        Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`).
+        """
         return pulumi.get(self, "size")
 
     @_builtins.property
     @pulumi.getter(name="storageClass")
     def storage_class(self) -> Optional[_builtins.str]:
+        """
+        Storage class of the instance storage volume.
+        """
         return pulumi.get(self, "storage_class")
 
 
@@ -284,6 +351,9 @@ class LoadBalancerIngress(dict):
                  ip: Optional[_builtins.str] = None):
         """
         One load-balancer address.
+
+        :param _builtins.str hostname: DNS name of the load balancer.
+        :param _builtins.str ip: IP address of the load balancer.
         """
         if hostname is not None:
             pulumi.set(__self__, "hostname", hostname)
@@ -293,11 +363,17 @@ class LoadBalancerIngress(dict):
     @_builtins.property
     @pulumi.getter
     def hostname(self) -> Optional[_builtins.str]:
+        """
+        DNS name of the load balancer.
+        """
         return pulumi.get(self, "hostname")
 
     @_builtins.property
     @pulumi.getter
     def ip(self) -> Optional[_builtins.str]:
+        """
+        IP address of the load balancer.
+        """
         return pulumi.get(self, "ip")
 
 
@@ -310,6 +386,8 @@ class LoadBalancerStatus(dict):
                  ingress: Optional[Sequence['outputs.LoadBalancerIngress']] = None):
         """
         Load-balancer addresses.
+
+        :param Sequence['LoadBalancerIngress'] ingress: Addresses of the load balancer.
         """
         if ingress is not None:
             pulumi.set(__self__, "ingress", ingress)
@@ -317,6 +395,9 @@ class LoadBalancerStatus(dict):
     @_builtins.property
     @pulumi.getter
     def ingress(self) -> Optional[Sequence['outputs.LoadBalancerIngress']]:
+        """
+        Addresses of the load balancer.
+        """
         return pulumi.get(self, "ingress")
 
 
@@ -417,6 +498,14 @@ class ObjectMetaOutput(dict):
         """
         Kubernetes object metadata as the Supervisor reports it.
 
+        :param Mapping[str, _builtins.str] annotations: All annotations of the object, including those the Supervisor added.
+        :param _builtins.str creation_timestamp: When the object was created (RFC 3339).
+        :param Sequence[_builtins.str] finalizers: Finalizers that must finish before the object is deleted.
+        :param Any generation: Sequence number of the desired state (spec) the Supervisor has seen.
+        :param Mapping[str, _builtins.str] labels: All labels of the object, including those the Supervisor added.
+        :param _builtins.str name: Name of the object.
+        :param _builtins.str namespace: Namespace of the object.
+        :param _builtins.str resource_version: Opaque version of the object for optimistic concurrency.
         :param _builtins.str uid: Unique id the Supervisor assigned to the object.
         """
         if annotations is not None:
@@ -441,41 +530,65 @@ class ObjectMetaOutput(dict):
     @_builtins.property
     @pulumi.getter
     def annotations(self) -> Optional[Mapping[str, _builtins.str]]:
+        """
+        All annotations of the object, including those the Supervisor added.
+        """
         return pulumi.get(self, "annotations")
 
     @_builtins.property
     @pulumi.getter(name="creationTimestamp")
     def creation_timestamp(self) -> Optional[_builtins.str]:
+        """
+        When the object was created (RFC 3339).
+        """
         return pulumi.get(self, "creation_timestamp")
 
     @_builtins.property
     @pulumi.getter
     def finalizers(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Finalizers that must finish before the object is deleted.
+        """
         return pulumi.get(self, "finalizers")
 
     @_builtins.property
     @pulumi.getter
     def generation(self) -> Optional[Any]:
+        """
+        Sequence number of the desired state (spec) the Supervisor has seen.
+        """
         return pulumi.get(self, "generation")
 
     @_builtins.property
     @pulumi.getter
     def labels(self) -> Optional[Mapping[str, _builtins.str]]:
+        """
+        All labels of the object, including those the Supervisor added.
+        """
         return pulumi.get(self, "labels")
 
     @_builtins.property
     @pulumi.getter
     def name(self) -> Optional[_builtins.str]:
+        """
+        Name of the object.
+        """
         return pulumi.get(self, "name")
 
     @_builtins.property
     @pulumi.getter
     def namespace(self) -> Optional[_builtins.str]:
+        """
+        Namespace of the object.
+        """
         return pulumi.get(self, "namespace")
 
     @_builtins.property
     @pulumi.getter(name="resourceVersion")
     def resource_version(self) -> Optional[_builtins.str]:
+        """
+        Opaque version of the object for optimistic concurrency.
+        """
         return pulumi.get(self, "resource_version")
 
     @_builtins.property
@@ -515,6 +628,10 @@ class PartialObjectRef(dict):
                  kind: Optional[_builtins.str] = None):
         """
         Reference to a network object in the namespace.
+
+        :param _builtins.str name: Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
+        :param _builtins.str api_version: API version (group/version) of the network object.
+        :param _builtins.str kind: Kind of the network object (filled in by the Supervisor from the namespace network provider when omitted).
         """
         pulumi.set(__self__, "name", name)
         if api_version is not None:
@@ -525,16 +642,25 @@ class PartialObjectRef(dict):
     @_builtins.property
     @pulumi.getter
     def name(self) -> _builtins.str:
+        """
+        Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
+        """
         return pulumi.get(self, "name")
 
     @_builtins.property
     @pulumi.getter(name="apiVersion")
     def api_version(self) -> Optional[_builtins.str]:
+        """
+        API version (group/version) of the network object.
+        """
         return pulumi.get(self, "api_version")
 
     @_builtins.property
     @pulumi.getter
     def kind(self) -> Optional[_builtins.str]:
+        """
+        Kind of the network object (filled in by the Supervisor from the namespace network provider when omitted).
+        """
         return pulumi.get(self, "kind")
 
 
@@ -571,6 +697,7 @@ class PersistentVolumeClaimVolumeSource(dict):
         """
         A PersistentVolumeClaim attached to the VM.
 
+        :param _builtins.str claim_name: Name of a PersistentVolumeClaim in the VM's namespace.
         :param 'InstanceVolumeClaimVolumeSource' instance_volume_claim: Instance storage.
         :param _builtins.bool read_only: Must be false.
         """
@@ -583,6 +710,9 @@ class PersistentVolumeClaimVolumeSource(dict):
     @_builtins.property
     @pulumi.getter(name="claimName")
     def claim_name(self) -> _builtins.str:
+        """
+        Name of a PersistentVolumeClaim in the VM's namespace.
+        """
         return pulumi.get(self, "claim_name")
 
     @_builtins.property
@@ -613,6 +743,10 @@ class ResourcePoolSpec(dict):
                  reservations: Optional[Any] = None):
         """
         A child resource pool for the set of VMs.
+
+        :param Any limits: Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+        :param _builtins.str name: Name of the child resource pool.
+        :param Any reservations: Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
         """
         if limits is not None:
             pulumi.set(__self__, "limits", limits)
@@ -624,16 +758,25 @@ class ResourcePoolSpec(dict):
     @_builtins.property
     @pulumi.getter
     def limits(self) -> Optional[Any]:
+        """
+        Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+        """
         return pulumi.get(self, "limits")
 
     @_builtins.property
     @pulumi.getter
     def name(self) -> Optional[_builtins.str]:
+        """
+        Name of the child resource pool.
+        """
         return pulumi.get(self, "name")
 
     @_builtins.property
     @pulumi.getter
     def reservations(self) -> Optional[Any]:
+        """
+        Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+        """
         return pulumi.get(self, "reservations")
 
 
@@ -705,7 +848,8 @@ class VirtualMachineAdvancedSpec(dict):
         Advanced settings.
 
         :param _builtins.str boot_disk_capacity: Boot disk size (a Kubernetes quantity, a multiple of 1Mi; grow only).
-        :param _builtins.str default_volume_provisioning_mode: Allowed values: `Thin`, `Thick`, `ThickEagerZero`.
+        :param _builtins.bool change_block_tracking: Enable changed block tracking (for backup tools).
+        :param _builtins.str default_volume_provisioning_mode: Provisioning mode of the VM's disks. Allowed values: `Thin`, `Thick`, `ThickEagerZero`.
         """
         if boot_disk_capacity is not None:
             pulumi.set(__self__, "boot_disk_capacity", boot_disk_capacity)
@@ -725,13 +869,16 @@ class VirtualMachineAdvancedSpec(dict):
     @_builtins.property
     @pulumi.getter(name="changeBlockTracking")
     def change_block_tracking(self) -> Optional[_builtins.bool]:
+        """
+        Enable changed block tracking (for backup tools).
+        """
         return pulumi.get(self, "change_block_tracking")
 
     @_builtins.property
     @pulumi.getter(name="defaultVolumeProvisioningMode")
     def default_volume_provisioning_mode(self) -> Optional[_builtins.str]:
         """
-        Allowed values: `Thin`, `Thick`, `ThickEagerZero`.
+        Provisioning mode of the VM's disks. Allowed values: `Thin`, `Thick`, `ThickEagerZero`.
         """
         return pulumi.get(self, "default_volume_provisioning_mode")
 
@@ -848,6 +995,9 @@ class VirtualMachineBootstrapLinuxPrepSpec(dict):
                  time_zone: Optional[_builtins.str] = None):
         """
         Guest OS customization (GOSC) for Linux.
+
+        :param _builtins.bool hardware_clock_is_utc: Whether the guest's hardware clock is in UTC.
+        :param _builtins.str time_zone: Time zone of the guest (a tz database name, e.g. `Europe/Berlin`).
         """
         if hardware_clock_is_utc is not None:
             pulumi.set(__self__, "hardware_clock_is_utc", hardware_clock_is_utc)
@@ -857,11 +1007,17 @@ class VirtualMachineBootstrapLinuxPrepSpec(dict):
     @_builtins.property
     @pulumi.getter(name="hardwareClockIsUTC")
     def hardware_clock_is_utc(self) -> Optional[_builtins.bool]:
+        """
+        Whether the guest's hardware clock is in UTC.
+        """
         return pulumi.get(self, "hardware_clock_is_utc")
 
     @_builtins.property
     @pulumi.getter(name="timeZone")
     def time_zone(self) -> Optional[_builtins.str]:
+        """
+        Time zone of the guest (a tz database name, e.g. `Europe/Berlin`).
+        """
         return pulumi.get(self, "time_zone")
 
 
@@ -1027,6 +1183,7 @@ class VirtualMachineBootstrapVAppConfigSpec(dict):
         """
         vApp properties: a list of key/value properties or a Secret with raw properties.
 
+        :param Sequence[Any] properties: vApp properties as key/value objects (`{key, value: {value | from}}`).
         :param _builtins.str raw_properties: Name of a Secret with the properties.
         """
         if properties is not None:
@@ -1037,6 +1194,9 @@ class VirtualMachineBootstrapVAppConfigSpec(dict):
     @_builtins.property
     @pulumi.getter
     def properties(self) -> Optional[Sequence[Any]]:
+        """
+        vApp properties as key/value objects (`{key, value: {value | from}}`).
+        """
         return pulumi.get(self, "properties")
 
     @_builtins.property
@@ -1138,7 +1298,16 @@ class VirtualMachineNetworkInterfaceSpec(dict):
 
         :param _builtins.str name: Interface name (e.g. eth0).
         :param Sequence[_builtins.str] addresses: Static IP addresses in CIDR notation.
+        :param _builtins.bool dhcp4: Use DHCP for IPv4 (no static IPv4 addresses or gateway4 then).
+        :param _builtins.bool dhcp6: Use DHCP for IPv6 (no static IPv6 addresses or gateway6 then).
+        :param _builtins.str gateway4: IPv4 default gateway (needs an IPv4 address in `addresses`); `None` for no gateway.
+        :param _builtins.str gateway6: IPv6 default gateway (needs an IPv6 address in `addresses`); `None` for no gateway.
+        :param _builtins.str guest_device_name: Device name inside the guest (defaults to the interface name).
+        :param _builtins.int mtu: Maximum transmission unit of the interface in the guest.
+        :param Sequence[_builtins.str] nameservers: DNS servers for this interface (IP addresses).
         :param 'PartialObjectRef' network: Network the interface attaches to (defaults to the namespace network).
+        :param Sequence['VirtualMachineNetworkRouteSpec'] routes: Static routes of this interface.
+        :param Sequence[_builtins.str] search_domains: DNS search domains for this interface.
         """
         pulumi.set(__self__, "name", name)
         if addresses is not None:
@@ -1183,36 +1352,57 @@ class VirtualMachineNetworkInterfaceSpec(dict):
     @_builtins.property
     @pulumi.getter
     def dhcp4(self) -> Optional[_builtins.bool]:
+        """
+        Use DHCP for IPv4 (no static IPv4 addresses or gateway4 then).
+        """
         return pulumi.get(self, "dhcp4")
 
     @_builtins.property
     @pulumi.getter
     def dhcp6(self) -> Optional[_builtins.bool]:
+        """
+        Use DHCP for IPv6 (no static IPv6 addresses or gateway6 then).
+        """
         return pulumi.get(self, "dhcp6")
 
     @_builtins.property
     @pulumi.getter
     def gateway4(self) -> Optional[_builtins.str]:
+        """
+        IPv4 default gateway (needs an IPv4 address in `addresses`); `None` for no gateway.
+        """
         return pulumi.get(self, "gateway4")
 
     @_builtins.property
     @pulumi.getter
     def gateway6(self) -> Optional[_builtins.str]:
+        """
+        IPv6 default gateway (needs an IPv6 address in `addresses`); `None` for no gateway.
+        """
         return pulumi.get(self, "gateway6")
 
     @_builtins.property
     @pulumi.getter(name="guestDeviceName")
     def guest_device_name(self) -> Optional[_builtins.str]:
+        """
+        Device name inside the guest (defaults to the interface name).
+        """
         return pulumi.get(self, "guest_device_name")
 
     @_builtins.property
     @pulumi.getter
     def mtu(self) -> Optional[_builtins.int]:
+        """
+        Maximum transmission unit of the interface in the guest.
+        """
         return pulumi.get(self, "mtu")
 
     @_builtins.property
     @pulumi.getter
     def nameservers(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        DNS servers for this interface (IP addresses).
+        """
         return pulumi.get(self, "nameservers")
 
     @_builtins.property
@@ -1226,11 +1416,17 @@ class VirtualMachineNetworkInterfaceSpec(dict):
     @_builtins.property
     @pulumi.getter
     def routes(self) -> Optional[Sequence['outputs.VirtualMachineNetworkRouteSpec']]:
+        """
+        Static routes of this interface.
+        """
         return pulumi.get(self, "routes")
 
     @_builtins.property
     @pulumi.getter(name="searchDomains")
     def search_domains(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        DNS search domains for this interface.
+        """
         return pulumi.get(self, "search_domains")
 
 
@@ -1245,6 +1441,10 @@ class VirtualMachineNetworkRouteSpec(dict):
                  via: Optional[_builtins.str] = None):
         """
         A static route.
+
+        :param _builtins.int metric: Route metric (lower is preferred).
+        :param _builtins.str to: Destination network in CIDR notation, or `default`.
+        :param _builtins.str via: Gateway IP address of the route.
         """
         if metric is not None:
             pulumi.set(__self__, "metric", metric)
@@ -1256,16 +1456,25 @@ class VirtualMachineNetworkRouteSpec(dict):
     @_builtins.property
     @pulumi.getter
     def metric(self) -> Optional[_builtins.int]:
+        """
+        Route metric (lower is preferred).
+        """
         return pulumi.get(self, "metric")
 
     @_builtins.property
     @pulumi.getter
     def to(self) -> Optional[_builtins.str]:
+        """
+        Destination network in CIDR notation, or `default`.
+        """
         return pulumi.get(self, "to")
 
     @_builtins.property
     @pulumi.getter
     def via(self) -> Optional[_builtins.str]:
+        """
+        Gateway IP address of the route.
+        """
         return pulumi.get(self, "via")
 
 
@@ -1309,6 +1518,8 @@ class VirtualMachineNetworkSpec(dict):
         :param _builtins.str domain_name: Guest domain name (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str host_name: Guest host name (defaults to the VM name).
         :param Sequence['VirtualMachineNetworkInterfaceSpec'] interfaces: Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Changing it replaces the resource (the number, names and networks of a VM's network interfaces cannot change after creation).
+        :param Sequence[_builtins.str] nameservers: DNS servers for the whole guest (IP addresses).
+        :param Sequence[_builtins.str] search_domains: DNS search domains for the whole guest.
         """
         if disabled is not None:
             pulumi.set(__self__, "disabled", disabled)
@@ -1358,11 +1569,17 @@ class VirtualMachineNetworkSpec(dict):
     @_builtins.property
     @pulumi.getter
     def nameservers(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        DNS servers for the whole guest (IP addresses).
+        """
         return pulumi.get(self, "nameservers")
 
     @_builtins.property
     @pulumi.getter(name="searchDomains")
     def search_domains(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        DNS search domains for the whole guest.
+        """
         return pulumi.get(self, "search_domains")
 
 
@@ -1396,6 +1613,10 @@ class VirtualMachineNetworkStatus(dict):
                  primary_ip6: Optional[_builtins.str] = None):
         """
         Network status of the VM.
+
+        :param Sequence[Any] interfaces: Status of each network interface (addresses, MAC, DNS) as reported by VMware Tools.
+        :param _builtins.str primary_ip4: The primary IPv4 address of the guest.
+        :param _builtins.str primary_ip6: The primary IPv6 address of the guest.
         """
         if interfaces is not None:
             pulumi.set(__self__, "interfaces", interfaces)
@@ -1407,16 +1628,25 @@ class VirtualMachineNetworkStatus(dict):
     @_builtins.property
     @pulumi.getter
     def interfaces(self) -> Optional[Sequence[Any]]:
+        """
+        Status of each network interface (addresses, MAC, DNS) as reported by VMware Tools.
+        """
         return pulumi.get(self, "interfaces")
 
     @_builtins.property
     @pulumi.getter(name="primaryIP4")
     def primary_ip4(self) -> Optional[_builtins.str]:
+        """
+        The primary IPv4 address of the guest.
+        """
         return pulumi.get(self, "primary_ip4")
 
     @_builtins.property
     @pulumi.getter(name="primaryIP6")
     def primary_ip6(self) -> Optional[_builtins.str]:
+        """
+        The primary IPv6 address of the guest.
+        """
         return pulumi.get(self, "primary_ip6")
 
 
@@ -1449,6 +1679,8 @@ class VirtualMachinePublishRequestSource(dict):
         """
         The VM to publish.
 
+        :param _builtins.str api_version: API version of the source.
+        :param _builtins.str kind: Kind of the source (`VirtualMachine`).
         :param _builtins.str name: VM name (defaults to the request name).
         """
         if api_version is not None:
@@ -1461,11 +1693,17 @@ class VirtualMachinePublishRequestSource(dict):
     @_builtins.property
     @pulumi.getter(name="apiVersion")
     def api_version(self) -> Optional[_builtins.str]:
+        """
+        API version of the source.
+        """
         return pulumi.get(self, "api_version")
 
     @_builtins.property
     @pulumi.getter
     def kind(self) -> Optional[_builtins.str]:
+        """
+        Kind of the source (`VirtualMachine`).
+        """
         return pulumi.get(self, "kind")
 
     @_builtins.property
@@ -1573,6 +1811,11 @@ class VirtualMachinePublishRequestStatus(dict):
                  ready: Optional[_builtins.bool] = None):
         """
         Progress of the publish request.
+
+        :param _builtins.str completion_time: When publishing completed (RFC 3339).
+        :param Sequence['Condition'] conditions: Progress conditions (source valid, target valid, uploaded, image available, complete).
+        :param _builtins.str image_name: Name of the VirtualMachineImage the request created.
+        :param _builtins.bool ready: True once the image is published and available.
         """
         if completion_time is not None:
             pulumi.set(__self__, "completion_time", completion_time)
@@ -1586,21 +1829,33 @@ class VirtualMachinePublishRequestStatus(dict):
     @_builtins.property
     @pulumi.getter(name="completionTime")
     def completion_time(self) -> Optional[_builtins.str]:
+        """
+        When publishing completed (RFC 3339).
+        """
         return pulumi.get(self, "completion_time")
 
     @_builtins.property
     @pulumi.getter
     def conditions(self) -> Optional[Sequence['outputs.Condition']]:
+        """
+        Progress conditions (source valid, target valid, uploaded, image available, complete).
+        """
         return pulumi.get(self, "conditions")
 
     @_builtins.property
     @pulumi.getter(name="imageName")
     def image_name(self) -> Optional[_builtins.str]:
+        """
+        Name of the VirtualMachineImage the request created.
+        """
         return pulumi.get(self, "image_name")
 
     @_builtins.property
     @pulumi.getter
     def ready(self) -> Optional[_builtins.bool]:
+        """
+        True once the image is published and available.
+        """
         return pulumi.get(self, "ready")
 
 
@@ -1651,6 +1906,7 @@ class VirtualMachinePublishRequestTargetItem(dict):
         """
         The content library item to create.
 
+        :param _builtins.str description: Description of the new content library item.
         :param _builtins.str name: Item name (defaults to `<source>-image`).
         """
         if description is not None:
@@ -1661,6 +1917,9 @@ class VirtualMachinePublishRequestTargetItem(dict):
     @_builtins.property
     @pulumi.getter
     def description(self) -> Optional[_builtins.str]:
+        """
+        Description of the new content library item.
+        """
         return pulumi.get(self, "description")
 
     @_builtins.property
@@ -1700,6 +1959,10 @@ class VirtualMachinePublishRequestTargetLocation(dict):
                  kind: Optional[_builtins.str] = None):
         """
         The content library to publish to.
+
+        :param _builtins.str name: Name of the content library (assigned to the namespace) to publish to.
+        :param _builtins.str api_version: API version of the target.
+        :param _builtins.str kind: Kind of the target (`ContentLibrary`).
         """
         pulumi.set(__self__, "name", name)
         if api_version is not None:
@@ -1710,16 +1973,25 @@ class VirtualMachinePublishRequestTargetLocation(dict):
     @_builtins.property
     @pulumi.getter
     def name(self) -> _builtins.str:
+        """
+        Name of the content library (assigned to the namespace) to publish to.
+        """
         return pulumi.get(self, "name")
 
     @_builtins.property
     @pulumi.getter(name="apiVersion")
     def api_version(self) -> Optional[_builtins.str]:
+        """
+        API version of the target.
+        """
         return pulumi.get(self, "api_version")
 
     @_builtins.property
     @pulumi.getter
     def kind(self) -> Optional[_builtins.str]:
+        """
+        Kind of the target (`ContentLibrary`).
+        """
         return pulumi.get(self, "kind")
 
 
@@ -1763,7 +2035,10 @@ class VirtualMachineReadinessProbeSpec(dict):
         How VM Operator decides the guest is ready (exactly one action).
 
         :param Any guest_heartbeat: Guest heartbeat action: {thresholdStatus: green|yellow}.
+        :param Sequence['GuestInfoAction'] guest_info: Guestinfo keys (and value patterns) that must all be present for the VM to be ready.
+        :param _builtins.int period_seconds: Seconds between probe attempts.
         :param Any tcp_socket: TCP socket action (deprecated): {port, host}.
+        :param _builtins.int timeout_seconds: Seconds before a probe attempt times out (1-60).
         """
         if guest_heartbeat is not None:
             pulumi.set(__self__, "guest_heartbeat", guest_heartbeat)
@@ -1787,11 +2062,17 @@ class VirtualMachineReadinessProbeSpec(dict):
     @_builtins.property
     @pulumi.getter(name="guestInfo")
     def guest_info(self) -> Optional[Sequence['outputs.GuestInfoAction']]:
+        """
+        Guestinfo keys (and value patterns) that must all be present for the VM to be ready.
+        """
         return pulumi.get(self, "guest_info")
 
     @_builtins.property
     @pulumi.getter(name="periodSeconds")
     def period_seconds(self) -> Optional[_builtins.int]:
+        """
+        Seconds between probe attempts.
+        """
         return pulumi.get(self, "period_seconds")
 
     @_builtins.property
@@ -1805,6 +2086,9 @@ class VirtualMachineReadinessProbeSpec(dict):
     @_builtins.property
     @pulumi.getter(name="timeoutSeconds")
     def timeout_seconds(self) -> Optional[_builtins.int]:
+        """
+        Seconds before a probe attempt times out (1-60).
+        """
         return pulumi.get(self, "timeout_seconds")
 
 
@@ -1882,7 +2166,7 @@ class VirtualMachineServicePort(dict):
         :param _builtins.int port: Port the service exposes.
         :param _builtins.int target_port: Port on the VMs.
         :param _builtins.str name: Port name (required when there is more than one port).
-        :param _builtins.str protocol: Allowed values: `TCP`, `UDP`, `SCTP`.
+        :param _builtins.str protocol: Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
         """
         pulumi.set(__self__, "port", port)
         pulumi.set(__self__, "target_port", target_port)
@@ -1921,7 +2205,7 @@ class VirtualMachineServicePort(dict):
     @pulumi.getter
     def protocol(self) -> Optional[_builtins.str]:
         """
-        Allowed values: `TCP`, `UDP`, `SCTP`.
+        Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
         """
         return pulumi.get(self, "protocol")
 
@@ -1966,7 +2250,11 @@ class VirtualMachineServiceSpec(dict):
         Desired state of the service.
 
         :param _builtins.str type: Service type. Allowed values: `ClusterIP`, `LoadBalancer`, `ExternalName`. Changing it replaces the resource (the type of a VirtualMachineService cannot change).
-        :param _builtins.str cluster_ip: Changing it replaces the resource (the cluster IP of a service cannot change).
+        :param _builtins.str cluster_ip: A fixed cluster IP (allocated by the Supervisor when omitted). Changing it replaces the resource (the cluster IP of a service cannot change).
+        :param _builtins.str external_name: DNS name the service aliases (type ExternalName).
+        :param _builtins.str load_balancer_ip: A requested load-balancer IP (only where the load balancer supports it).
+        :param Sequence[_builtins.str] load_balancer_source_ranges: Client CIDRs allowed through the load balancer (all when empty).
+        :param Sequence['VirtualMachineServicePort'] ports: Ports the service exposes (a name is required on each when there are several).
         :param Mapping[str, _builtins.str] selector: Labels of the VMs behind the service.
         """
         pulumi.set(__self__, "type", type)
@@ -1995,28 +2283,40 @@ class VirtualMachineServiceSpec(dict):
     @pulumi.getter(name="clusterIp")
     def cluster_ip(self) -> Optional[_builtins.str]:
         """
-        Changing it replaces the resource (the cluster IP of a service cannot change).
+        A fixed cluster IP (allocated by the Supervisor when omitted). Changing it replaces the resource (the cluster IP of a service cannot change).
         """
         return pulumi.get(self, "cluster_ip")
 
     @_builtins.property
     @pulumi.getter(name="externalName")
     def external_name(self) -> Optional[_builtins.str]:
+        """
+        DNS name the service aliases (type ExternalName).
+        """
         return pulumi.get(self, "external_name")
 
     @_builtins.property
     @pulumi.getter(name="loadBalancerIP")
     def load_balancer_ip(self) -> Optional[_builtins.str]:
+        """
+        A requested load-balancer IP (only where the load balancer supports it).
+        """
         return pulumi.get(self, "load_balancer_ip")
 
     @_builtins.property
     @pulumi.getter(name="loadBalancerSourceRanges")
     def load_balancer_source_ranges(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Client CIDRs allowed through the load balancer (all when empty).
+        """
         return pulumi.get(self, "load_balancer_source_ranges")
 
     @_builtins.property
     @pulumi.getter
     def ports(self) -> Optional[Sequence['outputs.VirtualMachineServicePort']]:
+        """
+        Ports the service exposes (a name is required on each when there are several).
+        """
         return pulumi.get(self, "ports")
 
     @_builtins.property
@@ -2056,6 +2356,7 @@ class VirtualMachineServiceStatus(dict):
         """
         Observed state of the service.
 
+        :param Sequence['Condition'] conditions: Conditions reported for the service.
         :param 'LoadBalancerStatus' load_balancer: Load-balancer addresses.
         """
         if conditions is not None:
@@ -2066,6 +2367,9 @@ class VirtualMachineServiceStatus(dict):
     @_builtins.property
     @pulumi.getter
     def conditions(self) -> Optional[Sequence['outputs.Condition']]:
+        """
+        Conditions reported for the service.
+        """
         return pulumi.get(self, "conditions")
 
     @_builtins.property
@@ -2108,6 +2412,8 @@ class VirtualMachineSetResourcePolicySpec(dict):
         """
         Resource pool, folder and cluster-module groups for a set of VMs.
 
+        :param Sequence[_builtins.str] cluster_module_groups: Names of cluster-module groups (anti-affinity groups of VMs) to create.
+        :param _builtins.str folder: Name of the VM folder to create for the VMs.
         :param 'ResourcePoolSpec' resource_pool: A child resource pool for the set of VMs.
         """
         if cluster_module_groups is not None:
@@ -2120,11 +2426,17 @@ class VirtualMachineSetResourcePolicySpec(dict):
     @_builtins.property
     @pulumi.getter(name="clusterModuleGroups")
     def cluster_module_groups(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Names of cluster-module groups (anti-affinity groups of VMs) to create.
+        """
         return pulumi.get(self, "cluster_module_groups")
 
     @_builtins.property
     @pulumi.getter
     def folder(self) -> Optional[_builtins.str]:
+        """
+        Name of the VM folder to create for the VMs.
+        """
         return pulumi.get(self, "folder")
 
     @_builtins.property
@@ -2204,23 +2516,24 @@ class VirtualMachineSpec(dict):
         """
         Desired state of the VM, with the VM Operator API's field names.
 
-        :param _builtins.str class_name: Name of a VirtualMachineClass assigned to the namespace.
+        :param _builtins.str class_name: Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
         :param _builtins.str image_name: A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
         :param 'VirtualMachineAdvancedSpec' advanced: Advanced settings.
         :param _builtins.str bios_uuid: BIOS UUID (v1alpha3+). Changing it replaces the resource (the BIOS UUID cannot change). Needs VM Operator API v1alpha3 or newer.
-        :param 'VirtualMachineBootstrapSpec' bootstrap: How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two).
+        :param 'VirtualMachineBootstrapSpec' bootstrap: How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         :param _builtins.str guest_id: Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str instance_uuid: Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
         :param _builtins.int min_hardware_version: Minimum virtual hardware version (upgrade only, while powered off).
         :param 'VirtualMachineNetworkSpec' network: Network configuration of the VM.
         :param _builtins.str next_restart_time: Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
-        :param _builtins.str power_off_mode: Allowed values: `Hard`, `Soft`, `TrySoft`.
+        :param _builtins.str power_off_mode: How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest shutdown, then power off after a timeout). Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
         :param _builtins.str power_state: Desired power state (PoweredOn by default). Allowed values: `PoweredOn`, `PoweredOff`, `Suspended`.
         :param 'VirtualMachineReadinessProbeSpec' readiness_probe: How VM Operator decides the guest is ready (exactly one action).
         :param 'VirtualMachineReservedSpec' reserved: Reserved for infrastructure integrations.
-        :param _builtins.str restart_mode: Allowed values: `Hard`, `Soft`, `TrySoft`.
+        :param _builtins.str restart_mode: How the VM is restarted: `Hard` (reset), `Soft` (guest reboot) or `TrySoft`. Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
         :param _builtins.str storage_class: Storage class assigned to the namespace. Changing it replaces the resource (the storage class of a VM cannot change after creation).
-        :param _builtins.str suspend_mode: Allowed values: `Hard`, `Soft`, `TrySoft`.
+        :param _builtins.str suspend_mode: How the VM is suspended: `Hard`, `Soft` (guest standby) or `TrySoft`. Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
+        :param Sequence['VirtualMachineVolume'] volumes: Volumes (PersistentVolumeClaims) attached to the VM; they can be added and removed while it runs.
         """
         pulumi.set(__self__, "class_name", class_name)
         pulumi.set(__self__, "image_name", image_name)
@@ -2261,7 +2574,7 @@ class VirtualMachineSpec(dict):
     @pulumi.getter(name="className")
     def class_name(self) -> _builtins.str:
         """
-        Name of a VirtualMachineClass assigned to the namespace.
+        Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
         """
         return pulumi.get(self, "class_name")
 
@@ -2293,7 +2606,7 @@ class VirtualMachineSpec(dict):
     @pulumi.getter
     def bootstrap(self) -> Optional['outputs.VirtualMachineBootstrapSpec']:
         """
-        How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two).
+        How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         """
         return pulumi.get(self, "bootstrap")
 
@@ -2341,7 +2654,7 @@ class VirtualMachineSpec(dict):
     @pulumi.getter(name="powerOffMode")
     def power_off_mode(self) -> Optional[_builtins.str]:
         """
-        Allowed values: `Hard`, `Soft`, `TrySoft`.
+        How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest shutdown, then power off after a timeout). Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
         """
         return pulumi.get(self, "power_off_mode")
 
@@ -2373,7 +2686,7 @@ class VirtualMachineSpec(dict):
     @pulumi.getter(name="restartMode")
     def restart_mode(self) -> Optional[_builtins.str]:
         """
-        Allowed values: `Hard`, `Soft`, `TrySoft`.
+        How the VM is restarted: `Hard` (reset), `Soft` (guest reboot) or `TrySoft`. Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
         """
         return pulumi.get(self, "restart_mode")
 
@@ -2389,13 +2702,16 @@ class VirtualMachineSpec(dict):
     @pulumi.getter(name="suspendMode")
     def suspend_mode(self) -> Optional[_builtins.str]:
         """
-        Allowed values: `Hard`, `Soft`, `TrySoft`.
+        How the VM is suspended: `Hard`, `Soft` (guest standby) or `TrySoft`. Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
         """
         return pulumi.get(self, "suspend_mode")
 
     @_builtins.property
     @pulumi.getter
     def volumes(self) -> Optional[Sequence['outputs.VirtualMachineVolume']]:
+        """
+        Volumes (PersistentVolumeClaims) attached to the VM; they can be added and removed while it runs.
+        """
         return pulumi.get(self, "volumes")
 
 
@@ -2447,9 +2763,18 @@ class VirtualMachineStatus(dict):
         """
         Observed state of the VM as VM Operator reports it.
 
+        :param _builtins.str bios_uuid: BIOS UUID of the vSphere VM.
+        :param Any class_: The VirtualMachineClass the VM was last sized from (a reference).
+        :param Sequence['Condition'] conditions: Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
+        :param _builtins.int hardware_version: Virtual hardware version of the VM (e.g. 19 for vmx-19).
+        :param _builtins.str host: ESXi host the VM runs on.
         :param Any image: The resolved image reference.
+        :param _builtins.str instance_uuid: Instance UUID of the vSphere VM.
         :param 'VirtualMachineNetworkStatus' network: Network status of the VM.
+        :param _builtins.str power_state: Observed power state: PoweredOn, PoweredOff or Suspended.
         :param _builtins.str unique_id: Managed object id of the vSphere VM.
+        :param Sequence[Any] volumes: Status of each attached volume (attached, disk UUID, errors).
+        :param _builtins.str zone: Zone (`topology.kubernetes.io/zone`) the VM was placed in.
         """
         if bios_uuid is not None:
             pulumi.set(__self__, "bios_uuid", bios_uuid)
@@ -2479,26 +2804,41 @@ class VirtualMachineStatus(dict):
     @_builtins.property
     @pulumi.getter(name="biosUUID")
     def bios_uuid(self) -> Optional[_builtins.str]:
+        """
+        BIOS UUID of the vSphere VM.
+        """
         return pulumi.get(self, "bios_uuid")
 
     @_builtins.property
     @pulumi.getter(name="class")
     def class_(self) -> Optional[Any]:
+        """
+        The VirtualMachineClass the VM was last sized from (a reference).
+        """
         return pulumi.get(self, "class_")
 
     @_builtins.property
     @pulumi.getter
     def conditions(self) -> Optional[Sequence['outputs.Condition']]:
+        """
+        Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
+        """
         return pulumi.get(self, "conditions")
 
     @_builtins.property
     @pulumi.getter(name="hardwareVersion")
     def hardware_version(self) -> Optional[_builtins.int]:
+        """
+        Virtual hardware version of the VM (e.g. 19 for vmx-19).
+        """
         return pulumi.get(self, "hardware_version")
 
     @_builtins.property
     @pulumi.getter
     def host(self) -> Optional[_builtins.str]:
+        """
+        ESXi host the VM runs on.
+        """
         return pulumi.get(self, "host")
 
     @_builtins.property
@@ -2512,6 +2852,9 @@ class VirtualMachineStatus(dict):
     @_builtins.property
     @pulumi.getter(name="instanceUUID")
     def instance_uuid(self) -> Optional[_builtins.str]:
+        """
+        Instance UUID of the vSphere VM.
+        """
         return pulumi.get(self, "instance_uuid")
 
     @_builtins.property
@@ -2525,6 +2868,9 @@ class VirtualMachineStatus(dict):
     @_builtins.property
     @pulumi.getter(name="powerState")
     def power_state(self) -> Optional[_builtins.str]:
+        """
+        Observed power state: PoweredOn, PoweredOff or Suspended.
+        """
         return pulumi.get(self, "power_state")
 
     @_builtins.property
@@ -2538,11 +2884,17 @@ class VirtualMachineStatus(dict):
     @_builtins.property
     @pulumi.getter
     def volumes(self) -> Optional[Sequence[Any]]:
+        """
+        Status of each attached volume (attached, disk UUID, errors).
+        """
         return pulumi.get(self, "volumes")
 
     @_builtins.property
     @pulumi.getter
     def zone(self) -> Optional[_builtins.str]:
+        """
+        Zone (`topology.kubernetes.io/zone`) the VM was placed in.
+        """
         return pulumi.get(self, "zone")
 
 
@@ -2574,6 +2926,7 @@ class VirtualMachineVolume(dict):
         """
         A volume attached to the VM (hot attach/detach).
 
+        :param _builtins.str name: Name of the volume, unique within the VM (a DNS-1123 label).
         :param 'PersistentVolumeClaimVolumeSource' persistent_volume_claim: A PersistentVolumeClaim attached to the VM.
         """
         pulumi.set(__self__, "name", name)
@@ -2583,6 +2936,9 @@ class VirtualMachineVolume(dict):
     @_builtins.property
     @pulumi.getter
     def name(self) -> _builtins.str:
+        """
+        Name of the volume, unique within the VM (a DNS-1123 label).
+        """
         return pulumi.get(self, "name")
 
     @_builtins.property

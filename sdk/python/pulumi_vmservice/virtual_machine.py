@@ -31,8 +31,8 @@ class VirtualMachineArgs:
 
         :param pulumi.Input['VirtualMachineSpecArgs'] spec: Desired state of the VM, with the VM Operator API's field names.
         :param pulumi.Input[_builtins.bool] allow_power_cycle: Allow the provider to power the VM off, apply changes that need it (class, bootstrap, hardware version) and power it back on. Without it such changes are refused with the reason.
-        :param pulumi.Input['ObjectMetaArgs'] metadata: Kubernetes object metadata of a Supervisor resource.
-        :param pulumi.Input[_builtins.str] user_data: Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it.
+        :param pulumi.Input['ObjectMetaArgs'] metadata: Kubernetes object metadata of a Supervisor resource. Replacement: changing or removing the `topology.kubernetes.io/zone` label of a placed VM replaces it (a VM cannot change zones).
+        :param pulumi.Input[_builtins.str] user_data: Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         :param pulumi.Input[_builtins.str] wait_for: What 'done' means for create and update: `none`, `created` (the vSphere VM exists), `poweredOn` (spec.powerState is reached; the default for PoweredOff/Suspended), `ipAssigned` (default when powered on) or `ready` (readiness probe). Allowed values: `none`, `created`, `poweredOn`, `ipAssigned`, `ready`.
         """
         pulumi.set(__self__, "spec", spec)
@@ -73,7 +73,7 @@ class VirtualMachineArgs:
     @pulumi.getter
     def metadata(self) -> pulumi.Input[Optional['ObjectMetaArgs']]:
         """
-        Kubernetes object metadata of a Supervisor resource.
+        Kubernetes object metadata of a Supervisor resource. Replacement: changing or removing the `topology.kubernetes.io/zone` label of a placed VM replaces it (a VM cannot change zones).
         """
         return pulumi.get(self, "metadata")
 
@@ -85,7 +85,7 @@ class VirtualMachineArgs:
     @pulumi.getter(name="userData")
     def user_data(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it.
+        Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         """
         return pulumi.get(self, "user_data")
 
@@ -124,9 +124,9 @@ class VirtualMachine(pulumi.CustomResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.bool] allow_power_cycle: Allow the provider to power the VM off, apply changes that need it (class, bootstrap, hardware version) and power it back on. Without it such changes are refused with the reason.
-        :param pulumi.Input[Union['ObjectMetaArgs', 'ObjectMetaArgsDict', 'outputs.ObjectMeta']] metadata: Kubernetes object metadata of a Supervisor resource.
+        :param pulumi.Input[Union['ObjectMetaArgs', 'ObjectMetaArgsDict', 'outputs.ObjectMeta']] metadata: Kubernetes object metadata of a Supervisor resource. Replacement: changing or removing the `topology.kubernetes.io/zone` label of a placed VM replaces it (a VM cannot change zones).
         :param pulumi.Input[Union['VirtualMachineSpecArgs', 'VirtualMachineSpecArgsDict', 'outputs.VirtualMachineSpec']] spec: Desired state of the VM, with the VM Operator API's field names.
-        :param pulumi.Input[_builtins.str] user_data: Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it.
+        :param pulumi.Input[_builtins.str] user_data: Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         :param pulumi.Input[_builtins.str] wait_for: What 'done' means for create and update: `none`, `created` (the vSphere VM exists), `poweredOn` (spec.powerState is reached; the default for PoweredOff/Suspended), `ipAssigned` (default when powered on) or `ready` (readiness probe). Allowed values: `none`, `created`, `poweredOn`, `ipAssigned`, `ready`.
         """
         ...
@@ -230,6 +230,9 @@ class VirtualMachine(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="apiVersion")
     def api_version(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The VM Operator API version (group/version) the provider used for this object: the newest one both the Supervisor serves and the provider understands.
+        """
         return pulumi.get(self, "api_version")
 
     @_builtins.property
@@ -244,7 +247,7 @@ class VirtualMachine(pulumi.CustomResource):
     @pulumi.getter
     def metadata(self) -> pulumi.Output['outputs.ObjectMeta']:
         """
-        Kubernetes object metadata of a Supervisor resource.
+        Kubernetes object metadata of a Supervisor resource. Replacement: changing or removing the `topology.kubernetes.io/zone` label of a placed VM replaces it (a VM cannot change zones).
         """
         return pulumi.get(self, "metadata")
 
@@ -268,7 +271,7 @@ class VirtualMachine(pulumi.CustomResource):
     @pulumi.getter(name="userData")
     def user_data(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it.
+        Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         """
         return pulumi.get(self, "user_data")
 

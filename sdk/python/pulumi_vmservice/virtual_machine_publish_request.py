@@ -156,6 +156,9 @@ class VirtualMachinePublishRequest(pulumi.CustomResource):
     @_builtins.property
     @pulumi.getter(name="apiVersion")
     def api_version(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The VM Operator API version (group/version) the provider used for this object: the newest one both the Supervisor serves and the provider understands.
+        """
         return pulumi.get(self, "api_version")
 
     @_builtins.property

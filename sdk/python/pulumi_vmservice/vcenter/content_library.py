@@ -39,7 +39,7 @@ class ContentLibraryArgs:
         :param pulumi.Input[_builtins.str] description: Description of the library.
         :param pulumi.Input[_builtins.bool] on_demand: Subscribed libraries: download item content only when it is used (default false: download all).
         :param pulumi.Input[_builtins.str] subscription_thumbprint: Subscribed libraries: SHA-1 thumbprint of the publisher's TLS certificate, when vCenter does not trust it already.
-        :param pulumi.Input[_builtins.str] subscription_url: URL of a published library's `lib.json`; makes this a subscribed library. Adding or removing it replaces the library (a library cannot change between local and subscribed).
+        :param pulumi.Input[_builtins.str] subscription_url: URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
         """
         pulumi.set(__self__, "datastore", datastore)
         pulumi.set(__self__, "name", name)
@@ -144,7 +144,7 @@ class ContentLibraryArgs:
     @pulumi.getter(name="subscriptionUrl")
     def subscription_url(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        URL of a published library's `lib.json`; makes this a subscribed library. Adding or removing it replaces the library (a library cannot change between local and subscribed).
+        URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
         """
         return pulumi.get(self, "subscription_url")
 
@@ -180,7 +180,7 @@ class ContentLibrary(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] name: Name of the library.
         :param pulumi.Input[_builtins.bool] on_demand: Subscribed libraries: download item content only when it is used (default false: download all).
         :param pulumi.Input[_builtins.str] subscription_thumbprint: Subscribed libraries: SHA-1 thumbprint of the publisher's TLS certificate, when vCenter does not trust it already.
-        :param pulumi.Input[_builtins.str] subscription_url: URL of a published library's `lib.json`; makes this a subscribed library. Adding or removing it replaces the library (a library cannot change between local and subscribed).
+        :param pulumi.Input[_builtins.str] subscription_url: URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
         """
         ...
     @overload
@@ -357,7 +357,7 @@ class ContentLibrary(pulumi.CustomResource):
     @pulumi.getter(name="subscriptionUrl")
     def subscription_url(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        URL of a published library's `lib.json`; makes this a subscribed library. Adding or removing it replaces the library (a library cannot change between local and subscribed).
+        URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
         """
         return pulumi.get(self, "subscription_url")
 

@@ -31,9 +31,9 @@ class ContentLibraryItemArgs:
         :param pulumi.Input[_builtins.str] library: Id of the local library (e.g. `${library.id}`). Changing it replaces the resource (an item cannot move to another library).
         :param pulumi.Input[_builtins.str] name: Name of the item in the library.
         :param pulumi.Input[_builtins.str] description: Description of the item.
-        :param pulumi.Input[_builtins.str] file_path: Local `.ova`, `.ovf` (with its disk files beside it) or `.iso` file to upload. Changing it replaces the resource (the item's content comes from its source; a new source uploads a new item).
+        :param pulumi.Input[_builtins.str] file_path: Local `.ova`, `.ovf` (with its disk files beside it) or `.iso` file to upload. Replacement: a changed source replaces the item (the item's content comes from its source; a new source uploads a new item); naming the source of an imported item does not.
         :param pulumi.Input[_builtins.str] ssl_thumbprint: For an https `url`: SHA-1 thumbprint of the server's certificate when vCenter does not trust it.
-        :param pulumi.Input[_builtins.str] url: http(s) URL of an `.ova`, `.ovf` or `.iso` file that vCenter downloads itself. Changing it replaces the resource (the item's content comes from its source; a new source uploads a new item).
+        :param pulumi.Input[_builtins.str] url: http(s) URL of an `.ova`, `.ovf` or `.iso` file that vCenter downloads itself. Replacement: a changed source replaces the item (the item's content comes from its source; a new source uploads a new item); naming the source of an imported item does not.
         """
         pulumi.set(__self__, "library", library)
         pulumi.set(__self__, "name", name)
@@ -86,7 +86,7 @@ class ContentLibraryItemArgs:
     @pulumi.getter(name="filePath")
     def file_path(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Local `.ova`, `.ovf` (with its disk files beside it) or `.iso` file to upload. Changing it replaces the resource (the item's content comes from its source; a new source uploads a new item).
+        Local `.ova`, `.ovf` (with its disk files beside it) or `.iso` file to upload. Replacement: a changed source replaces the item (the item's content comes from its source; a new source uploads a new item); naming the source of an imported item does not.
         """
         return pulumi.get(self, "file_path")
 
@@ -110,7 +110,7 @@ class ContentLibraryItemArgs:
     @pulumi.getter
     def url(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        http(s) URL of an `.ova`, `.ovf` or `.iso` file that vCenter downloads itself. Changing it replaces the resource (the item's content comes from its source; a new source uploads a new item).
+        http(s) URL of an `.ova`, `.ovf` or `.iso` file that vCenter downloads itself. Replacement: a changed source replaces the item (the item's content comes from its source; a new source uploads a new item); naming the source of an imported item does not.
         """
         return pulumi.get(self, "url")
 
@@ -138,11 +138,11 @@ class ContentLibraryItem(pulumi.CustomResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] description: Description of the item.
-        :param pulumi.Input[_builtins.str] file_path: Local `.ova`, `.ovf` (with its disk files beside it) or `.iso` file to upload. Changing it replaces the resource (the item's content comes from its source; a new source uploads a new item).
+        :param pulumi.Input[_builtins.str] file_path: Local `.ova`, `.ovf` (with its disk files beside it) or `.iso` file to upload. Replacement: a changed source replaces the item (the item's content comes from its source; a new source uploads a new item); naming the source of an imported item does not.
         :param pulumi.Input[_builtins.str] library: Id of the local library (e.g. `${library.id}`). Changing it replaces the resource (an item cannot move to another library).
         :param pulumi.Input[_builtins.str] name: Name of the item in the library.
         :param pulumi.Input[_builtins.str] ssl_thumbprint: For an https `url`: SHA-1 thumbprint of the server's certificate when vCenter does not trust it.
-        :param pulumi.Input[_builtins.str] url: http(s) URL of an `.ova`, `.ovf` or `.iso` file that vCenter downloads itself. Changing it replaces the resource (the item's content comes from its source; a new source uploads a new item).
+        :param pulumi.Input[_builtins.str] url: http(s) URL of an `.ova`, `.ovf` or `.iso` file that vCenter downloads itself. Replacement: a changed source replaces the item (the item's content comes from its source; a new source uploads a new item); naming the source of an imported item does not.
         """
         ...
     @overload
@@ -197,7 +197,7 @@ class ContentLibraryItem(pulumi.CustomResource):
             __props__.__dict__["item_id"] = None
             __props__.__dict__["size_bytes"] = None
             __props__.__dict__["type"] = None
-        replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["filePath", "library", "url"])
+        replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["library"])
         opts = pulumi.ResourceOptions.merge(opts, replace_on_changes)
         super(ContentLibraryItem, __self__).__init__(
             'vmservice:vcenter:ContentLibraryItem',
@@ -259,7 +259,7 @@ class ContentLibraryItem(pulumi.CustomResource):
     @pulumi.getter(name="filePath")
     def file_path(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        Local `.ova`, `.ovf` (with its disk files beside it) or `.iso` file to upload. Changing it replaces the resource (the item's content comes from its source; a new source uploads a new item).
+        Local `.ova`, `.ovf` (with its disk files beside it) or `.iso` file to upload. Replacement: a changed source replaces the item (the item's content comes from its source; a new source uploads a new item); naming the source of an imported item does not.
         """
         return pulumi.get(self, "file_path")
 
@@ -315,7 +315,7 @@ class ContentLibraryItem(pulumi.CustomResource):
     @pulumi.getter
     def url(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        http(s) URL of an `.ova`, `.ovf` or `.iso` file that vCenter downloads itself. Changing it replaces the resource (the item's content comes from its source; a new source uploads a new item).
+        http(s) URL of an `.ova`, `.ovf` or `.iso` file that vCenter downloads itself. Replacement: a changed source replaces the item (the item's content comes from its source; a new source uploads a new item); naming the source of an imported item does not.
         """
         return pulumi.get(self, "url")
 

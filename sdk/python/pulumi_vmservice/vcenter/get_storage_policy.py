@@ -37,6 +37,9 @@ class GetStoragePolicyResult:
     @_builtins.property
     @pulumi.getter
     def description(self) -> Optional[_builtins.str]:
+        """
+        Description of the policy.
+        """
         return pulumi.get(self, "description")
 
     @_builtins.property

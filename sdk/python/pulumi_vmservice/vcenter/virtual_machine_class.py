@@ -36,7 +36,7 @@ class VirtualMachineClassArgs:
         :param pulumi.Input[_builtins.int] cpu_count: Number of virtual CPUs (1 to 768).
         :param pulumi.Input[_builtins.int] memory_mb: Memory in MiB (4 to 25165824).
         :param pulumi.Input[_builtins.str] name: Id of the class, unique in vCenter. Changing it replaces the resource (the id of a VM class cannot change).
-        :param Any config_spec: A full VirtualMachineConfigSpec in vSphere's JSON form (vSphere 8.0 U2 and newer), e.g. `{"_typeName": "VirtualMachineConfigSpec", "numCPUs": 2, "memoryMB": 2048}`. `numCPUs` and `memoryMB` in it must match cpuCount and memoryMb.
+        :param Any config_spec: A full VirtualMachineConfigSpec in vSphere's JSON form (vSphere 8.0 U2 and newer), e.g. `{"_typeName": "VirtualMachineConfigSpec", "numCPUs": 2, "memoryMB": 2048}`. `numCPUs` and `memoryMB` in it must match cpuCount and memoryMb. Replacement: removing it replaces the class (vCenter leaves fields out of an update unchanged, so a config spec cannot be removed in place); changes update it in place.
         :param pulumi.Input[_builtins.int] cpu_reservation: Percentage of the CPUs reserved for the VM (0 to 100; 100 = guaranteed).
         :param pulumi.Input[_builtins.str] description: Description of the class.
         :param pulumi.Input[Sequence[pulumi.Input['DynamicDirectPathIoDeviceArgs']]] dynamic_direct_path_io_devices: PCI devices passed through to VMs of the class.
@@ -99,7 +99,7 @@ class VirtualMachineClassArgs:
     @pulumi.getter(name="configSpec")
     def config_spec(self) -> Optional[Any]:
         """
-        A full VirtualMachineConfigSpec in vSphere's JSON form (vSphere 8.0 U2 and newer), e.g. `{"_typeName": "VirtualMachineConfigSpec", "numCPUs": 2, "memoryMB": 2048}`. `numCPUs` and `memoryMB` in it must match cpuCount and memoryMb.
+        A full VirtualMachineConfigSpec in vSphere's JSON form (vSphere 8.0 U2 and newer), e.g. `{"_typeName": "VirtualMachineConfigSpec", "numCPUs": 2, "memoryMB": 2048}`. `numCPUs` and `memoryMB` in it must match cpuCount and memoryMb. Replacement: removing it replaces the class (vCenter leaves fields out of an update unchanged, so a config spec cannot be removed in place); changes update it in place.
         """
         return pulumi.get(self, "config_spec")
 
@@ -189,7 +189,7 @@ class VirtualMachineClass(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param Any config_spec: A full VirtualMachineConfigSpec in vSphere's JSON form (vSphere 8.0 U2 and newer), e.g. `{"_typeName": "VirtualMachineConfigSpec", "numCPUs": 2, "memoryMB": 2048}`. `numCPUs` and `memoryMB` in it must match cpuCount and memoryMb.
+        :param Any config_spec: A full VirtualMachineConfigSpec in vSphere's JSON form (vSphere 8.0 U2 and newer), e.g. `{"_typeName": "VirtualMachineConfigSpec", "numCPUs": 2, "memoryMB": 2048}`. `numCPUs` and `memoryMB` in it must match cpuCount and memoryMb. Replacement: removing it replaces the class (vCenter leaves fields out of an update unchanged, so a config spec cannot be removed in place); changes update it in place.
         :param pulumi.Input[_builtins.int] cpu_count: Number of virtual CPUs (1 to 768).
         :param pulumi.Input[_builtins.int] cpu_reservation: Percentage of the CPUs reserved for the VM (0 to 100; 100 = guaranteed).
         :param pulumi.Input[_builtins.str] description: Description of the class.
@@ -307,7 +307,7 @@ class VirtualMachineClass(pulumi.CustomResource):
     @pulumi.getter(name="configSpec")
     def config_spec(self) -> pulumi.Output[Optional[Any]]:
         """
-        A full VirtualMachineConfigSpec in vSphere's JSON form (vSphere 8.0 U2 and newer), e.g. `{"_typeName": "VirtualMachineConfigSpec", "numCPUs": 2, "memoryMB": 2048}`. `numCPUs` and `memoryMB` in it must match cpuCount and memoryMb.
+        A full VirtualMachineConfigSpec in vSphere's JSON form (vSphere 8.0 U2 and newer), e.g. `{"_typeName": "VirtualMachineConfigSpec", "numCPUs": 2, "memoryMB": 2048}`. `numCPUs` and `memoryMB` in it must match cpuCount and memoryMb. Replacement: removing it replaces the class (vCenter leaves fields out of an update unchanged, so a config spec cannot be removed in place); changes update it in place.
         """
         return pulumi.get(self, "config_spec")
 
