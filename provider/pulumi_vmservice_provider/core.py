@@ -13,6 +13,7 @@ from pulumi_vmservice_provider.errors import InvalidInputs
 from pulumi_vmservice_provider.model.check import Failure, check_properties
 from pulumi_vmservice_provider.model.config import CONFIG
 from pulumi_vmservice_provider.model.diff import Change, diff_properties
+from pulumi_vmservice_provider.model.disruption import Assessment, Disruption, assess_all
 from pulumi_vmservice_provider.model.registry import FUNCTIONS, RESOURCES
 from pulumi_vmservice_provider.model.types import ResourceDef
 from pulumi_vmservice_provider.operations import (
@@ -39,8 +40,12 @@ AUTONAMED = "__autonamed"
 
 @dataclass
 class DiffResult:
-    changes: list[Change]
+    assessments: list[Assessment]
     delete_before_replace: bool
+
+    @property
+    def changes(self) -> list[Change]:
+        return [a.change for a in self.assessments]
 
     @property
     def replaces(self) -> list[Change]:
@@ -144,9 +149,13 @@ class Provider:
         definition = resource_def(token)
         handler = self.handler(token)
         changes = diff_properties(definition.inputs, old_inputs, news, handler.server_facts())
+        assessments = assess_all(changes, reveal(old_inputs), reveal(news))
+        blocked = [(a.change.path, a.blocked) for a in assessments if a.blocked]
+        if blocked:
+            raise InvalidInputs(blocked)
         named = not news.get(AUTONAMED)
         return DiffResult(
-            changes, delete_before_replace=named and definition.delete_before_replace_when_named
+            assessments, delete_before_replace=named and definition.delete_before_replace_when_named
         )
 
     # ---- CRUD ----------------------------------------------------------------------------------
@@ -190,6 +199,20 @@ class Provider:
         result = registry.function_impl(token)(self.state, InvokeRequest(ctx, checked))
         secret_keys = {k for k, p in definition.outputs.items() if p.secret}
         return {k: Secret(v) if k in secret_keys and v is not None else v for k, v in result.items()}
+
+
+def disruption_warnings(assessments: list[Assessment]) -> list[str]:
+    """What a preview warns about: replacements with their reason, and power cycles."""
+    warnings = []
+    for assessment in assessments:
+        change = assessment.change
+        if change.replaces:
+            warnings.append(f"{change.path} forces a replacement: {change.replace_reason}")
+        elif assessment.disruption is Disruption.DATA_LOSS:
+            warnings.append(f"{change.path} discards the guest's data")
+        elif assessment.disruption is Disruption.POWER_CYCLE:
+            warnings.append(f"{change.path} is applied with a power cycle of the VM (allowPowerCycle)")
+    return warnings
 
 
 def without_secrets(failures: list[Failure], *values: PropertyMap) -> list[Failure]:

@@ -25,6 +25,8 @@ class Change:
     path: str
     kind: ChangeKind
     replace_reason: str | None = None
+    applied_while_off: bool = False  # some property on the path is applied only while powered off
+    data_loss: bool = False
 
     @property
     def replaces(self) -> bool:
@@ -38,12 +40,25 @@ class _Diff:
     server: ServerFacts
     changes: list[Change]
 
-    def record(self, path: str, kind: ChangeKind, rule: ReplaceRule) -> None:
+    def record(self, path: str, kind: ChangeKind, rule: ReplaceRule, flags: _Flags) -> None:
         if isinstance(rule, ReplaceIf):
             reason = rule.decide(DiffContext(path, kind, self.old, self.new, self.server))
         else:
             reason = rule
-        self.changes.append(Change(path, kind, reason))
+        self.changes.append(Change(path, kind, reason, flags.applied_while_off, flags.data_loss))
+
+
+@dataclass(frozen=True)
+class _Flags:
+    """What the properties along a change's path say about how it is applied."""
+
+    applied_while_off: bool = False
+    data_loss: bool = False
+
+    def under(self, prop: Prop | None) -> _Flags:
+        if prop is None or not (prop.applied_while_off or prop.data_loss):
+            return self
+        return _Flags(self.applied_while_off or prop.applied_while_off, self.data_loss or prop.data_loss)
 
 
 def diff_properties(
@@ -54,7 +69,7 @@ def diff_properties(
 ) -> list[Change]:
     plain_old, plain_new = reveal(old), reveal(new)
     diff = _Diff(plain_old, plain_new, server or NoServer(), [])
-    _diff_object(props, plain_old, plain_new, "", None, diff)
+    _diff_object(props, plain_old, plain_new, "", None, _Flags(), diff)
     return diff.changes
 
 
@@ -70,44 +85,48 @@ def _diff_object(
     new: dict[str, Any],
     base: str,
     inherited: ReplaceRule,
+    flags: _Flags,
     diff: _Diff,
 ) -> None:
     for key in sorted(set(old) | set(new)):
         if key.startswith("__"):
             continue
         prop = props.get(key) if props is not None else None
-        _diff_value(prop, old.get(key), new.get(key), paths.join(base, key), _rule(prop, inherited), diff)
+        rule, own = _rule(prop, inherited), flags.under(prop)
+        _diff_value(prop, old.get(key), new.get(key), paths.join(base, key), rule, own, diff)
 
 
-def _diff_value(prop: Prop | None, old: Any, new: Any, path: str, rule: ReplaceRule, diff: _Diff) -> None:
+def _diff_value(
+    prop: Prop | None, old: Any, new: Any, path: str, rule: ReplaceRule, flags: _Flags, diff: _Diff
+) -> None:
     if old == new and not contains_unknown(new):
         return
     if old is None:
-        diff.record(path, "add", rule)
+        diff.record(path, "add", rule, flags)
         return
     if new is None:
-        diff.record(path, "delete", rule)
+        diff.record(path, "delete", rule, flags)
         return
     if new is UNKNOWN or type(old) is not type(new):
-        diff.record(path, "update", rule)
+        diff.record(path, "update", rule, flags)
         return
     if isinstance(old, dict):
         if prop is not None and prop.kind == "object" and prop.obj is not None:
-            _diff_object(prop.obj.properties, old, new, path, rule, diff)
+            _diff_object(prop.obj.properties, old, new, path, rule, flags, diff)
         else:
             child = prop.items if prop is not None and prop.kind == "map" else None
             for key in sorted(set(old) | set(new)):
-                _diff_value(child, old.get(key), new.get(key), paths.join(path, key), rule, diff)
+                _diff_value(child, old.get(key), new.get(key), paths.join(path, key), rule, flags, diff)
         return
     if isinstance(old, list):
         item = prop.items if prop is not None else None
-        item_rule = _rule(item, rule)
+        item_rule, item_flags = _rule(item, rule), flags.under(item)
         for index in range(max(len(old), len(new))):
             before = old[index] if index < len(old) else None
             after = new[index] if index < len(new) else None
-            _diff_value(item, before, after, paths.join(path, index), item_rule, diff)
+            _diff_value(item, before, after, paths.join(path, index), item_rule, item_flags, diff)
         return
-    diff.record(path, "update", rule)
+    diff.record(path, "update", rule, flags)
 
 
 def strip_server_defaults(props: Mapping[str, Prop], values: dict[str, Any]) -> dict[str, Any]:

@@ -29,6 +29,8 @@ class Prop:
     replace_if: ReplaceIf | None = None  # conditional replacement of changes at or below this property
     server_default: Any = None  # what the server fills in when the field is left out: never drift
     stable: bool = False  # an output an update never changes: previews of updates keep its old value
+    applied_while_off: bool = False  # a change is applied only while the VM is powered off
+    data_loss: bool = False  # a change discards guest data (e.g. reverting to a snapshot)
     required: bool = False
     default: Any = None
     pattern: str | None = None

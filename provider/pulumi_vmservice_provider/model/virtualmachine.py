@@ -312,7 +312,10 @@ VirtualMachineSpec = ObjectType(
     "Desired state of the VM, with the VM Operator API's field names.",
     {
         "className": string(
-            "Name of a VirtualMachineClass assigned to the namespace.", required=True, replace_if=CLASS_CHANGE
+            "Name of a VirtualMachineClass assigned to the namespace.",
+            required=True,
+            replace_if=CLASS_CHANGE,
+            applied_while_off=True,
         ),
         "imageName": string(
             "A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`).",
@@ -345,9 +348,12 @@ VirtualMachineSpec = ObjectType(
             "it as a timestamp): later updates do not restart the VM again, and a new VM ignores it."
         ),
         "minHardwareVersion": integer(
-            "Minimum virtual hardware version (upgrade only, while powered off).", minimum=13
+            "Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a "
+            "powered-on VM it needs `allowPowerCycle: true`.",
+            minimum=13,
+            applied_while_off=True,
         ),
-        "bootstrap": obj(Bootstrap, replace_if=BOOTSTRAP_CHANGE),
+        "bootstrap": obj(Bootstrap, replace_if=BOOTSTRAP_CHANGE, applied_while_off=True),
         "network": obj(Network),
         "volumes": array(
             obj(Volume),
@@ -478,6 +484,7 @@ VIRTUAL_MACHINE = ResourceDef(
             "namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it.",
             secret=True,
             replace_if=BOOTSTRAP_CHANGE,
+            applied_while_off=True,
         ),
         "waitFor": string(
             "What 'done' means for create and update: `none`, `created` (the vSphere VM exists), `poweredOn` "

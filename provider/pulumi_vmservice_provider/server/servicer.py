@@ -17,7 +17,7 @@ import grpc
 from google.protobuf import any_pb2, empty_pb2
 
 from pulumi_vmservice_provider import __version__
-from pulumi_vmservice_provider.core import Provider
+from pulumi_vmservice_provider.core import Provider, disruption_warnings
 from pulumi_vmservice_provider.errors import InvalidInputs, PartialFailure, ProviderError
 from pulumi_vmservice_provider.model.diff import Change
 from pulumi_vmservice_provider.operations import (
@@ -207,10 +207,8 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
         except Exception as error:
             self._fail(context, error)
             raise
-        for change in result.replaces:
-            self.log(
-                "WARNING", f"{change.path} forces a replacement: {change.replace_reason}", request.urn, False
-            )
+        for warning in disruption_warnings(result.assessments):
+            self.log("WARNING", warning, request.urn, False)
         return _diff_response(result.changes, result.delete_before_replace)
 
     def Create(self, request: Any, context: Any) -> Any:

@@ -2523,7 +2523,7 @@ class VirtualMachineSpec(dict):
         :param 'VirtualMachineBootstrapSpec' bootstrap: How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         :param _builtins.str guest_id: Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str instance_uuid: Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
-        :param _builtins.int min_hardware_version: Minimum virtual hardware version (upgrade only, while powered off).
+        :param _builtins.int min_hardware_version: Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a powered-on VM it needs `allowPowerCycle: true`.
         :param 'VirtualMachineNetworkSpec' network: Network configuration of the VM.
         :param _builtins.str next_restart_time: Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
         :param _builtins.str power_off_mode: How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest shutdown, then power off after a timeout). Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
@@ -2630,7 +2630,7 @@ class VirtualMachineSpec(dict):
     @pulumi.getter(name="minHardwareVersion")
     def min_hardware_version(self) -> Optional[_builtins.int]:
         """
-        Minimum virtual hardware version (upgrade only, while powered off).
+        Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a powered-on VM it needs `allowPowerCycle: true`.
         """
         return pulumi.get(self, "min_hardware_version")
 
