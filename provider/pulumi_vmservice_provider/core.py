@@ -11,7 +11,7 @@ from typing import Any
 from pulumi_vmservice_provider.context import LogSink, OperationContext, Redactor
 from pulumi_vmservice_provider.errors import InvalidInputs
 from pulumi_vmservice_provider.model.check import Failure, check_properties
-from pulumi_vmservice_provider.model.config import CONFIG
+from pulumi_vmservice_provider.model.config import CONFIG, validate_config
 from pulumi_vmservice_provider.model.diff import Change, diff_properties
 from pulumi_vmservice_provider.model.disruption import Assessment, Disruption, assess_all
 from pulumi_vmservice_provider.model.registry import FUNCTIONS, RESOURCES
@@ -89,6 +89,8 @@ class Provider:
         # The engine adds `version` for default providers; it is not ours to validate.
         extra = {k: v for k, v in news.items() if k == "version"}
         checked, failures = check_properties(props, {k: v for k, v in news.items() if k != "version"})
+        if not failures:
+            failures = [Failure(path, reason) for path, reason in validate_config(reveal(checked))]
         checked.update(extra)
         return checked, without_secrets(failures, news, checked)
 

@@ -96,7 +96,10 @@ class Endpoint:
     def parse(cls, server: str) -> Endpoint:
         """`vc.example.com`, `vc:8443`, `https://vc/sdk` (the path is ignored) or an IPv6 literal in brackets."""
         text = server.strip()
-        parsed = urllib.parse.urlsplit(text if "://" in text else f"https://{text}")
+        try:
+            parsed = urllib.parse.urlsplit(text if "://" in text else f"https://{text}")
+        except ValueError as error:  # e.g. an unclosed IPv6 bracket
+            raise InvalidInputs([("vsphereServer", f"{server!r} is not a valid URL: {error}")]) from None
         if parsed.scheme not in ("https", "http") or not parsed.hostname:
             raise InvalidInputs([("vsphereServer", f"{server!r} is not a host name or https:// URL")])
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pulumi_vmservice_provider.model.types import (
+    DNS1123_LABEL,
     DNS1123_SUBDOMAIN,
     ObjectType,
     any_value,
@@ -11,6 +12,8 @@ from pulumi_vmservice_provider.model.types import (
     string,
     string_map,
 )
+
+DNS_LABEL_HINT = "must be a lowercase RFC 1123 label (a-z, 0-9 and '-', at most 63 characters)"
 
 ObjectMeta = ObjectType(
     "ObjectMeta",
@@ -21,6 +24,7 @@ ObjectMeta = ObjectType(
             "resource's logical name plus a random suffix, and replacements create the new object before "
             "deleting the old one. A fixed name means replacements delete first.",
             replace="the name of a Kubernetes object cannot change",
+            max_length=253,
             pattern=DNS1123_SUBDOMAIN,
             pattern_hint="must be a lowercase RFC 1123 subdomain (a-z, 0-9, '-' and '.', "
             "starting and ending with a letter or digit, at most 253 characters)",
@@ -29,8 +33,9 @@ ObjectMeta = ObjectType(
             "vSphere Namespace (Supervisor namespace) of the object. Defaults to the provider's "
             "`namespace` setting.",
             replace="an object cannot move to another namespace",
-            pattern=DNS1123_SUBDOMAIN,
-            pattern_hint="must be a lowercase RFC 1123 label",
+            max_length=63,
+            pattern=DNS1123_LABEL,
+            pattern_hint=DNS_LABEL_HINT,
         ),
         "labels": string_map("Labels of the object."),
         "annotations": string_map("Annotations of the object."),
@@ -75,5 +80,3 @@ Condition = ObjectType(
         "lastTransitionTime": string("When the condition last changed status (RFC 3339)."),
     },
 )
-
-DNS_LABEL_HINT = "must be a lowercase RFC 1123 label (a-z, 0-9 and '-', at most 63 characters)"

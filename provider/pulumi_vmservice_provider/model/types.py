@@ -35,6 +35,7 @@ class Prop:
     default: Any = None
     pattern: str | None = None
     pattern_hint: str | None = None
+    max_length: int | None = None
     minimum: float | None = None
     maximum: float | None = None
     since: str | None = None  # first VM Operator API version that has the field
@@ -45,6 +46,8 @@ class Prop:
         if self.kind == "string":
             if not isinstance(value, str):
                 return f"expected a string, got {_type_name(value)}"
+            if self.max_length is not None and len(value) > self.max_length:
+                return f"must be no more than {self.max_length} characters, got {len(value)}"
             if self.enum and value not in self.enum:
                 return f"{value!r} is not allowed; allowed values: {', '.join(self.enum)}"
             if self.pattern and not re.fullmatch(self.pattern, value):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pulumi_vmservice_provider.model import semantics
 from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, Condition, ObjectMeta, OutputMeta
 from pulumi_vmservice_provider.model.types import (
     DiffContext,
@@ -15,6 +16,7 @@ from pulumi_vmservice_provider.model.types import (
     array,
     boolean,
     integer,
+    known_list,
     lookup,
     obj,
     string,
@@ -462,6 +464,47 @@ def _validate(inputs: dict[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
+def _server_rules(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the Supervisor's webhooks would refuse, with their messages."""
+    spec = inputs.get("spec")
+    problems = [*semantics.labels(inputs.get("metadata"))]
+    problems += semantics.not_empty(lookup(spec, "className"), "spec.className")
+    problems += semantics.not_empty(lookup(spec, "imageName"), "spec.imageName")
+    volumes = lookup(spec, "volumes")
+    problems += semantics.unique_names(volumes, "spec.volumes")
+    for index, volume in enumerate(known_list(volumes)):
+        if isinstance(volume, dict) and volume.get("persistentVolumeClaim") is None:
+            problems.append(semantics.required(f"spec.volumes[{index}].persistentVolumeClaim"))
+    network = lookup(spec, "network")
+    interfaces = lookup(network, "interfaces")
+    problems += semantics.unique_names(interfaces, "spec.network.interfaces")
+    problems += semantics.ip_list(lookup(network, "nameservers"), "spec.network.nameservers")
+    for index, interface in enumerate(known_list(interfaces)):
+        at = f"spec.network.interfaces[{index}]"
+        for position, address in enumerate(known_list(lookup(interface, "addresses"))):
+            problems += semantics.cidr(address, f"{at}.addresses[{position}]")
+        problems += semantics.ip_address(lookup(interface, "gateway4"), f"{at}.gateway4")
+        problems += semantics.ip_address(lookup(interface, "gateway6"), f"{at}.gateway6")
+        problems += semantics.ip_list(lookup(interface, "nameservers"), f"{at}.nameservers")
+        for position, route in enumerate(known_list(lookup(interface, "routes"))):
+            problems += semantics.ip_address(lookup(route, "via"), f"{at}.routes[{position}].via")
+    probe = lookup(spec, "readinessProbe")
+    if isinstance(probe, dict):
+        actions = [key for key in ("tcpSocket", "guestHeartbeat", "guestInfo") if probe.get(key)]
+        if len(actions) > 1:
+            problems.append(semantics.forbidden("spec.readinessProbe", "only one action can be specified"))
+    wait_for, power = inputs.get("waitFor"), lookup(spec, "powerState")
+    if wait_for in ("ipAssigned", "ready") and isinstance(power, str) and power != "PoweredOn":
+        problems.append(
+            (
+                "waitFor",
+                f"{wait_for!r} needs spec.powerState PoweredOn (a VM that is {power} gets no IP address); "
+                "use 'poweredOn' to wait for the power state, or 'created'",
+            )
+        )
+    return problems
+
+
 def _validate_create(inputs: dict[str, Any]) -> list[tuple[str, str]]:
     spec = inputs.get("spec") if isinstance(inputs.get("spec"), dict) else {}
     assert isinstance(spec, dict)
@@ -503,6 +546,6 @@ VIRTUAL_MACHINE = ResourceDef(
         "liveMetadata": obj(OutputMeta),
     },
     kube=KubeKind("VirtualMachine", "virtualmachines"),
-    validators=(_validate,),
+    validators=(_validate, _server_rules),
     create_validators=(_validate_create,),
 )

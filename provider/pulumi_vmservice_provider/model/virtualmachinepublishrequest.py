@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pulumi_vmservice_provider.model import semantics
 from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, Condition, OutputMeta, metadata
 from pulumi_vmservice_provider.model.types import (
     KubeKind,
@@ -83,4 +84,5 @@ VIRTUAL_MACHINE_PUBLISH_REQUEST = ResourceDef(
         "liveMetadata": obj(OutputMeta),
     },
     kube=KubeKind("VirtualMachinePublishRequest", "virtualmachinepublishrequests"),
+    validators=(semantics.metadata_labels,),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pulumi_vmservice_provider.model import semantics
 from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, OutputMeta, metadata
 from pulumi_vmservice_provider.model.types import (
     KubeKind,
@@ -56,4 +57,5 @@ VIRTUAL_MACHINE_SET_RESOURCE_POLICY = ResourceDef(
         "liveMetadata": obj(OutputMeta),
     },
     kube=KubeKind("VirtualMachineSetResourcePolicy", "virtualmachinesetresourcepolicies"),
+    validators=(semantics.metadata_labels,),
 )

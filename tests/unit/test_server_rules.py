@@ -1,0 +1,133 @@
+"""Inputs the Supervisor would refuse are refused at preview, with the API server's or webhook's words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi_vmservice_provider.core import Provider
+from pulumi_vmservice_provider.wire import UNKNOWN
+
+VM = "vmservice:index:VirtualMachine"
+SERVICE = "vmservice:index:VirtualMachineService"
+
+
+def check(token: str, inputs: dict[str, Any]) -> dict[str, str]:
+    provider = Provider(lambda *args: None)
+    _, failures = provider.check(token, "web", {}, inputs, b"seed")
+    return {f.path: f.reason for f in failures}
+
+
+def vm(spec: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "metadata": {"name": "web-1", "namespace": "dev"},
+        "spec": {"className": "best-effort-small", "imageName": "ubuntu-22.04", **(spec or {})},
+        **extra,
+    }
+
+
+def test_a_valid_vm_passes() -> None:
+    assert check(VM, vm()) == {}
+
+
+@pytest.mark.parametrize(
+    ("inputs", "path", "reason"),
+    [
+        (
+            vm(metadata={"name": "a" * 254, "namespace": "dev"}),
+            "metadata.name",
+            "no more than 253 characters",
+        ),
+        (
+            vm(metadata={"name": "w", "namespace": "dev", "labels": {"tier": "x" * 64}}),
+            'metadata.labels["tier"]',
+            "no more than 63",
+        ),
+        (
+            vm(metadata={"name": "w", "namespace": "dev", "labels": {"bad key!": "x"}}),
+            'metadata.labels["bad key!"]',
+            "name part",
+        ),
+        (vm({"className": ""}), "spec.className", "Required value"),
+        (vm({"imageName": ""}), "spec.imageName", "Required value"),
+        (vm({"volumes": [{"name": "data"}]}), "spec.volumes[0].persistentVolumeClaim", "Required value"),
+        (
+            vm({"volumes": [{"name": "d", "persistentVolumeClaim": {"claimName": "a"}}] * 2}),
+            "spec.volumes[1].name",
+            'Duplicate value: "d"',
+        ),
+        (
+            vm({"network": {"interfaces": [{"name": "eth0"}, {"name": "eth0"}]}}),
+            "spec.network.interfaces[1].name",
+            'Duplicate value: "eth0"',
+        ),
+        (
+            vm({"network": {"interfaces": [{"name": "eth0", "addresses": ["10.0.0.300/24"]}]}}),
+            "spec.network.interfaces[0].addresses[0]",
+            "CIDR",
+        ),
+        (
+            vm({"network": {"interfaces": [{"name": "eth0", "addresses": ["10.0.0.3"]}]}}),
+            "spec.network.interfaces[0].addresses[0]",
+            "CIDR",
+        ),
+        (
+            vm({"network": {"interfaces": [{"name": "eth0", "gateway4": "10.0.0"}]}}),
+            "spec.network.interfaces[0].gateway4",
+            "valid IP",
+        ),
+        (vm({"network": {"nameservers": ["dns.example"]}}), "spec.network.nameservers[0]", "valid IP"),
+        (
+            vm(
+                {
+                    "readinessProbe": {
+                        "tcpSocket": {"port": 22},
+                        "guestHeartbeat": {"thresholdStatus": "green"},
+                    }
+                }
+            ),
+            "spec.readinessProbe",
+            "Forbidden: only one action can be specified",
+        ),
+        (
+            vm({"powerState": "PoweredOff"}, waitFor="ipAssigned"),
+            "waitFor",
+            "needs spec.powerState PoweredOn",
+        ),
+    ],
+)
+def test_vm_inputs_the_supervisor_refuses(inputs: dict[str, Any], path: str, reason: str) -> None:
+    failures = check(VM, inputs)
+    assert path in failures, failures
+    assert reason in failures[path]
+
+
+def test_gateway_none_and_unknowns_are_accepted() -> None:
+    inputs = vm({"network": {"interfaces": [{"name": "eth0", "gateway4": "None", "addresses": [UNKNOWN]}]}})
+    assert check(VM, inputs) == {}
+    assert check(VM, vm({"volumes": UNKNOWN, "readinessProbe": UNKNOWN}, waitFor=UNKNOWN)) == {}
+
+
+def service(**spec: Any) -> dict[str, Any]:
+    return {"metadata": {"name": "lb", "namespace": "dev"}, "spec": {"type": "LoadBalancer", **spec}}
+
+
+def test_service_rules() -> None:
+    two_unnamed = service(ports=[{"port": 80, "targetPort": 80}, {"port": 443, "targetPort": 443}])
+    assert check(SERVICE, two_unnamed)["spec.ports[0].name"] == "Required value"
+    one_unnamed = service(ports=[{"port": 80, "targetPort": 80}])
+    assert check(SERVICE, one_unnamed) == {}
+    bad_range = service(loadBalancerSourceRanges=["10.0.0.0/33"])
+    assert "must be a list of IP ranges" in check(SERVICE, bad_range)["spec.loadBalancerSourceRanges[0]"]
+    assert "valid IP" in check(SERVICE, service(loadBalancerIP="1.2.3"))["spec.loadBalancerIP"]
+
+
+def test_provider_config_is_checked_before_any_connection() -> None:
+    provider = Provider(lambda *args: None)
+    _, failures = provider.check_config({"vsphereServer": "https://[::1"})
+    assert [f.path for f in failures] == ["vsphereServer"] and "not a valid URL" in failures[0].reason
+    _, failures = provider.check_config({"namespace": "Dev_NS"})
+    assert [f.path for f in failures] == ["namespace"]
+    _, failures = provider.check_config({"vsphereThumbprint": "not-a-thumbprint"})
+    assert [f.path for f in failures] == ["vsphereThumbprint"]
+    assert provider.check_config({"vsphereServer": "[fd00::1]:8443", "namespace": "dev"})[1] == []
