@@ -69,7 +69,7 @@ def test_vm_create_power_off_replace_refresh_import_destroy(
     up = project.run("up", "--yes")
     assert SECRET not in up.stdout + up.stderr
     outputs = project.outputs()
-    assert outputs["power"] == "PoweredOn" and outputs["network"]["primaryIP4"].startswith("192.168.")
+    assert outputs["power"] == "PoweredOn" and outputs["network"]["primaryIP4"].startswith("192.0.2.")
     live = api.get_namespaced_custom_object(GROUP, VERSION, "dev", "virtualmachines", "lifecycle-vm")
     assert live["spec"]["imageName"].startswith("vmi-")  # the webhook resolved the display name
     assert SECRET not in json.dumps(project.export())
@@ -175,7 +175,7 @@ def test_python_example_stack(pulumi_cli: Path, tmp_path: Path, simulator: Any) 
     )
     result = created.up(on_output=lambda _: None)
     outputs = {k: v.value for k, v in result.outputs.items()}
-    assert len(outputs["vmNames"]) == 3 and all(ip and ip.startswith("192.168.") for ip in outputs["vmIPs"])
+    assert len(outputs["vmNames"]) == 3 and all(ip and ip.startswith(("192.0.2.", "198.51.100.")) for ip in outputs["vmIPs"])
     assert outputs["loadBalancerIP"]
     # At rest (the backend's state file), the user data is ciphertext. (Automation's export_stack() would show
     # secrets in plaintext: it runs `stack export --show-secrets`.)

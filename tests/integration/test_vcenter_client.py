@@ -7,8 +7,9 @@ What vcsim (govmomi v0.56.0) does not do, and how the provider copes:
 - no POST /api/session: the client falls back to /rest/com/vmware/cis/session (tested here);
 - content library only under /rest/com/vmware/content: the client probes once and speaks that dialect; the
   /api/content dialect for real vCenter is covered by unit tests of the paths and bodies only;
-- VM class description and Dynamic DirectPath I/O devices (it expects `direct_path_io_devices`) are dropped,
-  so a refresh on vcsim reports them as drift; the tests do not set them;
+- Dynamic DirectPath I/O devices (it expects `direct_path_io_devices`) are dropped, so a refresh on vcsim
+  reports them as drift; the tests do not set them (VM class descriptions are kept by the project's own vcsim
+  program, tools/vcsim/classdesc.go);
 - namespaces keep only the cluster and vm_service_spec: description, storage_specs, access_list,
   resource_spec and the Image Service content_libraries are dropped; fields it does not report at all are
   kept as written on refresh (a namespace description would show as drift);
