@@ -81,6 +81,7 @@ class Provider:
     def __init__(self, log_sink: LogSink):
         self.state = ProviderState()
         self.handler = Handlers(self.state)
+        self._in_state: set[str] = set()  # URNs Check saw with old inputs in this plugin process
         self.log_sink = log_sink
 
     # ---- configuration -------------------------------------------------------------------------
@@ -99,12 +100,18 @@ class Provider:
 
     # ---- check ---------------------------------------------------------------------------------
     def check(
-        self, token: str, name: str, olds: PropertyMap, news: PropertyMap, seed: bytes
+        self, token: str, name: str, olds: PropertyMap, news: PropertyMap, seed: bytes, urn: str = ""
     ) -> tuple[PropertyMap, list[Failure]]:
         definition = resource_def(token)
         checked, failures = check_properties(definition.inputs, news)
+        if olds:
+            self._in_state.add(urn)
         if definition.kube is not None:
-            self._fill_metadata(name, olds, checked, seed, failures)
+            # A resource that is not in state gets a name derived from its URN, so an `up` that was
+            # interrupted (plugin killed) names it the same way again and finds the object it created; a
+            # replacement (the URN is in state) gets a fresh name from the engine's random seed.
+            naming_seed = seed if urn in self._in_state or not urn else urn.encode()
+            self._fill_metadata(name, olds, checked, naming_seed, failures)
         if not failures:
             plain = reveal(checked)
             validators = definition.validators + (definition.create_validators if not olds else ())
@@ -231,7 +238,7 @@ def without_secrets(failures: list[Failure], *values: PropertyMap) -> list[Failu
 
 
 def autoname(logical_name: str, seed: bytes) -> str:
-    """`<logical name>-<7 random chars>`, deterministic for the engine's random seed, DNS-1123 safe."""
+    """`<logical name>-<7 hex chars>`, deterministic for the seed, DNS-1123 safe."""
     base = re.sub(r"[^a-z0-9-]+", "-", logical_name.lower()).strip("-")[:50] or "vm"
     digest = hashlib.sha256(seed or logical_name.encode()).hexdigest()
     return f"{base}-{digest[:7]}"

@@ -189,6 +189,7 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
                 struct_to_dict(request.olds),
                 struct_to_dict(request.news),
                 bytes(request.randomSeed),
+                urn=request.urn,
             )
         except InvalidInputs as error:
             return provider_pb2.CheckResponse(
