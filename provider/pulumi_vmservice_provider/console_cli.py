@@ -14,7 +14,12 @@ def main(argv: list[str] | None = None) -> int:
     console.add_argument("--kubeconfig", help="Supervisor kubeconfig (default: $KUBECONFIG)")
     console.add_argument("--context", help="kubeconfig context")
     console.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the ticket")
+    from pulumi_vmservice_provider.report.cli import add_parser as add_preview_report
+
+    add_preview_report(commands)
     args = parser.parse_args(argv)
+    if getattr(args, "handler", None) is not None:
+        return int(args.handler(args))
 
     from pulumi_vmservice_provider.errors import ProviderError
     from pulumi_vmservice_provider.resources.state import ProviderState
