@@ -26,6 +26,7 @@ from vmservice_sim.release import RELEASES
 from vmservice_sim.state import kill_group, read_state, same_process, state_path, wait_gone
 from vmservice_sim.tools import pinned_tool_env, tail_file
 
+FAULT_KEYS = ["reconcileError", "stuckCondition", "stuckDeletion"]
 UP_TIMEOUT = 180.0
 DOWN_TIMEOUT = 30.0
 COMPONENT_LOGS = {
@@ -355,12 +356,13 @@ def build_parser() -> argparse.ArgumentParser:
     fault_sub = fault.add_subparsers(dest="fault", required=True)
     with_dir(fault_sub.add_parser("apiserver-restart", help="restart kube-apiserver (same port, same data)"))
     setter = with_dir(fault_sub.add_parser("set", help="set a key of the vmservice-sim-faults ConfigMap"))
-    setter.add_argument("key", choices=["reconcileError", "stuckCondition"])
+    setter.add_argument("key", choices=FAULT_KEYS)
     setter.add_argument(
-        "value", help="<ns>/<vm> (reconcileError) or <ns>/<vm>:<ConditionType> (stuckCondition)"
+        "value",
+        help="<ns>/<vm> (reconcileError, stuckDeletion) or <ns>/<vm>:<ConditionType> (stuckCondition)",
     )
     clearer = with_dir(fault_sub.add_parser("clear", help="clear one key (or all) of the faults ConfigMap"))
-    clearer.add_argument("key", nargs="?", choices=["reconcileError", "stuckCondition"])
+    clearer.add_argument("key", nargs="?", choices=FAULT_KEYS)
     fault.set_defaults(func=cmd_fault)
     return parser
 

@@ -5,6 +5,7 @@ Keys (each value may list several entries, separated by commas or new lines):
     reconcileError: <ns>/<vm>                    the VM reconciler fails: VirtualMachineCreated=False,
                                                  reason Error, message "injected fault"
     stuckCondition: <ns>/<vm>:<ConditionType>    that condition of the VM never becomes True (Unknown)
+    stuckDeletion: <ns>/<vm>                     a deleted VM keeps its finalizer (vSphere never confirms)
 
 The ConfigMap is re-read at most every half second, so changes apply within a reconcile or two.
 """
@@ -27,12 +28,16 @@ INJECTED_MESSAGE = "injected fault"
 class Faults:
     reconcile_errors: frozenset[str] = frozenset()
     stuck: frozenset[tuple[str, str]] = frozenset()  # (ns/vm, condition type)
+    stuck_deletions: frozenset[str] = frozenset()
 
     def reconcile_error(self, namespace: str, name: str) -> bool:
         return f"{namespace}/{name}" in self.reconcile_errors
 
     def is_stuck(self, namespace: str, name: str, condition: str) -> bool:
         return (f"{namespace}/{name}", condition) in self.stuck
+
+    def deletion_stuck(self, namespace: str, name: str) -> bool:
+        return f"{namespace}/{name}" in self.stuck_deletions
 
     @classmethod
     def parse(cls, data: dict[str, str]) -> Faults:
@@ -44,7 +49,9 @@ class Faults:
             target, _, condition = entry.rpartition(":")
             if target and condition:
                 stuck.add((target.strip(), condition.strip()))
-        return cls(frozenset(entries("reconcileError")), frozenset(stuck))
+        return cls(
+            frozenset(entries("reconcileError")), frozenset(stuck), frozenset(entries("stuckDeletion"))
+        )
 
 
 @dataclass

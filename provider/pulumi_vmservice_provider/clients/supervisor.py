@@ -31,6 +31,10 @@ from pulumi_vmservice_provider.settings import Settings
 
 FIELD_MANAGER = "pulumi-vmservice"
 RETRYABLE_STATUS = {409, 429, 500, 502, 503, 504}
+PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce"
+# VM Operator's controller ("manager", as controller-runtime names it), its service account's managers,
+# the Kubernetes controllers, and the simulator that emulates VM Operator.
+SUPERVISOR_MANAGERS = frozenset({"manager", "vm-operator", "kube-controller-manager", "vmservice-sim"})
 MAX_RETRIES = 8
 # Without an operation (checks and previews) a call is one quick attempt: an unreachable Supervisor must
 # not slow them down, and they fall back to checking less.
@@ -285,20 +289,41 @@ class SupervisorClient:
     def apply(
         self, ctx: Operation, ref: KindRef, body: dict[str, Any], what: str | None = None
     ) -> dict[str, Any]:
-        """Server-side apply of `body` under the provider's field manager, taking over conflicting fields.
-        `what` names the object in messages (default: kind and namespace/name)."""
+        """Server-side apply of `body` under the provider's field manager. Fields that VM Operator itself
+        manages are taken over; fields another tool manages are a conflict naming that tool and the fields,
+        unless the object carries the annotation `pulumi.com/patchForce: "true"`. `what` names the object in
+        messages (default: kind and namespace/name)."""
         meta = body["metadata"]
         namespace, name = meta.get("namespace"), meta["name"]
         what = what or f"{ref.kind} {_where(namespace, name)}"
         path = self._path(ref, namespace, body.get("apiVersion"))
-        applied = self._call(
-            ctx,
-            f"applying {what}",
-            self._method("patch", ref, namespace),
-            _args(ref, path, name, body),
-            {"field_manager": FIELD_MANAGER, "force": True, "_content_type": "application/apply-patch+yaml"},
-            rejected=f"the Supervisor rejected {what}",
-        )
+
+        def attempt(force: bool) -> Any:
+            return self._call(
+                ctx,
+                f"applying {what}",
+                self._method("patch", ref, namespace),
+                _args(ref, path, name, body),
+                {
+                    "field_manager": FIELD_MANAGER,
+                    "force": force,
+                    "_content_type": "application/apply-patch+yaml",
+                },
+                rejected=f"the Supervisor rejected {what}",
+            )
+
+        forced = (meta.get("annotations") or {}).get(PATCH_FORCE_ANNOTATION) == "true"
+        try:
+            applied = attempt(force=forced)
+        except ApplyConflict as conflict:
+            if not all(is_supervisor_manager(manager) for manager in conflict.managers):
+                raise ApplyConflict(
+                    f"{conflict}. Another tool manages these fields; to let this stack take them over, set "
+                    f'the annotation {PATCH_FORCE_ANNOTATION}: "true" in metadata.annotations and run up '
+                    "again (or stop managing them in the other tool)",
+                    conflict.managers,
+                ) from None
+            applied = attempt(force=True)  # VM Operator's own defaults: the user's intent wins
         if applied is None:  # the generated client decodes only 200 bodies; an apply that creates answers 201
             fetched = self.get(ctx, ref, namespace, name)
             if fetched is None:
@@ -433,6 +458,11 @@ class SupervisorClient:
             except ApiException as error:
                 if error.status == 404 and missing_ok:
                     return _MISSING
+                if error.status == 409 and api_message(error).startswith("Apply failed"):
+                    message = api_message(error)
+                    raise ApplyConflict(
+                        f"{rejected or doing}: {message}", conflict_managers(message)
+                    ) from None
                 if ctx is not None and error.status in retryable and attempt < MAX_RETRIES:
                     attempt += 1
                     delay = min(10.0, 0.2 * 2**attempt) * (0.5 + random.random() / 2)
@@ -461,6 +491,25 @@ class SupervisorClient:
                     ctx.sleep(delay, doing)
                     continue
                 raise self._unreachable(doing, error) from None
+
+
+class ApplyConflict(ServerRejected):
+    """Server-side apply found fields owned by other field managers (never retried: it will not heal)."""
+
+    def __init__(self, message: str, managers: list[str]):
+        super().__init__(message)
+        self.managers = managers
+
+
+def conflict_managers(message: str) -> list[str]:
+    """The field managers named in an apply conflict message
+    (`Apply failed with 1 conflict: conflict with "kubectl" using v1: .spec.x`)."""
+    return sorted(set(re.findall(r'conflicts? with "([^"]+)"', message)))
+
+
+def is_supervisor_manager(manager: str) -> bool:
+    """Field managers of VM Operator and the Supervisor itself, whose defaults a user's value overrides."""
+    return manager in SUPERVISOR_MANAGERS or manager.startswith("vmware-system-")
 
 
 def _args(ref: KindRef, path: tuple[str, ...], name: str, *rest: Any) -> tuple[Any, ...]:

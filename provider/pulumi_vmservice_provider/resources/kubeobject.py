@@ -42,7 +42,10 @@ if TYPE_CHECKING:
 Obj = dict[str, Any]
 
 # Annotations and labels the Supervisor writes; never drift, never imported into inputs.
-SYSTEM_ANNOTATION_PREFIXES = ("vmoperator.vmware.com/", "kubectl.kubernetes.io/")
+# The provider's own mark on every object it writes: the URN of the resource, so a create that an
+# interrupted `up` left behind is recognised as this resource's (and adopted) instead of duplicated.
+URN_ANNOTATION = "vmservice.pulumi.com/urn"
+SYSTEM_ANNOTATION_PREFIXES = ("vmoperator.vmware.com/", "kubectl.kubernetes.io/", "vmservice.pulumi.com/")
 SYSTEM_LABEL_PREFIXES = ("vmoperator.vmware.com/",)
 
 
@@ -127,6 +130,11 @@ class KubeObjectHandler(ResourceHandler):
         return self.state.kube.get(ctx, self.kind_ref, namespace, name)
 
     def apply(self, ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+        if ctx.urn.startswith("urn:pulumi:"):
+            body["metadata"]["annotations"] = {
+                **(body["metadata"].get("annotations") or {}),
+                URN_ANNOTATION: ctx.urn,
+            }
         return self.state.kube.apply(ctx, self.kind_ref, body)
 
     # ---- outputs -------------------------------------------------------------------------------
@@ -157,11 +165,19 @@ class KubeObjectHandler(ResourceHandler):
         body = self.manifest(inputs, self.api_version())
         self.prepare_create(body)
         namespace, name = body["metadata"]["namespace"], body["metadata"]["name"]
-        if self.get(ctx, namespace, name) is not None:
-            raise ServerRejected(
-                f"{self.kube.kind} {namespace}/{name} already exists; import it with "
-                f"`pulumi import {self.definition.token} <logical name> {namespace}/{name}` or choose another name"
+        existing = self.get(ctx, namespace, name)
+        if existing is not None:
+            if (existing.get("metadata", {}).get("annotations") or {}).get(URN_ANNOTATION) != ctx.urn:
+                raise ServerRejected(
+                    f"{self.kube.kind} {namespace}/{name} already exists; import it with "
+                    f"`pulumi import {self.definition.token} <logical name> {namespace}/{name}` or choose "
+                    "another name"
+                )
+            ctx.info(
+                f"{self.kube.kind} {namespace}/{name} was created for this resource by an update that was "
+                "interrupted; continuing with it"
             )
+            self.align_with_live(body, existing)
         self.before_apply(ctx, inputs, None)
         live = self.apply(ctx, body)
         resource_id = f"{namespace}/{name}"

@@ -433,6 +433,8 @@ class VirtualMachineReconciler(KindReconciler):
         if self.finalizer not in (meta.get("finalizers") or []):
             return None
         namespace, name, uid = meta["namespace"], meta["name"], meta.get("uid", "")
+        if self.ctx.faults.current().deletion_stuck(namespace, name):
+            return 1.0
         moref = (vm.get("status") or {}).get("uniqueID") or self.ctx.vcenter.find_vm(namespace, name)
         if moref:
             self.ctx.vcenter.destroy_vm(str(moref))
