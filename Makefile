@@ -8,7 +8,7 @@ TOOLS_BIN := .tools/bin
 TOOLS := pulumi pulumi-language-yaml pulumi-sdkgen etcd kubernetes vcsim controller-gen crds-8.0u3 crds-9.1
 export PATH := $(CURDIR)/$(TOOLS_BIN):$(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: dev tools test unit lint schema sdk check-generated bench demo demo-down clean
+.PHONY: dev tools test unit lint schema sdk docs dist check-generated bench demo demo-down clean
 
 dev: $(VENV)/.installed
 
@@ -39,6 +39,12 @@ schema: dev
 sdk: schema tools
 	$(TOOLS_BIN)/pulumi-sdkgen schema.json sdk/python
 	@echo "sdk/python regenerated from schema.json"
+
+# Python versions the plugin archive carries wheels for (the machine running the plugin needs one of them).
+DIST_PYTHON_VERSIONS ?= 3.11 3.12 3.13 3.14
+
+dist: dev
+	$(PY) -m pulumi_vmservice_provider.packaging --out dist $(foreach v,$(DIST_PYTHON_VERSIONS),--python-version $(v))
 
 bench: dev
 	$(PY) bench/run.py

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import filecmp
 import json
+import re
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
+from pulumi_vmservice_provider import __version__
 from pulumi_vmservice_provider.schema import generate
 
 from tests.conftest import skip_or_fail_missing
@@ -39,3 +42,42 @@ def test_python_sdk_is_up_to_date(tmp_path: Path) -> None:
         pytest.fail(
             f"sdk/python is stale ({', '.join(sorted(stale)[:10])}): run `make sdk` and commit the result"
         )
+
+
+def versions_found() -> dict[str, str]:
+    """Every place that states the package's version, by file."""
+    sdk_pyproject = tomllib.loads((ROOT / "sdk" / "python" / "pyproject.toml").read_text())
+    plugin_json = json.loads(
+        (ROOT / "sdk" / "python" / "pulumi_vmservice" / "pulumi-plugin.json").read_text()
+    )
+    return {
+        "schema.json": json.loads((ROOT / "schema.json").read_text())["version"],
+        "sdk/python/pyproject.toml": sdk_pyproject["project"]["version"],
+        "sdk/python/pulumi_vmservice/pulumi-plugin.json": plugin_json["version"],
+    }
+
+
+def test_provider_schema_and_sdks_share_one_version_number() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
+    attr = project["tool"]["setuptools"]["dynamic"]["version"]["attr"]
+    assert attr == "pulumi_vmservice_provider.__version__", (
+        "the provider's version must come from __init__.py"
+    )
+    wrong = {path: version for path, version in versions_found().items() if version != __version__}
+    assert not wrong, f"not {__version__} (pulumi_vmservice_provider.__version__): {wrong}; run `make sdk`"
+
+
+# The CLI release (tools/pulumi) and the newest `pulumi` Python SDK on PyPI when they differ; empty once PyPI has
+# the CLI's release. Bumping the CLI must revisit this pin.
+PYPI_LAGS_CLI = {"3.274.1": "3.272.0"}
+
+
+def test_pulumi_python_sdk_pin_matches_the_cli_pin() -> None:
+    cli = re.search(r"^VERSION=v(\S+)$", (ROOT / "tools" / "pulumi" / "build.sh").read_text(), re.M)
+    assert cli, "tools/pulumi/build.sh names no VERSION"
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    pins = [d.split("==", 1)[1] for d in dependencies if d.startswith("pulumi==")]
+    assert pins == [PYPI_LAGS_CLI.get(cli[1], cli[1])], (
+        f"pyproject.toml pins pulumi {pins}, the CLI is v{cli[1]}: pin the same release"
+    )
