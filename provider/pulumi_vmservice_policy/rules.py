@@ -155,7 +155,7 @@ def plaintext_secrets(props: dict[str, Any]) -> list[str]:
 def zone_spread(
     vms: list[tuple[str, dict[str, Any]]], role_label: str, min_zones: int
 ) -> list[tuple[str, str]]:
-    """(urn, message) for roles whose VMs span fewer than min(N, VMs of the role) zones."""
+    """(urn, message) for each VM of a role whose VMs span fewer than min(N, VMs of the role) zones."""
     roles: dict[tuple[str, str], list[tuple[str, str | None]]] = {}
     for urn, props in vms:
         role = _get(props, "metadata", "labels", role_label)
@@ -171,13 +171,11 @@ def zone_spread(
         if len(zones) < needed:
             unplaced = sum(1 for _, zone in members if not zone)
             hint = f"; {unplaced} VM(s) have no {ZONE_LABEL} label" if unplaced else ""
-            found.append(
-                (
-                    members[0][0],
-                    f"role {role!r} in namespace {ns!r}: {len(members)} VMs in {len(zones)} zone(s) "
-                    f"({', '.join(sorted(zones)) or 'none pinned'}), needs {needed}{hint}",
-                )
+            message = (
+                f"role {role!r} in namespace {ns!r}: {len(members)} VMs in {len(zones)} zone(s) "
+                f"({', '.join(sorted(zones)) or 'none pinned'}), needs {needed}{hint}"
             )
+            found += [(urn, message) for urn, _ in members]
     return found
 
 

@@ -1,80 +1,239 @@
-"""Policy as code on previews: the example policy pack runs under the real CLI and blocks what it should."""
+"""The policy pack (pulumi_vmservice_policy, run by examples/policy-python/run-pack) under the real CLI: a
+program that breaks every policy and one that keeps them all, offline; remediation of required labels; class
+reservations from the pack config, never from the class name."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.e2e.pulumi_cli import ROOT, yaml_project
+from tests.e2e.pulumi_cli import ROOT, PulumiProject, yaml_project
 
 pytestmark = pytest.mark.e2e
 PACK = ROOT / "examples" / "policy-python" / "run-pack"
+LABELS = "{owner: shop-team, cost-center: cc-42, role: web}"
+CLASSES = {  # as vCenter would report them: names say nothing
+    "gold": {"cpus": 2, "memoryMib": 4096, "cpuReservation": 100, "memoryReservation": 100},
+    "guaranteed-small": {"cpus": 2, "memoryMib": 4096, "cpuReservation": 50, "memoryReservation": 100},
+}
+CONFIG = {
+    "vm-guaranteed-class-in-production": {
+        "productionNamespaces": ["prod"],
+        "classes": CLASSES,
+        "supervisorLookup": False,
+    },
+    "vm-allowed-classes": {"allowed": {"prod": ["gold"], "*": ["gold", "guaranteed-small"]}},
+    "vm-allowed-images": {"allowed": {"prod": ["ubuntu-*"]}, "supervisorLookup": False},
+    "vm-allowed-storage-classes": {"allowed": {"prod": ["vsan-default-storage-policy"]}},
+    "vm-zone-spread": {"minZones": 2},
+}
 
-
-def program(vm_class: str, namespace: str) -> str:
-    return f"""resources:
-  vm:
+BAD = f"""resources:
+  web1:
     type: vmservice:index:VirtualMachine
     properties:
-      metadata:
-        name: app
-        namespace: {namespace}
+      metadata: {{name: web-1, namespace: prod, labels: {{role: web}}}}
       spec:
-        className: {vm_class}
+        className: guaranteed-small
+        imageName: photon-5
+        storageClass: gold-storage
+        bootstrap:
+          cloudInit:
+            cloudConfig:
+              runcmd: ["echo 'root:hunter2' | chpasswd"]
+  web2:
+    type: vmservice:index:VirtualMachine
+    properties:
+      metadata: {{name: web-2, namespace: prod, labels: {LABELS}}}
+      spec:
+        className: gold
         imageName: ubuntu-22.04
+        bootstrap:
+          vAppConfig:
+            properties:
+              - key: admin-password
+                value: {{value: hunter2}}
   lb:
     type: vmservice:index:VirtualMachineService
     properties:
-      metadata:
-        namespace: {namespace}
-      spec:
-        type: LoadBalancer
-        selector:
-          app: web
-        ports:
-          - port: 80
-            targetPort: 8080
+      metadata: {{name: lb, namespace: prod, labels: {LABELS}}}
+      spec: {{type: LoadBalancer, selector: {{role: web}}, ports: [{{port: 80, targetPort: 8080}}], loadBalancerSourceRanges: [0.0.0.0/0]}}
+  cls:
+    type: vmservice:vcenter:VirtualMachineClass
+    properties: {{name: guaranteed-xl, cpuCount: 8, memoryMb: 8192, cpuReservation: 100, memoryReservation: 50}}
+  ns:
+    type: vmservice:vcenter:Namespace
+    properties:
+      name: prod
+      supervisor: WCP-supervisor
+      storagePolicies: [{{policy: vsan-default-storage-policy}}]
+  lib:
+    type: vmservice:vcenter:ContentLibrary
+    properties: {{name: mirror, datastore: LocalDS_0, subscriptionUrl: "http://images.example.com/lib.json"}}
 """
 
+GOOD = f"""resources:
+  web1:
+    type: vmservice:index:VirtualMachine
+    properties:
+      metadata:
+        name: web-1
+        namespace: prod
+        labels: {{owner: shop-team, cost-center: cc-42, role: web, topology.kubernetes.io/zone: zone-a}}
+      spec:
+        className: gold
+        imageName: ubuntu-22.04
+        storageClass: vsan-default-storage-policy
+        bootstrap:
+          cloudInit:
+            cloudConfig:
+              users: [{{name: ops, hashed_passwd: {{name: ops-password, key: hash}}}}]
+              runcmd: ["systemctl enable --now nginx"]
+  web2:
+    type: vmservice:index:VirtualMachine
+    properties:
+      metadata:
+        name: web-2
+        namespace: prod
+        labels: {{owner: shop-team, cost-center: cc-42, role: web, topology.kubernetes.io/zone: zone-b}}
+      spec:
+        className: gold
+        imageName: ubuntu-22.04
+      userData:
+        fn::secret: "#cloud-config\\npassword: only-in-a-secret"
+  lb:
+    type: vmservice:index:VirtualMachineService
+    properties:
+      metadata: {{name: lb, namespace: prod, labels: {LABELS}}}
+      spec: {{type: LoadBalancer, selector: {{role: web}}, ports: [{{port: 80, targetPort: 8080}}], loadBalancerSourceRanges: [10.0.0.0/8]}}
+  cls:
+    type: vmservice:vcenter:VirtualMachineClass
+    properties: {{name: guaranteed-xl, cpuCount: 8, memoryMb: 8192, cpuReservation: 100, memoryReservation: 100}}
+  ns:
+    type: vmservice:vcenter:Namespace
+    properties:
+      name: prod
+      supervisor: WCP-supervisor
+      storagePolicies: [{{policy: vsan-default-storage-policy, limitMib: 102400}}]
+  lib:
+    type: vmservice:vcenter:ContentLibrary
+    properties:
+      name: mirror
+      datastore: LocalDS_0
+      subscriptionUrl: "https://images.example.com/lib.json"
+      subscriptionThumbprint: "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01"
+"""
 
-@pytest.mark.parametrize(
-    ("vm_class", "namespace", "blocked"),
-    [
-        ("best-effort-large", "prod", True),
-        ("guaranteed-small", "prod", False),
-        ("best-effort-large", "dev", False),
-    ],
-)
-def test_guardrails_on_preview(
-    pulumi_cli: Path, tmp_path: Path, vm_class: str, namespace: str, blocked: bool
-) -> None:
-    project = yaml_project(tmp_path / "p", "guarded", program(vm_class, namespace))
-    project.env.update({"KUBECONFIG": "/nonexistent", "VMSERVICE_POLICY_PYTHON": sys.executable})
+OFFLINE = {
+    "KUBECONFIG": "/nonexistent",
+    "VSPHERE_SERVER": "127.0.0.1:9",
+    "VSPHERE_USER": "nobody",
+    "VSPHERE_PASSWORD": "unused",
+    "VMSERVICE_POLICY_PYTHON": sys.executable,
+    "PULUMI_ENABLE_STREAMING_JSON_PREVIEW": "1",
+}
+
+
+def guarded(directory: Path, body: str, env: dict[str, str] | None = None) -> PulumiProject:
+    project = yaml_project(directory, "guarded", body)
+    project.env.update(env or OFFLINE)
+    project.env["VMSERVICE_POLICY_PYTHON"] = sys.executable
+    project.env["PULUMI_ENABLE_STREAMING_JSON_PREVIEW"] = "1"
     project.init_stack()
-    result = project.run("preview", "--policy-pack", str(PACK), check=False)
-    output = result.stdout + result.stderr
-    assert "lb-source-ranges" in output  # advisory: reported, never blocking
-    if blocked:
-        assert result.returncode != 0, output
-        assert "vm-guaranteed-class-in-production" in output and "guaranteed class" in output
-    else:
-        assert result.returncode == 0, output
+    return project
 
 
-def test_allowed_classes_from_pack_config(pulumi_cli: Path, tmp_path: Path) -> None:
-    project = yaml_project(tmp_path / "p", "guarded", program("guaranteed-large", "dev"))
-    project.env.update({"KUBECONFIG": "/nonexistent", "VMSERVICE_POLICY_PYTHON": sys.executable})
-    project.init_stack()
-    config = tmp_path / "policy-config.json"
-    config.write_text(json.dumps({"vm-allowed-classes": {"allowedClasses": ["guaranteed-small"]}}))
+def policy_preview(project: PulumiProject, config: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
+    """(exit code, engine events) of a preview with the pack; the events carry the policy results."""
+    path = project.dir / "policy-config.json"
+    path.write_text(json.dumps(config))
     result = project.run(
-        "preview", "--policy-pack", str(PACK), "--policy-pack-config", str(config), check=False
+        "preview", "--json", "--policy-pack", str(PACK), "--policy-pack-config", str(path), check=False
     )
-    assert result.returncode != 0
-    assert (
-        "class 'guaranteed-large' is not allowed; allowed classes: guaranteed-small"
-        in result.stdout + result.stderr
-    )
+    events = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert events, result.stdout + result.stderr
+    return result.returncode, events
+
+
+def violations(events: list[dict[str, Any]]) -> dict[tuple[str, str], list[str]]:
+    found: dict[tuple[str, str], list[str]] = {}
+    for event in events:
+        if "policyEvent" in event:
+            raw = event["policyEvent"]
+            key = (raw["policyName"], raw.get("resourceUrn", "").rsplit("::", 1)[-1])
+            found.setdefault(key, []).append(raw["message"])
+    return found
+
+
+def test_every_policy_fails_on_the_bad_program(pulumi_cli: Path, tmp_path: Path) -> None:
+    code, events = policy_preview(guarded(tmp_path / "bad", BAD), CONFIG)
+    found = violations(events)
+    assert code != 0
+    assert set(found) == {
+        ("vm-guaranteed-class-in-production", "web1"),
+        ("vm-allowed-classes", "web1"),
+        ("vm-allowed-images", "web1"),
+        ("vm-allowed-storage-classes", "web1"),
+        ("vm-no-plaintext-secrets", "web1"),
+        ("vm-no-plaintext-secrets", "web2"),
+        ("vm-zone-spread", "web1"),
+        ("vm-zone-spread", "web2"),
+        ("required-labels", "web1"),
+        ("lb-source-ranges", "lb"),
+        ("vcenter-guaranteed-classes-reserve-all", "cls"),
+        ("vcenter-namespace-storage-limits", "ns"),
+        ("vcenter-subscribed-library-https", "lib"),
+    }, found
+    text = json.dumps(list(found.values()))
+    # decided from the class data: 'guaranteed-small' reserves half its CPU here, so it is not guaranteed
+    assert "uses class 'guaranteed-small', which reserves CPU 50 %, memory 100 %" in text
+    assert "cloudConfig.runcmd[0] sets a password inline" in text
+    assert "vAppConfig.properties[0] (admin-password) is inline" in text
+    assert "hunter2" not in text  # the violation names the property, never the password
+    assert "2 VMs in 0 zone(s)" in text
+    assert "metadata.labels lacks cost-center, owner" in text
+    assert "0.0.0.0/0, which is every address" in text
+    assert "subscribes over http; use https" in text and "pins no subscriptionThumbprint" in text
+
+
+def test_every_policy_passes_on_the_good_program(pulumi_cli: Path, tmp_path: Path) -> None:
+    code, events = policy_preview(guarded(tmp_path / "good", GOOD), CONFIG)
+    assert violations(events) == {}
+    assert code == 0
+    kinds = ("policyAnalyzeSummaryEvent", "policyAnalyzeStackSummaryEvent")
+    summaries = [e[kind] for e in events for kind in kinds if kind in e]
+    passed = {name for s in summaries for name in s.get("passed", [])}
+    assert {
+        "vm-guaranteed-class-in-production",
+        "vm-zone-spread",
+        "vcenter-subscribed-library-https",
+    } <= passed
+
+
+def test_required_labels_remediation_adds_defaults(pulumi_cli: Path, tmp_path: Path) -> None:
+    body = """resources:
+  vm:
+    type: vmservice:index:VirtualMachine
+    properties:
+      metadata: {name: app, namespace: dev, labels: {owner: me}}
+      spec: {className: gold, imageName: ubuntu-22.04}
+"""
+    config = {"required-labels": {"labels": {"owner": "", "cost-center": "cc-unassigned"}}}
+    code, events = policy_preview(guarded(tmp_path / "remediate", body), config)
+    assert code == 0 and violations(events) == {}
+    remediations = [e["policyRemediationEvent"] for e in events if "policyRemediationEvent" in e]
+    assert [r["policyName"] for r in remediations] == ["required-labels"]
+    after = remediations[0]["after"]["metadata"]["labels"]
+    assert after == {"owner": "me", "cost-center": "cc-unassigned"}
+    # without a default the label stays required: a mandatory violation
+    config["required-labels"]["labels"]["team"] = ""
+    code, events = policy_preview(guarded(tmp_path / "required", body), config)
+    assert code != 0
+    assert violations(events) == {
+        ("required-labels", "vm"): [violations(events)[("required-labels", "vm")][0]]
+    }
+    assert "metadata.labels lacks team" in json.dumps(list(violations(events).values()))
