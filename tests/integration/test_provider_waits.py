@@ -152,15 +152,21 @@ def test_delete_waits_until_gone_and_already_gone_is_success(plugin: Plugin, see
     plugin.stub.Delete(request)  # second time: already gone
 
 
-def test_create_refuses_to_adopt_an_existing_object(plugin: Plugin, seeded: str) -> None:
+def test_create_refuses_to_adopt_an_object_of_another_resource(plugin: Plugin, seeded: str) -> None:
     namespace = seeded
     inputs = checked_vm(plugin, namespace, "taken", waitFor="none")
-    plugin.stub.Create(
+    first = plugin.stub.Create(
         provider_pb2.CreateRequest(urn=urn(VM, "taken"), type=VM, properties=inputs, timeout=60)
     )
     with pytest.raises(grpc.RpcError) as raised:
         plugin.stub.Create(
-            provider_pb2.CreateRequest(urn=urn(VM, "taken"), type=VM, properties=inputs, timeout=60)
+            provider_pb2.CreateRequest(urn=urn(VM, "other"), type=VM, properties=inputs, timeout=60)
         )
     assert raised.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "already exists; import it" in (raised.value.details() or "")
+    # The same resource again (its earlier `up` was interrupted): it continues with the object it made.
+    again = plugin.stub.Create(
+        provider_pb2.CreateRequest(urn=urn(VM, "taken"), type=VM, properties=inputs, timeout=60)
+    )
+    assert again.id == first.id
     assert "already exists" in raised.value.details() and "pulumi import" in raised.value.details()
