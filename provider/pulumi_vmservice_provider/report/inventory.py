@@ -133,7 +133,10 @@ def from_objects(items: list[dict[str, Any]], namespaces: tuple[str, ...] = ()) 
 
 def load_file(path: Path) -> Inventory:
     """A `kubectl ... -o json` List (or a plain JSON array of objects)."""
-    data = json.loads(path.read_text())
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}: not JSON ({error.msg})") from None
     items = data.get("items", []) if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise ValueError(f"{path}: expected a Kubernetes List or a JSON array of objects")

@@ -77,7 +77,11 @@ def _inputs(state: Any) -> dict[str, Any]:
 def _detailed(value: Any) -> dict[str, str] | None:
     if not isinstance(value, dict):
         return None
-    return {str(path): str((d or {}).get("kind", "update")) for path, d in value.items()}
+    # the digest says "kind", engine events "diffKind"
+    return {
+        str(path): str((d or {}).get("kind") or (d or {}).get("diffKind") or "update")
+        for path, d in value.items()
+    }
 
 
 def _step(op: str, urn: str, type_: str, old: Any, new: Any, detailed: Any, reasons: Any) -> Step:
