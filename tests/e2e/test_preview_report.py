@@ -55,14 +55,17 @@ def report(project: PulumiProject, preview: str, *args: str) -> subprocess.Compl
 
 @pytest.fixture
 def changed_stack(pulumi_cli: Path, tmp_path: Path, simulator: Any) -> Any:
-    project = yaml_project(tmp_path / "shop", "shop", program("ubuntu-22.04", "{owner: shop, cost-center: cc-1}"))
+    project = yaml_project(
+        tmp_path / "shop", "shop", program("ubuntu-22.04", "{owner: shop, cost-center: cc-1}")
+    )
     project.env.update(simulator.env())
     project.env["VMSERVICE_POLICY_PYTHON"] = sys.executable
     project.init_stack()
     project.run("up", "--yes", "--skip-preview")
     # the change under review: a new image for the database (replaces it), a label dropped from web
     (project.dir / "Pulumi.yaml").write_text(
-        (project.dir / "Pulumi.yaml").read_text().split("resources:")[0] + program("photon-5", "{owner: shop}")
+        (project.dir / "Pulumi.yaml").read_text().split("resources:")[0]
+        + program("photon-5", "{owner: shop}")
     )
     yield project
     project.run("destroy", "--yes", "--skip-preview", check=False)
@@ -95,7 +98,9 @@ def test_report_of_a_real_preview(changed_stack: PulumiProject) -> None:
 def test_report_with_capacity_and_policy_results(changed_stack: PulumiProject) -> None:
     project = changed_stack
     # one more VM: a best-effort class where production (here: dev) wants full reservation
-    body = (project.dir / "Pulumi.yaml").read_text() + """  batch:
+    body = (
+        (project.dir / "Pulumi.yaml").read_text()
+        + """  batch:
     type: vmservice:index:VirtualMachine
     properties:
       metadata: {name: report-batch, labels: {owner: shop, cost-center: cc-1}}
@@ -104,6 +109,7 @@ def test_report_with_capacity_and_policy_results(changed_stack: PulumiProject) -
         imageName: ubuntu-22.04
         storageClass: vsan-default-storage-policy
 """
+    )
     (project.dir / "Pulumi.yaml").write_text(body)
     config = project.dir / "policy.json"
     config.write_text(json.dumps({"vm-guaranteed-class-in-production": {"productionNamespaces": ["dev"]}}))
