@@ -35,6 +35,8 @@ from pulumi_vmservice_provider.settings import resolve
 from pulumi_vmservice_provider.wire import UNKNOWN, Secret, reveal, secret_strings
 
 DEFAULT_TIMEOUT_SECONDS = 20 * 60
+# Lookups run during previews: an unreachable backend must fail them in seconds, not minutes.
+INVOKE_TIMEOUT_SECONDS = 10
 AUTONAMED = "__autonamed"
 
 
@@ -204,7 +206,9 @@ class Provider:
         checked, failures = check_properties(definition.inputs, args)
         if failures:
             raise InvalidInputs([(f.path, f.reason) for f in failures])
-        ctx = self.context(token, DEFAULT_TIMEOUT_SECONDS, checked)
+        waits = reveal(checked).get("timeoutSeconds")
+        timeout = INVOKE_TIMEOUT_SECONDS + (waits if isinstance(waits, int) else 0)
+        ctx = self.context(token, timeout, checked)
         result = registry.function_impl(token)(self.state, InvokeRequest(ctx, checked))
         secret_keys = {k for k, p in definition.outputs.items() if p.secret}
         return {k: Secret(v) if k in secret_keys and v is not None else v for k, v in result.items()}

@@ -24,10 +24,13 @@ class Settings:
     vsphere_ca_cert: str | None = None
     vsphere_thumbprint: str | None = None
     has_unknowns: bool = False
+    kubeconfig_is_secret: bool = False  # given in the stack config (secret), not as a KUBECONFIG path
 
     @property
     def secrets(self) -> list[str]:
-        return [s for s in (self.vsphere_password,) if s]
+        """Values no message may quote."""
+        kubeconfig = self.kubeconfig if self.kubeconfig_is_secret else None
+        return [s for s in (self.vsphere_password, kubeconfig) if s]
 
 
 def _from_env(names: tuple[str, ...]) -> str | None:
@@ -69,6 +72,7 @@ def resolve(config: dict[str, Any]) -> Settings:
         vsphere_ca_cert=values["vsphereCaCert"],
         vsphere_thumbprint=values["vsphereThumbprint"],
         has_unknowns=unknowns,
+        kubeconfig_is_secret=reveal(config.get("kubeconfig")) not in (None, "", UNKNOWN),
     )
 
 

@@ -175,7 +175,9 @@ def test_python_example_stack(pulumi_cli: Path, tmp_path: Path, simulator: Any) 
     )
     result = created.up(on_output=lambda _: None)
     outputs = {k: v.value for k, v in result.outputs.items()}
-    assert len(outputs["vmNames"]) == 3 and all(ip and ip.startswith(("192.0.2.", "198.51.100.")) for ip in outputs["vmIPs"])
+    assert len(outputs["vmNames"]) == 3 and all(
+        ip and ip.startswith(("192.0.2.", "198.51.100.")) for ip in outputs["vmIPs"]
+    )
     assert outputs["loadBalancerIP"]
     # At rest (the backend's state file), the user data is ciphertext. (Automation's export_stack() would show
     # secrets in plaintext: it runs `stack export --show-secrets`.)

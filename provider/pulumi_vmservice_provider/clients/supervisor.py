@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from pulumi_vmservice_provider.clients.transport import describe_failure
 from pulumi_vmservice_provider.errors import ProviderError, ServerRejected
 from pulumi_vmservice_provider.settings import Settings
 
@@ -44,6 +45,8 @@ WATCH_SECONDS = 5
 
 class SupervisorUnreachable(ProviderError):
     """The kubeconfig cannot be loaded, or the apiserver cannot be reached or its TLS handshake fails."""
+
+    code = "UNAVAILABLE"
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,17 @@ class _Missing:
 
 
 _MISSING = _Missing()
+
+
+def _rejection(error: Any) -> str:
+    """The server's message, with what to do when the credentials were refused."""
+    message = api_message(error)
+    if getattr(error, "status", None) == 401:
+        return (
+            f"authentication failed (401 Unauthorized: {message}); the kubeconfig's token is missing or has "
+            "expired: log in again (kubectl vsphere login) or point vmservice:kubeconfig at a current one"
+        )
+    return message
 
 
 def api_message(error: Any) -> str:
@@ -173,16 +187,20 @@ class SupervisorClient:
                     config_file=source, context=self._settings.context, client_configuration=configuration
                 )
         except Exception as error:  # the kubernetes client raises several types for bad kubeconfigs
-            if "\n" in source:  # contents: the parser's message may quote them, and they hold credentials
+            if "\n" in source or source in self._settings.secrets:  # contents hold credentials
                 raise SupervisorUnreachable(
-                    f"cannot load the Supervisor kubeconfig given as contents ({type(error).__name__})"
+                    "cannot load the Supervisor kubeconfig given in vmservice:kubeconfig: it is neither a "
+                    f"readable kubeconfig file nor valid kubeconfig contents ({type(error).__name__})"
                 ) from None
             raise SupervisorUnreachable(f"cannot load the Supervisor kubeconfig {source}: {error}") from None
         configuration.retries = 3
         return client.ApiClient(configuration)
 
-    def _unreachable(self, doing: str, error: BaseException) -> SupervisorUnreachable:
-        return SupervisorUnreachable(f"{doing}: cannot reach the Supervisor at {self.endpoint}: {error}")
+    def _unreachable(self, doing: str, error: BaseException, waited: float = 0.0) -> SupervisorUnreachable:
+        gave_up = f" (gave up after {waited:.0f}s of retries)" if waited >= 1 else ""
+        return SupervisorUnreachable(
+            f"{doing}: cannot reach the Supervisor at {self.endpoint}: {describe_failure(error)}{gave_up}"
+        )
 
     def ready(self) -> bool:
         """Whether the apiserver reports itself ready (`/readyz`). A starting apiserver answers requests before
@@ -200,7 +218,7 @@ class SupervisorClient:
             return False
 
     # ---- API versions --------------------------------------------------------------------------
-    def served_versions(self, group: str, patient: bool = False) -> list[str]:
+    def served_versions(self, group: str, patient: bool = False, ctx: Operation | None = None) -> list[str]:
         """API versions of `group` the Supervisor serves, newest first (as the server orders them).
 
         `patient` retries connection errors and 429/5xx answers for a few seconds (an apiserver restart);
@@ -210,7 +228,7 @@ class SupervisorClient:
             if not patient and self._discovery_error is not None:
                 raise self._discovery_error
             try:
-                groups = self._discover(patient)
+                groups = self._discover(patient, ctx)
             except Exception as error:
                 if not patient:
                     self._discovery_error = error
@@ -220,36 +238,50 @@ class SupervisorClient:
                 self._served[api_group.name] = [v.version for v in api_group.versions]
         return self._served.get(group, [])
 
-    def _discover(self, patient: bool) -> Any:
+    def _discover(self, patient: bool, ctx: Operation | None = None) -> Any:
+        """The served API groups. Patient discovery retries for a while (an apiserver restarting), within the
+        operation's deadline and cancellation when there is one."""
         from kubernetes import client
         from kubernetes.client.exceptions import ApiException
 
         doing = "discovering the Supervisor's API versions"
         delays = [0.5, 1.0, 2.0, 4.0, 8.0] if patient else []
+        begun = time.monotonic()
         while True:
+            timeout = 15.0 if ctx is None else max(1.0, min(15.0, ctx.remaining()))
             try:
-                return client.ApisApi(self._client).get_api_versions(_request_timeout=15)
+                return client.ApisApi(self._client).get_api_versions(_request_timeout=timeout)
             except ApiException as error:
                 if not delays or error.status not in (429, 500, 502, 503, 504):
-                    raise ServerRejected(f"{doing}: {api_message(error)}") from None
+                    raise ServerRejected(f"{doing}: {_rejection(error)}") from None
+                failure: BaseException = error
             except Exception as error:
                 if not _is_transport_error(error):
                     raise
                 if not delays or not is_connection_error(error):
-                    raise self._unreachable(doing, error) from None
-            time.sleep(delays.pop(0))
+                    raise self._unreachable(doing, error, time.monotonic() - begun) from None
+                failure = error
+            delay = delays.pop(0)
+            if ctx is None:
+                time.sleep(delay)
+            elif ctx.remaining() <= delay:
+                raise self._unreachable(doing, failure, time.monotonic() - begun) from None
+            else:
+                ctx.sleep(delay, doing)
 
-    def preferred_version(self, group: str, understood: tuple[str, ...], patient: bool = False) -> str | None:
+    def preferred_version(
+        self, group: str, understood: tuple[str, ...], patient: bool = False, ctx: Operation | None = None
+    ) -> str | None:
         """The newest of `understood` (oldest first) that the Supervisor serves, or None."""
-        served = self.served_versions(group, patient=patient)
+        served = self.served_versions(group, patient=patient, ctx=ctx)
         return next((version for version in reversed(understood) if version in served), None)
 
-    def api_version(self, ref: KindRef, patient: bool = True) -> str:
+    def api_version(self, ref: KindRef, patient: bool = True, ctx: Operation | None = None) -> str:
         """The apiVersion ("group/version") to speak for `ref`: the newest the Supervisor serves and the
         provider understands."""
         if ref.is_core:
             return ref.versions[-1]
-        version = self.preferred_version(ref.group, ref.versions, patient=patient)
+        version = self.preferred_version(ref.group, ref.versions, patient=patient, ctx=ctx)
         if version is not None:
             return f"{ref.group}/{version}"
         served = self.served_versions(ref.group)
@@ -268,7 +300,7 @@ class SupervisorClient:
             ctx,
             doing,
             self._method("get", ref, namespace),
-            _args(ref, self._path(ref, namespace), name),
+            _args(ref, self._path(ref, namespace, ctx=ctx), name),
             {},
             missing_ok=True,
         )
@@ -279,7 +311,12 @@ class SupervisorClient:
         an API group the Supervisor does not serve lists as empty."""
         doing = f"listing {ref.plural}"
         found = self._call(
-            ctx, doing, self._method("list", ref, namespace), self._path(ref, namespace), {}, missing_ok=True
+            ctx,
+            doing,
+            self._method("list", ref, namespace),
+            self._path(ref, namespace, ctx=ctx),
+            {},
+            missing_ok=True,
         )
         if found is _MISSING:
             return []
@@ -296,7 +333,7 @@ class SupervisorClient:
         meta = body["metadata"]
         namespace, name = meta.get("namespace"), meta["name"]
         what = what or f"{ref.kind} {_where(namespace, name)}"
-        path = self._path(ref, namespace, body.get("apiVersion"))
+        path = self._path(ref, namespace, body.get("apiVersion"), ctx)
 
         def attempt(force: bool) -> Any:
             return self._call(
@@ -338,7 +375,7 @@ class SupervisorClient:
             ctx,
             f"creating {ref.kind} {_where(namespace, body['metadata'].get('name', ''))}",
             self._method("create", ref, namespace),
-            (*self._path(ref, namespace, body.get("apiVersion")), body),
+            (*self._path(ref, namespace, body.get("apiVersion"), ctx), body),
             {},
             retry_conflicts=False,
         )
@@ -346,7 +383,7 @@ class SupervisorClient:
 
     def delete(self, ctx: Operation, ref: KindRef, namespace: str | None, name: str) -> bool:
         """Delete the object (dependents in the background); False when it was already gone."""
-        path = self._path(ref, namespace)
+        path = self._path(ref, namespace, ctx=ctx)
         found = self._call(
             ctx,
             f"deleting {ref.kind} {_where(namespace, name)}",
@@ -398,11 +435,17 @@ class SupervisorClient:
 
         return client.CustomObjectsApi(self._client)
 
-    def _path(self, ref: KindRef, namespace: str | None, api_version: str | None = None) -> tuple[str, ...]:
+    def _path(
+        self,
+        ref: KindRef,
+        namespace: str | None,
+        api_version: str | None = None,
+        ctx: Operation | None = None,
+    ) -> tuple[str, ...]:
         """Leading positional arguments of the library's methods for `ref` (the name comes after them)."""
         if ref.is_core:
             return (namespace,) if ref.namespaced and namespace is not None else ()
-        group, version = (api_version or self.api_version(ref)).split("/")
+        group, version = (api_version or self.api_version(ref, patient=ctx is not None, ctx=ctx)).split("/")
         if ref.namespaced and namespace is not None:
             return (group, version, namespace, ref.plural)
         return (group, version, ref.plural)
@@ -449,6 +492,7 @@ class SupervisorClient:
 
         retryable = RETRYABLE_STATUS if retry_conflicts else RETRYABLE_STATUS - {409}
         attempt = not_ready = 0
+        begun = time.monotonic()
         while True:
             if ctx is not None:
                 ctx.check(doing)
@@ -478,19 +522,21 @@ class SupervisorClient:
                     )
                     ctx.sleep(delay, doing)
                     continue
-                raise ServerRejected(f"{rejected or doing}: {api_message(error)}") from None
+                raise ServerRejected(f"{rejected or doing}: {_rejection(error)}") from None
             except Exception as error:  # connection refused/reset while the apiserver restarts
                 if not _is_transport_error(error):
                     raise
                 if ctx is not None and is_connection_error(error) and attempt < MAX_RETRIES:
                     attempt += 1
                     delay = min(10.0, 0.2 * 2**attempt)
+                    if ctx.remaining() <= delay:
+                        raise self._unreachable(doing, error, time.monotonic() - begun) from None
                     ctx.debug(
                         f"{doing}: cannot reach the Supervisor ({type(error).__name__}); retrying in {delay:.1f}s"
                     )
                     ctx.sleep(delay, doing)
                     continue
-                raise self._unreachable(doing, error) from None
+                raise self._unreachable(doing, error, time.monotonic() - begun) from None
 
 
 class ApplyConflict(ServerRejected):

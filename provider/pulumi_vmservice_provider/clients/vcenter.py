@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pulumi_vmservice_provider.clients.tls import is_certificate_error, ssl_context
+from pulumi_vmservice_provider.clients.transport import describe_failure
 from pulumi_vmservice_provider.errors import InvalidInputs, ProviderError, ServerRejected
 from pulumi_vmservice_provider.settings import Settings
 
@@ -243,11 +244,13 @@ class VCenterClient:
                         "with vmservice:vsphereCaCert (PEM) or vmservice:vsphereThumbprint, or set "
                         "vmservice:vsphereInsecure only for test systems"
                     ) from None
-                if not retry or attempt >= MAX_ATTEMPTS:
-                    raise VCenterUnreachable(
-                        f"{doing}: cannot reach vCenter at {self.endpoint.base_url}: {type(error).__name__}: {error}"
-                    ) from None
                 delay = self._backoff(attempt)
+                if not retry or attempt >= MAX_ATTEMPTS or ctx.remaining() <= delay:
+                    waited = f" (gave up after {attempt} attempts)" if attempt > 1 else ""
+                    raise VCenterUnreachable(
+                        f"{doing}: cannot reach vCenter at {self.endpoint.base_url}: "
+                        f"{describe_failure(error)}{waited}"
+                    ) from None
                 ctx.debug(f"{doing}: {type(error).__name__}: {error}; retrying in {delay:.1f}s")
                 ctx.sleep(delay, doing)
                 continue

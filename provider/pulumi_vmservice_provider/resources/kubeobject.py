@@ -81,9 +81,10 @@ class KubeObjectHandler(ResourceHandler):
     def kind_ref(self) -> KindRef:
         return KindRef(self.kube.kind, self.kube.plural, self.kube.group, self.kube.versions)
 
-    def api_version(self, patient: bool = True) -> str:
-        """The newest version of this kind that both the Supervisor serves and the provider understands."""
-        return self.state.kube.api_version(self.kind_ref, patient=patient)
+    def api_version(self, ctx: OperationContext | None = None, patient: bool = True) -> str:
+        """The newest version of this kind that both the Supervisor serves and the provider understands
+        (asked within the operation's deadline, when there is one)."""
+        return self.state.kube.api_version(self.kind_ref, patient=patient, ctx=ctx)
 
     def server_facts(self) -> ServerFacts:
         return _SupervisorFacts(self)
@@ -162,7 +163,7 @@ class KubeObjectHandler(ResourceHandler):
     # ---- CRUD ----------------------------------------------------------------------------------
     def create(self, request: CreateRequest) -> CreateResult:
         ctx, inputs = request.ctx, request.inputs
-        body = self.manifest(inputs, self.api_version())
+        body = self.manifest(inputs, self.api_version(ctx))
         self.prepare_create(body)
         namespace, name = body["metadata"]["namespace"], body["metadata"]["name"]
         existing = self.get(ctx, namespace, name)
@@ -227,7 +228,7 @@ class KubeObjectHandler(ResourceHandler):
                 f"{self.kube.kind} {resource_id} no longer exists; run `pulumi refresh` and `pulumi up` to recreate it"
             )
         self.before_apply(ctx, news, current)
-        body = self.manifest(news, self.api_version())
+        body = self.manifest(news, self.api_version(ctx))
         self.align_with_live(body, current, old_inputs)
         live = self.apply(ctx, body)
         try:

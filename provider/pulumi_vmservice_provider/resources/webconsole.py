@@ -62,7 +62,7 @@ def request_console(
     private_key, public_pem = _key_pair()
     name = f"{vm_name}-console-{secrets.token_hex(3)}"[:63]
     body = {
-        "apiVersion": state.kube.api_version(WEB_CONSOLE_REQUESTS),
+        "apiVersion": state.kube.api_version(WEB_CONSOLE_REQUESTS, ctx=ctx),
         "kind": "VirtualMachineWebConsoleRequest",
         "metadata": {"name": name, "namespace": namespace},
         "spec": {"name": vm_name, "publicKey": public_pem},

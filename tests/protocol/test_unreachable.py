@@ -1,0 +1,199 @@
+"""Unreachable or misconfigured backends: answers come within the operation's deadline, with a gRPC status that
+says which endpoint failed and why (refused, TLS, DNS, credentials), and never quote a secret."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+from pulumi_vmservice_provider.clients.supervisor import _rejection
+from pulumi_vmservice_provider.clients.transport import describe_failure
+from pulumi_vmservice_provider.server.proto import provider_pb2
+from pulumi_vmservice_provider.wire import SECRET_SIG, SIG_KEY, dict_to_struct
+
+from tests.protocol.harness import Plugin
+
+VM = "vmservice:index:VirtualMachine"
+VM_URN = f"urn:pulumi:s::p::{VM}::a"
+SECRET = "s3cr3t-kubeconfig-token"
+INPUTS = {"metadata": {"name": "a", "namespace": "dev"}, "spec": {"className": "c", "imageName": "i"}}
+
+
+def kubeconfig(tmp_path: Path, server: str) -> Path:
+    path = tmp_path / "kubeconfig"
+    path.write_text(
+        f"""apiVersion: v1
+kind: Config
+clusters: [{{name: c, cluster: {{server: "{server}", insecure-skip-tls-verify: false}}}}]
+users: [{{name: u, user: {{token: {SECRET}}}}}]
+contexts: [{{name: x, context: {{cluster: c, user: u}}}}]
+current-context: x
+"""
+    )
+    return path
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def not_tls() -> Iterator[int]:
+    """A loopback server that accepts connections and answers in plain text (a TLS client cannot talk to it)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield int(server.getsockname()[1])
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+        server.close()
+
+
+def configured(env: dict[str, str]) -> Plugin:
+    plugin = Plugin(env=env)
+    plugin.stub.Configure(provider_pb2.ConfigureRequest(args=dict_to_struct({})), timeout=30)
+    return plugin
+
+
+def create(plugin: Plugin, timeout: float) -> tuple[grpc.StatusCode, str, float]:
+    checked = plugin.stub.Check(
+        provider_pb2.CheckRequest(urn=VM_URN, type=VM, news=dict_to_struct(INPUTS), randomSeed=b"s"),
+        timeout=30,
+    )
+    begun = time.monotonic()
+    with pytest.raises(grpc.RpcError) as failed:
+        plugin.stub.Create(
+            provider_pb2.CreateRequest(urn=VM_URN, type=VM, properties=checked.inputs, timeout=timeout),
+            timeout=60,
+        )
+    return failed.value.code(), failed.value.details() or "", time.monotonic() - begun
+
+
+def test_refused_supervisor_honours_the_custom_timeout_and_says_why(tmp_path: Path) -> None:
+    port = closed_port()
+    plugin = configured({"KUBECONFIG": str(kubeconfig(tmp_path, f"https://127.0.0.1:{port}"))})
+    try:
+        code, message, took = create(plugin, timeout=5)
+        assert code == grpc.StatusCode.UNAVAILABLE
+        assert f"https://127.0.0.1:{port}" in message and "connection refused" in message
+        assert took < 7, f"a 5 s custom timeout took {took:.1f} s"
+        begun = time.monotonic()
+        with pytest.raises(grpc.RpcError) as lookup:
+            plugin.stub.Invoke(
+                provider_pb2.InvokeRequest(
+                    tok="vmservice:index:getVirtualMachineImage",
+                    args=dict_to_struct({"namespace": "dev", "displayName": "u"}),
+                ),
+                timeout=60,
+            )
+        assert lookup.value.code() == grpc.StatusCode.UNAVAILABLE
+        assert time.monotonic() - begun < 12, "an invoke against an unreachable Supervisor must be bounded"
+        assert all(SECRET not in m for m in plugin.engine.messages())
+    finally:
+        plugin.close()
+
+
+def test_tls_failure_names_the_endpoint(tmp_path: Path, not_tls: int) -> None:
+    plugin = configured({"KUBECONFIG": str(kubeconfig(tmp_path, f"https://127.0.0.1:{not_tls}"))})
+    try:
+        code, message, _ = create(plugin, timeout=10)
+        assert code == grpc.StatusCode.UNAVAILABLE, message
+        assert f"127.0.0.1:{not_tls}" in message and "TLS" in message
+    finally:
+        plugin.close()
+
+
+def test_refused_vcenter_says_why_within_the_deadline() -> None:
+    port = closed_port()
+    plugin = configured(
+        {"VSPHERE_SERVER": f"127.0.0.1:{port}", "VSPHERE_USER": "u", "VSPHERE_PASSWORD": "pw-" + SECRET}
+    )
+    try:
+        token = "vmservice:vcenter:VirtualMachineClass"
+        begun = time.monotonic()
+        with pytest.raises(grpc.RpcError) as failed:
+            plugin.stub.Create(
+                provider_pb2.CreateRequest(
+                    urn=f"urn:pulumi:s::p::{token}::c",
+                    type=token,
+                    properties=dict_to_struct({"name": "c-1", "cpuCount": 2, "memoryMb": 2048}),
+                    timeout=5,
+                ),
+                timeout=60,
+            )
+        assert time.monotonic() - begun < 7
+        assert failed.value.code() == grpc.StatusCode.UNAVAILABLE
+        details = failed.value.details() or ""
+        assert f"127.0.0.1:{port}" in details and "connection refused" in details and SECRET not in details
+    finally:
+        plugin.close()
+
+
+@pytest.mark.parametrize(
+    "contents",
+    [f"apiVersion: v1\nclusters: [ {{name: {SECRET}", SECRET, f"users:\n- user: {{token: {SECRET}}}\n"],
+)
+def test_a_bad_secret_kubeconfig_is_never_quoted(contents: str) -> None:
+    plugin = Plugin(env={"KUBECONFIG": "/nonexistent"})
+    try:
+        plugin.stub.Configure(
+            provider_pb2.ConfigureRequest(
+                args=dict_to_struct(
+                    {"kubeconfig": {SIG_KEY: SECRET_SIG, "value": contents}, "namespace": "dev"}
+                )
+            )
+        )
+        code, message, _ = create(plugin, timeout=5)
+        assert code == grpc.StatusCode.UNAVAILABLE and "vmservice:kubeconfig" in message
+        assert SECRET not in message and all(SECRET not in m for m in plugin.engine.messages())
+    finally:
+        plugin.close()
+
+
+def test_failure_causes_are_named() -> None:
+    def wrapped(cause: BaseException) -> Exception:
+        try:
+            try:
+                raise cause
+            except BaseException as inner:
+                raise OSError("Max retries exceeded") from inner
+        except OSError as outer:
+            return outer
+
+    assert "refused" in describe_failure(wrapped(ConnectionRefusedError(111, "Connection refused")))
+    assert "DNS" in describe_failure(wrapped(socket.gaierror(-2, "Name or service not known")))
+    assert "TLS" in describe_failure(wrapped(ssl.SSLError(1, "wrong version number")))
+    assert "timed out" in describe_failure(wrapped(TimeoutError("timed out")))
+
+    class Unauthorized:
+        status = 401
+        body = '{"message": "Unauthorized"}'
+        reason = "Unauthorized"
+
+    error: Any = Unauthorized()
+    assert "kubectl vsphere login" in _rejection(error)
