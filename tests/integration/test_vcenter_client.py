@@ -564,3 +564,45 @@ def test_namespace_errors_name_the_property(provider: Any, vcsim: Any, superviso
     assert path == "supervisor" and "not a Supervisor" in reason
     path, _ = create_failure({"supervisor": supervisor.name, "storagePolicies": [{"policy": "gold"}]})
     assert path == "storagePolicies[0].policy"
+
+
+def test_session_expiry_in_the_middle_of_an_operation_is_survived(provider: Any) -> None:
+    """vCenter ends the session between two requests of one create (after the name check, before the
+    create call): the client logs in again and the operation completes, creating the library once."""
+    import httpx
+
+    class ExpireOnce(httpx.HTTPTransport):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.expired_token: str | None = None
+
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            token = request.headers.get("vmware-api-session-id")
+            creating = request.method == "POST" and "content/local-library" in request.url.path
+            if creating and token and self.expired_token is None:
+                self.expired_token = token
+                logout = httpx.Request(
+                    "DELETE",
+                    request.url.copy_with(path="/rest/com/vmware/cis/session", query=None),
+                    headers={"vmware-api-session-id": token},
+                )
+                assert super().handle_request(logout).status_code < 300
+            return super().handle_request(request)
+
+    from pulumi_vmservice_provider.clients.tls import ssl_context
+
+    state = provider.state
+    transport = ExpireOnce(
+        verify=ssl_context(ca_cert=state.settings.vsphere_ca_cert, thumbprint=None, insecure=False)
+    )
+    state.vcenter.transport = transport
+    name = unique("expiring")
+    inputs = checked(provider, LIBRARY, {"name": name, "datastore": "LocalDS_0"})
+    library_id, outputs = Ops(provider).create(LIBRARY, ctx(provider), inputs)
+    try:
+        assert transport.expired_token is not None, "the session was never expired mid-operation"
+        assert state.vcenter.token() != transport.expired_token
+        found = state.content_library.find_libraries(name)
+        assert found == [library_id]
+    finally:
+        Ops(provider).delete(LIBRARY, ctx(provider), library_id, outputs, inputs)
