@@ -12,6 +12,10 @@ from pulumi_vmservice_provider.model.config import CONFIG
 from pulumi_vmservice_provider.model.registry import FUNCTIONS, RESOURCES
 from pulumi_vmservice_provider.model.types import ObjectType, Prop
 
+# Where the generated SDKs are published: the Go module (sdk/go/go.mod) and the npm package (sdk/nodejs).
+GO_MODULE = "github.com/pulumi-vmservice/pulumi-vmservice/sdk/go"
+NPM_PACKAGE = "@pulumi-vmservice/vmservice"
+
 
 def _describe(prop: Prop) -> str:
     text = prop.description
@@ -135,7 +139,8 @@ def generate() -> dict[str, Any]:
         ],
         "license": "Apache-2.0",
         "publisher": "pulumi-vmservice",
-        "meta": {"moduleFormat": "(.*)"},
+        # supportPack: every SDK carries the schema's version (one number) and the Go SDK gets its go.mod.
+        "meta": {"moduleFormat": "(.*)", "supportPack": True},
         "config": {"variables": config_vars},
         "provider": {
             "description": "The provider type for the vmservice package. Connections are made on first use.",
@@ -146,12 +151,28 @@ def generate() -> dict[str, Any]:
         "resources": resources,
         "functions": functions,
         "language": {
+            "csharp": {
+                "rootNamespace": "PulumiVmservice",
+                "packageReferences": {"Pulumi": "3.*"},
+                "respectSchemaVersion": True,
+            },
+            "go": {
+                "importBasePath": f"{GO_MODULE}/{PACKAGE_NAME}",
+                "generateResourceContainerTypes": True,
+                "respectSchemaVersion": True,
+            },
+            "nodejs": {
+                "packageName": NPM_PACKAGE,
+                "packageDescription": "Declare vSphere VM Service virtual machines and the vCenter admin objects "
+                "behind them.",
+                "respectSchemaVersion": True,
+            },
             "python": {
                 "packageName": "pulumi_vmservice",
                 "requires": {"pulumi": ">=3.165.0,<4.0.0"},
                 "pyproject": {"enabled": True},
                 "respectSchemaVersion": True,
-            }
+            },
         },
     }
 

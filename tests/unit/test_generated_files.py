@@ -1,4 +1,5 @@
-"""schema.json and sdk/python are generated and committed; these fail when either is stale."""
+"""schema.json and the SDKs (sdk/python, sdk/nodejs, sdk/go) are generated and committed; these fail when any is
+stale, or when the provider, schema and SDKs disagree on the version."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from pulumi_vmservice_provider.schema import generate
 from tests.conftest import skip_or_fail_missing
 
 ROOT = Path(__file__).resolve().parents[2]
+SDK_LANGUAGES = ("python", "nodejs", "go")
+# What building or installing an SDK in place leaves behind (not generated, not committed).
+LOCAL_ARTIFACTS = ["__pycache__", "build", "node_modules", "bin", "go.sum"]
 
 
 def test_schema_json_is_up_to_date() -> None:
@@ -23,12 +27,15 @@ def test_schema_json_is_up_to_date() -> None:
     assert committed == generate(), "schema.json is stale: run `make schema sdk` and commit the result"
 
 
-def test_python_sdk_is_up_to_date(tmp_path: Path) -> None:
+@pytest.mark.parametrize("language", SDK_LANGUAGES)
+def test_sdk_is_up_to_date(language: str, tmp_path: Path) -> None:
     generator = ROOT / ".tools" / "bin" / "pulumi-sdkgen"
     if not generator.exists():
         skip_or_fail_missing(f"{generator} is missing; run `make tools`")
-    subprocess.run([str(generator), str(ROOT / "schema.json"), str(tmp_path / "sdk")], check=True)
-    comparison = filecmp.dircmp(tmp_path / "sdk", ROOT / "sdk" / "python", ignore=["__pycache__", "build"])
+    subprocess.run(
+        [str(generator), "-language", language, str(ROOT / "schema.json"), str(tmp_path / "sdk")], check=True
+    )
+    comparison = filecmp.dircmp(tmp_path / "sdk", ROOT / "sdk" / language, ignore=LOCAL_ARTIFACTS)
     stale: list[str] = []
 
     def collect(cmp: filecmp.dircmp[str], prefix: str = "") -> None:
@@ -40,7 +47,7 @@ def test_python_sdk_is_up_to_date(tmp_path: Path) -> None:
     stale = [s for s in stale if not s.endswith(".egg-info") and "egg-info/" not in s]
     if stale:
         pytest.fail(
-            f"sdk/python is stale ({', '.join(sorted(stale)[:10])}): run `make sdk` and commit the result"
+            f"sdk/{language} is stale ({', '.join(sorted(stale)[:10])}): run `make sdk` and commit the result"
         )
 
 
@@ -50,10 +57,20 @@ def versions_found() -> dict[str, str]:
     plugin_json = json.loads(
         (ROOT / "sdk" / "python" / "pulumi_vmservice" / "pulumi-plugin.json").read_text()
     )
+    go_plugin_json = json.loads((ROOT / "sdk" / "go" / "vmservice" / "pulumi-plugin.json").read_text())
+    package_json = json.loads((ROOT / "sdk" / "nodejs" / "package.json").read_text())
+    go_utilities = (ROOT / "sdk" / "go" / "vmservice" / "internal" / "pulumiUtilities.go").read_text()
     return {
         "schema.json": json.loads((ROOT / "schema.json").read_text())["version"],
         "sdk/python/pyproject.toml": sdk_pyproject["project"]["version"],
         "sdk/python/pulumi_vmservice/pulumi-plugin.json": plugin_json["version"],
+        "sdk/nodejs/package.json": package_json["version"],
+        "sdk/nodejs/package.json pulumi": package_json["pulumi"]["version"],
+        "sdk/go/vmservice/pulumi-plugin.json": go_plugin_json["version"],
+        **{
+            f"sdk/go/vmservice/internal/pulumiUtilities.go ({n})": v
+            for n, v in enumerate(re.findall(r'semver.MustParse\("([^"]+)"\)', go_utilities))
+        },
     }
 
 
