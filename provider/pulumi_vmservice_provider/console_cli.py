@@ -1,4 +1,5 @@
-"""`vmservice console NAMESPACE/VM`: print a web console URL for a VM (uses KUBECONFIG)."""
+"""The `vmservice` CLI: `console NAMESPACE/VM` (a web console URL), `preview-report` (a pull-request report of
+a preview) and `import --namespace NS` (adopt kubectl-made objects into a stack)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     from pulumi_vmservice_provider.report.cli import add_parser as add_preview_report
 
     add_preview_report(commands)
+    from pulumi_vmservice_provider.adoption.cli import add_parser as add_import
+
+    add_import(commands)
     args = parser.parse_args(argv)
     if getattr(args, "handler", None) is not None:
         return int(args.handler(args))

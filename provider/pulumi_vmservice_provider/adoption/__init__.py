@@ -1,0 +1,1 @@
+"""Adoption of objects made outside Pulumi (kubectl, the vSphere UI) into a stack."""
