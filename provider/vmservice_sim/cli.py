@@ -1,6 +1,7 @@
 """`vmservice-sim`: run a simulated vSphere Supervisor (VM Service) on this machine.
 
 vmservice-sim up --dir .demo/sim [--api-release 8.0u3|9.1] [--power-on-delay S] [--ip-delay S]
+                  [--capability NAME=on|off ...]
 source .demo/sim/env           # KUBECONFIG, VSPHERE_* and VMSERVICE_NAMESPACE
 vmservice-sim status --dir .demo/sim
 vmservice-sim fault apiserver-restart --dir .demo/sim
@@ -22,6 +23,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from vmservice_sim import capabilities
 from vmservice_sim.release import RELEASES
 from vmservice_sim.state import kill_group, read_state, same_process, state_path, wait_gone
 from vmservice_sim.tools import pinned_tool_env, tail_file
@@ -98,6 +100,7 @@ def cmd_up(args: argparse.Namespace) -> int:
                     "api_release": args.api_release,
                     "power_on_delay": args.power_on_delay,
                     "ip_delay": args.ip_delay,
+                    "capabilities": capabilities.resolve(args.api_release, dict(args.capability)),
                 }
                 different = {k: v for k, v in asked.items() if running.get(k) != v}
                 if different:
@@ -124,6 +127,8 @@ def cmd_up(args: argparse.Namespace) -> int:
         "--ip-delay",
         str(args.ip_delay),
     ]
+    for name, on in args.capability:
+        argv += ["--capability", f"{name}={'on' if on else 'off'}"]
     if args.verbose:
         argv.append("--verbose")
     env = {**os.environ, **pinned_tool_env()}  # the daemon runs in DIR, away from the checkout
@@ -269,6 +274,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         f"  daemon pid {state['daemon']['pid']}; VM Operator API {options.get('api_release')}; "
         f"power-on delay {options.get('power_on_delay')}s, IP delay {options.get('ip_delay')}s",
     )
+    states = options.get("capabilities") or {}
+    if states:
+        _print("  capabilities: " + ", ".join(f"{k}={'on' if v else 'off'}" for k, v in states.items()))
     children = state.get("children") or {}
     healthy = True
     for name, info in components.items():
@@ -345,6 +353,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--power-on-delay", type=float, default=1.0, metavar="S", help="seconds before a VM powers on"
     )
     up.add_argument("--ip-delay", type=float, default=2.0, metavar="S", help="seconds from power-on to an IP")
+    up.add_argument(
+        "--capability",
+        action="append",
+        default=[],
+        type=capabilities.parse_flag,
+        metavar="NAME=on|off",
+        help="switch a Supervisor capability on or off against the release's default "
+        f"({', '.join(capabilities.KEYS)}); repeatable",
+    )
     up.add_argument("--verbose", action="store_true", help="debug logging in DIR/daemon.log")
     up.set_defaults(func=cmd_up)
     down = with_dir(sub.add_parser("down", help="stop everything `up` started"))

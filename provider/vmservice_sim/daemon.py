@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from vmservice_sim import capabilities
 from vmservice_sim.simulator import Simulator, SimulatorOptions
 from vmservice_sim.state import identity, state_path, write_state
 
@@ -41,6 +42,7 @@ class Daemon:
                 "api_release": options.api_release,
                 "power_on_delay": options.power_on_delay,
                 "ip_delay": options.ip_delay,
+                "capabilities": options.capability_states,
             },
             "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "log": str(directory / "daemon.log"),
@@ -155,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-release", default="8.0u3")
     parser.add_argument("--power-on-delay", type=float, default=1.0)
     parser.add_argument("--ip-delay", type=float, default=2.0)
+    parser.add_argument("--capability", action="append", default=[], type=capabilities.parse_flag)
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -165,7 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     for noisy in ("httpx", "urllib3", "kubernetes"):  # retries while the apiserver restarts are expected
         logging.getLogger(noisy).setLevel(logging.ERROR)
     options = SimulatorOptions(
-        api_release=args.api_release, power_on_delay=args.power_on_delay, ip_delay=args.ip_delay
+        api_release=args.api_release,
+        power_on_delay=args.power_on_delay,
+        ip_delay=args.ip_delay,
+        capabilities=tuple(args.capability),
     )
     return Daemon(args.dir.resolve(), options).run()
 

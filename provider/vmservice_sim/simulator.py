@@ -23,10 +23,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from vmservice_sim import capabilities
 from vmservice_sim.context import EmulatorContext, EmulatorOptions
 from vmservice_sim.controlplane import CONTEXT_NAME, ControlPlane
 from vmservice_sim.emulator import Emulator
-from vmservice_sim.kube import Kube
+from vmservice_sim.kube import CONFIG_MAP, Kube
 from vmservice_sim.release import release
 from vmservice_sim.seed import DEMO_NAMESPACE, SUPERVISOR_NAME, devops_token, seed_kubernetes, seed_vcenter
 from vmservice_sim.vcenter import VCenter
@@ -43,6 +44,12 @@ class SimulatorOptions:
     power_on_delay: float = 1.0
     ip_delay: float = 2.0
     sync_interval: float = 2.0
+    # Capabilities switched on or off against the release's defaults (`--capability NAME=on|off`).
+    capabilities: tuple[tuple[str, bool], ...] = ()
+
+    @property
+    def capability_states(self) -> dict[str, bool]:
+        return capabilities.resolve(self.api_release, dict(self.capabilities))
 
 
 def write_private(path: Path, text: str) -> None:
@@ -58,6 +65,7 @@ class Simulator:
         self.directory = directory.resolve()
         self.options = options or SimulatorOptions()
         self.release = release(self.options.api_release)
+        self.options.capability_states  # noqa: B018 - an unknown capability fails here, before any start
         self.register_atexit = register_atexit
         self.control_plane: ControlPlane | None = None
         self.vcsim: Vcsim | None = None
@@ -136,6 +144,7 @@ class Simulator:
         configuration.connection_pool_maxsize = 32
         self.kube = Kube(client.ApiClient(configuration))
         seed_kubernetes(self.kube)
+        self.kube.apply(CONFIG_MAP, capabilities.config_map(self.options.capability_states))
         t = self._mark("seed", t)
 
         webhook_cert, webhook_key = cp.issue_serving_cert(
@@ -261,6 +270,7 @@ class Simulator:
             "directory": str(self.directory),
             "release": self.release.name,
             "options": asdict(self.options),
+            "capabilities": self.options.capability_states,
             "components": {
                 "etcd": {"pid": pids.get("etcd"), "url": cp.etcd_url, "version": versions["etcd"]},
                 "kube-apiserver": {

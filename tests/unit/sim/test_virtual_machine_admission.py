@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from vmservice_sim import capabilities
 from vmservice_sim.admission import Verdict
 from vmservice_sim.kinds.virtual_machine.mutation import mutate
 from vmservice_sim.kinds.virtual_machine.validation import validate
-from vmservice_sim.kube import RESOURCE_QUOTA, STORAGE_CLASS, VmopKinds
+from vmservice_sim.kube import CONFIG_MAP, RESOURCE_QUOTA, STORAGE_CLASS, VmopKinds
 from vmservice_sim.registry import AdmissionRequest
 
 from tests.unit.sim.fakes import ADMIN, NS, FakeCluster, changed, request
@@ -289,6 +290,51 @@ def test_network_interfaces_cannot_be_added_removed_or_renamed() -> None:
         "spec.network.interfaces[0].name: Forbidden: field is immutable, "
         "spec.network.interfaces[0].network: Forbidden: field is immutable"
     )
+
+
+def capability_map(**states: bool) -> FakeCluster:
+    """A cluster whose `kube-system/wcp-cluster-capabilities` ConfigMap has `states`."""
+    return FakeCluster().add(CONFIG_MAP, capabilities.config_map(states))
+
+
+def test_class_changes_follow_the_vm_resize_capability() -> None:
+    old, new = vm(), vm(className="best-effort-large")
+    immutable = 'spec.className: Invalid value: "best-effort-large": field is immutable'
+    off, on = capability_map(VMResize=False), capability_map(VMResize=True)
+    assert denial(validate(request(new, old, cluster=off, api_release="9.1"))) == immutable
+    assert validate(request(new, old, cluster=on, api_release="8.0u3")).allowed
+    # Without the ConfigMap the release decides: 9.1 resizes, 8.0 U3 does not.
+    assert validate(request(new, old, api_release="9.1")).allowed
+    assert denial(validate(request(new, old))) == immutable
+
+
+def test_interfaces_change_where_the_mutable_networks_capability_is_on() -> None:
+    eth0 = {"name": "eth0", "network": {"name": "primary", "kind": "Network"}}
+    old = vm(network={"interfaces": [eth0]})
+    added = vm(network={"interfaces": [eth0, {**eth0, "name": "eth1"}]})
+    renamed = vm(network={"interfaces": [{"name": "eth7", "network": {"name": "other"}}]})
+    mutable = capability_map(MutableNetworks=True)
+    assert validate(request(added, old, cluster=mutable, api_release="9.1")).allowed
+    assert validate(request(renamed, old, cluster=mutable, api_release="9.1")).allowed
+    fixed = capability_map(MutableNetworks=False)
+    assert "cannot be added or removed" in denial(validate(request(added, old, cluster=fixed)))
+
+
+def test_capability_flags_and_release_defaults() -> None:
+    assert capabilities.parse_flag("VMResize=off") == ("VMResize", False)
+    with pytest.raises(ValueError, match="known: VMResize, MutableNetworks"):
+        capabilities.parse_flag("Resize=on")
+    with pytest.raises(ValueError, match="NAME=on"):
+        capabilities.parse_flag("VMResize")
+    assert capabilities.resolve("8.0u3", {})["VMResize"] is False
+    states = capabilities.resolve("9.1", {"MutableNetworks": False})
+    assert states["VMResize"] and not states["MutableNetworks"]
+    data = capabilities.config_map(states)["data"]
+    assert data == {
+        **data,
+        "FSS_WCP_VMSERVICE_RESIZE": "true",
+        "supports_VM_service_mutable_networks": "false",
+    }
 
 
 def test_power_state_rules() -> None:

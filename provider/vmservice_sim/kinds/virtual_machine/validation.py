@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from vmservice_sim import capabilities
 from vmservice_sim.admission import (
     FieldError,
     Verdict,
@@ -107,7 +108,7 @@ def _immutable_fields(request: AdmissionRequest, old: Obj) -> list[FieldError]:
     release = request.release
     at = path("spec")
     errors = immutable(spec.get("imageName"), old_spec.get("imageName"), at.child("imageName"))
-    if not release.class_resize:
+    if not capabilities.enabled(request.cluster, "VMResize", default=release.class_resize):
         errors += immutable(spec.get("className"), old_spec.get("className"), at.child("className"))
     errors += immutable(spec.get("storageClass"), old_spec.get("storageClass"), at.child("storageClass"))
     errors += immutable(
@@ -123,7 +124,8 @@ def _immutable_fields(request: AdmissionRequest, old: Obj) -> list[FieldError]:
         old_kind, new_kind = bootstrap_kind(old_spec), bootstrap_kind(spec)
         if old_kind and new_kind != old_kind:
             errors.append(forbidden(at.child("bootstrap"), "bootstrap provider type cannot be changed"))
-    errors += immutable_network(spec, old_spec)
+    if not capabilities.enabled(request.cluster, "MutableNetworks"):
+        errors += immutable_network(spec, old_spec)
     return errors
 
 
