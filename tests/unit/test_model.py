@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pulumi_vmservice_provider.core import Provider, autoname
 from pulumi_vmservice_provider.model.check import check_properties
 from pulumi_vmservice_provider.model.diff import diff_properties
@@ -85,11 +87,18 @@ def test_diff_of_unknown_counts_as_update() -> None:
 
 
 class FakeSupervisor:
-    def __init__(self, served: str | None):
+    """A Supervisor serving `served`, with the capabilities of its release unless told otherwise."""
+
+    def __init__(self, served: str | None, **capabilities: bool):
         self.served = served
+        resize = served is not None and served >= "v1alpha3"
+        self.capabilities = {"VMResize": resize, "MutableNetworks": False, **capabilities}
 
     def api_version_at_least(self, version: str) -> bool | None:
         return None if self.served is None else self.served >= version
+
+    def capability(self, name: str) -> bool | None:
+        return None if self.served is None else self.capabilities.get(name, False)
 
 
 def test_class_change_replace_rule_is_declared_on_the_field() -> None:
@@ -107,6 +116,44 @@ def test_class_change_replace_rule_is_declared_on_the_field() -> None:
     assert not cycled.replaces
     off = {"spec": {"className": "best-effort-large", "powerState": "PoweredOff"}}
     assert not any(c.replaces for c in diff_properties(VM.inputs, old, off, FakeSupervisor("v1alpha3")))
+    no_resize = FakeSupervisor("v1alpha5", VMResize=False)
+    (not_resizable,) = diff_properties(VM.inputs, old_cycle, new_cycle, no_resize)
+    assert "no VMResize capability" in (not_resizable.replace_reason or "")
+
+
+INTERFACE = {"name": "eth0", "network": {"name": "primary"}, "addresses": ["10.0.0.5/24"]}
+
+
+def interfaces(*items: dict[str, Any]) -> dict[str, Any]:
+    return {"spec": {"network": {"interfaces": list(items)}}}
+
+
+def test_interface_settings_update_in_place_and_only_membership_name_and_network_replace() -> None:
+    fixed, mutable = FakeSupervisor("v1alpha2"), FakeSupervisor("v1alpha5", MutableNetworks=True)
+    old = interfaces(INTERFACE)
+    edits = interfaces(
+        {
+            **INTERFACE,
+            "addresses": ["10.0.0.6/24"],
+            "gateway4": "10.0.0.1",
+            "nameservers": ["10.0.0.2"],
+            "mtu": 9000,
+            "routes": [{"to": "10.1.0.0/16", "via": "10.0.0.1"}],
+        }
+    )
+    changes = diff_properties(VM.inputs, old, edits, fixed)
+    assert len(changes) == 5 and not any(c.replaces for c in changes)
+    added = interfaces(INTERFACE, {**INTERFACE, "name": "eth1"})
+    renamed = interfaces({**INTERFACE, "name": "eth1"})
+    moved = interfaces({**INTERFACE, "network": {"name": "other"}})
+    for new, reason in ((added, "number"), (renamed, "name"), (moved, "network")):
+        (change,) = diff_properties(VM.inputs, old, new, fixed)
+        assert reason in (change.replace_reason or "") and "MutableNetworks" in (change.replace_reason or "")
+        assert not any(c.replaces for c in diff_properties(VM.inputs, old, new, mutable))
+        (offline,) = diff_properties(VM.inputs, old, new)
+        assert "could not be asked" in (offline.replace_reason or "")
+    (removed,) = diff_properties(VM.inputs, added, old, fixed)
+    assert removed.kind == "delete" and removed.replaces
 
 
 def test_zone_label_replaces_only_once_placed() -> None:

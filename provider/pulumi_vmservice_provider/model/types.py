@@ -75,11 +75,19 @@ class ServerFacts(Protocol):
         asked (offline preview)."""
         ...
 
+    def capability(self, name: str) -> bool | None:
+        """Whether the Supervisor has capability `name` (`VMResize`, `MutableNetworks`, `VMSnapshots`,
+        `VMGroups`, ...) as its published capabilities say; None when it cannot be asked."""
+        ...
+
 
 class NoServer:
     """Server facts of an offline preview: nothing is known."""
 
     def api_version_at_least(self, version: str) -> bool | None:
+        return None
+
+    def capability(self, name: str) -> bool | None:
         return None
 
 

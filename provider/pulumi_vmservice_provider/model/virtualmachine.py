@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pulumi_vmservice_provider.model import semantics
@@ -138,6 +139,43 @@ NetworkInterface = ObjectType(
     },
 )
 
+INTERFACES_PATH = "spec.network.interfaces"
+_INTERFACE_PATH = re.compile(re.escape(INTERFACES_PATH) + r"\[(\d+)\](?:\.(\w+))?")
+
+
+def _interface_change(change: DiffContext) -> str | None:
+    """Adding or removing interfaces, or changing an interface's name or network, replaces the VM unless the
+    Supervisor has mutable networks; every other interface field updates in place."""
+    match = _INTERFACE_PATH.match(change.path)
+    if change.path == INTERFACES_PATH:
+        what = "the number of a VM's network interfaces"
+    elif match is None:
+        return None
+    elif match.group(2) is None:
+        what = "the number of a VM's network interfaces" if change.kind != "update" else "a network interface"
+    elif match.group(2) in ("name", "network"):
+        what = f"a network interface's {match.group(2)}"
+    else:
+        return None
+    mutable = change.server.capability("MutableNetworks")
+    if mutable is None:
+        return (
+            f"the Supervisor could not be asked whether it has mutable networks, and without them {what} "
+            "cannot change after creation"
+        )
+    if mutable:
+        return None
+    return f"{what} cannot change after creation (the Supervisor has no MutableNetworks capability)"
+
+
+INTERFACE_CHANGE = ReplaceIf(
+    _interface_change,
+    "adding or removing interfaces, or changing an interface's `name` or `network`, replaces the VM unless "
+    "the Supervisor has the MutableNetworks capability; addresses, gateways, DHCP, MTU, nameservers, routes "
+    "and search domains update in place",
+)
+
+
 Network = ObjectType(
     "VirtualMachineNetworkSpec",
     "Network configuration of the VM.",
@@ -152,7 +190,7 @@ Network = ObjectType(
         "interfaces": array(
             obj(NetworkInterface),
             "Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network.",
-            replace="the number, names and networks of a VM's network interfaces cannot change after creation",
+            replace_if=INTERFACE_CHANGE,
         ),
     },
 )
@@ -255,14 +293,15 @@ def bootstrap_provider(inputs: dict[str, Any]) -> str | None:
 def _class_change(change: DiffContext) -> str | None:
     if change.kind != "update":
         return None
-    resizable = change.server.api_version_at_least("v1alpha3")
+    resizable = change.server.capability("VMResize")
     if resizable is None:
         return (
-            "the Supervisor could not be asked whether it can resize VMs (VM class changes need VM Operator "
-            "API v1alpha3+), so the class change is planned as a replacement"
+            "the Supervisor could not be asked whether it can resize VMs (its VMResize capability), so the "
+            "class change is planned as a replacement; preview with access to the Supervisor to see whether "
+            "it resizes in place"
         )
     if not resizable:
-        return "this Supervisor cannot resize VMs (VM class changes need VM Operator API v1alpha3+)"
+        return "this Supervisor cannot resize VMs (no VMResize capability), so a class change replaces the VM"
     if _stays_on_without_cycle(change.new):
         return (
             "a class change is applied while powered off; set allowPowerCycle: true to let the provider "
@@ -273,8 +312,9 @@ def _class_change(change: DiffContext) -> str | None:
 
 CLASS_CHANGE = ReplaceIf(
     _class_change,
-    "replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the "
-    "VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off",
+    "replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where "
+    "that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; "
+    "otherwise the VM is resized in place while powered off",
 )
 
 

@@ -326,7 +326,8 @@ def wait_for_object(
 
 
 class _SupervisorFacts:
-    """Server facts from the Supervisor's API discovery; unknown (None) when it cannot be asked."""
+    """Server facts from the Supervisor's API discovery and published capabilities; unknown (None) when it
+    cannot be asked."""
 
     def __init__(self, handler: KubeObjectHandler):
         self._handler = handler
@@ -336,6 +337,31 @@ class _SupervisorFacts:
         if served is None:
             return None
         return version_order(served.split("/")[1]) >= version_order(version)
+
+    def capability(self, name: str) -> bool | None:
+        """From the Supervisor's published capabilities (read once per plugin process). A capability it does
+        not publish is off, as VM Operator treats it, except class resize, which VM Operator gates with a
+        deployment switch: unpublished, it follows the API version (v1alpha3+)."""
+        from pulumi_vmservice_provider.clients.capabilities import KEYS, supervisor_capabilities
+
+        try:
+            published = supervisor_capabilities(self._handler.state.kube)
+        except Exception:  # no usable kubeconfig: nothing can be asked
+            return None
+        if published is None:
+            return None
+        key = KEYS.get(name, name)
+        if key in published:
+            return published[key]
+        if name == "VMResize":
+            return self.api_version_at_least("v1alpha3")
+        return False
+
+
+def mark_urn(body: dict[str, Any], urn: str) -> None:
+    """Put the resource's URN on the object it writes (see URN_ANNOTATION)."""
+    if urn.startswith("urn:pulumi:"):
+        body["metadata"]["annotations"] = {**(body["metadata"].get("annotations") or {}), URN_ANNOTATION: urn}
 
 
 def failure_reason(error: BaseException) -> str:
