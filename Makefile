@@ -45,6 +45,10 @@ sdk: schema tools
 	  echo "sdk/$$language regenerated from schema.json"; \
 	done
 
+docs: schema
+	$(PY) -m pulumi_vmservice_provider.docsgen schema.json docs
+	@echo "docs/ regenerated from schema.json"
+
 # Python versions the plugin archive carries wheels for (the machine running the plugin needs one of them).
 DIST_PYTHON_VERSIONS ?= 3.11 3.12 3.13 3.14
 

@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from pulumi_vmservice_provider import __version__
+from pulumi_vmservice_provider import __version__, docsgen
 from pulumi_vmservice_provider.schema import generate
 
 from tests.conftest import skip_or_fail_missing
@@ -49,6 +49,30 @@ def test_sdk_is_up_to_date(language: str, tmp_path: Path) -> None:
         pytest.fail(
             f"sdk/{language} is stale ({', '.join(sorted(stale)[:10])}): run `make sdk` and commit the result"
         )
+
+
+def test_docs_are_up_to_date() -> None:
+    expected = docsgen.generate(json.loads((ROOT / "schema.json").read_text()))
+    committed = {str(p.relative_to(ROOT / "docs")): p.read_text() for p in (ROOT / "docs").rglob("*.md")}
+    stale = sorted(
+        path for path in expected.keys() | committed.keys() if expected.get(path) != committed.get(path)
+    )
+    assert not stale, f"docs/ is stale ({', '.join(stale[:10])}): run `make docs` and commit the result"
+
+
+def test_docs_cover_every_property_and_its_replacement() -> None:
+    schema = json.loads((ROOT / "schema.json").read_text())
+    pages = docsgen.generate(schema)
+    for token, resource in schema["resources"].items():
+        page = pages[docsgen.page_path(token)]
+        for name, prop in resource["inputProperties"].items():
+            row = next(line for line in page.splitlines() if line.startswith(f"| `{name}` |"))
+            assert f"| {docsgen.replaces(prop)} |" in row, (token, name)
+    types_page = pages[docsgen.TYPES_PAGE]
+    for token, spec in schema["types"].items():
+        section = types_page.split(f'<a id="{docsgen.anchor(token)}"></a>', 1)[1].split("<a id=", 1)[0]
+        assert all(f"| `{name}` |" in section for name in spec.get("properties", {})), token
+    assert docsgen.replaces({"replaceOnChanges": True}) == "yes"
 
 
 def versions_found() -> dict[str, str]:
