@@ -8,7 +8,7 @@ TOOLS_BIN := .tools/bin
 TOOLS := pulumi pulumi-language-yaml pulumi-sdkgen etcd kubernetes vcsim controller-gen crds-8.0u3 crds-9.1
 export PATH := $(CURDIR)/$(TOOLS_BIN):$(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: dev tools test unit lint schema sdk docs dist check-generated bench demo demo-down clean
+.PHONY: dev tools test unit lint model schema sdk docs dist check-generated bench demo demo-down clean
 
 dev: $(VENV)/.installed
 
@@ -32,6 +32,10 @@ lint: dev
 	$(VENV)/bin/ruff check provider tests examples bench
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q -p no:cacheprovider tests/unit/test_architecture.py
+
+# The typed model of the VM Operator kinds, from the CRDs `make tools` builds (committed; a test fails when stale).
+model: dev
+	$(PY) -m pulumi_vmservice_provider.model.crdgen
 
 schema: dev
 	$(PY) -m pulumi_vmservice_provider.schema > schema.json

@@ -35,7 +35,9 @@ def _describe(prop: Prop) -> str:
 def _type_spec(prop: Prop, types: dict[str, Any]) -> dict[str, Any]:
     """The type alone (array items and map values carry no description or flags in a Pulumi schema)."""
     spec: dict[str, Any]
-    if prop.kind in ("string", "integer", "number", "boolean"):
+    if prop.int_or_string:
+        spec = {"oneOf": [{"type": "integer"}, {"type": "string"}]}
+    elif prop.kind in ("string", "integer", "number", "boolean"):
         spec = {"type": prop.kind}
     elif prop.kind == "array":
         assert prop.items is not None

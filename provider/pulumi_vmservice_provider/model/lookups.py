@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from pulumi_vmservice_provider.model.common import Condition, OutputMeta
+from pulumi_vmservice_provider.model.common import OutputMeta
+from pulumi_vmservice_provider.model.generated import virtualmachineclass, virtualmachineimage
+from pulumi_vmservice_provider.model.layering import overlay, refine
 from pulumi_vmservice_provider.model.types import (
     FunctionDef,
     ObjectType,
     any_value,
-    array,
     boolean,
     integer,
     obj,
     string,
 )
-from pulumi_vmservice_provider.model.virtualmachine import VirtualMachineSpec
+from pulumi_vmservice_provider.model.virtualmachine import VirtualMachineSpec, VirtualMachineStatus
 
 _NAMESPACE = string("vSphere Namespace to search (default: the provider's `namespace`).")
 
@@ -37,19 +38,26 @@ GET_VIRTUAL_MACHINE_IMAGE = FunctionDef(
         "kind": string("VirtualMachineImage or ClusterVirtualMachineImage."),
         "displayName": string("The display name of the image (as in the content library)."),
         "osInfo": obj(
-            ObjectType(
-                "VirtualMachineImageOSInfo",
-                "Guest OS of the image, as the Supervisor reports it.",
-                {
-                    "id": string("Guest OS identifier (e.g. ubuntu64Guest)."),
-                    "type": string("OS type (e.g. linux)."),
-                    "version": string("OS version (e.g. 22.04)."),
-                },
+            overlay(
+                virtualmachineimage.VirtualMachineImageOSInfo,
+                ObjectType(
+                    "VirtualMachineImageOSInfo",
+                    "Guest OS of the image, as the Supervisor reports it.",
+                    {
+                        "id": string("Guest OS identifier (e.g. ubuntu64Guest)."),
+                        "type": string("OS type (e.g. linux)."),
+                        "version": string("OS version (e.g. 22.04)."),
+                    },
+                ),
             )
         ),
         "firmware": string("Firmware the image boots with: `bios` or `efi`."),
         "hardwareVersion": integer("Virtual hardware version of the image (e.g. 19)."),
         "ready": boolean("True when the image is ready to deploy VMs from."),
+        "status": obj(
+            virtualmachineimage.VirtualMachineImageStatus,
+            "The image's whole status as the Supervisor reports it (disks, OVF properties, product info, ...).",
+        ),
     },
 )
 
@@ -63,7 +71,14 @@ GET_VIRTUAL_MACHINE_CLASS = FunctionDef(
         "memory": string("Memory as a Kubernetes quantity (e.g. 16Gi)."),
         "memoryMb": integer("Memory of VMs of this class in MiB."),
         "reserved": boolean("True when CPU or memory is reserved (a guaranteed class)."),
-        "spec": any_value("The full class spec (hardware, policies, configSpec, devices)."),
+        "spec": obj(
+            virtualmachineclass.VirtualMachineClassSpec,
+            "The full class spec: hardware (CPUs, memory, devices, instance storage), policies (reservations "
+            "and limits), the vSphere configSpec and more.",
+        ),
+        "status": obj(
+            virtualmachineclass.VirtualMachineClassStatus, "The class's status as the Supervisor reports it."
+        ),
     },
 )
 
@@ -75,17 +90,18 @@ GET_VIRTUAL_MACHINE = FunctionDef(
         "metadata": obj(OutputMeta),
         "spec": obj(VirtualMachineSpec, "Desired state of the VM as the Supervisor has it."),
         "status": obj(
-            ObjectType(
-                "GetVirtualMachineStatus",
-                "Observed state of the VM.",
-                {
-                    "powerState": string("Observed power state: PoweredOn, PoweredOff or Suspended."),
-                    "uniqueID": string("Managed object id of the vSphere VM."),
-                    "primaryIP4": string("The primary IPv4 address of the guest."),
-                    "primaryIP6": string("The primary IPv6 address of the guest."),
-                    "zone": string("Zone the VM was placed in."),
-                    "conditions": array(obj(Condition), "Conditions VM Operator reports."),
-                    "raw": any_value("The whole status as the Supervisor reports it."),
+            refine(
+                VirtualMachineStatus,
+                name="GetVirtualMachineStatus",
+                description="Observed state of the VM: the whole status as VM Operator reports it, plus its "
+                "primary IP addresses at the top level.",
+                extra={
+                    "primaryIP4": string("The primary IPv4 address of the guest (`network.primaryIP4`)."),
+                    "primaryIP6": string("The primary IPv6 address of the guest (`network.primaryIP6`)."),
+                    "raw": any_value(
+                        "The whole status as the Supervisor reports it, untyped (the typed fields beside it have "
+                        "the same data)."
+                    ),
                 },
             )
         ),

@@ -40,10 +40,13 @@ class Prop:
     maximum: float | None = None
     since: str | None = None  # first VM Operator API version that has the field
     wire_name: str | None = None  # the API's own name where it differs from the Pulumi name
+    int_or_string: bool = False  # a string that may also be given as an integer (x-kubernetes-int-or-string)
 
     def check_scalar(self, value: Any) -> str | None:
         """Why `value` does not fit this scalar property, or None."""
         if self.kind == "string":
+            if self.int_or_string and isinstance(value, int) and not isinstance(value, bool):
+                return None
             if not isinstance(value, str):
                 return f"expected a string, got {_type_name(value)}"
             if self.max_length is not None and len(value) > self.max_length:

@@ -7,13 +7,14 @@ from typing import Any
 
 from pulumi_vmservice_provider.model import semantics
 from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, Condition, ObjectMeta, OutputMeta
+from pulumi_vmservice_provider.model.generated import virtualmachine as generated
+from pulumi_vmservice_provider.model.layering import overlay
 from pulumi_vmservice_provider.model.types import (
     DiffContext,
     KubeKind,
     ObjectType,
     ReplaceIf,
     ResourceDef,
-    any_value,
     array,
     boolean,
     integer,
@@ -40,9 +41,6 @@ CloudInit = ObjectType(
     "VirtualMachineBootstrapCloudInitSpec",
     "Cloud-init bootstrap. Use either `cloudConfig` or `rawCloudConfig` (or the resource's `userData`).",
     {
-        "cloudConfig": any_value(
-            "Inline cloud config (users, runcmd, write_files, ...) as in the VM Operator API."
-        ),
         "rawCloudConfig": obj(SecretKeySelector, "Secret key holding the raw cloud-init user data."),
         "sshAuthorizedKeys": array(string(), "SSH public keys for the default user."),
         "instanceID": string("Cloud-init instance ID (v1alpha3+).", since="v1alpha3"),
@@ -61,16 +59,13 @@ LinuxPrep = ObjectType(
 Sysprep = ObjectType(
     "VirtualMachineBootstrapSysprepSpec",
     "Windows Sysprep: either an inline `sysprep` answer object or `rawSysprep` (a Secret key).",
-    {"sysprep": any_value("Inline Sysprep configuration."), "rawSysprep": obj(SecretKeySelector)},
+    {"rawSysprep": obj(SecretKeySelector)},
 )
 
 VAppConfig = ObjectType(
     "VirtualMachineBootstrapVAppConfigSpec",
     "vApp properties: a list of key/value properties or a Secret with raw properties.",
     {
-        "properties": array(
-            any_value(), "vApp properties as key/value objects (`{key, value: {value | from}}`)."
-        ),
         "rawProperties": string("Name of a Secret with the properties."),
     },
 )
@@ -236,8 +231,6 @@ ReadinessProbe = ObjectType(
     "VirtualMachineReadinessProbeSpec",
     "How VM Operator decides the guest is ready (exactly one action).",
     {
-        "tcpSocket": any_value("TCP socket action (deprecated): {port, host}."),
-        "guestHeartbeat": any_value("Guest heartbeat action: {thresholdStatus: green|yellow}."),
         "guestInfo": array(
             obj(GuestInfoAction),
             "Guestinfo keys (and value patterns) that must all be present for the VM to be ready.",
@@ -349,67 +342,72 @@ ZONE_CHANGE = ReplaceIf(
     f"changing or removing the `{ZONE_LABEL}` label of a placed VM replaces it (a VM cannot change zones)",
 )
 
-VirtualMachineSpec = ObjectType(
-    "VirtualMachineSpec",
-    "Desired state of the VM, with the VM Operator API's field names.",
-    {
-        "className": string(
-            "Name of a VirtualMachineClass assigned to the namespace.",
-            required=True,
-            replace_if=CLASS_CHANGE,
-            applied_while_off=True,
-        ),
-        "imageName": string(
-            "A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`).",
-            required=True,
-            replace="the image of a VM cannot change after creation",
-        ),
-        "storageClass": string(
-            "Storage class assigned to the namespace.",
-            replace="the storage class of a VM cannot change after creation",
-        ),
-        "powerState": string("Desired power state (PoweredOn by default).", enum=POWER_STATES),
-        "powerOffMode": string(
-            "How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest "
-            "shutdown, then power off after a timeout).",
-            enum=POWER_OP_MODES,
-            server_default="TrySoft",
-        ),
-        "suspendMode": string(
-            "How the VM is suspended: `Hard`, `Soft` (guest standby) or `TrySoft`.",
-            enum=POWER_OP_MODES,
-            server_default="TrySoft",
-        ),
-        "restartMode": string(
-            "How the VM is restarted: `Hard` (reset), `Soft` (guest reboot) or `TrySoft`.",
-            enum=POWER_OP_MODES,
-            server_default="TrySoft",
-        ),
-        "nextRestartTime": string(
-            "Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records "
-            "it as a timestamp): later updates do not restart the VM again, and a new VM ignores it."
-        ),
-        "minHardwareVersion": integer(
-            "Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a "
-            "powered-on VM it needs `allowPowerCycle: true`.",
-            minimum=13,
-            applied_while_off=True,
-        ),
-        "bootstrap": obj(Bootstrap, replace_if=BOOTSTRAP_CHANGE, applied_while_off=True),
-        "network": obj(Network),
-        "volumes": array(
-            obj(Volume),
-            "Volumes (PersistentVolumeClaims) attached to the VM; they can be added and removed while it runs.",
-        ),
-        "readinessProbe": obj(ReadinessProbe),
-        "advanced": obj(Advanced),
-        "reserved": obj(Reserved),
-        "biosUUID": string("BIOS UUID (v1alpha3+).", since="v1alpha3", replace="the BIOS UUID cannot change"),
-        "instanceUUID": string(
-            "Instance UUID (v1alpha3+).", since="v1alpha3", replace="the instance UUID cannot change"
-        ),
-        "guestID": string("Guest OS identifier (v1alpha3+).", since="v1alpha3"),
-    },
+VirtualMachineSpec = overlay(
+    generated.VirtualMachineSpec,
+    ObjectType(
+        "VirtualMachineSpec",
+        "Desired state of the VM, with the VM Operator API's field names.",
+        {
+            "className": string(
+                "Name of a VirtualMachineClass assigned to the namespace.",
+                required=True,
+                replace_if=CLASS_CHANGE,
+                applied_while_off=True,
+            ),
+            "imageName": string(
+                "A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`).",
+                required=True,
+                replace="the image of a VM cannot change after creation",
+            ),
+            "storageClass": string(
+                "Storage class assigned to the namespace.",
+                replace="the storage class of a VM cannot change after creation",
+            ),
+            "powerState": string("Desired power state (PoweredOn by default).", enum=POWER_STATES),
+            "powerOffMode": string(
+                "How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest "
+                "shutdown, then power off after a timeout).",
+                enum=POWER_OP_MODES,
+                server_default="TrySoft",
+            ),
+            "suspendMode": string(
+                "How the VM is suspended: `Hard`, `Soft` (guest standby) or `TrySoft`.",
+                enum=POWER_OP_MODES,
+                server_default="TrySoft",
+            ),
+            "restartMode": string(
+                "How the VM is restarted: `Hard` (reset), `Soft` (guest reboot) or `TrySoft`.",
+                enum=POWER_OP_MODES,
+                server_default="TrySoft",
+            ),
+            "nextRestartTime": string(
+                "Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records "
+                "it as a timestamp): later updates do not restart the VM again, and a new VM ignores it."
+            ),
+            "minHardwareVersion": integer(
+                "Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a "
+                "powered-on VM it needs `allowPowerCycle: true`.",
+                minimum=13,
+                applied_while_off=True,
+            ),
+            "bootstrap": obj(Bootstrap, replace_if=BOOTSTRAP_CHANGE, applied_while_off=True),
+            "network": obj(Network),
+            "volumes": array(
+                obj(Volume),
+                "Volumes (PersistentVolumeClaims) attached to the VM; they can be added and removed while it runs.",
+            ),
+            "readinessProbe": obj(ReadinessProbe),
+            "advanced": obj(Advanced),
+            "reserved": obj(Reserved),
+            "biosUUID": string(
+                "BIOS UUID (v1alpha3+).", since="v1alpha3", replace="the BIOS UUID cannot change"
+            ),
+            "instanceUUID": string(
+                "Instance UUID (v1alpha3+).", since="v1alpha3", replace="the instance UUID cannot change"
+            ),
+            "guestID": string("Guest OS identifier (v1alpha3+).", since="v1alpha3"),
+        },
+    ),
 )
 
 VirtualMachineNetworkStatus = ObjectType(
@@ -418,32 +416,29 @@ VirtualMachineNetworkStatus = ObjectType(
     {
         "primaryIP4": string("The primary IPv4 address of the guest."),
         "primaryIP6": string("The primary IPv6 address of the guest."),
-        "interfaces": array(
-            any_value(), "Status of each network interface (addresses, MAC, DNS) as reported by VMware Tools."
-        ),
     },
 )
 
-VirtualMachineStatus = ObjectType(
-    "VirtualMachineStatus",
-    "Observed state of the VM as VM Operator reports it.",
-    {
-        "uniqueID": string("Managed object id of the vSphere VM."),
-        "biosUUID": string("BIOS UUID of the vSphere VM."),
-        "instanceUUID": string("Instance UUID of the vSphere VM."),
-        "powerState": string("Observed power state: PoweredOn, PoweredOff or Suspended."),
-        "zone": string("Zone (`topology.kubernetes.io/zone`) the VM was placed in."),
-        "hardwareVersion": integer("Virtual hardware version of the VM (e.g. 19 for vmx-19)."),
-        "host": string("ESXi host the VM runs on."),
-        "class": any_value("The VirtualMachineClass the VM was last sized from (a reference)."),
-        "image": any_value("The resolved image reference."),
-        "network": obj(VirtualMachineNetworkStatus),
-        "conditions": array(
-            obj(Condition),
-            "Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).",
-        ),
-        "volumes": array(any_value(), "Status of each attached volume (attached, disk UUID, errors)."),
-    },
+VirtualMachineStatus = overlay(
+    generated.VirtualMachineStatus,
+    ObjectType(
+        "VirtualMachineStatus",
+        "Observed state of the VM as VM Operator reports it.",
+        {
+            "uniqueID": string("Managed object id of the vSphere VM."),
+            "biosUUID": string("BIOS UUID of the vSphere VM."),
+            "instanceUUID": string("Instance UUID of the vSphere VM."),
+            "powerState": string("Observed power state: PoweredOn, PoweredOff or Suspended."),
+            "zone": string("Zone (`topology.kubernetes.io/zone`) the VM was placed in."),
+            "hardwareVersion": integer("Virtual hardware version of the VM (e.g. 19 for vmx-19)."),
+            "host": string("ESXi host the VM runs on."),
+            "network": obj(VirtualMachineNetworkStatus),
+            "conditions": array(
+                obj(Condition),
+                "Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).",
+            ),
+        },
+    ),
 )
 
 

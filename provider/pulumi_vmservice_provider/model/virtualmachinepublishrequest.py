@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pulumi_vmservice_provider.model import semantics
 from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, Condition, OutputMeta, metadata
+from pulumi_vmservice_provider.model.generated import virtualmachinepublishrequest as generated
+from pulumi_vmservice_provider.model.layering import overlay
 from pulumi_vmservice_provider.model.types import (
     KubeKind,
     ObjectType,
@@ -48,16 +50,19 @@ PublishTarget = ObjectType(
     "Where the image goes.",
     {"item": obj(PublishTargetItem), "location": obj(PublishTargetLocation)},
 )
-PublishSpec = ObjectType(
-    "VirtualMachinePublishRequestSpec",
-    "What to publish and where.",
-    {
-        "source": obj(PublishSource, replace="the source of a publish request is immutable"),
-        "target": obj(PublishTarget, replace="the target of a publish request is immutable"),
-        "ttlSecondsAfterFinished": integer(
-            "Seconds after completion before the Supervisor deletes the request.", minimum=0
-        ),
-    },
+PublishSpec = overlay(
+    generated.VirtualMachinePublishRequestSpec,
+    ObjectType(
+        "VirtualMachinePublishRequestSpec",
+        "What to publish and where.",
+        {
+            "source": obj(PublishSource, replace="the source of a publish request is immutable"),
+            "target": obj(PublishTarget, replace="the target of a publish request is immutable"),
+            "ttlSecondsAfterFinished": integer(
+                "Seconds after completion before the Supervisor deletes the request.", minimum=0
+            ),
+        },
+    ),
 )
 
 VIRTUAL_MACHINE_PUBLISH_REQUEST = ResourceDef(
@@ -67,18 +72,21 @@ VIRTUAL_MACHINE_PUBLISH_REQUEST = ResourceDef(
     outputs={
         "apiVersion": API_VERSION_OUTPUT,
         "status": obj(
-            ObjectType(
-                "VirtualMachinePublishRequestStatus",
-                "Progress of the publish request.",
-                {
-                    "ready": boolean("True once the image is published and available."),
-                    "imageName": string("Name of the VirtualMachineImage the request created."),
-                    "completionTime": string("When publishing completed (RFC 3339)."),
-                    "conditions": array(
-                        obj(Condition),
-                        "Progress conditions (source valid, target valid, uploaded, image available, complete).",
-                    ),
-                },
+            overlay(
+                generated.VirtualMachinePublishRequestStatus,
+                ObjectType(
+                    "VirtualMachinePublishRequestStatus",
+                    "Progress of the publish request.",
+                    {
+                        "ready": boolean("True once the image is published and available."),
+                        "imageName": string("Name of the VirtualMachineImage the request created."),
+                        "completionTime": string("When publishing completed (RFC 3339)."),
+                        "conditions": array(
+                            obj(Condition),
+                            "Progress conditions (source valid, target valid, uploaded, image available, complete).",
+                        ),
+                    },
+                ),
             )
         ),
         "liveMetadata": obj(OutputMeta),

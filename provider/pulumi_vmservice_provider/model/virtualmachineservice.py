@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_vmservice_provider.model import semantics
-from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, Condition, OutputMeta, metadata
+from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, OutputMeta, metadata
+from pulumi_vmservice_provider.model.generated import virtualmachineservice as generated
+from pulumi_vmservice_provider.model.layering import overlay
 from pulumi_vmservice_provider.model.types import (
     KubeKind,
     ObjectType,
@@ -31,30 +33,36 @@ ServicePort = ObjectType(
     },
 )
 
-VirtualMachineServiceSpec = ObjectType(
-    "VirtualMachineServiceSpec",
-    "Desired state of the service.",
-    {
-        "type": string(
-            "Service type.",
-            enum=("ClusterIP", "LoadBalancer", "ExternalName"),
-            required=True,
-            replace="the type of a VirtualMachineService cannot change",
-        ),
-        "selector": string_map("Labels of the VMs behind the service."),
-        "ports": array(
-            obj(ServicePort), "Ports the service exposes (a name is required on each when there are several)."
-        ),
-        "loadBalancerIP": string("A requested load-balancer IP (only where the load balancer supports it)."),
-        "loadBalancerSourceRanges": array(
-            string(), "Client CIDRs allowed through the load balancer (all when empty)."
-        ),
-        "clusterIp": string(
-            "A fixed cluster IP (allocated by the Supervisor when omitted).",
-            replace="the cluster IP of a service cannot change",
-        ),
-        "externalName": string("DNS name the service aliases (type ExternalName)."),
-    },
+VirtualMachineServiceSpec = overlay(
+    generated.VirtualMachineServiceSpec,
+    ObjectType(
+        "VirtualMachineServiceSpec",
+        "Desired state of the service.",
+        {
+            "type": string(
+                "Service type.",
+                enum=("ClusterIP", "LoadBalancer", "ExternalName"),
+                required=True,
+                replace="the type of a VirtualMachineService cannot change",
+            ),
+            "selector": string_map("Labels of the VMs behind the service."),
+            "ports": array(
+                obj(ServicePort),
+                "Ports the service exposes (a name is required on each when there are several).",
+            ),
+            "loadBalancerIP": string(
+                "A requested load-balancer IP (only where the load balancer supports it)."
+            ),
+            "loadBalancerSourceRanges": array(
+                string(), "Client CIDRs allowed through the load balancer (all when empty)."
+            ),
+            "clusterIp": string(
+                "A fixed cluster IP (allocated by the Supervisor when omitted).",
+                replace="the cluster IP of a service cannot change",
+            ),
+            "externalName": string("DNS name the service aliases (type ExternalName)."),
+        },
+    ),
 )
 
 LoadBalancerIngress = ObjectType(
@@ -62,19 +70,21 @@ LoadBalancerIngress = ObjectType(
     "One load-balancer address.",
     {"ip": string("IP address of the load balancer."), "hostname": string("DNS name of the load balancer.")},
 )
-VirtualMachineServiceStatus = ObjectType(
-    "VirtualMachineServiceStatus",
-    "Observed state of the service.",
-    {
-        "loadBalancer": obj(
-            ObjectType(
-                "LoadBalancerStatus",
-                "Load-balancer addresses.",
-                {"ingress": array(obj(LoadBalancerIngress), "Addresses of the load balancer.")},
-            )
-        ),
-        "conditions": array(obj(Condition), "Conditions reported for the service."),
-    },
+VirtualMachineServiceStatus = overlay(
+    generated.VirtualMachineServiceStatus,
+    ObjectType(
+        "VirtualMachineServiceStatus",
+        "Observed state of the service.",
+        {
+            "loadBalancer": obj(
+                ObjectType(
+                    "LoadBalancerStatus",
+                    "Load-balancer addresses.",
+                    {"ingress": array(obj(LoadBalancerIngress), "Addresses of the load balancer.")},
+                )
+            ),
+        },
+    ),
 )
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pulumi_vmservice_provider.model import semantics
 from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, OutputMeta, metadata
+from pulumi_vmservice_provider.model.generated import virtualmachinesetresourcepolicy as generated
+from pulumi_vmservice_provider.model.layering import overlay
 from pulumi_vmservice_provider.model.types import (
     KubeKind,
     ObjectType,
     ResourceDef,
-    any_value,
     array,
     obj,
     string,
@@ -19,23 +20,22 @@ ResourcePoolSpec = ObjectType(
     "A child resource pool for the set of VMs.",
     {
         "name": string("Name of the child resource pool."),
-        "reservations": any_value(
-            "Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities)."
-        ),
-        "limits": any_value("Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities)."),
     },
 )
 
-VirtualMachineSetResourcePolicySpec = ObjectType(
-    "VirtualMachineSetResourcePolicySpec",
-    "Resource pool, folder and cluster-module groups for a set of VMs.",
-    {
-        "resourcePool": obj(ResourcePoolSpec),
-        "folder": string("Name of the VM folder to create for the VMs."),
-        "clusterModuleGroups": array(
-            string(), "Names of cluster-module groups (anti-affinity groups of VMs) to create."
-        ),
-    },
+VirtualMachineSetResourcePolicySpec = overlay(
+    generated.VirtualMachineSetResourcePolicySpec,
+    ObjectType(
+        "VirtualMachineSetResourcePolicySpec",
+        "Resource pool, folder and cluster-module groups for a set of VMs.",
+        {
+            "resourcePool": obj(ResourcePoolSpec),
+            "folder": string("Name of the VM folder to create for the VMs."),
+            "clusterModuleGroups": array(
+                string(), "Names of cluster-module groups (anti-affinity groups of VMs) to create."
+            ),
+        },
+    ),
 )
 
 VIRTUAL_MACHINE_SET_RESOURCE_POLICY = ResourceDef(
@@ -51,8 +51,9 @@ VIRTUAL_MACHINE_SET_RESOURCE_POLICY = ResourceDef(
     },
     outputs={
         "apiVersion": API_VERSION_OUTPUT,
-        "status": any_value(
-            "Observed state: the resource pool, folder and cluster modules the Supervisor created."
+        "status": obj(
+            generated.VirtualMachineSetResourcePolicyStatus,
+            "Observed state: the resource pool, folder and cluster modules the Supervisor created.",
         ),
         "liveMetadata": obj(OutputMeta),
     },

@@ -149,6 +149,7 @@ def get_virtual_machine_image(state: ProviderState, request: InvokeRequest) -> P
         "firmware": status.get("firmware"),
         "hardwareVersion": status.get("hardwareVersion"),
         "ready": conditions.get("Ready") == "True",
+        "status": status,
     }
 
 
@@ -186,6 +187,7 @@ def get_virtual_machine_class(state: ProviderState, request: InvokeRequest) -> P
         "memoryMb": _memory_mb(hardware.get("memory")),
         "reserved": bool(requests.get("cpu") or requests.get("memory")),
         "spec": spec,
+        "status": vm_class.get("status") or {},
     }
 
 
@@ -201,12 +203,10 @@ def get_virtual_machine(state: ProviderState, request: InvokeRequest) -> Propert
         "metadata": {k: meta[k] for k in LIVE_METADATA_KEYS if k in meta},
         "spec": vm.get("spec"),
         "status": {
-            "powerState": status.get("powerState"),
-            "uniqueID": status.get("uniqueID"),
+            **status,
+            "conditions": status.get("conditions") or [],
             "primaryIP4": network.get("primaryIP4"),
             "primaryIP6": network.get("primaryIP6"),
-            "zone": status.get("zone"),
-            "conditions": status.get("conditions") or [],
             "raw": status,
         },
     }

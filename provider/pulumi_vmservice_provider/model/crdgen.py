@@ -1,0 +1,405 @@
+"""Generate the typed model of the VM Operator kinds from the CRDs' OpenAPI schemas (`make model`).
+
+    python -m pulumi_vmservice_provider.model.crdgen [--crds .tools/crds] [--check]
+
+reads the CustomResourceDefinitions `make tools` builds for the API releases the project supports and writes
+`model/generated/<kind>.py`: one `ObjectType` per object in a kind's spec and status, the union of every API
+version the provider understands, each field with the version that introduced it (`since`). The hand-written
+layer (`model/<kind>.py`) adds behaviour on top: replace rules, server defaults, secrets, provider-only inputs.
+
+Only this generator reads YAML; the provider imports the generated modules, never the CRDs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[3]
+OUT = Path(__file__).resolve().parent / "generated"
+GROUP = "vmoperator.vmware.com"
+
+# Which release's CRD defines each API version as the Supervisor that serves it as its newest has it:
+# v1alpha2 as vSphere 8.0 Update 3 (VM Operator v1.8.6) has it, the newer ones as 9.1 (v1.10.0) has them.
+# A field 9.1 added to its own copy of v1alpha2 (for round trips) is therefore not served by an 8.0U3
+# Supervisor, and gets the version that introduced it on 9.1.
+VERSION_SOURCES = (("v1alpha2", "8.0u3"), ("v1alpha3", "9.1"), ("v1alpha4", "9.1"), ("v1alpha5", "9.1"))
+VERSIONS = tuple(version for version, _ in VERSION_SOURCES)
+DESCRIPTION_LIMIT = 400
+
+
+@dataclass(frozen=True)
+class KindSource:
+    kind: str
+    plural: str
+    module: str
+    sections: tuple[str, ...] = ("spec", "status")
+    # CRD path (dotted, array items add nothing) -> ObjectType name, where it differs from the derived one:
+    # today's names stay so the SDKs stay compatible.
+    names: dict[str, str] = field(default_factory=dict)
+
+
+KINDS = (
+    KindSource(
+        "VirtualMachine",
+        "virtualmachines",
+        "virtualmachine",
+        names={
+            "spec.bootstrap.cloudInit.rawCloudConfig": "SecretKeySelector",
+            "spec.bootstrap.sysprep.rawSysprep": "SecretKeySelector",
+            "spec.network.interfaces": "VirtualMachineNetworkInterfaceSpec",
+            "spec.network.interfaces.network": "PartialObjectRef",
+            "spec.network.interfaces.routes": "VirtualMachineNetworkRouteSpec",
+            "spec.volumes": "VirtualMachineVolume",
+            "spec.volumes.persistentVolumeClaim": "PersistentVolumeClaimVolumeSource",
+            "spec.volumes.persistentVolumeClaim.instanceVolumeClaim": "InstanceVolumeClaimVolumeSource",
+            "spec.readinessProbe.guestInfo": "GuestInfoAction",
+            **{
+                f"spec.affinity.{side}.{rule}DuringSchedulingPreferredDuringExecution{tail}": name
+                for side in ("vmAffinity", "vmAntiAffinity")
+                for rule in ("required", "preferred")
+                for tail, name in (
+                    ("", "VMAffinityTerm"),
+                    (".labelSelector", "LabelSelector"),
+                    (".labelSelector.matchExpressions", "LabelSelectorRequirement"),
+                )
+            },
+        },
+    ),
+    KindSource(
+        "VirtualMachineService",
+        "virtualmachineservices",
+        "virtualmachineservice",
+        names={
+            "spec.ports": "VirtualMachineServicePort",
+            "status.loadBalancer": "LoadBalancerStatus",
+            "status.loadBalancer.ingress": "LoadBalancerIngress",
+        },
+    ),
+    KindSource(
+        "VirtualMachinePublishRequest",
+        "virtualmachinepublishrequests",
+        "virtualmachinepublishrequest",
+        names={
+            "spec.source": "VirtualMachinePublishRequestSource",
+            "spec.target": "VirtualMachinePublishRequestTarget",
+            "spec.target.item": "VirtualMachinePublishRequestTargetItem",
+            "spec.target.location": "VirtualMachinePublishRequestTargetLocation",
+        },
+    ),
+    KindSource(
+        "VirtualMachineSetResourcePolicy",
+        "virtualmachinesetresourcepolicies",
+        "virtualmachinesetresourcepolicy",
+        names={"spec.resourcePool": "ResourcePoolSpec"},
+    ),
+    KindSource("VirtualMachineClass", "virtualmachineclasses", "virtualmachineclass"),
+    KindSource(
+        "VirtualMachineImage",
+        "virtualmachineimages",
+        "virtualmachineimage",
+        names={"status.osInfo": "VirtualMachineImageOSInfo"},
+    ),
+)
+
+# Objects that several fields share (one ObjectType under one name) describe themselves, not the field.
+SHARED_TYPES = {
+    "SecretKeySelector": "A key in a Secret in the object's namespace.",
+    "VMAffinityTerm": "VMs (selected by label) that a VM is placed near or away from, in a topology domain.",
+    "LabelSelector": "A Kubernetes label selector: matchLabels and matchExpressions, ANDed.",
+    "LabelSelectorRequirement": "A label selector requirement: a key, an operator and values.",
+}
+
+# What a pattern means, for the message Check gives when a value does not match it.
+QUANTITY = r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$"
+PATTERN_HINTS = {QUANTITY: "must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`"}
+
+# Fields whose type differs between API versions, and the type the model gives them (with why). The
+# generator fails on any other difference, so a new one is decided here rather than silently.
+TYPE_CONFLICTS: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+class GenerationError(Exception):
+    pass
+
+
+@dataclass
+class Occurrence:
+    version: str
+    schema: dict[str, Any]
+
+
+@dataclass
+class Emitter:
+    """The ObjectTypes of one module, children before parents, and the names taken so far."""
+
+    source: KindSource
+    blocks: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=lambda: {"types": 0, "fields": 0})
+
+
+def _kind_of(schema: dict[str, Any]) -> str:
+    if schema.get("x-kubernetes-int-or-string"):
+        return "int-or-string"
+    declared = schema.get("type")
+    if declared == "object" or (declared is None and "properties" in schema):
+        if schema.get("properties"):
+            return "object"
+        additional = schema.get("additionalProperties")
+        if isinstance(additional, dict) and additional:
+            return "map"
+        return "any"
+    if declared is None:
+        return "any"  # x-kubernetes-preserve-unknown-fields without a type: untyped in the CRD itself
+    return str(declared)
+
+
+def describe(text: str | None, fallback: str) -> str:
+    """The first paragraph of a CRD description on one line, cut at a sentence end when long."""
+    if not text or not text.strip():
+        return fallback
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    first = " ".join(paragraphs[0].split())
+    if len(first) > DESCRIPTION_LIMIT:
+        cut = first.rfind(". ", 0, DESCRIPTION_LIMIT)
+        first = first[: cut + 1] if cut > 0 else first[:DESCRIPTION_LIMIT].rsplit(" ", 1)[0] + " ..."
+    if any(p.lstrip().startswith("Deprecated") for p in paragraphs[1:]) and "eprecated" not in first:
+        first += " Deprecated."
+    return first
+
+
+def _python_pattern(pattern: str | None) -> str | None:
+    if not pattern:
+        return None
+    try:
+        re.compile(pattern)
+    except re.error:
+        return None  # a Go (RE2) construct Python lacks: the Supervisor checks it
+    return pattern
+
+
+def _union(values: Iterator[tuple[str, ...]]) -> tuple[str, ...]:
+    merged: list[str] = []
+    for group in values:
+        merged += [v for v in group if v not in merged]
+    return tuple(merged)
+
+
+def _cap(part: str) -> str:
+    return part[:1].upper() + part[1:]
+
+
+def _type_name(source: KindSource, path: str) -> str:
+    if path in source.names:
+        return source.names[path]
+    section, *parts = path.split(".")
+    return source.kind + "".join(_cap(p) for p in parts) + _cap(section)
+
+
+def _kwargs(**values: Any) -> str:
+    return "".join(f", {key}={value!r}" for key, value in values.items() if value not in (None, (), False))
+
+
+def _prop(
+    emitter: Emitter, path: str, key: str, occurrences: list[Occurrence], parent_since: str, required: bool
+) -> str:
+    """The constructor expression of one field (`string("...", since="v1alpha3")`)."""
+    newest = occurrences[-1].schema
+    kinds = {_kind_of(o.schema) for o in occurrences}
+    if len(kinds) > 1:
+        resolved = TYPE_CONFLICTS.get((emitter.source.kind, path))
+        if resolved is None:
+            raise GenerationError(f"{emitter.source.kind} {path}: the type differs between versions: {kinds}")
+        kinds = {resolved[0]}
+    kind = kinds.pop()
+    first = occurrences[0].version
+    since = first if VERSIONS.index(first) > VERSIONS.index(parent_since) else None
+    description = describe(newest.get("description"), f"The `{key}` field.")
+    if kind == "int-or-string":
+        description += " An integer or a string."
+    emitter.counts["fields"] += 1
+    common = _kwargs(required=required, since=since)
+    if kind in ("string", "int-or-string"):
+        extra = _kwargs(
+            int_or_string=kind == "int-or-string",
+            enum=_union(tuple(o.schema.get("enum") or ()) for o in occurrences),
+            pattern=_python_pattern(newest.get("pattern")),
+            pattern_hint=PATTERN_HINTS.get(newest.get("pattern") or ""),
+            max_length=newest.get("maxLength"),
+            server_default=newest.get("default") if isinstance(newest.get("default"), str) else None,
+        )
+        return f"string({description!r}{extra}{common})"
+    if kind in ("integer", "number"):
+        extra = _kwargs(
+            minimum=newest.get("minimum"),
+            maximum=newest.get("maximum"),
+            server_default=newest.get("default") if isinstance(newest.get("default"), int | float) else None,
+        )
+        return f"{kind}({description!r}{extra}{common})"
+    if kind == "boolean":
+        default = newest.get("default")
+        return f"boolean({description!r}{_kwargs(server_default=default if isinstance(default, bool) else None)}{common})"
+    if kind == "any":
+        return f"any_value({description!r}{common})"
+    if kind == "object":
+        type_name = _object(emitter, path, occurrences)
+        return f"obj({type_name}, {description!r}{common})"
+    if kind == "map":
+        values = [Occurrence(o.version, o.schema["additionalProperties"]) for o in occurrences]
+        item = _element(emitter, path, values)
+        return f'Prop("map", {description!r}, items={item}{common})'
+    if kind == "array":
+        items = [Occurrence(o.version, o.schema.get("items") or {}) for o in occurrences]
+        if key == "conditions" and "type" in (items[-1].schema.get("properties") or {}):
+            return f"array(obj(Condition), {description!r}{common})"
+        item = _element(emitter, path, items)
+        return f"array({item}, {description!r}{common})"
+    raise GenerationError(f"{emitter.source.kind} {path}: unsupported type {kind!r}")
+
+
+def _element(emitter: Emitter, path: str, occurrences: list[Occurrence]) -> str:
+    """An array item or a map value (no description or flags of its own)."""
+    kind = _kind_of(occurrences[-1].schema)
+    if kind == "object":
+        return f"obj({_object(emitter, path, occurrences)})"
+    if kind == "array":
+        return f"array({_element(emitter, path, [Occurrence(o.version, o.schema.get('items') or {}) for o in occurrences])})"
+    if kind == "map":
+        values = [Occurrence(o.version, o.schema["additionalProperties"]) for o in occurrences]
+        return f'Prop("map", items={_element(emitter, path, values)})'
+    return {"int-or-string": 'Prop("string", int_or_string=True)', "any": 'Prop("any")'}.get(
+        kind, f"Prop({kind!r})"
+    )
+
+
+def _object(emitter: Emitter, path: str, occurrences: list[Occurrence]) -> str:
+    """Emit the ObjectType of an object (once per name) and return its name."""
+    name = _type_name(emitter.source, path)
+    keys: list[str] = sorted({key for o in occurrences for key in o.schema.get("properties") or {}})
+    lines = []
+    for key in keys:
+        having = [
+            Occurrence(o.version, o.schema["properties"][key])
+            for o in occurrences
+            if key in (o.schema.get("properties") or {})
+        ]
+        required = len(having) == len(occurrences) and all(
+            key in (o.schema.get("required") or ()) for o in occurrences
+        )
+        lines.append(
+            f"        {key!r}: {_prop(emitter, f'{path}.{key}', key, having, occurrences[0].version, required)},\n"
+        )
+    description = SHARED_TYPES.get(name) or describe(
+        occurrences[-1].schema.get("description"), f"{name}: `{path}` of a {emitter.source.kind}."
+    )
+    block = f"{name} = ObjectType(\n    {name!r},\n    {description!r},\n    {{\n{''.join(lines)}    }},\n)\n"
+    if name in emitter.blocks:
+        if emitter.blocks[name] != block:
+            raise GenerationError(
+                f"{emitter.source.kind}: {name} is used for differently shaped objects ({path}):\n{emitter.blocks[name]}\n{block}"
+            )
+        return name
+    emitter.blocks[name] = block
+    emitter.counts["types"] += 1
+    return name
+
+
+def load_versions(crds: Path, plural: str) -> list[Occurrence]:
+    """The kind's schema in each API version the provider understands, from the release that defines it."""
+    import yaml
+
+    found: list[Occurrence] = []
+    for version, release in VERSION_SOURCES:
+        path = crds / release / f"{GROUP}_{plural}.yaml"
+        if not path.exists():
+            raise GenerationError(f"{path} is missing; run `make tools`")
+        document = yaml.load(path.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        for served in document["spec"]["versions"]:
+            if served["name"] == version and served.get("served", True):
+                found.append(Occurrence(version, served["schema"]["openAPIV3Schema"]))
+    if not found:
+        raise GenerationError(f"no CRD of {plural} serves any of {', '.join(VERSIONS)}")
+    return found
+
+
+HEADER = '''"""{kind}: spec and status as the VM Operator CRDs define them (API {versions}).
+
+Generated by `python -m pulumi_vmservice_provider.model.crdgen` from the CRDs of VM Operator v1.8.6 (vSphere 8.0
+Update 3) and v1.10.0; do not edit. Behaviour (replace rules, server defaults, secrets) is added in `model/{module}.py`.
+"""
+
+from __future__ import annotations
+
+from pulumi_vmservice_provider.model.common import Condition
+from pulumi_vmservice_provider.model.types import (
+    ObjectType,
+    Prop,
+    any_value,
+    array,
+    boolean,
+    integer,
+    number,
+    obj,
+    string,
+)
+
+'''
+
+
+def generate_kind(crds: Path, source: KindSource) -> tuple[str, dict[str, int]]:
+    occurrences = load_versions(crds, source.plural)
+    emitter = Emitter(source)
+    for section in source.sections:
+        having = [
+            Occurrence(o.version, o.schema["properties"][section])
+            for o in occurrences
+            if section in o.schema.get("properties", {})
+        ]
+        if having:
+            _object(emitter, section, having)
+    text = HEADER.format(
+        kind=source.kind, versions=", ".join(o.version for o in occurrences), module=source.module
+    )
+    return text + "\n\n".join(emitter.blocks.values()), emitter.counts
+
+
+def generate(crds: Path) -> dict[str, str]:
+    """File name -> content of every generated module."""
+    files: dict[str, str] = {
+        "__init__.py": '"""Generated from the VM Operator CRDs by model/crdgen.py; do not edit."""\n'
+    }
+    for source in KINDS:
+        files[f"{source.module}.py"], _ = generate_kind(crds, source)
+    return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--crds", type=Path, default=ROOT / ".tools" / "crds")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--check", action="store_true", help="fail when the committed modules are stale")
+    args = parser.parse_args(argv)
+    files = generate(args.crds)
+    stale = [
+        name
+        for name, text in files.items()
+        if not (args.out / name).exists() or (args.out / name).read_text() != text
+    ]
+    if args.check:
+        if stale:
+            print(f"stale generated model: {', '.join(stale)}; run `make model`", file=sys.stderr)
+        return 1 if stale else 0
+    args.out.mkdir(exist_ok=True)
+    for name in stale:
+        (args.out / name).write_text(files[name])
+    print(f"{len(stale)} of {len(files)} generated modules written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
