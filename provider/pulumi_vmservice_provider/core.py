@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import threading
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_vmservice_provider.context import LogSink, OperationContext, Redactor
-from pulumi_vmservice_provider.errors import InvalidInputs
+from pulumi_vmservice_provider.errors import InvalidInputs, ServerRejected
 from pulumi_vmservice_provider.model.check import Failure, check_properties
 from pulumi_vmservice_provider.model.config import CONFIG, validate_config
 from pulumi_vmservice_provider.model.diff import Change, diff_properties
@@ -20,6 +21,8 @@ from pulumi_vmservice_provider.operations import (
     CreateRequest,
     CreateResult,
     DeleteRequest,
+    DryRunRequest,
+    DryRunResult,
     InvokeRequest,
     PreviewRequest,
     PropertyMap,
@@ -32,12 +35,16 @@ from pulumi_vmservice_provider.resources import registry
 from pulumi_vmservice_provider.resources.base import ResourceHandler
 from pulumi_vmservice_provider.resources.state import ProviderState
 from pulumi_vmservice_provider.settings import resolve
-from pulumi_vmservice_provider.wire import UNKNOWN, Secret, reveal, secret_strings
+from pulumi_vmservice_provider.wire import UNKNOWN, Secret, contains_unknown, reveal, secret_strings
 
 DEFAULT_TIMEOUT_SECONDS = 20 * 60
 # Lookups run during previews: an unreachable backend must fail them in seconds, not minutes.
 INVOKE_TIMEOUT_SECONDS = 10
 AUTONAMED = "__autonamed"
+STATIC_RULES_WARNING = (
+    "could not ask the Supervisor to judge the planned changes ({why}); the preview uses the provider's "
+    "static rules"
+)
 
 
 @dataclass
@@ -85,6 +92,7 @@ class Provider:
         self.handler = Handlers(self.state)
         self._in_state: set[str] = set()  # URNs Check saw with old inputs in this plugin process
         self.log_sink = log_sink
+        self._static_rules_warned = threading.Event()  # one warning per plugin process, not one per resource
 
     # ---- configuration -------------------------------------------------------------------------
     def check_config(self, news: PropertyMap) -> tuple[PropertyMap, list[Failure]]:
@@ -156,7 +164,12 @@ class Provider:
         checked["metadata"] = meta
 
     # ---- diff ----------------------------------------------------------------------------------
-    def diff(self, token: str, old_inputs: PropertyMap, news: PropertyMap) -> DiffResult:
+    def diff(
+        self, token: str, old_inputs: PropertyMap, news: PropertyMap, resource_id: str = "", urn: str = ""
+    ) -> DiffResult:
+        """The planned changes by the model's rules; an in-place update of an existing object is then sent to
+        the server as a dry run, whose refusals to change a field in place become replacements (with the
+        server's words as the reason) and whose other denials fail the diff."""
         definition = resource_def(token)
         handler = self.handler(token)
         changes = diff_properties(definition.inputs, old_inputs, news, handler.server_facts())
@@ -164,6 +177,11 @@ class Provider:
         blocked = [(a.change.path, a.blocked) for a in assessments if a.blocked]
         if blocked:
             raise InvalidInputs(blocked)
+        if changes and resource_id and not any(c.replaces for c in changes):
+            verdict = self._dry_run(token, DryRunRequest(urn, news, resource_id, old_inputs))
+            if verdict is not None and verdict.refusals:
+                changes = with_refusals(changes, verdict)
+                assessments = assess_all(changes, reveal(old_inputs), reveal(news))
         named = not news.get(AUTONAMED)
         return DiffResult(
             assessments, delete_before_replace=named and definition.delete_before_replace_when_named
@@ -182,8 +200,46 @@ class Provider:
             redact=Redactor(secrets),
         )
 
-    def preview(self, token: str, request: PreviewRequest) -> PropertyMap:
-        return self.handler(token).preview(request)
+    def preview(self, token: str, request: PreviewRequest, urn: str = "") -> PropertyMap:
+        """Planned outputs. For a create, the server's dry run of the new object adds what its webhooks fill
+        in (see the handler's `planned_outputs`); a denial fails the preview."""
+        planned = self.handler(token).preview(request)
+        if not request.is_update:
+            verdict = self._dry_run(token, DryRunRequest(urn, request.inputs))
+            if verdict is not None and verdict.planned is not None:
+                planned.update(verdict.planned)
+        return planned
+
+    def _dry_run(self, token: str, request: DryRunRequest) -> DryRunResult | None:
+        """The server's verdict on a planned object, or None when it cannot judge it: the kind has no dry
+        run, the plan has unknowns (they cannot be sent), or the server cannot be asked (then the preview
+        warns once per process that it uses the static rules). Denials are redacted like any message."""
+        handler = self.handler(token)
+        if not handler.judged_by_server or contains_unknown(request.inputs):
+            return None
+        if not self.state.server_checks_allowed():
+            why = (
+                "the provider's configuration is not known yet"
+                if self.state.settings.has_unknowns
+                else ("no Supervisor kubeconfig is configured")
+            )
+            verdict = DryRunResult(unavailable=why)
+        else:
+            redact = Redactor(secret_strings(request.inputs) | secret_strings(request.old_inputs or {}))
+            try:
+                verdict = handler.dry_run(request)
+            except ServerRejected as error:
+                raise ServerRejected(redact(str(error))) from None
+            verdict = dataclasses.replace(
+                verdict,
+                refusals=tuple(dataclasses.replace(r, message=redact(r.message)) for r in verdict.refusals),
+            )
+        if verdict.unavailable is not None:
+            if not self._static_rules_warned.is_set():
+                self._static_rules_warned.set()
+                self.log_sink("WARNING", STATIC_RULES_WARNING.format(why=verdict.unavailable), "", False)
+            return None
+        return verdict
 
     def create(self, token: str, request: CreateRequest) -> CreateResult:
         return self.handler(token).create(request)
@@ -212,6 +268,29 @@ class Provider:
         result = registry.function_impl(token)(self.state, InvokeRequest(ctx, checked))
         secret_keys = {k for k, p in definition.outputs.items() if p.secret}
         return {k: Secret(v) if k in secret_keys and v is not None else v for k, v in result.items()}
+
+
+def with_refusals(changes: list[Change], verdict: DryRunResult) -> list[Change]:
+    """The changes with each field the server refuses to change in place as a replacement, the server's
+    message its reason (a refused field the model did not see change is added as an update)."""
+    result = list(changes)
+    for refusal in verdict.refusals:
+        reason = f"the Supervisor refuses to change it in place (dry run): {refusal.message}"
+        matched = False
+        for index, change in enumerate(result):
+            if _related(change.path, refusal.path):
+                matched = True
+                if not change.replaces:
+                    result[index] = dataclasses.replace(change, replace_reason=reason)
+        if not matched:
+            result.append(Change(refusal.path, "update", reason))
+    return result
+
+
+def _related(path: str, other: str) -> bool:
+    """Whether one property path is the other or lies below it."""
+    shorter, longer = sorted((path, other), key=len)
+    return longer == shorter or longer.startswith((f"{shorter}.", f"{shorter}["))
 
 
 def disruption_warnings(assessments: list[Assessment]) -> list[str]:

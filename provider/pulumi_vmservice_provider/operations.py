@@ -87,6 +87,35 @@ class PreviewRequest:
 
 
 @dataclass(frozen=True)
+class DryRunRequest:
+    """A planned create (`id` empty) or update of `urn`, to be judged by the server without side effects."""
+
+    urn: str
+    inputs: PropertyMap
+    id: str = ""
+    old_inputs: PropertyMap | None = None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A field the server refuses to change in place (`path` in Pulumi's syntax), in its own words."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class DryRunResult:
+    """The server's verdict on a planned object: what it would store (`planned`, the object's outputs as the
+    server would fill them in), the fields it refuses to change in place (each one forces a replacement), or
+    why it could not be asked (`unavailable`). Any other refusal is raised as `ServerRejected`."""
+
+    planned: PropertyMap | None = None
+    refusals: tuple[Refusal, ...] = ()
+    unavailable: str | None = None
+
+
+@dataclass(frozen=True)
 class InvokeRequest:
     ctx: OperationContext
     args: PropertyMap
@@ -96,11 +125,14 @@ __all__ = [
     "CreateRequest",
     "CreateResult",
     "DeleteRequest",
+    "DryRunRequest",
+    "DryRunResult",
     "InvokeRequest",
     "PreviewRequest",
     "PropertyMap",
     "ReadRequest",
     "ReadResult",
+    "Refusal",
     "UpdateRequest",
     "UpdateResult",
 ]

@@ -203,9 +203,13 @@ class Kube:
         namespace = body.get("metadata", {}).get("namespace")
         if kind.group == "":
             args = (namespace, body) if kind.namespaced else (body,)
-            return self._core_call("create", kind, *args, _request_timeout=timeout)
+            return self._core_call(
+                "create", kind, *args, field_manager=self.field_manager, _request_timeout=timeout
+            )
         args2 = (namespace, kind.plural, body) if kind.namespaced else (kind.plural, body)
-        return self._custom_call("create", kind, *args2, _request_timeout=timeout)
+        return self._custom_call(
+            "create", kind, *args2, field_manager=self.field_manager, _request_timeout=timeout
+        )
 
     def create_or_get(self, kind: Kind, body: Obj) -> tuple[Obj, bool]:
         """Create `body`; when it already exists return the live object. Returns (object, created)."""
@@ -242,13 +246,26 @@ class Kube:
             )
             args: tuple[Any, ...] = (name, namespace, patch) if kind.namespaced else (name, patch)
             response = getattr(self._core, method)(
-                *args, _preload_content=False, _content_type=content_type, _request_timeout=timeout
+                *args,
+                field_manager=self.field_manager,
+                _preload_content=False,
+                _content_type=content_type,
+                _request_timeout=timeout,
             )
             return json.loads(response.data) if response.data else {}
         scope = "namespaced" if kind.namespaced else "cluster"
         fn = getattr(self._custom, f"patch_{scope}_custom_object" + ("_status" if status else ""))
         args = (namespace, kind.plural, name, patch) if kind.namespaced else (kind.plural, name, patch)
-        result = fn(kind.group, kind.version, *args, _content_type=content_type, _request_timeout=timeout)
+        # Under the controller's own field manager, as VM Operator's writes are ("manager"), not the client
+        # library's default: a user's server-side apply takes such fields over instead of conflicting.
+        result = fn(
+            kind.group,
+            kind.version,
+            *args,
+            field_manager=self.field_manager,
+            _content_type=content_type,
+            _request_timeout=timeout,
+        )
         return result if isinstance(result, dict) else {}
 
     def add_finalizer(self, kind: Kind, obj: Obj, finalizer: str) -> bool:

@@ -324,29 +324,41 @@ class SupervisorClient:
         return items
 
     def apply(
-        self, ctx: Operation, ref: KindRef, body: dict[str, Any], what: str | None = None
+        self,
+        ctx: Operation | None,
+        ref: KindRef,
+        body: dict[str, Any],
+        what: str | None = None,
+        dry_run: bool = False,
     ) -> dict[str, Any]:
         """Server-side apply of `body` under the provider's field manager. Fields that VM Operator itself
         manages are taken over; fields another tool manages are a conflict naming that tool and the fields,
         unless the object carries the annotation `pulumi.com/patchForce: "true"`. `what` names the object in
-        messages (default: kind and namespace/name)."""
+        messages (default: kind and namespace/name).
+
+        `dry_run` sends `dryRun=All`: the apiserver runs defaulting, admission webhooks and validation and
+        answers with the object it would store, changing nothing (without an operation: one quick attempt)."""
         meta = body["metadata"]
         namespace, name = meta.get("namespace"), meta["name"]
         what = what or f"{ref.kind} {_where(namespace, name)}"
         path = self._path(ref, namespace, body.get("apiVersion"), ctx)
+        # The generated client decodes only 200 bodies; a dry run that would create answers 201 and has nothing
+        # to read back afterwards, so its raw answer is decoded here.
+        extra: dict[str, Any] = {"dry_run": "All", "_preload_content": False} if dry_run else {}
 
         def attempt(force: bool) -> Any:
             return self._call(
                 ctx,
-                f"applying {what}",
+                f"{'dry-run applying' if dry_run else 'applying'} {what}",
                 self._method("patch", ref, namespace),
                 _args(ref, path, name, body),
                 {
                     "field_manager": FIELD_MANAGER,
                     "force": force,
                     "_content_type": "application/apply-patch+yaml",
+                    **extra,
                 },
-                rejected=f"the Supervisor rejected {what}",
+                rejected=f"the Supervisor {'would reject' if dry_run else 'rejected'} {what}",
             )
 
         forced = (meta.get("annotations") or {}).get(PATCH_FORCE_ANNOTATION) == "true"
@@ -361,6 +373,9 @@ class SupervisorClient:
                     conflict.managers,
                 ) from None
             applied = attempt(force=True)  # VM Operator's own defaults: the user's intent wins
+        if dry_run:
+            decoded: dict[str, Any] = json.loads(applied.data)
+            return decoded
         if applied is None:  # the generated client decodes only 200 bodies; an apply that creates answers 201
             fetched = self.get(ctx, ref, namespace, name)
             if fetched is None:
@@ -522,7 +537,7 @@ class SupervisorClient:
                     )
                     ctx.sleep(delay, doing)
                     continue
-                raise ServerRejected(f"{rejected or doing}: {_rejection(error)}") from None
+                raise ApiRejected(f"{rejected or doing}: {_rejection(error)}", error.status) from None
             except Exception as error:  # connection refused/reset while the apiserver restarts
                 if not _is_transport_error(error):
                     raise
@@ -537,6 +552,22 @@ class SupervisorClient:
                     ctx.sleep(delay, doing)
                     continue
                 raise self._unreachable(doing, error, time.monotonic() - begun) from None
+
+
+class ApiRejected(ServerRejected):
+    """The apiserver answered a request with an error status (after any retries); the message is its own."""
+
+    def __init__(self, message: str, status: int | None):
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def is_admission_denial(self) -> bool:
+        """A judgement on the object itself (webhooks, validation), as opposed to the server failing or
+        refusing the caller (401/403 of RBAC, 429, 5xx)."""
+        if "admission webhook" in str(self) and "denied the request" in str(self):
+            return True
+        return self.status not in (401, 403, 429) and not (self.status or 0) >= 500
 
 
 class ApplyConflict(ServerRejected):

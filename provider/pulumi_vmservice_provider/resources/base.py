@@ -12,6 +12,8 @@ if TYPE_CHECKING:
         CreateRequest,
         CreateResult,
         DeleteRequest,
+        DryRunRequest,
+        DryRunResult,
         PreviewRequest,
         PropertyMap,
         ReadRequest,
@@ -23,6 +25,9 @@ if TYPE_CHECKING:
 
 
 class ResourceHandler:
+    # Whether the server can judge a planned object without side effects (`dry_run`).
+    judged_by_server = False
+
     def __init__(self, definition: ResourceDef, state: ProviderState):
         self.definition = definition
         self.state = state
@@ -45,6 +50,10 @@ class ResourceHandler:
             else:
                 outputs.setdefault(key, UNKNOWN)
         return outputs
+
+    def dry_run(self, request: DryRunRequest) -> DryRunResult:
+        """The server's verdict on the planned create or update, changing nothing (see `judged_by_server`)."""
+        raise NotImplementedError
 
     def create(self, request: CreateRequest) -> CreateResult:
         raise NotImplementedError

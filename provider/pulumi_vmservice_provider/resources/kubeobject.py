@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pulumi_vmservice_provider.clients.supervisor import KindRef
+from pulumi_vmservice_provider.clients.supervisor import (
+    ApiRejected,
+    ApplyConflict,
+    KindRef,
+    SupervisorUnreachable,
+)
 from pulumi_vmservice_provider.errors import (
     OperationCancelled,
     OperationTimedOut,
@@ -23,6 +28,8 @@ from pulumi_vmservice_provider.operations import (
     CreateRequest,
     CreateResult,
     DeleteRequest,
+    DryRunRequest,
+    DryRunResult,
     ReadRequest,
     ReadResult,
     UpdateRequest,
@@ -30,8 +37,9 @@ from pulumi_vmservice_provider.operations import (
 )
 from pulumi_vmservice_provider.readiness import Readiness, wait_until
 from pulumi_vmservice_provider.readiness.deletion import deletion_readiness
+from pulumi_vmservice_provider.resources import dryrun
 from pulumi_vmservice_provider.resources.base import ResourceHandler
-from pulumi_vmservice_provider.wire import Secret, reveal
+from pulumi_vmservice_provider.wire import UNKNOWN, Secret, reveal, secret_strings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -70,7 +78,13 @@ LIVE_METADATA_KEYS = (
 )
 
 
+# Metadata only the real create assigns: unknown in a create preview (a dry run invents placeholders).
+ASSIGNED_AT_CREATE = ("uid", "creationTimestamp", "generation", "resourceVersion")
+
+
 class KubeObjectHandler(ResourceHandler):
+    judged_by_server = True
+
     # ---- naming and versions -------------------------------------------------------------------
     @property
     def kube(self) -> Any:
@@ -131,12 +145,75 @@ class KubeObjectHandler(ResourceHandler):
         return self.state.kube.get(ctx, self.kind_ref, namespace, name)
 
     def apply(self, ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
-        if ctx.urn.startswith("urn:pulumi:"):
-            body["metadata"]["annotations"] = {
-                **(body["metadata"].get("annotations") or {}),
-                URN_ANNOTATION: ctx.urn,
-            }
+        mark_urn(body, ctx.urn)
         return self.state.kube.apply(ctx, self.kind_ref, body)
+
+    # ---- dry run (previews) --------------------------------------------------------------------
+    def dry_run(self, request: DryRunRequest) -> DryRunResult:
+        """Send the object the create or update would apply as a dry-run server-side apply, so the
+        Supervisor's webhooks and validation judge it; one quick attempt without retries, like a check."""
+        version = self.reachable_api_version()
+        if version is None:
+            return DryRunResult(unavailable=self._why_unreachable())
+        try:
+            if request.id:
+                namespace, name = split_id(request.id)
+                live = self.state.kube.get(None, self.kind_ref, namespace, name)
+                if live is None:  # gone: the update says so and how to recover
+                    return DryRunResult()
+                body = self.dry_run_body(request.old_inputs or {}, request.inputs, live, version)
+            else:
+                body = self.manifest(request.inputs, version)
+                self.prepare_create(body)
+            mark_urn(body, request.urn)
+            planned = self.state.kube.apply(None, self.kind_ref, body, dry_run=True)
+        except SupervisorUnreachable as error:
+            return DryRunResult(unavailable=str(error))
+        except ApplyConflict:
+            raise  # the update would stop there too, with the same message
+        except ApiRejected as error:
+            if not error.is_admission_denial:  # RBAC (a read-only preview token), throttling, server errors
+                return DryRunResult(unavailable=str(error))
+            refused = dryrun.refusals(str(error))
+            if request.id and refused:
+                return DryRunResult(refusals=refused)
+            raise
+        return DryRunResult(planned=self.planned_outputs(request.inputs, planned))
+
+    def _why_unreachable(self) -> str:
+        try:
+            self.api_version(patient=False)
+        except Exception as error:
+            return str(error)
+        return "the Supervisor did not answer"
+
+    def update_body(
+        self, old_inputs: dict[str, Any], news: dict[str, Any], live: dict[str, Any], api_version: str
+    ) -> dict[str, Any]:
+        """The object an update applies: the new inputs' manifest aligned with what the server rewrote."""
+        body = self.manifest(news, api_version)
+        self.align_with_live(body, live, old_inputs)
+        return body
+
+    def dry_run_body(
+        self, old_inputs: dict[str, Any], news: dict[str, Any], live: dict[str, Any], api_version: str
+    ) -> dict[str, Any]:
+        """The first object an update would apply, which the dry run sends (kinds whose update takes
+        several steps override it)."""
+        return self.update_body(old_inputs, news, live, api_version)
+
+    def planned_outputs(self, inputs: dict[str, Any], planned: dict[str, Any]) -> dict[str, Any]:
+        """The outputs of a create, as far as its dry run tells: the apiVersion, the spec with what the
+        webhooks fill in (unless the inputs' spec holds secrets), the metadata; what only the real create
+        assigns (uid, resourceVersion, ...) and the status stay unknown."""
+        outputs = self.outputs(inputs, planned)
+        outputs["status"] = UNKNOWN
+        meta = outputs["liveMetadata"]
+        for key in ASSIGNED_AT_CREATE:
+            meta[key] = UNKNOWN
+        if isinstance(planned.get("spec"), dict) and not secret_strings(inputs.get("spec")):
+            outputs["spec"] = planned["spec"]
+        return outputs
 
     # ---- outputs -------------------------------------------------------------------------------
     def outputs(self, inputs: dict[str, Any], live: dict[str, Any]) -> dict[str, Any]:
@@ -228,8 +305,7 @@ class KubeObjectHandler(ResourceHandler):
                 f"{self.kube.kind} {resource_id} no longer exists; run `pulumi refresh` and `pulumi up` to recreate it"
             )
         self.before_apply(ctx, news, current)
-        body = self.manifest(news, self.api_version(ctx))
-        self.align_with_live(body, current, old_inputs)
+        body = self.update_body(old_inputs, news, current, self.api_version(ctx))
         live = self.apply(ctx, body)
         try:
             live = self.wait_ready(ctx, news, live)

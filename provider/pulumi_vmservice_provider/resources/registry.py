@@ -31,7 +31,15 @@ _FUNCTIONS: dict[str, FunctionImpl] = {}
 _loaded = False
 _lock = threading.Lock()
 # Modules in this package that hold no handler of their own.
-_SHARED_MODULES = {"base", "kubeobject", "registry", "state", "vcenter_common", "vcenter_item_files"}
+_SHARED_MODULES = {
+    "base",
+    "dryrun",
+    "kubeobject",
+    "registry",
+    "state",
+    "vcenter_common",
+    "vcenter_item_files",
+}
 
 
 def handles(definition: ResourceDef) -> Callable[[H], H]:

@@ -248,20 +248,30 @@ class VirtualMachineHandler(KubeObjectHandler):
                     f"VirtualMachine {resource_id}: this change (class, bootstrap or hardware version) is applied only "
                     "while the VM is powered off; set allowPowerCycle: true or power the VM off first"
                 )
-            restart = (reveal(news).get("spec") or {}).get("nextRestartTime")
-            if restart is not None:
-                # The power cycle is a restart: a new `nextRestartTime: now` is satisfied by it (and VM
-                # Operator refuses to restart a powered-off VM), so it counts as applied already.
-                old_spec = reveal(old_inputs.get("spec")) or {}
-                old_inputs = {**old_inputs, "spec": {**old_spec, "nextRestartTime": restart}}
+            old_inputs = _restart_done_by_cycle(old_inputs, news)
             ctx.status("powering off to apply changes")
-            off = self.manifest(news, live["apiVersion"])
-            self.align_with_live(off, live, old_inputs)
-            off["spec"]["powerState"] = "PoweredOff"
+            off = self._power_off_body(old_inputs, news, live)
             self.before_apply(ctx, news, live)
             self.apply(ctx, off)
             self.wait_for(ctx, namespace, name, power_off_readiness(), "powering off")
         return super().update(request.with_old_inputs(old_inputs))
+
+    def dry_run_body(
+        self, old_inputs: dict[str, Any], news: dict[str, Any], live: dict[str, Any], api_version: str
+    ) -> dict[str, Any]:
+        # A change applied with a power cycle is first applied together with powering off: that is the request
+        # the webhooks judge (the power-on after it changes nothing else).
+        if self._needs_power_off(old_inputs, news, live) and reveal(news).get("allowPowerCycle"):
+            return self._power_off_body(_restart_done_by_cycle(old_inputs, news), news, live)
+        return super().dry_run_body(old_inputs, news, live, api_version)
+
+    def _power_off_body(
+        self, old_inputs: dict[str, Any], news: dict[str, Any], live: dict[str, Any]
+    ) -> dict[str, Any]:
+        off = self.manifest(news, live["apiVersion"])
+        self.align_with_live(off, live, old_inputs)
+        off["spec"]["powerState"] = "PoweredOff"
+        return off
 
     def _needs_power_off(
         self, old_inputs: dict[str, Any], news: dict[str, Any], live: dict[str, Any]
@@ -360,6 +370,16 @@ class VirtualMachineHandler(KubeObjectHandler):
                 self.state.kube.delete(ctx, SECRET, namespace, user_data_secret_name(name))
             except ServerRejected as error:
                 ctx.warn(f"could not delete the user-data Secret of {resource_id}: {error}")
+
+
+def _restart_done_by_cycle(old_inputs: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
+    """The old inputs as a power cycle leaves them: the cycle is a restart, so a new `nextRestartTime: now`
+    is satisfied by it (and VM Operator refuses to restart a powered-off VM); it counts as applied already."""
+    restart = (reveal(news).get("spec") or {}).get("nextRestartTime")
+    if restart is None:
+        return old_inputs
+    old_spec = reveal(old_inputs.get("spec")) or {}
+    return {**old_inputs, "spec": {**old_spec, "nextRestartTime": restart}}
 
 
 def _owner_reference(live: dict[str, Any]) -> dict[str, Any]:

@@ -204,7 +204,9 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
         token = request.type or _type_of(request.urn)
         old_inputs = struct_to_dict(request.old_inputs)
         try:
-            result = self.provider.diff(token, old_inputs, struct_to_dict(request.news))
+            result = self.provider.diff(
+                token, old_inputs, struct_to_dict(request.news), request.id, request.urn
+            )
         except Exception as error:
             self._fail(context, error)
             raise
@@ -216,7 +218,11 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
         token = request.type or _type_of(request.urn)
         inputs = struct_to_dict(request.properties)
         if request.preview:
-            planned = self.provider.preview(token, PreviewRequest(inputs))
+            try:
+                planned = self.provider.preview(token, PreviewRequest(inputs), request.urn)
+            except Exception as error:
+                self._fail(context, error)
+                raise
             return provider_pb2.CreateResponse(id="", properties=dict_to_struct(planned))
         ctx = self.provider.context(request.urn, request.timeout, inputs)
         try:
