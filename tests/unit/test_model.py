@@ -116,6 +116,11 @@ def test_class_change_replace_rule_is_declared_on_the_field() -> None:
     assert not cycled.replaces
     off = {"spec": {"className": "best-effort-large", "powerState": "PoweredOff"}}
     assert not any(c.replaces for c in diff_properties(VM.inputs, old, off, FakeSupervisor("v1alpha3")))
+    powering_on = {"spec": {"className": "best-effort-large", "powerState": "PoweredOn"}}
+    was_off = {"spec": {"className": "best-effort-small", "powerState": "PoweredOff"}}
+    assert not any(
+        c.replaces for c in diff_properties(VM.inputs, was_off, powering_on, FakeSupervisor("v1alpha5"))
+    )
     no_resize = FakeSupervisor("v1alpha5", VMResize=False)
     (not_resizable,) = diff_properties(VM.inputs, old_cycle, new_cycle, no_resize)
     assert "no VMResize capability" in (not_resizable.replace_reason or "")

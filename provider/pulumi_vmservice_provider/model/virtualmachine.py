@@ -267,9 +267,14 @@ ZONE_LABEL = "topology.kubernetes.io/zone"
 ZONE_LABEL_PATH = f'metadata.labels["{ZONE_LABEL}"]'
 
 
-def _stays_on_without_cycle(new: dict[str, Any]) -> bool:
-    stays_on = lookup(new, "spec", "powerState") in (None, "PoweredOn")
-    return stays_on and new.get("allowPowerCycle") is not True
+def _stays_on_without_cycle(change: DiffContext) -> bool:
+    """The VM is on before and after the update and the provider may not power-cycle it: a change applied
+    while powered off cannot take effect (a VM that is off, or powers off, takes it at its next power-on)."""
+    on = (None, "PoweredOn")
+    stays_on = (
+        lookup(change.old, "spec", "powerState") in on and lookup(change.new, "spec", "powerState") in on
+    )
+    return stays_on and change.new.get("allowPowerCycle") is not True
 
 
 def bootstrap_provider(inputs: dict[str, Any]) -> str | None:
@@ -295,7 +300,7 @@ def _class_change(change: DiffContext) -> str | None:
         )
     if not resizable:
         return "this Supervisor cannot resize VMs (no VMResize capability), so a class change replaces the VM"
-    if _stays_on_without_cycle(change.new):
+    if _stays_on_without_cycle(change):
         return (
             "a class change is applied while powered off; set allowPowerCycle: true to let the provider "
             "power-cycle the VM instead of replacing it"
@@ -315,7 +320,7 @@ def _bootstrap_change(change: DiffContext) -> str | None:
     old_provider, new_provider = bootstrap_provider(change.old), bootstrap_provider(change.new)
     if old_provider != new_provider:
         return f"the bootstrap provider cannot change ({old_provider or 'none'} -> {new_provider or 'none'})"
-    if _stays_on_without_cycle(change.new):
+    if _stays_on_without_cycle(change):
         return (
             "bootstrap data is applied at power-on; set allowPowerCycle: true to power-cycle the VM instead of "
             "replacing it"
