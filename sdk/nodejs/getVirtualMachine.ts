@@ -38,7 +38,7 @@ export interface GetVirtualMachineResult {
      */
     readonly spec?: outputs.VirtualMachineSpec;
     /**
-     * Observed state of the VM.
+     * Observed state of the VM: the whole status as VM Operator reports it, plus its primary IP addresses at the top level.
      */
     readonly status?: outputs.GetVirtualMachineStatus;
 }

@@ -2,6 +2,8 @@
 // *** Do not edit by hand unless you're certain you know what you are doing! ***
 
 import * as pulumi from "@pulumi/pulumi";
+import * as inputs from "./types/input";
+import * as outputs from "./types/output";
 import * as utilities from "./utilities";
 
 /**
@@ -48,9 +50,13 @@ export interface GetVirtualMachineClassResult {
      */
     readonly reserved?: boolean;
     /**
-     * The full class spec (hardware, policies, configSpec, devices).
+     * The full class spec: hardware (CPUs, memory, devices, instance storage), policies (reservations and limits), the vSphere configSpec and more.
      */
-    readonly spec?: any;
+    readonly spec?: outputs.VirtualMachineClassSpec;
+    /**
+     * The class's status as the Supervisor reports it.
+     */
+    readonly status?: outputs.VirtualMachineClassStatus;
 }
 /**
  * Read a VM class assigned to a namespace, so programs and policies can reason about its size.

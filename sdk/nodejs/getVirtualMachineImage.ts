@@ -73,6 +73,10 @@ export interface GetVirtualMachineImageResult {
      * True when the image is ready to deploy VMs from.
      */
     readonly ready?: boolean;
+    /**
+     * The image's whole status as the Supervisor reports it (disks, OVF properties, product info, ...).
+     */
+    readonly status?: outputs.VirtualMachineImageStatus;
 }
 /**
  * Find a VM image by display name, resource name, or OS type/version, in the namespace and in the cluster-wide images. Fails with the list of candidates when nothing or more than one image matches.

@@ -65,7 +65,7 @@ export class VirtualMachineSetResourcePolicy extends pulumi.CustomResource {
     /**
      * Observed state: the resource pool, folder and cluster modules the Supervisor created.
      */
-    declare public /*out*/ readonly status: pulumi.Output<any>;
+    declare public /*out*/ readonly status: pulumi.Output<outputs.VirtualMachineSetResourcePolicyStatus>;
 
     /**
      * Create a VirtualMachineSetResourcePolicy resource with the given unique name, arguments, and options.

@@ -34,7 +34,7 @@ type LookupVirtualMachineResult struct {
 	Metadata *ObjectMetaOutputType `pulumi:"metadata"`
 	// Desired state of the VM as the Supervisor has it.
 	Spec *VirtualMachineSpec `pulumi:"spec"`
-	// Observed state of the VM.
+	// Observed state of the VM: the whole status as VM Operator reports it, plus its primary IP addresses at the top level.
 	Status *GetVirtualMachineStatus `pulumi:"status"`
 }
 
@@ -78,7 +78,7 @@ func (o LookupVirtualMachineResultOutput) Spec() VirtualMachineSpecPtrOutput {
 	return o.ApplyT(func(v LookupVirtualMachineResult) *VirtualMachineSpec { return v.Spec }).(VirtualMachineSpecPtrOutput)
 }
 
-// Observed state of the VM.
+// Observed state of the VM: the whole status as VM Operator reports it, plus its primary IP addresses at the top level.
 func (o LookupVirtualMachineResultOutput) Status() GetVirtualMachineStatusPtrOutput {
 	return o.ApplyT(func(v LookupVirtualMachineResult) *GetVirtualMachineStatus { return v.Status }).(GetVirtualMachineStatusPtrOutput)
 }

@@ -40,8 +40,10 @@ type GetVirtualMachineClassResult struct {
 	Name *string `pulumi:"name"`
 	// True when CPU or memory is reserved (a guaranteed class).
 	Reserved *bool `pulumi:"reserved"`
-	// The full class spec (hardware, policies, configSpec, devices).
-	Spec interface{} `pulumi:"spec"`
+	// The full class spec: hardware (CPUs, memory, devices, instance storage), policies (reservations and limits), the vSphere configSpec and more.
+	Spec *VirtualMachineClassSpec `pulumi:"spec"`
+	// The class's status as the Supervisor reports it.
+	Status *VirtualMachineClassStatus `pulumi:"status"`
 }
 
 func GetVirtualMachineClassOutput(ctx *pulumi.Context, args GetVirtualMachineClassOutputArgs, opts ...pulumi.InvokeOption) GetVirtualMachineClassResultOutput {
@@ -99,9 +101,14 @@ func (o GetVirtualMachineClassResultOutput) Reserved() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v GetVirtualMachineClassResult) *bool { return v.Reserved }).(pulumi.BoolPtrOutput)
 }
 
-// The full class spec (hardware, policies, configSpec, devices).
-func (o GetVirtualMachineClassResultOutput) Spec() pulumi.AnyOutput {
-	return o.ApplyT(func(v GetVirtualMachineClassResult) interface{} { return v.Spec }).(pulumi.AnyOutput)
+// The full class spec: hardware (CPUs, memory, devices, instance storage), policies (reservations and limits), the vSphere configSpec and more.
+func (o GetVirtualMachineClassResultOutput) Spec() VirtualMachineClassSpecPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineClassResult) *VirtualMachineClassSpec { return v.Spec }).(VirtualMachineClassSpecPtrOutput)
+}
+
+// The class's status as the Supervisor reports it.
+func (o GetVirtualMachineClassResultOutput) Status() VirtualMachineClassStatusPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineClassResult) *VirtualMachineClassStatus { return v.Status }).(VirtualMachineClassStatusPtrOutput)
 }
 
 func init() {

@@ -50,6 +50,8 @@ type GetVirtualMachineImageResult struct {
 	OsInfo *VirtualMachineImageOSInfo `pulumi:"osInfo"`
 	// True when the image is ready to deploy VMs from.
 	Ready *bool `pulumi:"ready"`
+	// The image's whole status as the Supervisor reports it (disks, OVF properties, product info, ...).
+	Status *VirtualMachineImageStatus `pulumi:"status"`
 }
 
 func GetVirtualMachineImageOutput(ctx *pulumi.Context, args GetVirtualMachineImageOutputArgs, opts ...pulumi.InvokeOption) GetVirtualMachineImageResultOutput {
@@ -121,6 +123,11 @@ func (o GetVirtualMachineImageResultOutput) OsInfo() VirtualMachineImageOSInfoPt
 // True when the image is ready to deploy VMs from.
 func (o GetVirtualMachineImageResultOutput) Ready() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v GetVirtualMachineImageResult) *bool { return v.Ready }).(pulumi.BoolPtrOutput)
+}
+
+// The image's whole status as the Supervisor reports it (disks, OVF properties, product info, ...).
+func (o GetVirtualMachineImageResultOutput) Status() VirtualMachineImageStatusPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineImageResult) *VirtualMachineImageStatus { return v.Status }).(VirtualMachineImageStatusPtrOutput)
 }
 
 func init() {

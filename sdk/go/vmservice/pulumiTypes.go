@@ -94,25 +94,61 @@ func (o ConditionArrayOutput) Index(i pulumi.IntInput) ConditionOutput {
 	}).(ConditionOutput)
 }
 
-// Observed state of the VM.
+// Observed state of the VM: the whole status as VM Operator reports it, plus its primary IP addresses at the top level.
 type GetVirtualMachineStatus struct {
-	// Conditions VM Operator reports.
+	// BIOS UUID of the vSphere VM.
+	BiosUUID *string `pulumi:"biosUUID"`
+	// ChangeBlockTracking describes whether or not change block tracking is enabled for the VirtualMachine.
+	ChangeBlockTracking *bool `pulumi:"changeBlockTracking"`
+	// Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+	Class *VirtualMachineClassStatus `pulumi:"class"`
+	// Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
 	Conditions []Condition `pulumi:"conditions"`
-	// Observed power state: PoweredOn, PoweredOff or Suspended.
+	// Crypto describes the observed state of the VirtualMachine's encryption configuration. Needs VM Operator API v1alpha3 or newer.
+	Crypto *VirtualMachineCryptoStatus `pulumi:"crypto"`
+	// CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot. Needs VM Operator API v1alpha5 or newer.
+	CurrentSnapshot *VirtualMachineCurrentSnapshotStatus `pulumi:"currentSnapshot"`
+	// Guest describes the observed state of the VM's guest. Needs VM Operator API v1alpha5 or newer.
+	Guest *VirtualMachineGuestStatus `pulumi:"guest"`
+	// Hardware describes the observed state of the VM's hardware. Needs VM Operator API v1alpha5 or newer.
+	Hardware *VirtualMachineHardwareStatus `pulumi:"hardware"`
+	// Virtual hardware version of the VM (e.g. 19 for vmx-19).
+	HardwareVersion *int `pulumi:"hardwareVersion"`
+	// ESXi host the VM runs on.
+	Host *string `pulumi:"host"`
+	// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+	Image *VirtualMachineImageStatus `pulumi:"image"`
+	// Instance UUID of the vSphere VM.
+	InstanceUUID *string `pulumi:"instanceUUID"`
+	// LastRestartTime describes the last time the VM was restarted.
+	LastRestartTime *string `pulumi:"lastRestartTime"`
+	// Network status of the VM.
+	Network *VirtualMachineNetworkStatus `pulumi:"network"`
+	// NodeName describes the observed name of the node where the VirtualMachine is scheduled. Needs VM Operator API v1alpha4 or newer.
+	NodeName *string `pulumi:"nodeName"`
+	// Policies describes the observed policies applied to this VM. Needs VM Operator API v1alpha5 or newer.
+	Policies []VirtualMachinePoliciesStatus `pulumi:"policies"`
+	// Observed power state: PoweredOn, PoweredOff or Suspended. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
 	PowerState *string `pulumi:"powerState"`
-	// The primary IPv4 address of the guest.
+	// The primary IPv4 address of the guest (`network.primaryIP4`).
 	PrimaryIP4 *string `pulumi:"primaryIP4"`
-	// The primary IPv6 address of the guest.
+	// The primary IPv6 address of the guest (`network.primaryIP6`).
 	PrimaryIP6 *string `pulumi:"primaryIP6"`
-	// The whole status as the Supervisor reports it.
+	// The whole status as the Supervisor reports it, untyped (the typed fields beside it have the same data).
 	Raw interface{} `pulumi:"raw"`
+	// RootSnapshots represents the observed list of root snapshots of a VM. Since each snapshot includes the list of its child snapshots, these root snapshot references can effectively be used to construct the entire snapshot chain of a virtual machine. Needs VM Operator API v1alpha5 or newer.
+	RootSnapshots []VirtualMachineRootSnapshotsStatus `pulumi:"rootSnapshots"`
+	// Storage describes the observed state of the VirtualMachine's storage. Needs VM Operator API v1alpha3 or newer.
+	Storage *VirtualMachineStorageStatus `pulumi:"storage"`
 	// Managed object id of the vSphere VM.
 	UniqueID *string `pulumi:"uniqueID"`
-	// Zone the VM was placed in.
+	// Volumes describes the observed state of the volumes that are intended to be attached to the VirtualMachine.
+	Volumes []VirtualMachineVolumesStatus `pulumi:"volumes"`
+	// Zone (`topology.kubernetes.io/zone`) the VM was placed in.
 	Zone *string `pulumi:"zone"`
 }
 
-// Observed state of the VM.
+// Observed state of the VM: the whole status as VM Operator reports it, plus its primary IP addresses at the top level.
 type GetVirtualMachineStatusOutput struct{ *pulumi.OutputState }
 
 func (GetVirtualMachineStatusOutput) ElementType() reflect.Type {
@@ -127,29 +163,114 @@ func (o GetVirtualMachineStatusOutput) ToGetVirtualMachineStatusOutputWithContex
 	return o
 }
 
-// Conditions VM Operator reports.
+// BIOS UUID of the vSphere VM.
+func (o GetVirtualMachineStatusOutput) BiosUUID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *string { return v.BiosUUID }).(pulumi.StringPtrOutput)
+}
+
+// ChangeBlockTracking describes whether or not change block tracking is enabled for the VirtualMachine.
+func (o GetVirtualMachineStatusOutput) ChangeBlockTracking() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *bool { return v.ChangeBlockTracking }).(pulumi.BoolPtrOutput)
+}
+
+// Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+func (o GetVirtualMachineStatusOutput) Class() VirtualMachineClassStatusPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *VirtualMachineClassStatus { return v.Class }).(VirtualMachineClassStatusPtrOutput)
+}
+
+// Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
 func (o GetVirtualMachineStatusOutput) Conditions() ConditionArrayOutput {
 	return o.ApplyT(func(v GetVirtualMachineStatus) []Condition { return v.Conditions }).(ConditionArrayOutput)
 }
 
-// Observed power state: PoweredOn, PoweredOff or Suspended.
+// Crypto describes the observed state of the VirtualMachine's encryption configuration. Needs VM Operator API v1alpha3 or newer.
+func (o GetVirtualMachineStatusOutput) Crypto() VirtualMachineCryptoStatusPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *VirtualMachineCryptoStatus { return v.Crypto }).(VirtualMachineCryptoStatusPtrOutput)
+}
+
+// CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot. Needs VM Operator API v1alpha5 or newer.
+func (o GetVirtualMachineStatusOutput) CurrentSnapshot() VirtualMachineCurrentSnapshotStatusPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *VirtualMachineCurrentSnapshotStatus { return v.CurrentSnapshot }).(VirtualMachineCurrentSnapshotStatusPtrOutput)
+}
+
+// Guest describes the observed state of the VM's guest. Needs VM Operator API v1alpha5 or newer.
+func (o GetVirtualMachineStatusOutput) Guest() VirtualMachineGuestStatusPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *VirtualMachineGuestStatus { return v.Guest }).(VirtualMachineGuestStatusPtrOutput)
+}
+
+// Hardware describes the observed state of the VM's hardware. Needs VM Operator API v1alpha5 or newer.
+func (o GetVirtualMachineStatusOutput) Hardware() VirtualMachineHardwareStatusPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *VirtualMachineHardwareStatus { return v.Hardware }).(VirtualMachineHardwareStatusPtrOutput)
+}
+
+// Virtual hardware version of the VM (e.g. 19 for vmx-19).
+func (o GetVirtualMachineStatusOutput) HardwareVersion() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *int { return v.HardwareVersion }).(pulumi.IntPtrOutput)
+}
+
+// ESXi host the VM runs on.
+func (o GetVirtualMachineStatusOutput) Host() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *string { return v.Host }).(pulumi.StringPtrOutput)
+}
+
+// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+func (o GetVirtualMachineStatusOutput) Image() VirtualMachineImageStatusPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *VirtualMachineImageStatus { return v.Image }).(VirtualMachineImageStatusPtrOutput)
+}
+
+// Instance UUID of the vSphere VM.
+func (o GetVirtualMachineStatusOutput) InstanceUUID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *string { return v.InstanceUUID }).(pulumi.StringPtrOutput)
+}
+
+// LastRestartTime describes the last time the VM was restarted.
+func (o GetVirtualMachineStatusOutput) LastRestartTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *string { return v.LastRestartTime }).(pulumi.StringPtrOutput)
+}
+
+// Network status of the VM.
+func (o GetVirtualMachineStatusOutput) Network() VirtualMachineNetworkStatusPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *VirtualMachineNetworkStatus { return v.Network }).(VirtualMachineNetworkStatusPtrOutput)
+}
+
+// NodeName describes the observed name of the node where the VirtualMachine is scheduled. Needs VM Operator API v1alpha4 or newer.
+func (o GetVirtualMachineStatusOutput) NodeName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *string { return v.NodeName }).(pulumi.StringPtrOutput)
+}
+
+// Policies describes the observed policies applied to this VM. Needs VM Operator API v1alpha5 or newer.
+func (o GetVirtualMachineStatusOutput) Policies() VirtualMachinePoliciesStatusArrayOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) []VirtualMachinePoliciesStatus { return v.Policies }).(VirtualMachinePoliciesStatusArrayOutput)
+}
+
+// Observed power state: PoweredOn, PoweredOff or Suspended. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
 func (o GetVirtualMachineStatusOutput) PowerState() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetVirtualMachineStatus) *string { return v.PowerState }).(pulumi.StringPtrOutput)
 }
 
-// The primary IPv4 address of the guest.
+// The primary IPv4 address of the guest (`network.primaryIP4`).
 func (o GetVirtualMachineStatusOutput) PrimaryIP4() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetVirtualMachineStatus) *string { return v.PrimaryIP4 }).(pulumi.StringPtrOutput)
 }
 
-// The primary IPv6 address of the guest.
+// The primary IPv6 address of the guest (`network.primaryIP6`).
 func (o GetVirtualMachineStatusOutput) PrimaryIP6() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetVirtualMachineStatus) *string { return v.PrimaryIP6 }).(pulumi.StringPtrOutput)
 }
 
-// The whole status as the Supervisor reports it.
+// The whole status as the Supervisor reports it, untyped (the typed fields beside it have the same data).
 func (o GetVirtualMachineStatusOutput) Raw() pulumi.AnyOutput {
 	return o.ApplyT(func(v GetVirtualMachineStatus) interface{} { return v.Raw }).(pulumi.AnyOutput)
+}
+
+// RootSnapshots represents the observed list of root snapshots of a VM. Since each snapshot includes the list of its child snapshots, these root snapshot references can effectively be used to construct the entire snapshot chain of a virtual machine. Needs VM Operator API v1alpha5 or newer.
+func (o GetVirtualMachineStatusOutput) RootSnapshots() VirtualMachineRootSnapshotsStatusArrayOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) []VirtualMachineRootSnapshotsStatus { return v.RootSnapshots }).(VirtualMachineRootSnapshotsStatusArrayOutput)
+}
+
+// Storage describes the observed state of the VirtualMachine's storage. Needs VM Operator API v1alpha3 or newer.
+func (o GetVirtualMachineStatusOutput) Storage() VirtualMachineStorageStatusPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *VirtualMachineStorageStatus { return v.Storage }).(VirtualMachineStorageStatusPtrOutput)
 }
 
 // Managed object id of the vSphere VM.
@@ -157,7 +278,12 @@ func (o GetVirtualMachineStatusOutput) UniqueID() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetVirtualMachineStatus) *string { return v.UniqueID }).(pulumi.StringPtrOutput)
 }
 
-// Zone the VM was placed in.
+// Volumes describes the observed state of the volumes that are intended to be attached to the VirtualMachine.
+func (o GetVirtualMachineStatusOutput) Volumes() VirtualMachineVolumesStatusArrayOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) []VirtualMachineVolumesStatus { return v.Volumes }).(VirtualMachineVolumesStatusArrayOutput)
+}
+
+// Zone (`topology.kubernetes.io/zone`) the VM was placed in.
 func (o GetVirtualMachineStatusOutput) Zone() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetVirtualMachineStatus) *string { return v.Zone }).(pulumi.StringPtrOutput)
 }
@@ -186,7 +312,37 @@ func (o GetVirtualMachineStatusPtrOutput) Elem() GetVirtualMachineStatusOutput {
 	}).(GetVirtualMachineStatusOutput)
 }
 
-// Conditions VM Operator reports.
+// BIOS UUID of the vSphere VM.
+func (o GetVirtualMachineStatusPtrOutput) BiosUUID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.BiosUUID
+	}).(pulumi.StringPtrOutput)
+}
+
+// ChangeBlockTracking describes whether or not change block tracking is enabled for the VirtualMachine.
+func (o GetVirtualMachineStatusPtrOutput) ChangeBlockTracking() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.ChangeBlockTracking
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+func (o GetVirtualMachineStatusPtrOutput) Class() VirtualMachineClassStatusPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *VirtualMachineClassStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Class
+	}).(VirtualMachineClassStatusPtrOutput)
+}
+
+// Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
 func (o GetVirtualMachineStatusPtrOutput) Conditions() ConditionArrayOutput {
 	return o.ApplyT(func(v *GetVirtualMachineStatus) []Condition {
 		if v == nil {
@@ -196,7 +352,127 @@ func (o GetVirtualMachineStatusPtrOutput) Conditions() ConditionArrayOutput {
 	}).(ConditionArrayOutput)
 }
 
-// Observed power state: PoweredOn, PoweredOff or Suspended.
+// Crypto describes the observed state of the VirtualMachine's encryption configuration. Needs VM Operator API v1alpha3 or newer.
+func (o GetVirtualMachineStatusPtrOutput) Crypto() VirtualMachineCryptoStatusPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *VirtualMachineCryptoStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Crypto
+	}).(VirtualMachineCryptoStatusPtrOutput)
+}
+
+// CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot. Needs VM Operator API v1alpha5 or newer.
+func (o GetVirtualMachineStatusPtrOutput) CurrentSnapshot() VirtualMachineCurrentSnapshotStatusPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *VirtualMachineCurrentSnapshotStatus {
+		if v == nil {
+			return nil
+		}
+		return v.CurrentSnapshot
+	}).(VirtualMachineCurrentSnapshotStatusPtrOutput)
+}
+
+// Guest describes the observed state of the VM's guest. Needs VM Operator API v1alpha5 or newer.
+func (o GetVirtualMachineStatusPtrOutput) Guest() VirtualMachineGuestStatusPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *VirtualMachineGuestStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Guest
+	}).(VirtualMachineGuestStatusPtrOutput)
+}
+
+// Hardware describes the observed state of the VM's hardware. Needs VM Operator API v1alpha5 or newer.
+func (o GetVirtualMachineStatusPtrOutput) Hardware() VirtualMachineHardwareStatusPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *VirtualMachineHardwareStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Hardware
+	}).(VirtualMachineHardwareStatusPtrOutput)
+}
+
+// Virtual hardware version of the VM (e.g. 19 for vmx-19).
+func (o GetVirtualMachineStatusPtrOutput) HardwareVersion() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *int {
+		if v == nil {
+			return nil
+		}
+		return v.HardwareVersion
+	}).(pulumi.IntPtrOutput)
+}
+
+// ESXi host the VM runs on.
+func (o GetVirtualMachineStatusPtrOutput) Host() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Host
+	}).(pulumi.StringPtrOutput)
+}
+
+// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+func (o GetVirtualMachineStatusPtrOutput) Image() VirtualMachineImageStatusPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *VirtualMachineImageStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Image
+	}).(VirtualMachineImageStatusPtrOutput)
+}
+
+// Instance UUID of the vSphere VM.
+func (o GetVirtualMachineStatusPtrOutput) InstanceUUID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.InstanceUUID
+	}).(pulumi.StringPtrOutput)
+}
+
+// LastRestartTime describes the last time the VM was restarted.
+func (o GetVirtualMachineStatusPtrOutput) LastRestartTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.LastRestartTime
+	}).(pulumi.StringPtrOutput)
+}
+
+// Network status of the VM.
+func (o GetVirtualMachineStatusPtrOutput) Network() VirtualMachineNetworkStatusPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *VirtualMachineNetworkStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Network
+	}).(VirtualMachineNetworkStatusPtrOutput)
+}
+
+// NodeName describes the observed name of the node where the VirtualMachine is scheduled. Needs VM Operator API v1alpha4 or newer.
+func (o GetVirtualMachineStatusPtrOutput) NodeName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.NodeName
+	}).(pulumi.StringPtrOutput)
+}
+
+// Policies describes the observed policies applied to this VM. Needs VM Operator API v1alpha5 or newer.
+func (o GetVirtualMachineStatusPtrOutput) Policies() VirtualMachinePoliciesStatusArrayOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) []VirtualMachinePoliciesStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Policies
+	}).(VirtualMachinePoliciesStatusArrayOutput)
+}
+
+// Observed power state: PoweredOn, PoweredOff or Suspended. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
 func (o GetVirtualMachineStatusPtrOutput) PowerState() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GetVirtualMachineStatus) *string {
 		if v == nil {
@@ -206,7 +482,7 @@ func (o GetVirtualMachineStatusPtrOutput) PowerState() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// The primary IPv4 address of the guest.
+// The primary IPv4 address of the guest (`network.primaryIP4`).
 func (o GetVirtualMachineStatusPtrOutput) PrimaryIP4() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GetVirtualMachineStatus) *string {
 		if v == nil {
@@ -216,7 +492,7 @@ func (o GetVirtualMachineStatusPtrOutput) PrimaryIP4() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// The primary IPv6 address of the guest.
+// The primary IPv6 address of the guest (`network.primaryIP6`).
 func (o GetVirtualMachineStatusPtrOutput) PrimaryIP6() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GetVirtualMachineStatus) *string {
 		if v == nil {
@@ -226,7 +502,7 @@ func (o GetVirtualMachineStatusPtrOutput) PrimaryIP6() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// The whole status as the Supervisor reports it.
+// The whole status as the Supervisor reports it, untyped (the typed fields beside it have the same data).
 func (o GetVirtualMachineStatusPtrOutput) Raw() pulumi.AnyOutput {
 	return o.ApplyT(func(v *GetVirtualMachineStatus) interface{} {
 		if v == nil {
@@ -234,6 +510,26 @@ func (o GetVirtualMachineStatusPtrOutput) Raw() pulumi.AnyOutput {
 		}
 		return v.Raw
 	}).(pulumi.AnyOutput)
+}
+
+// RootSnapshots represents the observed list of root snapshots of a VM. Since each snapshot includes the list of its child snapshots, these root snapshot references can effectively be used to construct the entire snapshot chain of a virtual machine. Needs VM Operator API v1alpha5 or newer.
+func (o GetVirtualMachineStatusPtrOutput) RootSnapshots() VirtualMachineRootSnapshotsStatusArrayOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) []VirtualMachineRootSnapshotsStatus {
+		if v == nil {
+			return nil
+		}
+		return v.RootSnapshots
+	}).(VirtualMachineRootSnapshotsStatusArrayOutput)
+}
+
+// Storage describes the observed state of the VirtualMachine's storage. Needs VM Operator API v1alpha3 or newer.
+func (o GetVirtualMachineStatusPtrOutput) Storage() VirtualMachineStorageStatusPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *VirtualMachineStorageStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Storage
+	}).(VirtualMachineStorageStatusPtrOutput)
 }
 
 // Managed object id of the vSphere VM.
@@ -246,7 +542,17 @@ func (o GetVirtualMachineStatusPtrOutput) UniqueID() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// Zone the VM was placed in.
+// Volumes describes the observed state of the volumes that are intended to be attached to the VirtualMachine.
+func (o GetVirtualMachineStatusPtrOutput) Volumes() VirtualMachineVolumesStatusArrayOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) []VirtualMachineVolumesStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Volumes
+	}).(VirtualMachineVolumesStatusArrayOutput)
+}
+
+// Zone (`topology.kubernetes.io/zone`) the VM was placed in.
 func (o GetVirtualMachineStatusPtrOutput) Zone() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GetVirtualMachineStatus) *string {
 		if v == nil {
@@ -522,6 +828,283 @@ func (o InstanceVolumeClaimVolumeSourcePtrOutput) StorageClass() pulumi.StringPt
 		}
 		return v.StorageClass
 	}).(pulumi.StringPtrOutput)
+}
+
+// A Kubernetes label selector: matchLabels and matchExpressions, ANDed.
+type LabelSelector struct {
+	// matchExpressions is a list of label selector requirements. The requirements are ANDed.
+	MatchExpressions []LabelSelectorRequirement `pulumi:"matchExpressions"`
+	// matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value". The requirements are ANDed.
+	MatchLabels map[string]string `pulumi:"matchLabels"`
+}
+
+// LabelSelectorInput is an input type that accepts LabelSelectorArgs and LabelSelectorOutput values.
+// You can construct a concrete instance of `LabelSelectorInput` via:
+//
+//	LabelSelectorArgs{...}
+type LabelSelectorInput interface {
+	pulumi.Input
+
+	ToLabelSelectorOutput() LabelSelectorOutput
+	ToLabelSelectorOutputWithContext(context.Context) LabelSelectorOutput
+}
+
+// A Kubernetes label selector: matchLabels and matchExpressions, ANDed.
+type LabelSelectorArgs struct {
+	// matchExpressions is a list of label selector requirements. The requirements are ANDed.
+	MatchExpressions LabelSelectorRequirementArrayInput `pulumi:"matchExpressions"`
+	// matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value". The requirements are ANDed.
+	MatchLabels pulumi.StringMapInput `pulumi:"matchLabels"`
+}
+
+func (LabelSelectorArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*LabelSelector)(nil)).Elem()
+}
+
+func (i LabelSelectorArgs) ToLabelSelectorOutput() LabelSelectorOutput {
+	return i.ToLabelSelectorOutputWithContext(context.Background())
+}
+
+func (i LabelSelectorArgs) ToLabelSelectorOutputWithContext(ctx context.Context) LabelSelectorOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(LabelSelectorOutput)
+}
+
+func (i LabelSelectorArgs) ToLabelSelectorPtrOutput() LabelSelectorPtrOutput {
+	return i.ToLabelSelectorPtrOutputWithContext(context.Background())
+}
+
+func (i LabelSelectorArgs) ToLabelSelectorPtrOutputWithContext(ctx context.Context) LabelSelectorPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(LabelSelectorOutput).ToLabelSelectorPtrOutputWithContext(ctx)
+}
+
+// LabelSelectorPtrInput is an input type that accepts LabelSelectorArgs, LabelSelectorPtr and LabelSelectorPtrOutput values.
+// You can construct a concrete instance of `LabelSelectorPtrInput` via:
+//
+//	        LabelSelectorArgs{...}
+//
+//	or:
+//
+//	        nil
+type LabelSelectorPtrInput interface {
+	pulumi.Input
+
+	ToLabelSelectorPtrOutput() LabelSelectorPtrOutput
+	ToLabelSelectorPtrOutputWithContext(context.Context) LabelSelectorPtrOutput
+}
+
+type labelSelectorPtrType LabelSelectorArgs
+
+func LabelSelectorPtr(v *LabelSelectorArgs) LabelSelectorPtrInput {
+	return (*labelSelectorPtrType)(v)
+}
+
+func (*labelSelectorPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**LabelSelector)(nil)).Elem()
+}
+
+func (i *labelSelectorPtrType) ToLabelSelectorPtrOutput() LabelSelectorPtrOutput {
+	return i.ToLabelSelectorPtrOutputWithContext(context.Background())
+}
+
+func (i *labelSelectorPtrType) ToLabelSelectorPtrOutputWithContext(ctx context.Context) LabelSelectorPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(LabelSelectorPtrOutput)
+}
+
+// A Kubernetes label selector: matchLabels and matchExpressions, ANDed.
+type LabelSelectorOutput struct{ *pulumi.OutputState }
+
+func (LabelSelectorOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*LabelSelector)(nil)).Elem()
+}
+
+func (o LabelSelectorOutput) ToLabelSelectorOutput() LabelSelectorOutput {
+	return o
+}
+
+func (o LabelSelectorOutput) ToLabelSelectorOutputWithContext(ctx context.Context) LabelSelectorOutput {
+	return o
+}
+
+func (o LabelSelectorOutput) ToLabelSelectorPtrOutput() LabelSelectorPtrOutput {
+	return o.ToLabelSelectorPtrOutputWithContext(context.Background())
+}
+
+func (o LabelSelectorOutput) ToLabelSelectorPtrOutputWithContext(ctx context.Context) LabelSelectorPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v LabelSelector) *LabelSelector {
+		return &v
+	}).(LabelSelectorPtrOutput)
+}
+
+// matchExpressions is a list of label selector requirements. The requirements are ANDed.
+func (o LabelSelectorOutput) MatchExpressions() LabelSelectorRequirementArrayOutput {
+	return o.ApplyT(func(v LabelSelector) []LabelSelectorRequirement { return v.MatchExpressions }).(LabelSelectorRequirementArrayOutput)
+}
+
+// matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value". The requirements are ANDed.
+func (o LabelSelectorOutput) MatchLabels() pulumi.StringMapOutput {
+	return o.ApplyT(func(v LabelSelector) map[string]string { return v.MatchLabels }).(pulumi.StringMapOutput)
+}
+
+type LabelSelectorPtrOutput struct{ *pulumi.OutputState }
+
+func (LabelSelectorPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**LabelSelector)(nil)).Elem()
+}
+
+func (o LabelSelectorPtrOutput) ToLabelSelectorPtrOutput() LabelSelectorPtrOutput {
+	return o
+}
+
+func (o LabelSelectorPtrOutput) ToLabelSelectorPtrOutputWithContext(ctx context.Context) LabelSelectorPtrOutput {
+	return o
+}
+
+func (o LabelSelectorPtrOutput) Elem() LabelSelectorOutput {
+	return o.ApplyT(func(v *LabelSelector) LabelSelector {
+		if v != nil {
+			return *v
+		}
+		var ret LabelSelector
+		return ret
+	}).(LabelSelectorOutput)
+}
+
+// matchExpressions is a list of label selector requirements. The requirements are ANDed.
+func (o LabelSelectorPtrOutput) MatchExpressions() LabelSelectorRequirementArrayOutput {
+	return o.ApplyT(func(v *LabelSelector) []LabelSelectorRequirement {
+		if v == nil {
+			return nil
+		}
+		return v.MatchExpressions
+	}).(LabelSelectorRequirementArrayOutput)
+}
+
+// matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value". The requirements are ANDed.
+func (o LabelSelectorPtrOutput) MatchLabels() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *LabelSelector) map[string]string {
+		if v == nil {
+			return nil
+		}
+		return v.MatchLabels
+	}).(pulumi.StringMapOutput)
+}
+
+// A label selector requirement: a key, an operator and values.
+type LabelSelectorRequirement struct {
+	// key is the label key that the selector applies to.
+	Key string `pulumi:"key"`
+	// operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist.
+	Operator string `pulumi:"operator"`
+	// values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
+	Values []string `pulumi:"values"`
+}
+
+// LabelSelectorRequirementInput is an input type that accepts LabelSelectorRequirementArgs and LabelSelectorRequirementOutput values.
+// You can construct a concrete instance of `LabelSelectorRequirementInput` via:
+//
+//	LabelSelectorRequirementArgs{...}
+type LabelSelectorRequirementInput interface {
+	pulumi.Input
+
+	ToLabelSelectorRequirementOutput() LabelSelectorRequirementOutput
+	ToLabelSelectorRequirementOutputWithContext(context.Context) LabelSelectorRequirementOutput
+}
+
+// A label selector requirement: a key, an operator and values.
+type LabelSelectorRequirementArgs struct {
+	// key is the label key that the selector applies to.
+	Key pulumi.StringInput `pulumi:"key"`
+	// operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist.
+	Operator pulumi.StringInput `pulumi:"operator"`
+	// values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
+	Values pulumi.StringArrayInput `pulumi:"values"`
+}
+
+func (LabelSelectorRequirementArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*LabelSelectorRequirement)(nil)).Elem()
+}
+
+func (i LabelSelectorRequirementArgs) ToLabelSelectorRequirementOutput() LabelSelectorRequirementOutput {
+	return i.ToLabelSelectorRequirementOutputWithContext(context.Background())
+}
+
+func (i LabelSelectorRequirementArgs) ToLabelSelectorRequirementOutputWithContext(ctx context.Context) LabelSelectorRequirementOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(LabelSelectorRequirementOutput)
+}
+
+// LabelSelectorRequirementArrayInput is an input type that accepts LabelSelectorRequirementArray and LabelSelectorRequirementArrayOutput values.
+// You can construct a concrete instance of `LabelSelectorRequirementArrayInput` via:
+//
+//	LabelSelectorRequirementArray{ LabelSelectorRequirementArgs{...} }
+type LabelSelectorRequirementArrayInput interface {
+	pulumi.Input
+
+	ToLabelSelectorRequirementArrayOutput() LabelSelectorRequirementArrayOutput
+	ToLabelSelectorRequirementArrayOutputWithContext(context.Context) LabelSelectorRequirementArrayOutput
+}
+
+type LabelSelectorRequirementArray []LabelSelectorRequirementInput
+
+func (LabelSelectorRequirementArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]LabelSelectorRequirement)(nil)).Elem()
+}
+
+func (i LabelSelectorRequirementArray) ToLabelSelectorRequirementArrayOutput() LabelSelectorRequirementArrayOutput {
+	return i.ToLabelSelectorRequirementArrayOutputWithContext(context.Background())
+}
+
+func (i LabelSelectorRequirementArray) ToLabelSelectorRequirementArrayOutputWithContext(ctx context.Context) LabelSelectorRequirementArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(LabelSelectorRequirementArrayOutput)
+}
+
+// A label selector requirement: a key, an operator and values.
+type LabelSelectorRequirementOutput struct{ *pulumi.OutputState }
+
+func (LabelSelectorRequirementOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*LabelSelectorRequirement)(nil)).Elem()
+}
+
+func (o LabelSelectorRequirementOutput) ToLabelSelectorRequirementOutput() LabelSelectorRequirementOutput {
+	return o
+}
+
+func (o LabelSelectorRequirementOutput) ToLabelSelectorRequirementOutputWithContext(ctx context.Context) LabelSelectorRequirementOutput {
+	return o
+}
+
+// key is the label key that the selector applies to.
+func (o LabelSelectorRequirementOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v LabelSelectorRequirement) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist.
+func (o LabelSelectorRequirementOutput) Operator() pulumi.StringOutput {
+	return o.ApplyT(func(v LabelSelectorRequirement) string { return v.Operator }).(pulumi.StringOutput)
+}
+
+// values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
+func (o LabelSelectorRequirementOutput) Values() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v LabelSelectorRequirement) []string { return v.Values }).(pulumi.StringArrayOutput)
+}
+
+type LabelSelectorRequirementArrayOutput struct{ *pulumi.OutputState }
+
+func (LabelSelectorRequirementArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]LabelSelectorRequirement)(nil)).Elem()
+}
+
+func (o LabelSelectorRequirementArrayOutput) ToLabelSelectorRequirementArrayOutput() LabelSelectorRequirementArrayOutput {
+	return o
+}
+
+func (o LabelSelectorRequirementArrayOutput) ToLabelSelectorRequirementArrayOutputWithContext(ctx context.Context) LabelSelectorRequirementArrayOutput {
+	return o
+}
+
+func (o LabelSelectorRequirementArrayOutput) Index(i pulumi.IntInput) LabelSelectorRequirementOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) LabelSelectorRequirement {
+		return vs[0].([]LabelSelectorRequirement)[vs[1].(int)]
+	}).(LabelSelectorRequirementOutput)
 }
 
 // One load-balancer address.
@@ -1390,12 +1973,12 @@ func (o PersistentVolumeClaimVolumeSourcePtrOutput) ReadOnly() pulumi.BoolPtrOut
 
 // A child resource pool for the set of VMs.
 type ResourcePoolSpec struct {
-	// Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
-	Limits interface{} `pulumi:"limits"`
+	// Limits describes the limit to resources available to the ResourcePool.
+	Limits *VirtualMachineSetResourcePolicyResourcePoolLimitsSpec `pulumi:"limits"`
 	// Name of the child resource pool.
 	Name *string `pulumi:"name"`
-	// Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
-	Reservations interface{} `pulumi:"reservations"`
+	// Reservations describes the guaranteed resources reserved for the ResourcePool.
+	Reservations *VirtualMachineSetResourcePolicyResourcePoolReservationsSpec `pulumi:"reservations"`
 }
 
 // ResourcePoolSpecInput is an input type that accepts ResourcePoolSpecArgs and ResourcePoolSpecOutput values.
@@ -1411,12 +1994,12 @@ type ResourcePoolSpecInput interface {
 
 // A child resource pool for the set of VMs.
 type ResourcePoolSpecArgs struct {
-	// Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
-	Limits pulumi.Input `pulumi:"limits"`
+	// Limits describes the limit to resources available to the ResourcePool.
+	Limits VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrInput `pulumi:"limits"`
 	// Name of the child resource pool.
 	Name pulumi.StringPtrInput `pulumi:"name"`
-	// Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
-	Reservations pulumi.Input `pulumi:"reservations"`
+	// Reservations describes the guaranteed resources reserved for the ResourcePool.
+	Reservations VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrInput `pulumi:"reservations"`
 }
 
 func (ResourcePoolSpecArgs) ElementType() reflect.Type {
@@ -1497,9 +2080,9 @@ func (o ResourcePoolSpecOutput) ToResourcePoolSpecPtrOutputWithContext(ctx conte
 	}).(ResourcePoolSpecPtrOutput)
 }
 
-// Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
-func (o ResourcePoolSpecOutput) Limits() pulumi.AnyOutput {
-	return o.ApplyT(func(v ResourcePoolSpec) interface{} { return v.Limits }).(pulumi.AnyOutput)
+// Limits describes the limit to resources available to the ResourcePool.
+func (o ResourcePoolSpecOutput) Limits() VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput {
+	return o.ApplyT(func(v ResourcePoolSpec) *VirtualMachineSetResourcePolicyResourcePoolLimitsSpec { return v.Limits }).(VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput)
 }
 
 // Name of the child resource pool.
@@ -1507,9 +2090,11 @@ func (o ResourcePoolSpecOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ResourcePoolSpec) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
-// Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
-func (o ResourcePoolSpecOutput) Reservations() pulumi.AnyOutput {
-	return o.ApplyT(func(v ResourcePoolSpec) interface{} { return v.Reservations }).(pulumi.AnyOutput)
+// Reservations describes the guaranteed resources reserved for the ResourcePool.
+func (o ResourcePoolSpecOutput) Reservations() VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput {
+	return o.ApplyT(func(v ResourcePoolSpec) *VirtualMachineSetResourcePolicyResourcePoolReservationsSpec {
+		return v.Reservations
+	}).(VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput)
 }
 
 type ResourcePoolSpecPtrOutput struct{ *pulumi.OutputState }
@@ -1536,14 +2121,14 @@ func (o ResourcePoolSpecPtrOutput) Elem() ResourcePoolSpecOutput {
 	}).(ResourcePoolSpecOutput)
 }
 
-// Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
-func (o ResourcePoolSpecPtrOutput) Limits() pulumi.AnyOutput {
-	return o.ApplyT(func(v *ResourcePoolSpec) interface{} {
+// Limits describes the limit to resources available to the ResourcePool.
+func (o ResourcePoolSpecPtrOutput) Limits() VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput {
+	return o.ApplyT(func(v *ResourcePoolSpec) *VirtualMachineSetResourcePolicyResourcePoolLimitsSpec {
 		if v == nil {
 			return nil
 		}
 		return v.Limits
-	}).(pulumi.AnyOutput)
+	}).(VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput)
 }
 
 // Name of the child resource pool.
@@ -1556,14 +2141,14 @@ func (o ResourcePoolSpecPtrOutput) Name() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
-func (o ResourcePoolSpecPtrOutput) Reservations() pulumi.AnyOutput {
-	return o.ApplyT(func(v *ResourcePoolSpec) interface{} {
+// Reservations describes the guaranteed resources reserved for the ResourcePool.
+func (o ResourcePoolSpecPtrOutput) Reservations() VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput {
+	return o.ApplyT(func(v *ResourcePoolSpec) *VirtualMachineSetResourcePolicyResourcePoolReservationsSpec {
 		if v == nil {
 			return nil
 		}
 		return v.Reservations
-	}).(pulumi.AnyOutput)
+	}).(VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput)
 }
 
 // A key in a Secret in the VM's namespace.
@@ -1723,6 +2308,115 @@ func (o SecretKeySelectorPtrOutput) Name() pulumi.StringPtrOutput {
 		}
 		return &v.Name
 	}).(pulumi.StringPtrOutput)
+}
+
+// VMs (selected by label) that a VM is placed near or away from, in a topology domain.
+type VMAffinityTerm struct {
+	// LabelSelector is a label query over a set of VMs. When omitted, this term matches with no VMs.
+	LabelSelector *LabelSelector `pulumi:"labelSelector"`
+	// TopologyKey describes where this VM should be co-located (affinity) or not co-located (anti-affinity). Commonly used values include: `kubernetes.io/hostname` -- The rule is executed in the context of a node/host. `topology.kubernetes.io/zone` -- This rule is executed in the context of a zone.
+	TopologyKey string `pulumi:"topologyKey"`
+}
+
+// VMAffinityTermInput is an input type that accepts VMAffinityTermArgs and VMAffinityTermOutput values.
+// You can construct a concrete instance of `VMAffinityTermInput` via:
+//
+//	VMAffinityTermArgs{...}
+type VMAffinityTermInput interface {
+	pulumi.Input
+
+	ToVMAffinityTermOutput() VMAffinityTermOutput
+	ToVMAffinityTermOutputWithContext(context.Context) VMAffinityTermOutput
+}
+
+// VMs (selected by label) that a VM is placed near or away from, in a topology domain.
+type VMAffinityTermArgs struct {
+	// LabelSelector is a label query over a set of VMs. When omitted, this term matches with no VMs.
+	LabelSelector LabelSelectorPtrInput `pulumi:"labelSelector"`
+	// TopologyKey describes where this VM should be co-located (affinity) or not co-located (anti-affinity). Commonly used values include: `kubernetes.io/hostname` -- The rule is executed in the context of a node/host. `topology.kubernetes.io/zone` -- This rule is executed in the context of a zone.
+	TopologyKey pulumi.StringInput `pulumi:"topologyKey"`
+}
+
+func (VMAffinityTermArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VMAffinityTerm)(nil)).Elem()
+}
+
+func (i VMAffinityTermArgs) ToVMAffinityTermOutput() VMAffinityTermOutput {
+	return i.ToVMAffinityTermOutputWithContext(context.Background())
+}
+
+func (i VMAffinityTermArgs) ToVMAffinityTermOutputWithContext(ctx context.Context) VMAffinityTermOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VMAffinityTermOutput)
+}
+
+// VMAffinityTermArrayInput is an input type that accepts VMAffinityTermArray and VMAffinityTermArrayOutput values.
+// You can construct a concrete instance of `VMAffinityTermArrayInput` via:
+//
+//	VMAffinityTermArray{ VMAffinityTermArgs{...} }
+type VMAffinityTermArrayInput interface {
+	pulumi.Input
+
+	ToVMAffinityTermArrayOutput() VMAffinityTermArrayOutput
+	ToVMAffinityTermArrayOutputWithContext(context.Context) VMAffinityTermArrayOutput
+}
+
+type VMAffinityTermArray []VMAffinityTermInput
+
+func (VMAffinityTermArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VMAffinityTerm)(nil)).Elem()
+}
+
+func (i VMAffinityTermArray) ToVMAffinityTermArrayOutput() VMAffinityTermArrayOutput {
+	return i.ToVMAffinityTermArrayOutputWithContext(context.Background())
+}
+
+func (i VMAffinityTermArray) ToVMAffinityTermArrayOutputWithContext(ctx context.Context) VMAffinityTermArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VMAffinityTermArrayOutput)
+}
+
+// VMs (selected by label) that a VM is placed near or away from, in a topology domain.
+type VMAffinityTermOutput struct{ *pulumi.OutputState }
+
+func (VMAffinityTermOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VMAffinityTerm)(nil)).Elem()
+}
+
+func (o VMAffinityTermOutput) ToVMAffinityTermOutput() VMAffinityTermOutput {
+	return o
+}
+
+func (o VMAffinityTermOutput) ToVMAffinityTermOutputWithContext(ctx context.Context) VMAffinityTermOutput {
+	return o
+}
+
+// LabelSelector is a label query over a set of VMs. When omitted, this term matches with no VMs.
+func (o VMAffinityTermOutput) LabelSelector() LabelSelectorPtrOutput {
+	return o.ApplyT(func(v VMAffinityTerm) *LabelSelector { return v.LabelSelector }).(LabelSelectorPtrOutput)
+}
+
+// TopologyKey describes where this VM should be co-located (affinity) or not co-located (anti-affinity). Commonly used values include: `kubernetes.io/hostname` -- The rule is executed in the context of a node/host. `topology.kubernetes.io/zone` -- This rule is executed in the context of a zone.
+func (o VMAffinityTermOutput) TopologyKey() pulumi.StringOutput {
+	return o.ApplyT(func(v VMAffinityTerm) string { return v.TopologyKey }).(pulumi.StringOutput)
+}
+
+type VMAffinityTermArrayOutput struct{ *pulumi.OutputState }
+
+func (VMAffinityTermArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VMAffinityTerm)(nil)).Elem()
+}
+
+func (o VMAffinityTermArrayOutput) ToVMAffinityTermArrayOutput() VMAffinityTermArrayOutput {
+	return o
+}
+
+func (o VMAffinityTermArrayOutput) ToVMAffinityTermArrayOutputWithContext(ctx context.Context) VMAffinityTermArrayOutput {
+	return o
+}
+
+func (o VMAffinityTermArrayOutput) Index(i pulumi.IntInput) VMAffinityTermOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VMAffinityTerm {
+		return vs[0].([]VMAffinityTerm)[vs[1].(int)]
+	}).(VMAffinityTermOutput)
 }
 
 // Advanced settings.
@@ -1903,16 +2597,1885 @@ func (o VirtualMachineAdvancedSpecPtrOutput) DefaultVolumeProvisioningMode() pul
 	}).(pulumi.StringPtrOutput)
 }
 
+// Affinity describes the VM's scheduling constraints.
+type VirtualMachineAffinitySpec struct {
+	// VMAffinity describes affinity scheduling rules related to other VMs.
+	VmAffinity *VirtualMachineAffinityVmAffinitySpec `pulumi:"vmAffinity"`
+	// VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+	VmAntiAffinity *VirtualMachineAffinityVmAntiAffinitySpec `pulumi:"vmAntiAffinity"`
+}
+
+// VirtualMachineAffinitySpecInput is an input type that accepts VirtualMachineAffinitySpecArgs and VirtualMachineAffinitySpecOutput values.
+// You can construct a concrete instance of `VirtualMachineAffinitySpecInput` via:
+//
+//	VirtualMachineAffinitySpecArgs{...}
+type VirtualMachineAffinitySpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineAffinitySpecOutput() VirtualMachineAffinitySpecOutput
+	ToVirtualMachineAffinitySpecOutputWithContext(context.Context) VirtualMachineAffinitySpecOutput
+}
+
+// Affinity describes the VM's scheduling constraints.
+type VirtualMachineAffinitySpecArgs struct {
+	// VMAffinity describes affinity scheduling rules related to other VMs.
+	VmAffinity VirtualMachineAffinityVmAffinitySpecPtrInput `pulumi:"vmAffinity"`
+	// VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+	VmAntiAffinity VirtualMachineAffinityVmAntiAffinitySpecPtrInput `pulumi:"vmAntiAffinity"`
+}
+
+func (VirtualMachineAffinitySpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineAffinitySpec)(nil)).Elem()
+}
+
+func (i VirtualMachineAffinitySpecArgs) ToVirtualMachineAffinitySpecOutput() VirtualMachineAffinitySpecOutput {
+	return i.ToVirtualMachineAffinitySpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineAffinitySpecArgs) ToVirtualMachineAffinitySpecOutputWithContext(ctx context.Context) VirtualMachineAffinitySpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineAffinitySpecOutput)
+}
+
+func (i VirtualMachineAffinitySpecArgs) ToVirtualMachineAffinitySpecPtrOutput() VirtualMachineAffinitySpecPtrOutput {
+	return i.ToVirtualMachineAffinitySpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineAffinitySpecArgs) ToVirtualMachineAffinitySpecPtrOutputWithContext(ctx context.Context) VirtualMachineAffinitySpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineAffinitySpecOutput).ToVirtualMachineAffinitySpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineAffinitySpecPtrInput is an input type that accepts VirtualMachineAffinitySpecArgs, VirtualMachineAffinitySpecPtr and VirtualMachineAffinitySpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineAffinitySpecPtrInput` via:
+//
+//	        VirtualMachineAffinitySpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineAffinitySpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineAffinitySpecPtrOutput() VirtualMachineAffinitySpecPtrOutput
+	ToVirtualMachineAffinitySpecPtrOutputWithContext(context.Context) VirtualMachineAffinitySpecPtrOutput
+}
+
+type virtualMachineAffinitySpecPtrType VirtualMachineAffinitySpecArgs
+
+func VirtualMachineAffinitySpecPtr(v *VirtualMachineAffinitySpecArgs) VirtualMachineAffinitySpecPtrInput {
+	return (*virtualMachineAffinitySpecPtrType)(v)
+}
+
+func (*virtualMachineAffinitySpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineAffinitySpec)(nil)).Elem()
+}
+
+func (i *virtualMachineAffinitySpecPtrType) ToVirtualMachineAffinitySpecPtrOutput() VirtualMachineAffinitySpecPtrOutput {
+	return i.ToVirtualMachineAffinitySpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineAffinitySpecPtrType) ToVirtualMachineAffinitySpecPtrOutputWithContext(ctx context.Context) VirtualMachineAffinitySpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineAffinitySpecPtrOutput)
+}
+
+// Affinity describes the VM's scheduling constraints.
+type VirtualMachineAffinitySpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineAffinitySpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineAffinitySpec)(nil)).Elem()
+}
+
+func (o VirtualMachineAffinitySpecOutput) ToVirtualMachineAffinitySpecOutput() VirtualMachineAffinitySpecOutput {
+	return o
+}
+
+func (o VirtualMachineAffinitySpecOutput) ToVirtualMachineAffinitySpecOutputWithContext(ctx context.Context) VirtualMachineAffinitySpecOutput {
+	return o
+}
+
+func (o VirtualMachineAffinitySpecOutput) ToVirtualMachineAffinitySpecPtrOutput() VirtualMachineAffinitySpecPtrOutput {
+	return o.ToVirtualMachineAffinitySpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineAffinitySpecOutput) ToVirtualMachineAffinitySpecPtrOutputWithContext(ctx context.Context) VirtualMachineAffinitySpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineAffinitySpec) *VirtualMachineAffinitySpec {
+		return &v
+	}).(VirtualMachineAffinitySpecPtrOutput)
+}
+
+// VMAffinity describes affinity scheduling rules related to other VMs.
+func (o VirtualMachineAffinitySpecOutput) VmAffinity() VirtualMachineAffinityVmAffinitySpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineAffinitySpec) *VirtualMachineAffinityVmAffinitySpec { return v.VmAffinity }).(VirtualMachineAffinityVmAffinitySpecPtrOutput)
+}
+
+// VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+func (o VirtualMachineAffinitySpecOutput) VmAntiAffinity() VirtualMachineAffinityVmAntiAffinitySpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineAffinitySpec) *VirtualMachineAffinityVmAntiAffinitySpec { return v.VmAntiAffinity }).(VirtualMachineAffinityVmAntiAffinitySpecPtrOutput)
+}
+
+type VirtualMachineAffinitySpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineAffinitySpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineAffinitySpec)(nil)).Elem()
+}
+
+func (o VirtualMachineAffinitySpecPtrOutput) ToVirtualMachineAffinitySpecPtrOutput() VirtualMachineAffinitySpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineAffinitySpecPtrOutput) ToVirtualMachineAffinitySpecPtrOutputWithContext(ctx context.Context) VirtualMachineAffinitySpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineAffinitySpecPtrOutput) Elem() VirtualMachineAffinitySpecOutput {
+	return o.ApplyT(func(v *VirtualMachineAffinitySpec) VirtualMachineAffinitySpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineAffinitySpec
+		return ret
+	}).(VirtualMachineAffinitySpecOutput)
+}
+
+// VMAffinity describes affinity scheduling rules related to other VMs.
+func (o VirtualMachineAffinitySpecPtrOutput) VmAffinity() VirtualMachineAffinityVmAffinitySpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineAffinitySpec) *VirtualMachineAffinityVmAffinitySpec {
+		if v == nil {
+			return nil
+		}
+		return v.VmAffinity
+	}).(VirtualMachineAffinityVmAffinitySpecPtrOutput)
+}
+
+// VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+func (o VirtualMachineAffinitySpecPtrOutput) VmAntiAffinity() VirtualMachineAffinityVmAntiAffinitySpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineAffinitySpec) *VirtualMachineAffinityVmAntiAffinitySpec {
+		if v == nil {
+			return nil
+		}
+		return v.VmAntiAffinity
+	}).(VirtualMachineAffinityVmAntiAffinitySpecPtrOutput)
+}
+
+// VMAffinity describes affinity scheduling rules related to other VMs.
+type VirtualMachineAffinityVmAffinitySpec struct {
+	// PreferredDuringSchedulingPreferredDuringExecution describes affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+	PreferredDuringSchedulingPreferredDuringExecution []VMAffinityTerm `pulumi:"preferredDuringSchedulingPreferredDuringExecution"`
+	// RequiredDuringSchedulingPreferredDuringExecution describes affinity requirements that must be met or the VM will not be scheduled.
+	RequiredDuringSchedulingPreferredDuringExecution []VMAffinityTerm `pulumi:"requiredDuringSchedulingPreferredDuringExecution"`
+}
+
+// VirtualMachineAffinityVmAffinitySpecInput is an input type that accepts VirtualMachineAffinityVmAffinitySpecArgs and VirtualMachineAffinityVmAffinitySpecOutput values.
+// You can construct a concrete instance of `VirtualMachineAffinityVmAffinitySpecInput` via:
+//
+//	VirtualMachineAffinityVmAffinitySpecArgs{...}
+type VirtualMachineAffinityVmAffinitySpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineAffinityVmAffinitySpecOutput() VirtualMachineAffinityVmAffinitySpecOutput
+	ToVirtualMachineAffinityVmAffinitySpecOutputWithContext(context.Context) VirtualMachineAffinityVmAffinitySpecOutput
+}
+
+// VMAffinity describes affinity scheduling rules related to other VMs.
+type VirtualMachineAffinityVmAffinitySpecArgs struct {
+	// PreferredDuringSchedulingPreferredDuringExecution describes affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+	PreferredDuringSchedulingPreferredDuringExecution VMAffinityTermArrayInput `pulumi:"preferredDuringSchedulingPreferredDuringExecution"`
+	// RequiredDuringSchedulingPreferredDuringExecution describes affinity requirements that must be met or the VM will not be scheduled.
+	RequiredDuringSchedulingPreferredDuringExecution VMAffinityTermArrayInput `pulumi:"requiredDuringSchedulingPreferredDuringExecution"`
+}
+
+func (VirtualMachineAffinityVmAffinitySpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineAffinityVmAffinitySpec)(nil)).Elem()
+}
+
+func (i VirtualMachineAffinityVmAffinitySpecArgs) ToVirtualMachineAffinityVmAffinitySpecOutput() VirtualMachineAffinityVmAffinitySpecOutput {
+	return i.ToVirtualMachineAffinityVmAffinitySpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineAffinityVmAffinitySpecArgs) ToVirtualMachineAffinityVmAffinitySpecOutputWithContext(ctx context.Context) VirtualMachineAffinityVmAffinitySpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineAffinityVmAffinitySpecOutput)
+}
+
+func (i VirtualMachineAffinityVmAffinitySpecArgs) ToVirtualMachineAffinityVmAffinitySpecPtrOutput() VirtualMachineAffinityVmAffinitySpecPtrOutput {
+	return i.ToVirtualMachineAffinityVmAffinitySpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineAffinityVmAffinitySpecArgs) ToVirtualMachineAffinityVmAffinitySpecPtrOutputWithContext(ctx context.Context) VirtualMachineAffinityVmAffinitySpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineAffinityVmAffinitySpecOutput).ToVirtualMachineAffinityVmAffinitySpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineAffinityVmAffinitySpecPtrInput is an input type that accepts VirtualMachineAffinityVmAffinitySpecArgs, VirtualMachineAffinityVmAffinitySpecPtr and VirtualMachineAffinityVmAffinitySpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineAffinityVmAffinitySpecPtrInput` via:
+//
+//	        VirtualMachineAffinityVmAffinitySpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineAffinityVmAffinitySpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineAffinityVmAffinitySpecPtrOutput() VirtualMachineAffinityVmAffinitySpecPtrOutput
+	ToVirtualMachineAffinityVmAffinitySpecPtrOutputWithContext(context.Context) VirtualMachineAffinityVmAffinitySpecPtrOutput
+}
+
+type virtualMachineAffinityVmAffinitySpecPtrType VirtualMachineAffinityVmAffinitySpecArgs
+
+func VirtualMachineAffinityVmAffinitySpecPtr(v *VirtualMachineAffinityVmAffinitySpecArgs) VirtualMachineAffinityVmAffinitySpecPtrInput {
+	return (*virtualMachineAffinityVmAffinitySpecPtrType)(v)
+}
+
+func (*virtualMachineAffinityVmAffinitySpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineAffinityVmAffinitySpec)(nil)).Elem()
+}
+
+func (i *virtualMachineAffinityVmAffinitySpecPtrType) ToVirtualMachineAffinityVmAffinitySpecPtrOutput() VirtualMachineAffinityVmAffinitySpecPtrOutput {
+	return i.ToVirtualMachineAffinityVmAffinitySpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineAffinityVmAffinitySpecPtrType) ToVirtualMachineAffinityVmAffinitySpecPtrOutputWithContext(ctx context.Context) VirtualMachineAffinityVmAffinitySpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineAffinityVmAffinitySpecPtrOutput)
+}
+
+// VMAffinity describes affinity scheduling rules related to other VMs.
+type VirtualMachineAffinityVmAffinitySpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineAffinityVmAffinitySpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineAffinityVmAffinitySpec)(nil)).Elem()
+}
+
+func (o VirtualMachineAffinityVmAffinitySpecOutput) ToVirtualMachineAffinityVmAffinitySpecOutput() VirtualMachineAffinityVmAffinitySpecOutput {
+	return o
+}
+
+func (o VirtualMachineAffinityVmAffinitySpecOutput) ToVirtualMachineAffinityVmAffinitySpecOutputWithContext(ctx context.Context) VirtualMachineAffinityVmAffinitySpecOutput {
+	return o
+}
+
+func (o VirtualMachineAffinityVmAffinitySpecOutput) ToVirtualMachineAffinityVmAffinitySpecPtrOutput() VirtualMachineAffinityVmAffinitySpecPtrOutput {
+	return o.ToVirtualMachineAffinityVmAffinitySpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineAffinityVmAffinitySpecOutput) ToVirtualMachineAffinityVmAffinitySpecPtrOutputWithContext(ctx context.Context) VirtualMachineAffinityVmAffinitySpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineAffinityVmAffinitySpec) *VirtualMachineAffinityVmAffinitySpec {
+		return &v
+	}).(VirtualMachineAffinityVmAffinitySpecPtrOutput)
+}
+
+// PreferredDuringSchedulingPreferredDuringExecution describes affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+func (o VirtualMachineAffinityVmAffinitySpecOutput) PreferredDuringSchedulingPreferredDuringExecution() VMAffinityTermArrayOutput {
+	return o.ApplyT(func(v VirtualMachineAffinityVmAffinitySpec) []VMAffinityTerm {
+		return v.PreferredDuringSchedulingPreferredDuringExecution
+	}).(VMAffinityTermArrayOutput)
+}
+
+// RequiredDuringSchedulingPreferredDuringExecution describes affinity requirements that must be met or the VM will not be scheduled.
+func (o VirtualMachineAffinityVmAffinitySpecOutput) RequiredDuringSchedulingPreferredDuringExecution() VMAffinityTermArrayOutput {
+	return o.ApplyT(func(v VirtualMachineAffinityVmAffinitySpec) []VMAffinityTerm {
+		return v.RequiredDuringSchedulingPreferredDuringExecution
+	}).(VMAffinityTermArrayOutput)
+}
+
+type VirtualMachineAffinityVmAffinitySpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineAffinityVmAffinitySpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineAffinityVmAffinitySpec)(nil)).Elem()
+}
+
+func (o VirtualMachineAffinityVmAffinitySpecPtrOutput) ToVirtualMachineAffinityVmAffinitySpecPtrOutput() VirtualMachineAffinityVmAffinitySpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineAffinityVmAffinitySpecPtrOutput) ToVirtualMachineAffinityVmAffinitySpecPtrOutputWithContext(ctx context.Context) VirtualMachineAffinityVmAffinitySpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineAffinityVmAffinitySpecPtrOutput) Elem() VirtualMachineAffinityVmAffinitySpecOutput {
+	return o.ApplyT(func(v *VirtualMachineAffinityVmAffinitySpec) VirtualMachineAffinityVmAffinitySpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineAffinityVmAffinitySpec
+		return ret
+	}).(VirtualMachineAffinityVmAffinitySpecOutput)
+}
+
+// PreferredDuringSchedulingPreferredDuringExecution describes affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+func (o VirtualMachineAffinityVmAffinitySpecPtrOutput) PreferredDuringSchedulingPreferredDuringExecution() VMAffinityTermArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineAffinityVmAffinitySpec) []VMAffinityTerm {
+		if v == nil {
+			return nil
+		}
+		return v.PreferredDuringSchedulingPreferredDuringExecution
+	}).(VMAffinityTermArrayOutput)
+}
+
+// RequiredDuringSchedulingPreferredDuringExecution describes affinity requirements that must be met or the VM will not be scheduled.
+func (o VirtualMachineAffinityVmAffinitySpecPtrOutput) RequiredDuringSchedulingPreferredDuringExecution() VMAffinityTermArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineAffinityVmAffinitySpec) []VMAffinityTerm {
+		if v == nil {
+			return nil
+		}
+		return v.RequiredDuringSchedulingPreferredDuringExecution
+	}).(VMAffinityTermArrayOutput)
+}
+
+// VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+type VirtualMachineAffinityVmAntiAffinitySpec struct {
+	// PreferredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the anti-affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+	PreferredDuringSchedulingPreferredDuringExecution []VMAffinityTerm `pulumi:"preferredDuringSchedulingPreferredDuringExecution"`
+	// RequiredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that must be met or the VM will not be scheduled.
+	RequiredDuringSchedulingPreferredDuringExecution []VMAffinityTerm `pulumi:"requiredDuringSchedulingPreferredDuringExecution"`
+}
+
+// VirtualMachineAffinityVmAntiAffinitySpecInput is an input type that accepts VirtualMachineAffinityVmAntiAffinitySpecArgs and VirtualMachineAffinityVmAntiAffinitySpecOutput values.
+// You can construct a concrete instance of `VirtualMachineAffinityVmAntiAffinitySpecInput` via:
+//
+//	VirtualMachineAffinityVmAntiAffinitySpecArgs{...}
+type VirtualMachineAffinityVmAntiAffinitySpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineAffinityVmAntiAffinitySpecOutput() VirtualMachineAffinityVmAntiAffinitySpecOutput
+	ToVirtualMachineAffinityVmAntiAffinitySpecOutputWithContext(context.Context) VirtualMachineAffinityVmAntiAffinitySpecOutput
+}
+
+// VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+type VirtualMachineAffinityVmAntiAffinitySpecArgs struct {
+	// PreferredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the anti-affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+	PreferredDuringSchedulingPreferredDuringExecution VMAffinityTermArrayInput `pulumi:"preferredDuringSchedulingPreferredDuringExecution"`
+	// RequiredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that must be met or the VM will not be scheduled.
+	RequiredDuringSchedulingPreferredDuringExecution VMAffinityTermArrayInput `pulumi:"requiredDuringSchedulingPreferredDuringExecution"`
+}
+
+func (VirtualMachineAffinityVmAntiAffinitySpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineAffinityVmAntiAffinitySpec)(nil)).Elem()
+}
+
+func (i VirtualMachineAffinityVmAntiAffinitySpecArgs) ToVirtualMachineAffinityVmAntiAffinitySpecOutput() VirtualMachineAffinityVmAntiAffinitySpecOutput {
+	return i.ToVirtualMachineAffinityVmAntiAffinitySpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineAffinityVmAntiAffinitySpecArgs) ToVirtualMachineAffinityVmAntiAffinitySpecOutputWithContext(ctx context.Context) VirtualMachineAffinityVmAntiAffinitySpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineAffinityVmAntiAffinitySpecOutput)
+}
+
+func (i VirtualMachineAffinityVmAntiAffinitySpecArgs) ToVirtualMachineAffinityVmAntiAffinitySpecPtrOutput() VirtualMachineAffinityVmAntiAffinitySpecPtrOutput {
+	return i.ToVirtualMachineAffinityVmAntiAffinitySpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineAffinityVmAntiAffinitySpecArgs) ToVirtualMachineAffinityVmAntiAffinitySpecPtrOutputWithContext(ctx context.Context) VirtualMachineAffinityVmAntiAffinitySpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineAffinityVmAntiAffinitySpecOutput).ToVirtualMachineAffinityVmAntiAffinitySpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineAffinityVmAntiAffinitySpecPtrInput is an input type that accepts VirtualMachineAffinityVmAntiAffinitySpecArgs, VirtualMachineAffinityVmAntiAffinitySpecPtr and VirtualMachineAffinityVmAntiAffinitySpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineAffinityVmAntiAffinitySpecPtrInput` via:
+//
+//	        VirtualMachineAffinityVmAntiAffinitySpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineAffinityVmAntiAffinitySpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineAffinityVmAntiAffinitySpecPtrOutput() VirtualMachineAffinityVmAntiAffinitySpecPtrOutput
+	ToVirtualMachineAffinityVmAntiAffinitySpecPtrOutputWithContext(context.Context) VirtualMachineAffinityVmAntiAffinitySpecPtrOutput
+}
+
+type virtualMachineAffinityVmAntiAffinitySpecPtrType VirtualMachineAffinityVmAntiAffinitySpecArgs
+
+func VirtualMachineAffinityVmAntiAffinitySpecPtr(v *VirtualMachineAffinityVmAntiAffinitySpecArgs) VirtualMachineAffinityVmAntiAffinitySpecPtrInput {
+	return (*virtualMachineAffinityVmAntiAffinitySpecPtrType)(v)
+}
+
+func (*virtualMachineAffinityVmAntiAffinitySpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineAffinityVmAntiAffinitySpec)(nil)).Elem()
+}
+
+func (i *virtualMachineAffinityVmAntiAffinitySpecPtrType) ToVirtualMachineAffinityVmAntiAffinitySpecPtrOutput() VirtualMachineAffinityVmAntiAffinitySpecPtrOutput {
+	return i.ToVirtualMachineAffinityVmAntiAffinitySpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineAffinityVmAntiAffinitySpecPtrType) ToVirtualMachineAffinityVmAntiAffinitySpecPtrOutputWithContext(ctx context.Context) VirtualMachineAffinityVmAntiAffinitySpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineAffinityVmAntiAffinitySpecPtrOutput)
+}
+
+// VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+type VirtualMachineAffinityVmAntiAffinitySpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineAffinityVmAntiAffinitySpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineAffinityVmAntiAffinitySpec)(nil)).Elem()
+}
+
+func (o VirtualMachineAffinityVmAntiAffinitySpecOutput) ToVirtualMachineAffinityVmAntiAffinitySpecOutput() VirtualMachineAffinityVmAntiAffinitySpecOutput {
+	return o
+}
+
+func (o VirtualMachineAffinityVmAntiAffinitySpecOutput) ToVirtualMachineAffinityVmAntiAffinitySpecOutputWithContext(ctx context.Context) VirtualMachineAffinityVmAntiAffinitySpecOutput {
+	return o
+}
+
+func (o VirtualMachineAffinityVmAntiAffinitySpecOutput) ToVirtualMachineAffinityVmAntiAffinitySpecPtrOutput() VirtualMachineAffinityVmAntiAffinitySpecPtrOutput {
+	return o.ToVirtualMachineAffinityVmAntiAffinitySpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineAffinityVmAntiAffinitySpecOutput) ToVirtualMachineAffinityVmAntiAffinitySpecPtrOutputWithContext(ctx context.Context) VirtualMachineAffinityVmAntiAffinitySpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineAffinityVmAntiAffinitySpec) *VirtualMachineAffinityVmAntiAffinitySpec {
+		return &v
+	}).(VirtualMachineAffinityVmAntiAffinitySpecPtrOutput)
+}
+
+// PreferredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the anti-affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+func (o VirtualMachineAffinityVmAntiAffinitySpecOutput) PreferredDuringSchedulingPreferredDuringExecution() VMAffinityTermArrayOutput {
+	return o.ApplyT(func(v VirtualMachineAffinityVmAntiAffinitySpec) []VMAffinityTerm {
+		return v.PreferredDuringSchedulingPreferredDuringExecution
+	}).(VMAffinityTermArrayOutput)
+}
+
+// RequiredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that must be met or the VM will not be scheduled.
+func (o VirtualMachineAffinityVmAntiAffinitySpecOutput) RequiredDuringSchedulingPreferredDuringExecution() VMAffinityTermArrayOutput {
+	return o.ApplyT(func(v VirtualMachineAffinityVmAntiAffinitySpec) []VMAffinityTerm {
+		return v.RequiredDuringSchedulingPreferredDuringExecution
+	}).(VMAffinityTermArrayOutput)
+}
+
+type VirtualMachineAffinityVmAntiAffinitySpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineAffinityVmAntiAffinitySpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineAffinityVmAntiAffinitySpec)(nil)).Elem()
+}
+
+func (o VirtualMachineAffinityVmAntiAffinitySpecPtrOutput) ToVirtualMachineAffinityVmAntiAffinitySpecPtrOutput() VirtualMachineAffinityVmAntiAffinitySpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineAffinityVmAntiAffinitySpecPtrOutput) ToVirtualMachineAffinityVmAntiAffinitySpecPtrOutputWithContext(ctx context.Context) VirtualMachineAffinityVmAntiAffinitySpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineAffinityVmAntiAffinitySpecPtrOutput) Elem() VirtualMachineAffinityVmAntiAffinitySpecOutput {
+	return o.ApplyT(func(v *VirtualMachineAffinityVmAntiAffinitySpec) VirtualMachineAffinityVmAntiAffinitySpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineAffinityVmAntiAffinitySpec
+		return ret
+	}).(VirtualMachineAffinityVmAntiAffinitySpecOutput)
+}
+
+// PreferredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the anti-affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+func (o VirtualMachineAffinityVmAntiAffinitySpecPtrOutput) PreferredDuringSchedulingPreferredDuringExecution() VMAffinityTermArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineAffinityVmAntiAffinitySpec) []VMAffinityTerm {
+		if v == nil {
+			return nil
+		}
+		return v.PreferredDuringSchedulingPreferredDuringExecution
+	}).(VMAffinityTermArrayOutput)
+}
+
+// RequiredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that must be met or the VM will not be scheduled.
+func (o VirtualMachineAffinityVmAntiAffinitySpecPtrOutput) RequiredDuringSchedulingPreferredDuringExecution() VMAffinityTermArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineAffinityVmAntiAffinitySpec) []VMAffinityTerm {
+		if v == nil {
+			return nil
+		}
+		return v.RequiredDuringSchedulingPreferredDuringExecution
+	}).(VMAffinityTermArrayOutput)
+}
+
+// VirtualMachineBootOptionsBootableDevice represents a bootable device that a VM may be booted from.
+type VirtualMachineBootOptionsBootOrderSpec struct {
+	// Name represents the name of the bootable device. It is required for Disk and Network device types, while ignored for CDRom device types.
+	Name *string `pulumi:"name"`
+	// Type represents the type of bootable device. Allowed values: `Disk`, `Network`, `CDRom`.
+	Type string `pulumi:"type"`
+}
+
+// VirtualMachineBootOptionsBootOrderSpecInput is an input type that accepts VirtualMachineBootOptionsBootOrderSpecArgs and VirtualMachineBootOptionsBootOrderSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootOptionsBootOrderSpecInput` via:
+//
+//	VirtualMachineBootOptionsBootOrderSpecArgs{...}
+type VirtualMachineBootOptionsBootOrderSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootOptionsBootOrderSpecOutput() VirtualMachineBootOptionsBootOrderSpecOutput
+	ToVirtualMachineBootOptionsBootOrderSpecOutputWithContext(context.Context) VirtualMachineBootOptionsBootOrderSpecOutput
+}
+
+// VirtualMachineBootOptionsBootableDevice represents a bootable device that a VM may be booted from.
+type VirtualMachineBootOptionsBootOrderSpecArgs struct {
+	// Name represents the name of the bootable device. It is required for Disk and Network device types, while ignored for CDRom device types.
+	Name pulumi.StringPtrInput `pulumi:"name"`
+	// Type represents the type of bootable device. Allowed values: `Disk`, `Network`, `CDRom`.
+	Type pulumi.StringInput `pulumi:"type"`
+}
+
+func (VirtualMachineBootOptionsBootOrderSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootOptionsBootOrderSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootOptionsBootOrderSpecArgs) ToVirtualMachineBootOptionsBootOrderSpecOutput() VirtualMachineBootOptionsBootOrderSpecOutput {
+	return i.ToVirtualMachineBootOptionsBootOrderSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootOptionsBootOrderSpecArgs) ToVirtualMachineBootOptionsBootOrderSpecOutputWithContext(ctx context.Context) VirtualMachineBootOptionsBootOrderSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootOptionsBootOrderSpecOutput)
+}
+
+// VirtualMachineBootOptionsBootOrderSpecArrayInput is an input type that accepts VirtualMachineBootOptionsBootOrderSpecArray and VirtualMachineBootOptionsBootOrderSpecArrayOutput values.
+// You can construct a concrete instance of `VirtualMachineBootOptionsBootOrderSpecArrayInput` via:
+//
+//	VirtualMachineBootOptionsBootOrderSpecArray{ VirtualMachineBootOptionsBootOrderSpecArgs{...} }
+type VirtualMachineBootOptionsBootOrderSpecArrayInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootOptionsBootOrderSpecArrayOutput() VirtualMachineBootOptionsBootOrderSpecArrayOutput
+	ToVirtualMachineBootOptionsBootOrderSpecArrayOutputWithContext(context.Context) VirtualMachineBootOptionsBootOrderSpecArrayOutput
+}
+
+type VirtualMachineBootOptionsBootOrderSpecArray []VirtualMachineBootOptionsBootOrderSpecInput
+
+func (VirtualMachineBootOptionsBootOrderSpecArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineBootOptionsBootOrderSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootOptionsBootOrderSpecArray) ToVirtualMachineBootOptionsBootOrderSpecArrayOutput() VirtualMachineBootOptionsBootOrderSpecArrayOutput {
+	return i.ToVirtualMachineBootOptionsBootOrderSpecArrayOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootOptionsBootOrderSpecArray) ToVirtualMachineBootOptionsBootOrderSpecArrayOutputWithContext(ctx context.Context) VirtualMachineBootOptionsBootOrderSpecArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootOptionsBootOrderSpecArrayOutput)
+}
+
+// VirtualMachineBootOptionsBootableDevice represents a bootable device that a VM may be booted from.
+type VirtualMachineBootOptionsBootOrderSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootOptionsBootOrderSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootOptionsBootOrderSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootOptionsBootOrderSpecOutput) ToVirtualMachineBootOptionsBootOrderSpecOutput() VirtualMachineBootOptionsBootOrderSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootOptionsBootOrderSpecOutput) ToVirtualMachineBootOptionsBootOrderSpecOutputWithContext(ctx context.Context) VirtualMachineBootOptionsBootOrderSpecOutput {
+	return o
+}
+
+// Name represents the name of the bootable device. It is required for Disk and Network device types, while ignored for CDRom device types.
+func (o VirtualMachineBootOptionsBootOrderSpecOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootOptionsBootOrderSpec) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+// Type represents the type of bootable device. Allowed values: `Disk`, `Network`, `CDRom`.
+func (o VirtualMachineBootOptionsBootOrderSpecOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootOptionsBootOrderSpec) string { return v.Type }).(pulumi.StringOutput)
+}
+
+type VirtualMachineBootOptionsBootOrderSpecArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootOptionsBootOrderSpecArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineBootOptionsBootOrderSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootOptionsBootOrderSpecArrayOutput) ToVirtualMachineBootOptionsBootOrderSpecArrayOutput() VirtualMachineBootOptionsBootOrderSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineBootOptionsBootOrderSpecArrayOutput) ToVirtualMachineBootOptionsBootOrderSpecArrayOutputWithContext(ctx context.Context) VirtualMachineBootOptionsBootOrderSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineBootOptionsBootOrderSpecArrayOutput) Index(i pulumi.IntInput) VirtualMachineBootOptionsBootOrderSpecOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineBootOptionsBootOrderSpec {
+		return vs[0].([]VirtualMachineBootOptionsBootOrderSpec)[vs[1].(int)]
+	}).(VirtualMachineBootOptionsBootOrderSpecOutput)
+}
+
+// BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine.
+type VirtualMachineBootOptionsSpec struct {
+	// BootDelay is the delay before starting the boot sequence. The boot delay specifies a time interval between virtual machine power on or restart and the beginning of the boot sequence.
+	BootDelay *string `pulumi:"bootDelay"`
+	// BootOrder represents the boot order of the virtual machine. After list is exhausted, default BIOS boot device algorithm is used for booting. Note that order of the entries in the list is important: device listed first is used for boot first, if that one fails second entry is used, and so on. Platform may have some internal limit on the number of devices it supports.
+	BootOrder []VirtualMachineBootOptionsBootOrderSpec `pulumi:"bootOrder"`
+	// BootRetry specifies whether a virtual machine that fails to boot will try again. The available values are: The Supervisor's default: `Disabled`.
+	BootRetry *string `pulumi:"bootRetry"`
+	// BootRetryDelay specifies a time interval between virtual machine boot failure and the subsequent attempt to boot again. The virtual machine uses this value only if BootRetry is Enabled.
+	BootRetryDelay *string `pulumi:"bootRetryDelay"`
+	// EFISecureBoot specifies whether the virtual machine's firmware will perform signature checks of any EFI images loaded during startup. If set to true, signature checks will be performed and the virtual machine's firmware will refuse to start any images which do not pass those signature checks. Allowed values: `Enabled`, `Disabled`. The Supervisor's default: `Disabled`.
+	EfiSecureBoot *string `pulumi:"efiSecureBoot"`
+	// Firmware represents the firmware for the virtual machine to use. Any update to this value after the virtual machine has already been created will be ignored. Setting will happen in the following manner: Allowed values: `bios`, `efi`.
+	Firmware *string `pulumi:"firmware"`
+	// NetworkBootProtocol is the protocol to attempt during PXE network boot or NetBoot. The available protocols are: Allowed values: `IP4`, `IP6`. The Supervisor's default: `IP4`.
+	NetworkBootProtocol *string `pulumi:"networkBootProtocol"`
+}
+
+// VirtualMachineBootOptionsSpecInput is an input type that accepts VirtualMachineBootOptionsSpecArgs and VirtualMachineBootOptionsSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootOptionsSpecInput` via:
+//
+//	VirtualMachineBootOptionsSpecArgs{...}
+type VirtualMachineBootOptionsSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootOptionsSpecOutput() VirtualMachineBootOptionsSpecOutput
+	ToVirtualMachineBootOptionsSpecOutputWithContext(context.Context) VirtualMachineBootOptionsSpecOutput
+}
+
+// BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine.
+type VirtualMachineBootOptionsSpecArgs struct {
+	// BootDelay is the delay before starting the boot sequence. The boot delay specifies a time interval between virtual machine power on or restart and the beginning of the boot sequence.
+	BootDelay pulumi.StringPtrInput `pulumi:"bootDelay"`
+	// BootOrder represents the boot order of the virtual machine. After list is exhausted, default BIOS boot device algorithm is used for booting. Note that order of the entries in the list is important: device listed first is used for boot first, if that one fails second entry is used, and so on. Platform may have some internal limit on the number of devices it supports.
+	BootOrder VirtualMachineBootOptionsBootOrderSpecArrayInput `pulumi:"bootOrder"`
+	// BootRetry specifies whether a virtual machine that fails to boot will try again. The available values are: The Supervisor's default: `Disabled`.
+	BootRetry pulumi.StringPtrInput `pulumi:"bootRetry"`
+	// BootRetryDelay specifies a time interval between virtual machine boot failure and the subsequent attempt to boot again. The virtual machine uses this value only if BootRetry is Enabled.
+	BootRetryDelay pulumi.StringPtrInput `pulumi:"bootRetryDelay"`
+	// EFISecureBoot specifies whether the virtual machine's firmware will perform signature checks of any EFI images loaded during startup. If set to true, signature checks will be performed and the virtual machine's firmware will refuse to start any images which do not pass those signature checks. Allowed values: `Enabled`, `Disabled`. The Supervisor's default: `Disabled`.
+	EfiSecureBoot pulumi.StringPtrInput `pulumi:"efiSecureBoot"`
+	// Firmware represents the firmware for the virtual machine to use. Any update to this value after the virtual machine has already been created will be ignored. Setting will happen in the following manner: Allowed values: `bios`, `efi`.
+	Firmware pulumi.StringPtrInput `pulumi:"firmware"`
+	// NetworkBootProtocol is the protocol to attempt during PXE network boot or NetBoot. The available protocols are: Allowed values: `IP4`, `IP6`. The Supervisor's default: `IP4`.
+	NetworkBootProtocol pulumi.StringPtrInput `pulumi:"networkBootProtocol"`
+}
+
+func (VirtualMachineBootOptionsSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootOptionsSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootOptionsSpecArgs) ToVirtualMachineBootOptionsSpecOutput() VirtualMachineBootOptionsSpecOutput {
+	return i.ToVirtualMachineBootOptionsSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootOptionsSpecArgs) ToVirtualMachineBootOptionsSpecOutputWithContext(ctx context.Context) VirtualMachineBootOptionsSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootOptionsSpecOutput)
+}
+
+func (i VirtualMachineBootOptionsSpecArgs) ToVirtualMachineBootOptionsSpecPtrOutput() VirtualMachineBootOptionsSpecPtrOutput {
+	return i.ToVirtualMachineBootOptionsSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootOptionsSpecArgs) ToVirtualMachineBootOptionsSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootOptionsSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootOptionsSpecOutput).ToVirtualMachineBootOptionsSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootOptionsSpecPtrInput is an input type that accepts VirtualMachineBootOptionsSpecArgs, VirtualMachineBootOptionsSpecPtr and VirtualMachineBootOptionsSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootOptionsSpecPtrInput` via:
+//
+//	        VirtualMachineBootOptionsSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootOptionsSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootOptionsSpecPtrOutput() VirtualMachineBootOptionsSpecPtrOutput
+	ToVirtualMachineBootOptionsSpecPtrOutputWithContext(context.Context) VirtualMachineBootOptionsSpecPtrOutput
+}
+
+type virtualMachineBootOptionsSpecPtrType VirtualMachineBootOptionsSpecArgs
+
+func VirtualMachineBootOptionsSpecPtr(v *VirtualMachineBootOptionsSpecArgs) VirtualMachineBootOptionsSpecPtrInput {
+	return (*virtualMachineBootOptionsSpecPtrType)(v)
+}
+
+func (*virtualMachineBootOptionsSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootOptionsSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootOptionsSpecPtrType) ToVirtualMachineBootOptionsSpecPtrOutput() VirtualMachineBootOptionsSpecPtrOutput {
+	return i.ToVirtualMachineBootOptionsSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootOptionsSpecPtrType) ToVirtualMachineBootOptionsSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootOptionsSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootOptionsSpecPtrOutput)
+}
+
+// BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine.
+type VirtualMachineBootOptionsSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootOptionsSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootOptionsSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootOptionsSpecOutput) ToVirtualMachineBootOptionsSpecOutput() VirtualMachineBootOptionsSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootOptionsSpecOutput) ToVirtualMachineBootOptionsSpecOutputWithContext(ctx context.Context) VirtualMachineBootOptionsSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootOptionsSpecOutput) ToVirtualMachineBootOptionsSpecPtrOutput() VirtualMachineBootOptionsSpecPtrOutput {
+	return o.ToVirtualMachineBootOptionsSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootOptionsSpecOutput) ToVirtualMachineBootOptionsSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootOptionsSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootOptionsSpec) *VirtualMachineBootOptionsSpec {
+		return &v
+	}).(VirtualMachineBootOptionsSpecPtrOutput)
+}
+
+// BootDelay is the delay before starting the boot sequence. The boot delay specifies a time interval between virtual machine power on or restart and the beginning of the boot sequence.
+func (o VirtualMachineBootOptionsSpecOutput) BootDelay() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootOptionsSpec) *string { return v.BootDelay }).(pulumi.StringPtrOutput)
+}
+
+// BootOrder represents the boot order of the virtual machine. After list is exhausted, default BIOS boot device algorithm is used for booting. Note that order of the entries in the list is important: device listed first is used for boot first, if that one fails second entry is used, and so on. Platform may have some internal limit on the number of devices it supports.
+func (o VirtualMachineBootOptionsSpecOutput) BootOrder() VirtualMachineBootOptionsBootOrderSpecArrayOutput {
+	return o.ApplyT(func(v VirtualMachineBootOptionsSpec) []VirtualMachineBootOptionsBootOrderSpec { return v.BootOrder }).(VirtualMachineBootOptionsBootOrderSpecArrayOutput)
+}
+
+// BootRetry specifies whether a virtual machine that fails to boot will try again. The available values are: The Supervisor's default: `Disabled`.
+func (o VirtualMachineBootOptionsSpecOutput) BootRetry() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootOptionsSpec) *string { return v.BootRetry }).(pulumi.StringPtrOutput)
+}
+
+// BootRetryDelay specifies a time interval between virtual machine boot failure and the subsequent attempt to boot again. The virtual machine uses this value only if BootRetry is Enabled.
+func (o VirtualMachineBootOptionsSpecOutput) BootRetryDelay() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootOptionsSpec) *string { return v.BootRetryDelay }).(pulumi.StringPtrOutput)
+}
+
+// EFISecureBoot specifies whether the virtual machine's firmware will perform signature checks of any EFI images loaded during startup. If set to true, signature checks will be performed and the virtual machine's firmware will refuse to start any images which do not pass those signature checks. Allowed values: `Enabled`, `Disabled`. The Supervisor's default: `Disabled`.
+func (o VirtualMachineBootOptionsSpecOutput) EfiSecureBoot() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootOptionsSpec) *string { return v.EfiSecureBoot }).(pulumi.StringPtrOutput)
+}
+
+// Firmware represents the firmware for the virtual machine to use. Any update to this value after the virtual machine has already been created will be ignored. Setting will happen in the following manner: Allowed values: `bios`, `efi`.
+func (o VirtualMachineBootOptionsSpecOutput) Firmware() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootOptionsSpec) *string { return v.Firmware }).(pulumi.StringPtrOutput)
+}
+
+// NetworkBootProtocol is the protocol to attempt during PXE network boot or NetBoot. The available protocols are: Allowed values: `IP4`, `IP6`. The Supervisor's default: `IP4`.
+func (o VirtualMachineBootOptionsSpecOutput) NetworkBootProtocol() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootOptionsSpec) *string { return v.NetworkBootProtocol }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineBootOptionsSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootOptionsSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootOptionsSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootOptionsSpecPtrOutput) ToVirtualMachineBootOptionsSpecPtrOutput() VirtualMachineBootOptionsSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootOptionsSpecPtrOutput) ToVirtualMachineBootOptionsSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootOptionsSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootOptionsSpecPtrOutput) Elem() VirtualMachineBootOptionsSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootOptionsSpec) VirtualMachineBootOptionsSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootOptionsSpec
+		return ret
+	}).(VirtualMachineBootOptionsSpecOutput)
+}
+
+// BootDelay is the delay before starting the boot sequence. The boot delay specifies a time interval between virtual machine power on or restart and the beginning of the boot sequence.
+func (o VirtualMachineBootOptionsSpecPtrOutput) BootDelay() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootOptionsSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.BootDelay
+	}).(pulumi.StringPtrOutput)
+}
+
+// BootOrder represents the boot order of the virtual machine. After list is exhausted, default BIOS boot device algorithm is used for booting. Note that order of the entries in the list is important: device listed first is used for boot first, if that one fails second entry is used, and so on. Platform may have some internal limit on the number of devices it supports.
+func (o VirtualMachineBootOptionsSpecPtrOutput) BootOrder() VirtualMachineBootOptionsBootOrderSpecArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineBootOptionsSpec) []VirtualMachineBootOptionsBootOrderSpec {
+		if v == nil {
+			return nil
+		}
+		return v.BootOrder
+	}).(VirtualMachineBootOptionsBootOrderSpecArrayOutput)
+}
+
+// BootRetry specifies whether a virtual machine that fails to boot will try again. The available values are: The Supervisor's default: `Disabled`.
+func (o VirtualMachineBootOptionsSpecPtrOutput) BootRetry() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootOptionsSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.BootRetry
+	}).(pulumi.StringPtrOutput)
+}
+
+// BootRetryDelay specifies a time interval between virtual machine boot failure and the subsequent attempt to boot again. The virtual machine uses this value only if BootRetry is Enabled.
+func (o VirtualMachineBootOptionsSpecPtrOutput) BootRetryDelay() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootOptionsSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.BootRetryDelay
+	}).(pulumi.StringPtrOutput)
+}
+
+// EFISecureBoot specifies whether the virtual machine's firmware will perform signature checks of any EFI images loaded during startup. If set to true, signature checks will be performed and the virtual machine's firmware will refuse to start any images which do not pass those signature checks. Allowed values: `Enabled`, `Disabled`. The Supervisor's default: `Disabled`.
+func (o VirtualMachineBootOptionsSpecPtrOutput) EfiSecureBoot() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootOptionsSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.EfiSecureBoot
+	}).(pulumi.StringPtrOutput)
+}
+
+// Firmware represents the firmware for the virtual machine to use. Any update to this value after the virtual machine has already been created will be ignored. Setting will happen in the following manner: Allowed values: `bios`, `efi`.
+func (o VirtualMachineBootOptionsSpecPtrOutput) Firmware() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootOptionsSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Firmware
+	}).(pulumi.StringPtrOutput)
+}
+
+// NetworkBootProtocol is the protocol to attempt during PXE network boot or NetBoot. The available protocols are: Allowed values: `IP4`, `IP6`. The Supervisor's default: `IP4`.
+func (o VirtualMachineBootOptionsSpecPtrOutput) NetworkBootProtocol() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootOptionsSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.NetworkBootProtocol
+	}).(pulumi.StringPtrOutput)
+}
+
+// CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
+type VirtualMachineBootstrapCloudInitCloudConfigSpec struct {
+	// DefaultUserEnabled may be set to true to ensure even if the Users field is not empty, the default user is still created on systems that have one defined. By default, Cloud-Init ignores the default user if the CloudConfig provides one or more non-default users via the Users field.
+	DefaultUserEnabled *bool `pulumi:"defaultUserEnabled"`
+	// RunCmd allows running one or more commands on the guest. The entries in this list can adhere to two, different formats:
+	Runcmd interface{} `pulumi:"runcmd"`
+	// SSHPwdAuth sets whether or not to accept password authentication. In order for this config to be applied, SSH may need to be restarted. On systemd systems, this restart will only happen if the SSH service has already been started. On non-systemd systems, a restart will be attempted regardless of the service state.
+	Ssh_pwauth *bool `pulumi:"ssh_pwauth"`
+	// Timezone describes the timezone represented in /usr/share/zoneinfo.
+	Timezone *string `pulumi:"timezone"`
+	// Users allows adding/configuring one or more users on the guest.
+	Users []VirtualMachineBootstrapCloudInitCloudConfigUsersSpec `pulumi:"users"`
+	// WriteFiles allows adding files to the guest file system.
+	Write_files []VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec `pulumi:"write_files"`
+}
+
+// VirtualMachineBootstrapCloudInitCloudConfigSpecInput is an input type that accepts VirtualMachineBootstrapCloudInitCloudConfigSpecArgs and VirtualMachineBootstrapCloudInitCloudConfigSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapCloudInitCloudConfigSpecInput` via:
+//
+//	VirtualMachineBootstrapCloudInitCloudConfigSpecArgs{...}
+type VirtualMachineBootstrapCloudInitCloudConfigSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapCloudInitCloudConfigSpecOutput() VirtualMachineBootstrapCloudInitCloudConfigSpecOutput
+	ToVirtualMachineBootstrapCloudInitCloudConfigSpecOutputWithContext(context.Context) VirtualMachineBootstrapCloudInitCloudConfigSpecOutput
+}
+
+// CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
+type VirtualMachineBootstrapCloudInitCloudConfigSpecArgs struct {
+	// DefaultUserEnabled may be set to true to ensure even if the Users field is not empty, the default user is still created on systems that have one defined. By default, Cloud-Init ignores the default user if the CloudConfig provides one or more non-default users via the Users field.
+	DefaultUserEnabled pulumi.BoolPtrInput `pulumi:"defaultUserEnabled"`
+	// RunCmd allows running one or more commands on the guest. The entries in this list can adhere to two, different formats:
+	Runcmd pulumi.Input `pulumi:"runcmd"`
+	// SSHPwdAuth sets whether or not to accept password authentication. In order for this config to be applied, SSH may need to be restarted. On systemd systems, this restart will only happen if the SSH service has already been started. On non-systemd systems, a restart will be attempted regardless of the service state.
+	Ssh_pwauth pulumi.BoolPtrInput `pulumi:"ssh_pwauth"`
+	// Timezone describes the timezone represented in /usr/share/zoneinfo.
+	Timezone pulumi.StringPtrInput `pulumi:"timezone"`
+	// Users allows adding/configuring one or more users on the guest.
+	Users VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayInput `pulumi:"users"`
+	// WriteFiles allows adding files to the guest file system.
+	Write_files VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayInput `pulumi:"write_files"`
+}
+
+func (VirtualMachineBootstrapCloudInitCloudConfigSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigSpecArgs) ToVirtualMachineBootstrapCloudInitCloudConfigSpecOutput() VirtualMachineBootstrapCloudInitCloudConfigSpecOutput {
+	return i.ToVirtualMachineBootstrapCloudInitCloudConfigSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigSpecArgs) ToVirtualMachineBootstrapCloudInitCloudConfigSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapCloudInitCloudConfigSpecOutput)
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigSpecArgs) ToVirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput() VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigSpecArgs) ToVirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapCloudInitCloudConfigSpecOutput).ToVirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapCloudInitCloudConfigSpecPtrInput is an input type that accepts VirtualMachineBootstrapCloudInitCloudConfigSpecArgs, VirtualMachineBootstrapCloudInitCloudConfigSpecPtr and VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapCloudInitCloudConfigSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapCloudInitCloudConfigSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapCloudInitCloudConfigSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput() VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput
+	ToVirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput
+}
+
+type virtualMachineBootstrapCloudInitCloudConfigSpecPtrType VirtualMachineBootstrapCloudInitCloudConfigSpecArgs
+
+func VirtualMachineBootstrapCloudInitCloudConfigSpecPtr(v *VirtualMachineBootstrapCloudInitCloudConfigSpecArgs) VirtualMachineBootstrapCloudInitCloudConfigSpecPtrInput {
+	return (*virtualMachineBootstrapCloudInitCloudConfigSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapCloudInitCloudConfigSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapCloudInitCloudConfigSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapCloudInitCloudConfigSpecPtrType) ToVirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput() VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapCloudInitCloudConfigSpecPtrType) ToVirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput)
+}
+
+// CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
+type VirtualMachineBootstrapCloudInitCloudConfigSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapCloudInitCloudConfigSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecOutput) ToVirtualMachineBootstrapCloudInitCloudConfigSpecOutput() VirtualMachineBootstrapCloudInitCloudConfigSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecOutput) ToVirtualMachineBootstrapCloudInitCloudConfigSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecOutput) ToVirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput() VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecOutput) ToVirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapCloudInitCloudConfigSpec) *VirtualMachineBootstrapCloudInitCloudConfigSpec {
+		return &v
+	}).(VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput)
+}
+
+// DefaultUserEnabled may be set to true to ensure even if the Users field is not empty, the default user is still created on systems that have one defined. By default, Cloud-Init ignores the default user if the CloudConfig provides one or more non-default users via the Users field.
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecOutput) DefaultUserEnabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigSpec) *bool { return v.DefaultUserEnabled }).(pulumi.BoolPtrOutput)
+}
+
+// RunCmd allows running one or more commands on the guest. The entries in this list can adhere to two, different formats:
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecOutput) Runcmd() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigSpec) interface{} { return v.Runcmd }).(pulumi.AnyOutput)
+}
+
+// SSHPwdAuth sets whether or not to accept password authentication. In order for this config to be applied, SSH may need to be restarted. On systemd systems, this restart will only happen if the SSH service has already been started. On non-systemd systems, a restart will be attempted regardless of the service state.
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecOutput) Ssh_pwauth() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigSpec) *bool { return v.Ssh_pwauth }).(pulumi.BoolPtrOutput)
+}
+
+// Timezone describes the timezone represented in /usr/share/zoneinfo.
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecOutput) Timezone() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigSpec) *string { return v.Timezone }).(pulumi.StringPtrOutput)
+}
+
+// Users allows adding/configuring one or more users on the guest.
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecOutput) Users() VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigSpec) []VirtualMachineBootstrapCloudInitCloudConfigUsersSpec {
+		return v.Users
+	}).(VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput)
+}
+
+// WriteFiles allows adding files to the guest file system.
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecOutput) Write_files() VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigSpec) []VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec {
+		return v.Write_files
+	}).(VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput)
+}
+
+type VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapCloudInitCloudConfigSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput) ToVirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput() VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput) ToVirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput) Elem() VirtualMachineBootstrapCloudInitCloudConfigSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitCloudConfigSpec) VirtualMachineBootstrapCloudInitCloudConfigSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapCloudInitCloudConfigSpec
+		return ret
+	}).(VirtualMachineBootstrapCloudInitCloudConfigSpecOutput)
+}
+
+// DefaultUserEnabled may be set to true to ensure even if the Users field is not empty, the default user is still created on systems that have one defined. By default, Cloud-Init ignores the default user if the CloudConfig provides one or more non-default users via the Users field.
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput) DefaultUserEnabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitCloudConfigSpec) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.DefaultUserEnabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// RunCmd allows running one or more commands on the guest. The entries in this list can adhere to two, different formats:
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput) Runcmd() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitCloudConfigSpec) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Runcmd
+	}).(pulumi.AnyOutput)
+}
+
+// SSHPwdAuth sets whether or not to accept password authentication. In order for this config to be applied, SSH may need to be restarted. On systemd systems, this restart will only happen if the SSH service has already been started. On non-systemd systems, a restart will be attempted regardless of the service state.
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput) Ssh_pwauth() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitCloudConfigSpec) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Ssh_pwauth
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Timezone describes the timezone represented in /usr/share/zoneinfo.
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput) Timezone() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitCloudConfigSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Timezone
+	}).(pulumi.StringPtrOutput)
+}
+
+// Users allows adding/configuring one or more users on the guest.
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput) Users() VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitCloudConfigSpec) []VirtualMachineBootstrapCloudInitCloudConfigUsersSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Users
+	}).(VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput)
+}
+
+// WriteFiles allows adding files to the guest file system.
+func (o VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput) Write_files() VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitCloudConfigSpec) []VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Write_files
+	}).(VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput)
+}
+
+// HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+type VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec struct {
+	// Key is the key in the secret that specifies the requested data.
+	Key string `pulumi:"key"`
+	// Name is the name of the secret.
+	Name string `pulumi:"name"`
+}
+
+// VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecInput is an input type that accepts VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs and VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecInput` via:
+//
+//	VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs{...}
+type VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput
+	ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutputWithContext(context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput
+}
+
+// HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+type VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs struct {
+	// Key is the key in the secret that specifies the requested data.
+	Key pulumi.StringInput `pulumi:"key"`
+	// Name is the name of the secret.
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs) ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput {
+	return i.ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs) ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput)
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs) ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs) ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput).ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrInput is an input type that accepts VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs, VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtr and VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput
+	ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput
+}
+
+type virtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrType VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs
+
+func VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtr(v *VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs) VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrInput {
+	return (*virtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrType) ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrType) ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput)
+}
+
+// HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+type VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput) ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput) ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput) ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput) ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec) *VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec {
+		return &v
+	}).(VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput)
+}
+
+// Key is the key in the secret that specifies the requested data.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput) ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput) ToVirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput) Elem() VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec) VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec
+		return ret
+	}).(VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput)
+}
+
+// Key is the key in the secret that specifies the requested data.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput) Key() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Key
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+type VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec struct {
+	// Key is the key in the secret that specifies the requested data.
+	Key string `pulumi:"key"`
+	// Name is the name of the secret.
+	Name string `pulumi:"name"`
+}
+
+// VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecInput is an input type that accepts VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs and VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecInput` via:
+//
+//	VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs{...}
+type VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput
+	ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutputWithContext(context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput
+}
+
+// Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+type VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs struct {
+	// Key is the key in the secret that specifies the requested data.
+	Key pulumi.StringInput `pulumi:"key"`
+	// Name is the name of the secret.
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs) ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput {
+	return i.ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs) ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput)
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs) ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs) ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput).ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrInput is an input type that accepts VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs, VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtr and VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput
+	ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput
+}
+
+type virtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrType VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs
+
+func VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtr(v *VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs) VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrInput {
+	return (*virtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrType) ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrType) ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput)
+}
+
+// Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+type VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput) ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput) ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput) ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput) ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec) *VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec {
+		return &v
+	}).(VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput)
+}
+
+// Key is the key in the secret that specifies the requested data.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput) ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput) ToVirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput) Elem() VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec) VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec
+		return ret
+	}).(VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput)
+}
+
+// Key is the key in the secret that specifies the requested data.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput) Key() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Key
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// User is a CloudConfig user data structure.
+type VirtualMachineBootstrapCloudInitCloudConfigUsersSpec struct {
+	// CreateGroups is a flag that may be set to false to disable creation of specified user groups.
+	Create_groups *bool `pulumi:"create_groups"`
+	// ExpireData is the date on which the user's account will be disabled.
+	Expiredate *string `pulumi:"expiredate"`
+	// Gecos is an optional comment about the user, usually a comma-separated string of the user's real name and contact information.
+	Gecos *string `pulumi:"gecos"`
+	// Groups is an optional list of groups to add to the user.
+	Groups []string `pulumi:"groups"`
+	// HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+	Hashed_passwd *VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec `pulumi:"hashed_passwd"`
+	// Homedir is the optional home directory for the user.
+	Homedir *string `pulumi:"homedir"`
+	// Inactive optionally represents the number of days until the user is disabled.
+	Inactive *int `pulumi:"inactive"`
+	// LockPasswd disables password login.
+	Lock_passwd *bool `pulumi:"lock_passwd"`
+	// Name is the user's login name.
+	Name string `pulumi:"name"`
+	// NoCreateHome prevents the creation of the home directory.
+	No_create_home *bool `pulumi:"no_create_home"`
+	// NoLogInit prevents the initialization of lastlog and faillog for the user.
+	No_log_init *bool `pulumi:"no_log_init"`
+	// NoUserGroup prevents the creation of the group named after the user.
+	No_user_group *bool `pulumi:"no_user_group"`
+	// Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+	Passwd *VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec `pulumi:"passwd"`
+	// PrimaryGroup is the primary group for the user.
+	Primary_group *string `pulumi:"primary_group"`
+	// SELinuxUser is the SELinux user for the user's login.
+	Selinux_user *string `pulumi:"selinux_user"`
+	// Shell is the path to the user's login shell.
+	Shell *string `pulumi:"shell"`
+	// SnapUser specifies an e-mail address to create the user as a Snappy user through "snap create-user".
+	Snapuser *string `pulumi:"snapuser"`
+	// SSHAuthorizedKeys is a list of SSH keys to add to the user's authorized keys file.
+	Ssh_authorized_keys []string `pulumi:"ssh_authorized_keys"`
+	// SSHImportID is a list of SSH IDs to import for the user.
+	Ssh_import_id []string `pulumi:"ssh_import_id"`
+	// SSHRedirectUser may be set to true to disable SSH logins for this user.
+	Ssh_redirect_user *bool `pulumi:"ssh_redirect_user"`
+	// Sudo is a sudo rule to apply to the user.
+	Sudo *string `pulumi:"sudo"`
+	// System is an optional flag that indicates the user should be created as a system user with no home directory.
+	System *bool `pulumi:"system"`
+	// UID is the user's ID.
+	Uid *int `pulumi:"uid"`
+}
+
+// VirtualMachineBootstrapCloudInitCloudConfigUsersSpecInput is an input type that accepts VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgs and VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapCloudInitCloudConfigUsersSpecInput` via:
+//
+//	VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgs{...}
+type VirtualMachineBootstrapCloudInitCloudConfigUsersSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput
+	ToVirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutputWithContext(context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput
+}
+
+// User is a CloudConfig user data structure.
+type VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgs struct {
+	// CreateGroups is a flag that may be set to false to disable creation of specified user groups.
+	Create_groups pulumi.BoolPtrInput `pulumi:"create_groups"`
+	// ExpireData is the date on which the user's account will be disabled.
+	Expiredate pulumi.StringPtrInput `pulumi:"expiredate"`
+	// Gecos is an optional comment about the user, usually a comma-separated string of the user's real name and contact information.
+	Gecos pulumi.StringPtrInput `pulumi:"gecos"`
+	// Groups is an optional list of groups to add to the user.
+	Groups pulumi.StringArrayInput `pulumi:"groups"`
+	// HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+	Hashed_passwd VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrInput `pulumi:"hashed_passwd"`
+	// Homedir is the optional home directory for the user.
+	Homedir pulumi.StringPtrInput `pulumi:"homedir"`
+	// Inactive optionally represents the number of days until the user is disabled.
+	Inactive pulumi.IntPtrInput `pulumi:"inactive"`
+	// LockPasswd disables password login.
+	Lock_passwd pulumi.BoolPtrInput `pulumi:"lock_passwd"`
+	// Name is the user's login name.
+	Name pulumi.StringInput `pulumi:"name"`
+	// NoCreateHome prevents the creation of the home directory.
+	No_create_home pulumi.BoolPtrInput `pulumi:"no_create_home"`
+	// NoLogInit prevents the initialization of lastlog and faillog for the user.
+	No_log_init pulumi.BoolPtrInput `pulumi:"no_log_init"`
+	// NoUserGroup prevents the creation of the group named after the user.
+	No_user_group pulumi.BoolPtrInput `pulumi:"no_user_group"`
+	// Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+	Passwd VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrInput `pulumi:"passwd"`
+	// PrimaryGroup is the primary group for the user.
+	Primary_group pulumi.StringPtrInput `pulumi:"primary_group"`
+	// SELinuxUser is the SELinux user for the user's login.
+	Selinux_user pulumi.StringPtrInput `pulumi:"selinux_user"`
+	// Shell is the path to the user's login shell.
+	Shell pulumi.StringPtrInput `pulumi:"shell"`
+	// SnapUser specifies an e-mail address to create the user as a Snappy user through "snap create-user".
+	Snapuser pulumi.StringPtrInput `pulumi:"snapuser"`
+	// SSHAuthorizedKeys is a list of SSH keys to add to the user's authorized keys file.
+	Ssh_authorized_keys pulumi.StringArrayInput `pulumi:"ssh_authorized_keys"`
+	// SSHImportID is a list of SSH IDs to import for the user.
+	Ssh_import_id pulumi.StringArrayInput `pulumi:"ssh_import_id"`
+	// SSHRedirectUser may be set to true to disable SSH logins for this user.
+	Ssh_redirect_user pulumi.BoolPtrInput `pulumi:"ssh_redirect_user"`
+	// Sudo is a sudo rule to apply to the user.
+	Sudo pulumi.StringPtrInput `pulumi:"sudo"`
+	// System is an optional flag that indicates the user should be created as a system user with no home directory.
+	System pulumi.BoolPtrInput `pulumi:"system"`
+	// UID is the user's ID.
+	Uid pulumi.IntPtrInput `pulumi:"uid"`
+}
+
+func (VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigUsersSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgs) ToVirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput {
+	return i.ToVirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgs) ToVirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput)
+}
+
+// VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayInput is an input type that accepts VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArray and VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayInput` via:
+//
+//	VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArray{ VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgs{...} }
+type VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput
+	ToVirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutputWithContext(context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput
+}
+
+type VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArray []VirtualMachineBootstrapCloudInitCloudConfigUsersSpecInput
+
+func (VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineBootstrapCloudInitCloudConfigUsersSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArray) ToVirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput {
+	return i.ToVirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArray) ToVirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput)
+}
+
+// User is a CloudConfig user data structure.
+type VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigUsersSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) ToVirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) ToVirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput {
+	return o
+}
+
+// CreateGroups is a flag that may be set to false to disable creation of specified user groups.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Create_groups() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *bool { return v.Create_groups }).(pulumi.BoolPtrOutput)
+}
+
+// ExpireData is the date on which the user's account will be disabled.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Expiredate() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *string { return v.Expiredate }).(pulumi.StringPtrOutput)
+}
+
+// Gecos is an optional comment about the user, usually a comma-separated string of the user's real name and contact information.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Gecos() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *string { return v.Gecos }).(pulumi.StringPtrOutput)
+}
+
+// Groups is an optional list of groups to add to the user.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Groups() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) []string { return v.Groups }).(pulumi.StringArrayOutput)
+}
+
+// HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Hashed_passwd() VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec {
+		return v.Hashed_passwd
+	}).(VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput)
+}
+
+// Homedir is the optional home directory for the user.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Homedir() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *string { return v.Homedir }).(pulumi.StringPtrOutput)
+}
+
+// Inactive optionally represents the number of days until the user is disabled.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Inactive() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *int { return v.Inactive }).(pulumi.IntPtrOutput)
+}
+
+// LockPasswd disables password login.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Lock_passwd() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *bool { return v.Lock_passwd }).(pulumi.BoolPtrOutput)
+}
+
+// Name is the user's login name.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// NoCreateHome prevents the creation of the home directory.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) No_create_home() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *bool { return v.No_create_home }).(pulumi.BoolPtrOutput)
+}
+
+// NoLogInit prevents the initialization of lastlog and faillog for the user.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) No_log_init() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *bool { return v.No_log_init }).(pulumi.BoolPtrOutput)
+}
+
+// NoUserGroup prevents the creation of the group named after the user.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) No_user_group() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *bool { return v.No_user_group }).(pulumi.BoolPtrOutput)
+}
+
+// Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Passwd() VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec {
+		return v.Passwd
+	}).(VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput)
+}
+
+// PrimaryGroup is the primary group for the user.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Primary_group() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *string { return v.Primary_group }).(pulumi.StringPtrOutput)
+}
+
+// SELinuxUser is the SELinux user for the user's login.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Selinux_user() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *string { return v.Selinux_user }).(pulumi.StringPtrOutput)
+}
+
+// Shell is the path to the user's login shell.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Shell() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *string { return v.Shell }).(pulumi.StringPtrOutput)
+}
+
+// SnapUser specifies an e-mail address to create the user as a Snappy user through "snap create-user".
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Snapuser() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *string { return v.Snapuser }).(pulumi.StringPtrOutput)
+}
+
+// SSHAuthorizedKeys is a list of SSH keys to add to the user's authorized keys file.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Ssh_authorized_keys() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) []string { return v.Ssh_authorized_keys }).(pulumi.StringArrayOutput)
+}
+
+// SSHImportID is a list of SSH IDs to import for the user.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Ssh_import_id() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) []string { return v.Ssh_import_id }).(pulumi.StringArrayOutput)
+}
+
+// SSHRedirectUser may be set to true to disable SSH logins for this user.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Ssh_redirect_user() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *bool { return v.Ssh_redirect_user }).(pulumi.BoolPtrOutput)
+}
+
+// Sudo is a sudo rule to apply to the user.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Sudo() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *string { return v.Sudo }).(pulumi.StringPtrOutput)
+}
+
+// System is an optional flag that indicates the user should be created as a system user with no home directory.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) System() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *bool { return v.System }).(pulumi.BoolPtrOutput)
+}
+
+// UID is the user's ID.
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput) Uid() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigUsersSpec) *int { return v.Uid }).(pulumi.IntPtrOutput)
+}
+
+type VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineBootstrapCloudInitCloudConfigUsersSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput) ToVirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput() VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput) ToVirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput) Index(i pulumi.IntInput) VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineBootstrapCloudInitCloudConfigUsersSpec {
+		return vs[0].([]VirtualMachineBootstrapCloudInitCloudConfigUsersSpec)[vs[1].(int)]
+	}).(VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput)
+}
+
+// WriteFile is a CloudConfig write_file data structure.
+type VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec struct {
+	// Append specifies whether or not to append the content to an existing file if the file specified by Path already exists.
+	Append *bool `pulumi:"append"`
+	// Content is the optional content to write to the provided Path.
+	Content interface{} `pulumi:"content"`
+	// Defer indicates to defer writing the file until Cloud-Init's "final" stage, after users are created and packages are installed.
+	Defer *bool `pulumi:"defer"`
+	// Encoding is an optional encoding type of the content. Allowed values: `b64`, `base64`, `gz`, `gzip`, `gz+b64`, `gz+base64`, `gzip+b64`, `gzip+base64`, `text/plain`. The Supervisor's default: `text/plain`.
+	Encoding *string `pulumi:"encoding"`
+	// Owner is an optional "owner:group" to chown the file. The Supervisor's default: `root:root`.
+	Owner *string `pulumi:"owner"`
+	// Path is the path of the file to which the content is decoded and written.
+	Path string `pulumi:"path"`
+	// Permissions an optional set of file permissions to set. The Supervisor's default: `0644`.
+	Permissions *string `pulumi:"permissions"`
+}
+
+// VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecInput is an input type that accepts VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgs and VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecInput` via:
+//
+//	VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgs{...}
+type VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput() VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput
+	ToVirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutputWithContext(context.Context) VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput
+}
+
+// WriteFile is a CloudConfig write_file data structure.
+type VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgs struct {
+	// Append specifies whether or not to append the content to an existing file if the file specified by Path already exists.
+	Append pulumi.BoolPtrInput `pulumi:"append"`
+	// Content is the optional content to write to the provided Path.
+	Content pulumi.Input `pulumi:"content"`
+	// Defer indicates to defer writing the file until Cloud-Init's "final" stage, after users are created and packages are installed.
+	Defer pulumi.BoolPtrInput `pulumi:"defer"`
+	// Encoding is an optional encoding type of the content. Allowed values: `b64`, `base64`, `gz`, `gzip`, `gz+b64`, `gz+base64`, `gzip+b64`, `gzip+base64`, `text/plain`. The Supervisor's default: `text/plain`.
+	Encoding pulumi.StringPtrInput `pulumi:"encoding"`
+	// Owner is an optional "owner:group" to chown the file. The Supervisor's default: `root:root`.
+	Owner pulumi.StringPtrInput `pulumi:"owner"`
+	// Path is the path of the file to which the content is decoded and written.
+	Path pulumi.StringInput `pulumi:"path"`
+	// Permissions an optional set of file permissions to set. The Supervisor's default: `0644`.
+	Permissions pulumi.StringPtrInput `pulumi:"permissions"`
+}
+
+func (VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgs) ToVirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput() VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput {
+	return i.ToVirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgs) ToVirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput)
+}
+
+// VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayInput is an input type that accepts VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArray and VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayInput` via:
+//
+//	VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArray{ VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgs{...} }
+type VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput() VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput
+	ToVirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutputWithContext(context.Context) VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput
+}
+
+type VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArray []VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecInput
+
+func (VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArray) ToVirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput() VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput {
+	return i.ToVirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArray) ToVirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput)
+}
+
+// WriteFile is a CloudConfig write_file data structure.
+type VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput) ToVirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput() VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput) ToVirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput {
+	return o
+}
+
+// Append specifies whether or not to append the content to an existing file if the file specified by Path already exists.
+func (o VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput) Append() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec) *bool { return v.Append }).(pulumi.BoolPtrOutput)
+}
+
+// Content is the optional content to write to the provided Path.
+func (o VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput) Content() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec) interface{} { return v.Content }).(pulumi.AnyOutput)
+}
+
+// Defer indicates to defer writing the file until Cloud-Init's "final" stage, after users are created and packages are installed.
+func (o VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput) Defer() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec) *bool { return v.Defer }).(pulumi.BoolPtrOutput)
+}
+
+// Encoding is an optional encoding type of the content. Allowed values: `b64`, `base64`, `gz`, `gzip`, `gz+b64`, `gz+base64`, `gzip+b64`, `gzip+base64`, `text/plain`. The Supervisor's default: `text/plain`.
+func (o VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput) Encoding() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec) *string { return v.Encoding }).(pulumi.StringPtrOutput)
+}
+
+// Owner is an optional "owner:group" to chown the file. The Supervisor's default: `root:root`.
+func (o VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput) Owner() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec) *string { return v.Owner }).(pulumi.StringPtrOutput)
+}
+
+// Path is the path of the file to which the content is decoded and written.
+func (o VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput) Path() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec) string { return v.Path }).(pulumi.StringOutput)
+}
+
+// Permissions an optional set of file permissions to set. The Supervisor's default: `0644`.
+func (o VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput) Permissions() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec) *string { return v.Permissions }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput) ToVirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput() VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput) ToVirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutputWithContext(ctx context.Context) VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput) Index(i pulumi.IntInput) VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec {
+		return vs[0].([]VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec)[vs[1].(int)]
+	}).(VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput)
+}
+
 // Cloud-init bootstrap. Use either `cloudConfig` or `rawCloudConfig` (or the resource's `userData`).
 type VirtualMachineBootstrapCloudInitSpec struct {
-	// Inline cloud config (users, runcmd, write_files, ...) as in the VM Operator API.
-	CloudConfig interface{} `pulumi:"cloudConfig"`
+	// CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
+	CloudConfig *VirtualMachineBootstrapCloudInitCloudConfigSpec `pulumi:"cloudConfig"`
 	// Cloud-init instance ID (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
 	InstanceID *string `pulumi:"instanceID"`
 	// Secret key holding the raw cloud-init user data.
 	RawCloudConfig *SecretKeySelector `pulumi:"rawCloudConfig"`
 	// SSH public keys for the default user.
 	SshAuthorizedKeys []string `pulumi:"sshAuthorizedKeys"`
+	// UseGlobalNameserversAsDefault will use the global nameservers specified in the NetworkSpec as the per-interface nameservers when the per-interface nameservers is not provided. Needs VM Operator API v1alpha3 or newer.
+	UseGlobalNameserversAsDefault *bool `pulumi:"useGlobalNameserversAsDefault"`
+	// UseGlobalSearchDomainsAsDefault will use the global search domains specified in the NetworkSpec as the per-interface search domains when the per-interface search domains is not provided. Needs VM Operator API v1alpha3 or newer.
+	UseGlobalSearchDomainsAsDefault *bool `pulumi:"useGlobalSearchDomainsAsDefault"`
+	// WaitOnNetwork4 indicates whether the cloud-init datasource should wait for an IPv4 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+	WaitOnNetwork4 *bool `pulumi:"waitOnNetwork4"`
+	// WaitOnNetwork6 indicates whether the cloud-init datasource should wait for an IPv6 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+	WaitOnNetwork6 *bool `pulumi:"waitOnNetwork6"`
 }
 
 // VirtualMachineBootstrapCloudInitSpecInput is an input type that accepts VirtualMachineBootstrapCloudInitSpecArgs and VirtualMachineBootstrapCloudInitSpecOutput values.
@@ -1928,14 +4491,22 @@ type VirtualMachineBootstrapCloudInitSpecInput interface {
 
 // Cloud-init bootstrap. Use either `cloudConfig` or `rawCloudConfig` (or the resource's `userData`).
 type VirtualMachineBootstrapCloudInitSpecArgs struct {
-	// Inline cloud config (users, runcmd, write_files, ...) as in the VM Operator API.
-	CloudConfig pulumi.Input `pulumi:"cloudConfig"`
+	// CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
+	CloudConfig VirtualMachineBootstrapCloudInitCloudConfigSpecPtrInput `pulumi:"cloudConfig"`
 	// Cloud-init instance ID (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
 	InstanceID pulumi.StringPtrInput `pulumi:"instanceID"`
 	// Secret key holding the raw cloud-init user data.
 	RawCloudConfig SecretKeySelectorPtrInput `pulumi:"rawCloudConfig"`
 	// SSH public keys for the default user.
 	SshAuthorizedKeys pulumi.StringArrayInput `pulumi:"sshAuthorizedKeys"`
+	// UseGlobalNameserversAsDefault will use the global nameservers specified in the NetworkSpec as the per-interface nameservers when the per-interface nameservers is not provided. Needs VM Operator API v1alpha3 or newer.
+	UseGlobalNameserversAsDefault pulumi.BoolPtrInput `pulumi:"useGlobalNameserversAsDefault"`
+	// UseGlobalSearchDomainsAsDefault will use the global search domains specified in the NetworkSpec as the per-interface search domains when the per-interface search domains is not provided. Needs VM Operator API v1alpha3 or newer.
+	UseGlobalSearchDomainsAsDefault pulumi.BoolPtrInput `pulumi:"useGlobalSearchDomainsAsDefault"`
+	// WaitOnNetwork4 indicates whether the cloud-init datasource should wait for an IPv4 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+	WaitOnNetwork4 pulumi.BoolPtrInput `pulumi:"waitOnNetwork4"`
+	// WaitOnNetwork6 indicates whether the cloud-init datasource should wait for an IPv6 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+	WaitOnNetwork6 pulumi.BoolPtrInput `pulumi:"waitOnNetwork6"`
 }
 
 func (VirtualMachineBootstrapCloudInitSpecArgs) ElementType() reflect.Type {
@@ -2016,9 +4587,11 @@ func (o VirtualMachineBootstrapCloudInitSpecOutput) ToVirtualMachineBootstrapClo
 	}).(VirtualMachineBootstrapCloudInitSpecPtrOutput)
 }
 
-// Inline cloud config (users, runcmd, write_files, ...) as in the VM Operator API.
-func (o VirtualMachineBootstrapCloudInitSpecOutput) CloudConfig() pulumi.AnyOutput {
-	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitSpec) interface{} { return v.CloudConfig }).(pulumi.AnyOutput)
+// CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
+func (o VirtualMachineBootstrapCloudInitSpecOutput) CloudConfig() VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitSpec) *VirtualMachineBootstrapCloudInitCloudConfigSpec {
+		return v.CloudConfig
+	}).(VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput)
 }
 
 // Cloud-init instance ID (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
@@ -2034,6 +4607,26 @@ func (o VirtualMachineBootstrapCloudInitSpecOutput) RawCloudConfig() SecretKeySe
 // SSH public keys for the default user.
 func (o VirtualMachineBootstrapCloudInitSpecOutput) SshAuthorizedKeys() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitSpec) []string { return v.SshAuthorizedKeys }).(pulumi.StringArrayOutput)
+}
+
+// UseGlobalNameserversAsDefault will use the global nameservers specified in the NetworkSpec as the per-interface nameservers when the per-interface nameservers is not provided. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineBootstrapCloudInitSpecOutput) UseGlobalNameserversAsDefault() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitSpec) *bool { return v.UseGlobalNameserversAsDefault }).(pulumi.BoolPtrOutput)
+}
+
+// UseGlobalSearchDomainsAsDefault will use the global search domains specified in the NetworkSpec as the per-interface search domains when the per-interface search domains is not provided. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineBootstrapCloudInitSpecOutput) UseGlobalSearchDomainsAsDefault() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitSpec) *bool { return v.UseGlobalSearchDomainsAsDefault }).(pulumi.BoolPtrOutput)
+}
+
+// WaitOnNetwork4 indicates whether the cloud-init datasource should wait for an IPv4 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapCloudInitSpecOutput) WaitOnNetwork4() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitSpec) *bool { return v.WaitOnNetwork4 }).(pulumi.BoolPtrOutput)
+}
+
+// WaitOnNetwork6 indicates whether the cloud-init datasource should wait for an IPv6 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapCloudInitSpecOutput) WaitOnNetwork6() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapCloudInitSpec) *bool { return v.WaitOnNetwork6 }).(pulumi.BoolPtrOutput)
 }
 
 type VirtualMachineBootstrapCloudInitSpecPtrOutput struct{ *pulumi.OutputState }
@@ -2060,14 +4653,14 @@ func (o VirtualMachineBootstrapCloudInitSpecPtrOutput) Elem() VirtualMachineBoot
 	}).(VirtualMachineBootstrapCloudInitSpecOutput)
 }
 
-// Inline cloud config (users, runcmd, write_files, ...) as in the VM Operator API.
-func (o VirtualMachineBootstrapCloudInitSpecPtrOutput) CloudConfig() pulumi.AnyOutput {
-	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitSpec) interface{} {
+// CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
+func (o VirtualMachineBootstrapCloudInitSpecPtrOutput) CloudConfig() VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitSpec) *VirtualMachineBootstrapCloudInitCloudConfigSpec {
 		if v == nil {
 			return nil
 		}
 		return v.CloudConfig
-	}).(pulumi.AnyOutput)
+	}).(VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput)
 }
 
 // Cloud-init instance ID (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
@@ -2100,10 +4693,537 @@ func (o VirtualMachineBootstrapCloudInitSpecPtrOutput) SshAuthorizedKeys() pulum
 	}).(pulumi.StringArrayOutput)
 }
 
+// UseGlobalNameserversAsDefault will use the global nameservers specified in the NetworkSpec as the per-interface nameservers when the per-interface nameservers is not provided. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineBootstrapCloudInitSpecPtrOutput) UseGlobalNameserversAsDefault() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitSpec) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.UseGlobalNameserversAsDefault
+	}).(pulumi.BoolPtrOutput)
+}
+
+// UseGlobalSearchDomainsAsDefault will use the global search domains specified in the NetworkSpec as the per-interface search domains when the per-interface search domains is not provided. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineBootstrapCloudInitSpecPtrOutput) UseGlobalSearchDomainsAsDefault() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitSpec) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.UseGlobalSearchDomainsAsDefault
+	}).(pulumi.BoolPtrOutput)
+}
+
+// WaitOnNetwork4 indicates whether the cloud-init datasource should wait for an IPv4 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapCloudInitSpecPtrOutput) WaitOnNetwork4() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitSpec) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.WaitOnNetwork4
+	}).(pulumi.BoolPtrOutput)
+}
+
+// WaitOnNetwork6 indicates whether the cloud-init datasource should wait for an IPv6 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapCloudInitSpecPtrOutput) WaitOnNetwork6() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapCloudInitSpec) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.WaitOnNetwork6
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Password is the new root password for the machine.
+type VirtualMachineBootstrapLinuxPrepPasswordSpec struct {
+	// Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+	Key *string `pulumi:"key"`
+	// Name is the name of the secret.
+	Name string `pulumi:"name"`
+}
+
+// VirtualMachineBootstrapLinuxPrepPasswordSpecInput is an input type that accepts VirtualMachineBootstrapLinuxPrepPasswordSpecArgs and VirtualMachineBootstrapLinuxPrepPasswordSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapLinuxPrepPasswordSpecInput` via:
+//
+//	VirtualMachineBootstrapLinuxPrepPasswordSpecArgs{...}
+type VirtualMachineBootstrapLinuxPrepPasswordSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapLinuxPrepPasswordSpecOutput() VirtualMachineBootstrapLinuxPrepPasswordSpecOutput
+	ToVirtualMachineBootstrapLinuxPrepPasswordSpecOutputWithContext(context.Context) VirtualMachineBootstrapLinuxPrepPasswordSpecOutput
+}
+
+// Password is the new root password for the machine.
+type VirtualMachineBootstrapLinuxPrepPasswordSpecArgs struct {
+	// Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+	Key pulumi.StringPtrInput `pulumi:"key"`
+	// Name is the name of the secret.
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (VirtualMachineBootstrapLinuxPrepPasswordSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapLinuxPrepPasswordSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapLinuxPrepPasswordSpecArgs) ToVirtualMachineBootstrapLinuxPrepPasswordSpecOutput() VirtualMachineBootstrapLinuxPrepPasswordSpecOutput {
+	return i.ToVirtualMachineBootstrapLinuxPrepPasswordSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapLinuxPrepPasswordSpecArgs) ToVirtualMachineBootstrapLinuxPrepPasswordSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepPasswordSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapLinuxPrepPasswordSpecOutput)
+}
+
+func (i VirtualMachineBootstrapLinuxPrepPasswordSpecArgs) ToVirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput() VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapLinuxPrepPasswordSpecArgs) ToVirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapLinuxPrepPasswordSpecOutput).ToVirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapLinuxPrepPasswordSpecPtrInput is an input type that accepts VirtualMachineBootstrapLinuxPrepPasswordSpecArgs, VirtualMachineBootstrapLinuxPrepPasswordSpecPtr and VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapLinuxPrepPasswordSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapLinuxPrepPasswordSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapLinuxPrepPasswordSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput() VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput
+	ToVirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput
+}
+
+type virtualMachineBootstrapLinuxPrepPasswordSpecPtrType VirtualMachineBootstrapLinuxPrepPasswordSpecArgs
+
+func VirtualMachineBootstrapLinuxPrepPasswordSpecPtr(v *VirtualMachineBootstrapLinuxPrepPasswordSpecArgs) VirtualMachineBootstrapLinuxPrepPasswordSpecPtrInput {
+	return (*virtualMachineBootstrapLinuxPrepPasswordSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapLinuxPrepPasswordSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapLinuxPrepPasswordSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapLinuxPrepPasswordSpecPtrType) ToVirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput() VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapLinuxPrepPasswordSpecPtrType) ToVirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput)
+}
+
+// Password is the new root password for the machine.
+type VirtualMachineBootstrapLinuxPrepPasswordSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapLinuxPrepPasswordSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapLinuxPrepPasswordSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapLinuxPrepPasswordSpecOutput) ToVirtualMachineBootstrapLinuxPrepPasswordSpecOutput() VirtualMachineBootstrapLinuxPrepPasswordSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapLinuxPrepPasswordSpecOutput) ToVirtualMachineBootstrapLinuxPrepPasswordSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepPasswordSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapLinuxPrepPasswordSpecOutput) ToVirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput() VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapLinuxPrepPasswordSpecOutput) ToVirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapLinuxPrepPasswordSpec) *VirtualMachineBootstrapLinuxPrepPasswordSpec {
+		return &v
+	}).(VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput)
+}
+
+// Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+func (o VirtualMachineBootstrapLinuxPrepPasswordSpecOutput) Key() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapLinuxPrepPasswordSpec) *string { return v.Key }).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapLinuxPrepPasswordSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapLinuxPrepPasswordSpec) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapLinuxPrepPasswordSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput) ToVirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput() VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput) ToVirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput) Elem() VirtualMachineBootstrapLinuxPrepPasswordSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapLinuxPrepPasswordSpec) VirtualMachineBootstrapLinuxPrepPasswordSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapLinuxPrepPasswordSpec
+		return ret
+	}).(VirtualMachineBootstrapLinuxPrepPasswordSpecOutput)
+}
+
+// Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+func (o VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput) Key() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapLinuxPrepPasswordSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Key
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapLinuxPrepPasswordSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// From is specified to reference a value from a Secret resource.
+type VirtualMachineBootstrapLinuxPrepScriptTextFromSpec struct {
+	// Key is the key in the secret that specifies the requested data.
+	Key string `pulumi:"key"`
+	// Name is the name of the secret.
+	Name string `pulumi:"name"`
+}
+
+// VirtualMachineBootstrapLinuxPrepScriptTextFromSpecInput is an input type that accepts VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs and VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapLinuxPrepScriptTextFromSpecInput` via:
+//
+//	VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs{...}
+type VirtualMachineBootstrapLinuxPrepScriptTextFromSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput() VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput
+	ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutputWithContext(context.Context) VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput
+}
+
+// From is specified to reference a value from a Secret resource.
+type VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs struct {
+	// Key is the key in the secret that specifies the requested data.
+	Key pulumi.StringInput `pulumi:"key"`
+	// Name is the name of the secret.
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapLinuxPrepScriptTextFromSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs) ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput() VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput {
+	return i.ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs) ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput)
+}
+
+func (i VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs) ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput() VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs) ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput).ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrInput is an input type that accepts VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs, VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtr and VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput() VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput
+	ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput
+}
+
+type virtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrType VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs
+
+func VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtr(v *VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs) VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrInput {
+	return (*virtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapLinuxPrepScriptTextFromSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrType) ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput() VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrType) ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput)
+}
+
+// From is specified to reference a value from a Secret resource.
+type VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapLinuxPrepScriptTextFromSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput) ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput() VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput) ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput) ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput() VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput) ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapLinuxPrepScriptTextFromSpec) *VirtualMachineBootstrapLinuxPrepScriptTextFromSpec {
+		return &v
+	}).(VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput)
+}
+
+// Key is the key in the secret that specifies the requested data.
+func (o VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapLinuxPrepScriptTextFromSpec) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapLinuxPrepScriptTextFromSpec) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapLinuxPrepScriptTextFromSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput) ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput() VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput) ToVirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput) Elem() VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapLinuxPrepScriptTextFromSpec) VirtualMachineBootstrapLinuxPrepScriptTextFromSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapLinuxPrepScriptTextFromSpec
+		return ret
+	}).(VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput)
+}
+
+// Key is the key in the secret that specifies the requested data.
+func (o VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput) Key() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapLinuxPrepScriptTextFromSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Key
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapLinuxPrepScriptTextFromSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// ScriptText is the script to run before and after customization.
+type VirtualMachineBootstrapLinuxPrepScriptTextSpec struct {
+	// From is specified to reference a value from a Secret resource.
+	From *VirtualMachineBootstrapLinuxPrepScriptTextFromSpec `pulumi:"from"`
+	// Value is used to directly specify a value.
+	Value *string `pulumi:"value"`
+}
+
+// VirtualMachineBootstrapLinuxPrepScriptTextSpecInput is an input type that accepts VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs and VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapLinuxPrepScriptTextSpecInput` via:
+//
+//	VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs{...}
+type VirtualMachineBootstrapLinuxPrepScriptTextSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapLinuxPrepScriptTextSpecOutput() VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput
+	ToVirtualMachineBootstrapLinuxPrepScriptTextSpecOutputWithContext(context.Context) VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput
+}
+
+// ScriptText is the script to run before and after customization.
+type VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs struct {
+	// From is specified to reference a value from a Secret resource.
+	From VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrInput `pulumi:"from"`
+	// Value is used to directly specify a value.
+	Value pulumi.StringPtrInput `pulumi:"value"`
+}
+
+func (VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapLinuxPrepScriptTextSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs) ToVirtualMachineBootstrapLinuxPrepScriptTextSpecOutput() VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput {
+	return i.ToVirtualMachineBootstrapLinuxPrepScriptTextSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs) ToVirtualMachineBootstrapLinuxPrepScriptTextSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput)
+}
+
+func (i VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs) ToVirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput() VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs) ToVirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput).ToVirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrInput is an input type that accepts VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs, VirtualMachineBootstrapLinuxPrepScriptTextSpecPtr and VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput() VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput
+	ToVirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput
+}
+
+type virtualMachineBootstrapLinuxPrepScriptTextSpecPtrType VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs
+
+func VirtualMachineBootstrapLinuxPrepScriptTextSpecPtr(v *VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs) VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrInput {
+	return (*virtualMachineBootstrapLinuxPrepScriptTextSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapLinuxPrepScriptTextSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapLinuxPrepScriptTextSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapLinuxPrepScriptTextSpecPtrType) ToVirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput() VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapLinuxPrepScriptTextSpecPtrType) ToVirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput)
+}
+
+// ScriptText is the script to run before and after customization.
+type VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapLinuxPrepScriptTextSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput) ToVirtualMachineBootstrapLinuxPrepScriptTextSpecOutput() VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput) ToVirtualMachineBootstrapLinuxPrepScriptTextSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput) ToVirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput() VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput) ToVirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapLinuxPrepScriptTextSpec) *VirtualMachineBootstrapLinuxPrepScriptTextSpec {
+		return &v
+	}).(VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput)
+}
+
+// From is specified to reference a value from a Secret resource.
+func (o VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput) From() VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapLinuxPrepScriptTextSpec) *VirtualMachineBootstrapLinuxPrepScriptTextFromSpec {
+		return v.From
+	}).(VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput)
+}
+
+// Value is used to directly specify a value.
+func (o VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput) Value() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapLinuxPrepScriptTextSpec) *string { return v.Value }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapLinuxPrepScriptTextSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput) ToVirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput() VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput) ToVirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput) Elem() VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapLinuxPrepScriptTextSpec) VirtualMachineBootstrapLinuxPrepScriptTextSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapLinuxPrepScriptTextSpec
+		return ret
+	}).(VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput)
+}
+
+// From is specified to reference a value from a Secret resource.
+func (o VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput) From() VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapLinuxPrepScriptTextSpec) *VirtualMachineBootstrapLinuxPrepScriptTextFromSpec {
+		if v == nil {
+			return nil
+		}
+		return v.From
+	}).(VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput)
+}
+
+// Value is used to directly specify a value.
+func (o VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput) Value() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapLinuxPrepScriptTextSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Value
+	}).(pulumi.StringPtrOutput)
+}
+
 // Guest OS customization (GOSC) for Linux.
 type VirtualMachineBootstrapLinuxPrepSpec struct {
+	// CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+	CustomizeAtNextPowerOn *bool `pulumi:"customizeAtNextPowerOn"`
+	// ExpirePasswordAfterNextLogin indicates whether or not the root account is required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+	ExpirePasswordAfterNextLogin *bool `pulumi:"expirePasswordAfterNextLogin"`
 	// Whether the guest's hardware clock is in UTC.
 	HardwareClockIsUTC *bool `pulumi:"hardwareClockIsUTC"`
+	// Password is the new root password for the machine. Needs VM Operator API v1alpha5 or newer.
+	Password *VirtualMachineBootstrapLinuxPrepPasswordSpec `pulumi:"password"`
+	// ScriptText is the script to run before and after customization. Needs VM Operator API v1alpha5 or newer.
+	ScriptText *VirtualMachineBootstrapLinuxPrepScriptTextSpec `pulumi:"scriptText"`
 	// Time zone of the guest (a tz database name, e.g. `Europe/Berlin`).
 	TimeZone *string `pulumi:"timeZone"`
 }
@@ -2121,8 +5241,16 @@ type VirtualMachineBootstrapLinuxPrepSpecInput interface {
 
 // Guest OS customization (GOSC) for Linux.
 type VirtualMachineBootstrapLinuxPrepSpecArgs struct {
+	// CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+	CustomizeAtNextPowerOn pulumi.BoolPtrInput `pulumi:"customizeAtNextPowerOn"`
+	// ExpirePasswordAfterNextLogin indicates whether or not the root account is required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+	ExpirePasswordAfterNextLogin pulumi.BoolPtrInput `pulumi:"expirePasswordAfterNextLogin"`
 	// Whether the guest's hardware clock is in UTC.
 	HardwareClockIsUTC pulumi.BoolPtrInput `pulumi:"hardwareClockIsUTC"`
+	// Password is the new root password for the machine. Needs VM Operator API v1alpha5 or newer.
+	Password VirtualMachineBootstrapLinuxPrepPasswordSpecPtrInput `pulumi:"password"`
+	// ScriptText is the script to run before and after customization. Needs VM Operator API v1alpha5 or newer.
+	ScriptText VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrInput `pulumi:"scriptText"`
 	// Time zone of the guest (a tz database name, e.g. `Europe/Berlin`).
 	TimeZone pulumi.StringPtrInput `pulumi:"timeZone"`
 }
@@ -2205,9 +5333,33 @@ func (o VirtualMachineBootstrapLinuxPrepSpecOutput) ToVirtualMachineBootstrapLin
 	}).(VirtualMachineBootstrapLinuxPrepSpecPtrOutput)
 }
 
+// CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapLinuxPrepSpecOutput) CustomizeAtNextPowerOn() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapLinuxPrepSpec) *bool { return v.CustomizeAtNextPowerOn }).(pulumi.BoolPtrOutput)
+}
+
+// ExpirePasswordAfterNextLogin indicates whether or not the root account is required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapLinuxPrepSpecOutput) ExpirePasswordAfterNextLogin() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapLinuxPrepSpec) *bool { return v.ExpirePasswordAfterNextLogin }).(pulumi.BoolPtrOutput)
+}
+
 // Whether the guest's hardware clock is in UTC.
 func (o VirtualMachineBootstrapLinuxPrepSpecOutput) HardwareClockIsUTC() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v VirtualMachineBootstrapLinuxPrepSpec) *bool { return v.HardwareClockIsUTC }).(pulumi.BoolPtrOutput)
+}
+
+// Password is the new root password for the machine. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapLinuxPrepSpecOutput) Password() VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapLinuxPrepSpec) *VirtualMachineBootstrapLinuxPrepPasswordSpec {
+		return v.Password
+	}).(VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput)
+}
+
+// ScriptText is the script to run before and after customization. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapLinuxPrepSpecOutput) ScriptText() VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapLinuxPrepSpec) *VirtualMachineBootstrapLinuxPrepScriptTextSpec {
+		return v.ScriptText
+	}).(VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput)
 }
 
 // Time zone of the guest (a tz database name, e.g. `Europe/Berlin`).
@@ -2239,6 +5391,26 @@ func (o VirtualMachineBootstrapLinuxPrepSpecPtrOutput) Elem() VirtualMachineBoot
 	}).(VirtualMachineBootstrapLinuxPrepSpecOutput)
 }
 
+// CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapLinuxPrepSpecPtrOutput) CustomizeAtNextPowerOn() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapLinuxPrepSpec) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.CustomizeAtNextPowerOn
+	}).(pulumi.BoolPtrOutput)
+}
+
+// ExpirePasswordAfterNextLogin indicates whether or not the root account is required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapLinuxPrepSpecPtrOutput) ExpirePasswordAfterNextLogin() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapLinuxPrepSpec) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.ExpirePasswordAfterNextLogin
+	}).(pulumi.BoolPtrOutput)
+}
+
 // Whether the guest's hardware clock is in UTC.
 func (o VirtualMachineBootstrapLinuxPrepSpecPtrOutput) HardwareClockIsUTC() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *VirtualMachineBootstrapLinuxPrepSpec) *bool {
@@ -2247,6 +5419,26 @@ func (o VirtualMachineBootstrapLinuxPrepSpecPtrOutput) HardwareClockIsUTC() pulu
 		}
 		return v.HardwareClockIsUTC
 	}).(pulumi.BoolPtrOutput)
+}
+
+// Password is the new root password for the machine. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapLinuxPrepSpecPtrOutput) Password() VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapLinuxPrepSpec) *VirtualMachineBootstrapLinuxPrepPasswordSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Password
+	}).(VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput)
+}
+
+// ScriptText is the script to run before and after customization. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapLinuxPrepSpecPtrOutput) ScriptText() VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapLinuxPrepSpec) *VirtualMachineBootstrapLinuxPrepScriptTextSpec {
+		if v == nil {
+			return nil
+		}
+		return v.ScriptText
+	}).(VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput)
 }
 
 // Time zone of the guest (a tz database name, e.g. `Europe/Berlin`).
@@ -2458,10 +5650,12 @@ func (o VirtualMachineBootstrapSpecPtrOutput) VAppConfig() VirtualMachineBootstr
 
 // Windows Sysprep: either an inline `sysprep` answer object or `rawSysprep` (a Secret key).
 type VirtualMachineBootstrapSysprepSpec struct {
+	// CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+	CustomizeAtNextPowerOn *bool `pulumi:"customizeAtNextPowerOn"`
 	// A key in a Secret in the VM's namespace.
 	RawSysprep *SecretKeySelector `pulumi:"rawSysprep"`
-	// Inline Sysprep configuration.
-	Sysprep interface{} `pulumi:"sysprep"`
+	// Sysprep is an object representation of a Windows sysprep.xml answer file.
+	Sysprep *VirtualMachineBootstrapSysprepSysprepSpec `pulumi:"sysprep"`
 }
 
 // VirtualMachineBootstrapSysprepSpecInput is an input type that accepts VirtualMachineBootstrapSysprepSpecArgs and VirtualMachineBootstrapSysprepSpecOutput values.
@@ -2477,10 +5671,12 @@ type VirtualMachineBootstrapSysprepSpecInput interface {
 
 // Windows Sysprep: either an inline `sysprep` answer object or `rawSysprep` (a Secret key).
 type VirtualMachineBootstrapSysprepSpecArgs struct {
+	// CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+	CustomizeAtNextPowerOn pulumi.BoolPtrInput `pulumi:"customizeAtNextPowerOn"`
 	// A key in a Secret in the VM's namespace.
 	RawSysprep SecretKeySelectorPtrInput `pulumi:"rawSysprep"`
-	// Inline Sysprep configuration.
-	Sysprep pulumi.Input `pulumi:"sysprep"`
+	// Sysprep is an object representation of a Windows sysprep.xml answer file.
+	Sysprep VirtualMachineBootstrapSysprepSysprepSpecPtrInput `pulumi:"sysprep"`
 }
 
 func (VirtualMachineBootstrapSysprepSpecArgs) ElementType() reflect.Type {
@@ -2561,14 +5757,21 @@ func (o VirtualMachineBootstrapSysprepSpecOutput) ToVirtualMachineBootstrapSyspr
 	}).(VirtualMachineBootstrapSysprepSpecPtrOutput)
 }
 
+// CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapSysprepSpecOutput) CustomizeAtNextPowerOn() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSpec) *bool { return v.CustomizeAtNextPowerOn }).(pulumi.BoolPtrOutput)
+}
+
 // A key in a Secret in the VM's namespace.
 func (o VirtualMachineBootstrapSysprepSpecOutput) RawSysprep() SecretKeySelectorPtrOutput {
 	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSpec) *SecretKeySelector { return v.RawSysprep }).(SecretKeySelectorPtrOutput)
 }
 
-// Inline Sysprep configuration.
-func (o VirtualMachineBootstrapSysprepSpecOutput) Sysprep() pulumi.AnyOutput {
-	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSpec) interface{} { return v.Sysprep }).(pulumi.AnyOutput)
+// Sysprep is an object representation of a Windows sysprep.xml answer file.
+func (o VirtualMachineBootstrapSysprepSpecOutput) Sysprep() VirtualMachineBootstrapSysprepSysprepSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSpec) *VirtualMachineBootstrapSysprepSysprepSpec {
+		return v.Sysprep
+	}).(VirtualMachineBootstrapSysprepSysprepSpecPtrOutput)
 }
 
 type VirtualMachineBootstrapSysprepSpecPtrOutput struct{ *pulumi.OutputState }
@@ -2595,6 +5798,16 @@ func (o VirtualMachineBootstrapSysprepSpecPtrOutput) Elem() VirtualMachineBootst
 	}).(VirtualMachineBootstrapSysprepSpecOutput)
 }
 
+// CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapSysprepSpecPtrOutput) CustomizeAtNextPowerOn() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSpec) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.CustomizeAtNextPowerOn
+	}).(pulumi.BoolPtrOutput)
+}
+
 // A key in a Secret in the VM's namespace.
 func (o VirtualMachineBootstrapSysprepSpecPtrOutput) RawSysprep() SecretKeySelectorPtrOutput {
 	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSpec) *SecretKeySelector {
@@ -2605,20 +5818,2414 @@ func (o VirtualMachineBootstrapSysprepSpecPtrOutput) RawSysprep() SecretKeySelec
 	}).(SecretKeySelectorPtrOutput)
 }
 
-// Inline Sysprep configuration.
-func (o VirtualMachineBootstrapSysprepSpecPtrOutput) Sysprep() pulumi.AnyOutput {
-	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSpec) interface{} {
+// Sysprep is an object representation of a Windows sysprep.xml answer file.
+func (o VirtualMachineBootstrapSysprepSpecPtrOutput) Sysprep() VirtualMachineBootstrapSysprepSysprepSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSpec) *VirtualMachineBootstrapSysprepSysprepSpec {
 		if v == nil {
 			return nil
 		}
 		return v.Sysprep
-	}).(pulumi.AnyOutput)
+	}).(VirtualMachineBootstrapSysprepSysprepSpecPtrOutput)
+}
+
+// GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+type VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec struct {
+	// Commands is a list of commands to run at first user logon, after guest customization.
+	Commands []string `pulumi:"commands"`
+}
+
+// VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs and VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecInput` via:
+//
+//	VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs{...}
+type VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput() VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput
+	ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput
+}
+
+// GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+type VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs struct {
+	// Commands is a list of commands to run at first user logon, after guest customization.
+	Commands pulumi.StringArrayInput `pulumi:"commands"`
+}
+
+func (VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs) ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput() VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs) ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput)
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs) ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs) ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput).ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs, VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtr and VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput
+	ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput
+}
+
+type virtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrType VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs
+
+func VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtr(v *VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs) VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrInput {
+	return (*virtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput)
+}
+
+// GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+type VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput) ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput() VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput) ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput) ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput) ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec) *VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec {
+		return &v
+	}).(VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput)
+}
+
+// Commands is a list of commands to run at first user logon, after guest customization.
+func (o VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput) Commands() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec) []string { return v.Commands }).(pulumi.StringArrayOutput)
+}
+
+type VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput) Elem() VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec) VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec
+		return ret
+	}).(VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput)
+}
+
+// Commands is a list of commands to run at first user logon, after guest customization.
+func (o VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput) Commands() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Commands
+	}).(pulumi.StringArrayOutput)
+}
+
+// Password is the new administrator password for the machine.
+type VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec struct {
+	// Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+	Key string `pulumi:"key"`
+	// Name is the name of the secret.
+	Name string `pulumi:"name"`
+}
+
+// VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs and VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecInput` via:
+//
+//	VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs{...}
+type VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput() VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput
+	ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput
+}
+
+// Password is the new administrator password for the machine.
+type VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs struct {
+	// Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+	Key pulumi.StringInput `pulumi:"key"`
+	// Name is the name of the secret.
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput() VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput)
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput).ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs, VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtr and VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput
+	ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput
+}
+
+type virtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrType VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs
+
+func VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtr(v *VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs) VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrInput {
+	return (*virtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput)
+}
+
+// Password is the new administrator password for the machine.
+type VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput() VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec) *VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec {
+		return &v
+	}).(VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput)
+}
+
+// Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput) Elem() VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec) VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec
+		return ret
+	}).(VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput)
+}
+
+// Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput) Key() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Key
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// GUIUnattended is a representation of the Sysprep GUIUnattended key.
+type VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec struct {
+	// AutoLogon determine whether the machine automatically logs on as Administrator.
+	AutoLogon *bool `pulumi:"autoLogon"`
+	// AutoLogonCount specifies the number of times the machine should automatically log on as Administrator.
+	AutoLogonCount *int `pulumi:"autoLogonCount"`
+	// Password is the new administrator password for the machine.
+	Password *VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec `pulumi:"password"`
+	// TimeZone is the time zone index for the virtual machine. The Supervisor's default: `85`.
+	TimeZone *int `pulumi:"timeZone"`
+}
+
+// VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs and VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecInput` via:
+//
+//	VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs{...}
+type VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput() VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput
+	ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput
+}
+
+// GUIUnattended is a representation of the Sysprep GUIUnattended key.
+type VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs struct {
+	// AutoLogon determine whether the machine automatically logs on as Administrator.
+	AutoLogon pulumi.BoolPtrInput `pulumi:"autoLogon"`
+	// AutoLogonCount specifies the number of times the machine should automatically log on as Administrator.
+	AutoLogonCount pulumi.IntPtrInput `pulumi:"autoLogonCount"`
+	// Password is the new administrator password for the machine.
+	Password VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrInput `pulumi:"password"`
+	// TimeZone is the time zone index for the virtual machine. The Supervisor's default: `85`.
+	TimeZone pulumi.IntPtrInput `pulumi:"timeZone"`
+}
+
+func (VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput() VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput)
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput).ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs, VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtr and VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput
+	ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput
+}
+
+type virtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrType VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs
+
+func VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtr(v *VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs) VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrInput {
+	return (*virtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput)
+}
+
+// GUIUnattended is a representation of the Sysprep GUIUnattended key.
+type VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput() VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec) *VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec {
+		return &v
+	}).(VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput)
+}
+
+// AutoLogon determine whether the machine automatically logs on as Administrator.
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput) AutoLogon() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec) *bool { return v.AutoLogon }).(pulumi.BoolPtrOutput)
+}
+
+// AutoLogonCount specifies the number of times the machine should automatically log on as Administrator.
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput) AutoLogonCount() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec) *int { return v.AutoLogonCount }).(pulumi.IntPtrOutput)
+}
+
+// Password is the new administrator password for the machine.
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput) Password() VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec) *VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec {
+		return v.Password
+	}).(VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput)
+}
+
+// TimeZone is the time zone index for the virtual machine. The Supervisor's default: `85`.
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput) TimeZone() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec) *int { return v.TimeZone }).(pulumi.IntPtrOutput)
+}
+
+type VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput) Elem() VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec) VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec
+		return ret
+	}).(VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput)
+}
+
+// AutoLogon determine whether the machine automatically logs on as Administrator.
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput) AutoLogon() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.AutoLogon
+	}).(pulumi.BoolPtrOutput)
+}
+
+// AutoLogonCount specifies the number of times the machine should automatically log on as Administrator.
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput) AutoLogonCount() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec) *int {
+		if v == nil {
+			return nil
+		}
+		return v.AutoLogonCount
+	}).(pulumi.IntPtrOutput)
+}
+
+// Password is the new administrator password for the machine.
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput) Password() VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec) *VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Password
+	}).(VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput)
+}
+
+// TimeZone is the time zone index for the virtual machine. The Supervisor's default: `85`.
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput) TimeZone() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec) *int {
+		if v == nil {
+			return nil
+		}
+		return v.TimeZone
+	}).(pulumi.IntPtrOutput)
+}
+
+// DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+type VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec struct {
+	// Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
+	Key string `pulumi:"key"`
+	// Name is the name of the secret.
+	Name string `pulumi:"name"`
+}
+
+// VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs and VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecInput` via:
+//
+//	VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs{...}
+type VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput() VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput
+	ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput
+}
+
+// DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+type VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs struct {
+	// Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
+	Key pulumi.StringInput `pulumi:"key"`
+	// Name is the name of the secret.
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs) ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput() VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs) ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput)
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs) ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs) ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput).ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs, VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtr and VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput
+	ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput
+}
+
+type virtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrType VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs
+
+func VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtr(v *VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs) VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrInput {
+	return (*virtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput)
+}
+
+// DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+type VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput) ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput() VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput) ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput) ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput) ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec) *VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec {
+		return &v
+	}).(VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput)
+}
+
+// Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec) string {
+		return v.Key
+	}).(pulumi.StringOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec) string {
+		return v.Name
+	}).(pulumi.StringOutput)
+}
+
+type VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput) Elem() VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec) VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec
+		return ret
+	}).(VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput)
+}
+
+// Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput) Key() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Key
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// Identification is a representation of the Sysprep Identification key.
+type VirtualMachineBootstrapSysprepSysprepIdentificationSpec struct {
+	// DomainAdmin is the domain user account used for authentication if the virtual machine is joining a domain. The user does not need to be a domain administrator, but the account must have the privileges required to add computers to the domain.
+	DomainAdmin *string `pulumi:"domainAdmin"`
+	// DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+	DomainAdminPassword *VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec `pulumi:"domainAdminPassword"`
+	// DomainOU is the MachineObjectOU which specifies the full LDAP path name of the OU to which the computer belongs. Needs VM Operator API v1alpha3 or newer.
+	DomainOU *string `pulumi:"domainOU"`
+	// JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+	JoinDomain *string `pulumi:"joinDomain"`
+	// JoinWorkgroup is the workgroup that the virtual machine should join. If this value is supplied, then the fields spec.network.domain, spec.bootstrap.sysprep.identification.domainAdmin, and spec.bootstrap.sysprep.identification.domainAdminPassword must be empty.
+	JoinWorkgroup *string `pulumi:"joinWorkgroup"`
+}
+
+// VirtualMachineBootstrapSysprepSysprepIdentificationSpecInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs and VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepIdentificationSpecInput` via:
+//
+//	VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs{...}
+type VirtualMachineBootstrapSysprepSysprepIdentificationSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput() VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput
+	ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput
+}
+
+// Identification is a representation of the Sysprep Identification key.
+type VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs struct {
+	// DomainAdmin is the domain user account used for authentication if the virtual machine is joining a domain. The user does not need to be a domain administrator, but the account must have the privileges required to add computers to the domain.
+	DomainAdmin pulumi.StringPtrInput `pulumi:"domainAdmin"`
+	// DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+	DomainAdminPassword VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrInput `pulumi:"domainAdminPassword"`
+	// DomainOU is the MachineObjectOU which specifies the full LDAP path name of the OU to which the computer belongs. Needs VM Operator API v1alpha3 or newer.
+	DomainOU pulumi.StringPtrInput `pulumi:"domainOU"`
+	// JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+	JoinDomain pulumi.StringPtrInput `pulumi:"joinDomain"`
+	// JoinWorkgroup is the workgroup that the virtual machine should join. If this value is supplied, then the fields spec.network.domain, spec.bootstrap.sysprep.identification.domainAdmin, and spec.bootstrap.sysprep.identification.domainAdminPassword must be empty.
+	JoinWorkgroup pulumi.StringPtrInput `pulumi:"joinWorkgroup"`
+}
+
+func (VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepIdentificationSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs) ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput() VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs) ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput)
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs) ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs) ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput).ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs, VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtr and VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput
+	ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput
+}
+
+type virtualMachineBootstrapSysprepSysprepIdentificationSpecPtrType VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs
+
+func VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtr(v *VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs) VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrInput {
+	return (*virtualMachineBootstrapSysprepSysprepIdentificationSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapSysprepSysprepIdentificationSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepIdentificationSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepIdentificationSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepIdentificationSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput)
+}
+
+// Identification is a representation of the Sysprep Identification key.
+type VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepIdentificationSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput) ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput() VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput) ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput) ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput) ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapSysprepSysprepIdentificationSpec) *VirtualMachineBootstrapSysprepSysprepIdentificationSpec {
+		return &v
+	}).(VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput)
+}
+
+// DomainAdmin is the domain user account used for authentication if the virtual machine is joining a domain. The user does not need to be a domain administrator, but the account must have the privileges required to add computers to the domain.
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput) DomainAdmin() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepIdentificationSpec) *string { return v.DomainAdmin }).(pulumi.StringPtrOutput)
+}
+
+// DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput) DomainAdminPassword() VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepIdentificationSpec) *VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec {
+		return v.DomainAdminPassword
+	}).(VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput)
+}
+
+// DomainOU is the MachineObjectOU which specifies the full LDAP path name of the OU to which the computer belongs. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput) DomainOU() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepIdentificationSpec) *string { return v.DomainOU }).(pulumi.StringPtrOutput)
+}
+
+// JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput) JoinDomain() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepIdentificationSpec) *string { return v.JoinDomain }).(pulumi.StringPtrOutput)
+}
+
+// JoinWorkgroup is the workgroup that the virtual machine should join. If this value is supplied, then the fields spec.network.domain, spec.bootstrap.sysprep.identification.domainAdmin, and spec.bootstrap.sysprep.identification.domainAdminPassword must be empty.
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput) JoinWorkgroup() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepIdentificationSpec) *string { return v.JoinWorkgroup }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepIdentificationSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput) Elem() VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepIdentificationSpec) VirtualMachineBootstrapSysprepSysprepIdentificationSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapSysprepSysprepIdentificationSpec
+		return ret
+	}).(VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput)
+}
+
+// DomainAdmin is the domain user account used for authentication if the virtual machine is joining a domain. The user does not need to be a domain administrator, but the account must have the privileges required to add computers to the domain.
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput) DomainAdmin() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepIdentificationSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.DomainAdmin
+	}).(pulumi.StringPtrOutput)
+}
+
+// DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput) DomainAdminPassword() VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepIdentificationSpec) *VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec {
+		if v == nil {
+			return nil
+		}
+		return v.DomainAdminPassword
+	}).(VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput)
+}
+
+// DomainOU is the MachineObjectOU which specifies the full LDAP path name of the OU to which the computer belongs. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput) DomainOU() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepIdentificationSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.DomainOU
+	}).(pulumi.StringPtrOutput)
+}
+
+// JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput) JoinDomain() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepIdentificationSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.JoinDomain
+	}).(pulumi.StringPtrOutput)
+}
+
+// JoinWorkgroup is the workgroup that the virtual machine should join. If this value is supplied, then the fields spec.network.domain, spec.bootstrap.sysprep.identification.domainAdmin, and spec.bootstrap.sysprep.identification.domainAdminPassword must be empty.
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput) JoinWorkgroup() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepIdentificationSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.JoinWorkgroup
+	}).(pulumi.StringPtrOutput)
+}
+
+// LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+type VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec struct {
+	// AutoMode specifies the server licensing mode. Allowed values: `perSeat`, `perServer`.
+	AutoMode string `pulumi:"autoMode"`
+	// AutoUsers indicates the number of client licenses purchased for the VirtualCenter server being installed.
+	AutoUsers *int `pulumi:"autoUsers"`
+}
+
+// VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs and VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecInput` via:
+//
+//	VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs{...}
+type VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput() VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput
+	ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput
+}
+
+// LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+type VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs struct {
+	// AutoMode specifies the server licensing mode. Allowed values: `perSeat`, `perServer`.
+	AutoMode pulumi.StringInput `pulumi:"autoMode"`
+	// AutoUsers indicates the number of client licenses purchased for the VirtualCenter server being installed.
+	AutoUsers pulumi.IntPtrInput `pulumi:"autoUsers"`
+}
+
+func (VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs) ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput() VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs) ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput)
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs) ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs) ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput).ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs, VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtr and VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput
+	ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput
+}
+
+type virtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrType VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs
+
+func VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtr(v *VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs) VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrInput {
+	return (*virtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput)
+}
+
+// LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+type VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput) ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput() VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput) ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput) ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput) ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec) *VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec {
+		return &v
+	}).(VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput)
+}
+
+// AutoMode specifies the server licensing mode. Allowed values: `perSeat`, `perServer`.
+func (o VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput) AutoMode() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec) string { return v.AutoMode }).(pulumi.StringOutput)
+}
+
+// AutoUsers indicates the number of client licenses purchased for the VirtualCenter server being installed.
+func (o VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput) AutoUsers() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec) *int { return v.AutoUsers }).(pulumi.IntPtrOutput)
+}
+
+type VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput) Elem() VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec) VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec
+		return ret
+	}).(VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput)
+}
+
+// AutoMode specifies the server licensing mode. Allowed values: `perSeat`, `perServer`.
+func (o VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput) AutoMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.AutoMode
+	}).(pulumi.StringPtrOutput)
+}
+
+// AutoUsers indicates the number of client licenses purchased for the VirtualCenter server being installed.
+func (o VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput) AutoUsers() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec) *int {
+		if v == nil {
+			return nil
+		}
+		return v.AutoUsers
+	}).(pulumi.IntPtrOutput)
+}
+
+// From is specified to reference a value from a Secret resource.
+type VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec struct {
+	// Key is the key in the secret that specifies the requested data.
+	Key string `pulumi:"key"`
+	// Name is the name of the secret.
+	Name string `pulumi:"name"`
+}
+
+// VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs and VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecInput` via:
+//
+//	VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs{...}
+type VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput() VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput
+	ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput
+}
+
+// From is specified to reference a value from a Secret resource.
+type VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs struct {
+	// Key is the key in the secret that specifies the requested data.
+	Key pulumi.StringInput `pulumi:"key"`
+	// Name is the name of the secret.
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs) ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput() VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs) ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput)
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs) ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs) ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput).ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs, VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtr and VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput
+	ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput
+}
+
+type virtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrType VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs
+
+func VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtr(v *VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs) VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrInput {
+	return (*virtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput)
+}
+
+// From is specified to reference a value from a Secret resource.
+type VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput) ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput() VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput) ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput) ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput) ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec) *VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec {
+		return &v
+	}).(VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput)
+}
+
+// Key is the key in the secret that specifies the requested data.
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput) Elem() VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec) VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec
+		return ret
+	}).(VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput)
+}
+
+// Key is the key in the secret that specifies the requested data.
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput) Key() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Key
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// ScriptText describes the script to run before and after customization. The script must be a Windows batch file.
+type VirtualMachineBootstrapSysprepSysprepScriptTextSpec struct {
+	// From is specified to reference a value from a Secret resource.
+	From *VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec `pulumi:"from"`
+	// Value is used to directly specify a value.
+	Value *string `pulumi:"value"`
+}
+
+// VirtualMachineBootstrapSysprepSysprepScriptTextSpecInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs and VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepScriptTextSpecInput` via:
+//
+//	VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs{...}
+type VirtualMachineBootstrapSysprepSysprepScriptTextSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput() VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput
+	ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput
+}
+
+// ScriptText describes the script to run before and after customization. The script must be a Windows batch file.
+type VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs struct {
+	// From is specified to reference a value from a Secret resource.
+	From VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrInput `pulumi:"from"`
+	// Value is used to directly specify a value.
+	Value pulumi.StringPtrInput `pulumi:"value"`
+}
+
+func (VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepScriptTextSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs) ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput() VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs) ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput)
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs) ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs) ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput).ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs, VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtr and VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput
+	ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput
+}
+
+type virtualMachineBootstrapSysprepSysprepScriptTextSpecPtrType VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs
+
+func VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtr(v *VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs) VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrInput {
+	return (*virtualMachineBootstrapSysprepSysprepScriptTextSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapSysprepSysprepScriptTextSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepScriptTextSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepScriptTextSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepScriptTextSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput)
+}
+
+// ScriptText describes the script to run before and after customization. The script must be a Windows batch file.
+type VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepScriptTextSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput) ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput() VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput) ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput) ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput) ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapSysprepSysprepScriptTextSpec) *VirtualMachineBootstrapSysprepSysprepScriptTextSpec {
+		return &v
+	}).(VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput)
+}
+
+// From is specified to reference a value from a Secret resource.
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput) From() VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepScriptTextSpec) *VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec {
+		return v.From
+	}).(VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput)
+}
+
+// Value is used to directly specify a value.
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput) Value() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepScriptTextSpec) *string { return v.Value }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepScriptTextSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput) Elem() VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepScriptTextSpec) VirtualMachineBootstrapSysprepSysprepScriptTextSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapSysprepSysprepScriptTextSpec
+		return ret
+	}).(VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput)
+}
+
+// From is specified to reference a value from a Secret resource.
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput) From() VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepScriptTextSpec) *VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec {
+		if v == nil {
+			return nil
+		}
+		return v.From
+	}).(VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput)
+}
+
+// Value is used to directly specify a value.
+func (o VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput) Value() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepScriptTextSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Value
+	}).(pulumi.StringPtrOutput)
+}
+
+// Sysprep is an object representation of a Windows sysprep.xml answer file.
+type VirtualMachineBootstrapSysprepSysprepSpec struct {
+	// ExpirePasswordAfterNextLogin indicates whether or not the local Administrators group accounts are required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+	ExpirePasswordAfterNextLogin *bool `pulumi:"expirePasswordAfterNextLogin"`
+	// GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+	GuiRunOnce *VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec `pulumi:"guiRunOnce"`
+	// GUIUnattended is a representation of the Sysprep GUIUnattended key.
+	GuiUnattended *VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec `pulumi:"guiUnattended"`
+	// Identification is a representation of the Sysprep Identification key.
+	Identification *VirtualMachineBootstrapSysprepSysprepIdentificationSpec `pulumi:"identification"`
+	// LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+	LicenseFilePrintData *VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec `pulumi:"licenseFilePrintData"`
+	// ScriptText describes the script to run before and after customization. The script must be a Windows batch file. Needs VM Operator API v1alpha5 or newer.
+	ScriptText *VirtualMachineBootstrapSysprepSysprepScriptTextSpec `pulumi:"scriptText"`
+	// UserData is a representation of the Sysprep UserData key.
+	UserData VirtualMachineBootstrapSysprepSysprepUserDataSpec `pulumi:"userData"`
+}
+
+// VirtualMachineBootstrapSysprepSysprepSpecInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepSpecArgs and VirtualMachineBootstrapSysprepSysprepSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepSpecInput` via:
+//
+//	VirtualMachineBootstrapSysprepSysprepSpecArgs{...}
+type VirtualMachineBootstrapSysprepSysprepSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepSpecOutput() VirtualMachineBootstrapSysprepSysprepSpecOutput
+	ToVirtualMachineBootstrapSysprepSysprepSpecOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepSpecOutput
+}
+
+// Sysprep is an object representation of a Windows sysprep.xml answer file.
+type VirtualMachineBootstrapSysprepSysprepSpecArgs struct {
+	// ExpirePasswordAfterNextLogin indicates whether or not the local Administrators group accounts are required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+	ExpirePasswordAfterNextLogin pulumi.BoolPtrInput `pulumi:"expirePasswordAfterNextLogin"`
+	// GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+	GuiRunOnce VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrInput `pulumi:"guiRunOnce"`
+	// GUIUnattended is a representation of the Sysprep GUIUnattended key.
+	GuiUnattended VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrInput `pulumi:"guiUnattended"`
+	// Identification is a representation of the Sysprep Identification key.
+	Identification VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrInput `pulumi:"identification"`
+	// LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+	LicenseFilePrintData VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrInput `pulumi:"licenseFilePrintData"`
+	// ScriptText describes the script to run before and after customization. The script must be a Windows batch file. Needs VM Operator API v1alpha5 or newer.
+	ScriptText VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrInput `pulumi:"scriptText"`
+	// UserData is a representation of the Sysprep UserData key.
+	UserData VirtualMachineBootstrapSysprepSysprepUserDataSpecInput `pulumi:"userData"`
+}
+
+func (VirtualMachineBootstrapSysprepSysprepSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepSpecArgs) ToVirtualMachineBootstrapSysprepSysprepSpecOutput() VirtualMachineBootstrapSysprepSysprepSpecOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepSpecArgs) ToVirtualMachineBootstrapSysprepSysprepSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepSpecOutput)
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepSpecArgs) ToVirtualMachineBootstrapSysprepSysprepSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepSpecArgs) ToVirtualMachineBootstrapSysprepSysprepSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepSpecOutput).ToVirtualMachineBootstrapSysprepSysprepSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapSysprepSysprepSpecPtrInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepSpecArgs, VirtualMachineBootstrapSysprepSysprepSpecPtr and VirtualMachineBootstrapSysprepSysprepSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapSysprepSysprepSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapSysprepSysprepSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepSpecPtrOutput
+	ToVirtualMachineBootstrapSysprepSysprepSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepSpecPtrOutput
+}
+
+type virtualMachineBootstrapSysprepSysprepSpecPtrType VirtualMachineBootstrapSysprepSysprepSpecArgs
+
+func VirtualMachineBootstrapSysprepSysprepSpecPtr(v *VirtualMachineBootstrapSysprepSysprepSpecArgs) VirtualMachineBootstrapSysprepSysprepSpecPtrInput {
+	return (*virtualMachineBootstrapSysprepSysprepSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapSysprepSysprepSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepSpecPtrOutput)
+}
+
+// Sysprep is an object representation of a Windows sysprep.xml answer file.
+type VirtualMachineBootstrapSysprepSysprepSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepSpecOutput) ToVirtualMachineBootstrapSysprepSysprepSpecOutput() VirtualMachineBootstrapSysprepSysprepSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepSpecOutput) ToVirtualMachineBootstrapSysprepSysprepSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepSpecOutput) ToVirtualMachineBootstrapSysprepSysprepSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapSysprepSysprepSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepSpecOutput) ToVirtualMachineBootstrapSysprepSysprepSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapSysprepSysprepSpec) *VirtualMachineBootstrapSysprepSysprepSpec {
+		return &v
+	}).(VirtualMachineBootstrapSysprepSysprepSpecPtrOutput)
+}
+
+// ExpirePasswordAfterNextLogin indicates whether or not the local Administrators group accounts are required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapSysprepSysprepSpecOutput) ExpirePasswordAfterNextLogin() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepSpec) *bool { return v.ExpirePasswordAfterNextLogin }).(pulumi.BoolPtrOutput)
+}
+
+// GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+func (o VirtualMachineBootstrapSysprepSysprepSpecOutput) GuiRunOnce() VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepSpec) *VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec {
+		return v.GuiRunOnce
+	}).(VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput)
+}
+
+// GUIUnattended is a representation of the Sysprep GUIUnattended key.
+func (o VirtualMachineBootstrapSysprepSysprepSpecOutput) GuiUnattended() VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepSpec) *VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec {
+		return v.GuiUnattended
+	}).(VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput)
+}
+
+// Identification is a representation of the Sysprep Identification key.
+func (o VirtualMachineBootstrapSysprepSysprepSpecOutput) Identification() VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepSpec) *VirtualMachineBootstrapSysprepSysprepIdentificationSpec {
+		return v.Identification
+	}).(VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput)
+}
+
+// LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+func (o VirtualMachineBootstrapSysprepSysprepSpecOutput) LicenseFilePrintData() VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepSpec) *VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec {
+		return v.LicenseFilePrintData
+	}).(VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput)
+}
+
+// ScriptText describes the script to run before and after customization. The script must be a Windows batch file. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapSysprepSysprepSpecOutput) ScriptText() VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepSpec) *VirtualMachineBootstrapSysprepSysprepScriptTextSpec {
+		return v.ScriptText
+	}).(VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput)
+}
+
+// UserData is a representation of the Sysprep UserData key.
+func (o VirtualMachineBootstrapSysprepSysprepSpecOutput) UserData() VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepSpec) VirtualMachineBootstrapSysprepSysprepUserDataSpec {
+		return v.UserData
+	}).(VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput)
+}
+
+type VirtualMachineBootstrapSysprepSysprepSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepSpecPtrOutput) Elem() VirtualMachineBootstrapSysprepSysprepSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepSpec) VirtualMachineBootstrapSysprepSysprepSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapSysprepSysprepSpec
+		return ret
+	}).(VirtualMachineBootstrapSysprepSysprepSpecOutput)
+}
+
+// ExpirePasswordAfterNextLogin indicates whether or not the local Administrators group accounts are required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapSysprepSysprepSpecPtrOutput) ExpirePasswordAfterNextLogin() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepSpec) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.ExpirePasswordAfterNextLogin
+	}).(pulumi.BoolPtrOutput)
+}
+
+// GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+func (o VirtualMachineBootstrapSysprepSysprepSpecPtrOutput) GuiRunOnce() VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepSpec) *VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec {
+		if v == nil {
+			return nil
+		}
+		return v.GuiRunOnce
+	}).(VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput)
+}
+
+// GUIUnattended is a representation of the Sysprep GUIUnattended key.
+func (o VirtualMachineBootstrapSysprepSysprepSpecPtrOutput) GuiUnattended() VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepSpec) *VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec {
+		if v == nil {
+			return nil
+		}
+		return v.GuiUnattended
+	}).(VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput)
+}
+
+// Identification is a representation of the Sysprep Identification key.
+func (o VirtualMachineBootstrapSysprepSysprepSpecPtrOutput) Identification() VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepSpec) *VirtualMachineBootstrapSysprepSysprepIdentificationSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Identification
+	}).(VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput)
+}
+
+// LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+func (o VirtualMachineBootstrapSysprepSysprepSpecPtrOutput) LicenseFilePrintData() VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepSpec) *VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec {
+		if v == nil {
+			return nil
+		}
+		return v.LicenseFilePrintData
+	}).(VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput)
+}
+
+// ScriptText describes the script to run before and after customization. The script must be a Windows batch file. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineBootstrapSysprepSysprepSpecPtrOutput) ScriptText() VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepSpec) *VirtualMachineBootstrapSysprepSysprepScriptTextSpec {
+		if v == nil {
+			return nil
+		}
+		return v.ScriptText
+	}).(VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput)
+}
+
+// UserData is a representation of the Sysprep UserData key.
+func (o VirtualMachineBootstrapSysprepSysprepSpecPtrOutput) UserData() VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepSpec) *VirtualMachineBootstrapSysprepSysprepUserDataSpec {
+		if v == nil {
+			return nil
+		}
+		return &v.UserData
+	}).(VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput)
+}
+
+// ProductID is a valid serial number.
+type VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec struct {
+	// Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
+	Key string `pulumi:"key"`
+	// Name is the name of the secret.
+	Name string `pulumi:"name"`
+}
+
+// VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs and VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecInput` via:
+//
+//	VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs{...}
+type VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput() VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput
+	ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput
+}
+
+// ProductID is a valid serial number.
+type VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs struct {
+	// Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
+	Key pulumi.StringInput `pulumi:"key"`
+	// Name is the name of the secret.
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs) ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput() VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs) ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput)
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs) ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs) ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput).ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs, VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtr and VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput
+	ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput
+}
+
+type virtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrType VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs
+
+func VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtr(v *VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs) VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrInput {
+	return (*virtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput)
+}
+
+// ProductID is a valid serial number.
+type VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput) ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput() VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput) ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput) ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput) ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec) *VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec {
+		return &v
+	}).(VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput)
+}
+
+// Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
+func (o VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput) Elem() VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec) VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec
+		return ret
+	}).(VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput)
+}
+
+// Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
+func (o VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput) Key() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Key
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// UserData is a representation of the Sysprep UserData key.
+type VirtualMachineBootstrapSysprepSysprepUserDataSpec struct {
+	// FullName is the user's full name.
+	FullName string `pulumi:"fullName"`
+	// OrgName is the name of the user's organization.
+	OrgName string `pulumi:"orgName"`
+	// ProductID is a valid serial number.
+	ProductID *VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec `pulumi:"productID"`
+}
+
+// VirtualMachineBootstrapSysprepSysprepUserDataSpecInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs and VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepUserDataSpecInput` via:
+//
+//	VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs{...}
+type VirtualMachineBootstrapSysprepSysprepUserDataSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepUserDataSpecOutput() VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput
+	ToVirtualMachineBootstrapSysprepSysprepUserDataSpecOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput
+}
+
+// UserData is a representation of the Sysprep UserData key.
+type VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs struct {
+	// FullName is the user's full name.
+	FullName pulumi.StringInput `pulumi:"fullName"`
+	// OrgName is the name of the user's organization.
+	OrgName pulumi.StringInput `pulumi:"orgName"`
+	// ProductID is a valid serial number.
+	ProductID VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrInput `pulumi:"productID"`
+}
+
+func (VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepUserDataSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs) ToVirtualMachineBootstrapSysprepSysprepUserDataSpecOutput() VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepUserDataSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs) ToVirtualMachineBootstrapSysprepSysprepUserDataSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput)
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs) ToVirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs) ToVirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput).ToVirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrInput is an input type that accepts VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs, VirtualMachineBootstrapSysprepSysprepUserDataSpecPtr and VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput
+	ToVirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput
+}
+
+type virtualMachineBootstrapSysprepSysprepUserDataSpecPtrType VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs
+
+func VirtualMachineBootstrapSysprepSysprepUserDataSpecPtr(v *VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs) VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrInput {
+	return (*virtualMachineBootstrapSysprepSysprepUserDataSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapSysprepSysprepUserDataSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepUserDataSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepUserDataSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapSysprepSysprepUserDataSpecPtrType) ToVirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput)
+}
+
+// UserData is a representation of the Sysprep UserData key.
+type VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepUserDataSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput) ToVirtualMachineBootstrapSysprepSysprepUserDataSpecOutput() VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput) ToVirtualMachineBootstrapSysprepSysprepUserDataSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput) ToVirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput) ToVirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapSysprepSysprepUserDataSpec) *VirtualMachineBootstrapSysprepSysprepUserDataSpec {
+		return &v
+	}).(VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput)
+}
+
+// FullName is the user's full name.
+func (o VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput) FullName() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepUserDataSpec) string { return v.FullName }).(pulumi.StringOutput)
+}
+
+// OrgName is the name of the user's organization.
+func (o VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput) OrgName() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepUserDataSpec) string { return v.OrgName }).(pulumi.StringOutput)
+}
+
+// ProductID is a valid serial number.
+func (o VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput) ProductID() VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepUserDataSpec) *VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec {
+		return v.ProductID
+	}).(VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput)
+}
+
+type VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapSysprepSysprepUserDataSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput() VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput) ToVirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput) Elem() VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepUserDataSpec) VirtualMachineBootstrapSysprepSysprepUserDataSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapSysprepSysprepUserDataSpec
+		return ret
+	}).(VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput)
+}
+
+// FullName is the user's full name.
+func (o VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput) FullName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepUserDataSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.FullName
+	}).(pulumi.StringPtrOutput)
+}
+
+// OrgName is the name of the user's organization.
+func (o VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput) OrgName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepUserDataSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.OrgName
+	}).(pulumi.StringPtrOutput)
+}
+
+// ProductID is a valid serial number.
+func (o VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput) ProductID() VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepUserDataSpec) *VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec {
+		if v == nil {
+			return nil
+		}
+		return v.ProductID
+	}).(VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput)
+}
+
+// KeyValueOrSecretKeySelectorPair is useful when wanting to realize a map as a list of key/value pairs where each value could also reference data stored in a Secret resource.
+type VirtualMachineBootstrapVAppConfigPropertiesSpec struct {
+	// Key is the key part of the key/value pair.
+	Key string `pulumi:"key"`
+	// Value is the optional value part of the key/value pair.
+	Value *VirtualMachineBootstrapVAppConfigPropertiesValueSpec `pulumi:"value"`
+}
+
+// VirtualMachineBootstrapVAppConfigPropertiesSpecInput is an input type that accepts VirtualMachineBootstrapVAppConfigPropertiesSpecArgs and VirtualMachineBootstrapVAppConfigPropertiesSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapVAppConfigPropertiesSpecInput` via:
+//
+//	VirtualMachineBootstrapVAppConfigPropertiesSpecArgs{...}
+type VirtualMachineBootstrapVAppConfigPropertiesSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapVAppConfigPropertiesSpecOutput() VirtualMachineBootstrapVAppConfigPropertiesSpecOutput
+	ToVirtualMachineBootstrapVAppConfigPropertiesSpecOutputWithContext(context.Context) VirtualMachineBootstrapVAppConfigPropertiesSpecOutput
+}
+
+// KeyValueOrSecretKeySelectorPair is useful when wanting to realize a map as a list of key/value pairs where each value could also reference data stored in a Secret resource.
+type VirtualMachineBootstrapVAppConfigPropertiesSpecArgs struct {
+	// Key is the key part of the key/value pair.
+	Key pulumi.StringInput `pulumi:"key"`
+	// Value is the optional value part of the key/value pair.
+	Value VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrInput `pulumi:"value"`
+}
+
+func (VirtualMachineBootstrapVAppConfigPropertiesSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapVAppConfigPropertiesSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapVAppConfigPropertiesSpecArgs) ToVirtualMachineBootstrapVAppConfigPropertiesSpecOutput() VirtualMachineBootstrapVAppConfigPropertiesSpecOutput {
+	return i.ToVirtualMachineBootstrapVAppConfigPropertiesSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapVAppConfigPropertiesSpecArgs) ToVirtualMachineBootstrapVAppConfigPropertiesSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapVAppConfigPropertiesSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapVAppConfigPropertiesSpecOutput)
+}
+
+// VirtualMachineBootstrapVAppConfigPropertiesSpecArrayInput is an input type that accepts VirtualMachineBootstrapVAppConfigPropertiesSpecArray and VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapVAppConfigPropertiesSpecArrayInput` via:
+//
+//	VirtualMachineBootstrapVAppConfigPropertiesSpecArray{ VirtualMachineBootstrapVAppConfigPropertiesSpecArgs{...} }
+type VirtualMachineBootstrapVAppConfigPropertiesSpecArrayInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput() VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput
+	ToVirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutputWithContext(context.Context) VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput
+}
+
+type VirtualMachineBootstrapVAppConfigPropertiesSpecArray []VirtualMachineBootstrapVAppConfigPropertiesSpecInput
+
+func (VirtualMachineBootstrapVAppConfigPropertiesSpecArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineBootstrapVAppConfigPropertiesSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapVAppConfigPropertiesSpecArray) ToVirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput() VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput {
+	return i.ToVirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapVAppConfigPropertiesSpecArray) ToVirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutputWithContext(ctx context.Context) VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput)
+}
+
+// KeyValueOrSecretKeySelectorPair is useful when wanting to realize a map as a list of key/value pairs where each value could also reference data stored in a Secret resource.
+type VirtualMachineBootstrapVAppConfigPropertiesSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapVAppConfigPropertiesSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapVAppConfigPropertiesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesSpecOutput) ToVirtualMachineBootstrapVAppConfigPropertiesSpecOutput() VirtualMachineBootstrapVAppConfigPropertiesSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesSpecOutput) ToVirtualMachineBootstrapVAppConfigPropertiesSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapVAppConfigPropertiesSpecOutput {
+	return o
+}
+
+// Key is the key part of the key/value pair.
+func (o VirtualMachineBootstrapVAppConfigPropertiesSpecOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapVAppConfigPropertiesSpec) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Value is the optional value part of the key/value pair.
+func (o VirtualMachineBootstrapVAppConfigPropertiesSpecOutput) Value() VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapVAppConfigPropertiesSpec) *VirtualMachineBootstrapVAppConfigPropertiesValueSpec {
+		return v.Value
+	}).(VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput)
+}
+
+type VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineBootstrapVAppConfigPropertiesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput) ToVirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput() VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput) ToVirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutputWithContext(ctx context.Context) VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput) Index(i pulumi.IntInput) VirtualMachineBootstrapVAppConfigPropertiesSpecOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineBootstrapVAppConfigPropertiesSpec {
+		return vs[0].([]VirtualMachineBootstrapVAppConfigPropertiesSpec)[vs[1].(int)]
+	}).(VirtualMachineBootstrapVAppConfigPropertiesSpecOutput)
+}
+
+// From is specified to reference a value from a Secret resource.
+type VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec struct {
+	// Key is the key in the secret that specifies the requested data.
+	Key string `pulumi:"key"`
+	// Name is the name of the secret.
+	Name string `pulumi:"name"`
+}
+
+// VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecInput is an input type that accepts VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs and VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecInput` via:
+//
+//	VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs{...}
+type VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput() VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput
+	ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutputWithContext(context.Context) VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput
+}
+
+// From is specified to reference a value from a Secret resource.
+type VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs struct {
+	// Key is the key in the secret that specifies the requested data.
+	Key pulumi.StringInput `pulumi:"key"`
+	// Name is the name of the secret.
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs) ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput() VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput {
+	return i.ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs) ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput)
+}
+
+func (i VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs) ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput() VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs) ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput).ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrInput is an input type that accepts VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs, VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtr and VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput() VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput
+	ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput
+}
+
+type virtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrType VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs
+
+func VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtr(v *VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs) VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrInput {
+	return (*virtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrType) ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput() VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrType) ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput)
+}
+
+// From is specified to reference a value from a Secret resource.
+type VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput) ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput() VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput) ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput) ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput() VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput) ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec) *VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec {
+		return &v
+	}).(VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput)
+}
+
+// Key is the key in the secret that specifies the requested data.
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput) ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput() VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput) ToVirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput) Elem() VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec) VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec
+		return ret
+	}).(VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput)
+}
+
+// Key is the key in the secret that specifies the requested data.
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput) Key() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Key
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of the secret.
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// Value is the optional value part of the key/value pair.
+type VirtualMachineBootstrapVAppConfigPropertiesValueSpec struct {
+	// From is specified to reference a value from a Secret resource.
+	From *VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec `pulumi:"from"`
+	// Value is used to directly specify a value.
+	Value *string `pulumi:"value"`
+}
+
+// VirtualMachineBootstrapVAppConfigPropertiesValueSpecInput is an input type that accepts VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs and VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapVAppConfigPropertiesValueSpecInput` via:
+//
+//	VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs{...}
+type VirtualMachineBootstrapVAppConfigPropertiesValueSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput() VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput
+	ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecOutputWithContext(context.Context) VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput
+}
+
+// Value is the optional value part of the key/value pair.
+type VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs struct {
+	// From is specified to reference a value from a Secret resource.
+	From VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrInput `pulumi:"from"`
+	// Value is used to directly specify a value.
+	Value pulumi.StringPtrInput `pulumi:"value"`
+}
+
+func (VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapVAppConfigPropertiesValueSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs) ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput() VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput {
+	return i.ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs) ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput)
+}
+
+func (i VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs) ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput() VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs) ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput).ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrInput is an input type that accepts VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs, VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtr and VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrInput` via:
+//
+//	        VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput() VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput
+	ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutputWithContext(context.Context) VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput
+}
+
+type virtualMachineBootstrapVAppConfigPropertiesValueSpecPtrType VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs
+
+func VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtr(v *VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs) VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrInput {
+	return (*virtualMachineBootstrapVAppConfigPropertiesValueSpecPtrType)(v)
+}
+
+func (*virtualMachineBootstrapVAppConfigPropertiesValueSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapVAppConfigPropertiesValueSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineBootstrapVAppConfigPropertiesValueSpecPtrType) ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput() VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput {
+	return i.ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineBootstrapVAppConfigPropertiesValueSpecPtrType) ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput)
+}
+
+// Value is the optional value part of the key/value pair.
+type VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineBootstrapVAppConfigPropertiesValueSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput) ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput() VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput) ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecOutputWithContext(ctx context.Context) VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput) ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput() VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput {
+	return o.ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput) ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineBootstrapVAppConfigPropertiesValueSpec) *VirtualMachineBootstrapVAppConfigPropertiesValueSpec {
+		return &v
+	}).(VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput)
+}
+
+// From is specified to reference a value from a Secret resource.
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput) From() VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapVAppConfigPropertiesValueSpec) *VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec {
+		return v.From
+	}).(VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput)
+}
+
+// Value is used to directly specify a value.
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput) Value() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapVAppConfigPropertiesValueSpec) *string { return v.Value }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineBootstrapVAppConfigPropertiesValueSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput) ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput() VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput) ToVirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutputWithContext(ctx context.Context) VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput) Elem() VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapVAppConfigPropertiesValueSpec) VirtualMachineBootstrapVAppConfigPropertiesValueSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineBootstrapVAppConfigPropertiesValueSpec
+		return ret
+	}).(VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput)
+}
+
+// From is specified to reference a value from a Secret resource.
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput) From() VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapVAppConfigPropertiesValueSpec) *VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec {
+		if v == nil {
+			return nil
+		}
+		return v.From
+	}).(VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput)
+}
+
+// Value is used to directly specify a value.
+func (o VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput) Value() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapVAppConfigPropertiesValueSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Value
+	}).(pulumi.StringPtrOutput)
 }
 
 // vApp properties: a list of key/value properties or a Secret with raw properties.
 type VirtualMachineBootstrapVAppConfigSpec struct {
-	// vApp properties as key/value objects (`{key, value: {value | from}}`).
-	Properties []interface{} `pulumi:"properties"`
+	// Properties is a list of vApp/OVF property key/value pairs.
+	Properties []VirtualMachineBootstrapVAppConfigPropertiesSpec `pulumi:"properties"`
 	// Name of a Secret with the properties.
 	RawProperties *string `pulumi:"rawProperties"`
 }
@@ -2636,8 +8243,8 @@ type VirtualMachineBootstrapVAppConfigSpecInput interface {
 
 // vApp properties: a list of key/value properties or a Secret with raw properties.
 type VirtualMachineBootstrapVAppConfigSpecArgs struct {
-	// vApp properties as key/value objects (`{key, value: {value | from}}`).
-	Properties pulumi.ArrayInput `pulumi:"properties"`
+	// Properties is a list of vApp/OVF property key/value pairs.
+	Properties VirtualMachineBootstrapVAppConfigPropertiesSpecArrayInput `pulumi:"properties"`
 	// Name of a Secret with the properties.
 	RawProperties pulumi.StringPtrInput `pulumi:"rawProperties"`
 }
@@ -2720,9 +8327,11 @@ func (o VirtualMachineBootstrapVAppConfigSpecOutput) ToVirtualMachineBootstrapVA
 	}).(VirtualMachineBootstrapVAppConfigSpecPtrOutput)
 }
 
-// vApp properties as key/value objects (`{key, value: {value | from}}`).
-func (o VirtualMachineBootstrapVAppConfigSpecOutput) Properties() pulumi.ArrayOutput {
-	return o.ApplyT(func(v VirtualMachineBootstrapVAppConfigSpec) []interface{} { return v.Properties }).(pulumi.ArrayOutput)
+// Properties is a list of vApp/OVF property key/value pairs.
+func (o VirtualMachineBootstrapVAppConfigSpecOutput) Properties() VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapVAppConfigSpec) []VirtualMachineBootstrapVAppConfigPropertiesSpec {
+		return v.Properties
+	}).(VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput)
 }
 
 // Name of a Secret with the properties.
@@ -2754,14 +8363,14 @@ func (o VirtualMachineBootstrapVAppConfigSpecPtrOutput) Elem() VirtualMachineBoo
 	}).(VirtualMachineBootstrapVAppConfigSpecOutput)
 }
 
-// vApp properties as key/value objects (`{key, value: {value | from}}`).
-func (o VirtualMachineBootstrapVAppConfigSpecPtrOutput) Properties() pulumi.ArrayOutput {
-	return o.ApplyT(func(v *VirtualMachineBootstrapVAppConfigSpec) []interface{} {
+// Properties is a list of vApp/OVF property key/value pairs.
+func (o VirtualMachineBootstrapVAppConfigSpecPtrOutput) Properties() VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineBootstrapVAppConfigSpec) []VirtualMachineBootstrapVAppConfigPropertiesSpec {
 		if v == nil {
 			return nil
 		}
 		return v.Properties
-	}).(pulumi.ArrayOutput)
+	}).(VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput)
 }
 
 // Name of a Secret with the properties.
@@ -2772,6 +8381,2226 @@ func (o VirtualMachineBootstrapVAppConfigSpecPtrOutput) RawProperties() pulumi.S
 		}
 		return v.RawProperties
 	}).(pulumi.StringPtrOutput)
+}
+
+// Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+type VirtualMachineCdromImageSpec struct {
+	// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+	Kind string `pulumi:"kind"`
+	// Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+	Name string `pulumi:"name"`
+}
+
+// VirtualMachineCdromImageSpecInput is an input type that accepts VirtualMachineCdromImageSpecArgs and VirtualMachineCdromImageSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineCdromImageSpecInput` via:
+//
+//	VirtualMachineCdromImageSpecArgs{...}
+type VirtualMachineCdromImageSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineCdromImageSpecOutput() VirtualMachineCdromImageSpecOutput
+	ToVirtualMachineCdromImageSpecOutputWithContext(context.Context) VirtualMachineCdromImageSpecOutput
+}
+
+// Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+type VirtualMachineCdromImageSpecArgs struct {
+	// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+	Kind pulumi.StringInput `pulumi:"kind"`
+	// Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (VirtualMachineCdromImageSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineCdromImageSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineCdromImageSpecArgs) ToVirtualMachineCdromImageSpecOutput() VirtualMachineCdromImageSpecOutput {
+	return i.ToVirtualMachineCdromImageSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineCdromImageSpecArgs) ToVirtualMachineCdromImageSpecOutputWithContext(ctx context.Context) VirtualMachineCdromImageSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineCdromImageSpecOutput)
+}
+
+// Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+type VirtualMachineCdromImageSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineCdromImageSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineCdromImageSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineCdromImageSpecOutput) ToVirtualMachineCdromImageSpecOutput() VirtualMachineCdromImageSpecOutput {
+	return o
+}
+
+func (o VirtualMachineCdromImageSpecOutput) ToVirtualMachineCdromImageSpecOutputWithContext(ctx context.Context) VirtualMachineCdromImageSpecOutput {
+	return o
+}
+
+// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+func (o VirtualMachineCdromImageSpecOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineCdromImageSpec) string { return v.Kind }).(pulumi.StringOutput)
+}
+
+// Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+func (o VirtualMachineCdromImageSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineCdromImageSpec) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+type VirtualMachineCdromSpec struct {
+	// AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+	AllowGuestControl *bool `pulumi:"allowGuestControl"`
+	// Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+	Connected *bool `pulumi:"connected"`
+	// Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+	Image VirtualMachineCdromImageSpec `pulumi:"image"`
+	// Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+	Name string `pulumi:"name"`
+}
+
+// VirtualMachineCdromSpecInput is an input type that accepts VirtualMachineCdromSpecArgs and VirtualMachineCdromSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineCdromSpecInput` via:
+//
+//	VirtualMachineCdromSpecArgs{...}
+type VirtualMachineCdromSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineCdromSpecOutput() VirtualMachineCdromSpecOutput
+	ToVirtualMachineCdromSpecOutputWithContext(context.Context) VirtualMachineCdromSpecOutput
+}
+
+// VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+type VirtualMachineCdromSpecArgs struct {
+	// AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+	AllowGuestControl pulumi.BoolPtrInput `pulumi:"allowGuestControl"`
+	// Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+	Connected pulumi.BoolPtrInput `pulumi:"connected"`
+	// Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+	Image VirtualMachineCdromImageSpecInput `pulumi:"image"`
+	// Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (VirtualMachineCdromSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineCdromSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineCdromSpecArgs) ToVirtualMachineCdromSpecOutput() VirtualMachineCdromSpecOutput {
+	return i.ToVirtualMachineCdromSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineCdromSpecArgs) ToVirtualMachineCdromSpecOutputWithContext(ctx context.Context) VirtualMachineCdromSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineCdromSpecOutput)
+}
+
+// VirtualMachineCdromSpecArrayInput is an input type that accepts VirtualMachineCdromSpecArray and VirtualMachineCdromSpecArrayOutput values.
+// You can construct a concrete instance of `VirtualMachineCdromSpecArrayInput` via:
+//
+//	VirtualMachineCdromSpecArray{ VirtualMachineCdromSpecArgs{...} }
+type VirtualMachineCdromSpecArrayInput interface {
+	pulumi.Input
+
+	ToVirtualMachineCdromSpecArrayOutput() VirtualMachineCdromSpecArrayOutput
+	ToVirtualMachineCdromSpecArrayOutputWithContext(context.Context) VirtualMachineCdromSpecArrayOutput
+}
+
+type VirtualMachineCdromSpecArray []VirtualMachineCdromSpecInput
+
+func (VirtualMachineCdromSpecArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineCdromSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineCdromSpecArray) ToVirtualMachineCdromSpecArrayOutput() VirtualMachineCdromSpecArrayOutput {
+	return i.ToVirtualMachineCdromSpecArrayOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineCdromSpecArray) ToVirtualMachineCdromSpecArrayOutputWithContext(ctx context.Context) VirtualMachineCdromSpecArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineCdromSpecArrayOutput)
+}
+
+// VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+type VirtualMachineCdromSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineCdromSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineCdromSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineCdromSpecOutput) ToVirtualMachineCdromSpecOutput() VirtualMachineCdromSpecOutput {
+	return o
+}
+
+func (o VirtualMachineCdromSpecOutput) ToVirtualMachineCdromSpecOutputWithContext(ctx context.Context) VirtualMachineCdromSpecOutput {
+	return o
+}
+
+// AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+func (o VirtualMachineCdromSpecOutput) AllowGuestControl() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineCdromSpec) *bool { return v.AllowGuestControl }).(pulumi.BoolPtrOutput)
+}
+
+// Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+func (o VirtualMachineCdromSpecOutput) Connected() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineCdromSpec) *bool { return v.Connected }).(pulumi.BoolPtrOutput)
+}
+
+// Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+func (o VirtualMachineCdromSpecOutput) Image() VirtualMachineCdromImageSpecOutput {
+	return o.ApplyT(func(v VirtualMachineCdromSpec) VirtualMachineCdromImageSpec { return v.Image }).(VirtualMachineCdromImageSpecOutput)
+}
+
+// Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+func (o VirtualMachineCdromSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineCdromSpec) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachineCdromSpecArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineCdromSpecArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineCdromSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineCdromSpecArrayOutput) ToVirtualMachineCdromSpecArrayOutput() VirtualMachineCdromSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineCdromSpecArrayOutput) ToVirtualMachineCdromSpecArrayOutputWithContext(ctx context.Context) VirtualMachineCdromSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineCdromSpecArrayOutput) Index(i pulumi.IntInput) VirtualMachineCdromSpecOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineCdromSpec {
+		return vs[0].([]VirtualMachineCdromSpec)[vs[1].(int)]
+	}).(VirtualMachineCdromSpecOutput)
+}
+
+// Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.
+type VirtualMachineClassSpec struct {
+	// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+	ApiVersion string `pulumi:"apiVersion"`
+	// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+	Kind string `pulumi:"kind"`
+	// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+	Name string `pulumi:"name"`
+}
+
+// VirtualMachineClassSpecInput is an input type that accepts VirtualMachineClassSpecArgs and VirtualMachineClassSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineClassSpecInput` via:
+//
+//	VirtualMachineClassSpecArgs{...}
+type VirtualMachineClassSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineClassSpecOutput() VirtualMachineClassSpecOutput
+	ToVirtualMachineClassSpecOutputWithContext(context.Context) VirtualMachineClassSpecOutput
+}
+
+// Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.
+type VirtualMachineClassSpecArgs struct {
+	// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+	ApiVersion pulumi.StringInput `pulumi:"apiVersion"`
+	// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+	Kind pulumi.StringInput `pulumi:"kind"`
+	// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (VirtualMachineClassSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineClassSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineClassSpecArgs) ToVirtualMachineClassSpecOutput() VirtualMachineClassSpecOutput {
+	return i.ToVirtualMachineClassSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineClassSpecArgs) ToVirtualMachineClassSpecOutputWithContext(ctx context.Context) VirtualMachineClassSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineClassSpecOutput)
+}
+
+func (i VirtualMachineClassSpecArgs) ToVirtualMachineClassSpecPtrOutput() VirtualMachineClassSpecPtrOutput {
+	return i.ToVirtualMachineClassSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineClassSpecArgs) ToVirtualMachineClassSpecPtrOutputWithContext(ctx context.Context) VirtualMachineClassSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineClassSpecOutput).ToVirtualMachineClassSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineClassSpecPtrInput is an input type that accepts VirtualMachineClassSpecArgs, VirtualMachineClassSpecPtr and VirtualMachineClassSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineClassSpecPtrInput` via:
+//
+//	        VirtualMachineClassSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineClassSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineClassSpecPtrOutput() VirtualMachineClassSpecPtrOutput
+	ToVirtualMachineClassSpecPtrOutputWithContext(context.Context) VirtualMachineClassSpecPtrOutput
+}
+
+type virtualMachineClassSpecPtrType VirtualMachineClassSpecArgs
+
+func VirtualMachineClassSpecPtr(v *VirtualMachineClassSpecArgs) VirtualMachineClassSpecPtrInput {
+	return (*virtualMachineClassSpecPtrType)(v)
+}
+
+func (*virtualMachineClassSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineClassSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineClassSpecPtrType) ToVirtualMachineClassSpecPtrOutput() VirtualMachineClassSpecPtrOutput {
+	return i.ToVirtualMachineClassSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineClassSpecPtrType) ToVirtualMachineClassSpecPtrOutputWithContext(ctx context.Context) VirtualMachineClassSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineClassSpecPtrOutput)
+}
+
+// Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.
+type VirtualMachineClassSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineClassSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassSpecOutput) ToVirtualMachineClassSpecOutput() VirtualMachineClassSpecOutput {
+	return o
+}
+
+func (o VirtualMachineClassSpecOutput) ToVirtualMachineClassSpecOutputWithContext(ctx context.Context) VirtualMachineClassSpecOutput {
+	return o
+}
+
+func (o VirtualMachineClassSpecOutput) ToVirtualMachineClassSpecPtrOutput() VirtualMachineClassSpecPtrOutput {
+	return o.ToVirtualMachineClassSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineClassSpecOutput) ToVirtualMachineClassSpecPtrOutputWithContext(ctx context.Context) VirtualMachineClassSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineClassSpec) *VirtualMachineClassSpec {
+		return &v
+	}).(VirtualMachineClassSpecPtrOutput)
+}
+
+// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+func (o VirtualMachineClassSpecOutput) ApiVersion() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineClassSpec) string { return v.ApiVersion }).(pulumi.StringOutput)
+}
+
+// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+func (o VirtualMachineClassSpecOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineClassSpec) string { return v.Kind }).(pulumi.StringOutput)
+}
+
+// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+func (o VirtualMachineClassSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineClassSpec) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachineClassSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineClassSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassSpecPtrOutput) ToVirtualMachineClassSpecPtrOutput() VirtualMachineClassSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassSpecPtrOutput) ToVirtualMachineClassSpecPtrOutputWithContext(ctx context.Context) VirtualMachineClassSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassSpecPtrOutput) Elem() VirtualMachineClassSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineClassSpec) VirtualMachineClassSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineClassSpec
+		return ret
+	}).(VirtualMachineClassSpecOutput)
+}
+
+// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+func (o VirtualMachineClassSpecPtrOutput) ApiVersion() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.ApiVersion
+	}).(pulumi.StringPtrOutput)
+}
+
+// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+func (o VirtualMachineClassSpecPtrOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Kind
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+func (o VirtualMachineClassSpecPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+type VirtualMachineClassStatus struct {
+	// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+	ApiVersion string `pulumi:"apiVersion"`
+	// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+	Kind string `pulumi:"kind"`
+	// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+	Name string `pulumi:"name"`
+}
+
+// Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+type VirtualMachineClassStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineClassStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineClassStatusOutput) ToVirtualMachineClassStatusOutput() VirtualMachineClassStatusOutput {
+	return o
+}
+
+func (o VirtualMachineClassStatusOutput) ToVirtualMachineClassStatusOutputWithContext(ctx context.Context) VirtualMachineClassStatusOutput {
+	return o
+}
+
+// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+func (o VirtualMachineClassStatusOutput) ApiVersion() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineClassStatus) string { return v.ApiVersion }).(pulumi.StringOutput)
+}
+
+// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+func (o VirtualMachineClassStatusOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineClassStatus) string { return v.Kind }).(pulumi.StringOutput)
+}
+
+// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+func (o VirtualMachineClassStatusOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineClassStatus) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachineClassStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineClassStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineClassStatusPtrOutput) ToVirtualMachineClassStatusPtrOutput() VirtualMachineClassStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassStatusPtrOutput) ToVirtualMachineClassStatusPtrOutputWithContext(ctx context.Context) VirtualMachineClassStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassStatusPtrOutput) Elem() VirtualMachineClassStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineClassStatus) VirtualMachineClassStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineClassStatus
+		return ret
+	}).(VirtualMachineClassStatusOutput)
+}
+
+// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+func (o VirtualMachineClassStatusPtrOutput) ApiVersion() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.ApiVersion
+	}).(pulumi.StringPtrOutput)
+}
+
+// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+func (o VirtualMachineClassStatusPtrOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Kind
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+func (o VirtualMachineClassStatusPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// Crypto describes the desired encryption state of the VirtualMachine.
+type VirtualMachineCryptoSpec struct {
+	// EncryptionClassName describes the name of the EncryptionClass resource used to encrypt this VM.
+	EncryptionClassName *string `pulumi:"encryptionClassName"`
+	// UseDefaultKeyProvider describes the desired behavior for when an explicit EncryptionClass is not provided. The Supervisor's default: `True`.
+	UseDefaultKeyProvider *bool `pulumi:"useDefaultKeyProvider"`
+	// VTPMMode describes the desired behavior when deploying a VirtualMachine using a VirtualMachine-backed image which created from an encrypted VirtualMachine with a vTPM. Allowed values: `Clone`, `New`. The Supervisor's default: `New`. Needs VM Operator API v1alpha5 or newer.
+	VTPMMode *string `pulumi:"vTPMMode"`
+}
+
+// VirtualMachineCryptoSpecInput is an input type that accepts VirtualMachineCryptoSpecArgs and VirtualMachineCryptoSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineCryptoSpecInput` via:
+//
+//	VirtualMachineCryptoSpecArgs{...}
+type VirtualMachineCryptoSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineCryptoSpecOutput() VirtualMachineCryptoSpecOutput
+	ToVirtualMachineCryptoSpecOutputWithContext(context.Context) VirtualMachineCryptoSpecOutput
+}
+
+// Crypto describes the desired encryption state of the VirtualMachine.
+type VirtualMachineCryptoSpecArgs struct {
+	// EncryptionClassName describes the name of the EncryptionClass resource used to encrypt this VM.
+	EncryptionClassName pulumi.StringPtrInput `pulumi:"encryptionClassName"`
+	// UseDefaultKeyProvider describes the desired behavior for when an explicit EncryptionClass is not provided. The Supervisor's default: `True`.
+	UseDefaultKeyProvider pulumi.BoolPtrInput `pulumi:"useDefaultKeyProvider"`
+	// VTPMMode describes the desired behavior when deploying a VirtualMachine using a VirtualMachine-backed image which created from an encrypted VirtualMachine with a vTPM. Allowed values: `Clone`, `New`. The Supervisor's default: `New`. Needs VM Operator API v1alpha5 or newer.
+	VTPMMode pulumi.StringPtrInput `pulumi:"vTPMMode"`
+}
+
+func (VirtualMachineCryptoSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineCryptoSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineCryptoSpecArgs) ToVirtualMachineCryptoSpecOutput() VirtualMachineCryptoSpecOutput {
+	return i.ToVirtualMachineCryptoSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineCryptoSpecArgs) ToVirtualMachineCryptoSpecOutputWithContext(ctx context.Context) VirtualMachineCryptoSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineCryptoSpecOutput)
+}
+
+func (i VirtualMachineCryptoSpecArgs) ToVirtualMachineCryptoSpecPtrOutput() VirtualMachineCryptoSpecPtrOutput {
+	return i.ToVirtualMachineCryptoSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineCryptoSpecArgs) ToVirtualMachineCryptoSpecPtrOutputWithContext(ctx context.Context) VirtualMachineCryptoSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineCryptoSpecOutput).ToVirtualMachineCryptoSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineCryptoSpecPtrInput is an input type that accepts VirtualMachineCryptoSpecArgs, VirtualMachineCryptoSpecPtr and VirtualMachineCryptoSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineCryptoSpecPtrInput` via:
+//
+//	        VirtualMachineCryptoSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineCryptoSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineCryptoSpecPtrOutput() VirtualMachineCryptoSpecPtrOutput
+	ToVirtualMachineCryptoSpecPtrOutputWithContext(context.Context) VirtualMachineCryptoSpecPtrOutput
+}
+
+type virtualMachineCryptoSpecPtrType VirtualMachineCryptoSpecArgs
+
+func VirtualMachineCryptoSpecPtr(v *VirtualMachineCryptoSpecArgs) VirtualMachineCryptoSpecPtrInput {
+	return (*virtualMachineCryptoSpecPtrType)(v)
+}
+
+func (*virtualMachineCryptoSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineCryptoSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineCryptoSpecPtrType) ToVirtualMachineCryptoSpecPtrOutput() VirtualMachineCryptoSpecPtrOutput {
+	return i.ToVirtualMachineCryptoSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineCryptoSpecPtrType) ToVirtualMachineCryptoSpecPtrOutputWithContext(ctx context.Context) VirtualMachineCryptoSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineCryptoSpecPtrOutput)
+}
+
+// Crypto describes the desired encryption state of the VirtualMachine.
+type VirtualMachineCryptoSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineCryptoSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineCryptoSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineCryptoSpecOutput) ToVirtualMachineCryptoSpecOutput() VirtualMachineCryptoSpecOutput {
+	return o
+}
+
+func (o VirtualMachineCryptoSpecOutput) ToVirtualMachineCryptoSpecOutputWithContext(ctx context.Context) VirtualMachineCryptoSpecOutput {
+	return o
+}
+
+func (o VirtualMachineCryptoSpecOutput) ToVirtualMachineCryptoSpecPtrOutput() VirtualMachineCryptoSpecPtrOutput {
+	return o.ToVirtualMachineCryptoSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineCryptoSpecOutput) ToVirtualMachineCryptoSpecPtrOutputWithContext(ctx context.Context) VirtualMachineCryptoSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineCryptoSpec) *VirtualMachineCryptoSpec {
+		return &v
+	}).(VirtualMachineCryptoSpecPtrOutput)
+}
+
+// EncryptionClassName describes the name of the EncryptionClass resource used to encrypt this VM.
+func (o VirtualMachineCryptoSpecOutput) EncryptionClassName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineCryptoSpec) *string { return v.EncryptionClassName }).(pulumi.StringPtrOutput)
+}
+
+// UseDefaultKeyProvider describes the desired behavior for when an explicit EncryptionClass is not provided. The Supervisor's default: `True`.
+func (o VirtualMachineCryptoSpecOutput) UseDefaultKeyProvider() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineCryptoSpec) *bool { return v.UseDefaultKeyProvider }).(pulumi.BoolPtrOutput)
+}
+
+// VTPMMode describes the desired behavior when deploying a VirtualMachine using a VirtualMachine-backed image which created from an encrypted VirtualMachine with a vTPM. Allowed values: `Clone`, `New`. The Supervisor's default: `New`. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineCryptoSpecOutput) VTPMMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineCryptoSpec) *string { return v.VTPMMode }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineCryptoSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineCryptoSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineCryptoSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineCryptoSpecPtrOutput) ToVirtualMachineCryptoSpecPtrOutput() VirtualMachineCryptoSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineCryptoSpecPtrOutput) ToVirtualMachineCryptoSpecPtrOutputWithContext(ctx context.Context) VirtualMachineCryptoSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineCryptoSpecPtrOutput) Elem() VirtualMachineCryptoSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineCryptoSpec) VirtualMachineCryptoSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineCryptoSpec
+		return ret
+	}).(VirtualMachineCryptoSpecOutput)
+}
+
+// EncryptionClassName describes the name of the EncryptionClass resource used to encrypt this VM.
+func (o VirtualMachineCryptoSpecPtrOutput) EncryptionClassName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineCryptoSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.EncryptionClassName
+	}).(pulumi.StringPtrOutput)
+}
+
+// UseDefaultKeyProvider describes the desired behavior for when an explicit EncryptionClass is not provided. The Supervisor's default: `True`.
+func (o VirtualMachineCryptoSpecPtrOutput) UseDefaultKeyProvider() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineCryptoSpec) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.UseDefaultKeyProvider
+	}).(pulumi.BoolPtrOutput)
+}
+
+// VTPMMode describes the desired behavior when deploying a VirtualMachine using a VirtualMachine-backed image which created from an encrypted VirtualMachine with a vTPM. Allowed values: `Clone`, `New`. The Supervisor's default: `New`. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineCryptoSpecPtrOutput) VTPMMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineCryptoSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.VTPMMode
+	}).(pulumi.StringPtrOutput)
+}
+
+// Crypto describes the observed state of the VirtualMachine's encryption configuration.
+type VirtualMachineCryptoStatus struct {
+	// Encrypted describes the observed state of the VirtualMachine's encryption. There may be two values in this list:
+	Encrypted []string `pulumi:"encrypted"`
+	// HasVTPM indicates whether or not the VM has a vTPM. Needs VM Operator API v1alpha5 or newer.
+	HasVTPM *bool `pulumi:"hasVTPM"`
+	// KeyID describes the key ID used to encrypt the VirtualMachine. Please note, this field will be empty if the VirtualMachine is not encrypted.
+	KeyID *string `pulumi:"keyID"`
+	// ProviderID describes the provider ID used to encrypt the VirtualMachine. Please note, this field will be empty if the VirtualMachine is not encrypted.
+	ProviderID *string `pulumi:"providerID"`
+}
+
+// Crypto describes the observed state of the VirtualMachine's encryption configuration.
+type VirtualMachineCryptoStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineCryptoStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineCryptoStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineCryptoStatusOutput) ToVirtualMachineCryptoStatusOutput() VirtualMachineCryptoStatusOutput {
+	return o
+}
+
+func (o VirtualMachineCryptoStatusOutput) ToVirtualMachineCryptoStatusOutputWithContext(ctx context.Context) VirtualMachineCryptoStatusOutput {
+	return o
+}
+
+// Encrypted describes the observed state of the VirtualMachine's encryption. There may be two values in this list:
+func (o VirtualMachineCryptoStatusOutput) Encrypted() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VirtualMachineCryptoStatus) []string { return v.Encrypted }).(pulumi.StringArrayOutput)
+}
+
+// HasVTPM indicates whether or not the VM has a vTPM. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineCryptoStatusOutput) HasVTPM() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineCryptoStatus) *bool { return v.HasVTPM }).(pulumi.BoolPtrOutput)
+}
+
+// KeyID describes the key ID used to encrypt the VirtualMachine. Please note, this field will be empty if the VirtualMachine is not encrypted.
+func (o VirtualMachineCryptoStatusOutput) KeyID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineCryptoStatus) *string { return v.KeyID }).(pulumi.StringPtrOutput)
+}
+
+// ProviderID describes the provider ID used to encrypt the VirtualMachine. Please note, this field will be empty if the VirtualMachine is not encrypted.
+func (o VirtualMachineCryptoStatusOutput) ProviderID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineCryptoStatus) *string { return v.ProviderID }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineCryptoStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineCryptoStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineCryptoStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineCryptoStatusPtrOutput) ToVirtualMachineCryptoStatusPtrOutput() VirtualMachineCryptoStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineCryptoStatusPtrOutput) ToVirtualMachineCryptoStatusPtrOutputWithContext(ctx context.Context) VirtualMachineCryptoStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineCryptoStatusPtrOutput) Elem() VirtualMachineCryptoStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineCryptoStatus) VirtualMachineCryptoStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineCryptoStatus
+		return ret
+	}).(VirtualMachineCryptoStatusOutput)
+}
+
+// Encrypted describes the observed state of the VirtualMachine's encryption. There may be two values in this list:
+func (o VirtualMachineCryptoStatusPtrOutput) Encrypted() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineCryptoStatus) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Encrypted
+	}).(pulumi.StringArrayOutput)
+}
+
+// HasVTPM indicates whether or not the VM has a vTPM. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineCryptoStatusPtrOutput) HasVTPM() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineCryptoStatus) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.HasVTPM
+	}).(pulumi.BoolPtrOutput)
+}
+
+// KeyID describes the key ID used to encrypt the VirtualMachine. Please note, this field will be empty if the VirtualMachine is not encrypted.
+func (o VirtualMachineCryptoStatusPtrOutput) KeyID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineCryptoStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.KeyID
+	}).(pulumi.StringPtrOutput)
+}
+
+// ProviderID describes the provider ID used to encrypt the VirtualMachine. Please note, this field will be empty if the VirtualMachine is not encrypted.
+func (o VirtualMachineCryptoStatusPtrOutput) ProviderID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineCryptoStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ProviderID
+	}).(pulumi.StringPtrOutput)
+}
+
+// CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot.
+type VirtualMachineCurrentSnapshotStatus struct {
+	// Name is the name of the snapshot resource. This field is only set for managed snapshots.
+	Name string `pulumi:"name"`
+	// Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
+	Type string `pulumi:"type"`
+}
+
+// CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot.
+type VirtualMachineCurrentSnapshotStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineCurrentSnapshotStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineCurrentSnapshotStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineCurrentSnapshotStatusOutput) ToVirtualMachineCurrentSnapshotStatusOutput() VirtualMachineCurrentSnapshotStatusOutput {
+	return o
+}
+
+func (o VirtualMachineCurrentSnapshotStatusOutput) ToVirtualMachineCurrentSnapshotStatusOutputWithContext(ctx context.Context) VirtualMachineCurrentSnapshotStatusOutput {
+	return o
+}
+
+// Name is the name of the snapshot resource. This field is only set for managed snapshots.
+func (o VirtualMachineCurrentSnapshotStatusOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineCurrentSnapshotStatus) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
+func (o VirtualMachineCurrentSnapshotStatusOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineCurrentSnapshotStatus) string { return v.Type }).(pulumi.StringOutput)
+}
+
+type VirtualMachineCurrentSnapshotStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineCurrentSnapshotStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineCurrentSnapshotStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineCurrentSnapshotStatusPtrOutput) ToVirtualMachineCurrentSnapshotStatusPtrOutput() VirtualMachineCurrentSnapshotStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineCurrentSnapshotStatusPtrOutput) ToVirtualMachineCurrentSnapshotStatusPtrOutputWithContext(ctx context.Context) VirtualMachineCurrentSnapshotStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineCurrentSnapshotStatusPtrOutput) Elem() VirtualMachineCurrentSnapshotStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineCurrentSnapshotStatus) VirtualMachineCurrentSnapshotStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineCurrentSnapshotStatus
+		return ret
+	}).(VirtualMachineCurrentSnapshotStatusOutput)
+}
+
+// Name is the name of the snapshot resource. This field is only set for managed snapshots.
+func (o VirtualMachineCurrentSnapshotStatusPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineCurrentSnapshotStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
+func (o VirtualMachineCurrentSnapshotStatusPtrOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineCurrentSnapshotStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Type
+	}).(pulumi.StringPtrOutput)
+}
+
+// Guest describes the observed state of the VM's guest.
+type VirtualMachineGuestStatus struct {
+	// GuestFullName describes the full name of the observed operating system.
+	GuestFullName *string `pulumi:"guestFullName"`
+	// GuestID describes the ID of the observed operating system.
+	GuestID *string `pulumi:"guestID"`
+}
+
+// Guest describes the observed state of the VM's guest.
+type VirtualMachineGuestStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineGuestStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineGuestStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineGuestStatusOutput) ToVirtualMachineGuestStatusOutput() VirtualMachineGuestStatusOutput {
+	return o
+}
+
+func (o VirtualMachineGuestStatusOutput) ToVirtualMachineGuestStatusOutputWithContext(ctx context.Context) VirtualMachineGuestStatusOutput {
+	return o
+}
+
+// GuestFullName describes the full name of the observed operating system.
+func (o VirtualMachineGuestStatusOutput) GuestFullName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineGuestStatus) *string { return v.GuestFullName }).(pulumi.StringPtrOutput)
+}
+
+// GuestID describes the ID of the observed operating system.
+func (o VirtualMachineGuestStatusOutput) GuestID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineGuestStatus) *string { return v.GuestID }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineGuestStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineGuestStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineGuestStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineGuestStatusPtrOutput) ToVirtualMachineGuestStatusPtrOutput() VirtualMachineGuestStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineGuestStatusPtrOutput) ToVirtualMachineGuestStatusPtrOutputWithContext(ctx context.Context) VirtualMachineGuestStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineGuestStatusPtrOutput) Elem() VirtualMachineGuestStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineGuestStatus) VirtualMachineGuestStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineGuestStatus
+		return ret
+	}).(VirtualMachineGuestStatusOutput)
+}
+
+// GuestFullName describes the full name of the observed operating system.
+func (o VirtualMachineGuestStatusPtrOutput) GuestFullName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineGuestStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.GuestFullName
+	}).(pulumi.StringPtrOutput)
+}
+
+// GuestID describes the ID of the observed operating system.
+func (o VirtualMachineGuestStatusPtrOutput) GuestID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineGuestStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.GuestID
+	}).(pulumi.StringPtrOutput)
+}
+
+// Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+type VirtualMachineHardwareCdromImageSpec struct {
+	// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+	Kind string `pulumi:"kind"`
+	// Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+	Name string `pulumi:"name"`
+}
+
+// VirtualMachineHardwareCdromImageSpecInput is an input type that accepts VirtualMachineHardwareCdromImageSpecArgs and VirtualMachineHardwareCdromImageSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineHardwareCdromImageSpecInput` via:
+//
+//	VirtualMachineHardwareCdromImageSpecArgs{...}
+type VirtualMachineHardwareCdromImageSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineHardwareCdromImageSpecOutput() VirtualMachineHardwareCdromImageSpecOutput
+	ToVirtualMachineHardwareCdromImageSpecOutputWithContext(context.Context) VirtualMachineHardwareCdromImageSpecOutput
+}
+
+// Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+type VirtualMachineHardwareCdromImageSpecArgs struct {
+	// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+	Kind pulumi.StringInput `pulumi:"kind"`
+	// Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (VirtualMachineHardwareCdromImageSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareCdromImageSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineHardwareCdromImageSpecArgs) ToVirtualMachineHardwareCdromImageSpecOutput() VirtualMachineHardwareCdromImageSpecOutput {
+	return i.ToVirtualMachineHardwareCdromImageSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineHardwareCdromImageSpecArgs) ToVirtualMachineHardwareCdromImageSpecOutputWithContext(ctx context.Context) VirtualMachineHardwareCdromImageSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineHardwareCdromImageSpecOutput)
+}
+
+// Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+type VirtualMachineHardwareCdromImageSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareCdromImageSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareCdromImageSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareCdromImageSpecOutput) ToVirtualMachineHardwareCdromImageSpecOutput() VirtualMachineHardwareCdromImageSpecOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareCdromImageSpecOutput) ToVirtualMachineHardwareCdromImageSpecOutputWithContext(ctx context.Context) VirtualMachineHardwareCdromImageSpecOutput {
+	return o
+}
+
+// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+func (o VirtualMachineHardwareCdromImageSpecOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareCdromImageSpec) string { return v.Kind }).(pulumi.StringOutput)
+}
+
+// Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+func (o VirtualMachineHardwareCdromImageSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareCdromImageSpec) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+type VirtualMachineHardwareCdromSpec struct {
+	// AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+	AllowGuestControl *bool `pulumi:"allowGuestControl"`
+	// Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+	Connected *bool `pulumi:"connected"`
+	// ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.
+	ControllerBusNumber *int `pulumi:"controllerBusNumber"`
+	// ControllerType describes the type of the controller to which this CD-ROM should be attached.
+	ControllerType *string `pulumi:"controllerType"`
+	// Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+	Image VirtualMachineHardwareCdromImageSpec `pulumi:"image"`
+	// Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+	Name string `pulumi:"name"`
+	// UnitNumber describes the desired unit number for attaching the CD-ROM to a storage controller.
+	UnitNumber *int `pulumi:"unitNumber"`
+}
+
+// VirtualMachineHardwareCdromSpecInput is an input type that accepts VirtualMachineHardwareCdromSpecArgs and VirtualMachineHardwareCdromSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineHardwareCdromSpecInput` via:
+//
+//	VirtualMachineHardwareCdromSpecArgs{...}
+type VirtualMachineHardwareCdromSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineHardwareCdromSpecOutput() VirtualMachineHardwareCdromSpecOutput
+	ToVirtualMachineHardwareCdromSpecOutputWithContext(context.Context) VirtualMachineHardwareCdromSpecOutput
+}
+
+// VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+type VirtualMachineHardwareCdromSpecArgs struct {
+	// AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+	AllowGuestControl pulumi.BoolPtrInput `pulumi:"allowGuestControl"`
+	// Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+	Connected pulumi.BoolPtrInput `pulumi:"connected"`
+	// ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.
+	ControllerBusNumber pulumi.IntPtrInput `pulumi:"controllerBusNumber"`
+	// ControllerType describes the type of the controller to which this CD-ROM should be attached.
+	ControllerType pulumi.StringPtrInput `pulumi:"controllerType"`
+	// Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+	Image VirtualMachineHardwareCdromImageSpecInput `pulumi:"image"`
+	// Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+	Name pulumi.StringInput `pulumi:"name"`
+	// UnitNumber describes the desired unit number for attaching the CD-ROM to a storage controller.
+	UnitNumber pulumi.IntPtrInput `pulumi:"unitNumber"`
+}
+
+func (VirtualMachineHardwareCdromSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareCdromSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineHardwareCdromSpecArgs) ToVirtualMachineHardwareCdromSpecOutput() VirtualMachineHardwareCdromSpecOutput {
+	return i.ToVirtualMachineHardwareCdromSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineHardwareCdromSpecArgs) ToVirtualMachineHardwareCdromSpecOutputWithContext(ctx context.Context) VirtualMachineHardwareCdromSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineHardwareCdromSpecOutput)
+}
+
+// VirtualMachineHardwareCdromSpecArrayInput is an input type that accepts VirtualMachineHardwareCdromSpecArray and VirtualMachineHardwareCdromSpecArrayOutput values.
+// You can construct a concrete instance of `VirtualMachineHardwareCdromSpecArrayInput` via:
+//
+//	VirtualMachineHardwareCdromSpecArray{ VirtualMachineHardwareCdromSpecArgs{...} }
+type VirtualMachineHardwareCdromSpecArrayInput interface {
+	pulumi.Input
+
+	ToVirtualMachineHardwareCdromSpecArrayOutput() VirtualMachineHardwareCdromSpecArrayOutput
+	ToVirtualMachineHardwareCdromSpecArrayOutputWithContext(context.Context) VirtualMachineHardwareCdromSpecArrayOutput
+}
+
+type VirtualMachineHardwareCdromSpecArray []VirtualMachineHardwareCdromSpecInput
+
+func (VirtualMachineHardwareCdromSpecArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineHardwareCdromSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineHardwareCdromSpecArray) ToVirtualMachineHardwareCdromSpecArrayOutput() VirtualMachineHardwareCdromSpecArrayOutput {
+	return i.ToVirtualMachineHardwareCdromSpecArrayOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineHardwareCdromSpecArray) ToVirtualMachineHardwareCdromSpecArrayOutputWithContext(ctx context.Context) VirtualMachineHardwareCdromSpecArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineHardwareCdromSpecArrayOutput)
+}
+
+// VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+type VirtualMachineHardwareCdromSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareCdromSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareCdromSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareCdromSpecOutput) ToVirtualMachineHardwareCdromSpecOutput() VirtualMachineHardwareCdromSpecOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareCdromSpecOutput) ToVirtualMachineHardwareCdromSpecOutputWithContext(ctx context.Context) VirtualMachineHardwareCdromSpecOutput {
+	return o
+}
+
+// AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+func (o VirtualMachineHardwareCdromSpecOutput) AllowGuestControl() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareCdromSpec) *bool { return v.AllowGuestControl }).(pulumi.BoolPtrOutput)
+}
+
+// Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+func (o VirtualMachineHardwareCdromSpecOutput) Connected() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareCdromSpec) *bool { return v.Connected }).(pulumi.BoolPtrOutput)
+}
+
+// ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.
+func (o VirtualMachineHardwareCdromSpecOutput) ControllerBusNumber() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareCdromSpec) *int { return v.ControllerBusNumber }).(pulumi.IntPtrOutput)
+}
+
+// ControllerType describes the type of the controller to which this CD-ROM should be attached.
+func (o VirtualMachineHardwareCdromSpecOutput) ControllerType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareCdromSpec) *string { return v.ControllerType }).(pulumi.StringPtrOutput)
+}
+
+// Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+func (o VirtualMachineHardwareCdromSpecOutput) Image() VirtualMachineHardwareCdromImageSpecOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareCdromSpec) VirtualMachineHardwareCdromImageSpec { return v.Image }).(VirtualMachineHardwareCdromImageSpecOutput)
+}
+
+// Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+func (o VirtualMachineHardwareCdromSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareCdromSpec) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// UnitNumber describes the desired unit number for attaching the CD-ROM to a storage controller.
+func (o VirtualMachineHardwareCdromSpecOutput) UnitNumber() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareCdromSpec) *int { return v.UnitNumber }).(pulumi.IntPtrOutput)
+}
+
+type VirtualMachineHardwareCdromSpecArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareCdromSpecArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineHardwareCdromSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareCdromSpecArrayOutput) ToVirtualMachineHardwareCdromSpecArrayOutput() VirtualMachineHardwareCdromSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareCdromSpecArrayOutput) ToVirtualMachineHardwareCdromSpecArrayOutputWithContext(ctx context.Context) VirtualMachineHardwareCdromSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareCdromSpecArrayOutput) Index(i pulumi.IntInput) VirtualMachineHardwareCdromSpecOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineHardwareCdromSpec {
+		return vs[0].([]VirtualMachineHardwareCdromSpec)[vs[1].(int)]
+	}).(VirtualMachineHardwareCdromSpecOutput)
+}
+
+// VirtualMachineHardwareControllersDevicesStatus: `status.hardware.controllers.devices` of a VirtualMachine.
+type VirtualMachineHardwareControllersDevicesStatus struct {
+	// Type describes the type of the virtual device. Allowed values: `CDROM`, `Disk`.
+	Type string `pulumi:"type"`
+	// UnitNumber describes the observed unit number of the device.
+	UnitNumber int `pulumi:"unitNumber"`
+}
+
+// VirtualMachineHardwareControllersDevicesStatus: `status.hardware.controllers.devices` of a VirtualMachine.
+type VirtualMachineHardwareControllersDevicesStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareControllersDevicesStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareControllersDevicesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareControllersDevicesStatusOutput) ToVirtualMachineHardwareControllersDevicesStatusOutput() VirtualMachineHardwareControllersDevicesStatusOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareControllersDevicesStatusOutput) ToVirtualMachineHardwareControllersDevicesStatusOutputWithContext(ctx context.Context) VirtualMachineHardwareControllersDevicesStatusOutput {
+	return o
+}
+
+// Type describes the type of the virtual device. Allowed values: `CDROM`, `Disk`.
+func (o VirtualMachineHardwareControllersDevicesStatusOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareControllersDevicesStatus) string { return v.Type }).(pulumi.StringOutput)
+}
+
+// UnitNumber describes the observed unit number of the device.
+func (o VirtualMachineHardwareControllersDevicesStatusOutput) UnitNumber() pulumi.IntOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareControllersDevicesStatus) int { return v.UnitNumber }).(pulumi.IntOutput)
+}
+
+type VirtualMachineHardwareControllersDevicesStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareControllersDevicesStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineHardwareControllersDevicesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareControllersDevicesStatusArrayOutput) ToVirtualMachineHardwareControllersDevicesStatusArrayOutput() VirtualMachineHardwareControllersDevicesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareControllersDevicesStatusArrayOutput) ToVirtualMachineHardwareControllersDevicesStatusArrayOutputWithContext(ctx context.Context) VirtualMachineHardwareControllersDevicesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareControllersDevicesStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineHardwareControllersDevicesStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineHardwareControllersDevicesStatus {
+		return vs[0].([]VirtualMachineHardwareControllersDevicesStatus)[vs[1].(int)]
+	}).(VirtualMachineHardwareControllersDevicesStatusOutput)
+}
+
+// VirtualMachineHardwareControllersStatus: `status.hardware.controllers` of a VirtualMachine.
+type VirtualMachineHardwareControllersStatus struct {
+	// BusNumber describes the observed bus number of the controller.
+	BusNumber int `pulumi:"busNumber"`
+	// DeviceKey describes the observed device key of the controller.
+	DeviceKey int `pulumi:"deviceKey"`
+	// Devices describes the observed devices connected to the controller.
+	Devices []VirtualMachineHardwareControllersDevicesStatus `pulumi:"devices"`
+	// Type describes the observed type of the controller. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`.
+	Type string `pulumi:"type"`
+}
+
+// VirtualMachineHardwareControllersStatus: `status.hardware.controllers` of a VirtualMachine.
+type VirtualMachineHardwareControllersStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareControllersStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareControllersStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareControllersStatusOutput) ToVirtualMachineHardwareControllersStatusOutput() VirtualMachineHardwareControllersStatusOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareControllersStatusOutput) ToVirtualMachineHardwareControllersStatusOutputWithContext(ctx context.Context) VirtualMachineHardwareControllersStatusOutput {
+	return o
+}
+
+// BusNumber describes the observed bus number of the controller.
+func (o VirtualMachineHardwareControllersStatusOutput) BusNumber() pulumi.IntOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareControllersStatus) int { return v.BusNumber }).(pulumi.IntOutput)
+}
+
+// DeviceKey describes the observed device key of the controller.
+func (o VirtualMachineHardwareControllersStatusOutput) DeviceKey() pulumi.IntOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareControllersStatus) int { return v.DeviceKey }).(pulumi.IntOutput)
+}
+
+// Devices describes the observed devices connected to the controller.
+func (o VirtualMachineHardwareControllersStatusOutput) Devices() VirtualMachineHardwareControllersDevicesStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareControllersStatus) []VirtualMachineHardwareControllersDevicesStatus {
+		return v.Devices
+	}).(VirtualMachineHardwareControllersDevicesStatusArrayOutput)
+}
+
+// Type describes the observed type of the controller. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`.
+func (o VirtualMachineHardwareControllersStatusOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareControllersStatus) string { return v.Type }).(pulumi.StringOutput)
+}
+
+type VirtualMachineHardwareControllersStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareControllersStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineHardwareControllersStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareControllersStatusArrayOutput) ToVirtualMachineHardwareControllersStatusArrayOutput() VirtualMachineHardwareControllersStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareControllersStatusArrayOutput) ToVirtualMachineHardwareControllersStatusArrayOutputWithContext(ctx context.Context) VirtualMachineHardwareControllersStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareControllersStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineHardwareControllersStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineHardwareControllersStatus {
+		return vs[0].([]VirtualMachineHardwareControllersStatus)[vs[1].(int)]
+	}).(VirtualMachineHardwareControllersStatusOutput)
+}
+
+// CPU describes the observed CPU allocation of the VM.
+type VirtualMachineHardwareCpuStatus struct {
+	// Reservation describes the observed CPU reservation in MHz.
+	Reservation *int `pulumi:"reservation"`
+	// Total describes the observed number of processors.
+	Total *int `pulumi:"total"`
+}
+
+// CPU describes the observed CPU allocation of the VM.
+type VirtualMachineHardwareCpuStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareCpuStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareCpuStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareCpuStatusOutput) ToVirtualMachineHardwareCpuStatusOutput() VirtualMachineHardwareCpuStatusOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareCpuStatusOutput) ToVirtualMachineHardwareCpuStatusOutputWithContext(ctx context.Context) VirtualMachineHardwareCpuStatusOutput {
+	return o
+}
+
+// Reservation describes the observed CPU reservation in MHz.
+func (o VirtualMachineHardwareCpuStatusOutput) Reservation() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareCpuStatus) *int { return v.Reservation }).(pulumi.IntPtrOutput)
+}
+
+// Total describes the observed number of processors.
+func (o VirtualMachineHardwareCpuStatusOutput) Total() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareCpuStatus) *int { return v.Total }).(pulumi.IntPtrOutput)
+}
+
+type VirtualMachineHardwareCpuStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareCpuStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineHardwareCpuStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareCpuStatusPtrOutput) ToVirtualMachineHardwareCpuStatusPtrOutput() VirtualMachineHardwareCpuStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareCpuStatusPtrOutput) ToVirtualMachineHardwareCpuStatusPtrOutputWithContext(ctx context.Context) VirtualMachineHardwareCpuStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareCpuStatusPtrOutput) Elem() VirtualMachineHardwareCpuStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareCpuStatus) VirtualMachineHardwareCpuStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineHardwareCpuStatus
+		return ret
+	}).(VirtualMachineHardwareCpuStatusOutput)
+}
+
+// Reservation describes the observed CPU reservation in MHz.
+func (o VirtualMachineHardwareCpuStatusPtrOutput) Reservation() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareCpuStatus) *int {
+		if v == nil {
+			return nil
+		}
+		return v.Reservation
+	}).(pulumi.IntPtrOutput)
+}
+
+// Total describes the observed number of processors.
+func (o VirtualMachineHardwareCpuStatusPtrOutput) Total() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareCpuStatus) *int {
+		if v == nil {
+			return nil
+		}
+		return v.Total
+	}).(pulumi.IntPtrOutput)
+}
+
+// VirtualMachineHardwareIdeControllersSpec: `spec.hardware.ideControllers` of a VirtualMachine.
+type VirtualMachineHardwareIdeControllersSpec struct {
+	// BusNumber describes the desired bus number of the controller.
+	BusNumber int `pulumi:"busNumber"`
+}
+
+// VirtualMachineHardwareIdeControllersSpecInput is an input type that accepts VirtualMachineHardwareIdeControllersSpecArgs and VirtualMachineHardwareIdeControllersSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineHardwareIdeControllersSpecInput` via:
+//
+//	VirtualMachineHardwareIdeControllersSpecArgs{...}
+type VirtualMachineHardwareIdeControllersSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineHardwareIdeControllersSpecOutput() VirtualMachineHardwareIdeControllersSpecOutput
+	ToVirtualMachineHardwareIdeControllersSpecOutputWithContext(context.Context) VirtualMachineHardwareIdeControllersSpecOutput
+}
+
+// VirtualMachineHardwareIdeControllersSpec: `spec.hardware.ideControllers` of a VirtualMachine.
+type VirtualMachineHardwareIdeControllersSpecArgs struct {
+	// BusNumber describes the desired bus number of the controller.
+	BusNumber pulumi.IntInput `pulumi:"busNumber"`
+}
+
+func (VirtualMachineHardwareIdeControllersSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareIdeControllersSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineHardwareIdeControllersSpecArgs) ToVirtualMachineHardwareIdeControllersSpecOutput() VirtualMachineHardwareIdeControllersSpecOutput {
+	return i.ToVirtualMachineHardwareIdeControllersSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineHardwareIdeControllersSpecArgs) ToVirtualMachineHardwareIdeControllersSpecOutputWithContext(ctx context.Context) VirtualMachineHardwareIdeControllersSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineHardwareIdeControllersSpecOutput)
+}
+
+// VirtualMachineHardwareIdeControllersSpecArrayInput is an input type that accepts VirtualMachineHardwareIdeControllersSpecArray and VirtualMachineHardwareIdeControllersSpecArrayOutput values.
+// You can construct a concrete instance of `VirtualMachineHardwareIdeControllersSpecArrayInput` via:
+//
+//	VirtualMachineHardwareIdeControllersSpecArray{ VirtualMachineHardwareIdeControllersSpecArgs{...} }
+type VirtualMachineHardwareIdeControllersSpecArrayInput interface {
+	pulumi.Input
+
+	ToVirtualMachineHardwareIdeControllersSpecArrayOutput() VirtualMachineHardwareIdeControllersSpecArrayOutput
+	ToVirtualMachineHardwareIdeControllersSpecArrayOutputWithContext(context.Context) VirtualMachineHardwareIdeControllersSpecArrayOutput
+}
+
+type VirtualMachineHardwareIdeControllersSpecArray []VirtualMachineHardwareIdeControllersSpecInput
+
+func (VirtualMachineHardwareIdeControllersSpecArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineHardwareIdeControllersSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineHardwareIdeControllersSpecArray) ToVirtualMachineHardwareIdeControllersSpecArrayOutput() VirtualMachineHardwareIdeControllersSpecArrayOutput {
+	return i.ToVirtualMachineHardwareIdeControllersSpecArrayOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineHardwareIdeControllersSpecArray) ToVirtualMachineHardwareIdeControllersSpecArrayOutputWithContext(ctx context.Context) VirtualMachineHardwareIdeControllersSpecArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineHardwareIdeControllersSpecArrayOutput)
+}
+
+// VirtualMachineHardwareIdeControllersSpec: `spec.hardware.ideControllers` of a VirtualMachine.
+type VirtualMachineHardwareIdeControllersSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareIdeControllersSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareIdeControllersSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareIdeControllersSpecOutput) ToVirtualMachineHardwareIdeControllersSpecOutput() VirtualMachineHardwareIdeControllersSpecOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareIdeControllersSpecOutput) ToVirtualMachineHardwareIdeControllersSpecOutputWithContext(ctx context.Context) VirtualMachineHardwareIdeControllersSpecOutput {
+	return o
+}
+
+// BusNumber describes the desired bus number of the controller.
+func (o VirtualMachineHardwareIdeControllersSpecOutput) BusNumber() pulumi.IntOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareIdeControllersSpec) int { return v.BusNumber }).(pulumi.IntOutput)
+}
+
+type VirtualMachineHardwareIdeControllersSpecArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareIdeControllersSpecArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineHardwareIdeControllersSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareIdeControllersSpecArrayOutput) ToVirtualMachineHardwareIdeControllersSpecArrayOutput() VirtualMachineHardwareIdeControllersSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareIdeControllersSpecArrayOutput) ToVirtualMachineHardwareIdeControllersSpecArrayOutputWithContext(ctx context.Context) VirtualMachineHardwareIdeControllersSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareIdeControllersSpecArrayOutput) Index(i pulumi.IntInput) VirtualMachineHardwareIdeControllersSpecOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineHardwareIdeControllersSpec {
+		return vs[0].([]VirtualMachineHardwareIdeControllersSpec)[vs[1].(int)]
+	}).(VirtualMachineHardwareIdeControllersSpecOutput)
+}
+
+// Memory describes the observed memory allocation of the VM.
+type VirtualMachineHardwareMemoryStatus struct {
+	// Reservation describes the observed memory reservation. An integer or a string.
+	Reservation interface{} `pulumi:"reservation"`
+	// Total describes the observed amount of configured memory. An integer or a string.
+	Total interface{} `pulumi:"total"`
+}
+
+// Memory describes the observed memory allocation of the VM.
+type VirtualMachineHardwareMemoryStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareMemoryStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareMemoryStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareMemoryStatusOutput) ToVirtualMachineHardwareMemoryStatusOutput() VirtualMachineHardwareMemoryStatusOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareMemoryStatusOutput) ToVirtualMachineHardwareMemoryStatusOutputWithContext(ctx context.Context) VirtualMachineHardwareMemoryStatusOutput {
+	return o
+}
+
+// Reservation describes the observed memory reservation. An integer or a string.
+func (o VirtualMachineHardwareMemoryStatusOutput) Reservation() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareMemoryStatus) interface{} { return v.Reservation }).(pulumi.AnyOutput)
+}
+
+// Total describes the observed amount of configured memory. An integer or a string.
+func (o VirtualMachineHardwareMemoryStatusOutput) Total() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareMemoryStatus) interface{} { return v.Total }).(pulumi.AnyOutput)
+}
+
+type VirtualMachineHardwareMemoryStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareMemoryStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineHardwareMemoryStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareMemoryStatusPtrOutput) ToVirtualMachineHardwareMemoryStatusPtrOutput() VirtualMachineHardwareMemoryStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareMemoryStatusPtrOutput) ToVirtualMachineHardwareMemoryStatusPtrOutputWithContext(ctx context.Context) VirtualMachineHardwareMemoryStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareMemoryStatusPtrOutput) Elem() VirtualMachineHardwareMemoryStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareMemoryStatus) VirtualMachineHardwareMemoryStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineHardwareMemoryStatus
+		return ret
+	}).(VirtualMachineHardwareMemoryStatusOutput)
+}
+
+// Reservation describes the observed memory reservation. An integer or a string.
+func (o VirtualMachineHardwareMemoryStatusPtrOutput) Reservation() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareMemoryStatus) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Reservation
+	}).(pulumi.AnyOutput)
+}
+
+// Total describes the observed amount of configured memory. An integer or a string.
+func (o VirtualMachineHardwareMemoryStatusPtrOutput) Total() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareMemoryStatus) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Total
+	}).(pulumi.AnyOutput)
+}
+
+// VirtualMachineHardwareNvmeControllersSpec: `spec.hardware.nvmeControllers` of a VirtualMachine.
+type VirtualMachineHardwareNvmeControllersSpec struct {
+	// BusNumber describes the desired bus number of the controller.
+	BusNumber int `pulumi:"busNumber"`
+	// SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`. The Supervisor's default: `None`.
+	SharingMode *string `pulumi:"sharingMode"`
+}
+
+// VirtualMachineHardwareNvmeControllersSpecInput is an input type that accepts VirtualMachineHardwareNvmeControllersSpecArgs and VirtualMachineHardwareNvmeControllersSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineHardwareNvmeControllersSpecInput` via:
+//
+//	VirtualMachineHardwareNvmeControllersSpecArgs{...}
+type VirtualMachineHardwareNvmeControllersSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineHardwareNvmeControllersSpecOutput() VirtualMachineHardwareNvmeControllersSpecOutput
+	ToVirtualMachineHardwareNvmeControllersSpecOutputWithContext(context.Context) VirtualMachineHardwareNvmeControllersSpecOutput
+}
+
+// VirtualMachineHardwareNvmeControllersSpec: `spec.hardware.nvmeControllers` of a VirtualMachine.
+type VirtualMachineHardwareNvmeControllersSpecArgs struct {
+	// BusNumber describes the desired bus number of the controller.
+	BusNumber pulumi.IntInput `pulumi:"busNumber"`
+	// SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`. The Supervisor's default: `None`.
+	SharingMode pulumi.StringPtrInput `pulumi:"sharingMode"`
+}
+
+func (VirtualMachineHardwareNvmeControllersSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareNvmeControllersSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineHardwareNvmeControllersSpecArgs) ToVirtualMachineHardwareNvmeControllersSpecOutput() VirtualMachineHardwareNvmeControllersSpecOutput {
+	return i.ToVirtualMachineHardwareNvmeControllersSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineHardwareNvmeControllersSpecArgs) ToVirtualMachineHardwareNvmeControllersSpecOutputWithContext(ctx context.Context) VirtualMachineHardwareNvmeControllersSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineHardwareNvmeControllersSpecOutput)
+}
+
+// VirtualMachineHardwareNvmeControllersSpecArrayInput is an input type that accepts VirtualMachineHardwareNvmeControllersSpecArray and VirtualMachineHardwareNvmeControllersSpecArrayOutput values.
+// You can construct a concrete instance of `VirtualMachineHardwareNvmeControllersSpecArrayInput` via:
+//
+//	VirtualMachineHardwareNvmeControllersSpecArray{ VirtualMachineHardwareNvmeControllersSpecArgs{...} }
+type VirtualMachineHardwareNvmeControllersSpecArrayInput interface {
+	pulumi.Input
+
+	ToVirtualMachineHardwareNvmeControllersSpecArrayOutput() VirtualMachineHardwareNvmeControllersSpecArrayOutput
+	ToVirtualMachineHardwareNvmeControllersSpecArrayOutputWithContext(context.Context) VirtualMachineHardwareNvmeControllersSpecArrayOutput
+}
+
+type VirtualMachineHardwareNvmeControllersSpecArray []VirtualMachineHardwareNvmeControllersSpecInput
+
+func (VirtualMachineHardwareNvmeControllersSpecArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineHardwareNvmeControllersSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineHardwareNvmeControllersSpecArray) ToVirtualMachineHardwareNvmeControllersSpecArrayOutput() VirtualMachineHardwareNvmeControllersSpecArrayOutput {
+	return i.ToVirtualMachineHardwareNvmeControllersSpecArrayOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineHardwareNvmeControllersSpecArray) ToVirtualMachineHardwareNvmeControllersSpecArrayOutputWithContext(ctx context.Context) VirtualMachineHardwareNvmeControllersSpecArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineHardwareNvmeControllersSpecArrayOutput)
+}
+
+// VirtualMachineHardwareNvmeControllersSpec: `spec.hardware.nvmeControllers` of a VirtualMachine.
+type VirtualMachineHardwareNvmeControllersSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareNvmeControllersSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareNvmeControllersSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareNvmeControllersSpecOutput) ToVirtualMachineHardwareNvmeControllersSpecOutput() VirtualMachineHardwareNvmeControllersSpecOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareNvmeControllersSpecOutput) ToVirtualMachineHardwareNvmeControllersSpecOutputWithContext(ctx context.Context) VirtualMachineHardwareNvmeControllersSpecOutput {
+	return o
+}
+
+// BusNumber describes the desired bus number of the controller.
+func (o VirtualMachineHardwareNvmeControllersSpecOutput) BusNumber() pulumi.IntOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareNvmeControllersSpec) int { return v.BusNumber }).(pulumi.IntOutput)
+}
+
+// SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`. The Supervisor's default: `None`.
+func (o VirtualMachineHardwareNvmeControllersSpecOutput) SharingMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareNvmeControllersSpec) *string { return v.SharingMode }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineHardwareNvmeControllersSpecArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareNvmeControllersSpecArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineHardwareNvmeControllersSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareNvmeControllersSpecArrayOutput) ToVirtualMachineHardwareNvmeControllersSpecArrayOutput() VirtualMachineHardwareNvmeControllersSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareNvmeControllersSpecArrayOutput) ToVirtualMachineHardwareNvmeControllersSpecArrayOutputWithContext(ctx context.Context) VirtualMachineHardwareNvmeControllersSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareNvmeControllersSpecArrayOutput) Index(i pulumi.IntInput) VirtualMachineHardwareNvmeControllersSpecOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineHardwareNvmeControllersSpec {
+		return vs[0].([]VirtualMachineHardwareNvmeControllersSpec)[vs[1].(int)]
+	}).(VirtualMachineHardwareNvmeControllersSpecOutput)
+}
+
+// VirtualMachineHardwareSataControllersSpec: `spec.hardware.sataControllers` of a VirtualMachine.
+type VirtualMachineHardwareSataControllersSpec struct {
+	// BusNumber describes the desired bus number of the controller.
+	BusNumber int `pulumi:"busNumber"`
+}
+
+// VirtualMachineHardwareSataControllersSpecInput is an input type that accepts VirtualMachineHardwareSataControllersSpecArgs and VirtualMachineHardwareSataControllersSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineHardwareSataControllersSpecInput` via:
+//
+//	VirtualMachineHardwareSataControllersSpecArgs{...}
+type VirtualMachineHardwareSataControllersSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineHardwareSataControllersSpecOutput() VirtualMachineHardwareSataControllersSpecOutput
+	ToVirtualMachineHardwareSataControllersSpecOutputWithContext(context.Context) VirtualMachineHardwareSataControllersSpecOutput
+}
+
+// VirtualMachineHardwareSataControllersSpec: `spec.hardware.sataControllers` of a VirtualMachine.
+type VirtualMachineHardwareSataControllersSpecArgs struct {
+	// BusNumber describes the desired bus number of the controller.
+	BusNumber pulumi.IntInput `pulumi:"busNumber"`
+}
+
+func (VirtualMachineHardwareSataControllersSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareSataControllersSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineHardwareSataControllersSpecArgs) ToVirtualMachineHardwareSataControllersSpecOutput() VirtualMachineHardwareSataControllersSpecOutput {
+	return i.ToVirtualMachineHardwareSataControllersSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineHardwareSataControllersSpecArgs) ToVirtualMachineHardwareSataControllersSpecOutputWithContext(ctx context.Context) VirtualMachineHardwareSataControllersSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineHardwareSataControllersSpecOutput)
+}
+
+// VirtualMachineHardwareSataControllersSpecArrayInput is an input type that accepts VirtualMachineHardwareSataControllersSpecArray and VirtualMachineHardwareSataControllersSpecArrayOutput values.
+// You can construct a concrete instance of `VirtualMachineHardwareSataControllersSpecArrayInput` via:
+//
+//	VirtualMachineHardwareSataControllersSpecArray{ VirtualMachineHardwareSataControllersSpecArgs{...} }
+type VirtualMachineHardwareSataControllersSpecArrayInput interface {
+	pulumi.Input
+
+	ToVirtualMachineHardwareSataControllersSpecArrayOutput() VirtualMachineHardwareSataControllersSpecArrayOutput
+	ToVirtualMachineHardwareSataControllersSpecArrayOutputWithContext(context.Context) VirtualMachineHardwareSataControllersSpecArrayOutput
+}
+
+type VirtualMachineHardwareSataControllersSpecArray []VirtualMachineHardwareSataControllersSpecInput
+
+func (VirtualMachineHardwareSataControllersSpecArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineHardwareSataControllersSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineHardwareSataControllersSpecArray) ToVirtualMachineHardwareSataControllersSpecArrayOutput() VirtualMachineHardwareSataControllersSpecArrayOutput {
+	return i.ToVirtualMachineHardwareSataControllersSpecArrayOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineHardwareSataControllersSpecArray) ToVirtualMachineHardwareSataControllersSpecArrayOutputWithContext(ctx context.Context) VirtualMachineHardwareSataControllersSpecArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineHardwareSataControllersSpecArrayOutput)
+}
+
+// VirtualMachineHardwareSataControllersSpec: `spec.hardware.sataControllers` of a VirtualMachine.
+type VirtualMachineHardwareSataControllersSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareSataControllersSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareSataControllersSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareSataControllersSpecOutput) ToVirtualMachineHardwareSataControllersSpecOutput() VirtualMachineHardwareSataControllersSpecOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareSataControllersSpecOutput) ToVirtualMachineHardwareSataControllersSpecOutputWithContext(ctx context.Context) VirtualMachineHardwareSataControllersSpecOutput {
+	return o
+}
+
+// BusNumber describes the desired bus number of the controller.
+func (o VirtualMachineHardwareSataControllersSpecOutput) BusNumber() pulumi.IntOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareSataControllersSpec) int { return v.BusNumber }).(pulumi.IntOutput)
+}
+
+type VirtualMachineHardwareSataControllersSpecArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareSataControllersSpecArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineHardwareSataControllersSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareSataControllersSpecArrayOutput) ToVirtualMachineHardwareSataControllersSpecArrayOutput() VirtualMachineHardwareSataControllersSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareSataControllersSpecArrayOutput) ToVirtualMachineHardwareSataControllersSpecArrayOutputWithContext(ctx context.Context) VirtualMachineHardwareSataControllersSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareSataControllersSpecArrayOutput) Index(i pulumi.IntInput) VirtualMachineHardwareSataControllersSpecOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineHardwareSataControllersSpec {
+		return vs[0].([]VirtualMachineHardwareSataControllersSpec)[vs[1].(int)]
+	}).(VirtualMachineHardwareSataControllersSpecOutput)
+}
+
+// VirtualMachineHardwareScsiControllersSpec: `spec.hardware.scsiControllers` of a VirtualMachine.
+type VirtualMachineHardwareScsiControllersSpec struct {
+	// BusNumber describes the desired bus number of the controller.
+	BusNumber int `pulumi:"busNumber"`
+	// SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`, `Virtual`. The Supervisor's default: `None`.
+	SharingMode *string `pulumi:"sharingMode"`
+	// Type describes the desired type of SCSI controller. Allowed values: `ParaVirtual`, `BusLogic`, `LsiLogic`, `LsiLogicSAS`. The Supervisor's default: `ParaVirtual`.
+	Type *string `pulumi:"type"`
+}
+
+// VirtualMachineHardwareScsiControllersSpecInput is an input type that accepts VirtualMachineHardwareScsiControllersSpecArgs and VirtualMachineHardwareScsiControllersSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineHardwareScsiControllersSpecInput` via:
+//
+//	VirtualMachineHardwareScsiControllersSpecArgs{...}
+type VirtualMachineHardwareScsiControllersSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineHardwareScsiControllersSpecOutput() VirtualMachineHardwareScsiControllersSpecOutput
+	ToVirtualMachineHardwareScsiControllersSpecOutputWithContext(context.Context) VirtualMachineHardwareScsiControllersSpecOutput
+}
+
+// VirtualMachineHardwareScsiControllersSpec: `spec.hardware.scsiControllers` of a VirtualMachine.
+type VirtualMachineHardwareScsiControllersSpecArgs struct {
+	// BusNumber describes the desired bus number of the controller.
+	BusNumber pulumi.IntInput `pulumi:"busNumber"`
+	// SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`, `Virtual`. The Supervisor's default: `None`.
+	SharingMode pulumi.StringPtrInput `pulumi:"sharingMode"`
+	// Type describes the desired type of SCSI controller. Allowed values: `ParaVirtual`, `BusLogic`, `LsiLogic`, `LsiLogicSAS`. The Supervisor's default: `ParaVirtual`.
+	Type pulumi.StringPtrInput `pulumi:"type"`
+}
+
+func (VirtualMachineHardwareScsiControllersSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareScsiControllersSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineHardwareScsiControllersSpecArgs) ToVirtualMachineHardwareScsiControllersSpecOutput() VirtualMachineHardwareScsiControllersSpecOutput {
+	return i.ToVirtualMachineHardwareScsiControllersSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineHardwareScsiControllersSpecArgs) ToVirtualMachineHardwareScsiControllersSpecOutputWithContext(ctx context.Context) VirtualMachineHardwareScsiControllersSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineHardwareScsiControllersSpecOutput)
+}
+
+// VirtualMachineHardwareScsiControllersSpecArrayInput is an input type that accepts VirtualMachineHardwareScsiControllersSpecArray and VirtualMachineHardwareScsiControllersSpecArrayOutput values.
+// You can construct a concrete instance of `VirtualMachineHardwareScsiControllersSpecArrayInput` via:
+//
+//	VirtualMachineHardwareScsiControllersSpecArray{ VirtualMachineHardwareScsiControllersSpecArgs{...} }
+type VirtualMachineHardwareScsiControllersSpecArrayInput interface {
+	pulumi.Input
+
+	ToVirtualMachineHardwareScsiControllersSpecArrayOutput() VirtualMachineHardwareScsiControllersSpecArrayOutput
+	ToVirtualMachineHardwareScsiControllersSpecArrayOutputWithContext(context.Context) VirtualMachineHardwareScsiControllersSpecArrayOutput
+}
+
+type VirtualMachineHardwareScsiControllersSpecArray []VirtualMachineHardwareScsiControllersSpecInput
+
+func (VirtualMachineHardwareScsiControllersSpecArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineHardwareScsiControllersSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineHardwareScsiControllersSpecArray) ToVirtualMachineHardwareScsiControllersSpecArrayOutput() VirtualMachineHardwareScsiControllersSpecArrayOutput {
+	return i.ToVirtualMachineHardwareScsiControllersSpecArrayOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineHardwareScsiControllersSpecArray) ToVirtualMachineHardwareScsiControllersSpecArrayOutputWithContext(ctx context.Context) VirtualMachineHardwareScsiControllersSpecArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineHardwareScsiControllersSpecArrayOutput)
+}
+
+// VirtualMachineHardwareScsiControllersSpec: `spec.hardware.scsiControllers` of a VirtualMachine.
+type VirtualMachineHardwareScsiControllersSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareScsiControllersSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareScsiControllersSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareScsiControllersSpecOutput) ToVirtualMachineHardwareScsiControllersSpecOutput() VirtualMachineHardwareScsiControllersSpecOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareScsiControllersSpecOutput) ToVirtualMachineHardwareScsiControllersSpecOutputWithContext(ctx context.Context) VirtualMachineHardwareScsiControllersSpecOutput {
+	return o
+}
+
+// BusNumber describes the desired bus number of the controller.
+func (o VirtualMachineHardwareScsiControllersSpecOutput) BusNumber() pulumi.IntOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareScsiControllersSpec) int { return v.BusNumber }).(pulumi.IntOutput)
+}
+
+// SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`, `Virtual`. The Supervisor's default: `None`.
+func (o VirtualMachineHardwareScsiControllersSpecOutput) SharingMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareScsiControllersSpec) *string { return v.SharingMode }).(pulumi.StringPtrOutput)
+}
+
+// Type describes the desired type of SCSI controller. Allowed values: `ParaVirtual`, `BusLogic`, `LsiLogic`, `LsiLogicSAS`. The Supervisor's default: `ParaVirtual`.
+func (o VirtualMachineHardwareScsiControllersSpecOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareScsiControllersSpec) *string { return v.Type }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineHardwareScsiControllersSpecArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareScsiControllersSpecArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineHardwareScsiControllersSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareScsiControllersSpecArrayOutput) ToVirtualMachineHardwareScsiControllersSpecArrayOutput() VirtualMachineHardwareScsiControllersSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareScsiControllersSpecArrayOutput) ToVirtualMachineHardwareScsiControllersSpecArrayOutputWithContext(ctx context.Context) VirtualMachineHardwareScsiControllersSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareScsiControllersSpecArrayOutput) Index(i pulumi.IntInput) VirtualMachineHardwareScsiControllersSpecOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineHardwareScsiControllersSpec {
+		return vs[0].([]VirtualMachineHardwareScsiControllersSpec)[vs[1].(int)]
+	}).(VirtualMachineHardwareScsiControllersSpecOutput)
+}
+
+// Hardware describes the VM's desired hardware.
+type VirtualMachineHardwareSpec struct {
+	// Cdrom describes the desired state of the VM's CD-ROM devices.
+	Cdrom []VirtualMachineHardwareCdromSpec `pulumi:"cdrom"`
+	// IDEControllers describes the desired list of IDE controllers for the VM.
+	IdeControllers []VirtualMachineHardwareIdeControllersSpec `pulumi:"ideControllers"`
+	// NVMEControllers describes the desired list of NVME controllers for the VM.
+	NvmeControllers []VirtualMachineHardwareNvmeControllersSpec `pulumi:"nvmeControllers"`
+	// SATAControllers describes the desired list of SATA controllers for the VM.
+	SataControllers []VirtualMachineHardwareSataControllersSpec `pulumi:"sataControllers"`
+	// SCSIControllers describes the desired list of SCSI controllers for the VM.
+	ScsiControllers []VirtualMachineHardwareScsiControllersSpec `pulumi:"scsiControllers"`
+}
+
+// VirtualMachineHardwareSpecInput is an input type that accepts VirtualMachineHardwareSpecArgs and VirtualMachineHardwareSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineHardwareSpecInput` via:
+//
+//	VirtualMachineHardwareSpecArgs{...}
+type VirtualMachineHardwareSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineHardwareSpecOutput() VirtualMachineHardwareSpecOutput
+	ToVirtualMachineHardwareSpecOutputWithContext(context.Context) VirtualMachineHardwareSpecOutput
+}
+
+// Hardware describes the VM's desired hardware.
+type VirtualMachineHardwareSpecArgs struct {
+	// Cdrom describes the desired state of the VM's CD-ROM devices.
+	Cdrom VirtualMachineHardwareCdromSpecArrayInput `pulumi:"cdrom"`
+	// IDEControllers describes the desired list of IDE controllers for the VM.
+	IdeControllers VirtualMachineHardwareIdeControllersSpecArrayInput `pulumi:"ideControllers"`
+	// NVMEControllers describes the desired list of NVME controllers for the VM.
+	NvmeControllers VirtualMachineHardwareNvmeControllersSpecArrayInput `pulumi:"nvmeControllers"`
+	// SATAControllers describes the desired list of SATA controllers for the VM.
+	SataControllers VirtualMachineHardwareSataControllersSpecArrayInput `pulumi:"sataControllers"`
+	// SCSIControllers describes the desired list of SCSI controllers for the VM.
+	ScsiControllers VirtualMachineHardwareScsiControllersSpecArrayInput `pulumi:"scsiControllers"`
+}
+
+func (VirtualMachineHardwareSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineHardwareSpecArgs) ToVirtualMachineHardwareSpecOutput() VirtualMachineHardwareSpecOutput {
+	return i.ToVirtualMachineHardwareSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineHardwareSpecArgs) ToVirtualMachineHardwareSpecOutputWithContext(ctx context.Context) VirtualMachineHardwareSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineHardwareSpecOutput)
+}
+
+func (i VirtualMachineHardwareSpecArgs) ToVirtualMachineHardwareSpecPtrOutput() VirtualMachineHardwareSpecPtrOutput {
+	return i.ToVirtualMachineHardwareSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineHardwareSpecArgs) ToVirtualMachineHardwareSpecPtrOutputWithContext(ctx context.Context) VirtualMachineHardwareSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineHardwareSpecOutput).ToVirtualMachineHardwareSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineHardwareSpecPtrInput is an input type that accepts VirtualMachineHardwareSpecArgs, VirtualMachineHardwareSpecPtr and VirtualMachineHardwareSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineHardwareSpecPtrInput` via:
+//
+//	        VirtualMachineHardwareSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineHardwareSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineHardwareSpecPtrOutput() VirtualMachineHardwareSpecPtrOutput
+	ToVirtualMachineHardwareSpecPtrOutputWithContext(context.Context) VirtualMachineHardwareSpecPtrOutput
+}
+
+type virtualMachineHardwareSpecPtrType VirtualMachineHardwareSpecArgs
+
+func VirtualMachineHardwareSpecPtr(v *VirtualMachineHardwareSpecArgs) VirtualMachineHardwareSpecPtrInput {
+	return (*virtualMachineHardwareSpecPtrType)(v)
+}
+
+func (*virtualMachineHardwareSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineHardwareSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineHardwareSpecPtrType) ToVirtualMachineHardwareSpecPtrOutput() VirtualMachineHardwareSpecPtrOutput {
+	return i.ToVirtualMachineHardwareSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineHardwareSpecPtrType) ToVirtualMachineHardwareSpecPtrOutputWithContext(ctx context.Context) VirtualMachineHardwareSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineHardwareSpecPtrOutput)
+}
+
+// Hardware describes the VM's desired hardware.
+type VirtualMachineHardwareSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareSpecOutput) ToVirtualMachineHardwareSpecOutput() VirtualMachineHardwareSpecOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareSpecOutput) ToVirtualMachineHardwareSpecOutputWithContext(ctx context.Context) VirtualMachineHardwareSpecOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareSpecOutput) ToVirtualMachineHardwareSpecPtrOutput() VirtualMachineHardwareSpecPtrOutput {
+	return o.ToVirtualMachineHardwareSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineHardwareSpecOutput) ToVirtualMachineHardwareSpecPtrOutputWithContext(ctx context.Context) VirtualMachineHardwareSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineHardwareSpec) *VirtualMachineHardwareSpec {
+		return &v
+	}).(VirtualMachineHardwareSpecPtrOutput)
+}
+
+// Cdrom describes the desired state of the VM's CD-ROM devices.
+func (o VirtualMachineHardwareSpecOutput) Cdrom() VirtualMachineHardwareCdromSpecArrayOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareSpec) []VirtualMachineHardwareCdromSpec { return v.Cdrom }).(VirtualMachineHardwareCdromSpecArrayOutput)
+}
+
+// IDEControllers describes the desired list of IDE controllers for the VM.
+func (o VirtualMachineHardwareSpecOutput) IdeControllers() VirtualMachineHardwareIdeControllersSpecArrayOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareSpec) []VirtualMachineHardwareIdeControllersSpec { return v.IdeControllers }).(VirtualMachineHardwareIdeControllersSpecArrayOutput)
+}
+
+// NVMEControllers describes the desired list of NVME controllers for the VM.
+func (o VirtualMachineHardwareSpecOutput) NvmeControllers() VirtualMachineHardwareNvmeControllersSpecArrayOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareSpec) []VirtualMachineHardwareNvmeControllersSpec {
+		return v.NvmeControllers
+	}).(VirtualMachineHardwareNvmeControllersSpecArrayOutput)
+}
+
+// SATAControllers describes the desired list of SATA controllers for the VM.
+func (o VirtualMachineHardwareSpecOutput) SataControllers() VirtualMachineHardwareSataControllersSpecArrayOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareSpec) []VirtualMachineHardwareSataControllersSpec {
+		return v.SataControllers
+	}).(VirtualMachineHardwareSataControllersSpecArrayOutput)
+}
+
+// SCSIControllers describes the desired list of SCSI controllers for the VM.
+func (o VirtualMachineHardwareSpecOutput) ScsiControllers() VirtualMachineHardwareScsiControllersSpecArrayOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareSpec) []VirtualMachineHardwareScsiControllersSpec {
+		return v.ScsiControllers
+	}).(VirtualMachineHardwareScsiControllersSpecArrayOutput)
+}
+
+type VirtualMachineHardwareSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineHardwareSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareSpecPtrOutput) ToVirtualMachineHardwareSpecPtrOutput() VirtualMachineHardwareSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareSpecPtrOutput) ToVirtualMachineHardwareSpecPtrOutputWithContext(ctx context.Context) VirtualMachineHardwareSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareSpecPtrOutput) Elem() VirtualMachineHardwareSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareSpec) VirtualMachineHardwareSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineHardwareSpec
+		return ret
+	}).(VirtualMachineHardwareSpecOutput)
+}
+
+// Cdrom describes the desired state of the VM's CD-ROM devices.
+func (o VirtualMachineHardwareSpecPtrOutput) Cdrom() VirtualMachineHardwareCdromSpecArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareSpec) []VirtualMachineHardwareCdromSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Cdrom
+	}).(VirtualMachineHardwareCdromSpecArrayOutput)
+}
+
+// IDEControllers describes the desired list of IDE controllers for the VM.
+func (o VirtualMachineHardwareSpecPtrOutput) IdeControllers() VirtualMachineHardwareIdeControllersSpecArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareSpec) []VirtualMachineHardwareIdeControllersSpec {
+		if v == nil {
+			return nil
+		}
+		return v.IdeControllers
+	}).(VirtualMachineHardwareIdeControllersSpecArrayOutput)
+}
+
+// NVMEControllers describes the desired list of NVME controllers for the VM.
+func (o VirtualMachineHardwareSpecPtrOutput) NvmeControllers() VirtualMachineHardwareNvmeControllersSpecArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareSpec) []VirtualMachineHardwareNvmeControllersSpec {
+		if v == nil {
+			return nil
+		}
+		return v.NvmeControllers
+	}).(VirtualMachineHardwareNvmeControllersSpecArrayOutput)
+}
+
+// SATAControllers describes the desired list of SATA controllers for the VM.
+func (o VirtualMachineHardwareSpecPtrOutput) SataControllers() VirtualMachineHardwareSataControllersSpecArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareSpec) []VirtualMachineHardwareSataControllersSpec {
+		if v == nil {
+			return nil
+		}
+		return v.SataControllers
+	}).(VirtualMachineHardwareSataControllersSpecArrayOutput)
+}
+
+// SCSIControllers describes the desired list of SCSI controllers for the VM.
+func (o VirtualMachineHardwareSpecPtrOutput) ScsiControllers() VirtualMachineHardwareScsiControllersSpecArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareSpec) []VirtualMachineHardwareScsiControllersSpec {
+		if v == nil {
+			return nil
+		}
+		return v.ScsiControllers
+	}).(VirtualMachineHardwareScsiControllersSpecArrayOutput)
+}
+
+// Hardware describes the observed state of the VM's hardware.
+type VirtualMachineHardwareStatus struct {
+	// Controllers describes the observed list of virtual controllers for the VM.
+	Controllers []VirtualMachineHardwareControllersStatus `pulumi:"controllers"`
+	// CPU describes the observed CPU allocation of the VM.
+	Cpu *VirtualMachineHardwareCpuStatus `pulumi:"cpu"`
+	// Memory describes the observed memory allocation of the VM.
+	Memory *VirtualMachineHardwareMemoryStatus `pulumi:"memory"`
+	// VGPUs describes the observed vGPUs used by this VM.
+	VGPUs []VirtualMachineHardwareVGPUsStatus `pulumi:"vGPUs"`
+}
+
+// Hardware describes the observed state of the VM's hardware.
+type VirtualMachineHardwareStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareStatusOutput) ToVirtualMachineHardwareStatusOutput() VirtualMachineHardwareStatusOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareStatusOutput) ToVirtualMachineHardwareStatusOutputWithContext(ctx context.Context) VirtualMachineHardwareStatusOutput {
+	return o
+}
+
+// Controllers describes the observed list of virtual controllers for the VM.
+func (o VirtualMachineHardwareStatusOutput) Controllers() VirtualMachineHardwareControllersStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareStatus) []VirtualMachineHardwareControllersStatus { return v.Controllers }).(VirtualMachineHardwareControllersStatusArrayOutput)
+}
+
+// CPU describes the observed CPU allocation of the VM.
+func (o VirtualMachineHardwareStatusOutput) Cpu() VirtualMachineHardwareCpuStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareStatus) *VirtualMachineHardwareCpuStatus { return v.Cpu }).(VirtualMachineHardwareCpuStatusPtrOutput)
+}
+
+// Memory describes the observed memory allocation of the VM.
+func (o VirtualMachineHardwareStatusOutput) Memory() VirtualMachineHardwareMemoryStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareStatus) *VirtualMachineHardwareMemoryStatus { return v.Memory }).(VirtualMachineHardwareMemoryStatusPtrOutput)
+}
+
+// VGPUs describes the observed vGPUs used by this VM.
+func (o VirtualMachineHardwareStatusOutput) VGPUs() VirtualMachineHardwareVGPUsStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareStatus) []VirtualMachineHardwareVGPUsStatus { return v.VGPUs }).(VirtualMachineHardwareVGPUsStatusArrayOutput)
+}
+
+type VirtualMachineHardwareStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineHardwareStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareStatusPtrOutput) ToVirtualMachineHardwareStatusPtrOutput() VirtualMachineHardwareStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareStatusPtrOutput) ToVirtualMachineHardwareStatusPtrOutputWithContext(ctx context.Context) VirtualMachineHardwareStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareStatusPtrOutput) Elem() VirtualMachineHardwareStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareStatus) VirtualMachineHardwareStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineHardwareStatus
+		return ret
+	}).(VirtualMachineHardwareStatusOutput)
+}
+
+// Controllers describes the observed list of virtual controllers for the VM.
+func (o VirtualMachineHardwareStatusPtrOutput) Controllers() VirtualMachineHardwareControllersStatusArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareStatus) []VirtualMachineHardwareControllersStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Controllers
+	}).(VirtualMachineHardwareControllersStatusArrayOutput)
+}
+
+// CPU describes the observed CPU allocation of the VM.
+func (o VirtualMachineHardwareStatusPtrOutput) Cpu() VirtualMachineHardwareCpuStatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareStatus) *VirtualMachineHardwareCpuStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Cpu
+	}).(VirtualMachineHardwareCpuStatusPtrOutput)
+}
+
+// Memory describes the observed memory allocation of the VM.
+func (o VirtualMachineHardwareStatusPtrOutput) Memory() VirtualMachineHardwareMemoryStatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareStatus) *VirtualMachineHardwareMemoryStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Memory
+	}).(VirtualMachineHardwareMemoryStatusPtrOutput)
+}
+
+// VGPUs describes the observed vGPUs used by this VM.
+func (o VirtualMachineHardwareStatusPtrOutput) VGPUs() VirtualMachineHardwareVGPUsStatusArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineHardwareStatus) []VirtualMachineHardwareVGPUsStatus {
+		if v == nil {
+			return nil
+		}
+		return v.VGPUs
+	}).(VirtualMachineHardwareVGPUsStatusArrayOutput)
+}
+
+// VirtualMachineHardwareVGPUsStatus: `status.hardware.vGPUs` of a VirtualMachine.
+type VirtualMachineHardwareVGPUsStatus struct {
+	// MigrationType describes the vGPU's observed vMotion support.
+	MigrationType *string `pulumi:"migrationType"`
+	// Profile describes the observed profile used by the vGPU.
+	Profile *string `pulumi:"profile"`
+	// Type describes the observed type of the vGPU.
+	Type *string `pulumi:"type"`
+}
+
+// VirtualMachineHardwareVGPUsStatus: `status.hardware.vGPUs` of a VirtualMachine.
+type VirtualMachineHardwareVGPUsStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareVGPUsStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineHardwareVGPUsStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareVGPUsStatusOutput) ToVirtualMachineHardwareVGPUsStatusOutput() VirtualMachineHardwareVGPUsStatusOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareVGPUsStatusOutput) ToVirtualMachineHardwareVGPUsStatusOutputWithContext(ctx context.Context) VirtualMachineHardwareVGPUsStatusOutput {
+	return o
+}
+
+// MigrationType describes the vGPU's observed vMotion support.
+func (o VirtualMachineHardwareVGPUsStatusOutput) MigrationType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareVGPUsStatus) *string { return v.MigrationType }).(pulumi.StringPtrOutput)
+}
+
+// Profile describes the observed profile used by the vGPU.
+func (o VirtualMachineHardwareVGPUsStatusOutput) Profile() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareVGPUsStatus) *string { return v.Profile }).(pulumi.StringPtrOutput)
+}
+
+// Type describes the observed type of the vGPU.
+func (o VirtualMachineHardwareVGPUsStatusOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareVGPUsStatus) *string { return v.Type }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineHardwareVGPUsStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineHardwareVGPUsStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineHardwareVGPUsStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineHardwareVGPUsStatusArrayOutput) ToVirtualMachineHardwareVGPUsStatusArrayOutput() VirtualMachineHardwareVGPUsStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareVGPUsStatusArrayOutput) ToVirtualMachineHardwareVGPUsStatusArrayOutputWithContext(ctx context.Context) VirtualMachineHardwareVGPUsStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineHardwareVGPUsStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineHardwareVGPUsStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineHardwareVGPUsStatus {
+		return vs[0].([]VirtualMachineHardwareVGPUsStatus)[vs[1].(int)]
+	}).(VirtualMachineHardwareVGPUsStatusOutput)
 }
 
 // Guest OS of the image, as the Supervisor reports it.
@@ -2868,6 +10697,938 @@ func (o VirtualMachineImageOSInfoPtrOutput) Version() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.
+type VirtualMachineImageSpec struct {
+	// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+	Kind string `pulumi:"kind"`
+	// Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+	Name string `pulumi:"name"`
+}
+
+// VirtualMachineImageSpecInput is an input type that accepts VirtualMachineImageSpecArgs and VirtualMachineImageSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineImageSpecInput` via:
+//
+//	VirtualMachineImageSpecArgs{...}
+type VirtualMachineImageSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineImageSpecOutput() VirtualMachineImageSpecOutput
+	ToVirtualMachineImageSpecOutputWithContext(context.Context) VirtualMachineImageSpecOutput
+}
+
+// Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.
+type VirtualMachineImageSpecArgs struct {
+	// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+	Kind pulumi.StringInput `pulumi:"kind"`
+	// Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (VirtualMachineImageSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineImageSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineImageSpecArgs) ToVirtualMachineImageSpecOutput() VirtualMachineImageSpecOutput {
+	return i.ToVirtualMachineImageSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineImageSpecArgs) ToVirtualMachineImageSpecOutputWithContext(ctx context.Context) VirtualMachineImageSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineImageSpecOutput)
+}
+
+func (i VirtualMachineImageSpecArgs) ToVirtualMachineImageSpecPtrOutput() VirtualMachineImageSpecPtrOutput {
+	return i.ToVirtualMachineImageSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineImageSpecArgs) ToVirtualMachineImageSpecPtrOutputWithContext(ctx context.Context) VirtualMachineImageSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineImageSpecOutput).ToVirtualMachineImageSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineImageSpecPtrInput is an input type that accepts VirtualMachineImageSpecArgs, VirtualMachineImageSpecPtr and VirtualMachineImageSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineImageSpecPtrInput` via:
+//
+//	        VirtualMachineImageSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineImageSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineImageSpecPtrOutput() VirtualMachineImageSpecPtrOutput
+	ToVirtualMachineImageSpecPtrOutputWithContext(context.Context) VirtualMachineImageSpecPtrOutput
+}
+
+type virtualMachineImageSpecPtrType VirtualMachineImageSpecArgs
+
+func VirtualMachineImageSpecPtr(v *VirtualMachineImageSpecArgs) VirtualMachineImageSpecPtrInput {
+	return (*virtualMachineImageSpecPtrType)(v)
+}
+
+func (*virtualMachineImageSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineImageSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineImageSpecPtrType) ToVirtualMachineImageSpecPtrOutput() VirtualMachineImageSpecPtrOutput {
+	return i.ToVirtualMachineImageSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineImageSpecPtrType) ToVirtualMachineImageSpecPtrOutputWithContext(ctx context.Context) VirtualMachineImageSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineImageSpecPtrOutput)
+}
+
+// Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.
+type VirtualMachineImageSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineImageSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineImageSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineImageSpecOutput) ToVirtualMachineImageSpecOutput() VirtualMachineImageSpecOutput {
+	return o
+}
+
+func (o VirtualMachineImageSpecOutput) ToVirtualMachineImageSpecOutputWithContext(ctx context.Context) VirtualMachineImageSpecOutput {
+	return o
+}
+
+func (o VirtualMachineImageSpecOutput) ToVirtualMachineImageSpecPtrOutput() VirtualMachineImageSpecPtrOutput {
+	return o.ToVirtualMachineImageSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineImageSpecOutput) ToVirtualMachineImageSpecPtrOutputWithContext(ctx context.Context) VirtualMachineImageSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineImageSpec) *VirtualMachineImageSpec {
+		return &v
+	}).(VirtualMachineImageSpecPtrOutput)
+}
+
+// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+func (o VirtualMachineImageSpecOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineImageSpec) string { return v.Kind }).(pulumi.StringOutput)
+}
+
+// Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+func (o VirtualMachineImageSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineImageSpec) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachineImageSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineImageSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineImageSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineImageSpecPtrOutput) ToVirtualMachineImageSpecPtrOutput() VirtualMachineImageSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineImageSpecPtrOutput) ToVirtualMachineImageSpecPtrOutputWithContext(ctx context.Context) VirtualMachineImageSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineImageSpecPtrOutput) Elem() VirtualMachineImageSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineImageSpec) VirtualMachineImageSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineImageSpec
+		return ret
+	}).(VirtualMachineImageSpecOutput)
+}
+
+// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+func (o VirtualMachineImageSpecPtrOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Kind
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+func (o VirtualMachineImageSpecPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+type VirtualMachineImageStatus struct {
+	// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+	ApiVersion string `pulumi:"apiVersion"`
+	// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+	Kind string `pulumi:"kind"`
+	// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+	Name string `pulumi:"name"`
+}
+
+// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+type VirtualMachineImageStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineImageStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineImageStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineImageStatusOutput) ToVirtualMachineImageStatusOutput() VirtualMachineImageStatusOutput {
+	return o
+}
+
+func (o VirtualMachineImageStatusOutput) ToVirtualMachineImageStatusOutputWithContext(ctx context.Context) VirtualMachineImageStatusOutput {
+	return o
+}
+
+// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+func (o VirtualMachineImageStatusOutput) ApiVersion() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineImageStatus) string { return v.ApiVersion }).(pulumi.StringOutput)
+}
+
+// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+func (o VirtualMachineImageStatusOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineImageStatus) string { return v.Kind }).(pulumi.StringOutput)
+}
+
+// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+func (o VirtualMachineImageStatusOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineImageStatus) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachineImageStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineImageStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineImageStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineImageStatusPtrOutput) ToVirtualMachineImageStatusPtrOutput() VirtualMachineImageStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineImageStatusPtrOutput) ToVirtualMachineImageStatusPtrOutputWithContext(ctx context.Context) VirtualMachineImageStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineImageStatusPtrOutput) Elem() VirtualMachineImageStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineImageStatus) VirtualMachineImageStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineImageStatus
+		return ret
+	}).(VirtualMachineImageStatusOutput)
+}
+
+// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+func (o VirtualMachineImageStatusPtrOutput) ApiVersion() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.ApiVersion
+	}).(pulumi.StringPtrOutput)
+}
+
+// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+func (o VirtualMachineImageStatusPtrOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Kind
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+func (o VirtualMachineImageStatusPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// DNS describes the configured state of client-side DNS.
+type VirtualMachineNetworkConfigDnsStatus struct {
+	// DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local". Needs VM Operator API v1alpha3 or newer.
+	DomainName *string `pulumi:"domainName"`
+	// HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+	HostName *string `pulumi:"hostName"`
+	// Nameservers is a list of the IP addresses for the DNS servers to use.
+	Nameservers []string `pulumi:"nameservers"`
+	// SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+	SearchDomains []string `pulumi:"searchDomains"`
+}
+
+// DNS describes the configured state of client-side DNS.
+type VirtualMachineNetworkConfigDnsStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkConfigDnsStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkConfigDnsStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkConfigDnsStatusOutput) ToVirtualMachineNetworkConfigDnsStatusOutput() VirtualMachineNetworkConfigDnsStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigDnsStatusOutput) ToVirtualMachineNetworkConfigDnsStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkConfigDnsStatusOutput {
+	return o
+}
+
+// DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local". Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineNetworkConfigDnsStatusOutput) DomainName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigDnsStatus) *string { return v.DomainName }).(pulumi.StringPtrOutput)
+}
+
+// HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+func (o VirtualMachineNetworkConfigDnsStatusOutput) HostName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigDnsStatus) *string { return v.HostName }).(pulumi.StringPtrOutput)
+}
+
+// Nameservers is a list of the IP addresses for the DNS servers to use.
+func (o VirtualMachineNetworkConfigDnsStatusOutput) Nameservers() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigDnsStatus) []string { return v.Nameservers }).(pulumi.StringArrayOutput)
+}
+
+// SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+func (o VirtualMachineNetworkConfigDnsStatusOutput) SearchDomains() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigDnsStatus) []string { return v.SearchDomains }).(pulumi.StringArrayOutput)
+}
+
+type VirtualMachineNetworkConfigDnsStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkConfigDnsStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkConfigDnsStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkConfigDnsStatusPtrOutput) ToVirtualMachineNetworkConfigDnsStatusPtrOutput() VirtualMachineNetworkConfigDnsStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigDnsStatusPtrOutput) ToVirtualMachineNetworkConfigDnsStatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkConfigDnsStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigDnsStatusPtrOutput) Elem() VirtualMachineNetworkConfigDnsStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigDnsStatus) VirtualMachineNetworkConfigDnsStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkConfigDnsStatus
+		return ret
+	}).(VirtualMachineNetworkConfigDnsStatusOutput)
+}
+
+// DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local". Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineNetworkConfigDnsStatusPtrOutput) DomainName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigDnsStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.DomainName
+	}).(pulumi.StringPtrOutput)
+}
+
+// HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+func (o VirtualMachineNetworkConfigDnsStatusPtrOutput) HostName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigDnsStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.HostName
+	}).(pulumi.StringPtrOutput)
+}
+
+// Nameservers is a list of the IP addresses for the DNS servers to use.
+func (o VirtualMachineNetworkConfigDnsStatusPtrOutput) Nameservers() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigDnsStatus) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Nameservers
+	}).(pulumi.StringArrayOutput)
+}
+
+// SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+func (o VirtualMachineNetworkConfigDnsStatusPtrOutput) SearchDomains() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigDnsStatus) []string {
+		if v == nil {
+			return nil
+		}
+		return v.SearchDomains
+	}).(pulumi.StringArrayOutput)
+}
+
+// DNS describes the interface's configured DNS information.
+type VirtualMachineNetworkConfigInterfacesDnsStatus struct {
+	// DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local". Needs VM Operator API v1alpha3 or newer.
+	DomainName *string `pulumi:"domainName"`
+	// HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+	HostName *string `pulumi:"hostName"`
+	// Nameservers is a list of the IP addresses for the DNS servers to use.
+	Nameservers []string `pulumi:"nameservers"`
+	// SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+	SearchDomains []string `pulumi:"searchDomains"`
+}
+
+// DNS describes the interface's configured DNS information.
+type VirtualMachineNetworkConfigInterfacesDnsStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkConfigInterfacesDnsStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkConfigInterfacesDnsStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkConfigInterfacesDnsStatusOutput) ToVirtualMachineNetworkConfigInterfacesDnsStatusOutput() VirtualMachineNetworkConfigInterfacesDnsStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesDnsStatusOutput) ToVirtualMachineNetworkConfigInterfacesDnsStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkConfigInterfacesDnsStatusOutput {
+	return o
+}
+
+// DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local". Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineNetworkConfigInterfacesDnsStatusOutput) DomainName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigInterfacesDnsStatus) *string { return v.DomainName }).(pulumi.StringPtrOutput)
+}
+
+// HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+func (o VirtualMachineNetworkConfigInterfacesDnsStatusOutput) HostName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigInterfacesDnsStatus) *string { return v.HostName }).(pulumi.StringPtrOutput)
+}
+
+// Nameservers is a list of the IP addresses for the DNS servers to use.
+func (o VirtualMachineNetworkConfigInterfacesDnsStatusOutput) Nameservers() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigInterfacesDnsStatus) []string { return v.Nameservers }).(pulumi.StringArrayOutput)
+}
+
+// SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+func (o VirtualMachineNetworkConfigInterfacesDnsStatusOutput) SearchDomains() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigInterfacesDnsStatus) []string { return v.SearchDomains }).(pulumi.StringArrayOutput)
+}
+
+type VirtualMachineNetworkConfigInterfacesDnsStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkConfigInterfacesDnsStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkConfigInterfacesDnsStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkConfigInterfacesDnsStatusPtrOutput) ToVirtualMachineNetworkConfigInterfacesDnsStatusPtrOutput() VirtualMachineNetworkConfigInterfacesDnsStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesDnsStatusPtrOutput) ToVirtualMachineNetworkConfigInterfacesDnsStatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkConfigInterfacesDnsStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesDnsStatusPtrOutput) Elem() VirtualMachineNetworkConfigInterfacesDnsStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesDnsStatus) VirtualMachineNetworkConfigInterfacesDnsStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkConfigInterfacesDnsStatus
+		return ret
+	}).(VirtualMachineNetworkConfigInterfacesDnsStatusOutput)
+}
+
+// DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local". Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineNetworkConfigInterfacesDnsStatusPtrOutput) DomainName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesDnsStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.DomainName
+	}).(pulumi.StringPtrOutput)
+}
+
+// HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+func (o VirtualMachineNetworkConfigInterfacesDnsStatusPtrOutput) HostName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesDnsStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.HostName
+	}).(pulumi.StringPtrOutput)
+}
+
+// Nameservers is a list of the IP addresses for the DNS servers to use.
+func (o VirtualMachineNetworkConfigInterfacesDnsStatusPtrOutput) Nameservers() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesDnsStatus) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Nameservers
+	}).(pulumi.StringArrayOutput)
+}
+
+// SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+func (o VirtualMachineNetworkConfigInterfacesDnsStatusPtrOutput) SearchDomains() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesDnsStatus) []string {
+		if v == nil {
+			return nil
+		}
+		return v.SearchDomains
+	}).(pulumi.StringArrayOutput)
+}
+
+// IP4 describes the configured state of the IP4 DHCP settings.
+type VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status struct {
+	// Enabled describes whether DHCP is enabled.
+	Enabled *bool `pulumi:"enabled"`
+}
+
+// IP4 describes the configured state of the IP4 DHCP settings.
+type VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusOutput) ToVirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusOutput() VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusOutput) ToVirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusOutputWithContext(ctx context.Context) VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusOutput {
+	return o
+}
+
+// Enabled describes whether DHCP is enabled.
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+type VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusPtrOutput) ToVirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusPtrOutput() VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusPtrOutput) ToVirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusPtrOutput) Elem() VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status) VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status
+		return ret
+	}).(VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusOutput)
+}
+
+// Enabled describes whether DHCP is enabled.
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// IP6 describes the configured state of the IP6 DHCP settings.
+type VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status struct {
+	// Enabled describes whether DHCP is enabled.
+	Enabled *bool `pulumi:"enabled"`
+}
+
+// IP6 describes the configured state of the IP6 DHCP settings.
+type VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusOutput) ToVirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusOutput() VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusOutput) ToVirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusOutputWithContext(ctx context.Context) VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusOutput {
+	return o
+}
+
+// Enabled describes whether DHCP is enabled.
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+type VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusPtrOutput) ToVirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusPtrOutput() VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusPtrOutput) ToVirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusPtrOutput) Elem() VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status) VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status
+		return ret
+	}).(VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusOutput)
+}
+
+// Enabled describes whether DHCP is enabled.
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// DHCP describes the interface's configured DHCP options.
+type VirtualMachineNetworkConfigInterfacesIpDhcpStatus struct {
+	// IP4 describes the configured state of the IP4 DHCP settings.
+	Ip4 *VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status `pulumi:"ip4"`
+	// IP6 describes the configured state of the IP6 DHCP settings.
+	Ip6 *VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status `pulumi:"ip6"`
+}
+
+// DHCP describes the interface's configured DHCP options.
+type VirtualMachineNetworkConfigInterfacesIpDhcpStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkConfigInterfacesIpDhcpStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkConfigInterfacesIpDhcpStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpStatusOutput) ToVirtualMachineNetworkConfigInterfacesIpDhcpStatusOutput() VirtualMachineNetworkConfigInterfacesIpDhcpStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpStatusOutput) ToVirtualMachineNetworkConfigInterfacesIpDhcpStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkConfigInterfacesIpDhcpStatusOutput {
+	return o
+}
+
+// IP4 describes the configured state of the IP4 DHCP settings.
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpStatusOutput) Ip4() VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigInterfacesIpDhcpStatus) *VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status {
+		return v.Ip4
+	}).(VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusPtrOutput)
+}
+
+// IP6 describes the configured state of the IP6 DHCP settings.
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpStatusOutput) Ip6() VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigInterfacesIpDhcpStatus) *VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status {
+		return v.Ip6
+	}).(VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusPtrOutput)
+}
+
+type VirtualMachineNetworkConfigInterfacesIpDhcpStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkConfigInterfacesIpDhcpStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkConfigInterfacesIpDhcpStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpStatusPtrOutput) ToVirtualMachineNetworkConfigInterfacesIpDhcpStatusPtrOutput() VirtualMachineNetworkConfigInterfacesIpDhcpStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpStatusPtrOutput) ToVirtualMachineNetworkConfigInterfacesIpDhcpStatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkConfigInterfacesIpDhcpStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpStatusPtrOutput) Elem() VirtualMachineNetworkConfigInterfacesIpDhcpStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesIpDhcpStatus) VirtualMachineNetworkConfigInterfacesIpDhcpStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkConfigInterfacesIpDhcpStatus
+		return ret
+	}).(VirtualMachineNetworkConfigInterfacesIpDhcpStatusOutput)
+}
+
+// IP4 describes the configured state of the IP4 DHCP settings.
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpStatusPtrOutput) Ip4() VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesIpDhcpStatus) *VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status {
+		if v == nil {
+			return nil
+		}
+		return v.Ip4
+	}).(VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusPtrOutput)
+}
+
+// IP6 describes the configured state of the IP6 DHCP settings.
+func (o VirtualMachineNetworkConfigInterfacesIpDhcpStatusPtrOutput) Ip6() VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesIpDhcpStatus) *VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status {
+		if v == nil {
+			return nil
+		}
+		return v.Ip6
+	}).(VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusPtrOutput)
+}
+
+// IP describes the interface's configured IP information.
+type VirtualMachineNetworkConfigInterfacesIpStatus struct {
+	// Addresses describes configured IP addresses for this interface. Addresses include the network's prefix length, ex. 192.168.0.0/24 or 2001:DB8:101::230:6eff:fe04:d9ff::/64.
+	Addresses []string `pulumi:"addresses"`
+	// DHCP describes the interface's configured DHCP options.
+	Dhcp *VirtualMachineNetworkConfigInterfacesIpDhcpStatus `pulumi:"dhcp"`
+	// Gateway4 describes the interface's configured, default, IP4 gateway.
+	Gateway4 *string `pulumi:"gateway4"`
+	// Gateway6 describes the interface's configured, default, IP6 gateway.
+	Gateway6 *string `pulumi:"gateway6"`
+}
+
+// IP describes the interface's configured IP information.
+type VirtualMachineNetworkConfigInterfacesIpStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkConfigInterfacesIpStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkConfigInterfacesIpStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpStatusOutput) ToVirtualMachineNetworkConfigInterfacesIpStatusOutput() VirtualMachineNetworkConfigInterfacesIpStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpStatusOutput) ToVirtualMachineNetworkConfigInterfacesIpStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkConfigInterfacesIpStatusOutput {
+	return o
+}
+
+// Addresses describes configured IP addresses for this interface. Addresses include the network's prefix length, ex. 192.168.0.0/24 or 2001:DB8:101::230:6eff:fe04:d9ff::/64.
+func (o VirtualMachineNetworkConfigInterfacesIpStatusOutput) Addresses() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigInterfacesIpStatus) []string { return v.Addresses }).(pulumi.StringArrayOutput)
+}
+
+// DHCP describes the interface's configured DHCP options.
+func (o VirtualMachineNetworkConfigInterfacesIpStatusOutput) Dhcp() VirtualMachineNetworkConfigInterfacesIpDhcpStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigInterfacesIpStatus) *VirtualMachineNetworkConfigInterfacesIpDhcpStatus {
+		return v.Dhcp
+	}).(VirtualMachineNetworkConfigInterfacesIpDhcpStatusPtrOutput)
+}
+
+// Gateway4 describes the interface's configured, default, IP4 gateway.
+func (o VirtualMachineNetworkConfigInterfacesIpStatusOutput) Gateway4() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigInterfacesIpStatus) *string { return v.Gateway4 }).(pulumi.StringPtrOutput)
+}
+
+// Gateway6 describes the interface's configured, default, IP6 gateway.
+func (o VirtualMachineNetworkConfigInterfacesIpStatusOutput) Gateway6() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigInterfacesIpStatus) *string { return v.Gateway6 }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineNetworkConfigInterfacesIpStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkConfigInterfacesIpStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkConfigInterfacesIpStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpStatusPtrOutput) ToVirtualMachineNetworkConfigInterfacesIpStatusPtrOutput() VirtualMachineNetworkConfigInterfacesIpStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpStatusPtrOutput) ToVirtualMachineNetworkConfigInterfacesIpStatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkConfigInterfacesIpStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesIpStatusPtrOutput) Elem() VirtualMachineNetworkConfigInterfacesIpStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesIpStatus) VirtualMachineNetworkConfigInterfacesIpStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkConfigInterfacesIpStatus
+		return ret
+	}).(VirtualMachineNetworkConfigInterfacesIpStatusOutput)
+}
+
+// Addresses describes configured IP addresses for this interface. Addresses include the network's prefix length, ex. 192.168.0.0/24 or 2001:DB8:101::230:6eff:fe04:d9ff::/64.
+func (o VirtualMachineNetworkConfigInterfacesIpStatusPtrOutput) Addresses() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesIpStatus) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Addresses
+	}).(pulumi.StringArrayOutput)
+}
+
+// DHCP describes the interface's configured DHCP options.
+func (o VirtualMachineNetworkConfigInterfacesIpStatusPtrOutput) Dhcp() VirtualMachineNetworkConfigInterfacesIpDhcpStatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesIpStatus) *VirtualMachineNetworkConfigInterfacesIpDhcpStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Dhcp
+	}).(VirtualMachineNetworkConfigInterfacesIpDhcpStatusPtrOutput)
+}
+
+// Gateway4 describes the interface's configured, default, IP4 gateway.
+func (o VirtualMachineNetworkConfigInterfacesIpStatusPtrOutput) Gateway4() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesIpStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Gateway4
+	}).(pulumi.StringPtrOutput)
+}
+
+// Gateway6 describes the interface's configured, default, IP6 gateway.
+func (o VirtualMachineNetworkConfigInterfacesIpStatusPtrOutput) Gateway6() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigInterfacesIpStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Gateway6
+	}).(pulumi.StringPtrOutput)
+}
+
+// VirtualMachineNetworkConfigInterfaceStatus describes the configured state of network interface.
+type VirtualMachineNetworkConfigInterfacesStatus struct {
+	// DNS describes the interface's configured DNS information.
+	Dns *VirtualMachineNetworkConfigInterfacesDnsStatus `pulumi:"dns"`
+	// IP describes the interface's configured IP information.
+	Ip *VirtualMachineNetworkConfigInterfacesIpStatus `pulumi:"ip"`
+	// Name describes the corresponding network interface with the same name in the VM's desired network interface list.
+	Name *string `pulumi:"name"`
+}
+
+// VirtualMachineNetworkConfigInterfaceStatus describes the configured state of network interface.
+type VirtualMachineNetworkConfigInterfacesStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkConfigInterfacesStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkConfigInterfacesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkConfigInterfacesStatusOutput) ToVirtualMachineNetworkConfigInterfacesStatusOutput() VirtualMachineNetworkConfigInterfacesStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesStatusOutput) ToVirtualMachineNetworkConfigInterfacesStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkConfigInterfacesStatusOutput {
+	return o
+}
+
+// DNS describes the interface's configured DNS information.
+func (o VirtualMachineNetworkConfigInterfacesStatusOutput) Dns() VirtualMachineNetworkConfigInterfacesDnsStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigInterfacesStatus) *VirtualMachineNetworkConfigInterfacesDnsStatus {
+		return v.Dns
+	}).(VirtualMachineNetworkConfigInterfacesDnsStatusPtrOutput)
+}
+
+// IP describes the interface's configured IP information.
+func (o VirtualMachineNetworkConfigInterfacesStatusOutput) Ip() VirtualMachineNetworkConfigInterfacesIpStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigInterfacesStatus) *VirtualMachineNetworkConfigInterfacesIpStatus {
+		return v.Ip
+	}).(VirtualMachineNetworkConfigInterfacesIpStatusPtrOutput)
+}
+
+// Name describes the corresponding network interface with the same name in the VM's desired network interface list.
+func (o VirtualMachineNetworkConfigInterfacesStatusOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigInterfacesStatus) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineNetworkConfigInterfacesStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkConfigInterfacesStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineNetworkConfigInterfacesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkConfigInterfacesStatusArrayOutput) ToVirtualMachineNetworkConfigInterfacesStatusArrayOutput() VirtualMachineNetworkConfigInterfacesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesStatusArrayOutput) ToVirtualMachineNetworkConfigInterfacesStatusArrayOutputWithContext(ctx context.Context) VirtualMachineNetworkConfigInterfacesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigInterfacesStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineNetworkConfigInterfacesStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineNetworkConfigInterfacesStatus {
+		return vs[0].([]VirtualMachineNetworkConfigInterfacesStatus)[vs[1].(int)]
+	}).(VirtualMachineNetworkConfigInterfacesStatusOutput)
+}
+
+// Config describes the resolved, configured network settings for the VM, such as an interface's IP address obtained from IPAM, or global DNS settings.
+type VirtualMachineNetworkConfigStatus struct {
+	// DNS describes the configured state of client-side DNS.
+	Dns *VirtualMachineNetworkConfigDnsStatus `pulumi:"dns"`
+	// Interfaces describes the configured state of the network interfaces.
+	Interfaces []VirtualMachineNetworkConfigInterfacesStatus `pulumi:"interfaces"`
+}
+
+// Config describes the resolved, configured network settings for the VM, such as an interface's IP address obtained from IPAM, or global DNS settings.
+type VirtualMachineNetworkConfigStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkConfigStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkConfigStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkConfigStatusOutput) ToVirtualMachineNetworkConfigStatusOutput() VirtualMachineNetworkConfigStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigStatusOutput) ToVirtualMachineNetworkConfigStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkConfigStatusOutput {
+	return o
+}
+
+// DNS describes the configured state of client-side DNS.
+func (o VirtualMachineNetworkConfigStatusOutput) Dns() VirtualMachineNetworkConfigDnsStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigStatus) *VirtualMachineNetworkConfigDnsStatus { return v.Dns }).(VirtualMachineNetworkConfigDnsStatusPtrOutput)
+}
+
+// Interfaces describes the configured state of the network interfaces.
+func (o VirtualMachineNetworkConfigStatusOutput) Interfaces() VirtualMachineNetworkConfigInterfacesStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkConfigStatus) []VirtualMachineNetworkConfigInterfacesStatus {
+		return v.Interfaces
+	}).(VirtualMachineNetworkConfigInterfacesStatusArrayOutput)
+}
+
+type VirtualMachineNetworkConfigStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkConfigStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkConfigStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkConfigStatusPtrOutput) ToVirtualMachineNetworkConfigStatusPtrOutput() VirtualMachineNetworkConfigStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigStatusPtrOutput) ToVirtualMachineNetworkConfigStatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkConfigStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkConfigStatusPtrOutput) Elem() VirtualMachineNetworkConfigStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigStatus) VirtualMachineNetworkConfigStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkConfigStatus
+		return ret
+	}).(VirtualMachineNetworkConfigStatusOutput)
+}
+
+// DNS describes the configured state of client-side DNS.
+func (o VirtualMachineNetworkConfigStatusPtrOutput) Dns() VirtualMachineNetworkConfigDnsStatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigStatus) *VirtualMachineNetworkConfigDnsStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Dns
+	}).(VirtualMachineNetworkConfigDnsStatusPtrOutput)
+}
+
+// Interfaces describes the configured state of the network interfaces.
+func (o VirtualMachineNetworkConfigStatusPtrOutput) Interfaces() VirtualMachineNetworkConfigInterfacesStatusArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkConfigStatus) []VirtualMachineNetworkConfigInterfacesStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Interfaces
+	}).(VirtualMachineNetworkConfigInterfacesStatusArrayOutput)
+}
+
 // A network interface of the VM.
 type VirtualMachineNetworkInterfaceSpec struct {
 	// Static IP addresses in CIDR notation.
@@ -2882,6 +11643,8 @@ type VirtualMachineNetworkInterfaceSpec struct {
 	Gateway6 *string `pulumi:"gateway6"`
 	// Device name inside the guest (defaults to the interface name).
 	GuestDeviceName *string `pulumi:"guestDeviceName"`
+	// MACAddr is the optional MAC address of this interface. Needs VM Operator API v1alpha3 or newer.
+	MacAddr *string `pulumi:"macAddr"`
 	// Maximum transmission unit of the interface in the guest.
 	Mtu *int `pulumi:"mtu"`
 	// Interface name (e.g. eth0).
@@ -2921,6 +11684,8 @@ type VirtualMachineNetworkInterfaceSpecArgs struct {
 	Gateway6 pulumi.StringPtrInput `pulumi:"gateway6"`
 	// Device name inside the guest (defaults to the interface name).
 	GuestDeviceName pulumi.StringPtrInput `pulumi:"guestDeviceName"`
+	// MACAddr is the optional MAC address of this interface. Needs VM Operator API v1alpha3 or newer.
+	MacAddr pulumi.StringPtrInput `pulumi:"macAddr"`
 	// Maximum transmission unit of the interface in the guest.
 	Mtu pulumi.IntPtrInput `pulumi:"mtu"`
 	// Interface name (e.g. eth0).
@@ -3017,6 +11782,11 @@ func (o VirtualMachineNetworkInterfaceSpecOutput) GuestDeviceName() pulumi.Strin
 	return o.ApplyT(func(v VirtualMachineNetworkInterfaceSpec) *string { return v.GuestDeviceName }).(pulumi.StringPtrOutput)
 }
 
+// MACAddr is the optional MAC address of this interface. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineNetworkInterfaceSpecOutput) MacAddr() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfaceSpec) *string { return v.MacAddr }).(pulumi.StringPtrOutput)
+}
+
 // Maximum transmission unit of the interface in the guest.
 func (o VirtualMachineNetworkInterfaceSpecOutput) Mtu() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v VirtualMachineNetworkInterfaceSpec) *int { return v.Mtu }).(pulumi.IntPtrOutput)
@@ -3065,6 +11835,1457 @@ func (o VirtualMachineNetworkInterfaceSpecArrayOutput) Index(i pulumi.IntInput) 
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineNetworkInterfaceSpec {
 		return vs[0].([]VirtualMachineNetworkInterfaceSpec)[vs[1].(int)]
 	}).(VirtualMachineNetworkInterfaceSpecOutput)
+}
+
+// DNS describes the observed state of the interface's DNS configuration.
+type VirtualMachineNetworkInterfacesDnsStatus struct {
+	// DHCP indicates whether or not dynamic host control protocol (DHCP) was used to configure DNS configuration.
+	Dhcp *bool `pulumi:"dhcp"`
+	// DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local".
+	DomainName *string `pulumi:"domainName"`
+	// HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+	HostName *string `pulumi:"hostName"`
+	// Nameservers is a list of the IP addresses for the DNS servers to use.
+	Nameservers []string `pulumi:"nameservers"`
+	// SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+	SearchDomains []string `pulumi:"searchDomains"`
+}
+
+// DNS describes the observed state of the interface's DNS configuration.
+type VirtualMachineNetworkInterfacesDnsStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesDnsStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkInterfacesDnsStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesDnsStatusOutput) ToVirtualMachineNetworkInterfacesDnsStatusOutput() VirtualMachineNetworkInterfacesDnsStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesDnsStatusOutput) ToVirtualMachineNetworkInterfacesDnsStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesDnsStatusOutput {
+	return o
+}
+
+// DHCP indicates whether or not dynamic host control protocol (DHCP) was used to configure DNS configuration.
+func (o VirtualMachineNetworkInterfacesDnsStatusOutput) Dhcp() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesDnsStatus) *bool { return v.Dhcp }).(pulumi.BoolPtrOutput)
+}
+
+// DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local".
+func (o VirtualMachineNetworkInterfacesDnsStatusOutput) DomainName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesDnsStatus) *string { return v.DomainName }).(pulumi.StringPtrOutput)
+}
+
+// HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+func (o VirtualMachineNetworkInterfacesDnsStatusOutput) HostName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesDnsStatus) *string { return v.HostName }).(pulumi.StringPtrOutput)
+}
+
+// Nameservers is a list of the IP addresses for the DNS servers to use.
+func (o VirtualMachineNetworkInterfacesDnsStatusOutput) Nameservers() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesDnsStatus) []string { return v.Nameservers }).(pulumi.StringArrayOutput)
+}
+
+// SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+func (o VirtualMachineNetworkInterfacesDnsStatusOutput) SearchDomains() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesDnsStatus) []string { return v.SearchDomains }).(pulumi.StringArrayOutput)
+}
+
+type VirtualMachineNetworkInterfacesDnsStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesDnsStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkInterfacesDnsStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesDnsStatusPtrOutput) ToVirtualMachineNetworkInterfacesDnsStatusPtrOutput() VirtualMachineNetworkInterfacesDnsStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesDnsStatusPtrOutput) ToVirtualMachineNetworkInterfacesDnsStatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesDnsStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesDnsStatusPtrOutput) Elem() VirtualMachineNetworkInterfacesDnsStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesDnsStatus) VirtualMachineNetworkInterfacesDnsStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkInterfacesDnsStatus
+		return ret
+	}).(VirtualMachineNetworkInterfacesDnsStatusOutput)
+}
+
+// DHCP indicates whether or not dynamic host control protocol (DHCP) was used to configure DNS configuration.
+func (o VirtualMachineNetworkInterfacesDnsStatusPtrOutput) Dhcp() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesDnsStatus) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Dhcp
+	}).(pulumi.BoolPtrOutput)
+}
+
+// DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local".
+func (o VirtualMachineNetworkInterfacesDnsStatusPtrOutput) DomainName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesDnsStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.DomainName
+	}).(pulumi.StringPtrOutput)
+}
+
+// HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+func (o VirtualMachineNetworkInterfacesDnsStatusPtrOutput) HostName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesDnsStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.HostName
+	}).(pulumi.StringPtrOutput)
+}
+
+// Nameservers is a list of the IP addresses for the DNS servers to use.
+func (o VirtualMachineNetworkInterfacesDnsStatusPtrOutput) Nameservers() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesDnsStatus) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Nameservers
+	}).(pulumi.StringArrayOutput)
+}
+
+// SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+func (o VirtualMachineNetworkInterfacesDnsStatusPtrOutput) SearchDomains() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesDnsStatus) []string {
+		if v == nil {
+			return nil
+		}
+		return v.SearchDomains
+	}).(pulumi.StringArrayOutput)
+}
+
+// VirtualMachineNetworkInterfaceIPAddrStatus describes information about a specific IP address.
+type VirtualMachineNetworkInterfacesIpAddressesStatus struct {
+	// Address is an IP4 or IP6 address and their network prefix length.
+	Address *string `pulumi:"address"`
+	// Lifetime describes when this address will expire.
+	Lifetime *string `pulumi:"lifetime"`
+	// Origin describes how this address was configured. Allowed values: `dhcp`, `linklayer`, `manual`, `other`, `random`.
+	Origin *string `pulumi:"origin"`
+	// State describes the state of this IP address. Allowed values: `deprecated`, `duplicate`, `inaccessible`, `invalid`, `preferred`, `tentative`, `unknown`.
+	State *string `pulumi:"state"`
+}
+
+// VirtualMachineNetworkInterfaceIPAddrStatus describes information about a specific IP address.
+type VirtualMachineNetworkInterfacesIpAddressesStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesIpAddressesStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkInterfacesIpAddressesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesIpAddressesStatusOutput) ToVirtualMachineNetworkInterfacesIpAddressesStatusOutput() VirtualMachineNetworkInterfacesIpAddressesStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpAddressesStatusOutput) ToVirtualMachineNetworkInterfacesIpAddressesStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesIpAddressesStatusOutput {
+	return o
+}
+
+// Address is an IP4 or IP6 address and their network prefix length.
+func (o VirtualMachineNetworkInterfacesIpAddressesStatusOutput) Address() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpAddressesStatus) *string { return v.Address }).(pulumi.StringPtrOutput)
+}
+
+// Lifetime describes when this address will expire.
+func (o VirtualMachineNetworkInterfacesIpAddressesStatusOutput) Lifetime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpAddressesStatus) *string { return v.Lifetime }).(pulumi.StringPtrOutput)
+}
+
+// Origin describes how this address was configured. Allowed values: `dhcp`, `linklayer`, `manual`, `other`, `random`.
+func (o VirtualMachineNetworkInterfacesIpAddressesStatusOutput) Origin() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpAddressesStatus) *string { return v.Origin }).(pulumi.StringPtrOutput)
+}
+
+// State describes the state of this IP address. Allowed values: `deprecated`, `duplicate`, `inaccessible`, `invalid`, `preferred`, `tentative`, `unknown`.
+func (o VirtualMachineNetworkInterfacesIpAddressesStatusOutput) State() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpAddressesStatus) *string { return v.State }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineNetworkInterfacesIpAddressesStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesIpAddressesStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineNetworkInterfacesIpAddressesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesIpAddressesStatusArrayOutput) ToVirtualMachineNetworkInterfacesIpAddressesStatusArrayOutput() VirtualMachineNetworkInterfacesIpAddressesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpAddressesStatusArrayOutput) ToVirtualMachineNetworkInterfacesIpAddressesStatusArrayOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesIpAddressesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpAddressesStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineNetworkInterfacesIpAddressesStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineNetworkInterfacesIpAddressesStatus {
+		return vs[0].([]VirtualMachineNetworkInterfacesIpAddressesStatus)[vs[1].(int)]
+	}).(VirtualMachineNetworkInterfacesIpAddressesStatusOutput)
+}
+
+// KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+type VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus struct {
+	// Key is the key part of the key/value pair.
+	Key string `pulumi:"key"`
+	// Value is the optional value part of the key/value pair.
+	Value *string `pulumi:"value"`
+}
+
+// KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+type VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusOutput) ToVirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusOutput() VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusOutput) ToVirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusOutput {
+	return o
+}
+
+// Key is the key part of the key/value pair.
+func (o VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Value is the optional value part of the key/value pair.
+func (o VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusOutput) Value() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus) *string { return v.Value }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusArrayOutput) ToVirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusArrayOutput() VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusArrayOutput) ToVirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusArrayOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus {
+		return vs[0].([]VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus)[vs[1].(int)]
+	}).(VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusOutput)
+}
+
+// IP4 describes the observed state of the IP4 DHCP client settings.
+type VirtualMachineNetworkInterfacesIpDhcpIp4Status struct {
+	// Config describes platform-dependent settings for the DHCP client.
+	Config []VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus `pulumi:"config"`
+	// Enabled reports the status of the DHCP client services.
+	Enabled *bool `pulumi:"enabled"`
+}
+
+// IP4 describes the observed state of the IP4 DHCP client settings.
+type VirtualMachineNetworkInterfacesIpDhcpIp4StatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesIpDhcpIp4StatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkInterfacesIpDhcpIp4Status)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp4StatusOutput) ToVirtualMachineNetworkInterfacesIpDhcpIp4StatusOutput() VirtualMachineNetworkInterfacesIpDhcpIp4StatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp4StatusOutput) ToVirtualMachineNetworkInterfacesIpDhcpIp4StatusOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesIpDhcpIp4StatusOutput {
+	return o
+}
+
+// Config describes platform-dependent settings for the DHCP client.
+func (o VirtualMachineNetworkInterfacesIpDhcpIp4StatusOutput) Config() VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpDhcpIp4Status) []VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus {
+		return v.Config
+	}).(VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusArrayOutput)
+}
+
+// Enabled reports the status of the DHCP client services.
+func (o VirtualMachineNetworkInterfacesIpDhcpIp4StatusOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpDhcpIp4Status) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+type VirtualMachineNetworkInterfacesIpDhcpIp4StatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesIpDhcpIp4StatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkInterfacesIpDhcpIp4Status)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp4StatusPtrOutput) ToVirtualMachineNetworkInterfacesIpDhcpIp4StatusPtrOutput() VirtualMachineNetworkInterfacesIpDhcpIp4StatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp4StatusPtrOutput) ToVirtualMachineNetworkInterfacesIpDhcpIp4StatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesIpDhcpIp4StatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp4StatusPtrOutput) Elem() VirtualMachineNetworkInterfacesIpDhcpIp4StatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesIpDhcpIp4Status) VirtualMachineNetworkInterfacesIpDhcpIp4Status {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkInterfacesIpDhcpIp4Status
+		return ret
+	}).(VirtualMachineNetworkInterfacesIpDhcpIp4StatusOutput)
+}
+
+// Config describes platform-dependent settings for the DHCP client.
+func (o VirtualMachineNetworkInterfacesIpDhcpIp4StatusPtrOutput) Config() VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesIpDhcpIp4Status) []VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Config
+	}).(VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusArrayOutput)
+}
+
+// Enabled reports the status of the DHCP client services.
+func (o VirtualMachineNetworkInterfacesIpDhcpIp4StatusPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesIpDhcpIp4Status) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+type VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus struct {
+	// Key is the key part of the key/value pair.
+	Key string `pulumi:"key"`
+	// Value is the optional value part of the key/value pair.
+	Value *string `pulumi:"value"`
+}
+
+// KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+type VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusOutput) ToVirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusOutput() VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusOutput) ToVirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusOutput {
+	return o
+}
+
+// Key is the key part of the key/value pair.
+func (o VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Value is the optional value part of the key/value pair.
+func (o VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusOutput) Value() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus) *string { return v.Value }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusArrayOutput) ToVirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusArrayOutput() VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusArrayOutput) ToVirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusArrayOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus {
+		return vs[0].([]VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus)[vs[1].(int)]
+	}).(VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusOutput)
+}
+
+// IP6 describes the observed state of the IP6 DHCP client settings.
+type VirtualMachineNetworkInterfacesIpDhcpIp6Status struct {
+	// Config describes platform-dependent settings for the DHCP client.
+	Config []VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus `pulumi:"config"`
+	// Enabled reports the status of the DHCP client services.
+	Enabled *bool `pulumi:"enabled"`
+}
+
+// IP6 describes the observed state of the IP6 DHCP client settings.
+type VirtualMachineNetworkInterfacesIpDhcpIp6StatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesIpDhcpIp6StatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkInterfacesIpDhcpIp6Status)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp6StatusOutput) ToVirtualMachineNetworkInterfacesIpDhcpIp6StatusOutput() VirtualMachineNetworkInterfacesIpDhcpIp6StatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp6StatusOutput) ToVirtualMachineNetworkInterfacesIpDhcpIp6StatusOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesIpDhcpIp6StatusOutput {
+	return o
+}
+
+// Config describes platform-dependent settings for the DHCP client.
+func (o VirtualMachineNetworkInterfacesIpDhcpIp6StatusOutput) Config() VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpDhcpIp6Status) []VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus {
+		return v.Config
+	}).(VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusArrayOutput)
+}
+
+// Enabled reports the status of the DHCP client services.
+func (o VirtualMachineNetworkInterfacesIpDhcpIp6StatusOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpDhcpIp6Status) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+type VirtualMachineNetworkInterfacesIpDhcpIp6StatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesIpDhcpIp6StatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkInterfacesIpDhcpIp6Status)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp6StatusPtrOutput) ToVirtualMachineNetworkInterfacesIpDhcpIp6StatusPtrOutput() VirtualMachineNetworkInterfacesIpDhcpIp6StatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp6StatusPtrOutput) ToVirtualMachineNetworkInterfacesIpDhcpIp6StatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesIpDhcpIp6StatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpIp6StatusPtrOutput) Elem() VirtualMachineNetworkInterfacesIpDhcpIp6StatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesIpDhcpIp6Status) VirtualMachineNetworkInterfacesIpDhcpIp6Status {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkInterfacesIpDhcpIp6Status
+		return ret
+	}).(VirtualMachineNetworkInterfacesIpDhcpIp6StatusOutput)
+}
+
+// Config describes platform-dependent settings for the DHCP client.
+func (o VirtualMachineNetworkInterfacesIpDhcpIp6StatusPtrOutput) Config() VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesIpDhcpIp6Status) []VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Config
+	}).(VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusArrayOutput)
+}
+
+// Enabled reports the status of the DHCP client services.
+func (o VirtualMachineNetworkInterfacesIpDhcpIp6StatusPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesIpDhcpIp6Status) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// DHCP describes the VM's observed, client-side, interface-specific DHCP options.
+type VirtualMachineNetworkInterfacesIpDhcpStatus struct {
+	// IP4 describes the observed state of the IP4 DHCP client settings.
+	Ip4 *VirtualMachineNetworkInterfacesIpDhcpIp4Status `pulumi:"ip4"`
+	// IP6 describes the observed state of the IP6 DHCP client settings.
+	Ip6 *VirtualMachineNetworkInterfacesIpDhcpIp6Status `pulumi:"ip6"`
+}
+
+// DHCP describes the VM's observed, client-side, interface-specific DHCP options.
+type VirtualMachineNetworkInterfacesIpDhcpStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesIpDhcpStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkInterfacesIpDhcpStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpStatusOutput) ToVirtualMachineNetworkInterfacesIpDhcpStatusOutput() VirtualMachineNetworkInterfacesIpDhcpStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpStatusOutput) ToVirtualMachineNetworkInterfacesIpDhcpStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesIpDhcpStatusOutput {
+	return o
+}
+
+// IP4 describes the observed state of the IP4 DHCP client settings.
+func (o VirtualMachineNetworkInterfacesIpDhcpStatusOutput) Ip4() VirtualMachineNetworkInterfacesIpDhcpIp4StatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpDhcpStatus) *VirtualMachineNetworkInterfacesIpDhcpIp4Status {
+		return v.Ip4
+	}).(VirtualMachineNetworkInterfacesIpDhcpIp4StatusPtrOutput)
+}
+
+// IP6 describes the observed state of the IP6 DHCP client settings.
+func (o VirtualMachineNetworkInterfacesIpDhcpStatusOutput) Ip6() VirtualMachineNetworkInterfacesIpDhcpIp6StatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpDhcpStatus) *VirtualMachineNetworkInterfacesIpDhcpIp6Status {
+		return v.Ip6
+	}).(VirtualMachineNetworkInterfacesIpDhcpIp6StatusPtrOutput)
+}
+
+type VirtualMachineNetworkInterfacesIpDhcpStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesIpDhcpStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkInterfacesIpDhcpStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpStatusPtrOutput) ToVirtualMachineNetworkInterfacesIpDhcpStatusPtrOutput() VirtualMachineNetworkInterfacesIpDhcpStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpStatusPtrOutput) ToVirtualMachineNetworkInterfacesIpDhcpStatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesIpDhcpStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpDhcpStatusPtrOutput) Elem() VirtualMachineNetworkInterfacesIpDhcpStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesIpDhcpStatus) VirtualMachineNetworkInterfacesIpDhcpStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkInterfacesIpDhcpStatus
+		return ret
+	}).(VirtualMachineNetworkInterfacesIpDhcpStatusOutput)
+}
+
+// IP4 describes the observed state of the IP4 DHCP client settings.
+func (o VirtualMachineNetworkInterfacesIpDhcpStatusPtrOutput) Ip4() VirtualMachineNetworkInterfacesIpDhcpIp4StatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesIpDhcpStatus) *VirtualMachineNetworkInterfacesIpDhcpIp4Status {
+		if v == nil {
+			return nil
+		}
+		return v.Ip4
+	}).(VirtualMachineNetworkInterfacesIpDhcpIp4StatusPtrOutput)
+}
+
+// IP6 describes the observed state of the IP6 DHCP client settings.
+func (o VirtualMachineNetworkInterfacesIpDhcpStatusPtrOutput) Ip6() VirtualMachineNetworkInterfacesIpDhcpIp6StatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesIpDhcpStatus) *VirtualMachineNetworkInterfacesIpDhcpIp6Status {
+		if v == nil {
+			return nil
+		}
+		return v.Ip6
+	}).(VirtualMachineNetworkInterfacesIpDhcpIp6StatusPtrOutput)
+}
+
+// IP describes the observed state of the interface's IP configuration.
+type VirtualMachineNetworkInterfacesIpStatus struct {
+	// Addresses describes observed IP addresses for this interface.
+	Addresses []VirtualMachineNetworkInterfacesIpAddressesStatus `pulumi:"addresses"`
+	// AutoConfigurationEnabled describes whether or not ICMPv6 router solicitation requests are enabled or disabled from a given interface.
+	AutoConfigurationEnabled *bool `pulumi:"autoConfigurationEnabled"`
+	// DHCP describes the VM's observed, client-side, interface-specific DHCP options.
+	Dhcp *VirtualMachineNetworkInterfacesIpDhcpStatus `pulumi:"dhcp"`
+	// MACAddr describes the observed MAC address for this interface.
+	MacAddr *string `pulumi:"macAddr"`
+}
+
+// IP describes the observed state of the interface's IP configuration.
+type VirtualMachineNetworkInterfacesIpStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesIpStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkInterfacesIpStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesIpStatusOutput) ToVirtualMachineNetworkInterfacesIpStatusOutput() VirtualMachineNetworkInterfacesIpStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpStatusOutput) ToVirtualMachineNetworkInterfacesIpStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesIpStatusOutput {
+	return o
+}
+
+// Addresses describes observed IP addresses for this interface.
+func (o VirtualMachineNetworkInterfacesIpStatusOutput) Addresses() VirtualMachineNetworkInterfacesIpAddressesStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpStatus) []VirtualMachineNetworkInterfacesIpAddressesStatus {
+		return v.Addresses
+	}).(VirtualMachineNetworkInterfacesIpAddressesStatusArrayOutput)
+}
+
+// AutoConfigurationEnabled describes whether or not ICMPv6 router solicitation requests are enabled or disabled from a given interface.
+func (o VirtualMachineNetworkInterfacesIpStatusOutput) AutoConfigurationEnabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpStatus) *bool { return v.AutoConfigurationEnabled }).(pulumi.BoolPtrOutput)
+}
+
+// DHCP describes the VM's observed, client-side, interface-specific DHCP options.
+func (o VirtualMachineNetworkInterfacesIpStatusOutput) Dhcp() VirtualMachineNetworkInterfacesIpDhcpStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpStatus) *VirtualMachineNetworkInterfacesIpDhcpStatus {
+		return v.Dhcp
+	}).(VirtualMachineNetworkInterfacesIpDhcpStatusPtrOutput)
+}
+
+// MACAddr describes the observed MAC address for this interface.
+func (o VirtualMachineNetworkInterfacesIpStatusOutput) MacAddr() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesIpStatus) *string { return v.MacAddr }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineNetworkInterfacesIpStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesIpStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkInterfacesIpStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesIpStatusPtrOutput) ToVirtualMachineNetworkInterfacesIpStatusPtrOutput() VirtualMachineNetworkInterfacesIpStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpStatusPtrOutput) ToVirtualMachineNetworkInterfacesIpStatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesIpStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesIpStatusPtrOutput) Elem() VirtualMachineNetworkInterfacesIpStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesIpStatus) VirtualMachineNetworkInterfacesIpStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkInterfacesIpStatus
+		return ret
+	}).(VirtualMachineNetworkInterfacesIpStatusOutput)
+}
+
+// Addresses describes observed IP addresses for this interface.
+func (o VirtualMachineNetworkInterfacesIpStatusPtrOutput) Addresses() VirtualMachineNetworkInterfacesIpAddressesStatusArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesIpStatus) []VirtualMachineNetworkInterfacesIpAddressesStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Addresses
+	}).(VirtualMachineNetworkInterfacesIpAddressesStatusArrayOutput)
+}
+
+// AutoConfigurationEnabled describes whether or not ICMPv6 router solicitation requests are enabled or disabled from a given interface.
+func (o VirtualMachineNetworkInterfacesIpStatusPtrOutput) AutoConfigurationEnabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesIpStatus) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.AutoConfigurationEnabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// DHCP describes the VM's observed, client-side, interface-specific DHCP options.
+func (o VirtualMachineNetworkInterfacesIpStatusPtrOutput) Dhcp() VirtualMachineNetworkInterfacesIpDhcpStatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesIpStatus) *VirtualMachineNetworkInterfacesIpDhcpStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Dhcp
+	}).(VirtualMachineNetworkInterfacesIpDhcpStatusPtrOutput)
+}
+
+// MACAddr describes the observed MAC address for this interface.
+func (o VirtualMachineNetworkInterfacesIpStatusPtrOutput) MacAddr() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkInterfacesIpStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.MacAddr
+	}).(pulumi.StringPtrOutput)
+}
+
+// VirtualMachineNetworkInterfaceStatus describes the observed state of a VM's network interface.
+type VirtualMachineNetworkInterfacesStatus struct {
+	// DeviceKey describes the unique hardware device key of this network interface.
+	DeviceKey *int `pulumi:"deviceKey"`
+	// DNS describes the observed state of the interface's DNS configuration.
+	Dns *VirtualMachineNetworkInterfacesDnsStatus `pulumi:"dns"`
+	// IP describes the observed state of the interface's IP configuration.
+	Ip *VirtualMachineNetworkInterfacesIpStatus `pulumi:"ip"`
+	// Name describes the corresponding network interface with the same name in the VM's desired network interface list. If unset, then there is no corresponding entry for this interface.
+	Name *string `pulumi:"name"`
+}
+
+// VirtualMachineNetworkInterfaceStatus describes the observed state of a VM's network interface.
+type VirtualMachineNetworkInterfacesStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkInterfacesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesStatusOutput) ToVirtualMachineNetworkInterfacesStatusOutput() VirtualMachineNetworkInterfacesStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesStatusOutput) ToVirtualMachineNetworkInterfacesStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesStatusOutput {
+	return o
+}
+
+// DeviceKey describes the unique hardware device key of this network interface.
+func (o VirtualMachineNetworkInterfacesStatusOutput) DeviceKey() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesStatus) *int { return v.DeviceKey }).(pulumi.IntPtrOutput)
+}
+
+// DNS describes the observed state of the interface's DNS configuration.
+func (o VirtualMachineNetworkInterfacesStatusOutput) Dns() VirtualMachineNetworkInterfacesDnsStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesStatus) *VirtualMachineNetworkInterfacesDnsStatus { return v.Dns }).(VirtualMachineNetworkInterfacesDnsStatusPtrOutput)
+}
+
+// IP describes the observed state of the interface's IP configuration.
+func (o VirtualMachineNetworkInterfacesStatusOutput) Ip() VirtualMachineNetworkInterfacesIpStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesStatus) *VirtualMachineNetworkInterfacesIpStatus { return v.Ip }).(VirtualMachineNetworkInterfacesIpStatusPtrOutput)
+}
+
+// Name describes the corresponding network interface with the same name in the VM's desired network interface list. If unset, then there is no corresponding entry for this interface.
+func (o VirtualMachineNetworkInterfacesStatusOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkInterfacesStatus) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineNetworkInterfacesStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkInterfacesStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineNetworkInterfacesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkInterfacesStatusArrayOutput) ToVirtualMachineNetworkInterfacesStatusArrayOutput() VirtualMachineNetworkInterfacesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesStatusArrayOutput) ToVirtualMachineNetworkInterfacesStatusArrayOutputWithContext(ctx context.Context) VirtualMachineNetworkInterfacesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkInterfacesStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineNetworkInterfacesStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineNetworkInterfacesStatus {
+		return vs[0].([]VirtualMachineNetworkInterfacesStatus)[vs[1].(int)]
+	}).(VirtualMachineNetworkInterfacesStatusOutput)
+}
+
+// KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+type VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus struct {
+	// Key is the key part of the key/value pair.
+	Key string `pulumi:"key"`
+	// Value is the optional value part of the key/value pair.
+	Value *string `pulumi:"value"`
+}
+
+// KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+type VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusOutput) ToVirtualMachineNetworkIpStacksDhcpIp4ConfigStatusOutput() VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusOutput) ToVirtualMachineNetworkIpStacksDhcpIp4ConfigStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusOutput {
+	return o
+}
+
+// Key is the key part of the key/value pair.
+func (o VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Value is the optional value part of the key/value pair.
+func (o VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusOutput) Value() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus) *string { return v.Value }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusArrayOutput) ToVirtualMachineNetworkIpStacksDhcpIp4ConfigStatusArrayOutput() VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusArrayOutput) ToVirtualMachineNetworkIpStacksDhcpIp4ConfigStatusArrayOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus {
+		return vs[0].([]VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus)[vs[1].(int)]
+	}).(VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusOutput)
+}
+
+// IP4 describes the observed state of the IP4 DHCP client settings.
+type VirtualMachineNetworkIpStacksDhcpIp4Status struct {
+	// Config describes platform-dependent settings for the DHCP client.
+	Config []VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus `pulumi:"config"`
+	// Enabled reports the status of the DHCP client services.
+	Enabled *bool `pulumi:"enabled"`
+}
+
+// IP4 describes the observed state of the IP4 DHCP client settings.
+type VirtualMachineNetworkIpStacksDhcpIp4StatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksDhcpIp4StatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkIpStacksDhcpIp4Status)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp4StatusOutput) ToVirtualMachineNetworkIpStacksDhcpIp4StatusOutput() VirtualMachineNetworkIpStacksDhcpIp4StatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp4StatusOutput) ToVirtualMachineNetworkIpStacksDhcpIp4StatusOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksDhcpIp4StatusOutput {
+	return o
+}
+
+// Config describes platform-dependent settings for the DHCP client.
+func (o VirtualMachineNetworkIpStacksDhcpIp4StatusOutput) Config() VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksDhcpIp4Status) []VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus {
+		return v.Config
+	}).(VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusArrayOutput)
+}
+
+// Enabled reports the status of the DHCP client services.
+func (o VirtualMachineNetworkIpStacksDhcpIp4StatusOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksDhcpIp4Status) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+type VirtualMachineNetworkIpStacksDhcpIp4StatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksDhcpIp4StatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkIpStacksDhcpIp4Status)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp4StatusPtrOutput) ToVirtualMachineNetworkIpStacksDhcpIp4StatusPtrOutput() VirtualMachineNetworkIpStacksDhcpIp4StatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp4StatusPtrOutput) ToVirtualMachineNetworkIpStacksDhcpIp4StatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksDhcpIp4StatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp4StatusPtrOutput) Elem() VirtualMachineNetworkIpStacksDhcpIp4StatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksDhcpIp4Status) VirtualMachineNetworkIpStacksDhcpIp4Status {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkIpStacksDhcpIp4Status
+		return ret
+	}).(VirtualMachineNetworkIpStacksDhcpIp4StatusOutput)
+}
+
+// Config describes platform-dependent settings for the DHCP client.
+func (o VirtualMachineNetworkIpStacksDhcpIp4StatusPtrOutput) Config() VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksDhcpIp4Status) []VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Config
+	}).(VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusArrayOutput)
+}
+
+// Enabled reports the status of the DHCP client services.
+func (o VirtualMachineNetworkIpStacksDhcpIp4StatusPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksDhcpIp4Status) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+type VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus struct {
+	// Key is the key part of the key/value pair.
+	Key string `pulumi:"key"`
+	// Value is the optional value part of the key/value pair.
+	Value *string `pulumi:"value"`
+}
+
+// KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+type VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusOutput) ToVirtualMachineNetworkIpStacksDhcpIp6ConfigStatusOutput() VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusOutput) ToVirtualMachineNetworkIpStacksDhcpIp6ConfigStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusOutput {
+	return o
+}
+
+// Key is the key part of the key/value pair.
+func (o VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Value is the optional value part of the key/value pair.
+func (o VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusOutput) Value() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus) *string { return v.Value }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusArrayOutput) ToVirtualMachineNetworkIpStacksDhcpIp6ConfigStatusArrayOutput() VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusArrayOutput) ToVirtualMachineNetworkIpStacksDhcpIp6ConfigStatusArrayOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus {
+		return vs[0].([]VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus)[vs[1].(int)]
+	}).(VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusOutput)
+}
+
+// IP6 describes the observed state of the IP6 DHCP client settings.
+type VirtualMachineNetworkIpStacksDhcpIp6Status struct {
+	// Config describes platform-dependent settings for the DHCP client.
+	Config []VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus `pulumi:"config"`
+	// Enabled reports the status of the DHCP client services.
+	Enabled *bool `pulumi:"enabled"`
+}
+
+// IP6 describes the observed state of the IP6 DHCP client settings.
+type VirtualMachineNetworkIpStacksDhcpIp6StatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksDhcpIp6StatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkIpStacksDhcpIp6Status)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp6StatusOutput) ToVirtualMachineNetworkIpStacksDhcpIp6StatusOutput() VirtualMachineNetworkIpStacksDhcpIp6StatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp6StatusOutput) ToVirtualMachineNetworkIpStacksDhcpIp6StatusOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksDhcpIp6StatusOutput {
+	return o
+}
+
+// Config describes platform-dependent settings for the DHCP client.
+func (o VirtualMachineNetworkIpStacksDhcpIp6StatusOutput) Config() VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksDhcpIp6Status) []VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus {
+		return v.Config
+	}).(VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusArrayOutput)
+}
+
+// Enabled reports the status of the DHCP client services.
+func (o VirtualMachineNetworkIpStacksDhcpIp6StatusOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksDhcpIp6Status) *bool { return v.Enabled }).(pulumi.BoolPtrOutput)
+}
+
+type VirtualMachineNetworkIpStacksDhcpIp6StatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksDhcpIp6StatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkIpStacksDhcpIp6Status)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp6StatusPtrOutput) ToVirtualMachineNetworkIpStacksDhcpIp6StatusPtrOutput() VirtualMachineNetworkIpStacksDhcpIp6StatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp6StatusPtrOutput) ToVirtualMachineNetworkIpStacksDhcpIp6StatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksDhcpIp6StatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpIp6StatusPtrOutput) Elem() VirtualMachineNetworkIpStacksDhcpIp6StatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksDhcpIp6Status) VirtualMachineNetworkIpStacksDhcpIp6Status {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkIpStacksDhcpIp6Status
+		return ret
+	}).(VirtualMachineNetworkIpStacksDhcpIp6StatusOutput)
+}
+
+// Config describes platform-dependent settings for the DHCP client.
+func (o VirtualMachineNetworkIpStacksDhcpIp6StatusPtrOutput) Config() VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksDhcpIp6Status) []VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Config
+	}).(VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusArrayOutput)
+}
+
+// Enabled reports the status of the DHCP client services.
+func (o VirtualMachineNetworkIpStacksDhcpIp6StatusPtrOutput) Enabled() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksDhcpIp6Status) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Enabled
+	}).(pulumi.BoolPtrOutput)
+}
+
+// DHCP describes the VM's observed, client-side, system-wide DHCP options.
+type VirtualMachineNetworkIpStacksDhcpStatus struct {
+	// IP4 describes the observed state of the IP4 DHCP client settings.
+	Ip4 *VirtualMachineNetworkIpStacksDhcpIp4Status `pulumi:"ip4"`
+	// IP6 describes the observed state of the IP6 DHCP client settings.
+	Ip6 *VirtualMachineNetworkIpStacksDhcpIp6Status `pulumi:"ip6"`
+}
+
+// DHCP describes the VM's observed, client-side, system-wide DHCP options.
+type VirtualMachineNetworkIpStacksDhcpStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksDhcpStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkIpStacksDhcpStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpStatusOutput) ToVirtualMachineNetworkIpStacksDhcpStatusOutput() VirtualMachineNetworkIpStacksDhcpStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpStatusOutput) ToVirtualMachineNetworkIpStacksDhcpStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksDhcpStatusOutput {
+	return o
+}
+
+// IP4 describes the observed state of the IP4 DHCP client settings.
+func (o VirtualMachineNetworkIpStacksDhcpStatusOutput) Ip4() VirtualMachineNetworkIpStacksDhcpIp4StatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksDhcpStatus) *VirtualMachineNetworkIpStacksDhcpIp4Status {
+		return v.Ip4
+	}).(VirtualMachineNetworkIpStacksDhcpIp4StatusPtrOutput)
+}
+
+// IP6 describes the observed state of the IP6 DHCP client settings.
+func (o VirtualMachineNetworkIpStacksDhcpStatusOutput) Ip6() VirtualMachineNetworkIpStacksDhcpIp6StatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksDhcpStatus) *VirtualMachineNetworkIpStacksDhcpIp6Status {
+		return v.Ip6
+	}).(VirtualMachineNetworkIpStacksDhcpIp6StatusPtrOutput)
+}
+
+type VirtualMachineNetworkIpStacksDhcpStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksDhcpStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkIpStacksDhcpStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpStatusPtrOutput) ToVirtualMachineNetworkIpStacksDhcpStatusPtrOutput() VirtualMachineNetworkIpStacksDhcpStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpStatusPtrOutput) ToVirtualMachineNetworkIpStacksDhcpStatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksDhcpStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDhcpStatusPtrOutput) Elem() VirtualMachineNetworkIpStacksDhcpStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksDhcpStatus) VirtualMachineNetworkIpStacksDhcpStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkIpStacksDhcpStatus
+		return ret
+	}).(VirtualMachineNetworkIpStacksDhcpStatusOutput)
+}
+
+// IP4 describes the observed state of the IP4 DHCP client settings.
+func (o VirtualMachineNetworkIpStacksDhcpStatusPtrOutput) Ip4() VirtualMachineNetworkIpStacksDhcpIp4StatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksDhcpStatus) *VirtualMachineNetworkIpStacksDhcpIp4Status {
+		if v == nil {
+			return nil
+		}
+		return v.Ip4
+	}).(VirtualMachineNetworkIpStacksDhcpIp4StatusPtrOutput)
+}
+
+// IP6 describes the observed state of the IP6 DHCP client settings.
+func (o VirtualMachineNetworkIpStacksDhcpStatusPtrOutput) Ip6() VirtualMachineNetworkIpStacksDhcpIp6StatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksDhcpStatus) *VirtualMachineNetworkIpStacksDhcpIp6Status {
+		if v == nil {
+			return nil
+		}
+		return v.Ip6
+	}).(VirtualMachineNetworkIpStacksDhcpIp6StatusPtrOutput)
+}
+
+// DNS describes the VM's observed, client-side DNS configuration.
+type VirtualMachineNetworkIpStacksDnsStatus struct {
+	// DHCP indicates whether or not dynamic host control protocol (DHCP) was used to configure DNS configuration.
+	Dhcp *bool `pulumi:"dhcp"`
+	// DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local".
+	DomainName *string `pulumi:"domainName"`
+	// HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+	HostName *string `pulumi:"hostName"`
+	// Nameservers is a list of the IP addresses for the DNS servers to use.
+	Nameservers []string `pulumi:"nameservers"`
+	// SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+	SearchDomains []string `pulumi:"searchDomains"`
+}
+
+// DNS describes the VM's observed, client-side DNS configuration.
+type VirtualMachineNetworkIpStacksDnsStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksDnsStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkIpStacksDnsStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksDnsStatusOutput) ToVirtualMachineNetworkIpStacksDnsStatusOutput() VirtualMachineNetworkIpStacksDnsStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDnsStatusOutput) ToVirtualMachineNetworkIpStacksDnsStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksDnsStatusOutput {
+	return o
+}
+
+// DHCP indicates whether or not dynamic host control protocol (DHCP) was used to configure DNS configuration.
+func (o VirtualMachineNetworkIpStacksDnsStatusOutput) Dhcp() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksDnsStatus) *bool { return v.Dhcp }).(pulumi.BoolPtrOutput)
+}
+
+// DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local".
+func (o VirtualMachineNetworkIpStacksDnsStatusOutput) DomainName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksDnsStatus) *string { return v.DomainName }).(pulumi.StringPtrOutput)
+}
+
+// HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+func (o VirtualMachineNetworkIpStacksDnsStatusOutput) HostName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksDnsStatus) *string { return v.HostName }).(pulumi.StringPtrOutput)
+}
+
+// Nameservers is a list of the IP addresses for the DNS servers to use.
+func (o VirtualMachineNetworkIpStacksDnsStatusOutput) Nameservers() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksDnsStatus) []string { return v.Nameservers }).(pulumi.StringArrayOutput)
+}
+
+// SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+func (o VirtualMachineNetworkIpStacksDnsStatusOutput) SearchDomains() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksDnsStatus) []string { return v.SearchDomains }).(pulumi.StringArrayOutput)
+}
+
+type VirtualMachineNetworkIpStacksDnsStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksDnsStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkIpStacksDnsStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksDnsStatusPtrOutput) ToVirtualMachineNetworkIpStacksDnsStatusPtrOutput() VirtualMachineNetworkIpStacksDnsStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDnsStatusPtrOutput) ToVirtualMachineNetworkIpStacksDnsStatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksDnsStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksDnsStatusPtrOutput) Elem() VirtualMachineNetworkIpStacksDnsStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksDnsStatus) VirtualMachineNetworkIpStacksDnsStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkIpStacksDnsStatus
+		return ret
+	}).(VirtualMachineNetworkIpStacksDnsStatusOutput)
+}
+
+// DHCP indicates whether or not dynamic host control protocol (DHCP) was used to configure DNS configuration.
+func (o VirtualMachineNetworkIpStacksDnsStatusPtrOutput) Dhcp() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksDnsStatus) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Dhcp
+	}).(pulumi.BoolPtrOutput)
+}
+
+// DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local".
+func (o VirtualMachineNetworkIpStacksDnsStatusPtrOutput) DomainName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksDnsStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.DomainName
+	}).(pulumi.StringPtrOutput)
+}
+
+// HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+func (o VirtualMachineNetworkIpStacksDnsStatusPtrOutput) HostName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksDnsStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.HostName
+	}).(pulumi.StringPtrOutput)
+}
+
+// Nameservers is a list of the IP addresses for the DNS servers to use.
+func (o VirtualMachineNetworkIpStacksDnsStatusPtrOutput) Nameservers() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksDnsStatus) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Nameservers
+	}).(pulumi.StringArrayOutput)
+}
+
+// SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+func (o VirtualMachineNetworkIpStacksDnsStatusPtrOutput) SearchDomains() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksDnsStatus) []string {
+		if v == nil {
+			return nil
+		}
+		return v.SearchDomains
+	}).(pulumi.StringArrayOutput)
+}
+
+// Gateway describes where to send the packets to next.
+type VirtualMachineNetworkIpStacksIpRoutesGatewayStatus struct {
+	// Address is the IP4 or IP6 address of the gateway.
+	Address *string `pulumi:"address"`
+	// Device is the name of the device in the guest for which this gateway applies.
+	Device *string `pulumi:"device"`
+}
+
+// Gateway describes where to send the packets to next.
+type VirtualMachineNetworkIpStacksIpRoutesGatewayStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksIpRoutesGatewayStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkIpStacksIpRoutesGatewayStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksIpRoutesGatewayStatusOutput) ToVirtualMachineNetworkIpStacksIpRoutesGatewayStatusOutput() VirtualMachineNetworkIpStacksIpRoutesGatewayStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksIpRoutesGatewayStatusOutput) ToVirtualMachineNetworkIpStacksIpRoutesGatewayStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksIpRoutesGatewayStatusOutput {
+	return o
+}
+
+// Address is the IP4 or IP6 address of the gateway.
+func (o VirtualMachineNetworkIpStacksIpRoutesGatewayStatusOutput) Address() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksIpRoutesGatewayStatus) *string { return v.Address }).(pulumi.StringPtrOutput)
+}
+
+// Device is the name of the device in the guest for which this gateway applies.
+func (o VirtualMachineNetworkIpStacksIpRoutesGatewayStatusOutput) Device() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksIpRoutesGatewayStatus) *string { return v.Device }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineNetworkIpStacksIpRoutesGatewayStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksIpRoutesGatewayStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineNetworkIpStacksIpRoutesGatewayStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksIpRoutesGatewayStatusPtrOutput) ToVirtualMachineNetworkIpStacksIpRoutesGatewayStatusPtrOutput() VirtualMachineNetworkIpStacksIpRoutesGatewayStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksIpRoutesGatewayStatusPtrOutput) ToVirtualMachineNetworkIpStacksIpRoutesGatewayStatusPtrOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksIpRoutesGatewayStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksIpRoutesGatewayStatusPtrOutput) Elem() VirtualMachineNetworkIpStacksIpRoutesGatewayStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksIpRoutesGatewayStatus) VirtualMachineNetworkIpStacksIpRoutesGatewayStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineNetworkIpStacksIpRoutesGatewayStatus
+		return ret
+	}).(VirtualMachineNetworkIpStacksIpRoutesGatewayStatusOutput)
+}
+
+// Address is the IP4 or IP6 address of the gateway.
+func (o VirtualMachineNetworkIpStacksIpRoutesGatewayStatusPtrOutput) Address() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksIpRoutesGatewayStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Address
+	}).(pulumi.StringPtrOutput)
+}
+
+// Device is the name of the device in the guest for which this gateway applies.
+func (o VirtualMachineNetworkIpStacksIpRoutesGatewayStatusPtrOutput) Device() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkIpStacksIpRoutesGatewayStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Device
+	}).(pulumi.StringPtrOutput)
+}
+
+// VirtualMachineNetworkIPRouteStatus describes the observed state of a guest network's IP routes.
+type VirtualMachineNetworkIpStacksIpRoutesStatus struct {
+	// Gateway describes where to send the packets to next.
+	Gateway *VirtualMachineNetworkIpStacksIpRoutesGatewayStatus `pulumi:"gateway"`
+	// NetworkAddress is the IP4 or IP6 address of the destination network.
+	NetworkAddress *string `pulumi:"networkAddress"`
+}
+
+// VirtualMachineNetworkIPRouteStatus describes the observed state of a guest network's IP routes.
+type VirtualMachineNetworkIpStacksIpRoutesStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksIpRoutesStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkIpStacksIpRoutesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksIpRoutesStatusOutput) ToVirtualMachineNetworkIpStacksIpRoutesStatusOutput() VirtualMachineNetworkIpStacksIpRoutesStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksIpRoutesStatusOutput) ToVirtualMachineNetworkIpStacksIpRoutesStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksIpRoutesStatusOutput {
+	return o
+}
+
+// Gateway describes where to send the packets to next.
+func (o VirtualMachineNetworkIpStacksIpRoutesStatusOutput) Gateway() VirtualMachineNetworkIpStacksIpRoutesGatewayStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksIpRoutesStatus) *VirtualMachineNetworkIpStacksIpRoutesGatewayStatus {
+		return v.Gateway
+	}).(VirtualMachineNetworkIpStacksIpRoutesGatewayStatusPtrOutput)
+}
+
+// NetworkAddress is the IP4 or IP6 address of the destination network.
+func (o VirtualMachineNetworkIpStacksIpRoutesStatusOutput) NetworkAddress() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksIpRoutesStatus) *string { return v.NetworkAddress }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineNetworkIpStacksIpRoutesStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksIpRoutesStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineNetworkIpStacksIpRoutesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksIpRoutesStatusArrayOutput) ToVirtualMachineNetworkIpStacksIpRoutesStatusArrayOutput() VirtualMachineNetworkIpStacksIpRoutesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksIpRoutesStatusArrayOutput) ToVirtualMachineNetworkIpStacksIpRoutesStatusArrayOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksIpRoutesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksIpRoutesStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineNetworkIpStacksIpRoutesStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineNetworkIpStacksIpRoutesStatus {
+		return vs[0].([]VirtualMachineNetworkIpStacksIpRoutesStatus)[vs[1].(int)]
+	}).(VirtualMachineNetworkIpStacksIpRoutesStatusOutput)
+}
+
+// KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+type VirtualMachineNetworkIpStacksKernelConfigStatus struct {
+	// Key is the key part of the key/value pair.
+	Key string `pulumi:"key"`
+	// Value is the optional value part of the key/value pair.
+	Value *string `pulumi:"value"`
+}
+
+// KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+type VirtualMachineNetworkIpStacksKernelConfigStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksKernelConfigStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkIpStacksKernelConfigStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksKernelConfigStatusOutput) ToVirtualMachineNetworkIpStacksKernelConfigStatusOutput() VirtualMachineNetworkIpStacksKernelConfigStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksKernelConfigStatusOutput) ToVirtualMachineNetworkIpStacksKernelConfigStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksKernelConfigStatusOutput {
+	return o
+}
+
+// Key is the key part of the key/value pair.
+func (o VirtualMachineNetworkIpStacksKernelConfigStatusOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksKernelConfigStatus) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Value is the optional value part of the key/value pair.
+func (o VirtualMachineNetworkIpStacksKernelConfigStatusOutput) Value() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksKernelConfigStatus) *string { return v.Value }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineNetworkIpStacksKernelConfigStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksKernelConfigStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineNetworkIpStacksKernelConfigStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksKernelConfigStatusArrayOutput) ToVirtualMachineNetworkIpStacksKernelConfigStatusArrayOutput() VirtualMachineNetworkIpStacksKernelConfigStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksKernelConfigStatusArrayOutput) ToVirtualMachineNetworkIpStacksKernelConfigStatusArrayOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksKernelConfigStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksKernelConfigStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineNetworkIpStacksKernelConfigStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineNetworkIpStacksKernelConfigStatus {
+		return vs[0].([]VirtualMachineNetworkIpStacksKernelConfigStatus)[vs[1].(int)]
+	}).(VirtualMachineNetworkIpStacksKernelConfigStatusOutput)
+}
+
+// VirtualMachineNetworkIPStackStatus describes the observed state of a VM's IP stack.
+type VirtualMachineNetworkIpStacksStatus struct {
+	// DHCP describes the VM's observed, client-side, system-wide DHCP options.
+	Dhcp *VirtualMachineNetworkIpStacksDhcpStatus `pulumi:"dhcp"`
+	// DNS describes the VM's observed, client-side DNS configuration.
+	Dns *VirtualMachineNetworkIpStacksDnsStatus `pulumi:"dns"`
+	// IPRoutes contain the VM's routing tables for all address families.
+	IpRoutes []VirtualMachineNetworkIpStacksIpRoutesStatus `pulumi:"ipRoutes"`
+	// KernelConfig describes the observed state of the VM's kernel IP configuration settings.
+	KernelConfig []VirtualMachineNetworkIpStacksKernelConfigStatus `pulumi:"kernelConfig"`
+}
+
+// VirtualMachineNetworkIPStackStatus describes the observed state of a VM's IP stack.
+type VirtualMachineNetworkIpStacksStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineNetworkIpStacksStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksStatusOutput) ToVirtualMachineNetworkIpStacksStatusOutput() VirtualMachineNetworkIpStacksStatusOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksStatusOutput) ToVirtualMachineNetworkIpStacksStatusOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksStatusOutput {
+	return o
+}
+
+// DHCP describes the VM's observed, client-side, system-wide DHCP options.
+func (o VirtualMachineNetworkIpStacksStatusOutput) Dhcp() VirtualMachineNetworkIpStacksDhcpStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksStatus) *VirtualMachineNetworkIpStacksDhcpStatus { return v.Dhcp }).(VirtualMachineNetworkIpStacksDhcpStatusPtrOutput)
+}
+
+// DNS describes the VM's observed, client-side DNS configuration.
+func (o VirtualMachineNetworkIpStacksStatusOutput) Dns() VirtualMachineNetworkIpStacksDnsStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksStatus) *VirtualMachineNetworkIpStacksDnsStatus { return v.Dns }).(VirtualMachineNetworkIpStacksDnsStatusPtrOutput)
+}
+
+// IPRoutes contain the VM's routing tables for all address families.
+func (o VirtualMachineNetworkIpStacksStatusOutput) IpRoutes() VirtualMachineNetworkIpStacksIpRoutesStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksStatus) []VirtualMachineNetworkIpStacksIpRoutesStatus {
+		return v.IpRoutes
+	}).(VirtualMachineNetworkIpStacksIpRoutesStatusArrayOutput)
+}
+
+// KernelConfig describes the observed state of the VM's kernel IP configuration settings.
+func (o VirtualMachineNetworkIpStacksStatusOutput) KernelConfig() VirtualMachineNetworkIpStacksKernelConfigStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkIpStacksStatus) []VirtualMachineNetworkIpStacksKernelConfigStatus {
+		return v.KernelConfig
+	}).(VirtualMachineNetworkIpStacksKernelConfigStatusArrayOutput)
+}
+
+type VirtualMachineNetworkIpStacksStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineNetworkIpStacksStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineNetworkIpStacksStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineNetworkIpStacksStatusArrayOutput) ToVirtualMachineNetworkIpStacksStatusArrayOutput() VirtualMachineNetworkIpStacksStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksStatusArrayOutput) ToVirtualMachineNetworkIpStacksStatusArrayOutputWithContext(ctx context.Context) VirtualMachineNetworkIpStacksStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineNetworkIpStacksStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineNetworkIpStacksStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineNetworkIpStacksStatus {
+		return vs[0].([]VirtualMachineNetworkIpStacksStatus)[vs[1].(int)]
+	}).(VirtualMachineNetworkIpStacksStatusOutput)
 }
 
 // A static route.
@@ -3193,7 +13414,7 @@ type VirtualMachineNetworkSpec struct {
 	DomainName *string `pulumi:"domainName"`
 	// Guest host name (defaults to the VM name).
 	HostName *string `pulumi:"hostName"`
-	// Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Changing it replaces the resource (the number, names and networks of a VM's network interfaces cannot change after creation).
+	// Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Replacement: adding or removing interfaces, or changing an interface's `name` or `network`, replaces the VM unless the Supervisor has the MutableNetworks capability; addresses, gateways, DHCP, MTU, nameservers, routes and search domains update in place.
 	Interfaces []VirtualMachineNetworkInterfaceSpec `pulumi:"interfaces"`
 	// DNS servers for the whole guest (IP addresses).
 	Nameservers []string `pulumi:"nameservers"`
@@ -3220,7 +13441,7 @@ type VirtualMachineNetworkSpecArgs struct {
 	DomainName pulumi.StringPtrInput `pulumi:"domainName"`
 	// Guest host name (defaults to the VM name).
 	HostName pulumi.StringPtrInput `pulumi:"hostName"`
-	// Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Changing it replaces the resource (the number, names and networks of a VM's network interfaces cannot change after creation).
+	// Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Replacement: adding or removing interfaces, or changing an interface's `name` or `network`, replaces the VM unless the Supervisor has the MutableNetworks capability; addresses, gateways, DHCP, MTU, nameservers, routes and search domains update in place.
 	Interfaces VirtualMachineNetworkInterfaceSpecArrayInput `pulumi:"interfaces"`
 	// DNS servers for the whole guest (IP addresses).
 	Nameservers pulumi.StringArrayInput `pulumi:"nameservers"`
@@ -3321,7 +13542,7 @@ func (o VirtualMachineNetworkSpecOutput) HostName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineNetworkSpec) *string { return v.HostName }).(pulumi.StringPtrOutput)
 }
 
-// Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Changing it replaces the resource (the number, names and networks of a VM's network interfaces cannot change after creation).
+// Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Replacement: adding or removing interfaces, or changing an interface's `name` or `network`, replaces the VM unless the Supervisor has the MutableNetworks capability; addresses, gateways, DHCP, MTU, nameservers, routes and search domains update in place.
 func (o VirtualMachineNetworkSpecOutput) Interfaces() VirtualMachineNetworkInterfaceSpecArrayOutput {
 	return o.ApplyT(func(v VirtualMachineNetworkSpec) []VirtualMachineNetworkInterfaceSpec { return v.Interfaces }).(VirtualMachineNetworkInterfaceSpecArrayOutput)
 }
@@ -3390,7 +13611,7 @@ func (o VirtualMachineNetworkSpecPtrOutput) HostName() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Changing it replaces the resource (the number, names and networks of a VM's network interfaces cannot change after creation).
+// Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Replacement: adding or removing interfaces, or changing an interface's `name` or `network`, replaces the VM unless the Supervisor has the MutableNetworks capability; addresses, gateways, DHCP, MTU, nameservers, routes and search domains update in place.
 func (o VirtualMachineNetworkSpecPtrOutput) Interfaces() VirtualMachineNetworkInterfaceSpecArrayOutput {
 	return o.ApplyT(func(v *VirtualMachineNetworkSpec) []VirtualMachineNetworkInterfaceSpec {
 		if v == nil {
@@ -3422,8 +13643,14 @@ func (o VirtualMachineNetworkSpecPtrOutput) SearchDomains() pulumi.StringArrayOu
 
 // Network status of the VM.
 type VirtualMachineNetworkStatus struct {
-	// Status of each network interface (addresses, MAC, DNS) as reported by VMware Tools.
-	Interfaces []interface{} `pulumi:"interfaces"`
+	// Config describes the resolved, configured network settings for the VM, such as an interface's IP address obtained from IPAM, or global DNS settings.
+	Config *VirtualMachineNetworkConfigStatus `pulumi:"config"`
+	// HostName describes the observed hostname reported by the VirtualMachine's guest operating system. Needs VM Operator API v1alpha3 or newer.
+	HostName *string `pulumi:"hostName"`
+	// Interfaces describes the status of the VM's network interfaces.
+	Interfaces []VirtualMachineNetworkInterfacesStatus `pulumi:"interfaces"`
+	// IPStacks describes information about the guest's configured IP networking stacks.
+	IpStacks []VirtualMachineNetworkIpStacksStatus `pulumi:"ipStacks"`
 	// The primary IPv4 address of the guest.
 	PrimaryIP4 *string `pulumi:"primaryIP4"`
 	// The primary IPv6 address of the guest.
@@ -3445,9 +13672,24 @@ func (o VirtualMachineNetworkStatusOutput) ToVirtualMachineNetworkStatusOutputWi
 	return o
 }
 
-// Status of each network interface (addresses, MAC, DNS) as reported by VMware Tools.
-func (o VirtualMachineNetworkStatusOutput) Interfaces() pulumi.ArrayOutput {
-	return o.ApplyT(func(v VirtualMachineNetworkStatus) []interface{} { return v.Interfaces }).(pulumi.ArrayOutput)
+// Config describes the resolved, configured network settings for the VM, such as an interface's IP address obtained from IPAM, or global DNS settings.
+func (o VirtualMachineNetworkStatusOutput) Config() VirtualMachineNetworkConfigStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkStatus) *VirtualMachineNetworkConfigStatus { return v.Config }).(VirtualMachineNetworkConfigStatusPtrOutput)
+}
+
+// HostName describes the observed hostname reported by the VirtualMachine's guest operating system. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineNetworkStatusOutput) HostName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkStatus) *string { return v.HostName }).(pulumi.StringPtrOutput)
+}
+
+// Interfaces describes the status of the VM's network interfaces.
+func (o VirtualMachineNetworkStatusOutput) Interfaces() VirtualMachineNetworkInterfacesStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkStatus) []VirtualMachineNetworkInterfacesStatus { return v.Interfaces }).(VirtualMachineNetworkInterfacesStatusArrayOutput)
+}
+
+// IPStacks describes information about the guest's configured IP networking stacks.
+func (o VirtualMachineNetworkStatusOutput) IpStacks() VirtualMachineNetworkIpStacksStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkStatus) []VirtualMachineNetworkIpStacksStatus { return v.IpStacks }).(VirtualMachineNetworkIpStacksStatusArrayOutput)
 }
 
 // The primary IPv4 address of the guest.
@@ -3484,14 +13726,44 @@ func (o VirtualMachineNetworkStatusPtrOutput) Elem() VirtualMachineNetworkStatus
 	}).(VirtualMachineNetworkStatusOutput)
 }
 
-// Status of each network interface (addresses, MAC, DNS) as reported by VMware Tools.
-func (o VirtualMachineNetworkStatusPtrOutput) Interfaces() pulumi.ArrayOutput {
-	return o.ApplyT(func(v *VirtualMachineNetworkStatus) []interface{} {
+// Config describes the resolved, configured network settings for the VM, such as an interface's IP address obtained from IPAM, or global DNS settings.
+func (o VirtualMachineNetworkStatusPtrOutput) Config() VirtualMachineNetworkConfigStatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkStatus) *VirtualMachineNetworkConfigStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Config
+	}).(VirtualMachineNetworkConfigStatusPtrOutput)
+}
+
+// HostName describes the observed hostname reported by the VirtualMachine's guest operating system. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineNetworkStatusPtrOutput) HostName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.HostName
+	}).(pulumi.StringPtrOutput)
+}
+
+// Interfaces describes the status of the VM's network interfaces.
+func (o VirtualMachineNetworkStatusPtrOutput) Interfaces() VirtualMachineNetworkInterfacesStatusArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkStatus) []VirtualMachineNetworkInterfacesStatus {
 		if v == nil {
 			return nil
 		}
 		return v.Interfaces
-	}).(pulumi.ArrayOutput)
+	}).(VirtualMachineNetworkInterfacesStatusArrayOutput)
+}
+
+// IPStacks describes information about the guest's configured IP networking stacks.
+func (o VirtualMachineNetworkStatusPtrOutput) IpStacks() VirtualMachineNetworkIpStacksStatusArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineNetworkStatus) []VirtualMachineNetworkIpStacksStatus {
+		if v == nil {
+			return nil
+		}
+		return v.IpStacks
+	}).(VirtualMachineNetworkIpStacksStatusArrayOutput)
 }
 
 // The primary IPv4 address of the guest.
@@ -3514,11 +13786,196 @@ func (o VirtualMachineNetworkStatusPtrOutput) PrimaryIP6() pulumi.StringPtrOutpu
 	}).(pulumi.StringPtrOutput)
 }
 
+// LocalObjectRef describes a reference to another object in the same namespace as the referrer.
+type VirtualMachinePoliciesSpec struct {
+	// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+	ApiVersion string `pulumi:"apiVersion"`
+	// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+	Kind string `pulumi:"kind"`
+	// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+	Name string `pulumi:"name"`
+}
+
+// VirtualMachinePoliciesSpecInput is an input type that accepts VirtualMachinePoliciesSpecArgs and VirtualMachinePoliciesSpecOutput values.
+// You can construct a concrete instance of `VirtualMachinePoliciesSpecInput` via:
+//
+//	VirtualMachinePoliciesSpecArgs{...}
+type VirtualMachinePoliciesSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachinePoliciesSpecOutput() VirtualMachinePoliciesSpecOutput
+	ToVirtualMachinePoliciesSpecOutputWithContext(context.Context) VirtualMachinePoliciesSpecOutput
+}
+
+// LocalObjectRef describes a reference to another object in the same namespace as the referrer.
+type VirtualMachinePoliciesSpecArgs struct {
+	// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+	ApiVersion pulumi.StringInput `pulumi:"apiVersion"`
+	// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+	Kind pulumi.StringInput `pulumi:"kind"`
+	// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (VirtualMachinePoliciesSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachinePoliciesSpec)(nil)).Elem()
+}
+
+func (i VirtualMachinePoliciesSpecArgs) ToVirtualMachinePoliciesSpecOutput() VirtualMachinePoliciesSpecOutput {
+	return i.ToVirtualMachinePoliciesSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachinePoliciesSpecArgs) ToVirtualMachinePoliciesSpecOutputWithContext(ctx context.Context) VirtualMachinePoliciesSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachinePoliciesSpecOutput)
+}
+
+// VirtualMachinePoliciesSpecArrayInput is an input type that accepts VirtualMachinePoliciesSpecArray and VirtualMachinePoliciesSpecArrayOutput values.
+// You can construct a concrete instance of `VirtualMachinePoliciesSpecArrayInput` via:
+//
+//	VirtualMachinePoliciesSpecArray{ VirtualMachinePoliciesSpecArgs{...} }
+type VirtualMachinePoliciesSpecArrayInput interface {
+	pulumi.Input
+
+	ToVirtualMachinePoliciesSpecArrayOutput() VirtualMachinePoliciesSpecArrayOutput
+	ToVirtualMachinePoliciesSpecArrayOutputWithContext(context.Context) VirtualMachinePoliciesSpecArrayOutput
+}
+
+type VirtualMachinePoliciesSpecArray []VirtualMachinePoliciesSpecInput
+
+func (VirtualMachinePoliciesSpecArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachinePoliciesSpec)(nil)).Elem()
+}
+
+func (i VirtualMachinePoliciesSpecArray) ToVirtualMachinePoliciesSpecArrayOutput() VirtualMachinePoliciesSpecArrayOutput {
+	return i.ToVirtualMachinePoliciesSpecArrayOutputWithContext(context.Background())
+}
+
+func (i VirtualMachinePoliciesSpecArray) ToVirtualMachinePoliciesSpecArrayOutputWithContext(ctx context.Context) VirtualMachinePoliciesSpecArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachinePoliciesSpecArrayOutput)
+}
+
+// LocalObjectRef describes a reference to another object in the same namespace as the referrer.
+type VirtualMachinePoliciesSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachinePoliciesSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachinePoliciesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachinePoliciesSpecOutput) ToVirtualMachinePoliciesSpecOutput() VirtualMachinePoliciesSpecOutput {
+	return o
+}
+
+func (o VirtualMachinePoliciesSpecOutput) ToVirtualMachinePoliciesSpecOutputWithContext(ctx context.Context) VirtualMachinePoliciesSpecOutput {
+	return o
+}
+
+// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+func (o VirtualMachinePoliciesSpecOutput) ApiVersion() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachinePoliciesSpec) string { return v.ApiVersion }).(pulumi.StringOutput)
+}
+
+// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+func (o VirtualMachinePoliciesSpecOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachinePoliciesSpec) string { return v.Kind }).(pulumi.StringOutput)
+}
+
+// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+func (o VirtualMachinePoliciesSpecOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachinePoliciesSpec) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachinePoliciesSpecArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachinePoliciesSpecArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachinePoliciesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachinePoliciesSpecArrayOutput) ToVirtualMachinePoliciesSpecArrayOutput() VirtualMachinePoliciesSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachinePoliciesSpecArrayOutput) ToVirtualMachinePoliciesSpecArrayOutputWithContext(ctx context.Context) VirtualMachinePoliciesSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachinePoliciesSpecArrayOutput) Index(i pulumi.IntInput) VirtualMachinePoliciesSpecOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachinePoliciesSpec {
+		return vs[0].([]VirtualMachinePoliciesSpec)[vs[1].(int)]
+	}).(VirtualMachinePoliciesSpecOutput)
+}
+
+// VirtualMachinePoliciesStatus: `status.policies` of a VirtualMachine.
+type VirtualMachinePoliciesStatus struct {
+	// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+	ApiVersion string `pulumi:"apiVersion"`
+	// Generation describes the observed generation of the policy applied to this VM.
+	Generation int `pulumi:"generation"`
+	// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+	Kind string `pulumi:"kind"`
+	// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+	Name string `pulumi:"name"`
+}
+
+// VirtualMachinePoliciesStatus: `status.policies` of a VirtualMachine.
+type VirtualMachinePoliciesStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachinePoliciesStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachinePoliciesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachinePoliciesStatusOutput) ToVirtualMachinePoliciesStatusOutput() VirtualMachinePoliciesStatusOutput {
+	return o
+}
+
+func (o VirtualMachinePoliciesStatusOutput) ToVirtualMachinePoliciesStatusOutputWithContext(ctx context.Context) VirtualMachinePoliciesStatusOutput {
+	return o
+}
+
+// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+func (o VirtualMachinePoliciesStatusOutput) ApiVersion() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachinePoliciesStatus) string { return v.ApiVersion }).(pulumi.StringOutput)
+}
+
+// Generation describes the observed generation of the policy applied to this VM.
+func (o VirtualMachinePoliciesStatusOutput) Generation() pulumi.IntOutput {
+	return o.ApplyT(func(v VirtualMachinePoliciesStatus) int { return v.Generation }).(pulumi.IntOutput)
+}
+
+// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+func (o VirtualMachinePoliciesStatusOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachinePoliciesStatus) string { return v.Kind }).(pulumi.StringOutput)
+}
+
+// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+func (o VirtualMachinePoliciesStatusOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachinePoliciesStatus) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachinePoliciesStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachinePoliciesStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachinePoliciesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachinePoliciesStatusArrayOutput) ToVirtualMachinePoliciesStatusArrayOutput() VirtualMachinePoliciesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachinePoliciesStatusArrayOutput) ToVirtualMachinePoliciesStatusArrayOutputWithContext(ctx context.Context) VirtualMachinePoliciesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachinePoliciesStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachinePoliciesStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachinePoliciesStatus {
+		return vs[0].([]VirtualMachinePoliciesStatus)[vs[1].(int)]
+	}).(VirtualMachinePoliciesStatusOutput)
+}
+
 // The VM to publish.
 type VirtualMachinePublishRequestSource struct {
-	// API version of the source.
+	// API version of the source. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
 	ApiVersion *string `pulumi:"apiVersion"`
-	// Kind of the source (`VirtualMachine`).
+	// Kind of the source (`VirtualMachine`). The Supervisor's default: `VirtualMachine`.
 	Kind *string `pulumi:"kind"`
 	// VM name (defaults to the request name).
 	Name *string `pulumi:"name"`
@@ -3537,9 +13994,9 @@ type VirtualMachinePublishRequestSourceInput interface {
 
 // The VM to publish.
 type VirtualMachinePublishRequestSourceArgs struct {
-	// API version of the source.
+	// API version of the source. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
 	ApiVersion pulumi.StringPtrInput `pulumi:"apiVersion"`
-	// Kind of the source (`VirtualMachine`).
+	// Kind of the source (`VirtualMachine`). The Supervisor's default: `VirtualMachine`.
 	Kind pulumi.StringPtrInput `pulumi:"kind"`
 	// VM name (defaults to the request name).
 	Name pulumi.StringPtrInput `pulumi:"name"`
@@ -3623,12 +14080,12 @@ func (o VirtualMachinePublishRequestSourceOutput) ToVirtualMachinePublishRequest
 	}).(VirtualMachinePublishRequestSourcePtrOutput)
 }
 
-// API version of the source.
+// API version of the source. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
 func (o VirtualMachinePublishRequestSourceOutput) ApiVersion() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachinePublishRequestSource) *string { return v.ApiVersion }).(pulumi.StringPtrOutput)
 }
 
-// Kind of the source (`VirtualMachine`).
+// Kind of the source (`VirtualMachine`). The Supervisor's default: `VirtualMachine`.
 func (o VirtualMachinePublishRequestSourceOutput) Kind() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachinePublishRequestSource) *string { return v.Kind }).(pulumi.StringPtrOutput)
 }
@@ -3662,7 +14119,7 @@ func (o VirtualMachinePublishRequestSourcePtrOutput) Elem() VirtualMachinePublis
 	}).(VirtualMachinePublishRequestSourceOutput)
 }
 
-// API version of the source.
+// API version of the source. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
 func (o VirtualMachinePublishRequestSourcePtrOutput) ApiVersion() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachinePublishRequestSource) *string {
 		if v == nil {
@@ -3672,7 +14129,7 @@ func (o VirtualMachinePublishRequestSourcePtrOutput) ApiVersion() pulumi.StringP
 	}).(pulumi.StringPtrOutput)
 }
 
-// Kind of the source (`VirtualMachine`).
+// Kind of the source (`VirtualMachine`). The Supervisor's default: `VirtualMachine`.
 func (o VirtualMachinePublishRequestSourcePtrOutput) Kind() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachinePublishRequestSource) *string {
 		if v == nil {
@@ -3692,8 +14149,104 @@ func (o VirtualMachinePublishRequestSourcePtrOutput) Name() pulumi.StringPtrOutp
 	}).(pulumi.StringPtrOutput)
 }
 
+// SourceRef is the reference to the source of the publication request, ex. a VirtualMachine resource.
+type VirtualMachinePublishRequestSourceRefStatus struct {
+	// APIVersion is the API version of the referenced object. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
+	ApiVersion *string `pulumi:"apiVersion"`
+	// Kind is the kind of referenced object. The Supervisor's default: `VirtualMachine`.
+	Kind *string `pulumi:"kind"`
+	// Name is the name of the referenced object.
+	Name *string `pulumi:"name"`
+}
+
+// SourceRef is the reference to the source of the publication request, ex. a VirtualMachine resource.
+type VirtualMachinePublishRequestSourceRefStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachinePublishRequestSourceRefStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachinePublishRequestSourceRefStatus)(nil)).Elem()
+}
+
+func (o VirtualMachinePublishRequestSourceRefStatusOutput) ToVirtualMachinePublishRequestSourceRefStatusOutput() VirtualMachinePublishRequestSourceRefStatusOutput {
+	return o
+}
+
+func (o VirtualMachinePublishRequestSourceRefStatusOutput) ToVirtualMachinePublishRequestSourceRefStatusOutputWithContext(ctx context.Context) VirtualMachinePublishRequestSourceRefStatusOutput {
+	return o
+}
+
+// APIVersion is the API version of the referenced object. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
+func (o VirtualMachinePublishRequestSourceRefStatusOutput) ApiVersion() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePublishRequestSourceRefStatus) *string { return v.ApiVersion }).(pulumi.StringPtrOutput)
+}
+
+// Kind is the kind of referenced object. The Supervisor's default: `VirtualMachine`.
+func (o VirtualMachinePublishRequestSourceRefStatusOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePublishRequestSourceRefStatus) *string { return v.Kind }).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of the referenced object.
+func (o VirtualMachinePublishRequestSourceRefStatusOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePublishRequestSourceRefStatus) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachinePublishRequestSourceRefStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachinePublishRequestSourceRefStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachinePublishRequestSourceRefStatus)(nil)).Elem()
+}
+
+func (o VirtualMachinePublishRequestSourceRefStatusPtrOutput) ToVirtualMachinePublishRequestSourceRefStatusPtrOutput() VirtualMachinePublishRequestSourceRefStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachinePublishRequestSourceRefStatusPtrOutput) ToVirtualMachinePublishRequestSourceRefStatusPtrOutputWithContext(ctx context.Context) VirtualMachinePublishRequestSourceRefStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachinePublishRequestSourceRefStatusPtrOutput) Elem() VirtualMachinePublishRequestSourceRefStatusOutput {
+	return o.ApplyT(func(v *VirtualMachinePublishRequestSourceRefStatus) VirtualMachinePublishRequestSourceRefStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachinePublishRequestSourceRefStatus
+		return ret
+	}).(VirtualMachinePublishRequestSourceRefStatusOutput)
+}
+
+// APIVersion is the API version of the referenced object. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
+func (o VirtualMachinePublishRequestSourceRefStatusPtrOutput) ApiVersion() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachinePublishRequestSourceRefStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ApiVersion
+	}).(pulumi.StringPtrOutput)
+}
+
+// Kind is the kind of referenced object. The Supervisor's default: `VirtualMachine`.
+func (o VirtualMachinePublishRequestSourceRefStatusPtrOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachinePublishRequestSourceRefStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Kind
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of the referenced object.
+func (o VirtualMachinePublishRequestSourceRefStatusPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachinePublishRequestSourceRefStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
 // What to publish and where.
 type VirtualMachinePublishRequestSpec struct {
+	// BackoffLimit is the number of status.attempts that should be allowed before failing the VirtualMachinePublishRequest and halting any future processing. The Supervisor's default: `3`. Needs VM Operator API v1alpha5 or newer.
+	BackoffLimit *int `pulumi:"backoffLimit"`
 	// The VM to publish. Changing it replaces the resource (the source of a publish request is immutable).
 	Source *VirtualMachinePublishRequestSource `pulumi:"source"`
 	// Where the image goes. Changing it replaces the resource (the target of a publish request is immutable).
@@ -3715,6 +14268,8 @@ type VirtualMachinePublishRequestSpecInput interface {
 
 // What to publish and where.
 type VirtualMachinePublishRequestSpecArgs struct {
+	// BackoffLimit is the number of status.attempts that should be allowed before failing the VirtualMachinePublishRequest and halting any future processing. The Supervisor's default: `3`. Needs VM Operator API v1alpha5 or newer.
+	BackoffLimit pulumi.IntPtrInput `pulumi:"backoffLimit"`
 	// The VM to publish. Changing it replaces the resource (the source of a publish request is immutable).
 	Source VirtualMachinePublishRequestSourcePtrInput `pulumi:"source"`
 	// Where the image goes. Changing it replaces the resource (the target of a publish request is immutable).
@@ -3801,6 +14356,11 @@ func (o VirtualMachinePublishRequestSpecOutput) ToVirtualMachinePublishRequestSp
 	}).(VirtualMachinePublishRequestSpecPtrOutput)
 }
 
+// BackoffLimit is the number of status.attempts that should be allowed before failing the VirtualMachinePublishRequest and halting any future processing. The Supervisor's default: `3`. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachinePublishRequestSpecOutput) BackoffLimit() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePublishRequestSpec) *int { return v.BackoffLimit }).(pulumi.IntPtrOutput)
+}
+
 // The VM to publish. Changing it replaces the resource (the source of a publish request is immutable).
 func (o VirtualMachinePublishRequestSpecOutput) Source() VirtualMachinePublishRequestSourcePtrOutput {
 	return o.ApplyT(func(v VirtualMachinePublishRequestSpec) *VirtualMachinePublishRequestSource { return v.Source }).(VirtualMachinePublishRequestSourcePtrOutput)
@@ -3840,6 +14400,16 @@ func (o VirtualMachinePublishRequestSpecPtrOutput) Elem() VirtualMachinePublishR
 	}).(VirtualMachinePublishRequestSpecOutput)
 }
 
+// BackoffLimit is the number of status.attempts that should be allowed before failing the VirtualMachinePublishRequest and halting any future processing. The Supervisor's default: `3`. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachinePublishRequestSpecPtrOutput) BackoffLimit() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *VirtualMachinePublishRequestSpec) *int {
+		if v == nil {
+			return nil
+		}
+		return v.BackoffLimit
+	}).(pulumi.IntPtrOutput)
+}
+
 // The VM to publish. Changing it replaces the resource (the source of a publish request is immutable).
 func (o VirtualMachinePublishRequestSpecPtrOutput) Source() VirtualMachinePublishRequestSourcePtrOutput {
 	return o.ApplyT(func(v *VirtualMachinePublishRequestSpec) *VirtualMachinePublishRequestSource {
@@ -3872,14 +14442,24 @@ func (o VirtualMachinePublishRequestSpecPtrOutput) TtlSecondsAfterFinished() pul
 
 // Progress of the publish request.
 type VirtualMachinePublishRequestStatus struct {
+	// Attempts represents the number of times the request to publish the VM has been attempted.
+	Attempts *int `pulumi:"attempts"`
 	// When publishing completed (RFC 3339).
 	CompletionTime *string `pulumi:"completionTime"`
 	// Progress conditions (source valid, target valid, uploaded, image available, complete).
 	Conditions []Condition `pulumi:"conditions"`
 	// Name of the VirtualMachineImage the request created.
 	ImageName *string `pulumi:"imageName"`
+	// LastAttemptTime represents the time when the latest request was sent.
+	LastAttemptTime *string `pulumi:"lastAttemptTime"`
 	// True once the image is published and available.
 	Ready *bool `pulumi:"ready"`
+	// SourceRef is the reference to the source of the publication request, ex. a VirtualMachine resource.
+	SourceRef *VirtualMachinePublishRequestSourceRefStatus `pulumi:"sourceRef"`
+	// StartTime represents time when the request was acknowledged by the controller. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC.
+	StartTime *string `pulumi:"startTime"`
+	// TargetRef is the reference to the target of the publication request, ex. item information and a ContentLibrary resource.
+	TargetRef *VirtualMachinePublishRequestTargetRefStatus `pulumi:"targetRef"`
 }
 
 // Progress of the publish request.
@@ -3897,6 +14477,11 @@ func (o VirtualMachinePublishRequestStatusOutput) ToVirtualMachinePublishRequest
 	return o
 }
 
+// Attempts represents the number of times the request to publish the VM has been attempted.
+func (o VirtualMachinePublishRequestStatusOutput) Attempts() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePublishRequestStatus) *int { return v.Attempts }).(pulumi.IntPtrOutput)
+}
+
 // When publishing completed (RFC 3339).
 func (o VirtualMachinePublishRequestStatusOutput) CompletionTime() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachinePublishRequestStatus) *string { return v.CompletionTime }).(pulumi.StringPtrOutput)
@@ -3912,9 +14497,33 @@ func (o VirtualMachinePublishRequestStatusOutput) ImageName() pulumi.StringPtrOu
 	return o.ApplyT(func(v VirtualMachinePublishRequestStatus) *string { return v.ImageName }).(pulumi.StringPtrOutput)
 }
 
+// LastAttemptTime represents the time when the latest request was sent.
+func (o VirtualMachinePublishRequestStatusOutput) LastAttemptTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePublishRequestStatus) *string { return v.LastAttemptTime }).(pulumi.StringPtrOutput)
+}
+
 // True once the image is published and available.
 func (o VirtualMachinePublishRequestStatusOutput) Ready() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v VirtualMachinePublishRequestStatus) *bool { return v.Ready }).(pulumi.BoolPtrOutput)
+}
+
+// SourceRef is the reference to the source of the publication request, ex. a VirtualMachine resource.
+func (o VirtualMachinePublishRequestStatusOutput) SourceRef() VirtualMachinePublishRequestSourceRefStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePublishRequestStatus) *VirtualMachinePublishRequestSourceRefStatus {
+		return v.SourceRef
+	}).(VirtualMachinePublishRequestSourceRefStatusPtrOutput)
+}
+
+// StartTime represents time when the request was acknowledged by the controller. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC.
+func (o VirtualMachinePublishRequestStatusOutput) StartTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePublishRequestStatus) *string { return v.StartTime }).(pulumi.StringPtrOutput)
+}
+
+// TargetRef is the reference to the target of the publication request, ex. item information and a ContentLibrary resource.
+func (o VirtualMachinePublishRequestStatusOutput) TargetRef() VirtualMachinePublishRequestTargetRefStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePublishRequestStatus) *VirtualMachinePublishRequestTargetRefStatus {
+		return v.TargetRef
+	}).(VirtualMachinePublishRequestTargetRefStatusPtrOutput)
 }
 
 // Where the image goes.
@@ -4239,9 +14848,9 @@ func (o VirtualMachinePublishRequestTargetItemPtrOutput) Name() pulumi.StringPtr
 
 // The content library to publish to.
 type VirtualMachinePublishRequestTargetLocation struct {
-	// API version of the target.
+	// API version of the target. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
 	ApiVersion *string `pulumi:"apiVersion"`
-	// Kind of the target (`ContentLibrary`).
+	// Kind of the target (`ContentLibrary`). The Supervisor's default: `ContentLibrary`.
 	Kind *string `pulumi:"kind"`
 	// Name of the content library (assigned to the namespace) to publish to.
 	Name string `pulumi:"name"`
@@ -4260,9 +14869,9 @@ type VirtualMachinePublishRequestTargetLocationInput interface {
 
 // The content library to publish to.
 type VirtualMachinePublishRequestTargetLocationArgs struct {
-	// API version of the target.
+	// API version of the target. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
 	ApiVersion pulumi.StringPtrInput `pulumi:"apiVersion"`
-	// Kind of the target (`ContentLibrary`).
+	// Kind of the target (`ContentLibrary`). The Supervisor's default: `ContentLibrary`.
 	Kind pulumi.StringPtrInput `pulumi:"kind"`
 	// Name of the content library (assigned to the namespace) to publish to.
 	Name pulumi.StringInput `pulumi:"name"`
@@ -4346,12 +14955,12 @@ func (o VirtualMachinePublishRequestTargetLocationOutput) ToVirtualMachinePublis
 	}).(VirtualMachinePublishRequestTargetLocationPtrOutput)
 }
 
-// API version of the target.
+// API version of the target. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
 func (o VirtualMachinePublishRequestTargetLocationOutput) ApiVersion() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachinePublishRequestTargetLocation) *string { return v.ApiVersion }).(pulumi.StringPtrOutput)
 }
 
-// Kind of the target (`ContentLibrary`).
+// Kind of the target (`ContentLibrary`). The Supervisor's default: `ContentLibrary`.
 func (o VirtualMachinePublishRequestTargetLocationOutput) Kind() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachinePublishRequestTargetLocation) *string { return v.Kind }).(pulumi.StringPtrOutput)
 }
@@ -4385,7 +14994,7 @@ func (o VirtualMachinePublishRequestTargetLocationPtrOutput) Elem() VirtualMachi
 	}).(VirtualMachinePublishRequestTargetLocationOutput)
 }
 
-// API version of the target.
+// API version of the target. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
 func (o VirtualMachinePublishRequestTargetLocationPtrOutput) ApiVersion() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachinePublishRequestTargetLocation) *string {
 		if v == nil {
@@ -4395,7 +15004,7 @@ func (o VirtualMachinePublishRequestTargetLocationPtrOutput) ApiVersion() pulumi
 	}).(pulumi.StringPtrOutput)
 }
 
-// Kind of the target (`ContentLibrary`).
+// Kind of the target (`ContentLibrary`). The Supervisor's default: `ContentLibrary`.
 func (o VirtualMachinePublishRequestTargetLocationPtrOutput) Kind() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachinePublishRequestTargetLocation) *string {
 		if v == nil {
@@ -4415,16 +15024,408 @@ func (o VirtualMachinePublishRequestTargetLocationPtrOutput) Name() pulumi.Strin
 	}).(pulumi.StringPtrOutput)
 }
 
+// Item contains information about the name of the object to which the VM is published.
+type VirtualMachinePublishRequestTargetRefItemStatus struct {
+	// Description is the description to assign to the published object.
+	Description *string `pulumi:"description"`
+	// Name is the name of the published object.
+	Name *string `pulumi:"name"`
+}
+
+// Item contains information about the name of the object to which the VM is published.
+type VirtualMachinePublishRequestTargetRefItemStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachinePublishRequestTargetRefItemStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachinePublishRequestTargetRefItemStatus)(nil)).Elem()
+}
+
+func (o VirtualMachinePublishRequestTargetRefItemStatusOutput) ToVirtualMachinePublishRequestTargetRefItemStatusOutput() VirtualMachinePublishRequestTargetRefItemStatusOutput {
+	return o
+}
+
+func (o VirtualMachinePublishRequestTargetRefItemStatusOutput) ToVirtualMachinePublishRequestTargetRefItemStatusOutputWithContext(ctx context.Context) VirtualMachinePublishRequestTargetRefItemStatusOutput {
+	return o
+}
+
+// Description is the description to assign to the published object.
+func (o VirtualMachinePublishRequestTargetRefItemStatusOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePublishRequestTargetRefItemStatus) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of the published object.
+func (o VirtualMachinePublishRequestTargetRefItemStatusOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePublishRequestTargetRefItemStatus) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachinePublishRequestTargetRefItemStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachinePublishRequestTargetRefItemStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachinePublishRequestTargetRefItemStatus)(nil)).Elem()
+}
+
+func (o VirtualMachinePublishRequestTargetRefItemStatusPtrOutput) ToVirtualMachinePublishRequestTargetRefItemStatusPtrOutput() VirtualMachinePublishRequestTargetRefItemStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachinePublishRequestTargetRefItemStatusPtrOutput) ToVirtualMachinePublishRequestTargetRefItemStatusPtrOutputWithContext(ctx context.Context) VirtualMachinePublishRequestTargetRefItemStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachinePublishRequestTargetRefItemStatusPtrOutput) Elem() VirtualMachinePublishRequestTargetRefItemStatusOutput {
+	return o.ApplyT(func(v *VirtualMachinePublishRequestTargetRefItemStatus) VirtualMachinePublishRequestTargetRefItemStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachinePublishRequestTargetRefItemStatus
+		return ret
+	}).(VirtualMachinePublishRequestTargetRefItemStatusOutput)
+}
+
+// Description is the description to assign to the published object.
+func (o VirtualMachinePublishRequestTargetRefItemStatusPtrOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachinePublishRequestTargetRefItemStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Description
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of the published object.
+func (o VirtualMachinePublishRequestTargetRefItemStatusPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachinePublishRequestTargetRefItemStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// Location contains information about the location to which to publish the VM.
+type VirtualMachinePublishRequestTargetRefLocationStatus struct {
+	// APIVersion is the API version of the referenced object. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
+	ApiVersion *string `pulumi:"apiVersion"`
+	// Kind is the kind of referenced object. The Supervisor's default: `ContentLibrary`.
+	Kind *string `pulumi:"kind"`
+	// Name is the name of the referenced object.
+	Name *string `pulumi:"name"`
+}
+
+// Location contains information about the location to which to publish the VM.
+type VirtualMachinePublishRequestTargetRefLocationStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachinePublishRequestTargetRefLocationStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachinePublishRequestTargetRefLocationStatus)(nil)).Elem()
+}
+
+func (o VirtualMachinePublishRequestTargetRefLocationStatusOutput) ToVirtualMachinePublishRequestTargetRefLocationStatusOutput() VirtualMachinePublishRequestTargetRefLocationStatusOutput {
+	return o
+}
+
+func (o VirtualMachinePublishRequestTargetRefLocationStatusOutput) ToVirtualMachinePublishRequestTargetRefLocationStatusOutputWithContext(ctx context.Context) VirtualMachinePublishRequestTargetRefLocationStatusOutput {
+	return o
+}
+
+// APIVersion is the API version of the referenced object. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
+func (o VirtualMachinePublishRequestTargetRefLocationStatusOutput) ApiVersion() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePublishRequestTargetRefLocationStatus) *string { return v.ApiVersion }).(pulumi.StringPtrOutput)
+}
+
+// Kind is the kind of referenced object. The Supervisor's default: `ContentLibrary`.
+func (o VirtualMachinePublishRequestTargetRefLocationStatusOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePublishRequestTargetRefLocationStatus) *string { return v.Kind }).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of the referenced object.
+func (o VirtualMachinePublishRequestTargetRefLocationStatusOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePublishRequestTargetRefLocationStatus) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachinePublishRequestTargetRefLocationStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachinePublishRequestTargetRefLocationStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachinePublishRequestTargetRefLocationStatus)(nil)).Elem()
+}
+
+func (o VirtualMachinePublishRequestTargetRefLocationStatusPtrOutput) ToVirtualMachinePublishRequestTargetRefLocationStatusPtrOutput() VirtualMachinePublishRequestTargetRefLocationStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachinePublishRequestTargetRefLocationStatusPtrOutput) ToVirtualMachinePublishRequestTargetRefLocationStatusPtrOutputWithContext(ctx context.Context) VirtualMachinePublishRequestTargetRefLocationStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachinePublishRequestTargetRefLocationStatusPtrOutput) Elem() VirtualMachinePublishRequestTargetRefLocationStatusOutput {
+	return o.ApplyT(func(v *VirtualMachinePublishRequestTargetRefLocationStatus) VirtualMachinePublishRequestTargetRefLocationStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachinePublishRequestTargetRefLocationStatus
+		return ret
+	}).(VirtualMachinePublishRequestTargetRefLocationStatusOutput)
+}
+
+// APIVersion is the API version of the referenced object. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
+func (o VirtualMachinePublishRequestTargetRefLocationStatusPtrOutput) ApiVersion() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachinePublishRequestTargetRefLocationStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ApiVersion
+	}).(pulumi.StringPtrOutput)
+}
+
+// Kind is the kind of referenced object. The Supervisor's default: `ContentLibrary`.
+func (o VirtualMachinePublishRequestTargetRefLocationStatusPtrOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachinePublishRequestTargetRefLocationStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Kind
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of the referenced object.
+func (o VirtualMachinePublishRequestTargetRefLocationStatusPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachinePublishRequestTargetRefLocationStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// TargetRef is the reference to the target of the publication request, ex. item information and a ContentLibrary resource.
+type VirtualMachinePublishRequestTargetRefStatus struct {
+	// Item contains information about the name of the object to which the VM is published.
+	Item *VirtualMachinePublishRequestTargetRefItemStatus `pulumi:"item"`
+	// Location contains information about the location to which to publish the VM.
+	Location *VirtualMachinePublishRequestTargetRefLocationStatus `pulumi:"location"`
+}
+
+// TargetRef is the reference to the target of the publication request, ex. item information and a ContentLibrary resource.
+type VirtualMachinePublishRequestTargetRefStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachinePublishRequestTargetRefStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachinePublishRequestTargetRefStatus)(nil)).Elem()
+}
+
+func (o VirtualMachinePublishRequestTargetRefStatusOutput) ToVirtualMachinePublishRequestTargetRefStatusOutput() VirtualMachinePublishRequestTargetRefStatusOutput {
+	return o
+}
+
+func (o VirtualMachinePublishRequestTargetRefStatusOutput) ToVirtualMachinePublishRequestTargetRefStatusOutputWithContext(ctx context.Context) VirtualMachinePublishRequestTargetRefStatusOutput {
+	return o
+}
+
+// Item contains information about the name of the object to which the VM is published.
+func (o VirtualMachinePublishRequestTargetRefStatusOutput) Item() VirtualMachinePublishRequestTargetRefItemStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePublishRequestTargetRefStatus) *VirtualMachinePublishRequestTargetRefItemStatus {
+		return v.Item
+	}).(VirtualMachinePublishRequestTargetRefItemStatusPtrOutput)
+}
+
+// Location contains information about the location to which to publish the VM.
+func (o VirtualMachinePublishRequestTargetRefStatusOutput) Location() VirtualMachinePublishRequestTargetRefLocationStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePublishRequestTargetRefStatus) *VirtualMachinePublishRequestTargetRefLocationStatus {
+		return v.Location
+	}).(VirtualMachinePublishRequestTargetRefLocationStatusPtrOutput)
+}
+
+type VirtualMachinePublishRequestTargetRefStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachinePublishRequestTargetRefStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachinePublishRequestTargetRefStatus)(nil)).Elem()
+}
+
+func (o VirtualMachinePublishRequestTargetRefStatusPtrOutput) ToVirtualMachinePublishRequestTargetRefStatusPtrOutput() VirtualMachinePublishRequestTargetRefStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachinePublishRequestTargetRefStatusPtrOutput) ToVirtualMachinePublishRequestTargetRefStatusPtrOutputWithContext(ctx context.Context) VirtualMachinePublishRequestTargetRefStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachinePublishRequestTargetRefStatusPtrOutput) Elem() VirtualMachinePublishRequestTargetRefStatusOutput {
+	return o.ApplyT(func(v *VirtualMachinePublishRequestTargetRefStatus) VirtualMachinePublishRequestTargetRefStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachinePublishRequestTargetRefStatus
+		return ret
+	}).(VirtualMachinePublishRequestTargetRefStatusOutput)
+}
+
+// Item contains information about the name of the object to which the VM is published.
+func (o VirtualMachinePublishRequestTargetRefStatusPtrOutput) Item() VirtualMachinePublishRequestTargetRefItemStatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachinePublishRequestTargetRefStatus) *VirtualMachinePublishRequestTargetRefItemStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Item
+	}).(VirtualMachinePublishRequestTargetRefItemStatusPtrOutput)
+}
+
+// Location contains information about the location to which to publish the VM.
+func (o VirtualMachinePublishRequestTargetRefStatusPtrOutput) Location() VirtualMachinePublishRequestTargetRefLocationStatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachinePublishRequestTargetRefStatus) *VirtualMachinePublishRequestTargetRefLocationStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Location
+	}).(VirtualMachinePublishRequestTargetRefLocationStatusPtrOutput)
+}
+
+// GuestHeartbeat specifies an action involving the guest heartbeat status.
+type VirtualMachineReadinessProbeGuestHeartbeatSpec struct {
+	// ThresholdStatus is the value that the guest heartbeat status must be at or above to be considered successful. Allowed values: `yellow`, `green`. The Supervisor's default: `green`.
+	ThresholdStatus *string `pulumi:"thresholdStatus"`
+}
+
+// VirtualMachineReadinessProbeGuestHeartbeatSpecInput is an input type that accepts VirtualMachineReadinessProbeGuestHeartbeatSpecArgs and VirtualMachineReadinessProbeGuestHeartbeatSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineReadinessProbeGuestHeartbeatSpecInput` via:
+//
+//	VirtualMachineReadinessProbeGuestHeartbeatSpecArgs{...}
+type VirtualMachineReadinessProbeGuestHeartbeatSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineReadinessProbeGuestHeartbeatSpecOutput() VirtualMachineReadinessProbeGuestHeartbeatSpecOutput
+	ToVirtualMachineReadinessProbeGuestHeartbeatSpecOutputWithContext(context.Context) VirtualMachineReadinessProbeGuestHeartbeatSpecOutput
+}
+
+// GuestHeartbeat specifies an action involving the guest heartbeat status.
+type VirtualMachineReadinessProbeGuestHeartbeatSpecArgs struct {
+	// ThresholdStatus is the value that the guest heartbeat status must be at or above to be considered successful. Allowed values: `yellow`, `green`. The Supervisor's default: `green`.
+	ThresholdStatus pulumi.StringPtrInput `pulumi:"thresholdStatus"`
+}
+
+func (VirtualMachineReadinessProbeGuestHeartbeatSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineReadinessProbeGuestHeartbeatSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineReadinessProbeGuestHeartbeatSpecArgs) ToVirtualMachineReadinessProbeGuestHeartbeatSpecOutput() VirtualMachineReadinessProbeGuestHeartbeatSpecOutput {
+	return i.ToVirtualMachineReadinessProbeGuestHeartbeatSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineReadinessProbeGuestHeartbeatSpecArgs) ToVirtualMachineReadinessProbeGuestHeartbeatSpecOutputWithContext(ctx context.Context) VirtualMachineReadinessProbeGuestHeartbeatSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineReadinessProbeGuestHeartbeatSpecOutput)
+}
+
+func (i VirtualMachineReadinessProbeGuestHeartbeatSpecArgs) ToVirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput() VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput {
+	return i.ToVirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineReadinessProbeGuestHeartbeatSpecArgs) ToVirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutputWithContext(ctx context.Context) VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineReadinessProbeGuestHeartbeatSpecOutput).ToVirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineReadinessProbeGuestHeartbeatSpecPtrInput is an input type that accepts VirtualMachineReadinessProbeGuestHeartbeatSpecArgs, VirtualMachineReadinessProbeGuestHeartbeatSpecPtr and VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineReadinessProbeGuestHeartbeatSpecPtrInput` via:
+//
+//	        VirtualMachineReadinessProbeGuestHeartbeatSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineReadinessProbeGuestHeartbeatSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput() VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput
+	ToVirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutputWithContext(context.Context) VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput
+}
+
+type virtualMachineReadinessProbeGuestHeartbeatSpecPtrType VirtualMachineReadinessProbeGuestHeartbeatSpecArgs
+
+func VirtualMachineReadinessProbeGuestHeartbeatSpecPtr(v *VirtualMachineReadinessProbeGuestHeartbeatSpecArgs) VirtualMachineReadinessProbeGuestHeartbeatSpecPtrInput {
+	return (*virtualMachineReadinessProbeGuestHeartbeatSpecPtrType)(v)
+}
+
+func (*virtualMachineReadinessProbeGuestHeartbeatSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineReadinessProbeGuestHeartbeatSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineReadinessProbeGuestHeartbeatSpecPtrType) ToVirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput() VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput {
+	return i.ToVirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineReadinessProbeGuestHeartbeatSpecPtrType) ToVirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutputWithContext(ctx context.Context) VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput)
+}
+
+// GuestHeartbeat specifies an action involving the guest heartbeat status.
+type VirtualMachineReadinessProbeGuestHeartbeatSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineReadinessProbeGuestHeartbeatSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineReadinessProbeGuestHeartbeatSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineReadinessProbeGuestHeartbeatSpecOutput) ToVirtualMachineReadinessProbeGuestHeartbeatSpecOutput() VirtualMachineReadinessProbeGuestHeartbeatSpecOutput {
+	return o
+}
+
+func (o VirtualMachineReadinessProbeGuestHeartbeatSpecOutput) ToVirtualMachineReadinessProbeGuestHeartbeatSpecOutputWithContext(ctx context.Context) VirtualMachineReadinessProbeGuestHeartbeatSpecOutput {
+	return o
+}
+
+func (o VirtualMachineReadinessProbeGuestHeartbeatSpecOutput) ToVirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput() VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput {
+	return o.ToVirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineReadinessProbeGuestHeartbeatSpecOutput) ToVirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutputWithContext(ctx context.Context) VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineReadinessProbeGuestHeartbeatSpec) *VirtualMachineReadinessProbeGuestHeartbeatSpec {
+		return &v
+	}).(VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput)
+}
+
+// ThresholdStatus is the value that the guest heartbeat status must be at or above to be considered successful. Allowed values: `yellow`, `green`. The Supervisor's default: `green`.
+func (o VirtualMachineReadinessProbeGuestHeartbeatSpecOutput) ThresholdStatus() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineReadinessProbeGuestHeartbeatSpec) *string { return v.ThresholdStatus }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineReadinessProbeGuestHeartbeatSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput) ToVirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput() VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput) ToVirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutputWithContext(ctx context.Context) VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput) Elem() VirtualMachineReadinessProbeGuestHeartbeatSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineReadinessProbeGuestHeartbeatSpec) VirtualMachineReadinessProbeGuestHeartbeatSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineReadinessProbeGuestHeartbeatSpec
+		return ret
+	}).(VirtualMachineReadinessProbeGuestHeartbeatSpecOutput)
+}
+
+// ThresholdStatus is the value that the guest heartbeat status must be at or above to be considered successful. Allowed values: `yellow`, `green`. The Supervisor's default: `green`.
+func (o VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput) ThresholdStatus() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineReadinessProbeGuestHeartbeatSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ThresholdStatus
+	}).(pulumi.StringPtrOutput)
+}
+
 // How VM Operator decides the guest is ready (exactly one action).
 type VirtualMachineReadinessProbeSpec struct {
-	// Guest heartbeat action: {thresholdStatus: green|yellow}.
-	GuestHeartbeat interface{} `pulumi:"guestHeartbeat"`
+	// GuestHeartbeat specifies an action involving the guest heartbeat status.
+	GuestHeartbeat *VirtualMachineReadinessProbeGuestHeartbeatSpec `pulumi:"guestHeartbeat"`
 	// Guestinfo keys (and value patterns) that must all be present for the VM to be ready.
 	GuestInfo []GuestInfoAction `pulumi:"guestInfo"`
 	// Seconds between probe attempts.
 	PeriodSeconds *int `pulumi:"periodSeconds"`
-	// TCP socket action (deprecated): {port, host}.
-	TcpSocket interface{} `pulumi:"tcpSocket"`
+	// TCPSocket specifies an action involving a TCP port. Deprecated.
+	TcpSocket *VirtualMachineReadinessProbeTcpSocketSpec `pulumi:"tcpSocket"`
 	// Seconds before a probe attempt times out (1-60).
 	TimeoutSeconds *int `pulumi:"timeoutSeconds"`
 }
@@ -4442,14 +15443,14 @@ type VirtualMachineReadinessProbeSpecInput interface {
 
 // How VM Operator decides the guest is ready (exactly one action).
 type VirtualMachineReadinessProbeSpecArgs struct {
-	// Guest heartbeat action: {thresholdStatus: green|yellow}.
-	GuestHeartbeat pulumi.Input `pulumi:"guestHeartbeat"`
+	// GuestHeartbeat specifies an action involving the guest heartbeat status.
+	GuestHeartbeat VirtualMachineReadinessProbeGuestHeartbeatSpecPtrInput `pulumi:"guestHeartbeat"`
 	// Guestinfo keys (and value patterns) that must all be present for the VM to be ready.
 	GuestInfo GuestInfoActionArrayInput `pulumi:"guestInfo"`
 	// Seconds between probe attempts.
 	PeriodSeconds pulumi.IntPtrInput `pulumi:"periodSeconds"`
-	// TCP socket action (deprecated): {port, host}.
-	TcpSocket pulumi.Input `pulumi:"tcpSocket"`
+	// TCPSocket specifies an action involving a TCP port. Deprecated.
+	TcpSocket VirtualMachineReadinessProbeTcpSocketSpecPtrInput `pulumi:"tcpSocket"`
 	// Seconds before a probe attempt times out (1-60).
 	TimeoutSeconds pulumi.IntPtrInput `pulumi:"timeoutSeconds"`
 }
@@ -4532,9 +15533,11 @@ func (o VirtualMachineReadinessProbeSpecOutput) ToVirtualMachineReadinessProbeSp
 	}).(VirtualMachineReadinessProbeSpecPtrOutput)
 }
 
-// Guest heartbeat action: {thresholdStatus: green|yellow}.
-func (o VirtualMachineReadinessProbeSpecOutput) GuestHeartbeat() pulumi.AnyOutput {
-	return o.ApplyT(func(v VirtualMachineReadinessProbeSpec) interface{} { return v.GuestHeartbeat }).(pulumi.AnyOutput)
+// GuestHeartbeat specifies an action involving the guest heartbeat status.
+func (o VirtualMachineReadinessProbeSpecOutput) GuestHeartbeat() VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineReadinessProbeSpec) *VirtualMachineReadinessProbeGuestHeartbeatSpec {
+		return v.GuestHeartbeat
+	}).(VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput)
 }
 
 // Guestinfo keys (and value patterns) that must all be present for the VM to be ready.
@@ -4547,9 +15550,11 @@ func (o VirtualMachineReadinessProbeSpecOutput) PeriodSeconds() pulumi.IntPtrOut
 	return o.ApplyT(func(v VirtualMachineReadinessProbeSpec) *int { return v.PeriodSeconds }).(pulumi.IntPtrOutput)
 }
 
-// TCP socket action (deprecated): {port, host}.
-func (o VirtualMachineReadinessProbeSpecOutput) TcpSocket() pulumi.AnyOutput {
-	return o.ApplyT(func(v VirtualMachineReadinessProbeSpec) interface{} { return v.TcpSocket }).(pulumi.AnyOutput)
+// TCPSocket specifies an action involving a TCP port. Deprecated.
+func (o VirtualMachineReadinessProbeSpecOutput) TcpSocket() VirtualMachineReadinessProbeTcpSocketSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineReadinessProbeSpec) *VirtualMachineReadinessProbeTcpSocketSpec {
+		return v.TcpSocket
+	}).(VirtualMachineReadinessProbeTcpSocketSpecPtrOutput)
 }
 
 // Seconds before a probe attempt times out (1-60).
@@ -4581,14 +15586,14 @@ func (o VirtualMachineReadinessProbeSpecPtrOutput) Elem() VirtualMachineReadines
 	}).(VirtualMachineReadinessProbeSpecOutput)
 }
 
-// Guest heartbeat action: {thresholdStatus: green|yellow}.
-func (o VirtualMachineReadinessProbeSpecPtrOutput) GuestHeartbeat() pulumi.AnyOutput {
-	return o.ApplyT(func(v *VirtualMachineReadinessProbeSpec) interface{} {
+// GuestHeartbeat specifies an action involving the guest heartbeat status.
+func (o VirtualMachineReadinessProbeSpecPtrOutput) GuestHeartbeat() VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineReadinessProbeSpec) *VirtualMachineReadinessProbeGuestHeartbeatSpec {
 		if v == nil {
 			return nil
 		}
 		return v.GuestHeartbeat
-	}).(pulumi.AnyOutput)
+	}).(VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput)
 }
 
 // Guestinfo keys (and value patterns) that must all be present for the VM to be ready.
@@ -4611,14 +15616,14 @@ func (o VirtualMachineReadinessProbeSpecPtrOutput) PeriodSeconds() pulumi.IntPtr
 	}).(pulumi.IntPtrOutput)
 }
 
-// TCP socket action (deprecated): {port, host}.
-func (o VirtualMachineReadinessProbeSpecPtrOutput) TcpSocket() pulumi.AnyOutput {
-	return o.ApplyT(func(v *VirtualMachineReadinessProbeSpec) interface{} {
+// TCPSocket specifies an action involving a TCP port. Deprecated.
+func (o VirtualMachineReadinessProbeSpecPtrOutput) TcpSocket() VirtualMachineReadinessProbeTcpSocketSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineReadinessProbeSpec) *VirtualMachineReadinessProbeTcpSocketSpec {
 		if v == nil {
 			return nil
 		}
 		return v.TcpSocket
-	}).(pulumi.AnyOutput)
+	}).(VirtualMachineReadinessProbeTcpSocketSpecPtrOutput)
 }
 
 // Seconds before a probe attempt times out (1-60).
@@ -4629,6 +15634,165 @@ func (o VirtualMachineReadinessProbeSpecPtrOutput) TimeoutSeconds() pulumi.IntPt
 		}
 		return v.TimeoutSeconds
 	}).(pulumi.IntPtrOutput)
+}
+
+// TCPSocket specifies an action involving a TCP port. Deprecated.
+type VirtualMachineReadinessProbeTcpSocketSpec struct {
+	// Host is an optional host name to connect to. Host defaults to the VM IP.
+	Host *string `pulumi:"host"`
+	// Port specifies a number or name of the port to access on the VM. If the format of port is a number, it must be in the range 1 to 65535. If the format of name is a string, it must be an IANA_SVC_NAME. An integer or a string.
+	Port interface{} `pulumi:"port"`
+}
+
+// VirtualMachineReadinessProbeTcpSocketSpecInput is an input type that accepts VirtualMachineReadinessProbeTcpSocketSpecArgs and VirtualMachineReadinessProbeTcpSocketSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineReadinessProbeTcpSocketSpecInput` via:
+//
+//	VirtualMachineReadinessProbeTcpSocketSpecArgs{...}
+type VirtualMachineReadinessProbeTcpSocketSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineReadinessProbeTcpSocketSpecOutput() VirtualMachineReadinessProbeTcpSocketSpecOutput
+	ToVirtualMachineReadinessProbeTcpSocketSpecOutputWithContext(context.Context) VirtualMachineReadinessProbeTcpSocketSpecOutput
+}
+
+// TCPSocket specifies an action involving a TCP port. Deprecated.
+type VirtualMachineReadinessProbeTcpSocketSpecArgs struct {
+	// Host is an optional host name to connect to. Host defaults to the VM IP.
+	Host pulumi.StringPtrInput `pulumi:"host"`
+	// Port specifies a number or name of the port to access on the VM. If the format of port is a number, it must be in the range 1 to 65535. If the format of name is a string, it must be an IANA_SVC_NAME. An integer or a string.
+	Port pulumi.Input `pulumi:"port"`
+}
+
+func (VirtualMachineReadinessProbeTcpSocketSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineReadinessProbeTcpSocketSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineReadinessProbeTcpSocketSpecArgs) ToVirtualMachineReadinessProbeTcpSocketSpecOutput() VirtualMachineReadinessProbeTcpSocketSpecOutput {
+	return i.ToVirtualMachineReadinessProbeTcpSocketSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineReadinessProbeTcpSocketSpecArgs) ToVirtualMachineReadinessProbeTcpSocketSpecOutputWithContext(ctx context.Context) VirtualMachineReadinessProbeTcpSocketSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineReadinessProbeTcpSocketSpecOutput)
+}
+
+func (i VirtualMachineReadinessProbeTcpSocketSpecArgs) ToVirtualMachineReadinessProbeTcpSocketSpecPtrOutput() VirtualMachineReadinessProbeTcpSocketSpecPtrOutput {
+	return i.ToVirtualMachineReadinessProbeTcpSocketSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineReadinessProbeTcpSocketSpecArgs) ToVirtualMachineReadinessProbeTcpSocketSpecPtrOutputWithContext(ctx context.Context) VirtualMachineReadinessProbeTcpSocketSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineReadinessProbeTcpSocketSpecOutput).ToVirtualMachineReadinessProbeTcpSocketSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineReadinessProbeTcpSocketSpecPtrInput is an input type that accepts VirtualMachineReadinessProbeTcpSocketSpecArgs, VirtualMachineReadinessProbeTcpSocketSpecPtr and VirtualMachineReadinessProbeTcpSocketSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineReadinessProbeTcpSocketSpecPtrInput` via:
+//
+//	        VirtualMachineReadinessProbeTcpSocketSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineReadinessProbeTcpSocketSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineReadinessProbeTcpSocketSpecPtrOutput() VirtualMachineReadinessProbeTcpSocketSpecPtrOutput
+	ToVirtualMachineReadinessProbeTcpSocketSpecPtrOutputWithContext(context.Context) VirtualMachineReadinessProbeTcpSocketSpecPtrOutput
+}
+
+type virtualMachineReadinessProbeTcpSocketSpecPtrType VirtualMachineReadinessProbeTcpSocketSpecArgs
+
+func VirtualMachineReadinessProbeTcpSocketSpecPtr(v *VirtualMachineReadinessProbeTcpSocketSpecArgs) VirtualMachineReadinessProbeTcpSocketSpecPtrInput {
+	return (*virtualMachineReadinessProbeTcpSocketSpecPtrType)(v)
+}
+
+func (*virtualMachineReadinessProbeTcpSocketSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineReadinessProbeTcpSocketSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineReadinessProbeTcpSocketSpecPtrType) ToVirtualMachineReadinessProbeTcpSocketSpecPtrOutput() VirtualMachineReadinessProbeTcpSocketSpecPtrOutput {
+	return i.ToVirtualMachineReadinessProbeTcpSocketSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineReadinessProbeTcpSocketSpecPtrType) ToVirtualMachineReadinessProbeTcpSocketSpecPtrOutputWithContext(ctx context.Context) VirtualMachineReadinessProbeTcpSocketSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineReadinessProbeTcpSocketSpecPtrOutput)
+}
+
+// TCPSocket specifies an action involving a TCP port. Deprecated.
+type VirtualMachineReadinessProbeTcpSocketSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineReadinessProbeTcpSocketSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineReadinessProbeTcpSocketSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineReadinessProbeTcpSocketSpecOutput) ToVirtualMachineReadinessProbeTcpSocketSpecOutput() VirtualMachineReadinessProbeTcpSocketSpecOutput {
+	return o
+}
+
+func (o VirtualMachineReadinessProbeTcpSocketSpecOutput) ToVirtualMachineReadinessProbeTcpSocketSpecOutputWithContext(ctx context.Context) VirtualMachineReadinessProbeTcpSocketSpecOutput {
+	return o
+}
+
+func (o VirtualMachineReadinessProbeTcpSocketSpecOutput) ToVirtualMachineReadinessProbeTcpSocketSpecPtrOutput() VirtualMachineReadinessProbeTcpSocketSpecPtrOutput {
+	return o.ToVirtualMachineReadinessProbeTcpSocketSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineReadinessProbeTcpSocketSpecOutput) ToVirtualMachineReadinessProbeTcpSocketSpecPtrOutputWithContext(ctx context.Context) VirtualMachineReadinessProbeTcpSocketSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineReadinessProbeTcpSocketSpec) *VirtualMachineReadinessProbeTcpSocketSpec {
+		return &v
+	}).(VirtualMachineReadinessProbeTcpSocketSpecPtrOutput)
+}
+
+// Host is an optional host name to connect to. Host defaults to the VM IP.
+func (o VirtualMachineReadinessProbeTcpSocketSpecOutput) Host() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineReadinessProbeTcpSocketSpec) *string { return v.Host }).(pulumi.StringPtrOutput)
+}
+
+// Port specifies a number or name of the port to access on the VM. If the format of port is a number, it must be in the range 1 to 65535. If the format of name is a string, it must be an IANA_SVC_NAME. An integer or a string.
+func (o VirtualMachineReadinessProbeTcpSocketSpecOutput) Port() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineReadinessProbeTcpSocketSpec) interface{} { return v.Port }).(pulumi.AnyOutput)
+}
+
+type VirtualMachineReadinessProbeTcpSocketSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineReadinessProbeTcpSocketSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineReadinessProbeTcpSocketSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineReadinessProbeTcpSocketSpecPtrOutput) ToVirtualMachineReadinessProbeTcpSocketSpecPtrOutput() VirtualMachineReadinessProbeTcpSocketSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineReadinessProbeTcpSocketSpecPtrOutput) ToVirtualMachineReadinessProbeTcpSocketSpecPtrOutputWithContext(ctx context.Context) VirtualMachineReadinessProbeTcpSocketSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineReadinessProbeTcpSocketSpecPtrOutput) Elem() VirtualMachineReadinessProbeTcpSocketSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineReadinessProbeTcpSocketSpec) VirtualMachineReadinessProbeTcpSocketSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineReadinessProbeTcpSocketSpec
+		return ret
+	}).(VirtualMachineReadinessProbeTcpSocketSpecOutput)
+}
+
+// Host is an optional host name to connect to. Host defaults to the VM IP.
+func (o VirtualMachineReadinessProbeTcpSocketSpecPtrOutput) Host() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineReadinessProbeTcpSocketSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Host
+	}).(pulumi.StringPtrOutput)
+}
+
+// Port specifies a number or name of the port to access on the VM. If the format of port is a number, it must be in the range 1 to 65535. If the format of name is a string, it must be an IANA_SVC_NAME. An integer or a string.
+func (o VirtualMachineReadinessProbeTcpSocketSpecPtrOutput) Port() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineReadinessProbeTcpSocketSpec) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Port
+	}).(pulumi.AnyOutput)
 }
 
 // Reserved for infrastructure integrations.
@@ -4769,6 +15933,59 @@ func (o VirtualMachineReservedSpecPtrOutput) ResourcePolicyName() pulumi.StringP
 		}
 		return v.ResourcePolicyName
 	}).(pulumi.StringPtrOutput)
+}
+
+// VirtualMachineRootSnapshotsStatus: `status.rootSnapshots` of a VirtualMachine.
+type VirtualMachineRootSnapshotsStatus struct {
+	// Name is the name of the snapshot resource. This field is only set for managed snapshots.
+	Name string `pulumi:"name"`
+	// Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
+	Type string `pulumi:"type"`
+}
+
+// VirtualMachineRootSnapshotsStatus: `status.rootSnapshots` of a VirtualMachine.
+type VirtualMachineRootSnapshotsStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineRootSnapshotsStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineRootSnapshotsStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineRootSnapshotsStatusOutput) ToVirtualMachineRootSnapshotsStatusOutput() VirtualMachineRootSnapshotsStatusOutput {
+	return o
+}
+
+func (o VirtualMachineRootSnapshotsStatusOutput) ToVirtualMachineRootSnapshotsStatusOutputWithContext(ctx context.Context) VirtualMachineRootSnapshotsStatusOutput {
+	return o
+}
+
+// Name is the name of the snapshot resource. This field is only set for managed snapshots.
+func (o VirtualMachineRootSnapshotsStatusOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineRootSnapshotsStatus) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
+func (o VirtualMachineRootSnapshotsStatusOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineRootSnapshotsStatus) string { return v.Type }).(pulumi.StringOutput)
+}
+
+type VirtualMachineRootSnapshotsStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineRootSnapshotsStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineRootSnapshotsStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineRootSnapshotsStatusArrayOutput) ToVirtualMachineRootSnapshotsStatusArrayOutput() VirtualMachineRootSnapshotsStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineRootSnapshotsStatusArrayOutput) ToVirtualMachineRootSnapshotsStatusArrayOutputWithContext(ctx context.Context) VirtualMachineRootSnapshotsStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineRootSnapshotsStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineRootSnapshotsStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineRootSnapshotsStatus {
+		return vs[0].([]VirtualMachineRootSnapshotsStatus)[vs[1].(int)]
+	}).(VirtualMachineRootSnapshotsStatusOutput)
 }
 
 // A port of the service.
@@ -5127,8 +16344,6 @@ func (o VirtualMachineServiceSpecPtrOutput) Type() pulumi.StringPtrOutput {
 
 // Observed state of the service.
 type VirtualMachineServiceStatus struct {
-	// Conditions reported for the service.
-	Conditions []Condition `pulumi:"conditions"`
 	// Load-balancer addresses.
 	LoadBalancer *LoadBalancerStatus `pulumi:"loadBalancer"`
 }
@@ -5148,14 +16363,440 @@ func (o VirtualMachineServiceStatusOutput) ToVirtualMachineServiceStatusOutputWi
 	return o
 }
 
-// Conditions reported for the service.
-func (o VirtualMachineServiceStatusOutput) Conditions() ConditionArrayOutput {
-	return o.ApplyT(func(v VirtualMachineServiceStatus) []Condition { return v.Conditions }).(ConditionArrayOutput)
-}
-
 // Load-balancer addresses.
 func (o VirtualMachineServiceStatusOutput) LoadBalancer() LoadBalancerStatusPtrOutput {
 	return o.ApplyT(func(v VirtualMachineServiceStatus) *LoadBalancerStatus { return v.LoadBalancer }).(LoadBalancerStatusPtrOutput)
+}
+
+// VSphereClusterModuleStatus describes the observed state of a vSphere cluster module.
+type VirtualMachineSetResourcePolicyClustermodulesStatus struct {
+	// The `clusterMoID` field.
+	ClusterMoID string `pulumi:"clusterMoID"`
+	// The `groupName` field.
+	GroupName string `pulumi:"groupName"`
+	// The `moduleUUID` field.
+	ModuleUUID string `pulumi:"moduleUUID"`
+}
+
+// VSphereClusterModuleStatus describes the observed state of a vSphere cluster module.
+type VirtualMachineSetResourcePolicyClustermodulesStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSetResourcePolicyClustermodulesStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSetResourcePolicyClustermodulesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineSetResourcePolicyClustermodulesStatusOutput) ToVirtualMachineSetResourcePolicyClustermodulesStatusOutput() VirtualMachineSetResourcePolicyClustermodulesStatusOutput {
+	return o
+}
+
+func (o VirtualMachineSetResourcePolicyClustermodulesStatusOutput) ToVirtualMachineSetResourcePolicyClustermodulesStatusOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyClustermodulesStatusOutput {
+	return o
+}
+
+// The `clusterMoID` field.
+func (o VirtualMachineSetResourcePolicyClustermodulesStatusOutput) ClusterMoID() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineSetResourcePolicyClustermodulesStatus) string { return v.ClusterMoID }).(pulumi.StringOutput)
+}
+
+// The `groupName` field.
+func (o VirtualMachineSetResourcePolicyClustermodulesStatusOutput) GroupName() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineSetResourcePolicyClustermodulesStatus) string { return v.GroupName }).(pulumi.StringOutput)
+}
+
+// The `moduleUUID` field.
+func (o VirtualMachineSetResourcePolicyClustermodulesStatusOutput) ModuleUUID() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineSetResourcePolicyClustermodulesStatus) string { return v.ModuleUUID }).(pulumi.StringOutput)
+}
+
+type VirtualMachineSetResourcePolicyClustermodulesStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSetResourcePolicyClustermodulesStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineSetResourcePolicyClustermodulesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineSetResourcePolicyClustermodulesStatusArrayOutput) ToVirtualMachineSetResourcePolicyClustermodulesStatusArrayOutput() VirtualMachineSetResourcePolicyClustermodulesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineSetResourcePolicyClustermodulesStatusArrayOutput) ToVirtualMachineSetResourcePolicyClustermodulesStatusArrayOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyClustermodulesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineSetResourcePolicyClustermodulesStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineSetResourcePolicyClustermodulesStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineSetResourcePolicyClustermodulesStatus {
+		return vs[0].([]VirtualMachineSetResourcePolicyClustermodulesStatus)[vs[1].(int)]
+	}).(VirtualMachineSetResourcePolicyClustermodulesStatusOutput)
+}
+
+// Limits describes the limit to resources available to the ResourcePool.
+type VirtualMachineSetResourcePolicyResourcePoolLimitsSpec struct {
+	// The `cpu` field. An integer or a string.
+	Cpu interface{} `pulumi:"cpu"`
+	// The `memory` field. An integer or a string.
+	Memory interface{} `pulumi:"memory"`
+}
+
+// VirtualMachineSetResourcePolicyResourcePoolLimitsSpecInput is an input type that accepts VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs and VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineSetResourcePolicyResourcePoolLimitsSpecInput` via:
+//
+//	VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs{...}
+type VirtualMachineSetResourcePolicyResourcePoolLimitsSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput() VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput
+	ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutputWithContext(context.Context) VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput
+}
+
+// Limits describes the limit to resources available to the ResourcePool.
+type VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs struct {
+	// The `cpu` field. An integer or a string.
+	Cpu pulumi.Input `pulumi:"cpu"`
+	// The `memory` field. An integer or a string.
+	Memory pulumi.Input `pulumi:"memory"`
+}
+
+func (VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSetResourcePolicyResourcePoolLimitsSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs) ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput() VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput {
+	return i.ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs) ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput)
+}
+
+func (i VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs) ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput() VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput {
+	return i.ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs) ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput).ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrInput is an input type that accepts VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs, VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtr and VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrInput` via:
+//
+//	        VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput() VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput
+	ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutputWithContext(context.Context) VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput
+}
+
+type virtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrType VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs
+
+func VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtr(v *VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs) VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrInput {
+	return (*virtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrType)(v)
+}
+
+func (*virtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineSetResourcePolicyResourcePoolLimitsSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrType) ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput() VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput {
+	return i.ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrType) ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput)
+}
+
+// Limits describes the limit to resources available to the ResourcePool.
+type VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSetResourcePolicyResourcePoolLimitsSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput) ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput() VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput {
+	return o
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput) ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput {
+	return o
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput) ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput() VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput {
+	return o.ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput) ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineSetResourcePolicyResourcePoolLimitsSpec) *VirtualMachineSetResourcePolicyResourcePoolLimitsSpec {
+		return &v
+	}).(VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput)
+}
+
+// The `cpu` field. An integer or a string.
+func (o VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput) Cpu() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineSetResourcePolicyResourcePoolLimitsSpec) interface{} { return v.Cpu }).(pulumi.AnyOutput)
+}
+
+// The `memory` field. An integer or a string.
+func (o VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput) Memory() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineSetResourcePolicyResourcePoolLimitsSpec) interface{} { return v.Memory }).(pulumi.AnyOutput)
+}
+
+type VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineSetResourcePolicyResourcePoolLimitsSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput) ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput() VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput) ToVirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput) Elem() VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineSetResourcePolicyResourcePoolLimitsSpec) VirtualMachineSetResourcePolicyResourcePoolLimitsSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineSetResourcePolicyResourcePoolLimitsSpec
+		return ret
+	}).(VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput)
+}
+
+// The `cpu` field. An integer or a string.
+func (o VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput) Cpu() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineSetResourcePolicyResourcePoolLimitsSpec) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Cpu
+	}).(pulumi.AnyOutput)
+}
+
+// The `memory` field. An integer or a string.
+func (o VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput) Memory() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineSetResourcePolicyResourcePoolLimitsSpec) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Memory
+	}).(pulumi.AnyOutput)
+}
+
+// Reservations describes the guaranteed resources reserved for the ResourcePool.
+type VirtualMachineSetResourcePolicyResourcePoolReservationsSpec struct {
+	// The `cpu` field. An integer or a string.
+	Cpu interface{} `pulumi:"cpu"`
+	// The `memory` field. An integer or a string.
+	Memory interface{} `pulumi:"memory"`
+}
+
+// VirtualMachineSetResourcePolicyResourcePoolReservationsSpecInput is an input type that accepts VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs and VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineSetResourcePolicyResourcePoolReservationsSpecInput` via:
+//
+//	VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs{...}
+type VirtualMachineSetResourcePolicyResourcePoolReservationsSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput() VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput
+	ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutputWithContext(context.Context) VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput
+}
+
+// Reservations describes the guaranteed resources reserved for the ResourcePool.
+type VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs struct {
+	// The `cpu` field. An integer or a string.
+	Cpu pulumi.Input `pulumi:"cpu"`
+	// The `memory` field. An integer or a string.
+	Memory pulumi.Input `pulumi:"memory"`
+}
+
+func (VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSetResourcePolicyResourcePoolReservationsSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs) ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput() VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput {
+	return i.ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs) ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput)
+}
+
+func (i VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs) ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput() VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput {
+	return i.ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs) ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput).ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrInput is an input type that accepts VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs, VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtr and VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrInput` via:
+//
+//	        VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput() VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput
+	ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutputWithContext(context.Context) VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput
+}
+
+type virtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrType VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs
+
+func VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtr(v *VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs) VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrInput {
+	return (*virtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrType)(v)
+}
+
+func (*virtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineSetResourcePolicyResourcePoolReservationsSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrType) ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput() VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput {
+	return i.ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrType) ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput)
+}
+
+// Reservations describes the guaranteed resources reserved for the ResourcePool.
+type VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSetResourcePolicyResourcePoolReservationsSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput) ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput() VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput {
+	return o
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput) ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput {
+	return o
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput) ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput() VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput {
+	return o.ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput) ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineSetResourcePolicyResourcePoolReservationsSpec) *VirtualMachineSetResourcePolicyResourcePoolReservationsSpec {
+		return &v
+	}).(VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput)
+}
+
+// The `cpu` field. An integer or a string.
+func (o VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput) Cpu() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineSetResourcePolicyResourcePoolReservationsSpec) interface{} { return v.Cpu }).(pulumi.AnyOutput)
+}
+
+// The `memory` field. An integer or a string.
+func (o VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput) Memory() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineSetResourcePolicyResourcePoolReservationsSpec) interface{} { return v.Memory }).(pulumi.AnyOutput)
+}
+
+type VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineSetResourcePolicyResourcePoolReservationsSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput) ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput() VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput) ToVirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput) Elem() VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineSetResourcePolicyResourcePoolReservationsSpec) VirtualMachineSetResourcePolicyResourcePoolReservationsSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineSetResourcePolicyResourcePoolReservationsSpec
+		return ret
+	}).(VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput)
+}
+
+// The `cpu` field. An integer or a string.
+func (o VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput) Cpu() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineSetResourcePolicyResourcePoolReservationsSpec) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Cpu
+	}).(pulumi.AnyOutput)
+}
+
+// The `memory` field. An integer or a string.
+func (o VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput) Memory() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineSetResourcePolicyResourcePoolReservationsSpec) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Memory
+	}).(pulumi.AnyOutput)
+}
+
+// ResourcePoolStatus describes the observed state of a vSphere child resource pool created for the Spec.ResourcePool.Name.
+type VirtualMachineSetResourcePolicyResourcePoolsStatus struct {
+	// The `childResourcePoolMoID` field.
+	ChildResourcePoolMoID string `pulumi:"childResourcePoolMoID"`
+	// The `clusterMoID` field.
+	ClusterMoID string `pulumi:"clusterMoID"`
+}
+
+// ResourcePoolStatus describes the observed state of a vSphere child resource pool created for the Spec.ResourcePool.Name.
+type VirtualMachineSetResourcePolicyResourcePoolsStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSetResourcePolicyResourcePoolsStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSetResourcePolicyResourcePoolsStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolsStatusOutput) ToVirtualMachineSetResourcePolicyResourcePoolsStatusOutput() VirtualMachineSetResourcePolicyResourcePoolsStatusOutput {
+	return o
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolsStatusOutput) ToVirtualMachineSetResourcePolicyResourcePoolsStatusOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyResourcePoolsStatusOutput {
+	return o
+}
+
+// The `childResourcePoolMoID` field.
+func (o VirtualMachineSetResourcePolicyResourcePoolsStatusOutput) ChildResourcePoolMoID() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineSetResourcePolicyResourcePoolsStatus) string { return v.ChildResourcePoolMoID }).(pulumi.StringOutput)
+}
+
+// The `clusterMoID` field.
+func (o VirtualMachineSetResourcePolicyResourcePoolsStatusOutput) ClusterMoID() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineSetResourcePolicyResourcePoolsStatus) string { return v.ClusterMoID }).(pulumi.StringOutput)
+}
+
+type VirtualMachineSetResourcePolicyResourcePoolsStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSetResourcePolicyResourcePoolsStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineSetResourcePolicyResourcePoolsStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolsStatusArrayOutput) ToVirtualMachineSetResourcePolicyResourcePoolsStatusArrayOutput() VirtualMachineSetResourcePolicyResourcePoolsStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolsStatusArrayOutput) ToVirtualMachineSetResourcePolicyResourcePoolsStatusArrayOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyResourcePoolsStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineSetResourcePolicyResourcePoolsStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineSetResourcePolicyResourcePoolsStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineSetResourcePolicyResourcePoolsStatus {
+		return vs[0].([]VirtualMachineSetResourcePolicyResourcePoolsStatus)[vs[1].(int)]
+	}).(VirtualMachineSetResourcePolicyResourcePoolsStatusOutput)
 }
 
 // Resource pool, folder and cluster-module groups for a set of VMs.
@@ -5336,18 +16977,73 @@ func (o VirtualMachineSetResourcePolicySpecPtrOutput) ResourcePool() ResourcePoo
 	}).(ResourcePoolSpecPtrOutput)
 }
 
+// VirtualMachineSetResourcePolicyStatus defines the observed state of VirtualMachineSetResourcePolicy.
+type VirtualMachineSetResourcePolicyStatus struct {
+	// The `clustermodules` field.
+	Clustermodules []VirtualMachineSetResourcePolicyClustermodulesStatus `pulumi:"clustermodules"`
+	// The `resourcePools` field. Needs VM Operator API v1alpha3 or newer.
+	ResourcePools []VirtualMachineSetResourcePolicyResourcePoolsStatus `pulumi:"resourcePools"`
+}
+
+// VirtualMachineSetResourcePolicyStatus defines the observed state of VirtualMachineSetResourcePolicy.
+type VirtualMachineSetResourcePolicyStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSetResourcePolicyStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSetResourcePolicyStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineSetResourcePolicyStatusOutput) ToVirtualMachineSetResourcePolicyStatusOutput() VirtualMachineSetResourcePolicyStatusOutput {
+	return o
+}
+
+func (o VirtualMachineSetResourcePolicyStatusOutput) ToVirtualMachineSetResourcePolicyStatusOutputWithContext(ctx context.Context) VirtualMachineSetResourcePolicyStatusOutput {
+	return o
+}
+
+// The `clustermodules` field.
+func (o VirtualMachineSetResourcePolicyStatusOutput) Clustermodules() VirtualMachineSetResourcePolicyClustermodulesStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineSetResourcePolicyStatus) []VirtualMachineSetResourcePolicyClustermodulesStatus {
+		return v.Clustermodules
+	}).(VirtualMachineSetResourcePolicyClustermodulesStatusArrayOutput)
+}
+
+// The `resourcePools` field. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineSetResourcePolicyStatusOutput) ResourcePools() VirtualMachineSetResourcePolicyResourcePoolsStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineSetResourcePolicyStatus) []VirtualMachineSetResourcePolicyResourcePoolsStatus {
+		return v.ResourcePools
+	}).(VirtualMachineSetResourcePolicyResourcePoolsStatusArrayOutput)
+}
+
 // Desired state of the VM, with the VM Operator API's field names.
 type VirtualMachineSpec struct {
 	// Advanced settings.
 	Advanced *VirtualMachineAdvancedSpec `pulumi:"advanced"`
+	// Affinity describes the VM's scheduling constraints. Needs VM Operator API v1alpha3 or newer.
+	Affinity *VirtualMachineAffinitySpec `pulumi:"affinity"`
 	// BIOS UUID (v1alpha3+). Changing it replaces the resource (the BIOS UUID cannot change). Needs VM Operator API v1alpha3 or newer.
 	BiosUUID *string `pulumi:"biosUUID"`
+	// BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine. Needs VM Operator API v1alpha5 or newer.
+	BootOptions *VirtualMachineBootOptionsSpec `pulumi:"bootOptions"`
 	// How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
 	Bootstrap *VirtualMachineBootstrapSpec `pulumi:"bootstrap"`
-	// Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+	// Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+	Cdrom []VirtualMachineCdromSpec `pulumi:"cdrom"`
+	// Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
+	Class *VirtualMachineClassSpec `pulumi:"class"`
+	// Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
 	ClassName string `pulumi:"className"`
+	// Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
+	Crypto *VirtualMachineCryptoSpec `pulumi:"crypto"`
+	// CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+	CurrentSnapshotName *string `pulumi:"currentSnapshotName"`
+	// GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
+	GroupName *string `pulumi:"groupName"`
 	// Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
 	GuestID *string `pulumi:"guestID"`
+	// Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
+	Hardware *VirtualMachineHardwareSpec `pulumi:"hardware"`
+	// Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
+	Image *VirtualMachineImageSpec `pulumi:"image"`
 	// A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
 	ImageName string `pulumi:"imageName"`
 	// Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
@@ -5358,10 +17054,14 @@ type VirtualMachineSpec struct {
 	Network *VirtualMachineNetworkSpec `pulumi:"network"`
 	// Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
 	NextRestartTime *string `pulumi:"nextRestartTime"`
+	// Policies describes a list of policies that should be explicitly applied to this VM. Needs VM Operator API v1alpha5 or newer.
+	Policies []VirtualMachinePoliciesSpec `pulumi:"policies"`
 	// How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest shutdown, then power off after a timeout). Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
 	PowerOffMode *string `pulumi:"powerOffMode"`
 	// Desired power state (PoweredOn by default). Allowed values: `PoweredOn`, `PoweredOff`, `Suspended`.
 	PowerState *string `pulumi:"powerState"`
+	// PromoteDisksMode describes the mode used to promote a VM's delta disks to full disks. The available modes are: Allowed values: `Online`, `Offline`, `Disabled`. The Supervisor's default: `Online`. Needs VM Operator API v1alpha4 or newer.
+	PromoteDisksMode *string `pulumi:"promoteDisksMode"`
 	// How VM Operator decides the guest is ready (exactly one action).
 	ReadinessProbe *VirtualMachineReadinessProbeSpec `pulumi:"readinessProbe"`
 	// Reserved for infrastructure integrations.
@@ -5391,14 +17091,32 @@ type VirtualMachineSpecInput interface {
 type VirtualMachineSpecArgs struct {
 	// Advanced settings.
 	Advanced VirtualMachineAdvancedSpecPtrInput `pulumi:"advanced"`
+	// Affinity describes the VM's scheduling constraints. Needs VM Operator API v1alpha3 or newer.
+	Affinity VirtualMachineAffinitySpecPtrInput `pulumi:"affinity"`
 	// BIOS UUID (v1alpha3+). Changing it replaces the resource (the BIOS UUID cannot change). Needs VM Operator API v1alpha3 or newer.
 	BiosUUID pulumi.StringPtrInput `pulumi:"biosUUID"`
+	// BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine. Needs VM Operator API v1alpha5 or newer.
+	BootOptions VirtualMachineBootOptionsSpecPtrInput `pulumi:"bootOptions"`
 	// How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
 	Bootstrap VirtualMachineBootstrapSpecPtrInput `pulumi:"bootstrap"`
-	// Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+	// Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+	Cdrom VirtualMachineCdromSpecArrayInput `pulumi:"cdrom"`
+	// Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
+	Class VirtualMachineClassSpecPtrInput `pulumi:"class"`
+	// Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
 	ClassName pulumi.StringInput `pulumi:"className"`
+	// Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
+	Crypto VirtualMachineCryptoSpecPtrInput `pulumi:"crypto"`
+	// CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+	CurrentSnapshotName pulumi.StringPtrInput `pulumi:"currentSnapshotName"`
+	// GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
+	GroupName pulumi.StringPtrInput `pulumi:"groupName"`
 	// Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
 	GuestID pulumi.StringPtrInput `pulumi:"guestID"`
+	// Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
+	Hardware VirtualMachineHardwareSpecPtrInput `pulumi:"hardware"`
+	// Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
+	Image VirtualMachineImageSpecPtrInput `pulumi:"image"`
 	// A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
 	ImageName pulumi.StringInput `pulumi:"imageName"`
 	// Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
@@ -5409,10 +17127,14 @@ type VirtualMachineSpecArgs struct {
 	Network VirtualMachineNetworkSpecPtrInput `pulumi:"network"`
 	// Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
 	NextRestartTime pulumi.StringPtrInput `pulumi:"nextRestartTime"`
+	// Policies describes a list of policies that should be explicitly applied to this VM. Needs VM Operator API v1alpha5 or newer.
+	Policies VirtualMachinePoliciesSpecArrayInput `pulumi:"policies"`
 	// How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest shutdown, then power off after a timeout). Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
 	PowerOffMode pulumi.StringPtrInput `pulumi:"powerOffMode"`
 	// Desired power state (PoweredOn by default). Allowed values: `PoweredOn`, `PoweredOff`, `Suspended`.
 	PowerState pulumi.StringPtrInput `pulumi:"powerState"`
+	// PromoteDisksMode describes the mode used to promote a VM's delta disks to full disks. The available modes are: Allowed values: `Online`, `Offline`, `Disabled`. The Supervisor's default: `Online`. Needs VM Operator API v1alpha4 or newer.
+	PromoteDisksMode pulumi.StringPtrInput `pulumi:"promoteDisksMode"`
 	// How VM Operator decides the guest is ready (exactly one action).
 	ReadinessProbe VirtualMachineReadinessProbeSpecPtrInput `pulumi:"readinessProbe"`
 	// Reserved for infrastructure integrations.
@@ -5459,9 +17181,19 @@ func (o VirtualMachineSpecOutput) Advanced() VirtualMachineAdvancedSpecPtrOutput
 	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineAdvancedSpec { return v.Advanced }).(VirtualMachineAdvancedSpecPtrOutput)
 }
 
+// Affinity describes the VM's scheduling constraints. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineSpecOutput) Affinity() VirtualMachineAffinitySpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineAffinitySpec { return v.Affinity }).(VirtualMachineAffinitySpecPtrOutput)
+}
+
 // BIOS UUID (v1alpha3+). Changing it replaces the resource (the BIOS UUID cannot change). Needs VM Operator API v1alpha3 or newer.
 func (o VirtualMachineSpecOutput) BiosUUID() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineSpec) *string { return v.BiosUUID }).(pulumi.StringPtrOutput)
+}
+
+// BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineSpecOutput) BootOptions() VirtualMachineBootOptionsSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineBootOptionsSpec { return v.BootOptions }).(VirtualMachineBootOptionsSpecPtrOutput)
 }
 
 // How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
@@ -5469,14 +17201,49 @@ func (o VirtualMachineSpecOutput) Bootstrap() VirtualMachineBootstrapSpecPtrOutp
 	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineBootstrapSpec { return v.Bootstrap }).(VirtualMachineBootstrapSpecPtrOutput)
 }
 
-// Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+// Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineSpecOutput) Cdrom() VirtualMachineCdromSpecArrayOutput {
+	return o.ApplyT(func(v VirtualMachineSpec) []VirtualMachineCdromSpec { return v.Cdrom }).(VirtualMachineCdromSpecArrayOutput)
+}
+
+// Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineSpecOutput) Class() VirtualMachineClassSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineClassSpec { return v.Class }).(VirtualMachineClassSpecPtrOutput)
+}
+
+// Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
 func (o VirtualMachineSpecOutput) ClassName() pulumi.StringOutput {
 	return o.ApplyT(func(v VirtualMachineSpec) string { return v.ClassName }).(pulumi.StringOutput)
+}
+
+// Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineSpecOutput) Crypto() VirtualMachineCryptoSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineCryptoSpec { return v.Crypto }).(VirtualMachineCryptoSpecPtrOutput)
+}
+
+// CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineSpecOutput) CurrentSnapshotName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSpec) *string { return v.CurrentSnapshotName }).(pulumi.StringPtrOutput)
+}
+
+// GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineSpecOutput) GroupName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSpec) *string { return v.GroupName }).(pulumi.StringPtrOutput)
 }
 
 // Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
 func (o VirtualMachineSpecOutput) GuestID() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineSpec) *string { return v.GuestID }).(pulumi.StringPtrOutput)
+}
+
+// Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineSpecOutput) Hardware() VirtualMachineHardwareSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineHardwareSpec { return v.Hardware }).(VirtualMachineHardwareSpecPtrOutput)
+}
+
+// Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineSpecOutput) Image() VirtualMachineImageSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineImageSpec { return v.Image }).(VirtualMachineImageSpecPtrOutput)
 }
 
 // A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
@@ -5504,6 +17271,11 @@ func (o VirtualMachineSpecOutput) NextRestartTime() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineSpec) *string { return v.NextRestartTime }).(pulumi.StringPtrOutput)
 }
 
+// Policies describes a list of policies that should be explicitly applied to this VM. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineSpecOutput) Policies() VirtualMachinePoliciesSpecArrayOutput {
+	return o.ApplyT(func(v VirtualMachineSpec) []VirtualMachinePoliciesSpec { return v.Policies }).(VirtualMachinePoliciesSpecArrayOutput)
+}
+
 // How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest shutdown, then power off after a timeout). Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
 func (o VirtualMachineSpecOutput) PowerOffMode() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineSpec) *string { return v.PowerOffMode }).(pulumi.StringPtrOutput)
@@ -5512,6 +17284,11 @@ func (o VirtualMachineSpecOutput) PowerOffMode() pulumi.StringPtrOutput {
 // Desired power state (PoweredOn by default). Allowed values: `PoweredOn`, `PoweredOff`, `Suspended`.
 func (o VirtualMachineSpecOutput) PowerState() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineSpec) *string { return v.PowerState }).(pulumi.StringPtrOutput)
+}
+
+// PromoteDisksMode describes the mode used to promote a VM's delta disks to full disks. The available modes are: Allowed values: `Online`, `Offline`, `Disabled`. The Supervisor's default: `Online`. Needs VM Operator API v1alpha4 or newer.
+func (o VirtualMachineSpecOutput) PromoteDisksMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSpec) *string { return v.PromoteDisksMode }).(pulumi.StringPtrOutput)
 }
 
 // How VM Operator decides the guest is ready (exactly one action).
@@ -5578,6 +17355,16 @@ func (o VirtualMachineSpecPtrOutput) Advanced() VirtualMachineAdvancedSpecPtrOut
 	}).(VirtualMachineAdvancedSpecPtrOutput)
 }
 
+// Affinity describes the VM's scheduling constraints. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineSpecPtrOutput) Affinity() VirtualMachineAffinitySpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSpec) *VirtualMachineAffinitySpec {
+		if v == nil {
+			return nil
+		}
+		return v.Affinity
+	}).(VirtualMachineAffinitySpecPtrOutput)
+}
+
 // BIOS UUID (v1alpha3+). Changing it replaces the resource (the BIOS UUID cannot change). Needs VM Operator API v1alpha3 or newer.
 func (o VirtualMachineSpecPtrOutput) BiosUUID() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachineSpec) *string {
@@ -5586,6 +17373,16 @@ func (o VirtualMachineSpecPtrOutput) BiosUUID() pulumi.StringPtrOutput {
 		}
 		return v.BiosUUID
 	}).(pulumi.StringPtrOutput)
+}
+
+// BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineSpecPtrOutput) BootOptions() VirtualMachineBootOptionsSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSpec) *VirtualMachineBootOptionsSpec {
+		if v == nil {
+			return nil
+		}
+		return v.BootOptions
+	}).(VirtualMachineBootOptionsSpecPtrOutput)
 }
 
 // How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
@@ -5598,13 +17395,63 @@ func (o VirtualMachineSpecPtrOutput) Bootstrap() VirtualMachineBootstrapSpecPtrO
 	}).(VirtualMachineBootstrapSpecPtrOutput)
 }
 
-// Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+// Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineSpecPtrOutput) Cdrom() VirtualMachineCdromSpecArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineSpec) []VirtualMachineCdromSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Cdrom
+	}).(VirtualMachineCdromSpecArrayOutput)
+}
+
+// Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineSpecPtrOutput) Class() VirtualMachineClassSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSpec) *VirtualMachineClassSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Class
+	}).(VirtualMachineClassSpecPtrOutput)
+}
+
+// Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
 func (o VirtualMachineSpecPtrOutput) ClassName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachineSpec) *string {
 		if v == nil {
 			return nil
 		}
 		return &v.ClassName
+	}).(pulumi.StringPtrOutput)
+}
+
+// Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineSpecPtrOutput) Crypto() VirtualMachineCryptoSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSpec) *VirtualMachineCryptoSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Crypto
+	}).(VirtualMachineCryptoSpecPtrOutput)
+}
+
+// CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineSpecPtrOutput) CurrentSnapshotName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.CurrentSnapshotName
+	}).(pulumi.StringPtrOutput)
+}
+
+// GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineSpecPtrOutput) GroupName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.GroupName
 	}).(pulumi.StringPtrOutput)
 }
 
@@ -5616,6 +17463,26 @@ func (o VirtualMachineSpecPtrOutput) GuestID() pulumi.StringPtrOutput {
 		}
 		return v.GuestID
 	}).(pulumi.StringPtrOutput)
+}
+
+// Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineSpecPtrOutput) Hardware() VirtualMachineHardwareSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSpec) *VirtualMachineHardwareSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Hardware
+	}).(VirtualMachineHardwareSpecPtrOutput)
+}
+
+// Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineSpecPtrOutput) Image() VirtualMachineImageSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSpec) *VirtualMachineImageSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Image
+	}).(VirtualMachineImageSpecPtrOutput)
 }
 
 // A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
@@ -5668,6 +17535,16 @@ func (o VirtualMachineSpecPtrOutput) NextRestartTime() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Policies describes a list of policies that should be explicitly applied to this VM. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineSpecPtrOutput) Policies() VirtualMachinePoliciesSpecArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineSpec) []VirtualMachinePoliciesSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Policies
+	}).(VirtualMachinePoliciesSpecArrayOutput)
+}
+
 // How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest shutdown, then power off after a timeout). Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
 func (o VirtualMachineSpecPtrOutput) PowerOffMode() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachineSpec) *string {
@@ -5685,6 +17562,16 @@ func (o VirtualMachineSpecPtrOutput) PowerState() pulumi.StringPtrOutput {
 			return nil
 		}
 		return v.PowerState
+	}).(pulumi.StringPtrOutput)
+}
+
+// PromoteDisksMode describes the mode used to promote a VM's delta disks to full disks. The available modes are: Allowed values: `Online`, `Offline`, `Disabled`. The Supervisor's default: `Online`. Needs VM Operator API v1alpha4 or newer.
+func (o VirtualMachineSpecPtrOutput) PromoteDisksMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.PromoteDisksMode
 	}).(pulumi.StringPtrOutput)
 }
 
@@ -5752,26 +17639,46 @@ func (o VirtualMachineSpecPtrOutput) Volumes() VirtualMachineVolumeArrayOutput {
 type VirtualMachineStatus struct {
 	// BIOS UUID of the vSphere VM.
 	BiosUUID *string `pulumi:"biosUUID"`
-	// The VirtualMachineClass the VM was last sized from (a reference).
-	Class interface{} `pulumi:"class"`
+	// ChangeBlockTracking describes whether or not change block tracking is enabled for the VirtualMachine.
+	ChangeBlockTracking *bool `pulumi:"changeBlockTracking"`
+	// Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+	Class *VirtualMachineClassStatus `pulumi:"class"`
 	// Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
 	Conditions []Condition `pulumi:"conditions"`
+	// Crypto describes the observed state of the VirtualMachine's encryption configuration. Needs VM Operator API v1alpha3 or newer.
+	Crypto *VirtualMachineCryptoStatus `pulumi:"crypto"`
+	// CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot. Needs VM Operator API v1alpha5 or newer.
+	CurrentSnapshot *VirtualMachineCurrentSnapshotStatus `pulumi:"currentSnapshot"`
+	// Guest describes the observed state of the VM's guest. Needs VM Operator API v1alpha5 or newer.
+	Guest *VirtualMachineGuestStatus `pulumi:"guest"`
+	// Hardware describes the observed state of the VM's hardware. Needs VM Operator API v1alpha5 or newer.
+	Hardware *VirtualMachineHardwareStatus `pulumi:"hardware"`
 	// Virtual hardware version of the VM (e.g. 19 for vmx-19).
 	HardwareVersion *int `pulumi:"hardwareVersion"`
 	// ESXi host the VM runs on.
 	Host *string `pulumi:"host"`
-	// The resolved image reference.
-	Image interface{} `pulumi:"image"`
+	// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+	Image *VirtualMachineImageStatus `pulumi:"image"`
 	// Instance UUID of the vSphere VM.
 	InstanceUUID *string `pulumi:"instanceUUID"`
+	// LastRestartTime describes the last time the VM was restarted.
+	LastRestartTime *string `pulumi:"lastRestartTime"`
 	// Network status of the VM.
 	Network *VirtualMachineNetworkStatus `pulumi:"network"`
-	// Observed power state: PoweredOn, PoweredOff or Suspended.
+	// NodeName describes the observed name of the node where the VirtualMachine is scheduled. Needs VM Operator API v1alpha4 or newer.
+	NodeName *string `pulumi:"nodeName"`
+	// Policies describes the observed policies applied to this VM. Needs VM Operator API v1alpha5 or newer.
+	Policies []VirtualMachinePoliciesStatus `pulumi:"policies"`
+	// Observed power state: PoweredOn, PoweredOff or Suspended. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
 	PowerState *string `pulumi:"powerState"`
+	// RootSnapshots represents the observed list of root snapshots of a VM. Since each snapshot includes the list of its child snapshots, these root snapshot references can effectively be used to construct the entire snapshot chain of a virtual machine. Needs VM Operator API v1alpha5 or newer.
+	RootSnapshots []VirtualMachineRootSnapshotsStatus `pulumi:"rootSnapshots"`
+	// Storage describes the observed state of the VirtualMachine's storage. Needs VM Operator API v1alpha3 or newer.
+	Storage *VirtualMachineStorageStatus `pulumi:"storage"`
 	// Managed object id of the vSphere VM.
 	UniqueID *string `pulumi:"uniqueID"`
-	// Status of each attached volume (attached, disk UUID, errors).
-	Volumes []interface{} `pulumi:"volumes"`
+	// Volumes describes the observed state of the volumes that are intended to be attached to the VirtualMachine.
+	Volumes []VirtualMachineVolumesStatus `pulumi:"volumes"`
 	// Zone (`topology.kubernetes.io/zone`) the VM was placed in.
 	Zone *string `pulumi:"zone"`
 }
@@ -5796,14 +17703,39 @@ func (o VirtualMachineStatusOutput) BiosUUID() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineStatus) *string { return v.BiosUUID }).(pulumi.StringPtrOutput)
 }
 
-// The VirtualMachineClass the VM was last sized from (a reference).
-func (o VirtualMachineStatusOutput) Class() pulumi.AnyOutput {
-	return o.ApplyT(func(v VirtualMachineStatus) interface{} { return v.Class }).(pulumi.AnyOutput)
+// ChangeBlockTracking describes whether or not change block tracking is enabled for the VirtualMachine.
+func (o VirtualMachineStatusOutput) ChangeBlockTracking() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineStatus) *bool { return v.ChangeBlockTracking }).(pulumi.BoolPtrOutput)
+}
+
+// Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+func (o VirtualMachineStatusOutput) Class() VirtualMachineClassStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineStatus) *VirtualMachineClassStatus { return v.Class }).(VirtualMachineClassStatusPtrOutput)
 }
 
 // Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
 func (o VirtualMachineStatusOutput) Conditions() ConditionArrayOutput {
 	return o.ApplyT(func(v VirtualMachineStatus) []Condition { return v.Conditions }).(ConditionArrayOutput)
+}
+
+// Crypto describes the observed state of the VirtualMachine's encryption configuration. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineStatusOutput) Crypto() VirtualMachineCryptoStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineStatus) *VirtualMachineCryptoStatus { return v.Crypto }).(VirtualMachineCryptoStatusPtrOutput)
+}
+
+// CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineStatusOutput) CurrentSnapshot() VirtualMachineCurrentSnapshotStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineStatus) *VirtualMachineCurrentSnapshotStatus { return v.CurrentSnapshot }).(VirtualMachineCurrentSnapshotStatusPtrOutput)
+}
+
+// Guest describes the observed state of the VM's guest. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineStatusOutput) Guest() VirtualMachineGuestStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineStatus) *VirtualMachineGuestStatus { return v.Guest }).(VirtualMachineGuestStatusPtrOutput)
+}
+
+// Hardware describes the observed state of the VM's hardware. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineStatusOutput) Hardware() VirtualMachineHardwareStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineStatus) *VirtualMachineHardwareStatus { return v.Hardware }).(VirtualMachineHardwareStatusPtrOutput)
 }
 
 // Virtual hardware version of the VM (e.g. 19 for vmx-19).
@@ -5816,9 +17748,9 @@ func (o VirtualMachineStatusOutput) Host() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineStatus) *string { return v.Host }).(pulumi.StringPtrOutput)
 }
 
-// The resolved image reference.
-func (o VirtualMachineStatusOutput) Image() pulumi.AnyOutput {
-	return o.ApplyT(func(v VirtualMachineStatus) interface{} { return v.Image }).(pulumi.AnyOutput)
+// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+func (o VirtualMachineStatusOutput) Image() VirtualMachineImageStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineStatus) *VirtualMachineImageStatus { return v.Image }).(VirtualMachineImageStatusPtrOutput)
 }
 
 // Instance UUID of the vSphere VM.
@@ -5826,14 +17758,39 @@ func (o VirtualMachineStatusOutput) InstanceUUID() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineStatus) *string { return v.InstanceUUID }).(pulumi.StringPtrOutput)
 }
 
+// LastRestartTime describes the last time the VM was restarted.
+func (o VirtualMachineStatusOutput) LastRestartTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineStatus) *string { return v.LastRestartTime }).(pulumi.StringPtrOutput)
+}
+
 // Network status of the VM.
 func (o VirtualMachineStatusOutput) Network() VirtualMachineNetworkStatusPtrOutput {
 	return o.ApplyT(func(v VirtualMachineStatus) *VirtualMachineNetworkStatus { return v.Network }).(VirtualMachineNetworkStatusPtrOutput)
 }
 
-// Observed power state: PoweredOn, PoweredOff or Suspended.
+// NodeName describes the observed name of the node where the VirtualMachine is scheduled. Needs VM Operator API v1alpha4 or newer.
+func (o VirtualMachineStatusOutput) NodeName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineStatus) *string { return v.NodeName }).(pulumi.StringPtrOutput)
+}
+
+// Policies describes the observed policies applied to this VM. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineStatusOutput) Policies() VirtualMachinePoliciesStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineStatus) []VirtualMachinePoliciesStatus { return v.Policies }).(VirtualMachinePoliciesStatusArrayOutput)
+}
+
+// Observed power state: PoweredOn, PoweredOff or Suspended. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
 func (o VirtualMachineStatusOutput) PowerState() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineStatus) *string { return v.PowerState }).(pulumi.StringPtrOutput)
+}
+
+// RootSnapshots represents the observed list of root snapshots of a VM. Since each snapshot includes the list of its child snapshots, these root snapshot references can effectively be used to construct the entire snapshot chain of a virtual machine. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineStatusOutput) RootSnapshots() VirtualMachineRootSnapshotsStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineStatus) []VirtualMachineRootSnapshotsStatus { return v.RootSnapshots }).(VirtualMachineRootSnapshotsStatusArrayOutput)
+}
+
+// Storage describes the observed state of the VirtualMachine's storage. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineStatusOutput) Storage() VirtualMachineStorageStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineStatus) *VirtualMachineStorageStatus { return v.Storage }).(VirtualMachineStorageStatusPtrOutput)
 }
 
 // Managed object id of the vSphere VM.
@@ -5841,9 +17798,9 @@ func (o VirtualMachineStatusOutput) UniqueID() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineStatus) *string { return v.UniqueID }).(pulumi.StringPtrOutput)
 }
 
-// Status of each attached volume (attached, disk UUID, errors).
-func (o VirtualMachineStatusOutput) Volumes() pulumi.ArrayOutput {
-	return o.ApplyT(func(v VirtualMachineStatus) []interface{} { return v.Volumes }).(pulumi.ArrayOutput)
+// Volumes describes the observed state of the volumes that are intended to be attached to the VirtualMachine.
+func (o VirtualMachineStatusOutput) Volumes() VirtualMachineVolumesStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineStatus) []VirtualMachineVolumesStatus { return v.Volumes }).(VirtualMachineVolumesStatusArrayOutput)
 }
 
 // Zone (`topology.kubernetes.io/zone`) the VM was placed in.
@@ -5851,12 +17808,370 @@ func (o VirtualMachineStatusOutput) Zone() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineStatus) *string { return v.Zone }).(pulumi.StringPtrOutput)
 }
 
+// Requested describes the observed amount of storage requested by a VirtualMachine.
+type VirtualMachineStorageRequestedStatus struct {
+	// Disks describes the total storage space requested by a VirtualMachine's disks. An integer or a string.
+	Disks interface{} `pulumi:"disks"`
+}
+
+// Requested describes the observed amount of storage requested by a VirtualMachine.
+type VirtualMachineStorageRequestedStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineStorageRequestedStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineStorageRequestedStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineStorageRequestedStatusOutput) ToVirtualMachineStorageRequestedStatusOutput() VirtualMachineStorageRequestedStatusOutput {
+	return o
+}
+
+func (o VirtualMachineStorageRequestedStatusOutput) ToVirtualMachineStorageRequestedStatusOutputWithContext(ctx context.Context) VirtualMachineStorageRequestedStatusOutput {
+	return o
+}
+
+// Disks describes the total storage space requested by a VirtualMachine's disks. An integer or a string.
+func (o VirtualMachineStorageRequestedStatusOutput) Disks() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineStorageRequestedStatus) interface{} { return v.Disks }).(pulumi.AnyOutput)
+}
+
+type VirtualMachineStorageRequestedStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineStorageRequestedStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineStorageRequestedStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineStorageRequestedStatusPtrOutput) ToVirtualMachineStorageRequestedStatusPtrOutput() VirtualMachineStorageRequestedStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineStorageRequestedStatusPtrOutput) ToVirtualMachineStorageRequestedStatusPtrOutputWithContext(ctx context.Context) VirtualMachineStorageRequestedStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineStorageRequestedStatusPtrOutput) Elem() VirtualMachineStorageRequestedStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineStorageRequestedStatus) VirtualMachineStorageRequestedStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineStorageRequestedStatus
+		return ret
+	}).(VirtualMachineStorageRequestedStatusOutput)
+}
+
+// Disks describes the total storage space requested by a VirtualMachine's disks. An integer or a string.
+func (o VirtualMachineStorageRequestedStatusPtrOutput) Disks() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineStorageRequestedStatus) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Disks
+	}).(pulumi.AnyOutput)
+}
+
+// Storage describes the observed state of the VirtualMachine's storage.
+type VirtualMachineStorageStatus struct {
+	// Requested describes the observed amount of storage requested by a VirtualMachine. Needs VM Operator API v1alpha4 or newer.
+	Requested *VirtualMachineStorageRequestedStatus `pulumi:"requested"`
+	// Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. This value is a sum of requested.disks + used.other. An integer or a string. Needs VM Operator API v1alpha4 or newer.
+	Total interface{} `pulumi:"total"`
+	// Used describes the observed amount of storage used by a VirtualMachine.
+	Usage *VirtualMachineStorageUsageStatus `pulumi:"usage"`
+}
+
+// Storage describes the observed state of the VirtualMachine's storage.
+type VirtualMachineStorageStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineStorageStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineStorageStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineStorageStatusOutput) ToVirtualMachineStorageStatusOutput() VirtualMachineStorageStatusOutput {
+	return o
+}
+
+func (o VirtualMachineStorageStatusOutput) ToVirtualMachineStorageStatusOutputWithContext(ctx context.Context) VirtualMachineStorageStatusOutput {
+	return o
+}
+
+// Requested describes the observed amount of storage requested by a VirtualMachine. Needs VM Operator API v1alpha4 or newer.
+func (o VirtualMachineStorageStatusOutput) Requested() VirtualMachineStorageRequestedStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineStorageStatus) *VirtualMachineStorageRequestedStatus { return v.Requested }).(VirtualMachineStorageRequestedStatusPtrOutput)
+}
+
+// Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. This value is a sum of requested.disks + used.other. An integer or a string. Needs VM Operator API v1alpha4 or newer.
+func (o VirtualMachineStorageStatusOutput) Total() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineStorageStatus) interface{} { return v.Total }).(pulumi.AnyOutput)
+}
+
+// Used describes the observed amount of storage used by a VirtualMachine.
+func (o VirtualMachineStorageStatusOutput) Usage() VirtualMachineStorageUsageStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineStorageStatus) *VirtualMachineStorageUsageStatus { return v.Usage }).(VirtualMachineStorageUsageStatusPtrOutput)
+}
+
+type VirtualMachineStorageStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineStorageStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineStorageStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineStorageStatusPtrOutput) ToVirtualMachineStorageStatusPtrOutput() VirtualMachineStorageStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineStorageStatusPtrOutput) ToVirtualMachineStorageStatusPtrOutputWithContext(ctx context.Context) VirtualMachineStorageStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineStorageStatusPtrOutput) Elem() VirtualMachineStorageStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineStorageStatus) VirtualMachineStorageStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineStorageStatus
+		return ret
+	}).(VirtualMachineStorageStatusOutput)
+}
+
+// Requested describes the observed amount of storage requested by a VirtualMachine. Needs VM Operator API v1alpha4 or newer.
+func (o VirtualMachineStorageStatusPtrOutput) Requested() VirtualMachineStorageRequestedStatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineStorageStatus) *VirtualMachineStorageRequestedStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Requested
+	}).(VirtualMachineStorageRequestedStatusPtrOutput)
+}
+
+// Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. This value is a sum of requested.disks + used.other. An integer or a string. Needs VM Operator API v1alpha4 or newer.
+func (o VirtualMachineStorageStatusPtrOutput) Total() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineStorageStatus) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Total
+	}).(pulumi.AnyOutput)
+}
+
+// Used describes the observed amount of storage used by a VirtualMachine.
+func (o VirtualMachineStorageStatusPtrOutput) Usage() VirtualMachineStorageUsageStatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineStorageStatus) *VirtualMachineStorageUsageStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Usage
+	}).(VirtualMachineStorageUsageStatusPtrOutput)
+}
+
+// Snapshots describes the total storage space used by a VirtualMachine's snapshots.
+type VirtualMachineStorageUsageSnapshotsStatus struct {
+	// VM describes the total storage space used by the VirtualMachine's VirtualMachineSnapshot, including the space for snapshot's metadata, memory file, delta disks, etc. An integer or a string.
+	Vm interface{} `pulumi:"vm"`
+	// Volume describes the total storage space used by the VirtualMachine's VolumeSnapshot, including the space for first class disk(FCD)'s delta disks. An integer or a string.
+	Volume interface{} `pulumi:"volume"`
+}
+
+// Snapshots describes the total storage space used by a VirtualMachine's snapshots.
+type VirtualMachineStorageUsageSnapshotsStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineStorageUsageSnapshotsStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineStorageUsageSnapshotsStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineStorageUsageSnapshotsStatusOutput) ToVirtualMachineStorageUsageSnapshotsStatusOutput() VirtualMachineStorageUsageSnapshotsStatusOutput {
+	return o
+}
+
+func (o VirtualMachineStorageUsageSnapshotsStatusOutput) ToVirtualMachineStorageUsageSnapshotsStatusOutputWithContext(ctx context.Context) VirtualMachineStorageUsageSnapshotsStatusOutput {
+	return o
+}
+
+// VM describes the total storage space used by the VirtualMachine's VirtualMachineSnapshot, including the space for snapshot's metadata, memory file, delta disks, etc. An integer or a string.
+func (o VirtualMachineStorageUsageSnapshotsStatusOutput) Vm() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineStorageUsageSnapshotsStatus) interface{} { return v.Vm }).(pulumi.AnyOutput)
+}
+
+// Volume describes the total storage space used by the VirtualMachine's VolumeSnapshot, including the space for first class disk(FCD)'s delta disks. An integer or a string.
+func (o VirtualMachineStorageUsageSnapshotsStatusOutput) Volume() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineStorageUsageSnapshotsStatus) interface{} { return v.Volume }).(pulumi.AnyOutput)
+}
+
+type VirtualMachineStorageUsageSnapshotsStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineStorageUsageSnapshotsStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineStorageUsageSnapshotsStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineStorageUsageSnapshotsStatusPtrOutput) ToVirtualMachineStorageUsageSnapshotsStatusPtrOutput() VirtualMachineStorageUsageSnapshotsStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineStorageUsageSnapshotsStatusPtrOutput) ToVirtualMachineStorageUsageSnapshotsStatusPtrOutputWithContext(ctx context.Context) VirtualMachineStorageUsageSnapshotsStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineStorageUsageSnapshotsStatusPtrOutput) Elem() VirtualMachineStorageUsageSnapshotsStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineStorageUsageSnapshotsStatus) VirtualMachineStorageUsageSnapshotsStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineStorageUsageSnapshotsStatus
+		return ret
+	}).(VirtualMachineStorageUsageSnapshotsStatusOutput)
+}
+
+// VM describes the total storage space used by the VirtualMachine's VirtualMachineSnapshot, including the space for snapshot's metadata, memory file, delta disks, etc. An integer or a string.
+func (o VirtualMachineStorageUsageSnapshotsStatusPtrOutput) Vm() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineStorageUsageSnapshotsStatus) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Vm
+	}).(pulumi.AnyOutput)
+}
+
+// Volume describes the total storage space used by the VirtualMachine's VolumeSnapshot, including the space for first class disk(FCD)'s delta disks. An integer or a string.
+func (o VirtualMachineStorageUsageSnapshotsStatusPtrOutput) Volume() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineStorageUsageSnapshotsStatus) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Volume
+	}).(pulumi.AnyOutput)
+}
+
+// Used describes the observed amount of storage used by a VirtualMachine.
+type VirtualMachineStorageUsageStatus struct {
+	// Disks describes the total storage space used by a VirtualMachine's disks. An integer or a string.
+	Disks interface{} `pulumi:"disks"`
+	// Other describes the total storage space used by the VirtualMachine's non disk files, ex. the configuration file, swap space, logs, etc. An integer or a string.
+	Other interface{} `pulumi:"other"`
+	// Snapshots describes the total storage space used by a VirtualMachine's snapshots. Needs VM Operator API v1alpha5 or newer.
+	Snapshots *VirtualMachineStorageUsageSnapshotsStatus `pulumi:"snapshots"`
+	// Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string.
+	Total interface{} `pulumi:"total"`
+}
+
+// Used describes the observed amount of storage used by a VirtualMachine.
+type VirtualMachineStorageUsageStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineStorageUsageStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineStorageUsageStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineStorageUsageStatusOutput) ToVirtualMachineStorageUsageStatusOutput() VirtualMachineStorageUsageStatusOutput {
+	return o
+}
+
+func (o VirtualMachineStorageUsageStatusOutput) ToVirtualMachineStorageUsageStatusOutputWithContext(ctx context.Context) VirtualMachineStorageUsageStatusOutput {
+	return o
+}
+
+// Disks describes the total storage space used by a VirtualMachine's disks. An integer or a string.
+func (o VirtualMachineStorageUsageStatusOutput) Disks() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineStorageUsageStatus) interface{} { return v.Disks }).(pulumi.AnyOutput)
+}
+
+// Other describes the total storage space used by the VirtualMachine's non disk files, ex. the configuration file, swap space, logs, etc. An integer or a string.
+func (o VirtualMachineStorageUsageStatusOutput) Other() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineStorageUsageStatus) interface{} { return v.Other }).(pulumi.AnyOutput)
+}
+
+// Snapshots describes the total storage space used by a VirtualMachine's snapshots. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineStorageUsageStatusOutput) Snapshots() VirtualMachineStorageUsageSnapshotsStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineStorageUsageStatus) *VirtualMachineStorageUsageSnapshotsStatus {
+		return v.Snapshots
+	}).(VirtualMachineStorageUsageSnapshotsStatusPtrOutput)
+}
+
+// Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string.
+func (o VirtualMachineStorageUsageStatusOutput) Total() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineStorageUsageStatus) interface{} { return v.Total }).(pulumi.AnyOutput)
+}
+
+type VirtualMachineStorageUsageStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineStorageUsageStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineStorageUsageStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineStorageUsageStatusPtrOutput) ToVirtualMachineStorageUsageStatusPtrOutput() VirtualMachineStorageUsageStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineStorageUsageStatusPtrOutput) ToVirtualMachineStorageUsageStatusPtrOutputWithContext(ctx context.Context) VirtualMachineStorageUsageStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineStorageUsageStatusPtrOutput) Elem() VirtualMachineStorageUsageStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineStorageUsageStatus) VirtualMachineStorageUsageStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineStorageUsageStatus
+		return ret
+	}).(VirtualMachineStorageUsageStatusOutput)
+}
+
+// Disks describes the total storage space used by a VirtualMachine's disks. An integer or a string.
+func (o VirtualMachineStorageUsageStatusPtrOutput) Disks() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineStorageUsageStatus) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Disks
+	}).(pulumi.AnyOutput)
+}
+
+// Other describes the total storage space used by the VirtualMachine's non disk files, ex. the configuration file, swap space, logs, etc. An integer or a string.
+func (o VirtualMachineStorageUsageStatusPtrOutput) Other() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineStorageUsageStatus) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Other
+	}).(pulumi.AnyOutput)
+}
+
+// Snapshots describes the total storage space used by a VirtualMachine's snapshots. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineStorageUsageStatusPtrOutput) Snapshots() VirtualMachineStorageUsageSnapshotsStatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineStorageUsageStatus) *VirtualMachineStorageUsageSnapshotsStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Snapshots
+	}).(VirtualMachineStorageUsageSnapshotsStatusPtrOutput)
+}
+
+// Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string.
+func (o VirtualMachineStorageUsageStatusPtrOutput) Total() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineStorageUsageStatus) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Total
+	}).(pulumi.AnyOutput)
+}
+
 // A volume attached to the VM (hot attach/detach).
 type VirtualMachineVolume struct {
+	// ApplicationType describes the type of application for which this volume is intended to be used. Allowed values: `OracleRAC`, `MicrosoftWSFC`. Needs VM Operator API v1alpha5 or newer.
+	ApplicationType *string `pulumi:"applicationType"`
+	// ControllerBusNumber describes the bus number of the controller to which this volume should be attached. Needs VM Operator API v1alpha5 or newer.
+	ControllerBusNumber *int `pulumi:"controllerBusNumber"`
+	// ControllerType describes the type of the controller to which this volume should be attached. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+	ControllerType *string `pulumi:"controllerType"`
+	// DiskMode describes the desired mode to use when attaching the volume. Allowed values: `IndependentNonPersistent`, `IndependentPersistent`, `NonPersistent`, `Persistent`. Needs VM Operator API v1alpha5 or newer.
+	DiskMode *string `pulumi:"diskMode"`
 	// Name of the volume, unique within the VM (a DNS-1123 label).
 	Name string `pulumi:"name"`
 	// A PersistentVolumeClaim attached to the VM.
 	PersistentVolumeClaim *PersistentVolumeClaimVolumeSource `pulumi:"persistentVolumeClaim"`
+	// Removable describes whether or not this volume may be removed from spec.volumes. This is a safety measure that allows users to prevent the accidental removal of disks from a VM that should not be removed, such as the VM's boot disk(s). The Supervisor's default: `True`. Needs VM Operator API v1alpha5 or newer.
+	Removable *bool `pulumi:"removable"`
+	// SharingMode describes the volume's desired sharing mode. Allowed values: `MultiWriter`, `None`. Needs VM Operator API v1alpha5 or newer.
+	SharingMode *string `pulumi:"sharingMode"`
+	// UnitNumber describes the desired unit number for attaching the volume to a storage controller. Needs VM Operator API v1alpha5 or newer.
+	UnitNumber *int `pulumi:"unitNumber"`
 }
 
 // VirtualMachineVolumeInput is an input type that accepts VirtualMachineVolumeArgs and VirtualMachineVolumeOutput values.
@@ -5872,10 +18187,24 @@ type VirtualMachineVolumeInput interface {
 
 // A volume attached to the VM (hot attach/detach).
 type VirtualMachineVolumeArgs struct {
+	// ApplicationType describes the type of application for which this volume is intended to be used. Allowed values: `OracleRAC`, `MicrosoftWSFC`. Needs VM Operator API v1alpha5 or newer.
+	ApplicationType pulumi.StringPtrInput `pulumi:"applicationType"`
+	// ControllerBusNumber describes the bus number of the controller to which this volume should be attached. Needs VM Operator API v1alpha5 or newer.
+	ControllerBusNumber pulumi.IntPtrInput `pulumi:"controllerBusNumber"`
+	// ControllerType describes the type of the controller to which this volume should be attached. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+	ControllerType pulumi.StringPtrInput `pulumi:"controllerType"`
+	// DiskMode describes the desired mode to use when attaching the volume. Allowed values: `IndependentNonPersistent`, `IndependentPersistent`, `NonPersistent`, `Persistent`. Needs VM Operator API v1alpha5 or newer.
+	DiskMode pulumi.StringPtrInput `pulumi:"diskMode"`
 	// Name of the volume, unique within the VM (a DNS-1123 label).
 	Name pulumi.StringInput `pulumi:"name"`
 	// A PersistentVolumeClaim attached to the VM.
 	PersistentVolumeClaim PersistentVolumeClaimVolumeSourcePtrInput `pulumi:"persistentVolumeClaim"`
+	// Removable describes whether or not this volume may be removed from spec.volumes. This is a safety measure that allows users to prevent the accidental removal of disks from a VM that should not be removed, such as the VM's boot disk(s). The Supervisor's default: `True`. Needs VM Operator API v1alpha5 or newer.
+	Removable pulumi.BoolPtrInput `pulumi:"removable"`
+	// SharingMode describes the volume's desired sharing mode. Allowed values: `MultiWriter`, `None`. Needs VM Operator API v1alpha5 or newer.
+	SharingMode pulumi.StringPtrInput `pulumi:"sharingMode"`
+	// UnitNumber describes the desired unit number for attaching the volume to a storage controller. Needs VM Operator API v1alpha5 or newer.
+	UnitNumber pulumi.IntPtrInput `pulumi:"unitNumber"`
 }
 
 func (VirtualMachineVolumeArgs) ElementType() reflect.Type {
@@ -5930,6 +18259,26 @@ func (o VirtualMachineVolumeOutput) ToVirtualMachineVolumeOutputWithContext(ctx 
 	return o
 }
 
+// ApplicationType describes the type of application for which this volume is intended to be used. Allowed values: `OracleRAC`, `MicrosoftWSFC`. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineVolumeOutput) ApplicationType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolume) *string { return v.ApplicationType }).(pulumi.StringPtrOutput)
+}
+
+// ControllerBusNumber describes the bus number of the controller to which this volume should be attached. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineVolumeOutput) ControllerBusNumber() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolume) *int { return v.ControllerBusNumber }).(pulumi.IntPtrOutput)
+}
+
+// ControllerType describes the type of the controller to which this volume should be attached. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineVolumeOutput) ControllerType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolume) *string { return v.ControllerType }).(pulumi.StringPtrOutput)
+}
+
+// DiskMode describes the desired mode to use when attaching the volume. Allowed values: `IndependentNonPersistent`, `IndependentPersistent`, `NonPersistent`, `Persistent`. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineVolumeOutput) DiskMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolume) *string { return v.DiskMode }).(pulumi.StringPtrOutput)
+}
+
 // Name of the volume, unique within the VM (a DNS-1123 label).
 func (o VirtualMachineVolumeOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v VirtualMachineVolume) string { return v.Name }).(pulumi.StringOutput)
@@ -5938,6 +18287,21 @@ func (o VirtualMachineVolumeOutput) Name() pulumi.StringOutput {
 // A PersistentVolumeClaim attached to the VM.
 func (o VirtualMachineVolumeOutput) PersistentVolumeClaim() PersistentVolumeClaimVolumeSourcePtrOutput {
 	return o.ApplyT(func(v VirtualMachineVolume) *PersistentVolumeClaimVolumeSource { return v.PersistentVolumeClaim }).(PersistentVolumeClaimVolumeSourcePtrOutput)
+}
+
+// Removable describes whether or not this volume may be removed from spec.volumes. This is a safety measure that allows users to prevent the accidental removal of disks from a VM that should not be removed, such as the VM's boot disk(s). The Supervisor's default: `True`. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineVolumeOutput) Removable() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolume) *bool { return v.Removable }).(pulumi.BoolPtrOutput)
+}
+
+// SharingMode describes the volume's desired sharing mode. Allowed values: `MultiWriter`, `None`. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineVolumeOutput) SharingMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolume) *string { return v.SharingMode }).(pulumi.StringPtrOutput)
+}
+
+// UnitNumber describes the desired unit number for attaching the volume to a storage controller. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineVolumeOutput) UnitNumber() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolume) *int { return v.UnitNumber }).(pulumi.IntPtrOutput)
 }
 
 type VirtualMachineVolumeArrayOutput struct{ *pulumi.OutputState }
@@ -5960,11 +18324,229 @@ func (o VirtualMachineVolumeArrayOutput) Index(i pulumi.IntInput) VirtualMachine
 	}).(VirtualMachineVolumeOutput)
 }
 
+// Crypto describes the volume's encryption status.
+type VirtualMachineVolumesCryptoStatus struct {
+	// KeyID describes the key ID used to encrypt the volume. Please note, this field will be empty if the volume is not encrypted.
+	KeyID *string `pulumi:"keyID"`
+	// ProviderID describes the provider ID used to encrypt the volume. Please note, this field will be empty if the volume is not encrypted.
+	ProviderID *string `pulumi:"providerID"`
+}
+
+// Crypto describes the volume's encryption status.
+type VirtualMachineVolumesCryptoStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineVolumesCryptoStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineVolumesCryptoStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineVolumesCryptoStatusOutput) ToVirtualMachineVolumesCryptoStatusOutput() VirtualMachineVolumesCryptoStatusOutput {
+	return o
+}
+
+func (o VirtualMachineVolumesCryptoStatusOutput) ToVirtualMachineVolumesCryptoStatusOutputWithContext(ctx context.Context) VirtualMachineVolumesCryptoStatusOutput {
+	return o
+}
+
+// KeyID describes the key ID used to encrypt the volume. Please note, this field will be empty if the volume is not encrypted.
+func (o VirtualMachineVolumesCryptoStatusOutput) KeyID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolumesCryptoStatus) *string { return v.KeyID }).(pulumi.StringPtrOutput)
+}
+
+// ProviderID describes the provider ID used to encrypt the volume. Please note, this field will be empty if the volume is not encrypted.
+func (o VirtualMachineVolumesCryptoStatusOutput) ProviderID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolumesCryptoStatus) *string { return v.ProviderID }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineVolumesCryptoStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineVolumesCryptoStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineVolumesCryptoStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineVolumesCryptoStatusPtrOutput) ToVirtualMachineVolumesCryptoStatusPtrOutput() VirtualMachineVolumesCryptoStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineVolumesCryptoStatusPtrOutput) ToVirtualMachineVolumesCryptoStatusPtrOutputWithContext(ctx context.Context) VirtualMachineVolumesCryptoStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineVolumesCryptoStatusPtrOutput) Elem() VirtualMachineVolumesCryptoStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineVolumesCryptoStatus) VirtualMachineVolumesCryptoStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineVolumesCryptoStatus
+		return ret
+	}).(VirtualMachineVolumesCryptoStatusOutput)
+}
+
+// KeyID describes the key ID used to encrypt the volume. Please note, this field will be empty if the volume is not encrypted.
+func (o VirtualMachineVolumesCryptoStatusPtrOutput) KeyID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineVolumesCryptoStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.KeyID
+	}).(pulumi.StringPtrOutput)
+}
+
+// ProviderID describes the provider ID used to encrypt the volume. Please note, this field will be empty if the volume is not encrypted.
+func (o VirtualMachineVolumesCryptoStatusPtrOutput) ProviderID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineVolumesCryptoStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ProviderID
+	}).(pulumi.StringPtrOutput)
+}
+
+// VirtualMachineVolumeStatus defines the observed state of a VirtualMachineVolume instance.
+type VirtualMachineVolumesStatus struct {
+	// Attached represents whether a volume has been successfully attached to the VirtualMachine or not.
+	Attached *bool `pulumi:"attached"`
+	// ControllerBusNumber describes the volume's observed controller bus number. Needs VM Operator API v1alpha5 or newer.
+	ControllerBusNumber *int `pulumi:"controllerBusNumber"`
+	// ControllerType describes the volume's observed controller type. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+	ControllerType *string `pulumi:"controllerType"`
+	// Crypto describes the volume's encryption status. Needs VM Operator API v1alpha3 or newer.
+	Crypto *VirtualMachineVolumesCryptoStatus `pulumi:"crypto"`
+	// DiskMode describes the volume's observed disk mode. Allowed values: `IndependentNonPersistent`, `IndependentPersistent`, `NonPersistent`, `Persistent`. Needs VM Operator API v1alpha5 or newer.
+	DiskMode *string `pulumi:"diskMode"`
+	// DiskUUID represents the underlying virtual disk UUID and is present when attachment succeeds.
+	DiskUUID *string `pulumi:"diskUUID"`
+	// Error represents the last error seen when attaching or detaching a volume. Error will be empty if attachment succeeds.
+	Error *string `pulumi:"error"`
+	// Limit describes the maximum, requested capacity of the volume. An integer or a string. Needs VM Operator API v1alpha3 or newer.
+	Limit interface{} `pulumi:"limit"`
+	// Name describes the name of the volume.
+	Name string `pulumi:"name"`
+	// Requested describes the minimum, requested capacity of the volume. An integer or a string. Needs VM Operator API v1alpha4 or newer.
+	Requested interface{} `pulumi:"requested"`
+	// SharingMode describes the volume's observed sharing mode. Allowed values: `MultiWriter`, `None`. Needs VM Operator API v1alpha5 or newer.
+	SharingMode *string `pulumi:"sharingMode"`
+	// Type is the type of the attached volume. Allowed values: `Classic`, `Managed`. The Supervisor's default: `Managed`. Needs VM Operator API v1alpha3 or newer.
+	Type *string `pulumi:"type"`
+	// UnitNumber describes the volume's observed unit number. Needs VM Operator API v1alpha5 or newer.
+	UnitNumber *int `pulumi:"unitNumber"`
+	// Used describes the observed, non-shared size of the volume on disk. An integer or a string. Needs VM Operator API v1alpha3 or newer.
+	Used interface{} `pulumi:"used"`
+}
+
+// VirtualMachineVolumeStatus defines the observed state of a VirtualMachineVolume instance.
+type VirtualMachineVolumesStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineVolumesStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineVolumesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineVolumesStatusOutput) ToVirtualMachineVolumesStatusOutput() VirtualMachineVolumesStatusOutput {
+	return o
+}
+
+func (o VirtualMachineVolumesStatusOutput) ToVirtualMachineVolumesStatusOutputWithContext(ctx context.Context) VirtualMachineVolumesStatusOutput {
+	return o
+}
+
+// Attached represents whether a volume has been successfully attached to the VirtualMachine or not.
+func (o VirtualMachineVolumesStatusOutput) Attached() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolumesStatus) *bool { return v.Attached }).(pulumi.BoolPtrOutput)
+}
+
+// ControllerBusNumber describes the volume's observed controller bus number. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineVolumesStatusOutput) ControllerBusNumber() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolumesStatus) *int { return v.ControllerBusNumber }).(pulumi.IntPtrOutput)
+}
+
+// ControllerType describes the volume's observed controller type. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineVolumesStatusOutput) ControllerType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolumesStatus) *string { return v.ControllerType }).(pulumi.StringPtrOutput)
+}
+
+// Crypto describes the volume's encryption status. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineVolumesStatusOutput) Crypto() VirtualMachineVolumesCryptoStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolumesStatus) *VirtualMachineVolumesCryptoStatus { return v.Crypto }).(VirtualMachineVolumesCryptoStatusPtrOutput)
+}
+
+// DiskMode describes the volume's observed disk mode. Allowed values: `IndependentNonPersistent`, `IndependentPersistent`, `NonPersistent`, `Persistent`. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineVolumesStatusOutput) DiskMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolumesStatus) *string { return v.DiskMode }).(pulumi.StringPtrOutput)
+}
+
+// DiskUUID represents the underlying virtual disk UUID and is present when attachment succeeds.
+func (o VirtualMachineVolumesStatusOutput) DiskUUID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolumesStatus) *string { return v.DiskUUID }).(pulumi.StringPtrOutput)
+}
+
+// Error represents the last error seen when attaching or detaching a volume. Error will be empty if attachment succeeds.
+func (o VirtualMachineVolumesStatusOutput) Error() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolumesStatus) *string { return v.Error }).(pulumi.StringPtrOutput)
+}
+
+// Limit describes the maximum, requested capacity of the volume. An integer or a string. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineVolumesStatusOutput) Limit() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineVolumesStatus) interface{} { return v.Limit }).(pulumi.AnyOutput)
+}
+
+// Name describes the name of the volume.
+func (o VirtualMachineVolumesStatusOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineVolumesStatus) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// Requested describes the minimum, requested capacity of the volume. An integer or a string. Needs VM Operator API v1alpha4 or newer.
+func (o VirtualMachineVolumesStatusOutput) Requested() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineVolumesStatus) interface{} { return v.Requested }).(pulumi.AnyOutput)
+}
+
+// SharingMode describes the volume's observed sharing mode. Allowed values: `MultiWriter`, `None`. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineVolumesStatusOutput) SharingMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolumesStatus) *string { return v.SharingMode }).(pulumi.StringPtrOutput)
+}
+
+// Type is the type of the attached volume. Allowed values: `Classic`, `Managed`. The Supervisor's default: `Managed`. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineVolumesStatusOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolumesStatus) *string { return v.Type }).(pulumi.StringPtrOutput)
+}
+
+// UnitNumber describes the volume's observed unit number. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineVolumesStatusOutput) UnitNumber() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineVolumesStatus) *int { return v.UnitNumber }).(pulumi.IntPtrOutput)
+}
+
+// Used describes the observed, non-shared size of the volume on disk. An integer or a string. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineVolumesStatusOutput) Used() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineVolumesStatus) interface{} { return v.Used }).(pulumi.AnyOutput)
+}
+
+type VirtualMachineVolumesStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineVolumesStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineVolumesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineVolumesStatusArrayOutput) ToVirtualMachineVolumesStatusArrayOutput() VirtualMachineVolumesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineVolumesStatusArrayOutput) ToVirtualMachineVolumesStatusArrayOutputWithContext(ctx context.Context) VirtualMachineVolumesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineVolumesStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineVolumesStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineVolumesStatus {
+		return vs[0].([]VirtualMachineVolumesStatus)[vs[1].(int)]
+	}).(VirtualMachineVolumesStatusOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*GuestInfoActionInput)(nil)).Elem(), GuestInfoActionArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GuestInfoActionArrayInput)(nil)).Elem(), GuestInfoActionArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*InstanceVolumeClaimVolumeSourceInput)(nil)).Elem(), InstanceVolumeClaimVolumeSourceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*InstanceVolumeClaimVolumeSourcePtrInput)(nil)).Elem(), InstanceVolumeClaimVolumeSourceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*LabelSelectorInput)(nil)).Elem(), LabelSelectorArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*LabelSelectorPtrInput)(nil)).Elem(), LabelSelectorArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*LabelSelectorRequirementInput)(nil)).Elem(), LabelSelectorRequirementArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*LabelSelectorRequirementArrayInput)(nil)).Elem(), LabelSelectorRequirementArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ObjectMetaInput)(nil)).Elem(), ObjectMetaArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ObjectMetaPtrInput)(nil)).Elem(), ObjectMetaArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PartialObjectRefInput)(nil)).Elem(), PartialObjectRefArgs{})
@@ -5975,24 +18557,104 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*ResourcePoolSpecPtrInput)(nil)).Elem(), ResourcePoolSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SecretKeySelectorInput)(nil)).Elem(), SecretKeySelectorArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SecretKeySelectorPtrInput)(nil)).Elem(), SecretKeySelectorArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VMAffinityTermInput)(nil)).Elem(), VMAffinityTermArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VMAffinityTermArrayInput)(nil)).Elem(), VMAffinityTermArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineAdvancedSpecInput)(nil)).Elem(), VirtualMachineAdvancedSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineAdvancedSpecPtrInput)(nil)).Elem(), VirtualMachineAdvancedSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineAffinitySpecInput)(nil)).Elem(), VirtualMachineAffinitySpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineAffinitySpecPtrInput)(nil)).Elem(), VirtualMachineAffinitySpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineAffinityVmAffinitySpecInput)(nil)).Elem(), VirtualMachineAffinityVmAffinitySpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineAffinityVmAffinitySpecPtrInput)(nil)).Elem(), VirtualMachineAffinityVmAffinitySpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineAffinityVmAntiAffinitySpecInput)(nil)).Elem(), VirtualMachineAffinityVmAntiAffinitySpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineAffinityVmAntiAffinitySpecPtrInput)(nil)).Elem(), VirtualMachineAffinityVmAntiAffinitySpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootOptionsBootOrderSpecInput)(nil)).Elem(), VirtualMachineBootOptionsBootOrderSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootOptionsBootOrderSpecArrayInput)(nil)).Elem(), VirtualMachineBootOptionsBootOrderSpecArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootOptionsSpecInput)(nil)).Elem(), VirtualMachineBootOptionsSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootOptionsSpecPtrInput)(nil)).Elem(), VirtualMachineBootOptionsSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigSpecInput)(nil)).Elem(), VirtualMachineBootstrapCloudInitCloudConfigSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapCloudInitCloudConfigSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecInput)(nil)).Elem(), VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecInput)(nil)).Elem(), VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigUsersSpecInput)(nil)).Elem(), VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayInput)(nil)).Elem(), VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecInput)(nil)).Elem(), VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayInput)(nil)).Elem(), VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapCloudInitSpecInput)(nil)).Elem(), VirtualMachineBootstrapCloudInitSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapCloudInitSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapCloudInitSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapLinuxPrepPasswordSpecInput)(nil)).Elem(), VirtualMachineBootstrapLinuxPrepPasswordSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapLinuxPrepPasswordSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapLinuxPrepPasswordSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapLinuxPrepScriptTextFromSpecInput)(nil)).Elem(), VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapLinuxPrepScriptTextSpecInput)(nil)).Elem(), VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapLinuxPrepSpecInput)(nil)).Elem(), VirtualMachineBootstrapLinuxPrepSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapLinuxPrepSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapLinuxPrepSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSpecInput)(nil)).Elem(), VirtualMachineBootstrapSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSpecInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepIdentificationSpecInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepScriptTextSpecInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepSpecInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepUserDataSpecInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapVAppConfigPropertiesSpecInput)(nil)).Elem(), VirtualMachineBootstrapVAppConfigPropertiesSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapVAppConfigPropertiesSpecArrayInput)(nil)).Elem(), VirtualMachineBootstrapVAppConfigPropertiesSpecArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecInput)(nil)).Elem(), VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapVAppConfigPropertiesValueSpecInput)(nil)).Elem(), VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapVAppConfigSpecInput)(nil)).Elem(), VirtualMachineBootstrapVAppConfigSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineBootstrapVAppConfigSpecPtrInput)(nil)).Elem(), VirtualMachineBootstrapVAppConfigSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineCdromImageSpecInput)(nil)).Elem(), VirtualMachineCdromImageSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineCdromSpecInput)(nil)).Elem(), VirtualMachineCdromSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineCdromSpecArrayInput)(nil)).Elem(), VirtualMachineCdromSpecArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineClassSpecInput)(nil)).Elem(), VirtualMachineClassSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineClassSpecPtrInput)(nil)).Elem(), VirtualMachineClassSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineCryptoSpecInput)(nil)).Elem(), VirtualMachineCryptoSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineCryptoSpecPtrInput)(nil)).Elem(), VirtualMachineCryptoSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareCdromImageSpecInput)(nil)).Elem(), VirtualMachineHardwareCdromImageSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareCdromSpecInput)(nil)).Elem(), VirtualMachineHardwareCdromSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareCdromSpecArrayInput)(nil)).Elem(), VirtualMachineHardwareCdromSpecArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareIdeControllersSpecInput)(nil)).Elem(), VirtualMachineHardwareIdeControllersSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareIdeControllersSpecArrayInput)(nil)).Elem(), VirtualMachineHardwareIdeControllersSpecArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareNvmeControllersSpecInput)(nil)).Elem(), VirtualMachineHardwareNvmeControllersSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareNvmeControllersSpecArrayInput)(nil)).Elem(), VirtualMachineHardwareNvmeControllersSpecArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareSataControllersSpecInput)(nil)).Elem(), VirtualMachineHardwareSataControllersSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareSataControllersSpecArrayInput)(nil)).Elem(), VirtualMachineHardwareSataControllersSpecArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareScsiControllersSpecInput)(nil)).Elem(), VirtualMachineHardwareScsiControllersSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareScsiControllersSpecArrayInput)(nil)).Elem(), VirtualMachineHardwareScsiControllersSpecArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareSpecInput)(nil)).Elem(), VirtualMachineHardwareSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareSpecPtrInput)(nil)).Elem(), VirtualMachineHardwareSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineImageSpecInput)(nil)).Elem(), VirtualMachineImageSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineImageSpecPtrInput)(nil)).Elem(), VirtualMachineImageSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineNetworkInterfaceSpecInput)(nil)).Elem(), VirtualMachineNetworkInterfaceSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineNetworkInterfaceSpecArrayInput)(nil)).Elem(), VirtualMachineNetworkInterfaceSpecArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineNetworkRouteSpecInput)(nil)).Elem(), VirtualMachineNetworkRouteSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineNetworkRouteSpecArrayInput)(nil)).Elem(), VirtualMachineNetworkRouteSpecArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineNetworkSpecInput)(nil)).Elem(), VirtualMachineNetworkSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineNetworkSpecPtrInput)(nil)).Elem(), VirtualMachineNetworkSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachinePoliciesSpecInput)(nil)).Elem(), VirtualMachinePoliciesSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachinePoliciesSpecArrayInput)(nil)).Elem(), VirtualMachinePoliciesSpecArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachinePublishRequestSourceInput)(nil)).Elem(), VirtualMachinePublishRequestSourceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachinePublishRequestSourcePtrInput)(nil)).Elem(), VirtualMachinePublishRequestSourceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachinePublishRequestSpecInput)(nil)).Elem(), VirtualMachinePublishRequestSpecArgs{})
@@ -6003,13 +18665,21 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachinePublishRequestTargetItemPtrInput)(nil)).Elem(), VirtualMachinePublishRequestTargetItemArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachinePublishRequestTargetLocationInput)(nil)).Elem(), VirtualMachinePublishRequestTargetLocationArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachinePublishRequestTargetLocationPtrInput)(nil)).Elem(), VirtualMachinePublishRequestTargetLocationArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReadinessProbeGuestHeartbeatSpecInput)(nil)).Elem(), VirtualMachineReadinessProbeGuestHeartbeatSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReadinessProbeGuestHeartbeatSpecPtrInput)(nil)).Elem(), VirtualMachineReadinessProbeGuestHeartbeatSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReadinessProbeSpecInput)(nil)).Elem(), VirtualMachineReadinessProbeSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReadinessProbeSpecPtrInput)(nil)).Elem(), VirtualMachineReadinessProbeSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReadinessProbeTcpSocketSpecInput)(nil)).Elem(), VirtualMachineReadinessProbeTcpSocketSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReadinessProbeTcpSocketSpecPtrInput)(nil)).Elem(), VirtualMachineReadinessProbeTcpSocketSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReservedSpecInput)(nil)).Elem(), VirtualMachineReservedSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReservedSpecPtrInput)(nil)).Elem(), VirtualMachineReservedSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineServicePortInput)(nil)).Elem(), VirtualMachineServicePortArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineServicePortArrayInput)(nil)).Elem(), VirtualMachineServicePortArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineServiceSpecInput)(nil)).Elem(), VirtualMachineServiceSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSetResourcePolicyResourcePoolLimitsSpecInput)(nil)).Elem(), VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrInput)(nil)).Elem(), VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSetResourcePolicyResourcePoolReservationsSpecInput)(nil)).Elem(), VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrInput)(nil)).Elem(), VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSetResourcePolicySpecInput)(nil)).Elem(), VirtualMachineSetResourcePolicySpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSetResourcePolicySpecPtrInput)(nil)).Elem(), VirtualMachineSetResourcePolicySpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSpecInput)(nil)).Elem(), VirtualMachineSpecArgs{})
@@ -6023,6 +18693,10 @@ func init() {
 	pulumi.RegisterOutputType(GuestInfoActionArrayOutput{})
 	pulumi.RegisterOutputType(InstanceVolumeClaimVolumeSourceOutput{})
 	pulumi.RegisterOutputType(InstanceVolumeClaimVolumeSourcePtrOutput{})
+	pulumi.RegisterOutputType(LabelSelectorOutput{})
+	pulumi.RegisterOutputType(LabelSelectorPtrOutput{})
+	pulumi.RegisterOutputType(LabelSelectorRequirementOutput{})
+	pulumi.RegisterOutputType(LabelSelectorRequirementArrayOutput{})
 	pulumi.RegisterOutputType(LoadBalancerIngressOutput{})
 	pulumi.RegisterOutputType(LoadBalancerIngressArrayOutput{})
 	pulumi.RegisterOutputType(LoadBalancerStatusOutput{})
@@ -6039,30 +18713,190 @@ func init() {
 	pulumi.RegisterOutputType(ResourcePoolSpecPtrOutput{})
 	pulumi.RegisterOutputType(SecretKeySelectorOutput{})
 	pulumi.RegisterOutputType(SecretKeySelectorPtrOutput{})
+	pulumi.RegisterOutputType(VMAffinityTermOutput{})
+	pulumi.RegisterOutputType(VMAffinityTermArrayOutput{})
 	pulumi.RegisterOutputType(VirtualMachineAdvancedSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineAdvancedSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineAffinitySpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineAffinitySpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineAffinityVmAffinitySpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineAffinityVmAffinitySpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineAffinityVmAntiAffinitySpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineAffinityVmAntiAffinitySpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootOptionsBootOrderSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootOptionsBootOrderSpecArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootOptionsSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootOptionsSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapCloudInitCloudConfigSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapCloudInitCloudConfigSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapCloudInitCloudConfigUsersSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArrayOutput{})
 	pulumi.RegisterOutputType(VirtualMachineBootstrapCloudInitSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineBootstrapCloudInitSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapLinuxPrepPasswordSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapLinuxPrepPasswordSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapLinuxPrepScriptTextFromSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapLinuxPrepScriptTextFromSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapLinuxPrepScriptTextSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapLinuxPrepScriptTextSpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineBootstrapLinuxPrepSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineBootstrapLinuxPrepSpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineBootstrapSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineBootstrapSpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepScriptTextSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepScriptTextSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepUserDataSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapSysprepSysprepUserDataSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapVAppConfigPropertiesSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapVAppConfigPropertiesSpecArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapVAppConfigPropertiesValueSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineBootstrapVAppConfigPropertiesValueSpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineBootstrapVAppConfigSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineBootstrapVAppConfigSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineCdromImageSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineCdromSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineCdromSpecArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineCryptoSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineCryptoSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineCryptoStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineCryptoStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineCurrentSnapshotStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineCurrentSnapshotStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineGuestStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineGuestStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareCdromImageSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareCdromSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareCdromSpecArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareControllersDevicesStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareControllersDevicesStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareControllersStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareControllersStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareCpuStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareCpuStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareIdeControllersSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareIdeControllersSpecArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareMemoryStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareMemoryStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareNvmeControllersSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareNvmeControllersSpecArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareSataControllersSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareSataControllersSpecArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareScsiControllersSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareScsiControllersSpecArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareVGPUsStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineHardwareVGPUsStatusArrayOutput{})
 	pulumi.RegisterOutputType(VirtualMachineImageOSInfoOutput{})
 	pulumi.RegisterOutputType(VirtualMachineImageOSInfoPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineImageSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineImageSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineImageStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineImageStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkConfigDnsStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkConfigDnsStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkConfigInterfacesDnsStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkConfigInterfacesDnsStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkConfigInterfacesIpDhcpIp4StatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkConfigInterfacesIpDhcpIp6StatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkConfigInterfacesIpDhcpStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkConfigInterfacesIpDhcpStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkConfigInterfacesIpStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkConfigInterfacesIpStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkConfigInterfacesStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkConfigInterfacesStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkConfigStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkConfigStatusPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineNetworkInterfaceSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineNetworkInterfaceSpecArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesDnsStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesDnsStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesIpAddressesStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesIpAddressesStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesIpDhcpIp4StatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesIpDhcpIp4StatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesIpDhcpIp6StatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesIpDhcpIp6StatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesIpDhcpStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesIpDhcpStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesIpStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesIpStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkInterfacesStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksDhcpIp4ConfigStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksDhcpIp4StatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksDhcpIp4StatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksDhcpIp6ConfigStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksDhcpIp6StatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksDhcpIp6StatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksDhcpStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksDhcpStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksDnsStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksDnsStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksIpRoutesGatewayStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksIpRoutesGatewayStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksIpRoutesStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksIpRoutesStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksKernelConfigStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksKernelConfigStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineNetworkIpStacksStatusArrayOutput{})
 	pulumi.RegisterOutputType(VirtualMachineNetworkRouteSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineNetworkRouteSpecArrayOutput{})
 	pulumi.RegisterOutputType(VirtualMachineNetworkSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineNetworkSpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineNetworkStatusOutput{})
 	pulumi.RegisterOutputType(VirtualMachineNetworkStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachinePoliciesSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachinePoliciesSpecArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachinePoliciesStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachinePoliciesStatusArrayOutput{})
 	pulumi.RegisterOutputType(VirtualMachinePublishRequestSourceOutput{})
 	pulumi.RegisterOutputType(VirtualMachinePublishRequestSourcePtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachinePublishRequestSourceRefStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachinePublishRequestSourceRefStatusPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachinePublishRequestSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachinePublishRequestSpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachinePublishRequestStatusOutput{})
@@ -6072,20 +18906,53 @@ func init() {
 	pulumi.RegisterOutputType(VirtualMachinePublishRequestTargetItemPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachinePublishRequestTargetLocationOutput{})
 	pulumi.RegisterOutputType(VirtualMachinePublishRequestTargetLocationPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachinePublishRequestTargetRefItemStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachinePublishRequestTargetRefItemStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachinePublishRequestTargetRefLocationStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachinePublishRequestTargetRefLocationStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachinePublishRequestTargetRefStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachinePublishRequestTargetRefStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineReadinessProbeGuestHeartbeatSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineReadinessProbeGuestHeartbeatSpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineReadinessProbeSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineReadinessProbeSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineReadinessProbeTcpSocketSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineReadinessProbeTcpSocketSpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineReservedSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineReservedSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineRootSnapshotsStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineRootSnapshotsStatusArrayOutput{})
 	pulumi.RegisterOutputType(VirtualMachineServicePortOutput{})
 	pulumi.RegisterOutputType(VirtualMachineServicePortArrayOutput{})
 	pulumi.RegisterOutputType(VirtualMachineServiceSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineServiceSpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineServiceStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSetResourcePolicyClustermodulesStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSetResourcePolicyClustermodulesStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSetResourcePolicyResourcePoolLimitsSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSetResourcePolicyResourcePoolLimitsSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSetResourcePolicyResourcePoolReservationsSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSetResourcePolicyResourcePoolsStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSetResourcePolicyResourcePoolsStatusArrayOutput{})
 	pulumi.RegisterOutputType(VirtualMachineSetResourcePolicySpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineSetResourcePolicySpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSetResourcePolicyStatusOutput{})
 	pulumi.RegisterOutputType(VirtualMachineSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineSpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineStorageRequestedStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineStorageRequestedStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineStorageStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineStorageStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineStorageUsageSnapshotsStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineStorageUsageSnapshotsStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineStorageUsageStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineStorageUsageStatusPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineVolumeOutput{})
 	pulumi.RegisterOutputType(VirtualMachineVolumeArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineVolumesCryptoStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineVolumesCryptoStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineVolumesStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineVolumesStatusArrayOutput{})
 }

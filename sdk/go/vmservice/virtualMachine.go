@@ -58,7 +58,6 @@ func NewVirtualMachine(ctx *pulumi.Context,
 		"spec.imageName",
 		"spec.instanceUUID",
 		"spec.network.disabled",
-		"spec.network.interfaces[*]",
 		"spec.reserved.resourcePolicyName",
 		"spec.storageClass",
 	})

@@ -24,7 +24,7 @@ type VirtualMachineSetResourcePolicy struct {
 	// Resource pool, folder and cluster-module groups for a set of VMs. Changing it replaces the resource (the spec of a VirtualMachineSetResourcePolicy is immutable).
 	Spec VirtualMachineSetResourcePolicySpecPtrOutput `pulumi:"spec"`
 	// Observed state: the resource pool, folder and cluster modules the Supervisor created.
-	Status pulumi.AnyOutput `pulumi:"status"`
+	Status VirtualMachineSetResourcePolicyStatusOutput `pulumi:"status"`
 }
 
 // NewVirtualMachineSetResourcePolicy registers a new resource with the given unique name, arguments, and options.
@@ -201,8 +201,8 @@ func (o VirtualMachineSetResourcePolicyOutput) Spec() VirtualMachineSetResourceP
 }
 
 // Observed state: the resource pool, folder and cluster modules the Supervisor created.
-func (o VirtualMachineSetResourcePolicyOutput) Status() pulumi.AnyOutput {
-	return o.ApplyT(func(v *VirtualMachineSetResourcePolicy) pulumi.AnyOutput { return v.Status }).(pulumi.AnyOutput)
+func (o VirtualMachineSetResourcePolicyOutput) Status() VirtualMachineSetResourcePolicyStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineSetResourcePolicy) VirtualMachineSetResourcePolicyStatusOutput { return v.Status }).(VirtualMachineSetResourcePolicyStatusOutput)
 }
 
 type VirtualMachineSetResourcePolicyArrayOutput struct{ *pulumi.OutputState }

@@ -36,6 +36,38 @@ export interface InstanceVolumeClaimVolumeSourceArgs {
 }
 
 /**
+ * A Kubernetes label selector: matchLabels and matchExpressions, ANDed.
+ */
+export interface LabelSelectorArgs {
+    /**
+     * matchExpressions is a list of label selector requirements. The requirements are ANDed.
+     */
+    matchExpressions?: pulumi.Input<pulumi.Input<inputs.LabelSelectorRequirementArgs>[] | undefined>;
+    /**
+     * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value". The requirements are ANDed.
+     */
+    matchLabels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+}
+
+/**
+ * A label selector requirement: a key, an operator and values.
+ */
+export interface LabelSelectorRequirementArgs {
+    /**
+     * key is the label key that the selector applies to.
+     */
+    key: pulumi.Input<string>;
+    /**
+     * operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist.
+     */
+    operator: pulumi.Input<string>;
+    /**
+     * values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
+     */
+    values?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+}
+
+/**
  * Kubernetes object metadata of a Supervisor resource.
  */
 export interface ObjectMetaArgs {
@@ -98,17 +130,17 @@ export interface PersistentVolumeClaimVolumeSourceArgs {
  */
 export interface ResourcePoolSpecArgs {
     /**
-     * Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+     * Limits describes the limit to resources available to the ResourcePool.
      */
-    limits?: any | undefined;
+    limits?: pulumi.Input<inputs.VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs | undefined>;
     /**
      * Name of the child resource pool.
      */
     name?: pulumi.Input<string | undefined>;
     /**
-     * Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+     * Reservations describes the guaranteed resources reserved for the ResourcePool.
      */
-    reservations?: any | undefined;
+    reservations?: pulumi.Input<inputs.VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs | undefined>;
 }
 
 /**
@@ -123,6 +155,20 @@ export interface SecretKeySelectorArgs {
      * Name of the Secret.
      */
     name: pulumi.Input<string>;
+}
+
+/**
+ * VMs (selected by label) that a VM is placed near or away from, in a topology domain.
+ */
+export interface VMAffinityTermArgs {
+    /**
+     * LabelSelector is a label query over a set of VMs. When omitted, this term matches with no VMs.
+     */
+    labelSelector?: pulumi.Input<inputs.LabelSelectorArgs | undefined>;
+    /**
+     * TopologyKey describes where this VM should be co-located (affinity) or not co-located (anti-affinity). Commonly used values include: `kubernetes.io/hostname` -- The rule is executed in the context of a node/host. `topology.kubernetes.io/zone` -- This rule is executed in the context of a zone.
+     */
+    topologyKey: pulumi.Input<string>;
 }
 
 /**
@@ -144,13 +190,293 @@ export interface VirtualMachineAdvancedSpecArgs {
 }
 
 /**
+ * Affinity describes the VM's scheduling constraints.
+ */
+export interface VirtualMachineAffinitySpecArgs {
+    /**
+     * VMAffinity describes affinity scheduling rules related to other VMs.
+     */
+    vmAffinity?: pulumi.Input<inputs.VirtualMachineAffinityVmAffinitySpecArgs | undefined>;
+    /**
+     * VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+     */
+    vmAntiAffinity?: pulumi.Input<inputs.VirtualMachineAffinityVmAntiAffinitySpecArgs | undefined>;
+}
+
+/**
+ * VMAffinity describes affinity scheduling rules related to other VMs.
+ */
+export interface VirtualMachineAffinityVmAffinitySpecArgs {
+    /**
+     * PreferredDuringSchedulingPreferredDuringExecution describes affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+     */
+    preferredDuringSchedulingPreferredDuringExecution?: pulumi.Input<pulumi.Input<inputs.VMAffinityTermArgs>[] | undefined>;
+    /**
+     * RequiredDuringSchedulingPreferredDuringExecution describes affinity requirements that must be met or the VM will not be scheduled.
+     */
+    requiredDuringSchedulingPreferredDuringExecution?: pulumi.Input<pulumi.Input<inputs.VMAffinityTermArgs>[] | undefined>;
+}
+
+/**
+ * VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+ */
+export interface VirtualMachineAffinityVmAntiAffinitySpecArgs {
+    /**
+     * PreferredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the anti-affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+     */
+    preferredDuringSchedulingPreferredDuringExecution?: pulumi.Input<pulumi.Input<inputs.VMAffinityTermArgs>[] | undefined>;
+    /**
+     * RequiredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that must be met or the VM will not be scheduled.
+     */
+    requiredDuringSchedulingPreferredDuringExecution?: pulumi.Input<pulumi.Input<inputs.VMAffinityTermArgs>[] | undefined>;
+}
+
+/**
+ * VirtualMachineBootOptionsBootableDevice represents a bootable device that a VM may be booted from.
+ */
+export interface VirtualMachineBootOptionsBootOrderSpecArgs {
+    /**
+     * Name represents the name of the bootable device. It is required for Disk and Network device types, while ignored for CDRom device types.
+     */
+    name?: pulumi.Input<string | undefined>;
+    /**
+     * Type represents the type of bootable device. Allowed values: `Disk`, `Network`, `CDRom`.
+     */
+    type: pulumi.Input<string>;
+}
+
+/**
+ * BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine.
+ */
+export interface VirtualMachineBootOptionsSpecArgs {
+    /**
+     * BootDelay is the delay before starting the boot sequence. The boot delay specifies a time interval between virtual machine power on or restart and the beginning of the boot sequence.
+     */
+    bootDelay?: pulumi.Input<string | undefined>;
+    /**
+     * BootOrder represents the boot order of the virtual machine. After list is exhausted, default BIOS boot device algorithm is used for booting. Note that order of the entries in the list is important: device listed first is used for boot first, if that one fails second entry is used, and so on. Platform may have some internal limit on the number of devices it supports.
+     */
+    bootOrder?: pulumi.Input<pulumi.Input<inputs.VirtualMachineBootOptionsBootOrderSpecArgs>[] | undefined>;
+    /**
+     * BootRetry specifies whether a virtual machine that fails to boot will try again. The available values are: The Supervisor's default: `Disabled`.
+     */
+    bootRetry?: pulumi.Input<string | undefined>;
+    /**
+     * BootRetryDelay specifies a time interval between virtual machine boot failure and the subsequent attempt to boot again. The virtual machine uses this value only if BootRetry is Enabled.
+     */
+    bootRetryDelay?: pulumi.Input<string | undefined>;
+    /**
+     * EFISecureBoot specifies whether the virtual machine's firmware will perform signature checks of any EFI images loaded during startup. If set to true, signature checks will be performed and the virtual machine's firmware will refuse to start any images which do not pass those signature checks. Allowed values: `Enabled`, `Disabled`. The Supervisor's default: `Disabled`.
+     */
+    efiSecureBoot?: pulumi.Input<string | undefined>;
+    /**
+     * Firmware represents the firmware for the virtual machine to use. Any update to this value after the virtual machine has already been created will be ignored. Setting will happen in the following manner: Allowed values: `bios`, `efi`.
+     */
+    firmware?: pulumi.Input<string | undefined>;
+    /**
+     * NetworkBootProtocol is the protocol to attempt during PXE network boot or NetBoot. The available protocols are: Allowed values: `IP4`, `IP6`. The Supervisor's default: `IP4`.
+     */
+    networkBootProtocol?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
+ */
+export interface VirtualMachineBootstrapCloudInitCloudConfigSpecArgs {
+    /**
+     * DefaultUserEnabled may be set to true to ensure even if the Users field is not empty, the default user is still created on systems that have one defined. By default, Cloud-Init ignores the default user if the CloudConfig provides one or more non-default users via the Users field.
+     */
+    defaultUserEnabled?: pulumi.Input<boolean | undefined>;
+    /**
+     * RunCmd allows running one or more commands on the guest. The entries in this list can adhere to two, different formats:
+     */
+    runcmd?: any | undefined;
+    /**
+     * SSHPwdAuth sets whether or not to accept password authentication. In order for this config to be applied, SSH may need to be restarted. On systemd systems, this restart will only happen if the SSH service has already been started. On non-systemd systems, a restart will be attempted regardless of the service state.
+     */
+    ssh_pwauth?: pulumi.Input<boolean | undefined>;
+    /**
+     * Timezone describes the timezone represented in /usr/share/zoneinfo.
+     */
+    timezone?: pulumi.Input<string | undefined>;
+    /**
+     * Users allows adding/configuring one or more users on the guest.
+     */
+    users?: pulumi.Input<pulumi.Input<inputs.VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgs>[] | undefined>;
+    /**
+     * WriteFiles allows adding files to the guest file system.
+     */
+    write_files?: pulumi.Input<pulumi.Input<inputs.VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgs>[] | undefined>;
+}
+
+/**
+ * HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+ */
+export interface VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs {
+    /**
+     * Key is the key in the secret that specifies the requested data.
+     */
+    key: pulumi.Input<string>;
+    /**
+     * Name is the name of the secret.
+     */
+    name: pulumi.Input<string>;
+}
+
+/**
+ * Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+ */
+export interface VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs {
+    /**
+     * Key is the key in the secret that specifies the requested data.
+     */
+    key: pulumi.Input<string>;
+    /**
+     * Name is the name of the secret.
+     */
+    name: pulumi.Input<string>;
+}
+
+/**
+ * User is a CloudConfig user data structure.
+ */
+export interface VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgs {
+    /**
+     * CreateGroups is a flag that may be set to false to disable creation of specified user groups.
+     */
+    create_groups?: pulumi.Input<boolean | undefined>;
+    /**
+     * ExpireData is the date on which the user's account will be disabled.
+     */
+    expiredate?: pulumi.Input<string | undefined>;
+    /**
+     * Gecos is an optional comment about the user, usually a comma-separated string of the user's real name and contact information.
+     */
+    gecos?: pulumi.Input<string | undefined>;
+    /**
+     * Groups is an optional list of groups to add to the user.
+     */
+    groups?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+     */
+    hashed_passwd?: pulumi.Input<inputs.VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs | undefined>;
+    /**
+     * Homedir is the optional home directory for the user.
+     */
+    homedir?: pulumi.Input<string | undefined>;
+    /**
+     * Inactive optionally represents the number of days until the user is disabled.
+     */
+    inactive?: pulumi.Input<number | undefined>;
+    /**
+     * LockPasswd disables password login.
+     */
+    lock_passwd?: pulumi.Input<boolean | undefined>;
+    /**
+     * Name is the user's login name.
+     */
+    name: pulumi.Input<string>;
+    /**
+     * NoCreateHome prevents the creation of the home directory.
+     */
+    no_create_home?: pulumi.Input<boolean | undefined>;
+    /**
+     * NoLogInit prevents the initialization of lastlog and faillog for the user.
+     */
+    no_log_init?: pulumi.Input<boolean | undefined>;
+    /**
+     * NoUserGroup prevents the creation of the group named after the user.
+     */
+    no_user_group?: pulumi.Input<boolean | undefined>;
+    /**
+     * Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+     */
+    passwd?: pulumi.Input<inputs.VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs | undefined>;
+    /**
+     * PrimaryGroup is the primary group for the user.
+     */
+    primary_group?: pulumi.Input<string | undefined>;
+    /**
+     * SELinuxUser is the SELinux user for the user's login.
+     */
+    selinux_user?: pulumi.Input<string | undefined>;
+    /**
+     * Shell is the path to the user's login shell.
+     */
+    shell?: pulumi.Input<string | undefined>;
+    /**
+     * SnapUser specifies an e-mail address to create the user as a Snappy user through "snap create-user".
+     */
+    snapuser?: pulumi.Input<string | undefined>;
+    /**
+     * SSHAuthorizedKeys is a list of SSH keys to add to the user's authorized keys file.
+     */
+    ssh_authorized_keys?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * SSHImportID is a list of SSH IDs to import for the user.
+     */
+    ssh_import_id?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * SSHRedirectUser may be set to true to disable SSH logins for this user.
+     */
+    ssh_redirect_user?: pulumi.Input<boolean | undefined>;
+    /**
+     * Sudo is a sudo rule to apply to the user.
+     */
+    sudo?: pulumi.Input<string | undefined>;
+    /**
+     * System is an optional flag that indicates the user should be created as a system user with no home directory.
+     */
+    system?: pulumi.Input<boolean | undefined>;
+    /**
+     * UID is the user's ID.
+     */
+    uid?: pulumi.Input<number | undefined>;
+}
+
+/**
+ * WriteFile is a CloudConfig write_file data structure.
+ */
+export interface VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgs {
+    /**
+     * Append specifies whether or not to append the content to an existing file if the file specified by Path already exists.
+     */
+    append?: pulumi.Input<boolean | undefined>;
+    /**
+     * Content is the optional content to write to the provided Path.
+     */
+    content?: any | undefined;
+    /**
+     * Defer indicates to defer writing the file until Cloud-Init's "final" stage, after users are created and packages are installed.
+     */
+    defer?: pulumi.Input<boolean | undefined>;
+    /**
+     * Encoding is an optional encoding type of the content. Allowed values: `b64`, `base64`, `gz`, `gzip`, `gz+b64`, `gz+base64`, `gzip+b64`, `gzip+base64`, `text/plain`. The Supervisor's default: `text/plain`.
+     */
+    encoding?: pulumi.Input<string | undefined>;
+    /**
+     * Owner is an optional "owner:group" to chown the file. The Supervisor's default: `root:root`.
+     */
+    owner?: pulumi.Input<string | undefined>;
+    /**
+     * Path is the path of the file to which the content is decoded and written.
+     */
+    path: pulumi.Input<string>;
+    /**
+     * Permissions an optional set of file permissions to set. The Supervisor's default: `0644`.
+     */
+    permissions?: pulumi.Input<string | undefined>;
+}
+
+/**
  * Cloud-init bootstrap. Use either `cloudConfig` or `rawCloudConfig` (or the resource's `userData`).
  */
 export interface VirtualMachineBootstrapCloudInitSpecArgs {
     /**
-     * Inline cloud config (users, runcmd, write_files, ...) as in the VM Operator API.
+     * CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
      */
-    cloudConfig?: any | undefined;
+    cloudConfig?: pulumi.Input<inputs.VirtualMachineBootstrapCloudInitCloudConfigSpecArgs | undefined>;
     /**
      * Cloud-init instance ID (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
      */
@@ -163,6 +489,64 @@ export interface VirtualMachineBootstrapCloudInitSpecArgs {
      * SSH public keys for the default user.
      */
     sshAuthorizedKeys?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * UseGlobalNameserversAsDefault will use the global nameservers specified in the NetworkSpec as the per-interface nameservers when the per-interface nameservers is not provided. Needs VM Operator API v1alpha3 or newer.
+     */
+    useGlobalNameserversAsDefault?: pulumi.Input<boolean | undefined>;
+    /**
+     * UseGlobalSearchDomainsAsDefault will use the global search domains specified in the NetworkSpec as the per-interface search domains when the per-interface search domains is not provided. Needs VM Operator API v1alpha3 or newer.
+     */
+    useGlobalSearchDomainsAsDefault?: pulumi.Input<boolean | undefined>;
+    /**
+     * WaitOnNetwork4 indicates whether the cloud-init datasource should wait for an IPv4 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+     */
+    waitOnNetwork4?: pulumi.Input<boolean | undefined>;
+    /**
+     * WaitOnNetwork6 indicates whether the cloud-init datasource should wait for an IPv6 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+     */
+    waitOnNetwork6?: pulumi.Input<boolean | undefined>;
+}
+
+/**
+ * Password is the new root password for the machine.
+ */
+export interface VirtualMachineBootstrapLinuxPrepPasswordSpecArgs {
+    /**
+     * Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+     */
+    key?: pulumi.Input<string | undefined>;
+    /**
+     * Name is the name of the secret.
+     */
+    name: pulumi.Input<string>;
+}
+
+/**
+ * From is specified to reference a value from a Secret resource.
+ */
+export interface VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs {
+    /**
+     * Key is the key in the secret that specifies the requested data.
+     */
+    key: pulumi.Input<string>;
+    /**
+     * Name is the name of the secret.
+     */
+    name: pulumi.Input<string>;
+}
+
+/**
+ * ScriptText is the script to run before and after customization.
+ */
+export interface VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs {
+    /**
+     * From is specified to reference a value from a Secret resource.
+     */
+    from?: pulumi.Input<inputs.VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs | undefined>;
+    /**
+     * Value is used to directly specify a value.
+     */
+    value?: pulumi.Input<string | undefined>;
 }
 
 /**
@@ -170,9 +554,25 @@ export interface VirtualMachineBootstrapCloudInitSpecArgs {
  */
 export interface VirtualMachineBootstrapLinuxPrepSpecArgs {
     /**
+     * CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+     */
+    customizeAtNextPowerOn?: pulumi.Input<boolean | undefined>;
+    /**
+     * ExpirePasswordAfterNextLogin indicates whether or not the root account is required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+     */
+    expirePasswordAfterNextLogin?: pulumi.Input<boolean | undefined>;
+    /**
      * Whether the guest's hardware clock is in UTC.
      */
     hardwareClockIsUTC?: pulumi.Input<boolean | undefined>;
+    /**
+     * Password is the new root password for the machine. Needs VM Operator API v1alpha5 or newer.
+     */
+    password?: pulumi.Input<inputs.VirtualMachineBootstrapLinuxPrepPasswordSpecArgs | undefined>;
+    /**
+     * ScriptText is the script to run before and after customization. Needs VM Operator API v1alpha5 or newer.
+     */
+    scriptText?: pulumi.Input<inputs.VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs | undefined>;
     /**
      * Time zone of the guest (a tz database name, e.g. `Europe/Berlin`).
      */
@@ -206,13 +606,253 @@ export interface VirtualMachineBootstrapSpecArgs {
  */
 export interface VirtualMachineBootstrapSysprepSpecArgs {
     /**
+     * CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+     */
+    customizeAtNextPowerOn?: pulumi.Input<boolean | undefined>;
+    /**
      * A key in a Secret in the VM's namespace.
      */
     rawSysprep?: pulumi.Input<inputs.SecretKeySelectorArgs | undefined>;
     /**
-     * Inline Sysprep configuration.
+     * Sysprep is an object representation of a Windows sysprep.xml answer file.
      */
-    sysprep?: any | undefined;
+    sysprep?: pulumi.Input<inputs.VirtualMachineBootstrapSysprepSysprepSpecArgs | undefined>;
+}
+
+/**
+ * GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs {
+    /**
+     * Commands is a list of commands to run at first user logon, after guest customization.
+     */
+    commands?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+}
+
+/**
+ * Password is the new administrator password for the machine.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs {
+    /**
+     * Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+     */
+    key: pulumi.Input<string>;
+    /**
+     * Name is the name of the secret.
+     */
+    name: pulumi.Input<string>;
+}
+
+/**
+ * GUIUnattended is a representation of the Sysprep GUIUnattended key.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs {
+    /**
+     * AutoLogon determine whether the machine automatically logs on as Administrator.
+     */
+    autoLogon?: pulumi.Input<boolean | undefined>;
+    /**
+     * AutoLogonCount specifies the number of times the machine should automatically log on as Administrator.
+     */
+    autoLogonCount?: pulumi.Input<number | undefined>;
+    /**
+     * Password is the new administrator password for the machine.
+     */
+    password?: pulumi.Input<inputs.VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs | undefined>;
+    /**
+     * TimeZone is the time zone index for the virtual machine. The Supervisor's default: `85`.
+     */
+    timeZone?: pulumi.Input<number | undefined>;
+}
+
+/**
+ * DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs {
+    /**
+     * Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
+     */
+    key: pulumi.Input<string>;
+    /**
+     * Name is the name of the secret.
+     */
+    name: pulumi.Input<string>;
+}
+
+/**
+ * Identification is a representation of the Sysprep Identification key.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs {
+    /**
+     * DomainAdmin is the domain user account used for authentication if the virtual machine is joining a domain. The user does not need to be a domain administrator, but the account must have the privileges required to add computers to the domain.
+     */
+    domainAdmin?: pulumi.Input<string | undefined>;
+    /**
+     * DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+     */
+    domainAdminPassword?: pulumi.Input<inputs.VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs | undefined>;
+    /**
+     * DomainOU is the MachineObjectOU which specifies the full LDAP path name of the OU to which the computer belongs. Needs VM Operator API v1alpha3 or newer.
+     */
+    domainOU?: pulumi.Input<string | undefined>;
+    /**
+     * JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+     */
+    joinDomain?: pulumi.Input<string | undefined>;
+    /**
+     * JoinWorkgroup is the workgroup that the virtual machine should join. If this value is supplied, then the fields spec.network.domain, spec.bootstrap.sysprep.identification.domainAdmin, and spec.bootstrap.sysprep.identification.domainAdminPassword must be empty.
+     */
+    joinWorkgroup?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs {
+    /**
+     * AutoMode specifies the server licensing mode. Allowed values: `perSeat`, `perServer`.
+     */
+    autoMode: pulumi.Input<string>;
+    /**
+     * AutoUsers indicates the number of client licenses purchased for the VirtualCenter server being installed.
+     */
+    autoUsers?: pulumi.Input<number | undefined>;
+}
+
+/**
+ * From is specified to reference a value from a Secret resource.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs {
+    /**
+     * Key is the key in the secret that specifies the requested data.
+     */
+    key: pulumi.Input<string>;
+    /**
+     * Name is the name of the secret.
+     */
+    name: pulumi.Input<string>;
+}
+
+/**
+ * ScriptText describes the script to run before and after customization. The script must be a Windows batch file.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs {
+    /**
+     * From is specified to reference a value from a Secret resource.
+     */
+    from?: pulumi.Input<inputs.VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs | undefined>;
+    /**
+     * Value is used to directly specify a value.
+     */
+    value?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * Sysprep is an object representation of a Windows sysprep.xml answer file.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepSpecArgs {
+    /**
+     * ExpirePasswordAfterNextLogin indicates whether or not the local Administrators group accounts are required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+     */
+    expirePasswordAfterNextLogin?: pulumi.Input<boolean | undefined>;
+    /**
+     * GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+     */
+    guiRunOnce?: pulumi.Input<inputs.VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs | undefined>;
+    /**
+     * GUIUnattended is a representation of the Sysprep GUIUnattended key.
+     */
+    guiUnattended?: pulumi.Input<inputs.VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs | undefined>;
+    /**
+     * Identification is a representation of the Sysprep Identification key.
+     */
+    identification?: pulumi.Input<inputs.VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs | undefined>;
+    /**
+     * LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+     */
+    licenseFilePrintData?: pulumi.Input<inputs.VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs | undefined>;
+    /**
+     * ScriptText describes the script to run before and after customization. The script must be a Windows batch file. Needs VM Operator API v1alpha5 or newer.
+     */
+    scriptText?: pulumi.Input<inputs.VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs | undefined>;
+    /**
+     * UserData is a representation of the Sysprep UserData key.
+     */
+    userData: pulumi.Input<inputs.VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs>;
+}
+
+/**
+ * ProductID is a valid serial number.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs {
+    /**
+     * Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
+     */
+    key: pulumi.Input<string>;
+    /**
+     * Name is the name of the secret.
+     */
+    name: pulumi.Input<string>;
+}
+
+/**
+ * UserData is a representation of the Sysprep UserData key.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs {
+    /**
+     * FullName is the user's full name.
+     */
+    fullName: pulumi.Input<string>;
+    /**
+     * OrgName is the name of the user's organization.
+     */
+    orgName: pulumi.Input<string>;
+    /**
+     * ProductID is a valid serial number.
+     */
+    productID?: pulumi.Input<inputs.VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs | undefined>;
+}
+
+/**
+ * KeyValueOrSecretKeySelectorPair is useful when wanting to realize a map as a list of key/value pairs where each value could also reference data stored in a Secret resource.
+ */
+export interface VirtualMachineBootstrapVAppConfigPropertiesSpecArgs {
+    /**
+     * Key is the key part of the key/value pair.
+     */
+    key: pulumi.Input<string>;
+    /**
+     * Value is the optional value part of the key/value pair.
+     */
+    value?: pulumi.Input<inputs.VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs | undefined>;
+}
+
+/**
+ * From is specified to reference a value from a Secret resource.
+ */
+export interface VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs {
+    /**
+     * Key is the key in the secret that specifies the requested data.
+     */
+    key: pulumi.Input<string>;
+    /**
+     * Name is the name of the secret.
+     */
+    name: pulumi.Input<string>;
+}
+
+/**
+ * Value is the optional value part of the key/value pair.
+ */
+export interface VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs {
+    /**
+     * From is specified to reference a value from a Secret resource.
+     */
+    from?: pulumi.Input<inputs.VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs | undefined>;
+    /**
+     * Value is used to directly specify a value.
+     */
+    value?: pulumi.Input<string | undefined>;
 }
 
 /**
@@ -220,13 +860,225 @@ export interface VirtualMachineBootstrapSysprepSpecArgs {
  */
 export interface VirtualMachineBootstrapVAppConfigSpecArgs {
     /**
-     * vApp properties as key/value objects (`{key, value: {value | from}}`).
+     * Properties is a list of vApp/OVF property key/value pairs.
      */
-    properties?: pulumi.Input<any[] | undefined>;
+    properties?: pulumi.Input<pulumi.Input<inputs.VirtualMachineBootstrapVAppConfigPropertiesSpecArgs>[] | undefined>;
     /**
      * Name of a Secret with the properties.
      */
     rawProperties?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+ */
+export interface VirtualMachineCdromImageSpecArgs {
+    /**
+     * Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+     */
+    kind: pulumi.Input<string>;
+    /**
+     * Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+     */
+    name: pulumi.Input<string>;
+}
+
+/**
+ * VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+ */
+export interface VirtualMachineCdromSpecArgs {
+    /**
+     * AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+     */
+    allowGuestControl?: pulumi.Input<boolean | undefined>;
+    /**
+     * Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+     */
+    connected?: pulumi.Input<boolean | undefined>;
+    /**
+     * Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+     */
+    image: pulumi.Input<inputs.VirtualMachineCdromImageSpecArgs>;
+    /**
+     * Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+     */
+    name: pulumi.Input<string>;
+}
+
+/**
+ * Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.
+ */
+export interface VirtualMachineClassSpecArgs {
+    /**
+     * APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+     */
+    apiVersion: pulumi.Input<string>;
+    /**
+     * Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+     */
+    kind: pulumi.Input<string>;
+    /**
+     * Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+     */
+    name: pulumi.Input<string>;
+}
+
+/**
+ * Crypto describes the desired encryption state of the VirtualMachine.
+ */
+export interface VirtualMachineCryptoSpecArgs {
+    /**
+     * EncryptionClassName describes the name of the EncryptionClass resource used to encrypt this VM.
+     */
+    encryptionClassName?: pulumi.Input<string | undefined>;
+    /**
+     * UseDefaultKeyProvider describes the desired behavior for when an explicit EncryptionClass is not provided. The Supervisor's default: `True`.
+     */
+    useDefaultKeyProvider?: pulumi.Input<boolean | undefined>;
+    /**
+     * VTPMMode describes the desired behavior when deploying a VirtualMachine using a VirtualMachine-backed image which created from an encrypted VirtualMachine with a vTPM. Allowed values: `Clone`, `New`. The Supervisor's default: `New`. Needs VM Operator API v1alpha5 or newer.
+     */
+    vTPMMode?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+ */
+export interface VirtualMachineHardwareCdromImageSpecArgs {
+    /**
+     * Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+     */
+    kind: pulumi.Input<string>;
+    /**
+     * Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+     */
+    name: pulumi.Input<string>;
+}
+
+/**
+ * VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+ */
+export interface VirtualMachineHardwareCdromSpecArgs {
+    /**
+     * AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+     */
+    allowGuestControl?: pulumi.Input<boolean | undefined>;
+    /**
+     * Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+     */
+    connected?: pulumi.Input<boolean | undefined>;
+    /**
+     * ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.
+     */
+    controllerBusNumber?: pulumi.Input<number | undefined>;
+    /**
+     * ControllerType describes the type of the controller to which this CD-ROM should be attached.
+     */
+    controllerType?: pulumi.Input<string | undefined>;
+    /**
+     * Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+     */
+    image: pulumi.Input<inputs.VirtualMachineHardwareCdromImageSpecArgs>;
+    /**
+     * Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+     */
+    name: pulumi.Input<string>;
+    /**
+     * UnitNumber describes the desired unit number for attaching the CD-ROM to a storage controller.
+     */
+    unitNumber?: pulumi.Input<number | undefined>;
+}
+
+/**
+ * VirtualMachineHardwareIdeControllersSpec: `spec.hardware.ideControllers` of a VirtualMachine.
+ */
+export interface VirtualMachineHardwareIdeControllersSpecArgs {
+    /**
+     * BusNumber describes the desired bus number of the controller.
+     */
+    busNumber: pulumi.Input<number>;
+}
+
+/**
+ * VirtualMachineHardwareNvmeControllersSpec: `spec.hardware.nvmeControllers` of a VirtualMachine.
+ */
+export interface VirtualMachineHardwareNvmeControllersSpecArgs {
+    /**
+     * BusNumber describes the desired bus number of the controller.
+     */
+    busNumber: pulumi.Input<number>;
+    /**
+     * SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`. The Supervisor's default: `None`.
+     */
+    sharingMode?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * VirtualMachineHardwareSataControllersSpec: `spec.hardware.sataControllers` of a VirtualMachine.
+ */
+export interface VirtualMachineHardwareSataControllersSpecArgs {
+    /**
+     * BusNumber describes the desired bus number of the controller.
+     */
+    busNumber: pulumi.Input<number>;
+}
+
+/**
+ * VirtualMachineHardwareScsiControllersSpec: `spec.hardware.scsiControllers` of a VirtualMachine.
+ */
+export interface VirtualMachineHardwareScsiControllersSpecArgs {
+    /**
+     * BusNumber describes the desired bus number of the controller.
+     */
+    busNumber: pulumi.Input<number>;
+    /**
+     * SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`, `Virtual`. The Supervisor's default: `None`.
+     */
+    sharingMode?: pulumi.Input<string | undefined>;
+    /**
+     * Type describes the desired type of SCSI controller. Allowed values: `ParaVirtual`, `BusLogic`, `LsiLogic`, `LsiLogicSAS`. The Supervisor's default: `ParaVirtual`.
+     */
+    type?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * Hardware describes the VM's desired hardware.
+ */
+export interface VirtualMachineHardwareSpecArgs {
+    /**
+     * Cdrom describes the desired state of the VM's CD-ROM devices.
+     */
+    cdrom?: pulumi.Input<pulumi.Input<inputs.VirtualMachineHardwareCdromSpecArgs>[] | undefined>;
+    /**
+     * IDEControllers describes the desired list of IDE controllers for the VM.
+     */
+    ideControllers?: pulumi.Input<pulumi.Input<inputs.VirtualMachineHardwareIdeControllersSpecArgs>[] | undefined>;
+    /**
+     * NVMEControllers describes the desired list of NVME controllers for the VM.
+     */
+    nvmeControllers?: pulumi.Input<pulumi.Input<inputs.VirtualMachineHardwareNvmeControllersSpecArgs>[] | undefined>;
+    /**
+     * SATAControllers describes the desired list of SATA controllers for the VM.
+     */
+    sataControllers?: pulumi.Input<pulumi.Input<inputs.VirtualMachineHardwareSataControllersSpecArgs>[] | undefined>;
+    /**
+     * SCSIControllers describes the desired list of SCSI controllers for the VM.
+     */
+    scsiControllers?: pulumi.Input<pulumi.Input<inputs.VirtualMachineHardwareScsiControllersSpecArgs>[] | undefined>;
+}
+
+/**
+ * Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.
+ */
+export interface VirtualMachineImageSpecArgs {
+    /**
+     * Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+     */
+    kind: pulumi.Input<string>;
+    /**
+     * Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+     */
+    name: pulumi.Input<string>;
 }
 
 /**
@@ -257,6 +1109,10 @@ export interface VirtualMachineNetworkInterfaceSpecArgs {
      * Device name inside the guest (defaults to the interface name).
      */
     guestDeviceName?: pulumi.Input<string | undefined>;
+    /**
+     * MACAddr is the optional MAC address of this interface. Needs VM Operator API v1alpha3 or newer.
+     */
+    macAddr?: pulumi.Input<string | undefined>;
     /**
      * Maximum transmission unit of the interface in the guest.
      */
@@ -318,7 +1174,7 @@ export interface VirtualMachineNetworkSpecArgs {
      */
     hostName?: pulumi.Input<string | undefined>;
     /**
-     * Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Changing it replaces the resource (the number, names and networks of a VM's network interfaces cannot change after creation).
+     * Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Replacement: adding or removing interfaces, or changing an interface's `name` or `network`, replaces the VM unless the Supervisor has the MutableNetworks capability; addresses, gateways, DHCP, MTU, nameservers, routes and search domains update in place.
      */
     interfaces?: pulumi.Input<pulumi.Input<inputs.VirtualMachineNetworkInterfaceSpecArgs>[] | undefined>;
     /**
@@ -332,15 +1188,33 @@ export interface VirtualMachineNetworkSpecArgs {
 }
 
 /**
+ * LocalObjectRef describes a reference to another object in the same namespace as the referrer.
+ */
+export interface VirtualMachinePoliciesSpecArgs {
+    /**
+     * APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+     */
+    apiVersion: pulumi.Input<string>;
+    /**
+     * Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+     */
+    kind: pulumi.Input<string>;
+    /**
+     * Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+     */
+    name: pulumi.Input<string>;
+}
+
+/**
  * The VM to publish.
  */
 export interface VirtualMachinePublishRequestSourceArgs {
     /**
-     * API version of the source.
+     * API version of the source. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
      */
     apiVersion?: pulumi.Input<string | undefined>;
     /**
-     * Kind of the source (`VirtualMachine`).
+     * Kind of the source (`VirtualMachine`). The Supervisor's default: `VirtualMachine`.
      */
     kind?: pulumi.Input<string | undefined>;
     /**
@@ -353,6 +1227,10 @@ export interface VirtualMachinePublishRequestSourceArgs {
  * What to publish and where.
  */
 export interface VirtualMachinePublishRequestSpecArgs {
+    /**
+     * BackoffLimit is the number of status.attempts that should be allowed before failing the VirtualMachinePublishRequest and halting any future processing. The Supervisor's default: `3`. Needs VM Operator API v1alpha5 or newer.
+     */
+    backoffLimit?: pulumi.Input<number | undefined>;
     /**
      * The VM to publish. Changing it replaces the resource (the source of a publish request is immutable).
      */
@@ -400,11 +1278,11 @@ export interface VirtualMachinePublishRequestTargetItemArgs {
  */
 export interface VirtualMachinePublishRequestTargetLocationArgs {
     /**
-     * API version of the target.
+     * API version of the target. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
      */
     apiVersion?: pulumi.Input<string | undefined>;
     /**
-     * Kind of the target (`ContentLibrary`).
+     * Kind of the target (`ContentLibrary`). The Supervisor's default: `ContentLibrary`.
      */
     kind?: pulumi.Input<string | undefined>;
     /**
@@ -414,13 +1292,23 @@ export interface VirtualMachinePublishRequestTargetLocationArgs {
 }
 
 /**
+ * GuestHeartbeat specifies an action involving the guest heartbeat status.
+ */
+export interface VirtualMachineReadinessProbeGuestHeartbeatSpecArgs {
+    /**
+     * ThresholdStatus is the value that the guest heartbeat status must be at or above to be considered successful. Allowed values: `yellow`, `green`. The Supervisor's default: `green`.
+     */
+    thresholdStatus?: pulumi.Input<string | undefined>;
+}
+
+/**
  * How VM Operator decides the guest is ready (exactly one action).
  */
 export interface VirtualMachineReadinessProbeSpecArgs {
     /**
-     * Guest heartbeat action: {thresholdStatus: green|yellow}.
+     * GuestHeartbeat specifies an action involving the guest heartbeat status.
      */
-    guestHeartbeat?: any | undefined;
+    guestHeartbeat?: pulumi.Input<inputs.VirtualMachineReadinessProbeGuestHeartbeatSpecArgs | undefined>;
     /**
      * Guestinfo keys (and value patterns) that must all be present for the VM to be ready.
      */
@@ -430,13 +1318,27 @@ export interface VirtualMachineReadinessProbeSpecArgs {
      */
     periodSeconds?: pulumi.Input<number | undefined>;
     /**
-     * TCP socket action (deprecated): {port, host}.
+     * TCPSocket specifies an action involving a TCP port. Deprecated.
      */
-    tcpSocket?: any | undefined;
+    tcpSocket?: pulumi.Input<inputs.VirtualMachineReadinessProbeTcpSocketSpecArgs | undefined>;
     /**
      * Seconds before a probe attempt times out (1-60).
      */
     timeoutSeconds?: pulumi.Input<number | undefined>;
+}
+
+/**
+ * TCPSocket specifies an action involving a TCP port. Deprecated.
+ */
+export interface VirtualMachineReadinessProbeTcpSocketSpecArgs {
+    /**
+     * Host is an optional host name to connect to. Host defaults to the VM IP.
+     */
+    host?: pulumi.Input<string | undefined>;
+    /**
+     * Port specifies a number or name of the port to access on the VM. If the format of port is a number, it must be in the range 1 to 65535. If the format of name is a string, it must be an IANA_SVC_NAME. An integer or a string.
+     */
+    port: pulumi.Input<number | string>;
 }
 
 /**
@@ -515,6 +1417,34 @@ export interface VirtualMachineServiceSpecArgs {
 }
 
 /**
+ * Limits describes the limit to resources available to the ResourcePool.
+ */
+export interface VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs {
+    /**
+     * The `cpu` field. An integer or a string.
+     */
+    cpu?: pulumi.Input<number | string | undefined>;
+    /**
+     * The `memory` field. An integer or a string.
+     */
+    memory?: pulumi.Input<number | string | undefined>;
+}
+
+/**
+ * Reservations describes the guaranteed resources reserved for the ResourcePool.
+ */
+export interface VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs {
+    /**
+     * The `cpu` field. An integer or a string.
+     */
+    cpu?: pulumi.Input<number | string | undefined>;
+    /**
+     * The `memory` field. An integer or a string.
+     */
+    memory?: pulumi.Input<number | string | undefined>;
+}
+
+/**
  * Resource pool, folder and cluster-module groups for a set of VMs.
  */
 export interface VirtualMachineSetResourcePolicySpecArgs {
@@ -541,21 +1471,57 @@ export interface VirtualMachineSpecArgs {
      */
     advanced?: pulumi.Input<inputs.VirtualMachineAdvancedSpecArgs | undefined>;
     /**
+     * Affinity describes the VM's scheduling constraints. Needs VM Operator API v1alpha3 or newer.
+     */
+    affinity?: pulumi.Input<inputs.VirtualMachineAffinitySpecArgs | undefined>;
+    /**
      * BIOS UUID (v1alpha3+). Changing it replaces the resource (the BIOS UUID cannot change). Needs VM Operator API v1alpha3 or newer.
      */
     biosUUID?: pulumi.Input<string | undefined>;
+    /**
+     * BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine. Needs VM Operator API v1alpha5 or newer.
+     */
+    bootOptions?: pulumi.Input<inputs.VirtualMachineBootOptionsSpecArgs | undefined>;
     /**
      * How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
      */
     bootstrap?: pulumi.Input<inputs.VirtualMachineBootstrapSpecArgs | undefined>;
     /**
-     * Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+     * Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+     */
+    cdrom?: pulumi.Input<pulumi.Input<inputs.VirtualMachineCdromSpecArgs>[] | undefined>;
+    /**
+     * Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
+     */
+    class?: pulumi.Input<inputs.VirtualMachineClassSpecArgs | undefined>;
+    /**
+     * Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
      */
     className: pulumi.Input<string>;
+    /**
+     * Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
+     */
+    crypto?: pulumi.Input<inputs.VirtualMachineCryptoSpecArgs | undefined>;
+    /**
+     * CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+     */
+    currentSnapshotName?: pulumi.Input<string | undefined>;
+    /**
+     * GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
+     */
+    groupName?: pulumi.Input<string | undefined>;
     /**
      * Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
      */
     guestID?: pulumi.Input<string | undefined>;
+    /**
+     * Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
+     */
+    hardware?: pulumi.Input<inputs.VirtualMachineHardwareSpecArgs | undefined>;
+    /**
+     * Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
+     */
+    image?: pulumi.Input<inputs.VirtualMachineImageSpecArgs | undefined>;
     /**
      * A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
      */
@@ -577,6 +1543,10 @@ export interface VirtualMachineSpecArgs {
      */
     nextRestartTime?: pulumi.Input<string | undefined>;
     /**
+     * Policies describes a list of policies that should be explicitly applied to this VM. Needs VM Operator API v1alpha5 or newer.
+     */
+    policies?: pulumi.Input<pulumi.Input<inputs.VirtualMachinePoliciesSpecArgs>[] | undefined>;
+    /**
      * How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest shutdown, then power off after a timeout). Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
      */
     powerOffMode?: pulumi.Input<string | undefined>;
@@ -584,6 +1554,10 @@ export interface VirtualMachineSpecArgs {
      * Desired power state (PoweredOn by default). Allowed values: `PoweredOn`, `PoweredOff`, `Suspended`.
      */
     powerState?: pulumi.Input<string | undefined>;
+    /**
+     * PromoteDisksMode describes the mode used to promote a VM's delta disks to full disks. The available modes are: Allowed values: `Online`, `Offline`, `Disabled`. The Supervisor's default: `Online`. Needs VM Operator API v1alpha4 or newer.
+     */
+    promoteDisksMode?: pulumi.Input<string | undefined>;
     /**
      * How VM Operator decides the guest is ready (exactly one action).
      */
@@ -615,6 +1589,22 @@ export interface VirtualMachineSpecArgs {
  */
 export interface VirtualMachineVolumeArgs {
     /**
+     * ApplicationType describes the type of application for which this volume is intended to be used. Allowed values: `OracleRAC`, `MicrosoftWSFC`. Needs VM Operator API v1alpha5 or newer.
+     */
+    applicationType?: pulumi.Input<string | undefined>;
+    /**
+     * ControllerBusNumber describes the bus number of the controller to which this volume should be attached. Needs VM Operator API v1alpha5 or newer.
+     */
+    controllerBusNumber?: pulumi.Input<number | undefined>;
+    /**
+     * ControllerType describes the type of the controller to which this volume should be attached. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+     */
+    controllerType?: pulumi.Input<string | undefined>;
+    /**
+     * DiskMode describes the desired mode to use when attaching the volume. Allowed values: `IndependentNonPersistent`, `IndependentPersistent`, `NonPersistent`, `Persistent`. Needs VM Operator API v1alpha5 or newer.
+     */
+    diskMode?: pulumi.Input<string | undefined>;
+    /**
      * Name of the volume, unique within the VM (a DNS-1123 label).
      */
     name: pulumi.Input<string>;
@@ -622,7 +1612,20 @@ export interface VirtualMachineVolumeArgs {
      * A PersistentVolumeClaim attached to the VM.
      */
     persistentVolumeClaim?: pulumi.Input<inputs.PersistentVolumeClaimVolumeSourceArgs | undefined>;
+    /**
+     * Removable describes whether or not this volume may be removed from spec.volumes. This is a safety measure that allows users to prevent the accidental removal of disks from a VM that should not be removed, such as the VM's boot disk(s). The Supervisor's default: `True`. Needs VM Operator API v1alpha5 or newer.
+     */
+    removable?: pulumi.Input<boolean | undefined>;
+    /**
+     * SharingMode describes the volume's desired sharing mode. Allowed values: `MultiWriter`, `None`. Needs VM Operator API v1alpha5 or newer.
+     */
+    sharingMode?: pulumi.Input<string | undefined>;
+    /**
+     * UnitNumber describes the desired unit number for attaching the volume to a storage controller. Needs VM Operator API v1alpha5 or newer.
+     */
+    unitNumber?: pulumi.Input<number | undefined>;
 }
+
 export namespace vcenter {
     /**
      * HTTP basic authentication for the published library a subscribed library pulls from.

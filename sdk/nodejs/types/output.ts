@@ -38,35 +38,107 @@ export interface Condition {
 }
 
 /**
- * Observed state of the VM.
+ * Observed state of the VM: the whole status as VM Operator reports it, plus its primary IP addresses at the top level.
  */
 export interface GetVirtualMachineStatus {
     /**
-     * Conditions VM Operator reports.
+     * BIOS UUID of the vSphere VM.
+     */
+    biosUUID?: string;
+    /**
+     * ChangeBlockTracking describes whether or not change block tracking is enabled for the VirtualMachine.
+     */
+    changeBlockTracking?: boolean;
+    /**
+     * Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+     */
+    class?: outputs.VirtualMachineClassStatus;
+    /**
+     * Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
      */
     conditions?: outputs.Condition[];
     /**
-     * Observed power state: PoweredOn, PoweredOff or Suspended.
+     * Crypto describes the observed state of the VirtualMachine's encryption configuration. Needs VM Operator API v1alpha3 or newer.
+     */
+    crypto?: outputs.VirtualMachineCryptoStatus;
+    /**
+     * CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot. Needs VM Operator API v1alpha5 or newer.
+     */
+    currentSnapshot?: outputs.VirtualMachineCurrentSnapshotStatus;
+    /**
+     * Guest describes the observed state of the VM's guest. Needs VM Operator API v1alpha5 or newer.
+     */
+    guest?: outputs.VirtualMachineGuestStatus;
+    /**
+     * Hardware describes the observed state of the VM's hardware. Needs VM Operator API v1alpha5 or newer.
+     */
+    hardware?: outputs.VirtualMachineHardwareStatus;
+    /**
+     * Virtual hardware version of the VM (e.g. 19 for vmx-19).
+     */
+    hardwareVersion?: number;
+    /**
+     * ESXi host the VM runs on.
+     */
+    host?: string;
+    /**
+     * Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+     */
+    image?: outputs.VirtualMachineImageStatus;
+    /**
+     * Instance UUID of the vSphere VM.
+     */
+    instanceUUID?: string;
+    /**
+     * LastRestartTime describes the last time the VM was restarted.
+     */
+    lastRestartTime?: string;
+    /**
+     * Network status of the VM.
+     */
+    network?: outputs.VirtualMachineNetworkStatus;
+    /**
+     * NodeName describes the observed name of the node where the VirtualMachine is scheduled. Needs VM Operator API v1alpha4 or newer.
+     */
+    nodeName?: string;
+    /**
+     * Policies describes the observed policies applied to this VM. Needs VM Operator API v1alpha5 or newer.
+     */
+    policies?: outputs.VirtualMachinePoliciesStatus[];
+    /**
+     * Observed power state: PoweredOn, PoweredOff or Suspended. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
      */
     powerState?: string;
     /**
-     * The primary IPv4 address of the guest.
+     * The primary IPv4 address of the guest (`network.primaryIP4`).
      */
     primaryIP4?: string;
     /**
-     * The primary IPv6 address of the guest.
+     * The primary IPv6 address of the guest (`network.primaryIP6`).
      */
     primaryIP6?: string;
     /**
-     * The whole status as the Supervisor reports it.
+     * The whole status as the Supervisor reports it, untyped (the typed fields beside it have the same data).
      */
     raw?: any;
+    /**
+     * RootSnapshots represents the observed list of root snapshots of a VM. Since each snapshot includes the list of its child snapshots, these root snapshot references can effectively be used to construct the entire snapshot chain of a virtual machine. Needs VM Operator API v1alpha5 or newer.
+     */
+    rootSnapshots?: outputs.VirtualMachineRootSnapshotsStatus[];
+    /**
+     * Storage describes the observed state of the VirtualMachine's storage. Needs VM Operator API v1alpha3 or newer.
+     */
+    storage?: outputs.VirtualMachineStorageStatus;
     /**
      * Managed object id of the vSphere VM.
      */
     uniqueID?: string;
     /**
-     * Zone the VM was placed in.
+     * Volumes describes the observed state of the volumes that are intended to be attached to the VirtualMachine.
+     */
+    volumes?: outputs.VirtualMachineVolumesStatus[];
+    /**
+     * Zone (`topology.kubernetes.io/zone`) the VM was placed in.
      */
     zone?: string;
 }
@@ -97,6 +169,38 @@ export interface InstanceVolumeClaimVolumeSource {
      * Storage class of the instance storage volume.
      */
     storageClass?: string;
+}
+
+/**
+ * A Kubernetes label selector: matchLabels and matchExpressions, ANDed.
+ */
+export interface LabelSelector {
+    /**
+     * matchExpressions is a list of label selector requirements. The requirements are ANDed.
+     */
+    matchExpressions?: outputs.LabelSelectorRequirement[];
+    /**
+     * matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value". The requirements are ANDed.
+     */
+    matchLabels?: {[key: string]: string};
+}
+
+/**
+ * A label selector requirement: a key, an operator and values.
+ */
+export interface LabelSelectorRequirement {
+    /**
+     * key is the label key that the selector applies to.
+     */
+    key: string;
+    /**
+     * operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist.
+     */
+    operator: string;
+    /**
+     * values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
+     */
+    values?: string[];
 }
 
 /**
@@ -228,17 +332,17 @@ export interface PersistentVolumeClaimVolumeSource {
  */
 export interface ResourcePoolSpec {
     /**
-     * Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+     * Limits describes the limit to resources available to the ResourcePool.
      */
-    limits?: any;
+    limits?: outputs.VirtualMachineSetResourcePolicyResourcePoolLimitsSpec;
     /**
      * Name of the child resource pool.
      */
     name?: string;
     /**
-     * Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+     * Reservations describes the guaranteed resources reserved for the ResourcePool.
      */
-    reservations?: any;
+    reservations?: outputs.VirtualMachineSetResourcePolicyResourcePoolReservationsSpec;
 }
 
 /**
@@ -253,6 +357,20 @@ export interface SecretKeySelector {
      * Name of the Secret.
      */
     name: string;
+}
+
+/**
+ * VMs (selected by label) that a VM is placed near or away from, in a topology domain.
+ */
+export interface VMAffinityTerm {
+    /**
+     * LabelSelector is a label query over a set of VMs. When omitted, this term matches with no VMs.
+     */
+    labelSelector?: outputs.LabelSelector;
+    /**
+     * TopologyKey describes where this VM should be co-located (affinity) or not co-located (anti-affinity). Commonly used values include: `kubernetes.io/hostname` -- The rule is executed in the context of a node/host. `topology.kubernetes.io/zone` -- This rule is executed in the context of a zone.
+     */
+    topologyKey: string;
 }
 
 /**
@@ -274,13 +392,293 @@ export interface VirtualMachineAdvancedSpec {
 }
 
 /**
+ * Affinity describes the VM's scheduling constraints.
+ */
+export interface VirtualMachineAffinitySpec {
+    /**
+     * VMAffinity describes affinity scheduling rules related to other VMs.
+     */
+    vmAffinity?: outputs.VirtualMachineAffinityVmAffinitySpec;
+    /**
+     * VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+     */
+    vmAntiAffinity?: outputs.VirtualMachineAffinityVmAntiAffinitySpec;
+}
+
+/**
+ * VMAffinity describes affinity scheduling rules related to other VMs.
+ */
+export interface VirtualMachineAffinityVmAffinitySpec {
+    /**
+     * PreferredDuringSchedulingPreferredDuringExecution describes affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+     */
+    preferredDuringSchedulingPreferredDuringExecution?: outputs.VMAffinityTerm[];
+    /**
+     * RequiredDuringSchedulingPreferredDuringExecution describes affinity requirements that must be met or the VM will not be scheduled.
+     */
+    requiredDuringSchedulingPreferredDuringExecution?: outputs.VMAffinityTerm[];
+}
+
+/**
+ * VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+ */
+export interface VirtualMachineAffinityVmAntiAffinitySpec {
+    /**
+     * PreferredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the anti-affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+     */
+    preferredDuringSchedulingPreferredDuringExecution?: outputs.VMAffinityTerm[];
+    /**
+     * RequiredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that must be met or the VM will not be scheduled.
+     */
+    requiredDuringSchedulingPreferredDuringExecution?: outputs.VMAffinityTerm[];
+}
+
+/**
+ * VirtualMachineBootOptionsBootableDevice represents a bootable device that a VM may be booted from.
+ */
+export interface VirtualMachineBootOptionsBootOrderSpec {
+    /**
+     * Name represents the name of the bootable device. It is required for Disk and Network device types, while ignored for CDRom device types.
+     */
+    name?: string;
+    /**
+     * Type represents the type of bootable device. Allowed values: `Disk`, `Network`, `CDRom`.
+     */
+    type: string;
+}
+
+/**
+ * BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine.
+ */
+export interface VirtualMachineBootOptionsSpec {
+    /**
+     * BootDelay is the delay before starting the boot sequence. The boot delay specifies a time interval between virtual machine power on or restart and the beginning of the boot sequence.
+     */
+    bootDelay?: string;
+    /**
+     * BootOrder represents the boot order of the virtual machine. After list is exhausted, default BIOS boot device algorithm is used for booting. Note that order of the entries in the list is important: device listed first is used for boot first, if that one fails second entry is used, and so on. Platform may have some internal limit on the number of devices it supports.
+     */
+    bootOrder?: outputs.VirtualMachineBootOptionsBootOrderSpec[];
+    /**
+     * BootRetry specifies whether a virtual machine that fails to boot will try again. The available values are: The Supervisor's default: `Disabled`.
+     */
+    bootRetry?: string;
+    /**
+     * BootRetryDelay specifies a time interval between virtual machine boot failure and the subsequent attempt to boot again. The virtual machine uses this value only if BootRetry is Enabled.
+     */
+    bootRetryDelay?: string;
+    /**
+     * EFISecureBoot specifies whether the virtual machine's firmware will perform signature checks of any EFI images loaded during startup. If set to true, signature checks will be performed and the virtual machine's firmware will refuse to start any images which do not pass those signature checks. Allowed values: `Enabled`, `Disabled`. The Supervisor's default: `Disabled`.
+     */
+    efiSecureBoot?: string;
+    /**
+     * Firmware represents the firmware for the virtual machine to use. Any update to this value after the virtual machine has already been created will be ignored. Setting will happen in the following manner: Allowed values: `bios`, `efi`.
+     */
+    firmware?: string;
+    /**
+     * NetworkBootProtocol is the protocol to attempt during PXE network boot or NetBoot. The available protocols are: Allowed values: `IP4`, `IP6`. The Supervisor's default: `IP4`.
+     */
+    networkBootProtocol?: string;
+}
+
+/**
+ * CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
+ */
+export interface VirtualMachineBootstrapCloudInitCloudConfigSpec {
+    /**
+     * DefaultUserEnabled may be set to true to ensure even if the Users field is not empty, the default user is still created on systems that have one defined. By default, Cloud-Init ignores the default user if the CloudConfig provides one or more non-default users via the Users field.
+     */
+    defaultUserEnabled?: boolean;
+    /**
+     * RunCmd allows running one or more commands on the guest. The entries in this list can adhere to two, different formats:
+     */
+    runcmd?: any;
+    /**
+     * SSHPwdAuth sets whether or not to accept password authentication. In order for this config to be applied, SSH may need to be restarted. On systemd systems, this restart will only happen if the SSH service has already been started. On non-systemd systems, a restart will be attempted regardless of the service state.
+     */
+    ssh_pwauth?: boolean;
+    /**
+     * Timezone describes the timezone represented in /usr/share/zoneinfo.
+     */
+    timezone?: string;
+    /**
+     * Users allows adding/configuring one or more users on the guest.
+     */
+    users?: outputs.VirtualMachineBootstrapCloudInitCloudConfigUsersSpec[];
+    /**
+     * WriteFiles allows adding files to the guest file system.
+     */
+    write_files?: outputs.VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec[];
+}
+
+/**
+ * HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+ */
+export interface VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec {
+    /**
+     * Key is the key in the secret that specifies the requested data.
+     */
+    key: string;
+    /**
+     * Name is the name of the secret.
+     */
+    name: string;
+}
+
+/**
+ * Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+ */
+export interface VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec {
+    /**
+     * Key is the key in the secret that specifies the requested data.
+     */
+    key: string;
+    /**
+     * Name is the name of the secret.
+     */
+    name: string;
+}
+
+/**
+ * User is a CloudConfig user data structure.
+ */
+export interface VirtualMachineBootstrapCloudInitCloudConfigUsersSpec {
+    /**
+     * CreateGroups is a flag that may be set to false to disable creation of specified user groups.
+     */
+    create_groups?: boolean;
+    /**
+     * ExpireData is the date on which the user's account will be disabled.
+     */
+    expiredate?: string;
+    /**
+     * Gecos is an optional comment about the user, usually a comma-separated string of the user's real name and contact information.
+     */
+    gecos?: string;
+    /**
+     * Groups is an optional list of groups to add to the user.
+     */
+    groups?: string[];
+    /**
+     * HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+     */
+    hashed_passwd?: outputs.VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec;
+    /**
+     * Homedir is the optional home directory for the user.
+     */
+    homedir?: string;
+    /**
+     * Inactive optionally represents the number of days until the user is disabled.
+     */
+    inactive?: number;
+    /**
+     * LockPasswd disables password login.
+     */
+    lock_passwd?: boolean;
+    /**
+     * Name is the user's login name.
+     */
+    name: string;
+    /**
+     * NoCreateHome prevents the creation of the home directory.
+     */
+    no_create_home?: boolean;
+    /**
+     * NoLogInit prevents the initialization of lastlog and faillog for the user.
+     */
+    no_log_init?: boolean;
+    /**
+     * NoUserGroup prevents the creation of the group named after the user.
+     */
+    no_user_group?: boolean;
+    /**
+     * Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+     */
+    passwd?: outputs.VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec;
+    /**
+     * PrimaryGroup is the primary group for the user.
+     */
+    primary_group?: string;
+    /**
+     * SELinuxUser is the SELinux user for the user's login.
+     */
+    selinux_user?: string;
+    /**
+     * Shell is the path to the user's login shell.
+     */
+    shell?: string;
+    /**
+     * SnapUser specifies an e-mail address to create the user as a Snappy user through "snap create-user".
+     */
+    snapuser?: string;
+    /**
+     * SSHAuthorizedKeys is a list of SSH keys to add to the user's authorized keys file.
+     */
+    ssh_authorized_keys?: string[];
+    /**
+     * SSHImportID is a list of SSH IDs to import for the user.
+     */
+    ssh_import_id?: string[];
+    /**
+     * SSHRedirectUser may be set to true to disable SSH logins for this user.
+     */
+    ssh_redirect_user?: boolean;
+    /**
+     * Sudo is a sudo rule to apply to the user.
+     */
+    sudo?: string;
+    /**
+     * System is an optional flag that indicates the user should be created as a system user with no home directory.
+     */
+    system?: boolean;
+    /**
+     * UID is the user's ID.
+     */
+    uid?: number;
+}
+
+/**
+ * WriteFile is a CloudConfig write_file data structure.
+ */
+export interface VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec {
+    /**
+     * Append specifies whether or not to append the content to an existing file if the file specified by Path already exists.
+     */
+    append?: boolean;
+    /**
+     * Content is the optional content to write to the provided Path.
+     */
+    content?: any;
+    /**
+     * Defer indicates to defer writing the file until Cloud-Init's "final" stage, after users are created and packages are installed.
+     */
+    defer?: boolean;
+    /**
+     * Encoding is an optional encoding type of the content. Allowed values: `b64`, `base64`, `gz`, `gzip`, `gz+b64`, `gz+base64`, `gzip+b64`, `gzip+base64`, `text/plain`. The Supervisor's default: `text/plain`.
+     */
+    encoding?: string;
+    /**
+     * Owner is an optional "owner:group" to chown the file. The Supervisor's default: `root:root`.
+     */
+    owner?: string;
+    /**
+     * Path is the path of the file to which the content is decoded and written.
+     */
+    path: string;
+    /**
+     * Permissions an optional set of file permissions to set. The Supervisor's default: `0644`.
+     */
+    permissions?: string;
+}
+
+/**
  * Cloud-init bootstrap. Use either `cloudConfig` or `rawCloudConfig` (or the resource's `userData`).
  */
 export interface VirtualMachineBootstrapCloudInitSpec {
     /**
-     * Inline cloud config (users, runcmd, write_files, ...) as in the VM Operator API.
+     * CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
      */
-    cloudConfig?: any;
+    cloudConfig?: outputs.VirtualMachineBootstrapCloudInitCloudConfigSpec;
     /**
      * Cloud-init instance ID (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
      */
@@ -293,6 +691,64 @@ export interface VirtualMachineBootstrapCloudInitSpec {
      * SSH public keys for the default user.
      */
     sshAuthorizedKeys?: string[];
+    /**
+     * UseGlobalNameserversAsDefault will use the global nameservers specified in the NetworkSpec as the per-interface nameservers when the per-interface nameservers is not provided. Needs VM Operator API v1alpha3 or newer.
+     */
+    useGlobalNameserversAsDefault?: boolean;
+    /**
+     * UseGlobalSearchDomainsAsDefault will use the global search domains specified in the NetworkSpec as the per-interface search domains when the per-interface search domains is not provided. Needs VM Operator API v1alpha3 or newer.
+     */
+    useGlobalSearchDomainsAsDefault?: boolean;
+    /**
+     * WaitOnNetwork4 indicates whether the cloud-init datasource should wait for an IPv4 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+     */
+    waitOnNetwork4?: boolean;
+    /**
+     * WaitOnNetwork6 indicates whether the cloud-init datasource should wait for an IPv6 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+     */
+    waitOnNetwork6?: boolean;
+}
+
+/**
+ * Password is the new root password for the machine.
+ */
+export interface VirtualMachineBootstrapLinuxPrepPasswordSpec {
+    /**
+     * Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+     */
+    key?: string;
+    /**
+     * Name is the name of the secret.
+     */
+    name: string;
+}
+
+/**
+ * From is specified to reference a value from a Secret resource.
+ */
+export interface VirtualMachineBootstrapLinuxPrepScriptTextFromSpec {
+    /**
+     * Key is the key in the secret that specifies the requested data.
+     */
+    key: string;
+    /**
+     * Name is the name of the secret.
+     */
+    name: string;
+}
+
+/**
+ * ScriptText is the script to run before and after customization.
+ */
+export interface VirtualMachineBootstrapLinuxPrepScriptTextSpec {
+    /**
+     * From is specified to reference a value from a Secret resource.
+     */
+    from?: outputs.VirtualMachineBootstrapLinuxPrepScriptTextFromSpec;
+    /**
+     * Value is used to directly specify a value.
+     */
+    value?: string;
 }
 
 /**
@@ -300,9 +756,25 @@ export interface VirtualMachineBootstrapCloudInitSpec {
  */
 export interface VirtualMachineBootstrapLinuxPrepSpec {
     /**
+     * CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+     */
+    customizeAtNextPowerOn?: boolean;
+    /**
+     * ExpirePasswordAfterNextLogin indicates whether or not the root account is required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+     */
+    expirePasswordAfterNextLogin?: boolean;
+    /**
      * Whether the guest's hardware clock is in UTC.
      */
     hardwareClockIsUTC?: boolean;
+    /**
+     * Password is the new root password for the machine. Needs VM Operator API v1alpha5 or newer.
+     */
+    password?: outputs.VirtualMachineBootstrapLinuxPrepPasswordSpec;
+    /**
+     * ScriptText is the script to run before and after customization. Needs VM Operator API v1alpha5 or newer.
+     */
+    scriptText?: outputs.VirtualMachineBootstrapLinuxPrepScriptTextSpec;
     /**
      * Time zone of the guest (a tz database name, e.g. `Europe/Berlin`).
      */
@@ -336,13 +808,253 @@ export interface VirtualMachineBootstrapSpec {
  */
 export interface VirtualMachineBootstrapSysprepSpec {
     /**
+     * CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+     */
+    customizeAtNextPowerOn?: boolean;
+    /**
      * A key in a Secret in the VM's namespace.
      */
     rawSysprep?: outputs.SecretKeySelector;
     /**
-     * Inline Sysprep configuration.
+     * Sysprep is an object representation of a Windows sysprep.xml answer file.
      */
-    sysprep?: any;
+    sysprep?: outputs.VirtualMachineBootstrapSysprepSysprepSpec;
+}
+
+/**
+ * GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec {
+    /**
+     * Commands is a list of commands to run at first user logon, after guest customization.
+     */
+    commands?: string[];
+}
+
+/**
+ * Password is the new administrator password for the machine.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec {
+    /**
+     * Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+     */
+    key: string;
+    /**
+     * Name is the name of the secret.
+     */
+    name: string;
+}
+
+/**
+ * GUIUnattended is a representation of the Sysprep GUIUnattended key.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec {
+    /**
+     * AutoLogon determine whether the machine automatically logs on as Administrator.
+     */
+    autoLogon?: boolean;
+    /**
+     * AutoLogonCount specifies the number of times the machine should automatically log on as Administrator.
+     */
+    autoLogonCount?: number;
+    /**
+     * Password is the new administrator password for the machine.
+     */
+    password?: outputs.VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec;
+    /**
+     * TimeZone is the time zone index for the virtual machine. The Supervisor's default: `85`.
+     */
+    timeZone?: number;
+}
+
+/**
+ * DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec {
+    /**
+     * Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
+     */
+    key: string;
+    /**
+     * Name is the name of the secret.
+     */
+    name: string;
+}
+
+/**
+ * Identification is a representation of the Sysprep Identification key.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepIdentificationSpec {
+    /**
+     * DomainAdmin is the domain user account used for authentication if the virtual machine is joining a domain. The user does not need to be a domain administrator, but the account must have the privileges required to add computers to the domain.
+     */
+    domainAdmin?: string;
+    /**
+     * DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+     */
+    domainAdminPassword?: outputs.VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec;
+    /**
+     * DomainOU is the MachineObjectOU which specifies the full LDAP path name of the OU to which the computer belongs. Needs VM Operator API v1alpha3 or newer.
+     */
+    domainOU?: string;
+    /**
+     * JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+     */
+    joinDomain?: string;
+    /**
+     * JoinWorkgroup is the workgroup that the virtual machine should join. If this value is supplied, then the fields spec.network.domain, spec.bootstrap.sysprep.identification.domainAdmin, and spec.bootstrap.sysprep.identification.domainAdminPassword must be empty.
+     */
+    joinWorkgroup?: string;
+}
+
+/**
+ * LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec {
+    /**
+     * AutoMode specifies the server licensing mode. Allowed values: `perSeat`, `perServer`.
+     */
+    autoMode: string;
+    /**
+     * AutoUsers indicates the number of client licenses purchased for the VirtualCenter server being installed.
+     */
+    autoUsers?: number;
+}
+
+/**
+ * From is specified to reference a value from a Secret resource.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec {
+    /**
+     * Key is the key in the secret that specifies the requested data.
+     */
+    key: string;
+    /**
+     * Name is the name of the secret.
+     */
+    name: string;
+}
+
+/**
+ * ScriptText describes the script to run before and after customization. The script must be a Windows batch file.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepScriptTextSpec {
+    /**
+     * From is specified to reference a value from a Secret resource.
+     */
+    from?: outputs.VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec;
+    /**
+     * Value is used to directly specify a value.
+     */
+    value?: string;
+}
+
+/**
+ * Sysprep is an object representation of a Windows sysprep.xml answer file.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepSpec {
+    /**
+     * ExpirePasswordAfterNextLogin indicates whether or not the local Administrators group accounts are required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+     */
+    expirePasswordAfterNextLogin?: boolean;
+    /**
+     * GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+     */
+    guiRunOnce?: outputs.VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec;
+    /**
+     * GUIUnattended is a representation of the Sysprep GUIUnattended key.
+     */
+    guiUnattended?: outputs.VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec;
+    /**
+     * Identification is a representation of the Sysprep Identification key.
+     */
+    identification?: outputs.VirtualMachineBootstrapSysprepSysprepIdentificationSpec;
+    /**
+     * LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+     */
+    licenseFilePrintData?: outputs.VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec;
+    /**
+     * ScriptText describes the script to run before and after customization. The script must be a Windows batch file. Needs VM Operator API v1alpha5 or newer.
+     */
+    scriptText?: outputs.VirtualMachineBootstrapSysprepSysprepScriptTextSpec;
+    /**
+     * UserData is a representation of the Sysprep UserData key.
+     */
+    userData: outputs.VirtualMachineBootstrapSysprepSysprepUserDataSpec;
+}
+
+/**
+ * ProductID is a valid serial number.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec {
+    /**
+     * Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
+     */
+    key: string;
+    /**
+     * Name is the name of the secret.
+     */
+    name: string;
+}
+
+/**
+ * UserData is a representation of the Sysprep UserData key.
+ */
+export interface VirtualMachineBootstrapSysprepSysprepUserDataSpec {
+    /**
+     * FullName is the user's full name.
+     */
+    fullName: string;
+    /**
+     * OrgName is the name of the user's organization.
+     */
+    orgName: string;
+    /**
+     * ProductID is a valid serial number.
+     */
+    productID?: outputs.VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec;
+}
+
+/**
+ * KeyValueOrSecretKeySelectorPair is useful when wanting to realize a map as a list of key/value pairs where each value could also reference data stored in a Secret resource.
+ */
+export interface VirtualMachineBootstrapVAppConfigPropertiesSpec {
+    /**
+     * Key is the key part of the key/value pair.
+     */
+    key: string;
+    /**
+     * Value is the optional value part of the key/value pair.
+     */
+    value?: outputs.VirtualMachineBootstrapVAppConfigPropertiesValueSpec;
+}
+
+/**
+ * From is specified to reference a value from a Secret resource.
+ */
+export interface VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec {
+    /**
+     * Key is the key in the secret that specifies the requested data.
+     */
+    key: string;
+    /**
+     * Name is the name of the secret.
+     */
+    name: string;
+}
+
+/**
+ * Value is the optional value part of the key/value pair.
+ */
+export interface VirtualMachineBootstrapVAppConfigPropertiesValueSpec {
+    /**
+     * From is specified to reference a value from a Secret resource.
+     */
+    from?: outputs.VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec;
+    /**
+     * Value is used to directly specify a value.
+     */
+    value?: string;
 }
 
 /**
@@ -350,13 +1062,383 @@ export interface VirtualMachineBootstrapSysprepSpec {
  */
 export interface VirtualMachineBootstrapVAppConfigSpec {
     /**
-     * vApp properties as key/value objects (`{key, value: {value | from}}`).
+     * Properties is a list of vApp/OVF property key/value pairs.
      */
-    properties?: any[];
+    properties?: outputs.VirtualMachineBootstrapVAppConfigPropertiesSpec[];
     /**
      * Name of a Secret with the properties.
      */
     rawProperties?: string;
+}
+
+/**
+ * Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+ */
+export interface VirtualMachineCdromImageSpec {
+    /**
+     * Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+     */
+    kind: string;
+    /**
+     * Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+     */
+    name: string;
+}
+
+/**
+ * VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+ */
+export interface VirtualMachineCdromSpec {
+    /**
+     * AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+     */
+    allowGuestControl?: boolean;
+    /**
+     * Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+     */
+    connected?: boolean;
+    /**
+     * Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+     */
+    image: outputs.VirtualMachineCdromImageSpec;
+    /**
+     * Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+     */
+    name: string;
+}
+
+/**
+ * Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.
+ */
+export interface VirtualMachineClassSpec {
+    /**
+     * APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+     */
+    apiVersion: string;
+    /**
+     * Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+     */
+    kind: string;
+    /**
+     * Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+     */
+    name: string;
+}
+
+/**
+ * Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+ */
+export interface VirtualMachineClassStatus {
+    /**
+     * APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+     */
+    apiVersion: string;
+    /**
+     * Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+     */
+    kind: string;
+    /**
+     * Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+     */
+    name: string;
+}
+
+/**
+ * Crypto describes the desired encryption state of the VirtualMachine.
+ */
+export interface VirtualMachineCryptoSpec {
+    /**
+     * EncryptionClassName describes the name of the EncryptionClass resource used to encrypt this VM.
+     */
+    encryptionClassName?: string;
+    /**
+     * UseDefaultKeyProvider describes the desired behavior for when an explicit EncryptionClass is not provided. The Supervisor's default: `True`.
+     */
+    useDefaultKeyProvider?: boolean;
+    /**
+     * VTPMMode describes the desired behavior when deploying a VirtualMachine using a VirtualMachine-backed image which created from an encrypted VirtualMachine with a vTPM. Allowed values: `Clone`, `New`. The Supervisor's default: `New`. Needs VM Operator API v1alpha5 or newer.
+     */
+    vTPMMode?: string;
+}
+
+/**
+ * Crypto describes the observed state of the VirtualMachine's encryption configuration.
+ */
+export interface VirtualMachineCryptoStatus {
+    /**
+     * Encrypted describes the observed state of the VirtualMachine's encryption. There may be two values in this list:
+     */
+    encrypted?: string[];
+    /**
+     * HasVTPM indicates whether or not the VM has a vTPM. Needs VM Operator API v1alpha5 or newer.
+     */
+    hasVTPM?: boolean;
+    /**
+     * KeyID describes the key ID used to encrypt the VirtualMachine. Please note, this field will be empty if the VirtualMachine is not encrypted.
+     */
+    keyID?: string;
+    /**
+     * ProviderID describes the provider ID used to encrypt the VirtualMachine. Please note, this field will be empty if the VirtualMachine is not encrypted.
+     */
+    providerID?: string;
+}
+
+/**
+ * CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot.
+ */
+export interface VirtualMachineCurrentSnapshotStatus {
+    /**
+     * Name is the name of the snapshot resource. This field is only set for managed snapshots.
+     */
+    name: string;
+    /**
+     * Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
+     */
+    type: string;
+}
+
+/**
+ * Guest describes the observed state of the VM's guest.
+ */
+export interface VirtualMachineGuestStatus {
+    /**
+     * GuestFullName describes the full name of the observed operating system.
+     */
+    guestFullName?: string;
+    /**
+     * GuestID describes the ID of the observed operating system.
+     */
+    guestID?: string;
+}
+
+/**
+ * Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+ */
+export interface VirtualMachineHardwareCdromImageSpec {
+    /**
+     * Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+     */
+    kind: string;
+    /**
+     * Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+     */
+    name: string;
+}
+
+/**
+ * VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+ */
+export interface VirtualMachineHardwareCdromSpec {
+    /**
+     * AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+     */
+    allowGuestControl?: boolean;
+    /**
+     * Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+     */
+    connected?: boolean;
+    /**
+     * ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.
+     */
+    controllerBusNumber?: number;
+    /**
+     * ControllerType describes the type of the controller to which this CD-ROM should be attached.
+     */
+    controllerType?: string;
+    /**
+     * Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+     */
+    image: outputs.VirtualMachineHardwareCdromImageSpec;
+    /**
+     * Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+     */
+    name: string;
+    /**
+     * UnitNumber describes the desired unit number for attaching the CD-ROM to a storage controller.
+     */
+    unitNumber?: number;
+}
+
+/**
+ * VirtualMachineHardwareControllersDevicesStatus: `status.hardware.controllers.devices` of a VirtualMachine.
+ */
+export interface VirtualMachineHardwareControllersDevicesStatus {
+    /**
+     * Type describes the type of the virtual device. Allowed values: `CDROM`, `Disk`.
+     */
+    type: string;
+    /**
+     * UnitNumber describes the observed unit number of the device.
+     */
+    unitNumber: number;
+}
+
+/**
+ * VirtualMachineHardwareControllersStatus: `status.hardware.controllers` of a VirtualMachine.
+ */
+export interface VirtualMachineHardwareControllersStatus {
+    /**
+     * BusNumber describes the observed bus number of the controller.
+     */
+    busNumber: number;
+    /**
+     * DeviceKey describes the observed device key of the controller.
+     */
+    deviceKey: number;
+    /**
+     * Devices describes the observed devices connected to the controller.
+     */
+    devices?: outputs.VirtualMachineHardwareControllersDevicesStatus[];
+    /**
+     * Type describes the observed type of the controller. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`.
+     */
+    type: string;
+}
+
+/**
+ * CPU describes the observed CPU allocation of the VM.
+ */
+export interface VirtualMachineHardwareCpuStatus {
+    /**
+     * Reservation describes the observed CPU reservation in MHz.
+     */
+    reservation?: number;
+    /**
+     * Total describes the observed number of processors.
+     */
+    total?: number;
+}
+
+/**
+ * VirtualMachineHardwareIdeControllersSpec: `spec.hardware.ideControllers` of a VirtualMachine.
+ */
+export interface VirtualMachineHardwareIdeControllersSpec {
+    /**
+     * BusNumber describes the desired bus number of the controller.
+     */
+    busNumber: number;
+}
+
+/**
+ * Memory describes the observed memory allocation of the VM.
+ */
+export interface VirtualMachineHardwareMemoryStatus {
+    /**
+     * Reservation describes the observed memory reservation. An integer or a string.
+     */
+    reservation?: number | string;
+    /**
+     * Total describes the observed amount of configured memory. An integer or a string.
+     */
+    total?: number | string;
+}
+
+/**
+ * VirtualMachineHardwareNvmeControllersSpec: `spec.hardware.nvmeControllers` of a VirtualMachine.
+ */
+export interface VirtualMachineHardwareNvmeControllersSpec {
+    /**
+     * BusNumber describes the desired bus number of the controller.
+     */
+    busNumber: number;
+    /**
+     * SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`. The Supervisor's default: `None`.
+     */
+    sharingMode?: string;
+}
+
+/**
+ * VirtualMachineHardwareSataControllersSpec: `spec.hardware.sataControllers` of a VirtualMachine.
+ */
+export interface VirtualMachineHardwareSataControllersSpec {
+    /**
+     * BusNumber describes the desired bus number of the controller.
+     */
+    busNumber: number;
+}
+
+/**
+ * VirtualMachineHardwareScsiControllersSpec: `spec.hardware.scsiControllers` of a VirtualMachine.
+ */
+export interface VirtualMachineHardwareScsiControllersSpec {
+    /**
+     * BusNumber describes the desired bus number of the controller.
+     */
+    busNumber: number;
+    /**
+     * SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`, `Virtual`. The Supervisor's default: `None`.
+     */
+    sharingMode?: string;
+    /**
+     * Type describes the desired type of SCSI controller. Allowed values: `ParaVirtual`, `BusLogic`, `LsiLogic`, `LsiLogicSAS`. The Supervisor's default: `ParaVirtual`.
+     */
+    type?: string;
+}
+
+/**
+ * Hardware describes the VM's desired hardware.
+ */
+export interface VirtualMachineHardwareSpec {
+    /**
+     * Cdrom describes the desired state of the VM's CD-ROM devices.
+     */
+    cdrom?: outputs.VirtualMachineHardwareCdromSpec[];
+    /**
+     * IDEControllers describes the desired list of IDE controllers for the VM.
+     */
+    ideControllers?: outputs.VirtualMachineHardwareIdeControllersSpec[];
+    /**
+     * NVMEControllers describes the desired list of NVME controllers for the VM.
+     */
+    nvmeControllers?: outputs.VirtualMachineHardwareNvmeControllersSpec[];
+    /**
+     * SATAControllers describes the desired list of SATA controllers for the VM.
+     */
+    sataControllers?: outputs.VirtualMachineHardwareSataControllersSpec[];
+    /**
+     * SCSIControllers describes the desired list of SCSI controllers for the VM.
+     */
+    scsiControllers?: outputs.VirtualMachineHardwareScsiControllersSpec[];
+}
+
+/**
+ * Hardware describes the observed state of the VM's hardware.
+ */
+export interface VirtualMachineHardwareStatus {
+    /**
+     * Controllers describes the observed list of virtual controllers for the VM.
+     */
+    controllers?: outputs.VirtualMachineHardwareControllersStatus[];
+    /**
+     * CPU describes the observed CPU allocation of the VM.
+     */
+    cpu?: outputs.VirtualMachineHardwareCpuStatus;
+    /**
+     * Memory describes the observed memory allocation of the VM.
+     */
+    memory?: outputs.VirtualMachineHardwareMemoryStatus;
+    /**
+     * VGPUs describes the observed vGPUs used by this VM.
+     */
+    vGPUs?: outputs.VirtualMachineHardwareVGPUsStatus[];
+}
+
+/**
+ * VirtualMachineHardwareVGPUsStatus: `status.hardware.vGPUs` of a VirtualMachine.
+ */
+export interface VirtualMachineHardwareVGPUsStatus {
+    /**
+     * MigrationType describes the vGPU's observed vMotion support.
+     */
+    migrationType?: string;
+    /**
+     * Profile describes the observed profile used by the vGPU.
+     */
+    profile?: string;
+    /**
+     * Type describes the observed type of the vGPU.
+     */
+    type?: string;
 }
 
 /**
@@ -375,6 +1457,170 @@ export interface VirtualMachineImageOSInfo {
      * OS version (e.g. 22.04).
      */
     version?: string;
+}
+
+/**
+ * Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.
+ */
+export interface VirtualMachineImageSpec {
+    /**
+     * Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+     */
+    kind: string;
+    /**
+     * Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+     */
+    name: string;
+}
+
+/**
+ * Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+ */
+export interface VirtualMachineImageStatus {
+    /**
+     * APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+     */
+    apiVersion: string;
+    /**
+     * Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+     */
+    kind: string;
+    /**
+     * Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+     */
+    name: string;
+}
+
+/**
+ * DNS describes the configured state of client-side DNS.
+ */
+export interface VirtualMachineNetworkConfigDnsStatus {
+    /**
+     * DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local". Needs VM Operator API v1alpha3 or newer.
+     */
+    domainName?: string;
+    /**
+     * HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+     */
+    hostName?: string;
+    /**
+     * Nameservers is a list of the IP addresses for the DNS servers to use.
+     */
+    nameservers?: string[];
+    /**
+     * SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+     */
+    searchDomains?: string[];
+}
+
+/**
+ * DNS describes the interface's configured DNS information.
+ */
+export interface VirtualMachineNetworkConfigInterfacesDnsStatus {
+    /**
+     * DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local". Needs VM Operator API v1alpha3 or newer.
+     */
+    domainName?: string;
+    /**
+     * HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+     */
+    hostName?: string;
+    /**
+     * Nameservers is a list of the IP addresses for the DNS servers to use.
+     */
+    nameservers?: string[];
+    /**
+     * SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+     */
+    searchDomains?: string[];
+}
+
+/**
+ * IP4 describes the configured state of the IP4 DHCP settings.
+ */
+export interface VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status {
+    /**
+     * Enabled describes whether DHCP is enabled.
+     */
+    enabled?: boolean;
+}
+
+/**
+ * IP6 describes the configured state of the IP6 DHCP settings.
+ */
+export interface VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status {
+    /**
+     * Enabled describes whether DHCP is enabled.
+     */
+    enabled?: boolean;
+}
+
+/**
+ * DHCP describes the interface's configured DHCP options.
+ */
+export interface VirtualMachineNetworkConfigInterfacesIpDhcpStatus {
+    /**
+     * IP4 describes the configured state of the IP4 DHCP settings.
+     */
+    ip4?: outputs.VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status;
+    /**
+     * IP6 describes the configured state of the IP6 DHCP settings.
+     */
+    ip6?: outputs.VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status;
+}
+
+/**
+ * IP describes the interface's configured IP information.
+ */
+export interface VirtualMachineNetworkConfigInterfacesIpStatus {
+    /**
+     * Addresses describes configured IP addresses for this interface. Addresses include the network's prefix length, ex. 192.168.0.0/24 or 2001:DB8:101::230:6eff:fe04:d9ff::/64.
+     */
+    addresses?: string[];
+    /**
+     * DHCP describes the interface's configured DHCP options.
+     */
+    dhcp?: outputs.VirtualMachineNetworkConfigInterfacesIpDhcpStatus;
+    /**
+     * Gateway4 describes the interface's configured, default, IP4 gateway.
+     */
+    gateway4?: string;
+    /**
+     * Gateway6 describes the interface's configured, default, IP6 gateway.
+     */
+    gateway6?: string;
+}
+
+/**
+ * VirtualMachineNetworkConfigInterfaceStatus describes the configured state of network interface.
+ */
+export interface VirtualMachineNetworkConfigInterfacesStatus {
+    /**
+     * DNS describes the interface's configured DNS information.
+     */
+    dns?: outputs.VirtualMachineNetworkConfigInterfacesDnsStatus;
+    /**
+     * IP describes the interface's configured IP information.
+     */
+    ip?: outputs.VirtualMachineNetworkConfigInterfacesIpStatus;
+    /**
+     * Name describes the corresponding network interface with the same name in the VM's desired network interface list.
+     */
+    name?: string;
+}
+
+/**
+ * Config describes the resolved, configured network settings for the VM, such as an interface's IP address obtained from IPAM, or global DNS settings.
+ */
+export interface VirtualMachineNetworkConfigStatus {
+    /**
+     * DNS describes the configured state of client-side DNS.
+     */
+    dns?: outputs.VirtualMachineNetworkConfigDnsStatus;
+    /**
+     * Interfaces describes the configured state of the network interfaces.
+     */
+    interfaces?: outputs.VirtualMachineNetworkConfigInterfacesStatus[];
 }
 
 /**
@@ -406,6 +1652,10 @@ export interface VirtualMachineNetworkInterfaceSpec {
      */
     guestDeviceName?: string;
     /**
+     * MACAddr is the optional MAC address of this interface. Needs VM Operator API v1alpha3 or newer.
+     */
+    macAddr?: string;
+    /**
      * Maximum transmission unit of the interface in the guest.
      */
     mtu?: number;
@@ -429,6 +1679,328 @@ export interface VirtualMachineNetworkInterfaceSpec {
      * DNS search domains for this interface.
      */
     searchDomains?: string[];
+}
+
+/**
+ * DNS describes the observed state of the interface's DNS configuration.
+ */
+export interface VirtualMachineNetworkInterfacesDnsStatus {
+    /**
+     * DHCP indicates whether or not dynamic host control protocol (DHCP) was used to configure DNS configuration.
+     */
+    dhcp?: boolean;
+    /**
+     * DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local".
+     */
+    domainName?: string;
+    /**
+     * HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+     */
+    hostName?: string;
+    /**
+     * Nameservers is a list of the IP addresses for the DNS servers to use.
+     */
+    nameservers?: string[];
+    /**
+     * SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+     */
+    searchDomains?: string[];
+}
+
+/**
+ * VirtualMachineNetworkInterfaceIPAddrStatus describes information about a specific IP address.
+ */
+export interface VirtualMachineNetworkInterfacesIpAddressesStatus {
+    /**
+     * Address is an IP4 or IP6 address and their network prefix length.
+     */
+    address?: string;
+    /**
+     * Lifetime describes when this address will expire.
+     */
+    lifetime?: string;
+    /**
+     * Origin describes how this address was configured. Allowed values: `dhcp`, `linklayer`, `manual`, `other`, `random`.
+     */
+    origin?: string;
+    /**
+     * State describes the state of this IP address. Allowed values: `deprecated`, `duplicate`, `inaccessible`, `invalid`, `preferred`, `tentative`, `unknown`.
+     */
+    state?: string;
+}
+
+/**
+ * KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+ */
+export interface VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus {
+    /**
+     * Key is the key part of the key/value pair.
+     */
+    key: string;
+    /**
+     * Value is the optional value part of the key/value pair.
+     */
+    value?: string;
+}
+
+/**
+ * IP4 describes the observed state of the IP4 DHCP client settings.
+ */
+export interface VirtualMachineNetworkInterfacesIpDhcpIp4Status {
+    /**
+     * Config describes platform-dependent settings for the DHCP client.
+     */
+    config?: outputs.VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus[];
+    /**
+     * Enabled reports the status of the DHCP client services.
+     */
+    enabled?: boolean;
+}
+
+/**
+ * KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+ */
+export interface VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus {
+    /**
+     * Key is the key part of the key/value pair.
+     */
+    key: string;
+    /**
+     * Value is the optional value part of the key/value pair.
+     */
+    value?: string;
+}
+
+/**
+ * IP6 describes the observed state of the IP6 DHCP client settings.
+ */
+export interface VirtualMachineNetworkInterfacesIpDhcpIp6Status {
+    /**
+     * Config describes platform-dependent settings for the DHCP client.
+     */
+    config?: outputs.VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus[];
+    /**
+     * Enabled reports the status of the DHCP client services.
+     */
+    enabled?: boolean;
+}
+
+/**
+ * DHCP describes the VM's observed, client-side, interface-specific DHCP options.
+ */
+export interface VirtualMachineNetworkInterfacesIpDhcpStatus {
+    /**
+     * IP4 describes the observed state of the IP4 DHCP client settings.
+     */
+    ip4?: outputs.VirtualMachineNetworkInterfacesIpDhcpIp4Status;
+    /**
+     * IP6 describes the observed state of the IP6 DHCP client settings.
+     */
+    ip6?: outputs.VirtualMachineNetworkInterfacesIpDhcpIp6Status;
+}
+
+/**
+ * IP describes the observed state of the interface's IP configuration.
+ */
+export interface VirtualMachineNetworkInterfacesIpStatus {
+    /**
+     * Addresses describes observed IP addresses for this interface.
+     */
+    addresses?: outputs.VirtualMachineNetworkInterfacesIpAddressesStatus[];
+    /**
+     * AutoConfigurationEnabled describes whether or not ICMPv6 router solicitation requests are enabled or disabled from a given interface.
+     */
+    autoConfigurationEnabled?: boolean;
+    /**
+     * DHCP describes the VM's observed, client-side, interface-specific DHCP options.
+     */
+    dhcp?: outputs.VirtualMachineNetworkInterfacesIpDhcpStatus;
+    /**
+     * MACAddr describes the observed MAC address for this interface.
+     */
+    macAddr?: string;
+}
+
+/**
+ * VirtualMachineNetworkInterfaceStatus describes the observed state of a VM's network interface.
+ */
+export interface VirtualMachineNetworkInterfacesStatus {
+    /**
+     * DeviceKey describes the unique hardware device key of this network interface.
+     */
+    deviceKey?: number;
+    /**
+     * DNS describes the observed state of the interface's DNS configuration.
+     */
+    dns?: outputs.VirtualMachineNetworkInterfacesDnsStatus;
+    /**
+     * IP describes the observed state of the interface's IP configuration.
+     */
+    ip?: outputs.VirtualMachineNetworkInterfacesIpStatus;
+    /**
+     * Name describes the corresponding network interface with the same name in the VM's desired network interface list. If unset, then there is no corresponding entry for this interface.
+     */
+    name?: string;
+}
+
+/**
+ * KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+ */
+export interface VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus {
+    /**
+     * Key is the key part of the key/value pair.
+     */
+    key: string;
+    /**
+     * Value is the optional value part of the key/value pair.
+     */
+    value?: string;
+}
+
+/**
+ * IP4 describes the observed state of the IP4 DHCP client settings.
+ */
+export interface VirtualMachineNetworkIpStacksDhcpIp4Status {
+    /**
+     * Config describes platform-dependent settings for the DHCP client.
+     */
+    config?: outputs.VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus[];
+    /**
+     * Enabled reports the status of the DHCP client services.
+     */
+    enabled?: boolean;
+}
+
+/**
+ * KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+ */
+export interface VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus {
+    /**
+     * Key is the key part of the key/value pair.
+     */
+    key: string;
+    /**
+     * Value is the optional value part of the key/value pair.
+     */
+    value?: string;
+}
+
+/**
+ * IP6 describes the observed state of the IP6 DHCP client settings.
+ */
+export interface VirtualMachineNetworkIpStacksDhcpIp6Status {
+    /**
+     * Config describes platform-dependent settings for the DHCP client.
+     */
+    config?: outputs.VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus[];
+    /**
+     * Enabled reports the status of the DHCP client services.
+     */
+    enabled?: boolean;
+}
+
+/**
+ * DHCP describes the VM's observed, client-side, system-wide DHCP options.
+ */
+export interface VirtualMachineNetworkIpStacksDhcpStatus {
+    /**
+     * IP4 describes the observed state of the IP4 DHCP client settings.
+     */
+    ip4?: outputs.VirtualMachineNetworkIpStacksDhcpIp4Status;
+    /**
+     * IP6 describes the observed state of the IP6 DHCP client settings.
+     */
+    ip6?: outputs.VirtualMachineNetworkIpStacksDhcpIp6Status;
+}
+
+/**
+ * DNS describes the VM's observed, client-side DNS configuration.
+ */
+export interface VirtualMachineNetworkIpStacksDnsStatus {
+    /**
+     * DHCP indicates whether or not dynamic host control protocol (DHCP) was used to configure DNS configuration.
+     */
+    dhcp?: boolean;
+    /**
+     * DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local".
+     */
+    domainName?: string;
+    /**
+     * HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+     */
+    hostName?: string;
+    /**
+     * Nameservers is a list of the IP addresses for the DNS servers to use.
+     */
+    nameservers?: string[];
+    /**
+     * SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+     */
+    searchDomains?: string[];
+}
+
+/**
+ * Gateway describes where to send the packets to next.
+ */
+export interface VirtualMachineNetworkIpStacksIpRoutesGatewayStatus {
+    /**
+     * Address is the IP4 or IP6 address of the gateway.
+     */
+    address?: string;
+    /**
+     * Device is the name of the device in the guest for which this gateway applies.
+     */
+    device?: string;
+}
+
+/**
+ * VirtualMachineNetworkIPRouteStatus describes the observed state of a guest network's IP routes.
+ */
+export interface VirtualMachineNetworkIpStacksIpRoutesStatus {
+    /**
+     * Gateway describes where to send the packets to next.
+     */
+    gateway?: outputs.VirtualMachineNetworkIpStacksIpRoutesGatewayStatus;
+    /**
+     * NetworkAddress is the IP4 or IP6 address of the destination network.
+     */
+    networkAddress?: string;
+}
+
+/**
+ * KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+ */
+export interface VirtualMachineNetworkIpStacksKernelConfigStatus {
+    /**
+     * Key is the key part of the key/value pair.
+     */
+    key: string;
+    /**
+     * Value is the optional value part of the key/value pair.
+     */
+    value?: string;
+}
+
+/**
+ * VirtualMachineNetworkIPStackStatus describes the observed state of a VM's IP stack.
+ */
+export interface VirtualMachineNetworkIpStacksStatus {
+    /**
+     * DHCP describes the VM's observed, client-side, system-wide DHCP options.
+     */
+    dhcp?: outputs.VirtualMachineNetworkIpStacksDhcpStatus;
+    /**
+     * DNS describes the VM's observed, client-side DNS configuration.
+     */
+    dns?: outputs.VirtualMachineNetworkIpStacksDnsStatus;
+    /**
+     * IPRoutes contain the VM's routing tables for all address families.
+     */
+    ipRoutes?: outputs.VirtualMachineNetworkIpStacksIpRoutesStatus[];
+    /**
+     * KernelConfig describes the observed state of the VM's kernel IP configuration settings.
+     */
+    kernelConfig?: outputs.VirtualMachineNetworkIpStacksKernelConfigStatus[];
 }
 
 /**
@@ -466,7 +2038,7 @@ export interface VirtualMachineNetworkSpec {
      */
     hostName?: string;
     /**
-     * Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Changing it replaces the resource (the number, names and networks of a VM's network interfaces cannot change after creation).
+     * Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Replacement: adding or removing interfaces, or changing an interface's `name` or `network`, replaces the VM unless the Supervisor has the MutableNetworks capability; addresses, gateways, DHCP, MTU, nameservers, routes and search domains update in place.
      */
     interfaces?: outputs.VirtualMachineNetworkInterfaceSpec[];
     /**
@@ -484,9 +2056,21 @@ export interface VirtualMachineNetworkSpec {
  */
 export interface VirtualMachineNetworkStatus {
     /**
-     * Status of each network interface (addresses, MAC, DNS) as reported by VMware Tools.
+     * Config describes the resolved, configured network settings for the VM, such as an interface's IP address obtained from IPAM, or global DNS settings.
      */
-    interfaces?: any[];
+    config?: outputs.VirtualMachineNetworkConfigStatus;
+    /**
+     * HostName describes the observed hostname reported by the VirtualMachine's guest operating system. Needs VM Operator API v1alpha3 or newer.
+     */
+    hostName?: string;
+    /**
+     * Interfaces describes the status of the VM's network interfaces.
+     */
+    interfaces?: outputs.VirtualMachineNetworkInterfacesStatus[];
+    /**
+     * IPStacks describes information about the guest's configured IP networking stacks.
+     */
+    ipStacks?: outputs.VirtualMachineNetworkIpStacksStatus[];
     /**
      * The primary IPv4 address of the guest.
      */
@@ -498,15 +2082,55 @@ export interface VirtualMachineNetworkStatus {
 }
 
 /**
+ * LocalObjectRef describes a reference to another object in the same namespace as the referrer.
+ */
+export interface VirtualMachinePoliciesSpec {
+    /**
+     * APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+     */
+    apiVersion: string;
+    /**
+     * Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+     */
+    kind: string;
+    /**
+     * Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+     */
+    name: string;
+}
+
+/**
+ * VirtualMachinePoliciesStatus: `status.policies` of a VirtualMachine.
+ */
+export interface VirtualMachinePoliciesStatus {
+    /**
+     * APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+     */
+    apiVersion: string;
+    /**
+     * Generation describes the observed generation of the policy applied to this VM.
+     */
+    generation: number;
+    /**
+     * Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+     */
+    kind: string;
+    /**
+     * Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+     */
+    name: string;
+}
+
+/**
  * The VM to publish.
  */
 export interface VirtualMachinePublishRequestSource {
     /**
-     * API version of the source.
+     * API version of the source. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
      */
     apiVersion?: string;
     /**
-     * Kind of the source (`VirtualMachine`).
+     * Kind of the source (`VirtualMachine`). The Supervisor's default: `VirtualMachine`.
      */
     kind?: string;
     /**
@@ -516,9 +2140,31 @@ export interface VirtualMachinePublishRequestSource {
 }
 
 /**
+ * SourceRef is the reference to the source of the publication request, ex. a VirtualMachine resource.
+ */
+export interface VirtualMachinePublishRequestSourceRefStatus {
+    /**
+     * APIVersion is the API version of the referenced object. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
+     */
+    apiVersion?: string;
+    /**
+     * Kind is the kind of referenced object. The Supervisor's default: `VirtualMachine`.
+     */
+    kind?: string;
+    /**
+     * Name is the name of the referenced object.
+     */
+    name?: string;
+}
+
+/**
  * What to publish and where.
  */
 export interface VirtualMachinePublishRequestSpec {
+    /**
+     * BackoffLimit is the number of status.attempts that should be allowed before failing the VirtualMachinePublishRequest and halting any future processing. The Supervisor's default: `3`. Needs VM Operator API v1alpha5 or newer.
+     */
+    backoffLimit?: number;
     /**
      * The VM to publish. Changing it replaces the resource (the source of a publish request is immutable).
      */
@@ -538,6 +2184,10 @@ export interface VirtualMachinePublishRequestSpec {
  */
 export interface VirtualMachinePublishRequestStatus {
     /**
+     * Attempts represents the number of times the request to publish the VM has been attempted.
+     */
+    attempts?: number;
+    /**
      * When publishing completed (RFC 3339).
      */
     completionTime?: string;
@@ -550,9 +2200,25 @@ export interface VirtualMachinePublishRequestStatus {
      */
     imageName?: string;
     /**
+     * LastAttemptTime represents the time when the latest request was sent.
+     */
+    lastAttemptTime?: string;
+    /**
      * True once the image is published and available.
      */
     ready?: boolean;
+    /**
+     * SourceRef is the reference to the source of the publication request, ex. a VirtualMachine resource.
+     */
+    sourceRef?: outputs.VirtualMachinePublishRequestSourceRefStatus;
+    /**
+     * StartTime represents time when the request was acknowledged by the controller. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC.
+     */
+    startTime?: string;
+    /**
+     * TargetRef is the reference to the target of the publication request, ex. item information and a ContentLibrary resource.
+     */
+    targetRef?: outputs.VirtualMachinePublishRequestTargetRefStatus;
 }
 
 /**
@@ -588,11 +2254,11 @@ export interface VirtualMachinePublishRequestTargetItem {
  */
 export interface VirtualMachinePublishRequestTargetLocation {
     /**
-     * API version of the target.
+     * API version of the target. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
      */
     apiVersion?: string;
     /**
-     * Kind of the target (`ContentLibrary`).
+     * Kind of the target (`ContentLibrary`). The Supervisor's default: `ContentLibrary`.
      */
     kind?: string;
     /**
@@ -602,13 +2268,69 @@ export interface VirtualMachinePublishRequestTargetLocation {
 }
 
 /**
+ * Item contains information about the name of the object to which the VM is published.
+ */
+export interface VirtualMachinePublishRequestTargetRefItemStatus {
+    /**
+     * Description is the description to assign to the published object.
+     */
+    description?: string;
+    /**
+     * Name is the name of the published object.
+     */
+    name?: string;
+}
+
+/**
+ * Location contains information about the location to which to publish the VM.
+ */
+export interface VirtualMachinePublishRequestTargetRefLocationStatus {
+    /**
+     * APIVersion is the API version of the referenced object. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
+     */
+    apiVersion?: string;
+    /**
+     * Kind is the kind of referenced object. The Supervisor's default: `ContentLibrary`.
+     */
+    kind?: string;
+    /**
+     * Name is the name of the referenced object.
+     */
+    name?: string;
+}
+
+/**
+ * TargetRef is the reference to the target of the publication request, ex. item information and a ContentLibrary resource.
+ */
+export interface VirtualMachinePublishRequestTargetRefStatus {
+    /**
+     * Item contains information about the name of the object to which the VM is published.
+     */
+    item?: outputs.VirtualMachinePublishRequestTargetRefItemStatus;
+    /**
+     * Location contains information about the location to which to publish the VM.
+     */
+    location?: outputs.VirtualMachinePublishRequestTargetRefLocationStatus;
+}
+
+/**
+ * GuestHeartbeat specifies an action involving the guest heartbeat status.
+ */
+export interface VirtualMachineReadinessProbeGuestHeartbeatSpec {
+    /**
+     * ThresholdStatus is the value that the guest heartbeat status must be at or above to be considered successful. Allowed values: `yellow`, `green`. The Supervisor's default: `green`.
+     */
+    thresholdStatus?: string;
+}
+
+/**
  * How VM Operator decides the guest is ready (exactly one action).
  */
 export interface VirtualMachineReadinessProbeSpec {
     /**
-     * Guest heartbeat action: {thresholdStatus: green|yellow}.
+     * GuestHeartbeat specifies an action involving the guest heartbeat status.
      */
-    guestHeartbeat?: any;
+    guestHeartbeat?: outputs.VirtualMachineReadinessProbeGuestHeartbeatSpec;
     /**
      * Guestinfo keys (and value patterns) that must all be present for the VM to be ready.
      */
@@ -618,13 +2340,27 @@ export interface VirtualMachineReadinessProbeSpec {
      */
     periodSeconds?: number;
     /**
-     * TCP socket action (deprecated): {port, host}.
+     * TCPSocket specifies an action involving a TCP port. Deprecated.
      */
-    tcpSocket?: any;
+    tcpSocket?: outputs.VirtualMachineReadinessProbeTcpSocketSpec;
     /**
      * Seconds before a probe attempt times out (1-60).
      */
     timeoutSeconds?: number;
+}
+
+/**
+ * TCPSocket specifies an action involving a TCP port. Deprecated.
+ */
+export interface VirtualMachineReadinessProbeTcpSocketSpec {
+    /**
+     * Host is an optional host name to connect to. Host defaults to the VM IP.
+     */
+    host?: string;
+    /**
+     * Port specifies a number or name of the port to access on the VM. If the format of port is a number, it must be in the range 1 to 65535. If the format of name is a string, it must be an IANA_SVC_NAME. An integer or a string.
+     */
+    port: number | string;
 }
 
 /**
@@ -635,6 +2371,20 @@ export interface VirtualMachineReservedSpec {
      * Name of a VirtualMachineSetResourcePolicy. Changing it replaces the resource (the resource policy of a VM cannot change after creation).
      */
     resourcePolicyName?: string;
+}
+
+/**
+ * VirtualMachineRootSnapshotsStatus: `status.rootSnapshots` of a VirtualMachine.
+ */
+export interface VirtualMachineRootSnapshotsStatus {
+    /**
+     * Name is the name of the snapshot resource. This field is only set for managed snapshots.
+     */
+    name: string;
+    /**
+     * Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
+     */
+    type: string;
 }
 
 /**
@@ -707,13 +2457,69 @@ export interface VirtualMachineServiceSpec {
  */
 export interface VirtualMachineServiceStatus {
     /**
-     * Conditions reported for the service.
-     */
-    conditions?: outputs.Condition[];
-    /**
      * Load-balancer addresses.
      */
     loadBalancer?: outputs.LoadBalancerStatus;
+}
+
+/**
+ * VSphereClusterModuleStatus describes the observed state of a vSphere cluster module.
+ */
+export interface VirtualMachineSetResourcePolicyClustermodulesStatus {
+    /**
+     * The `clusterMoID` field.
+     */
+    clusterMoID: string;
+    /**
+     * The `groupName` field.
+     */
+    groupName: string;
+    /**
+     * The `moduleUUID` field.
+     */
+    moduleUUID: string;
+}
+
+/**
+ * Limits describes the limit to resources available to the ResourcePool.
+ */
+export interface VirtualMachineSetResourcePolicyResourcePoolLimitsSpec {
+    /**
+     * The `cpu` field. An integer or a string.
+     */
+    cpu?: number | string;
+    /**
+     * The `memory` field. An integer or a string.
+     */
+    memory?: number | string;
+}
+
+/**
+ * Reservations describes the guaranteed resources reserved for the ResourcePool.
+ */
+export interface VirtualMachineSetResourcePolicyResourcePoolReservationsSpec {
+    /**
+     * The `cpu` field. An integer or a string.
+     */
+    cpu?: number | string;
+    /**
+     * The `memory` field. An integer or a string.
+     */
+    memory?: number | string;
+}
+
+/**
+ * ResourcePoolStatus describes the observed state of a vSphere child resource pool created for the Spec.ResourcePool.Name.
+ */
+export interface VirtualMachineSetResourcePolicyResourcePoolsStatus {
+    /**
+     * The `childResourcePoolMoID` field.
+     */
+    childResourcePoolMoID: string;
+    /**
+     * The `clusterMoID` field.
+     */
+    clusterMoID: string;
 }
 
 /**
@@ -735,6 +2541,20 @@ export interface VirtualMachineSetResourcePolicySpec {
 }
 
 /**
+ * VirtualMachineSetResourcePolicyStatus defines the observed state of VirtualMachineSetResourcePolicy.
+ */
+export interface VirtualMachineSetResourcePolicyStatus {
+    /**
+     * The `clustermodules` field.
+     */
+    clustermodules?: outputs.VirtualMachineSetResourcePolicyClustermodulesStatus[];
+    /**
+     * The `resourcePools` field. Needs VM Operator API v1alpha3 or newer.
+     */
+    resourcePools?: outputs.VirtualMachineSetResourcePolicyResourcePoolsStatus[];
+}
+
+/**
  * Desired state of the VM, with the VM Operator API's field names.
  */
 export interface VirtualMachineSpec {
@@ -743,21 +2563,57 @@ export interface VirtualMachineSpec {
      */
     advanced?: outputs.VirtualMachineAdvancedSpec;
     /**
+     * Affinity describes the VM's scheduling constraints. Needs VM Operator API v1alpha3 or newer.
+     */
+    affinity?: outputs.VirtualMachineAffinitySpec;
+    /**
      * BIOS UUID (v1alpha3+). Changing it replaces the resource (the BIOS UUID cannot change). Needs VM Operator API v1alpha3 or newer.
      */
     biosUUID?: string;
+    /**
+     * BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine. Needs VM Operator API v1alpha5 or newer.
+     */
+    bootOptions?: outputs.VirtualMachineBootOptionsSpec;
     /**
      * How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
      */
     bootstrap?: outputs.VirtualMachineBootstrapSpec;
     /**
-     * Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+     * Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+     */
+    cdrom?: outputs.VirtualMachineCdromSpec[];
+    /**
+     * Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
+     */
+    class?: outputs.VirtualMachineClassSpec;
+    /**
+     * Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
      */
     className: string;
+    /**
+     * Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
+     */
+    crypto?: outputs.VirtualMachineCryptoSpec;
+    /**
+     * CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+     */
+    currentSnapshotName?: string;
+    /**
+     * GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
+     */
+    groupName?: string;
     /**
      * Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
      */
     guestID?: string;
+    /**
+     * Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
+     */
+    hardware?: outputs.VirtualMachineHardwareSpec;
+    /**
+     * Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
+     */
+    image?: outputs.VirtualMachineImageSpec;
     /**
      * A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
      */
@@ -779,6 +2635,10 @@ export interface VirtualMachineSpec {
      */
     nextRestartTime?: string;
     /**
+     * Policies describes a list of policies that should be explicitly applied to this VM. Needs VM Operator API v1alpha5 or newer.
+     */
+    policies?: outputs.VirtualMachinePoliciesSpec[];
+    /**
      * How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest shutdown, then power off after a timeout). Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
      */
     powerOffMode?: string;
@@ -786,6 +2646,10 @@ export interface VirtualMachineSpec {
      * Desired power state (PoweredOn by default). Allowed values: `PoweredOn`, `PoweredOff`, `Suspended`.
      */
     powerState?: string;
+    /**
+     * PromoteDisksMode describes the mode used to promote a VM's delta disks to full disks. The available modes are: Allowed values: `Online`, `Offline`, `Disabled`. The Supervisor's default: `Online`. Needs VM Operator API v1alpha4 or newer.
+     */
+    promoteDisksMode?: string;
     /**
      * How VM Operator decides the guest is ready (exactly one action).
      */
@@ -821,13 +2685,33 @@ export interface VirtualMachineStatus {
      */
     biosUUID?: string;
     /**
-     * The VirtualMachineClass the VM was last sized from (a reference).
+     * ChangeBlockTracking describes whether or not change block tracking is enabled for the VirtualMachine.
      */
-    class?: any;
+    changeBlockTracking?: boolean;
+    /**
+     * Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+     */
+    class?: outputs.VirtualMachineClassStatus;
     /**
      * Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
      */
     conditions?: outputs.Condition[];
+    /**
+     * Crypto describes the observed state of the VirtualMachine's encryption configuration. Needs VM Operator API v1alpha3 or newer.
+     */
+    crypto?: outputs.VirtualMachineCryptoStatus;
+    /**
+     * CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot. Needs VM Operator API v1alpha5 or newer.
+     */
+    currentSnapshot?: outputs.VirtualMachineCurrentSnapshotStatus;
+    /**
+     * Guest describes the observed state of the VM's guest. Needs VM Operator API v1alpha5 or newer.
+     */
+    guest?: outputs.VirtualMachineGuestStatus;
+    /**
+     * Hardware describes the observed state of the VM's hardware. Needs VM Operator API v1alpha5 or newer.
+     */
+    hardware?: outputs.VirtualMachineHardwareStatus;
     /**
      * Virtual hardware version of the VM (e.g. 19 for vmx-19).
      */
@@ -837,29 +2721,49 @@ export interface VirtualMachineStatus {
      */
     host?: string;
     /**
-     * The resolved image reference.
+     * Image is a reference to the VirtualMachineImage resource used to deploy this VM.
      */
-    image?: any;
+    image?: outputs.VirtualMachineImageStatus;
     /**
      * Instance UUID of the vSphere VM.
      */
     instanceUUID?: string;
     /**
+     * LastRestartTime describes the last time the VM was restarted.
+     */
+    lastRestartTime?: string;
+    /**
      * Network status of the VM.
      */
     network?: outputs.VirtualMachineNetworkStatus;
     /**
-     * Observed power state: PoweredOn, PoweredOff or Suspended.
+     * NodeName describes the observed name of the node where the VirtualMachine is scheduled. Needs VM Operator API v1alpha4 or newer.
+     */
+    nodeName?: string;
+    /**
+     * Policies describes the observed policies applied to this VM. Needs VM Operator API v1alpha5 or newer.
+     */
+    policies?: outputs.VirtualMachinePoliciesStatus[];
+    /**
+     * Observed power state: PoweredOn, PoweredOff or Suspended. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
      */
     powerState?: string;
+    /**
+     * RootSnapshots represents the observed list of root snapshots of a VM. Since each snapshot includes the list of its child snapshots, these root snapshot references can effectively be used to construct the entire snapshot chain of a virtual machine. Needs VM Operator API v1alpha5 or newer.
+     */
+    rootSnapshots?: outputs.VirtualMachineRootSnapshotsStatus[];
+    /**
+     * Storage describes the observed state of the VirtualMachine's storage. Needs VM Operator API v1alpha3 or newer.
+     */
+    storage?: outputs.VirtualMachineStorageStatus;
     /**
      * Managed object id of the vSphere VM.
      */
     uniqueID?: string;
     /**
-     * Status of each attached volume (attached, disk UUID, errors).
+     * Volumes describes the observed state of the volumes that are intended to be attached to the VirtualMachine.
      */
-    volumes?: any[];
+    volumes?: outputs.VirtualMachineVolumesStatus[];
     /**
      * Zone (`topology.kubernetes.io/zone`) the VM was placed in.
      */
@@ -867,9 +2771,89 @@ export interface VirtualMachineStatus {
 }
 
 /**
+ * Requested describes the observed amount of storage requested by a VirtualMachine.
+ */
+export interface VirtualMachineStorageRequestedStatus {
+    /**
+     * Disks describes the total storage space requested by a VirtualMachine's disks. An integer or a string.
+     */
+    disks?: number | string;
+}
+
+/**
+ * Storage describes the observed state of the VirtualMachine's storage.
+ */
+export interface VirtualMachineStorageStatus {
+    /**
+     * Requested describes the observed amount of storage requested by a VirtualMachine. Needs VM Operator API v1alpha4 or newer.
+     */
+    requested?: outputs.VirtualMachineStorageRequestedStatus;
+    /**
+     * Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. This value is a sum of requested.disks + used.other. An integer or a string. Needs VM Operator API v1alpha4 or newer.
+     */
+    total?: number | string;
+    /**
+     * Used describes the observed amount of storage used by a VirtualMachine.
+     */
+    usage?: outputs.VirtualMachineStorageUsageStatus;
+}
+
+/**
+ * Snapshots describes the total storage space used by a VirtualMachine's snapshots.
+ */
+export interface VirtualMachineStorageUsageSnapshotsStatus {
+    /**
+     * VM describes the total storage space used by the VirtualMachine's VirtualMachineSnapshot, including the space for snapshot's metadata, memory file, delta disks, etc. An integer or a string.
+     */
+    vm?: number | string;
+    /**
+     * Volume describes the total storage space used by the VirtualMachine's VolumeSnapshot, including the space for first class disk(FCD)'s delta disks. An integer or a string.
+     */
+    volume?: number | string;
+}
+
+/**
+ * Used describes the observed amount of storage used by a VirtualMachine.
+ */
+export interface VirtualMachineStorageUsageStatus {
+    /**
+     * Disks describes the total storage space used by a VirtualMachine's disks. An integer or a string.
+     */
+    disks?: number | string;
+    /**
+     * Other describes the total storage space used by the VirtualMachine's non disk files, ex. the configuration file, swap space, logs, etc. An integer or a string.
+     */
+    other?: number | string;
+    /**
+     * Snapshots describes the total storage space used by a VirtualMachine's snapshots. Needs VM Operator API v1alpha5 or newer.
+     */
+    snapshots?: outputs.VirtualMachineStorageUsageSnapshotsStatus;
+    /**
+     * Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string.
+     */
+    total?: number | string;
+}
+
+/**
  * A volume attached to the VM (hot attach/detach).
  */
 export interface VirtualMachineVolume {
+    /**
+     * ApplicationType describes the type of application for which this volume is intended to be used. Allowed values: `OracleRAC`, `MicrosoftWSFC`. Needs VM Operator API v1alpha5 or newer.
+     */
+    applicationType?: string;
+    /**
+     * ControllerBusNumber describes the bus number of the controller to which this volume should be attached. Needs VM Operator API v1alpha5 or newer.
+     */
+    controllerBusNumber?: number;
+    /**
+     * ControllerType describes the type of the controller to which this volume should be attached. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+     */
+    controllerType?: string;
+    /**
+     * DiskMode describes the desired mode to use when attaching the volume. Allowed values: `IndependentNonPersistent`, `IndependentPersistent`, `NonPersistent`, `Persistent`. Needs VM Operator API v1alpha5 or newer.
+     */
+    diskMode?: string;
     /**
      * Name of the volume, unique within the VM (a DNS-1123 label).
      */
@@ -878,6 +2862,94 @@ export interface VirtualMachineVolume {
      * A PersistentVolumeClaim attached to the VM.
      */
     persistentVolumeClaim?: outputs.PersistentVolumeClaimVolumeSource;
+    /**
+     * Removable describes whether or not this volume may be removed from spec.volumes. This is a safety measure that allows users to prevent the accidental removal of disks from a VM that should not be removed, such as the VM's boot disk(s). The Supervisor's default: `True`. Needs VM Operator API v1alpha5 or newer.
+     */
+    removable?: boolean;
+    /**
+     * SharingMode describes the volume's desired sharing mode. Allowed values: `MultiWriter`, `None`. Needs VM Operator API v1alpha5 or newer.
+     */
+    sharingMode?: string;
+    /**
+     * UnitNumber describes the desired unit number for attaching the volume to a storage controller. Needs VM Operator API v1alpha5 or newer.
+     */
+    unitNumber?: number;
+}
+
+/**
+ * Crypto describes the volume's encryption status.
+ */
+export interface VirtualMachineVolumesCryptoStatus {
+    /**
+     * KeyID describes the key ID used to encrypt the volume. Please note, this field will be empty if the volume is not encrypted.
+     */
+    keyID?: string;
+    /**
+     * ProviderID describes the provider ID used to encrypt the volume. Please note, this field will be empty if the volume is not encrypted.
+     */
+    providerID?: string;
+}
+
+/**
+ * VirtualMachineVolumeStatus defines the observed state of a VirtualMachineVolume instance.
+ */
+export interface VirtualMachineVolumesStatus {
+    /**
+     * Attached represents whether a volume has been successfully attached to the VirtualMachine or not.
+     */
+    attached?: boolean;
+    /**
+     * ControllerBusNumber describes the volume's observed controller bus number. Needs VM Operator API v1alpha5 or newer.
+     */
+    controllerBusNumber?: number;
+    /**
+     * ControllerType describes the volume's observed controller type. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+     */
+    controllerType?: string;
+    /**
+     * Crypto describes the volume's encryption status. Needs VM Operator API v1alpha3 or newer.
+     */
+    crypto?: outputs.VirtualMachineVolumesCryptoStatus;
+    /**
+     * DiskMode describes the volume's observed disk mode. Allowed values: `IndependentNonPersistent`, `IndependentPersistent`, `NonPersistent`, `Persistent`. Needs VM Operator API v1alpha5 or newer.
+     */
+    diskMode?: string;
+    /**
+     * DiskUUID represents the underlying virtual disk UUID and is present when attachment succeeds.
+     */
+    diskUUID?: string;
+    /**
+     * Error represents the last error seen when attaching or detaching a volume. Error will be empty if attachment succeeds.
+     */
+    error?: string;
+    /**
+     * Limit describes the maximum, requested capacity of the volume. An integer or a string. Needs VM Operator API v1alpha3 or newer.
+     */
+    limit?: number | string;
+    /**
+     * Name describes the name of the volume.
+     */
+    name: string;
+    /**
+     * Requested describes the minimum, requested capacity of the volume. An integer or a string. Needs VM Operator API v1alpha4 or newer.
+     */
+    requested?: number | string;
+    /**
+     * SharingMode describes the volume's observed sharing mode. Allowed values: `MultiWriter`, `None`. Needs VM Operator API v1alpha5 or newer.
+     */
+    sharingMode?: string;
+    /**
+     * Type is the type of the attached volume. Allowed values: `Classic`, `Managed`. The Supervisor's default: `Managed`. Needs VM Operator API v1alpha3 or newer.
+     */
+    type?: string;
+    /**
+     * UnitNumber describes the volume's observed unit number. Needs VM Operator API v1alpha5 or newer.
+     */
+    unitNumber?: number;
+    /**
+     * Used describes the observed, non-shared size of the volume on disk. An integer or a string. Needs VM Operator API v1alpha3 or newer.
+     */
+    used?: number | string;
 }
 
 export namespace vcenter {

@@ -19,6 +19,10 @@ __all__ = [
     'GuestInfoActionArgsDict',
     'InstanceVolumeClaimVolumeSourceArgs',
     'InstanceVolumeClaimVolumeSourceArgsDict',
+    'LabelSelectorArgs',
+    'LabelSelectorArgsDict',
+    'LabelSelectorRequirementArgs',
+    'LabelSelectorRequirementArgsDict',
     'ObjectMetaArgs',
     'ObjectMetaArgsDict',
     'PartialObjectRefArgs',
@@ -29,24 +33,106 @@ __all__ = [
     'ResourcePoolSpecArgsDict',
     'SecretKeySelectorArgs',
     'SecretKeySelectorArgsDict',
+    'VMAffinityTermArgs',
+    'VMAffinityTermArgsDict',
     'VirtualMachineAdvancedSpecArgs',
     'VirtualMachineAdvancedSpecArgsDict',
+    'VirtualMachineAffinitySpecArgs',
+    'VirtualMachineAffinitySpecArgsDict',
+    'VirtualMachineAffinityVmAffinitySpecArgs',
+    'VirtualMachineAffinityVmAffinitySpecArgsDict',
+    'VirtualMachineAffinityVmAntiAffinitySpecArgs',
+    'VirtualMachineAffinityVmAntiAffinitySpecArgsDict',
+    'VirtualMachineBootOptionsBootOrderSpecArgs',
+    'VirtualMachineBootOptionsBootOrderSpecArgsDict',
+    'VirtualMachineBootOptionsSpecArgs',
+    'VirtualMachineBootOptionsSpecArgsDict',
+    'VirtualMachineBootstrapCloudInitCloudConfigSpecArgs',
+    'VirtualMachineBootstrapCloudInitCloudConfigSpecArgsDict',
+    'VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs',
+    'VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgsDict',
+    'VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs',
+    'VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgsDict',
+    'VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgs',
+    'VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgsDict',
+    'VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgs',
+    'VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgsDict',
     'VirtualMachineBootstrapCloudInitSpecArgs',
     'VirtualMachineBootstrapCloudInitSpecArgsDict',
+    'VirtualMachineBootstrapLinuxPrepPasswordSpecArgs',
+    'VirtualMachineBootstrapLinuxPrepPasswordSpecArgsDict',
+    'VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs',
+    'VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgsDict',
+    'VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs',
+    'VirtualMachineBootstrapLinuxPrepScriptTextSpecArgsDict',
     'VirtualMachineBootstrapLinuxPrepSpecArgs',
     'VirtualMachineBootstrapLinuxPrepSpecArgsDict',
     'VirtualMachineBootstrapSpecArgs',
     'VirtualMachineBootstrapSpecArgsDict',
     'VirtualMachineBootstrapSysprepSpecArgs',
     'VirtualMachineBootstrapSysprepSpecArgsDict',
+    'VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs',
+    'VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgsDict',
+    'VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs',
+    'VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgsDict',
+    'VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs',
+    'VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgsDict',
+    'VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs',
+    'VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgsDict',
+    'VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs',
+    'VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgsDict',
+    'VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs',
+    'VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgsDict',
+    'VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs',
+    'VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgsDict',
+    'VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs',
+    'VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgsDict',
+    'VirtualMachineBootstrapSysprepSysprepSpecArgs',
+    'VirtualMachineBootstrapSysprepSysprepSpecArgsDict',
+    'VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs',
+    'VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgsDict',
+    'VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs',
+    'VirtualMachineBootstrapSysprepSysprepUserDataSpecArgsDict',
+    'VirtualMachineBootstrapVAppConfigPropertiesSpecArgs',
+    'VirtualMachineBootstrapVAppConfigPropertiesSpecArgsDict',
+    'VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs',
+    'VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgsDict',
+    'VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs',
+    'VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgsDict',
     'VirtualMachineBootstrapVAppConfigSpecArgs',
     'VirtualMachineBootstrapVAppConfigSpecArgsDict',
+    'VirtualMachineCdromImageSpecArgs',
+    'VirtualMachineCdromImageSpecArgsDict',
+    'VirtualMachineCdromSpecArgs',
+    'VirtualMachineCdromSpecArgsDict',
+    'VirtualMachineClassSpecArgs',
+    'VirtualMachineClassSpecArgsDict',
+    'VirtualMachineCryptoSpecArgs',
+    'VirtualMachineCryptoSpecArgsDict',
+    'VirtualMachineHardwareCdromImageSpecArgs',
+    'VirtualMachineHardwareCdromImageSpecArgsDict',
+    'VirtualMachineHardwareCdromSpecArgs',
+    'VirtualMachineHardwareCdromSpecArgsDict',
+    'VirtualMachineHardwareIdeControllersSpecArgs',
+    'VirtualMachineHardwareIdeControllersSpecArgsDict',
+    'VirtualMachineHardwareNvmeControllersSpecArgs',
+    'VirtualMachineHardwareNvmeControllersSpecArgsDict',
+    'VirtualMachineHardwareSataControllersSpecArgs',
+    'VirtualMachineHardwareSataControllersSpecArgsDict',
+    'VirtualMachineHardwareScsiControllersSpecArgs',
+    'VirtualMachineHardwareScsiControllersSpecArgsDict',
+    'VirtualMachineHardwareSpecArgs',
+    'VirtualMachineHardwareSpecArgsDict',
+    'VirtualMachineImageSpecArgs',
+    'VirtualMachineImageSpecArgsDict',
     'VirtualMachineNetworkInterfaceSpecArgs',
     'VirtualMachineNetworkInterfaceSpecArgsDict',
     'VirtualMachineNetworkRouteSpecArgs',
     'VirtualMachineNetworkRouteSpecArgsDict',
     'VirtualMachineNetworkSpecArgs',
     'VirtualMachineNetworkSpecArgsDict',
+    'VirtualMachinePoliciesSpecArgs',
+    'VirtualMachinePoliciesSpecArgsDict',
     'VirtualMachinePublishRequestSourceArgs',
     'VirtualMachinePublishRequestSourceArgsDict',
     'VirtualMachinePublishRequestSpecArgs',
@@ -57,14 +143,22 @@ __all__ = [
     'VirtualMachinePublishRequestTargetItemArgsDict',
     'VirtualMachinePublishRequestTargetLocationArgs',
     'VirtualMachinePublishRequestTargetLocationArgsDict',
+    'VirtualMachineReadinessProbeGuestHeartbeatSpecArgs',
+    'VirtualMachineReadinessProbeGuestHeartbeatSpecArgsDict',
     'VirtualMachineReadinessProbeSpecArgs',
     'VirtualMachineReadinessProbeSpecArgsDict',
+    'VirtualMachineReadinessProbeTcpSocketSpecArgs',
+    'VirtualMachineReadinessProbeTcpSocketSpecArgsDict',
     'VirtualMachineReservedSpecArgs',
     'VirtualMachineReservedSpecArgsDict',
     'VirtualMachineServicePortArgs',
     'VirtualMachineServicePortArgsDict',
     'VirtualMachineServiceSpecArgs',
     'VirtualMachineServiceSpecArgsDict',
+    'VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs',
+    'VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgsDict',
+    'VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs',
+    'VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgsDict',
     'VirtualMachineSetResourcePolicySpecArgs',
     'VirtualMachineSetResourcePolicySpecArgsDict',
     'VirtualMachineSpecArgs',
@@ -178,6 +272,132 @@ class InstanceVolumeClaimVolumeSourceArgs:
     @storage_class.setter
     def storage_class(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "storage_class", value)
+
+
+class LabelSelectorArgsDict(TypedDict):
+    """
+    A Kubernetes label selector: matchLabels and matchExpressions, ANDed.
+    """
+    match_expressions: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['LabelSelectorRequirementArgsDict']]]]]
+    """
+    matchExpressions is a list of label selector requirements. The requirements are ANDed.
+    """
+    match_labels: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value". The requirements are ANDed.
+    """
+
+@pulumi.input_type
+class LabelSelectorArgs:
+    def __init__(__self__, *,
+                 match_expressions: pulumi.Input[Optional[Sequence[pulumi.Input['LabelSelectorRequirementArgs']]]] = None,
+                 match_labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None):
+        """
+        A Kubernetes label selector: matchLabels and matchExpressions, ANDed.
+
+        :param pulumi.Input[Sequence[pulumi.Input['LabelSelectorRequirementArgs']]] match_expressions: matchExpressions is a list of label selector requirements. The requirements are ANDed.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] match_labels: matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value". The requirements are ANDed.
+        """
+        if match_expressions is not None:
+            pulumi.set(__self__, "match_expressions", match_expressions)
+        if match_labels is not None:
+            pulumi.set(__self__, "match_labels", match_labels)
+
+    @_builtins.property
+    @pulumi.getter(name="matchExpressions")
+    def match_expressions(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['LabelSelectorRequirementArgs']]]]:
+        """
+        matchExpressions is a list of label selector requirements. The requirements are ANDed.
+        """
+        return pulumi.get(self, "match_expressions")
+
+    @match_expressions.setter
+    def match_expressions(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['LabelSelectorRequirementArgs']]]]):
+        pulumi.set(self, "match_expressions", value)
+
+    @_builtins.property
+    @pulumi.getter(name="matchLabels")
+    def match_labels(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value". The requirements are ANDed.
+        """
+        return pulumi.get(self, "match_labels")
+
+    @match_labels.setter
+    def match_labels(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "match_labels", value)
+
+
+class LabelSelectorRequirementArgsDict(TypedDict):
+    """
+    A label selector requirement: a key, an operator and values.
+    """
+    key: pulumi.Input[_builtins.str]
+    """
+    key is the label key that the selector applies to.
+    """
+    operator: pulumi.Input[_builtins.str]
+    """
+    operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist.
+    """
+    values: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
+    """
+
+@pulumi.input_type
+class LabelSelectorRequirementArgs:
+    def __init__(__self__, *,
+                 key: pulumi.Input[_builtins.str],
+                 operator: pulumi.Input[_builtins.str],
+                 values: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
+        """
+        A label selector requirement: a key, an operator and values.
+
+        :param pulumi.Input[_builtins.str] key: key is the label key that the selector applies to.
+        :param pulumi.Input[_builtins.str] operator: operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] values: values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "operator", operator)
+        if values is not None:
+            pulumi.set(__self__, "values", values)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[_builtins.str]:
+        """
+        key is the label key that the selector applies to.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "key", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def operator(self) -> pulumi.Input[_builtins.str]:
+        """
+        operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist.
+        """
+        return pulumi.get(self, "operator")
+
+    @operator.setter
+    def operator(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "operator", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def values(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
+        """
+        return pulumi.get(self, "values")
+
+    @values.setter
+    def values(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "values", value)
 
 
 class ObjectMetaArgsDict(TypedDict):
@@ -424,31 +644,31 @@ class ResourcePoolSpecArgsDict(TypedDict):
     """
     A child resource pool for the set of VMs.
     """
-    limits: NotRequired[Any]
+    limits: NotRequired[pulumi.Input[Optional['VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgsDict']]]
     """
-    Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+    Limits describes the limit to resources available to the ResourcePool.
     """
     name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Name of the child resource pool.
     """
-    reservations: NotRequired[Any]
+    reservations: NotRequired[pulumi.Input[Optional['VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgsDict']]]
     """
-    Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+    Reservations describes the guaranteed resources reserved for the ResourcePool.
     """
 
 @pulumi.input_type
 class ResourcePoolSpecArgs:
     def __init__(__self__, *,
-                 limits: Optional[Any] = None,
+                 limits: pulumi.Input[Optional['VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs']] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
-                 reservations: Optional[Any] = None):
+                 reservations: pulumi.Input[Optional['VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs']] = None):
         """
         A child resource pool for the set of VMs.
 
-        :param Any limits: Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+        :param pulumi.Input['VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs'] limits: Limits describes the limit to resources available to the ResourcePool.
         :param pulumi.Input[_builtins.str] name: Name of the child resource pool.
-        :param Any reservations: Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+        :param pulumi.Input['VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs'] reservations: Reservations describes the guaranteed resources reserved for the ResourcePool.
         """
         if limits is not None:
             pulumi.set(__self__, "limits", limits)
@@ -459,14 +679,14 @@ class ResourcePoolSpecArgs:
 
     @_builtins.property
     @pulumi.getter
-    def limits(self) -> Optional[Any]:
+    def limits(self) -> pulumi.Input[Optional['VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs']]:
         """
-        Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+        Limits describes the limit to resources available to the ResourcePool.
         """
         return pulumi.get(self, "limits")
 
     @limits.setter
-    def limits(self, value: Optional[Any]):
+    def limits(self, value: pulumi.Input[Optional['VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs']]):
         pulumi.set(self, "limits", value)
 
     @_builtins.property
@@ -483,14 +703,14 @@ class ResourcePoolSpecArgs:
 
     @_builtins.property
     @pulumi.getter
-    def reservations(self) -> Optional[Any]:
+    def reservations(self) -> pulumi.Input[Optional['VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs']]:
         """
-        Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+        Reservations describes the guaranteed resources reserved for the ResourcePool.
         """
         return pulumi.get(self, "reservations")
 
     @reservations.setter
-    def reservations(self, value: Optional[Any]):
+    def reservations(self, value: pulumi.Input[Optional['VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs']]):
         pulumi.set(self, "reservations", value)
 
 
@@ -544,6 +764,59 @@ class SecretKeySelectorArgs:
     @name.setter
     def name(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "name", value)
+
+
+class VMAffinityTermArgsDict(TypedDict):
+    """
+    VMs (selected by label) that a VM is placed near or away from, in a topology domain.
+    """
+    topology_key: pulumi.Input[_builtins.str]
+    """
+    TopologyKey describes where this VM should be co-located (affinity) or not co-located (anti-affinity). Commonly used values include: `kubernetes.io/hostname` -- The rule is executed in the context of a node/host. `topology.kubernetes.io/zone` -- This rule is executed in the context of a zone.
+    """
+    label_selector: NotRequired[pulumi.Input[Optional['LabelSelectorArgsDict']]]
+    """
+    LabelSelector is a label query over a set of VMs. When omitted, this term matches with no VMs.
+    """
+
+@pulumi.input_type
+class VMAffinityTermArgs:
+    def __init__(__self__, *,
+                 topology_key: pulumi.Input[_builtins.str],
+                 label_selector: pulumi.Input[Optional['LabelSelectorArgs']] = None):
+        """
+        VMs (selected by label) that a VM is placed near or away from, in a topology domain.
+
+        :param pulumi.Input[_builtins.str] topology_key: TopologyKey describes where this VM should be co-located (affinity) or not co-located (anti-affinity). Commonly used values include: `kubernetes.io/hostname` -- The rule is executed in the context of a node/host. `topology.kubernetes.io/zone` -- This rule is executed in the context of a zone.
+        :param pulumi.Input['LabelSelectorArgs'] label_selector: LabelSelector is a label query over a set of VMs. When omitted, this term matches with no VMs.
+        """
+        pulumi.set(__self__, "topology_key", topology_key)
+        if label_selector is not None:
+            pulumi.set(__self__, "label_selector", label_selector)
+
+    @_builtins.property
+    @pulumi.getter(name="topologyKey")
+    def topology_key(self) -> pulumi.Input[_builtins.str]:
+        """
+        TopologyKey describes where this VM should be co-located (affinity) or not co-located (anti-affinity). Commonly used values include: `kubernetes.io/hostname` -- The rule is executed in the context of a node/host. `topology.kubernetes.io/zone` -- This rule is executed in the context of a zone.
+        """
+        return pulumi.get(self, "topology_key")
+
+    @topology_key.setter
+    def topology_key(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "topology_key", value)
+
+    @_builtins.property
+    @pulumi.getter(name="labelSelector")
+    def label_selector(self) -> pulumi.Input[Optional['LabelSelectorArgs']]:
+        """
+        LabelSelector is a label query over a set of VMs. When omitted, this term matches with no VMs.
+        """
+        return pulumi.get(self, "label_selector")
+
+    @label_selector.setter
+    def label_selector(self, value: pulumi.Input[Optional['LabelSelectorArgs']]):
+        pulumi.set(self, "label_selector", value)
 
 
 class VirtualMachineAdvancedSpecArgsDict(TypedDict):
@@ -620,13 +893,1246 @@ class VirtualMachineAdvancedSpecArgs:
         pulumi.set(self, "default_volume_provisioning_mode", value)
 
 
+class VirtualMachineAffinitySpecArgsDict(TypedDict):
+    """
+    Affinity describes the VM's scheduling constraints.
+    """
+    vm_affinity: NotRequired[pulumi.Input[Optional['VirtualMachineAffinityVmAffinitySpecArgsDict']]]
+    """
+    VMAffinity describes affinity scheduling rules related to other VMs.
+    """
+    vm_anti_affinity: NotRequired[pulumi.Input[Optional['VirtualMachineAffinityVmAntiAffinitySpecArgsDict']]]
+    """
+    VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+    """
+
+@pulumi.input_type
+class VirtualMachineAffinitySpecArgs:
+    def __init__(__self__, *,
+                 vm_affinity: pulumi.Input[Optional['VirtualMachineAffinityVmAffinitySpecArgs']] = None,
+                 vm_anti_affinity: pulumi.Input[Optional['VirtualMachineAffinityVmAntiAffinitySpecArgs']] = None):
+        """
+        Affinity describes the VM's scheduling constraints.
+
+        :param pulumi.Input['VirtualMachineAffinityVmAffinitySpecArgs'] vm_affinity: VMAffinity describes affinity scheduling rules related to other VMs.
+        :param pulumi.Input['VirtualMachineAffinityVmAntiAffinitySpecArgs'] vm_anti_affinity: VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+        """
+        if vm_affinity is not None:
+            pulumi.set(__self__, "vm_affinity", vm_affinity)
+        if vm_anti_affinity is not None:
+            pulumi.set(__self__, "vm_anti_affinity", vm_anti_affinity)
+
+    @_builtins.property
+    @pulumi.getter(name="vmAffinity")
+    def vm_affinity(self) -> pulumi.Input[Optional['VirtualMachineAffinityVmAffinitySpecArgs']]:
+        """
+        VMAffinity describes affinity scheduling rules related to other VMs.
+        """
+        return pulumi.get(self, "vm_affinity")
+
+    @vm_affinity.setter
+    def vm_affinity(self, value: pulumi.Input[Optional['VirtualMachineAffinityVmAffinitySpecArgs']]):
+        pulumi.set(self, "vm_affinity", value)
+
+    @_builtins.property
+    @pulumi.getter(name="vmAntiAffinity")
+    def vm_anti_affinity(self) -> pulumi.Input[Optional['VirtualMachineAffinityVmAntiAffinitySpecArgs']]:
+        """
+        VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+        """
+        return pulumi.get(self, "vm_anti_affinity")
+
+    @vm_anti_affinity.setter
+    def vm_anti_affinity(self, value: pulumi.Input[Optional['VirtualMachineAffinityVmAntiAffinitySpecArgs']]):
+        pulumi.set(self, "vm_anti_affinity", value)
+
+
+class VirtualMachineAffinityVmAffinitySpecArgsDict(TypedDict):
+    """
+    VMAffinity describes affinity scheduling rules related to other VMs.
+    """
+    preferred_during_scheduling_preferred_during_execution: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VMAffinityTermArgsDict']]]]]
+    """
+    PreferredDuringSchedulingPreferredDuringExecution describes affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+    """
+    required_during_scheduling_preferred_during_execution: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VMAffinityTermArgsDict']]]]]
+    """
+    RequiredDuringSchedulingPreferredDuringExecution describes affinity requirements that must be met or the VM will not be scheduled.
+    """
+
+@pulumi.input_type
+class VirtualMachineAffinityVmAffinitySpecArgs:
+    def __init__(__self__, *,
+                 preferred_during_scheduling_preferred_during_execution: pulumi.Input[Optional[Sequence[pulumi.Input['VMAffinityTermArgs']]]] = None,
+                 required_during_scheduling_preferred_during_execution: pulumi.Input[Optional[Sequence[pulumi.Input['VMAffinityTermArgs']]]] = None):
+        """
+        VMAffinity describes affinity scheduling rules related to other VMs.
+
+        :param pulumi.Input[Sequence[pulumi.Input['VMAffinityTermArgs']]] preferred_during_scheduling_preferred_during_execution: PreferredDuringSchedulingPreferredDuringExecution describes affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+        :param pulumi.Input[Sequence[pulumi.Input['VMAffinityTermArgs']]] required_during_scheduling_preferred_during_execution: RequiredDuringSchedulingPreferredDuringExecution describes affinity requirements that must be met or the VM will not be scheduled.
+        """
+        if preferred_during_scheduling_preferred_during_execution is not None:
+            pulumi.set(__self__, "preferred_during_scheduling_preferred_during_execution", preferred_during_scheduling_preferred_during_execution)
+        if required_during_scheduling_preferred_during_execution is not None:
+            pulumi.set(__self__, "required_during_scheduling_preferred_during_execution", required_during_scheduling_preferred_during_execution)
+
+    @_builtins.property
+    @pulumi.getter(name="preferredDuringSchedulingPreferredDuringExecution")
+    def preferred_during_scheduling_preferred_during_execution(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VMAffinityTermArgs']]]]:
+        """
+        PreferredDuringSchedulingPreferredDuringExecution describes affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+        """
+        return pulumi.get(self, "preferred_during_scheduling_preferred_during_execution")
+
+    @preferred_during_scheduling_preferred_during_execution.setter
+    def preferred_during_scheduling_preferred_during_execution(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VMAffinityTermArgs']]]]):
+        pulumi.set(self, "preferred_during_scheduling_preferred_during_execution", value)
+
+    @_builtins.property
+    @pulumi.getter(name="requiredDuringSchedulingPreferredDuringExecution")
+    def required_during_scheduling_preferred_during_execution(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VMAffinityTermArgs']]]]:
+        """
+        RequiredDuringSchedulingPreferredDuringExecution describes affinity requirements that must be met or the VM will not be scheduled.
+        """
+        return pulumi.get(self, "required_during_scheduling_preferred_during_execution")
+
+    @required_during_scheduling_preferred_during_execution.setter
+    def required_during_scheduling_preferred_during_execution(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VMAffinityTermArgs']]]]):
+        pulumi.set(self, "required_during_scheduling_preferred_during_execution", value)
+
+
+class VirtualMachineAffinityVmAntiAffinitySpecArgsDict(TypedDict):
+    """
+    VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+    """
+    preferred_during_scheduling_preferred_during_execution: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VMAffinityTermArgsDict']]]]]
+    """
+    PreferredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the anti-affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+    """
+    required_during_scheduling_preferred_during_execution: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VMAffinityTermArgsDict']]]]]
+    """
+    RequiredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that must be met or the VM will not be scheduled.
+    """
+
+@pulumi.input_type
+class VirtualMachineAffinityVmAntiAffinitySpecArgs:
+    def __init__(__self__, *,
+                 preferred_during_scheduling_preferred_during_execution: pulumi.Input[Optional[Sequence[pulumi.Input['VMAffinityTermArgs']]]] = None,
+                 required_during_scheduling_preferred_during_execution: pulumi.Input[Optional[Sequence[pulumi.Input['VMAffinityTermArgs']]]] = None):
+        """
+        VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+
+        :param pulumi.Input[Sequence[pulumi.Input['VMAffinityTermArgs']]] preferred_during_scheduling_preferred_during_execution: PreferredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the anti-affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+        :param pulumi.Input[Sequence[pulumi.Input['VMAffinityTermArgs']]] required_during_scheduling_preferred_during_execution: RequiredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that must be met or the VM will not be scheduled.
+        """
+        if preferred_during_scheduling_preferred_during_execution is not None:
+            pulumi.set(__self__, "preferred_during_scheduling_preferred_during_execution", preferred_during_scheduling_preferred_during_execution)
+        if required_during_scheduling_preferred_during_execution is not None:
+            pulumi.set(__self__, "required_during_scheduling_preferred_during_execution", required_during_scheduling_preferred_during_execution)
+
+    @_builtins.property
+    @pulumi.getter(name="preferredDuringSchedulingPreferredDuringExecution")
+    def preferred_during_scheduling_preferred_during_execution(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VMAffinityTermArgs']]]]:
+        """
+        PreferredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the anti-affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+        """
+        return pulumi.get(self, "preferred_during_scheduling_preferred_during_execution")
+
+    @preferred_during_scheduling_preferred_during_execution.setter
+    def preferred_during_scheduling_preferred_during_execution(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VMAffinityTermArgs']]]]):
+        pulumi.set(self, "preferred_during_scheduling_preferred_during_execution", value)
+
+    @_builtins.property
+    @pulumi.getter(name="requiredDuringSchedulingPreferredDuringExecution")
+    def required_during_scheduling_preferred_during_execution(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VMAffinityTermArgs']]]]:
+        """
+        RequiredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that must be met or the VM will not be scheduled.
+        """
+        return pulumi.get(self, "required_during_scheduling_preferred_during_execution")
+
+    @required_during_scheduling_preferred_during_execution.setter
+    def required_during_scheduling_preferred_during_execution(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VMAffinityTermArgs']]]]):
+        pulumi.set(self, "required_during_scheduling_preferred_during_execution", value)
+
+
+class VirtualMachineBootOptionsBootOrderSpecArgsDict(TypedDict):
+    """
+    VirtualMachineBootOptionsBootableDevice represents a bootable device that a VM may be booted from.
+    """
+    type: pulumi.Input[_builtins.str]
+    """
+    Type represents the type of bootable device. Allowed values: `Disk`, `Network`, `CDRom`.
+    """
+    name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Name represents the name of the bootable device. It is required for Disk and Network device types, while ignored for CDRom device types.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootOptionsBootOrderSpecArgs:
+    def __init__(__self__, *,
+                 type: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        VirtualMachineBootOptionsBootableDevice represents a bootable device that a VM may be booted from.
+
+        :param pulumi.Input[_builtins.str] type: Type represents the type of bootable device. Allowed values: `Disk`, `Network`, `CDRom`.
+        :param pulumi.Input[_builtins.str] name: Name represents the name of the bootable device. It is required for Disk and Network device types, while ignored for CDRom device types.
+        """
+        pulumi.set(__self__, "type", type)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input[_builtins.str]:
+        """
+        Type represents the type of bootable device. Allowed values: `Disk`, `Network`, `CDRom`.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "type", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Name represents the name of the bootable device. It is required for Disk and Network device types, while ignored for CDRom device types.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
+
+
+class VirtualMachineBootOptionsSpecArgsDict(TypedDict):
+    """
+    BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine.
+    """
+    boot_delay: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    BootDelay is the delay before starting the boot sequence. The boot delay specifies a time interval between virtual machine power on or restart and the beginning of the boot sequence.
+    """
+    boot_order: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineBootOptionsBootOrderSpecArgsDict']]]]]
+    """
+    BootOrder represents the boot order of the virtual machine. After list is exhausted, default BIOS boot device algorithm is used for booting. Note that order of the entries in the list is important: device listed first is used for boot first, if that one fails second entry is used, and so on. Platform may have some internal limit on the number of devices it supports.
+    """
+    boot_retry: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    BootRetry specifies whether a virtual machine that fails to boot will try again. The available values are: The Supervisor's default: `Disabled`.
+    """
+    boot_retry_delay: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    BootRetryDelay specifies a time interval between virtual machine boot failure and the subsequent attempt to boot again. The virtual machine uses this value only if BootRetry is Enabled.
+    """
+    efi_secure_boot: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    EFISecureBoot specifies whether the virtual machine's firmware will perform signature checks of any EFI images loaded during startup. If set to true, signature checks will be performed and the virtual machine's firmware will refuse to start any images which do not pass those signature checks. Allowed values: `Enabled`, `Disabled`. The Supervisor's default: `Disabled`.
+    """
+    firmware: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Firmware represents the firmware for the virtual machine to use. Any update to this value after the virtual machine has already been created will be ignored. Setting will happen in the following manner: Allowed values: `bios`, `efi`.
+    """
+    network_boot_protocol: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    NetworkBootProtocol is the protocol to attempt during PXE network boot or NetBoot. The available protocols are: Allowed values: `IP4`, `IP6`. The Supervisor's default: `IP4`.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootOptionsSpecArgs:
+    def __init__(__self__, *,
+                 boot_delay: pulumi.Input[Optional[_builtins.str]] = None,
+                 boot_order: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineBootOptionsBootOrderSpecArgs']]]] = None,
+                 boot_retry: pulumi.Input[Optional[_builtins.str]] = None,
+                 boot_retry_delay: pulumi.Input[Optional[_builtins.str]] = None,
+                 efi_secure_boot: pulumi.Input[Optional[_builtins.str]] = None,
+                 firmware: pulumi.Input[Optional[_builtins.str]] = None,
+                 network_boot_protocol: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine.
+
+        :param pulumi.Input[_builtins.str] boot_delay: BootDelay is the delay before starting the boot sequence. The boot delay specifies a time interval between virtual machine power on or restart and the beginning of the boot sequence.
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineBootOptionsBootOrderSpecArgs']]] boot_order: BootOrder represents the boot order of the virtual machine. After list is exhausted, default BIOS boot device algorithm is used for booting. Note that order of the entries in the list is important: device listed first is used for boot first, if that one fails second entry is used, and so on. Platform may have some internal limit on the number of devices it supports.
+        :param pulumi.Input[_builtins.str] boot_retry: BootRetry specifies whether a virtual machine that fails to boot will try again. The available values are: The Supervisor's default: `Disabled`.
+        :param pulumi.Input[_builtins.str] boot_retry_delay: BootRetryDelay specifies a time interval between virtual machine boot failure and the subsequent attempt to boot again. The virtual machine uses this value only if BootRetry is Enabled.
+        :param pulumi.Input[_builtins.str] efi_secure_boot: EFISecureBoot specifies whether the virtual machine's firmware will perform signature checks of any EFI images loaded during startup. If set to true, signature checks will be performed and the virtual machine's firmware will refuse to start any images which do not pass those signature checks. Allowed values: `Enabled`, `Disabled`. The Supervisor's default: `Disabled`.
+        :param pulumi.Input[_builtins.str] firmware: Firmware represents the firmware for the virtual machine to use. Any update to this value after the virtual machine has already been created will be ignored. Setting will happen in the following manner: Allowed values: `bios`, `efi`.
+        :param pulumi.Input[_builtins.str] network_boot_protocol: NetworkBootProtocol is the protocol to attempt during PXE network boot or NetBoot. The available protocols are: Allowed values: `IP4`, `IP6`. The Supervisor's default: `IP4`.
+        """
+        if boot_delay is not None:
+            pulumi.set(__self__, "boot_delay", boot_delay)
+        if boot_order is not None:
+            pulumi.set(__self__, "boot_order", boot_order)
+        if boot_retry is not None:
+            pulumi.set(__self__, "boot_retry", boot_retry)
+        if boot_retry_delay is not None:
+            pulumi.set(__self__, "boot_retry_delay", boot_retry_delay)
+        if efi_secure_boot is not None:
+            pulumi.set(__self__, "efi_secure_boot", efi_secure_boot)
+        if firmware is not None:
+            pulumi.set(__self__, "firmware", firmware)
+        if network_boot_protocol is not None:
+            pulumi.set(__self__, "network_boot_protocol", network_boot_protocol)
+
+    @_builtins.property
+    @pulumi.getter(name="bootDelay")
+    def boot_delay(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        BootDelay is the delay before starting the boot sequence. The boot delay specifies a time interval between virtual machine power on or restart and the beginning of the boot sequence.
+        """
+        return pulumi.get(self, "boot_delay")
+
+    @boot_delay.setter
+    def boot_delay(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "boot_delay", value)
+
+    @_builtins.property
+    @pulumi.getter(name="bootOrder")
+    def boot_order(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineBootOptionsBootOrderSpecArgs']]]]:
+        """
+        BootOrder represents the boot order of the virtual machine. After list is exhausted, default BIOS boot device algorithm is used for booting. Note that order of the entries in the list is important: device listed first is used for boot first, if that one fails second entry is used, and so on. Platform may have some internal limit on the number of devices it supports.
+        """
+        return pulumi.get(self, "boot_order")
+
+    @boot_order.setter
+    def boot_order(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineBootOptionsBootOrderSpecArgs']]]]):
+        pulumi.set(self, "boot_order", value)
+
+    @_builtins.property
+    @pulumi.getter(name="bootRetry")
+    def boot_retry(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        BootRetry specifies whether a virtual machine that fails to boot will try again. The available values are: The Supervisor's default: `Disabled`.
+        """
+        return pulumi.get(self, "boot_retry")
+
+    @boot_retry.setter
+    def boot_retry(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "boot_retry", value)
+
+    @_builtins.property
+    @pulumi.getter(name="bootRetryDelay")
+    def boot_retry_delay(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        BootRetryDelay specifies a time interval between virtual machine boot failure and the subsequent attempt to boot again. The virtual machine uses this value only if BootRetry is Enabled.
+        """
+        return pulumi.get(self, "boot_retry_delay")
+
+    @boot_retry_delay.setter
+    def boot_retry_delay(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "boot_retry_delay", value)
+
+    @_builtins.property
+    @pulumi.getter(name="efiSecureBoot")
+    def efi_secure_boot(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        EFISecureBoot specifies whether the virtual machine's firmware will perform signature checks of any EFI images loaded during startup. If set to true, signature checks will be performed and the virtual machine's firmware will refuse to start any images which do not pass those signature checks. Allowed values: `Enabled`, `Disabled`. The Supervisor's default: `Disabled`.
+        """
+        return pulumi.get(self, "efi_secure_boot")
+
+    @efi_secure_boot.setter
+    def efi_secure_boot(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "efi_secure_boot", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def firmware(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Firmware represents the firmware for the virtual machine to use. Any update to this value after the virtual machine has already been created will be ignored. Setting will happen in the following manner: Allowed values: `bios`, `efi`.
+        """
+        return pulumi.get(self, "firmware")
+
+    @firmware.setter
+    def firmware(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "firmware", value)
+
+    @_builtins.property
+    @pulumi.getter(name="networkBootProtocol")
+    def network_boot_protocol(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        NetworkBootProtocol is the protocol to attempt during PXE network boot or NetBoot. The available protocols are: Allowed values: `IP4`, `IP6`. The Supervisor's default: `IP4`.
+        """
+        return pulumi.get(self, "network_boot_protocol")
+
+    @network_boot_protocol.setter
+    def network_boot_protocol(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "network_boot_protocol", value)
+
+
+class VirtualMachineBootstrapCloudInitCloudConfigSpecArgsDict(TypedDict):
+    """
+    CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
+    """
+    default_user_enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    DefaultUserEnabled may be set to true to ensure even if the Users field is not empty, the default user is still created on systems that have one defined. By default, Cloud-Init ignores the default user if the CloudConfig provides one or more non-default users via the Users field.
+    """
+    runcmd: NotRequired[Any]
+    """
+    RunCmd allows running one or more commands on the guest. The entries in this list can adhere to two, different formats:
+    """
+    ssh_pwauth: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    SSHPwdAuth sets whether or not to accept password authentication. In order for this config to be applied, SSH may need to be restarted. On systemd systems, this restart will only happen if the SSH service has already been started. On non-systemd systems, a restart will be attempted regardless of the service state.
+    """
+    timezone: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Timezone describes the timezone represented in /usr/share/zoneinfo.
+    """
+    users: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgsDict']]]]]
+    """
+    Users allows adding/configuring one or more users on the guest.
+    """
+    write_files: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgsDict']]]]]
+    """
+    WriteFiles allows adding files to the guest file system.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapCloudInitCloudConfigSpecArgs:
+    def __init__(__self__, *,
+                 default_user_enabled: pulumi.Input[Optional[_builtins.bool]] = None,
+                 runcmd: Optional[Any] = None,
+                 ssh_pwauth: pulumi.Input[Optional[_builtins.bool]] = None,
+                 timezone: pulumi.Input[Optional[_builtins.str]] = None,
+                 users: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgs']]]] = None,
+                 write_files: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgs']]]] = None):
+        """
+        CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
+
+        :param pulumi.Input[_builtins.bool] default_user_enabled: DefaultUserEnabled may be set to true to ensure even if the Users field is not empty, the default user is still created on systems that have one defined. By default, Cloud-Init ignores the default user if the CloudConfig provides one or more non-default users via the Users field.
+        :param Any runcmd: RunCmd allows running one or more commands on the guest. The entries in this list can adhere to two, different formats:
+        :param pulumi.Input[_builtins.bool] ssh_pwauth: SSHPwdAuth sets whether or not to accept password authentication. In order for this config to be applied, SSH may need to be restarted. On systemd systems, this restart will only happen if the SSH service has already been started. On non-systemd systems, a restart will be attempted regardless of the service state.
+        :param pulumi.Input[_builtins.str] timezone: Timezone describes the timezone represented in /usr/share/zoneinfo.
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgs']]] users: Users allows adding/configuring one or more users on the guest.
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgs']]] write_files: WriteFiles allows adding files to the guest file system.
+        """
+        if default_user_enabled is not None:
+            pulumi.set(__self__, "default_user_enabled", default_user_enabled)
+        if runcmd is not None:
+            pulumi.set(__self__, "runcmd", runcmd)
+        if ssh_pwauth is not None:
+            pulumi.set(__self__, "ssh_pwauth", ssh_pwauth)
+        if timezone is not None:
+            pulumi.set(__self__, "timezone", timezone)
+        if users is not None:
+            pulumi.set(__self__, "users", users)
+        if write_files is not None:
+            pulumi.set(__self__, "write_files", write_files)
+
+    @_builtins.property
+    @pulumi.getter(name="defaultUserEnabled")
+    def default_user_enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        DefaultUserEnabled may be set to true to ensure even if the Users field is not empty, the default user is still created on systems that have one defined. By default, Cloud-Init ignores the default user if the CloudConfig provides one or more non-default users via the Users field.
+        """
+        return pulumi.get(self, "default_user_enabled")
+
+    @default_user_enabled.setter
+    def default_user_enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "default_user_enabled", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def runcmd(self) -> Optional[Any]:
+        """
+        RunCmd allows running one or more commands on the guest. The entries in this list can adhere to two, different formats:
+        """
+        return pulumi.get(self, "runcmd")
+
+    @runcmd.setter
+    def runcmd(self, value: Optional[Any]):
+        pulumi.set(self, "runcmd", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def ssh_pwauth(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        SSHPwdAuth sets whether or not to accept password authentication. In order for this config to be applied, SSH may need to be restarted. On systemd systems, this restart will only happen if the SSH service has already been started. On non-systemd systems, a restart will be attempted regardless of the service state.
+        """
+        return pulumi.get(self, "ssh_pwauth")
+
+    @ssh_pwauth.setter
+    def ssh_pwauth(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "ssh_pwauth", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def timezone(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Timezone describes the timezone represented in /usr/share/zoneinfo.
+        """
+        return pulumi.get(self, "timezone")
+
+    @timezone.setter
+    def timezone(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "timezone", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def users(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgs']]]]:
+        """
+        Users allows adding/configuring one or more users on the guest.
+        """
+        return pulumi.get(self, "users")
+
+    @users.setter
+    def users(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgs']]]]):
+        pulumi.set(self, "users", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def write_files(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgs']]]]:
+        """
+        WriteFiles allows adding files to the guest file system.
+        """
+        return pulumi.get(self, "write_files")
+
+    @write_files.setter
+    def write_files(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgs']]]]):
+        pulumi.set(self, "write_files", value)
+
+
+class VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgsDict(TypedDict):
+    """
+    HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+    """
+    key: pulumi.Input[_builtins.str]
+    """
+    Key is the key in the secret that specifies the requested data.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name is the name of the secret.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs:
+    def __init__(__self__, *,
+                 key: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str]):
+        """
+        HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+
+        :param pulumi.Input[_builtins.str] key: Key is the key in the secret that specifies the requested data.
+        :param pulumi.Input[_builtins.str] name: Name is the name of the secret.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[_builtins.str]:
+        """
+        Key is the key in the secret that specifies the requested data.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "key", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+
+class VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgsDict(TypedDict):
+    """
+    Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+    """
+    key: pulumi.Input[_builtins.str]
+    """
+    Key is the key in the secret that specifies the requested data.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name is the name of the secret.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs:
+    def __init__(__self__, *,
+                 key: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str]):
+        """
+        Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+
+        :param pulumi.Input[_builtins.str] key: Key is the key in the secret that specifies the requested data.
+        :param pulumi.Input[_builtins.str] name: Name is the name of the secret.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[_builtins.str]:
+        """
+        Key is the key in the secret that specifies the requested data.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "key", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+
+class VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgsDict(TypedDict):
+    """
+    User is a CloudConfig user data structure.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name is the user's login name.
+    """
+    create_groups: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    CreateGroups is a flag that may be set to false to disable creation of specified user groups.
+    """
+    expiredate: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ExpireData is the date on which the user's account will be disabled.
+    """
+    gecos: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Gecos is an optional comment about the user, usually a comma-separated string of the user's real name and contact information.
+    """
+    groups: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Groups is an optional list of groups to add to the user.
+    """
+    hashed_passwd: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgsDict']]]
+    """
+    HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+    """
+    homedir: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Homedir is the optional home directory for the user.
+    """
+    inactive: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Inactive optionally represents the number of days until the user is disabled.
+    """
+    lock_passwd: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    LockPasswd disables password login.
+    """
+    no_create_home: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    NoCreateHome prevents the creation of the home directory.
+    """
+    no_log_init: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    NoLogInit prevents the initialization of lastlog and faillog for the user.
+    """
+    no_user_group: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    NoUserGroup prevents the creation of the group named after the user.
+    """
+    passwd: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgsDict']]]
+    """
+    Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+    """
+    primary_group: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    PrimaryGroup is the primary group for the user.
+    """
+    selinux_user: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    SELinuxUser is the SELinux user for the user's login.
+    """
+    shell: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Shell is the path to the user's login shell.
+    """
+    snapuser: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    SnapUser specifies an e-mail address to create the user as a Snappy user through "snap create-user".
+    """
+    ssh_authorized_keys: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    SSHAuthorizedKeys is a list of SSH keys to add to the user's authorized keys file.
+    """
+    ssh_import_id: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    SSHImportID is a list of SSH IDs to import for the user.
+    """
+    ssh_redirect_user: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    SSHRedirectUser may be set to true to disable SSH logins for this user.
+    """
+    sudo: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Sudo is a sudo rule to apply to the user.
+    """
+    system: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    System is an optional flag that indicates the user should be created as a system user with no home directory.
+    """
+    uid: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    UID is the user's ID.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapCloudInitCloudConfigUsersSpecArgs:
+    def __init__(__self__, *,
+                 name: pulumi.Input[_builtins.str],
+                 create_groups: pulumi.Input[Optional[_builtins.bool]] = None,
+                 expiredate: pulumi.Input[Optional[_builtins.str]] = None,
+                 gecos: pulumi.Input[Optional[_builtins.str]] = None,
+                 groups: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 hashed_passwd: pulumi.Input[Optional['VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs']] = None,
+                 homedir: pulumi.Input[Optional[_builtins.str]] = None,
+                 inactive: pulumi.Input[Optional[_builtins.int]] = None,
+                 lock_passwd: pulumi.Input[Optional[_builtins.bool]] = None,
+                 no_create_home: pulumi.Input[Optional[_builtins.bool]] = None,
+                 no_log_init: pulumi.Input[Optional[_builtins.bool]] = None,
+                 no_user_group: pulumi.Input[Optional[_builtins.bool]] = None,
+                 passwd: pulumi.Input[Optional['VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs']] = None,
+                 primary_group: pulumi.Input[Optional[_builtins.str]] = None,
+                 selinux_user: pulumi.Input[Optional[_builtins.str]] = None,
+                 shell: pulumi.Input[Optional[_builtins.str]] = None,
+                 snapuser: pulumi.Input[Optional[_builtins.str]] = None,
+                 ssh_authorized_keys: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 ssh_import_id: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 ssh_redirect_user: pulumi.Input[Optional[_builtins.bool]] = None,
+                 sudo: pulumi.Input[Optional[_builtins.str]] = None,
+                 system: pulumi.Input[Optional[_builtins.bool]] = None,
+                 uid: pulumi.Input[Optional[_builtins.int]] = None):
+        """
+        User is a CloudConfig user data structure.
+
+        :param pulumi.Input[_builtins.str] name: Name is the user's login name.
+        :param pulumi.Input[_builtins.bool] create_groups: CreateGroups is a flag that may be set to false to disable creation of specified user groups.
+        :param pulumi.Input[_builtins.str] expiredate: ExpireData is the date on which the user's account will be disabled.
+        :param pulumi.Input[_builtins.str] gecos: Gecos is an optional comment about the user, usually a comma-separated string of the user's real name and contact information.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] groups: Groups is an optional list of groups to add to the user.
+        :param pulumi.Input['VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs'] hashed_passwd: HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+        :param pulumi.Input[_builtins.str] homedir: Homedir is the optional home directory for the user.
+        :param pulumi.Input[_builtins.int] inactive: Inactive optionally represents the number of days until the user is disabled.
+        :param pulumi.Input[_builtins.bool] lock_passwd: LockPasswd disables password login.
+        :param pulumi.Input[_builtins.bool] no_create_home: NoCreateHome prevents the creation of the home directory.
+        :param pulumi.Input[_builtins.bool] no_log_init: NoLogInit prevents the initialization of lastlog and faillog for the user.
+        :param pulumi.Input[_builtins.bool] no_user_group: NoUserGroup prevents the creation of the group named after the user.
+        :param pulumi.Input['VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs'] passwd: Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+        :param pulumi.Input[_builtins.str] primary_group: PrimaryGroup is the primary group for the user.
+        :param pulumi.Input[_builtins.str] selinux_user: SELinuxUser is the SELinux user for the user's login.
+        :param pulumi.Input[_builtins.str] shell: Shell is the path to the user's login shell.
+        :param pulumi.Input[_builtins.str] snapuser: SnapUser specifies an e-mail address to create the user as a Snappy user through "snap create-user".
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] ssh_authorized_keys: SSHAuthorizedKeys is a list of SSH keys to add to the user's authorized keys file.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] ssh_import_id: SSHImportID is a list of SSH IDs to import for the user.
+        :param pulumi.Input[_builtins.bool] ssh_redirect_user: SSHRedirectUser may be set to true to disable SSH logins for this user.
+        :param pulumi.Input[_builtins.str] sudo: Sudo is a sudo rule to apply to the user.
+        :param pulumi.Input[_builtins.bool] system: System is an optional flag that indicates the user should be created as a system user with no home directory.
+        :param pulumi.Input[_builtins.int] uid: UID is the user's ID.
+        """
+        pulumi.set(__self__, "name", name)
+        if create_groups is not None:
+            pulumi.set(__self__, "create_groups", create_groups)
+        if expiredate is not None:
+            pulumi.set(__self__, "expiredate", expiredate)
+        if gecos is not None:
+            pulumi.set(__self__, "gecos", gecos)
+        if groups is not None:
+            pulumi.set(__self__, "groups", groups)
+        if hashed_passwd is not None:
+            pulumi.set(__self__, "hashed_passwd", hashed_passwd)
+        if homedir is not None:
+            pulumi.set(__self__, "homedir", homedir)
+        if inactive is not None:
+            pulumi.set(__self__, "inactive", inactive)
+        if lock_passwd is not None:
+            pulumi.set(__self__, "lock_passwd", lock_passwd)
+        if no_create_home is not None:
+            pulumi.set(__self__, "no_create_home", no_create_home)
+        if no_log_init is not None:
+            pulumi.set(__self__, "no_log_init", no_log_init)
+        if no_user_group is not None:
+            pulumi.set(__self__, "no_user_group", no_user_group)
+        if passwd is not None:
+            pulumi.set(__self__, "passwd", passwd)
+        if primary_group is not None:
+            pulumi.set(__self__, "primary_group", primary_group)
+        if selinux_user is not None:
+            pulumi.set(__self__, "selinux_user", selinux_user)
+        if shell is not None:
+            pulumi.set(__self__, "shell", shell)
+        if snapuser is not None:
+            pulumi.set(__self__, "snapuser", snapuser)
+        if ssh_authorized_keys is not None:
+            pulumi.set(__self__, "ssh_authorized_keys", ssh_authorized_keys)
+        if ssh_import_id is not None:
+            pulumi.set(__self__, "ssh_import_id", ssh_import_id)
+        if ssh_redirect_user is not None:
+            pulumi.set(__self__, "ssh_redirect_user", ssh_redirect_user)
+        if sudo is not None:
+            pulumi.set(__self__, "sudo", sudo)
+        if system is not None:
+            pulumi.set(__self__, "system", system)
+        if uid is not None:
+            pulumi.set(__self__, "uid", uid)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name is the user's login name.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def create_groups(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        CreateGroups is a flag that may be set to false to disable creation of specified user groups.
+        """
+        return pulumi.get(self, "create_groups")
+
+    @create_groups.setter
+    def create_groups(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "create_groups", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def expiredate(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        ExpireData is the date on which the user's account will be disabled.
+        """
+        return pulumi.get(self, "expiredate")
+
+    @expiredate.setter
+    def expiredate(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "expiredate", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def gecos(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Gecos is an optional comment about the user, usually a comma-separated string of the user's real name and contact information.
+        """
+        return pulumi.get(self, "gecos")
+
+    @gecos.setter
+    def gecos(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "gecos", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def groups(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Groups is an optional list of groups to add to the user.
+        """
+        return pulumi.get(self, "groups")
+
+    @groups.setter
+    def groups(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "groups", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def hashed_passwd(self) -> pulumi.Input[Optional['VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs']]:
+        """
+        HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+        """
+        return pulumi.get(self, "hashed_passwd")
+
+    @hashed_passwd.setter
+    def hashed_passwd(self, value: pulumi.Input[Optional['VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpecArgs']]):
+        pulumi.set(self, "hashed_passwd", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def homedir(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Homedir is the optional home directory for the user.
+        """
+        return pulumi.get(self, "homedir")
+
+    @homedir.setter
+    def homedir(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "homedir", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def inactive(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Inactive optionally represents the number of days until the user is disabled.
+        """
+        return pulumi.get(self, "inactive")
+
+    @inactive.setter
+    def inactive(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "inactive", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def lock_passwd(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        LockPasswd disables password login.
+        """
+        return pulumi.get(self, "lock_passwd")
+
+    @lock_passwd.setter
+    def lock_passwd(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "lock_passwd", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def no_create_home(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        NoCreateHome prevents the creation of the home directory.
+        """
+        return pulumi.get(self, "no_create_home")
+
+    @no_create_home.setter
+    def no_create_home(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "no_create_home", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def no_log_init(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        NoLogInit prevents the initialization of lastlog and faillog for the user.
+        """
+        return pulumi.get(self, "no_log_init")
+
+    @no_log_init.setter
+    def no_log_init(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "no_log_init", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def no_user_group(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        NoUserGroup prevents the creation of the group named after the user.
+        """
+        return pulumi.get(self, "no_user_group")
+
+    @no_user_group.setter
+    def no_user_group(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "no_user_group", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def passwd(self) -> pulumi.Input[Optional['VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs']]:
+        """
+        Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+        """
+        return pulumi.get(self, "passwd")
+
+    @passwd.setter
+    def passwd(self, value: pulumi.Input[Optional['VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpecArgs']]):
+        pulumi.set(self, "passwd", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def primary_group(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        PrimaryGroup is the primary group for the user.
+        """
+        return pulumi.get(self, "primary_group")
+
+    @primary_group.setter
+    def primary_group(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "primary_group", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def selinux_user(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        SELinuxUser is the SELinux user for the user's login.
+        """
+        return pulumi.get(self, "selinux_user")
+
+    @selinux_user.setter
+    def selinux_user(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "selinux_user", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def shell(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Shell is the path to the user's login shell.
+        """
+        return pulumi.get(self, "shell")
+
+    @shell.setter
+    def shell(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "shell", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def snapuser(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        SnapUser specifies an e-mail address to create the user as a Snappy user through "snap create-user".
+        """
+        return pulumi.get(self, "snapuser")
+
+    @snapuser.setter
+    def snapuser(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "snapuser", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def ssh_authorized_keys(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        SSHAuthorizedKeys is a list of SSH keys to add to the user's authorized keys file.
+        """
+        return pulumi.get(self, "ssh_authorized_keys")
+
+    @ssh_authorized_keys.setter
+    def ssh_authorized_keys(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "ssh_authorized_keys", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def ssh_import_id(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        SSHImportID is a list of SSH IDs to import for the user.
+        """
+        return pulumi.get(self, "ssh_import_id")
+
+    @ssh_import_id.setter
+    def ssh_import_id(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "ssh_import_id", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def ssh_redirect_user(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        SSHRedirectUser may be set to true to disable SSH logins for this user.
+        """
+        return pulumi.get(self, "ssh_redirect_user")
+
+    @ssh_redirect_user.setter
+    def ssh_redirect_user(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "ssh_redirect_user", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def sudo(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Sudo is a sudo rule to apply to the user.
+        """
+        return pulumi.get(self, "sudo")
+
+    @sudo.setter
+    def sudo(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "sudo", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def system(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        System is an optional flag that indicates the user should be created as a system user with no home directory.
+        """
+        return pulumi.get(self, "system")
+
+    @system.setter
+    def system(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "system", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def uid(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        UID is the user's ID.
+        """
+        return pulumi.get(self, "uid")
+
+    @uid.setter
+    def uid(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "uid", value)
+
+
+class VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgsDict(TypedDict):
+    """
+    WriteFile is a CloudConfig write_file data structure.
+    """
+    path: pulumi.Input[_builtins.str]
+    """
+    Path is the path of the file to which the content is decoded and written.
+    """
+    append: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Append specifies whether or not to append the content to an existing file if the file specified by Path already exists.
+    """
+    content: NotRequired[Any]
+    """
+    Content is the optional content to write to the provided Path.
+    """
+    defer: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Defer indicates to defer writing the file until Cloud-Init's "final" stage, after users are created and packages are installed.
+    """
+    encoding: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Encoding is an optional encoding type of the content. Allowed values: `b64`, `base64`, `gz`, `gzip`, `gz+b64`, `gz+base64`, `gzip+b64`, `gzip+base64`, `text/plain`. The Supervisor's default: `text/plain`.
+    """
+    owner: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Owner is an optional "owner:group" to chown the file. The Supervisor's default: `root:root`.
+    """
+    permissions: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Permissions an optional set of file permissions to set. The Supervisor's default: `0644`.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpecArgs:
+    def __init__(__self__, *,
+                 path: pulumi.Input[_builtins.str],
+                 append: pulumi.Input[Optional[_builtins.bool]] = None,
+                 content: Optional[Any] = None,
+                 defer: pulumi.Input[Optional[_builtins.bool]] = None,
+                 encoding: pulumi.Input[Optional[_builtins.str]] = None,
+                 owner: pulumi.Input[Optional[_builtins.str]] = None,
+                 permissions: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        WriteFile is a CloudConfig write_file data structure.
+
+        :param pulumi.Input[_builtins.str] path: Path is the path of the file to which the content is decoded and written.
+        :param pulumi.Input[_builtins.bool] append: Append specifies whether or not to append the content to an existing file if the file specified by Path already exists.
+        :param Any content: Content is the optional content to write to the provided Path.
+        :param pulumi.Input[_builtins.bool] defer: Defer indicates to defer writing the file until Cloud-Init's "final" stage, after users are created and packages are installed.
+        :param pulumi.Input[_builtins.str] encoding: Encoding is an optional encoding type of the content. Allowed values: `b64`, `base64`, `gz`, `gzip`, `gz+b64`, `gz+base64`, `gzip+b64`, `gzip+base64`, `text/plain`. The Supervisor's default: `text/plain`.
+        :param pulumi.Input[_builtins.str] owner: Owner is an optional "owner:group" to chown the file. The Supervisor's default: `root:root`.
+        :param pulumi.Input[_builtins.str] permissions: Permissions an optional set of file permissions to set. The Supervisor's default: `0644`.
+        """
+        pulumi.set(__self__, "path", path)
+        if append is not None:
+            pulumi.set(__self__, "append", append)
+        if content is not None:
+            pulumi.set(__self__, "content", content)
+        if defer is not None:
+            pulumi.set(__self__, "defer", defer)
+        if encoding is not None:
+            pulumi.set(__self__, "encoding", encoding)
+        if owner is not None:
+            pulumi.set(__self__, "owner", owner)
+        if permissions is not None:
+            pulumi.set(__self__, "permissions", permissions)
+
+    @_builtins.property
+    @pulumi.getter
+    def path(self) -> pulumi.Input[_builtins.str]:
+        """
+        Path is the path of the file to which the content is decoded and written.
+        """
+        return pulumi.get(self, "path")
+
+    @path.setter
+    def path(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "path", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def append(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Append specifies whether or not to append the content to an existing file if the file specified by Path already exists.
+        """
+        return pulumi.get(self, "append")
+
+    @append.setter
+    def append(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "append", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def content(self) -> Optional[Any]:
+        """
+        Content is the optional content to write to the provided Path.
+        """
+        return pulumi.get(self, "content")
+
+    @content.setter
+    def content(self, value: Optional[Any]):
+        pulumi.set(self, "content", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def defer(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Defer indicates to defer writing the file until Cloud-Init's "final" stage, after users are created and packages are installed.
+        """
+        return pulumi.get(self, "defer")
+
+    @defer.setter
+    def defer(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "defer", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def encoding(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Encoding is an optional encoding type of the content. Allowed values: `b64`, `base64`, `gz`, `gzip`, `gz+b64`, `gz+base64`, `gzip+b64`, `gzip+base64`, `text/plain`. The Supervisor's default: `text/plain`.
+        """
+        return pulumi.get(self, "encoding")
+
+    @encoding.setter
+    def encoding(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "encoding", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def owner(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Owner is an optional "owner:group" to chown the file. The Supervisor's default: `root:root`.
+        """
+        return pulumi.get(self, "owner")
+
+    @owner.setter
+    def owner(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "owner", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def permissions(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Permissions an optional set of file permissions to set. The Supervisor's default: `0644`.
+        """
+        return pulumi.get(self, "permissions")
+
+    @permissions.setter
+    def permissions(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "permissions", value)
+
+
 class VirtualMachineBootstrapCloudInitSpecArgsDict(TypedDict):
     """
     Cloud-init bootstrap. Use either `cloudConfig` or `rawCloudConfig` (or the resource's `userData`).
     """
-    cloud_config: NotRequired[Any]
+    cloud_config: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapCloudInitCloudConfigSpecArgsDict']]]
     """
-    Inline cloud config (users, runcmd, write_files, ...) as in the VM Operator API.
+    CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
     """
     instance_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -640,21 +2146,45 @@ class VirtualMachineBootstrapCloudInitSpecArgsDict(TypedDict):
     """
     SSH public keys for the default user.
     """
+    use_global_nameservers_as_default: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    UseGlobalNameserversAsDefault will use the global nameservers specified in the NetworkSpec as the per-interface nameservers when the per-interface nameservers is not provided. Needs VM Operator API v1alpha3 or newer.
+    """
+    use_global_search_domains_as_default: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    UseGlobalSearchDomainsAsDefault will use the global search domains specified in the NetworkSpec as the per-interface search domains when the per-interface search domains is not provided. Needs VM Operator API v1alpha3 or newer.
+    """
+    wait_on_network4: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    WaitOnNetwork4 indicates whether the cloud-init datasource should wait for an IPv4 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+    """
+    wait_on_network6: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    WaitOnNetwork6 indicates whether the cloud-init datasource should wait for an IPv6 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+    """
 
 @pulumi.input_type
 class VirtualMachineBootstrapCloudInitSpecArgs:
     def __init__(__self__, *,
-                 cloud_config: Optional[Any] = None,
+                 cloud_config: pulumi.Input[Optional['VirtualMachineBootstrapCloudInitCloudConfigSpecArgs']] = None,
                  instance_id: pulumi.Input[Optional[_builtins.str]] = None,
                  raw_cloud_config: pulumi.Input[Optional['SecretKeySelectorArgs']] = None,
-                 ssh_authorized_keys: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
+                 ssh_authorized_keys: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 use_global_nameservers_as_default: pulumi.Input[Optional[_builtins.bool]] = None,
+                 use_global_search_domains_as_default: pulumi.Input[Optional[_builtins.bool]] = None,
+                 wait_on_network4: pulumi.Input[Optional[_builtins.bool]] = None,
+                 wait_on_network6: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         Cloud-init bootstrap. Use either `cloudConfig` or `rawCloudConfig` (or the resource's `userData`).
 
-        :param Any cloud_config: Inline cloud config (users, runcmd, write_files, ...) as in the VM Operator API.
+        :param pulumi.Input['VirtualMachineBootstrapCloudInitCloudConfigSpecArgs'] cloud_config: CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
         :param pulumi.Input[_builtins.str] instance_id: Cloud-init instance ID (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input['SecretKeySelectorArgs'] raw_cloud_config: Secret key holding the raw cloud-init user data.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] ssh_authorized_keys: SSH public keys for the default user.
+        :param pulumi.Input[_builtins.bool] use_global_nameservers_as_default: UseGlobalNameserversAsDefault will use the global nameservers specified in the NetworkSpec as the per-interface nameservers when the per-interface nameservers is not provided. Needs VM Operator API v1alpha3 or newer.
+        :param pulumi.Input[_builtins.bool] use_global_search_domains_as_default: UseGlobalSearchDomainsAsDefault will use the global search domains specified in the NetworkSpec as the per-interface search domains when the per-interface search domains is not provided. Needs VM Operator API v1alpha3 or newer.
+        :param pulumi.Input[_builtins.bool] wait_on_network4: WaitOnNetwork4 indicates whether the cloud-init datasource should wait for an IPv4 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+        :param pulumi.Input[_builtins.bool] wait_on_network6: WaitOnNetwork6 indicates whether the cloud-init datasource should wait for an IPv6 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
         """
         if cloud_config is not None:
             pulumi.set(__self__, "cloud_config", cloud_config)
@@ -664,17 +2194,25 @@ class VirtualMachineBootstrapCloudInitSpecArgs:
             pulumi.set(__self__, "raw_cloud_config", raw_cloud_config)
         if ssh_authorized_keys is not None:
             pulumi.set(__self__, "ssh_authorized_keys", ssh_authorized_keys)
+        if use_global_nameservers_as_default is not None:
+            pulumi.set(__self__, "use_global_nameservers_as_default", use_global_nameservers_as_default)
+        if use_global_search_domains_as_default is not None:
+            pulumi.set(__self__, "use_global_search_domains_as_default", use_global_search_domains_as_default)
+        if wait_on_network4 is not None:
+            pulumi.set(__self__, "wait_on_network4", wait_on_network4)
+        if wait_on_network6 is not None:
+            pulumi.set(__self__, "wait_on_network6", wait_on_network6)
 
     @_builtins.property
     @pulumi.getter(name="cloudConfig")
-    def cloud_config(self) -> Optional[Any]:
+    def cloud_config(self) -> pulumi.Input[Optional['VirtualMachineBootstrapCloudInitCloudConfigSpecArgs']]:
         """
-        Inline cloud config (users, runcmd, write_files, ...) as in the VM Operator API.
+        CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
         """
         return pulumi.get(self, "cloud_config")
 
     @cloud_config.setter
-    def cloud_config(self, value: Optional[Any]):
+    def cloud_config(self, value: pulumi.Input[Optional['VirtualMachineBootstrapCloudInitCloudConfigSpecArgs']]):
         pulumi.set(self, "cloud_config", value)
 
     @_builtins.property
@@ -713,14 +2251,237 @@ class VirtualMachineBootstrapCloudInitSpecArgs:
     def ssh_authorized_keys(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "ssh_authorized_keys", value)
 
+    @_builtins.property
+    @pulumi.getter(name="useGlobalNameserversAsDefault")
+    def use_global_nameservers_as_default(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        UseGlobalNameserversAsDefault will use the global nameservers specified in the NetworkSpec as the per-interface nameservers when the per-interface nameservers is not provided. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "use_global_nameservers_as_default")
+
+    @use_global_nameservers_as_default.setter
+    def use_global_nameservers_as_default(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "use_global_nameservers_as_default", value)
+
+    @_builtins.property
+    @pulumi.getter(name="useGlobalSearchDomainsAsDefault")
+    def use_global_search_domains_as_default(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        UseGlobalSearchDomainsAsDefault will use the global search domains specified in the NetworkSpec as the per-interface search domains when the per-interface search domains is not provided. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "use_global_search_domains_as_default")
+
+    @use_global_search_domains_as_default.setter
+    def use_global_search_domains_as_default(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "use_global_search_domains_as_default", value)
+
+    @_builtins.property
+    @pulumi.getter(name="waitOnNetwork4")
+    def wait_on_network4(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        WaitOnNetwork4 indicates whether the cloud-init datasource should wait for an IPv4 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "wait_on_network4")
+
+    @wait_on_network4.setter
+    def wait_on_network4(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "wait_on_network4", value)
+
+    @_builtins.property
+    @pulumi.getter(name="waitOnNetwork6")
+    def wait_on_network6(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        WaitOnNetwork6 indicates whether the cloud-init datasource should wait for an IPv6 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "wait_on_network6")
+
+    @wait_on_network6.setter
+    def wait_on_network6(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "wait_on_network6", value)
+
+
+class VirtualMachineBootstrapLinuxPrepPasswordSpecArgsDict(TypedDict):
+    """
+    Password is the new root password for the machine.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name is the name of the secret.
+    """
+    key: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapLinuxPrepPasswordSpecArgs:
+    def __init__(__self__, *,
+                 name: pulumi.Input[_builtins.str],
+                 key: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        Password is the new root password for the machine.
+
+        :param pulumi.Input[_builtins.str] name: Name is the name of the secret.
+        :param pulumi.Input[_builtins.str] key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+        """
+        pulumi.set(__self__, "name", name)
+        if key is not None:
+            pulumi.set(__self__, "key", key)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "key", value)
+
+
+class VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgsDict(TypedDict):
+    """
+    From is specified to reference a value from a Secret resource.
+    """
+    key: pulumi.Input[_builtins.str]
+    """
+    Key is the key in the secret that specifies the requested data.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name is the name of the secret.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs:
+    def __init__(__self__, *,
+                 key: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str]):
+        """
+        From is specified to reference a value from a Secret resource.
+
+        :param pulumi.Input[_builtins.str] key: Key is the key in the secret that specifies the requested data.
+        :param pulumi.Input[_builtins.str] name: Name is the name of the secret.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[_builtins.str]:
+        """
+        Key is the key in the secret that specifies the requested data.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "key", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+
+class VirtualMachineBootstrapLinuxPrepScriptTextSpecArgsDict(TypedDict):
+    """
+    ScriptText is the script to run before and after customization.
+    """
+    from_: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgsDict']]]
+    """
+    From is specified to reference a value from a Secret resource.
+    """
+    value: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Value is used to directly specify a value.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs:
+    def __init__(__self__, *,
+                 from_: pulumi.Input[Optional['VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs']] = None,
+                 value: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        ScriptText is the script to run before and after customization.
+
+        :param pulumi.Input['VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs'] from_: From is specified to reference a value from a Secret resource.
+        :param pulumi.Input[_builtins.str] value: Value is used to directly specify a value.
+        """
+        if from_ is not None:
+            pulumi.set(__self__, "from_", from_)
+        if value is not None:
+            pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter(name="from")
+    def from_(self) -> pulumi.Input[Optional['VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs']]:
+        """
+        From is specified to reference a value from a Secret resource.
+        """
+        return pulumi.get(self, "from_")
+
+    @from_.setter
+    def from_(self, value: pulumi.Input[Optional['VirtualMachineBootstrapLinuxPrepScriptTextFromSpecArgs']]):
+        pulumi.set(self, "from_", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Value is used to directly specify a value.
+        """
+        return pulumi.get(self, "value")
+
+    @value.setter
+    def value(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "value", value)
+
 
 class VirtualMachineBootstrapLinuxPrepSpecArgsDict(TypedDict):
     """
     Guest OS customization (GOSC) for Linux.
     """
+    customize_at_next_power_on: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+    """
+    expire_password_after_next_login: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    ExpirePasswordAfterNextLogin indicates whether or not the root account is required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+    """
     hardware_clock_is_utc: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
     Whether the guest's hardware clock is in UTC.
+    """
+    password: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapLinuxPrepPasswordSpecArgsDict']]]
+    """
+    Password is the new root password for the machine. Needs VM Operator API v1alpha5 or newer.
+    """
+    script_text: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapLinuxPrepScriptTextSpecArgsDict']]]
+    """
+    ScriptText is the script to run before and after customization. Needs VM Operator API v1alpha5 or newer.
     """
     time_zone: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -730,18 +2491,58 @@ class VirtualMachineBootstrapLinuxPrepSpecArgsDict(TypedDict):
 @pulumi.input_type
 class VirtualMachineBootstrapLinuxPrepSpecArgs:
     def __init__(__self__, *,
+                 customize_at_next_power_on: pulumi.Input[Optional[_builtins.bool]] = None,
+                 expire_password_after_next_login: pulumi.Input[Optional[_builtins.bool]] = None,
                  hardware_clock_is_utc: pulumi.Input[Optional[_builtins.bool]] = None,
+                 password: pulumi.Input[Optional['VirtualMachineBootstrapLinuxPrepPasswordSpecArgs']] = None,
+                 script_text: pulumi.Input[Optional['VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs']] = None,
                  time_zone: pulumi.Input[Optional[_builtins.str]] = None):
         """
         Guest OS customization (GOSC) for Linux.
 
+        :param pulumi.Input[_builtins.bool] customize_at_next_power_on: CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+        :param pulumi.Input[_builtins.bool] expire_password_after_next_login: ExpirePasswordAfterNextLogin indicates whether or not the root account is required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input[_builtins.bool] hardware_clock_is_utc: Whether the guest's hardware clock is in UTC.
+        :param pulumi.Input['VirtualMachineBootstrapLinuxPrepPasswordSpecArgs'] password: Password is the new root password for the machine. Needs VM Operator API v1alpha5 or newer.
+        :param pulumi.Input['VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs'] script_text: ScriptText is the script to run before and after customization. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input[_builtins.str] time_zone: Time zone of the guest (a tz database name, e.g. `Europe/Berlin`).
         """
+        if customize_at_next_power_on is not None:
+            pulumi.set(__self__, "customize_at_next_power_on", customize_at_next_power_on)
+        if expire_password_after_next_login is not None:
+            pulumi.set(__self__, "expire_password_after_next_login", expire_password_after_next_login)
         if hardware_clock_is_utc is not None:
             pulumi.set(__self__, "hardware_clock_is_utc", hardware_clock_is_utc)
+        if password is not None:
+            pulumi.set(__self__, "password", password)
+        if script_text is not None:
+            pulumi.set(__self__, "script_text", script_text)
         if time_zone is not None:
             pulumi.set(__self__, "time_zone", time_zone)
+
+    @_builtins.property
+    @pulumi.getter(name="customizeAtNextPowerOn")
+    def customize_at_next_power_on(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "customize_at_next_power_on")
+
+    @customize_at_next_power_on.setter
+    def customize_at_next_power_on(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "customize_at_next_power_on", value)
+
+    @_builtins.property
+    @pulumi.getter(name="expirePasswordAfterNextLogin")
+    def expire_password_after_next_login(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        ExpirePasswordAfterNextLogin indicates whether or not the root account is required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "expire_password_after_next_login")
+
+    @expire_password_after_next_login.setter
+    def expire_password_after_next_login(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "expire_password_after_next_login", value)
 
     @_builtins.property
     @pulumi.getter(name="hardwareClockIsUTC")
@@ -754,6 +2555,30 @@ class VirtualMachineBootstrapLinuxPrepSpecArgs:
     @hardware_clock_is_utc.setter
     def hardware_clock_is_utc(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "hardware_clock_is_utc", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def password(self) -> pulumi.Input[Optional['VirtualMachineBootstrapLinuxPrepPasswordSpecArgs']]:
+        """
+        Password is the new root password for the machine. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "password")
+
+    @password.setter
+    def password(self, value: pulumi.Input[Optional['VirtualMachineBootstrapLinuxPrepPasswordSpecArgs']]):
+        pulumi.set(self, "password", value)
+
+    @_builtins.property
+    @pulumi.getter(name="scriptText")
+    def script_text(self) -> pulumi.Input[Optional['VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs']]:
+        """
+        ScriptText is the script to run before and after customization. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "script_text")
+
+    @script_text.setter
+    def script_text(self, value: pulumi.Input[Optional['VirtualMachineBootstrapLinuxPrepScriptTextSpecArgs']]):
+        pulumi.set(self, "script_text", value)
 
     @_builtins.property
     @pulumi.getter(name="timeZone")
@@ -866,30 +2691,50 @@ class VirtualMachineBootstrapSysprepSpecArgsDict(TypedDict):
     """
     Windows Sysprep: either an inline `sysprep` answer object or `rawSysprep` (a Secret key).
     """
+    customize_at_next_power_on: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+    """
     raw_sysprep: NotRequired[pulumi.Input[Optional['SecretKeySelectorArgsDict']]]
     """
     A key in a Secret in the VM's namespace.
     """
-    sysprep: NotRequired[Any]
+    sysprep: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepSpecArgsDict']]]
     """
-    Inline Sysprep configuration.
+    Sysprep is an object representation of a Windows sysprep.xml answer file.
     """
 
 @pulumi.input_type
 class VirtualMachineBootstrapSysprepSpecArgs:
     def __init__(__self__, *,
+                 customize_at_next_power_on: pulumi.Input[Optional[_builtins.bool]] = None,
                  raw_sysprep: pulumi.Input[Optional['SecretKeySelectorArgs']] = None,
-                 sysprep: Optional[Any] = None):
+                 sysprep: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepSpecArgs']] = None):
         """
         Windows Sysprep: either an inline `sysprep` answer object or `rawSysprep` (a Secret key).
 
+        :param pulumi.Input[_builtins.bool] customize_at_next_power_on: CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input['SecretKeySelectorArgs'] raw_sysprep: A key in a Secret in the VM's namespace.
-        :param Any sysprep: Inline Sysprep configuration.
+        :param pulumi.Input['VirtualMachineBootstrapSysprepSysprepSpecArgs'] sysprep: Sysprep is an object representation of a Windows sysprep.xml answer file.
         """
+        if customize_at_next_power_on is not None:
+            pulumi.set(__self__, "customize_at_next_power_on", customize_at_next_power_on)
         if raw_sysprep is not None:
             pulumi.set(__self__, "raw_sysprep", raw_sysprep)
         if sysprep is not None:
             pulumi.set(__self__, "sysprep", sysprep)
+
+    @_builtins.property
+    @pulumi.getter(name="customizeAtNextPowerOn")
+    def customize_at_next_power_on(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "customize_at_next_power_on")
+
+    @customize_at_next_power_on.setter
+    def customize_at_next_power_on(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "customize_at_next_power_on", value)
 
     @_builtins.property
     @pulumi.getter(name="rawSysprep")
@@ -905,24 +2750,965 @@ class VirtualMachineBootstrapSysprepSpecArgs:
 
     @_builtins.property
     @pulumi.getter
-    def sysprep(self) -> Optional[Any]:
+    def sysprep(self) -> pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepSpecArgs']]:
         """
-        Inline Sysprep configuration.
+        Sysprep is an object representation of a Windows sysprep.xml answer file.
         """
         return pulumi.get(self, "sysprep")
 
     @sysprep.setter
-    def sysprep(self, value: Optional[Any]):
+    def sysprep(self, value: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepSpecArgs']]):
         pulumi.set(self, "sysprep", value)
+
+
+class VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgsDict(TypedDict):
+    """
+    GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+    """
+    commands: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Commands is a list of commands to run at first user logon, after guest customization.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs:
+    def __init__(__self__, *,
+                 commands: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
+        """
+        GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] commands: Commands is a list of commands to run at first user logon, after guest customization.
+        """
+        if commands is not None:
+            pulumi.set(__self__, "commands", commands)
+
+    @_builtins.property
+    @pulumi.getter
+    def commands(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Commands is a list of commands to run at first user logon, after guest customization.
+        """
+        return pulumi.get(self, "commands")
+
+    @commands.setter
+    def commands(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "commands", value)
+
+
+class VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgsDict(TypedDict):
+    """
+    Password is the new administrator password for the machine.
+    """
+    key: pulumi.Input[_builtins.str]
+    """
+    Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name is the name of the secret.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs:
+    def __init__(__self__, *,
+                 key: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str]):
+        """
+        Password is the new administrator password for the machine.
+
+        :param pulumi.Input[_builtins.str] key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+        :param pulumi.Input[_builtins.str] name: Name is the name of the secret.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[_builtins.str]:
+        """
+        Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "key", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+
+class VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgsDict(TypedDict):
+    """
+    GUIUnattended is a representation of the Sysprep GUIUnattended key.
+    """
+    auto_logon: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    AutoLogon determine whether the machine automatically logs on as Administrator.
+    """
+    auto_logon_count: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    AutoLogonCount specifies the number of times the machine should automatically log on as Administrator.
+    """
+    password: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgsDict']]]
+    """
+    Password is the new administrator password for the machine.
+    """
+    time_zone: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    TimeZone is the time zone index for the virtual machine. The Supervisor's default: `85`.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs:
+    def __init__(__self__, *,
+                 auto_logon: pulumi.Input[Optional[_builtins.bool]] = None,
+                 auto_logon_count: pulumi.Input[Optional[_builtins.int]] = None,
+                 password: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs']] = None,
+                 time_zone: pulumi.Input[Optional[_builtins.int]] = None):
+        """
+        GUIUnattended is a representation of the Sysprep GUIUnattended key.
+
+        :param pulumi.Input[_builtins.bool] auto_logon: AutoLogon determine whether the machine automatically logs on as Administrator.
+        :param pulumi.Input[_builtins.int] auto_logon_count: AutoLogonCount specifies the number of times the machine should automatically log on as Administrator.
+        :param pulumi.Input['VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs'] password: Password is the new administrator password for the machine.
+        :param pulumi.Input[_builtins.int] time_zone: TimeZone is the time zone index for the virtual machine. The Supervisor's default: `85`.
+        """
+        if auto_logon is not None:
+            pulumi.set(__self__, "auto_logon", auto_logon)
+        if auto_logon_count is not None:
+            pulumi.set(__self__, "auto_logon_count", auto_logon_count)
+        if password is not None:
+            pulumi.set(__self__, "password", password)
+        if time_zone is not None:
+            pulumi.set(__self__, "time_zone", time_zone)
+
+    @_builtins.property
+    @pulumi.getter(name="autoLogon")
+    def auto_logon(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        AutoLogon determine whether the machine automatically logs on as Administrator.
+        """
+        return pulumi.get(self, "auto_logon")
+
+    @auto_logon.setter
+    def auto_logon(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "auto_logon", value)
+
+    @_builtins.property
+    @pulumi.getter(name="autoLogonCount")
+    def auto_logon_count(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        AutoLogonCount specifies the number of times the machine should automatically log on as Administrator.
+        """
+        return pulumi.get(self, "auto_logon_count")
+
+    @auto_logon_count.setter
+    def auto_logon_count(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "auto_logon_count", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def password(self) -> pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs']]:
+        """
+        Password is the new administrator password for the machine.
+        """
+        return pulumi.get(self, "password")
+
+    @password.setter
+    def password(self, value: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs']]):
+        pulumi.set(self, "password", value)
+
+    @_builtins.property
+    @pulumi.getter(name="timeZone")
+    def time_zone(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        TimeZone is the time zone index for the virtual machine. The Supervisor's default: `85`.
+        """
+        return pulumi.get(self, "time_zone")
+
+    @time_zone.setter
+    def time_zone(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "time_zone", value)
+
+
+class VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgsDict(TypedDict):
+    """
+    DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+    """
+    key: pulumi.Input[_builtins.str]
+    """
+    Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name is the name of the secret.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs:
+    def __init__(__self__, *,
+                 key: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str]):
+        """
+        DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+
+        :param pulumi.Input[_builtins.str] key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
+        :param pulumi.Input[_builtins.str] name: Name is the name of the secret.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[_builtins.str]:
+        """
+        Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "key", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+
+class VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgsDict(TypedDict):
+    """
+    Identification is a representation of the Sysprep Identification key.
+    """
+    domain_admin: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    DomainAdmin is the domain user account used for authentication if the virtual machine is joining a domain. The user does not need to be a domain administrator, but the account must have the privileges required to add computers to the domain.
+    """
+    domain_admin_password: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgsDict']]]
+    """
+    DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+    """
+    domain_ou: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    DomainOU is the MachineObjectOU which specifies the full LDAP path name of the OU to which the computer belongs. Needs VM Operator API v1alpha3 or newer.
+    """
+    join_domain: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+    """
+    join_workgroup: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    JoinWorkgroup is the workgroup that the virtual machine should join. If this value is supplied, then the fields spec.network.domain, spec.bootstrap.sysprep.identification.domainAdmin, and spec.bootstrap.sysprep.identification.domainAdminPassword must be empty.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs:
+    def __init__(__self__, *,
+                 domain_admin: pulumi.Input[Optional[_builtins.str]] = None,
+                 domain_admin_password: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs']] = None,
+                 domain_ou: pulumi.Input[Optional[_builtins.str]] = None,
+                 join_domain: pulumi.Input[Optional[_builtins.str]] = None,
+                 join_workgroup: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        Identification is a representation of the Sysprep Identification key.
+
+        :param pulumi.Input[_builtins.str] domain_admin: DomainAdmin is the domain user account used for authentication if the virtual machine is joining a domain. The user does not need to be a domain administrator, but the account must have the privileges required to add computers to the domain.
+        :param pulumi.Input['VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs'] domain_admin_password: DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+        :param pulumi.Input[_builtins.str] domain_ou: DomainOU is the MachineObjectOU which specifies the full LDAP path name of the OU to which the computer belongs. Needs VM Operator API v1alpha3 or newer.
+        :param pulumi.Input[_builtins.str] join_domain: JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+        :param pulumi.Input[_builtins.str] join_workgroup: JoinWorkgroup is the workgroup that the virtual machine should join. If this value is supplied, then the fields spec.network.domain, spec.bootstrap.sysprep.identification.domainAdmin, and spec.bootstrap.sysprep.identification.domainAdminPassword must be empty.
+        """
+        if domain_admin is not None:
+            pulumi.set(__self__, "domain_admin", domain_admin)
+        if domain_admin_password is not None:
+            pulumi.set(__self__, "domain_admin_password", domain_admin_password)
+        if domain_ou is not None:
+            pulumi.set(__self__, "domain_ou", domain_ou)
+        if join_domain is not None:
+            pulumi.set(__self__, "join_domain", join_domain)
+        if join_workgroup is not None:
+            pulumi.set(__self__, "join_workgroup", join_workgroup)
+
+    @_builtins.property
+    @pulumi.getter(name="domainAdmin")
+    def domain_admin(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        DomainAdmin is the domain user account used for authentication if the virtual machine is joining a domain. The user does not need to be a domain administrator, but the account must have the privileges required to add computers to the domain.
+        """
+        return pulumi.get(self, "domain_admin")
+
+    @domain_admin.setter
+    def domain_admin(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "domain_admin", value)
+
+    @_builtins.property
+    @pulumi.getter(name="domainAdminPassword")
+    def domain_admin_password(self) -> pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs']]:
+        """
+        DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+        """
+        return pulumi.get(self, "domain_admin_password")
+
+    @domain_admin_password.setter
+    def domain_admin_password(self, value: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs']]):
+        pulumi.set(self, "domain_admin_password", value)
+
+    @_builtins.property
+    @pulumi.getter(name="domainOU")
+    def domain_ou(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        DomainOU is the MachineObjectOU which specifies the full LDAP path name of the OU to which the computer belongs. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "domain_ou")
+
+    @domain_ou.setter
+    def domain_ou(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "domain_ou", value)
+
+    @_builtins.property
+    @pulumi.getter(name="joinDomain")
+    def join_domain(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+        """
+        return pulumi.get(self, "join_domain")
+
+    @join_domain.setter
+    def join_domain(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "join_domain", value)
+
+    @_builtins.property
+    @pulumi.getter(name="joinWorkgroup")
+    def join_workgroup(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        JoinWorkgroup is the workgroup that the virtual machine should join. If this value is supplied, then the fields spec.network.domain, spec.bootstrap.sysprep.identification.domainAdmin, and spec.bootstrap.sysprep.identification.domainAdminPassword must be empty.
+        """
+        return pulumi.get(self, "join_workgroup")
+
+    @join_workgroup.setter
+    def join_workgroup(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "join_workgroup", value)
+
+
+class VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgsDict(TypedDict):
+    """
+    LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+    """
+    auto_mode: pulumi.Input[_builtins.str]
+    """
+    AutoMode specifies the server licensing mode. Allowed values: `perSeat`, `perServer`.
+    """
+    auto_users: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    AutoUsers indicates the number of client licenses purchased for the VirtualCenter server being installed.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs:
+    def __init__(__self__, *,
+                 auto_mode: pulumi.Input[_builtins.str],
+                 auto_users: pulumi.Input[Optional[_builtins.int]] = None):
+        """
+        LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+
+        :param pulumi.Input[_builtins.str] auto_mode: AutoMode specifies the server licensing mode. Allowed values: `perSeat`, `perServer`.
+        :param pulumi.Input[_builtins.int] auto_users: AutoUsers indicates the number of client licenses purchased for the VirtualCenter server being installed.
+        """
+        pulumi.set(__self__, "auto_mode", auto_mode)
+        if auto_users is not None:
+            pulumi.set(__self__, "auto_users", auto_users)
+
+    @_builtins.property
+    @pulumi.getter(name="autoMode")
+    def auto_mode(self) -> pulumi.Input[_builtins.str]:
+        """
+        AutoMode specifies the server licensing mode. Allowed values: `perSeat`, `perServer`.
+        """
+        return pulumi.get(self, "auto_mode")
+
+    @auto_mode.setter
+    def auto_mode(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "auto_mode", value)
+
+    @_builtins.property
+    @pulumi.getter(name="autoUsers")
+    def auto_users(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        AutoUsers indicates the number of client licenses purchased for the VirtualCenter server being installed.
+        """
+        return pulumi.get(self, "auto_users")
+
+    @auto_users.setter
+    def auto_users(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "auto_users", value)
+
+
+class VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgsDict(TypedDict):
+    """
+    From is specified to reference a value from a Secret resource.
+    """
+    key: pulumi.Input[_builtins.str]
+    """
+    Key is the key in the secret that specifies the requested data.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name is the name of the secret.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs:
+    def __init__(__self__, *,
+                 key: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str]):
+        """
+        From is specified to reference a value from a Secret resource.
+
+        :param pulumi.Input[_builtins.str] key: Key is the key in the secret that specifies the requested data.
+        :param pulumi.Input[_builtins.str] name: Name is the name of the secret.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[_builtins.str]:
+        """
+        Key is the key in the secret that specifies the requested data.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "key", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+
+class VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgsDict(TypedDict):
+    """
+    ScriptText describes the script to run before and after customization. The script must be a Windows batch file.
+    """
+    from_: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgsDict']]]
+    """
+    From is specified to reference a value from a Secret resource.
+    """
+    value: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Value is used to directly specify a value.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs:
+    def __init__(__self__, *,
+                 from_: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs']] = None,
+                 value: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        ScriptText describes the script to run before and after customization. The script must be a Windows batch file.
+
+        :param pulumi.Input['VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs'] from_: From is specified to reference a value from a Secret resource.
+        :param pulumi.Input[_builtins.str] value: Value is used to directly specify a value.
+        """
+        if from_ is not None:
+            pulumi.set(__self__, "from_", from_)
+        if value is not None:
+            pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter(name="from")
+    def from_(self) -> pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs']]:
+        """
+        From is specified to reference a value from a Secret resource.
+        """
+        return pulumi.get(self, "from_")
+
+    @from_.setter
+    def from_(self, value: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepScriptTextFromSpecArgs']]):
+        pulumi.set(self, "from_", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Value is used to directly specify a value.
+        """
+        return pulumi.get(self, "value")
+
+    @value.setter
+    def value(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "value", value)
+
+
+class VirtualMachineBootstrapSysprepSysprepSpecArgsDict(TypedDict):
+    """
+    Sysprep is an object representation of a Windows sysprep.xml answer file.
+    """
+    user_data: pulumi.Input['VirtualMachineBootstrapSysprepSysprepUserDataSpecArgsDict']
+    """
+    UserData is a representation of the Sysprep UserData key.
+    """
+    expire_password_after_next_login: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    ExpirePasswordAfterNextLogin indicates whether or not the local Administrators group accounts are required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+    """
+    gui_run_once: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgsDict']]]
+    """
+    GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+    """
+    gui_unattended: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgsDict']]]
+    """
+    GUIUnattended is a representation of the Sysprep GUIUnattended key.
+    """
+    identification: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgsDict']]]
+    """
+    Identification is a representation of the Sysprep Identification key.
+    """
+    license_file_print_data: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgsDict']]]
+    """
+    LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+    """
+    script_text: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgsDict']]]
+    """
+    ScriptText describes the script to run before and after customization. The script must be a Windows batch file. Needs VM Operator API v1alpha5 or newer.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapSysprepSysprepSpecArgs:
+    def __init__(__self__, *,
+                 user_data: pulumi.Input['VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs'],
+                 expire_password_after_next_login: pulumi.Input[Optional[_builtins.bool]] = None,
+                 gui_run_once: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs']] = None,
+                 gui_unattended: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs']] = None,
+                 identification: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs']] = None,
+                 license_file_print_data: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs']] = None,
+                 script_text: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs']] = None):
+        """
+        Sysprep is an object representation of a Windows sysprep.xml answer file.
+
+        :param pulumi.Input['VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs'] user_data: UserData is a representation of the Sysprep UserData key.
+        :param pulumi.Input[_builtins.bool] expire_password_after_next_login: ExpirePasswordAfterNextLogin indicates whether or not the local Administrators group accounts are required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+        :param pulumi.Input['VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs'] gui_run_once: GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+        :param pulumi.Input['VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs'] gui_unattended: GUIUnattended is a representation of the Sysprep GUIUnattended key.
+        :param pulumi.Input['VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs'] identification: Identification is a representation of the Sysprep Identification key.
+        :param pulumi.Input['VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs'] license_file_print_data: LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+        :param pulumi.Input['VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs'] script_text: ScriptText describes the script to run before and after customization. The script must be a Windows batch file. Needs VM Operator API v1alpha5 or newer.
+        """
+        pulumi.set(__self__, "user_data", user_data)
+        if expire_password_after_next_login is not None:
+            pulumi.set(__self__, "expire_password_after_next_login", expire_password_after_next_login)
+        if gui_run_once is not None:
+            pulumi.set(__self__, "gui_run_once", gui_run_once)
+        if gui_unattended is not None:
+            pulumi.set(__self__, "gui_unattended", gui_unattended)
+        if identification is not None:
+            pulumi.set(__self__, "identification", identification)
+        if license_file_print_data is not None:
+            pulumi.set(__self__, "license_file_print_data", license_file_print_data)
+        if script_text is not None:
+            pulumi.set(__self__, "script_text", script_text)
+
+    @_builtins.property
+    @pulumi.getter(name="userData")
+    def user_data(self) -> pulumi.Input['VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs']:
+        """
+        UserData is a representation of the Sysprep UserData key.
+        """
+        return pulumi.get(self, "user_data")
+
+    @user_data.setter
+    def user_data(self, value: pulumi.Input['VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs']):
+        pulumi.set(self, "user_data", value)
+
+    @_builtins.property
+    @pulumi.getter(name="expirePasswordAfterNextLogin")
+    def expire_password_after_next_login(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        ExpirePasswordAfterNextLogin indicates whether or not the local Administrators group accounts are required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "expire_password_after_next_login")
+
+    @expire_password_after_next_login.setter
+    def expire_password_after_next_login(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "expire_password_after_next_login", value)
+
+    @_builtins.property
+    @pulumi.getter(name="guiRunOnce")
+    def gui_run_once(self) -> pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs']]:
+        """
+        GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+        """
+        return pulumi.get(self, "gui_run_once")
+
+    @gui_run_once.setter
+    def gui_run_once(self, value: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecArgs']]):
+        pulumi.set(self, "gui_run_once", value)
+
+    @_builtins.property
+    @pulumi.getter(name="guiUnattended")
+    def gui_unattended(self) -> pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs']]:
+        """
+        GUIUnattended is a representation of the Sysprep GUIUnattended key.
+        """
+        return pulumi.get(self, "gui_unattended")
+
+    @gui_unattended.setter
+    def gui_unattended(self, value: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgs']]):
+        pulumi.set(self, "gui_unattended", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def identification(self) -> pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs']]:
+        """
+        Identification is a representation of the Sysprep Identification key.
+        """
+        return pulumi.get(self, "identification")
+
+    @identification.setter
+    def identification(self, value: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs']]):
+        pulumi.set(self, "identification", value)
+
+    @_builtins.property
+    @pulumi.getter(name="licenseFilePrintData")
+    def license_file_print_data(self) -> pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs']]:
+        """
+        LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+        """
+        return pulumi.get(self, "license_file_print_data")
+
+    @license_file_print_data.setter
+    def license_file_print_data(self, value: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpecArgs']]):
+        pulumi.set(self, "license_file_print_data", value)
+
+    @_builtins.property
+    @pulumi.getter(name="scriptText")
+    def script_text(self) -> pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs']]:
+        """
+        ScriptText describes the script to run before and after customization. The script must be a Windows batch file. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "script_text")
+
+    @script_text.setter
+    def script_text(self, value: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepScriptTextSpecArgs']]):
+        pulumi.set(self, "script_text", value)
+
+
+class VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgsDict(TypedDict):
+    """
+    ProductID is a valid serial number.
+    """
+    key: pulumi.Input[_builtins.str]
+    """
+    Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name is the name of the secret.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs:
+    def __init__(__self__, *,
+                 key: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str]):
+        """
+        ProductID is a valid serial number.
+
+        :param pulumi.Input[_builtins.str] key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
+        :param pulumi.Input[_builtins.str] name: Name is the name of the secret.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[_builtins.str]:
+        """
+        Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "key", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+
+class VirtualMachineBootstrapSysprepSysprepUserDataSpecArgsDict(TypedDict):
+    """
+    UserData is a representation of the Sysprep UserData key.
+    """
+    full_name: pulumi.Input[_builtins.str]
+    """
+    FullName is the user's full name.
+    """
+    org_name: pulumi.Input[_builtins.str]
+    """
+    OrgName is the name of the user's organization.
+    """
+    product_id: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgsDict']]]
+    """
+    ProductID is a valid serial number.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapSysprepSysprepUserDataSpecArgs:
+    def __init__(__self__, *,
+                 full_name: pulumi.Input[_builtins.str],
+                 org_name: pulumi.Input[_builtins.str],
+                 product_id: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs']] = None):
+        """
+        UserData is a representation of the Sysprep UserData key.
+
+        :param pulumi.Input[_builtins.str] full_name: FullName is the user's full name.
+        :param pulumi.Input[_builtins.str] org_name: OrgName is the name of the user's organization.
+        :param pulumi.Input['VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs'] product_id: ProductID is a valid serial number.
+        """
+        pulumi.set(__self__, "full_name", full_name)
+        pulumi.set(__self__, "org_name", org_name)
+        if product_id is not None:
+            pulumi.set(__self__, "product_id", product_id)
+
+    @_builtins.property
+    @pulumi.getter(name="fullName")
+    def full_name(self) -> pulumi.Input[_builtins.str]:
+        """
+        FullName is the user's full name.
+        """
+        return pulumi.get(self, "full_name")
+
+    @full_name.setter
+    def full_name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "full_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="orgName")
+    def org_name(self) -> pulumi.Input[_builtins.str]:
+        """
+        OrgName is the name of the user's organization.
+        """
+        return pulumi.get(self, "org_name")
+
+    @org_name.setter
+    def org_name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "org_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="productID")
+    def product_id(self) -> pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs']]:
+        """
+        ProductID is a valid serial number.
+        """
+        return pulumi.get(self, "product_id")
+
+    @product_id.setter
+    def product_id(self, value: pulumi.Input[Optional['VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs']]):
+        pulumi.set(self, "product_id", value)
+
+
+class VirtualMachineBootstrapVAppConfigPropertiesSpecArgsDict(TypedDict):
+    """
+    KeyValueOrSecretKeySelectorPair is useful when wanting to realize a map as a list of key/value pairs where each value could also reference data stored in a Secret resource.
+    """
+    key: pulumi.Input[_builtins.str]
+    """
+    Key is the key part of the key/value pair.
+    """
+    value: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgsDict']]]
+    """
+    Value is the optional value part of the key/value pair.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapVAppConfigPropertiesSpecArgs:
+    def __init__(__self__, *,
+                 key: pulumi.Input[_builtins.str],
+                 value: pulumi.Input[Optional['VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs']] = None):
+        """
+        KeyValueOrSecretKeySelectorPair is useful when wanting to realize a map as a list of key/value pairs where each value could also reference data stored in a Secret resource.
+
+        :param pulumi.Input[_builtins.str] key: Key is the key part of the key/value pair.
+        :param pulumi.Input['VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs'] value: Value is the optional value part of the key/value pair.
+        """
+        pulumi.set(__self__, "key", key)
+        if value is not None:
+            pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[_builtins.str]:
+        """
+        Key is the key part of the key/value pair.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "key", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> pulumi.Input[Optional['VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs']]:
+        """
+        Value is the optional value part of the key/value pair.
+        """
+        return pulumi.get(self, "value")
+
+    @value.setter
+    def value(self, value: pulumi.Input[Optional['VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs']]):
+        pulumi.set(self, "value", value)
+
+
+class VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgsDict(TypedDict):
+    """
+    From is specified to reference a value from a Secret resource.
+    """
+    key: pulumi.Input[_builtins.str]
+    """
+    Key is the key in the secret that specifies the requested data.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name is the name of the secret.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs:
+    def __init__(__self__, *,
+                 key: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str]):
+        """
+        From is specified to reference a value from a Secret resource.
+
+        :param pulumi.Input[_builtins.str] key: Key is the key in the secret that specifies the requested data.
+        :param pulumi.Input[_builtins.str] name: Name is the name of the secret.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[_builtins.str]:
+        """
+        Key is the key in the secret that specifies the requested data.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "key", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+
+class VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgsDict(TypedDict):
+    """
+    Value is the optional value part of the key/value pair.
+    """
+    from_: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgsDict']]]
+    """
+    From is specified to reference a value from a Secret resource.
+    """
+    value: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Value is used to directly specify a value.
+    """
+
+@pulumi.input_type
+class VirtualMachineBootstrapVAppConfigPropertiesValueSpecArgs:
+    def __init__(__self__, *,
+                 from_: pulumi.Input[Optional['VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs']] = None,
+                 value: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        Value is the optional value part of the key/value pair.
+
+        :param pulumi.Input['VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs'] from_: From is specified to reference a value from a Secret resource.
+        :param pulumi.Input[_builtins.str] value: Value is used to directly specify a value.
+        """
+        if from_ is not None:
+            pulumi.set(__self__, "from_", from_)
+        if value is not None:
+            pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter(name="from")
+    def from_(self) -> pulumi.Input[Optional['VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs']]:
+        """
+        From is specified to reference a value from a Secret resource.
+        """
+        return pulumi.get(self, "from_")
+
+    @from_.setter
+    def from_(self, value: pulumi.Input[Optional['VirtualMachineBootstrapVAppConfigPropertiesValueFromSpecArgs']]):
+        pulumi.set(self, "from_", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Value is used to directly specify a value.
+        """
+        return pulumi.get(self, "value")
+
+    @value.setter
+    def value(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "value", value)
 
 
 class VirtualMachineBootstrapVAppConfigSpecArgsDict(TypedDict):
     """
     vApp properties: a list of key/value properties or a Secret with raw properties.
     """
-    properties: NotRequired[pulumi.Input[Optional[Sequence[Any]]]]
+    properties: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineBootstrapVAppConfigPropertiesSpecArgsDict']]]]]
     """
-    vApp properties as key/value objects (`{key, value: {value | from}}`).
+    Properties is a list of vApp/OVF property key/value pairs.
     """
     raw_properties: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -932,12 +3718,12 @@ class VirtualMachineBootstrapVAppConfigSpecArgsDict(TypedDict):
 @pulumi.input_type
 class VirtualMachineBootstrapVAppConfigSpecArgs:
     def __init__(__self__, *,
-                 properties: pulumi.Input[Optional[Sequence[Any]]] = None,
+                 properties: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineBootstrapVAppConfigPropertiesSpecArgs']]]] = None,
                  raw_properties: pulumi.Input[Optional[_builtins.str]] = None):
         """
         vApp properties: a list of key/value properties or a Secret with raw properties.
 
-        :param pulumi.Input[Sequence[Any]] properties: vApp properties as key/value objects (`{key, value: {value | from}}`).
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineBootstrapVAppConfigPropertiesSpecArgs']]] properties: Properties is a list of vApp/OVF property key/value pairs.
         :param pulumi.Input[_builtins.str] raw_properties: Name of a Secret with the properties.
         """
         if properties is not None:
@@ -947,14 +3733,14 @@ class VirtualMachineBootstrapVAppConfigSpecArgs:
 
     @_builtins.property
     @pulumi.getter
-    def properties(self) -> pulumi.Input[Optional[Sequence[Any]]]:
+    def properties(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineBootstrapVAppConfigPropertiesSpecArgs']]]]:
         """
-        vApp properties as key/value objects (`{key, value: {value | from}}`).
+        Properties is a list of vApp/OVF property key/value pairs.
         """
         return pulumi.get(self, "properties")
 
     @properties.setter
-    def properties(self, value: pulumi.Input[Optional[Sequence[Any]]]):
+    def properties(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineBootstrapVAppConfigPropertiesSpecArgs']]]]):
         pulumi.set(self, "properties", value)
 
     @_builtins.property
@@ -968,6 +3754,857 @@ class VirtualMachineBootstrapVAppConfigSpecArgs:
     @raw_properties.setter
     def raw_properties(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "raw_properties", value)
+
+
+class VirtualMachineCdromImageSpecArgsDict(TypedDict):
+    """
+    Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+    """
+    kind: pulumi.Input[_builtins.str]
+    """
+    Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+    """
+
+@pulumi.input_type
+class VirtualMachineCdromImageSpecArgs:
+    def __init__(__self__, *,
+                 kind: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str]):
+        """
+        Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+
+        :param pulumi.Input[_builtins.str] kind: Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+        :param pulumi.Input[_builtins.str] name: Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+        """
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> pulumi.Input[_builtins.str]:
+        """
+        Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+        """
+        return pulumi.get(self, "kind")
+
+    @kind.setter
+    def kind(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "kind", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+
+class VirtualMachineCdromSpecArgsDict(TypedDict):
+    """
+    VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+    """
+    image: pulumi.Input['VirtualMachineCdromImageSpecArgsDict']
+    """
+    Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+    """
+    allow_guest_control: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+    """
+    connected: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+    """
+
+@pulumi.input_type
+class VirtualMachineCdromSpecArgs:
+    def __init__(__self__, *,
+                 image: pulumi.Input['VirtualMachineCdromImageSpecArgs'],
+                 name: pulumi.Input[_builtins.str],
+                 allow_guest_control: pulumi.Input[Optional[_builtins.bool]] = None,
+                 connected: pulumi.Input[Optional[_builtins.bool]] = None):
+        """
+        VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+
+        :param pulumi.Input['VirtualMachineCdromImageSpecArgs'] image: Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+        :param pulumi.Input[_builtins.str] name: Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+        :param pulumi.Input[_builtins.bool] allow_guest_control: AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+        :param pulumi.Input[_builtins.bool] connected: Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+        """
+        pulumi.set(__self__, "image", image)
+        pulumi.set(__self__, "name", name)
+        if allow_guest_control is not None:
+            pulumi.set(__self__, "allow_guest_control", allow_guest_control)
+        if connected is not None:
+            pulumi.set(__self__, "connected", connected)
+
+    @_builtins.property
+    @pulumi.getter
+    def image(self) -> pulumi.Input['VirtualMachineCdromImageSpecArgs']:
+        """
+        Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+        """
+        return pulumi.get(self, "image")
+
+    @image.setter
+    def image(self, value: pulumi.Input['VirtualMachineCdromImageSpecArgs']):
+        pulumi.set(self, "image", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowGuestControl")
+    def allow_guest_control(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+        """
+        return pulumi.get(self, "allow_guest_control")
+
+    @allow_guest_control.setter
+    def allow_guest_control(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "allow_guest_control", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def connected(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+        """
+        return pulumi.get(self, "connected")
+
+    @connected.setter
+    def connected(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "connected", value)
+
+
+class VirtualMachineClassSpecArgsDict(TypedDict):
+    """
+    Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.
+    """
+    api_version: pulumi.Input[_builtins.str]
+    """
+    APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+    """
+    kind: pulumi.Input[_builtins.str]
+    """
+    Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+    """
+
+@pulumi.input_type
+class VirtualMachineClassSpecArgs:
+    def __init__(__self__, *,
+                 api_version: pulumi.Input[_builtins.str],
+                 kind: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str]):
+        """
+        Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.
+
+        :param pulumi.Input[_builtins.str] api_version: APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        :param pulumi.Input[_builtins.str] kind: Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        :param pulumi.Input[_builtins.str] name: Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        pulumi.set(__self__, "api_version", api_version)
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter(name="apiVersion")
+    def api_version(self) -> pulumi.Input[_builtins.str]:
+        """
+        APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        """
+        return pulumi.get(self, "api_version")
+
+    @api_version.setter
+    def api_version(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "api_version", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> pulumi.Input[_builtins.str]:
+        """
+        Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        """
+        return pulumi.get(self, "kind")
+
+    @kind.setter
+    def kind(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "kind", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+
+class VirtualMachineCryptoSpecArgsDict(TypedDict):
+    """
+    Crypto describes the desired encryption state of the VirtualMachine.
+    """
+    encryption_class_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    EncryptionClassName describes the name of the EncryptionClass resource used to encrypt this VM.
+    """
+    use_default_key_provider: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    UseDefaultKeyProvider describes the desired behavior for when an explicit EncryptionClass is not provided. The Supervisor's default: `True`.
+    """
+    v_tpm_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    VTPMMode describes the desired behavior when deploying a VirtualMachine using a VirtualMachine-backed image which created from an encrypted VirtualMachine with a vTPM. Allowed values: `Clone`, `New`. The Supervisor's default: `New`. Needs VM Operator API v1alpha5 or newer.
+    """
+
+@pulumi.input_type
+class VirtualMachineCryptoSpecArgs:
+    def __init__(__self__, *,
+                 encryption_class_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 use_default_key_provider: pulumi.Input[Optional[_builtins.bool]] = None,
+                 v_tpm_mode: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        Crypto describes the desired encryption state of the VirtualMachine.
+
+        :param pulumi.Input[_builtins.str] encryption_class_name: EncryptionClassName describes the name of the EncryptionClass resource used to encrypt this VM.
+        :param pulumi.Input[_builtins.bool] use_default_key_provider: UseDefaultKeyProvider describes the desired behavior for when an explicit EncryptionClass is not provided. The Supervisor's default: `True`.
+        :param pulumi.Input[_builtins.str] v_tpm_mode: VTPMMode describes the desired behavior when deploying a VirtualMachine using a VirtualMachine-backed image which created from an encrypted VirtualMachine with a vTPM. Allowed values: `Clone`, `New`. The Supervisor's default: `New`. Needs VM Operator API v1alpha5 or newer.
+        """
+        if encryption_class_name is not None:
+            pulumi.set(__self__, "encryption_class_name", encryption_class_name)
+        if use_default_key_provider is not None:
+            pulumi.set(__self__, "use_default_key_provider", use_default_key_provider)
+        if v_tpm_mode is not None:
+            pulumi.set(__self__, "v_tpm_mode", v_tpm_mode)
+
+    @_builtins.property
+    @pulumi.getter(name="encryptionClassName")
+    def encryption_class_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        EncryptionClassName describes the name of the EncryptionClass resource used to encrypt this VM.
+        """
+        return pulumi.get(self, "encryption_class_name")
+
+    @encryption_class_name.setter
+    def encryption_class_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "encryption_class_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="useDefaultKeyProvider")
+    def use_default_key_provider(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        UseDefaultKeyProvider describes the desired behavior for when an explicit EncryptionClass is not provided. The Supervisor's default: `True`.
+        """
+        return pulumi.get(self, "use_default_key_provider")
+
+    @use_default_key_provider.setter
+    def use_default_key_provider(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "use_default_key_provider", value)
+
+    @_builtins.property
+    @pulumi.getter(name="vTPMMode")
+    def v_tpm_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        VTPMMode describes the desired behavior when deploying a VirtualMachine using a VirtualMachine-backed image which created from an encrypted VirtualMachine with a vTPM. Allowed values: `Clone`, `New`. The Supervisor's default: `New`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "v_tpm_mode")
+
+    @v_tpm_mode.setter
+    def v_tpm_mode(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "v_tpm_mode", value)
+
+
+class VirtualMachineHardwareCdromImageSpecArgsDict(TypedDict):
+    """
+    Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+    """
+    kind: pulumi.Input[_builtins.str]
+    """
+    Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+    """
+
+@pulumi.input_type
+class VirtualMachineHardwareCdromImageSpecArgs:
+    def __init__(__self__, *,
+                 kind: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str]):
+        """
+        Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+
+        :param pulumi.Input[_builtins.str] kind: Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+        :param pulumi.Input[_builtins.str] name: Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+        """
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> pulumi.Input[_builtins.str]:
+        """
+        Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+        """
+        return pulumi.get(self, "kind")
+
+    @kind.setter
+    def kind(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "kind", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+
+class VirtualMachineHardwareCdromSpecArgsDict(TypedDict):
+    """
+    VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+    """
+    image: pulumi.Input['VirtualMachineHardwareCdromImageSpecArgsDict']
+    """
+    Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+    """
+    allow_guest_control: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+    """
+    connected: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+    """
+    controller_bus_number: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.
+    """
+    controller_type: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ControllerType describes the type of the controller to which this CD-ROM should be attached.
+    """
+    unit_number: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    UnitNumber describes the desired unit number for attaching the CD-ROM to a storage controller.
+    """
+
+@pulumi.input_type
+class VirtualMachineHardwareCdromSpecArgs:
+    def __init__(__self__, *,
+                 image: pulumi.Input['VirtualMachineHardwareCdromImageSpecArgs'],
+                 name: pulumi.Input[_builtins.str],
+                 allow_guest_control: pulumi.Input[Optional[_builtins.bool]] = None,
+                 connected: pulumi.Input[Optional[_builtins.bool]] = None,
+                 controller_bus_number: pulumi.Input[Optional[_builtins.int]] = None,
+                 controller_type: pulumi.Input[Optional[_builtins.str]] = None,
+                 unit_number: pulumi.Input[Optional[_builtins.int]] = None):
+        """
+        VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+
+        :param pulumi.Input['VirtualMachineHardwareCdromImageSpecArgs'] image: Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+        :param pulumi.Input[_builtins.str] name: Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+        :param pulumi.Input[_builtins.bool] allow_guest_control: AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+        :param pulumi.Input[_builtins.bool] connected: Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+        :param pulumi.Input[_builtins.int] controller_bus_number: ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.
+        :param pulumi.Input[_builtins.str] controller_type: ControllerType describes the type of the controller to which this CD-ROM should be attached.
+        :param pulumi.Input[_builtins.int] unit_number: UnitNumber describes the desired unit number for attaching the CD-ROM to a storage controller.
+        """
+        pulumi.set(__self__, "image", image)
+        pulumi.set(__self__, "name", name)
+        if allow_guest_control is not None:
+            pulumi.set(__self__, "allow_guest_control", allow_guest_control)
+        if connected is not None:
+            pulumi.set(__self__, "connected", connected)
+        if controller_bus_number is not None:
+            pulumi.set(__self__, "controller_bus_number", controller_bus_number)
+        if controller_type is not None:
+            pulumi.set(__self__, "controller_type", controller_type)
+        if unit_number is not None:
+            pulumi.set(__self__, "unit_number", unit_number)
+
+    @_builtins.property
+    @pulumi.getter
+    def image(self) -> pulumi.Input['VirtualMachineHardwareCdromImageSpecArgs']:
+        """
+        Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+        """
+        return pulumi.get(self, "image")
+
+    @image.setter
+    def image(self, value: pulumi.Input['VirtualMachineHardwareCdromImageSpecArgs']):
+        pulumi.set(self, "image", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowGuestControl")
+    def allow_guest_control(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+        """
+        return pulumi.get(self, "allow_guest_control")
+
+    @allow_guest_control.setter
+    def allow_guest_control(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "allow_guest_control", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def connected(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+        """
+        return pulumi.get(self, "connected")
+
+    @connected.setter
+    def connected(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "connected", value)
+
+    @_builtins.property
+    @pulumi.getter(name="controllerBusNumber")
+    def controller_bus_number(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.
+        """
+        return pulumi.get(self, "controller_bus_number")
+
+    @controller_bus_number.setter
+    def controller_bus_number(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "controller_bus_number", value)
+
+    @_builtins.property
+    @pulumi.getter(name="controllerType")
+    def controller_type(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        ControllerType describes the type of the controller to which this CD-ROM should be attached.
+        """
+        return pulumi.get(self, "controller_type")
+
+    @controller_type.setter
+    def controller_type(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "controller_type", value)
+
+    @_builtins.property
+    @pulumi.getter(name="unitNumber")
+    def unit_number(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        UnitNumber describes the desired unit number for attaching the CD-ROM to a storage controller.
+        """
+        return pulumi.get(self, "unit_number")
+
+    @unit_number.setter
+    def unit_number(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "unit_number", value)
+
+
+class VirtualMachineHardwareIdeControllersSpecArgsDict(TypedDict):
+    """
+    VirtualMachineHardwareIdeControllersSpec: `spec.hardware.ideControllers` of a VirtualMachine.
+    """
+    bus_number: pulumi.Input[_builtins.int]
+    """
+    BusNumber describes the desired bus number of the controller.
+    """
+
+@pulumi.input_type
+class VirtualMachineHardwareIdeControllersSpecArgs:
+    def __init__(__self__, *,
+                 bus_number: pulumi.Input[_builtins.int]):
+        """
+        VirtualMachineHardwareIdeControllersSpec: `spec.hardware.ideControllers` of a VirtualMachine.
+
+        :param pulumi.Input[_builtins.int] bus_number: BusNumber describes the desired bus number of the controller.
+        """
+        pulumi.set(__self__, "bus_number", bus_number)
+
+    @_builtins.property
+    @pulumi.getter(name="busNumber")
+    def bus_number(self) -> pulumi.Input[_builtins.int]:
+        """
+        BusNumber describes the desired bus number of the controller.
+        """
+        return pulumi.get(self, "bus_number")
+
+    @bus_number.setter
+    def bus_number(self, value: pulumi.Input[_builtins.int]):
+        pulumi.set(self, "bus_number", value)
+
+
+class VirtualMachineHardwareNvmeControllersSpecArgsDict(TypedDict):
+    """
+    VirtualMachineHardwareNvmeControllersSpec: `spec.hardware.nvmeControllers` of a VirtualMachine.
+    """
+    bus_number: pulumi.Input[_builtins.int]
+    """
+    BusNumber describes the desired bus number of the controller.
+    """
+    sharing_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`. The Supervisor's default: `None`.
+    """
+
+@pulumi.input_type
+class VirtualMachineHardwareNvmeControllersSpecArgs:
+    def __init__(__self__, *,
+                 bus_number: pulumi.Input[_builtins.int],
+                 sharing_mode: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        VirtualMachineHardwareNvmeControllersSpec: `spec.hardware.nvmeControllers` of a VirtualMachine.
+
+        :param pulumi.Input[_builtins.int] bus_number: BusNumber describes the desired bus number of the controller.
+        :param pulumi.Input[_builtins.str] sharing_mode: SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`. The Supervisor's default: `None`.
+        """
+        pulumi.set(__self__, "bus_number", bus_number)
+        if sharing_mode is not None:
+            pulumi.set(__self__, "sharing_mode", sharing_mode)
+
+    @_builtins.property
+    @pulumi.getter(name="busNumber")
+    def bus_number(self) -> pulumi.Input[_builtins.int]:
+        """
+        BusNumber describes the desired bus number of the controller.
+        """
+        return pulumi.get(self, "bus_number")
+
+    @bus_number.setter
+    def bus_number(self, value: pulumi.Input[_builtins.int]):
+        pulumi.set(self, "bus_number", value)
+
+    @_builtins.property
+    @pulumi.getter(name="sharingMode")
+    def sharing_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`. The Supervisor's default: `None`.
+        """
+        return pulumi.get(self, "sharing_mode")
+
+    @sharing_mode.setter
+    def sharing_mode(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "sharing_mode", value)
+
+
+class VirtualMachineHardwareSataControllersSpecArgsDict(TypedDict):
+    """
+    VirtualMachineHardwareSataControllersSpec: `spec.hardware.sataControllers` of a VirtualMachine.
+    """
+    bus_number: pulumi.Input[_builtins.int]
+    """
+    BusNumber describes the desired bus number of the controller.
+    """
+
+@pulumi.input_type
+class VirtualMachineHardwareSataControllersSpecArgs:
+    def __init__(__self__, *,
+                 bus_number: pulumi.Input[_builtins.int]):
+        """
+        VirtualMachineHardwareSataControllersSpec: `spec.hardware.sataControllers` of a VirtualMachine.
+
+        :param pulumi.Input[_builtins.int] bus_number: BusNumber describes the desired bus number of the controller.
+        """
+        pulumi.set(__self__, "bus_number", bus_number)
+
+    @_builtins.property
+    @pulumi.getter(name="busNumber")
+    def bus_number(self) -> pulumi.Input[_builtins.int]:
+        """
+        BusNumber describes the desired bus number of the controller.
+        """
+        return pulumi.get(self, "bus_number")
+
+    @bus_number.setter
+    def bus_number(self, value: pulumi.Input[_builtins.int]):
+        pulumi.set(self, "bus_number", value)
+
+
+class VirtualMachineHardwareScsiControllersSpecArgsDict(TypedDict):
+    """
+    VirtualMachineHardwareScsiControllersSpec: `spec.hardware.scsiControllers` of a VirtualMachine.
+    """
+    bus_number: pulumi.Input[_builtins.int]
+    """
+    BusNumber describes the desired bus number of the controller.
+    """
+    sharing_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`, `Virtual`. The Supervisor's default: `None`.
+    """
+    type: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Type describes the desired type of SCSI controller. Allowed values: `ParaVirtual`, `BusLogic`, `LsiLogic`, `LsiLogicSAS`. The Supervisor's default: `ParaVirtual`.
+    """
+
+@pulumi.input_type
+class VirtualMachineHardwareScsiControllersSpecArgs:
+    def __init__(__self__, *,
+                 bus_number: pulumi.Input[_builtins.int],
+                 sharing_mode: pulumi.Input[Optional[_builtins.str]] = None,
+                 type: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        VirtualMachineHardwareScsiControllersSpec: `spec.hardware.scsiControllers` of a VirtualMachine.
+
+        :param pulumi.Input[_builtins.int] bus_number: BusNumber describes the desired bus number of the controller.
+        :param pulumi.Input[_builtins.str] sharing_mode: SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`, `Virtual`. The Supervisor's default: `None`.
+        :param pulumi.Input[_builtins.str] type: Type describes the desired type of SCSI controller. Allowed values: `ParaVirtual`, `BusLogic`, `LsiLogic`, `LsiLogicSAS`. The Supervisor's default: `ParaVirtual`.
+        """
+        pulumi.set(__self__, "bus_number", bus_number)
+        if sharing_mode is not None:
+            pulumi.set(__self__, "sharing_mode", sharing_mode)
+        if type is not None:
+            pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter(name="busNumber")
+    def bus_number(self) -> pulumi.Input[_builtins.int]:
+        """
+        BusNumber describes the desired bus number of the controller.
+        """
+        return pulumi.get(self, "bus_number")
+
+    @bus_number.setter
+    def bus_number(self, value: pulumi.Input[_builtins.int]):
+        pulumi.set(self, "bus_number", value)
+
+    @_builtins.property
+    @pulumi.getter(name="sharingMode")
+    def sharing_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`, `Virtual`. The Supervisor's default: `None`.
+        """
+        return pulumi.get(self, "sharing_mode")
+
+    @sharing_mode.setter
+    def sharing_mode(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "sharing_mode", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Type describes the desired type of SCSI controller. Allowed values: `ParaVirtual`, `BusLogic`, `LsiLogic`, `LsiLogicSAS`. The Supervisor's default: `ParaVirtual`.
+        """
+        return pulumi.get(self, "type")
+
+    @type.setter
+    def type(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "type", value)
+
+
+class VirtualMachineHardwareSpecArgsDict(TypedDict):
+    """
+    Hardware describes the VM's desired hardware.
+    """
+    cdrom: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareCdromSpecArgsDict']]]]]
+    """
+    Cdrom describes the desired state of the VM's CD-ROM devices.
+    """
+    ide_controllers: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareIdeControllersSpecArgsDict']]]]]
+    """
+    IDEControllers describes the desired list of IDE controllers for the VM.
+    """
+    nvme_controllers: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareNvmeControllersSpecArgsDict']]]]]
+    """
+    NVMEControllers describes the desired list of NVME controllers for the VM.
+    """
+    sata_controllers: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareSataControllersSpecArgsDict']]]]]
+    """
+    SATAControllers describes the desired list of SATA controllers for the VM.
+    """
+    scsi_controllers: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareScsiControllersSpecArgsDict']]]]]
+    """
+    SCSIControllers describes the desired list of SCSI controllers for the VM.
+    """
+
+@pulumi.input_type
+class VirtualMachineHardwareSpecArgs:
+    def __init__(__self__, *,
+                 cdrom: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareCdromSpecArgs']]]] = None,
+                 ide_controllers: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareIdeControllersSpecArgs']]]] = None,
+                 nvme_controllers: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareNvmeControllersSpecArgs']]]] = None,
+                 sata_controllers: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareSataControllersSpecArgs']]]] = None,
+                 scsi_controllers: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareScsiControllersSpecArgs']]]] = None):
+        """
+        Hardware describes the VM's desired hardware.
+
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineHardwareCdromSpecArgs']]] cdrom: Cdrom describes the desired state of the VM's CD-ROM devices.
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineHardwareIdeControllersSpecArgs']]] ide_controllers: IDEControllers describes the desired list of IDE controllers for the VM.
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineHardwareNvmeControllersSpecArgs']]] nvme_controllers: NVMEControllers describes the desired list of NVME controllers for the VM.
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineHardwareSataControllersSpecArgs']]] sata_controllers: SATAControllers describes the desired list of SATA controllers for the VM.
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineHardwareScsiControllersSpecArgs']]] scsi_controllers: SCSIControllers describes the desired list of SCSI controllers for the VM.
+        """
+        if cdrom is not None:
+            pulumi.set(__self__, "cdrom", cdrom)
+        if ide_controllers is not None:
+            pulumi.set(__self__, "ide_controllers", ide_controllers)
+        if nvme_controllers is not None:
+            pulumi.set(__self__, "nvme_controllers", nvme_controllers)
+        if sata_controllers is not None:
+            pulumi.set(__self__, "sata_controllers", sata_controllers)
+        if scsi_controllers is not None:
+            pulumi.set(__self__, "scsi_controllers", scsi_controllers)
+
+    @_builtins.property
+    @pulumi.getter
+    def cdrom(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareCdromSpecArgs']]]]:
+        """
+        Cdrom describes the desired state of the VM's CD-ROM devices.
+        """
+        return pulumi.get(self, "cdrom")
+
+    @cdrom.setter
+    def cdrom(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareCdromSpecArgs']]]]):
+        pulumi.set(self, "cdrom", value)
+
+    @_builtins.property
+    @pulumi.getter(name="ideControllers")
+    def ide_controllers(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareIdeControllersSpecArgs']]]]:
+        """
+        IDEControllers describes the desired list of IDE controllers for the VM.
+        """
+        return pulumi.get(self, "ide_controllers")
+
+    @ide_controllers.setter
+    def ide_controllers(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareIdeControllersSpecArgs']]]]):
+        pulumi.set(self, "ide_controllers", value)
+
+    @_builtins.property
+    @pulumi.getter(name="nvmeControllers")
+    def nvme_controllers(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareNvmeControllersSpecArgs']]]]:
+        """
+        NVMEControllers describes the desired list of NVME controllers for the VM.
+        """
+        return pulumi.get(self, "nvme_controllers")
+
+    @nvme_controllers.setter
+    def nvme_controllers(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareNvmeControllersSpecArgs']]]]):
+        pulumi.set(self, "nvme_controllers", value)
+
+    @_builtins.property
+    @pulumi.getter(name="sataControllers")
+    def sata_controllers(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareSataControllersSpecArgs']]]]:
+        """
+        SATAControllers describes the desired list of SATA controllers for the VM.
+        """
+        return pulumi.get(self, "sata_controllers")
+
+    @sata_controllers.setter
+    def sata_controllers(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareSataControllersSpecArgs']]]]):
+        pulumi.set(self, "sata_controllers", value)
+
+    @_builtins.property
+    @pulumi.getter(name="scsiControllers")
+    def scsi_controllers(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareScsiControllersSpecArgs']]]]:
+        """
+        SCSIControllers describes the desired list of SCSI controllers for the VM.
+        """
+        return pulumi.get(self, "scsi_controllers")
+
+    @scsi_controllers.setter
+    def scsi_controllers(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineHardwareScsiControllersSpecArgs']]]]):
+        pulumi.set(self, "scsi_controllers", value)
+
+
+class VirtualMachineImageSpecArgsDict(TypedDict):
+    """
+    Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.
+    """
+    kind: pulumi.Input[_builtins.str]
+    """
+    Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+    """
+
+@pulumi.input_type
+class VirtualMachineImageSpecArgs:
+    def __init__(__self__, *,
+                 kind: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str]):
+        """
+        Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.
+
+        :param pulumi.Input[_builtins.str] kind: Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+        :param pulumi.Input[_builtins.str] name: Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+        """
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> pulumi.Input[_builtins.str]:
+        """
+        Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+        """
+        return pulumi.get(self, "kind")
+
+    @kind.setter
+    def kind(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "kind", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
 
 
 class VirtualMachineNetworkInterfaceSpecArgsDict(TypedDict):
@@ -1002,6 +4639,10 @@ class VirtualMachineNetworkInterfaceSpecArgsDict(TypedDict):
     """
     Device name inside the guest (defaults to the interface name).
     """
+    mac_addr: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    MACAddr is the optional MAC address of this interface. Needs VM Operator API v1alpha3 or newer.
+    """
     mtu: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
     Maximum transmission unit of the interface in the guest.
@@ -1033,6 +4674,7 @@ class VirtualMachineNetworkInterfaceSpecArgs:
                  gateway4: pulumi.Input[Optional[_builtins.str]] = None,
                  gateway6: pulumi.Input[Optional[_builtins.str]] = None,
                  guest_device_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 mac_addr: pulumi.Input[Optional[_builtins.str]] = None,
                  mtu: pulumi.Input[Optional[_builtins.int]] = None,
                  nameservers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  network: pulumi.Input[Optional['PartialObjectRefArgs']] = None,
@@ -1048,6 +4690,7 @@ class VirtualMachineNetworkInterfaceSpecArgs:
         :param pulumi.Input[_builtins.str] gateway4: IPv4 default gateway (needs an IPv4 address in `addresses`); `None` for no gateway.
         :param pulumi.Input[_builtins.str] gateway6: IPv6 default gateway (needs an IPv6 address in `addresses`); `None` for no gateway.
         :param pulumi.Input[_builtins.str] guest_device_name: Device name inside the guest (defaults to the interface name).
+        :param pulumi.Input[_builtins.str] mac_addr: MACAddr is the optional MAC address of this interface. Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.int] mtu: Maximum transmission unit of the interface in the guest.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] nameservers: DNS servers for this interface (IP addresses).
         :param pulumi.Input['PartialObjectRefArgs'] network: Network the interface attaches to (defaults to the namespace network).
@@ -1067,6 +4710,8 @@ class VirtualMachineNetworkInterfaceSpecArgs:
             pulumi.set(__self__, "gateway6", gateway6)
         if guest_device_name is not None:
             pulumi.set(__self__, "guest_device_name", guest_device_name)
+        if mac_addr is not None:
+            pulumi.set(__self__, "mac_addr", mac_addr)
         if mtu is not None:
             pulumi.set(__self__, "mtu", mtu)
         if nameservers is not None:
@@ -1161,6 +4806,18 @@ class VirtualMachineNetworkInterfaceSpecArgs:
     @guest_device_name.setter
     def guest_device_name(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "guest_device_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="macAddr")
+    def mac_addr(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        MACAddr is the optional MAC address of this interface. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "mac_addr")
+
+    @mac_addr.setter
+    def mac_addr(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "mac_addr", value)
 
     @_builtins.property
     @pulumi.getter
@@ -1315,7 +4972,7 @@ class VirtualMachineNetworkSpecArgsDict(TypedDict):
     """
     interfaces: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineNetworkInterfaceSpecArgsDict']]]]]
     """
-    Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Changing it replaces the resource (the number, names and networks of a VM's network interfaces cannot change after creation).
+    Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Replacement: adding or removing interfaces, or changing an interface's `name` or `network`, replaces the VM unless the Supervisor has the MutableNetworks capability; addresses, gateways, DHCP, MTU, nameservers, routes and search domains update in place.
     """
     nameservers: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
     """
@@ -1341,7 +4998,7 @@ class VirtualMachineNetworkSpecArgs:
         :param pulumi.Input[_builtins.bool] disabled: No network interfaces at all. Changing it replaces the resource (network interfaces cannot be added or removed).
         :param pulumi.Input[_builtins.str] domain_name: Guest domain name (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.str] host_name: Guest host name (defaults to the VM name).
-        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineNetworkInterfaceSpecArgs']]] interfaces: Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Changing it replaces the resource (the number, names and networks of a VM's network interfaces cannot change after creation).
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineNetworkInterfaceSpecArgs']]] interfaces: Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Replacement: adding or removing interfaces, or changing an interface's `name` or `network`, replaces the VM unless the Supervisor has the MutableNetworks capability; addresses, gateways, DHCP, MTU, nameservers, routes and search domains update in place.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] nameservers: DNS servers for the whole guest (IP addresses).
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] search_domains: DNS search domains for the whole guest.
         """
@@ -1398,7 +5055,7 @@ class VirtualMachineNetworkSpecArgs:
     @pulumi.getter
     def interfaces(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineNetworkInterfaceSpecArgs']]]]:
         """
-        Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Changing it replaces the resource (the number, names and networks of a VM's network interfaces cannot change after creation).
+        Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Replacement: adding or removing interfaces, or changing an interface's `name` or `network`, replaces the VM unless the Supervisor has the MutableNetworks capability; addresses, gateways, DHCP, MTU, nameservers, routes and search domains update in place.
         """
         return pulumi.get(self, "interfaces")
 
@@ -1431,17 +5088,88 @@ class VirtualMachineNetworkSpecArgs:
         pulumi.set(self, "search_domains", value)
 
 
+class VirtualMachinePoliciesSpecArgsDict(TypedDict):
+    """
+    LocalObjectRef describes a reference to another object in the same namespace as the referrer.
+    """
+    api_version: pulumi.Input[_builtins.str]
+    """
+    APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+    """
+    kind: pulumi.Input[_builtins.str]
+    """
+    Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+    """
+
+@pulumi.input_type
+class VirtualMachinePoliciesSpecArgs:
+    def __init__(__self__, *,
+                 api_version: pulumi.Input[_builtins.str],
+                 kind: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str]):
+        """
+        LocalObjectRef describes a reference to another object in the same namespace as the referrer.
+
+        :param pulumi.Input[_builtins.str] api_version: APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        :param pulumi.Input[_builtins.str] kind: Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        :param pulumi.Input[_builtins.str] name: Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        pulumi.set(__self__, "api_version", api_version)
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter(name="apiVersion")
+    def api_version(self) -> pulumi.Input[_builtins.str]:
+        """
+        APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        """
+        return pulumi.get(self, "api_version")
+
+    @api_version.setter
+    def api_version(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "api_version", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> pulumi.Input[_builtins.str]:
+        """
+        Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        """
+        return pulumi.get(self, "kind")
+
+    @kind.setter
+    def kind(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "kind", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+
 class VirtualMachinePublishRequestSourceArgsDict(TypedDict):
     """
     The VM to publish.
     """
     api_version: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    API version of the source.
+    API version of the source. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
     """
     kind: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Kind of the source (`VirtualMachine`).
+    Kind of the source (`VirtualMachine`). The Supervisor's default: `VirtualMachine`.
     """
     name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -1457,8 +5185,8 @@ class VirtualMachinePublishRequestSourceArgs:
         """
         The VM to publish.
 
-        :param pulumi.Input[_builtins.str] api_version: API version of the source.
-        :param pulumi.Input[_builtins.str] kind: Kind of the source (`VirtualMachine`).
+        :param pulumi.Input[_builtins.str] api_version: API version of the source. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
+        :param pulumi.Input[_builtins.str] kind: Kind of the source (`VirtualMachine`). The Supervisor's default: `VirtualMachine`.
         :param pulumi.Input[_builtins.str] name: VM name (defaults to the request name).
         """
         if api_version is not None:
@@ -1472,7 +5200,7 @@ class VirtualMachinePublishRequestSourceArgs:
     @pulumi.getter(name="apiVersion")
     def api_version(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        API version of the source.
+        API version of the source. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
         """
         return pulumi.get(self, "api_version")
 
@@ -1484,7 +5212,7 @@ class VirtualMachinePublishRequestSourceArgs:
     @pulumi.getter
     def kind(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Kind of the source (`VirtualMachine`).
+        Kind of the source (`VirtualMachine`). The Supervisor's default: `VirtualMachine`.
         """
         return pulumi.get(self, "kind")
 
@@ -1509,6 +5237,10 @@ class VirtualMachinePublishRequestSpecArgsDict(TypedDict):
     """
     What to publish and where.
     """
+    backoff_limit: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    BackoffLimit is the number of status.attempts that should be allowed before failing the VirtualMachinePublishRequest and halting any future processing. The Supervisor's default: `3`. Needs VM Operator API v1alpha5 or newer.
+    """
     source: NotRequired[pulumi.Input[Optional['VirtualMachinePublishRequestSourceArgsDict']]]
     """
     The VM to publish. Changing it replaces the resource (the source of a publish request is immutable).
@@ -1525,22 +5257,38 @@ class VirtualMachinePublishRequestSpecArgsDict(TypedDict):
 @pulumi.input_type
 class VirtualMachinePublishRequestSpecArgs:
     def __init__(__self__, *,
+                 backoff_limit: pulumi.Input[Optional[_builtins.int]] = None,
                  source: pulumi.Input[Optional['VirtualMachinePublishRequestSourceArgs']] = None,
                  target: pulumi.Input[Optional['VirtualMachinePublishRequestTargetArgs']] = None,
                  ttl_seconds_after_finished: pulumi.Input[Optional[_builtins.int]] = None):
         """
         What to publish and where.
 
+        :param pulumi.Input[_builtins.int] backoff_limit: BackoffLimit is the number of status.attempts that should be allowed before failing the VirtualMachinePublishRequest and halting any future processing. The Supervisor's default: `3`. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input['VirtualMachinePublishRequestSourceArgs'] source: The VM to publish. Changing it replaces the resource (the source of a publish request is immutable).
         :param pulumi.Input['VirtualMachinePublishRequestTargetArgs'] target: Where the image goes. Changing it replaces the resource (the target of a publish request is immutable).
         :param pulumi.Input[_builtins.int] ttl_seconds_after_finished: Seconds after completion before the Supervisor deletes the request.
         """
+        if backoff_limit is not None:
+            pulumi.set(__self__, "backoff_limit", backoff_limit)
         if source is not None:
             pulumi.set(__self__, "source", source)
         if target is not None:
             pulumi.set(__self__, "target", target)
         if ttl_seconds_after_finished is not None:
             pulumi.set(__self__, "ttl_seconds_after_finished", ttl_seconds_after_finished)
+
+    @_builtins.property
+    @pulumi.getter(name="backoffLimit")
+    def backoff_limit(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        BackoffLimit is the number of status.attempts that should be allowed before failing the VirtualMachinePublishRequest and halting any future processing. The Supervisor's default: `3`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "backoff_limit")
+
+    @backoff_limit.setter
+    def backoff_limit(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "backoff_limit", value)
 
     @_builtins.property
     @pulumi.getter
@@ -1697,11 +5445,11 @@ class VirtualMachinePublishRequestTargetLocationArgsDict(TypedDict):
     """
     api_version: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    API version of the target.
+    API version of the target. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
     """
     kind: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Kind of the target (`ContentLibrary`).
+    Kind of the target (`ContentLibrary`). The Supervisor's default: `ContentLibrary`.
     """
 
 @pulumi.input_type
@@ -1714,8 +5462,8 @@ class VirtualMachinePublishRequestTargetLocationArgs:
         The content library to publish to.
 
         :param pulumi.Input[_builtins.str] name: Name of the content library (assigned to the namespace) to publish to.
-        :param pulumi.Input[_builtins.str] api_version: API version of the target.
-        :param pulumi.Input[_builtins.str] kind: Kind of the target (`ContentLibrary`).
+        :param pulumi.Input[_builtins.str] api_version: API version of the target. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
+        :param pulumi.Input[_builtins.str] kind: Kind of the target (`ContentLibrary`). The Supervisor's default: `ContentLibrary`.
         """
         pulumi.set(__self__, "name", name)
         if api_version is not None:
@@ -1739,7 +5487,7 @@ class VirtualMachinePublishRequestTargetLocationArgs:
     @pulumi.getter(name="apiVersion")
     def api_version(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        API version of the target.
+        API version of the target. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
         """
         return pulumi.get(self, "api_version")
 
@@ -1751,7 +5499,7 @@ class VirtualMachinePublishRequestTargetLocationArgs:
     @pulumi.getter
     def kind(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Kind of the target (`ContentLibrary`).
+        Kind of the target (`ContentLibrary`). The Supervisor's default: `ContentLibrary`.
         """
         return pulumi.get(self, "kind")
 
@@ -1760,13 +5508,47 @@ class VirtualMachinePublishRequestTargetLocationArgs:
         pulumi.set(self, "kind", value)
 
 
+class VirtualMachineReadinessProbeGuestHeartbeatSpecArgsDict(TypedDict):
+    """
+    GuestHeartbeat specifies an action involving the guest heartbeat status.
+    """
+    threshold_status: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ThresholdStatus is the value that the guest heartbeat status must be at or above to be considered successful. Allowed values: `yellow`, `green`. The Supervisor's default: `green`.
+    """
+
+@pulumi.input_type
+class VirtualMachineReadinessProbeGuestHeartbeatSpecArgs:
+    def __init__(__self__, *,
+                 threshold_status: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        GuestHeartbeat specifies an action involving the guest heartbeat status.
+
+        :param pulumi.Input[_builtins.str] threshold_status: ThresholdStatus is the value that the guest heartbeat status must be at or above to be considered successful. Allowed values: `yellow`, `green`. The Supervisor's default: `green`.
+        """
+        if threshold_status is not None:
+            pulumi.set(__self__, "threshold_status", threshold_status)
+
+    @_builtins.property
+    @pulumi.getter(name="thresholdStatus")
+    def threshold_status(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        ThresholdStatus is the value that the guest heartbeat status must be at or above to be considered successful. Allowed values: `yellow`, `green`. The Supervisor's default: `green`.
+        """
+        return pulumi.get(self, "threshold_status")
+
+    @threshold_status.setter
+    def threshold_status(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "threshold_status", value)
+
+
 class VirtualMachineReadinessProbeSpecArgsDict(TypedDict):
     """
     How VM Operator decides the guest is ready (exactly one action).
     """
-    guest_heartbeat: NotRequired[Any]
+    guest_heartbeat: NotRequired[pulumi.Input[Optional['VirtualMachineReadinessProbeGuestHeartbeatSpecArgsDict']]]
     """
-    Guest heartbeat action: {thresholdStatus: green|yellow}.
+    GuestHeartbeat specifies an action involving the guest heartbeat status.
     """
     guest_info: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['GuestInfoActionArgsDict']]]]]
     """
@@ -1776,9 +5558,9 @@ class VirtualMachineReadinessProbeSpecArgsDict(TypedDict):
     """
     Seconds between probe attempts.
     """
-    tcp_socket: NotRequired[Any]
+    tcp_socket: NotRequired[pulumi.Input[Optional['VirtualMachineReadinessProbeTcpSocketSpecArgsDict']]]
     """
-    TCP socket action (deprecated): {port, host}.
+    TCPSocket specifies an action involving a TCP port. Deprecated.
     """
     timeout_seconds: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
@@ -1788,18 +5570,18 @@ class VirtualMachineReadinessProbeSpecArgsDict(TypedDict):
 @pulumi.input_type
 class VirtualMachineReadinessProbeSpecArgs:
     def __init__(__self__, *,
-                 guest_heartbeat: Optional[Any] = None,
+                 guest_heartbeat: pulumi.Input[Optional['VirtualMachineReadinessProbeGuestHeartbeatSpecArgs']] = None,
                  guest_info: pulumi.Input[Optional[Sequence[pulumi.Input['GuestInfoActionArgs']]]] = None,
                  period_seconds: pulumi.Input[Optional[_builtins.int]] = None,
-                 tcp_socket: Optional[Any] = None,
+                 tcp_socket: pulumi.Input[Optional['VirtualMachineReadinessProbeTcpSocketSpecArgs']] = None,
                  timeout_seconds: pulumi.Input[Optional[_builtins.int]] = None):
         """
         How VM Operator decides the guest is ready (exactly one action).
 
-        :param Any guest_heartbeat: Guest heartbeat action: {thresholdStatus: green|yellow}.
+        :param pulumi.Input['VirtualMachineReadinessProbeGuestHeartbeatSpecArgs'] guest_heartbeat: GuestHeartbeat specifies an action involving the guest heartbeat status.
         :param pulumi.Input[Sequence[pulumi.Input['GuestInfoActionArgs']]] guest_info: Guestinfo keys (and value patterns) that must all be present for the VM to be ready.
         :param pulumi.Input[_builtins.int] period_seconds: Seconds between probe attempts.
-        :param Any tcp_socket: TCP socket action (deprecated): {port, host}.
+        :param pulumi.Input['VirtualMachineReadinessProbeTcpSocketSpecArgs'] tcp_socket: TCPSocket specifies an action involving a TCP port. Deprecated.
         :param pulumi.Input[_builtins.int] timeout_seconds: Seconds before a probe attempt times out (1-60).
         """
         if guest_heartbeat is not None:
@@ -1815,14 +5597,14 @@ class VirtualMachineReadinessProbeSpecArgs:
 
     @_builtins.property
     @pulumi.getter(name="guestHeartbeat")
-    def guest_heartbeat(self) -> Optional[Any]:
+    def guest_heartbeat(self) -> pulumi.Input[Optional['VirtualMachineReadinessProbeGuestHeartbeatSpecArgs']]:
         """
-        Guest heartbeat action: {thresholdStatus: green|yellow}.
+        GuestHeartbeat specifies an action involving the guest heartbeat status.
         """
         return pulumi.get(self, "guest_heartbeat")
 
     @guest_heartbeat.setter
-    def guest_heartbeat(self, value: Optional[Any]):
+    def guest_heartbeat(self, value: pulumi.Input[Optional['VirtualMachineReadinessProbeGuestHeartbeatSpecArgs']]):
         pulumi.set(self, "guest_heartbeat", value)
 
     @_builtins.property
@@ -1851,14 +5633,14 @@ class VirtualMachineReadinessProbeSpecArgs:
 
     @_builtins.property
     @pulumi.getter(name="tcpSocket")
-    def tcp_socket(self) -> Optional[Any]:
+    def tcp_socket(self) -> pulumi.Input[Optional['VirtualMachineReadinessProbeTcpSocketSpecArgs']]:
         """
-        TCP socket action (deprecated): {port, host}.
+        TCPSocket specifies an action involving a TCP port. Deprecated.
         """
         return pulumi.get(self, "tcp_socket")
 
     @tcp_socket.setter
-    def tcp_socket(self, value: Optional[Any]):
+    def tcp_socket(self, value: pulumi.Input[Optional['VirtualMachineReadinessProbeTcpSocketSpecArgs']]):
         pulumi.set(self, "tcp_socket", value)
 
     @_builtins.property
@@ -1872,6 +5654,59 @@ class VirtualMachineReadinessProbeSpecArgs:
     @timeout_seconds.setter
     def timeout_seconds(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "timeout_seconds", value)
+
+
+class VirtualMachineReadinessProbeTcpSocketSpecArgsDict(TypedDict):
+    """
+    TCPSocket specifies an action involving a TCP port. Deprecated.
+    """
+    port: pulumi.Input[Union[_builtins.int, _builtins.str]]
+    """
+    Port specifies a number or name of the port to access on the VM. If the format of port is a number, it must be in the range 1 to 65535. If the format of name is a string, it must be an IANA_SVC_NAME. An integer or a string.
+    """
+    host: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Host is an optional host name to connect to. Host defaults to the VM IP.
+    """
+
+@pulumi.input_type
+class VirtualMachineReadinessProbeTcpSocketSpecArgs:
+    def __init__(__self__, *,
+                 port: pulumi.Input[Union[_builtins.int, _builtins.str]],
+                 host: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        TCPSocket specifies an action involving a TCP port. Deprecated.
+
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] port: Port specifies a number or name of the port to access on the VM. If the format of port is a number, it must be in the range 1 to 65535. If the format of name is a string, it must be an IANA_SVC_NAME. An integer or a string.
+        :param pulumi.Input[_builtins.str] host: Host is an optional host name to connect to. Host defaults to the VM IP.
+        """
+        pulumi.set(__self__, "port", port)
+        if host is not None:
+            pulumi.set(__self__, "host", host)
+
+    @_builtins.property
+    @pulumi.getter
+    def port(self) -> pulumi.Input[Union[_builtins.int, _builtins.str]]:
+        """
+        Port specifies a number or name of the port to access on the VM. If the format of port is a number, it must be in the range 1 to 65535. If the format of name is a string, it must be an IANA_SVC_NAME. An integer or a string.
+        """
+        return pulumi.get(self, "port")
+
+    @port.setter
+    def port(self, value: pulumi.Input[Union[_builtins.int, _builtins.str]]):
+        pulumi.set(self, "port", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def host(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Host is an optional host name to connect to. Host defaults to the VM IP.
+        """
+        return pulumi.get(self, "host")
+
+    @host.setter
+    def host(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "host", value)
 
 
 class VirtualMachineReservedSpecArgsDict(TypedDict):
@@ -2155,6 +5990,114 @@ class VirtualMachineServiceSpecArgs:
         pulumi.set(self, "selector", value)
 
 
+class VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgsDict(TypedDict):
+    """
+    Limits describes the limit to resources available to the ResourcePool.
+    """
+    cpu: NotRequired[pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]]]
+    """
+    The `cpu` field. An integer or a string.
+    """
+    memory: NotRequired[pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]]]
+    """
+    The `memory` field. An integer or a string.
+    """
+
+@pulumi.input_type
+class VirtualMachineSetResourcePolicyResourcePoolLimitsSpecArgs:
+    def __init__(__self__, *,
+                 cpu: pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]] = None,
+                 memory: pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]] = None):
+        """
+        Limits describes the limit to resources available to the ResourcePool.
+
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] cpu: The `cpu` field. An integer or a string.
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] memory: The `memory` field. An integer or a string.
+        """
+        if cpu is not None:
+            pulumi.set(__self__, "cpu", cpu)
+        if memory is not None:
+            pulumi.set(__self__, "memory", memory)
+
+    @_builtins.property
+    @pulumi.getter
+    def cpu(self) -> pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]]:
+        """
+        The `cpu` field. An integer or a string.
+        """
+        return pulumi.get(self, "cpu")
+
+    @cpu.setter
+    def cpu(self, value: pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]]):
+        pulumi.set(self, "cpu", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def memory(self) -> pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]]:
+        """
+        The `memory` field. An integer or a string.
+        """
+        return pulumi.get(self, "memory")
+
+    @memory.setter
+    def memory(self, value: pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]]):
+        pulumi.set(self, "memory", value)
+
+
+class VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgsDict(TypedDict):
+    """
+    Reservations describes the guaranteed resources reserved for the ResourcePool.
+    """
+    cpu: NotRequired[pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]]]
+    """
+    The `cpu` field. An integer or a string.
+    """
+    memory: NotRequired[pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]]]
+    """
+    The `memory` field. An integer or a string.
+    """
+
+@pulumi.input_type
+class VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs:
+    def __init__(__self__, *,
+                 cpu: pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]] = None,
+                 memory: pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]] = None):
+        """
+        Reservations describes the guaranteed resources reserved for the ResourcePool.
+
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] cpu: The `cpu` field. An integer or a string.
+        :param pulumi.Input[Union[_builtins.int, _builtins.str]] memory: The `memory` field. An integer or a string.
+        """
+        if cpu is not None:
+            pulumi.set(__self__, "cpu", cpu)
+        if memory is not None:
+            pulumi.set(__self__, "memory", memory)
+
+    @_builtins.property
+    @pulumi.getter
+    def cpu(self) -> pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]]:
+        """
+        The `cpu` field. An integer or a string.
+        """
+        return pulumi.get(self, "cpu")
+
+    @cpu.setter
+    def cpu(self, value: pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]]):
+        pulumi.set(self, "cpu", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def memory(self) -> pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]]:
+        """
+        The `memory` field. An integer or a string.
+        """
+        return pulumi.get(self, "memory")
+
+    @memory.setter
+    def memory(self, value: pulumi.Input[Optional[Union[_builtins.int, _builtins.str]]]):
+        pulumi.set(self, "memory", value)
+
+
 class VirtualMachineSetResourcePolicySpecArgsDict(TypedDict):
     """
     Resource pool, folder and cluster-module groups for a set of VMs.
@@ -2235,7 +6178,7 @@ class VirtualMachineSpecArgsDict(TypedDict):
     """
     class_name: pulumi.Input[_builtins.str]
     """
-    Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+    Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
     """
     image_name: pulumi.Input[_builtins.str]
     """
@@ -2245,17 +6188,53 @@ class VirtualMachineSpecArgsDict(TypedDict):
     """
     Advanced settings.
     """
+    affinity: NotRequired[pulumi.Input[Optional['VirtualMachineAffinitySpecArgsDict']]]
+    """
+    Affinity describes the VM's scheduling constraints. Needs VM Operator API v1alpha3 or newer.
+    """
     bios_uuid: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     BIOS UUID (v1alpha3+). Changing it replaces the resource (the BIOS UUID cannot change). Needs VM Operator API v1alpha3 or newer.
+    """
+    boot_options: NotRequired[pulumi.Input[Optional['VirtualMachineBootOptionsSpecArgsDict']]]
+    """
+    BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine. Needs VM Operator API v1alpha5 or newer.
     """
     bootstrap: NotRequired[pulumi.Input[Optional['VirtualMachineBootstrapSpecArgsDict']]]
     """
     How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
     """
+    cdrom: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineCdromSpecArgsDict']]]]]
+    """
+    Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+    """
+    class_: NotRequired[pulumi.Input[Optional['VirtualMachineClassSpecArgsDict']]]
+    """
+    Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
+    """
+    crypto: NotRequired[pulumi.Input[Optional['VirtualMachineCryptoSpecArgsDict']]]
+    """
+    Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
+    """
+    current_snapshot_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+    """
+    group_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
+    """
     guest_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
+    """
+    hardware: NotRequired[pulumi.Input[Optional['VirtualMachineHardwareSpecArgsDict']]]
+    """
+    Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
+    """
+    image: NotRequired[pulumi.Input[Optional['VirtualMachineImageSpecArgsDict']]]
+    """
+    Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
     """
     instance_uuid: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -2273,6 +6252,10 @@ class VirtualMachineSpecArgsDict(TypedDict):
     """
     Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
     """
+    policies: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachinePoliciesSpecArgsDict']]]]]
+    """
+    Policies describes a list of policies that should be explicitly applied to this VM. Needs VM Operator API v1alpha5 or newer.
+    """
     power_off_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest shutdown, then power off after a timeout). Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
@@ -2280,6 +6263,10 @@ class VirtualMachineSpecArgsDict(TypedDict):
     power_state: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Desired power state (PoweredOn by default). Allowed values: `PoweredOn`, `PoweredOff`, `Suspended`.
+    """
+    promote_disks_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    PromoteDisksMode describes the mode used to promote a VM's delta disks to full disks. The available modes are: Allowed values: `Online`, `Offline`, `Disabled`. The Supervisor's default: `Online`. Needs VM Operator API v1alpha4 or newer.
     """
     readiness_probe: NotRequired[pulumi.Input[Optional['VirtualMachineReadinessProbeSpecArgsDict']]]
     """
@@ -2312,15 +6299,26 @@ class VirtualMachineSpecArgs:
                  class_name: pulumi.Input[_builtins.str],
                  image_name: pulumi.Input[_builtins.str],
                  advanced: pulumi.Input[Optional['VirtualMachineAdvancedSpecArgs']] = None,
+                 affinity: pulumi.Input[Optional['VirtualMachineAffinitySpecArgs']] = None,
                  bios_uuid: pulumi.Input[Optional[_builtins.str]] = None,
+                 boot_options: pulumi.Input[Optional['VirtualMachineBootOptionsSpecArgs']] = None,
                  bootstrap: pulumi.Input[Optional['VirtualMachineBootstrapSpecArgs']] = None,
+                 cdrom: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineCdromSpecArgs']]]] = None,
+                 class_: pulumi.Input[Optional['VirtualMachineClassSpecArgs']] = None,
+                 crypto: pulumi.Input[Optional['VirtualMachineCryptoSpecArgs']] = None,
+                 current_snapshot_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 group_name: pulumi.Input[Optional[_builtins.str]] = None,
                  guest_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 hardware: pulumi.Input[Optional['VirtualMachineHardwareSpecArgs']] = None,
+                 image: pulumi.Input[Optional['VirtualMachineImageSpecArgs']] = None,
                  instance_uuid: pulumi.Input[Optional[_builtins.str]] = None,
                  min_hardware_version: pulumi.Input[Optional[_builtins.int]] = None,
                  network: pulumi.Input[Optional['VirtualMachineNetworkSpecArgs']] = None,
                  next_restart_time: pulumi.Input[Optional[_builtins.str]] = None,
+                 policies: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachinePoliciesSpecArgs']]]] = None,
                  power_off_mode: pulumi.Input[Optional[_builtins.str]] = None,
                  power_state: pulumi.Input[Optional[_builtins.str]] = None,
+                 promote_disks_mode: pulumi.Input[Optional[_builtins.str]] = None,
                  readiness_probe: pulumi.Input[Optional['VirtualMachineReadinessProbeSpecArgs']] = None,
                  reserved: pulumi.Input[Optional['VirtualMachineReservedSpecArgs']] = None,
                  restart_mode: pulumi.Input[Optional[_builtins.str]] = None,
@@ -2330,18 +6328,29 @@ class VirtualMachineSpecArgs:
         """
         Desired state of the VM, with the VM Operator API's field names.
 
-        :param pulumi.Input[_builtins.str] class_name: Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+        :param pulumi.Input[_builtins.str] class_name: Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
         :param pulumi.Input[_builtins.str] image_name: A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
         :param pulumi.Input['VirtualMachineAdvancedSpecArgs'] advanced: Advanced settings.
+        :param pulumi.Input['VirtualMachineAffinitySpecArgs'] affinity: Affinity describes the VM's scheduling constraints. Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.str] bios_uuid: BIOS UUID (v1alpha3+). Changing it replaces the resource (the BIOS UUID cannot change). Needs VM Operator API v1alpha3 or newer.
+        :param pulumi.Input['VirtualMachineBootOptionsSpecArgs'] boot_options: BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input['VirtualMachineBootstrapSpecArgs'] bootstrap: How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineCdromSpecArgs']]] cdrom: Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+        :param pulumi.Input['VirtualMachineClassSpecArgs'] class_: Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
+        :param pulumi.Input['VirtualMachineCryptoSpecArgs'] crypto: Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
+        :param pulumi.Input[_builtins.str] current_snapshot_name: CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+        :param pulumi.Input[_builtins.str] group_name: GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.str] guest_id: Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
+        :param pulumi.Input['VirtualMachineHardwareSpecArgs'] hardware: Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
+        :param pulumi.Input['VirtualMachineImageSpecArgs'] image: Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.str] instance_uuid: Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.int] min_hardware_version: Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a powered-on VM it needs `allowPowerCycle: true`.
         :param pulumi.Input['VirtualMachineNetworkSpecArgs'] network: Network configuration of the VM.
         :param pulumi.Input[_builtins.str] next_restart_time: Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachinePoliciesSpecArgs']]] policies: Policies describes a list of policies that should be explicitly applied to this VM. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input[_builtins.str] power_off_mode: How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest shutdown, then power off after a timeout). Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
         :param pulumi.Input[_builtins.str] power_state: Desired power state (PoweredOn by default). Allowed values: `PoweredOn`, `PoweredOff`, `Suspended`.
+        :param pulumi.Input[_builtins.str] promote_disks_mode: PromoteDisksMode describes the mode used to promote a VM's delta disks to full disks. The available modes are: Allowed values: `Online`, `Offline`, `Disabled`. The Supervisor's default: `Online`. Needs VM Operator API v1alpha4 or newer.
         :param pulumi.Input['VirtualMachineReadinessProbeSpecArgs'] readiness_probe: How VM Operator decides the guest is ready (exactly one action).
         :param pulumi.Input['VirtualMachineReservedSpecArgs'] reserved: Reserved for infrastructure integrations.
         :param pulumi.Input[_builtins.str] restart_mode: How the VM is restarted: `Hard` (reset), `Soft` (guest reboot) or `TrySoft`. Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
@@ -2353,12 +6362,30 @@ class VirtualMachineSpecArgs:
         pulumi.set(__self__, "image_name", image_name)
         if advanced is not None:
             pulumi.set(__self__, "advanced", advanced)
+        if affinity is not None:
+            pulumi.set(__self__, "affinity", affinity)
         if bios_uuid is not None:
             pulumi.set(__self__, "bios_uuid", bios_uuid)
+        if boot_options is not None:
+            pulumi.set(__self__, "boot_options", boot_options)
         if bootstrap is not None:
             pulumi.set(__self__, "bootstrap", bootstrap)
+        if cdrom is not None:
+            pulumi.set(__self__, "cdrom", cdrom)
+        if class_ is not None:
+            pulumi.set(__self__, "class_", class_)
+        if crypto is not None:
+            pulumi.set(__self__, "crypto", crypto)
+        if current_snapshot_name is not None:
+            pulumi.set(__self__, "current_snapshot_name", current_snapshot_name)
+        if group_name is not None:
+            pulumi.set(__self__, "group_name", group_name)
         if guest_id is not None:
             pulumi.set(__self__, "guest_id", guest_id)
+        if hardware is not None:
+            pulumi.set(__self__, "hardware", hardware)
+        if image is not None:
+            pulumi.set(__self__, "image", image)
         if instance_uuid is not None:
             pulumi.set(__self__, "instance_uuid", instance_uuid)
         if min_hardware_version is not None:
@@ -2367,10 +6394,14 @@ class VirtualMachineSpecArgs:
             pulumi.set(__self__, "network", network)
         if next_restart_time is not None:
             pulumi.set(__self__, "next_restart_time", next_restart_time)
+        if policies is not None:
+            pulumi.set(__self__, "policies", policies)
         if power_off_mode is not None:
             pulumi.set(__self__, "power_off_mode", power_off_mode)
         if power_state is not None:
             pulumi.set(__self__, "power_state", power_state)
+        if promote_disks_mode is not None:
+            pulumi.set(__self__, "promote_disks_mode", promote_disks_mode)
         if readiness_probe is not None:
             pulumi.set(__self__, "readiness_probe", readiness_probe)
         if reserved is not None:
@@ -2388,7 +6419,7 @@ class VirtualMachineSpecArgs:
     @pulumi.getter(name="className")
     def class_name(self) -> pulumi.Input[_builtins.str]:
         """
-        Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+        Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
         """
         return pulumi.get(self, "class_name")
 
@@ -2421,6 +6452,18 @@ class VirtualMachineSpecArgs:
         pulumi.set(self, "advanced", value)
 
     @_builtins.property
+    @pulumi.getter
+    def affinity(self) -> pulumi.Input[Optional['VirtualMachineAffinitySpecArgs']]:
+        """
+        Affinity describes the VM's scheduling constraints. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "affinity")
+
+    @affinity.setter
+    def affinity(self, value: pulumi.Input[Optional['VirtualMachineAffinitySpecArgs']]):
+        pulumi.set(self, "affinity", value)
+
+    @_builtins.property
     @pulumi.getter(name="biosUUID")
     def bios_uuid(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -2431,6 +6474,18 @@ class VirtualMachineSpecArgs:
     @bios_uuid.setter
     def bios_uuid(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "bios_uuid", value)
+
+    @_builtins.property
+    @pulumi.getter(name="bootOptions")
+    def boot_options(self) -> pulumi.Input[Optional['VirtualMachineBootOptionsSpecArgs']]:
+        """
+        BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "boot_options")
+
+    @boot_options.setter
+    def boot_options(self, value: pulumi.Input[Optional['VirtualMachineBootOptionsSpecArgs']]):
+        pulumi.set(self, "boot_options", value)
 
     @_builtins.property
     @pulumi.getter
@@ -2445,6 +6500,66 @@ class VirtualMachineSpecArgs:
         pulumi.set(self, "bootstrap", value)
 
     @_builtins.property
+    @pulumi.getter
+    def cdrom(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineCdromSpecArgs']]]]:
+        """
+        Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "cdrom")
+
+    @cdrom.setter
+    def cdrom(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineCdromSpecArgs']]]]):
+        pulumi.set(self, "cdrom", value)
+
+    @_builtins.property
+    @pulumi.getter(name="class")
+    def class_(self) -> pulumi.Input[Optional['VirtualMachineClassSpecArgs']]:
+        """
+        Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "class_")
+
+    @class_.setter
+    def class_(self, value: pulumi.Input[Optional['VirtualMachineClassSpecArgs']]):
+        pulumi.set(self, "class_", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def crypto(self) -> pulumi.Input[Optional['VirtualMachineCryptoSpecArgs']]:
+        """
+        Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "crypto")
+
+    @crypto.setter
+    def crypto(self, value: pulumi.Input[Optional['VirtualMachineCryptoSpecArgs']]):
+        pulumi.set(self, "crypto", value)
+
+    @_builtins.property
+    @pulumi.getter(name="currentSnapshotName")
+    def current_snapshot_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "current_snapshot_name")
+
+    @current_snapshot_name.setter
+    def current_snapshot_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "current_snapshot_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="groupName")
+    def group_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "group_name")
+
+    @group_name.setter
+    def group_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "group_name", value)
+
+    @_builtins.property
     @pulumi.getter(name="guestID")
     def guest_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -2455,6 +6570,30 @@ class VirtualMachineSpecArgs:
     @guest_id.setter
     def guest_id(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "guest_id", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def hardware(self) -> pulumi.Input[Optional['VirtualMachineHardwareSpecArgs']]:
+        """
+        Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "hardware")
+
+    @hardware.setter
+    def hardware(self, value: pulumi.Input[Optional['VirtualMachineHardwareSpecArgs']]):
+        pulumi.set(self, "hardware", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def image(self) -> pulumi.Input[Optional['VirtualMachineImageSpecArgs']]:
+        """
+        Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "image")
+
+    @image.setter
+    def image(self, value: pulumi.Input[Optional['VirtualMachineImageSpecArgs']]):
+        pulumi.set(self, "image", value)
 
     @_builtins.property
     @pulumi.getter(name="instanceUUID")
@@ -2505,6 +6644,18 @@ class VirtualMachineSpecArgs:
         pulumi.set(self, "next_restart_time", value)
 
     @_builtins.property
+    @pulumi.getter
+    def policies(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachinePoliciesSpecArgs']]]]:
+        """
+        Policies describes a list of policies that should be explicitly applied to this VM. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "policies")
+
+    @policies.setter
+    def policies(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachinePoliciesSpecArgs']]]]):
+        pulumi.set(self, "policies", value)
+
+    @_builtins.property
     @pulumi.getter(name="powerOffMode")
     def power_off_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -2527,6 +6678,18 @@ class VirtualMachineSpecArgs:
     @power_state.setter
     def power_state(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "power_state", value)
+
+    @_builtins.property
+    @pulumi.getter(name="promoteDisksMode")
+    def promote_disks_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        PromoteDisksMode describes the mode used to promote a VM's delta disks to full disks. The available modes are: Allowed values: `Online`, `Offline`, `Disabled`. The Supervisor's default: `Online`. Needs VM Operator API v1alpha4 or newer.
+        """
+        return pulumi.get(self, "promote_disks_mode")
+
+    @promote_disks_mode.setter
+    def promote_disks_mode(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "promote_disks_mode", value)
 
     @_builtins.property
     @pulumi.getter(name="readinessProbe")
@@ -2609,25 +6772,81 @@ class VirtualMachineVolumeArgsDict(TypedDict):
     """
     Name of the volume, unique within the VM (a DNS-1123 label).
     """
+    application_type: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ApplicationType describes the type of application for which this volume is intended to be used. Allowed values: `OracleRAC`, `MicrosoftWSFC`. Needs VM Operator API v1alpha5 or newer.
+    """
+    controller_bus_number: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    ControllerBusNumber describes the bus number of the controller to which this volume should be attached. Needs VM Operator API v1alpha5 or newer.
+    """
+    controller_type: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    ControllerType describes the type of the controller to which this volume should be attached. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+    """
+    disk_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    DiskMode describes the desired mode to use when attaching the volume. Allowed values: `IndependentNonPersistent`, `IndependentPersistent`, `NonPersistent`, `Persistent`. Needs VM Operator API v1alpha5 or newer.
+    """
     persistent_volume_claim: NotRequired[pulumi.Input[Optional['PersistentVolumeClaimVolumeSourceArgsDict']]]
     """
     A PersistentVolumeClaim attached to the VM.
+    """
+    removable: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Removable describes whether or not this volume may be removed from spec.volumes. This is a safety measure that allows users to prevent the accidental removal of disks from a VM that should not be removed, such as the VM's boot disk(s). The Supervisor's default: `True`. Needs VM Operator API v1alpha5 or newer.
+    """
+    sharing_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    SharingMode describes the volume's desired sharing mode. Allowed values: `MultiWriter`, `None`. Needs VM Operator API v1alpha5 or newer.
+    """
+    unit_number: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    UnitNumber describes the desired unit number for attaching the volume to a storage controller. Needs VM Operator API v1alpha5 or newer.
     """
 
 @pulumi.input_type
 class VirtualMachineVolumeArgs:
     def __init__(__self__, *,
                  name: pulumi.Input[_builtins.str],
-                 persistent_volume_claim: pulumi.Input[Optional['PersistentVolumeClaimVolumeSourceArgs']] = None):
+                 application_type: pulumi.Input[Optional[_builtins.str]] = None,
+                 controller_bus_number: pulumi.Input[Optional[_builtins.int]] = None,
+                 controller_type: pulumi.Input[Optional[_builtins.str]] = None,
+                 disk_mode: pulumi.Input[Optional[_builtins.str]] = None,
+                 persistent_volume_claim: pulumi.Input[Optional['PersistentVolumeClaimVolumeSourceArgs']] = None,
+                 removable: pulumi.Input[Optional[_builtins.bool]] = None,
+                 sharing_mode: pulumi.Input[Optional[_builtins.str]] = None,
+                 unit_number: pulumi.Input[Optional[_builtins.int]] = None):
         """
         A volume attached to the VM (hot attach/detach).
 
         :param pulumi.Input[_builtins.str] name: Name of the volume, unique within the VM (a DNS-1123 label).
+        :param pulumi.Input[_builtins.str] application_type: ApplicationType describes the type of application for which this volume is intended to be used. Allowed values: `OracleRAC`, `MicrosoftWSFC`. Needs VM Operator API v1alpha5 or newer.
+        :param pulumi.Input[_builtins.int] controller_bus_number: ControllerBusNumber describes the bus number of the controller to which this volume should be attached. Needs VM Operator API v1alpha5 or newer.
+        :param pulumi.Input[_builtins.str] controller_type: ControllerType describes the type of the controller to which this volume should be attached. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+        :param pulumi.Input[_builtins.str] disk_mode: DiskMode describes the desired mode to use when attaching the volume. Allowed values: `IndependentNonPersistent`, `IndependentPersistent`, `NonPersistent`, `Persistent`. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input['PersistentVolumeClaimVolumeSourceArgs'] persistent_volume_claim: A PersistentVolumeClaim attached to the VM.
+        :param pulumi.Input[_builtins.bool] removable: Removable describes whether or not this volume may be removed from spec.volumes. This is a safety measure that allows users to prevent the accidental removal of disks from a VM that should not be removed, such as the VM's boot disk(s). The Supervisor's default: `True`. Needs VM Operator API v1alpha5 or newer.
+        :param pulumi.Input[_builtins.str] sharing_mode: SharingMode describes the volume's desired sharing mode. Allowed values: `MultiWriter`, `None`. Needs VM Operator API v1alpha5 or newer.
+        :param pulumi.Input[_builtins.int] unit_number: UnitNumber describes the desired unit number for attaching the volume to a storage controller. Needs VM Operator API v1alpha5 or newer.
         """
         pulumi.set(__self__, "name", name)
+        if application_type is not None:
+            pulumi.set(__self__, "application_type", application_type)
+        if controller_bus_number is not None:
+            pulumi.set(__self__, "controller_bus_number", controller_bus_number)
+        if controller_type is not None:
+            pulumi.set(__self__, "controller_type", controller_type)
+        if disk_mode is not None:
+            pulumi.set(__self__, "disk_mode", disk_mode)
         if persistent_volume_claim is not None:
             pulumi.set(__self__, "persistent_volume_claim", persistent_volume_claim)
+        if removable is not None:
+            pulumi.set(__self__, "removable", removable)
+        if sharing_mode is not None:
+            pulumi.set(__self__, "sharing_mode", sharing_mode)
+        if unit_number is not None:
+            pulumi.set(__self__, "unit_number", unit_number)
 
     @_builtins.property
     @pulumi.getter
@@ -2642,6 +6861,54 @@ class VirtualMachineVolumeArgs:
         pulumi.set(self, "name", value)
 
     @_builtins.property
+    @pulumi.getter(name="applicationType")
+    def application_type(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        ApplicationType describes the type of application for which this volume is intended to be used. Allowed values: `OracleRAC`, `MicrosoftWSFC`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "application_type")
+
+    @application_type.setter
+    def application_type(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "application_type", value)
+
+    @_builtins.property
+    @pulumi.getter(name="controllerBusNumber")
+    def controller_bus_number(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        ControllerBusNumber describes the bus number of the controller to which this volume should be attached. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "controller_bus_number")
+
+    @controller_bus_number.setter
+    def controller_bus_number(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "controller_bus_number", value)
+
+    @_builtins.property
+    @pulumi.getter(name="controllerType")
+    def controller_type(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        ControllerType describes the type of the controller to which this volume should be attached. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "controller_type")
+
+    @controller_type.setter
+    def controller_type(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "controller_type", value)
+
+    @_builtins.property
+    @pulumi.getter(name="diskMode")
+    def disk_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        DiskMode describes the desired mode to use when attaching the volume. Allowed values: `IndependentNonPersistent`, `IndependentPersistent`, `NonPersistent`, `Persistent`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "disk_mode")
+
+    @disk_mode.setter
+    def disk_mode(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "disk_mode", value)
+
+    @_builtins.property
     @pulumi.getter(name="persistentVolumeClaim")
     def persistent_volume_claim(self) -> pulumi.Input[Optional['PersistentVolumeClaimVolumeSourceArgs']]:
         """
@@ -2652,5 +6919,41 @@ class VirtualMachineVolumeArgs:
     @persistent_volume_claim.setter
     def persistent_volume_claim(self, value: pulumi.Input[Optional['PersistentVolumeClaimVolumeSourceArgs']]):
         pulumi.set(self, "persistent_volume_claim", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def removable(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Removable describes whether or not this volume may be removed from spec.volumes. This is a safety measure that allows users to prevent the accidental removal of disks from a VM that should not be removed, such as the VM's boot disk(s). The Supervisor's default: `True`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "removable")
+
+    @removable.setter
+    def removable(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "removable", value)
+
+    @_builtins.property
+    @pulumi.getter(name="sharingMode")
+    def sharing_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        SharingMode describes the volume's desired sharing mode. Allowed values: `MultiWriter`, `None`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "sharing_mode")
+
+    @sharing_mode.setter
+    def sharing_mode(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "sharing_mode", value)
+
+    @_builtins.property
+    @pulumi.getter(name="unitNumber")
+    def unit_number(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        UnitNumber describes the desired unit number for attaching the volume to a storage controller. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "unit_number")
+
+    @unit_number.setter
+    def unit_number(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "unit_number", value)
 
 

@@ -55,7 +55,7 @@ class GetVirtualMachineResult:
     @pulumi.getter
     def status(self) -> Optional['outputs.GetVirtualMachineStatus']:
         """
-        Observed state of the VM.
+        Observed state of the VM: the whole status as VM Operator reports it, plus its primary IP addresses at the top level.
         """
         return pulumi.get(self, "status")
 

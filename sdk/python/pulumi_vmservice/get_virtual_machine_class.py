@@ -13,6 +13,7 @@ if sys.version_info >= (3, 11):
 else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from . import _utilities
+from . import outputs
 
 __all__ = [
     'GetVirtualMachineClassResult',
@@ -23,7 +24,7 @@ __all__ = [
 
 @pulumi.output_type
 class GetVirtualMachineClassResult:
-    def __init__(__self__, cpus=None, memory=None, memory_mb=None, name=None, reserved=None, spec=None):
+    def __init__(__self__, cpus=None, memory=None, memory_mb=None, name=None, reserved=None, spec=None, status=None):
         if cpus and not isinstance(cpus, int):
             raise TypeError("Expected argument 'cpus' to be a int")
         pulumi.set(__self__, "cpus", cpus)
@@ -42,6 +43,9 @@ class GetVirtualMachineClassResult:
         if spec and not isinstance(spec, dict):
             raise TypeError("Expected argument 'spec' to be a dict")
         pulumi.set(__self__, "spec", spec)
+        if status and not isinstance(status, dict):
+            raise TypeError("Expected argument 'status' to be a dict")
+        pulumi.set(__self__, "status", status)
 
     @_builtins.property
     @pulumi.getter
@@ -85,11 +89,19 @@ class GetVirtualMachineClassResult:
 
     @_builtins.property
     @pulumi.getter
-    def spec(self) -> Optional[Any]:
+    def spec(self) -> Optional['outputs.VirtualMachineClassSpec']:
         """
-        The full class spec (hardware, policies, configSpec, devices).
+        The full class spec: hardware (CPUs, memory, devices, instance storage), policies (reservations and limits), the vSphere configSpec and more.
         """
         return pulumi.get(self, "spec")
+
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> Optional['outputs.VirtualMachineClassStatus']:
+        """
+        The class's status as the Supervisor reports it.
+        """
+        return pulumi.get(self, "status")
 
 
 class AwaitableGetVirtualMachineClassResult(GetVirtualMachineClassResult):
@@ -103,7 +115,8 @@ class AwaitableGetVirtualMachineClassResult(GetVirtualMachineClassResult):
             memory_mb=self.memory_mb,
             name=self.name,
             reserved=self.reserved,
-            spec=self.spec)
+            spec=self.spec,
+            status=self.status)
 
 
 def get_virtual_machine_class(name: Optional[_builtins.str] = None,
@@ -127,7 +140,8 @@ def get_virtual_machine_class(name: Optional[_builtins.str] = None,
         memory_mb=pulumi.get(__ret__, 'memory_mb'),
         name=pulumi.get(__ret__, 'name'),
         reserved=pulumi.get(__ret__, 'reserved'),
-        spec=pulumi.get(__ret__, 'spec'))
+        spec=pulumi.get(__ret__, 'spec'),
+        status=pulumi.get(__ret__, 'status'))
 def get_virtual_machine_class_output(name: pulumi.Input[Optional[_builtins.str]] = None,
                                      namespace: pulumi.Input[Optional[Optional[_builtins.str]]] = None,
                                      opts: Optional[Union[pulumi.InvokeOptions, pulumi.InvokeOutputOptions]] = None) -> pulumi.Output[GetVirtualMachineClassResult]:
@@ -148,4 +162,5 @@ def get_virtual_machine_class_output(name: pulumi.Input[Optional[_builtins.str]]
         memory_mb=pulumi.get(__response__, 'memory_mb'),
         name=pulumi.get(__response__, 'name'),
         reserved=pulumi.get(__response__, 'reserved'),
-        spec=pulumi.get(__response__, 'spec')))
+        spec=pulumi.get(__response__, 'spec'),
+        status=pulumi.get(__response__, 'status')))

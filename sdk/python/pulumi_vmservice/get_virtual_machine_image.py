@@ -24,7 +24,7 @@ __all__ = [
 
 @pulumi.output_type
 class GetVirtualMachineImageResult:
-    def __init__(__self__, display_name=None, firmware=None, hardware_version=None, image_name=None, kind=None, os_info=None, ready=None):
+    def __init__(__self__, display_name=None, firmware=None, hardware_version=None, image_name=None, kind=None, os_info=None, ready=None, status=None):
         if display_name and not isinstance(display_name, str):
             raise TypeError("Expected argument 'display_name' to be a str")
         pulumi.set(__self__, "display_name", display_name)
@@ -46,6 +46,9 @@ class GetVirtualMachineImageResult:
         if ready and not isinstance(ready, bool):
             raise TypeError("Expected argument 'ready' to be a bool")
         pulumi.set(__self__, "ready", ready)
+        if status and not isinstance(status, dict):
+            raise TypeError("Expected argument 'status' to be a dict")
+        pulumi.set(__self__, "status", status)
 
     @_builtins.property
     @pulumi.getter(name="displayName")
@@ -103,6 +106,14 @@ class GetVirtualMachineImageResult:
         """
         return pulumi.get(self, "ready")
 
+    @_builtins.property
+    @pulumi.getter
+    def status(self) -> Optional['outputs.VirtualMachineImageStatus']:
+        """
+        The image's whole status as the Supervisor reports it (disks, OVF properties, product info, ...).
+        """
+        return pulumi.get(self, "status")
+
 
 class AwaitableGetVirtualMachineImageResult(GetVirtualMachineImageResult):
     # pylint: disable=using-constant-test
@@ -116,7 +127,8 @@ class AwaitableGetVirtualMachineImageResult(GetVirtualMachineImageResult):
             image_name=self.image_name,
             kind=self.kind,
             os_info=self.os_info,
-            ready=self.ready)
+            ready=self.ready,
+            status=self.status)
 
 
 def get_virtual_machine_image(display_name: Optional[_builtins.str] = None,
@@ -150,7 +162,8 @@ def get_virtual_machine_image(display_name: Optional[_builtins.str] = None,
         image_name=pulumi.get(__ret__, 'image_name'),
         kind=pulumi.get(__ret__, 'kind'),
         os_info=pulumi.get(__ret__, 'os_info'),
-        ready=pulumi.get(__ret__, 'ready'))
+        ready=pulumi.get(__ret__, 'ready'),
+        status=pulumi.get(__ret__, 'status'))
 def get_virtual_machine_image_output(display_name: pulumi.Input[Optional[Optional[_builtins.str]]] = None,
                                      name: pulumi.Input[Optional[Optional[_builtins.str]]] = None,
                                      namespace: pulumi.Input[Optional[Optional[_builtins.str]]] = None,
@@ -181,4 +194,5 @@ def get_virtual_machine_image_output(display_name: pulumi.Input[Optional[Optiona
         image_name=pulumi.get(__response__, 'image_name'),
         kind=pulumi.get(__response__, 'kind'),
         os_info=pulumi.get(__response__, 'os_info'),
-        ready=pulumi.get(__response__, 'ready')))
+        ready=pulumi.get(__response__, 'ready'),
+        status=pulumi.get(__response__, 'status')))

@@ -20,6 +20,8 @@ __all__ = [
     'GetVirtualMachineStatus',
     'GuestInfoAction',
     'InstanceVolumeClaimVolumeSource',
+    'LabelSelector',
+    'LabelSelectorRequirement',
     'LoadBalancerIngress',
     'LoadBalancerStatus',
     'ObjectMeta',
@@ -28,32 +30,130 @@ __all__ = [
     'PersistentVolumeClaimVolumeSource',
     'ResourcePoolSpec',
     'SecretKeySelector',
+    'VMAffinityTerm',
     'VirtualMachineAdvancedSpec',
+    'VirtualMachineAffinitySpec',
+    'VirtualMachineAffinityVmAffinitySpec',
+    'VirtualMachineAffinityVmAntiAffinitySpec',
+    'VirtualMachineBootOptionsBootOrderSpec',
+    'VirtualMachineBootOptionsSpec',
+    'VirtualMachineBootstrapCloudInitCloudConfigSpec',
+    'VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec',
+    'VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec',
+    'VirtualMachineBootstrapCloudInitCloudConfigUsersSpec',
+    'VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec',
     'VirtualMachineBootstrapCloudInitSpec',
+    'VirtualMachineBootstrapLinuxPrepPasswordSpec',
+    'VirtualMachineBootstrapLinuxPrepScriptTextFromSpec',
+    'VirtualMachineBootstrapLinuxPrepScriptTextSpec',
     'VirtualMachineBootstrapLinuxPrepSpec',
     'VirtualMachineBootstrapSpec',
     'VirtualMachineBootstrapSysprepSpec',
+    'VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec',
+    'VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec',
+    'VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec',
+    'VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec',
+    'VirtualMachineBootstrapSysprepSysprepIdentificationSpec',
+    'VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec',
+    'VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec',
+    'VirtualMachineBootstrapSysprepSysprepScriptTextSpec',
+    'VirtualMachineBootstrapSysprepSysprepSpec',
+    'VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec',
+    'VirtualMachineBootstrapSysprepSysprepUserDataSpec',
+    'VirtualMachineBootstrapVAppConfigPropertiesSpec',
+    'VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec',
+    'VirtualMachineBootstrapVAppConfigPropertiesValueSpec',
     'VirtualMachineBootstrapVAppConfigSpec',
+    'VirtualMachineCdromImageSpec',
+    'VirtualMachineCdromSpec',
+    'VirtualMachineClassSpec',
+    'VirtualMachineClassStatus',
+    'VirtualMachineCryptoSpec',
+    'VirtualMachineCryptoStatus',
+    'VirtualMachineCurrentSnapshotStatus',
+    'VirtualMachineGuestStatus',
+    'VirtualMachineHardwareCdromImageSpec',
+    'VirtualMachineHardwareCdromSpec',
+    'VirtualMachineHardwareControllersDevicesStatus',
+    'VirtualMachineHardwareControllersStatus',
+    'VirtualMachineHardwareCpuStatus',
+    'VirtualMachineHardwareIdeControllersSpec',
+    'VirtualMachineHardwareMemoryStatus',
+    'VirtualMachineHardwareNvmeControllersSpec',
+    'VirtualMachineHardwareSataControllersSpec',
+    'VirtualMachineHardwareScsiControllersSpec',
+    'VirtualMachineHardwareSpec',
+    'VirtualMachineHardwareStatus',
+    'VirtualMachineHardwareVGPUsStatus',
     'VirtualMachineImageOSInfo',
+    'VirtualMachineImageSpec',
+    'VirtualMachineImageStatus',
+    'VirtualMachineNetworkConfigDnsStatus',
+    'VirtualMachineNetworkConfigInterfacesDnsStatus',
+    'VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status',
+    'VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status',
+    'VirtualMachineNetworkConfigInterfacesIpDhcpStatus',
+    'VirtualMachineNetworkConfigInterfacesIpStatus',
+    'VirtualMachineNetworkConfigInterfacesStatus',
+    'VirtualMachineNetworkConfigStatus',
     'VirtualMachineNetworkInterfaceSpec',
+    'VirtualMachineNetworkInterfacesDnsStatus',
+    'VirtualMachineNetworkInterfacesIpAddressesStatus',
+    'VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus',
+    'VirtualMachineNetworkInterfacesIpDhcpIp4Status',
+    'VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus',
+    'VirtualMachineNetworkInterfacesIpDhcpIp6Status',
+    'VirtualMachineNetworkInterfacesIpDhcpStatus',
+    'VirtualMachineNetworkInterfacesIpStatus',
+    'VirtualMachineNetworkInterfacesStatus',
+    'VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus',
+    'VirtualMachineNetworkIpStacksDhcpIp4Status',
+    'VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus',
+    'VirtualMachineNetworkIpStacksDhcpIp6Status',
+    'VirtualMachineNetworkIpStacksDhcpStatus',
+    'VirtualMachineNetworkIpStacksDnsStatus',
+    'VirtualMachineNetworkIpStacksIpRoutesGatewayStatus',
+    'VirtualMachineNetworkIpStacksIpRoutesStatus',
+    'VirtualMachineNetworkIpStacksKernelConfigStatus',
+    'VirtualMachineNetworkIpStacksStatus',
     'VirtualMachineNetworkRouteSpec',
     'VirtualMachineNetworkSpec',
     'VirtualMachineNetworkStatus',
+    'VirtualMachinePoliciesSpec',
+    'VirtualMachinePoliciesStatus',
     'VirtualMachinePublishRequestSource',
+    'VirtualMachinePublishRequestSourceRefStatus',
     'VirtualMachinePublishRequestSpec',
     'VirtualMachinePublishRequestStatus',
     'VirtualMachinePublishRequestTarget',
     'VirtualMachinePublishRequestTargetItem',
     'VirtualMachinePublishRequestTargetLocation',
+    'VirtualMachinePublishRequestTargetRefItemStatus',
+    'VirtualMachinePublishRequestTargetRefLocationStatus',
+    'VirtualMachinePublishRequestTargetRefStatus',
+    'VirtualMachineReadinessProbeGuestHeartbeatSpec',
     'VirtualMachineReadinessProbeSpec',
+    'VirtualMachineReadinessProbeTcpSocketSpec',
     'VirtualMachineReservedSpec',
+    'VirtualMachineRootSnapshotsStatus',
     'VirtualMachineServicePort',
     'VirtualMachineServiceSpec',
     'VirtualMachineServiceStatus',
+    'VirtualMachineSetResourcePolicyClustermodulesStatus',
+    'VirtualMachineSetResourcePolicyResourcePoolLimitsSpec',
+    'VirtualMachineSetResourcePolicyResourcePoolReservationsSpec',
+    'VirtualMachineSetResourcePolicyResourcePoolsStatus',
     'VirtualMachineSetResourcePolicySpec',
+    'VirtualMachineSetResourcePolicyStatus',
     'VirtualMachineSpec',
     'VirtualMachineStatus',
+    'VirtualMachineStorageRequestedStatus',
+    'VirtualMachineStorageStatus',
+    'VirtualMachineStorageUsageSnapshotsStatus',
+    'VirtualMachineStorageUsageStatus',
     'VirtualMachineVolume',
+    'VirtualMachineVolumesCryptoStatus',
+    'VirtualMachineVolumesStatus',
 ]
 
 @pulumi.output_type
@@ -160,29 +260,95 @@ class Condition(dict):
 @pulumi.output_type
 class GetVirtualMachineStatus(dict):
     """
-    Observed state of the VM.
+    Observed state of the VM: the whole status as VM Operator reports it, plus its primary IP addresses at the top level.
     """
     def __init__(__self__, *,
+                 bios_uuid: Optional[_builtins.str] = None,
+                 change_block_tracking: Optional[_builtins.bool] = None,
+                 class_: Optional['outputs.VirtualMachineClassStatus'] = None,
                  conditions: Optional[Sequence['outputs.Condition']] = None,
+                 crypto: Optional['outputs.VirtualMachineCryptoStatus'] = None,
+                 current_snapshot: Optional['outputs.VirtualMachineCurrentSnapshotStatus'] = None,
+                 guest: Optional['outputs.VirtualMachineGuestStatus'] = None,
+                 hardware: Optional['outputs.VirtualMachineHardwareStatus'] = None,
+                 hardware_version: Optional[_builtins.int] = None,
+                 host: Optional[_builtins.str] = None,
+                 image: Optional['outputs.VirtualMachineImageStatus'] = None,
+                 instance_uuid: Optional[_builtins.str] = None,
+                 last_restart_time: Optional[_builtins.str] = None,
+                 network: Optional['outputs.VirtualMachineNetworkStatus'] = None,
+                 node_name: Optional[_builtins.str] = None,
+                 policies: Optional[Sequence['outputs.VirtualMachinePoliciesStatus']] = None,
                  power_state: Optional[_builtins.str] = None,
                  primary_ip4: Optional[_builtins.str] = None,
                  primary_ip6: Optional[_builtins.str] = None,
                  raw: Optional[Any] = None,
+                 root_snapshots: Optional[Sequence['outputs.VirtualMachineRootSnapshotsStatus']] = None,
+                 storage: Optional['outputs.VirtualMachineStorageStatus'] = None,
                  unique_id: Optional[_builtins.str] = None,
+                 volumes: Optional[Sequence['outputs.VirtualMachineVolumesStatus']] = None,
                  zone: Optional[_builtins.str] = None):
         """
-        Observed state of the VM.
+        Observed state of the VM: the whole status as VM Operator reports it, plus its primary IP addresses at the top level.
 
-        :param Sequence['Condition'] conditions: Conditions VM Operator reports.
-        :param _builtins.str power_state: Observed power state: PoweredOn, PoweredOff or Suspended.
-        :param _builtins.str primary_ip4: The primary IPv4 address of the guest.
-        :param _builtins.str primary_ip6: The primary IPv6 address of the guest.
-        :param Any raw: The whole status as the Supervisor reports it.
+        :param _builtins.str bios_uuid: BIOS UUID of the vSphere VM.
+        :param _builtins.bool change_block_tracking: ChangeBlockTracking describes whether or not change block tracking is enabled for the VirtualMachine.
+        :param 'VirtualMachineClassStatus' class_: Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+        :param Sequence['Condition'] conditions: Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
+        :param 'VirtualMachineCryptoStatus' crypto: Crypto describes the observed state of the VirtualMachine's encryption configuration. Needs VM Operator API v1alpha3 or newer.
+        :param 'VirtualMachineCurrentSnapshotStatus' current_snapshot: CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot. Needs VM Operator API v1alpha5 or newer.
+        :param 'VirtualMachineGuestStatus' guest: Guest describes the observed state of the VM's guest. Needs VM Operator API v1alpha5 or newer.
+        :param 'VirtualMachineHardwareStatus' hardware: Hardware describes the observed state of the VM's hardware. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.int hardware_version: Virtual hardware version of the VM (e.g. 19 for vmx-19).
+        :param _builtins.str host: ESXi host the VM runs on.
+        :param 'VirtualMachineImageStatus' image: Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+        :param _builtins.str instance_uuid: Instance UUID of the vSphere VM.
+        :param _builtins.str last_restart_time: LastRestartTime describes the last time the VM was restarted.
+        :param 'VirtualMachineNetworkStatus' network: Network status of the VM.
+        :param _builtins.str node_name: NodeName describes the observed name of the node where the VirtualMachine is scheduled. Needs VM Operator API v1alpha4 or newer.
+        :param Sequence['VirtualMachinePoliciesStatus'] policies: Policies describes the observed policies applied to this VM. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.str power_state: Observed power state: PoweredOn, PoweredOff or Suspended. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+        :param _builtins.str primary_ip4: The primary IPv4 address of the guest (`network.primaryIP4`).
+        :param _builtins.str primary_ip6: The primary IPv6 address of the guest (`network.primaryIP6`).
+        :param Any raw: The whole status as the Supervisor reports it, untyped (the typed fields beside it have the same data).
+        :param Sequence['VirtualMachineRootSnapshotsStatus'] root_snapshots: RootSnapshots represents the observed list of root snapshots of a VM. Since each snapshot includes the list of its child snapshots, these root snapshot references can effectively be used to construct the entire snapshot chain of a virtual machine. Needs VM Operator API v1alpha5 or newer.
+        :param 'VirtualMachineStorageStatus' storage: Storage describes the observed state of the VirtualMachine's storage. Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str unique_id: Managed object id of the vSphere VM.
-        :param _builtins.str zone: Zone the VM was placed in.
+        :param Sequence['VirtualMachineVolumesStatus'] volumes: Volumes describes the observed state of the volumes that are intended to be attached to the VirtualMachine.
+        :param _builtins.str zone: Zone (`topology.kubernetes.io/zone`) the VM was placed in.
         """
+        if bios_uuid is not None:
+            pulumi.set(__self__, "bios_uuid", bios_uuid)
+        if change_block_tracking is not None:
+            pulumi.set(__self__, "change_block_tracking", change_block_tracking)
+        if class_ is not None:
+            pulumi.set(__self__, "class_", class_)
         if conditions is not None:
             pulumi.set(__self__, "conditions", conditions)
+        if crypto is not None:
+            pulumi.set(__self__, "crypto", crypto)
+        if current_snapshot is not None:
+            pulumi.set(__self__, "current_snapshot", current_snapshot)
+        if guest is not None:
+            pulumi.set(__self__, "guest", guest)
+        if hardware is not None:
+            pulumi.set(__self__, "hardware", hardware)
+        if hardware_version is not None:
+            pulumi.set(__self__, "hardware_version", hardware_version)
+        if host is not None:
+            pulumi.set(__self__, "host", host)
+        if image is not None:
+            pulumi.set(__self__, "image", image)
+        if instance_uuid is not None:
+            pulumi.set(__self__, "instance_uuid", instance_uuid)
+        if last_restart_time is not None:
+            pulumi.set(__self__, "last_restart_time", last_restart_time)
+        if network is not None:
+            pulumi.set(__self__, "network", network)
+        if node_name is not None:
+            pulumi.set(__self__, "node_name", node_name)
+        if policies is not None:
+            pulumi.set(__self__, "policies", policies)
         if power_state is not None:
             pulumi.set(__self__, "power_state", power_state)
         if primary_ip4 is not None:
@@ -191,24 +357,150 @@ class GetVirtualMachineStatus(dict):
             pulumi.set(__self__, "primary_ip6", primary_ip6)
         if raw is not None:
             pulumi.set(__self__, "raw", raw)
+        if root_snapshots is not None:
+            pulumi.set(__self__, "root_snapshots", root_snapshots)
+        if storage is not None:
+            pulumi.set(__self__, "storage", storage)
         if unique_id is not None:
             pulumi.set(__self__, "unique_id", unique_id)
+        if volumes is not None:
+            pulumi.set(__self__, "volumes", volumes)
         if zone is not None:
             pulumi.set(__self__, "zone", zone)
+
+    @_builtins.property
+    @pulumi.getter(name="biosUUID")
+    def bios_uuid(self) -> Optional[_builtins.str]:
+        """
+        BIOS UUID of the vSphere VM.
+        """
+        return pulumi.get(self, "bios_uuid")
+
+    @_builtins.property
+    @pulumi.getter(name="changeBlockTracking")
+    def change_block_tracking(self) -> Optional[_builtins.bool]:
+        """
+        ChangeBlockTracking describes whether or not change block tracking is enabled for the VirtualMachine.
+        """
+        return pulumi.get(self, "change_block_tracking")
+
+    @_builtins.property
+    @pulumi.getter(name="class")
+    def class_(self) -> Optional['outputs.VirtualMachineClassStatus']:
+        """
+        Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+        """
+        return pulumi.get(self, "class_")
 
     @_builtins.property
     @pulumi.getter
     def conditions(self) -> Optional[Sequence['outputs.Condition']]:
         """
-        Conditions VM Operator reports.
+        Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
         """
         return pulumi.get(self, "conditions")
+
+    @_builtins.property
+    @pulumi.getter
+    def crypto(self) -> Optional['outputs.VirtualMachineCryptoStatus']:
+        """
+        Crypto describes the observed state of the VirtualMachine's encryption configuration. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "crypto")
+
+    @_builtins.property
+    @pulumi.getter(name="currentSnapshot")
+    def current_snapshot(self) -> Optional['outputs.VirtualMachineCurrentSnapshotStatus']:
+        """
+        CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "current_snapshot")
+
+    @_builtins.property
+    @pulumi.getter
+    def guest(self) -> Optional['outputs.VirtualMachineGuestStatus']:
+        """
+        Guest describes the observed state of the VM's guest. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "guest")
+
+    @_builtins.property
+    @pulumi.getter
+    def hardware(self) -> Optional['outputs.VirtualMachineHardwareStatus']:
+        """
+        Hardware describes the observed state of the VM's hardware. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "hardware")
+
+    @_builtins.property
+    @pulumi.getter(name="hardwareVersion")
+    def hardware_version(self) -> Optional[_builtins.int]:
+        """
+        Virtual hardware version of the VM (e.g. 19 for vmx-19).
+        """
+        return pulumi.get(self, "hardware_version")
+
+    @_builtins.property
+    @pulumi.getter
+    def host(self) -> Optional[_builtins.str]:
+        """
+        ESXi host the VM runs on.
+        """
+        return pulumi.get(self, "host")
+
+    @_builtins.property
+    @pulumi.getter
+    def image(self) -> Optional['outputs.VirtualMachineImageStatus']:
+        """
+        Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+        """
+        return pulumi.get(self, "image")
+
+    @_builtins.property
+    @pulumi.getter(name="instanceUUID")
+    def instance_uuid(self) -> Optional[_builtins.str]:
+        """
+        Instance UUID of the vSphere VM.
+        """
+        return pulumi.get(self, "instance_uuid")
+
+    @_builtins.property
+    @pulumi.getter(name="lastRestartTime")
+    def last_restart_time(self) -> Optional[_builtins.str]:
+        """
+        LastRestartTime describes the last time the VM was restarted.
+        """
+        return pulumi.get(self, "last_restart_time")
+
+    @_builtins.property
+    @pulumi.getter
+    def network(self) -> Optional['outputs.VirtualMachineNetworkStatus']:
+        """
+        Network status of the VM.
+        """
+        return pulumi.get(self, "network")
+
+    @_builtins.property
+    @pulumi.getter(name="nodeName")
+    def node_name(self) -> Optional[_builtins.str]:
+        """
+        NodeName describes the observed name of the node where the VirtualMachine is scheduled. Needs VM Operator API v1alpha4 or newer.
+        """
+        return pulumi.get(self, "node_name")
+
+    @_builtins.property
+    @pulumi.getter
+    def policies(self) -> Optional[Sequence['outputs.VirtualMachinePoliciesStatus']]:
+        """
+        Policies describes the observed policies applied to this VM. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "policies")
 
     @_builtins.property
     @pulumi.getter(name="powerState")
     def power_state(self) -> Optional[_builtins.str]:
         """
-        Observed power state: PoweredOn, PoweredOff or Suspended.
+        Observed power state: PoweredOn, PoweredOff or Suspended. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
         """
         return pulumi.get(self, "power_state")
 
@@ -216,7 +508,7 @@ class GetVirtualMachineStatus(dict):
     @pulumi.getter(name="primaryIP4")
     def primary_ip4(self) -> Optional[_builtins.str]:
         """
-        The primary IPv4 address of the guest.
+        The primary IPv4 address of the guest (`network.primaryIP4`).
         """
         return pulumi.get(self, "primary_ip4")
 
@@ -224,7 +516,7 @@ class GetVirtualMachineStatus(dict):
     @pulumi.getter(name="primaryIP6")
     def primary_ip6(self) -> Optional[_builtins.str]:
         """
-        The primary IPv6 address of the guest.
+        The primary IPv6 address of the guest (`network.primaryIP6`).
         """
         return pulumi.get(self, "primary_ip6")
 
@@ -232,9 +524,25 @@ class GetVirtualMachineStatus(dict):
     @pulumi.getter
     def raw(self) -> Optional[Any]:
         """
-        The whole status as the Supervisor reports it.
+        The whole status as the Supervisor reports it, untyped (the typed fields beside it have the same data).
         """
         return pulumi.get(self, "raw")
+
+    @_builtins.property
+    @pulumi.getter(name="rootSnapshots")
+    def root_snapshots(self) -> Optional[Sequence['outputs.VirtualMachineRootSnapshotsStatus']]:
+        """
+        RootSnapshots represents the observed list of root snapshots of a VM. Since each snapshot includes the list of its child snapshots, these root snapshot references can effectively be used to construct the entire snapshot chain of a virtual machine. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "root_snapshots")
+
+    @_builtins.property
+    @pulumi.getter
+    def storage(self) -> Optional['outputs.VirtualMachineStorageStatus']:
+        """
+        Storage describes the observed state of the VirtualMachine's storage. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "storage")
 
     @_builtins.property
     @pulumi.getter(name="uniqueID")
@@ -246,9 +554,17 @@ class GetVirtualMachineStatus(dict):
 
     @_builtins.property
     @pulumi.getter
+    def volumes(self) -> Optional[Sequence['outputs.VirtualMachineVolumesStatus']]:
+        """
+        Volumes describes the observed state of the volumes that are intended to be attached to the VirtualMachine.
+        """
+        return pulumi.get(self, "volumes")
+
+    @_builtins.property
+    @pulumi.getter
     def zone(self) -> Optional[_builtins.str]:
         """
-        Zone the VM was placed in.
+        Zone (`topology.kubernetes.io/zone`) the VM was placed in.
         """
         return pulumi.get(self, "zone")
 
@@ -339,6 +655,107 @@ class InstanceVolumeClaimVolumeSource(dict):
         Storage class of the instance storage volume.
         """
         return pulumi.get(self, "storage_class")
+
+
+@pulumi.output_type
+class LabelSelector(dict):
+    """
+    A Kubernetes label selector: matchLabels and matchExpressions, ANDed.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "matchExpressions":
+            suggest = "match_expressions"
+        elif key == "matchLabels":
+            suggest = "match_labels"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in LabelSelector. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        LabelSelector.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        LabelSelector.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 match_expressions: Optional[Sequence['outputs.LabelSelectorRequirement']] = None,
+                 match_labels: Optional[Mapping[str, _builtins.str]] = None):
+        """
+        A Kubernetes label selector: matchLabels and matchExpressions, ANDed.
+
+        :param Sequence['LabelSelectorRequirement'] match_expressions: matchExpressions is a list of label selector requirements. The requirements are ANDed.
+        :param Mapping[str, _builtins.str] match_labels: matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value". The requirements are ANDed.
+        """
+        if match_expressions is not None:
+            pulumi.set(__self__, "match_expressions", match_expressions)
+        if match_labels is not None:
+            pulumi.set(__self__, "match_labels", match_labels)
+
+    @_builtins.property
+    @pulumi.getter(name="matchExpressions")
+    def match_expressions(self) -> Optional[Sequence['outputs.LabelSelectorRequirement']]:
+        """
+        matchExpressions is a list of label selector requirements. The requirements are ANDed.
+        """
+        return pulumi.get(self, "match_expressions")
+
+    @_builtins.property
+    @pulumi.getter(name="matchLabels")
+    def match_labels(self) -> Optional[Mapping[str, _builtins.str]]:
+        """
+        matchLabels is a map of {key,value} pairs. A single {key,value} in the matchLabels map is equivalent to an element of matchExpressions, whose key field is "key", the operator is "In", and the values array contains only "value". The requirements are ANDed.
+        """
+        return pulumi.get(self, "match_labels")
+
+
+@pulumi.output_type
+class LabelSelectorRequirement(dict):
+    """
+    A label selector requirement: a key, an operator and values.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 operator: _builtins.str,
+                 values: Optional[Sequence[_builtins.str]] = None):
+        """
+        A label selector requirement: a key, an operator and values.
+
+        :param _builtins.str key: key is the label key that the selector applies to.
+        :param _builtins.str operator: operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist.
+        :param Sequence[_builtins.str] values: values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "operator", operator)
+        if values is not None:
+            pulumi.set(__self__, "values", values)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        key is the label key that the selector applies to.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def operator(self) -> _builtins.str:
+        """
+        operator represents a key's relationship to a set of values. Valid operators are In, NotIn, Exists and DoesNotExist.
+        """
+        return pulumi.get(self, "operator")
+
+    @_builtins.property
+    @pulumi.getter
+    def values(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        values is an array of string values. If the operator is In or NotIn, the values array must be non-empty. If the operator is Exists or DoesNotExist, the values array must be empty. This array is replaced during a strategic merge patch.
+        """
+        return pulumi.get(self, "values")
 
 
 @pulumi.output_type
@@ -738,15 +1155,15 @@ class ResourcePoolSpec(dict):
     A child resource pool for the set of VMs.
     """
     def __init__(__self__, *,
-                 limits: Optional[Any] = None,
+                 limits: Optional['outputs.VirtualMachineSetResourcePolicyResourcePoolLimitsSpec'] = None,
                  name: Optional[_builtins.str] = None,
-                 reservations: Optional[Any] = None):
+                 reservations: Optional['outputs.VirtualMachineSetResourcePolicyResourcePoolReservationsSpec'] = None):
         """
         A child resource pool for the set of VMs.
 
-        :param Any limits: Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+        :param 'VirtualMachineSetResourcePolicyResourcePoolLimitsSpec' limits: Limits describes the limit to resources available to the ResourcePool.
         :param _builtins.str name: Name of the child resource pool.
-        :param Any reservations: Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+        :param 'VirtualMachineSetResourcePolicyResourcePoolReservationsSpec' reservations: Reservations describes the guaranteed resources reserved for the ResourcePool.
         """
         if limits is not None:
             pulumi.set(__self__, "limits", limits)
@@ -757,9 +1174,9 @@ class ResourcePoolSpec(dict):
 
     @_builtins.property
     @pulumi.getter
-    def limits(self) -> Optional[Any]:
+    def limits(self) -> Optional['outputs.VirtualMachineSetResourcePolicyResourcePoolLimitsSpec']:
         """
-        Maximum CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+        Limits describes the limit to resources available to the ResourcePool.
         """
         return pulumi.get(self, "limits")
 
@@ -773,9 +1190,9 @@ class ResourcePoolSpec(dict):
 
     @_builtins.property
     @pulumi.getter
-    def reservations(self) -> Optional[Any]:
+    def reservations(self) -> Optional['outputs.VirtualMachineSetResourcePolicyResourcePoolReservationsSpec']:
         """
-        Guaranteed CPU and memory of the pool (`{cpu, memory}` as Kubernetes quantities).
+        Reservations describes the guaranteed resources reserved for the ResourcePool.
         """
         return pulumi.get(self, "reservations")
 
@@ -812,6 +1229,60 @@ class SecretKeySelector(dict):
         Name of the Secret.
         """
         return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VMAffinityTerm(dict):
+    """
+    VMs (selected by label) that a VM is placed near or away from, in a topology domain.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "topologyKey":
+            suggest = "topology_key"
+        elif key == "labelSelector":
+            suggest = "label_selector"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VMAffinityTerm. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VMAffinityTerm.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VMAffinityTerm.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 topology_key: _builtins.str,
+                 label_selector: Optional['outputs.LabelSelector'] = None):
+        """
+        VMs (selected by label) that a VM is placed near or away from, in a topology domain.
+
+        :param _builtins.str topology_key: TopologyKey describes where this VM should be co-located (affinity) or not co-located (anti-affinity). Commonly used values include: `kubernetes.io/hostname` -- The rule is executed in the context of a node/host. `topology.kubernetes.io/zone` -- This rule is executed in the context of a zone.
+        :param 'LabelSelector' label_selector: LabelSelector is a label query over a set of VMs. When omitted, this term matches with no VMs.
+        """
+        pulumi.set(__self__, "topology_key", topology_key)
+        if label_selector is not None:
+            pulumi.set(__self__, "label_selector", label_selector)
+
+    @_builtins.property
+    @pulumi.getter(name="topologyKey")
+    def topology_key(self) -> _builtins.str:
+        """
+        TopologyKey describes where this VM should be co-located (affinity) or not co-located (anti-affinity). Commonly used values include: `kubernetes.io/hostname` -- The rule is executed in the context of a node/host. `topology.kubernetes.io/zone` -- This rule is executed in the context of a zone.
+        """
+        return pulumi.get(self, "topology_key")
+
+    @_builtins.property
+    @pulumi.getter(name="labelSelector")
+    def label_selector(self) -> Optional['outputs.LabelSelector']:
+        """
+        LabelSelector is a label query over a set of VMs. When omitted, this term matches with no VMs.
+        """
+        return pulumi.get(self, "label_selector")
 
 
 @pulumi.output_type
@@ -884,6 +1355,880 @@ class VirtualMachineAdvancedSpec(dict):
 
 
 @pulumi.output_type
+class VirtualMachineAffinitySpec(dict):
+    """
+    Affinity describes the VM's scheduling constraints.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "vmAffinity":
+            suggest = "vm_affinity"
+        elif key == "vmAntiAffinity":
+            suggest = "vm_anti_affinity"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineAffinitySpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineAffinitySpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineAffinitySpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 vm_affinity: Optional['outputs.VirtualMachineAffinityVmAffinitySpec'] = None,
+                 vm_anti_affinity: Optional['outputs.VirtualMachineAffinityVmAntiAffinitySpec'] = None):
+        """
+        Affinity describes the VM's scheduling constraints.
+
+        :param 'VirtualMachineAffinityVmAffinitySpec' vm_affinity: VMAffinity describes affinity scheduling rules related to other VMs.
+        :param 'VirtualMachineAffinityVmAntiAffinitySpec' vm_anti_affinity: VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+        """
+        if vm_affinity is not None:
+            pulumi.set(__self__, "vm_affinity", vm_affinity)
+        if vm_anti_affinity is not None:
+            pulumi.set(__self__, "vm_anti_affinity", vm_anti_affinity)
+
+    @_builtins.property
+    @pulumi.getter(name="vmAffinity")
+    def vm_affinity(self) -> Optional['outputs.VirtualMachineAffinityVmAffinitySpec']:
+        """
+        VMAffinity describes affinity scheduling rules related to other VMs.
+        """
+        return pulumi.get(self, "vm_affinity")
+
+    @_builtins.property
+    @pulumi.getter(name="vmAntiAffinity")
+    def vm_anti_affinity(self) -> Optional['outputs.VirtualMachineAffinityVmAntiAffinitySpec']:
+        """
+        VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+        """
+        return pulumi.get(self, "vm_anti_affinity")
+
+
+@pulumi.output_type
+class VirtualMachineAffinityVmAffinitySpec(dict):
+    """
+    VMAffinity describes affinity scheduling rules related to other VMs.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "preferredDuringSchedulingPreferredDuringExecution":
+            suggest = "preferred_during_scheduling_preferred_during_execution"
+        elif key == "requiredDuringSchedulingPreferredDuringExecution":
+            suggest = "required_during_scheduling_preferred_during_execution"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineAffinityVmAffinitySpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineAffinityVmAffinitySpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineAffinityVmAffinitySpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 preferred_during_scheduling_preferred_during_execution: Optional[Sequence['outputs.VMAffinityTerm']] = None,
+                 required_during_scheduling_preferred_during_execution: Optional[Sequence['outputs.VMAffinityTerm']] = None):
+        """
+        VMAffinity describes affinity scheduling rules related to other VMs.
+
+        :param Sequence['VMAffinityTerm'] preferred_during_scheduling_preferred_during_execution: PreferredDuringSchedulingPreferredDuringExecution describes affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+        :param Sequence['VMAffinityTerm'] required_during_scheduling_preferred_during_execution: RequiredDuringSchedulingPreferredDuringExecution describes affinity requirements that must be met or the VM will not be scheduled.
+        """
+        if preferred_during_scheduling_preferred_during_execution is not None:
+            pulumi.set(__self__, "preferred_during_scheduling_preferred_during_execution", preferred_during_scheduling_preferred_during_execution)
+        if required_during_scheduling_preferred_during_execution is not None:
+            pulumi.set(__self__, "required_during_scheduling_preferred_during_execution", required_during_scheduling_preferred_during_execution)
+
+    @_builtins.property
+    @pulumi.getter(name="preferredDuringSchedulingPreferredDuringExecution")
+    def preferred_during_scheduling_preferred_during_execution(self) -> Optional[Sequence['outputs.VMAffinityTerm']]:
+        """
+        PreferredDuringSchedulingPreferredDuringExecution describes affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+        """
+        return pulumi.get(self, "preferred_during_scheduling_preferred_during_execution")
+
+    @_builtins.property
+    @pulumi.getter(name="requiredDuringSchedulingPreferredDuringExecution")
+    def required_during_scheduling_preferred_during_execution(self) -> Optional[Sequence['outputs.VMAffinityTerm']]:
+        """
+        RequiredDuringSchedulingPreferredDuringExecution describes affinity requirements that must be met or the VM will not be scheduled.
+        """
+        return pulumi.get(self, "required_during_scheduling_preferred_during_execution")
+
+
+@pulumi.output_type
+class VirtualMachineAffinityVmAntiAffinitySpec(dict):
+    """
+    VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "preferredDuringSchedulingPreferredDuringExecution":
+            suggest = "preferred_during_scheduling_preferred_during_execution"
+        elif key == "requiredDuringSchedulingPreferredDuringExecution":
+            suggest = "required_during_scheduling_preferred_during_execution"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineAffinityVmAntiAffinitySpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineAffinityVmAntiAffinitySpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineAffinityVmAntiAffinitySpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 preferred_during_scheduling_preferred_during_execution: Optional[Sequence['outputs.VMAffinityTerm']] = None,
+                 required_during_scheduling_preferred_during_execution: Optional[Sequence['outputs.VMAffinityTerm']] = None):
+        """
+        VMAntiAffinity describes anti-affinity scheduling rules related to other VMs.
+
+        :param Sequence['VMAffinityTerm'] preferred_during_scheduling_preferred_during_execution: PreferredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the anti-affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+        :param Sequence['VMAffinityTerm'] required_during_scheduling_preferred_during_execution: RequiredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that must be met or the VM will not be scheduled.
+        """
+        if preferred_during_scheduling_preferred_during_execution is not None:
+            pulumi.set(__self__, "preferred_during_scheduling_preferred_during_execution", preferred_during_scheduling_preferred_during_execution)
+        if required_during_scheduling_preferred_during_execution is not None:
+            pulumi.set(__self__, "required_during_scheduling_preferred_during_execution", required_during_scheduling_preferred_during_execution)
+
+    @_builtins.property
+    @pulumi.getter(name="preferredDuringSchedulingPreferredDuringExecution")
+    def preferred_during_scheduling_preferred_during_execution(self) -> Optional[Sequence['outputs.VMAffinityTerm']]:
+        """
+        PreferredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that should be met, but the VM can still be scheduled if the requirement cannot be satisfied. The scheduler will prefer to schedule VMs that satisfy the anti-affinity expressions specified by this field, but it may choose to violate one or more of the expressions.
+        """
+        return pulumi.get(self, "preferred_during_scheduling_preferred_during_execution")
+
+    @_builtins.property
+    @pulumi.getter(name="requiredDuringSchedulingPreferredDuringExecution")
+    def required_during_scheduling_preferred_during_execution(self) -> Optional[Sequence['outputs.VMAffinityTerm']]:
+        """
+        RequiredDuringSchedulingPreferredDuringExecution describes anti-affinity requirements that must be met or the VM will not be scheduled.
+        """
+        return pulumi.get(self, "required_during_scheduling_preferred_during_execution")
+
+
+@pulumi.output_type
+class VirtualMachineBootOptionsBootOrderSpec(dict):
+    """
+    VirtualMachineBootOptionsBootableDevice represents a bootable device that a VM may be booted from.
+    """
+    def __init__(__self__, *,
+                 type: _builtins.str,
+                 name: Optional[_builtins.str] = None):
+        """
+        VirtualMachineBootOptionsBootableDevice represents a bootable device that a VM may be booted from.
+
+        :param _builtins.str type: Type represents the type of bootable device. Allowed values: `Disk`, `Network`, `CDRom`.
+        :param _builtins.str name: Name represents the name of the bootable device. It is required for Disk and Network device types, while ignored for CDRom device types.
+        """
+        pulumi.set(__self__, "type", type)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> _builtins.str:
+        """
+        Type represents the type of bootable device. Allowed values: `Disk`, `Network`, `CDRom`.
+        """
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Name represents the name of the bootable device. It is required for Disk and Network device types, while ignored for CDRom device types.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineBootOptionsSpec(dict):
+    """
+    BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "bootDelay":
+            suggest = "boot_delay"
+        elif key == "bootOrder":
+            suggest = "boot_order"
+        elif key == "bootRetry":
+            suggest = "boot_retry"
+        elif key == "bootRetryDelay":
+            suggest = "boot_retry_delay"
+        elif key == "efiSecureBoot":
+            suggest = "efi_secure_boot"
+        elif key == "networkBootProtocol":
+            suggest = "network_boot_protocol"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineBootOptionsSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineBootOptionsSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineBootOptionsSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 boot_delay: Optional[_builtins.str] = None,
+                 boot_order: Optional[Sequence['outputs.VirtualMachineBootOptionsBootOrderSpec']] = None,
+                 boot_retry: Optional[_builtins.str] = None,
+                 boot_retry_delay: Optional[_builtins.str] = None,
+                 efi_secure_boot: Optional[_builtins.str] = None,
+                 firmware: Optional[_builtins.str] = None,
+                 network_boot_protocol: Optional[_builtins.str] = None):
+        """
+        BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine.
+
+        :param _builtins.str boot_delay: BootDelay is the delay before starting the boot sequence. The boot delay specifies a time interval between virtual machine power on or restart and the beginning of the boot sequence.
+        :param Sequence['VirtualMachineBootOptionsBootOrderSpec'] boot_order: BootOrder represents the boot order of the virtual machine. After list is exhausted, default BIOS boot device algorithm is used for booting. Note that order of the entries in the list is important: device listed first is used for boot first, if that one fails second entry is used, and so on. Platform may have some internal limit on the number of devices it supports.
+        :param _builtins.str boot_retry: BootRetry specifies whether a virtual machine that fails to boot will try again. The available values are: The Supervisor's default: `Disabled`.
+        :param _builtins.str boot_retry_delay: BootRetryDelay specifies a time interval between virtual machine boot failure and the subsequent attempt to boot again. The virtual machine uses this value only if BootRetry is Enabled.
+        :param _builtins.str efi_secure_boot: EFISecureBoot specifies whether the virtual machine's firmware will perform signature checks of any EFI images loaded during startup. If set to true, signature checks will be performed and the virtual machine's firmware will refuse to start any images which do not pass those signature checks. Allowed values: `Enabled`, `Disabled`. The Supervisor's default: `Disabled`.
+        :param _builtins.str firmware: Firmware represents the firmware for the virtual machine to use. Any update to this value after the virtual machine has already been created will be ignored. Setting will happen in the following manner: Allowed values: `bios`, `efi`.
+        :param _builtins.str network_boot_protocol: NetworkBootProtocol is the protocol to attempt during PXE network boot or NetBoot. The available protocols are: Allowed values: `IP4`, `IP6`. The Supervisor's default: `IP4`.
+        """
+        if boot_delay is not None:
+            pulumi.set(__self__, "boot_delay", boot_delay)
+        if boot_order is not None:
+            pulumi.set(__self__, "boot_order", boot_order)
+        if boot_retry is not None:
+            pulumi.set(__self__, "boot_retry", boot_retry)
+        if boot_retry_delay is not None:
+            pulumi.set(__self__, "boot_retry_delay", boot_retry_delay)
+        if efi_secure_boot is not None:
+            pulumi.set(__self__, "efi_secure_boot", efi_secure_boot)
+        if firmware is not None:
+            pulumi.set(__self__, "firmware", firmware)
+        if network_boot_protocol is not None:
+            pulumi.set(__self__, "network_boot_protocol", network_boot_protocol)
+
+    @_builtins.property
+    @pulumi.getter(name="bootDelay")
+    def boot_delay(self) -> Optional[_builtins.str]:
+        """
+        BootDelay is the delay before starting the boot sequence. The boot delay specifies a time interval between virtual machine power on or restart and the beginning of the boot sequence.
+        """
+        return pulumi.get(self, "boot_delay")
+
+    @_builtins.property
+    @pulumi.getter(name="bootOrder")
+    def boot_order(self) -> Optional[Sequence['outputs.VirtualMachineBootOptionsBootOrderSpec']]:
+        """
+        BootOrder represents the boot order of the virtual machine. After list is exhausted, default BIOS boot device algorithm is used for booting. Note that order of the entries in the list is important: device listed first is used for boot first, if that one fails second entry is used, and so on. Platform may have some internal limit on the number of devices it supports.
+        """
+        return pulumi.get(self, "boot_order")
+
+    @_builtins.property
+    @pulumi.getter(name="bootRetry")
+    def boot_retry(self) -> Optional[_builtins.str]:
+        """
+        BootRetry specifies whether a virtual machine that fails to boot will try again. The available values are: The Supervisor's default: `Disabled`.
+        """
+        return pulumi.get(self, "boot_retry")
+
+    @_builtins.property
+    @pulumi.getter(name="bootRetryDelay")
+    def boot_retry_delay(self) -> Optional[_builtins.str]:
+        """
+        BootRetryDelay specifies a time interval between virtual machine boot failure and the subsequent attempt to boot again. The virtual machine uses this value only if BootRetry is Enabled.
+        """
+        return pulumi.get(self, "boot_retry_delay")
+
+    @_builtins.property
+    @pulumi.getter(name="efiSecureBoot")
+    def efi_secure_boot(self) -> Optional[_builtins.str]:
+        """
+        EFISecureBoot specifies whether the virtual machine's firmware will perform signature checks of any EFI images loaded during startup. If set to true, signature checks will be performed and the virtual machine's firmware will refuse to start any images which do not pass those signature checks. Allowed values: `Enabled`, `Disabled`. The Supervisor's default: `Disabled`.
+        """
+        return pulumi.get(self, "efi_secure_boot")
+
+    @_builtins.property
+    @pulumi.getter
+    def firmware(self) -> Optional[_builtins.str]:
+        """
+        Firmware represents the firmware for the virtual machine to use. Any update to this value after the virtual machine has already been created will be ignored. Setting will happen in the following manner: Allowed values: `bios`, `efi`.
+        """
+        return pulumi.get(self, "firmware")
+
+    @_builtins.property
+    @pulumi.getter(name="networkBootProtocol")
+    def network_boot_protocol(self) -> Optional[_builtins.str]:
+        """
+        NetworkBootProtocol is the protocol to attempt during PXE network boot or NetBoot. The available protocols are: Allowed values: `IP4`, `IP6`. The Supervisor's default: `IP4`.
+        """
+        return pulumi.get(self, "network_boot_protocol")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapCloudInitCloudConfigSpec(dict):
+    """
+    CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "defaultUserEnabled":
+            suggest = "default_user_enabled"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineBootstrapCloudInitCloudConfigSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineBootstrapCloudInitCloudConfigSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineBootstrapCloudInitCloudConfigSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 default_user_enabled: Optional[_builtins.bool] = None,
+                 runcmd: Optional[Any] = None,
+                 ssh_pwauth: Optional[_builtins.bool] = None,
+                 timezone: Optional[_builtins.str] = None,
+                 users: Optional[Sequence['outputs.VirtualMachineBootstrapCloudInitCloudConfigUsersSpec']] = None,
+                 write_files: Optional[Sequence['outputs.VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec']] = None):
+        """
+        CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
+
+        :param _builtins.bool default_user_enabled: DefaultUserEnabled may be set to true to ensure even if the Users field is not empty, the default user is still created on systems that have one defined. By default, Cloud-Init ignores the default user if the CloudConfig provides one or more non-default users via the Users field.
+        :param Any runcmd: RunCmd allows running one or more commands on the guest. The entries in this list can adhere to two, different formats:
+        :param _builtins.bool ssh_pwauth: SSHPwdAuth sets whether or not to accept password authentication. In order for this config to be applied, SSH may need to be restarted. On systemd systems, this restart will only happen if the SSH service has already been started. On non-systemd systems, a restart will be attempted regardless of the service state.
+        :param _builtins.str timezone: Timezone describes the timezone represented in /usr/share/zoneinfo.
+        :param Sequence['VirtualMachineBootstrapCloudInitCloudConfigUsersSpec'] users: Users allows adding/configuring one or more users on the guest.
+        :param Sequence['VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec'] write_files: WriteFiles allows adding files to the guest file system.
+        """
+        if default_user_enabled is not None:
+            pulumi.set(__self__, "default_user_enabled", default_user_enabled)
+        if runcmd is not None:
+            pulumi.set(__self__, "runcmd", runcmd)
+        if ssh_pwauth is not None:
+            pulumi.set(__self__, "ssh_pwauth", ssh_pwauth)
+        if timezone is not None:
+            pulumi.set(__self__, "timezone", timezone)
+        if users is not None:
+            pulumi.set(__self__, "users", users)
+        if write_files is not None:
+            pulumi.set(__self__, "write_files", write_files)
+
+    @_builtins.property
+    @pulumi.getter(name="defaultUserEnabled")
+    def default_user_enabled(self) -> Optional[_builtins.bool]:
+        """
+        DefaultUserEnabled may be set to true to ensure even if the Users field is not empty, the default user is still created on systems that have one defined. By default, Cloud-Init ignores the default user if the CloudConfig provides one or more non-default users via the Users field.
+        """
+        return pulumi.get(self, "default_user_enabled")
+
+    @_builtins.property
+    @pulumi.getter
+    def runcmd(self) -> Optional[Any]:
+        """
+        RunCmd allows running one or more commands on the guest. The entries in this list can adhere to two, different formats:
+        """
+        return pulumi.get(self, "runcmd")
+
+    @_builtins.property
+    @pulumi.getter
+    def ssh_pwauth(self) -> Optional[_builtins.bool]:
+        """
+        SSHPwdAuth sets whether or not to accept password authentication. In order for this config to be applied, SSH may need to be restarted. On systemd systems, this restart will only happen if the SSH service has already been started. On non-systemd systems, a restart will be attempted regardless of the service state.
+        """
+        return pulumi.get(self, "ssh_pwauth")
+
+    @_builtins.property
+    @pulumi.getter
+    def timezone(self) -> Optional[_builtins.str]:
+        """
+        Timezone describes the timezone represented in /usr/share/zoneinfo.
+        """
+        return pulumi.get(self, "timezone")
+
+    @_builtins.property
+    @pulumi.getter
+    def users(self) -> Optional[Sequence['outputs.VirtualMachineBootstrapCloudInitCloudConfigUsersSpec']]:
+        """
+        Users allows adding/configuring one or more users on the guest.
+        """
+        return pulumi.get(self, "users")
+
+    @_builtins.property
+    @pulumi.getter
+    def write_files(self) -> Optional[Sequence['outputs.VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec']]:
+        """
+        WriteFiles allows adding files to the guest file system.
+        """
+        return pulumi.get(self, "write_files")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec(dict):
+    """
+    HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 name: _builtins.str):
+        """
+        HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+
+        :param _builtins.str key: Key is the key in the secret that specifies the requested data.
+        :param _builtins.str name: Name is the name of the secret.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Key is the key in the secret that specifies the requested data.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec(dict):
+    """
+    Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 name: _builtins.str):
+        """
+        Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+
+        :param _builtins.str key: Key is the key in the secret that specifies the requested data.
+        :param _builtins.str name: Name is the name of the secret.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Key is the key in the secret that specifies the requested data.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapCloudInitCloudConfigUsersSpec(dict):
+    """
+    User is a CloudConfig user data structure.
+    """
+    def __init__(__self__, *,
+                 name: _builtins.str,
+                 create_groups: Optional[_builtins.bool] = None,
+                 expiredate: Optional[_builtins.str] = None,
+                 gecos: Optional[_builtins.str] = None,
+                 groups: Optional[Sequence[_builtins.str]] = None,
+                 hashed_passwd: Optional['outputs.VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec'] = None,
+                 homedir: Optional[_builtins.str] = None,
+                 inactive: Optional[_builtins.int] = None,
+                 lock_passwd: Optional[_builtins.bool] = None,
+                 no_create_home: Optional[_builtins.bool] = None,
+                 no_log_init: Optional[_builtins.bool] = None,
+                 no_user_group: Optional[_builtins.bool] = None,
+                 passwd: Optional['outputs.VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec'] = None,
+                 primary_group: Optional[_builtins.str] = None,
+                 selinux_user: Optional[_builtins.str] = None,
+                 shell: Optional[_builtins.str] = None,
+                 snapuser: Optional[_builtins.str] = None,
+                 ssh_authorized_keys: Optional[Sequence[_builtins.str]] = None,
+                 ssh_import_id: Optional[Sequence[_builtins.str]] = None,
+                 ssh_redirect_user: Optional[_builtins.bool] = None,
+                 sudo: Optional[_builtins.str] = None,
+                 system: Optional[_builtins.bool] = None,
+                 uid: Optional[_builtins.int] = None):
+        """
+        User is a CloudConfig user data structure.
+
+        :param _builtins.str name: Name is the user's login name.
+        :param _builtins.bool create_groups: CreateGroups is a flag that may be set to false to disable creation of specified user groups.
+        :param _builtins.str expiredate: ExpireData is the date on which the user's account will be disabled.
+        :param _builtins.str gecos: Gecos is an optional comment about the user, usually a comma-separated string of the user's real name and contact information.
+        :param Sequence[_builtins.str] groups: Groups is an optional list of groups to add to the user.
+        :param 'VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec' hashed_passwd: HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+        :param _builtins.str homedir: Homedir is the optional home directory for the user.
+        :param _builtins.int inactive: Inactive optionally represents the number of days until the user is disabled.
+        :param _builtins.bool lock_passwd: LockPasswd disables password login.
+        :param _builtins.bool no_create_home: NoCreateHome prevents the creation of the home directory.
+        :param _builtins.bool no_log_init: NoLogInit prevents the initialization of lastlog and faillog for the user.
+        :param _builtins.bool no_user_group: NoUserGroup prevents the creation of the group named after the user.
+        :param 'VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec' passwd: Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+        :param _builtins.str primary_group: PrimaryGroup is the primary group for the user.
+        :param _builtins.str selinux_user: SELinuxUser is the SELinux user for the user's login.
+        :param _builtins.str shell: Shell is the path to the user's login shell.
+        :param _builtins.str snapuser: SnapUser specifies an e-mail address to create the user as a Snappy user through "snap create-user".
+        :param Sequence[_builtins.str] ssh_authorized_keys: SSHAuthorizedKeys is a list of SSH keys to add to the user's authorized keys file.
+        :param Sequence[_builtins.str] ssh_import_id: SSHImportID is a list of SSH IDs to import for the user.
+        :param _builtins.bool ssh_redirect_user: SSHRedirectUser may be set to true to disable SSH logins for this user.
+        :param _builtins.str sudo: Sudo is a sudo rule to apply to the user.
+        :param _builtins.bool system: System is an optional flag that indicates the user should be created as a system user with no home directory.
+        :param _builtins.int uid: UID is the user's ID.
+        """
+        pulumi.set(__self__, "name", name)
+        if create_groups is not None:
+            pulumi.set(__self__, "create_groups", create_groups)
+        if expiredate is not None:
+            pulumi.set(__self__, "expiredate", expiredate)
+        if gecos is not None:
+            pulumi.set(__self__, "gecos", gecos)
+        if groups is not None:
+            pulumi.set(__self__, "groups", groups)
+        if hashed_passwd is not None:
+            pulumi.set(__self__, "hashed_passwd", hashed_passwd)
+        if homedir is not None:
+            pulumi.set(__self__, "homedir", homedir)
+        if inactive is not None:
+            pulumi.set(__self__, "inactive", inactive)
+        if lock_passwd is not None:
+            pulumi.set(__self__, "lock_passwd", lock_passwd)
+        if no_create_home is not None:
+            pulumi.set(__self__, "no_create_home", no_create_home)
+        if no_log_init is not None:
+            pulumi.set(__self__, "no_log_init", no_log_init)
+        if no_user_group is not None:
+            pulumi.set(__self__, "no_user_group", no_user_group)
+        if passwd is not None:
+            pulumi.set(__self__, "passwd", passwd)
+        if primary_group is not None:
+            pulumi.set(__self__, "primary_group", primary_group)
+        if selinux_user is not None:
+            pulumi.set(__self__, "selinux_user", selinux_user)
+        if shell is not None:
+            pulumi.set(__self__, "shell", shell)
+        if snapuser is not None:
+            pulumi.set(__self__, "snapuser", snapuser)
+        if ssh_authorized_keys is not None:
+            pulumi.set(__self__, "ssh_authorized_keys", ssh_authorized_keys)
+        if ssh_import_id is not None:
+            pulumi.set(__self__, "ssh_import_id", ssh_import_id)
+        if ssh_redirect_user is not None:
+            pulumi.set(__self__, "ssh_redirect_user", ssh_redirect_user)
+        if sudo is not None:
+            pulumi.set(__self__, "sudo", sudo)
+        if system is not None:
+            pulumi.set(__self__, "system", system)
+        if uid is not None:
+            pulumi.set(__self__, "uid", uid)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name is the user's login name.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def create_groups(self) -> Optional[_builtins.bool]:
+        """
+        CreateGroups is a flag that may be set to false to disable creation of specified user groups.
+        """
+        return pulumi.get(self, "create_groups")
+
+    @_builtins.property
+    @pulumi.getter
+    def expiredate(self) -> Optional[_builtins.str]:
+        """
+        ExpireData is the date on which the user's account will be disabled.
+        """
+        return pulumi.get(self, "expiredate")
+
+    @_builtins.property
+    @pulumi.getter
+    def gecos(self) -> Optional[_builtins.str]:
+        """
+        Gecos is an optional comment about the user, usually a comma-separated string of the user's real name and contact information.
+        """
+        return pulumi.get(self, "gecos")
+
+    @_builtins.property
+    @pulumi.getter
+    def groups(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Groups is an optional list of groups to add to the user.
+        """
+        return pulumi.get(self, "groups")
+
+    @_builtins.property
+    @pulumi.getter
+    def hashed_passwd(self) -> Optional['outputs.VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec']:
+        """
+        HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists.
+        """
+        return pulumi.get(self, "hashed_passwd")
+
+    @_builtins.property
+    @pulumi.getter
+    def homedir(self) -> Optional[_builtins.str]:
+        """
+        Homedir is the optional home directory for the user.
+        """
+        return pulumi.get(self, "homedir")
+
+    @_builtins.property
+    @pulumi.getter
+    def inactive(self) -> Optional[_builtins.int]:
+        """
+        Inactive optionally represents the number of days until the user is disabled.
+        """
+        return pulumi.get(self, "inactive")
+
+    @_builtins.property
+    @pulumi.getter
+    def lock_passwd(self) -> Optional[_builtins.bool]:
+        """
+        LockPasswd disables password login.
+        """
+        return pulumi.get(self, "lock_passwd")
+
+    @_builtins.property
+    @pulumi.getter
+    def no_create_home(self) -> Optional[_builtins.bool]:
+        """
+        NoCreateHome prevents the creation of the home directory.
+        """
+        return pulumi.get(self, "no_create_home")
+
+    @_builtins.property
+    @pulumi.getter
+    def no_log_init(self) -> Optional[_builtins.bool]:
+        """
+        NoLogInit prevents the initialization of lastlog and faillog for the user.
+        """
+        return pulumi.get(self, "no_log_init")
+
+    @_builtins.property
+    @pulumi.getter
+    def no_user_group(self) -> Optional[_builtins.bool]:
+        """
+        NoUserGroup prevents the creation of the group named after the user.
+        """
+        return pulumi.get(self, "no_user_group")
+
+    @_builtins.property
+    @pulumi.getter
+    def passwd(self) -> Optional['outputs.VirtualMachineBootstrapCloudInitCloudConfigUsersPasswdSpec']:
+        """
+        Passwd is a hash of the user's password that will be applied only to a newly created user. To apply a new, hashed password to an existing user please use HashedPasswd instead.
+        """
+        return pulumi.get(self, "passwd")
+
+    @_builtins.property
+    @pulumi.getter
+    def primary_group(self) -> Optional[_builtins.str]:
+        """
+        PrimaryGroup is the primary group for the user.
+        """
+        return pulumi.get(self, "primary_group")
+
+    @_builtins.property
+    @pulumi.getter
+    def selinux_user(self) -> Optional[_builtins.str]:
+        """
+        SELinuxUser is the SELinux user for the user's login.
+        """
+        return pulumi.get(self, "selinux_user")
+
+    @_builtins.property
+    @pulumi.getter
+    def shell(self) -> Optional[_builtins.str]:
+        """
+        Shell is the path to the user's login shell.
+        """
+        return pulumi.get(self, "shell")
+
+    @_builtins.property
+    @pulumi.getter
+    def snapuser(self) -> Optional[_builtins.str]:
+        """
+        SnapUser specifies an e-mail address to create the user as a Snappy user through "snap create-user".
+        """
+        return pulumi.get(self, "snapuser")
+
+    @_builtins.property
+    @pulumi.getter
+    def ssh_authorized_keys(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        SSHAuthorizedKeys is a list of SSH keys to add to the user's authorized keys file.
+        """
+        return pulumi.get(self, "ssh_authorized_keys")
+
+    @_builtins.property
+    @pulumi.getter
+    def ssh_import_id(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        SSHImportID is a list of SSH IDs to import for the user.
+        """
+        return pulumi.get(self, "ssh_import_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def ssh_redirect_user(self) -> Optional[_builtins.bool]:
+        """
+        SSHRedirectUser may be set to true to disable SSH logins for this user.
+        """
+        return pulumi.get(self, "ssh_redirect_user")
+
+    @_builtins.property
+    @pulumi.getter
+    def sudo(self) -> Optional[_builtins.str]:
+        """
+        Sudo is a sudo rule to apply to the user.
+        """
+        return pulumi.get(self, "sudo")
+
+    @_builtins.property
+    @pulumi.getter
+    def system(self) -> Optional[_builtins.bool]:
+        """
+        System is an optional flag that indicates the user should be created as a system user with no home directory.
+        """
+        return pulumi.get(self, "system")
+
+    @_builtins.property
+    @pulumi.getter
+    def uid(self) -> Optional[_builtins.int]:
+        """
+        UID is the user's ID.
+        """
+        return pulumi.get(self, "uid")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec(dict):
+    """
+    WriteFile is a CloudConfig write_file data structure.
+    """
+    def __init__(__self__, *,
+                 path: _builtins.str,
+                 append: Optional[_builtins.bool] = None,
+                 content: Optional[Any] = None,
+                 defer: Optional[_builtins.bool] = None,
+                 encoding: Optional[_builtins.str] = None,
+                 owner: Optional[_builtins.str] = None,
+                 permissions: Optional[_builtins.str] = None):
+        """
+        WriteFile is a CloudConfig write_file data structure.
+
+        :param _builtins.str path: Path is the path of the file to which the content is decoded and written.
+        :param _builtins.bool append: Append specifies whether or not to append the content to an existing file if the file specified by Path already exists.
+        :param Any content: Content is the optional content to write to the provided Path.
+        :param _builtins.bool defer: Defer indicates to defer writing the file until Cloud-Init's "final" stage, after users are created and packages are installed.
+        :param _builtins.str encoding: Encoding is an optional encoding type of the content. Allowed values: `b64`, `base64`, `gz`, `gzip`, `gz+b64`, `gz+base64`, `gzip+b64`, `gzip+base64`, `text/plain`. The Supervisor's default: `text/plain`.
+        :param _builtins.str owner: Owner is an optional "owner:group" to chown the file. The Supervisor's default: `root:root`.
+        :param _builtins.str permissions: Permissions an optional set of file permissions to set. The Supervisor's default: `0644`.
+        """
+        pulumi.set(__self__, "path", path)
+        if append is not None:
+            pulumi.set(__self__, "append", append)
+        if content is not None:
+            pulumi.set(__self__, "content", content)
+        if defer is not None:
+            pulumi.set(__self__, "defer", defer)
+        if encoding is not None:
+            pulumi.set(__self__, "encoding", encoding)
+        if owner is not None:
+            pulumi.set(__self__, "owner", owner)
+        if permissions is not None:
+            pulumi.set(__self__, "permissions", permissions)
+
+    @_builtins.property
+    @pulumi.getter
+    def path(self) -> _builtins.str:
+        """
+        Path is the path of the file to which the content is decoded and written.
+        """
+        return pulumi.get(self, "path")
+
+    @_builtins.property
+    @pulumi.getter
+    def append(self) -> Optional[_builtins.bool]:
+        """
+        Append specifies whether or not to append the content to an existing file if the file specified by Path already exists.
+        """
+        return pulumi.get(self, "append")
+
+    @_builtins.property
+    @pulumi.getter
+    def content(self) -> Optional[Any]:
+        """
+        Content is the optional content to write to the provided Path.
+        """
+        return pulumi.get(self, "content")
+
+    @_builtins.property
+    @pulumi.getter
+    def defer(self) -> Optional[_builtins.bool]:
+        """
+        Defer indicates to defer writing the file until Cloud-Init's "final" stage, after users are created and packages are installed.
+        """
+        return pulumi.get(self, "defer")
+
+    @_builtins.property
+    @pulumi.getter
+    def encoding(self) -> Optional[_builtins.str]:
+        """
+        Encoding is an optional encoding type of the content. Allowed values: `b64`, `base64`, `gz`, `gzip`, `gz+b64`, `gz+base64`, `gzip+b64`, `gzip+base64`, `text/plain`. The Supervisor's default: `text/plain`.
+        """
+        return pulumi.get(self, "encoding")
+
+    @_builtins.property
+    @pulumi.getter
+    def owner(self) -> Optional[_builtins.str]:
+        """
+        Owner is an optional "owner:group" to chown the file. The Supervisor's default: `root:root`.
+        """
+        return pulumi.get(self, "owner")
+
+    @_builtins.property
+    @pulumi.getter
+    def permissions(self) -> Optional[_builtins.str]:
+        """
+        Permissions an optional set of file permissions to set. The Supervisor's default: `0644`.
+        """
+        return pulumi.get(self, "permissions")
+
+
+@pulumi.output_type
 class VirtualMachineBootstrapCloudInitSpec(dict):
     """
     Cloud-init bootstrap. Use either `cloudConfig` or `rawCloudConfig` (or the resource's `userData`).
@@ -899,6 +2244,14 @@ class VirtualMachineBootstrapCloudInitSpec(dict):
             suggest = "raw_cloud_config"
         elif key == "sshAuthorizedKeys":
             suggest = "ssh_authorized_keys"
+        elif key == "useGlobalNameserversAsDefault":
+            suggest = "use_global_nameservers_as_default"
+        elif key == "useGlobalSearchDomainsAsDefault":
+            suggest = "use_global_search_domains_as_default"
+        elif key == "waitOnNetwork4":
+            suggest = "wait_on_network4"
+        elif key == "waitOnNetwork6":
+            suggest = "wait_on_network6"
 
         if suggest:
             pulumi.log.warn(f"Key '{key}' not found in VirtualMachineBootstrapCloudInitSpec. Access the value via the '{suggest}' property getter instead.")
@@ -912,17 +2265,25 @@ class VirtualMachineBootstrapCloudInitSpec(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 cloud_config: Optional[Any] = None,
+                 cloud_config: Optional['outputs.VirtualMachineBootstrapCloudInitCloudConfigSpec'] = None,
                  instance_id: Optional[_builtins.str] = None,
                  raw_cloud_config: Optional['outputs.SecretKeySelector'] = None,
-                 ssh_authorized_keys: Optional[Sequence[_builtins.str]] = None):
+                 ssh_authorized_keys: Optional[Sequence[_builtins.str]] = None,
+                 use_global_nameservers_as_default: Optional[_builtins.bool] = None,
+                 use_global_search_domains_as_default: Optional[_builtins.bool] = None,
+                 wait_on_network4: Optional[_builtins.bool] = None,
+                 wait_on_network6: Optional[_builtins.bool] = None):
         """
         Cloud-init bootstrap. Use either `cloudConfig` or `rawCloudConfig` (or the resource's `userData`).
 
-        :param Any cloud_config: Inline cloud config (users, runcmd, write_files, ...) as in the VM Operator API.
+        :param 'VirtualMachineBootstrapCloudInitCloudConfigSpec' cloud_config: CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
         :param _builtins.str instance_id: Cloud-init instance ID (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param 'SecretKeySelector' raw_cloud_config: Secret key holding the raw cloud-init user data.
         :param Sequence[_builtins.str] ssh_authorized_keys: SSH public keys for the default user.
+        :param _builtins.bool use_global_nameservers_as_default: UseGlobalNameserversAsDefault will use the global nameservers specified in the NetworkSpec as the per-interface nameservers when the per-interface nameservers is not provided. Needs VM Operator API v1alpha3 or newer.
+        :param _builtins.bool use_global_search_domains_as_default: UseGlobalSearchDomainsAsDefault will use the global search domains specified in the NetworkSpec as the per-interface search domains when the per-interface search domains is not provided. Needs VM Operator API v1alpha3 or newer.
+        :param _builtins.bool wait_on_network4: WaitOnNetwork4 indicates whether the cloud-init datasource should wait for an IPv4 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.bool wait_on_network6: WaitOnNetwork6 indicates whether the cloud-init datasource should wait for an IPv6 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
         """
         if cloud_config is not None:
             pulumi.set(__self__, "cloud_config", cloud_config)
@@ -932,12 +2293,20 @@ class VirtualMachineBootstrapCloudInitSpec(dict):
             pulumi.set(__self__, "raw_cloud_config", raw_cloud_config)
         if ssh_authorized_keys is not None:
             pulumi.set(__self__, "ssh_authorized_keys", ssh_authorized_keys)
+        if use_global_nameservers_as_default is not None:
+            pulumi.set(__self__, "use_global_nameservers_as_default", use_global_nameservers_as_default)
+        if use_global_search_domains_as_default is not None:
+            pulumi.set(__self__, "use_global_search_domains_as_default", use_global_search_domains_as_default)
+        if wait_on_network4 is not None:
+            pulumi.set(__self__, "wait_on_network4", wait_on_network4)
+        if wait_on_network6 is not None:
+            pulumi.set(__self__, "wait_on_network6", wait_on_network6)
 
     @_builtins.property
     @pulumi.getter(name="cloudConfig")
-    def cloud_config(self) -> Optional[Any]:
+    def cloud_config(self) -> Optional['outputs.VirtualMachineBootstrapCloudInitCloudConfigSpec']:
         """
-        Inline cloud config (users, runcmd, write_files, ...) as in the VM Operator API.
+        CloudConfig describes a subset of a Cloud-Init CloudConfig, used to bootstrap the VM.
         """
         return pulumi.get(self, "cloud_config")
 
@@ -965,6 +2334,160 @@ class VirtualMachineBootstrapCloudInitSpec(dict):
         """
         return pulumi.get(self, "ssh_authorized_keys")
 
+    @_builtins.property
+    @pulumi.getter(name="useGlobalNameserversAsDefault")
+    def use_global_nameservers_as_default(self) -> Optional[_builtins.bool]:
+        """
+        UseGlobalNameserversAsDefault will use the global nameservers specified in the NetworkSpec as the per-interface nameservers when the per-interface nameservers is not provided. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "use_global_nameservers_as_default")
+
+    @_builtins.property
+    @pulumi.getter(name="useGlobalSearchDomainsAsDefault")
+    def use_global_search_domains_as_default(self) -> Optional[_builtins.bool]:
+        """
+        UseGlobalSearchDomainsAsDefault will use the global search domains specified in the NetworkSpec as the per-interface search domains when the per-interface search domains is not provided. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "use_global_search_domains_as_default")
+
+    @_builtins.property
+    @pulumi.getter(name="waitOnNetwork4")
+    def wait_on_network4(self) -> Optional[_builtins.bool]:
+        """
+        WaitOnNetwork4 indicates whether the cloud-init datasource should wait for an IPv4 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "wait_on_network4")
+
+    @_builtins.property
+    @pulumi.getter(name="waitOnNetwork6")
+    def wait_on_network6(self) -> Optional[_builtins.bool]:
+        """
+        WaitOnNetwork6 indicates whether the cloud-init datasource should wait for an IPv6 address to be available before writing the instance-data. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "wait_on_network6")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapLinuxPrepPasswordSpec(dict):
+    """
+    Password is the new root password for the machine.
+    """
+    def __init__(__self__, *,
+                 name: _builtins.str,
+                 key: Optional[_builtins.str] = None):
+        """
+        Password is the new root password for the machine.
+
+        :param _builtins.str name: Name is the name of the secret.
+        :param _builtins.str key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+        """
+        pulumi.set(__self__, "name", name)
+        if key is not None:
+            pulumi.set(__self__, "key", key)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> Optional[_builtins.str]:
+        """
+        Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+        """
+        return pulumi.get(self, "key")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapLinuxPrepScriptTextFromSpec(dict):
+    """
+    From is specified to reference a value from a Secret resource.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 name: _builtins.str):
+        """
+        From is specified to reference a value from a Secret resource.
+
+        :param _builtins.str key: Key is the key in the secret that specifies the requested data.
+        :param _builtins.str name: Name is the name of the secret.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Key is the key in the secret that specifies the requested data.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapLinuxPrepScriptTextSpec(dict):
+    """
+    ScriptText is the script to run before and after customization.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "from":
+            suggest = "from_"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineBootstrapLinuxPrepScriptTextSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineBootstrapLinuxPrepScriptTextSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineBootstrapLinuxPrepScriptTextSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 from_: Optional['outputs.VirtualMachineBootstrapLinuxPrepScriptTextFromSpec'] = None,
+                 value: Optional[_builtins.str] = None):
+        """
+        ScriptText is the script to run before and after customization.
+
+        :param 'VirtualMachineBootstrapLinuxPrepScriptTextFromSpec' from_: From is specified to reference a value from a Secret resource.
+        :param _builtins.str value: Value is used to directly specify a value.
+        """
+        if from_ is not None:
+            pulumi.set(__self__, "from_", from_)
+        if value is not None:
+            pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter(name="from")
+    def from_(self) -> Optional['outputs.VirtualMachineBootstrapLinuxPrepScriptTextFromSpec']:
+        """
+        From is specified to reference a value from a Secret resource.
+        """
+        return pulumi.get(self, "from_")
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> Optional[_builtins.str]:
+        """
+        Value is used to directly specify a value.
+        """
+        return pulumi.get(self, "value")
+
 
 @pulumi.output_type
 class VirtualMachineBootstrapLinuxPrepSpec(dict):
@@ -974,8 +2497,14 @@ class VirtualMachineBootstrapLinuxPrepSpec(dict):
     @staticmethod
     def __key_warning(key: str):
         suggest = None
-        if key == "hardwareClockIsUTC":
+        if key == "customizeAtNextPowerOn":
+            suggest = "customize_at_next_power_on"
+        elif key == "expirePasswordAfterNextLogin":
+            suggest = "expire_password_after_next_login"
+        elif key == "hardwareClockIsUTC":
             suggest = "hardware_clock_is_utc"
+        elif key == "scriptText":
+            suggest = "script_text"
         elif key == "timeZone":
             suggest = "time_zone"
 
@@ -991,18 +2520,50 @@ class VirtualMachineBootstrapLinuxPrepSpec(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
+                 customize_at_next_power_on: Optional[_builtins.bool] = None,
+                 expire_password_after_next_login: Optional[_builtins.bool] = None,
                  hardware_clock_is_utc: Optional[_builtins.bool] = None,
+                 password: Optional['outputs.VirtualMachineBootstrapLinuxPrepPasswordSpec'] = None,
+                 script_text: Optional['outputs.VirtualMachineBootstrapLinuxPrepScriptTextSpec'] = None,
                  time_zone: Optional[_builtins.str] = None):
         """
         Guest OS customization (GOSC) for Linux.
 
+        :param _builtins.bool customize_at_next_power_on: CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.bool expire_password_after_next_login: ExpirePasswordAfterNextLogin indicates whether or not the root account is required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
         :param _builtins.bool hardware_clock_is_utc: Whether the guest's hardware clock is in UTC.
+        :param 'VirtualMachineBootstrapLinuxPrepPasswordSpec' password: Password is the new root password for the machine. Needs VM Operator API v1alpha5 or newer.
+        :param 'VirtualMachineBootstrapLinuxPrepScriptTextSpec' script_text: ScriptText is the script to run before and after customization. Needs VM Operator API v1alpha5 or newer.
         :param _builtins.str time_zone: Time zone of the guest (a tz database name, e.g. `Europe/Berlin`).
         """
+        if customize_at_next_power_on is not None:
+            pulumi.set(__self__, "customize_at_next_power_on", customize_at_next_power_on)
+        if expire_password_after_next_login is not None:
+            pulumi.set(__self__, "expire_password_after_next_login", expire_password_after_next_login)
         if hardware_clock_is_utc is not None:
             pulumi.set(__self__, "hardware_clock_is_utc", hardware_clock_is_utc)
+        if password is not None:
+            pulumi.set(__self__, "password", password)
+        if script_text is not None:
+            pulumi.set(__self__, "script_text", script_text)
         if time_zone is not None:
             pulumi.set(__self__, "time_zone", time_zone)
+
+    @_builtins.property
+    @pulumi.getter(name="customizeAtNextPowerOn")
+    def customize_at_next_power_on(self) -> Optional[_builtins.bool]:
+        """
+        CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "customize_at_next_power_on")
+
+    @_builtins.property
+    @pulumi.getter(name="expirePasswordAfterNextLogin")
+    def expire_password_after_next_login(self) -> Optional[_builtins.bool]:
+        """
+        ExpirePasswordAfterNextLogin indicates whether or not the root account is required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "expire_password_after_next_login")
 
     @_builtins.property
     @pulumi.getter(name="hardwareClockIsUTC")
@@ -1011,6 +2572,22 @@ class VirtualMachineBootstrapLinuxPrepSpec(dict):
         Whether the guest's hardware clock is in UTC.
         """
         return pulumi.get(self, "hardware_clock_is_utc")
+
+    @_builtins.property
+    @pulumi.getter
+    def password(self) -> Optional['outputs.VirtualMachineBootstrapLinuxPrepPasswordSpec']:
+        """
+        Password is the new root password for the machine. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "password")
+
+    @_builtins.property
+    @pulumi.getter(name="scriptText")
+    def script_text(self) -> Optional['outputs.VirtualMachineBootstrapLinuxPrepScriptTextSpec']:
+        """
+        ScriptText is the script to run before and after customization. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "script_text")
 
     @_builtins.property
     @pulumi.getter(name="timeZone")
@@ -1110,7 +2687,9 @@ class VirtualMachineBootstrapSysprepSpec(dict):
     @staticmethod
     def __key_warning(key: str):
         suggest = None
-        if key == "rawSysprep":
+        if key == "customizeAtNextPowerOn":
+            suggest = "customize_at_next_power_on"
+        elif key == "rawSysprep":
             suggest = "raw_sysprep"
 
         if suggest:
@@ -1125,18 +2704,30 @@ class VirtualMachineBootstrapSysprepSpec(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
+                 customize_at_next_power_on: Optional[_builtins.bool] = None,
                  raw_sysprep: Optional['outputs.SecretKeySelector'] = None,
-                 sysprep: Optional[Any] = None):
+                 sysprep: Optional['outputs.VirtualMachineBootstrapSysprepSysprepSpec'] = None):
         """
         Windows Sysprep: either an inline `sysprep` answer object or `rawSysprep` (a Secret key).
 
+        :param _builtins.bool customize_at_next_power_on: CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
         :param 'SecretKeySelector' raw_sysprep: A key in a Secret in the VM's namespace.
-        :param Any sysprep: Inline Sysprep configuration.
+        :param 'VirtualMachineBootstrapSysprepSysprepSpec' sysprep: Sysprep is an object representation of a Windows sysprep.xml answer file.
         """
+        if customize_at_next_power_on is not None:
+            pulumi.set(__self__, "customize_at_next_power_on", customize_at_next_power_on)
         if raw_sysprep is not None:
             pulumi.set(__self__, "raw_sysprep", raw_sysprep)
         if sysprep is not None:
             pulumi.set(__self__, "sysprep", sysprep)
+
+    @_builtins.property
+    @pulumi.getter(name="customizeAtNextPowerOn")
+    def customize_at_next_power_on(self) -> Optional[_builtins.bool]:
+        """
+        CustomizeAtNextPowerOn describes when customization is performed on the VM. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "customize_at_next_power_on")
 
     @_builtins.property
     @pulumi.getter(name="rawSysprep")
@@ -1148,11 +2739,767 @@ class VirtualMachineBootstrapSysprepSpec(dict):
 
     @_builtins.property
     @pulumi.getter
-    def sysprep(self) -> Optional[Any]:
+    def sysprep(self) -> Optional['outputs.VirtualMachineBootstrapSysprepSysprepSpec']:
         """
-        Inline Sysprep configuration.
+        Sysprep is an object representation of a Windows sysprep.xml answer file.
         """
         return pulumi.get(self, "sysprep")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec(dict):
+    """
+    GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+    """
+    def __init__(__self__, *,
+                 commands: Optional[Sequence[_builtins.str]] = None):
+        """
+        GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+
+        :param Sequence[_builtins.str] commands: Commands is a list of commands to run at first user logon, after guest customization.
+        """
+        if commands is not None:
+            pulumi.set(__self__, "commands", commands)
+
+    @_builtins.property
+    @pulumi.getter
+    def commands(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Commands is a list of commands to run at first user logon, after guest customization.
+        """
+        return pulumi.get(self, "commands")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec(dict):
+    """
+    Password is the new administrator password for the machine.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 name: _builtins.str):
+        """
+        Password is the new administrator password for the machine.
+
+        :param _builtins.str key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+        :param _builtins.str name: Name is the name of the secret.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec(dict):
+    """
+    GUIUnattended is a representation of the Sysprep GUIUnattended key.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "autoLogon":
+            suggest = "auto_logon"
+        elif key == "autoLogonCount":
+            suggest = "auto_logon_count"
+        elif key == "timeZone":
+            suggest = "time_zone"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 auto_logon: Optional[_builtins.bool] = None,
+                 auto_logon_count: Optional[_builtins.int] = None,
+                 password: Optional['outputs.VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec'] = None,
+                 time_zone: Optional[_builtins.int] = None):
+        """
+        GUIUnattended is a representation of the Sysprep GUIUnattended key.
+
+        :param _builtins.bool auto_logon: AutoLogon determine whether the machine automatically logs on as Administrator.
+        :param _builtins.int auto_logon_count: AutoLogonCount specifies the number of times the machine should automatically log on as Administrator.
+        :param 'VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec' password: Password is the new administrator password for the machine.
+        :param _builtins.int time_zone: TimeZone is the time zone index for the virtual machine. The Supervisor's default: `85`.
+        """
+        if auto_logon is not None:
+            pulumi.set(__self__, "auto_logon", auto_logon)
+        if auto_logon_count is not None:
+            pulumi.set(__self__, "auto_logon_count", auto_logon_count)
+        if password is not None:
+            pulumi.set(__self__, "password", password)
+        if time_zone is not None:
+            pulumi.set(__self__, "time_zone", time_zone)
+
+    @_builtins.property
+    @pulumi.getter(name="autoLogon")
+    def auto_logon(self) -> Optional[_builtins.bool]:
+        """
+        AutoLogon determine whether the machine automatically logs on as Administrator.
+        """
+        return pulumi.get(self, "auto_logon")
+
+    @_builtins.property
+    @pulumi.getter(name="autoLogonCount")
+    def auto_logon_count(self) -> Optional[_builtins.int]:
+        """
+        AutoLogonCount specifies the number of times the machine should automatically log on as Administrator.
+        """
+        return pulumi.get(self, "auto_logon_count")
+
+    @_builtins.property
+    @pulumi.getter
+    def password(self) -> Optional['outputs.VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec']:
+        """
+        Password is the new administrator password for the machine.
+        """
+        return pulumi.get(self, "password")
+
+    @_builtins.property
+    @pulumi.getter(name="timeZone")
+    def time_zone(self) -> Optional[_builtins.int]:
+        """
+        TimeZone is the time zone index for the virtual machine. The Supervisor's default: `85`.
+        """
+        return pulumi.get(self, "time_zone")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec(dict):
+    """
+    DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 name: _builtins.str):
+        """
+        DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+
+        :param _builtins.str key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
+        :param _builtins.str name: Name is the name of the secret.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapSysprepSysprepIdentificationSpec(dict):
+    """
+    Identification is a representation of the Sysprep Identification key.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "domainAdmin":
+            suggest = "domain_admin"
+        elif key == "domainAdminPassword":
+            suggest = "domain_admin_password"
+        elif key == "domainOU":
+            suggest = "domain_ou"
+        elif key == "joinDomain":
+            suggest = "join_domain"
+        elif key == "joinWorkgroup":
+            suggest = "join_workgroup"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineBootstrapSysprepSysprepIdentificationSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineBootstrapSysprepSysprepIdentificationSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineBootstrapSysprepSysprepIdentificationSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 domain_admin: Optional[_builtins.str] = None,
+                 domain_admin_password: Optional['outputs.VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec'] = None,
+                 domain_ou: Optional[_builtins.str] = None,
+                 join_domain: Optional[_builtins.str] = None,
+                 join_workgroup: Optional[_builtins.str] = None):
+        """
+        Identification is a representation of the Sysprep Identification key.
+
+        :param _builtins.str domain_admin: DomainAdmin is the domain user account used for authentication if the virtual machine is joining a domain. The user does not need to be a domain administrator, but the account must have the privileges required to add computers to the domain.
+        :param 'VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec' domain_admin_password: DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+        :param _builtins.str domain_ou: DomainOU is the MachineObjectOU which specifies the full LDAP path name of the OU to which the computer belongs. Needs VM Operator API v1alpha3 or newer.
+        :param _builtins.str join_domain: JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+        :param _builtins.str join_workgroup: JoinWorkgroup is the workgroup that the virtual machine should join. If this value is supplied, then the fields spec.network.domain, spec.bootstrap.sysprep.identification.domainAdmin, and spec.bootstrap.sysprep.identification.domainAdminPassword must be empty.
+        """
+        if domain_admin is not None:
+            pulumi.set(__self__, "domain_admin", domain_admin)
+        if domain_admin_password is not None:
+            pulumi.set(__self__, "domain_admin_password", domain_admin_password)
+        if domain_ou is not None:
+            pulumi.set(__self__, "domain_ou", domain_ou)
+        if join_domain is not None:
+            pulumi.set(__self__, "join_domain", join_domain)
+        if join_workgroup is not None:
+            pulumi.set(__self__, "join_workgroup", join_workgroup)
+
+    @_builtins.property
+    @pulumi.getter(name="domainAdmin")
+    def domain_admin(self) -> Optional[_builtins.str]:
+        """
+        DomainAdmin is the domain user account used for authentication if the virtual machine is joining a domain. The user does not need to be a domain administrator, but the account must have the privileges required to add computers to the domain.
+        """
+        return pulumi.get(self, "domain_admin")
+
+    @_builtins.property
+    @pulumi.getter(name="domainAdminPassword")
+    def domain_admin_password(self) -> Optional['outputs.VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec']:
+        """
+        DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
+        """
+        return pulumi.get(self, "domain_admin_password")
+
+    @_builtins.property
+    @pulumi.getter(name="domainOU")
+    def domain_ou(self) -> Optional[_builtins.str]:
+        """
+        DomainOU is the MachineObjectOU which specifies the full LDAP path name of the OU to which the computer belongs. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "domain_ou")
+
+    @_builtins.property
+    @pulumi.getter(name="joinDomain")
+    def join_domain(self) -> Optional[_builtins.str]:
+        """
+        JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+        """
+        return pulumi.get(self, "join_domain")
+
+    @_builtins.property
+    @pulumi.getter(name="joinWorkgroup")
+    def join_workgroup(self) -> Optional[_builtins.str]:
+        """
+        JoinWorkgroup is the workgroup that the virtual machine should join. If this value is supplied, then the fields spec.network.domain, spec.bootstrap.sysprep.identification.domainAdmin, and spec.bootstrap.sysprep.identification.domainAdminPassword must be empty.
+        """
+        return pulumi.get(self, "join_workgroup")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec(dict):
+    """
+    LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "autoMode":
+            suggest = "auto_mode"
+        elif key == "autoUsers":
+            suggest = "auto_users"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 auto_mode: _builtins.str,
+                 auto_users: Optional[_builtins.int] = None):
+        """
+        LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+
+        :param _builtins.str auto_mode: AutoMode specifies the server licensing mode. Allowed values: `perSeat`, `perServer`.
+        :param _builtins.int auto_users: AutoUsers indicates the number of client licenses purchased for the VirtualCenter server being installed.
+        """
+        pulumi.set(__self__, "auto_mode", auto_mode)
+        if auto_users is not None:
+            pulumi.set(__self__, "auto_users", auto_users)
+
+    @_builtins.property
+    @pulumi.getter(name="autoMode")
+    def auto_mode(self) -> _builtins.str:
+        """
+        AutoMode specifies the server licensing mode. Allowed values: `perSeat`, `perServer`.
+        """
+        return pulumi.get(self, "auto_mode")
+
+    @_builtins.property
+    @pulumi.getter(name="autoUsers")
+    def auto_users(self) -> Optional[_builtins.int]:
+        """
+        AutoUsers indicates the number of client licenses purchased for the VirtualCenter server being installed.
+        """
+        return pulumi.get(self, "auto_users")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec(dict):
+    """
+    From is specified to reference a value from a Secret resource.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 name: _builtins.str):
+        """
+        From is specified to reference a value from a Secret resource.
+
+        :param _builtins.str key: Key is the key in the secret that specifies the requested data.
+        :param _builtins.str name: Name is the name of the secret.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Key is the key in the secret that specifies the requested data.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapSysprepSysprepScriptTextSpec(dict):
+    """
+    ScriptText describes the script to run before and after customization. The script must be a Windows batch file.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "from":
+            suggest = "from_"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineBootstrapSysprepSysprepScriptTextSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineBootstrapSysprepSysprepScriptTextSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineBootstrapSysprepSysprepScriptTextSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 from_: Optional['outputs.VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec'] = None,
+                 value: Optional[_builtins.str] = None):
+        """
+        ScriptText describes the script to run before and after customization. The script must be a Windows batch file.
+
+        :param 'VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec' from_: From is specified to reference a value from a Secret resource.
+        :param _builtins.str value: Value is used to directly specify a value.
+        """
+        if from_ is not None:
+            pulumi.set(__self__, "from_", from_)
+        if value is not None:
+            pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter(name="from")
+    def from_(self) -> Optional['outputs.VirtualMachineBootstrapSysprepSysprepScriptTextFromSpec']:
+        """
+        From is specified to reference a value from a Secret resource.
+        """
+        return pulumi.get(self, "from_")
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> Optional[_builtins.str]:
+        """
+        Value is used to directly specify a value.
+        """
+        return pulumi.get(self, "value")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapSysprepSysprepSpec(dict):
+    """
+    Sysprep is an object representation of a Windows sysprep.xml answer file.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "userData":
+            suggest = "user_data"
+        elif key == "expirePasswordAfterNextLogin":
+            suggest = "expire_password_after_next_login"
+        elif key == "guiRunOnce":
+            suggest = "gui_run_once"
+        elif key == "guiUnattended":
+            suggest = "gui_unattended"
+        elif key == "licenseFilePrintData":
+            suggest = "license_file_print_data"
+        elif key == "scriptText":
+            suggest = "script_text"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineBootstrapSysprepSysprepSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineBootstrapSysprepSysprepSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineBootstrapSysprepSysprepSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 user_data: 'outputs.VirtualMachineBootstrapSysprepSysprepUserDataSpec',
+                 expire_password_after_next_login: Optional[_builtins.bool] = None,
+                 gui_run_once: Optional['outputs.VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec'] = None,
+                 gui_unattended: Optional['outputs.VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec'] = None,
+                 identification: Optional['outputs.VirtualMachineBootstrapSysprepSysprepIdentificationSpec'] = None,
+                 license_file_print_data: Optional['outputs.VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec'] = None,
+                 script_text: Optional['outputs.VirtualMachineBootstrapSysprepSysprepScriptTextSpec'] = None):
+        """
+        Sysprep is an object representation of a Windows sysprep.xml answer file.
+
+        :param 'VirtualMachineBootstrapSysprepSysprepUserDataSpec' user_data: UserData is a representation of the Sysprep UserData key.
+        :param _builtins.bool expire_password_after_next_login: ExpirePasswordAfterNextLogin indicates whether or not the local Administrators group accounts are required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+        :param 'VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec' gui_run_once: GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+        :param 'VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec' gui_unattended: GUIUnattended is a representation of the Sysprep GUIUnattended key.
+        :param 'VirtualMachineBootstrapSysprepSysprepIdentificationSpec' identification: Identification is a representation of the Sysprep Identification key.
+        :param 'VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec' license_file_print_data: LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+        :param 'VirtualMachineBootstrapSysprepSysprepScriptTextSpec' script_text: ScriptText describes the script to run before and after customization. The script must be a Windows batch file. Needs VM Operator API v1alpha5 or newer.
+        """
+        pulumi.set(__self__, "user_data", user_data)
+        if expire_password_after_next_login is not None:
+            pulumi.set(__self__, "expire_password_after_next_login", expire_password_after_next_login)
+        if gui_run_once is not None:
+            pulumi.set(__self__, "gui_run_once", gui_run_once)
+        if gui_unattended is not None:
+            pulumi.set(__self__, "gui_unattended", gui_unattended)
+        if identification is not None:
+            pulumi.set(__self__, "identification", identification)
+        if license_file_print_data is not None:
+            pulumi.set(__self__, "license_file_print_data", license_file_print_data)
+        if script_text is not None:
+            pulumi.set(__self__, "script_text", script_text)
+
+    @_builtins.property
+    @pulumi.getter(name="userData")
+    def user_data(self) -> 'outputs.VirtualMachineBootstrapSysprepSysprepUserDataSpec':
+        """
+        UserData is a representation of the Sysprep UserData key.
+        """
+        return pulumi.get(self, "user_data")
+
+    @_builtins.property
+    @pulumi.getter(name="expirePasswordAfterNextLogin")
+    def expire_password_after_next_login(self) -> Optional[_builtins.bool]:
+        """
+        ExpirePasswordAfterNextLogin indicates whether or not the local Administrators group accounts are required to change their password after the next login. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "expire_password_after_next_login")
+
+    @_builtins.property
+    @pulumi.getter(name="guiRunOnce")
+    def gui_run_once(self) -> Optional['outputs.VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpec']:
+        """
+        GUIRunOnce is a representation of the Sysprep GuiRunOnce key.
+        """
+        return pulumi.get(self, "gui_run_once")
+
+    @_builtins.property
+    @pulumi.getter(name="guiUnattended")
+    def gui_unattended(self) -> Optional['outputs.VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec']:
+        """
+        GUIUnattended is a representation of the Sysprep GUIUnattended key.
+        """
+        return pulumi.get(self, "gui_unattended")
+
+    @_builtins.property
+    @pulumi.getter
+    def identification(self) -> Optional['outputs.VirtualMachineBootstrapSysprepSysprepIdentificationSpec']:
+        """
+        Identification is a representation of the Sysprep Identification key.
+        """
+        return pulumi.get(self, "identification")
+
+    @_builtins.property
+    @pulumi.getter(name="licenseFilePrintData")
+    def license_file_print_data(self) -> Optional['outputs.VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec']:
+        """
+        LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.
+        """
+        return pulumi.get(self, "license_file_print_data")
+
+    @_builtins.property
+    @pulumi.getter(name="scriptText")
+    def script_text(self) -> Optional['outputs.VirtualMachineBootstrapSysprepSysprepScriptTextSpec']:
+        """
+        ScriptText describes the script to run before and after customization. The script must be a Windows batch file. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "script_text")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec(dict):
+    """
+    ProductID is a valid serial number.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 name: _builtins.str):
+        """
+        ProductID is a valid serial number.
+
+        :param _builtins.str key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
+        :param _builtins.str name: Name is the name of the secret.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapSysprepSysprepUserDataSpec(dict):
+    """
+    UserData is a representation of the Sysprep UserData key.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "fullName":
+            suggest = "full_name"
+        elif key == "orgName":
+            suggest = "org_name"
+        elif key == "productID":
+            suggest = "product_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineBootstrapSysprepSysprepUserDataSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineBootstrapSysprepSysprepUserDataSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineBootstrapSysprepSysprepUserDataSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 full_name: _builtins.str,
+                 org_name: _builtins.str,
+                 product_id: Optional['outputs.VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec'] = None):
+        """
+        UserData is a representation of the Sysprep UserData key.
+
+        :param _builtins.str full_name: FullName is the user's full name.
+        :param _builtins.str org_name: OrgName is the name of the user's organization.
+        :param 'VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec' product_id: ProductID is a valid serial number.
+        """
+        pulumi.set(__self__, "full_name", full_name)
+        pulumi.set(__self__, "org_name", org_name)
+        if product_id is not None:
+            pulumi.set(__self__, "product_id", product_id)
+
+    @_builtins.property
+    @pulumi.getter(name="fullName")
+    def full_name(self) -> _builtins.str:
+        """
+        FullName is the user's full name.
+        """
+        return pulumi.get(self, "full_name")
+
+    @_builtins.property
+    @pulumi.getter(name="orgName")
+    def org_name(self) -> _builtins.str:
+        """
+        OrgName is the name of the user's organization.
+        """
+        return pulumi.get(self, "org_name")
+
+    @_builtins.property
+    @pulumi.getter(name="productID")
+    def product_id(self) -> Optional['outputs.VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec']:
+        """
+        ProductID is a valid serial number.
+        """
+        return pulumi.get(self, "product_id")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapVAppConfigPropertiesSpec(dict):
+    """
+    KeyValueOrSecretKeySelectorPair is useful when wanting to realize a map as a list of key/value pairs where each value could also reference data stored in a Secret resource.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 value: Optional['outputs.VirtualMachineBootstrapVAppConfigPropertiesValueSpec'] = None):
+        """
+        KeyValueOrSecretKeySelectorPair is useful when wanting to realize a map as a list of key/value pairs where each value could also reference data stored in a Secret resource.
+
+        :param _builtins.str key: Key is the key part of the key/value pair.
+        :param 'VirtualMachineBootstrapVAppConfigPropertiesValueSpec' value: Value is the optional value part of the key/value pair.
+        """
+        pulumi.set(__self__, "key", key)
+        if value is not None:
+            pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Key is the key part of the key/value pair.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> Optional['outputs.VirtualMachineBootstrapVAppConfigPropertiesValueSpec']:
+        """
+        Value is the optional value part of the key/value pair.
+        """
+        return pulumi.get(self, "value")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec(dict):
+    """
+    From is specified to reference a value from a Secret resource.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 name: _builtins.str):
+        """
+        From is specified to reference a value from a Secret resource.
+
+        :param _builtins.str key: Key is the key in the secret that specifies the requested data.
+        :param _builtins.str name: Name is the name of the secret.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Key is the key in the secret that specifies the requested data.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name is the name of the secret.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineBootstrapVAppConfigPropertiesValueSpec(dict):
+    """
+    Value is the optional value part of the key/value pair.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "from":
+            suggest = "from_"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineBootstrapVAppConfigPropertiesValueSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineBootstrapVAppConfigPropertiesValueSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineBootstrapVAppConfigPropertiesValueSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 from_: Optional['outputs.VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec'] = None,
+                 value: Optional[_builtins.str] = None):
+        """
+        Value is the optional value part of the key/value pair.
+
+        :param 'VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec' from_: From is specified to reference a value from a Secret resource.
+        :param _builtins.str value: Value is used to directly specify a value.
+        """
+        if from_ is not None:
+            pulumi.set(__self__, "from_", from_)
+        if value is not None:
+            pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter(name="from")
+    def from_(self) -> Optional['outputs.VirtualMachineBootstrapVAppConfigPropertiesValueFromSpec']:
+        """
+        From is specified to reference a value from a Secret resource.
+        """
+        return pulumi.get(self, "from_")
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> Optional[_builtins.str]:
+        """
+        Value is used to directly specify a value.
+        """
+        return pulumi.get(self, "value")
 
 
 @pulumi.output_type
@@ -1178,12 +3525,12 @@ class VirtualMachineBootstrapVAppConfigSpec(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 properties: Optional[Sequence[Any]] = None,
+                 properties: Optional[Sequence['outputs.VirtualMachineBootstrapVAppConfigPropertiesSpec']] = None,
                  raw_properties: Optional[_builtins.str] = None):
         """
         vApp properties: a list of key/value properties or a Secret with raw properties.
 
-        :param Sequence[Any] properties: vApp properties as key/value objects (`{key, value: {value | from}}`).
+        :param Sequence['VirtualMachineBootstrapVAppConfigPropertiesSpec'] properties: Properties is a list of vApp/OVF property key/value pairs.
         :param _builtins.str raw_properties: Name of a Secret with the properties.
         """
         if properties is not None:
@@ -1193,9 +3540,9 @@ class VirtualMachineBootstrapVAppConfigSpec(dict):
 
     @_builtins.property
     @pulumi.getter
-    def properties(self) -> Optional[Sequence[Any]]:
+    def properties(self) -> Optional[Sequence['outputs.VirtualMachineBootstrapVAppConfigPropertiesSpec']]:
         """
-        vApp properties as key/value objects (`{key, value: {value | from}}`).
+        Properties is a list of vApp/OVF property key/value pairs.
         """
         return pulumi.get(self, "properties")
 
@@ -1206,6 +3553,1265 @@ class VirtualMachineBootstrapVAppConfigSpec(dict):
         Name of a Secret with the properties.
         """
         return pulumi.get(self, "raw_properties")
+
+
+@pulumi.output_type
+class VirtualMachineCdromImageSpec(dict):
+    """
+    Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+    """
+    def __init__(__self__, *,
+                 kind: _builtins.str,
+                 name: _builtins.str):
+        """
+        Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+
+        :param _builtins.str kind: Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+        :param _builtins.str name: Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+        """
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> _builtins.str:
+        """
+        Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+        """
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineCdromSpec(dict):
+    """
+    VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "allowGuestControl":
+            suggest = "allow_guest_control"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineCdromSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineCdromSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineCdromSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 image: 'outputs.VirtualMachineCdromImageSpec',
+                 name: _builtins.str,
+                 allow_guest_control: Optional[_builtins.bool] = None,
+                 connected: Optional[_builtins.bool] = None):
+        """
+        VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+
+        :param 'VirtualMachineCdromImageSpec' image: Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+        :param _builtins.str name: Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+        :param _builtins.bool allow_guest_control: AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+        :param _builtins.bool connected: Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+        """
+        pulumi.set(__self__, "image", image)
+        pulumi.set(__self__, "name", name)
+        if allow_guest_control is not None:
+            pulumi.set(__self__, "allow_guest_control", allow_guest_control)
+        if connected is not None:
+            pulumi.set(__self__, "connected", connected)
+
+    @_builtins.property
+    @pulumi.getter
+    def image(self) -> 'outputs.VirtualMachineCdromImageSpec':
+        """
+        Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+        """
+        return pulumi.get(self, "image")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="allowGuestControl")
+    def allow_guest_control(self) -> Optional[_builtins.bool]:
+        """
+        AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+        """
+        return pulumi.get(self, "allow_guest_control")
+
+    @_builtins.property
+    @pulumi.getter
+    def connected(self) -> Optional[_builtins.bool]:
+        """
+        Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+        """
+        return pulumi.get(self, "connected")
+
+
+@pulumi.output_type
+class VirtualMachineClassSpec(dict):
+    """
+    Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "apiVersion":
+            suggest = "api_version"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineClassSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineClassSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineClassSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 api_version: _builtins.str,
+                 kind: _builtins.str,
+                 name: _builtins.str):
+        """
+        Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.
+
+        :param _builtins.str api_version: APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        :param _builtins.str kind: Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        :param _builtins.str name: Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        pulumi.set(__self__, "api_version", api_version)
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter(name="apiVersion")
+    def api_version(self) -> _builtins.str:
+        """
+        APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        """
+        return pulumi.get(self, "api_version")
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> _builtins.str:
+        """
+        Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        """
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineClassStatus(dict):
+    """
+    Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "apiVersion":
+            suggest = "api_version"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineClassStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineClassStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineClassStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 api_version: _builtins.str,
+                 kind: _builtins.str,
+                 name: _builtins.str):
+        """
+        Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+
+        :param _builtins.str api_version: APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        :param _builtins.str kind: Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        :param _builtins.str name: Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        pulumi.set(__self__, "api_version", api_version)
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter(name="apiVersion")
+    def api_version(self) -> _builtins.str:
+        """
+        APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        """
+        return pulumi.get(self, "api_version")
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> _builtins.str:
+        """
+        Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        """
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineCryptoSpec(dict):
+    """
+    Crypto describes the desired encryption state of the VirtualMachine.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "encryptionClassName":
+            suggest = "encryption_class_name"
+        elif key == "useDefaultKeyProvider":
+            suggest = "use_default_key_provider"
+        elif key == "vTPMMode":
+            suggest = "v_tpm_mode"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineCryptoSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineCryptoSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineCryptoSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 encryption_class_name: Optional[_builtins.str] = None,
+                 use_default_key_provider: Optional[_builtins.bool] = None,
+                 v_tpm_mode: Optional[_builtins.str] = None):
+        """
+        Crypto describes the desired encryption state of the VirtualMachine.
+
+        :param _builtins.str encryption_class_name: EncryptionClassName describes the name of the EncryptionClass resource used to encrypt this VM.
+        :param _builtins.bool use_default_key_provider: UseDefaultKeyProvider describes the desired behavior for when an explicit EncryptionClass is not provided. The Supervisor's default: `True`.
+        :param _builtins.str v_tpm_mode: VTPMMode describes the desired behavior when deploying a VirtualMachine using a VirtualMachine-backed image which created from an encrypted VirtualMachine with a vTPM. Allowed values: `Clone`, `New`. The Supervisor's default: `New`. Needs VM Operator API v1alpha5 or newer.
+        """
+        if encryption_class_name is not None:
+            pulumi.set(__self__, "encryption_class_name", encryption_class_name)
+        if use_default_key_provider is not None:
+            pulumi.set(__self__, "use_default_key_provider", use_default_key_provider)
+        if v_tpm_mode is not None:
+            pulumi.set(__self__, "v_tpm_mode", v_tpm_mode)
+
+    @_builtins.property
+    @pulumi.getter(name="encryptionClassName")
+    def encryption_class_name(self) -> Optional[_builtins.str]:
+        """
+        EncryptionClassName describes the name of the EncryptionClass resource used to encrypt this VM.
+        """
+        return pulumi.get(self, "encryption_class_name")
+
+    @_builtins.property
+    @pulumi.getter(name="useDefaultKeyProvider")
+    def use_default_key_provider(self) -> Optional[_builtins.bool]:
+        """
+        UseDefaultKeyProvider describes the desired behavior for when an explicit EncryptionClass is not provided. The Supervisor's default: `True`.
+        """
+        return pulumi.get(self, "use_default_key_provider")
+
+    @_builtins.property
+    @pulumi.getter(name="vTPMMode")
+    def v_tpm_mode(self) -> Optional[_builtins.str]:
+        """
+        VTPMMode describes the desired behavior when deploying a VirtualMachine using a VirtualMachine-backed image which created from an encrypted VirtualMachine with a vTPM. Allowed values: `Clone`, `New`. The Supervisor's default: `New`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "v_tpm_mode")
+
+
+@pulumi.output_type
+class VirtualMachineCryptoStatus(dict):
+    """
+    Crypto describes the observed state of the VirtualMachine's encryption configuration.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "hasVTPM":
+            suggest = "has_vtpm"
+        elif key == "keyID":
+            suggest = "key_id"
+        elif key == "providerID":
+            suggest = "provider_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineCryptoStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineCryptoStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineCryptoStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 encrypted: Optional[Sequence[_builtins.str]] = None,
+                 has_vtpm: Optional[_builtins.bool] = None,
+                 key_id: Optional[_builtins.str] = None,
+                 provider_id: Optional[_builtins.str] = None):
+        """
+        Crypto describes the observed state of the VirtualMachine's encryption configuration.
+
+        :param Sequence[_builtins.str] encrypted: Encrypted describes the observed state of the VirtualMachine's encryption. There may be two values in this list:
+        :param _builtins.bool has_vtpm: HasVTPM indicates whether or not the VM has a vTPM. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.str key_id: KeyID describes the key ID used to encrypt the VirtualMachine. Please note, this field will be empty if the VirtualMachine is not encrypted.
+        :param _builtins.str provider_id: ProviderID describes the provider ID used to encrypt the VirtualMachine. Please note, this field will be empty if the VirtualMachine is not encrypted.
+        """
+        if encrypted is not None:
+            pulumi.set(__self__, "encrypted", encrypted)
+        if has_vtpm is not None:
+            pulumi.set(__self__, "has_vtpm", has_vtpm)
+        if key_id is not None:
+            pulumi.set(__self__, "key_id", key_id)
+        if provider_id is not None:
+            pulumi.set(__self__, "provider_id", provider_id)
+
+    @_builtins.property
+    @pulumi.getter
+    def encrypted(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Encrypted describes the observed state of the VirtualMachine's encryption. There may be two values in this list:
+        """
+        return pulumi.get(self, "encrypted")
+
+    @_builtins.property
+    @pulumi.getter(name="hasVTPM")
+    def has_vtpm(self) -> Optional[_builtins.bool]:
+        """
+        HasVTPM indicates whether or not the VM has a vTPM. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "has_vtpm")
+
+    @_builtins.property
+    @pulumi.getter(name="keyID")
+    def key_id(self) -> Optional[_builtins.str]:
+        """
+        KeyID describes the key ID used to encrypt the VirtualMachine. Please note, this field will be empty if the VirtualMachine is not encrypted.
+        """
+        return pulumi.get(self, "key_id")
+
+    @_builtins.property
+    @pulumi.getter(name="providerID")
+    def provider_id(self) -> Optional[_builtins.str]:
+        """
+        ProviderID describes the provider ID used to encrypt the VirtualMachine. Please note, this field will be empty if the VirtualMachine is not encrypted.
+        """
+        return pulumi.get(self, "provider_id")
+
+
+@pulumi.output_type
+class VirtualMachineCurrentSnapshotStatus(dict):
+    """
+    CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot.
+    """
+    def __init__(__self__, *,
+                 name: _builtins.str,
+                 type: _builtins.str):
+        """
+        CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot.
+
+        :param _builtins.str name: Name is the name of the snapshot resource. This field is only set for managed snapshots.
+        :param _builtins.str type: Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
+        """
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name is the name of the snapshot resource. This field is only set for managed snapshots.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> _builtins.str:
+        """
+        Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
+        """
+        return pulumi.get(self, "type")
+
+
+@pulumi.output_type
+class VirtualMachineGuestStatus(dict):
+    """
+    Guest describes the observed state of the VM's guest.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "guestFullName":
+            suggest = "guest_full_name"
+        elif key == "guestID":
+            suggest = "guest_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineGuestStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineGuestStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineGuestStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 guest_full_name: Optional[_builtins.str] = None,
+                 guest_id: Optional[_builtins.str] = None):
+        """
+        Guest describes the observed state of the VM's guest.
+
+        :param _builtins.str guest_full_name: GuestFullName describes the full name of the observed operating system.
+        :param _builtins.str guest_id: GuestID describes the ID of the observed operating system.
+        """
+        if guest_full_name is not None:
+            pulumi.set(__self__, "guest_full_name", guest_full_name)
+        if guest_id is not None:
+            pulumi.set(__self__, "guest_id", guest_id)
+
+    @_builtins.property
+    @pulumi.getter(name="guestFullName")
+    def guest_full_name(self) -> Optional[_builtins.str]:
+        """
+        GuestFullName describes the full name of the observed operating system.
+        """
+        return pulumi.get(self, "guest_full_name")
+
+    @_builtins.property
+    @pulumi.getter(name="guestID")
+    def guest_id(self) -> Optional[_builtins.str]:
+        """
+        GuestID describes the ID of the observed operating system.
+        """
+        return pulumi.get(self, "guest_id")
+
+
+@pulumi.output_type
+class VirtualMachineHardwareCdromImageSpec(dict):
+    """
+    Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+    """
+    def __init__(__self__, *,
+                 kind: _builtins.str,
+                 name: _builtins.str):
+        """
+        Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+
+        :param _builtins.str kind: Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+        :param _builtins.str name: Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+        """
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> _builtins.str:
+        """
+        Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+        """
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineHardwareCdromSpec(dict):
+    """
+    VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "allowGuestControl":
+            suggest = "allow_guest_control"
+        elif key == "controllerBusNumber":
+            suggest = "controller_bus_number"
+        elif key == "controllerType":
+            suggest = "controller_type"
+        elif key == "unitNumber":
+            suggest = "unit_number"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineHardwareCdromSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineHardwareCdromSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineHardwareCdromSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 image: 'outputs.VirtualMachineHardwareCdromImageSpec',
+                 name: _builtins.str,
+                 allow_guest_control: Optional[_builtins.bool] = None,
+                 connected: Optional[_builtins.bool] = None,
+                 controller_bus_number: Optional[_builtins.int] = None,
+                 controller_type: Optional[_builtins.str] = None,
+                 unit_number: Optional[_builtins.int] = None):
+        """
+        VirtualMachineCdromSpec describes the desired state of a CD-ROM device.
+
+        :param 'VirtualMachineHardwareCdromImageSpec' image: Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+        :param _builtins.str name: Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+        :param _builtins.bool allow_guest_control: AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+        :param _builtins.bool connected: Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+        :param _builtins.int controller_bus_number: ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.
+        :param _builtins.str controller_type: ControllerType describes the type of the controller to which this CD-ROM should be attached.
+        :param _builtins.int unit_number: UnitNumber describes the desired unit number for attaching the CD-ROM to a storage controller.
+        """
+        pulumi.set(__self__, "image", image)
+        pulumi.set(__self__, "name", name)
+        if allow_guest_control is not None:
+            pulumi.set(__self__, "allow_guest_control", allow_guest_control)
+        if connected is not None:
+            pulumi.set(__self__, "connected", connected)
+        if controller_bus_number is not None:
+            pulumi.set(__self__, "controller_bus_number", controller_bus_number)
+        if controller_type is not None:
+            pulumi.set(__self__, "controller_type", controller_type)
+        if unit_number is not None:
+            pulumi.set(__self__, "unit_number", unit_number)
+
+    @_builtins.property
+    @pulumi.getter
+    def image(self) -> 'outputs.VirtualMachineHardwareCdromImageSpec':
+        """
+        Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
+        """
+        return pulumi.get(self, "image")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="allowGuestControl")
+    def allow_guest_control(self) -> Optional[_builtins.bool]:
+        """
+        AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
+        """
+        return pulumi.get(self, "allow_guest_control")
+
+    @_builtins.property
+    @pulumi.getter
+    def connected(self) -> Optional[_builtins.bool]:
+        """
+        Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
+        """
+        return pulumi.get(self, "connected")
+
+    @_builtins.property
+    @pulumi.getter(name="controllerBusNumber")
+    def controller_bus_number(self) -> Optional[_builtins.int]:
+        """
+        ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.
+        """
+        return pulumi.get(self, "controller_bus_number")
+
+    @_builtins.property
+    @pulumi.getter(name="controllerType")
+    def controller_type(self) -> Optional[_builtins.str]:
+        """
+        ControllerType describes the type of the controller to which this CD-ROM should be attached.
+        """
+        return pulumi.get(self, "controller_type")
+
+    @_builtins.property
+    @pulumi.getter(name="unitNumber")
+    def unit_number(self) -> Optional[_builtins.int]:
+        """
+        UnitNumber describes the desired unit number for attaching the CD-ROM to a storage controller.
+        """
+        return pulumi.get(self, "unit_number")
+
+
+@pulumi.output_type
+class VirtualMachineHardwareControllersDevicesStatus(dict):
+    """
+    VirtualMachineHardwareControllersDevicesStatus: `status.hardware.controllers.devices` of a VirtualMachine.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "unitNumber":
+            suggest = "unit_number"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineHardwareControllersDevicesStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineHardwareControllersDevicesStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineHardwareControllersDevicesStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 type: _builtins.str,
+                 unit_number: _builtins.int):
+        """
+        VirtualMachineHardwareControllersDevicesStatus: `status.hardware.controllers.devices` of a VirtualMachine.
+
+        :param _builtins.str type: Type describes the type of the virtual device. Allowed values: `CDROM`, `Disk`.
+        :param _builtins.int unit_number: UnitNumber describes the observed unit number of the device.
+        """
+        pulumi.set(__self__, "type", type)
+        pulumi.set(__self__, "unit_number", unit_number)
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> _builtins.str:
+        """
+        Type describes the type of the virtual device. Allowed values: `CDROM`, `Disk`.
+        """
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter(name="unitNumber")
+    def unit_number(self) -> _builtins.int:
+        """
+        UnitNumber describes the observed unit number of the device.
+        """
+        return pulumi.get(self, "unit_number")
+
+
+@pulumi.output_type
+class VirtualMachineHardwareControllersStatus(dict):
+    """
+    VirtualMachineHardwareControllersStatus: `status.hardware.controllers` of a VirtualMachine.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "busNumber":
+            suggest = "bus_number"
+        elif key == "deviceKey":
+            suggest = "device_key"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineHardwareControllersStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineHardwareControllersStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineHardwareControllersStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 bus_number: _builtins.int,
+                 device_key: _builtins.int,
+                 type: _builtins.str,
+                 devices: Optional[Sequence['outputs.VirtualMachineHardwareControllersDevicesStatus']] = None):
+        """
+        VirtualMachineHardwareControllersStatus: `status.hardware.controllers` of a VirtualMachine.
+
+        :param _builtins.int bus_number: BusNumber describes the observed bus number of the controller.
+        :param _builtins.int device_key: DeviceKey describes the observed device key of the controller.
+        :param _builtins.str type: Type describes the observed type of the controller. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`.
+        :param Sequence['VirtualMachineHardwareControllersDevicesStatus'] devices: Devices describes the observed devices connected to the controller.
+        """
+        pulumi.set(__self__, "bus_number", bus_number)
+        pulumi.set(__self__, "device_key", device_key)
+        pulumi.set(__self__, "type", type)
+        if devices is not None:
+            pulumi.set(__self__, "devices", devices)
+
+    @_builtins.property
+    @pulumi.getter(name="busNumber")
+    def bus_number(self) -> _builtins.int:
+        """
+        BusNumber describes the observed bus number of the controller.
+        """
+        return pulumi.get(self, "bus_number")
+
+    @_builtins.property
+    @pulumi.getter(name="deviceKey")
+    def device_key(self) -> _builtins.int:
+        """
+        DeviceKey describes the observed device key of the controller.
+        """
+        return pulumi.get(self, "device_key")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> _builtins.str:
+        """
+        Type describes the observed type of the controller. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`.
+        """
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter
+    def devices(self) -> Optional[Sequence['outputs.VirtualMachineHardwareControllersDevicesStatus']]:
+        """
+        Devices describes the observed devices connected to the controller.
+        """
+        return pulumi.get(self, "devices")
+
+
+@pulumi.output_type
+class VirtualMachineHardwareCpuStatus(dict):
+    """
+    CPU describes the observed CPU allocation of the VM.
+    """
+    def __init__(__self__, *,
+                 reservation: Optional[_builtins.int] = None,
+                 total: Optional[_builtins.int] = None):
+        """
+        CPU describes the observed CPU allocation of the VM.
+
+        :param _builtins.int reservation: Reservation describes the observed CPU reservation in MHz.
+        :param _builtins.int total: Total describes the observed number of processors.
+        """
+        if reservation is not None:
+            pulumi.set(__self__, "reservation", reservation)
+        if total is not None:
+            pulumi.set(__self__, "total", total)
+
+    @_builtins.property
+    @pulumi.getter
+    def reservation(self) -> Optional[_builtins.int]:
+        """
+        Reservation describes the observed CPU reservation in MHz.
+        """
+        return pulumi.get(self, "reservation")
+
+    @_builtins.property
+    @pulumi.getter
+    def total(self) -> Optional[_builtins.int]:
+        """
+        Total describes the observed number of processors.
+        """
+        return pulumi.get(self, "total")
+
+
+@pulumi.output_type
+class VirtualMachineHardwareIdeControllersSpec(dict):
+    """
+    VirtualMachineHardwareIdeControllersSpec: `spec.hardware.ideControllers` of a VirtualMachine.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "busNumber":
+            suggest = "bus_number"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineHardwareIdeControllersSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineHardwareIdeControllersSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineHardwareIdeControllersSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 bus_number: _builtins.int):
+        """
+        VirtualMachineHardwareIdeControllersSpec: `spec.hardware.ideControllers` of a VirtualMachine.
+
+        :param _builtins.int bus_number: BusNumber describes the desired bus number of the controller.
+        """
+        pulumi.set(__self__, "bus_number", bus_number)
+
+    @_builtins.property
+    @pulumi.getter(name="busNumber")
+    def bus_number(self) -> _builtins.int:
+        """
+        BusNumber describes the desired bus number of the controller.
+        """
+        return pulumi.get(self, "bus_number")
+
+
+@pulumi.output_type
+class VirtualMachineHardwareMemoryStatus(dict):
+    """
+    Memory describes the observed memory allocation of the VM.
+    """
+    def __init__(__self__, *,
+                 reservation: Optional[Union[_builtins.int, _builtins.str]] = None,
+                 total: Optional[Union[_builtins.int, _builtins.str]] = None):
+        """
+        Memory describes the observed memory allocation of the VM.
+
+        :param Union[_builtins.int, _builtins.str] reservation: Reservation describes the observed memory reservation. An integer or a string.
+        :param Union[_builtins.int, _builtins.str] total: Total describes the observed amount of configured memory. An integer or a string.
+        """
+        if reservation is not None:
+            pulumi.set(__self__, "reservation", reservation)
+        if total is not None:
+            pulumi.set(__self__, "total", total)
+
+    @_builtins.property
+    @pulumi.getter
+    def reservation(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        Reservation describes the observed memory reservation. An integer or a string.
+        """
+        return pulumi.get(self, "reservation")
+
+    @_builtins.property
+    @pulumi.getter
+    def total(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        Total describes the observed amount of configured memory. An integer or a string.
+        """
+        return pulumi.get(self, "total")
+
+
+@pulumi.output_type
+class VirtualMachineHardwareNvmeControllersSpec(dict):
+    """
+    VirtualMachineHardwareNvmeControllersSpec: `spec.hardware.nvmeControllers` of a VirtualMachine.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "busNumber":
+            suggest = "bus_number"
+        elif key == "sharingMode":
+            suggest = "sharing_mode"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineHardwareNvmeControllersSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineHardwareNvmeControllersSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineHardwareNvmeControllersSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 bus_number: _builtins.int,
+                 sharing_mode: Optional[_builtins.str] = None):
+        """
+        VirtualMachineHardwareNvmeControllersSpec: `spec.hardware.nvmeControllers` of a VirtualMachine.
+
+        :param _builtins.int bus_number: BusNumber describes the desired bus number of the controller.
+        :param _builtins.str sharing_mode: SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`. The Supervisor's default: `None`.
+        """
+        pulumi.set(__self__, "bus_number", bus_number)
+        if sharing_mode is not None:
+            pulumi.set(__self__, "sharing_mode", sharing_mode)
+
+    @_builtins.property
+    @pulumi.getter(name="busNumber")
+    def bus_number(self) -> _builtins.int:
+        """
+        BusNumber describes the desired bus number of the controller.
+        """
+        return pulumi.get(self, "bus_number")
+
+    @_builtins.property
+    @pulumi.getter(name="sharingMode")
+    def sharing_mode(self) -> Optional[_builtins.str]:
+        """
+        SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`. The Supervisor's default: `None`.
+        """
+        return pulumi.get(self, "sharing_mode")
+
+
+@pulumi.output_type
+class VirtualMachineHardwareSataControllersSpec(dict):
+    """
+    VirtualMachineHardwareSataControllersSpec: `spec.hardware.sataControllers` of a VirtualMachine.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "busNumber":
+            suggest = "bus_number"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineHardwareSataControllersSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineHardwareSataControllersSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineHardwareSataControllersSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 bus_number: _builtins.int):
+        """
+        VirtualMachineHardwareSataControllersSpec: `spec.hardware.sataControllers` of a VirtualMachine.
+
+        :param _builtins.int bus_number: BusNumber describes the desired bus number of the controller.
+        """
+        pulumi.set(__self__, "bus_number", bus_number)
+
+    @_builtins.property
+    @pulumi.getter(name="busNumber")
+    def bus_number(self) -> _builtins.int:
+        """
+        BusNumber describes the desired bus number of the controller.
+        """
+        return pulumi.get(self, "bus_number")
+
+
+@pulumi.output_type
+class VirtualMachineHardwareScsiControllersSpec(dict):
+    """
+    VirtualMachineHardwareScsiControllersSpec: `spec.hardware.scsiControllers` of a VirtualMachine.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "busNumber":
+            suggest = "bus_number"
+        elif key == "sharingMode":
+            suggest = "sharing_mode"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineHardwareScsiControllersSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineHardwareScsiControllersSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineHardwareScsiControllersSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 bus_number: _builtins.int,
+                 sharing_mode: Optional[_builtins.str] = None,
+                 type: Optional[_builtins.str] = None):
+        """
+        VirtualMachineHardwareScsiControllersSpec: `spec.hardware.scsiControllers` of a VirtualMachine.
+
+        :param _builtins.int bus_number: BusNumber describes the desired bus number of the controller.
+        :param _builtins.str sharing_mode: SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`, `Virtual`. The Supervisor's default: `None`.
+        :param _builtins.str type: Type describes the desired type of SCSI controller. Allowed values: `ParaVirtual`, `BusLogic`, `LsiLogic`, `LsiLogicSAS`. The Supervisor's default: `ParaVirtual`.
+        """
+        pulumi.set(__self__, "bus_number", bus_number)
+        if sharing_mode is not None:
+            pulumi.set(__self__, "sharing_mode", sharing_mode)
+        if type is not None:
+            pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter(name="busNumber")
+    def bus_number(self) -> _builtins.int:
+        """
+        BusNumber describes the desired bus number of the controller.
+        """
+        return pulumi.get(self, "bus_number")
+
+    @_builtins.property
+    @pulumi.getter(name="sharingMode")
+    def sharing_mode(self) -> Optional[_builtins.str]:
+        """
+        SharingMode describes the sharing mode for the controller. Allowed values: `None`, `Physical`, `Virtual`. The Supervisor's default: `None`.
+        """
+        return pulumi.get(self, "sharing_mode")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> Optional[_builtins.str]:
+        """
+        Type describes the desired type of SCSI controller. Allowed values: `ParaVirtual`, `BusLogic`, `LsiLogic`, `LsiLogicSAS`. The Supervisor's default: `ParaVirtual`.
+        """
+        return pulumi.get(self, "type")
+
+
+@pulumi.output_type
+class VirtualMachineHardwareSpec(dict):
+    """
+    Hardware describes the VM's desired hardware.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "ideControllers":
+            suggest = "ide_controllers"
+        elif key == "nvmeControllers":
+            suggest = "nvme_controllers"
+        elif key == "sataControllers":
+            suggest = "sata_controllers"
+        elif key == "scsiControllers":
+            suggest = "scsi_controllers"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineHardwareSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineHardwareSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineHardwareSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 cdrom: Optional[Sequence['outputs.VirtualMachineHardwareCdromSpec']] = None,
+                 ide_controllers: Optional[Sequence['outputs.VirtualMachineHardwareIdeControllersSpec']] = None,
+                 nvme_controllers: Optional[Sequence['outputs.VirtualMachineHardwareNvmeControllersSpec']] = None,
+                 sata_controllers: Optional[Sequence['outputs.VirtualMachineHardwareSataControllersSpec']] = None,
+                 scsi_controllers: Optional[Sequence['outputs.VirtualMachineHardwareScsiControllersSpec']] = None):
+        """
+        Hardware describes the VM's desired hardware.
+
+        :param Sequence['VirtualMachineHardwareCdromSpec'] cdrom: Cdrom describes the desired state of the VM's CD-ROM devices.
+        :param Sequence['VirtualMachineHardwareIdeControllersSpec'] ide_controllers: IDEControllers describes the desired list of IDE controllers for the VM.
+        :param Sequence['VirtualMachineHardwareNvmeControllersSpec'] nvme_controllers: NVMEControllers describes the desired list of NVME controllers for the VM.
+        :param Sequence['VirtualMachineHardwareSataControllersSpec'] sata_controllers: SATAControllers describes the desired list of SATA controllers for the VM.
+        :param Sequence['VirtualMachineHardwareScsiControllersSpec'] scsi_controllers: SCSIControllers describes the desired list of SCSI controllers for the VM.
+        """
+        if cdrom is not None:
+            pulumi.set(__self__, "cdrom", cdrom)
+        if ide_controllers is not None:
+            pulumi.set(__self__, "ide_controllers", ide_controllers)
+        if nvme_controllers is not None:
+            pulumi.set(__self__, "nvme_controllers", nvme_controllers)
+        if sata_controllers is not None:
+            pulumi.set(__self__, "sata_controllers", sata_controllers)
+        if scsi_controllers is not None:
+            pulumi.set(__self__, "scsi_controllers", scsi_controllers)
+
+    @_builtins.property
+    @pulumi.getter
+    def cdrom(self) -> Optional[Sequence['outputs.VirtualMachineHardwareCdromSpec']]:
+        """
+        Cdrom describes the desired state of the VM's CD-ROM devices.
+        """
+        return pulumi.get(self, "cdrom")
+
+    @_builtins.property
+    @pulumi.getter(name="ideControllers")
+    def ide_controllers(self) -> Optional[Sequence['outputs.VirtualMachineHardwareIdeControllersSpec']]:
+        """
+        IDEControllers describes the desired list of IDE controllers for the VM.
+        """
+        return pulumi.get(self, "ide_controllers")
+
+    @_builtins.property
+    @pulumi.getter(name="nvmeControllers")
+    def nvme_controllers(self) -> Optional[Sequence['outputs.VirtualMachineHardwareNvmeControllersSpec']]:
+        """
+        NVMEControllers describes the desired list of NVME controllers for the VM.
+        """
+        return pulumi.get(self, "nvme_controllers")
+
+    @_builtins.property
+    @pulumi.getter(name="sataControllers")
+    def sata_controllers(self) -> Optional[Sequence['outputs.VirtualMachineHardwareSataControllersSpec']]:
+        """
+        SATAControllers describes the desired list of SATA controllers for the VM.
+        """
+        return pulumi.get(self, "sata_controllers")
+
+    @_builtins.property
+    @pulumi.getter(name="scsiControllers")
+    def scsi_controllers(self) -> Optional[Sequence['outputs.VirtualMachineHardwareScsiControllersSpec']]:
+        """
+        SCSIControllers describes the desired list of SCSI controllers for the VM.
+        """
+        return pulumi.get(self, "scsi_controllers")
+
+
+@pulumi.output_type
+class VirtualMachineHardwareStatus(dict):
+    """
+    Hardware describes the observed state of the VM's hardware.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "vGPUs":
+            suggest = "v_gpus"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineHardwareStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineHardwareStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineHardwareStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 controllers: Optional[Sequence['outputs.VirtualMachineHardwareControllersStatus']] = None,
+                 cpu: Optional['outputs.VirtualMachineHardwareCpuStatus'] = None,
+                 memory: Optional['outputs.VirtualMachineHardwareMemoryStatus'] = None,
+                 v_gpus: Optional[Sequence['outputs.VirtualMachineHardwareVGPUsStatus']] = None):
+        """
+        Hardware describes the observed state of the VM's hardware.
+
+        :param Sequence['VirtualMachineHardwareControllersStatus'] controllers: Controllers describes the observed list of virtual controllers for the VM.
+        :param 'VirtualMachineHardwareCpuStatus' cpu: CPU describes the observed CPU allocation of the VM.
+        :param 'VirtualMachineHardwareMemoryStatus' memory: Memory describes the observed memory allocation of the VM.
+        :param Sequence['VirtualMachineHardwareVGPUsStatus'] v_gpus: VGPUs describes the observed vGPUs used by this VM.
+        """
+        if controllers is not None:
+            pulumi.set(__self__, "controllers", controllers)
+        if cpu is not None:
+            pulumi.set(__self__, "cpu", cpu)
+        if memory is not None:
+            pulumi.set(__self__, "memory", memory)
+        if v_gpus is not None:
+            pulumi.set(__self__, "v_gpus", v_gpus)
+
+    @_builtins.property
+    @pulumi.getter
+    def controllers(self) -> Optional[Sequence['outputs.VirtualMachineHardwareControllersStatus']]:
+        """
+        Controllers describes the observed list of virtual controllers for the VM.
+        """
+        return pulumi.get(self, "controllers")
+
+    @_builtins.property
+    @pulumi.getter
+    def cpu(self) -> Optional['outputs.VirtualMachineHardwareCpuStatus']:
+        """
+        CPU describes the observed CPU allocation of the VM.
+        """
+        return pulumi.get(self, "cpu")
+
+    @_builtins.property
+    @pulumi.getter
+    def memory(self) -> Optional['outputs.VirtualMachineHardwareMemoryStatus']:
+        """
+        Memory describes the observed memory allocation of the VM.
+        """
+        return pulumi.get(self, "memory")
+
+    @_builtins.property
+    @pulumi.getter(name="vGPUs")
+    def v_gpus(self) -> Optional[Sequence['outputs.VirtualMachineHardwareVGPUsStatus']]:
+        """
+        VGPUs describes the observed vGPUs used by this VM.
+        """
+        return pulumi.get(self, "v_gpus")
+
+
+@pulumi.output_type
+class VirtualMachineHardwareVGPUsStatus(dict):
+    """
+    VirtualMachineHardwareVGPUsStatus: `status.hardware.vGPUs` of a VirtualMachine.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "migrationType":
+            suggest = "migration_type"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineHardwareVGPUsStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineHardwareVGPUsStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineHardwareVGPUsStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 migration_type: Optional[_builtins.str] = None,
+                 profile: Optional[_builtins.str] = None,
+                 type: Optional[_builtins.str] = None):
+        """
+        VirtualMachineHardwareVGPUsStatus: `status.hardware.vGPUs` of a VirtualMachine.
+
+        :param _builtins.str migration_type: MigrationType describes the vGPU's observed vMotion support.
+        :param _builtins.str profile: Profile describes the observed profile used by the vGPU.
+        :param _builtins.str type: Type describes the observed type of the vGPU.
+        """
+        if migration_type is not None:
+            pulumi.set(__self__, "migration_type", migration_type)
+        if profile is not None:
+            pulumi.set(__self__, "profile", profile)
+        if type is not None:
+            pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter(name="migrationType")
+    def migration_type(self) -> Optional[_builtins.str]:
+        """
+        MigrationType describes the vGPU's observed vMotion support.
+        """
+        return pulumi.get(self, "migration_type")
+
+    @_builtins.property
+    @pulumi.getter
+    def profile(self) -> Optional[_builtins.str]:
+        """
+        Profile describes the observed profile used by the vGPU.
+        """
+        return pulumi.get(self, "profile")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> Optional[_builtins.str]:
+        """
+        Type describes the observed type of the vGPU.
+        """
+        return pulumi.get(self, "type")
 
 
 @pulumi.output_type
@@ -1257,6 +4863,492 @@ class VirtualMachineImageOSInfo(dict):
 
 
 @pulumi.output_type
+class VirtualMachineImageSpec(dict):
+    """
+    Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.
+    """
+    def __init__(__self__, *,
+                 kind: _builtins.str,
+                 name: _builtins.str):
+        """
+        Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.
+
+        :param _builtins.str kind: Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+        :param _builtins.str name: Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+        """
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> _builtins.str:
+        """
+        Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+        """
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineImageStatus(dict):
+    """
+    Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "apiVersion":
+            suggest = "api_version"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineImageStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineImageStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineImageStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 api_version: _builtins.str,
+                 kind: _builtins.str,
+                 name: _builtins.str):
+        """
+        Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+
+        :param _builtins.str api_version: APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        :param _builtins.str kind: Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        :param _builtins.str name: Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        pulumi.set(__self__, "api_version", api_version)
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter(name="apiVersion")
+    def api_version(self) -> _builtins.str:
+        """
+        APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        """
+        return pulumi.get(self, "api_version")
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> _builtins.str:
+        """
+        Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        """
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkConfigDnsStatus(dict):
+    """
+    DNS describes the configured state of client-side DNS.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "domainName":
+            suggest = "domain_name"
+        elif key == "hostName":
+            suggest = "host_name"
+        elif key == "searchDomains":
+            suggest = "search_domains"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineNetworkConfigDnsStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineNetworkConfigDnsStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineNetworkConfigDnsStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 domain_name: Optional[_builtins.str] = None,
+                 host_name: Optional[_builtins.str] = None,
+                 nameservers: Optional[Sequence[_builtins.str]] = None,
+                 search_domains: Optional[Sequence[_builtins.str]] = None):
+        """
+        DNS describes the configured state of client-side DNS.
+
+        :param _builtins.str domain_name: DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local". Needs VM Operator API v1alpha3 or newer.
+        :param _builtins.str host_name: HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+        :param Sequence[_builtins.str] nameservers: Nameservers is a list of the IP addresses for the DNS servers to use.
+        :param Sequence[_builtins.str] search_domains: SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+        """
+        if domain_name is not None:
+            pulumi.set(__self__, "domain_name", domain_name)
+        if host_name is not None:
+            pulumi.set(__self__, "host_name", host_name)
+        if nameservers is not None:
+            pulumi.set(__self__, "nameservers", nameservers)
+        if search_domains is not None:
+            pulumi.set(__self__, "search_domains", search_domains)
+
+    @_builtins.property
+    @pulumi.getter(name="domainName")
+    def domain_name(self) -> Optional[_builtins.str]:
+        """
+        DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local". Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "domain_name")
+
+    @_builtins.property
+    @pulumi.getter(name="hostName")
+    def host_name(self) -> Optional[_builtins.str]:
+        """
+        HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+        """
+        return pulumi.get(self, "host_name")
+
+    @_builtins.property
+    @pulumi.getter
+    def nameservers(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Nameservers is a list of the IP addresses for the DNS servers to use.
+        """
+        return pulumi.get(self, "nameservers")
+
+    @_builtins.property
+    @pulumi.getter(name="searchDomains")
+    def search_domains(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+        """
+        return pulumi.get(self, "search_domains")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkConfigInterfacesDnsStatus(dict):
+    """
+    DNS describes the interface's configured DNS information.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "domainName":
+            suggest = "domain_name"
+        elif key == "hostName":
+            suggest = "host_name"
+        elif key == "searchDomains":
+            suggest = "search_domains"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineNetworkConfigInterfacesDnsStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineNetworkConfigInterfacesDnsStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineNetworkConfigInterfacesDnsStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 domain_name: Optional[_builtins.str] = None,
+                 host_name: Optional[_builtins.str] = None,
+                 nameservers: Optional[Sequence[_builtins.str]] = None,
+                 search_domains: Optional[Sequence[_builtins.str]] = None):
+        """
+        DNS describes the interface's configured DNS information.
+
+        :param _builtins.str domain_name: DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local". Needs VM Operator API v1alpha3 or newer.
+        :param _builtins.str host_name: HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+        :param Sequence[_builtins.str] nameservers: Nameservers is a list of the IP addresses for the DNS servers to use.
+        :param Sequence[_builtins.str] search_domains: SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+        """
+        if domain_name is not None:
+            pulumi.set(__self__, "domain_name", domain_name)
+        if host_name is not None:
+            pulumi.set(__self__, "host_name", host_name)
+        if nameservers is not None:
+            pulumi.set(__self__, "nameservers", nameservers)
+        if search_domains is not None:
+            pulumi.set(__self__, "search_domains", search_domains)
+
+    @_builtins.property
+    @pulumi.getter(name="domainName")
+    def domain_name(self) -> Optional[_builtins.str]:
+        """
+        DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local". Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "domain_name")
+
+    @_builtins.property
+    @pulumi.getter(name="hostName")
+    def host_name(self) -> Optional[_builtins.str]:
+        """
+        HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+        """
+        return pulumi.get(self, "host_name")
+
+    @_builtins.property
+    @pulumi.getter
+    def nameservers(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Nameservers is a list of the IP addresses for the DNS servers to use.
+        """
+        return pulumi.get(self, "nameservers")
+
+    @_builtins.property
+    @pulumi.getter(name="searchDomains")
+    def search_domains(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+        """
+        return pulumi.get(self, "search_domains")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status(dict):
+    """
+    IP4 describes the configured state of the IP4 DHCP settings.
+    """
+    def __init__(__self__, *,
+                 enabled: Optional[_builtins.bool] = None):
+        """
+        IP4 describes the configured state of the IP4 DHCP settings.
+
+        :param _builtins.bool enabled: Enabled describes whether DHCP is enabled.
+        """
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> Optional[_builtins.bool]:
+        """
+        Enabled describes whether DHCP is enabled.
+        """
+        return pulumi.get(self, "enabled")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status(dict):
+    """
+    IP6 describes the configured state of the IP6 DHCP settings.
+    """
+    def __init__(__self__, *,
+                 enabled: Optional[_builtins.bool] = None):
+        """
+        IP6 describes the configured state of the IP6 DHCP settings.
+
+        :param _builtins.bool enabled: Enabled describes whether DHCP is enabled.
+        """
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> Optional[_builtins.bool]:
+        """
+        Enabled describes whether DHCP is enabled.
+        """
+        return pulumi.get(self, "enabled")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkConfigInterfacesIpDhcpStatus(dict):
+    """
+    DHCP describes the interface's configured DHCP options.
+    """
+    def __init__(__self__, *,
+                 ip4: Optional['outputs.VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status'] = None,
+                 ip6: Optional['outputs.VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status'] = None):
+        """
+        DHCP describes the interface's configured DHCP options.
+
+        :param 'VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status' ip4: IP4 describes the configured state of the IP4 DHCP settings.
+        :param 'VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status' ip6: IP6 describes the configured state of the IP6 DHCP settings.
+        """
+        if ip4 is not None:
+            pulumi.set(__self__, "ip4", ip4)
+        if ip6 is not None:
+            pulumi.set(__self__, "ip6", ip6)
+
+    @_builtins.property
+    @pulumi.getter
+    def ip4(self) -> Optional['outputs.VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status']:
+        """
+        IP4 describes the configured state of the IP4 DHCP settings.
+        """
+        return pulumi.get(self, "ip4")
+
+    @_builtins.property
+    @pulumi.getter
+    def ip6(self) -> Optional['outputs.VirtualMachineNetworkConfigInterfacesIpDhcpIp6Status']:
+        """
+        IP6 describes the configured state of the IP6 DHCP settings.
+        """
+        return pulumi.get(self, "ip6")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkConfigInterfacesIpStatus(dict):
+    """
+    IP describes the interface's configured IP information.
+    """
+    def __init__(__self__, *,
+                 addresses: Optional[Sequence[_builtins.str]] = None,
+                 dhcp: Optional['outputs.VirtualMachineNetworkConfigInterfacesIpDhcpStatus'] = None,
+                 gateway4: Optional[_builtins.str] = None,
+                 gateway6: Optional[_builtins.str] = None):
+        """
+        IP describes the interface's configured IP information.
+
+        :param Sequence[_builtins.str] addresses: Addresses describes configured IP addresses for this interface. Addresses include the network's prefix length, ex. 192.168.0.0/24 or 2001:DB8:101::230:6eff:fe04:d9ff::/64.
+        :param 'VirtualMachineNetworkConfigInterfacesIpDhcpStatus' dhcp: DHCP describes the interface's configured DHCP options.
+        :param _builtins.str gateway4: Gateway4 describes the interface's configured, default, IP4 gateway.
+        :param _builtins.str gateway6: Gateway6 describes the interface's configured, default, IP6 gateway.
+        """
+        if addresses is not None:
+            pulumi.set(__self__, "addresses", addresses)
+        if dhcp is not None:
+            pulumi.set(__self__, "dhcp", dhcp)
+        if gateway4 is not None:
+            pulumi.set(__self__, "gateway4", gateway4)
+        if gateway6 is not None:
+            pulumi.set(__self__, "gateway6", gateway6)
+
+    @_builtins.property
+    @pulumi.getter
+    def addresses(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Addresses describes configured IP addresses for this interface. Addresses include the network's prefix length, ex. 192.168.0.0/24 or 2001:DB8:101::230:6eff:fe04:d9ff::/64.
+        """
+        return pulumi.get(self, "addresses")
+
+    @_builtins.property
+    @pulumi.getter
+    def dhcp(self) -> Optional['outputs.VirtualMachineNetworkConfigInterfacesIpDhcpStatus']:
+        """
+        DHCP describes the interface's configured DHCP options.
+        """
+        return pulumi.get(self, "dhcp")
+
+    @_builtins.property
+    @pulumi.getter
+    def gateway4(self) -> Optional[_builtins.str]:
+        """
+        Gateway4 describes the interface's configured, default, IP4 gateway.
+        """
+        return pulumi.get(self, "gateway4")
+
+    @_builtins.property
+    @pulumi.getter
+    def gateway6(self) -> Optional[_builtins.str]:
+        """
+        Gateway6 describes the interface's configured, default, IP6 gateway.
+        """
+        return pulumi.get(self, "gateway6")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkConfigInterfacesStatus(dict):
+    """
+    VirtualMachineNetworkConfigInterfaceStatus describes the configured state of network interface.
+    """
+    def __init__(__self__, *,
+                 dns: Optional['outputs.VirtualMachineNetworkConfigInterfacesDnsStatus'] = None,
+                 ip: Optional['outputs.VirtualMachineNetworkConfigInterfacesIpStatus'] = None,
+                 name: Optional[_builtins.str] = None):
+        """
+        VirtualMachineNetworkConfigInterfaceStatus describes the configured state of network interface.
+
+        :param 'VirtualMachineNetworkConfigInterfacesDnsStatus' dns: DNS describes the interface's configured DNS information.
+        :param 'VirtualMachineNetworkConfigInterfacesIpStatus' ip: IP describes the interface's configured IP information.
+        :param _builtins.str name: Name describes the corresponding network interface with the same name in the VM's desired network interface list.
+        """
+        if dns is not None:
+            pulumi.set(__self__, "dns", dns)
+        if ip is not None:
+            pulumi.set(__self__, "ip", ip)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def dns(self) -> Optional['outputs.VirtualMachineNetworkConfigInterfacesDnsStatus']:
+        """
+        DNS describes the interface's configured DNS information.
+        """
+        return pulumi.get(self, "dns")
+
+    @_builtins.property
+    @pulumi.getter
+    def ip(self) -> Optional['outputs.VirtualMachineNetworkConfigInterfacesIpStatus']:
+        """
+        IP describes the interface's configured IP information.
+        """
+        return pulumi.get(self, "ip")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Name describes the corresponding network interface with the same name in the VM's desired network interface list.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkConfigStatus(dict):
+    """
+    Config describes the resolved, configured network settings for the VM, such as an interface's IP address obtained from IPAM, or global DNS settings.
+    """
+    def __init__(__self__, *,
+                 dns: Optional['outputs.VirtualMachineNetworkConfigDnsStatus'] = None,
+                 interfaces: Optional[Sequence['outputs.VirtualMachineNetworkConfigInterfacesStatus']] = None):
+        """
+        Config describes the resolved, configured network settings for the VM, such as an interface's IP address obtained from IPAM, or global DNS settings.
+
+        :param 'VirtualMachineNetworkConfigDnsStatus' dns: DNS describes the configured state of client-side DNS.
+        :param Sequence['VirtualMachineNetworkConfigInterfacesStatus'] interfaces: Interfaces describes the configured state of the network interfaces.
+        """
+        if dns is not None:
+            pulumi.set(__self__, "dns", dns)
+        if interfaces is not None:
+            pulumi.set(__self__, "interfaces", interfaces)
+
+    @_builtins.property
+    @pulumi.getter
+    def dns(self) -> Optional['outputs.VirtualMachineNetworkConfigDnsStatus']:
+        """
+        DNS describes the configured state of client-side DNS.
+        """
+        return pulumi.get(self, "dns")
+
+    @_builtins.property
+    @pulumi.getter
+    def interfaces(self) -> Optional[Sequence['outputs.VirtualMachineNetworkConfigInterfacesStatus']]:
+        """
+        Interfaces describes the configured state of the network interfaces.
+        """
+        return pulumi.get(self, "interfaces")
+
+
+@pulumi.output_type
 class VirtualMachineNetworkInterfaceSpec(dict):
     """
     A network interface of the VM.
@@ -1266,6 +5358,8 @@ class VirtualMachineNetworkInterfaceSpec(dict):
         suggest = None
         if key == "guestDeviceName":
             suggest = "guest_device_name"
+        elif key == "macAddr":
+            suggest = "mac_addr"
         elif key == "searchDomains":
             suggest = "search_domains"
 
@@ -1288,6 +5382,7 @@ class VirtualMachineNetworkInterfaceSpec(dict):
                  gateway4: Optional[_builtins.str] = None,
                  gateway6: Optional[_builtins.str] = None,
                  guest_device_name: Optional[_builtins.str] = None,
+                 mac_addr: Optional[_builtins.str] = None,
                  mtu: Optional[_builtins.int] = None,
                  nameservers: Optional[Sequence[_builtins.str]] = None,
                  network: Optional['outputs.PartialObjectRef'] = None,
@@ -1303,6 +5398,7 @@ class VirtualMachineNetworkInterfaceSpec(dict):
         :param _builtins.str gateway4: IPv4 default gateway (needs an IPv4 address in `addresses`); `None` for no gateway.
         :param _builtins.str gateway6: IPv6 default gateway (needs an IPv6 address in `addresses`); `None` for no gateway.
         :param _builtins.str guest_device_name: Device name inside the guest (defaults to the interface name).
+        :param _builtins.str mac_addr: MACAddr is the optional MAC address of this interface. Needs VM Operator API v1alpha3 or newer.
         :param _builtins.int mtu: Maximum transmission unit of the interface in the guest.
         :param Sequence[_builtins.str] nameservers: DNS servers for this interface (IP addresses).
         :param 'PartialObjectRef' network: Network the interface attaches to (defaults to the namespace network).
@@ -1322,6 +5418,8 @@ class VirtualMachineNetworkInterfaceSpec(dict):
             pulumi.set(__self__, "gateway6", gateway6)
         if guest_device_name is not None:
             pulumi.set(__self__, "guest_device_name", guest_device_name)
+        if mac_addr is not None:
+            pulumi.set(__self__, "mac_addr", mac_addr)
         if mtu is not None:
             pulumi.set(__self__, "mtu", mtu)
         if nameservers is not None:
@@ -1390,6 +5488,14 @@ class VirtualMachineNetworkInterfaceSpec(dict):
         return pulumi.get(self, "guest_device_name")
 
     @_builtins.property
+    @pulumi.getter(name="macAddr")
+    def mac_addr(self) -> Optional[_builtins.str]:
+        """
+        MACAddr is the optional MAC address of this interface. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "mac_addr")
+
+    @_builtins.property
     @pulumi.getter
     def mtu(self) -> Optional[_builtins.int]:
         """
@@ -1428,6 +5534,967 @@ class VirtualMachineNetworkInterfaceSpec(dict):
         DNS search domains for this interface.
         """
         return pulumi.get(self, "search_domains")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkInterfacesDnsStatus(dict):
+    """
+    DNS describes the observed state of the interface's DNS configuration.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "domainName":
+            suggest = "domain_name"
+        elif key == "hostName":
+            suggest = "host_name"
+        elif key == "searchDomains":
+            suggest = "search_domains"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineNetworkInterfacesDnsStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineNetworkInterfacesDnsStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineNetworkInterfacesDnsStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 dhcp: Optional[_builtins.bool] = None,
+                 domain_name: Optional[_builtins.str] = None,
+                 host_name: Optional[_builtins.str] = None,
+                 nameservers: Optional[Sequence[_builtins.str]] = None,
+                 search_domains: Optional[Sequence[_builtins.str]] = None):
+        """
+        DNS describes the observed state of the interface's DNS configuration.
+
+        :param _builtins.bool dhcp: DHCP indicates whether or not dynamic host control protocol (DHCP) was used to configure DNS configuration.
+        :param _builtins.str domain_name: DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local".
+        :param _builtins.str host_name: HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+        :param Sequence[_builtins.str] nameservers: Nameservers is a list of the IP addresses for the DNS servers to use.
+        :param Sequence[_builtins.str] search_domains: SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+        """
+        if dhcp is not None:
+            pulumi.set(__self__, "dhcp", dhcp)
+        if domain_name is not None:
+            pulumi.set(__self__, "domain_name", domain_name)
+        if host_name is not None:
+            pulumi.set(__self__, "host_name", host_name)
+        if nameservers is not None:
+            pulumi.set(__self__, "nameservers", nameservers)
+        if search_domains is not None:
+            pulumi.set(__self__, "search_domains", search_domains)
+
+    @_builtins.property
+    @pulumi.getter
+    def dhcp(self) -> Optional[_builtins.bool]:
+        """
+        DHCP indicates whether or not dynamic host control protocol (DHCP) was used to configure DNS configuration.
+        """
+        return pulumi.get(self, "dhcp")
+
+    @_builtins.property
+    @pulumi.getter(name="domainName")
+    def domain_name(self) -> Optional[_builtins.str]:
+        """
+        DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local".
+        """
+        return pulumi.get(self, "domain_name")
+
+    @_builtins.property
+    @pulumi.getter(name="hostName")
+    def host_name(self) -> Optional[_builtins.str]:
+        """
+        HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+        """
+        return pulumi.get(self, "host_name")
+
+    @_builtins.property
+    @pulumi.getter
+    def nameservers(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Nameservers is a list of the IP addresses for the DNS servers to use.
+        """
+        return pulumi.get(self, "nameservers")
+
+    @_builtins.property
+    @pulumi.getter(name="searchDomains")
+    def search_domains(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+        """
+        return pulumi.get(self, "search_domains")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkInterfacesIpAddressesStatus(dict):
+    """
+    VirtualMachineNetworkInterfaceIPAddrStatus describes information about a specific IP address.
+    """
+    def __init__(__self__, *,
+                 address: Optional[_builtins.str] = None,
+                 lifetime: Optional[_builtins.str] = None,
+                 origin: Optional[_builtins.str] = None,
+                 state: Optional[_builtins.str] = None):
+        """
+        VirtualMachineNetworkInterfaceIPAddrStatus describes information about a specific IP address.
+
+        :param _builtins.str address: Address is an IP4 or IP6 address and their network prefix length.
+        :param _builtins.str lifetime: Lifetime describes when this address will expire.
+        :param _builtins.str origin: Origin describes how this address was configured. Allowed values: `dhcp`, `linklayer`, `manual`, `other`, `random`.
+        :param _builtins.str state: State describes the state of this IP address. Allowed values: `deprecated`, `duplicate`, `inaccessible`, `invalid`, `preferred`, `tentative`, `unknown`.
+        """
+        if address is not None:
+            pulumi.set(__self__, "address", address)
+        if lifetime is not None:
+            pulumi.set(__self__, "lifetime", lifetime)
+        if origin is not None:
+            pulumi.set(__self__, "origin", origin)
+        if state is not None:
+            pulumi.set(__self__, "state", state)
+
+    @_builtins.property
+    @pulumi.getter
+    def address(self) -> Optional[_builtins.str]:
+        """
+        Address is an IP4 or IP6 address and their network prefix length.
+        """
+        return pulumi.get(self, "address")
+
+    @_builtins.property
+    @pulumi.getter
+    def lifetime(self) -> Optional[_builtins.str]:
+        """
+        Lifetime describes when this address will expire.
+        """
+        return pulumi.get(self, "lifetime")
+
+    @_builtins.property
+    @pulumi.getter
+    def origin(self) -> Optional[_builtins.str]:
+        """
+        Origin describes how this address was configured. Allowed values: `dhcp`, `linklayer`, `manual`, `other`, `random`.
+        """
+        return pulumi.get(self, "origin")
+
+    @_builtins.property
+    @pulumi.getter
+    def state(self) -> Optional[_builtins.str]:
+        """
+        State describes the state of this IP address. Allowed values: `deprecated`, `duplicate`, `inaccessible`, `invalid`, `preferred`, `tentative`, `unknown`.
+        """
+        return pulumi.get(self, "state")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus(dict):
+    """
+    KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 value: Optional[_builtins.str] = None):
+        """
+        KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+
+        :param _builtins.str key: Key is the key part of the key/value pair.
+        :param _builtins.str value: Value is the optional value part of the key/value pair.
+        """
+        pulumi.set(__self__, "key", key)
+        if value is not None:
+            pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Key is the key part of the key/value pair.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> Optional[_builtins.str]:
+        """
+        Value is the optional value part of the key/value pair.
+        """
+        return pulumi.get(self, "value")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkInterfacesIpDhcpIp4Status(dict):
+    """
+    IP4 describes the observed state of the IP4 DHCP client settings.
+    """
+    def __init__(__self__, *,
+                 config: Optional[Sequence['outputs.VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus']] = None,
+                 enabled: Optional[_builtins.bool] = None):
+        """
+        IP4 describes the observed state of the IP4 DHCP client settings.
+
+        :param Sequence['VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus'] config: Config describes platform-dependent settings for the DHCP client.
+        :param _builtins.bool enabled: Enabled reports the status of the DHCP client services.
+        """
+        if config is not None:
+            pulumi.set(__self__, "config", config)
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+
+    @_builtins.property
+    @pulumi.getter
+    def config(self) -> Optional[Sequence['outputs.VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus']]:
+        """
+        Config describes platform-dependent settings for the DHCP client.
+        """
+        return pulumi.get(self, "config")
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> Optional[_builtins.bool]:
+        """
+        Enabled reports the status of the DHCP client services.
+        """
+        return pulumi.get(self, "enabled")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus(dict):
+    """
+    KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 value: Optional[_builtins.str] = None):
+        """
+        KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+
+        :param _builtins.str key: Key is the key part of the key/value pair.
+        :param _builtins.str value: Value is the optional value part of the key/value pair.
+        """
+        pulumi.set(__self__, "key", key)
+        if value is not None:
+            pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Key is the key part of the key/value pair.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> Optional[_builtins.str]:
+        """
+        Value is the optional value part of the key/value pair.
+        """
+        return pulumi.get(self, "value")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkInterfacesIpDhcpIp6Status(dict):
+    """
+    IP6 describes the observed state of the IP6 DHCP client settings.
+    """
+    def __init__(__self__, *,
+                 config: Optional[Sequence['outputs.VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus']] = None,
+                 enabled: Optional[_builtins.bool] = None):
+        """
+        IP6 describes the observed state of the IP6 DHCP client settings.
+
+        :param Sequence['VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus'] config: Config describes platform-dependent settings for the DHCP client.
+        :param _builtins.bool enabled: Enabled reports the status of the DHCP client services.
+        """
+        if config is not None:
+            pulumi.set(__self__, "config", config)
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+
+    @_builtins.property
+    @pulumi.getter
+    def config(self) -> Optional[Sequence['outputs.VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus']]:
+        """
+        Config describes platform-dependent settings for the DHCP client.
+        """
+        return pulumi.get(self, "config")
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> Optional[_builtins.bool]:
+        """
+        Enabled reports the status of the DHCP client services.
+        """
+        return pulumi.get(self, "enabled")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkInterfacesIpDhcpStatus(dict):
+    """
+    DHCP describes the VM's observed, client-side, interface-specific DHCP options.
+    """
+    def __init__(__self__, *,
+                 ip4: Optional['outputs.VirtualMachineNetworkInterfacesIpDhcpIp4Status'] = None,
+                 ip6: Optional['outputs.VirtualMachineNetworkInterfacesIpDhcpIp6Status'] = None):
+        """
+        DHCP describes the VM's observed, client-side, interface-specific DHCP options.
+
+        :param 'VirtualMachineNetworkInterfacesIpDhcpIp4Status' ip4: IP4 describes the observed state of the IP4 DHCP client settings.
+        :param 'VirtualMachineNetworkInterfacesIpDhcpIp6Status' ip6: IP6 describes the observed state of the IP6 DHCP client settings.
+        """
+        if ip4 is not None:
+            pulumi.set(__self__, "ip4", ip4)
+        if ip6 is not None:
+            pulumi.set(__self__, "ip6", ip6)
+
+    @_builtins.property
+    @pulumi.getter
+    def ip4(self) -> Optional['outputs.VirtualMachineNetworkInterfacesIpDhcpIp4Status']:
+        """
+        IP4 describes the observed state of the IP4 DHCP client settings.
+        """
+        return pulumi.get(self, "ip4")
+
+    @_builtins.property
+    @pulumi.getter
+    def ip6(self) -> Optional['outputs.VirtualMachineNetworkInterfacesIpDhcpIp6Status']:
+        """
+        IP6 describes the observed state of the IP6 DHCP client settings.
+        """
+        return pulumi.get(self, "ip6")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkInterfacesIpStatus(dict):
+    """
+    IP describes the observed state of the interface's IP configuration.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "autoConfigurationEnabled":
+            suggest = "auto_configuration_enabled"
+        elif key == "macAddr":
+            suggest = "mac_addr"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineNetworkInterfacesIpStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineNetworkInterfacesIpStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineNetworkInterfacesIpStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 addresses: Optional[Sequence['outputs.VirtualMachineNetworkInterfacesIpAddressesStatus']] = None,
+                 auto_configuration_enabled: Optional[_builtins.bool] = None,
+                 dhcp: Optional['outputs.VirtualMachineNetworkInterfacesIpDhcpStatus'] = None,
+                 mac_addr: Optional[_builtins.str] = None):
+        """
+        IP describes the observed state of the interface's IP configuration.
+
+        :param Sequence['VirtualMachineNetworkInterfacesIpAddressesStatus'] addresses: Addresses describes observed IP addresses for this interface.
+        :param _builtins.bool auto_configuration_enabled: AutoConfigurationEnabled describes whether or not ICMPv6 router solicitation requests are enabled or disabled from a given interface.
+        :param 'VirtualMachineNetworkInterfacesIpDhcpStatus' dhcp: DHCP describes the VM's observed, client-side, interface-specific DHCP options.
+        :param _builtins.str mac_addr: MACAddr describes the observed MAC address for this interface.
+        """
+        if addresses is not None:
+            pulumi.set(__self__, "addresses", addresses)
+        if auto_configuration_enabled is not None:
+            pulumi.set(__self__, "auto_configuration_enabled", auto_configuration_enabled)
+        if dhcp is not None:
+            pulumi.set(__self__, "dhcp", dhcp)
+        if mac_addr is not None:
+            pulumi.set(__self__, "mac_addr", mac_addr)
+
+    @_builtins.property
+    @pulumi.getter
+    def addresses(self) -> Optional[Sequence['outputs.VirtualMachineNetworkInterfacesIpAddressesStatus']]:
+        """
+        Addresses describes observed IP addresses for this interface.
+        """
+        return pulumi.get(self, "addresses")
+
+    @_builtins.property
+    @pulumi.getter(name="autoConfigurationEnabled")
+    def auto_configuration_enabled(self) -> Optional[_builtins.bool]:
+        """
+        AutoConfigurationEnabled describes whether or not ICMPv6 router solicitation requests are enabled or disabled from a given interface.
+        """
+        return pulumi.get(self, "auto_configuration_enabled")
+
+    @_builtins.property
+    @pulumi.getter
+    def dhcp(self) -> Optional['outputs.VirtualMachineNetworkInterfacesIpDhcpStatus']:
+        """
+        DHCP describes the VM's observed, client-side, interface-specific DHCP options.
+        """
+        return pulumi.get(self, "dhcp")
+
+    @_builtins.property
+    @pulumi.getter(name="macAddr")
+    def mac_addr(self) -> Optional[_builtins.str]:
+        """
+        MACAddr describes the observed MAC address for this interface.
+        """
+        return pulumi.get(self, "mac_addr")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkInterfacesStatus(dict):
+    """
+    VirtualMachineNetworkInterfaceStatus describes the observed state of a VM's network interface.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "deviceKey":
+            suggest = "device_key"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineNetworkInterfacesStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineNetworkInterfacesStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineNetworkInterfacesStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 device_key: Optional[_builtins.int] = None,
+                 dns: Optional['outputs.VirtualMachineNetworkInterfacesDnsStatus'] = None,
+                 ip: Optional['outputs.VirtualMachineNetworkInterfacesIpStatus'] = None,
+                 name: Optional[_builtins.str] = None):
+        """
+        VirtualMachineNetworkInterfaceStatus describes the observed state of a VM's network interface.
+
+        :param _builtins.int device_key: DeviceKey describes the unique hardware device key of this network interface.
+        :param 'VirtualMachineNetworkInterfacesDnsStatus' dns: DNS describes the observed state of the interface's DNS configuration.
+        :param 'VirtualMachineNetworkInterfacesIpStatus' ip: IP describes the observed state of the interface's IP configuration.
+        :param _builtins.str name: Name describes the corresponding network interface with the same name in the VM's desired network interface list. If unset, then there is no corresponding entry for this interface.
+        """
+        if device_key is not None:
+            pulumi.set(__self__, "device_key", device_key)
+        if dns is not None:
+            pulumi.set(__self__, "dns", dns)
+        if ip is not None:
+            pulumi.set(__self__, "ip", ip)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter(name="deviceKey")
+    def device_key(self) -> Optional[_builtins.int]:
+        """
+        DeviceKey describes the unique hardware device key of this network interface.
+        """
+        return pulumi.get(self, "device_key")
+
+    @_builtins.property
+    @pulumi.getter
+    def dns(self) -> Optional['outputs.VirtualMachineNetworkInterfacesDnsStatus']:
+        """
+        DNS describes the observed state of the interface's DNS configuration.
+        """
+        return pulumi.get(self, "dns")
+
+    @_builtins.property
+    @pulumi.getter
+    def ip(self) -> Optional['outputs.VirtualMachineNetworkInterfacesIpStatus']:
+        """
+        IP describes the observed state of the interface's IP configuration.
+        """
+        return pulumi.get(self, "ip")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Name describes the corresponding network interface with the same name in the VM's desired network interface list. If unset, then there is no corresponding entry for this interface.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus(dict):
+    """
+    KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 value: Optional[_builtins.str] = None):
+        """
+        KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+
+        :param _builtins.str key: Key is the key part of the key/value pair.
+        :param _builtins.str value: Value is the optional value part of the key/value pair.
+        """
+        pulumi.set(__self__, "key", key)
+        if value is not None:
+            pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Key is the key part of the key/value pair.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> Optional[_builtins.str]:
+        """
+        Value is the optional value part of the key/value pair.
+        """
+        return pulumi.get(self, "value")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkIpStacksDhcpIp4Status(dict):
+    """
+    IP4 describes the observed state of the IP4 DHCP client settings.
+    """
+    def __init__(__self__, *,
+                 config: Optional[Sequence['outputs.VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus']] = None,
+                 enabled: Optional[_builtins.bool] = None):
+        """
+        IP4 describes the observed state of the IP4 DHCP client settings.
+
+        :param Sequence['VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus'] config: Config describes platform-dependent settings for the DHCP client.
+        :param _builtins.bool enabled: Enabled reports the status of the DHCP client services.
+        """
+        if config is not None:
+            pulumi.set(__self__, "config", config)
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+
+    @_builtins.property
+    @pulumi.getter
+    def config(self) -> Optional[Sequence['outputs.VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus']]:
+        """
+        Config describes platform-dependent settings for the DHCP client.
+        """
+        return pulumi.get(self, "config")
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> Optional[_builtins.bool]:
+        """
+        Enabled reports the status of the DHCP client services.
+        """
+        return pulumi.get(self, "enabled")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus(dict):
+    """
+    KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 value: Optional[_builtins.str] = None):
+        """
+        KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+
+        :param _builtins.str key: Key is the key part of the key/value pair.
+        :param _builtins.str value: Value is the optional value part of the key/value pair.
+        """
+        pulumi.set(__self__, "key", key)
+        if value is not None:
+            pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Key is the key part of the key/value pair.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> Optional[_builtins.str]:
+        """
+        Value is the optional value part of the key/value pair.
+        """
+        return pulumi.get(self, "value")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkIpStacksDhcpIp6Status(dict):
+    """
+    IP6 describes the observed state of the IP6 DHCP client settings.
+    """
+    def __init__(__self__, *,
+                 config: Optional[Sequence['outputs.VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus']] = None,
+                 enabled: Optional[_builtins.bool] = None):
+        """
+        IP6 describes the observed state of the IP6 DHCP client settings.
+
+        :param Sequence['VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus'] config: Config describes platform-dependent settings for the DHCP client.
+        :param _builtins.bool enabled: Enabled reports the status of the DHCP client services.
+        """
+        if config is not None:
+            pulumi.set(__self__, "config", config)
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+
+    @_builtins.property
+    @pulumi.getter
+    def config(self) -> Optional[Sequence['outputs.VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus']]:
+        """
+        Config describes platform-dependent settings for the DHCP client.
+        """
+        return pulumi.get(self, "config")
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> Optional[_builtins.bool]:
+        """
+        Enabled reports the status of the DHCP client services.
+        """
+        return pulumi.get(self, "enabled")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkIpStacksDhcpStatus(dict):
+    """
+    DHCP describes the VM's observed, client-side, system-wide DHCP options.
+    """
+    def __init__(__self__, *,
+                 ip4: Optional['outputs.VirtualMachineNetworkIpStacksDhcpIp4Status'] = None,
+                 ip6: Optional['outputs.VirtualMachineNetworkIpStacksDhcpIp6Status'] = None):
+        """
+        DHCP describes the VM's observed, client-side, system-wide DHCP options.
+
+        :param 'VirtualMachineNetworkIpStacksDhcpIp4Status' ip4: IP4 describes the observed state of the IP4 DHCP client settings.
+        :param 'VirtualMachineNetworkIpStacksDhcpIp6Status' ip6: IP6 describes the observed state of the IP6 DHCP client settings.
+        """
+        if ip4 is not None:
+            pulumi.set(__self__, "ip4", ip4)
+        if ip6 is not None:
+            pulumi.set(__self__, "ip6", ip6)
+
+    @_builtins.property
+    @pulumi.getter
+    def ip4(self) -> Optional['outputs.VirtualMachineNetworkIpStacksDhcpIp4Status']:
+        """
+        IP4 describes the observed state of the IP4 DHCP client settings.
+        """
+        return pulumi.get(self, "ip4")
+
+    @_builtins.property
+    @pulumi.getter
+    def ip6(self) -> Optional['outputs.VirtualMachineNetworkIpStacksDhcpIp6Status']:
+        """
+        IP6 describes the observed state of the IP6 DHCP client settings.
+        """
+        return pulumi.get(self, "ip6")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkIpStacksDnsStatus(dict):
+    """
+    DNS describes the VM's observed, client-side DNS configuration.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "domainName":
+            suggest = "domain_name"
+        elif key == "hostName":
+            suggest = "host_name"
+        elif key == "searchDomains":
+            suggest = "search_domains"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineNetworkIpStacksDnsStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineNetworkIpStacksDnsStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineNetworkIpStacksDnsStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 dhcp: Optional[_builtins.bool] = None,
+                 domain_name: Optional[_builtins.str] = None,
+                 host_name: Optional[_builtins.str] = None,
+                 nameservers: Optional[Sequence[_builtins.str]] = None,
+                 search_domains: Optional[Sequence[_builtins.str]] = None):
+        """
+        DNS describes the VM's observed, client-side DNS configuration.
+
+        :param _builtins.bool dhcp: DHCP indicates whether or not dynamic host control protocol (DHCP) was used to configure DNS configuration.
+        :param _builtins.str domain_name: DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local".
+        :param _builtins.str host_name: HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+        :param Sequence[_builtins.str] nameservers: Nameservers is a list of the IP addresses for the DNS servers to use.
+        :param Sequence[_builtins.str] search_domains: SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+        """
+        if dhcp is not None:
+            pulumi.set(__self__, "dhcp", dhcp)
+        if domain_name is not None:
+            pulumi.set(__self__, "domain_name", domain_name)
+        if host_name is not None:
+            pulumi.set(__self__, "host_name", host_name)
+        if nameservers is not None:
+            pulumi.set(__self__, "nameservers", nameservers)
+        if search_domains is not None:
+            pulumi.set(__self__, "search_domains", search_domains)
+
+    @_builtins.property
+    @pulumi.getter
+    def dhcp(self) -> Optional[_builtins.bool]:
+        """
+        DHCP indicates whether or not dynamic host control protocol (DHCP) was used to configure DNS configuration.
+        """
+        return pulumi.get(self, "dhcp")
+
+    @_builtins.property
+    @pulumi.getter(name="domainName")
+    def domain_name(self) -> Optional[_builtins.str]:
+        """
+        DomainName is the domain name portion of the DNS name. For example, the "domain.local" part of "my-vm.domain.local".
+        """
+        return pulumi.get(self, "domain_name")
+
+    @_builtins.property
+    @pulumi.getter(name="hostName")
+    def host_name(self) -> Optional[_builtins.str]:
+        """
+        HostName is the host name portion of the DNS name. For example, the "my-vm" part of "my-vm.domain.local".
+        """
+        return pulumi.get(self, "host_name")
+
+    @_builtins.property
+    @pulumi.getter
+    def nameservers(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Nameservers is a list of the IP addresses for the DNS servers to use.
+        """
+        return pulumi.get(self, "nameservers")
+
+    @_builtins.property
+    @pulumi.getter(name="searchDomains")
+    def search_domains(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        SearchDomains is a list of domains in which to search for hosts, in the order of preference.
+        """
+        return pulumi.get(self, "search_domains")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkIpStacksIpRoutesGatewayStatus(dict):
+    """
+    Gateway describes where to send the packets to next.
+    """
+    def __init__(__self__, *,
+                 address: Optional[_builtins.str] = None,
+                 device: Optional[_builtins.str] = None):
+        """
+        Gateway describes where to send the packets to next.
+
+        :param _builtins.str address: Address is the IP4 or IP6 address of the gateway.
+        :param _builtins.str device: Device is the name of the device in the guest for which this gateway applies.
+        """
+        if address is not None:
+            pulumi.set(__self__, "address", address)
+        if device is not None:
+            pulumi.set(__self__, "device", device)
+
+    @_builtins.property
+    @pulumi.getter
+    def address(self) -> Optional[_builtins.str]:
+        """
+        Address is the IP4 or IP6 address of the gateway.
+        """
+        return pulumi.get(self, "address")
+
+    @_builtins.property
+    @pulumi.getter
+    def device(self) -> Optional[_builtins.str]:
+        """
+        Device is the name of the device in the guest for which this gateway applies.
+        """
+        return pulumi.get(self, "device")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkIpStacksIpRoutesStatus(dict):
+    """
+    VirtualMachineNetworkIPRouteStatus describes the observed state of a guest network's IP routes.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "networkAddress":
+            suggest = "network_address"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineNetworkIpStacksIpRoutesStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineNetworkIpStacksIpRoutesStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineNetworkIpStacksIpRoutesStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 gateway: Optional['outputs.VirtualMachineNetworkIpStacksIpRoutesGatewayStatus'] = None,
+                 network_address: Optional[_builtins.str] = None):
+        """
+        VirtualMachineNetworkIPRouteStatus describes the observed state of a guest network's IP routes.
+
+        :param 'VirtualMachineNetworkIpStacksIpRoutesGatewayStatus' gateway: Gateway describes where to send the packets to next.
+        :param _builtins.str network_address: NetworkAddress is the IP4 or IP6 address of the destination network.
+        """
+        if gateway is not None:
+            pulumi.set(__self__, "gateway", gateway)
+        if network_address is not None:
+            pulumi.set(__self__, "network_address", network_address)
+
+    @_builtins.property
+    @pulumi.getter
+    def gateway(self) -> Optional['outputs.VirtualMachineNetworkIpStacksIpRoutesGatewayStatus']:
+        """
+        Gateway describes where to send the packets to next.
+        """
+        return pulumi.get(self, "gateway")
+
+    @_builtins.property
+    @pulumi.getter(name="networkAddress")
+    def network_address(self) -> Optional[_builtins.str]:
+        """
+        NetworkAddress is the IP4 or IP6 address of the destination network.
+        """
+        return pulumi.get(self, "network_address")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkIpStacksKernelConfigStatus(dict):
+    """
+    KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 value: Optional[_builtins.str] = None):
+        """
+        KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+
+        :param _builtins.str key: Key is the key part of the key/value pair.
+        :param _builtins.str value: Value is the optional value part of the key/value pair.
+        """
+        pulumi.set(__self__, "key", key)
+        if value is not None:
+            pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Key is the key part of the key/value pair.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> Optional[_builtins.str]:
+        """
+        Value is the optional value part of the key/value pair.
+        """
+        return pulumi.get(self, "value")
+
+
+@pulumi.output_type
+class VirtualMachineNetworkIpStacksStatus(dict):
+    """
+    VirtualMachineNetworkIPStackStatus describes the observed state of a VM's IP stack.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "ipRoutes":
+            suggest = "ip_routes"
+        elif key == "kernelConfig":
+            suggest = "kernel_config"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineNetworkIpStacksStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineNetworkIpStacksStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineNetworkIpStacksStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 dhcp: Optional['outputs.VirtualMachineNetworkIpStacksDhcpStatus'] = None,
+                 dns: Optional['outputs.VirtualMachineNetworkIpStacksDnsStatus'] = None,
+                 ip_routes: Optional[Sequence['outputs.VirtualMachineNetworkIpStacksIpRoutesStatus']] = None,
+                 kernel_config: Optional[Sequence['outputs.VirtualMachineNetworkIpStacksKernelConfigStatus']] = None):
+        """
+        VirtualMachineNetworkIPStackStatus describes the observed state of a VM's IP stack.
+
+        :param 'VirtualMachineNetworkIpStacksDhcpStatus' dhcp: DHCP describes the VM's observed, client-side, system-wide DHCP options.
+        :param 'VirtualMachineNetworkIpStacksDnsStatus' dns: DNS describes the VM's observed, client-side DNS configuration.
+        :param Sequence['VirtualMachineNetworkIpStacksIpRoutesStatus'] ip_routes: IPRoutes contain the VM's routing tables for all address families.
+        :param Sequence['VirtualMachineNetworkIpStacksKernelConfigStatus'] kernel_config: KernelConfig describes the observed state of the VM's kernel IP configuration settings.
+        """
+        if dhcp is not None:
+            pulumi.set(__self__, "dhcp", dhcp)
+        if dns is not None:
+            pulumi.set(__self__, "dns", dns)
+        if ip_routes is not None:
+            pulumi.set(__self__, "ip_routes", ip_routes)
+        if kernel_config is not None:
+            pulumi.set(__self__, "kernel_config", kernel_config)
+
+    @_builtins.property
+    @pulumi.getter
+    def dhcp(self) -> Optional['outputs.VirtualMachineNetworkIpStacksDhcpStatus']:
+        """
+        DHCP describes the VM's observed, client-side, system-wide DHCP options.
+        """
+        return pulumi.get(self, "dhcp")
+
+    @_builtins.property
+    @pulumi.getter
+    def dns(self) -> Optional['outputs.VirtualMachineNetworkIpStacksDnsStatus']:
+        """
+        DNS describes the VM's observed, client-side DNS configuration.
+        """
+        return pulumi.get(self, "dns")
+
+    @_builtins.property
+    @pulumi.getter(name="ipRoutes")
+    def ip_routes(self) -> Optional[Sequence['outputs.VirtualMachineNetworkIpStacksIpRoutesStatus']]:
+        """
+        IPRoutes contain the VM's routing tables for all address families.
+        """
+        return pulumi.get(self, "ip_routes")
+
+    @_builtins.property
+    @pulumi.getter(name="kernelConfig")
+    def kernel_config(self) -> Optional[Sequence['outputs.VirtualMachineNetworkIpStacksKernelConfigStatus']]:
+        """
+        KernelConfig describes the observed state of the VM's kernel IP configuration settings.
+        """
+        return pulumi.get(self, "kernel_config")
 
 
 @pulumi.output_type
@@ -1517,7 +6584,7 @@ class VirtualMachineNetworkSpec(dict):
         :param _builtins.bool disabled: No network interfaces at all. Changing it replaces the resource (network interfaces cannot be added or removed).
         :param _builtins.str domain_name: Guest domain name (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str host_name: Guest host name (defaults to the VM name).
-        :param Sequence['VirtualMachineNetworkInterfaceSpec'] interfaces: Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Changing it replaces the resource (the number, names and networks of a VM's network interfaces cannot change after creation).
+        :param Sequence['VirtualMachineNetworkInterfaceSpec'] interfaces: Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Replacement: adding or removing interfaces, or changing an interface's `name` or `network`, replaces the VM unless the Supervisor has the MutableNetworks capability; addresses, gateways, DHCP, MTU, nameservers, routes and search domains update in place.
         :param Sequence[_builtins.str] nameservers: DNS servers for the whole guest (IP addresses).
         :param Sequence[_builtins.str] search_domains: DNS search domains for the whole guest.
         """
@@ -1562,7 +6629,7 @@ class VirtualMachineNetworkSpec(dict):
     @pulumi.getter
     def interfaces(self) -> Optional[Sequence['outputs.VirtualMachineNetworkInterfaceSpec']]:
         """
-        Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Changing it replaces the resource (the number, names and networks of a VM's network interfaces cannot change after creation).
+        Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Replacement: adding or removing interfaces, or changing an interface's `name` or `network`, replaces the VM unless the Supervisor has the MutableNetworks capability; addresses, gateways, DHCP, MTU, nameservers, routes and search domains update in place.
         """
         return pulumi.get(self, "interfaces")
 
@@ -1591,7 +6658,11 @@ class VirtualMachineNetworkStatus(dict):
     @staticmethod
     def __key_warning(key: str):
         suggest = None
-        if key == "primaryIP4":
+        if key == "hostName":
+            suggest = "host_name"
+        elif key == "ipStacks":
+            suggest = "ip_stacks"
+        elif key == "primaryIP4":
             suggest = "primary_ip4"
         elif key == "primaryIP6":
             suggest = "primary_ip6"
@@ -1608,18 +6679,30 @@ class VirtualMachineNetworkStatus(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 interfaces: Optional[Sequence[Any]] = None,
+                 config: Optional['outputs.VirtualMachineNetworkConfigStatus'] = None,
+                 host_name: Optional[_builtins.str] = None,
+                 interfaces: Optional[Sequence['outputs.VirtualMachineNetworkInterfacesStatus']] = None,
+                 ip_stacks: Optional[Sequence['outputs.VirtualMachineNetworkIpStacksStatus']] = None,
                  primary_ip4: Optional[_builtins.str] = None,
                  primary_ip6: Optional[_builtins.str] = None):
         """
         Network status of the VM.
 
-        :param Sequence[Any] interfaces: Status of each network interface (addresses, MAC, DNS) as reported by VMware Tools.
+        :param 'VirtualMachineNetworkConfigStatus' config: Config describes the resolved, configured network settings for the VM, such as an interface's IP address obtained from IPAM, or global DNS settings.
+        :param _builtins.str host_name: HostName describes the observed hostname reported by the VirtualMachine's guest operating system. Needs VM Operator API v1alpha3 or newer.
+        :param Sequence['VirtualMachineNetworkInterfacesStatus'] interfaces: Interfaces describes the status of the VM's network interfaces.
+        :param Sequence['VirtualMachineNetworkIpStacksStatus'] ip_stacks: IPStacks describes information about the guest's configured IP networking stacks.
         :param _builtins.str primary_ip4: The primary IPv4 address of the guest.
         :param _builtins.str primary_ip6: The primary IPv6 address of the guest.
         """
+        if config is not None:
+            pulumi.set(__self__, "config", config)
+        if host_name is not None:
+            pulumi.set(__self__, "host_name", host_name)
         if interfaces is not None:
             pulumi.set(__self__, "interfaces", interfaces)
+        if ip_stacks is not None:
+            pulumi.set(__self__, "ip_stacks", ip_stacks)
         if primary_ip4 is not None:
             pulumi.set(__self__, "primary_ip4", primary_ip4)
         if primary_ip6 is not None:
@@ -1627,11 +6710,35 @@ class VirtualMachineNetworkStatus(dict):
 
     @_builtins.property
     @pulumi.getter
-    def interfaces(self) -> Optional[Sequence[Any]]:
+    def config(self) -> Optional['outputs.VirtualMachineNetworkConfigStatus']:
         """
-        Status of each network interface (addresses, MAC, DNS) as reported by VMware Tools.
+        Config describes the resolved, configured network settings for the VM, such as an interface's IP address obtained from IPAM, or global DNS settings.
+        """
+        return pulumi.get(self, "config")
+
+    @_builtins.property
+    @pulumi.getter(name="hostName")
+    def host_name(self) -> Optional[_builtins.str]:
+        """
+        HostName describes the observed hostname reported by the VirtualMachine's guest operating system. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "host_name")
+
+    @_builtins.property
+    @pulumi.getter
+    def interfaces(self) -> Optional[Sequence['outputs.VirtualMachineNetworkInterfacesStatus']]:
+        """
+        Interfaces describes the status of the VM's network interfaces.
         """
         return pulumi.get(self, "interfaces")
+
+    @_builtins.property
+    @pulumi.getter(name="ipStacks")
+    def ip_stacks(self) -> Optional[Sequence['outputs.VirtualMachineNetworkIpStacksStatus']]:
+        """
+        IPStacks describes information about the guest's configured IP networking stacks.
+        """
+        return pulumi.get(self, "ip_stacks")
 
     @_builtins.property
     @pulumi.getter(name="primaryIP4")
@@ -1648,6 +6755,141 @@ class VirtualMachineNetworkStatus(dict):
         The primary IPv6 address of the guest.
         """
         return pulumi.get(self, "primary_ip6")
+
+
+@pulumi.output_type
+class VirtualMachinePoliciesSpec(dict):
+    """
+    LocalObjectRef describes a reference to another object in the same namespace as the referrer.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "apiVersion":
+            suggest = "api_version"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachinePoliciesSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachinePoliciesSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachinePoliciesSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 api_version: _builtins.str,
+                 kind: _builtins.str,
+                 name: _builtins.str):
+        """
+        LocalObjectRef describes a reference to another object in the same namespace as the referrer.
+
+        :param _builtins.str api_version: APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        :param _builtins.str kind: Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        :param _builtins.str name: Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        pulumi.set(__self__, "api_version", api_version)
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter(name="apiVersion")
+    def api_version(self) -> _builtins.str:
+        """
+        APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        """
+        return pulumi.get(self, "api_version")
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> _builtins.str:
+        """
+        Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        """
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachinePoliciesStatus(dict):
+    """
+    VirtualMachinePoliciesStatus: `status.policies` of a VirtualMachine.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "apiVersion":
+            suggest = "api_version"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachinePoliciesStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachinePoliciesStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachinePoliciesStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 api_version: _builtins.str,
+                 generation: _builtins.int,
+                 kind: _builtins.str,
+                 name: _builtins.str):
+        """
+        VirtualMachinePoliciesStatus: `status.policies` of a VirtualMachine.
+
+        :param _builtins.str api_version: APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        :param _builtins.int generation: Generation describes the observed generation of the policy applied to this VM.
+        :param _builtins.str kind: Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        :param _builtins.str name: Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        pulumi.set(__self__, "api_version", api_version)
+        pulumi.set(__self__, "generation", generation)
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter(name="apiVersion")
+    def api_version(self) -> _builtins.str:
+        """
+        APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        """
+        return pulumi.get(self, "api_version")
+
+    @_builtins.property
+    @pulumi.getter
+    def generation(self) -> _builtins.int:
+        """
+        Generation describes the observed generation of the policy applied to this VM.
+        """
+        return pulumi.get(self, "generation")
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> _builtins.str:
+        """
+        Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        """
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        return pulumi.get(self, "name")
 
 
 @pulumi.output_type
@@ -1679,8 +6921,8 @@ class VirtualMachinePublishRequestSource(dict):
         """
         The VM to publish.
 
-        :param _builtins.str api_version: API version of the source.
-        :param _builtins.str kind: Kind of the source (`VirtualMachine`).
+        :param _builtins.str api_version: API version of the source. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
+        :param _builtins.str kind: Kind of the source (`VirtualMachine`). The Supervisor's default: `VirtualMachine`.
         :param _builtins.str name: VM name (defaults to the request name).
         """
         if api_version is not None:
@@ -1694,7 +6936,7 @@ class VirtualMachinePublishRequestSource(dict):
     @pulumi.getter(name="apiVersion")
     def api_version(self) -> Optional[_builtins.str]:
         """
-        API version of the source.
+        API version of the source. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
         """
         return pulumi.get(self, "api_version")
 
@@ -1702,7 +6944,7 @@ class VirtualMachinePublishRequestSource(dict):
     @pulumi.getter
     def kind(self) -> Optional[_builtins.str]:
         """
-        Kind of the source (`VirtualMachine`).
+        Kind of the source (`VirtualMachine`). The Supervisor's default: `VirtualMachine`.
         """
         return pulumi.get(self, "kind")
 
@@ -1716,6 +6958,71 @@ class VirtualMachinePublishRequestSource(dict):
 
 
 @pulumi.output_type
+class VirtualMachinePublishRequestSourceRefStatus(dict):
+    """
+    SourceRef is the reference to the source of the publication request, ex. a VirtualMachine resource.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "apiVersion":
+            suggest = "api_version"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachinePublishRequestSourceRefStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachinePublishRequestSourceRefStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachinePublishRequestSourceRefStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 api_version: Optional[_builtins.str] = None,
+                 kind: Optional[_builtins.str] = None,
+                 name: Optional[_builtins.str] = None):
+        """
+        SourceRef is the reference to the source of the publication request, ex. a VirtualMachine resource.
+
+        :param _builtins.str api_version: APIVersion is the API version of the referenced object. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
+        :param _builtins.str kind: Kind is the kind of referenced object. The Supervisor's default: `VirtualMachine`.
+        :param _builtins.str name: Name is the name of the referenced object.
+        """
+        if api_version is not None:
+            pulumi.set(__self__, "api_version", api_version)
+        if kind is not None:
+            pulumi.set(__self__, "kind", kind)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter(name="apiVersion")
+    def api_version(self) -> Optional[_builtins.str]:
+        """
+        APIVersion is the API version of the referenced object. The Supervisor's default: `vmoperator.vmware.com/v1alpha1`.
+        """
+        return pulumi.get(self, "api_version")
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> Optional[_builtins.str]:
+        """
+        Kind is the kind of referenced object. The Supervisor's default: `VirtualMachine`.
+        """
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Name is the name of the referenced object.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
 class VirtualMachinePublishRequestSpec(dict):
     """
     What to publish and where.
@@ -1723,7 +7030,9 @@ class VirtualMachinePublishRequestSpec(dict):
     @staticmethod
     def __key_warning(key: str):
         suggest = None
-        if key == "ttlSecondsAfterFinished":
+        if key == "backoffLimit":
+            suggest = "backoff_limit"
+        elif key == "ttlSecondsAfterFinished":
             suggest = "ttl_seconds_after_finished"
 
         if suggest:
@@ -1738,22 +7047,34 @@ class VirtualMachinePublishRequestSpec(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
+                 backoff_limit: Optional[_builtins.int] = None,
                  source: Optional['outputs.VirtualMachinePublishRequestSource'] = None,
                  target: Optional['outputs.VirtualMachinePublishRequestTarget'] = None,
                  ttl_seconds_after_finished: Optional[_builtins.int] = None):
         """
         What to publish and where.
 
+        :param _builtins.int backoff_limit: BackoffLimit is the number of status.attempts that should be allowed before failing the VirtualMachinePublishRequest and halting any future processing. The Supervisor's default: `3`. Needs VM Operator API v1alpha5 or newer.
         :param 'VirtualMachinePublishRequestSource' source: The VM to publish. Changing it replaces the resource (the source of a publish request is immutable).
         :param 'VirtualMachinePublishRequestTarget' target: Where the image goes. Changing it replaces the resource (the target of a publish request is immutable).
         :param _builtins.int ttl_seconds_after_finished: Seconds after completion before the Supervisor deletes the request.
         """
+        if backoff_limit is not None:
+            pulumi.set(__self__, "backoff_limit", backoff_limit)
         if source is not None:
             pulumi.set(__self__, "source", source)
         if target is not None:
             pulumi.set(__self__, "target", target)
         if ttl_seconds_after_finished is not None:
             pulumi.set(__self__, "ttl_seconds_after_finished", ttl_seconds_after_finished)
+
+    @_builtins.property
+    @pulumi.getter(name="backoffLimit")
+    def backoff_limit(self) -> Optional[_builtins.int]:
+        """
+        BackoffLimit is the number of status.attempts that should be allowed before failing the VirtualMachinePublishRequest and halting any future processing. The Supervisor's default: `3`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "backoff_limit")
 
     @_builtins.property
     @pulumi.getter
@@ -1792,6 +7113,14 @@ class VirtualMachinePublishRequestStatus(dict):
             suggest = "completion_time"
         elif key == "imageName":
             suggest = "image_name"
+        elif key == "lastAttemptTime":
+            suggest = "last_attempt_time"
+        elif key == "sourceRef":
+            suggest = "source_ref"
+        elif key == "startTime":
+            suggest = "start_time"
+        elif key == "targetRef":
+            suggest = "target_ref"
 
         if suggest:
             pulumi.log.warn(f"Key '{key}' not found in VirtualMachinePublishRequestStatus. Access the value via the '{suggest}' property getter instead.")
@@ -1805,26 +7134,54 @@ class VirtualMachinePublishRequestStatus(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
+                 attempts: Optional[_builtins.int] = None,
                  completion_time: Optional[_builtins.str] = None,
                  conditions: Optional[Sequence['outputs.Condition']] = None,
                  image_name: Optional[_builtins.str] = None,
-                 ready: Optional[_builtins.bool] = None):
+                 last_attempt_time: Optional[_builtins.str] = None,
+                 ready: Optional[_builtins.bool] = None,
+                 source_ref: Optional['outputs.VirtualMachinePublishRequestSourceRefStatus'] = None,
+                 start_time: Optional[_builtins.str] = None,
+                 target_ref: Optional['outputs.VirtualMachinePublishRequestTargetRefStatus'] = None):
         """
         Progress of the publish request.
 
+        :param _builtins.int attempts: Attempts represents the number of times the request to publish the VM has been attempted.
         :param _builtins.str completion_time: When publishing completed (RFC 3339).
         :param Sequence['Condition'] conditions: Progress conditions (source valid, target valid, uploaded, image available, complete).
         :param _builtins.str image_name: Name of the VirtualMachineImage the request created.
+        :param _builtins.str last_attempt_time: LastAttemptTime represents the time when the latest request was sent.
         :param _builtins.bool ready: True once the image is published and available.
+        :param 'VirtualMachinePublishRequestSourceRefStatus' source_ref: SourceRef is the reference to the source of the publication request, ex. a VirtualMachine resource.
+        :param _builtins.str start_time: StartTime represents time when the request was acknowledged by the controller. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC.
+        :param 'VirtualMachinePublishRequestTargetRefStatus' target_ref: TargetRef is the reference to the target of the publication request, ex. item information and a ContentLibrary resource.
         """
+        if attempts is not None:
+            pulumi.set(__self__, "attempts", attempts)
         if completion_time is not None:
             pulumi.set(__self__, "completion_time", completion_time)
         if conditions is not None:
             pulumi.set(__self__, "conditions", conditions)
         if image_name is not None:
             pulumi.set(__self__, "image_name", image_name)
+        if last_attempt_time is not None:
+            pulumi.set(__self__, "last_attempt_time", last_attempt_time)
         if ready is not None:
             pulumi.set(__self__, "ready", ready)
+        if source_ref is not None:
+            pulumi.set(__self__, "source_ref", source_ref)
+        if start_time is not None:
+            pulumi.set(__self__, "start_time", start_time)
+        if target_ref is not None:
+            pulumi.set(__self__, "target_ref", target_ref)
+
+    @_builtins.property
+    @pulumi.getter
+    def attempts(self) -> Optional[_builtins.int]:
+        """
+        Attempts represents the number of times the request to publish the VM has been attempted.
+        """
+        return pulumi.get(self, "attempts")
 
     @_builtins.property
     @pulumi.getter(name="completionTime")
@@ -1851,12 +7208,44 @@ class VirtualMachinePublishRequestStatus(dict):
         return pulumi.get(self, "image_name")
 
     @_builtins.property
+    @pulumi.getter(name="lastAttemptTime")
+    def last_attempt_time(self) -> Optional[_builtins.str]:
+        """
+        LastAttemptTime represents the time when the latest request was sent.
+        """
+        return pulumi.get(self, "last_attempt_time")
+
+    @_builtins.property
     @pulumi.getter
     def ready(self) -> Optional[_builtins.bool]:
         """
         True once the image is published and available.
         """
         return pulumi.get(self, "ready")
+
+    @_builtins.property
+    @pulumi.getter(name="sourceRef")
+    def source_ref(self) -> Optional['outputs.VirtualMachinePublishRequestSourceRefStatus']:
+        """
+        SourceRef is the reference to the source of the publication request, ex. a VirtualMachine resource.
+        """
+        return pulumi.get(self, "source_ref")
+
+    @_builtins.property
+    @pulumi.getter(name="startTime")
+    def start_time(self) -> Optional[_builtins.str]:
+        """
+        StartTime represents time when the request was acknowledged by the controller. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC.
+        """
+        return pulumi.get(self, "start_time")
+
+    @_builtins.property
+    @pulumi.getter(name="targetRef")
+    def target_ref(self) -> Optional['outputs.VirtualMachinePublishRequestTargetRefStatus']:
+        """
+        TargetRef is the reference to the target of the publication request, ex. item information and a ContentLibrary resource.
+        """
+        return pulumi.get(self, "target_ref")
 
 
 @pulumi.output_type
@@ -1961,8 +7350,8 @@ class VirtualMachinePublishRequestTargetLocation(dict):
         The content library to publish to.
 
         :param _builtins.str name: Name of the content library (assigned to the namespace) to publish to.
-        :param _builtins.str api_version: API version of the target.
-        :param _builtins.str kind: Kind of the target (`ContentLibrary`).
+        :param _builtins.str api_version: API version of the target. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
+        :param _builtins.str kind: Kind of the target (`ContentLibrary`). The Supervisor's default: `ContentLibrary`.
         """
         pulumi.set(__self__, "name", name)
         if api_version is not None:
@@ -1982,7 +7371,7 @@ class VirtualMachinePublishRequestTargetLocation(dict):
     @pulumi.getter(name="apiVersion")
     def api_version(self) -> Optional[_builtins.str]:
         """
-        API version of the target.
+        API version of the target. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
         """
         return pulumi.get(self, "api_version")
 
@@ -1990,9 +7379,187 @@ class VirtualMachinePublishRequestTargetLocation(dict):
     @pulumi.getter
     def kind(self) -> Optional[_builtins.str]:
         """
-        Kind of the target (`ContentLibrary`).
+        Kind of the target (`ContentLibrary`). The Supervisor's default: `ContentLibrary`.
         """
         return pulumi.get(self, "kind")
+
+
+@pulumi.output_type
+class VirtualMachinePublishRequestTargetRefItemStatus(dict):
+    """
+    Item contains information about the name of the object to which the VM is published.
+    """
+    def __init__(__self__, *,
+                 description: Optional[_builtins.str] = None,
+                 name: Optional[_builtins.str] = None):
+        """
+        Item contains information about the name of the object to which the VM is published.
+
+        :param _builtins.str description: Description is the description to assign to the published object.
+        :param _builtins.str name: Name is the name of the published object.
+        """
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> Optional[_builtins.str]:
+        """
+        Description is the description to assign to the published object.
+        """
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Name is the name of the published object.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachinePublishRequestTargetRefLocationStatus(dict):
+    """
+    Location contains information about the location to which to publish the VM.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "apiVersion":
+            suggest = "api_version"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachinePublishRequestTargetRefLocationStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachinePublishRequestTargetRefLocationStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachinePublishRequestTargetRefLocationStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 api_version: Optional[_builtins.str] = None,
+                 kind: Optional[_builtins.str] = None,
+                 name: Optional[_builtins.str] = None):
+        """
+        Location contains information about the location to which to publish the VM.
+
+        :param _builtins.str api_version: APIVersion is the API version of the referenced object. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
+        :param _builtins.str kind: Kind is the kind of referenced object. The Supervisor's default: `ContentLibrary`.
+        :param _builtins.str name: Name is the name of the referenced object.
+        """
+        if api_version is not None:
+            pulumi.set(__self__, "api_version", api_version)
+        if kind is not None:
+            pulumi.set(__self__, "kind", kind)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter(name="apiVersion")
+    def api_version(self) -> Optional[_builtins.str]:
+        """
+        APIVersion is the API version of the referenced object. The Supervisor's default: `imageregistry.vmware.com/v1alpha1`.
+        """
+        return pulumi.get(self, "api_version")
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> Optional[_builtins.str]:
+        """
+        Kind is the kind of referenced object. The Supervisor's default: `ContentLibrary`.
+        """
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Name is the name of the referenced object.
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachinePublishRequestTargetRefStatus(dict):
+    """
+    TargetRef is the reference to the target of the publication request, ex. item information and a ContentLibrary resource.
+    """
+    def __init__(__self__, *,
+                 item: Optional['outputs.VirtualMachinePublishRequestTargetRefItemStatus'] = None,
+                 location: Optional['outputs.VirtualMachinePublishRequestTargetRefLocationStatus'] = None):
+        """
+        TargetRef is the reference to the target of the publication request, ex. item information and a ContentLibrary resource.
+
+        :param 'VirtualMachinePublishRequestTargetRefItemStatus' item: Item contains information about the name of the object to which the VM is published.
+        :param 'VirtualMachinePublishRequestTargetRefLocationStatus' location: Location contains information about the location to which to publish the VM.
+        """
+        if item is not None:
+            pulumi.set(__self__, "item", item)
+        if location is not None:
+            pulumi.set(__self__, "location", location)
+
+    @_builtins.property
+    @pulumi.getter
+    def item(self) -> Optional['outputs.VirtualMachinePublishRequestTargetRefItemStatus']:
+        """
+        Item contains information about the name of the object to which the VM is published.
+        """
+        return pulumi.get(self, "item")
+
+    @_builtins.property
+    @pulumi.getter
+    def location(self) -> Optional['outputs.VirtualMachinePublishRequestTargetRefLocationStatus']:
+        """
+        Location contains information about the location to which to publish the VM.
+        """
+        return pulumi.get(self, "location")
+
+
+@pulumi.output_type
+class VirtualMachineReadinessProbeGuestHeartbeatSpec(dict):
+    """
+    GuestHeartbeat specifies an action involving the guest heartbeat status.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "thresholdStatus":
+            suggest = "threshold_status"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineReadinessProbeGuestHeartbeatSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineReadinessProbeGuestHeartbeatSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineReadinessProbeGuestHeartbeatSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 threshold_status: Optional[_builtins.str] = None):
+        """
+        GuestHeartbeat specifies an action involving the guest heartbeat status.
+
+        :param _builtins.str threshold_status: ThresholdStatus is the value that the guest heartbeat status must be at or above to be considered successful. Allowed values: `yellow`, `green`. The Supervisor's default: `green`.
+        """
+        if threshold_status is not None:
+            pulumi.set(__self__, "threshold_status", threshold_status)
+
+    @_builtins.property
+    @pulumi.getter(name="thresholdStatus")
+    def threshold_status(self) -> Optional[_builtins.str]:
+        """
+        ThresholdStatus is the value that the guest heartbeat status must be at or above to be considered successful. Allowed values: `yellow`, `green`. The Supervisor's default: `green`.
+        """
+        return pulumi.get(self, "threshold_status")
 
 
 @pulumi.output_type
@@ -2026,18 +7593,18 @@ class VirtualMachineReadinessProbeSpec(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 guest_heartbeat: Optional[Any] = None,
+                 guest_heartbeat: Optional['outputs.VirtualMachineReadinessProbeGuestHeartbeatSpec'] = None,
                  guest_info: Optional[Sequence['outputs.GuestInfoAction']] = None,
                  period_seconds: Optional[_builtins.int] = None,
-                 tcp_socket: Optional[Any] = None,
+                 tcp_socket: Optional['outputs.VirtualMachineReadinessProbeTcpSocketSpec'] = None,
                  timeout_seconds: Optional[_builtins.int] = None):
         """
         How VM Operator decides the guest is ready (exactly one action).
 
-        :param Any guest_heartbeat: Guest heartbeat action: {thresholdStatus: green|yellow}.
+        :param 'VirtualMachineReadinessProbeGuestHeartbeatSpec' guest_heartbeat: GuestHeartbeat specifies an action involving the guest heartbeat status.
         :param Sequence['GuestInfoAction'] guest_info: Guestinfo keys (and value patterns) that must all be present for the VM to be ready.
         :param _builtins.int period_seconds: Seconds between probe attempts.
-        :param Any tcp_socket: TCP socket action (deprecated): {port, host}.
+        :param 'VirtualMachineReadinessProbeTcpSocketSpec' tcp_socket: TCPSocket specifies an action involving a TCP port. Deprecated.
         :param _builtins.int timeout_seconds: Seconds before a probe attempt times out (1-60).
         """
         if guest_heartbeat is not None:
@@ -2053,9 +7620,9 @@ class VirtualMachineReadinessProbeSpec(dict):
 
     @_builtins.property
     @pulumi.getter(name="guestHeartbeat")
-    def guest_heartbeat(self) -> Optional[Any]:
+    def guest_heartbeat(self) -> Optional['outputs.VirtualMachineReadinessProbeGuestHeartbeatSpec']:
         """
-        Guest heartbeat action: {thresholdStatus: green|yellow}.
+        GuestHeartbeat specifies an action involving the guest heartbeat status.
         """
         return pulumi.get(self, "guest_heartbeat")
 
@@ -2077,9 +7644,9 @@ class VirtualMachineReadinessProbeSpec(dict):
 
     @_builtins.property
     @pulumi.getter(name="tcpSocket")
-    def tcp_socket(self) -> Optional[Any]:
+    def tcp_socket(self) -> Optional['outputs.VirtualMachineReadinessProbeTcpSocketSpec']:
         """
-        TCP socket action (deprecated): {port, host}.
+        TCPSocket specifies an action involving a TCP port. Deprecated.
         """
         return pulumi.get(self, "tcp_socket")
 
@@ -2090,6 +7657,41 @@ class VirtualMachineReadinessProbeSpec(dict):
         Seconds before a probe attempt times out (1-60).
         """
         return pulumi.get(self, "timeout_seconds")
+
+
+@pulumi.output_type
+class VirtualMachineReadinessProbeTcpSocketSpec(dict):
+    """
+    TCPSocket specifies an action involving a TCP port. Deprecated.
+    """
+    def __init__(__self__, *,
+                 port: Union[_builtins.int, _builtins.str],
+                 host: Optional[_builtins.str] = None):
+        """
+        TCPSocket specifies an action involving a TCP port. Deprecated.
+
+        :param Union[_builtins.int, _builtins.str] port: Port specifies a number or name of the port to access on the VM. If the format of port is a number, it must be in the range 1 to 65535. If the format of name is a string, it must be an IANA_SVC_NAME. An integer or a string.
+        :param _builtins.str host: Host is an optional host name to connect to. Host defaults to the VM IP.
+        """
+        pulumi.set(__self__, "port", port)
+        if host is not None:
+            pulumi.set(__self__, "host", host)
+
+    @_builtins.property
+    @pulumi.getter
+    def port(self) -> Union[_builtins.int, _builtins.str]:
+        """
+        Port specifies a number or name of the port to access on the VM. If the format of port is a number, it must be in the range 1 to 65535. If the format of name is a string, it must be an IANA_SVC_NAME. An integer or a string.
+        """
+        return pulumi.get(self, "port")
+
+    @_builtins.property
+    @pulumi.getter
+    def host(self) -> Optional[_builtins.str]:
+        """
+        Host is an optional host name to connect to. Host defaults to the VM IP.
+        """
+        return pulumi.get(self, "host")
 
 
 @pulumi.output_type
@@ -2131,6 +7733,40 @@ class VirtualMachineReservedSpec(dict):
         Name of a VirtualMachineSetResourcePolicy. Changing it replaces the resource (the resource policy of a VM cannot change after creation).
         """
         return pulumi.get(self, "resource_policy_name")
+
+
+@pulumi.output_type
+class VirtualMachineRootSnapshotsStatus(dict):
+    """
+    VirtualMachineRootSnapshotsStatus: `status.rootSnapshots` of a VirtualMachine.
+    """
+    def __init__(__self__, *,
+                 name: _builtins.str,
+                 type: _builtins.str):
+        """
+        VirtualMachineRootSnapshotsStatus: `status.rootSnapshots` of a VirtualMachine.
+
+        :param _builtins.str name: Name is the name of the snapshot resource. This field is only set for managed snapshots.
+        :param _builtins.str type: Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
+        """
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name is the name of the snapshot resource. This field is only set for managed snapshots.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> _builtins.str:
+        """
+        Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
+        """
+        return pulumi.get(self, "type")
 
 
 @pulumi.output_type
@@ -2351,26 +7987,14 @@ class VirtualMachineServiceStatus(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 conditions: Optional[Sequence['outputs.Condition']] = None,
                  load_balancer: Optional['outputs.LoadBalancerStatus'] = None):
         """
         Observed state of the service.
 
-        :param Sequence['Condition'] conditions: Conditions reported for the service.
         :param 'LoadBalancerStatus' load_balancer: Load-balancer addresses.
         """
-        if conditions is not None:
-            pulumi.set(__self__, "conditions", conditions)
         if load_balancer is not None:
             pulumi.set(__self__, "load_balancer", load_balancer)
-
-    @_builtins.property
-    @pulumi.getter
-    def conditions(self) -> Optional[Sequence['outputs.Condition']]:
-        """
-        Conditions reported for the service.
-        """
-        return pulumi.get(self, "conditions")
 
     @_builtins.property
     @pulumi.getter(name="loadBalancer")
@@ -2379,6 +8003,197 @@ class VirtualMachineServiceStatus(dict):
         Load-balancer addresses.
         """
         return pulumi.get(self, "load_balancer")
+
+
+@pulumi.output_type
+class VirtualMachineSetResourcePolicyClustermodulesStatus(dict):
+    """
+    VSphereClusterModuleStatus describes the observed state of a vSphere cluster module.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "clusterMoID":
+            suggest = "cluster_mo_id"
+        elif key == "groupName":
+            suggest = "group_name"
+        elif key == "moduleUUID":
+            suggest = "module_uuid"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineSetResourcePolicyClustermodulesStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineSetResourcePolicyClustermodulesStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineSetResourcePolicyClustermodulesStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 cluster_mo_id: _builtins.str,
+                 group_name: _builtins.str,
+                 module_uuid: _builtins.str):
+        """
+        VSphereClusterModuleStatus describes the observed state of a vSphere cluster module.
+
+        :param _builtins.str cluster_mo_id: The `clusterMoID` field.
+        :param _builtins.str group_name: The `groupName` field.
+        :param _builtins.str module_uuid: The `moduleUUID` field.
+        """
+        pulumi.set(__self__, "cluster_mo_id", cluster_mo_id)
+        pulumi.set(__self__, "group_name", group_name)
+        pulumi.set(__self__, "module_uuid", module_uuid)
+
+    @_builtins.property
+    @pulumi.getter(name="clusterMoID")
+    def cluster_mo_id(self) -> _builtins.str:
+        """
+        The `clusterMoID` field.
+        """
+        return pulumi.get(self, "cluster_mo_id")
+
+    @_builtins.property
+    @pulumi.getter(name="groupName")
+    def group_name(self) -> _builtins.str:
+        """
+        The `groupName` field.
+        """
+        return pulumi.get(self, "group_name")
+
+    @_builtins.property
+    @pulumi.getter(name="moduleUUID")
+    def module_uuid(self) -> _builtins.str:
+        """
+        The `moduleUUID` field.
+        """
+        return pulumi.get(self, "module_uuid")
+
+
+@pulumi.output_type
+class VirtualMachineSetResourcePolicyResourcePoolLimitsSpec(dict):
+    """
+    Limits describes the limit to resources available to the ResourcePool.
+    """
+    def __init__(__self__, *,
+                 cpu: Optional[Union[_builtins.int, _builtins.str]] = None,
+                 memory: Optional[Union[_builtins.int, _builtins.str]] = None):
+        """
+        Limits describes the limit to resources available to the ResourcePool.
+
+        :param Union[_builtins.int, _builtins.str] cpu: The `cpu` field. An integer or a string.
+        :param Union[_builtins.int, _builtins.str] memory: The `memory` field. An integer or a string.
+        """
+        if cpu is not None:
+            pulumi.set(__self__, "cpu", cpu)
+        if memory is not None:
+            pulumi.set(__self__, "memory", memory)
+
+    @_builtins.property
+    @pulumi.getter
+    def cpu(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        The `cpu` field. An integer or a string.
+        """
+        return pulumi.get(self, "cpu")
+
+    @_builtins.property
+    @pulumi.getter
+    def memory(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        The `memory` field. An integer or a string.
+        """
+        return pulumi.get(self, "memory")
+
+
+@pulumi.output_type
+class VirtualMachineSetResourcePolicyResourcePoolReservationsSpec(dict):
+    """
+    Reservations describes the guaranteed resources reserved for the ResourcePool.
+    """
+    def __init__(__self__, *,
+                 cpu: Optional[Union[_builtins.int, _builtins.str]] = None,
+                 memory: Optional[Union[_builtins.int, _builtins.str]] = None):
+        """
+        Reservations describes the guaranteed resources reserved for the ResourcePool.
+
+        :param Union[_builtins.int, _builtins.str] cpu: The `cpu` field. An integer or a string.
+        :param Union[_builtins.int, _builtins.str] memory: The `memory` field. An integer or a string.
+        """
+        if cpu is not None:
+            pulumi.set(__self__, "cpu", cpu)
+        if memory is not None:
+            pulumi.set(__self__, "memory", memory)
+
+    @_builtins.property
+    @pulumi.getter
+    def cpu(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        The `cpu` field. An integer or a string.
+        """
+        return pulumi.get(self, "cpu")
+
+    @_builtins.property
+    @pulumi.getter
+    def memory(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        The `memory` field. An integer or a string.
+        """
+        return pulumi.get(self, "memory")
+
+
+@pulumi.output_type
+class VirtualMachineSetResourcePolicyResourcePoolsStatus(dict):
+    """
+    ResourcePoolStatus describes the observed state of a vSphere child resource pool created for the Spec.ResourcePool.Name.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "childResourcePoolMoID":
+            suggest = "child_resource_pool_mo_id"
+        elif key == "clusterMoID":
+            suggest = "cluster_mo_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineSetResourcePolicyResourcePoolsStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineSetResourcePolicyResourcePoolsStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineSetResourcePolicyResourcePoolsStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 child_resource_pool_mo_id: _builtins.str,
+                 cluster_mo_id: _builtins.str):
+        """
+        ResourcePoolStatus describes the observed state of a vSphere child resource pool created for the Spec.ResourcePool.Name.
+
+        :param _builtins.str child_resource_pool_mo_id: The `childResourcePoolMoID` field.
+        :param _builtins.str cluster_mo_id: The `clusterMoID` field.
+        """
+        pulumi.set(__self__, "child_resource_pool_mo_id", child_resource_pool_mo_id)
+        pulumi.set(__self__, "cluster_mo_id", cluster_mo_id)
+
+    @_builtins.property
+    @pulumi.getter(name="childResourcePoolMoID")
+    def child_resource_pool_mo_id(self) -> _builtins.str:
+        """
+        The `childResourcePoolMoID` field.
+        """
+        return pulumi.get(self, "child_resource_pool_mo_id")
+
+    @_builtins.property
+    @pulumi.getter(name="clusterMoID")
+    def cluster_mo_id(self) -> _builtins.str:
+        """
+        The `clusterMoID` field.
+        """
+        return pulumi.get(self, "cluster_mo_id")
 
 
 @pulumi.output_type
@@ -2449,6 +8264,59 @@ class VirtualMachineSetResourcePolicySpec(dict):
 
 
 @pulumi.output_type
+class VirtualMachineSetResourcePolicyStatus(dict):
+    """
+    VirtualMachineSetResourcePolicyStatus defines the observed state of VirtualMachineSetResourcePolicy.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "resourcePools":
+            suggest = "resource_pools"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineSetResourcePolicyStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineSetResourcePolicyStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineSetResourcePolicyStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 clustermodules: Optional[Sequence['outputs.VirtualMachineSetResourcePolicyClustermodulesStatus']] = None,
+                 resource_pools: Optional[Sequence['outputs.VirtualMachineSetResourcePolicyResourcePoolsStatus']] = None):
+        """
+        VirtualMachineSetResourcePolicyStatus defines the observed state of VirtualMachineSetResourcePolicy.
+
+        :param Sequence['VirtualMachineSetResourcePolicyClustermodulesStatus'] clustermodules: The `clustermodules` field.
+        :param Sequence['VirtualMachineSetResourcePolicyResourcePoolsStatus'] resource_pools: The `resourcePools` field. Needs VM Operator API v1alpha3 or newer.
+        """
+        if clustermodules is not None:
+            pulumi.set(__self__, "clustermodules", clustermodules)
+        if resource_pools is not None:
+            pulumi.set(__self__, "resource_pools", resource_pools)
+
+    @_builtins.property
+    @pulumi.getter
+    def clustermodules(self) -> Optional[Sequence['outputs.VirtualMachineSetResourcePolicyClustermodulesStatus']]:
+        """
+        The `clustermodules` field.
+        """
+        return pulumi.get(self, "clustermodules")
+
+    @_builtins.property
+    @pulumi.getter(name="resourcePools")
+    def resource_pools(self) -> Optional[Sequence['outputs.VirtualMachineSetResourcePolicyResourcePoolsStatus']]:
+        """
+        The `resourcePools` field. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "resource_pools")
+
+
+@pulumi.output_type
 class VirtualMachineSpec(dict):
     """
     Desired state of the VM, with the VM Operator API's field names.
@@ -2462,6 +8330,14 @@ class VirtualMachineSpec(dict):
             suggest = "image_name"
         elif key == "biosUUID":
             suggest = "bios_uuid"
+        elif key == "bootOptions":
+            suggest = "boot_options"
+        elif key == "class":
+            suggest = "class_"
+        elif key == "currentSnapshotName":
+            suggest = "current_snapshot_name"
+        elif key == "groupName":
+            suggest = "group_name"
         elif key == "guestID":
             suggest = "guest_id"
         elif key == "instanceUUID":
@@ -2474,6 +8350,8 @@ class VirtualMachineSpec(dict):
             suggest = "power_off_mode"
         elif key == "powerState":
             suggest = "power_state"
+        elif key == "promoteDisksMode":
+            suggest = "promote_disks_mode"
         elif key == "readinessProbe":
             suggest = "readiness_probe"
         elif key == "restartMode":
@@ -2498,15 +8376,26 @@ class VirtualMachineSpec(dict):
                  class_name: _builtins.str,
                  image_name: _builtins.str,
                  advanced: Optional['outputs.VirtualMachineAdvancedSpec'] = None,
+                 affinity: Optional['outputs.VirtualMachineAffinitySpec'] = None,
                  bios_uuid: Optional[_builtins.str] = None,
+                 boot_options: Optional['outputs.VirtualMachineBootOptionsSpec'] = None,
                  bootstrap: Optional['outputs.VirtualMachineBootstrapSpec'] = None,
+                 cdrom: Optional[Sequence['outputs.VirtualMachineCdromSpec']] = None,
+                 class_: Optional['outputs.VirtualMachineClassSpec'] = None,
+                 crypto: Optional['outputs.VirtualMachineCryptoSpec'] = None,
+                 current_snapshot_name: Optional[_builtins.str] = None,
+                 group_name: Optional[_builtins.str] = None,
                  guest_id: Optional[_builtins.str] = None,
+                 hardware: Optional['outputs.VirtualMachineHardwareSpec'] = None,
+                 image: Optional['outputs.VirtualMachineImageSpec'] = None,
                  instance_uuid: Optional[_builtins.str] = None,
                  min_hardware_version: Optional[_builtins.int] = None,
                  network: Optional['outputs.VirtualMachineNetworkSpec'] = None,
                  next_restart_time: Optional[_builtins.str] = None,
+                 policies: Optional[Sequence['outputs.VirtualMachinePoliciesSpec']] = None,
                  power_off_mode: Optional[_builtins.str] = None,
                  power_state: Optional[_builtins.str] = None,
+                 promote_disks_mode: Optional[_builtins.str] = None,
                  readiness_probe: Optional['outputs.VirtualMachineReadinessProbeSpec'] = None,
                  reserved: Optional['outputs.VirtualMachineReservedSpec'] = None,
                  restart_mode: Optional[_builtins.str] = None,
@@ -2516,18 +8405,29 @@ class VirtualMachineSpec(dict):
         """
         Desired state of the VM, with the VM Operator API's field names.
 
-        :param _builtins.str class_name: Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+        :param _builtins.str class_name: Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
         :param _builtins.str image_name: A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
         :param 'VirtualMachineAdvancedSpec' advanced: Advanced settings.
+        :param 'VirtualMachineAffinitySpec' affinity: Affinity describes the VM's scheduling constraints. Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str bios_uuid: BIOS UUID (v1alpha3+). Changing it replaces the resource (the BIOS UUID cannot change). Needs VM Operator API v1alpha3 or newer.
+        :param 'VirtualMachineBootOptionsSpec' boot_options: BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine. Needs VM Operator API v1alpha5 or newer.
         :param 'VirtualMachineBootstrapSpec' bootstrap: How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
+        :param Sequence['VirtualMachineCdromSpec'] cdrom: Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+        :param 'VirtualMachineClassSpec' class_: Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
+        :param 'VirtualMachineCryptoSpec' crypto: Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
+        :param _builtins.str current_snapshot_name: CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.str group_name: GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str guest_id: Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
+        :param 'VirtualMachineHardwareSpec' hardware: Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
+        :param 'VirtualMachineImageSpec' image: Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str instance_uuid: Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
         :param _builtins.int min_hardware_version: Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a powered-on VM it needs `allowPowerCycle: true`.
         :param 'VirtualMachineNetworkSpec' network: Network configuration of the VM.
         :param _builtins.str next_restart_time: Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
+        :param Sequence['VirtualMachinePoliciesSpec'] policies: Policies describes a list of policies that should be explicitly applied to this VM. Needs VM Operator API v1alpha5 or newer.
         :param _builtins.str power_off_mode: How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest shutdown, then power off after a timeout). Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
         :param _builtins.str power_state: Desired power state (PoweredOn by default). Allowed values: `PoweredOn`, `PoweredOff`, `Suspended`.
+        :param _builtins.str promote_disks_mode: PromoteDisksMode describes the mode used to promote a VM's delta disks to full disks. The available modes are: Allowed values: `Online`, `Offline`, `Disabled`. The Supervisor's default: `Online`. Needs VM Operator API v1alpha4 or newer.
         :param 'VirtualMachineReadinessProbeSpec' readiness_probe: How VM Operator decides the guest is ready (exactly one action).
         :param 'VirtualMachineReservedSpec' reserved: Reserved for infrastructure integrations.
         :param _builtins.str restart_mode: How the VM is restarted: `Hard` (reset), `Soft` (guest reboot) or `TrySoft`. Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
@@ -2539,12 +8439,30 @@ class VirtualMachineSpec(dict):
         pulumi.set(__self__, "image_name", image_name)
         if advanced is not None:
             pulumi.set(__self__, "advanced", advanced)
+        if affinity is not None:
+            pulumi.set(__self__, "affinity", affinity)
         if bios_uuid is not None:
             pulumi.set(__self__, "bios_uuid", bios_uuid)
+        if boot_options is not None:
+            pulumi.set(__self__, "boot_options", boot_options)
         if bootstrap is not None:
             pulumi.set(__self__, "bootstrap", bootstrap)
+        if cdrom is not None:
+            pulumi.set(__self__, "cdrom", cdrom)
+        if class_ is not None:
+            pulumi.set(__self__, "class_", class_)
+        if crypto is not None:
+            pulumi.set(__self__, "crypto", crypto)
+        if current_snapshot_name is not None:
+            pulumi.set(__self__, "current_snapshot_name", current_snapshot_name)
+        if group_name is not None:
+            pulumi.set(__self__, "group_name", group_name)
         if guest_id is not None:
             pulumi.set(__self__, "guest_id", guest_id)
+        if hardware is not None:
+            pulumi.set(__self__, "hardware", hardware)
+        if image is not None:
+            pulumi.set(__self__, "image", image)
         if instance_uuid is not None:
             pulumi.set(__self__, "instance_uuid", instance_uuid)
         if min_hardware_version is not None:
@@ -2553,10 +8471,14 @@ class VirtualMachineSpec(dict):
             pulumi.set(__self__, "network", network)
         if next_restart_time is not None:
             pulumi.set(__self__, "next_restart_time", next_restart_time)
+        if policies is not None:
+            pulumi.set(__self__, "policies", policies)
         if power_off_mode is not None:
             pulumi.set(__self__, "power_off_mode", power_off_mode)
         if power_state is not None:
             pulumi.set(__self__, "power_state", power_state)
+        if promote_disks_mode is not None:
+            pulumi.set(__self__, "promote_disks_mode", promote_disks_mode)
         if readiness_probe is not None:
             pulumi.set(__self__, "readiness_probe", readiness_probe)
         if reserved is not None:
@@ -2574,7 +8496,7 @@ class VirtualMachineSpec(dict):
     @pulumi.getter(name="className")
     def class_name(self) -> _builtins.str:
         """
-        Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (VM Operator API before v1alpha3), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+        Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
         """
         return pulumi.get(self, "class_name")
 
@@ -2595,12 +8517,28 @@ class VirtualMachineSpec(dict):
         return pulumi.get(self, "advanced")
 
     @_builtins.property
+    @pulumi.getter
+    def affinity(self) -> Optional['outputs.VirtualMachineAffinitySpec']:
+        """
+        Affinity describes the VM's scheduling constraints. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "affinity")
+
+    @_builtins.property
     @pulumi.getter(name="biosUUID")
     def bios_uuid(self) -> Optional[_builtins.str]:
         """
         BIOS UUID (v1alpha3+). Changing it replaces the resource (the BIOS UUID cannot change). Needs VM Operator API v1alpha3 or newer.
         """
         return pulumi.get(self, "bios_uuid")
+
+    @_builtins.property
+    @pulumi.getter(name="bootOptions")
+    def boot_options(self) -> Optional['outputs.VirtualMachineBootOptionsSpec']:
+        """
+        BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "boot_options")
 
     @_builtins.property
     @pulumi.getter
@@ -2611,12 +8549,68 @@ class VirtualMachineSpec(dict):
         return pulumi.get(self, "bootstrap")
 
     @_builtins.property
+    @pulumi.getter
+    def cdrom(self) -> Optional[Sequence['outputs.VirtualMachineCdromSpec']]:
+        """
+        Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "cdrom")
+
+    @_builtins.property
+    @pulumi.getter(name="class")
+    def class_(self) -> Optional['outputs.VirtualMachineClassSpec']:
+        """
+        Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "class_")
+
+    @_builtins.property
+    @pulumi.getter
+    def crypto(self) -> Optional['outputs.VirtualMachineCryptoSpec']:
+        """
+        Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "crypto")
+
+    @_builtins.property
+    @pulumi.getter(name="currentSnapshotName")
+    def current_snapshot_name(self) -> Optional[_builtins.str]:
+        """
+        CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "current_snapshot_name")
+
+    @_builtins.property
+    @pulumi.getter(name="groupName")
+    def group_name(self) -> Optional[_builtins.str]:
+        """
+        GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "group_name")
+
+    @_builtins.property
     @pulumi.getter(name="guestID")
     def guest_id(self) -> Optional[_builtins.str]:
         """
         Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         """
         return pulumi.get(self, "guest_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def hardware(self) -> Optional['outputs.VirtualMachineHardwareSpec']:
+        """
+        Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "hardware")
+
+    @_builtins.property
+    @pulumi.getter
+    def image(self) -> Optional['outputs.VirtualMachineImageSpec']:
+        """
+        Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "image")
 
     @_builtins.property
     @pulumi.getter(name="instanceUUID")
@@ -2651,6 +8645,14 @@ class VirtualMachineSpec(dict):
         return pulumi.get(self, "next_restart_time")
 
     @_builtins.property
+    @pulumi.getter
+    def policies(self) -> Optional[Sequence['outputs.VirtualMachinePoliciesSpec']]:
+        """
+        Policies describes a list of policies that should be explicitly applied to this VM. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "policies")
+
+    @_builtins.property
     @pulumi.getter(name="powerOffMode")
     def power_off_mode(self) -> Optional[_builtins.str]:
         """
@@ -2665,6 +8667,14 @@ class VirtualMachineSpec(dict):
         Desired power state (PoweredOn by default). Allowed values: `PoweredOn`, `PoweredOff`, `Suspended`.
         """
         return pulumi.get(self, "power_state")
+
+    @_builtins.property
+    @pulumi.getter(name="promoteDisksMode")
+    def promote_disks_mode(self) -> Optional[_builtins.str]:
+        """
+        PromoteDisksMode describes the mode used to promote a VM's delta disks to full disks. The available modes are: Allowed values: `Online`, `Offline`, `Disabled`. The Supervisor's default: `Online`. Needs VM Operator API v1alpha4 or newer.
+        """
+        return pulumi.get(self, "promote_disks_mode")
 
     @_builtins.property
     @pulumi.getter(name="readinessProbe")
@@ -2725,14 +8735,24 @@ class VirtualMachineStatus(dict):
         suggest = None
         if key == "biosUUID":
             suggest = "bios_uuid"
+        elif key == "changeBlockTracking":
+            suggest = "change_block_tracking"
         elif key == "class":
             suggest = "class_"
+        elif key == "currentSnapshot":
+            suggest = "current_snapshot"
         elif key == "hardwareVersion":
             suggest = "hardware_version"
         elif key == "instanceUUID":
             suggest = "instance_uuid"
+        elif key == "lastRestartTime":
+            suggest = "last_restart_time"
+        elif key == "nodeName":
+            suggest = "node_name"
         elif key == "powerState":
             suggest = "power_state"
+        elif key == "rootSnapshots":
+            suggest = "root_snapshots"
         elif key == "uniqueID":
             suggest = "unique_id"
 
@@ -2749,39 +8769,69 @@ class VirtualMachineStatus(dict):
 
     def __init__(__self__, *,
                  bios_uuid: Optional[_builtins.str] = None,
-                 class_: Optional[Any] = None,
+                 change_block_tracking: Optional[_builtins.bool] = None,
+                 class_: Optional['outputs.VirtualMachineClassStatus'] = None,
                  conditions: Optional[Sequence['outputs.Condition']] = None,
+                 crypto: Optional['outputs.VirtualMachineCryptoStatus'] = None,
+                 current_snapshot: Optional['outputs.VirtualMachineCurrentSnapshotStatus'] = None,
+                 guest: Optional['outputs.VirtualMachineGuestStatus'] = None,
+                 hardware: Optional['outputs.VirtualMachineHardwareStatus'] = None,
                  hardware_version: Optional[_builtins.int] = None,
                  host: Optional[_builtins.str] = None,
-                 image: Optional[Any] = None,
+                 image: Optional['outputs.VirtualMachineImageStatus'] = None,
                  instance_uuid: Optional[_builtins.str] = None,
+                 last_restart_time: Optional[_builtins.str] = None,
                  network: Optional['outputs.VirtualMachineNetworkStatus'] = None,
+                 node_name: Optional[_builtins.str] = None,
+                 policies: Optional[Sequence['outputs.VirtualMachinePoliciesStatus']] = None,
                  power_state: Optional[_builtins.str] = None,
+                 root_snapshots: Optional[Sequence['outputs.VirtualMachineRootSnapshotsStatus']] = None,
+                 storage: Optional['outputs.VirtualMachineStorageStatus'] = None,
                  unique_id: Optional[_builtins.str] = None,
-                 volumes: Optional[Sequence[Any]] = None,
+                 volumes: Optional[Sequence['outputs.VirtualMachineVolumesStatus']] = None,
                  zone: Optional[_builtins.str] = None):
         """
         Observed state of the VM as VM Operator reports it.
 
         :param _builtins.str bios_uuid: BIOS UUID of the vSphere VM.
-        :param Any class_: The VirtualMachineClass the VM was last sized from (a reference).
+        :param _builtins.bool change_block_tracking: ChangeBlockTracking describes whether or not change block tracking is enabled for the VirtualMachine.
+        :param 'VirtualMachineClassStatus' class_: Class is a reference to the VirtualMachineClass resource used to deploy this VM.
         :param Sequence['Condition'] conditions: Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
+        :param 'VirtualMachineCryptoStatus' crypto: Crypto describes the observed state of the VirtualMachine's encryption configuration. Needs VM Operator API v1alpha3 or newer.
+        :param 'VirtualMachineCurrentSnapshotStatus' current_snapshot: CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot. Needs VM Operator API v1alpha5 or newer.
+        :param 'VirtualMachineGuestStatus' guest: Guest describes the observed state of the VM's guest. Needs VM Operator API v1alpha5 or newer.
+        :param 'VirtualMachineHardwareStatus' hardware: Hardware describes the observed state of the VM's hardware. Needs VM Operator API v1alpha5 or newer.
         :param _builtins.int hardware_version: Virtual hardware version of the VM (e.g. 19 for vmx-19).
         :param _builtins.str host: ESXi host the VM runs on.
-        :param Any image: The resolved image reference.
+        :param 'VirtualMachineImageStatus' image: Image is a reference to the VirtualMachineImage resource used to deploy this VM.
         :param _builtins.str instance_uuid: Instance UUID of the vSphere VM.
+        :param _builtins.str last_restart_time: LastRestartTime describes the last time the VM was restarted.
         :param 'VirtualMachineNetworkStatus' network: Network status of the VM.
-        :param _builtins.str power_state: Observed power state: PoweredOn, PoweredOff or Suspended.
+        :param _builtins.str node_name: NodeName describes the observed name of the node where the VirtualMachine is scheduled. Needs VM Operator API v1alpha4 or newer.
+        :param Sequence['VirtualMachinePoliciesStatus'] policies: Policies describes the observed policies applied to this VM. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.str power_state: Observed power state: PoweredOn, PoweredOff or Suspended. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+        :param Sequence['VirtualMachineRootSnapshotsStatus'] root_snapshots: RootSnapshots represents the observed list of root snapshots of a VM. Since each snapshot includes the list of its child snapshots, these root snapshot references can effectively be used to construct the entire snapshot chain of a virtual machine. Needs VM Operator API v1alpha5 or newer.
+        :param 'VirtualMachineStorageStatus' storage: Storage describes the observed state of the VirtualMachine's storage. Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str unique_id: Managed object id of the vSphere VM.
-        :param Sequence[Any] volumes: Status of each attached volume (attached, disk UUID, errors).
+        :param Sequence['VirtualMachineVolumesStatus'] volumes: Volumes describes the observed state of the volumes that are intended to be attached to the VirtualMachine.
         :param _builtins.str zone: Zone (`topology.kubernetes.io/zone`) the VM was placed in.
         """
         if bios_uuid is not None:
             pulumi.set(__self__, "bios_uuid", bios_uuid)
+        if change_block_tracking is not None:
+            pulumi.set(__self__, "change_block_tracking", change_block_tracking)
         if class_ is not None:
             pulumi.set(__self__, "class_", class_)
         if conditions is not None:
             pulumi.set(__self__, "conditions", conditions)
+        if crypto is not None:
+            pulumi.set(__self__, "crypto", crypto)
+        if current_snapshot is not None:
+            pulumi.set(__self__, "current_snapshot", current_snapshot)
+        if guest is not None:
+            pulumi.set(__self__, "guest", guest)
+        if hardware is not None:
+            pulumi.set(__self__, "hardware", hardware)
         if hardware_version is not None:
             pulumi.set(__self__, "hardware_version", hardware_version)
         if host is not None:
@@ -2790,10 +8840,20 @@ class VirtualMachineStatus(dict):
             pulumi.set(__self__, "image", image)
         if instance_uuid is not None:
             pulumi.set(__self__, "instance_uuid", instance_uuid)
+        if last_restart_time is not None:
+            pulumi.set(__self__, "last_restart_time", last_restart_time)
         if network is not None:
             pulumi.set(__self__, "network", network)
+        if node_name is not None:
+            pulumi.set(__self__, "node_name", node_name)
+        if policies is not None:
+            pulumi.set(__self__, "policies", policies)
         if power_state is not None:
             pulumi.set(__self__, "power_state", power_state)
+        if root_snapshots is not None:
+            pulumi.set(__self__, "root_snapshots", root_snapshots)
+        if storage is not None:
+            pulumi.set(__self__, "storage", storage)
         if unique_id is not None:
             pulumi.set(__self__, "unique_id", unique_id)
         if volumes is not None:
@@ -2810,10 +8870,18 @@ class VirtualMachineStatus(dict):
         return pulumi.get(self, "bios_uuid")
 
     @_builtins.property
-    @pulumi.getter(name="class")
-    def class_(self) -> Optional[Any]:
+    @pulumi.getter(name="changeBlockTracking")
+    def change_block_tracking(self) -> Optional[_builtins.bool]:
         """
-        The VirtualMachineClass the VM was last sized from (a reference).
+        ChangeBlockTracking describes whether or not change block tracking is enabled for the VirtualMachine.
+        """
+        return pulumi.get(self, "change_block_tracking")
+
+    @_builtins.property
+    @pulumi.getter(name="class")
+    def class_(self) -> Optional['outputs.VirtualMachineClassStatus']:
+        """
+        Class is a reference to the VirtualMachineClass resource used to deploy this VM.
         """
         return pulumi.get(self, "class_")
 
@@ -2824,6 +8892,38 @@ class VirtualMachineStatus(dict):
         Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
         """
         return pulumi.get(self, "conditions")
+
+    @_builtins.property
+    @pulumi.getter
+    def crypto(self) -> Optional['outputs.VirtualMachineCryptoStatus']:
+        """
+        Crypto describes the observed state of the VirtualMachine's encryption configuration. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "crypto")
+
+    @_builtins.property
+    @pulumi.getter(name="currentSnapshot")
+    def current_snapshot(self) -> Optional['outputs.VirtualMachineCurrentSnapshotStatus']:
+        """
+        CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "current_snapshot")
+
+    @_builtins.property
+    @pulumi.getter
+    def guest(self) -> Optional['outputs.VirtualMachineGuestStatus']:
+        """
+        Guest describes the observed state of the VM's guest. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "guest")
+
+    @_builtins.property
+    @pulumi.getter
+    def hardware(self) -> Optional['outputs.VirtualMachineHardwareStatus']:
+        """
+        Hardware describes the observed state of the VM's hardware. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "hardware")
 
     @_builtins.property
     @pulumi.getter(name="hardwareVersion")
@@ -2843,9 +8943,9 @@ class VirtualMachineStatus(dict):
 
     @_builtins.property
     @pulumi.getter
-    def image(self) -> Optional[Any]:
+    def image(self) -> Optional['outputs.VirtualMachineImageStatus']:
         """
-        The resolved image reference.
+        Image is a reference to the VirtualMachineImage resource used to deploy this VM.
         """
         return pulumi.get(self, "image")
 
@@ -2858,6 +8958,14 @@ class VirtualMachineStatus(dict):
         return pulumi.get(self, "instance_uuid")
 
     @_builtins.property
+    @pulumi.getter(name="lastRestartTime")
+    def last_restart_time(self) -> Optional[_builtins.str]:
+        """
+        LastRestartTime describes the last time the VM was restarted.
+        """
+        return pulumi.get(self, "last_restart_time")
+
+    @_builtins.property
     @pulumi.getter
     def network(self) -> Optional['outputs.VirtualMachineNetworkStatus']:
         """
@@ -2866,12 +8974,44 @@ class VirtualMachineStatus(dict):
         return pulumi.get(self, "network")
 
     @_builtins.property
+    @pulumi.getter(name="nodeName")
+    def node_name(self) -> Optional[_builtins.str]:
+        """
+        NodeName describes the observed name of the node where the VirtualMachine is scheduled. Needs VM Operator API v1alpha4 or newer.
+        """
+        return pulumi.get(self, "node_name")
+
+    @_builtins.property
+    @pulumi.getter
+    def policies(self) -> Optional[Sequence['outputs.VirtualMachinePoliciesStatus']]:
+        """
+        Policies describes the observed policies applied to this VM. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "policies")
+
+    @_builtins.property
     @pulumi.getter(name="powerState")
     def power_state(self) -> Optional[_builtins.str]:
         """
-        Observed power state: PoweredOn, PoweredOff or Suspended.
+        Observed power state: PoweredOn, PoweredOff or Suspended. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
         """
         return pulumi.get(self, "power_state")
+
+    @_builtins.property
+    @pulumi.getter(name="rootSnapshots")
+    def root_snapshots(self) -> Optional[Sequence['outputs.VirtualMachineRootSnapshotsStatus']]:
+        """
+        RootSnapshots represents the observed list of root snapshots of a VM. Since each snapshot includes the list of its child snapshots, these root snapshot references can effectively be used to construct the entire snapshot chain of a virtual machine. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "root_snapshots")
+
+    @_builtins.property
+    @pulumi.getter
+    def storage(self) -> Optional['outputs.VirtualMachineStorageStatus']:
+        """
+        Storage describes the observed state of the VirtualMachine's storage. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "storage")
 
     @_builtins.property
     @pulumi.getter(name="uniqueID")
@@ -2883,9 +9023,9 @@ class VirtualMachineStatus(dict):
 
     @_builtins.property
     @pulumi.getter
-    def volumes(self) -> Optional[Sequence[Any]]:
+    def volumes(self) -> Optional[Sequence['outputs.VirtualMachineVolumesStatus']]:
         """
-        Status of each attached volume (attached, disk UUID, errors).
+        Volumes describes the observed state of the volumes that are intended to be attached to the VirtualMachine.
         """
         return pulumi.get(self, "volumes")
 
@@ -2899,6 +9039,174 @@ class VirtualMachineStatus(dict):
 
 
 @pulumi.output_type
+class VirtualMachineStorageRequestedStatus(dict):
+    """
+    Requested describes the observed amount of storage requested by a VirtualMachine.
+    """
+    def __init__(__self__, *,
+                 disks: Optional[Union[_builtins.int, _builtins.str]] = None):
+        """
+        Requested describes the observed amount of storage requested by a VirtualMachine.
+
+        :param Union[_builtins.int, _builtins.str] disks: Disks describes the total storage space requested by a VirtualMachine's disks. An integer or a string.
+        """
+        if disks is not None:
+            pulumi.set(__self__, "disks", disks)
+
+    @_builtins.property
+    @pulumi.getter
+    def disks(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        Disks describes the total storage space requested by a VirtualMachine's disks. An integer or a string.
+        """
+        return pulumi.get(self, "disks")
+
+
+@pulumi.output_type
+class VirtualMachineStorageStatus(dict):
+    """
+    Storage describes the observed state of the VirtualMachine's storage.
+    """
+    def __init__(__self__, *,
+                 requested: Optional['outputs.VirtualMachineStorageRequestedStatus'] = None,
+                 total: Optional[Union[_builtins.int, _builtins.str]] = None,
+                 usage: Optional['outputs.VirtualMachineStorageUsageStatus'] = None):
+        """
+        Storage describes the observed state of the VirtualMachine's storage.
+
+        :param 'VirtualMachineStorageRequestedStatus' requested: Requested describes the observed amount of storage requested by a VirtualMachine. Needs VM Operator API v1alpha4 or newer.
+        :param Union[_builtins.int, _builtins.str] total: Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. This value is a sum of requested.disks + used.other. An integer or a string. Needs VM Operator API v1alpha4 or newer.
+        :param 'VirtualMachineStorageUsageStatus' usage: Used describes the observed amount of storage used by a VirtualMachine.
+        """
+        if requested is not None:
+            pulumi.set(__self__, "requested", requested)
+        if total is not None:
+            pulumi.set(__self__, "total", total)
+        if usage is not None:
+            pulumi.set(__self__, "usage", usage)
+
+    @_builtins.property
+    @pulumi.getter
+    def requested(self) -> Optional['outputs.VirtualMachineStorageRequestedStatus']:
+        """
+        Requested describes the observed amount of storage requested by a VirtualMachine. Needs VM Operator API v1alpha4 or newer.
+        """
+        return pulumi.get(self, "requested")
+
+    @_builtins.property
+    @pulumi.getter
+    def total(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. This value is a sum of requested.disks + used.other. An integer or a string. Needs VM Operator API v1alpha4 or newer.
+        """
+        return pulumi.get(self, "total")
+
+    @_builtins.property
+    @pulumi.getter
+    def usage(self) -> Optional['outputs.VirtualMachineStorageUsageStatus']:
+        """
+        Used describes the observed amount of storage used by a VirtualMachine.
+        """
+        return pulumi.get(self, "usage")
+
+
+@pulumi.output_type
+class VirtualMachineStorageUsageSnapshotsStatus(dict):
+    """
+    Snapshots describes the total storage space used by a VirtualMachine's snapshots.
+    """
+    def __init__(__self__, *,
+                 vm: Optional[Union[_builtins.int, _builtins.str]] = None,
+                 volume: Optional[Union[_builtins.int, _builtins.str]] = None):
+        """
+        Snapshots describes the total storage space used by a VirtualMachine's snapshots.
+
+        :param Union[_builtins.int, _builtins.str] vm: VM describes the total storage space used by the VirtualMachine's VirtualMachineSnapshot, including the space for snapshot's metadata, memory file, delta disks, etc. An integer or a string.
+        :param Union[_builtins.int, _builtins.str] volume: Volume describes the total storage space used by the VirtualMachine's VolumeSnapshot, including the space for first class disk(FCD)'s delta disks. An integer or a string.
+        """
+        if vm is not None:
+            pulumi.set(__self__, "vm", vm)
+        if volume is not None:
+            pulumi.set(__self__, "volume", volume)
+
+    @_builtins.property
+    @pulumi.getter
+    def vm(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        VM describes the total storage space used by the VirtualMachine's VirtualMachineSnapshot, including the space for snapshot's metadata, memory file, delta disks, etc. An integer or a string.
+        """
+        return pulumi.get(self, "vm")
+
+    @_builtins.property
+    @pulumi.getter
+    def volume(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        Volume describes the total storage space used by the VirtualMachine's VolumeSnapshot, including the space for first class disk(FCD)'s delta disks. An integer or a string.
+        """
+        return pulumi.get(self, "volume")
+
+
+@pulumi.output_type
+class VirtualMachineStorageUsageStatus(dict):
+    """
+    Used describes the observed amount of storage used by a VirtualMachine.
+    """
+    def __init__(__self__, *,
+                 disks: Optional[Union[_builtins.int, _builtins.str]] = None,
+                 other: Optional[Union[_builtins.int, _builtins.str]] = None,
+                 snapshots: Optional['outputs.VirtualMachineStorageUsageSnapshotsStatus'] = None,
+                 total: Optional[Union[_builtins.int, _builtins.str]] = None):
+        """
+        Used describes the observed amount of storage used by a VirtualMachine.
+
+        :param Union[_builtins.int, _builtins.str] disks: Disks describes the total storage space used by a VirtualMachine's disks. An integer or a string.
+        :param Union[_builtins.int, _builtins.str] other: Other describes the total storage space used by the VirtualMachine's non disk files, ex. the configuration file, swap space, logs, etc. An integer or a string.
+        :param 'VirtualMachineStorageUsageSnapshotsStatus' snapshots: Snapshots describes the total storage space used by a VirtualMachine's snapshots. Needs VM Operator API v1alpha5 or newer.
+        :param Union[_builtins.int, _builtins.str] total: Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string.
+        """
+        if disks is not None:
+            pulumi.set(__self__, "disks", disks)
+        if other is not None:
+            pulumi.set(__self__, "other", other)
+        if snapshots is not None:
+            pulumi.set(__self__, "snapshots", snapshots)
+        if total is not None:
+            pulumi.set(__self__, "total", total)
+
+    @_builtins.property
+    @pulumi.getter
+    def disks(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        Disks describes the total storage space used by a VirtualMachine's disks. An integer or a string.
+        """
+        return pulumi.get(self, "disks")
+
+    @_builtins.property
+    @pulumi.getter
+    def other(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        Other describes the total storage space used by the VirtualMachine's non disk files, ex. the configuration file, swap space, logs, etc. An integer or a string.
+        """
+        return pulumi.get(self, "other")
+
+    @_builtins.property
+    @pulumi.getter
+    def snapshots(self) -> Optional['outputs.VirtualMachineStorageUsageSnapshotsStatus']:
+        """
+        Snapshots describes the total storage space used by a VirtualMachine's snapshots. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "snapshots")
+
+    @_builtins.property
+    @pulumi.getter
+    def total(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string.
+        """
+        return pulumi.get(self, "total")
+
+
+@pulumi.output_type
 class VirtualMachineVolume(dict):
     """
     A volume attached to the VM (hot attach/detach).
@@ -2906,8 +9214,20 @@ class VirtualMachineVolume(dict):
     @staticmethod
     def __key_warning(key: str):
         suggest = None
-        if key == "persistentVolumeClaim":
+        if key == "applicationType":
+            suggest = "application_type"
+        elif key == "controllerBusNumber":
+            suggest = "controller_bus_number"
+        elif key == "controllerType":
+            suggest = "controller_type"
+        elif key == "diskMode":
+            suggest = "disk_mode"
+        elif key == "persistentVolumeClaim":
             suggest = "persistent_volume_claim"
+        elif key == "sharingMode":
+            suggest = "sharing_mode"
+        elif key == "unitNumber":
+            suggest = "unit_number"
 
         if suggest:
             pulumi.log.warn(f"Key '{key}' not found in VirtualMachineVolume. Access the value via the '{suggest}' property getter instead.")
@@ -2922,16 +9242,44 @@ class VirtualMachineVolume(dict):
 
     def __init__(__self__, *,
                  name: _builtins.str,
-                 persistent_volume_claim: Optional['outputs.PersistentVolumeClaimVolumeSource'] = None):
+                 application_type: Optional[_builtins.str] = None,
+                 controller_bus_number: Optional[_builtins.int] = None,
+                 controller_type: Optional[_builtins.str] = None,
+                 disk_mode: Optional[_builtins.str] = None,
+                 persistent_volume_claim: Optional['outputs.PersistentVolumeClaimVolumeSource'] = None,
+                 removable: Optional[_builtins.bool] = None,
+                 sharing_mode: Optional[_builtins.str] = None,
+                 unit_number: Optional[_builtins.int] = None):
         """
         A volume attached to the VM (hot attach/detach).
 
         :param _builtins.str name: Name of the volume, unique within the VM (a DNS-1123 label).
+        :param _builtins.str application_type: ApplicationType describes the type of application for which this volume is intended to be used. Allowed values: `OracleRAC`, `MicrosoftWSFC`. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.int controller_bus_number: ControllerBusNumber describes the bus number of the controller to which this volume should be attached. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.str controller_type: ControllerType describes the type of the controller to which this volume should be attached. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.str disk_mode: DiskMode describes the desired mode to use when attaching the volume. Allowed values: `IndependentNonPersistent`, `IndependentPersistent`, `NonPersistent`, `Persistent`. Needs VM Operator API v1alpha5 or newer.
         :param 'PersistentVolumeClaimVolumeSource' persistent_volume_claim: A PersistentVolumeClaim attached to the VM.
+        :param _builtins.bool removable: Removable describes whether or not this volume may be removed from spec.volumes. This is a safety measure that allows users to prevent the accidental removal of disks from a VM that should not be removed, such as the VM's boot disk(s). The Supervisor's default: `True`. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.str sharing_mode: SharingMode describes the volume's desired sharing mode. Allowed values: `MultiWriter`, `None`. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.int unit_number: UnitNumber describes the desired unit number for attaching the volume to a storage controller. Needs VM Operator API v1alpha5 or newer.
         """
         pulumi.set(__self__, "name", name)
+        if application_type is not None:
+            pulumi.set(__self__, "application_type", application_type)
+        if controller_bus_number is not None:
+            pulumi.set(__self__, "controller_bus_number", controller_bus_number)
+        if controller_type is not None:
+            pulumi.set(__self__, "controller_type", controller_type)
+        if disk_mode is not None:
+            pulumi.set(__self__, "disk_mode", disk_mode)
         if persistent_volume_claim is not None:
             pulumi.set(__self__, "persistent_volume_claim", persistent_volume_claim)
+        if removable is not None:
+            pulumi.set(__self__, "removable", removable)
+        if sharing_mode is not None:
+            pulumi.set(__self__, "sharing_mode", sharing_mode)
+        if unit_number is not None:
+            pulumi.set(__self__, "unit_number", unit_number)
 
     @_builtins.property
     @pulumi.getter
@@ -2942,11 +9290,328 @@ class VirtualMachineVolume(dict):
         return pulumi.get(self, "name")
 
     @_builtins.property
+    @pulumi.getter(name="applicationType")
+    def application_type(self) -> Optional[_builtins.str]:
+        """
+        ApplicationType describes the type of application for which this volume is intended to be used. Allowed values: `OracleRAC`, `MicrosoftWSFC`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "application_type")
+
+    @_builtins.property
+    @pulumi.getter(name="controllerBusNumber")
+    def controller_bus_number(self) -> Optional[_builtins.int]:
+        """
+        ControllerBusNumber describes the bus number of the controller to which this volume should be attached. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "controller_bus_number")
+
+    @_builtins.property
+    @pulumi.getter(name="controllerType")
+    def controller_type(self) -> Optional[_builtins.str]:
+        """
+        ControllerType describes the type of the controller to which this volume should be attached. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "controller_type")
+
+    @_builtins.property
+    @pulumi.getter(name="diskMode")
+    def disk_mode(self) -> Optional[_builtins.str]:
+        """
+        DiskMode describes the desired mode to use when attaching the volume. Allowed values: `IndependentNonPersistent`, `IndependentPersistent`, `NonPersistent`, `Persistent`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "disk_mode")
+
+    @_builtins.property
     @pulumi.getter(name="persistentVolumeClaim")
     def persistent_volume_claim(self) -> Optional['outputs.PersistentVolumeClaimVolumeSource']:
         """
         A PersistentVolumeClaim attached to the VM.
         """
         return pulumi.get(self, "persistent_volume_claim")
+
+    @_builtins.property
+    @pulumi.getter
+    def removable(self) -> Optional[_builtins.bool]:
+        """
+        Removable describes whether or not this volume may be removed from spec.volumes. This is a safety measure that allows users to prevent the accidental removal of disks from a VM that should not be removed, such as the VM's boot disk(s). The Supervisor's default: `True`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "removable")
+
+    @_builtins.property
+    @pulumi.getter(name="sharingMode")
+    def sharing_mode(self) -> Optional[_builtins.str]:
+        """
+        SharingMode describes the volume's desired sharing mode. Allowed values: `MultiWriter`, `None`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "sharing_mode")
+
+    @_builtins.property
+    @pulumi.getter(name="unitNumber")
+    def unit_number(self) -> Optional[_builtins.int]:
+        """
+        UnitNumber describes the desired unit number for attaching the volume to a storage controller. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "unit_number")
+
+
+@pulumi.output_type
+class VirtualMachineVolumesCryptoStatus(dict):
+    """
+    Crypto describes the volume's encryption status.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "keyID":
+            suggest = "key_id"
+        elif key == "providerID":
+            suggest = "provider_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineVolumesCryptoStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineVolumesCryptoStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineVolumesCryptoStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 key_id: Optional[_builtins.str] = None,
+                 provider_id: Optional[_builtins.str] = None):
+        """
+        Crypto describes the volume's encryption status.
+
+        :param _builtins.str key_id: KeyID describes the key ID used to encrypt the volume. Please note, this field will be empty if the volume is not encrypted.
+        :param _builtins.str provider_id: ProviderID describes the provider ID used to encrypt the volume. Please note, this field will be empty if the volume is not encrypted.
+        """
+        if key_id is not None:
+            pulumi.set(__self__, "key_id", key_id)
+        if provider_id is not None:
+            pulumi.set(__self__, "provider_id", provider_id)
+
+    @_builtins.property
+    @pulumi.getter(name="keyID")
+    def key_id(self) -> Optional[_builtins.str]:
+        """
+        KeyID describes the key ID used to encrypt the volume. Please note, this field will be empty if the volume is not encrypted.
+        """
+        return pulumi.get(self, "key_id")
+
+    @_builtins.property
+    @pulumi.getter(name="providerID")
+    def provider_id(self) -> Optional[_builtins.str]:
+        """
+        ProviderID describes the provider ID used to encrypt the volume. Please note, this field will be empty if the volume is not encrypted.
+        """
+        return pulumi.get(self, "provider_id")
+
+
+@pulumi.output_type
+class VirtualMachineVolumesStatus(dict):
+    """
+    VirtualMachineVolumeStatus defines the observed state of a VirtualMachineVolume instance.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "controllerBusNumber":
+            suggest = "controller_bus_number"
+        elif key == "controllerType":
+            suggest = "controller_type"
+        elif key == "diskMode":
+            suggest = "disk_mode"
+        elif key == "diskUUID":
+            suggest = "disk_uuid"
+        elif key == "sharingMode":
+            suggest = "sharing_mode"
+        elif key == "unitNumber":
+            suggest = "unit_number"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineVolumesStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineVolumesStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineVolumesStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 name: _builtins.str,
+                 attached: Optional[_builtins.bool] = None,
+                 controller_bus_number: Optional[_builtins.int] = None,
+                 controller_type: Optional[_builtins.str] = None,
+                 crypto: Optional['outputs.VirtualMachineVolumesCryptoStatus'] = None,
+                 disk_mode: Optional[_builtins.str] = None,
+                 disk_uuid: Optional[_builtins.str] = None,
+                 error: Optional[_builtins.str] = None,
+                 limit: Optional[Union[_builtins.int, _builtins.str]] = None,
+                 requested: Optional[Union[_builtins.int, _builtins.str]] = None,
+                 sharing_mode: Optional[_builtins.str] = None,
+                 type: Optional[_builtins.str] = None,
+                 unit_number: Optional[_builtins.int] = None,
+                 used: Optional[Union[_builtins.int, _builtins.str]] = None):
+        """
+        VirtualMachineVolumeStatus defines the observed state of a VirtualMachineVolume instance.
+
+        :param _builtins.str name: Name describes the name of the volume.
+        :param _builtins.bool attached: Attached represents whether a volume has been successfully attached to the VirtualMachine or not.
+        :param _builtins.int controller_bus_number: ControllerBusNumber describes the volume's observed controller bus number. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.str controller_type: ControllerType describes the volume's observed controller type. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+        :param 'VirtualMachineVolumesCryptoStatus' crypto: Crypto describes the volume's encryption status. Needs VM Operator API v1alpha3 or newer.
+        :param _builtins.str disk_mode: DiskMode describes the volume's observed disk mode. Allowed values: `IndependentNonPersistent`, `IndependentPersistent`, `NonPersistent`, `Persistent`. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.str disk_uuid: DiskUUID represents the underlying virtual disk UUID and is present when attachment succeeds.
+        :param _builtins.str error: Error represents the last error seen when attaching or detaching a volume. Error will be empty if attachment succeeds.
+        :param Union[_builtins.int, _builtins.str] limit: Limit describes the maximum, requested capacity of the volume. An integer or a string. Needs VM Operator API v1alpha3 or newer.
+        :param Union[_builtins.int, _builtins.str] requested: Requested describes the minimum, requested capacity of the volume. An integer or a string. Needs VM Operator API v1alpha4 or newer.
+        :param _builtins.str sharing_mode: SharingMode describes the volume's observed sharing mode. Allowed values: `MultiWriter`, `None`. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.str type: Type is the type of the attached volume. Allowed values: `Classic`, `Managed`. The Supervisor's default: `Managed`. Needs VM Operator API v1alpha3 or newer.
+        :param _builtins.int unit_number: UnitNumber describes the volume's observed unit number. Needs VM Operator API v1alpha5 or newer.
+        :param Union[_builtins.int, _builtins.str] used: Used describes the observed, non-shared size of the volume on disk. An integer or a string. Needs VM Operator API v1alpha3 or newer.
+        """
+        pulumi.set(__self__, "name", name)
+        if attached is not None:
+            pulumi.set(__self__, "attached", attached)
+        if controller_bus_number is not None:
+            pulumi.set(__self__, "controller_bus_number", controller_bus_number)
+        if controller_type is not None:
+            pulumi.set(__self__, "controller_type", controller_type)
+        if crypto is not None:
+            pulumi.set(__self__, "crypto", crypto)
+        if disk_mode is not None:
+            pulumi.set(__self__, "disk_mode", disk_mode)
+        if disk_uuid is not None:
+            pulumi.set(__self__, "disk_uuid", disk_uuid)
+        if error is not None:
+            pulumi.set(__self__, "error", error)
+        if limit is not None:
+            pulumi.set(__self__, "limit", limit)
+        if requested is not None:
+            pulumi.set(__self__, "requested", requested)
+        if sharing_mode is not None:
+            pulumi.set(__self__, "sharing_mode", sharing_mode)
+        if type is not None:
+            pulumi.set(__self__, "type", type)
+        if unit_number is not None:
+            pulumi.set(__self__, "unit_number", unit_number)
+        if used is not None:
+            pulumi.set(__self__, "used", used)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name describes the name of the volume.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def attached(self) -> Optional[_builtins.bool]:
+        """
+        Attached represents whether a volume has been successfully attached to the VirtualMachine or not.
+        """
+        return pulumi.get(self, "attached")
+
+    @_builtins.property
+    @pulumi.getter(name="controllerBusNumber")
+    def controller_bus_number(self) -> Optional[_builtins.int]:
+        """
+        ControllerBusNumber describes the volume's observed controller bus number. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "controller_bus_number")
+
+    @_builtins.property
+    @pulumi.getter(name="controllerType")
+    def controller_type(self) -> Optional[_builtins.str]:
+        """
+        ControllerType describes the volume's observed controller type. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "controller_type")
+
+    @_builtins.property
+    @pulumi.getter
+    def crypto(self) -> Optional['outputs.VirtualMachineVolumesCryptoStatus']:
+        """
+        Crypto describes the volume's encryption status. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "crypto")
+
+    @_builtins.property
+    @pulumi.getter(name="diskMode")
+    def disk_mode(self) -> Optional[_builtins.str]:
+        """
+        DiskMode describes the volume's observed disk mode. Allowed values: `IndependentNonPersistent`, `IndependentPersistent`, `NonPersistent`, `Persistent`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "disk_mode")
+
+    @_builtins.property
+    @pulumi.getter(name="diskUUID")
+    def disk_uuid(self) -> Optional[_builtins.str]:
+        """
+        DiskUUID represents the underlying virtual disk UUID and is present when attachment succeeds.
+        """
+        return pulumi.get(self, "disk_uuid")
+
+    @_builtins.property
+    @pulumi.getter
+    def error(self) -> Optional[_builtins.str]:
+        """
+        Error represents the last error seen when attaching or detaching a volume. Error will be empty if attachment succeeds.
+        """
+        return pulumi.get(self, "error")
+
+    @_builtins.property
+    @pulumi.getter
+    def limit(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        Limit describes the maximum, requested capacity of the volume. An integer or a string. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "limit")
+
+    @_builtins.property
+    @pulumi.getter
+    def requested(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        Requested describes the minimum, requested capacity of the volume. An integer or a string. Needs VM Operator API v1alpha4 or newer.
+        """
+        return pulumi.get(self, "requested")
+
+    @_builtins.property
+    @pulumi.getter(name="sharingMode")
+    def sharing_mode(self) -> Optional[_builtins.str]:
+        """
+        SharingMode describes the volume's observed sharing mode. Allowed values: `MultiWriter`, `None`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "sharing_mode")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> Optional[_builtins.str]:
+        """
+        Type is the type of the attached volume. Allowed values: `Classic`, `Managed`. The Supervisor's default: `Managed`. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter(name="unitNumber")
+    def unit_number(self) -> Optional[_builtins.int]:
+        """
+        UnitNumber describes the volume's observed unit number. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "unit_number")
+
+    @_builtins.property
+    @pulumi.getter
+    def used(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        Used describes the observed, non-shared size of the volume on disk. An integer or a string. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "used")
 
 

@@ -187,7 +187,7 @@ class VirtualMachineSetResourcePolicy(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def status(self) -> pulumi.Output[Any]:
+    def status(self) -> pulumi.Output['outputs.VirtualMachineSetResourcePolicyStatus']:
         """
         Observed state: the resource pool, folder and cluster modules the Supervisor created.
         """
