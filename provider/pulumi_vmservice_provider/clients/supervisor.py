@@ -22,7 +22,7 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -330,6 +330,7 @@ class SupervisorClient:
         body: dict[str, Any],
         what: str | None = None,
         dry_run: bool = False,
+        reclaim: Callable[[Sequence[str]], bool] | None = None,
     ) -> dict[str, Any]:
         """Server-side apply of `body` under the provider's field manager. Fields that VM Operator itself
         manages are taken over; fields another tool manages are a conflict naming that tool and the fields,
@@ -337,7 +338,10 @@ class SupervisorClient:
         messages (default: kind and namespace/name).
 
         `dry_run` sends `dryRun=All`: the apiserver runs defaulting, admission webhooks and validation and
-        answers with the object it would store, changing nothing (without an operation: one quick attempt)."""
+        answers with the object it would store, changing nothing (without an operation: one quick attempt).
+
+        `reclaim` tells, for the conflicting field paths (`.spec.powerState`), whether they are this stack's own
+        fields that another tool changed (drift, which the stack takes back) rather than fields it never had."""
         meta = body["metadata"]
         namespace, name = meta.get("namespace"), meta["name"]
         what = what or f"{ref.kind} {_where(namespace, name)}"
@@ -365,12 +369,14 @@ class SupervisorClient:
         try:
             applied = attempt(force=forced)
         except ApplyConflict as conflict:
-            if not all(is_supervisor_manager(manager) for manager in conflict.managers):
+            ours = reclaim is not None and bool(conflict.fields) and reclaim(conflict.fields)
+            if not ours and not all(is_supervisor_manager(manager) for manager in conflict.managers):
                 raise ApplyConflict(
                     f"{conflict}. Another tool manages these fields; to let this stack take them over, set "
                     f'the annotation {PATCH_FORCE_ANNOTATION}: "true" in metadata.annotations and run up '
                     "again (or stop managing them in the other tool)",
                     conflict.managers,
+                    conflict.fields,
                 ) from None
             applied = attempt(force=True)  # VM Operator's own defaults: the user's intent wins
         if dry_run:
@@ -520,7 +526,9 @@ class SupervisorClient:
                 if error.status == 409 and api_message(error).startswith("Apply failed"):
                     message = api_message(error)
                     raise ApplyConflict(
-                        f"{rejected or doing}: {message}", conflict_managers(message)
+                        f"{rejected or doing}: {message}",
+                        conflict_managers(message),
+                        conflict_fields(message),
                     ) from None
                 if ctx is not None and error.status in retryable and attempt < MAX_RETRIES:
                     attempt += 1
@@ -573,15 +581,24 @@ class ApiRejected(ServerRejected):
 class ApplyConflict(ServerRejected):
     """Server-side apply found fields owned by other field managers (never retried: it will not heal)."""
 
-    def __init__(self, message: str, managers: list[str]):
+    def __init__(self, message: str, managers: list[str], fields: list[str]):
         super().__init__(message)
         self.managers = managers
+        self.fields = fields
 
 
 def conflict_managers(message: str) -> list[str]:
     """The field managers named in an apply conflict message
     (`Apply failed with 1 conflict: conflict with "kubectl" using v1: .spec.x`)."""
     return sorted(set(re.findall(r'conflicts? with "([^"]+)"', message)))
+
+
+def conflict_fields(message: str) -> list[str]:
+    """The field paths of an apply conflict message (`.spec.powerState`, `.metadata.labels.team`)."""
+    _, _, listed = message.partition(" using ")
+    return re.findall(
+        r"(?<![\w.])(\.[A-Za-z0-9_\-/.]+)", listed.split(":", 1)[1] if ":" in listed else listed
+    )
 
 
 def is_supervisor_manager(manager: str) -> bool:

@@ -39,6 +39,7 @@ from pulumi_vmservice_provider.readiness import Readiness, wait_until
 from pulumi_vmservice_provider.readiness.deletion import deletion_readiness
 from pulumi_vmservice_provider.resources import dryrun
 from pulumi_vmservice_provider.resources.base import ResourceHandler
+from pulumi_vmservice_provider.resources.ownership import reclaimer
 from pulumi_vmservice_provider.wire import UNKNOWN, Secret, reveal, secret_strings
 
 if TYPE_CHECKING:
@@ -144,9 +145,13 @@ class KubeObjectHandler(ResourceHandler):
     def get(self, ctx: OperationContext, namespace: str, name: str) -> dict[str, Any] | None:
         return self.state.kube.get(ctx, self.kind_ref, namespace, name)
 
-    def apply(self, ctx: OperationContext, body: dict[str, Any]) -> dict[str, Any]:
+    def apply(
+        self, ctx: OperationContext, body: dict[str, Any], old_inputs: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Write `body`; with `old_inputs`, fields the stack had that another tool changed are taken back."""
         mark_urn(body, ctx.urn)
-        return self.state.kube.apply(ctx, self.kind_ref, body)
+        self.state.snapshots.forget(self.kube.kind, body["metadata"]["namespace"], body["metadata"]["name"])
+        return self.state.kube.apply(ctx, self.kind_ref, body, reclaim=reclaimer(old_inputs))
 
     # ---- dry run (previews) --------------------------------------------------------------------
     def dry_run(self, request: DryRunRequest) -> DryRunResult:
@@ -165,8 +170,13 @@ class KubeObjectHandler(ResourceHandler):
             else:
                 body = self.manifest(request.inputs, version)
                 self.prepare_create(body)
+                meta = body["metadata"]
+                existing = self.state.kube.get(None, self.kind_ref, meta["namespace"], meta["name"])
+                if existing is not None:
+                    self._continue_with(body, existing, request.urn)
             mark_urn(body, request.urn)
-            planned = self.state.kube.apply(None, self.kind_ref, body, dry_run=True)
+            reclaim = reclaimer(request.old_inputs)
+            planned = self.state.kube.apply(None, self.kind_ref, body, dry_run=True, reclaim=reclaim)
         except SupervisorUnreachable as error:
             return DryRunResult(unavailable=str(error))
         except ApplyConflict:
@@ -179,6 +189,18 @@ class KubeObjectHandler(ResourceHandler):
                 return DryRunResult(refusals=refused)
             raise
         return DryRunResult(planned=self.planned_outputs(request.inputs, planned))
+
+    def _continue_with(self, body: dict[str, Any], existing: dict[str, Any], urn: str) -> None:
+        """A create finds its object already there: if an interrupted update of this resource made it, the
+        create continues with it (aligned with what the server rewrote); anything else is refused."""
+        meta = body["metadata"]
+        if (existing.get("metadata", {}).get("annotations") or {}).get(URN_ANNOTATION) != urn:
+            raise ServerRejected(
+                f"{self.kube.kind} {meta['namespace']}/{meta['name']} already exists; import it with "
+                f"`pulumi import {self.definition.token} <logical name> {meta['namespace']}/{meta['name']}` "
+                "or choose another name"
+            )
+        self.align_with_live(body, existing)
 
     def _why_unreachable(self) -> str:
         try:
@@ -245,17 +267,11 @@ class KubeObjectHandler(ResourceHandler):
         namespace, name = body["metadata"]["namespace"], body["metadata"]["name"]
         existing = self.get(ctx, namespace, name)
         if existing is not None:
-            if (existing.get("metadata", {}).get("annotations") or {}).get(URN_ANNOTATION) != ctx.urn:
-                raise ServerRejected(
-                    f"{self.kube.kind} {namespace}/{name} already exists; import it with "
-                    f"`pulumi import {self.definition.token} <logical name> {namespace}/{name}` or choose "
-                    "another name"
-                )
+            self._continue_with(body, existing, ctx.urn)
             ctx.info(
                 f"{self.kube.kind} {namespace}/{name} was created for this resource by an update that was "
                 "interrupted; continuing with it"
             )
-            self.align_with_live(body, existing)
         self.before_apply(ctx, inputs, None)
         live = self.apply(ctx, body)
         resource_id = f"{namespace}/{name}"
@@ -306,7 +322,7 @@ class KubeObjectHandler(ResourceHandler):
             )
         self.before_apply(ctx, news, current)
         body = self.update_body(old_inputs, news, current, self.api_version(ctx))
-        live = self.apply(ctx, body)
+        live = self.apply(ctx, body, old_inputs)
         try:
             live = self.wait_ready(ctx, news, live)
         except Exception as error:
@@ -319,7 +335,9 @@ class KubeObjectHandler(ResourceHandler):
     def read(self, request: ReadRequest) -> ReadResult | None:
         ctx, resource_id, inputs = request.ctx, request.id, request.inputs
         namespace, name = split_id(resource_id)
-        live = self.get(ctx, namespace, name)
+        live = self.state.snapshots.find(
+            self.kube.kind, namespace, name, lambda: self._list_namespace(ctx, namespace)
+        ) or self.get(ctx, namespace, name)
         if live is None:
             return None
         from_live = self.live_inputs(live)
@@ -332,6 +350,13 @@ class KubeObjectHandler(ResourceHandler):
         else:
             new_inputs = from_live
         return ReadResult(resource_id, self.outputs(new_inputs, live), new_inputs)
+
+    def _list_namespace(self, ctx: OperationContext, namespace: str) -> list[dict[str, Any]]:
+        api_version = self.api_version(ctx)
+        return [
+            {"apiVersion": api_version, "kind": self.kube.kind, **item}
+            for item in self.state.kube.list(ctx, self.kind_ref, namespace)
+        ]
 
     def live_inputs(self, live: dict[str, Any]) -> dict[str, Any]:
         """The inputs that would produce `live`, without what the server filled in (used by import)."""

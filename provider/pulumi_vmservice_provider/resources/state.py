@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pulumi_vmservice_provider.resources.snapshots import ListSnapshots
 from pulumi_vmservice_provider.settings import Settings
 
 if TYPE_CHECKING:
@@ -28,11 +29,13 @@ class ProviderState:
     _soap: VsphereSoap | None = None
     _content: ContentLibraryApi | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock)
+    snapshots: ListSnapshots = field(default_factory=ListSnapshots)
 
     def reconfigure(self, settings: Settings) -> None:
         with self._lock:
             self.settings = settings
             self._kube = self._vcenter = self._soap = self._content = None
+            self.snapshots = ListSnapshots()
 
     @property
     def kube(self) -> SupervisorClient:

@@ -252,7 +252,7 @@ class VirtualMachineHandler(KubeObjectHandler):
             ctx.status("powering off to apply changes")
             off = self._power_off_body(old_inputs, news, live)
             self.before_apply(ctx, news, live)
-            self.apply(ctx, off)
+            self.apply(ctx, off, old_inputs)
             self.wait_for(ctx, namespace, name, power_off_readiness(), "powering off")
         return super().update(request.with_old_inputs(old_inputs))
 
