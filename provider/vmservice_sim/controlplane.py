@@ -504,7 +504,7 @@ class ControlPlane:
             [
                 str(binary),
                 f"--kubeconfig={self.kubeconfig_path}",
-                "--controllers=garbagecollector,namespace",
+                "--controllers=garbagecollector,namespace,pvc-protection",
                 "--leader-elect=false",
                 "--use-service-account-credentials=false",
                 "--bind-address=127.0.0.1",

@@ -47,6 +47,7 @@ class Kind:
 NAMESPACE = Kind("Namespace", "namespaces", "", "v1", namespaced=False)
 CONFIG_MAP = Kind("ConfigMap", "configmaps", "", "v1")
 SECRET = Kind("Secret", "secrets", "", "v1")
+PERSISTENT_VOLUME_CLAIM = Kind("PersistentVolumeClaim", "persistentvolumeclaims", "", "v1")
 SERVICE = Kind("Service", "services", "", "v1")
 ENDPOINTS = Kind("Endpoints", "endpoints", "", "v1")
 RESOURCE_QUOTA = Kind("ResourceQuota", "resourcequotas", "", "v1")

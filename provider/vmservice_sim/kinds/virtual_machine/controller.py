@@ -17,7 +17,7 @@ import time
 from vmservice_sim.context import ZONE_LABEL, EmulatorContext
 from vmservice_sim.faults import INJECTED_MESSAGE, Faults
 from vmservice_sim.kinds.virtual_machine.kind import VIRTUAL_MACHINE
-from vmservice_sim.kube import SECRET, STORAGE_CLASS, Kind, Obj
+from vmservice_sim.kube import PERSISTENT_VOLUME_CLAIM, SECRET, STORAGE_CLASS, Kind, Obj
 from vmservice_sim.objects import conditions, quantity_mib, remove_condition, set_condition
 from vmservice_sim.registry import KindReconciler
 
@@ -122,9 +122,40 @@ class VirtualMachineReconciler(KindReconciler):
         status["hardwareVersion"] = info.hardware_version
         status["host"] = info.host
         ip_after = self._network(vm, status, info.power_state, info.macs)
+        self._volumes(vm, status)
         self._readiness(vm, status, faults)
         waits = [w for w in (requeue, after, ip_after) if w is not None]
         return min(waits) if waits else None
+
+    def _volumes(self, vm: Obj, status: Obj) -> None:
+        """Attach the PersistentVolumeClaims the spec names (as CNS-CSI does once a claim exists) and report
+        them in status.volumes; a claim that does not exist is reported unattached with the reason."""
+        namespace = vm["metadata"]["namespace"]
+        reported = []
+        for volume in (vm.get("spec") or {}).get("volumes") or []:
+            claim_name = ((volume or {}).get("persistentVolumeClaim") or {}).get("claimName")
+            if not claim_name:
+                continue
+            claim = self.ctx.kube.get(PERSISTENT_VOLUME_CLAIM, namespace, claim_name)
+            entry: Obj = {"name": volume.get("name"), "type": "Managed"}
+            if claim is None:
+                entry.update(attached=False, error=f'persistentvolumeclaim "{claim_name}" not found')
+            else:
+                uid = str(claim["metadata"].get("uid", ""))
+                entry.update(attached=True, diskUUID=uid, limit=_claim_size(claim))
+                if (claim.get("status") or {}).get("phase") != "Bound":  # WaitForFirstConsumer: bound on use
+                    self.ctx.kube.patch(
+                        PERSISTENT_VOLUME_CLAIM,
+                        namespace,
+                        claim_name,
+                        {"status": {"phase": "Bound"}},
+                        status=True,
+                    )
+            reported.append(entry)
+        if reported:
+            status["volumes"] = reported
+        else:
+            status.pop("volumes", None)
 
     # --- prerequisites --------------------------------------------------------------------------
 
@@ -456,3 +487,8 @@ def reserve_known_ips(ctx: EmulatorContext, vms: list[Obj]) -> None:
                 ip = str(address.get("address", "")).split("/")[0]
                 if uid and ip:
                     ctx.vm_ips.reserve(f"{uid}/{interface.get('name')}", ip)
+
+
+def _claim_size(claim: Obj) -> str | None:
+    size = (((claim.get("spec") or {}).get("resources") or {}).get("requests") or {}).get("storage")
+    return str(size) if size is not None else None
