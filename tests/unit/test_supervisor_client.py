@@ -12,6 +12,7 @@ import pytest
 from kubernetes.client.exceptions import ApiException
 from pulumi_vmservice_provider.clients.supervisor import (
     SECRET,
+    ApplyConflict,
     KindRef,
     SupervisorClient,
     SupervisorUnreachable,
@@ -101,9 +102,36 @@ def test_apply_is_server_side_under_the_providers_field_manager(
     body = {"apiVersion": "vmoperator.vmware.com/v1alpha3", "metadata": {"name": "web", "namespace": "dev"}}
     assert client(script, monkeypatch).apply(ctx, VMS, body)["metadata"]["uid"] == "u-1"
     verb, _, kwargs = script.calls[0]
-    assert verb == "patch" and kwargs["field_manager"] == "pulumi-vmservice" and kwargs["force"] is True
+    assert verb == "patch" and kwargs["field_manager"] == "pulumi-vmservice" and kwargs["force"] is False
     assert kwargs["_content_type"] == "application/apply-patch+yaml"
     assert script.calls[1][0] == "get"
+
+
+CONFLICT = 'Apply failed with 1 conflict: conflict with "{manager}" using vmoperator.vmware.com/v1alpha3: .spec.powerState'
+
+
+def test_apply_takes_over_vm_operators_fields_and_reclaimed_drift(
+    ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = {"apiVersion": "vmoperator.vmware.com/v1alpha3", "metadata": {"name": "web", "namespace": "dev"}}
+    applied = {"metadata": {"name": "web", "uid": "u-1"}}
+    script = Script(api_error(409, CONFLICT.format(manager="manager")), applied)
+    assert client(script, monkeypatch).apply(ctx, VMS, body)["metadata"]["uid"] == "u-1"
+    assert [call[2]["force"] for call in script.calls] == [False, True]
+    script = Script(api_error(409, CONFLICT.format(manager="kubectl")), applied)
+    reclaimed = client(script, monkeypatch).apply(
+        ctx, VMS, body, reclaim=lambda fields: fields == [".spec.powerState"]
+    )
+    assert reclaimed["metadata"]["uid"] == "u-1"
+
+
+def test_fields_of_another_tool_are_a_conflict_naming_it(ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    body = {"apiVersion": "vmoperator.vmware.com/v1alpha3", "metadata": {"name": "web", "namespace": "dev"}}
+    script = Script(api_error(409, CONFLICT.format(manager="kubectl")))
+    with pytest.raises(ApplyConflict) as conflict:
+        client(script, monkeypatch).apply(ctx, VMS, body, reclaim=lambda fields: False)
+    assert "kubectl" in str(conflict.value) and ".spec.powerState" in str(conflict.value)
+    assert "pulumi.com/patchForce" in str(conflict.value) and len(script.calls) == 1  # never retried
 
 
 def test_core_kinds_take_the_name_first(ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,49 +1,49 @@
-"""Every resource and function the provider offers, by token: one model module per kind."""
+"""Every resource and function the provider offers, by token.
+
+Each kind is declared once, in its own module of this package (`model/<kind>.py`); this registry finds the
+declarations (module-level `ResourceDef` and `FunctionDef` values), so adding a kind touches no other file here.
+"""
 
 from __future__ import annotations
 
-from pulumi_vmservice_provider.model.lookups import (
-    GET_VIRTUAL_MACHINE,
-    GET_VIRTUAL_MACHINE_CLASS,
-    GET_VIRTUAL_MACHINE_IMAGE,
-    GET_WEB_CONSOLE_URL,
-)
+import importlib
+import pkgutil
+
 from pulumi_vmservice_provider.model.types import FunctionDef, ResourceDef
-from pulumi_vmservice_provider.model.vcenter_contentlibrary import CONTENT_LIBRARY
-from pulumi_vmservice_provider.model.vcenter_contentlibraryitem import CONTENT_LIBRARY_ITEM
-from pulumi_vmservice_provider.model.vcenter_lookups import GET_DATASTORE, GET_STORAGE_POLICY, GET_SUPERVISOR
-from pulumi_vmservice_provider.model.vcenter_namespace import NAMESPACE
-from pulumi_vmservice_provider.model.vcenter_virtualmachineclass import VIRTUAL_MACHINE_CLASS
-from pulumi_vmservice_provider.model.virtualmachine import VIRTUAL_MACHINE
-from pulumi_vmservice_provider.model.virtualmachinepublishrequest import VIRTUAL_MACHINE_PUBLISH_REQUEST
-from pulumi_vmservice_provider.model.virtualmachineservice import VIRTUAL_MACHINE_SERVICE
-from pulumi_vmservice_provider.model.virtualmachinesetresourcepolicy import (
-    VIRTUAL_MACHINE_SET_RESOURCE_POLICY,
-)
 
-RESOURCES: dict[str, ResourceDef] = {
-    r.token: r
-    for r in (
-        VIRTUAL_MACHINE,
-        VIRTUAL_MACHINE_SERVICE,
-        VIRTUAL_MACHINE_PUBLISH_REQUEST,
-        VIRTUAL_MACHINE_SET_RESOURCE_POLICY,
-        VIRTUAL_MACHINE_CLASS,
-        CONTENT_LIBRARY,
-        CONTENT_LIBRARY_ITEM,
-        NAMESPACE,
-    )
+# Modules of the package that declare no kind: the DSL, the engines over it and shared pieces.
+_INFRASTRUCTURE = {
+    "check",
+    "common",
+    "config",
+    "crdgen",
+    "diff",
+    "disruption",
+    "generated",
+    "layering",
+    "paths",
+    "registry",
+    "semantics",
+    "types",
+    "vcenter_common",
 }
 
-FUNCTIONS: dict[str, FunctionDef] = {
-    f.token: f
-    for f in (
-        GET_VIRTUAL_MACHINE_IMAGE,
-        GET_VIRTUAL_MACHINE_CLASS,
-        GET_VIRTUAL_MACHINE,
-        GET_WEB_CONSOLE_URL,
-        GET_SUPERVISOR,
-        GET_STORAGE_POLICY,
-        GET_DATASTORE,
-    )
-}
+
+def _declarations() -> tuple[dict[str, ResourceDef], dict[str, FunctionDef]]:
+    package = importlib.import_module(__package__ or "pulumi_vmservice_provider.model")
+    resources: dict[str, ResourceDef] = {}
+    functions: dict[str, FunctionDef] = {}
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name in _INFRASTRUCTURE:
+            continue
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, ResourceDef):
+                if resources.setdefault(value.token, value) is not value:
+                    raise ValueError(f"{value.token} is declared twice")
+            elif isinstance(value, FunctionDef) and functions.setdefault(value.token, value) is not value:
+                raise ValueError(f"{value.token} is declared twice")
+    return dict(sorted(resources.items())), dict(sorted(functions.items()))
+
+
+RESOURCES, FUNCTIONS = _declarations()
