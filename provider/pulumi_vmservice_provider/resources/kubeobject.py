@@ -173,7 +173,12 @@ class KubeObjectHandler(ResourceHandler):
                 meta = body["metadata"]
                 existing = self.state.kube.get(None, self.kind_ref, meta["namespace"], meta["name"])
                 if existing is not None:
+                    # The name is taken: by another tool's object (the create would fail: say so now), or by
+                    # the object this resource replaces (a named VM is created after the old one is deleted)
+                    # or that an interrupted create made. A new object cannot be judged against it, so the
+                    # static plan stands.
                     self._continue_with(body, existing, request.urn)
+                    return DryRunResult()
             mark_urn(body, request.urn)
             reclaim = reclaimer(request.old_inputs)
             planned = self.state.kube.apply(None, self.kind_ref, body, dry_run=True, reclaim=reclaim)
