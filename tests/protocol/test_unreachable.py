@@ -169,7 +169,7 @@ def test_a_bad_secret_kubeconfig_is_never_quoted(contents: str) -> None:
             )
         )
         code, message, _ = create(plugin, timeout=5)
-        assert code == grpc.StatusCode.UNAVAILABLE and "vmservice:kubeconfig" in message
+        assert code == grpc.StatusCode.FAILED_PRECONDITION and "vmservice:kubeconfig" in message
         assert SECRET not in message and all(SECRET not in m for m in plugin.engine.messages())
     finally:
         plugin.close()

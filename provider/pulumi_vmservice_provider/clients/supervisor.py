@@ -49,6 +49,12 @@ class SupervisorUnreachable(ProviderError):
     code = "UNAVAILABLE"
 
 
+class KubeconfigInvalid(SupervisorUnreachable):
+    """The kubeconfig cannot be loaded: a configuration error to fix, not a transient outage."""
+
+    code = "FAILED_PRECONDITION"
+
+
 @dataclass(frozen=True)
 class KindRef:
     """Where a kind lives in the Kubernetes API; `group` "" is the core API (Secret, ResourceQuota)."""
@@ -188,11 +194,11 @@ class SupervisorClient:
                 )
         except Exception as error:  # the kubernetes client raises several types for bad kubeconfigs
             if "\n" in source or source in self._settings.secrets:  # contents hold credentials
-                raise SupervisorUnreachable(
+                raise KubeconfigInvalid(
                     "cannot load the Supervisor kubeconfig given in vmservice:kubeconfig: it is neither a "
                     f"readable kubeconfig file nor valid kubeconfig contents ({type(error).__name__})"
                 ) from None
-            raise SupervisorUnreachable(f"cannot load the Supervisor kubeconfig {source}: {error}") from None
+            raise KubeconfigInvalid(f"cannot load the Supervisor kubeconfig {source}: {error}") from None
         configuration.retries = 3
         return client.ApiClient(configuration)
 
