@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pulumi_vmservice_provider.clients.content_library import Library, Subscription
 from pulumi_vmservice_provider.clients.vsphere_soap import NotFoundInInventory
@@ -19,9 +19,6 @@ from pulumi_vmservice_provider.operations import (
 from pulumi_vmservice_provider.resources.registry import handles
 from pulumi_vmservice_provider.resources.vcenter_common import VCenterHandler, lookup_failure, refresh_inputs
 from pulumi_vmservice_provider.wire import reveal
-
-if TYPE_CHECKING:
-    pass
 
 # Left alone unless the program sets them: vCenter fills in its own defaults.
 SERVER_DEFAULTS = frozenset({"onDemand", "automaticSync", "subscriptionThumbprint", "authentication"})

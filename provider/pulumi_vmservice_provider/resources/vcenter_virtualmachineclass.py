@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pulumi_vmservice_provider.clients.namespaces import (
     DirectPathDevice,
@@ -30,9 +30,6 @@ from pulumi_vmservice_provider.resources.vcenter_common import (
     wait_for,
 )
 from pulumi_vmservice_provider.wire import reveal
-
-if TYPE_CHECKING:
-    pass
 
 CONFIG_SPEC_TYPE = "VirtualMachineConfigSpec"
 
