@@ -116,6 +116,10 @@ VALID: dict[str, dict[str, Any]] = {
         "metadata": META,
         "spec": {"resourcePool": {"name": "rp"}, "folder": "f", "clusterModuleGroups": ["g"]},
     },
+    "vmservice:index:VirtualMachineSnapshot": {
+        "metadata": META,
+        "spec": {"vmName": "web-1", "memory": False, "quiesce": {"timeout": "10m"}, "description": "d"},
+    },
     "vmservice:vcenter:VirtualMachineClass": {"name": "c-1", "cpuCount": 2, "memoryMb": 2048},
     "vmservice:vcenter:ContentLibrary": {
         "name": "l",

@@ -411,6 +411,13 @@ VirtualMachineSpec = overlay(
                 "Instance UUID (v1alpha3+).", since="v1alpha3", replace="the instance UUID cannot change"
             ),
             "guestID": string("Guest OS identifier (v1alpha3+).", since="v1alpha3"),
+            "currentSnapshotName": string(
+                "Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). "
+                "A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to "
+                "the snapshot and everything the guest wrote since is lost, so previews flag it as data "
+                "loss. The Supervisor clears the field once the revert is done; that is not drift.",
+                data_loss=True,
+            ),
         },
     ),
 )

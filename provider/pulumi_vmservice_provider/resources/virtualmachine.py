@@ -160,6 +160,8 @@ class VirtualMachineHandler(KubeObjectHandler):
         # A new VM has nothing to restart (VM Operator refuses `nextRestartTime` on create); leaving it out
         # lets a program that restarted a VM once still create it again, e.g. when it is replaced.
         (body.get("spec") or {}).pop("nextRestartTime", None)
+        # Nothing to revert yet (VM Operator refuses `currentSnapshotName` on create).
+        (body.get("spec") or {}).pop("currentSnapshotName", None)
 
     def align_with_live(
         self, body: dict[str, Any], live: dict[str, Any], old_inputs: dict[str, Any] | None = None
@@ -177,6 +179,12 @@ class VirtualMachineHandler(KubeObjectHandler):
                     spec["nextRestartTime"] = live_spec["nextRestartTime"]
                 else:  # never applied (the VM was created with it): nothing to restart
                     spec.pop("nextRestartTime")
+        # `currentSnapshotName` is a one-shot revert the Supervisor clears when done: resending an unchanged
+        # name with an unrelated change would revert the VM again and discard the guest's data once more.
+        if old_inputs is not None and "currentSnapshotName" in spec:
+            before = (reveal(old_inputs).get("spec") or {}).get("currentSnapshotName")
+            if spec["currentSnapshotName"] == before and not live_spec.get("currentSnapshotName"):
+                spec.pop("currentSnapshotName")
         image, live_image = spec.get("imageName"), live_spec.get("imageName")
         if (
             isinstance(image, str)
@@ -315,6 +323,7 @@ class VirtualMachineHandler(KubeObjectHandler):
     def strip_server_defaults(self, spec: dict[str, Any]) -> dict[str, Any]:
         stripped = super().strip_server_defaults(spec)
         stripped.pop("nextRestartTime", None)
+        stripped.pop("currentSnapshotName", None)
         network = stripped.get("network")
         if isinstance(network, dict):
             interfaces = network.get("interfaces")
@@ -356,6 +365,9 @@ class VirtualMachineHandler(KubeObjectHandler):
                 spec["imageName"] = image
             if "nextRestartTime" in written:
                 spec["nextRestartTime"] = written["nextRestartTime"]
+            # A finished revert clears the field: the user's request stays the input, not drift.
+            if "currentSnapshotName" in written:
+                spec["currentSnapshotName"] = written["currentSnapshotName"]
             # The provider owns the user-data Secret; the rawCloudConfig reference to it is not the user's input.
             if inputs.get("userData") is not None and not written.get("bootstrap"):
                 spec.pop("bootstrap", None)
