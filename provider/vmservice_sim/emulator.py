@@ -25,7 +25,9 @@ class Emulator:
         self._ca_pem = ca_pem
         self.webhook = AdmissionServer(ctx, cert_pem, key_pem)
         self.sync = VCenterSync(ctx)
-        self.controllers = [controller_for(r, ctx) for r in registrations() if r.reconciler is not None]
+        self.controllers = [
+            controller_for(r, ctx) for r in registrations(ctx.release) if r.reconciler is not None
+        ]
 
     def start(self, timeout: float = 30.0) -> None:
         self.webhook.start()

@@ -125,6 +125,11 @@ class KindRegistration:
     validator: Admit | None = None
     reconciler: type[KindReconciler] | None = None
     workers: int = 1
+    # The releases whose CRDs have the kind (empty: every release).
+    releases: tuple[str, ...] = ()
+
+    def served_in(self, release: Release) -> bool:
+        return not self.releases or release.name in self.releases
 
     @property
     def lower(self) -> str:
@@ -165,10 +170,10 @@ class KindRegistration:
 class Registry:
     _by_kind: dict[str, KindRegistration] = field(default_factory=dict)
 
-    def register(self, kind: str, plural: str) -> KindRegistration:
+    def register(self, kind: str, plural: str, releases: tuple[str, ...] = ()) -> KindRegistration:
         if kind in self._by_kind:
             raise ValueError(f"{kind} is registered twice")
-        registration = self._by_kind[kind] = KindRegistration(kind, plural)
+        registration = self._by_kind[kind] = KindRegistration(kind, plural, releases=releases)
         return registration
 
     def all(self) -> list[KindRegistration]:
@@ -178,15 +183,17 @@ class Registry:
 REGISTRY = Registry()
 
 
-def register(kind: str, plural: str) -> KindRegistration:
-    """Declare a VM Operator kind the simulator emulates (once per kind, in its module under `kinds/`)."""
-    return REGISTRY.register(kind, plural)
+def register(kind: str, plural: str, releases: tuple[str, ...] = ()) -> KindRegistration:
+    """Declare a VM Operator kind the simulator emulates (once per kind, in its module under `kinds/`);
+    `releases` names the releases whose CRDs have it, when not all do (9.1-only kinds)."""
+    return REGISTRY.register(kind, plural, releases)
 
 
-def registrations() -> list[KindRegistration]:
-    """Every kind, after importing each module and package under `vmservice_sim.kinds` (in name order)."""
+def registrations(release: Release | None = None) -> list[KindRegistration]:
+    """Every kind (served in `release`, when given), after importing each module and package under
+    `vmservice_sim.kinds` (in name order)."""
     import vmservice_sim.kinds as package
 
     for module in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
         importlib.import_module(f"{package.__name__}.{module.name}")
-    return REGISTRY.all()
+    return [r for r in REGISTRY.all() if release is None or r.served_in(release)]

@@ -99,7 +99,7 @@ class AdmissionServer:
 
     def __init__(self, ctx: EmulatorContext, cert_pem: bytes, key_pem: bytes) -> None:
         self.ctx = ctx
-        self.kinds = registrations()
+        self.kinds = registrations(ctx.release)
         self.reviewer = Reviewer(
             ctx.release,
             webhook_routes(ctx.release, self.kinds),

@@ -116,6 +116,21 @@ VALID: dict[str, dict[str, Any]] = {
         "metadata": META,
         "spec": {"resourcePool": {"name": "rp"}, "folder": "f", "clusterModuleGroups": ["g"]},
     },
+    "vmservice:index:VirtualMachineGroup": {
+        "metadata": META,
+        "spec": {
+            "powerState": "PoweredOn",
+            "bootOrder": [{"members": [{"kind": "VirtualMachine", "name": "web-1"}], "powerOnDelay": "5s"}],
+        },
+    },
+    "vmservice:index:VirtualMachineReplicaSet": {
+        "metadata": META,
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"className": "best-effort-small"}},
+        },
+    },
     "vmservice:index:VirtualMachineSnapshot": {
         "metadata": META,
         "spec": {"vmName": "web-1", "memory": False, "quiesce": {"timeout": "10m"}, "description": "d"},

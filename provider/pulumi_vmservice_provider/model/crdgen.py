@@ -42,6 +42,9 @@ class KindSource:
     # CRD path (dotted, array items add nothing) -> ObjectType name, where it differs from the derived one:
     # today's names stay so the SDKs stay compatible.
     names: dict[str, str] = field(default_factory=dict)
+    # CRD paths generated as untyped values (`any_value`), which the hand layer types: a replica set's VM
+    # template is a whole VirtualMachine spec, typed once by the VirtualMachine's own model.
+    opaque: tuple[str, ...] = ()
 
 
 KINDS = (
@@ -104,6 +107,28 @@ KINDS = (
         "virtualmachineimages",
         "virtualmachineimage",
         names={"status.osInfo": "VirtualMachineImageOSInfo"},
+    ),
+    KindSource(
+        "VirtualMachineGroup",
+        "virtualmachinegroups",
+        "virtualmachinegroup",
+        names={
+            "spec.bootOrder": "VirtualMachineGroupBootOrderGroup",
+            "spec.bootOrder.members": "GroupMember",
+            "status.members": "VirtualMachineGroupMemberStatus",
+            "status.members.placement": "VirtualMachinePlacementStatus",
+            "status.members.placement.datastores": "VirtualMachinePlacementDatastoreStatus",
+        },
+    ),
+    KindSource(
+        "VirtualMachineReplicaSet",
+        "virtualmachinereplicasets",
+        "virtualmachinereplicaset",
+        names={
+            "spec.selector": "LabelSelector",
+            "spec.selector.matchExpressions": "LabelSelectorRequirement",
+        },
+        opaque=("spec.template",),
     ),
     KindSource(
         "VirtualMachineSnapshot",
@@ -216,6 +241,10 @@ def _prop(
 ) -> str:
     """The constructor expression of one field (`string("...", since="v1alpha3")`)."""
     newest = occurrences[-1].schema
+    if path in emitter.source.opaque:
+        emitter.counts["fields"] += 1
+        description = describe(newest.get("description"), f"The `{key}` field.")
+        return f"any_value({description!r}{_kwargs(required=required)})"
     kinds = {_kind_of(o.schema) for o in occurrences}
     if len(kinds) > 1:
         resolved = TYPE_CONFLICTS.get((emitter.source.kind, path))

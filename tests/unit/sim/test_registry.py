@@ -22,11 +22,13 @@ KINDS = {
     "VirtualMachineWebConsoleRequest",
     "VirtualMachineSetResourcePolicy",
 }
+KINDS_91 = KINDS | {"VirtualMachineGroup", "VirtualMachineReplicaSet"}
 
 
 def test_every_kind_is_registered_once_with_its_webhooks_and_controller() -> None:
-    by_kind = {r.kind: r for r in registrations()}
-    assert set(by_kind) == KINDS and len(registrations()) == len(KINDS)
+    assert {r.kind for r in registrations(release("8.0u3"))} == KINDS
+    by_kind = {r.kind: r for r in registrations(release("9.1"))}
+    assert set(by_kind) == KINDS_91 and len(registrations()) == len(KINDS_91)
     for registration in by_kind.values():
         assert registration.validator is not None, registration.kind
         assert registration.reconciler is not None and issubclass(registration.reconciler, KindReconciler)
@@ -45,7 +47,7 @@ def test_a_kind_cannot_be_registered_twice() -> None:
 
 
 def test_routes_follow_vm_operators_webhook_paths() -> None:
-    routes = webhook_routes(release("9.1"), registrations())
+    routes = webhook_routes(release("9.1"), registrations(release("9.1")))
     assert set(routes) == {
         "/default-mutate-vmoperator-vmware-com-v1alpha5-virtualmachine",
         "/default-validate-vmoperator-vmware-com-v1alpha5-virtualmachine",
@@ -53,13 +55,15 @@ def test_routes_follow_vm_operators_webhook_paths() -> None:
         "/default-validate-vmoperator-vmware-com-v1alpha5-virtualmachinepublishrequest",
         "/default-validate-vmoperator-vmware-com-v1alpha5-virtualmachinewebconsolerequest",
         "/default-validate-vmoperator-vmware-com-v1alpha5-virtualmachinesetresourcepolicy",
+        "/default-validate-vmoperator-vmware-com-v1alpha5-virtualmachinegroup",
+        "/default-validate-vmoperator-vmware-com-v1alpha5-virtualmachinereplicaset",
     }
 
 
 def test_webhook_configurations_have_no_side_effects_and_fail_closed() -> None:
     rel = release("8.0u3")
     mutating, validating = webhook_configurations(
-        rel, webhook_routes(rel, registrations()), "https://127.0.0.1:9443", b"CA"
+        rel, webhook_routes(rel, registrations(rel)), "https://127.0.0.1:9443", b"CA"
     )
     assert [h["name"] for h in mutating["webhooks"]] == [
         "default.mutating.virtualmachine.v1alpha2.vmoperator.vmware.com"
