@@ -348,6 +348,49 @@ class VCenter:
 
         self._vm_task(moref, "ReconfigVM_Task", vim.vm.ConfigSpec(numCPUs=cpus, memoryMB=memory_mb))
 
+    # --- snapshots (VirtualMachineSnapshot and a VM's spec.currentSnapshotName) ------------------
+
+    def create_snapshot(self, moref: str, name: str, description: str, memory: bool, quiesce: bool) -> str:
+        """A vSphere snapshot of the VM (which becomes its current snapshot); its moref."""
+        from pyVmomi import vim
+
+        vm = self.moref(vim.VirtualMachine, moref)
+        with self._lock:
+            task = vm.CreateSnapshot_Task(name=name, description=description, memory=memory, quiesce=quiesce)
+        snapshot = self.wait(task)
+        return str(snapshot._moId)
+
+    def find_snapshot(self, moref: str, name: str) -> str | None:
+        """The moref of the VM's snapshot called `name` (anywhere in its tree), or None."""
+        from pyVmomi import vim
+
+        tree = self.props(self.moref(vim.VirtualMachine, moref), ["snapshot"]).get("snapshot")
+        pending = list(getattr(tree, "rootSnapshotList", None) or [])
+        while pending:
+            node = pending.pop()
+            if node.name == name:
+                return str(node.snapshot._moId)
+            pending.extend(node.childSnapshotList or [])
+        return None
+
+    def revert_to_snapshot(self, snapshot: str) -> None:
+        from pyVmomi import vim
+
+        with self._lock:
+            task = self.moref(vim.vm.Snapshot, snapshot).RevertToSnapshot_Task()
+        self.wait(task)
+
+    def remove_snapshot(self, snapshot: str) -> None:
+        """Remove one snapshot (its children stay); a snapshot already gone is not an error."""
+        from pyVmomi import vim, vmodl
+
+        try:
+            with self._lock:
+                task = self.moref(vim.vm.Snapshot, snapshot).RemoveSnapshot_Task(removeChildren=False)
+            self.wait(task)
+        except vmodl.fault.ManagedObjectNotFound:
+            return
+
     def destroy_vm(self, moref: str) -> None:
         from pyVmomi import vmodl
 

@@ -22,7 +22,7 @@ KINDS = {
     "VirtualMachineWebConsoleRequest",
     "VirtualMachineSetResourcePolicy",
 }
-KINDS_91 = KINDS | {"VirtualMachineGroup", "VirtualMachineReplicaSet"}
+KINDS_91 = KINDS | {"VirtualMachineGroup", "VirtualMachineReplicaSet", "VirtualMachineSnapshot"}
 
 
 def test_every_kind_is_registered_once_with_its_webhooks_and_controller() -> None:
@@ -32,7 +32,7 @@ def test_every_kind_is_registered_once_with_its_webhooks_and_controller() -> Non
     for registration in by_kind.values():
         assert registration.validator is not None, registration.kind
         assert registration.reconciler is not None and issubclass(registration.reconciler, KindReconciler)
-    assert [r.kind for r in registrations() if r.mutator] == ["VirtualMachine"]
+    assert {r.kind for r in registrations() if r.mutator} == {"VirtualMachine", "VirtualMachineSnapshot"}
     assert by_kind["VirtualMachine"].workers == 2
     storage = VmopKinds.for_version("v1alpha5")
     assert by_kind["VirtualMachineService"].in_version("v1alpha5") == storage.service
@@ -57,6 +57,8 @@ def test_routes_follow_vm_operators_webhook_paths() -> None:
         "/default-validate-vmoperator-vmware-com-v1alpha5-virtualmachinesetresourcepolicy",
         "/default-validate-vmoperator-vmware-com-v1alpha5-virtualmachinegroup",
         "/default-validate-vmoperator-vmware-com-v1alpha5-virtualmachinereplicaset",
+        "/default-mutate-vmoperator-vmware-com-v1alpha5-virtualmachinesnapshot",
+        "/default-validate-vmoperator-vmware-com-v1alpha5-virtualmachinesnapshot",
     }
 
 

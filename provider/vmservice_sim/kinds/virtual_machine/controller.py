@@ -17,6 +17,7 @@ import time
 from vmservice_sim.context import ZONE_LABEL, EmulatorContext
 from vmservice_sim.faults import INJECTED_MESSAGE, Faults
 from vmservice_sim.kinds.virtual_machine.kind import VIRTUAL_MACHINE
+from vmservice_sim.kinds.virtual_machine.revert import SNAPSHOT_KIND, revert
 from vmservice_sim.kube import PERSISTENT_VOLUME_CLAIM, SECRET, STORAGE_CLASS, Kind, Obj
 from vmservice_sim.objects import conditions, quantity_mib, remove_condition, set_condition
 from vmservice_sim.registry import KindReconciler
@@ -117,6 +118,10 @@ class VirtualMachineReconciler(KindReconciler):
         requeue = self._apply_class(vm, status, vm_class, info.power_state, moref)
         after = self._power(vm, status, moref, info.power_state)
         self._restart(vm, status, moref)
+        if self.ctx.release.storage_version == SNAPSHOT_KIND.version and revert(
+            self.ctx, self.kind, vm, status, moref
+        ):
+            after = 0.0  # the guest's power state is the snapshot's now: bring it back to the spec's
         info = self.ctx.vcenter.vm_info(moref) or info
         status["powerState"] = info.power_state
         status["hardwareVersion"] = info.hardware_version
