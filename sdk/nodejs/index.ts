@@ -35,10 +35,20 @@ export type VirtualMachine = import("./virtualMachine").VirtualMachine;
 export const VirtualMachine: typeof import("./virtualMachine").VirtualMachine = null as any;
 utilities.lazyLoad(exports, ["VirtualMachine"], () => require("./virtualMachine"));
 
+export { VirtualMachineGroupArgs } from "./virtualMachineGroup";
+export type VirtualMachineGroup = import("./virtualMachineGroup").VirtualMachineGroup;
+export const VirtualMachineGroup: typeof import("./virtualMachineGroup").VirtualMachineGroup = null as any;
+utilities.lazyLoad(exports, ["VirtualMachineGroup"], () => require("./virtualMachineGroup"));
+
 export { VirtualMachinePublishRequestArgs } from "./virtualMachinePublishRequest";
 export type VirtualMachinePublishRequest = import("./virtualMachinePublishRequest").VirtualMachinePublishRequest;
 export const VirtualMachinePublishRequest: typeof import("./virtualMachinePublishRequest").VirtualMachinePublishRequest = null as any;
 utilities.lazyLoad(exports, ["VirtualMachinePublishRequest"], () => require("./virtualMachinePublishRequest"));
+
+export { VirtualMachineReplicaSetArgs } from "./virtualMachineReplicaSet";
+export type VirtualMachineReplicaSet = import("./virtualMachineReplicaSet").VirtualMachineReplicaSet;
+export const VirtualMachineReplicaSet: typeof import("./virtualMachineReplicaSet").VirtualMachineReplicaSet = null as any;
+utilities.lazyLoad(exports, ["VirtualMachineReplicaSet"], () => require("./virtualMachineReplicaSet"));
 
 export { VirtualMachineServiceArgs } from "./virtualMachineService";
 export type VirtualMachineService = import("./virtualMachineService").VirtualMachineService;
@@ -49,6 +59,11 @@ export { VirtualMachineSetResourcePolicyArgs } from "./virtualMachineSetResource
 export type VirtualMachineSetResourcePolicy = import("./virtualMachineSetResourcePolicy").VirtualMachineSetResourcePolicy;
 export const VirtualMachineSetResourcePolicy: typeof import("./virtualMachineSetResourcePolicy").VirtualMachineSetResourcePolicy = null as any;
 utilities.lazyLoad(exports, ["VirtualMachineSetResourcePolicy"], () => require("./virtualMachineSetResourcePolicy"));
+
+export { VirtualMachineSnapshotArgs } from "./virtualMachineSnapshot";
+export type VirtualMachineSnapshot = import("./virtualMachineSnapshot").VirtualMachineSnapshot;
+export const VirtualMachineSnapshot: typeof import("./virtualMachineSnapshot").VirtualMachineSnapshot = null as any;
+utilities.lazyLoad(exports, ["VirtualMachineSnapshot"], () => require("./virtualMachineSnapshot"));
 
 
 // Export sub-modules:
@@ -68,12 +83,18 @@ const _module = {
         switch (type) {
             case "vmservice:index:VirtualMachine":
                 return new VirtualMachine(name, <any>undefined, { urn })
+            case "vmservice:index:VirtualMachineGroup":
+                return new VirtualMachineGroup(name, <any>undefined, { urn })
             case "vmservice:index:VirtualMachinePublishRequest":
                 return new VirtualMachinePublishRequest(name, <any>undefined, { urn })
+            case "vmservice:index:VirtualMachineReplicaSet":
+                return new VirtualMachineReplicaSet(name, <any>undefined, { urn })
             case "vmservice:index:VirtualMachineService":
                 return new VirtualMachineService(name, <any>undefined, { urn })
             case "vmservice:index:VirtualMachineSetResourcePolicy":
                 return new VirtualMachineSetResourcePolicy(name, <any>undefined, { urn })
+            case "vmservice:index:VirtualMachineSnapshot":
+                return new VirtualMachineSnapshot(name, <any>undefined, { urn })
             default:
                 throw new Error(`unknown resource type ${type}`);
         }

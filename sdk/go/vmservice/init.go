@@ -23,12 +23,18 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 	switch typ {
 	case "vmservice:index:VirtualMachine":
 		r = &VirtualMachine{}
+	case "vmservice:index:VirtualMachineGroup":
+		r = &VirtualMachineGroup{}
 	case "vmservice:index:VirtualMachinePublishRequest":
 		r = &VirtualMachinePublishRequest{}
+	case "vmservice:index:VirtualMachineReplicaSet":
+		r = &VirtualMachineReplicaSet{}
 	case "vmservice:index:VirtualMachineService":
 		r = &VirtualMachineService{}
 	case "vmservice:index:VirtualMachineSetResourcePolicy":
 		r = &VirtualMachineSetResourcePolicy{}
+	case "vmservice:index:VirtualMachineSnapshot":
+		r = &VirtualMachineSnapshot{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

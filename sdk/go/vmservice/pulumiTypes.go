@@ -562,6 +562,115 @@ func (o GetVirtualMachineStatusPtrOutput) Zone() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// GroupMember describes a member of a VirtualMachineGroup.
+type GroupMember struct {
+	// Kind is the kind of member of this group, which can be either VirtualMachine or VirtualMachineGroup. Allowed values: `VirtualMachine`, `VirtualMachineGroup`. The Supervisor's default: `VirtualMachine`.
+	Kind *string `pulumi:"kind"`
+	// Name is the name of member of this group.
+	Name string `pulumi:"name"`
+}
+
+// GroupMemberInput is an input type that accepts GroupMemberArgs and GroupMemberOutput values.
+// You can construct a concrete instance of `GroupMemberInput` via:
+//
+//	GroupMemberArgs{...}
+type GroupMemberInput interface {
+	pulumi.Input
+
+	ToGroupMemberOutput() GroupMemberOutput
+	ToGroupMemberOutputWithContext(context.Context) GroupMemberOutput
+}
+
+// GroupMember describes a member of a VirtualMachineGroup.
+type GroupMemberArgs struct {
+	// Kind is the kind of member of this group, which can be either VirtualMachine or VirtualMachineGroup. Allowed values: `VirtualMachine`, `VirtualMachineGroup`. The Supervisor's default: `VirtualMachine`.
+	Kind pulumi.StringPtrInput `pulumi:"kind"`
+	// Name is the name of member of this group.
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (GroupMemberArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*GroupMember)(nil)).Elem()
+}
+
+func (i GroupMemberArgs) ToGroupMemberOutput() GroupMemberOutput {
+	return i.ToGroupMemberOutputWithContext(context.Background())
+}
+
+func (i GroupMemberArgs) ToGroupMemberOutputWithContext(ctx context.Context) GroupMemberOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(GroupMemberOutput)
+}
+
+// GroupMemberArrayInput is an input type that accepts GroupMemberArray and GroupMemberArrayOutput values.
+// You can construct a concrete instance of `GroupMemberArrayInput` via:
+//
+//	GroupMemberArray{ GroupMemberArgs{...} }
+type GroupMemberArrayInput interface {
+	pulumi.Input
+
+	ToGroupMemberArrayOutput() GroupMemberArrayOutput
+	ToGroupMemberArrayOutputWithContext(context.Context) GroupMemberArrayOutput
+}
+
+type GroupMemberArray []GroupMemberInput
+
+func (GroupMemberArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GroupMember)(nil)).Elem()
+}
+
+func (i GroupMemberArray) ToGroupMemberArrayOutput() GroupMemberArrayOutput {
+	return i.ToGroupMemberArrayOutputWithContext(context.Background())
+}
+
+func (i GroupMemberArray) ToGroupMemberArrayOutputWithContext(ctx context.Context) GroupMemberArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(GroupMemberArrayOutput)
+}
+
+// GroupMember describes a member of a VirtualMachineGroup.
+type GroupMemberOutput struct{ *pulumi.OutputState }
+
+func (GroupMemberOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GroupMember)(nil)).Elem()
+}
+
+func (o GroupMemberOutput) ToGroupMemberOutput() GroupMemberOutput {
+	return o
+}
+
+func (o GroupMemberOutput) ToGroupMemberOutputWithContext(ctx context.Context) GroupMemberOutput {
+	return o
+}
+
+// Kind is the kind of member of this group, which can be either VirtualMachine or VirtualMachineGroup. Allowed values: `VirtualMachine`, `VirtualMachineGroup`. The Supervisor's default: `VirtualMachine`.
+func (o GroupMemberOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GroupMember) *string { return v.Kind }).(pulumi.StringPtrOutput)
+}
+
+// Name is the name of member of this group.
+func (o GroupMemberOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v GroupMember) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type GroupMemberArrayOutput struct{ *pulumi.OutputState }
+
+func (GroupMemberArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]GroupMember)(nil)).Elem()
+}
+
+func (o GroupMemberArrayOutput) ToGroupMemberArrayOutput() GroupMemberArrayOutput {
+	return o
+}
+
+func (o GroupMemberArrayOutput) ToGroupMemberArrayOutputWithContext(ctx context.Context) GroupMemberArrayOutput {
+	return o
+}
+
+func (o GroupMemberArrayOutput) Index(i pulumi.IntInput) GroupMemberOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) GroupMember {
+		return vs[0].([]GroupMember)[vs[1].(int)]
+	}).(GroupMemberOutput)
+}
+
 // A guestinfo key (and optional value regex).
 type GuestInfoAction struct {
 	// The guestinfo key to watch (without the `guestinfo.` prefix).
@@ -1969,6 +2078,146 @@ func (o PersistentVolumeClaimVolumeSourcePtrOutput) ReadOnly() pulumi.BoolPtrOut
 		}
 		return v.ReadOnly
 	}).(pulumi.BoolPtrOutput)
+}
+
+// Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off.
+type QuiesceSpec struct {
+	// How long quiescing may take, as a duration such as `10m` (VM Operator allows 5 to 240 minutes).
+	Timeout *string `pulumi:"timeout"`
+}
+
+// QuiesceSpecInput is an input type that accepts QuiesceSpecArgs and QuiesceSpecOutput values.
+// You can construct a concrete instance of `QuiesceSpecInput` via:
+//
+//	QuiesceSpecArgs{...}
+type QuiesceSpecInput interface {
+	pulumi.Input
+
+	ToQuiesceSpecOutput() QuiesceSpecOutput
+	ToQuiesceSpecOutputWithContext(context.Context) QuiesceSpecOutput
+}
+
+// Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off.
+type QuiesceSpecArgs struct {
+	// How long quiescing may take, as a duration such as `10m` (VM Operator allows 5 to 240 minutes).
+	Timeout pulumi.StringPtrInput `pulumi:"timeout"`
+}
+
+func (QuiesceSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*QuiesceSpec)(nil)).Elem()
+}
+
+func (i QuiesceSpecArgs) ToQuiesceSpecOutput() QuiesceSpecOutput {
+	return i.ToQuiesceSpecOutputWithContext(context.Background())
+}
+
+func (i QuiesceSpecArgs) ToQuiesceSpecOutputWithContext(ctx context.Context) QuiesceSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(QuiesceSpecOutput)
+}
+
+func (i QuiesceSpecArgs) ToQuiesceSpecPtrOutput() QuiesceSpecPtrOutput {
+	return i.ToQuiesceSpecPtrOutputWithContext(context.Background())
+}
+
+func (i QuiesceSpecArgs) ToQuiesceSpecPtrOutputWithContext(ctx context.Context) QuiesceSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(QuiesceSpecOutput).ToQuiesceSpecPtrOutputWithContext(ctx)
+}
+
+// QuiesceSpecPtrInput is an input type that accepts QuiesceSpecArgs, QuiesceSpecPtr and QuiesceSpecPtrOutput values.
+// You can construct a concrete instance of `QuiesceSpecPtrInput` via:
+//
+//	        QuiesceSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type QuiesceSpecPtrInput interface {
+	pulumi.Input
+
+	ToQuiesceSpecPtrOutput() QuiesceSpecPtrOutput
+	ToQuiesceSpecPtrOutputWithContext(context.Context) QuiesceSpecPtrOutput
+}
+
+type quiesceSpecPtrType QuiesceSpecArgs
+
+func QuiesceSpecPtr(v *QuiesceSpecArgs) QuiesceSpecPtrInput {
+	return (*quiesceSpecPtrType)(v)
+}
+
+func (*quiesceSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**QuiesceSpec)(nil)).Elem()
+}
+
+func (i *quiesceSpecPtrType) ToQuiesceSpecPtrOutput() QuiesceSpecPtrOutput {
+	return i.ToQuiesceSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *quiesceSpecPtrType) ToQuiesceSpecPtrOutputWithContext(ctx context.Context) QuiesceSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(QuiesceSpecPtrOutput)
+}
+
+// Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off.
+type QuiesceSpecOutput struct{ *pulumi.OutputState }
+
+func (QuiesceSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*QuiesceSpec)(nil)).Elem()
+}
+
+func (o QuiesceSpecOutput) ToQuiesceSpecOutput() QuiesceSpecOutput {
+	return o
+}
+
+func (o QuiesceSpecOutput) ToQuiesceSpecOutputWithContext(ctx context.Context) QuiesceSpecOutput {
+	return o
+}
+
+func (o QuiesceSpecOutput) ToQuiesceSpecPtrOutput() QuiesceSpecPtrOutput {
+	return o.ToQuiesceSpecPtrOutputWithContext(context.Background())
+}
+
+func (o QuiesceSpecOutput) ToQuiesceSpecPtrOutputWithContext(ctx context.Context) QuiesceSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v QuiesceSpec) *QuiesceSpec {
+		return &v
+	}).(QuiesceSpecPtrOutput)
+}
+
+// How long quiescing may take, as a duration such as `10m` (VM Operator allows 5 to 240 minutes).
+func (o QuiesceSpecOutput) Timeout() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v QuiesceSpec) *string { return v.Timeout }).(pulumi.StringPtrOutput)
+}
+
+type QuiesceSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (QuiesceSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**QuiesceSpec)(nil)).Elem()
+}
+
+func (o QuiesceSpecPtrOutput) ToQuiesceSpecPtrOutput() QuiesceSpecPtrOutput {
+	return o
+}
+
+func (o QuiesceSpecPtrOutput) ToQuiesceSpecPtrOutputWithContext(ctx context.Context) QuiesceSpecPtrOutput {
+	return o
+}
+
+func (o QuiesceSpecPtrOutput) Elem() QuiesceSpecOutput {
+	return o.ApplyT(func(v *QuiesceSpec) QuiesceSpec {
+		if v != nil {
+			return *v
+		}
+		var ret QuiesceSpec
+		return ret
+	}).(QuiesceSpecOutput)
+}
+
+// How long quiescing may take, as a duration such as `10m` (VM Operator allows 5 to 240 minutes).
+func (o QuiesceSpecPtrOutput) Timeout() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *QuiesceSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Timeout
+	}).(pulumi.StringPtrOutput)
 }
 
 // A child resource pool for the set of VMs.
@@ -9212,6 +9461,471 @@ func (o VirtualMachineCurrentSnapshotStatusPtrOutput) Type() pulumi.StringPtrOut
 	}).(pulumi.StringPtrOutput)
 }
 
+// VirtualMachineGroupBootOrderGroup describes a boot order group within a VirtualMachineGroup.
+type VirtualMachineGroupBootOrderGroup struct {
+	// Members describes the names of VirtualMachine or VirtualMachineGroup objects that are members of this boot order group. The VM or VM Group objects must be in the same namespace as this group.
+	Members []GroupMember `pulumi:"members"`
+	// PowerOnDelay is the amount of time to wait before powering on all the members of this boot order group.
+	PowerOnDelay *string `pulumi:"powerOnDelay"`
+}
+
+// VirtualMachineGroupBootOrderGroupInput is an input type that accepts VirtualMachineGroupBootOrderGroupArgs and VirtualMachineGroupBootOrderGroupOutput values.
+// You can construct a concrete instance of `VirtualMachineGroupBootOrderGroupInput` via:
+//
+//	VirtualMachineGroupBootOrderGroupArgs{...}
+type VirtualMachineGroupBootOrderGroupInput interface {
+	pulumi.Input
+
+	ToVirtualMachineGroupBootOrderGroupOutput() VirtualMachineGroupBootOrderGroupOutput
+	ToVirtualMachineGroupBootOrderGroupOutputWithContext(context.Context) VirtualMachineGroupBootOrderGroupOutput
+}
+
+// VirtualMachineGroupBootOrderGroup describes a boot order group within a VirtualMachineGroup.
+type VirtualMachineGroupBootOrderGroupArgs struct {
+	// Members describes the names of VirtualMachine or VirtualMachineGroup objects that are members of this boot order group. The VM or VM Group objects must be in the same namespace as this group.
+	Members GroupMemberArrayInput `pulumi:"members"`
+	// PowerOnDelay is the amount of time to wait before powering on all the members of this boot order group.
+	PowerOnDelay pulumi.StringPtrInput `pulumi:"powerOnDelay"`
+}
+
+func (VirtualMachineGroupBootOrderGroupArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineGroupBootOrderGroup)(nil)).Elem()
+}
+
+func (i VirtualMachineGroupBootOrderGroupArgs) ToVirtualMachineGroupBootOrderGroupOutput() VirtualMachineGroupBootOrderGroupOutput {
+	return i.ToVirtualMachineGroupBootOrderGroupOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineGroupBootOrderGroupArgs) ToVirtualMachineGroupBootOrderGroupOutputWithContext(ctx context.Context) VirtualMachineGroupBootOrderGroupOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineGroupBootOrderGroupOutput)
+}
+
+// VirtualMachineGroupBootOrderGroupArrayInput is an input type that accepts VirtualMachineGroupBootOrderGroupArray and VirtualMachineGroupBootOrderGroupArrayOutput values.
+// You can construct a concrete instance of `VirtualMachineGroupBootOrderGroupArrayInput` via:
+//
+//	VirtualMachineGroupBootOrderGroupArray{ VirtualMachineGroupBootOrderGroupArgs{...} }
+type VirtualMachineGroupBootOrderGroupArrayInput interface {
+	pulumi.Input
+
+	ToVirtualMachineGroupBootOrderGroupArrayOutput() VirtualMachineGroupBootOrderGroupArrayOutput
+	ToVirtualMachineGroupBootOrderGroupArrayOutputWithContext(context.Context) VirtualMachineGroupBootOrderGroupArrayOutput
+}
+
+type VirtualMachineGroupBootOrderGroupArray []VirtualMachineGroupBootOrderGroupInput
+
+func (VirtualMachineGroupBootOrderGroupArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineGroupBootOrderGroup)(nil)).Elem()
+}
+
+func (i VirtualMachineGroupBootOrderGroupArray) ToVirtualMachineGroupBootOrderGroupArrayOutput() VirtualMachineGroupBootOrderGroupArrayOutput {
+	return i.ToVirtualMachineGroupBootOrderGroupArrayOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineGroupBootOrderGroupArray) ToVirtualMachineGroupBootOrderGroupArrayOutputWithContext(ctx context.Context) VirtualMachineGroupBootOrderGroupArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineGroupBootOrderGroupArrayOutput)
+}
+
+// VirtualMachineGroupBootOrderGroup describes a boot order group within a VirtualMachineGroup.
+type VirtualMachineGroupBootOrderGroupOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineGroupBootOrderGroupOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineGroupBootOrderGroup)(nil)).Elem()
+}
+
+func (o VirtualMachineGroupBootOrderGroupOutput) ToVirtualMachineGroupBootOrderGroupOutput() VirtualMachineGroupBootOrderGroupOutput {
+	return o
+}
+
+func (o VirtualMachineGroupBootOrderGroupOutput) ToVirtualMachineGroupBootOrderGroupOutputWithContext(ctx context.Context) VirtualMachineGroupBootOrderGroupOutput {
+	return o
+}
+
+// Members describes the names of VirtualMachine or VirtualMachineGroup objects that are members of this boot order group. The VM or VM Group objects must be in the same namespace as this group.
+func (o VirtualMachineGroupBootOrderGroupOutput) Members() GroupMemberArrayOutput {
+	return o.ApplyT(func(v VirtualMachineGroupBootOrderGroup) []GroupMember { return v.Members }).(GroupMemberArrayOutput)
+}
+
+// PowerOnDelay is the amount of time to wait before powering on all the members of this boot order group.
+func (o VirtualMachineGroupBootOrderGroupOutput) PowerOnDelay() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineGroupBootOrderGroup) *string { return v.PowerOnDelay }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineGroupBootOrderGroupArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineGroupBootOrderGroupArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineGroupBootOrderGroup)(nil)).Elem()
+}
+
+func (o VirtualMachineGroupBootOrderGroupArrayOutput) ToVirtualMachineGroupBootOrderGroupArrayOutput() VirtualMachineGroupBootOrderGroupArrayOutput {
+	return o
+}
+
+func (o VirtualMachineGroupBootOrderGroupArrayOutput) ToVirtualMachineGroupBootOrderGroupArrayOutputWithContext(ctx context.Context) VirtualMachineGroupBootOrderGroupArrayOutput {
+	return o
+}
+
+func (o VirtualMachineGroupBootOrderGroupArrayOutput) Index(i pulumi.IntInput) VirtualMachineGroupBootOrderGroupOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineGroupBootOrderGroup {
+		return vs[0].([]VirtualMachineGroupBootOrderGroup)[vs[1].(int)]
+	}).(VirtualMachineGroupBootOrderGroupOutput)
+}
+
+// VirtualMachineGroupMemberStatus describes the observed status of a group member.
+type VirtualMachineGroupMemberStatus struct {
+	// Conditions describes any conditions associated with this member.
+	Conditions []Condition `pulumi:"conditions"`
+	// Kind is the kind of this member, which can be either VirtualMachine or VirtualMachineGroup. Allowed values: `VirtualMachine`, `VirtualMachineGroup`.
+	Kind string `pulumi:"kind"`
+	// Name is the name of this member.
+	Name string `pulumi:"name"`
+	// Placement describes the placement results for this member.
+	Placement *VirtualMachinePlacementStatus `pulumi:"placement"`
+	// PowerState describes the observed power state of this member. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+	PowerState *string `pulumi:"powerState"`
+	// UID is the K8s metadata UID of this current member object.
+	Uid *string `pulumi:"uid"`
+}
+
+// VirtualMachineGroupMemberStatus describes the observed status of a group member.
+type VirtualMachineGroupMemberStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineGroupMemberStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineGroupMemberStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineGroupMemberStatusOutput) ToVirtualMachineGroupMemberStatusOutput() VirtualMachineGroupMemberStatusOutput {
+	return o
+}
+
+func (o VirtualMachineGroupMemberStatusOutput) ToVirtualMachineGroupMemberStatusOutputWithContext(ctx context.Context) VirtualMachineGroupMemberStatusOutput {
+	return o
+}
+
+// Conditions describes any conditions associated with this member.
+func (o VirtualMachineGroupMemberStatusOutput) Conditions() ConditionArrayOutput {
+	return o.ApplyT(func(v VirtualMachineGroupMemberStatus) []Condition { return v.Conditions }).(ConditionArrayOutput)
+}
+
+// Kind is the kind of this member, which can be either VirtualMachine or VirtualMachineGroup. Allowed values: `VirtualMachine`, `VirtualMachineGroup`.
+func (o VirtualMachineGroupMemberStatusOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineGroupMemberStatus) string { return v.Kind }).(pulumi.StringOutput)
+}
+
+// Name is the name of this member.
+func (o VirtualMachineGroupMemberStatusOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineGroupMemberStatus) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// Placement describes the placement results for this member.
+func (o VirtualMachineGroupMemberStatusOutput) Placement() VirtualMachinePlacementStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineGroupMemberStatus) *VirtualMachinePlacementStatus { return v.Placement }).(VirtualMachinePlacementStatusPtrOutput)
+}
+
+// PowerState describes the observed power state of this member. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+func (o VirtualMachineGroupMemberStatusOutput) PowerState() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineGroupMemberStatus) *string { return v.PowerState }).(pulumi.StringPtrOutput)
+}
+
+// UID is the K8s metadata UID of this current member object.
+func (o VirtualMachineGroupMemberStatusOutput) Uid() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineGroupMemberStatus) *string { return v.Uid }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineGroupMemberStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineGroupMemberStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineGroupMemberStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineGroupMemberStatusArrayOutput) ToVirtualMachineGroupMemberStatusArrayOutput() VirtualMachineGroupMemberStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineGroupMemberStatusArrayOutput) ToVirtualMachineGroupMemberStatusArrayOutputWithContext(ctx context.Context) VirtualMachineGroupMemberStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineGroupMemberStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineGroupMemberStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineGroupMemberStatus {
+		return vs[0].([]VirtualMachineGroupMemberStatus)[vs[1].(int)]
+	}).(VirtualMachineGroupMemberStatusOutput)
+}
+
+// VirtualMachineGroupSpec defines the desired state of VirtualMachineGroup.
+type VirtualMachineGroupSpec struct {
+	// BootOrder describes the boot sequence for this group members. Each boot order contains a set of members that will be powered on simultaneously, with an optional delay before powering on. The orders are processed sequentially in the order they appear in this list, with delays being cumulative across orders.
+	BootOrder []VirtualMachineGroupBootOrderGroup `pulumi:"bootOrder"`
+	// GroupName describes the name of the group that this group belongs to.
+	GroupName *string `pulumi:"groupName"`
+	// NextForcePowerStateSyncTime may be used to force sync the power state of the group to all of its members, by setting the value of this field to "now" (case-insensitive).
+	NextForcePowerStateSyncTime *string `pulumi:"nextForcePowerStateSyncTime"`
+	// PowerOffMode describes the desired behavior when powering off a VM Group. Refer to the VirtualMachine.PowerOffMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+	PowerOffMode *string `pulumi:"powerOffMode"`
+	// PowerState describes the desired power state of a VirtualMachineGroup. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+	PowerState *string `pulumi:"powerState"`
+	// SuspendMode describes the desired behavior when suspending a VM Group. Refer to the VirtualMachine.SuspendMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+	SuspendMode *string `pulumi:"suspendMode"`
+}
+
+// VirtualMachineGroupSpecInput is an input type that accepts VirtualMachineGroupSpecArgs and VirtualMachineGroupSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineGroupSpecInput` via:
+//
+//	VirtualMachineGroupSpecArgs{...}
+type VirtualMachineGroupSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineGroupSpecOutput() VirtualMachineGroupSpecOutput
+	ToVirtualMachineGroupSpecOutputWithContext(context.Context) VirtualMachineGroupSpecOutput
+}
+
+// VirtualMachineGroupSpec defines the desired state of VirtualMachineGroup.
+type VirtualMachineGroupSpecArgs struct {
+	// BootOrder describes the boot sequence for this group members. Each boot order contains a set of members that will be powered on simultaneously, with an optional delay before powering on. The orders are processed sequentially in the order they appear in this list, with delays being cumulative across orders.
+	BootOrder VirtualMachineGroupBootOrderGroupArrayInput `pulumi:"bootOrder"`
+	// GroupName describes the name of the group that this group belongs to.
+	GroupName pulumi.StringPtrInput `pulumi:"groupName"`
+	// NextForcePowerStateSyncTime may be used to force sync the power state of the group to all of its members, by setting the value of this field to "now" (case-insensitive).
+	NextForcePowerStateSyncTime pulumi.StringPtrInput `pulumi:"nextForcePowerStateSyncTime"`
+	// PowerOffMode describes the desired behavior when powering off a VM Group. Refer to the VirtualMachine.PowerOffMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+	PowerOffMode pulumi.StringPtrInput `pulumi:"powerOffMode"`
+	// PowerState describes the desired power state of a VirtualMachineGroup. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+	PowerState pulumi.StringPtrInput `pulumi:"powerState"`
+	// SuspendMode describes the desired behavior when suspending a VM Group. Refer to the VirtualMachine.SuspendMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+	SuspendMode pulumi.StringPtrInput `pulumi:"suspendMode"`
+}
+
+func (VirtualMachineGroupSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineGroupSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineGroupSpecArgs) ToVirtualMachineGroupSpecOutput() VirtualMachineGroupSpecOutput {
+	return i.ToVirtualMachineGroupSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineGroupSpecArgs) ToVirtualMachineGroupSpecOutputWithContext(ctx context.Context) VirtualMachineGroupSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineGroupSpecOutput)
+}
+
+func (i VirtualMachineGroupSpecArgs) ToVirtualMachineGroupSpecPtrOutput() VirtualMachineGroupSpecPtrOutput {
+	return i.ToVirtualMachineGroupSpecPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineGroupSpecArgs) ToVirtualMachineGroupSpecPtrOutputWithContext(ctx context.Context) VirtualMachineGroupSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineGroupSpecOutput).ToVirtualMachineGroupSpecPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineGroupSpecPtrInput is an input type that accepts VirtualMachineGroupSpecArgs, VirtualMachineGroupSpecPtr and VirtualMachineGroupSpecPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineGroupSpecPtrInput` via:
+//
+//	        VirtualMachineGroupSpecArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineGroupSpecPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineGroupSpecPtrOutput() VirtualMachineGroupSpecPtrOutput
+	ToVirtualMachineGroupSpecPtrOutputWithContext(context.Context) VirtualMachineGroupSpecPtrOutput
+}
+
+type virtualMachineGroupSpecPtrType VirtualMachineGroupSpecArgs
+
+func VirtualMachineGroupSpecPtr(v *VirtualMachineGroupSpecArgs) VirtualMachineGroupSpecPtrInput {
+	return (*virtualMachineGroupSpecPtrType)(v)
+}
+
+func (*virtualMachineGroupSpecPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineGroupSpec)(nil)).Elem()
+}
+
+func (i *virtualMachineGroupSpecPtrType) ToVirtualMachineGroupSpecPtrOutput() VirtualMachineGroupSpecPtrOutput {
+	return i.ToVirtualMachineGroupSpecPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineGroupSpecPtrType) ToVirtualMachineGroupSpecPtrOutputWithContext(ctx context.Context) VirtualMachineGroupSpecPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineGroupSpecPtrOutput)
+}
+
+// VirtualMachineGroupSpec defines the desired state of VirtualMachineGroup.
+type VirtualMachineGroupSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineGroupSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineGroupSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineGroupSpecOutput) ToVirtualMachineGroupSpecOutput() VirtualMachineGroupSpecOutput {
+	return o
+}
+
+func (o VirtualMachineGroupSpecOutput) ToVirtualMachineGroupSpecOutputWithContext(ctx context.Context) VirtualMachineGroupSpecOutput {
+	return o
+}
+
+func (o VirtualMachineGroupSpecOutput) ToVirtualMachineGroupSpecPtrOutput() VirtualMachineGroupSpecPtrOutput {
+	return o.ToVirtualMachineGroupSpecPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineGroupSpecOutput) ToVirtualMachineGroupSpecPtrOutputWithContext(ctx context.Context) VirtualMachineGroupSpecPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineGroupSpec) *VirtualMachineGroupSpec {
+		return &v
+	}).(VirtualMachineGroupSpecPtrOutput)
+}
+
+// BootOrder describes the boot sequence for this group members. Each boot order contains a set of members that will be powered on simultaneously, with an optional delay before powering on. The orders are processed sequentially in the order they appear in this list, with delays being cumulative across orders.
+func (o VirtualMachineGroupSpecOutput) BootOrder() VirtualMachineGroupBootOrderGroupArrayOutput {
+	return o.ApplyT(func(v VirtualMachineGroupSpec) []VirtualMachineGroupBootOrderGroup { return v.BootOrder }).(VirtualMachineGroupBootOrderGroupArrayOutput)
+}
+
+// GroupName describes the name of the group that this group belongs to.
+func (o VirtualMachineGroupSpecOutput) GroupName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineGroupSpec) *string { return v.GroupName }).(pulumi.StringPtrOutput)
+}
+
+// NextForcePowerStateSyncTime may be used to force sync the power state of the group to all of its members, by setting the value of this field to "now" (case-insensitive).
+func (o VirtualMachineGroupSpecOutput) NextForcePowerStateSyncTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineGroupSpec) *string { return v.NextForcePowerStateSyncTime }).(pulumi.StringPtrOutput)
+}
+
+// PowerOffMode describes the desired behavior when powering off a VM Group. Refer to the VirtualMachine.PowerOffMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+func (o VirtualMachineGroupSpecOutput) PowerOffMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineGroupSpec) *string { return v.PowerOffMode }).(pulumi.StringPtrOutput)
+}
+
+// PowerState describes the desired power state of a VirtualMachineGroup. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+func (o VirtualMachineGroupSpecOutput) PowerState() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineGroupSpec) *string { return v.PowerState }).(pulumi.StringPtrOutput)
+}
+
+// SuspendMode describes the desired behavior when suspending a VM Group. Refer to the VirtualMachine.SuspendMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+func (o VirtualMachineGroupSpecOutput) SuspendMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineGroupSpec) *string { return v.SuspendMode }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineGroupSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineGroupSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineGroupSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineGroupSpecPtrOutput) ToVirtualMachineGroupSpecPtrOutput() VirtualMachineGroupSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineGroupSpecPtrOutput) ToVirtualMachineGroupSpecPtrOutputWithContext(ctx context.Context) VirtualMachineGroupSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineGroupSpecPtrOutput) Elem() VirtualMachineGroupSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineGroupSpec) VirtualMachineGroupSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineGroupSpec
+		return ret
+	}).(VirtualMachineGroupSpecOutput)
+}
+
+// BootOrder describes the boot sequence for this group members. Each boot order contains a set of members that will be powered on simultaneously, with an optional delay before powering on. The orders are processed sequentially in the order they appear in this list, with delays being cumulative across orders.
+func (o VirtualMachineGroupSpecPtrOutput) BootOrder() VirtualMachineGroupBootOrderGroupArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineGroupSpec) []VirtualMachineGroupBootOrderGroup {
+		if v == nil {
+			return nil
+		}
+		return v.BootOrder
+	}).(VirtualMachineGroupBootOrderGroupArrayOutput)
+}
+
+// GroupName describes the name of the group that this group belongs to.
+func (o VirtualMachineGroupSpecPtrOutput) GroupName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineGroupSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.GroupName
+	}).(pulumi.StringPtrOutput)
+}
+
+// NextForcePowerStateSyncTime may be used to force sync the power state of the group to all of its members, by setting the value of this field to "now" (case-insensitive).
+func (o VirtualMachineGroupSpecPtrOutput) NextForcePowerStateSyncTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineGroupSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.NextForcePowerStateSyncTime
+	}).(pulumi.StringPtrOutput)
+}
+
+// PowerOffMode describes the desired behavior when powering off a VM Group. Refer to the VirtualMachine.PowerOffMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+func (o VirtualMachineGroupSpecPtrOutput) PowerOffMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineGroupSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.PowerOffMode
+	}).(pulumi.StringPtrOutput)
+}
+
+// PowerState describes the desired power state of a VirtualMachineGroup. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+func (o VirtualMachineGroupSpecPtrOutput) PowerState() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineGroupSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.PowerState
+	}).(pulumi.StringPtrOutput)
+}
+
+// SuspendMode describes the desired behavior when suspending a VM Group. Refer to the VirtualMachine.SuspendMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+func (o VirtualMachineGroupSpecPtrOutput) SuspendMode() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineGroupSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.SuspendMode
+	}).(pulumi.StringPtrOutput)
+}
+
+// VirtualMachineGroupStatus defines the observed state of VirtualMachineGroup.
+type VirtualMachineGroupStatus struct {
+	// Conditions describes any conditions associated with this VM Group.
+	Conditions []Condition `pulumi:"conditions"`
+	// LastUpdatedPowerStateTime describes the observed time when the power state of the group was last updated.
+	LastUpdatedPowerStateTime *string `pulumi:"lastUpdatedPowerStateTime"`
+	// Members describes the observed status of group members.
+	Members []VirtualMachineGroupMemberStatus `pulumi:"members"`
+}
+
+// VirtualMachineGroupStatus defines the observed state of VirtualMachineGroup.
+type VirtualMachineGroupStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineGroupStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineGroupStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineGroupStatusOutput) ToVirtualMachineGroupStatusOutput() VirtualMachineGroupStatusOutput {
+	return o
+}
+
+func (o VirtualMachineGroupStatusOutput) ToVirtualMachineGroupStatusOutputWithContext(ctx context.Context) VirtualMachineGroupStatusOutput {
+	return o
+}
+
+// Conditions describes any conditions associated with this VM Group.
+func (o VirtualMachineGroupStatusOutput) Conditions() ConditionArrayOutput {
+	return o.ApplyT(func(v VirtualMachineGroupStatus) []Condition { return v.Conditions }).(ConditionArrayOutput)
+}
+
+// LastUpdatedPowerStateTime describes the observed time when the power state of the group was last updated.
+func (o VirtualMachineGroupStatusOutput) LastUpdatedPowerStateTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineGroupStatus) *string { return v.LastUpdatedPowerStateTime }).(pulumi.StringPtrOutput)
+}
+
+// Members describes the observed status of group members.
+func (o VirtualMachineGroupStatusOutput) Members() VirtualMachineGroupMemberStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineGroupStatus) []VirtualMachineGroupMemberStatus { return v.Members }).(VirtualMachineGroupMemberStatusArrayOutput)
+}
+
 // Guest describes the observed state of the VM's guest.
 type VirtualMachineGuestStatus struct {
 	// GuestFullName describes the full name of the observed operating system.
@@ -13786,6 +14500,198 @@ func (o VirtualMachineNetworkStatusPtrOutput) PrimaryIP6() pulumi.StringPtrOutpu
 	}).(pulumi.StringPtrOutput)
 }
 
+// VirtualMachinePlacementDatastoreStatus: `status.members.placement.datastores` of a VirtualMachineGroup.
+type VirtualMachinePlacementDatastoreStatus struct {
+	// DiskKey describes the device key to which this recommendation applies. When omitted, this recommendation is for the VM's home directory.
+	DiskKey *int `pulumi:"diskKey"`
+	// ID describes the datastore ID.
+	Id *string `pulumi:"id"`
+	// Name describes the name of a datastore.
+	Name string `pulumi:"name"`
+	// SupportedDiskFormat describes the list of disk formats supported by this datastore.
+	SupportedDiskFormats []string `pulumi:"supportedDiskFormats"`
+	// TopLevelDirectoryCreateSupported indicates whether or not the datastore supports creating a top-level directory or requires the use of the namespace manager (i.e. vSAN).
+	TopLevelDirectoryCreateSupported *bool `pulumi:"topLevelDirectoryCreateSupported"`
+	// URL describes the datastore URL.
+	Url *string `pulumi:"url"`
+}
+
+// VirtualMachinePlacementDatastoreStatus: `status.members.placement.datastores` of a VirtualMachineGroup.
+type VirtualMachinePlacementDatastoreStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachinePlacementDatastoreStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachinePlacementDatastoreStatus)(nil)).Elem()
+}
+
+func (o VirtualMachinePlacementDatastoreStatusOutput) ToVirtualMachinePlacementDatastoreStatusOutput() VirtualMachinePlacementDatastoreStatusOutput {
+	return o
+}
+
+func (o VirtualMachinePlacementDatastoreStatusOutput) ToVirtualMachinePlacementDatastoreStatusOutputWithContext(ctx context.Context) VirtualMachinePlacementDatastoreStatusOutput {
+	return o
+}
+
+// DiskKey describes the device key to which this recommendation applies. When omitted, this recommendation is for the VM's home directory.
+func (o VirtualMachinePlacementDatastoreStatusOutput) DiskKey() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePlacementDatastoreStatus) *int { return v.DiskKey }).(pulumi.IntPtrOutput)
+}
+
+// ID describes the datastore ID.
+func (o VirtualMachinePlacementDatastoreStatusOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePlacementDatastoreStatus) *string { return v.Id }).(pulumi.StringPtrOutput)
+}
+
+// Name describes the name of a datastore.
+func (o VirtualMachinePlacementDatastoreStatusOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachinePlacementDatastoreStatus) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// SupportedDiskFormat describes the list of disk formats supported by this datastore.
+func (o VirtualMachinePlacementDatastoreStatusOutput) SupportedDiskFormats() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VirtualMachinePlacementDatastoreStatus) []string { return v.SupportedDiskFormats }).(pulumi.StringArrayOutput)
+}
+
+// TopLevelDirectoryCreateSupported indicates whether or not the datastore supports creating a top-level directory or requires the use of the namespace manager (i.e. vSAN).
+func (o VirtualMachinePlacementDatastoreStatusOutput) TopLevelDirectoryCreateSupported() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePlacementDatastoreStatus) *bool { return v.TopLevelDirectoryCreateSupported }).(pulumi.BoolPtrOutput)
+}
+
+// URL describes the datastore URL.
+func (o VirtualMachinePlacementDatastoreStatusOutput) Url() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePlacementDatastoreStatus) *string { return v.Url }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachinePlacementDatastoreStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachinePlacementDatastoreStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachinePlacementDatastoreStatus)(nil)).Elem()
+}
+
+func (o VirtualMachinePlacementDatastoreStatusArrayOutput) ToVirtualMachinePlacementDatastoreStatusArrayOutput() VirtualMachinePlacementDatastoreStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachinePlacementDatastoreStatusArrayOutput) ToVirtualMachinePlacementDatastoreStatusArrayOutputWithContext(ctx context.Context) VirtualMachinePlacementDatastoreStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachinePlacementDatastoreStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachinePlacementDatastoreStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachinePlacementDatastoreStatus {
+		return vs[0].([]VirtualMachinePlacementDatastoreStatus)[vs[1].(int)]
+	}).(VirtualMachinePlacementDatastoreStatusOutput)
+}
+
+// Placement describes the placement results for this member.
+type VirtualMachinePlacementStatus struct {
+	// Datastores describe the recommended datastores for this VM. This includes the recommendations for each of the VM's disks and files.
+	Datastores []VirtualMachinePlacementDatastoreStatus `pulumi:"datastores"`
+	// Node describes the recommended node for this VM.
+	Node *string `pulumi:"node"`
+	// Pool describes the recommended resource pool for this VM.
+	Pool *string `pulumi:"pool"`
+	// Zone describes the recommended zone for this VM.
+	ZoneID *string `pulumi:"zoneID"`
+}
+
+// Placement describes the placement results for this member.
+type VirtualMachinePlacementStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachinePlacementStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachinePlacementStatus)(nil)).Elem()
+}
+
+func (o VirtualMachinePlacementStatusOutput) ToVirtualMachinePlacementStatusOutput() VirtualMachinePlacementStatusOutput {
+	return o
+}
+
+func (o VirtualMachinePlacementStatusOutput) ToVirtualMachinePlacementStatusOutputWithContext(ctx context.Context) VirtualMachinePlacementStatusOutput {
+	return o
+}
+
+// Datastores describe the recommended datastores for this VM. This includes the recommendations for each of the VM's disks and files.
+func (o VirtualMachinePlacementStatusOutput) Datastores() VirtualMachinePlacementDatastoreStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachinePlacementStatus) []VirtualMachinePlacementDatastoreStatus { return v.Datastores }).(VirtualMachinePlacementDatastoreStatusArrayOutput)
+}
+
+// Node describes the recommended node for this VM.
+func (o VirtualMachinePlacementStatusOutput) Node() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePlacementStatus) *string { return v.Node }).(pulumi.StringPtrOutput)
+}
+
+// Pool describes the recommended resource pool for this VM.
+func (o VirtualMachinePlacementStatusOutput) Pool() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePlacementStatus) *string { return v.Pool }).(pulumi.StringPtrOutput)
+}
+
+// Zone describes the recommended zone for this VM.
+func (o VirtualMachinePlacementStatusOutput) ZoneID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachinePlacementStatus) *string { return v.ZoneID }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachinePlacementStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachinePlacementStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachinePlacementStatus)(nil)).Elem()
+}
+
+func (o VirtualMachinePlacementStatusPtrOutput) ToVirtualMachinePlacementStatusPtrOutput() VirtualMachinePlacementStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachinePlacementStatusPtrOutput) ToVirtualMachinePlacementStatusPtrOutputWithContext(ctx context.Context) VirtualMachinePlacementStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachinePlacementStatusPtrOutput) Elem() VirtualMachinePlacementStatusOutput {
+	return o.ApplyT(func(v *VirtualMachinePlacementStatus) VirtualMachinePlacementStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachinePlacementStatus
+		return ret
+	}).(VirtualMachinePlacementStatusOutput)
+}
+
+// Datastores describe the recommended datastores for this VM. This includes the recommendations for each of the VM's disks and files.
+func (o VirtualMachinePlacementStatusPtrOutput) Datastores() VirtualMachinePlacementDatastoreStatusArrayOutput {
+	return o.ApplyT(func(v *VirtualMachinePlacementStatus) []VirtualMachinePlacementDatastoreStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Datastores
+	}).(VirtualMachinePlacementDatastoreStatusArrayOutput)
+}
+
+// Node describes the recommended node for this VM.
+func (o VirtualMachinePlacementStatusPtrOutput) Node() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachinePlacementStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Node
+	}).(pulumi.StringPtrOutput)
+}
+
+// Pool describes the recommended resource pool for this VM.
+func (o VirtualMachinePlacementStatusPtrOutput) Pool() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachinePlacementStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Pool
+	}).(pulumi.StringPtrOutput)
+}
+
+// Zone describes the recommended zone for this VM.
+func (o VirtualMachinePlacementStatusPtrOutput) ZoneID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachinePlacementStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ZoneID
+	}).(pulumi.StringPtrOutput)
+}
+
 // LocalObjectRef describes a reference to another object in the same namespace as the referrer.
 type VirtualMachinePoliciesSpec struct {
 	// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
@@ -15795,6 +16701,473 @@ func (o VirtualMachineReadinessProbeTcpSocketSpecPtrOutput) Port() pulumi.AnyOut
 	}).(pulumi.AnyOutput)
 }
 
+// How many VMs, which ones (selector) and what each looks like (template).
+type VirtualMachineReplicaSetSpec struct {
+	// DeletePolicy defines the policy used to identify nodes to delete when downscaling. Only supported deletion policy is "Random". Allowed values: `Random`.
+	DeletePolicy *string `pulumi:"deletePolicy"`
+	// Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. The Supervisor's default: `1`.
+	Replicas *int `pulumi:"replicas"`
+	// Selector is a label to query over virtual machines that should match the replica count. A virtual machine's label keys and values must match in order to be controlled by this VirtualMachineReplicaSet. Changing it replaces the resource (the selector decides which VMs belong to the replica set: a new one would orphan them).
+	Selector *LabelSelector `pulumi:"selector"`
+	// The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+	Template VirtualMachineReplicaSetTemplate `pulumi:"template"`
+}
+
+// VirtualMachineReplicaSetSpecInput is an input type that accepts VirtualMachineReplicaSetSpecArgs and VirtualMachineReplicaSetSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineReplicaSetSpecInput` via:
+//
+//	VirtualMachineReplicaSetSpecArgs{...}
+type VirtualMachineReplicaSetSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineReplicaSetSpecOutput() VirtualMachineReplicaSetSpecOutput
+	ToVirtualMachineReplicaSetSpecOutputWithContext(context.Context) VirtualMachineReplicaSetSpecOutput
+}
+
+// How many VMs, which ones (selector) and what each looks like (template).
+type VirtualMachineReplicaSetSpecArgs struct {
+	// DeletePolicy defines the policy used to identify nodes to delete when downscaling. Only supported deletion policy is "Random". Allowed values: `Random`.
+	DeletePolicy pulumi.StringPtrInput `pulumi:"deletePolicy"`
+	// Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. The Supervisor's default: `1`.
+	Replicas pulumi.IntPtrInput `pulumi:"replicas"`
+	// Selector is a label to query over virtual machines that should match the replica count. A virtual machine's label keys and values must match in order to be controlled by this VirtualMachineReplicaSet. Changing it replaces the resource (the selector decides which VMs belong to the replica set: a new one would orphan them).
+	Selector LabelSelectorPtrInput `pulumi:"selector"`
+	// The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+	Template VirtualMachineReplicaSetTemplateInput `pulumi:"template"`
+}
+
+func (VirtualMachineReplicaSetSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineReplicaSetSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineReplicaSetSpecArgs) ToVirtualMachineReplicaSetSpecOutput() VirtualMachineReplicaSetSpecOutput {
+	return i.ToVirtualMachineReplicaSetSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineReplicaSetSpecArgs) ToVirtualMachineReplicaSetSpecOutputWithContext(ctx context.Context) VirtualMachineReplicaSetSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineReplicaSetSpecOutput)
+}
+
+// How many VMs, which ones (selector) and what each looks like (template).
+type VirtualMachineReplicaSetSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineReplicaSetSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineReplicaSetSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineReplicaSetSpecOutput) ToVirtualMachineReplicaSetSpecOutput() VirtualMachineReplicaSetSpecOutput {
+	return o
+}
+
+func (o VirtualMachineReplicaSetSpecOutput) ToVirtualMachineReplicaSetSpecOutputWithContext(ctx context.Context) VirtualMachineReplicaSetSpecOutput {
+	return o
+}
+
+// DeletePolicy defines the policy used to identify nodes to delete when downscaling. Only supported deletion policy is "Random". Allowed values: `Random`.
+func (o VirtualMachineReplicaSetSpecOutput) DeletePolicy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineReplicaSetSpec) *string { return v.DeletePolicy }).(pulumi.StringPtrOutput)
+}
+
+// Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. The Supervisor's default: `1`.
+func (o VirtualMachineReplicaSetSpecOutput) Replicas() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineReplicaSetSpec) *int { return v.Replicas }).(pulumi.IntPtrOutput)
+}
+
+// Selector is a label to query over virtual machines that should match the replica count. A virtual machine's label keys and values must match in order to be controlled by this VirtualMachineReplicaSet. Changing it replaces the resource (the selector decides which VMs belong to the replica set: a new one would orphan them).
+func (o VirtualMachineReplicaSetSpecOutput) Selector() LabelSelectorPtrOutput {
+	return o.ApplyT(func(v VirtualMachineReplicaSetSpec) *LabelSelector { return v.Selector }).(LabelSelectorPtrOutput)
+}
+
+// The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+func (o VirtualMachineReplicaSetSpecOutput) Template() VirtualMachineReplicaSetTemplateOutput {
+	return o.ApplyT(func(v VirtualMachineReplicaSetSpec) VirtualMachineReplicaSetTemplate { return v.Template }).(VirtualMachineReplicaSetTemplateOutput)
+}
+
+type VirtualMachineReplicaSetSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineReplicaSetSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineReplicaSetSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineReplicaSetSpecPtrOutput) ToVirtualMachineReplicaSetSpecPtrOutput() VirtualMachineReplicaSetSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineReplicaSetSpecPtrOutput) ToVirtualMachineReplicaSetSpecPtrOutputWithContext(ctx context.Context) VirtualMachineReplicaSetSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineReplicaSetSpecPtrOutput) Elem() VirtualMachineReplicaSetSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineReplicaSetSpec) VirtualMachineReplicaSetSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineReplicaSetSpec
+		return ret
+	}).(VirtualMachineReplicaSetSpecOutput)
+}
+
+// DeletePolicy defines the policy used to identify nodes to delete when downscaling. Only supported deletion policy is "Random". Allowed values: `Random`.
+func (o VirtualMachineReplicaSetSpecPtrOutput) DeletePolicy() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineReplicaSetSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.DeletePolicy
+	}).(pulumi.StringPtrOutput)
+}
+
+// Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. The Supervisor's default: `1`.
+func (o VirtualMachineReplicaSetSpecPtrOutput) Replicas() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineReplicaSetSpec) *int {
+		if v == nil {
+			return nil
+		}
+		return v.Replicas
+	}).(pulumi.IntPtrOutput)
+}
+
+// Selector is a label to query over virtual machines that should match the replica count. A virtual machine's label keys and values must match in order to be controlled by this VirtualMachineReplicaSet. Changing it replaces the resource (the selector decides which VMs belong to the replica set: a new one would orphan them).
+func (o VirtualMachineReplicaSetSpecPtrOutput) Selector() LabelSelectorPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineReplicaSetSpec) *LabelSelector {
+		if v == nil {
+			return nil
+		}
+		return v.Selector
+	}).(LabelSelectorPtrOutput)
+}
+
+// The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+func (o VirtualMachineReplicaSetSpecPtrOutput) Template() VirtualMachineReplicaSetTemplatePtrOutput {
+	return o.ApplyT(func(v *VirtualMachineReplicaSetSpec) *VirtualMachineReplicaSetTemplate {
+		if v == nil {
+			return nil
+		}
+		return &v.Template
+	}).(VirtualMachineReplicaSetTemplatePtrOutput)
+}
+
+// VirtualMachineReplicaSetStatus represents the observed state of a VirtualMachineReplicaSet resource.
+type VirtualMachineReplicaSetStatus struct {
+	// Conditions represents the latest available observations of a VirtualMachineReplicaSet's current state.
+	Conditions []Condition `pulumi:"conditions"`
+	// FullyLabeledReplicas is the number of replicas that have labels matching the labels of the virtual machine template of the VirtualMachineReplicaSet.
+	FullyLabeledReplicas *int `pulumi:"fullyLabeledReplicas"`
+	// ObservedGeneration reflects the generation of the most recently observed VirtualMachineReplicaSet.
+	ObservedGeneration *int `pulumi:"observedGeneration"`
+	// ReadyReplicas is the number of ready replicas for this VirtualMachineReplicaSet. A virtual machine is considered ready when it's "Ready" condition is marked as true.
+	ReadyReplicas *int `pulumi:"readyReplicas"`
+	// Replicas is the most recently observed number of replicas.
+	Replicas *int `pulumi:"replicas"`
+}
+
+// VirtualMachineReplicaSetStatus represents the observed state of a VirtualMachineReplicaSet resource.
+type VirtualMachineReplicaSetStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineReplicaSetStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineReplicaSetStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineReplicaSetStatusOutput) ToVirtualMachineReplicaSetStatusOutput() VirtualMachineReplicaSetStatusOutput {
+	return o
+}
+
+func (o VirtualMachineReplicaSetStatusOutput) ToVirtualMachineReplicaSetStatusOutputWithContext(ctx context.Context) VirtualMachineReplicaSetStatusOutput {
+	return o
+}
+
+// Conditions represents the latest available observations of a VirtualMachineReplicaSet's current state.
+func (o VirtualMachineReplicaSetStatusOutput) Conditions() ConditionArrayOutput {
+	return o.ApplyT(func(v VirtualMachineReplicaSetStatus) []Condition { return v.Conditions }).(ConditionArrayOutput)
+}
+
+// FullyLabeledReplicas is the number of replicas that have labels matching the labels of the virtual machine template of the VirtualMachineReplicaSet.
+func (o VirtualMachineReplicaSetStatusOutput) FullyLabeledReplicas() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineReplicaSetStatus) *int { return v.FullyLabeledReplicas }).(pulumi.IntPtrOutput)
+}
+
+// ObservedGeneration reflects the generation of the most recently observed VirtualMachineReplicaSet.
+func (o VirtualMachineReplicaSetStatusOutput) ObservedGeneration() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineReplicaSetStatus) *int { return v.ObservedGeneration }).(pulumi.IntPtrOutput)
+}
+
+// ReadyReplicas is the number of ready replicas for this VirtualMachineReplicaSet. A virtual machine is considered ready when it's "Ready" condition is marked as true.
+func (o VirtualMachineReplicaSetStatusOutput) ReadyReplicas() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineReplicaSetStatus) *int { return v.ReadyReplicas }).(pulumi.IntPtrOutput)
+}
+
+// Replicas is the most recently observed number of replicas.
+func (o VirtualMachineReplicaSetStatusOutput) Replicas() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineReplicaSetStatus) *int { return v.Replicas }).(pulumi.IntPtrOutput)
+}
+
+// The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+type VirtualMachineReplicaSetTemplate struct {
+	// Labels and annotations every VM of the replica set gets.
+	Metadata *VirtualMachineReplicaSetTemplateMeta `pulumi:"metadata"`
+	// The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
+	Spec interface{} `pulumi:"spec"`
+}
+
+// VirtualMachineReplicaSetTemplateInput is an input type that accepts VirtualMachineReplicaSetTemplateArgs and VirtualMachineReplicaSetTemplateOutput values.
+// You can construct a concrete instance of `VirtualMachineReplicaSetTemplateInput` via:
+//
+//	VirtualMachineReplicaSetTemplateArgs{...}
+type VirtualMachineReplicaSetTemplateInput interface {
+	pulumi.Input
+
+	ToVirtualMachineReplicaSetTemplateOutput() VirtualMachineReplicaSetTemplateOutput
+	ToVirtualMachineReplicaSetTemplateOutputWithContext(context.Context) VirtualMachineReplicaSetTemplateOutput
+}
+
+// The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+type VirtualMachineReplicaSetTemplateArgs struct {
+	// Labels and annotations every VM of the replica set gets.
+	Metadata VirtualMachineReplicaSetTemplateMetaPtrInput `pulumi:"metadata"`
+	// The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
+	Spec pulumi.Input `pulumi:"spec"`
+}
+
+func (VirtualMachineReplicaSetTemplateArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineReplicaSetTemplate)(nil)).Elem()
+}
+
+func (i VirtualMachineReplicaSetTemplateArgs) ToVirtualMachineReplicaSetTemplateOutput() VirtualMachineReplicaSetTemplateOutput {
+	return i.ToVirtualMachineReplicaSetTemplateOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineReplicaSetTemplateArgs) ToVirtualMachineReplicaSetTemplateOutputWithContext(ctx context.Context) VirtualMachineReplicaSetTemplateOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineReplicaSetTemplateOutput)
+}
+
+// The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+type VirtualMachineReplicaSetTemplateOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineReplicaSetTemplateOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineReplicaSetTemplate)(nil)).Elem()
+}
+
+func (o VirtualMachineReplicaSetTemplateOutput) ToVirtualMachineReplicaSetTemplateOutput() VirtualMachineReplicaSetTemplateOutput {
+	return o
+}
+
+func (o VirtualMachineReplicaSetTemplateOutput) ToVirtualMachineReplicaSetTemplateOutputWithContext(ctx context.Context) VirtualMachineReplicaSetTemplateOutput {
+	return o
+}
+
+// Labels and annotations every VM of the replica set gets.
+func (o VirtualMachineReplicaSetTemplateOutput) Metadata() VirtualMachineReplicaSetTemplateMetaPtrOutput {
+	return o.ApplyT(func(v VirtualMachineReplicaSetTemplate) *VirtualMachineReplicaSetTemplateMeta { return v.Metadata }).(VirtualMachineReplicaSetTemplateMetaPtrOutput)
+}
+
+// The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
+func (o VirtualMachineReplicaSetTemplateOutput) Spec() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineReplicaSetTemplate) interface{} { return v.Spec }).(pulumi.AnyOutput)
+}
+
+type VirtualMachineReplicaSetTemplatePtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineReplicaSetTemplatePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineReplicaSetTemplate)(nil)).Elem()
+}
+
+func (o VirtualMachineReplicaSetTemplatePtrOutput) ToVirtualMachineReplicaSetTemplatePtrOutput() VirtualMachineReplicaSetTemplatePtrOutput {
+	return o
+}
+
+func (o VirtualMachineReplicaSetTemplatePtrOutput) ToVirtualMachineReplicaSetTemplatePtrOutputWithContext(ctx context.Context) VirtualMachineReplicaSetTemplatePtrOutput {
+	return o
+}
+
+func (o VirtualMachineReplicaSetTemplatePtrOutput) Elem() VirtualMachineReplicaSetTemplateOutput {
+	return o.ApplyT(func(v *VirtualMachineReplicaSetTemplate) VirtualMachineReplicaSetTemplate {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineReplicaSetTemplate
+		return ret
+	}).(VirtualMachineReplicaSetTemplateOutput)
+}
+
+// Labels and annotations every VM of the replica set gets.
+func (o VirtualMachineReplicaSetTemplatePtrOutput) Metadata() VirtualMachineReplicaSetTemplateMetaPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineReplicaSetTemplate) *VirtualMachineReplicaSetTemplateMeta {
+		if v == nil {
+			return nil
+		}
+		return v.Metadata
+	}).(VirtualMachineReplicaSetTemplateMetaPtrOutput)
+}
+
+// The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
+func (o VirtualMachineReplicaSetTemplatePtrOutput) Spec() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineReplicaSetTemplate) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Spec
+	}).(pulumi.AnyOutput)
+}
+
+// Labels and annotations every VM of the replica set gets.
+type VirtualMachineReplicaSetTemplateMeta struct {
+	// Annotations of each VM.
+	Annotations map[string]string `pulumi:"annotations"`
+	// Labels of each VM; they must match `spec.selector`.
+	Labels map[string]string `pulumi:"labels"`
+}
+
+// VirtualMachineReplicaSetTemplateMetaInput is an input type that accepts VirtualMachineReplicaSetTemplateMetaArgs and VirtualMachineReplicaSetTemplateMetaOutput values.
+// You can construct a concrete instance of `VirtualMachineReplicaSetTemplateMetaInput` via:
+//
+//	VirtualMachineReplicaSetTemplateMetaArgs{...}
+type VirtualMachineReplicaSetTemplateMetaInput interface {
+	pulumi.Input
+
+	ToVirtualMachineReplicaSetTemplateMetaOutput() VirtualMachineReplicaSetTemplateMetaOutput
+	ToVirtualMachineReplicaSetTemplateMetaOutputWithContext(context.Context) VirtualMachineReplicaSetTemplateMetaOutput
+}
+
+// Labels and annotations every VM of the replica set gets.
+type VirtualMachineReplicaSetTemplateMetaArgs struct {
+	// Annotations of each VM.
+	Annotations pulumi.StringMapInput `pulumi:"annotations"`
+	// Labels of each VM; they must match `spec.selector`.
+	Labels pulumi.StringMapInput `pulumi:"labels"`
+}
+
+func (VirtualMachineReplicaSetTemplateMetaArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineReplicaSetTemplateMeta)(nil)).Elem()
+}
+
+func (i VirtualMachineReplicaSetTemplateMetaArgs) ToVirtualMachineReplicaSetTemplateMetaOutput() VirtualMachineReplicaSetTemplateMetaOutput {
+	return i.ToVirtualMachineReplicaSetTemplateMetaOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineReplicaSetTemplateMetaArgs) ToVirtualMachineReplicaSetTemplateMetaOutputWithContext(ctx context.Context) VirtualMachineReplicaSetTemplateMetaOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineReplicaSetTemplateMetaOutput)
+}
+
+func (i VirtualMachineReplicaSetTemplateMetaArgs) ToVirtualMachineReplicaSetTemplateMetaPtrOutput() VirtualMachineReplicaSetTemplateMetaPtrOutput {
+	return i.ToVirtualMachineReplicaSetTemplateMetaPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineReplicaSetTemplateMetaArgs) ToVirtualMachineReplicaSetTemplateMetaPtrOutputWithContext(ctx context.Context) VirtualMachineReplicaSetTemplateMetaPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineReplicaSetTemplateMetaOutput).ToVirtualMachineReplicaSetTemplateMetaPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineReplicaSetTemplateMetaPtrInput is an input type that accepts VirtualMachineReplicaSetTemplateMetaArgs, VirtualMachineReplicaSetTemplateMetaPtr and VirtualMachineReplicaSetTemplateMetaPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineReplicaSetTemplateMetaPtrInput` via:
+//
+//	        VirtualMachineReplicaSetTemplateMetaArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineReplicaSetTemplateMetaPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineReplicaSetTemplateMetaPtrOutput() VirtualMachineReplicaSetTemplateMetaPtrOutput
+	ToVirtualMachineReplicaSetTemplateMetaPtrOutputWithContext(context.Context) VirtualMachineReplicaSetTemplateMetaPtrOutput
+}
+
+type virtualMachineReplicaSetTemplateMetaPtrType VirtualMachineReplicaSetTemplateMetaArgs
+
+func VirtualMachineReplicaSetTemplateMetaPtr(v *VirtualMachineReplicaSetTemplateMetaArgs) VirtualMachineReplicaSetTemplateMetaPtrInput {
+	return (*virtualMachineReplicaSetTemplateMetaPtrType)(v)
+}
+
+func (*virtualMachineReplicaSetTemplateMetaPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineReplicaSetTemplateMeta)(nil)).Elem()
+}
+
+func (i *virtualMachineReplicaSetTemplateMetaPtrType) ToVirtualMachineReplicaSetTemplateMetaPtrOutput() VirtualMachineReplicaSetTemplateMetaPtrOutput {
+	return i.ToVirtualMachineReplicaSetTemplateMetaPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineReplicaSetTemplateMetaPtrType) ToVirtualMachineReplicaSetTemplateMetaPtrOutputWithContext(ctx context.Context) VirtualMachineReplicaSetTemplateMetaPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineReplicaSetTemplateMetaPtrOutput)
+}
+
+// Labels and annotations every VM of the replica set gets.
+type VirtualMachineReplicaSetTemplateMetaOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineReplicaSetTemplateMetaOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineReplicaSetTemplateMeta)(nil)).Elem()
+}
+
+func (o VirtualMachineReplicaSetTemplateMetaOutput) ToVirtualMachineReplicaSetTemplateMetaOutput() VirtualMachineReplicaSetTemplateMetaOutput {
+	return o
+}
+
+func (o VirtualMachineReplicaSetTemplateMetaOutput) ToVirtualMachineReplicaSetTemplateMetaOutputWithContext(ctx context.Context) VirtualMachineReplicaSetTemplateMetaOutput {
+	return o
+}
+
+func (o VirtualMachineReplicaSetTemplateMetaOutput) ToVirtualMachineReplicaSetTemplateMetaPtrOutput() VirtualMachineReplicaSetTemplateMetaPtrOutput {
+	return o.ToVirtualMachineReplicaSetTemplateMetaPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineReplicaSetTemplateMetaOutput) ToVirtualMachineReplicaSetTemplateMetaPtrOutputWithContext(ctx context.Context) VirtualMachineReplicaSetTemplateMetaPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineReplicaSetTemplateMeta) *VirtualMachineReplicaSetTemplateMeta {
+		return &v
+	}).(VirtualMachineReplicaSetTemplateMetaPtrOutput)
+}
+
+// Annotations of each VM.
+func (o VirtualMachineReplicaSetTemplateMetaOutput) Annotations() pulumi.StringMapOutput {
+	return o.ApplyT(func(v VirtualMachineReplicaSetTemplateMeta) map[string]string { return v.Annotations }).(pulumi.StringMapOutput)
+}
+
+// Labels of each VM; they must match `spec.selector`.
+func (o VirtualMachineReplicaSetTemplateMetaOutput) Labels() pulumi.StringMapOutput {
+	return o.ApplyT(func(v VirtualMachineReplicaSetTemplateMeta) map[string]string { return v.Labels }).(pulumi.StringMapOutput)
+}
+
+type VirtualMachineReplicaSetTemplateMetaPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineReplicaSetTemplateMetaPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineReplicaSetTemplateMeta)(nil)).Elem()
+}
+
+func (o VirtualMachineReplicaSetTemplateMetaPtrOutput) ToVirtualMachineReplicaSetTemplateMetaPtrOutput() VirtualMachineReplicaSetTemplateMetaPtrOutput {
+	return o
+}
+
+func (o VirtualMachineReplicaSetTemplateMetaPtrOutput) ToVirtualMachineReplicaSetTemplateMetaPtrOutputWithContext(ctx context.Context) VirtualMachineReplicaSetTemplateMetaPtrOutput {
+	return o
+}
+
+func (o VirtualMachineReplicaSetTemplateMetaPtrOutput) Elem() VirtualMachineReplicaSetTemplateMetaOutput {
+	return o.ApplyT(func(v *VirtualMachineReplicaSetTemplateMeta) VirtualMachineReplicaSetTemplateMeta {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineReplicaSetTemplateMeta
+		return ret
+	}).(VirtualMachineReplicaSetTemplateMetaOutput)
+}
+
+// Annotations of each VM.
+func (o VirtualMachineReplicaSetTemplateMetaPtrOutput) Annotations() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *VirtualMachineReplicaSetTemplateMeta) map[string]string {
+		if v == nil {
+			return nil
+		}
+		return v.Annotations
+	}).(pulumi.StringMapOutput)
+}
+
+// Labels of each VM; they must match `spec.selector`.
+func (o VirtualMachineReplicaSetTemplateMetaPtrOutput) Labels() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *VirtualMachineReplicaSetTemplateMeta) map[string]string {
+		if v == nil {
+			return nil
+		}
+		return v.Labels
+	}).(pulumi.StringMapOutput)
+}
+
 // Reserved for infrastructure integrations.
 type VirtualMachineReservedSpec struct {
 	// Name of a VirtualMachineSetResourcePolicy. Changing it replaces the resource (the resource policy of a VM cannot change after creation).
@@ -17014,6 +18387,398 @@ func (o VirtualMachineSetResourcePolicyStatusOutput) ResourcePools() VirtualMach
 	}).(VirtualMachineSetResourcePolicyResourcePoolsStatusArrayOutput)
 }
 
+// VirtualMachineSnapshotReference: `status.children` of a VirtualMachineSnapshot.
+type VirtualMachineSnapshotReference struct {
+	// Name is the name of the snapshot resource. This field is only set for managed snapshots.
+	Name string `pulumi:"name"`
+	// Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
+	Type string `pulumi:"type"`
+}
+
+// VirtualMachineSnapshotReference: `status.children` of a VirtualMachineSnapshot.
+type VirtualMachineSnapshotReferenceOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSnapshotReferenceOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSnapshotReference)(nil)).Elem()
+}
+
+func (o VirtualMachineSnapshotReferenceOutput) ToVirtualMachineSnapshotReferenceOutput() VirtualMachineSnapshotReferenceOutput {
+	return o
+}
+
+func (o VirtualMachineSnapshotReferenceOutput) ToVirtualMachineSnapshotReferenceOutputWithContext(ctx context.Context) VirtualMachineSnapshotReferenceOutput {
+	return o
+}
+
+// Name is the name of the snapshot resource. This field is only set for managed snapshots.
+func (o VirtualMachineSnapshotReferenceOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotReference) string { return v.Name }).(pulumi.StringOutput)
+}
+
+// Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
+func (o VirtualMachineSnapshotReferenceOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotReference) string { return v.Type }).(pulumi.StringOutput)
+}
+
+type VirtualMachineSnapshotReferenceArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSnapshotReferenceArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineSnapshotReference)(nil)).Elem()
+}
+
+func (o VirtualMachineSnapshotReferenceArrayOutput) ToVirtualMachineSnapshotReferenceArrayOutput() VirtualMachineSnapshotReferenceArrayOutput {
+	return o
+}
+
+func (o VirtualMachineSnapshotReferenceArrayOutput) ToVirtualMachineSnapshotReferenceArrayOutputWithContext(ctx context.Context) VirtualMachineSnapshotReferenceArrayOutput {
+	return o
+}
+
+func (o VirtualMachineSnapshotReferenceArrayOutput) Index(i pulumi.IntInput) VirtualMachineSnapshotReferenceOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineSnapshotReference {
+		return vs[0].([]VirtualMachineSnapshotReference)[vs[1].(int)]
+	}).(VirtualMachineSnapshotReferenceOutput)
+}
+
+// Which VM to snapshot and how. Only the description can change; any other change replaces the snapshot.
+type VirtualMachineSnapshotSpec struct {
+	// A description of the snapshot; can change in place.
+	Description *string `pulumi:"description"`
+	// Include the VM's memory, so a revert resumes the running guest (slower to take). Changing it replaces the resource (whether a snapshot includes memory cannot change after it is taken).
+	Memory *bool `pulumi:"memory"`
+	// Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off. Changing it replaces the resource (the quiesce settings of a snapshot cannot change).
+	Quiesce *QuiesceSpec `pulumi:"quiesce"`
+	// Name of the VirtualMachine (in the snapshot's namespace) to snapshot. Changing it replaces the resource (the VM of a snapshot cannot change).
+	VmName string `pulumi:"vmName"`
+}
+
+// VirtualMachineSnapshotSpecInput is an input type that accepts VirtualMachineSnapshotSpecArgs and VirtualMachineSnapshotSpecOutput values.
+// You can construct a concrete instance of `VirtualMachineSnapshotSpecInput` via:
+//
+//	VirtualMachineSnapshotSpecArgs{...}
+type VirtualMachineSnapshotSpecInput interface {
+	pulumi.Input
+
+	ToVirtualMachineSnapshotSpecOutput() VirtualMachineSnapshotSpecOutput
+	ToVirtualMachineSnapshotSpecOutputWithContext(context.Context) VirtualMachineSnapshotSpecOutput
+}
+
+// Which VM to snapshot and how. Only the description can change; any other change replaces the snapshot.
+type VirtualMachineSnapshotSpecArgs struct {
+	// A description of the snapshot; can change in place.
+	Description pulumi.StringPtrInput `pulumi:"description"`
+	// Include the VM's memory, so a revert resumes the running guest (slower to take). Changing it replaces the resource (whether a snapshot includes memory cannot change after it is taken).
+	Memory pulumi.BoolPtrInput `pulumi:"memory"`
+	// Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off. Changing it replaces the resource (the quiesce settings of a snapshot cannot change).
+	Quiesce QuiesceSpecPtrInput `pulumi:"quiesce"`
+	// Name of the VirtualMachine (in the snapshot's namespace) to snapshot. Changing it replaces the resource (the VM of a snapshot cannot change).
+	VmName pulumi.StringInput `pulumi:"vmName"`
+}
+
+func (VirtualMachineSnapshotSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSnapshotSpec)(nil)).Elem()
+}
+
+func (i VirtualMachineSnapshotSpecArgs) ToVirtualMachineSnapshotSpecOutput() VirtualMachineSnapshotSpecOutput {
+	return i.ToVirtualMachineSnapshotSpecOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineSnapshotSpecArgs) ToVirtualMachineSnapshotSpecOutputWithContext(ctx context.Context) VirtualMachineSnapshotSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineSnapshotSpecOutput)
+}
+
+// Which VM to snapshot and how. Only the description can change; any other change replaces the snapshot.
+type VirtualMachineSnapshotSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSnapshotSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSnapshotSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineSnapshotSpecOutput) ToVirtualMachineSnapshotSpecOutput() VirtualMachineSnapshotSpecOutput {
+	return o
+}
+
+func (o VirtualMachineSnapshotSpecOutput) ToVirtualMachineSnapshotSpecOutputWithContext(ctx context.Context) VirtualMachineSnapshotSpecOutput {
+	return o
+}
+
+// A description of the snapshot; can change in place.
+func (o VirtualMachineSnapshotSpecOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotSpec) *string { return v.Description }).(pulumi.StringPtrOutput)
+}
+
+// Include the VM's memory, so a revert resumes the running guest (slower to take). Changing it replaces the resource (whether a snapshot includes memory cannot change after it is taken).
+func (o VirtualMachineSnapshotSpecOutput) Memory() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotSpec) *bool { return v.Memory }).(pulumi.BoolPtrOutput)
+}
+
+// Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off. Changing it replaces the resource (the quiesce settings of a snapshot cannot change).
+func (o VirtualMachineSnapshotSpecOutput) Quiesce() QuiesceSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotSpec) *QuiesceSpec { return v.Quiesce }).(QuiesceSpecPtrOutput)
+}
+
+// Name of the VirtualMachine (in the snapshot's namespace) to snapshot. Changing it replaces the resource (the VM of a snapshot cannot change).
+func (o VirtualMachineSnapshotSpecOutput) VmName() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotSpec) string { return v.VmName }).(pulumi.StringOutput)
+}
+
+type VirtualMachineSnapshotSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSnapshotSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineSnapshotSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineSnapshotSpecPtrOutput) ToVirtualMachineSnapshotSpecPtrOutput() VirtualMachineSnapshotSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineSnapshotSpecPtrOutput) ToVirtualMachineSnapshotSpecPtrOutputWithContext(ctx context.Context) VirtualMachineSnapshotSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineSnapshotSpecPtrOutput) Elem() VirtualMachineSnapshotSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineSnapshotSpec) VirtualMachineSnapshotSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineSnapshotSpec
+		return ret
+	}).(VirtualMachineSnapshotSpecOutput)
+}
+
+// A description of the snapshot; can change in place.
+func (o VirtualMachineSnapshotSpecPtrOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSnapshotSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Description
+	}).(pulumi.StringPtrOutput)
+}
+
+// Include the VM's memory, so a revert resumes the running guest (slower to take). Changing it replaces the resource (whether a snapshot includes memory cannot change after it is taken).
+func (o VirtualMachineSnapshotSpecPtrOutput) Memory() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSnapshotSpec) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Memory
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off. Changing it replaces the resource (the quiesce settings of a snapshot cannot change).
+func (o VirtualMachineSnapshotSpecPtrOutput) Quiesce() QuiesceSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSnapshotSpec) *QuiesceSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Quiesce
+	}).(QuiesceSpecPtrOutput)
+}
+
+// Name of the VirtualMachine (in the snapshot's namespace) to snapshot. Changing it replaces the resource (the VM of a snapshot cannot change).
+func (o VirtualMachineSnapshotSpecPtrOutput) VmName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSnapshotSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.VmName
+	}).(pulumi.StringPtrOutput)
+}
+
+// VirtualMachineSnapshotStatus defines the observed state of VirtualMachineSnapshot.
+type VirtualMachineSnapshotStatus struct {
+	// Children represents the snapshots for which this snapshot is the parent.
+	Children []VirtualMachineSnapshotReference `pulumi:"children"`
+	// Conditions describes the observed conditions of the VirtualMachine.
+	Conditions []Condition `pulumi:"conditions"`
+	// PowerState represents the observed power state of the virtual machine when the snapshot was taken. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+	PowerState *string `pulumi:"powerState"`
+	// Quiesced represents whether or not the snapshot was created with the quiesce option to ensure a snapshot with a consistent state of the guest file system.
+	Quiesced *bool `pulumi:"quiesced"`
+	// Storage describes the observed amount of storage used by a VirtualMachineSnapshot, including the space for FCDs.
+	Storage *VirtualMachineSnapshotStorageStatus `pulumi:"storage"`
+	// UniqueID describes a unique identifier provider by the backing infrastructure (e.g., vSphere) that can be used to distinguish this snapshot from other snapshots of this virtual machine.
+	UniqueID *string `pulumi:"uniqueID"`
+}
+
+// VirtualMachineSnapshotStatus defines the observed state of VirtualMachineSnapshot.
+type VirtualMachineSnapshotStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSnapshotStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSnapshotStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineSnapshotStatusOutput) ToVirtualMachineSnapshotStatusOutput() VirtualMachineSnapshotStatusOutput {
+	return o
+}
+
+func (o VirtualMachineSnapshotStatusOutput) ToVirtualMachineSnapshotStatusOutputWithContext(ctx context.Context) VirtualMachineSnapshotStatusOutput {
+	return o
+}
+
+// Children represents the snapshots for which this snapshot is the parent.
+func (o VirtualMachineSnapshotStatusOutput) Children() VirtualMachineSnapshotReferenceArrayOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotStatus) []VirtualMachineSnapshotReference { return v.Children }).(VirtualMachineSnapshotReferenceArrayOutput)
+}
+
+// Conditions describes the observed conditions of the VirtualMachine.
+func (o VirtualMachineSnapshotStatusOutput) Conditions() ConditionArrayOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotStatus) []Condition { return v.Conditions }).(ConditionArrayOutput)
+}
+
+// PowerState represents the observed power state of the virtual machine when the snapshot was taken. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+func (o VirtualMachineSnapshotStatusOutput) PowerState() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotStatus) *string { return v.PowerState }).(pulumi.StringPtrOutput)
+}
+
+// Quiesced represents whether or not the snapshot was created with the quiesce option to ensure a snapshot with a consistent state of the guest file system.
+func (o VirtualMachineSnapshotStatusOutput) Quiesced() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotStatus) *bool { return v.Quiesced }).(pulumi.BoolPtrOutput)
+}
+
+// Storage describes the observed amount of storage used by a VirtualMachineSnapshot, including the space for FCDs.
+func (o VirtualMachineSnapshotStatusOutput) Storage() VirtualMachineSnapshotStorageStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotStatus) *VirtualMachineSnapshotStorageStatus { return v.Storage }).(VirtualMachineSnapshotStorageStatusPtrOutput)
+}
+
+// UniqueID describes a unique identifier provider by the backing infrastructure (e.g., vSphere) that can be used to distinguish this snapshot from other snapshots of this virtual machine.
+func (o VirtualMachineSnapshotStatusOutput) UniqueID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotStatus) *string { return v.UniqueID }).(pulumi.StringPtrOutput)
+}
+
+// VirtualMachineSnapshotStorageStatusRequested describes the observed amount of storage requested by a VirtualMachineSnapshot for a storage class.
+type VirtualMachineSnapshotStorageRequestedStatus struct {
+	// StorageClass is the name of the storage class.
+	StorageClass string `pulumi:"storageClass"`
+	// Total describes the total storage space requested by a VirtualMachineSnapshot for the storage class. An integer or a string.
+	Total interface{} `pulumi:"total"`
+}
+
+// VirtualMachineSnapshotStorageStatusRequested describes the observed amount of storage requested by a VirtualMachineSnapshot for a storage class.
+type VirtualMachineSnapshotStorageRequestedStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSnapshotStorageRequestedStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSnapshotStorageRequestedStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineSnapshotStorageRequestedStatusOutput) ToVirtualMachineSnapshotStorageRequestedStatusOutput() VirtualMachineSnapshotStorageRequestedStatusOutput {
+	return o
+}
+
+func (o VirtualMachineSnapshotStorageRequestedStatusOutput) ToVirtualMachineSnapshotStorageRequestedStatusOutputWithContext(ctx context.Context) VirtualMachineSnapshotStorageRequestedStatusOutput {
+	return o
+}
+
+// StorageClass is the name of the storage class.
+func (o VirtualMachineSnapshotStorageRequestedStatusOutput) StorageClass() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotStorageRequestedStatus) string { return v.StorageClass }).(pulumi.StringOutput)
+}
+
+// Total describes the total storage space requested by a VirtualMachineSnapshot for the storage class. An integer or a string.
+func (o VirtualMachineSnapshotStorageRequestedStatusOutput) Total() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotStorageRequestedStatus) interface{} { return v.Total }).(pulumi.AnyOutput)
+}
+
+type VirtualMachineSnapshotStorageRequestedStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSnapshotStorageRequestedStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineSnapshotStorageRequestedStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineSnapshotStorageRequestedStatusArrayOutput) ToVirtualMachineSnapshotStorageRequestedStatusArrayOutput() VirtualMachineSnapshotStorageRequestedStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineSnapshotStorageRequestedStatusArrayOutput) ToVirtualMachineSnapshotStorageRequestedStatusArrayOutputWithContext(ctx context.Context) VirtualMachineSnapshotStorageRequestedStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineSnapshotStorageRequestedStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineSnapshotStorageRequestedStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineSnapshotStorageRequestedStatus {
+		return vs[0].([]VirtualMachineSnapshotStorageRequestedStatus)[vs[1].(int)]
+	}).(VirtualMachineSnapshotStorageRequestedStatusOutput)
+}
+
+// Storage describes the observed amount of storage used by a VirtualMachineSnapshot, including the space for FCDs.
+type VirtualMachineSnapshotStorageStatus struct {
+	// Requested describes the observed amount of storage requested by a VirtualMachineSnapshot. It's a list of requested storage for each storage class. Since a snapshot can have multiple PVCs, it can point to multiple storage classes.
+	Requested []VirtualMachineSnapshotStorageRequestedStatus `pulumi:"requested"`
+	// Used describes the observed amount of storage used by a VirtualMachineSnapshot, except the space for FCDs. An integer or a string.
+	Used interface{} `pulumi:"used"`
+}
+
+// Storage describes the observed amount of storage used by a VirtualMachineSnapshot, including the space for FCDs.
+type VirtualMachineSnapshotStorageStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSnapshotStorageStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSnapshotStorageStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineSnapshotStorageStatusOutput) ToVirtualMachineSnapshotStorageStatusOutput() VirtualMachineSnapshotStorageStatusOutput {
+	return o
+}
+
+func (o VirtualMachineSnapshotStorageStatusOutput) ToVirtualMachineSnapshotStorageStatusOutputWithContext(ctx context.Context) VirtualMachineSnapshotStorageStatusOutput {
+	return o
+}
+
+// Requested describes the observed amount of storage requested by a VirtualMachineSnapshot. It's a list of requested storage for each storage class. Since a snapshot can have multiple PVCs, it can point to multiple storage classes.
+func (o VirtualMachineSnapshotStorageStatusOutput) Requested() VirtualMachineSnapshotStorageRequestedStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotStorageStatus) []VirtualMachineSnapshotStorageRequestedStatus {
+		return v.Requested
+	}).(VirtualMachineSnapshotStorageRequestedStatusArrayOutput)
+}
+
+// Used describes the observed amount of storage used by a VirtualMachineSnapshot, except the space for FCDs. An integer or a string.
+func (o VirtualMachineSnapshotStorageStatusOutput) Used() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotStorageStatus) interface{} { return v.Used }).(pulumi.AnyOutput)
+}
+
+type VirtualMachineSnapshotStorageStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSnapshotStorageStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineSnapshotStorageStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineSnapshotStorageStatusPtrOutput) ToVirtualMachineSnapshotStorageStatusPtrOutput() VirtualMachineSnapshotStorageStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineSnapshotStorageStatusPtrOutput) ToVirtualMachineSnapshotStorageStatusPtrOutputWithContext(ctx context.Context) VirtualMachineSnapshotStorageStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineSnapshotStorageStatusPtrOutput) Elem() VirtualMachineSnapshotStorageStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineSnapshotStorageStatus) VirtualMachineSnapshotStorageStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineSnapshotStorageStatus
+		return ret
+	}).(VirtualMachineSnapshotStorageStatusOutput)
+}
+
+// Requested describes the observed amount of storage requested by a VirtualMachineSnapshot. It's a list of requested storage for each storage class. Since a snapshot can have multiple PVCs, it can point to multiple storage classes.
+func (o VirtualMachineSnapshotStorageStatusPtrOutput) Requested() VirtualMachineSnapshotStorageRequestedStatusArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineSnapshotStorageStatus) []VirtualMachineSnapshotStorageRequestedStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Requested
+	}).(VirtualMachineSnapshotStorageRequestedStatusArrayOutput)
+}
+
+// Used describes the observed amount of storage used by a VirtualMachineSnapshot, except the space for FCDs. An integer or a string.
+func (o VirtualMachineSnapshotStorageStatusPtrOutput) Used() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineSnapshotStorageStatus) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Used
+	}).(pulumi.AnyOutput)
+}
+
 // Desired state of the VM, with the VM Operator API's field names.
 type VirtualMachineSpec struct {
 	// Advanced settings.
@@ -17034,7 +18799,7 @@ type VirtualMachineSpec struct {
 	ClassName string `pulumi:"className"`
 	// Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
 	Crypto *VirtualMachineCryptoSpec `pulumi:"crypto"`
-	// CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+	// Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
 	CurrentSnapshotName *string `pulumi:"currentSnapshotName"`
 	// GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
 	GroupName *string `pulumi:"groupName"`
@@ -17107,7 +18872,7 @@ type VirtualMachineSpecArgs struct {
 	ClassName pulumi.StringInput `pulumi:"className"`
 	// Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
 	Crypto VirtualMachineCryptoSpecPtrInput `pulumi:"crypto"`
-	// CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+	// Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
 	CurrentSnapshotName pulumi.StringPtrInput `pulumi:"currentSnapshotName"`
 	// GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
 	GroupName pulumi.StringPtrInput `pulumi:"groupName"`
@@ -17221,7 +18986,7 @@ func (o VirtualMachineSpecOutput) Crypto() VirtualMachineCryptoSpecPtrOutput {
 	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineCryptoSpec { return v.Crypto }).(VirtualMachineCryptoSpecPtrOutput)
 }
 
-// CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+// Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
 func (o VirtualMachineSpecOutput) CurrentSnapshotName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineSpec) *string { return v.CurrentSnapshotName }).(pulumi.StringPtrOutput)
 }
@@ -17435,7 +19200,7 @@ func (o VirtualMachineSpecPtrOutput) Crypto() VirtualMachineCryptoSpecPtrOutput 
 	}).(VirtualMachineCryptoSpecPtrOutput)
 }
 
-// CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+// Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
 func (o VirtualMachineSpecPtrOutput) CurrentSnapshotName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachineSpec) *string {
 		if v == nil {
@@ -18539,6 +20304,8 @@ func (o VirtualMachineVolumesStatusArrayOutput) Index(i pulumi.IntInput) Virtual
 }
 
 func init() {
+	pulumi.RegisterInputType(reflect.TypeOf((*GroupMemberInput)(nil)).Elem(), GroupMemberArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*GroupMemberArrayInput)(nil)).Elem(), GroupMemberArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GuestInfoActionInput)(nil)).Elem(), GuestInfoActionArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GuestInfoActionArrayInput)(nil)).Elem(), GuestInfoActionArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*InstanceVolumeClaimVolumeSourceInput)(nil)).Elem(), InstanceVolumeClaimVolumeSourceArgs{})
@@ -18553,6 +20320,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*PartialObjectRefPtrInput)(nil)).Elem(), PartialObjectRefArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PersistentVolumeClaimVolumeSourceInput)(nil)).Elem(), PersistentVolumeClaimVolumeSourceArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PersistentVolumeClaimVolumeSourcePtrInput)(nil)).Elem(), PersistentVolumeClaimVolumeSourceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*QuiesceSpecInput)(nil)).Elem(), QuiesceSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*QuiesceSpecPtrInput)(nil)).Elem(), QuiesceSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ResourcePoolSpecInput)(nil)).Elem(), ResourcePoolSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ResourcePoolSpecPtrInput)(nil)).Elem(), ResourcePoolSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*SecretKeySelectorInput)(nil)).Elem(), SecretKeySelectorArgs{})
@@ -18632,6 +20401,10 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineClassSpecPtrInput)(nil)).Elem(), VirtualMachineClassSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineCryptoSpecInput)(nil)).Elem(), VirtualMachineCryptoSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineCryptoSpecPtrInput)(nil)).Elem(), VirtualMachineCryptoSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineGroupBootOrderGroupInput)(nil)).Elem(), VirtualMachineGroupBootOrderGroupArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineGroupBootOrderGroupArrayInput)(nil)).Elem(), VirtualMachineGroupBootOrderGroupArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineGroupSpecInput)(nil)).Elem(), VirtualMachineGroupSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineGroupSpecPtrInput)(nil)).Elem(), VirtualMachineGroupSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareCdromImageSpecInput)(nil)).Elem(), VirtualMachineHardwareCdromImageSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareCdromSpecInput)(nil)).Elem(), VirtualMachineHardwareCdromSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareCdromSpecArrayInput)(nil)).Elem(), VirtualMachineHardwareCdromSpecArray{})
@@ -18671,6 +20444,10 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReadinessProbeSpecPtrInput)(nil)).Elem(), VirtualMachineReadinessProbeSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReadinessProbeTcpSocketSpecInput)(nil)).Elem(), VirtualMachineReadinessProbeTcpSocketSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReadinessProbeTcpSocketSpecPtrInput)(nil)).Elem(), VirtualMachineReadinessProbeTcpSocketSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReplicaSetSpecInput)(nil)).Elem(), VirtualMachineReplicaSetSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReplicaSetTemplateInput)(nil)).Elem(), VirtualMachineReplicaSetTemplateArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReplicaSetTemplateMetaInput)(nil)).Elem(), VirtualMachineReplicaSetTemplateMetaArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReplicaSetTemplateMetaPtrInput)(nil)).Elem(), VirtualMachineReplicaSetTemplateMetaArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReservedSpecInput)(nil)).Elem(), VirtualMachineReservedSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineReservedSpecPtrInput)(nil)).Elem(), VirtualMachineReservedSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineServicePortInput)(nil)).Elem(), VirtualMachineServicePortArgs{})
@@ -18682,6 +20459,7 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSetResourcePolicyResourcePoolReservationsSpecPtrInput)(nil)).Elem(), VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSetResourcePolicySpecInput)(nil)).Elem(), VirtualMachineSetResourcePolicySpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSetResourcePolicySpecPtrInput)(nil)).Elem(), VirtualMachineSetResourcePolicySpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSnapshotSpecInput)(nil)).Elem(), VirtualMachineSnapshotSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSpecInput)(nil)).Elem(), VirtualMachineSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineVolumeInput)(nil)).Elem(), VirtualMachineVolumeArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineVolumeArrayInput)(nil)).Elem(), VirtualMachineVolumeArray{})
@@ -18689,6 +20467,8 @@ func init() {
 	pulumi.RegisterOutputType(ConditionArrayOutput{})
 	pulumi.RegisterOutputType(GetVirtualMachineStatusOutput{})
 	pulumi.RegisterOutputType(GetVirtualMachineStatusPtrOutput{})
+	pulumi.RegisterOutputType(GroupMemberOutput{})
+	pulumi.RegisterOutputType(GroupMemberArrayOutput{})
 	pulumi.RegisterOutputType(GuestInfoActionOutput{})
 	pulumi.RegisterOutputType(GuestInfoActionArrayOutput{})
 	pulumi.RegisterOutputType(InstanceVolumeClaimVolumeSourceOutput{})
@@ -18709,6 +20489,8 @@ func init() {
 	pulumi.RegisterOutputType(PartialObjectRefPtrOutput{})
 	pulumi.RegisterOutputType(PersistentVolumeClaimVolumeSourceOutput{})
 	pulumi.RegisterOutputType(PersistentVolumeClaimVolumeSourcePtrOutput{})
+	pulumi.RegisterOutputType(QuiesceSpecOutput{})
+	pulumi.RegisterOutputType(QuiesceSpecPtrOutput{})
 	pulumi.RegisterOutputType(ResourcePoolSpecOutput{})
 	pulumi.RegisterOutputType(ResourcePoolSpecPtrOutput{})
 	pulumi.RegisterOutputType(SecretKeySelectorOutput{})
@@ -18794,6 +20576,13 @@ func init() {
 	pulumi.RegisterOutputType(VirtualMachineCryptoStatusPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineCurrentSnapshotStatusOutput{})
 	pulumi.RegisterOutputType(VirtualMachineCurrentSnapshotStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineGroupBootOrderGroupOutput{})
+	pulumi.RegisterOutputType(VirtualMachineGroupBootOrderGroupArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineGroupMemberStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineGroupMemberStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineGroupSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineGroupSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineGroupStatusOutput{})
 	pulumi.RegisterOutputType(VirtualMachineGuestStatusOutput{})
 	pulumi.RegisterOutputType(VirtualMachineGuestStatusPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineHardwareCdromImageSpecOutput{})
@@ -18889,6 +20678,10 @@ func init() {
 	pulumi.RegisterOutputType(VirtualMachineNetworkSpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineNetworkStatusOutput{})
 	pulumi.RegisterOutputType(VirtualMachineNetworkStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachinePlacementDatastoreStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachinePlacementDatastoreStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachinePlacementStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachinePlacementStatusPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachinePoliciesSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachinePoliciesSpecArrayOutput{})
 	pulumi.RegisterOutputType(VirtualMachinePoliciesStatusOutput{})
@@ -18918,6 +20711,13 @@ func init() {
 	pulumi.RegisterOutputType(VirtualMachineReadinessProbeSpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineReadinessProbeTcpSocketSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineReadinessProbeTcpSocketSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineReplicaSetSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineReplicaSetSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineReplicaSetStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineReplicaSetTemplateOutput{})
+	pulumi.RegisterOutputType(VirtualMachineReplicaSetTemplatePtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineReplicaSetTemplateMetaOutput{})
+	pulumi.RegisterOutputType(VirtualMachineReplicaSetTemplateMetaPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineReservedSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineReservedSpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineRootSnapshotsStatusOutput{})
@@ -18938,6 +20738,15 @@ func init() {
 	pulumi.RegisterOutputType(VirtualMachineSetResourcePolicySpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineSetResourcePolicySpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineSetResourcePolicyStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSnapshotReferenceOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSnapshotReferenceArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSnapshotSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSnapshotSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSnapshotStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSnapshotStorageRequestedStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSnapshotStorageRequestedStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSnapshotStorageStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSnapshotStorageStatusPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineSpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineStatusOutput{})

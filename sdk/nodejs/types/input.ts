@@ -8,6 +8,20 @@ import * as outputs from "../types/output";
 import * as utilities from "../utilities";
 
 /**
+ * GroupMember describes a member of a VirtualMachineGroup.
+ */
+export interface GroupMemberArgs {
+    /**
+     * Kind is the kind of member of this group, which can be either VirtualMachine or VirtualMachineGroup. Allowed values: `VirtualMachine`, `VirtualMachineGroup`. The Supervisor's default: `VirtualMachine`.
+     */
+    kind?: pulumi.Input<string | undefined>;
+    /**
+     * Name is the name of member of this group.
+     */
+    name: pulumi.Input<string>;
+}
+
+/**
  * A guestinfo key (and optional value regex).
  */
 export interface GuestInfoActionArgs {
@@ -123,6 +137,16 @@ export interface PersistentVolumeClaimVolumeSourceArgs {
      * Must be false.
      */
     readOnly?: pulumi.Input<boolean | undefined>;
+}
+
+/**
+ * Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off.
+ */
+export interface QuiesceSpecArgs {
+    /**
+     * How long quiescing may take, as a duration such as `10m` (VM Operator allows 5 to 240 minutes).
+     */
+    timeout?: pulumi.Input<string | undefined>;
 }
 
 /**
@@ -942,6 +966,50 @@ export interface VirtualMachineCryptoSpecArgs {
 }
 
 /**
+ * VirtualMachineGroupBootOrderGroup describes a boot order group within a VirtualMachineGroup.
+ */
+export interface VirtualMachineGroupBootOrderGroupArgs {
+    /**
+     * Members describes the names of VirtualMachine or VirtualMachineGroup objects that are members of this boot order group. The VM or VM Group objects must be in the same namespace as this group.
+     */
+    members?: pulumi.Input<pulumi.Input<inputs.GroupMemberArgs>[] | undefined>;
+    /**
+     * PowerOnDelay is the amount of time to wait before powering on all the members of this boot order group.
+     */
+    powerOnDelay?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * VirtualMachineGroupSpec defines the desired state of VirtualMachineGroup.
+ */
+export interface VirtualMachineGroupSpecArgs {
+    /**
+     * BootOrder describes the boot sequence for this group members. Each boot order contains a set of members that will be powered on simultaneously, with an optional delay before powering on. The orders are processed sequentially in the order they appear in this list, with delays being cumulative across orders.
+     */
+    bootOrder?: pulumi.Input<pulumi.Input<inputs.VirtualMachineGroupBootOrderGroupArgs>[] | undefined>;
+    /**
+     * GroupName describes the name of the group that this group belongs to.
+     */
+    groupName?: pulumi.Input<string | undefined>;
+    /**
+     * NextForcePowerStateSyncTime may be used to force sync the power state of the group to all of its members, by setting the value of this field to "now" (case-insensitive).
+     */
+    nextForcePowerStateSyncTime?: pulumi.Input<string | undefined>;
+    /**
+     * PowerOffMode describes the desired behavior when powering off a VM Group. Refer to the VirtualMachine.PowerOffMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+     */
+    powerOffMode?: pulumi.Input<string | undefined>;
+    /**
+     * PowerState describes the desired power state of a VirtualMachineGroup. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+     */
+    powerState?: pulumi.Input<string | undefined>;
+    /**
+     * SuspendMode describes the desired behavior when suspending a VM Group. Refer to the VirtualMachine.SuspendMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+     */
+    suspendMode?: pulumi.Input<string | undefined>;
+}
+
+/**
  * Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
  */
 export interface VirtualMachineHardwareCdromImageSpecArgs {
@@ -1342,6 +1410,56 @@ export interface VirtualMachineReadinessProbeTcpSocketSpecArgs {
 }
 
 /**
+ * How many VMs, which ones (selector) and what each looks like (template).
+ */
+export interface VirtualMachineReplicaSetSpecArgs {
+    /**
+     * DeletePolicy defines the policy used to identify nodes to delete when downscaling. Only supported deletion policy is "Random". Allowed values: `Random`.
+     */
+    deletePolicy?: pulumi.Input<string | undefined>;
+    /**
+     * Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. The Supervisor's default: `1`.
+     */
+    replicas?: pulumi.Input<number | undefined>;
+    /**
+     * Selector is a label to query over virtual machines that should match the replica count. A virtual machine's label keys and values must match in order to be controlled by this VirtualMachineReplicaSet. Changing it replaces the resource (the selector decides which VMs belong to the replica set: a new one would orphan them).
+     */
+    selector?: pulumi.Input<inputs.LabelSelectorArgs | undefined>;
+    /**
+     * The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+     */
+    template: pulumi.Input<inputs.VirtualMachineReplicaSetTemplateArgs>;
+}
+
+/**
+ * The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+ */
+export interface VirtualMachineReplicaSetTemplateArgs {
+    /**
+     * Labels and annotations every VM of the replica set gets.
+     */
+    metadata?: pulumi.Input<inputs.VirtualMachineReplicaSetTemplateMetaArgs | undefined>;
+    /**
+     * The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
+     */
+    spec?: any | undefined;
+}
+
+/**
+ * Labels and annotations every VM of the replica set gets.
+ */
+export interface VirtualMachineReplicaSetTemplateMetaArgs {
+    /**
+     * Annotations of each VM.
+     */
+    annotations?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * Labels of each VM; they must match `spec.selector`.
+     */
+    labels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+}
+
+/**
  * Reserved for infrastructure integrations.
  */
 export interface VirtualMachineReservedSpecArgs {
@@ -1463,6 +1581,28 @@ export interface VirtualMachineSetResourcePolicySpecArgs {
 }
 
 /**
+ * Which VM to snapshot and how. Only the description can change; any other change replaces the snapshot.
+ */
+export interface VirtualMachineSnapshotSpecArgs {
+    /**
+     * A description of the snapshot; can change in place.
+     */
+    description?: pulumi.Input<string | undefined>;
+    /**
+     * Include the VM's memory, so a revert resumes the running guest (slower to take). Changing it replaces the resource (whether a snapshot includes memory cannot change after it is taken).
+     */
+    memory?: pulumi.Input<boolean | undefined>;
+    /**
+     * Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off. Changing it replaces the resource (the quiesce settings of a snapshot cannot change).
+     */
+    quiesce?: pulumi.Input<inputs.QuiesceSpecArgs | undefined>;
+    /**
+     * Name of the VirtualMachine (in the snapshot's namespace) to snapshot. Changing it replaces the resource (the VM of a snapshot cannot change).
+     */
+    vmName: pulumi.Input<string>;
+}
+
+/**
  * Desired state of the VM, with the VM Operator API's field names.
  */
 export interface VirtualMachineSpecArgs {
@@ -1503,7 +1643,7 @@ export interface VirtualMachineSpecArgs {
      */
     crypto?: pulumi.Input<inputs.VirtualMachineCryptoSpecArgs | undefined>;
     /**
-     * CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+     * Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
      */
     currentSnapshotName?: pulumi.Input<string | undefined>;
     /**

@@ -144,6 +144,20 @@ export interface GetVirtualMachineStatus {
 }
 
 /**
+ * GroupMember describes a member of a VirtualMachineGroup.
+ */
+export interface GroupMember {
+    /**
+     * Kind is the kind of member of this group, which can be either VirtualMachine or VirtualMachineGroup. Allowed values: `VirtualMachine`, `VirtualMachineGroup`. The Supervisor's default: `VirtualMachine`.
+     */
+    kind?: string;
+    /**
+     * Name is the name of member of this group.
+     */
+    name: string;
+}
+
+/**
  * A guestinfo key (and optional value regex).
  */
 export interface GuestInfoAction {
@@ -325,6 +339,16 @@ export interface PersistentVolumeClaimVolumeSource {
      * Must be false.
      */
     readOnly?: boolean;
+}
+
+/**
+ * Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off.
+ */
+export interface QuiesceSpec {
+    /**
+     * How long quiescing may take, as a duration such as `10m` (VM Operator allows 5 to 240 minutes).
+     */
+    timeout?: string;
 }
 
 /**
@@ -1195,6 +1219,98 @@ export interface VirtualMachineCurrentSnapshotStatus {
      * Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
      */
     type: string;
+}
+
+/**
+ * VirtualMachineGroupBootOrderGroup describes a boot order group within a VirtualMachineGroup.
+ */
+export interface VirtualMachineGroupBootOrderGroup {
+    /**
+     * Members describes the names of VirtualMachine or VirtualMachineGroup objects that are members of this boot order group. The VM or VM Group objects must be in the same namespace as this group.
+     */
+    members?: outputs.GroupMember[];
+    /**
+     * PowerOnDelay is the amount of time to wait before powering on all the members of this boot order group.
+     */
+    powerOnDelay?: string;
+}
+
+/**
+ * VirtualMachineGroupMemberStatus describes the observed status of a group member.
+ */
+export interface VirtualMachineGroupMemberStatus {
+    /**
+     * Conditions describes any conditions associated with this member.
+     */
+    conditions?: outputs.Condition[];
+    /**
+     * Kind is the kind of this member, which can be either VirtualMachine or VirtualMachineGroup. Allowed values: `VirtualMachine`, `VirtualMachineGroup`.
+     */
+    kind: string;
+    /**
+     * Name is the name of this member.
+     */
+    name: string;
+    /**
+     * Placement describes the placement results for this member.
+     */
+    placement?: outputs.VirtualMachinePlacementStatus;
+    /**
+     * PowerState describes the observed power state of this member. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+     */
+    powerState?: string;
+    /**
+     * UID is the K8s metadata UID of this current member object.
+     */
+    uid?: string;
+}
+
+/**
+ * VirtualMachineGroupSpec defines the desired state of VirtualMachineGroup.
+ */
+export interface VirtualMachineGroupSpec {
+    /**
+     * BootOrder describes the boot sequence for this group members. Each boot order contains a set of members that will be powered on simultaneously, with an optional delay before powering on. The orders are processed sequentially in the order they appear in this list, with delays being cumulative across orders.
+     */
+    bootOrder?: outputs.VirtualMachineGroupBootOrderGroup[];
+    /**
+     * GroupName describes the name of the group that this group belongs to.
+     */
+    groupName?: string;
+    /**
+     * NextForcePowerStateSyncTime may be used to force sync the power state of the group to all of its members, by setting the value of this field to "now" (case-insensitive).
+     */
+    nextForcePowerStateSyncTime?: string;
+    /**
+     * PowerOffMode describes the desired behavior when powering off a VM Group. Refer to the VirtualMachine.PowerOffMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+     */
+    powerOffMode?: string;
+    /**
+     * PowerState describes the desired power state of a VirtualMachineGroup. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+     */
+    powerState?: string;
+    /**
+     * SuspendMode describes the desired behavior when suspending a VM Group. Refer to the VirtualMachine.SuspendMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+     */
+    suspendMode?: string;
+}
+
+/**
+ * VirtualMachineGroupStatus defines the observed state of VirtualMachineGroup.
+ */
+export interface VirtualMachineGroupStatus {
+    /**
+     * Conditions describes any conditions associated with this VM Group.
+     */
+    conditions?: outputs.Condition[];
+    /**
+     * LastUpdatedPowerStateTime describes the observed time when the power state of the group was last updated.
+     */
+    lastUpdatedPowerStateTime?: string;
+    /**
+     * Members describes the observed status of group members.
+     */
+    members?: outputs.VirtualMachineGroupMemberStatus[];
 }
 
 /**
@@ -2082,6 +2198,58 @@ export interface VirtualMachineNetworkStatus {
 }
 
 /**
+ * VirtualMachinePlacementDatastoreStatus: `status.members.placement.datastores` of a VirtualMachineGroup.
+ */
+export interface VirtualMachinePlacementDatastoreStatus {
+    /**
+     * DiskKey describes the device key to which this recommendation applies. When omitted, this recommendation is for the VM's home directory.
+     */
+    diskKey?: number;
+    /**
+     * ID describes the datastore ID.
+     */
+    id?: string;
+    /**
+     * Name describes the name of a datastore.
+     */
+    name: string;
+    /**
+     * SupportedDiskFormat describes the list of disk formats supported by this datastore.
+     */
+    supportedDiskFormats?: string[];
+    /**
+     * TopLevelDirectoryCreateSupported indicates whether or not the datastore supports creating a top-level directory or requires the use of the namespace manager (i.e. vSAN).
+     */
+    topLevelDirectoryCreateSupported?: boolean;
+    /**
+     * URL describes the datastore URL.
+     */
+    url?: string;
+}
+
+/**
+ * Placement describes the placement results for this member.
+ */
+export interface VirtualMachinePlacementStatus {
+    /**
+     * Datastores describe the recommended datastores for this VM. This includes the recommendations for each of the VM's disks and files.
+     */
+    datastores?: outputs.VirtualMachinePlacementDatastoreStatus[];
+    /**
+     * Node describes the recommended node for this VM.
+     */
+    node?: string;
+    /**
+     * Pool describes the recommended resource pool for this VM.
+     */
+    pool?: string;
+    /**
+     * Zone describes the recommended zone for this VM.
+     */
+    zoneID?: string;
+}
+
+/**
  * LocalObjectRef describes a reference to another object in the same namespace as the referrer.
  */
 export interface VirtualMachinePoliciesSpec {
@@ -2364,6 +2532,82 @@ export interface VirtualMachineReadinessProbeTcpSocketSpec {
 }
 
 /**
+ * How many VMs, which ones (selector) and what each looks like (template).
+ */
+export interface VirtualMachineReplicaSetSpec {
+    /**
+     * DeletePolicy defines the policy used to identify nodes to delete when downscaling. Only supported deletion policy is "Random". Allowed values: `Random`.
+     */
+    deletePolicy?: string;
+    /**
+     * Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. The Supervisor's default: `1`.
+     */
+    replicas?: number;
+    /**
+     * Selector is a label to query over virtual machines that should match the replica count. A virtual machine's label keys and values must match in order to be controlled by this VirtualMachineReplicaSet. Changing it replaces the resource (the selector decides which VMs belong to the replica set: a new one would orphan them).
+     */
+    selector?: outputs.LabelSelector;
+    /**
+     * The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+     */
+    template: outputs.VirtualMachineReplicaSetTemplate;
+}
+
+/**
+ * VirtualMachineReplicaSetStatus represents the observed state of a VirtualMachineReplicaSet resource.
+ */
+export interface VirtualMachineReplicaSetStatus {
+    /**
+     * Conditions represents the latest available observations of a VirtualMachineReplicaSet's current state.
+     */
+    conditions?: outputs.Condition[];
+    /**
+     * FullyLabeledReplicas is the number of replicas that have labels matching the labels of the virtual machine template of the VirtualMachineReplicaSet.
+     */
+    fullyLabeledReplicas?: number;
+    /**
+     * ObservedGeneration reflects the generation of the most recently observed VirtualMachineReplicaSet.
+     */
+    observedGeneration?: number;
+    /**
+     * ReadyReplicas is the number of ready replicas for this VirtualMachineReplicaSet. A virtual machine is considered ready when it's "Ready" condition is marked as true.
+     */
+    readyReplicas?: number;
+    /**
+     * Replicas is the most recently observed number of replicas.
+     */
+    replicas?: number;
+}
+
+/**
+ * The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+ */
+export interface VirtualMachineReplicaSetTemplate {
+    /**
+     * Labels and annotations every VM of the replica set gets.
+     */
+    metadata?: outputs.VirtualMachineReplicaSetTemplateMeta;
+    /**
+     * The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
+     */
+    spec?: any;
+}
+
+/**
+ * Labels and annotations every VM of the replica set gets.
+ */
+export interface VirtualMachineReplicaSetTemplateMeta {
+    /**
+     * Annotations of each VM.
+     */
+    annotations?: {[key: string]: string};
+    /**
+     * Labels of each VM; they must match `spec.selector`.
+     */
+    labels?: {[key: string]: string};
+}
+
+/**
  * Reserved for infrastructure integrations.
  */
 export interface VirtualMachineReservedSpec {
@@ -2555,6 +2799,100 @@ export interface VirtualMachineSetResourcePolicyStatus {
 }
 
 /**
+ * VirtualMachineSnapshotReference: `status.children` of a VirtualMachineSnapshot.
+ */
+export interface VirtualMachineSnapshotReference {
+    /**
+     * Name is the name of the snapshot resource. This field is only set for managed snapshots.
+     */
+    name: string;
+    /**
+     * Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
+     */
+    type: string;
+}
+
+/**
+ * Which VM to snapshot and how. Only the description can change; any other change replaces the snapshot.
+ */
+export interface VirtualMachineSnapshotSpec {
+    /**
+     * A description of the snapshot; can change in place.
+     */
+    description?: string;
+    /**
+     * Include the VM's memory, so a revert resumes the running guest (slower to take). Changing it replaces the resource (whether a snapshot includes memory cannot change after it is taken).
+     */
+    memory?: boolean;
+    /**
+     * Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off. Changing it replaces the resource (the quiesce settings of a snapshot cannot change).
+     */
+    quiesce?: outputs.QuiesceSpec;
+    /**
+     * Name of the VirtualMachine (in the snapshot's namespace) to snapshot. Changing it replaces the resource (the VM of a snapshot cannot change).
+     */
+    vmName: string;
+}
+
+/**
+ * VirtualMachineSnapshotStatus defines the observed state of VirtualMachineSnapshot.
+ */
+export interface VirtualMachineSnapshotStatus {
+    /**
+     * Children represents the snapshots for which this snapshot is the parent.
+     */
+    children?: outputs.VirtualMachineSnapshotReference[];
+    /**
+     * Conditions describes the observed conditions of the VirtualMachine.
+     */
+    conditions?: outputs.Condition[];
+    /**
+     * PowerState represents the observed power state of the virtual machine when the snapshot was taken. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+     */
+    powerState?: string;
+    /**
+     * Quiesced represents whether or not the snapshot was created with the quiesce option to ensure a snapshot with a consistent state of the guest file system.
+     */
+    quiesced?: boolean;
+    /**
+     * Storage describes the observed amount of storage used by a VirtualMachineSnapshot, including the space for FCDs.
+     */
+    storage?: outputs.VirtualMachineSnapshotStorageStatus;
+    /**
+     * UniqueID describes a unique identifier provider by the backing infrastructure (e.g., vSphere) that can be used to distinguish this snapshot from other snapshots of this virtual machine.
+     */
+    uniqueID?: string;
+}
+
+/**
+ * VirtualMachineSnapshotStorageStatusRequested describes the observed amount of storage requested by a VirtualMachineSnapshot for a storage class.
+ */
+export interface VirtualMachineSnapshotStorageRequestedStatus {
+    /**
+     * StorageClass is the name of the storage class.
+     */
+    storageClass: string;
+    /**
+     * Total describes the total storage space requested by a VirtualMachineSnapshot for the storage class. An integer or a string.
+     */
+    total: number | string;
+}
+
+/**
+ * Storage describes the observed amount of storage used by a VirtualMachineSnapshot, including the space for FCDs.
+ */
+export interface VirtualMachineSnapshotStorageStatus {
+    /**
+     * Requested describes the observed amount of storage requested by a VirtualMachineSnapshot. It's a list of requested storage for each storage class. Since a snapshot can have multiple PVCs, it can point to multiple storage classes.
+     */
+    requested?: outputs.VirtualMachineSnapshotStorageRequestedStatus[];
+    /**
+     * Used describes the observed amount of storage used by a VirtualMachineSnapshot, except the space for FCDs. An integer or a string.
+     */
+    used?: number | string;
+}
+
+/**
  * Desired state of the VM, with the VM Operator API's field names.
  */
 export interface VirtualMachineSpec {
@@ -2595,7 +2933,7 @@ export interface VirtualMachineSpec {
      */
     crypto?: outputs.VirtualMachineCryptoSpec;
     /**
-     * CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+     * Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
      */
     currentSnapshotName?: string;
     /**

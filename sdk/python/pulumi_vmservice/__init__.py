@@ -12,9 +12,12 @@ from .get_virtual_machine_image import *
 from .get_web_console_url import *
 from .provider import *
 from .virtual_machine import *
+from .virtual_machine_group import *
 from .virtual_machine_publish_request import *
+from .virtual_machine_replica_set import *
 from .virtual_machine_service import *
 from .virtual_machine_set_resource_policy import *
+from .virtual_machine_snapshot import *
 from ._inputs import *
 from . import outputs
 
@@ -37,9 +40,12 @@ _utilities.register(
   "fqn": "pulumi_vmservice",
   "classes": {
    "vmservice:index:VirtualMachine": "VirtualMachine",
+   "vmservice:index:VirtualMachineGroup": "VirtualMachineGroup",
    "vmservice:index:VirtualMachinePublishRequest": "VirtualMachinePublishRequest",
+   "vmservice:index:VirtualMachineReplicaSet": "VirtualMachineReplicaSet",
    "vmservice:index:VirtualMachineService": "VirtualMachineService",
-   "vmservice:index:VirtualMachineSetResourcePolicy": "VirtualMachineSetResourcePolicy"
+   "vmservice:index:VirtualMachineSetResourcePolicy": "VirtualMachineSetResourcePolicy",
+   "vmservice:index:VirtualMachineSnapshot": "VirtualMachineSnapshot"
   }
  },
  {

@@ -15,6 +15,8 @@ else:
 from . import _utilities
 
 __all__ = [
+    'GroupMemberArgs',
+    'GroupMemberArgsDict',
     'GuestInfoActionArgs',
     'GuestInfoActionArgsDict',
     'InstanceVolumeClaimVolumeSourceArgs',
@@ -29,6 +31,8 @@ __all__ = [
     'PartialObjectRefArgsDict',
     'PersistentVolumeClaimVolumeSourceArgs',
     'PersistentVolumeClaimVolumeSourceArgsDict',
+    'QuiesceSpecArgs',
+    'QuiesceSpecArgsDict',
     'ResourcePoolSpecArgs',
     'ResourcePoolSpecArgsDict',
     'SecretKeySelectorArgs',
@@ -109,6 +113,10 @@ __all__ = [
     'VirtualMachineClassSpecArgsDict',
     'VirtualMachineCryptoSpecArgs',
     'VirtualMachineCryptoSpecArgsDict',
+    'VirtualMachineGroupBootOrderGroupArgs',
+    'VirtualMachineGroupBootOrderGroupArgsDict',
+    'VirtualMachineGroupSpecArgs',
+    'VirtualMachineGroupSpecArgsDict',
     'VirtualMachineHardwareCdromImageSpecArgs',
     'VirtualMachineHardwareCdromImageSpecArgsDict',
     'VirtualMachineHardwareCdromSpecArgs',
@@ -149,6 +157,12 @@ __all__ = [
     'VirtualMachineReadinessProbeSpecArgsDict',
     'VirtualMachineReadinessProbeTcpSocketSpecArgs',
     'VirtualMachineReadinessProbeTcpSocketSpecArgsDict',
+    'VirtualMachineReplicaSetSpecArgs',
+    'VirtualMachineReplicaSetSpecArgsDict',
+    'VirtualMachineReplicaSetTemplateArgs',
+    'VirtualMachineReplicaSetTemplateArgsDict',
+    'VirtualMachineReplicaSetTemplateMetaArgs',
+    'VirtualMachineReplicaSetTemplateMetaArgsDict',
     'VirtualMachineReservedSpecArgs',
     'VirtualMachineReservedSpecArgsDict',
     'VirtualMachineServicePortArgs',
@@ -161,11 +175,66 @@ __all__ = [
     'VirtualMachineSetResourcePolicyResourcePoolReservationsSpecArgsDict',
     'VirtualMachineSetResourcePolicySpecArgs',
     'VirtualMachineSetResourcePolicySpecArgsDict',
+    'VirtualMachineSnapshotSpecArgs',
+    'VirtualMachineSnapshotSpecArgsDict',
     'VirtualMachineSpecArgs',
     'VirtualMachineSpecArgsDict',
     'VirtualMachineVolumeArgs',
     'VirtualMachineVolumeArgsDict',
 ]
+
+class GroupMemberArgsDict(TypedDict):
+    """
+    GroupMember describes a member of a VirtualMachineGroup.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Name is the name of member of this group.
+    """
+    kind: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Kind is the kind of member of this group, which can be either VirtualMachine or VirtualMachineGroup. Allowed values: `VirtualMachine`, `VirtualMachineGroup`. The Supervisor's default: `VirtualMachine`.
+    """
+
+@pulumi.input_type
+class GroupMemberArgs:
+    def __init__(__self__, *,
+                 name: pulumi.Input[_builtins.str],
+                 kind: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        GroupMember describes a member of a VirtualMachineGroup.
+
+        :param pulumi.Input[_builtins.str] name: Name is the name of member of this group.
+        :param pulumi.Input[_builtins.str] kind: Kind is the kind of member of this group, which can be either VirtualMachine or VirtualMachineGroup. Allowed values: `VirtualMachine`, `VirtualMachineGroup`. The Supervisor's default: `VirtualMachine`.
+        """
+        pulumi.set(__self__, "name", name)
+        if kind is not None:
+            pulumi.set(__self__, "kind", kind)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name is the name of member of this group.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Kind is the kind of member of this group, which can be either VirtualMachine or VirtualMachineGroup. Allowed values: `VirtualMachine`, `VirtualMachineGroup`. The Supervisor's default: `VirtualMachine`.
+        """
+        return pulumi.get(self, "kind")
+
+    @kind.setter
+    def kind(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "kind", value)
+
 
 class GuestInfoActionArgsDict(TypedDict):
     """
@@ -638,6 +707,40 @@ class PersistentVolumeClaimVolumeSourceArgs:
     @read_only.setter
     def read_only(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "read_only", value)
+
+
+class QuiesceSpecArgsDict(TypedDict):
+    """
+    Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off.
+    """
+    timeout: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    How long quiescing may take, as a duration such as `10m` (VM Operator allows 5 to 240 minutes).
+    """
+
+@pulumi.input_type
+class QuiesceSpecArgs:
+    def __init__(__self__, *,
+                 timeout: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off.
+
+        :param pulumi.Input[_builtins.str] timeout: How long quiescing may take, as a duration such as `10m` (VM Operator allows 5 to 240 minutes).
+        """
+        if timeout is not None:
+            pulumi.set(__self__, "timeout", timeout)
+
+    @_builtins.property
+    @pulumi.getter
+    def timeout(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        How long quiescing may take, as a duration such as `10m` (VM Operator allows 5 to 240 minutes).
+        """
+        return pulumi.get(self, "timeout")
+
+    @timeout.setter
+    def timeout(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "timeout", value)
 
 
 class ResourcePoolSpecArgsDict(TypedDict):
@@ -4045,6 +4148,194 @@ class VirtualMachineCryptoSpecArgs:
         pulumi.set(self, "v_tpm_mode", value)
 
 
+class VirtualMachineGroupBootOrderGroupArgsDict(TypedDict):
+    """
+    VirtualMachineGroupBootOrderGroup describes a boot order group within a VirtualMachineGroup.
+    """
+    members: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['GroupMemberArgsDict']]]]]
+    """
+    Members describes the names of VirtualMachine or VirtualMachineGroup objects that are members of this boot order group. The VM or VM Group objects must be in the same namespace as this group.
+    """
+    power_on_delay: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    PowerOnDelay is the amount of time to wait before powering on all the members of this boot order group.
+    """
+
+@pulumi.input_type
+class VirtualMachineGroupBootOrderGroupArgs:
+    def __init__(__self__, *,
+                 members: pulumi.Input[Optional[Sequence[pulumi.Input['GroupMemberArgs']]]] = None,
+                 power_on_delay: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        VirtualMachineGroupBootOrderGroup describes a boot order group within a VirtualMachineGroup.
+
+        :param pulumi.Input[Sequence[pulumi.Input['GroupMemberArgs']]] members: Members describes the names of VirtualMachine or VirtualMachineGroup objects that are members of this boot order group. The VM or VM Group objects must be in the same namespace as this group.
+        :param pulumi.Input[_builtins.str] power_on_delay: PowerOnDelay is the amount of time to wait before powering on all the members of this boot order group.
+        """
+        if members is not None:
+            pulumi.set(__self__, "members", members)
+        if power_on_delay is not None:
+            pulumi.set(__self__, "power_on_delay", power_on_delay)
+
+    @_builtins.property
+    @pulumi.getter
+    def members(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['GroupMemberArgs']]]]:
+        """
+        Members describes the names of VirtualMachine or VirtualMachineGroup objects that are members of this boot order group. The VM or VM Group objects must be in the same namespace as this group.
+        """
+        return pulumi.get(self, "members")
+
+    @members.setter
+    def members(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['GroupMemberArgs']]]]):
+        pulumi.set(self, "members", value)
+
+    @_builtins.property
+    @pulumi.getter(name="powerOnDelay")
+    def power_on_delay(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        PowerOnDelay is the amount of time to wait before powering on all the members of this boot order group.
+        """
+        return pulumi.get(self, "power_on_delay")
+
+    @power_on_delay.setter
+    def power_on_delay(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "power_on_delay", value)
+
+
+class VirtualMachineGroupSpecArgsDict(TypedDict):
+    """
+    VirtualMachineGroupSpec defines the desired state of VirtualMachineGroup.
+    """
+    boot_order: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineGroupBootOrderGroupArgsDict']]]]]
+    """
+    BootOrder describes the boot sequence for this group members. Each boot order contains a set of members that will be powered on simultaneously, with an optional delay before powering on. The orders are processed sequentially in the order they appear in this list, with delays being cumulative across orders.
+    """
+    group_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    GroupName describes the name of the group that this group belongs to.
+    """
+    next_force_power_state_sync_time: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    NextForcePowerStateSyncTime may be used to force sync the power state of the group to all of its members, by setting the value of this field to "now" (case-insensitive).
+    """
+    power_off_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    PowerOffMode describes the desired behavior when powering off a VM Group. Refer to the VirtualMachine.PowerOffMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+    """
+    power_state: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    PowerState describes the desired power state of a VirtualMachineGroup. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+    """
+    suspend_mode: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    SuspendMode describes the desired behavior when suspending a VM Group. Refer to the VirtualMachine.SuspendMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+    """
+
+@pulumi.input_type
+class VirtualMachineGroupSpecArgs:
+    def __init__(__self__, *,
+                 boot_order: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineGroupBootOrderGroupArgs']]]] = None,
+                 group_name: pulumi.Input[Optional[_builtins.str]] = None,
+                 next_force_power_state_sync_time: pulumi.Input[Optional[_builtins.str]] = None,
+                 power_off_mode: pulumi.Input[Optional[_builtins.str]] = None,
+                 power_state: pulumi.Input[Optional[_builtins.str]] = None,
+                 suspend_mode: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        VirtualMachineGroupSpec defines the desired state of VirtualMachineGroup.
+
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineGroupBootOrderGroupArgs']]] boot_order: BootOrder describes the boot sequence for this group members. Each boot order contains a set of members that will be powered on simultaneously, with an optional delay before powering on. The orders are processed sequentially in the order they appear in this list, with delays being cumulative across orders.
+        :param pulumi.Input[_builtins.str] group_name: GroupName describes the name of the group that this group belongs to.
+        :param pulumi.Input[_builtins.str] next_force_power_state_sync_time: NextForcePowerStateSyncTime may be used to force sync the power state of the group to all of its members, by setting the value of this field to "now" (case-insensitive).
+        :param pulumi.Input[_builtins.str] power_off_mode: PowerOffMode describes the desired behavior when powering off a VM Group. Refer to the VirtualMachine.PowerOffMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+        :param pulumi.Input[_builtins.str] power_state: PowerState describes the desired power state of a VirtualMachineGroup. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+        :param pulumi.Input[_builtins.str] suspend_mode: SuspendMode describes the desired behavior when suspending a VM Group. Refer to the VirtualMachine.SuspendMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+        """
+        if boot_order is not None:
+            pulumi.set(__self__, "boot_order", boot_order)
+        if group_name is not None:
+            pulumi.set(__self__, "group_name", group_name)
+        if next_force_power_state_sync_time is not None:
+            pulumi.set(__self__, "next_force_power_state_sync_time", next_force_power_state_sync_time)
+        if power_off_mode is not None:
+            pulumi.set(__self__, "power_off_mode", power_off_mode)
+        if power_state is not None:
+            pulumi.set(__self__, "power_state", power_state)
+        if suspend_mode is not None:
+            pulumi.set(__self__, "suspend_mode", suspend_mode)
+
+    @_builtins.property
+    @pulumi.getter(name="bootOrder")
+    def boot_order(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineGroupBootOrderGroupArgs']]]]:
+        """
+        BootOrder describes the boot sequence for this group members. Each boot order contains a set of members that will be powered on simultaneously, with an optional delay before powering on. The orders are processed sequentially in the order they appear in this list, with delays being cumulative across orders.
+        """
+        return pulumi.get(self, "boot_order")
+
+    @boot_order.setter
+    def boot_order(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineGroupBootOrderGroupArgs']]]]):
+        pulumi.set(self, "boot_order", value)
+
+    @_builtins.property
+    @pulumi.getter(name="groupName")
+    def group_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        GroupName describes the name of the group that this group belongs to.
+        """
+        return pulumi.get(self, "group_name")
+
+    @group_name.setter
+    def group_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "group_name", value)
+
+    @_builtins.property
+    @pulumi.getter(name="nextForcePowerStateSyncTime")
+    def next_force_power_state_sync_time(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        NextForcePowerStateSyncTime may be used to force sync the power state of the group to all of its members, by setting the value of this field to "now" (case-insensitive).
+        """
+        return pulumi.get(self, "next_force_power_state_sync_time")
+
+    @next_force_power_state_sync_time.setter
+    def next_force_power_state_sync_time(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "next_force_power_state_sync_time", value)
+
+    @_builtins.property
+    @pulumi.getter(name="powerOffMode")
+    def power_off_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        PowerOffMode describes the desired behavior when powering off a VM Group. Refer to the VirtualMachine.PowerOffMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+        """
+        return pulumi.get(self, "power_off_mode")
+
+    @power_off_mode.setter
+    def power_off_mode(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "power_off_mode", value)
+
+    @_builtins.property
+    @pulumi.getter(name="powerState")
+    def power_state(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        PowerState describes the desired power state of a VirtualMachineGroup. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+        """
+        return pulumi.get(self, "power_state")
+
+    @power_state.setter
+    def power_state(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "power_state", value)
+
+    @_builtins.property
+    @pulumi.getter(name="suspendMode")
+    def suspend_mode(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        SuspendMode describes the desired behavior when suspending a VM Group. Refer to the VirtualMachine.SuspendMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+        """
+        return pulumi.get(self, "suspend_mode")
+
+    @suspend_mode.setter
+    def suspend_mode(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "suspend_mode", value)
+
+
 class VirtualMachineHardwareCdromImageSpecArgsDict(TypedDict):
     """
     Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
@@ -5709,6 +6000,207 @@ class VirtualMachineReadinessProbeTcpSocketSpecArgs:
         pulumi.set(self, "host", value)
 
 
+class VirtualMachineReplicaSetSpecArgsDict(TypedDict):
+    """
+    How many VMs, which ones (selector) and what each looks like (template).
+    """
+    template: pulumi.Input['VirtualMachineReplicaSetTemplateArgsDict']
+    """
+    The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+    """
+    delete_policy: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    DeletePolicy defines the policy used to identify nodes to delete when downscaling. Only supported deletion policy is "Random". Allowed values: `Random`.
+    """
+    replicas: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. The Supervisor's default: `1`.
+    """
+    selector: NotRequired[pulumi.Input[Optional['LabelSelectorArgsDict']]]
+    """
+    Selector is a label to query over virtual machines that should match the replica count. A virtual machine's label keys and values must match in order to be controlled by this VirtualMachineReplicaSet. Changing it replaces the resource (the selector decides which VMs belong to the replica set: a new one would orphan them).
+    """
+
+@pulumi.input_type
+class VirtualMachineReplicaSetSpecArgs:
+    def __init__(__self__, *,
+                 template: pulumi.Input['VirtualMachineReplicaSetTemplateArgs'],
+                 delete_policy: pulumi.Input[Optional[_builtins.str]] = None,
+                 replicas: pulumi.Input[Optional[_builtins.int]] = None,
+                 selector: pulumi.Input[Optional['LabelSelectorArgs']] = None):
+        """
+        How many VMs, which ones (selector) and what each looks like (template).
+
+        :param pulumi.Input['VirtualMachineReplicaSetTemplateArgs'] template: The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+        :param pulumi.Input[_builtins.str] delete_policy: DeletePolicy defines the policy used to identify nodes to delete when downscaling. Only supported deletion policy is "Random". Allowed values: `Random`.
+        :param pulumi.Input[_builtins.int] replicas: Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. The Supervisor's default: `1`.
+        :param pulumi.Input['LabelSelectorArgs'] selector: Selector is a label to query over virtual machines that should match the replica count. A virtual machine's label keys and values must match in order to be controlled by this VirtualMachineReplicaSet. Changing it replaces the resource (the selector decides which VMs belong to the replica set: a new one would orphan them).
+        """
+        pulumi.set(__self__, "template", template)
+        if delete_policy is not None:
+            pulumi.set(__self__, "delete_policy", delete_policy)
+        if replicas is not None:
+            pulumi.set(__self__, "replicas", replicas)
+        if selector is not None:
+            pulumi.set(__self__, "selector", selector)
+
+    @_builtins.property
+    @pulumi.getter
+    def template(self) -> pulumi.Input['VirtualMachineReplicaSetTemplateArgs']:
+        """
+        The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+        """
+        return pulumi.get(self, "template")
+
+    @template.setter
+    def template(self, value: pulumi.Input['VirtualMachineReplicaSetTemplateArgs']):
+        pulumi.set(self, "template", value)
+
+    @_builtins.property
+    @pulumi.getter(name="deletePolicy")
+    def delete_policy(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        DeletePolicy defines the policy used to identify nodes to delete when downscaling. Only supported deletion policy is "Random". Allowed values: `Random`.
+        """
+        return pulumi.get(self, "delete_policy")
+
+    @delete_policy.setter
+    def delete_policy(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "delete_policy", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def replicas(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. The Supervisor's default: `1`.
+        """
+        return pulumi.get(self, "replicas")
+
+    @replicas.setter
+    def replicas(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "replicas", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def selector(self) -> pulumi.Input[Optional['LabelSelectorArgs']]:
+        """
+        Selector is a label to query over virtual machines that should match the replica count. A virtual machine's label keys and values must match in order to be controlled by this VirtualMachineReplicaSet. Changing it replaces the resource (the selector decides which VMs belong to the replica set: a new one would orphan them).
+        """
+        return pulumi.get(self, "selector")
+
+    @selector.setter
+    def selector(self, value: pulumi.Input[Optional['LabelSelectorArgs']]):
+        pulumi.set(self, "selector", value)
+
+
+class VirtualMachineReplicaSetTemplateArgsDict(TypedDict):
+    """
+    The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+    """
+    metadata: NotRequired[pulumi.Input[Optional['VirtualMachineReplicaSetTemplateMetaArgsDict']]]
+    """
+    Labels and annotations every VM of the replica set gets.
+    """
+    spec: NotRequired[Any]
+    """
+    The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
+    """
+
+@pulumi.input_type
+class VirtualMachineReplicaSetTemplateArgs:
+    def __init__(__self__, *,
+                 metadata: pulumi.Input[Optional['VirtualMachineReplicaSetTemplateMetaArgs']] = None,
+                 spec: Optional[Any] = None):
+        """
+        The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+
+        :param pulumi.Input['VirtualMachineReplicaSetTemplateMetaArgs'] metadata: Labels and annotations every VM of the replica set gets.
+        :param Any spec: The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
+        """
+        if metadata is not None:
+            pulumi.set(__self__, "metadata", metadata)
+        if spec is not None:
+            pulumi.set(__self__, "spec", spec)
+
+    @_builtins.property
+    @pulumi.getter
+    def metadata(self) -> pulumi.Input[Optional['VirtualMachineReplicaSetTemplateMetaArgs']]:
+        """
+        Labels and annotations every VM of the replica set gets.
+        """
+        return pulumi.get(self, "metadata")
+
+    @metadata.setter
+    def metadata(self, value: pulumi.Input[Optional['VirtualMachineReplicaSetTemplateMetaArgs']]):
+        pulumi.set(self, "metadata", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def spec(self) -> Optional[Any]:
+        """
+        The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
+        """
+        return pulumi.get(self, "spec")
+
+    @spec.setter
+    def spec(self, value: Optional[Any]):
+        pulumi.set(self, "spec", value)
+
+
+class VirtualMachineReplicaSetTemplateMetaArgsDict(TypedDict):
+    """
+    Labels and annotations every VM of the replica set gets.
+    """
+    annotations: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    Annotations of each VM.
+    """
+    labels: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    Labels of each VM; they must match `spec.selector`.
+    """
+
+@pulumi.input_type
+class VirtualMachineReplicaSetTemplateMetaArgs:
+    def __init__(__self__, *,
+                 annotations: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None):
+        """
+        Labels and annotations every VM of the replica set gets.
+
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] annotations: Annotations of each VM.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] labels: Labels of each VM; they must match `spec.selector`.
+        """
+        if annotations is not None:
+            pulumi.set(__self__, "annotations", annotations)
+        if labels is not None:
+            pulumi.set(__self__, "labels", labels)
+
+    @_builtins.property
+    @pulumi.getter
+    def annotations(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Annotations of each VM.
+        """
+        return pulumi.get(self, "annotations")
+
+    @annotations.setter
+    def annotations(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "annotations", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def labels(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Labels of each VM; they must match `spec.selector`.
+        """
+        return pulumi.get(self, "labels")
+
+    @labels.setter
+    def labels(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "labels", value)
+
+
 class VirtualMachineReservedSpecArgsDict(TypedDict):
     """
     Reserved for infrastructure integrations.
@@ -6172,6 +6664,99 @@ class VirtualMachineSetResourcePolicySpecArgs:
         pulumi.set(self, "resource_pool", value)
 
 
+class VirtualMachineSnapshotSpecArgsDict(TypedDict):
+    """
+    Which VM to snapshot and how. Only the description can change; any other change replaces the snapshot.
+    """
+    vm_name: pulumi.Input[_builtins.str]
+    """
+    Name of the VirtualMachine (in the snapshot's namespace) to snapshot. Changing it replaces the resource (the VM of a snapshot cannot change).
+    """
+    description: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    A description of the snapshot; can change in place.
+    """
+    memory: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Include the VM's memory, so a revert resumes the running guest (slower to take). Changing it replaces the resource (whether a snapshot includes memory cannot change after it is taken).
+    """
+    quiesce: NotRequired[pulumi.Input[Optional['QuiesceSpecArgsDict']]]
+    """
+    Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off. Changing it replaces the resource (the quiesce settings of a snapshot cannot change).
+    """
+
+@pulumi.input_type
+class VirtualMachineSnapshotSpecArgs:
+    def __init__(__self__, *,
+                 vm_name: pulumi.Input[_builtins.str],
+                 description: pulumi.Input[Optional[_builtins.str]] = None,
+                 memory: pulumi.Input[Optional[_builtins.bool]] = None,
+                 quiesce: pulumi.Input[Optional['QuiesceSpecArgs']] = None):
+        """
+        Which VM to snapshot and how. Only the description can change; any other change replaces the snapshot.
+
+        :param pulumi.Input[_builtins.str] vm_name: Name of the VirtualMachine (in the snapshot's namespace) to snapshot. Changing it replaces the resource (the VM of a snapshot cannot change).
+        :param pulumi.Input[_builtins.str] description: A description of the snapshot; can change in place.
+        :param pulumi.Input[_builtins.bool] memory: Include the VM's memory, so a revert resumes the running guest (slower to take). Changing it replaces the resource (whether a snapshot includes memory cannot change after it is taken).
+        :param pulumi.Input['QuiesceSpecArgs'] quiesce: Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off. Changing it replaces the resource (the quiesce settings of a snapshot cannot change).
+        """
+        pulumi.set(__self__, "vm_name", vm_name)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if memory is not None:
+            pulumi.set(__self__, "memory", memory)
+        if quiesce is not None:
+            pulumi.set(__self__, "quiesce", quiesce)
+
+    @_builtins.property
+    @pulumi.getter(name="vmName")
+    def vm_name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Name of the VirtualMachine (in the snapshot's namespace) to snapshot. Changing it replaces the resource (the VM of a snapshot cannot change).
+        """
+        return pulumi.get(self, "vm_name")
+
+    @vm_name.setter
+    def vm_name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "vm_name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A description of the snapshot; can change in place.
+        """
+        return pulumi.get(self, "description")
+
+    @description.setter
+    def description(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "description", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def memory(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Include the VM's memory, so a revert resumes the running guest (slower to take). Changing it replaces the resource (whether a snapshot includes memory cannot change after it is taken).
+        """
+        return pulumi.get(self, "memory")
+
+    @memory.setter
+    def memory(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "memory", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def quiesce(self) -> pulumi.Input[Optional['QuiesceSpecArgs']]:
+        """
+        Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off. Changing it replaces the resource (the quiesce settings of a snapshot cannot change).
+        """
+        return pulumi.get(self, "quiesce")
+
+    @quiesce.setter
+    def quiesce(self, value: pulumi.Input[Optional['QuiesceSpecArgs']]):
+        pulumi.set(self, "quiesce", value)
+
+
 class VirtualMachineSpecArgsDict(TypedDict):
     """
     Desired state of the VM, with the VM Operator API's field names.
@@ -6218,7 +6803,7 @@ class VirtualMachineSpecArgsDict(TypedDict):
     """
     current_snapshot_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+    Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
     """
     group_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -6338,7 +6923,7 @@ class VirtualMachineSpecArgs:
         :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineCdromSpecArgs']]] cdrom: Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input['VirtualMachineClassSpecArgs'] class_: Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input['VirtualMachineCryptoSpecArgs'] crypto: Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
-        :param pulumi.Input[_builtins.str] current_snapshot_name: CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+        :param pulumi.Input[_builtins.str] current_snapshot_name: Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input[_builtins.str] group_name: GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.str] guest_id: Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input['VirtualMachineHardwareSpecArgs'] hardware: Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
@@ -6539,7 +7124,7 @@ class VirtualMachineSpecArgs:
     @pulumi.getter(name="currentSnapshotName")
     def current_snapshot_name(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+        Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
         """
         return pulumi.get(self, "current_snapshot_name")
 

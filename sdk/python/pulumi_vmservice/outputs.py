@@ -18,6 +18,7 @@ from . import outputs
 __all__ = [
     'Condition',
     'GetVirtualMachineStatus',
+    'GroupMember',
     'GuestInfoAction',
     'InstanceVolumeClaimVolumeSource',
     'LabelSelector',
@@ -28,6 +29,7 @@ __all__ = [
     'ObjectMetaOutput',
     'PartialObjectRef',
     'PersistentVolumeClaimVolumeSource',
+    'QuiesceSpec',
     'ResourcePoolSpec',
     'SecretKeySelector',
     'VMAffinityTerm',
@@ -71,6 +73,10 @@ __all__ = [
     'VirtualMachineCryptoSpec',
     'VirtualMachineCryptoStatus',
     'VirtualMachineCurrentSnapshotStatus',
+    'VirtualMachineGroupBootOrderGroup',
+    'VirtualMachineGroupMemberStatus',
+    'VirtualMachineGroupSpec',
+    'VirtualMachineGroupStatus',
     'VirtualMachineGuestStatus',
     'VirtualMachineHardwareCdromImageSpec',
     'VirtualMachineHardwareCdromSpec',
@@ -119,6 +125,8 @@ __all__ = [
     'VirtualMachineNetworkRouteSpec',
     'VirtualMachineNetworkSpec',
     'VirtualMachineNetworkStatus',
+    'VirtualMachinePlacementDatastoreStatus',
+    'VirtualMachinePlacementStatus',
     'VirtualMachinePoliciesSpec',
     'VirtualMachinePoliciesStatus',
     'VirtualMachinePublishRequestSource',
@@ -134,6 +142,10 @@ __all__ = [
     'VirtualMachineReadinessProbeGuestHeartbeatSpec',
     'VirtualMachineReadinessProbeSpec',
     'VirtualMachineReadinessProbeTcpSocketSpec',
+    'VirtualMachineReplicaSetSpec',
+    'VirtualMachineReplicaSetStatus',
+    'VirtualMachineReplicaSetTemplate',
+    'VirtualMachineReplicaSetTemplateMeta',
     'VirtualMachineReservedSpec',
     'VirtualMachineRootSnapshotsStatus',
     'VirtualMachineServicePort',
@@ -145,6 +157,11 @@ __all__ = [
     'VirtualMachineSetResourcePolicyResourcePoolsStatus',
     'VirtualMachineSetResourcePolicySpec',
     'VirtualMachineSetResourcePolicyStatus',
+    'VirtualMachineSnapshotReference',
+    'VirtualMachineSnapshotSpec',
+    'VirtualMachineSnapshotStatus',
+    'VirtualMachineSnapshotStorageRequestedStatus',
+    'VirtualMachineSnapshotStorageStatus',
     'VirtualMachineSpec',
     'VirtualMachineStatus',
     'VirtualMachineStorageRequestedStatus',
@@ -567,6 +584,41 @@ class GetVirtualMachineStatus(dict):
         Zone (`topology.kubernetes.io/zone`) the VM was placed in.
         """
         return pulumi.get(self, "zone")
+
+
+@pulumi.output_type
+class GroupMember(dict):
+    """
+    GroupMember describes a member of a VirtualMachineGroup.
+    """
+    def __init__(__self__, *,
+                 name: _builtins.str,
+                 kind: Optional[_builtins.str] = None):
+        """
+        GroupMember describes a member of a VirtualMachineGroup.
+
+        :param _builtins.str name: Name is the name of member of this group.
+        :param _builtins.str kind: Kind is the kind of member of this group, which can be either VirtualMachine or VirtualMachineGroup. Allowed values: `VirtualMachine`, `VirtualMachineGroup`. The Supervisor's default: `VirtualMachine`.
+        """
+        pulumi.set(__self__, "name", name)
+        if kind is not None:
+            pulumi.set(__self__, "kind", kind)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name is the name of member of this group.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> Optional[_builtins.str]:
+        """
+        Kind is the kind of member of this group, which can be either VirtualMachine or VirtualMachineGroup. Allowed values: `VirtualMachine`, `VirtualMachineGroup`. The Supervisor's default: `VirtualMachine`.
+        """
+        return pulumi.get(self, "kind")
 
 
 @pulumi.output_type
@@ -1147,6 +1199,30 @@ class PersistentVolumeClaimVolumeSource(dict):
         Must be false.
         """
         return pulumi.get(self, "read_only")
+
+
+@pulumi.output_type
+class QuiesceSpec(dict):
+    """
+    Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off.
+    """
+    def __init__(__self__, *,
+                 timeout: Optional[_builtins.str] = None):
+        """
+        Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off.
+
+        :param _builtins.str timeout: How long quiescing may take, as a duration such as `10m` (VM Operator allows 5 to 240 minutes).
+        """
+        if timeout is not None:
+            pulumi.set(__self__, "timeout", timeout)
+
+    @_builtins.property
+    @pulumi.getter
+    def timeout(self) -> Optional[_builtins.str]:
+        """
+        How long quiescing may take, as a duration such as `10m` (VM Operator allows 5 to 240 minutes).
+        """
+        return pulumi.get(self, "timeout")
 
 
 @pulumi.output_type
@@ -3973,6 +4049,334 @@ class VirtualMachineCurrentSnapshotStatus(dict):
 
 
 @pulumi.output_type
+class VirtualMachineGroupBootOrderGroup(dict):
+    """
+    VirtualMachineGroupBootOrderGroup describes a boot order group within a VirtualMachineGroup.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "powerOnDelay":
+            suggest = "power_on_delay"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineGroupBootOrderGroup. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineGroupBootOrderGroup.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineGroupBootOrderGroup.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 members: Optional[Sequence['outputs.GroupMember']] = None,
+                 power_on_delay: Optional[_builtins.str] = None):
+        """
+        VirtualMachineGroupBootOrderGroup describes a boot order group within a VirtualMachineGroup.
+
+        :param Sequence['GroupMember'] members: Members describes the names of VirtualMachine or VirtualMachineGroup objects that are members of this boot order group. The VM or VM Group objects must be in the same namespace as this group.
+        :param _builtins.str power_on_delay: PowerOnDelay is the amount of time to wait before powering on all the members of this boot order group.
+        """
+        if members is not None:
+            pulumi.set(__self__, "members", members)
+        if power_on_delay is not None:
+            pulumi.set(__self__, "power_on_delay", power_on_delay)
+
+    @_builtins.property
+    @pulumi.getter
+    def members(self) -> Optional[Sequence['outputs.GroupMember']]:
+        """
+        Members describes the names of VirtualMachine or VirtualMachineGroup objects that are members of this boot order group. The VM or VM Group objects must be in the same namespace as this group.
+        """
+        return pulumi.get(self, "members")
+
+    @_builtins.property
+    @pulumi.getter(name="powerOnDelay")
+    def power_on_delay(self) -> Optional[_builtins.str]:
+        """
+        PowerOnDelay is the amount of time to wait before powering on all the members of this boot order group.
+        """
+        return pulumi.get(self, "power_on_delay")
+
+
+@pulumi.output_type
+class VirtualMachineGroupMemberStatus(dict):
+    """
+    VirtualMachineGroupMemberStatus describes the observed status of a group member.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "powerState":
+            suggest = "power_state"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineGroupMemberStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineGroupMemberStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineGroupMemberStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 kind: _builtins.str,
+                 name: _builtins.str,
+                 conditions: Optional[Sequence['outputs.Condition']] = None,
+                 placement: Optional['outputs.VirtualMachinePlacementStatus'] = None,
+                 power_state: Optional[_builtins.str] = None,
+                 uid: Optional[_builtins.str] = None):
+        """
+        VirtualMachineGroupMemberStatus describes the observed status of a group member.
+
+        :param _builtins.str kind: Kind is the kind of this member, which can be either VirtualMachine or VirtualMachineGroup. Allowed values: `VirtualMachine`, `VirtualMachineGroup`.
+        :param _builtins.str name: Name is the name of this member.
+        :param Sequence['Condition'] conditions: Conditions describes any conditions associated with this member.
+        :param 'VirtualMachinePlacementStatus' placement: Placement describes the placement results for this member.
+        :param _builtins.str power_state: PowerState describes the observed power state of this member. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+        :param _builtins.str uid: UID is the K8s metadata UID of this current member object.
+        """
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "name", name)
+        if conditions is not None:
+            pulumi.set(__self__, "conditions", conditions)
+        if placement is not None:
+            pulumi.set(__self__, "placement", placement)
+        if power_state is not None:
+            pulumi.set(__self__, "power_state", power_state)
+        if uid is not None:
+            pulumi.set(__self__, "uid", uid)
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> _builtins.str:
+        """
+        Kind is the kind of this member, which can be either VirtualMachine or VirtualMachineGroup. Allowed values: `VirtualMachine`, `VirtualMachineGroup`.
+        """
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name is the name of this member.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def conditions(self) -> Optional[Sequence['outputs.Condition']]:
+        """
+        Conditions describes any conditions associated with this member.
+        """
+        return pulumi.get(self, "conditions")
+
+    @_builtins.property
+    @pulumi.getter
+    def placement(self) -> Optional['outputs.VirtualMachinePlacementStatus']:
+        """
+        Placement describes the placement results for this member.
+        """
+        return pulumi.get(self, "placement")
+
+    @_builtins.property
+    @pulumi.getter(name="powerState")
+    def power_state(self) -> Optional[_builtins.str]:
+        """
+        PowerState describes the observed power state of this member. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+        """
+        return pulumi.get(self, "power_state")
+
+    @_builtins.property
+    @pulumi.getter
+    def uid(self) -> Optional[_builtins.str]:
+        """
+        UID is the K8s metadata UID of this current member object.
+        """
+        return pulumi.get(self, "uid")
+
+
+@pulumi.output_type
+class VirtualMachineGroupSpec(dict):
+    """
+    VirtualMachineGroupSpec defines the desired state of VirtualMachineGroup.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "bootOrder":
+            suggest = "boot_order"
+        elif key == "groupName":
+            suggest = "group_name"
+        elif key == "nextForcePowerStateSyncTime":
+            suggest = "next_force_power_state_sync_time"
+        elif key == "powerOffMode":
+            suggest = "power_off_mode"
+        elif key == "powerState":
+            suggest = "power_state"
+        elif key == "suspendMode":
+            suggest = "suspend_mode"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineGroupSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineGroupSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineGroupSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 boot_order: Optional[Sequence['outputs.VirtualMachineGroupBootOrderGroup']] = None,
+                 group_name: Optional[_builtins.str] = None,
+                 next_force_power_state_sync_time: Optional[_builtins.str] = None,
+                 power_off_mode: Optional[_builtins.str] = None,
+                 power_state: Optional[_builtins.str] = None,
+                 suspend_mode: Optional[_builtins.str] = None):
+        """
+        VirtualMachineGroupSpec defines the desired state of VirtualMachineGroup.
+
+        :param Sequence['VirtualMachineGroupBootOrderGroup'] boot_order: BootOrder describes the boot sequence for this group members. Each boot order contains a set of members that will be powered on simultaneously, with an optional delay before powering on. The orders are processed sequentially in the order they appear in this list, with delays being cumulative across orders.
+        :param _builtins.str group_name: GroupName describes the name of the group that this group belongs to.
+        :param _builtins.str next_force_power_state_sync_time: NextForcePowerStateSyncTime may be used to force sync the power state of the group to all of its members, by setting the value of this field to "now" (case-insensitive).
+        :param _builtins.str power_off_mode: PowerOffMode describes the desired behavior when powering off a VM Group. Refer to the VirtualMachine.PowerOffMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+        :param _builtins.str power_state: PowerState describes the desired power state of a VirtualMachineGroup. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+        :param _builtins.str suspend_mode: SuspendMode describes the desired behavior when suspending a VM Group. Refer to the VirtualMachine.SuspendMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+        """
+        if boot_order is not None:
+            pulumi.set(__self__, "boot_order", boot_order)
+        if group_name is not None:
+            pulumi.set(__self__, "group_name", group_name)
+        if next_force_power_state_sync_time is not None:
+            pulumi.set(__self__, "next_force_power_state_sync_time", next_force_power_state_sync_time)
+        if power_off_mode is not None:
+            pulumi.set(__self__, "power_off_mode", power_off_mode)
+        if power_state is not None:
+            pulumi.set(__self__, "power_state", power_state)
+        if suspend_mode is not None:
+            pulumi.set(__self__, "suspend_mode", suspend_mode)
+
+    @_builtins.property
+    @pulumi.getter(name="bootOrder")
+    def boot_order(self) -> Optional[Sequence['outputs.VirtualMachineGroupBootOrderGroup']]:
+        """
+        BootOrder describes the boot sequence for this group members. Each boot order contains a set of members that will be powered on simultaneously, with an optional delay before powering on. The orders are processed sequentially in the order they appear in this list, with delays being cumulative across orders.
+        """
+        return pulumi.get(self, "boot_order")
+
+    @_builtins.property
+    @pulumi.getter(name="groupName")
+    def group_name(self) -> Optional[_builtins.str]:
+        """
+        GroupName describes the name of the group that this group belongs to.
+        """
+        return pulumi.get(self, "group_name")
+
+    @_builtins.property
+    @pulumi.getter(name="nextForcePowerStateSyncTime")
+    def next_force_power_state_sync_time(self) -> Optional[_builtins.str]:
+        """
+        NextForcePowerStateSyncTime may be used to force sync the power state of the group to all of its members, by setting the value of this field to "now" (case-insensitive).
+        """
+        return pulumi.get(self, "next_force_power_state_sync_time")
+
+    @_builtins.property
+    @pulumi.getter(name="powerOffMode")
+    def power_off_mode(self) -> Optional[_builtins.str]:
+        """
+        PowerOffMode describes the desired behavior when powering off a VM Group. Refer to the VirtualMachine.PowerOffMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+        """
+        return pulumi.get(self, "power_off_mode")
+
+    @_builtins.property
+    @pulumi.getter(name="powerState")
+    def power_state(self) -> Optional[_builtins.str]:
+        """
+        PowerState describes the desired power state of a VirtualMachineGroup. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+        """
+        return pulumi.get(self, "power_state")
+
+    @_builtins.property
+    @pulumi.getter(name="suspendMode")
+    def suspend_mode(self) -> Optional[_builtins.str]:
+        """
+        SuspendMode describes the desired behavior when suspending a VM Group. Refer to the VirtualMachine.SuspendMode field for more details. Allowed values: `Hard`, `Soft`, `TrySoft`.
+        """
+        return pulumi.get(self, "suspend_mode")
+
+
+@pulumi.output_type
+class VirtualMachineGroupStatus(dict):
+    """
+    VirtualMachineGroupStatus defines the observed state of VirtualMachineGroup.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "lastUpdatedPowerStateTime":
+            suggest = "last_updated_power_state_time"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineGroupStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineGroupStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineGroupStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 conditions: Optional[Sequence['outputs.Condition']] = None,
+                 last_updated_power_state_time: Optional[_builtins.str] = None,
+                 members: Optional[Sequence['outputs.VirtualMachineGroupMemberStatus']] = None):
+        """
+        VirtualMachineGroupStatus defines the observed state of VirtualMachineGroup.
+
+        :param Sequence['Condition'] conditions: Conditions describes any conditions associated with this VM Group.
+        :param _builtins.str last_updated_power_state_time: LastUpdatedPowerStateTime describes the observed time when the power state of the group was last updated.
+        :param Sequence['VirtualMachineGroupMemberStatus'] members: Members describes the observed status of group members.
+        """
+        if conditions is not None:
+            pulumi.set(__self__, "conditions", conditions)
+        if last_updated_power_state_time is not None:
+            pulumi.set(__self__, "last_updated_power_state_time", last_updated_power_state_time)
+        if members is not None:
+            pulumi.set(__self__, "members", members)
+
+    @_builtins.property
+    @pulumi.getter
+    def conditions(self) -> Optional[Sequence['outputs.Condition']]:
+        """
+        Conditions describes any conditions associated with this VM Group.
+        """
+        return pulumi.get(self, "conditions")
+
+    @_builtins.property
+    @pulumi.getter(name="lastUpdatedPowerStateTime")
+    def last_updated_power_state_time(self) -> Optional[_builtins.str]:
+        """
+        LastUpdatedPowerStateTime describes the observed time when the power state of the group was last updated.
+        """
+        return pulumi.get(self, "last_updated_power_state_time")
+
+    @_builtins.property
+    @pulumi.getter
+    def members(self) -> Optional[Sequence['outputs.VirtualMachineGroupMemberStatus']]:
+        """
+        Members describes the observed status of group members.
+        """
+        return pulumi.get(self, "members")
+
+
+@pulumi.output_type
 class VirtualMachineGuestStatus(dict):
     """
     Guest describes the observed state of the VM's guest.
@@ -6758,6 +7162,187 @@ class VirtualMachineNetworkStatus(dict):
 
 
 @pulumi.output_type
+class VirtualMachinePlacementDatastoreStatus(dict):
+    """
+    VirtualMachinePlacementDatastoreStatus: `status.members.placement.datastores` of a VirtualMachineGroup.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "diskKey":
+            suggest = "disk_key"
+        elif key == "supportedDiskFormats":
+            suggest = "supported_disk_formats"
+        elif key == "topLevelDirectoryCreateSupported":
+            suggest = "top_level_directory_create_supported"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachinePlacementDatastoreStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachinePlacementDatastoreStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachinePlacementDatastoreStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 name: _builtins.str,
+                 disk_key: Optional[_builtins.int] = None,
+                 id: Optional[_builtins.str] = None,
+                 supported_disk_formats: Optional[Sequence[_builtins.str]] = None,
+                 top_level_directory_create_supported: Optional[_builtins.bool] = None,
+                 url: Optional[_builtins.str] = None):
+        """
+        VirtualMachinePlacementDatastoreStatus: `status.members.placement.datastores` of a VirtualMachineGroup.
+
+        :param _builtins.str name: Name describes the name of a datastore.
+        :param _builtins.int disk_key: DiskKey describes the device key to which this recommendation applies. When omitted, this recommendation is for the VM's home directory.
+        :param _builtins.str id: ID describes the datastore ID.
+        :param Sequence[_builtins.str] supported_disk_formats: SupportedDiskFormat describes the list of disk formats supported by this datastore.
+        :param _builtins.bool top_level_directory_create_supported: TopLevelDirectoryCreateSupported indicates whether or not the datastore supports creating a top-level directory or requires the use of the namespace manager (i.e. vSAN).
+        :param _builtins.str url: URL describes the datastore URL.
+        """
+        pulumi.set(__self__, "name", name)
+        if disk_key is not None:
+            pulumi.set(__self__, "disk_key", disk_key)
+        if id is not None:
+            pulumi.set(__self__, "id", id)
+        if supported_disk_formats is not None:
+            pulumi.set(__self__, "supported_disk_formats", supported_disk_formats)
+        if top_level_directory_create_supported is not None:
+            pulumi.set(__self__, "top_level_directory_create_supported", top_level_directory_create_supported)
+        if url is not None:
+            pulumi.set(__self__, "url", url)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name describes the name of a datastore.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="diskKey")
+    def disk_key(self) -> Optional[_builtins.int]:
+        """
+        DiskKey describes the device key to which this recommendation applies. When omitted, this recommendation is for the VM's home directory.
+        """
+        return pulumi.get(self, "disk_key")
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> Optional[_builtins.str]:
+        """
+        ID describes the datastore ID.
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter(name="supportedDiskFormats")
+    def supported_disk_formats(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        SupportedDiskFormat describes the list of disk formats supported by this datastore.
+        """
+        return pulumi.get(self, "supported_disk_formats")
+
+    @_builtins.property
+    @pulumi.getter(name="topLevelDirectoryCreateSupported")
+    def top_level_directory_create_supported(self) -> Optional[_builtins.bool]:
+        """
+        TopLevelDirectoryCreateSupported indicates whether or not the datastore supports creating a top-level directory or requires the use of the namespace manager (i.e. vSAN).
+        """
+        return pulumi.get(self, "top_level_directory_create_supported")
+
+    @_builtins.property
+    @pulumi.getter
+    def url(self) -> Optional[_builtins.str]:
+        """
+        URL describes the datastore URL.
+        """
+        return pulumi.get(self, "url")
+
+
+@pulumi.output_type
+class VirtualMachinePlacementStatus(dict):
+    """
+    Placement describes the placement results for this member.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "zoneID":
+            suggest = "zone_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachinePlacementStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachinePlacementStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachinePlacementStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 datastores: Optional[Sequence['outputs.VirtualMachinePlacementDatastoreStatus']] = None,
+                 node: Optional[_builtins.str] = None,
+                 pool: Optional[_builtins.str] = None,
+                 zone_id: Optional[_builtins.str] = None):
+        """
+        Placement describes the placement results for this member.
+
+        :param Sequence['VirtualMachinePlacementDatastoreStatus'] datastores: Datastores describe the recommended datastores for this VM. This includes the recommendations for each of the VM's disks and files.
+        :param _builtins.str node: Node describes the recommended node for this VM.
+        :param _builtins.str pool: Pool describes the recommended resource pool for this VM.
+        :param _builtins.str zone_id: Zone describes the recommended zone for this VM.
+        """
+        if datastores is not None:
+            pulumi.set(__self__, "datastores", datastores)
+        if node is not None:
+            pulumi.set(__self__, "node", node)
+        if pool is not None:
+            pulumi.set(__self__, "pool", pool)
+        if zone_id is not None:
+            pulumi.set(__self__, "zone_id", zone_id)
+
+    @_builtins.property
+    @pulumi.getter
+    def datastores(self) -> Optional[Sequence['outputs.VirtualMachinePlacementDatastoreStatus']]:
+        """
+        Datastores describe the recommended datastores for this VM. This includes the recommendations for each of the VM's disks and files.
+        """
+        return pulumi.get(self, "datastores")
+
+    @_builtins.property
+    @pulumi.getter
+    def node(self) -> Optional[_builtins.str]:
+        """
+        Node describes the recommended node for this VM.
+        """
+        return pulumi.get(self, "node")
+
+    @_builtins.property
+    @pulumi.getter
+    def pool(self) -> Optional[_builtins.str]:
+        """
+        Pool describes the recommended resource pool for this VM.
+        """
+        return pulumi.get(self, "pool")
+
+    @_builtins.property
+    @pulumi.getter(name="zoneID")
+    def zone_id(self) -> Optional[_builtins.str]:
+        """
+        Zone describes the recommended zone for this VM.
+        """
+        return pulumi.get(self, "zone_id")
+
+
+@pulumi.output_type
 class VirtualMachinePoliciesSpec(dict):
     """
     LocalObjectRef describes a reference to another object in the same namespace as the referrer.
@@ -7695,6 +8280,247 @@ class VirtualMachineReadinessProbeTcpSocketSpec(dict):
 
 
 @pulumi.output_type
+class VirtualMachineReplicaSetSpec(dict):
+    """
+    How many VMs, which ones (selector) and what each looks like (template).
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "deletePolicy":
+            suggest = "delete_policy"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineReplicaSetSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineReplicaSetSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineReplicaSetSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 template: 'outputs.VirtualMachineReplicaSetTemplate',
+                 delete_policy: Optional[_builtins.str] = None,
+                 replicas: Optional[_builtins.int] = None,
+                 selector: Optional['outputs.LabelSelector'] = None):
+        """
+        How many VMs, which ones (selector) and what each looks like (template).
+
+        :param 'VirtualMachineReplicaSetTemplate' template: The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+        :param _builtins.str delete_policy: DeletePolicy defines the policy used to identify nodes to delete when downscaling. Only supported deletion policy is "Random". Allowed values: `Random`.
+        :param _builtins.int replicas: Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. The Supervisor's default: `1`.
+        :param 'LabelSelector' selector: Selector is a label to query over virtual machines that should match the replica count. A virtual machine's label keys and values must match in order to be controlled by this VirtualMachineReplicaSet. Changing it replaces the resource (the selector decides which VMs belong to the replica set: a new one would orphan them).
+        """
+        pulumi.set(__self__, "template", template)
+        if delete_policy is not None:
+            pulumi.set(__self__, "delete_policy", delete_policy)
+        if replicas is not None:
+            pulumi.set(__self__, "replicas", replicas)
+        if selector is not None:
+            pulumi.set(__self__, "selector", selector)
+
+    @_builtins.property
+    @pulumi.getter
+    def template(self) -> 'outputs.VirtualMachineReplicaSetTemplate':
+        """
+        The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+        """
+        return pulumi.get(self, "template")
+
+    @_builtins.property
+    @pulumi.getter(name="deletePolicy")
+    def delete_policy(self) -> Optional[_builtins.str]:
+        """
+        DeletePolicy defines the policy used to identify nodes to delete when downscaling. Only supported deletion policy is "Random". Allowed values: `Random`.
+        """
+        return pulumi.get(self, "delete_policy")
+
+    @_builtins.property
+    @pulumi.getter
+    def replicas(self) -> Optional[_builtins.int]:
+        """
+        Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1. The Supervisor's default: `1`.
+        """
+        return pulumi.get(self, "replicas")
+
+    @_builtins.property
+    @pulumi.getter
+    def selector(self) -> Optional['outputs.LabelSelector']:
+        """
+        Selector is a label to query over virtual machines that should match the replica count. A virtual machine's label keys and values must match in order to be controlled by this VirtualMachineReplicaSet. Changing it replaces the resource (the selector decides which VMs belong to the replica set: a new one would orphan them).
+        """
+        return pulumi.get(self, "selector")
+
+
+@pulumi.output_type
+class VirtualMachineReplicaSetStatus(dict):
+    """
+    VirtualMachineReplicaSetStatus represents the observed state of a VirtualMachineReplicaSet resource.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "fullyLabeledReplicas":
+            suggest = "fully_labeled_replicas"
+        elif key == "observedGeneration":
+            suggest = "observed_generation"
+        elif key == "readyReplicas":
+            suggest = "ready_replicas"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineReplicaSetStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineReplicaSetStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineReplicaSetStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 conditions: Optional[Sequence['outputs.Condition']] = None,
+                 fully_labeled_replicas: Optional[_builtins.int] = None,
+                 observed_generation: Optional[_builtins.int] = None,
+                 ready_replicas: Optional[_builtins.int] = None,
+                 replicas: Optional[_builtins.int] = None):
+        """
+        VirtualMachineReplicaSetStatus represents the observed state of a VirtualMachineReplicaSet resource.
+
+        :param Sequence['Condition'] conditions: Conditions represents the latest available observations of a VirtualMachineReplicaSet's current state.
+        :param _builtins.int fully_labeled_replicas: FullyLabeledReplicas is the number of replicas that have labels matching the labels of the virtual machine template of the VirtualMachineReplicaSet.
+        :param _builtins.int observed_generation: ObservedGeneration reflects the generation of the most recently observed VirtualMachineReplicaSet.
+        :param _builtins.int ready_replicas: ReadyReplicas is the number of ready replicas for this VirtualMachineReplicaSet. A virtual machine is considered ready when it's "Ready" condition is marked as true.
+        :param _builtins.int replicas: Replicas is the most recently observed number of replicas.
+        """
+        if conditions is not None:
+            pulumi.set(__self__, "conditions", conditions)
+        if fully_labeled_replicas is not None:
+            pulumi.set(__self__, "fully_labeled_replicas", fully_labeled_replicas)
+        if observed_generation is not None:
+            pulumi.set(__self__, "observed_generation", observed_generation)
+        if ready_replicas is not None:
+            pulumi.set(__self__, "ready_replicas", ready_replicas)
+        if replicas is not None:
+            pulumi.set(__self__, "replicas", replicas)
+
+    @_builtins.property
+    @pulumi.getter
+    def conditions(self) -> Optional[Sequence['outputs.Condition']]:
+        """
+        Conditions represents the latest available observations of a VirtualMachineReplicaSet's current state.
+        """
+        return pulumi.get(self, "conditions")
+
+    @_builtins.property
+    @pulumi.getter(name="fullyLabeledReplicas")
+    def fully_labeled_replicas(self) -> Optional[_builtins.int]:
+        """
+        FullyLabeledReplicas is the number of replicas that have labels matching the labels of the virtual machine template of the VirtualMachineReplicaSet.
+        """
+        return pulumi.get(self, "fully_labeled_replicas")
+
+    @_builtins.property
+    @pulumi.getter(name="observedGeneration")
+    def observed_generation(self) -> Optional[_builtins.int]:
+        """
+        ObservedGeneration reflects the generation of the most recently observed VirtualMachineReplicaSet.
+        """
+        return pulumi.get(self, "observed_generation")
+
+    @_builtins.property
+    @pulumi.getter(name="readyReplicas")
+    def ready_replicas(self) -> Optional[_builtins.int]:
+        """
+        ReadyReplicas is the number of ready replicas for this VirtualMachineReplicaSet. A virtual machine is considered ready when it's "Ready" condition is marked as true.
+        """
+        return pulumi.get(self, "ready_replicas")
+
+    @_builtins.property
+    @pulumi.getter
+    def replicas(self) -> Optional[_builtins.int]:
+        """
+        Replicas is the most recently observed number of replicas.
+        """
+        return pulumi.get(self, "replicas")
+
+
+@pulumi.output_type
+class VirtualMachineReplicaSetTemplate(dict):
+    """
+    The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+    """
+    def __init__(__self__, *,
+                 metadata: Optional['outputs.VirtualMachineReplicaSetTemplateMeta'] = None,
+                 spec: Optional[Any] = None):
+        """
+        The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
+
+        :param 'VirtualMachineReplicaSetTemplateMeta' metadata: Labels and annotations every VM of the replica set gets.
+        :param Any spec: The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
+        """
+        if metadata is not None:
+            pulumi.set(__self__, "metadata", metadata)
+        if spec is not None:
+            pulumi.set(__self__, "spec", spec)
+
+    @_builtins.property
+    @pulumi.getter
+    def metadata(self) -> Optional['outputs.VirtualMachineReplicaSetTemplateMeta']:
+        """
+        Labels and annotations every VM of the replica set gets.
+        """
+        return pulumi.get(self, "metadata")
+
+    @_builtins.property
+    @pulumi.getter
+    def spec(self) -> Optional[Any]:
+        """
+        The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
+        """
+        return pulumi.get(self, "spec")
+
+
+@pulumi.output_type
+class VirtualMachineReplicaSetTemplateMeta(dict):
+    """
+    Labels and annotations every VM of the replica set gets.
+    """
+    def __init__(__self__, *,
+                 annotations: Optional[Mapping[str, _builtins.str]] = None,
+                 labels: Optional[Mapping[str, _builtins.str]] = None):
+        """
+        Labels and annotations every VM of the replica set gets.
+
+        :param Mapping[str, _builtins.str] annotations: Annotations of each VM.
+        :param Mapping[str, _builtins.str] labels: Labels of each VM; they must match `spec.selector`.
+        """
+        if annotations is not None:
+            pulumi.set(__self__, "annotations", annotations)
+        if labels is not None:
+            pulumi.set(__self__, "labels", labels)
+
+    @_builtins.property
+    @pulumi.getter
+    def annotations(self) -> Optional[Mapping[str, _builtins.str]]:
+        """
+        Annotations of each VM.
+        """
+        return pulumi.get(self, "annotations")
+
+    @_builtins.property
+    @pulumi.getter
+    def labels(self) -> Optional[Mapping[str, _builtins.str]]:
+        """
+        Labels of each VM; they must match `spec.selector`.
+        """
+        return pulumi.get(self, "labels")
+
+
+@pulumi.output_type
 class VirtualMachineReservedSpec(dict):
     """
     Reserved for infrastructure integrations.
@@ -8317,6 +9143,306 @@ class VirtualMachineSetResourcePolicyStatus(dict):
 
 
 @pulumi.output_type
+class VirtualMachineSnapshotReference(dict):
+    """
+    VirtualMachineSnapshotReference: `status.children` of a VirtualMachineSnapshot.
+    """
+    def __init__(__self__, *,
+                 name: _builtins.str,
+                 type: _builtins.str):
+        """
+        VirtualMachineSnapshotReference: `status.children` of a VirtualMachineSnapshot.
+
+        :param _builtins.str name: Name is the name of the snapshot resource. This field is only set for managed snapshots.
+        :param _builtins.str type: Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
+        """
+        pulumi.set(__self__, "name", name)
+        pulumi.set(__self__, "type", type)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name is the name of the snapshot resource. This field is only set for managed snapshots.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> _builtins.str:
+        """
+        Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
+        """
+        return pulumi.get(self, "type")
+
+
+@pulumi.output_type
+class VirtualMachineSnapshotSpec(dict):
+    """
+    Which VM to snapshot and how. Only the description can change; any other change replaces the snapshot.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "vmName":
+            suggest = "vm_name"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineSnapshotSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineSnapshotSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineSnapshotSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 vm_name: _builtins.str,
+                 description: Optional[_builtins.str] = None,
+                 memory: Optional[_builtins.bool] = None,
+                 quiesce: Optional['outputs.QuiesceSpec'] = None):
+        """
+        Which VM to snapshot and how. Only the description can change; any other change replaces the snapshot.
+
+        :param _builtins.str vm_name: Name of the VirtualMachine (in the snapshot's namespace) to snapshot. Changing it replaces the resource (the VM of a snapshot cannot change).
+        :param _builtins.str description: A description of the snapshot; can change in place.
+        :param _builtins.bool memory: Include the VM's memory, so a revert resumes the running guest (slower to take). Changing it replaces the resource (whether a snapshot includes memory cannot change after it is taken).
+        :param 'QuiesceSpec' quiesce: Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off. Changing it replaces the resource (the quiesce settings of a snapshot cannot change).
+        """
+        pulumi.set(__self__, "vm_name", vm_name)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if memory is not None:
+            pulumi.set(__self__, "memory", memory)
+        if quiesce is not None:
+            pulumi.set(__self__, "quiesce", quiesce)
+
+    @_builtins.property
+    @pulumi.getter(name="vmName")
+    def vm_name(self) -> _builtins.str:
+        """
+        Name of the VirtualMachine (in the snapshot's namespace) to snapshot. Changing it replaces the resource (the VM of a snapshot cannot change).
+        """
+        return pulumi.get(self, "vm_name")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> Optional[_builtins.str]:
+        """
+        A description of the snapshot; can change in place.
+        """
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter
+    def memory(self) -> Optional[_builtins.bool]:
+        """
+        Include the VM's memory, so a revert resumes the running guest (slower to take). Changing it replaces the resource (whether a snapshot includes memory cannot change after it is taken).
+        """
+        return pulumi.get(self, "memory")
+
+    @_builtins.property
+    @pulumi.getter
+    def quiesce(self) -> Optional['outputs.QuiesceSpec']:
+        """
+        Quiesce the guest's file systems (through VMware Tools) while the snapshot is taken, so the disks hold a consistent state. Ignored when the VM is powered off. Changing it replaces the resource (the quiesce settings of a snapshot cannot change).
+        """
+        return pulumi.get(self, "quiesce")
+
+
+@pulumi.output_type
+class VirtualMachineSnapshotStatus(dict):
+    """
+    VirtualMachineSnapshotStatus defines the observed state of VirtualMachineSnapshot.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "powerState":
+            suggest = "power_state"
+        elif key == "uniqueID":
+            suggest = "unique_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineSnapshotStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineSnapshotStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineSnapshotStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 children: Optional[Sequence['outputs.VirtualMachineSnapshotReference']] = None,
+                 conditions: Optional[Sequence['outputs.Condition']] = None,
+                 power_state: Optional[_builtins.str] = None,
+                 quiesced: Optional[_builtins.bool] = None,
+                 storage: Optional['outputs.VirtualMachineSnapshotStorageStatus'] = None,
+                 unique_id: Optional[_builtins.str] = None):
+        """
+        VirtualMachineSnapshotStatus defines the observed state of VirtualMachineSnapshot.
+
+        :param Sequence['VirtualMachineSnapshotReference'] children: Children represents the snapshots for which this snapshot is the parent.
+        :param Sequence['Condition'] conditions: Conditions describes the observed conditions of the VirtualMachine.
+        :param _builtins.str power_state: PowerState represents the observed power state of the virtual machine when the snapshot was taken. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+        :param _builtins.bool quiesced: Quiesced represents whether or not the snapshot was created with the quiesce option to ensure a snapshot with a consistent state of the guest file system.
+        :param 'VirtualMachineSnapshotStorageStatus' storage: Storage describes the observed amount of storage used by a VirtualMachineSnapshot, including the space for FCDs.
+        :param _builtins.str unique_id: UniqueID describes a unique identifier provider by the backing infrastructure (e.g., vSphere) that can be used to distinguish this snapshot from other snapshots of this virtual machine.
+        """
+        if children is not None:
+            pulumi.set(__self__, "children", children)
+        if conditions is not None:
+            pulumi.set(__self__, "conditions", conditions)
+        if power_state is not None:
+            pulumi.set(__self__, "power_state", power_state)
+        if quiesced is not None:
+            pulumi.set(__self__, "quiesced", quiesced)
+        if storage is not None:
+            pulumi.set(__self__, "storage", storage)
+        if unique_id is not None:
+            pulumi.set(__self__, "unique_id", unique_id)
+
+    @_builtins.property
+    @pulumi.getter
+    def children(self) -> Optional[Sequence['outputs.VirtualMachineSnapshotReference']]:
+        """
+        Children represents the snapshots for which this snapshot is the parent.
+        """
+        return pulumi.get(self, "children")
+
+    @_builtins.property
+    @pulumi.getter
+    def conditions(self) -> Optional[Sequence['outputs.Condition']]:
+        """
+        Conditions describes the observed conditions of the VirtualMachine.
+        """
+        return pulumi.get(self, "conditions")
+
+    @_builtins.property
+    @pulumi.getter(name="powerState")
+    def power_state(self) -> Optional[_builtins.str]:
+        """
+        PowerState represents the observed power state of the virtual machine when the snapshot was taken. Allowed values: `PoweredOff`, `PoweredOn`, `Suspended`.
+        """
+        return pulumi.get(self, "power_state")
+
+    @_builtins.property
+    @pulumi.getter
+    def quiesced(self) -> Optional[_builtins.bool]:
+        """
+        Quiesced represents whether or not the snapshot was created with the quiesce option to ensure a snapshot with a consistent state of the guest file system.
+        """
+        return pulumi.get(self, "quiesced")
+
+    @_builtins.property
+    @pulumi.getter
+    def storage(self) -> Optional['outputs.VirtualMachineSnapshotStorageStatus']:
+        """
+        Storage describes the observed amount of storage used by a VirtualMachineSnapshot, including the space for FCDs.
+        """
+        return pulumi.get(self, "storage")
+
+    @_builtins.property
+    @pulumi.getter(name="uniqueID")
+    def unique_id(self) -> Optional[_builtins.str]:
+        """
+        UniqueID describes a unique identifier provider by the backing infrastructure (e.g., vSphere) that can be used to distinguish this snapshot from other snapshots of this virtual machine.
+        """
+        return pulumi.get(self, "unique_id")
+
+
+@pulumi.output_type
+class VirtualMachineSnapshotStorageRequestedStatus(dict):
+    """
+    VirtualMachineSnapshotStorageStatusRequested describes the observed amount of storage requested by a VirtualMachineSnapshot for a storage class.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "storageClass":
+            suggest = "storage_class"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineSnapshotStorageRequestedStatus. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineSnapshotStorageRequestedStatus.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineSnapshotStorageRequestedStatus.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 storage_class: _builtins.str,
+                 total: Union[_builtins.int, _builtins.str]):
+        """
+        VirtualMachineSnapshotStorageStatusRequested describes the observed amount of storage requested by a VirtualMachineSnapshot for a storage class.
+
+        :param _builtins.str storage_class: StorageClass is the name of the storage class.
+        :param Union[_builtins.int, _builtins.str] total: Total describes the total storage space requested by a VirtualMachineSnapshot for the storage class. An integer or a string.
+        """
+        pulumi.set(__self__, "storage_class", storage_class)
+        pulumi.set(__self__, "total", total)
+
+    @_builtins.property
+    @pulumi.getter(name="storageClass")
+    def storage_class(self) -> _builtins.str:
+        """
+        StorageClass is the name of the storage class.
+        """
+        return pulumi.get(self, "storage_class")
+
+    @_builtins.property
+    @pulumi.getter
+    def total(self) -> Union[_builtins.int, _builtins.str]:
+        """
+        Total describes the total storage space requested by a VirtualMachineSnapshot for the storage class. An integer or a string.
+        """
+        return pulumi.get(self, "total")
+
+
+@pulumi.output_type
+class VirtualMachineSnapshotStorageStatus(dict):
+    """
+    Storage describes the observed amount of storage used by a VirtualMachineSnapshot, including the space for FCDs.
+    """
+    def __init__(__self__, *,
+                 requested: Optional[Sequence['outputs.VirtualMachineSnapshotStorageRequestedStatus']] = None,
+                 used: Optional[Union[_builtins.int, _builtins.str]] = None):
+        """
+        Storage describes the observed amount of storage used by a VirtualMachineSnapshot, including the space for FCDs.
+
+        :param Sequence['VirtualMachineSnapshotStorageRequestedStatus'] requested: Requested describes the observed amount of storage requested by a VirtualMachineSnapshot. It's a list of requested storage for each storage class. Since a snapshot can have multiple PVCs, it can point to multiple storage classes.
+        :param Union[_builtins.int, _builtins.str] used: Used describes the observed amount of storage used by a VirtualMachineSnapshot, except the space for FCDs. An integer or a string.
+        """
+        if requested is not None:
+            pulumi.set(__self__, "requested", requested)
+        if used is not None:
+            pulumi.set(__self__, "used", used)
+
+    @_builtins.property
+    @pulumi.getter
+    def requested(self) -> Optional[Sequence['outputs.VirtualMachineSnapshotStorageRequestedStatus']]:
+        """
+        Requested describes the observed amount of storage requested by a VirtualMachineSnapshot. It's a list of requested storage for each storage class. Since a snapshot can have multiple PVCs, it can point to multiple storage classes.
+        """
+        return pulumi.get(self, "requested")
+
+    @_builtins.property
+    @pulumi.getter
+    def used(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        Used describes the observed amount of storage used by a VirtualMachineSnapshot, except the space for FCDs. An integer or a string.
+        """
+        return pulumi.get(self, "used")
+
+
+@pulumi.output_type
 class VirtualMachineSpec(dict):
     """
     Desired state of the VM, with the VM Operator API's field names.
@@ -8415,7 +9541,7 @@ class VirtualMachineSpec(dict):
         :param Sequence['VirtualMachineCdromSpec'] cdrom: Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
         :param 'VirtualMachineClassSpec' class_: Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
         :param 'VirtualMachineCryptoSpec' crypto: Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
-        :param _builtins.str current_snapshot_name: CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.str current_snapshot_name: Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
         :param _builtins.str group_name: GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str guest_id: Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param 'VirtualMachineHardwareSpec' hardware: Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
@@ -8576,7 +9702,7 @@ class VirtualMachineSpec(dict):
     @pulumi.getter(name="currentSnapshotName")
     def current_snapshot_name(self) -> Optional[_builtins.str]:
         """
-        CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared. Needs VM Operator API v1alpha5 or newer.
+        Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
         """
         return pulumi.get(self, "current_snapshot_name")
 
