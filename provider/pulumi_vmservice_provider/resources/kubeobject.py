@@ -252,11 +252,21 @@ class KubeObjectHandler(ResourceHandler):
         return outputs
 
     # ---- waiting -------------------------------------------------------------------------------
+    def readiness(self, inputs: dict[str, Any], where: str) -> tuple[Readiness[Obj], str] | None:
+        """What "done" means for this kind after an apply, and the words for the wait (`doing`); None: the
+        object is done once the Supervisor accepted it (a known kind with nothing to wait for)."""
+        return None
+
     def wait_ready(
         self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]
     ) -> dict[str, Any]:
-        """Wait until the object is what users mean by done; the generic kinds are done once applied."""
-        return live
+        """Wait until the object is what users mean by done (see `readiness`)."""
+        meta = live["metadata"]
+        planned = self.readiness(inputs, f"{meta['namespace']}/{meta['name']}")
+        if planned is None:
+            return live
+        readiness, doing = planned
+        return self.wait_for(ctx, meta["namespace"], meta["name"], readiness, doing) or live
 
     def wait_for(
         self, ctx: OperationContext, namespace: str, name: str, readiness: Readiness[Obj], doing: str

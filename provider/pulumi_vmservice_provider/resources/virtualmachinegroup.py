@@ -3,16 +3,14 @@ members are linked, placed and in the group's power state (readiness/virtualmach
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pulumi_vmservice_provider.model.virtualmachinegroup import VIRTUAL_MACHINE_GROUP
+from pulumi_vmservice_provider.readiness import Readiness
 from pulumi_vmservice_provider.readiness.virtualmachinegroup import group_readiness
 from pulumi_vmservice_provider.resources.availability import kind_unavailable
-from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler
+from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler, Obj
 from pulumi_vmservice_provider.resources.registry import handles
-
-if TYPE_CHECKING:
-    from pulumi_vmservice_provider.context import OperationContext
 
 
 @handles(VIRTUAL_MACHINE_GROUP)
@@ -20,12 +18,5 @@ class VirtualMachineGroupHandler(KubeObjectHandler):
     def validate_with_server(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         return kind_unavailable(self, "vSphere 9.1") or super().validate_with_server(inputs)
 
-    def wait_ready(
-        self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]
-    ) -> dict[str, Any]:
-        meta = live["metadata"]
-        where = f"{meta['namespace']}/{meta['name']}"
-        result = self.wait_for(
-            ctx, meta["namespace"], meta["name"], group_readiness(), f"waiting for group {where}"
-        )
-        return result or live
+    def readiness(self, inputs: dict[str, Any], where: str) -> tuple[Readiness[Obj], str] | None:
+        return group_readiness(), f"waiting for group {where}"

@@ -6,29 +6,20 @@ request doing its job, not drift: refresh keeps the finished request in state, a
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pulumi_vmservice_provider.model.virtualmachinepublishrequest import VIRTUAL_MACHINE_PUBLISH_REQUEST
 from pulumi_vmservice_provider.operations import ReadRequest, ReadResult, UpdateRequest, UpdateResult
+from pulumi_vmservice_provider.readiness import Readiness
 from pulumi_vmservice_provider.readiness.virtualmachinepublishrequest import publish_readiness
-from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler, split_id
+from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler, Obj, split_id
 from pulumi_vmservice_provider.resources.registry import handles
-
-if TYPE_CHECKING:
-    from pulumi_vmservice_provider.context import OperationContext
 
 
 @handles(VIRTUAL_MACHINE_PUBLISH_REQUEST)
 class PublishRequestHandler(KubeObjectHandler):
-    def wait_ready(
-        self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]
-    ) -> dict[str, Any]:
-        meta = live["metadata"]
-        where = f"{meta['namespace']}/{meta['name']}"
-        result = self.wait_for(
-            ctx, meta["namespace"], meta["name"], publish_readiness(where), f"publishing {where}"
-        )
-        return result or live
+    def readiness(self, inputs: dict[str, Any], where: str) -> tuple[Readiness[Obj], str] | None:
+        return publish_readiness(where), f"publishing {where}"
 
     def read(self, request: ReadRequest) -> ReadResult | None:
         found = super().read(request)

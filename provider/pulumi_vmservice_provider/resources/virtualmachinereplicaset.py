@@ -4,19 +4,17 @@ Deleting it lets the Supervisor's garbage collector delete the VMs it owns; the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pulumi_vmservice_provider.clients.supervisor import KindRef
 from pulumi_vmservice_provider.model.types import VMOPERATOR_VERSIONS
 from pulumi_vmservice_provider.model.virtualmachinereplicaset import VIRTUAL_MACHINE_REPLICA_SET
 from pulumi_vmservice_provider.operations import DeleteRequest
+from pulumi_vmservice_provider.readiness import Readiness
 from pulumi_vmservice_provider.readiness.virtualmachinereplicaset import replica_set_readiness
 from pulumi_vmservice_provider.resources.availability import kind_unavailable
-from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler, split_id
+from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler, Obj, split_id
 from pulumi_vmservice_provider.resources.registry import handles
-
-if TYPE_CHECKING:
-    from pulumi_vmservice_provider.context import OperationContext
 
 VIRTUAL_MACHINES = KindRef("VirtualMachine", "virtualmachines", "vmoperator.vmware.com", VMOPERATOR_VERSIONS)
 
@@ -26,15 +24,8 @@ class VirtualMachineReplicaSetHandler(KubeObjectHandler):
     def validate_with_server(self, inputs: dict[str, Any]) -> list[tuple[str, str]]:
         return kind_unavailable(self, "vSphere 9.1") or super().validate_with_server(inputs)
 
-    def wait_ready(
-        self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]
-    ) -> dict[str, Any]:
-        meta = live["metadata"]
-        where = f"{meta['namespace']}/{meta['name']}"
-        result = self.wait_for(
-            ctx, meta["namespace"], meta["name"], replica_set_readiness(), f"waiting for replica set {where}"
-        )
-        return result or live
+    def readiness(self, inputs: dict[str, Any], where: str) -> tuple[Readiness[Obj], str] | None:
+        return replica_set_readiness(), f"waiting for replica set {where}"
 
     def delete(self, request: DeleteRequest) -> None:
         """Delete the replica set, then wait until the garbage collector has deleted the VMs it owned, so a

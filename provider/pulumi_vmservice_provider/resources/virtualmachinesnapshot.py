@@ -4,7 +4,7 @@ so instead of failing later with a discovery error."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pulumi_vmservice_provider.model.virtualmachinesnapshot import (
     SNAPSHOT_API_VERSION,
@@ -12,12 +12,10 @@ from pulumi_vmservice_provider.model.virtualmachinesnapshot import (
     VIRTUAL_MACHINE_SNAPSHOT,
     VM_NAME_LABEL,
 )
+from pulumi_vmservice_provider.readiness import Readiness
 from pulumi_vmservice_provider.readiness.virtualmachinesnapshot import snapshot_readiness
-from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler
+from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler, Obj
 from pulumi_vmservice_provider.resources.registry import handles
-
-if TYPE_CHECKING:
-    from pulumi_vmservice_provider.context import OperationContext
 
 
 def not_served_message(served: list[str]) -> str:
@@ -39,15 +37,8 @@ class VirtualMachineSnapshotHandler(KubeObjectHandler):
             return [("spec", not_served_message(served))]
         return super().validate_with_server(inputs)
 
-    def wait_ready(
-        self, ctx: OperationContext, inputs: dict[str, Any], live: dict[str, Any]
-    ) -> dict[str, Any]:
-        meta = live["metadata"]
-        where = f"{meta['namespace']}/{meta['name']}"
-        result = self.wait_for(
-            ctx, meta["namespace"], meta["name"], snapshot_readiness(where), f"waiting for snapshot {where}"
-        )
-        return result or live
+    def readiness(self, inputs: dict[str, Any], where: str) -> tuple[Readiness[Obj], str] | None:
+        return snapshot_readiness(where), f"waiting for snapshot {where}"
 
     def live_inputs(self, live: dict[str, Any]) -> dict[str, Any]:
         inputs = super().live_inputs(live)
