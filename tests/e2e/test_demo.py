@@ -30,8 +30,8 @@ def test_demo_up_prints_ips_and_down_leaves_nothing(pulumi_cli: Path, tmp_path: 
     try:
         up = run_demo("up", demo_dir)
         assert up.returncode == 0, up.stdout[-4000:] + up.stderr[-4000:]
-        assert re.search(r"VM web-1 +192\.168\.\d+\.\d+", up.stdout)
-        assert re.search(r"load balancer web-lb +192\.168\.\d+\.\d+", up.stdout)
+        assert re.search(r"VM web-1 +192\.0\.2\.\d+", up.stdout)
+        assert re.search(r"load balancer web-lb +203\.0\.113\.\d+", up.stdout)
         assert "kubectl get vm" in up.stdout and "make demo-down" in up.stdout
         assert "cloud-config" not in up.stdout  # user data stays secret
     finally:

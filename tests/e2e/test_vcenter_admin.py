@@ -169,7 +169,9 @@ def test_admin_stack_lifecycle(
     project.run("destroy", "--yes")
     assert get_vm_class(rest, f"e2e-small-{suffix}") is None
     assert get_namespace(rest, f"e2e-dev-{suffix}") is None
-    assert rest.content.get_library(outputs["libraryId"]) is None
+    from pulumi_vmservice_provider.clients.content_library import ContentLibraryApi
+
+    assert ContentLibraryApi(rest).get_library(outputs["libraryId"]) is None
 
 
 def failing(project: PulumiProject, *args: str) -> str:
