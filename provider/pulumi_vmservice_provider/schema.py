@@ -25,6 +25,8 @@ def _describe(prop: Prop) -> str:
         text += (" " if text else "") + f"Changing it replaces the resource ({prop.replace})."
     elif prop.replace_if:
         text += (" " if text else "") + f"Replacement: {prop.replace_if.description}."
+    if prop.refuse_if:
+        text += (" " if text else "") + f"Refused: {prop.refuse_if.description}."
     if prop.server_default is not None:
         text += (" " if text else "") + f"The Supervisor's default: `{prop.server_default}`."
     if prop.since:

@@ -163,10 +163,8 @@ def bootstrap(i: Inputs, r: random.Random, e: Env) -> str:
 
 
 def restart(i: Inputs, r: random.Random, e: Env) -> str:
-    # Only on powered-on bases: VM Operator refuses `now` for a VM that is off ("can only restart powered on
-    # vm"), a rule on the old power state that the model cannot express yet (it predicts an update).
-    if _spec(i)["powerState"] != "PoweredOn":
-        return labels(i, r, e)
+    # On powered-off bases too: VM Operator refuses `now` for a VM that was off ("can only restart powered on
+    # vm"), which the model predicts as an error (a RefuseIf rule on the old power state).
     _spec(i)["nextRestartTime"] = "now"
     return "nextRestartTime"
 

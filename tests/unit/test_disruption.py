@@ -69,3 +69,13 @@ def test_power_cycles_and_replacements_are_warned_about() -> None:
     assert disruption_warnings(replaced.assessments) == [
         "spec.imageName forces a replacement: the image of a VM cannot change after creation"
     ]
+
+
+def test_a_restart_of_a_stopped_vm_fails_the_preview_with_the_webhooks_words() -> None:
+    provider = Provider(lambda *args: None)
+    with pytest.raises(InvalidInputs) as refused:
+        provider.diff(TOKEN, vm(powerState="PoweredOff"), vm(powerState="PoweredOff", nextRestartTime="now"))
+    ((path, reason),) = refused.value.failures
+    assert path == "spec.nextRestartTime" and "can only restart powered on vm" in reason
+    running = provider.diff(TOKEN, vm(), vm(nextRestartTime="now"))
+    assert [a.disruption for a in running.assessments] == [Disruption.IN_PLACE]

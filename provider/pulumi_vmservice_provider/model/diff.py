@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pulumi_vmservice_provider.model import paths
-from pulumi_vmservice_provider.model.types import DiffContext, NoServer, Prop, ReplaceIf, ServerFacts
+from pulumi_vmservice_provider.model.types import (
+    DiffContext,
+    NoServer,
+    Prop,
+    RefuseIf,
+    ReplaceIf,
+    ServerFacts,
+)
 from pulumi_vmservice_provider.wire import UNKNOWN, contains_unknown, reveal
 
 ChangeKind = Literal["add", "delete", "update"]
@@ -27,6 +34,7 @@ class Change:
     replace_reason: str | None = None
     applied_while_off: bool = False  # some property on the path is applied only while powered off
     data_loss: bool = False
+    refusal: str | None = None  # why the Supervisor would refuse this change as planned
 
     @property
     def replaces(self) -> bool:
@@ -45,7 +53,9 @@ class _Diff:
             reason = rule.decide(DiffContext(path, kind, self.old, self.new, self.server))
         else:
             reason = rule
-        self.changes.append(Change(path, kind, reason, flags.applied_while_off, flags.data_loss))
+        context = DiffContext(path, kind, self.old, self.new, self.server)
+        refusal = flags.refuse_if.decide(context) if flags.refuse_if is not None else None
+        self.changes.append(Change(path, kind, reason, flags.applied_while_off, flags.data_loss, refusal))
 
 
 @dataclass(frozen=True)
@@ -54,11 +64,16 @@ class _Flags:
 
     applied_while_off: bool = False
     data_loss: bool = False
+    refuse_if: RefuseIf | None = None
 
     def under(self, prop: Prop | None) -> _Flags:
-        if prop is None or not (prop.applied_while_off or prop.data_loss):
+        if prop is None or not (prop.applied_while_off or prop.data_loss or prop.refuse_if):
             return self
-        return _Flags(self.applied_while_off or prop.applied_while_off, self.data_loss or prop.data_loss)
+        return _Flags(
+            self.applied_while_off or prop.applied_while_off,
+            self.data_loss or prop.data_loss,
+            prop.refuse_if or self.refuse_if,
+        )
 
 
 def diff_properties(

@@ -46,6 +46,8 @@ def _power_state(inputs: dict[str, Any]) -> str:
 
 def assess(change: Change, old_inputs: dict[str, Any], new_inputs: dict[str, Any]) -> Assessment:
     """The disruption of one change; `old_inputs`/`new_inputs` are the resource's revealed inputs."""
+    if change.refusal is not None and not change.replaces:
+        return Assessment(change, Disruption.IN_PLACE, blocked=change.refusal)
     if change.replaces:
         return Assessment(change, Disruption.DATA_LOSS if change.data_loss else Disruption.REPLACE)
     if change.data_loss:

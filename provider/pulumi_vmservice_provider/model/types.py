@@ -30,6 +30,9 @@ class Prop:
     server_default: Any = None  # what the server fills in when the field is left out: never drift
     stable: bool = False  # an output an update never changes: previews of updates keep its old value
     applied_while_off: bool = False  # a change is applied only while the VM is powered off
+    refuse_if: RefuseIf | None = (
+        None  # when the Supervisor refuses a change of this field (the preview fails)
+    )
     data_loss: bool = False  # a change discards guest data (e.g. reverting to a snapshot)
     required: bool = False
     default: Any = None
@@ -132,6 +135,15 @@ class ReplaceIf:
     `decide` returns why this change replaces the resource, or None when it updates in place; `description`
     says when that happens, for the schema and docs.
     """
+
+    decide: Callable[[DiffContext], str | None]
+    description: str
+
+
+@dataclass(frozen=True)
+class RefuseIf:
+    """A change the Supervisor refuses in some states: `decide` returns the refusal (the preview fails with it
+    instead of `up` failing later), or None; `description` says when, for the schema and docs."""
 
     decide: Callable[[DiffContext], str | None]
     description: str

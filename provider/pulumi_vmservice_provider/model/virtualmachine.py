@@ -13,6 +13,7 @@ from pulumi_vmservice_provider.model.types import (
     DiffContext,
     KubeKind,
     ObjectType,
+    RefuseIf,
     ReplaceIf,
     ResourceDef,
     array,
@@ -335,6 +336,23 @@ BOOTSTRAP_CHANGE = ReplaceIf(
 )
 
 
+def _restart_of_a_stopped_vm(change: DiffContext) -> str | None:
+    # VM Operator's mutating webhook judges a restart by the VM's power state before the change.
+    requested = lookup(change.new, "spec", "nextRestartTime")
+    was = lookup(change.old, "spec", "powerState")
+    if isinstance(requested, str) and requested.lower() == "now" and was in ("PoweredOff", "Suspended"):
+        return (
+            f'Invalid value: "now": can only restart powered on vm (it is {was}); power it on first, or leave '
+            "nextRestartTime unchanged"
+        )
+    return None
+
+
+RESTART_OF_A_STOPPED_VM = RefuseIf(
+    _restart_of_a_stopped_vm, "a restart (`now`) of a VM that is powered off or suspended is refused"
+)
+
+
 def _zone_change(change: DiffContext) -> str | None:
     if change.path != ZONE_LABEL_PATH:
         return None
@@ -387,7 +405,8 @@ VirtualMachineSpec = overlay(
             ),
             "nextRestartTime": string(
                 "Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records "
-                "it as a timestamp): later updates do not restart the VM again, and a new VM ignores it."
+                "it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.",
+                refuse_if=RESTART_OF_A_STOPPED_VM,
             ),
             "minHardwareVersion": integer(
                 "Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a "

@@ -18817,7 +18817,7 @@ type VirtualMachineSpec struct {
 	MinHardwareVersion *int `pulumi:"minHardwareVersion"`
 	// Network configuration of the VM.
 	Network *VirtualMachineNetworkSpec `pulumi:"network"`
-	// Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
+	// Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it. Refused: a restart (`now`) of a VM that is powered off or suspended is refused.
 	NextRestartTime *string `pulumi:"nextRestartTime"`
 	// Policies describes a list of policies that should be explicitly applied to this VM. Needs VM Operator API v1alpha5 or newer.
 	Policies []VirtualMachinePoliciesSpec `pulumi:"policies"`
@@ -18890,7 +18890,7 @@ type VirtualMachineSpecArgs struct {
 	MinHardwareVersion pulumi.IntPtrInput `pulumi:"minHardwareVersion"`
 	// Network configuration of the VM.
 	Network VirtualMachineNetworkSpecPtrInput `pulumi:"network"`
-	// Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
+	// Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it. Refused: a restart (`now`) of a VM that is powered off or suspended is refused.
 	NextRestartTime pulumi.StringPtrInput `pulumi:"nextRestartTime"`
 	// Policies describes a list of policies that should be explicitly applied to this VM. Needs VM Operator API v1alpha5 or newer.
 	Policies VirtualMachinePoliciesSpecArrayInput `pulumi:"policies"`
@@ -19031,7 +19031,7 @@ func (o VirtualMachineSpecOutput) Network() VirtualMachineNetworkSpecPtrOutput {
 	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineNetworkSpec { return v.Network }).(VirtualMachineNetworkSpecPtrOutput)
 }
 
-// Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
+// Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it. Refused: a restart (`now`) of a VM that is powered off or suspended is refused.
 func (o VirtualMachineSpecOutput) NextRestartTime() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineSpec) *string { return v.NextRestartTime }).(pulumi.StringPtrOutput)
 }
@@ -19290,7 +19290,7 @@ func (o VirtualMachineSpecPtrOutput) Network() VirtualMachineNetworkSpecPtrOutpu
 	}).(VirtualMachineNetworkSpecPtrOutput)
 }
 
-// Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
+// Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it. Refused: a restart (`now`) of a VM that is powered off or suspended is refused.
 func (o VirtualMachineSpecPtrOutput) NextRestartTime() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachineSpec) *string {
 		if v == nil {

@@ -1679,7 +1679,7 @@ export interface VirtualMachineSpecArgs {
      */
     network?: pulumi.Input<inputs.VirtualMachineNetworkSpecArgs | undefined>;
     /**
-     * Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
+     * Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it. Refused: a restart (`now`) of a VM that is powered off or suspended is refused.
      */
     nextRestartTime?: pulumi.Input<string | undefined>;
     /**

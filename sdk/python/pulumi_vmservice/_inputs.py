@@ -6835,7 +6835,7 @@ class VirtualMachineSpecArgsDict(TypedDict):
     """
     next_restart_time: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
+    Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it. Refused: a restart (`now`) of a VM that is powered off or suspended is refused.
     """
     policies: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachinePoliciesSpecArgsDict']]]]]
     """
@@ -6931,7 +6931,7 @@ class VirtualMachineSpecArgs:
         :param pulumi.Input[_builtins.str] instance_uuid: Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.int] min_hardware_version: Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a powered-on VM it needs `allowPowerCycle: true`.
         :param pulumi.Input['VirtualMachineNetworkSpecArgs'] network: Network configuration of the VM.
-        :param pulumi.Input[_builtins.str] next_restart_time: Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
+        :param pulumi.Input[_builtins.str] next_restart_time: Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it. Refused: a restart (`now`) of a VM that is powered off or suspended is refused.
         :param pulumi.Input[Sequence[pulumi.Input['VirtualMachinePoliciesSpecArgs']]] policies: Policies describes a list of policies that should be explicitly applied to this VM. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input[_builtins.str] power_off_mode: How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest shutdown, then power off after a timeout). Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
         :param pulumi.Input[_builtins.str] power_state: Desired power state (PoweredOn by default). Allowed values: `PoweredOn`, `PoweredOff`, `Suspended`.
@@ -7220,7 +7220,7 @@ class VirtualMachineSpecArgs:
     @pulumi.getter(name="nextRestartTime")
     def next_restart_time(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.
+        Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records it as a timestamp): later updates do not restart the VM again, and a new VM ignores it. Refused: a restart (`now`) of a VM that is powered off or suspended is refused.
         """
         return pulumi.get(self, "next_restart_time")
 
