@@ -128,7 +128,10 @@ VALID: dict[str, dict[str, Any]] = {
         "spec": {
             "replicas": 2,
             "selector": {"matchLabels": {"app": "web"}},
-            "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"className": "best-effort-small"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"className": "best-effort-small", "imageName": "ubuntu-22.04"},
+            },
         },
     },
     "vmservice:index:VirtualMachineSnapshot": {

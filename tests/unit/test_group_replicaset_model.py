@@ -112,3 +112,27 @@ def test_an_8_0u3_supervisor_is_told_which_api_the_kind_needs() -> None:
         )
     ]
     assert kind_unavailable(_Handler(GROUP, ["v1alpha5", "v1alpha2"]), "vSphere 9.1") == []  # type: ignore[arg-type]
+
+
+def test_the_template_is_typed_like_a_vm_spec_but_its_changes_update_in_place() -> None:
+    from pulumi_vmservice_provider.model.diff import diff_properties
+    from pulumi_vmservice_provider.model.registry import RESOURCES
+
+    replica_set = RESOURCES["vmservice:index:VirtualMachineReplicaSet"]
+    template = replica_set.inputs["spec"].obj.properties["template"].obj  # type: ignore[union-attr]
+    assert template.properties["spec"].obj.name == "VirtualMachineSpec"  # type: ignore[union-attr]
+
+    def spec(image: str) -> dict[str, object]:
+        return {
+            "spec": {
+                "replicas": 2,
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {
+                    "metadata": {"labels": {"app": "web"}},
+                    "spec": {"className": "best-effort-small", "imageName": image},
+                },
+            }
+        }
+
+    (change,) = diff_properties(replica_set.inputs, spec("ubuntu-22.04"), spec("photon-5"))
+    assert change.path == "spec.template.spec.imageName" and not change.replaces

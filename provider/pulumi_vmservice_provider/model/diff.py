@@ -65,14 +65,18 @@ class _Flags:
     applied_while_off: bool = False
     data_loss: bool = False
     refuse_if: RefuseIf | None = None
+    shape_only: bool = False  # below a property with `rules_below=False`: nested rules do not apply
 
     def under(self, prop: Prop | None) -> _Flags:
-        if prop is None or not (prop.applied_while_off or prop.data_loss or prop.refuse_if):
+        if prop is None or self.shape_only:
+            return self
+        if not (prop.applied_while_off or prop.data_loss or prop.refuse_if or not prop.rules_below):
             return self
         return _Flags(
             self.applied_while_off or prop.applied_while_off,
             self.data_loss or prop.data_loss,
             prop.refuse_if or self.refuse_if,
+            not prop.rules_below,
         )
 
 
@@ -88,8 +92,8 @@ def diff_properties(
     return diff.changes
 
 
-def _rule(prop: Prop | None, inherited: ReplaceRule) -> ReplaceRule:
-    if prop is None:
+def _rule(prop: Prop | None, inherited: ReplaceRule, flags: _Flags) -> ReplaceRule:
+    if prop is None or flags.shape_only:
         return inherited
     return prop.replace or prop.replace_if or inherited
 
@@ -107,7 +111,7 @@ def _diff_object(
         if key.startswith("__"):
             continue
         prop = props.get(key) if props is not None else None
-        rule, own = _rule(prop, inherited), flags.under(prop)
+        rule, own = _rule(prop, inherited, flags), flags.under(prop)
         _diff_value(prop, old.get(key), new.get(key), paths.join(base, key), rule, own, diff)
 
 
@@ -135,7 +139,7 @@ def _diff_value(
         return
     if isinstance(old, list):
         item = prop.items if prop is not None else None
-        item_rule, item_flags = _rule(item, rule), flags.under(item)
+        item_rule, item_flags = _rule(item, rule, flags), flags.under(item)
         for index in range(max(len(old), len(new))):
             before = old[index] if index < len(old) else None
             after = new[index] if index < len(new) else None

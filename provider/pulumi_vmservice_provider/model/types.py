@@ -30,9 +30,11 @@ class Prop:
     server_default: Any = None  # what the server fills in when the field is left out: never drift
     stable: bool = False  # an output an update never changes: previews of updates keep its old value
     applied_while_off: bool = False  # a change is applied only while the VM is powered off
-    refuse_if: RefuseIf | None = (
-        None  # when the Supervisor refuses a change of this field (the preview fails)
-    )
+    # When the Supervisor refuses a change of this field (the preview fails with the reason).
+    refuse_if: RefuseIf | None = None
+    # False: the nested type is used for its shape only; the change rules declared inside it (replace, power
+    # cycles, refusals) belong to its own kind, not here (a replica set's VM template reuses the VM's spec).
+    rules_below: bool = True
     data_loss: bool = False  # a change discards guest data (e.g. reverting to a snapshot)
     required: bool = False
     default: Any = None

@@ -13,11 +13,11 @@ from pulumi_vmservice_provider.model.types import (
     KubeKind,
     ObjectType,
     ResourceDef,
-    any_value,
     lookup,
     obj,
     string_map,
 )
+from pulumi_vmservice_provider.model.virtualmachine import VirtualMachineSpec
 
 # VM Operator serves replica sets from v1alpha3 on 9.1 only; 8.0U3 (v1alpha2) has no such kind.
 REPLICA_SET_VERSIONS = ("v1alpha3", "v1alpha4", "v1alpha5")
@@ -36,9 +36,12 @@ Template = ObjectType(
     "The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.",
     {
         "metadata": obj(TemplateMeta),
-        "spec": any_value(
-            "The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, "
-            "imageName, storageClass, powerState, ...)."
+        "spec": obj(
+            VirtualMachineSpec,
+            "The spec of each VM: the fields of `vmservice:index:VirtualMachine`'s `spec`. A change updates the "
+            "replica set in place (new VMs get it); the VM's own replacement rules do not apply here.",
+            required=True,
+            rules_below=False,
         ),
     },
 )

@@ -16905,8 +16905,8 @@ func (o VirtualMachineReplicaSetStatusOutput) Replicas() pulumi.IntPtrOutput {
 type VirtualMachineReplicaSetTemplate struct {
 	// Labels and annotations every VM of the replica set gets.
 	Metadata *VirtualMachineReplicaSetTemplateMeta `pulumi:"metadata"`
-	// The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
-	Spec interface{} `pulumi:"spec"`
+	// The spec of each VM: the fields of `vmservice:index:VirtualMachine`'s `spec`. A change updates the replica set in place (new VMs get it); the VM's own replacement rules do not apply here.
+	Spec VirtualMachineSpec `pulumi:"spec"`
 }
 
 // VirtualMachineReplicaSetTemplateInput is an input type that accepts VirtualMachineReplicaSetTemplateArgs and VirtualMachineReplicaSetTemplateOutput values.
@@ -16924,8 +16924,8 @@ type VirtualMachineReplicaSetTemplateInput interface {
 type VirtualMachineReplicaSetTemplateArgs struct {
 	// Labels and annotations every VM of the replica set gets.
 	Metadata VirtualMachineReplicaSetTemplateMetaPtrInput `pulumi:"metadata"`
-	// The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
-	Spec pulumi.Input `pulumi:"spec"`
+	// The spec of each VM: the fields of `vmservice:index:VirtualMachine`'s `spec`. A change updates the replica set in place (new VMs get it); the VM's own replacement rules do not apply here.
+	Spec VirtualMachineSpecInput `pulumi:"spec"`
 }
 
 func (VirtualMachineReplicaSetTemplateArgs) ElementType() reflect.Type {
@@ -16960,9 +16960,9 @@ func (o VirtualMachineReplicaSetTemplateOutput) Metadata() VirtualMachineReplica
 	return o.ApplyT(func(v VirtualMachineReplicaSetTemplate) *VirtualMachineReplicaSetTemplateMeta { return v.Metadata }).(VirtualMachineReplicaSetTemplateMetaPtrOutput)
 }
 
-// The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
-func (o VirtualMachineReplicaSetTemplateOutput) Spec() pulumi.AnyOutput {
-	return o.ApplyT(func(v VirtualMachineReplicaSetTemplate) interface{} { return v.Spec }).(pulumi.AnyOutput)
+// The spec of each VM: the fields of `vmservice:index:VirtualMachine`'s `spec`. A change updates the replica set in place (new VMs get it); the VM's own replacement rules do not apply here.
+func (o VirtualMachineReplicaSetTemplateOutput) Spec() VirtualMachineSpecOutput {
+	return o.ApplyT(func(v VirtualMachineReplicaSetTemplate) VirtualMachineSpec { return v.Spec }).(VirtualMachineSpecOutput)
 }
 
 type VirtualMachineReplicaSetTemplatePtrOutput struct{ *pulumi.OutputState }
@@ -16999,14 +16999,14 @@ func (o VirtualMachineReplicaSetTemplatePtrOutput) Metadata() VirtualMachineRepl
 	}).(VirtualMachineReplicaSetTemplateMetaPtrOutput)
 }
 
-// The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
-func (o VirtualMachineReplicaSetTemplatePtrOutput) Spec() pulumi.AnyOutput {
-	return o.ApplyT(func(v *VirtualMachineReplicaSetTemplate) interface{} {
+// The spec of each VM: the fields of `vmservice:index:VirtualMachine`'s `spec`. A change updates the replica set in place (new VMs get it); the VM's own replacement rules do not apply here.
+func (o VirtualMachineReplicaSetTemplatePtrOutput) Spec() VirtualMachineSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineReplicaSetTemplate) *VirtualMachineSpec {
 		if v == nil {
 			return nil
 		}
-		return v.Spec
-	}).(pulumi.AnyOutput)
+		return &v.Spec
+	}).(VirtualMachineSpecPtrOutput)
 }
 
 // Labels and annotations every VM of the replica set gets.

@@ -42,6 +42,12 @@ func NewVirtualMachineReplicaSet(ctx *pulumi.Context,
 		"metadata.name",
 		"metadata.namespace",
 		"spec.selector",
+		"spec.template.spec.biosUUID",
+		"spec.template.spec.imageName",
+		"spec.template.spec.instanceUUID",
+		"spec.template.spec.network.disabled",
+		"spec.template.spec.reserved.resourcePolicyName",
+		"spec.template.spec.storageClass",
 	})
 	opts = append(opts, replaceOnChanges)
 	opts = internal.PkgResourceDefaultOpts(opts)

@@ -1440,9 +1440,9 @@ export interface VirtualMachineReplicaSetTemplateArgs {
      */
     metadata?: pulumi.Input<inputs.VirtualMachineReplicaSetTemplateMetaArgs | undefined>;
     /**
-     * The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
+     * The spec of each VM: the fields of `vmservice:index:VirtualMachine`'s `spec`. A change updates the replica set in place (new VMs get it); the VM's own replacement rules do not apply here.
      */
-    spec?: any | undefined;
+    spec: pulumi.Input<inputs.VirtualMachineSpecArgs>;
 }
 
 /**

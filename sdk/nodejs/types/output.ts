@@ -2588,9 +2588,9 @@ export interface VirtualMachineReplicaSetTemplate {
      */
     metadata?: outputs.VirtualMachineReplicaSetTemplateMeta;
     /**
-     * The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
+     * The spec of each VM: the fields of `vmservice:index:VirtualMachine`'s `spec`. A change updates the replica set in place (new VMs get it); the VM's own replacement rules do not apply here.
      */
-    spec?: any;
+    spec: outputs.VirtualMachineSpec;
 }
 
 /**

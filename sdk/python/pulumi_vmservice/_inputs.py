@@ -6097,30 +6097,41 @@ class VirtualMachineReplicaSetTemplateArgsDict(TypedDict):
     """
     The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
     """
+    spec: pulumi.Input['VirtualMachineSpecArgsDict']
+    """
+    The spec of each VM: the fields of `vmservice:index:VirtualMachine`'s `spec`. A change updates the replica set in place (new VMs get it); the VM's own replacement rules do not apply here.
+    """
     metadata: NotRequired[pulumi.Input[Optional['VirtualMachineReplicaSetTemplateMetaArgsDict']]]
     """
     Labels and annotations every VM of the replica set gets.
-    """
-    spec: NotRequired[Any]
-    """
-    The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
     """
 
 @pulumi.input_type
 class VirtualMachineReplicaSetTemplateArgs:
     def __init__(__self__, *,
-                 metadata: pulumi.Input[Optional['VirtualMachineReplicaSetTemplateMetaArgs']] = None,
-                 spec: Optional[Any] = None):
+                 spec: pulumi.Input['VirtualMachineSpecArgs'],
+                 metadata: pulumi.Input[Optional['VirtualMachineReplicaSetTemplateMetaArgs']] = None):
         """
         The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
 
+        :param pulumi.Input['VirtualMachineSpecArgs'] spec: The spec of each VM: the fields of `vmservice:index:VirtualMachine`'s `spec`. A change updates the replica set in place (new VMs get it); the VM's own replacement rules do not apply here.
         :param pulumi.Input['VirtualMachineReplicaSetTemplateMetaArgs'] metadata: Labels and annotations every VM of the replica set gets.
-        :param Any spec: The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
         """
+        pulumi.set(__self__, "spec", spec)
         if metadata is not None:
             pulumi.set(__self__, "metadata", metadata)
-        if spec is not None:
-            pulumi.set(__self__, "spec", spec)
+
+    @_builtins.property
+    @pulumi.getter
+    def spec(self) -> pulumi.Input['VirtualMachineSpecArgs']:
+        """
+        The spec of each VM: the fields of `vmservice:index:VirtualMachine`'s `spec`. A change updates the replica set in place (new VMs get it); the VM's own replacement rules do not apply here.
+        """
+        return pulumi.get(self, "spec")
+
+    @spec.setter
+    def spec(self, value: pulumi.Input['VirtualMachineSpecArgs']):
+        pulumi.set(self, "spec", value)
 
     @_builtins.property
     @pulumi.getter
@@ -6133,18 +6144,6 @@ class VirtualMachineReplicaSetTemplateArgs:
     @metadata.setter
     def metadata(self, value: pulumi.Input[Optional['VirtualMachineReplicaSetTemplateMetaArgs']]):
         pulumi.set(self, "metadata", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def spec(self) -> Optional[Any]:
-        """
-        The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
-        """
-        return pulumi.get(self, "spec")
-
-    @spec.setter
-    def spec(self, value: Optional[Any]):
-        pulumi.set(self, "spec", value)
 
 
 class VirtualMachineReplicaSetTemplateMetaArgsDict(TypedDict):

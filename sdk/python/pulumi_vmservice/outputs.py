@@ -8454,18 +8454,25 @@ class VirtualMachineReplicaSetTemplate(dict):
     The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
     """
     def __init__(__self__, *,
-                 metadata: Optional['outputs.VirtualMachineReplicaSetTemplateMeta'] = None,
-                 spec: Optional[Any] = None):
+                 spec: 'outputs.VirtualMachineSpec',
+                 metadata: Optional['outputs.VirtualMachineReplicaSetTemplateMeta'] = None):
         """
         The VM each replica is made from. A change applies to VMs created afterwards; existing VMs keep theirs.
 
+        :param 'VirtualMachineSpec' spec: The spec of each VM: the fields of `vmservice:index:VirtualMachine`'s `spec`. A change updates the replica set in place (new VMs get it); the VM's own replacement rules do not apply here.
         :param 'VirtualMachineReplicaSetTemplateMeta' metadata: Labels and annotations every VM of the replica set gets.
-        :param Any spec: The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
         """
+        pulumi.set(__self__, "spec", spec)
         if metadata is not None:
             pulumi.set(__self__, "metadata", metadata)
-        if spec is not None:
-            pulumi.set(__self__, "spec", spec)
+
+    @_builtins.property
+    @pulumi.getter
+    def spec(self) -> 'outputs.VirtualMachineSpec':
+        """
+        The spec of each VM: the fields of `vmservice:index:VirtualMachine`'s `spec`. A change updates the replica set in place (new VMs get it); the VM's own replacement rules do not apply here.
+        """
+        return pulumi.get(self, "spec")
 
     @_builtins.property
     @pulumi.getter
@@ -8474,14 +8481,6 @@ class VirtualMachineReplicaSetTemplate(dict):
         Labels and annotations every VM of the replica set gets.
         """
         return pulumi.get(self, "metadata")
-
-    @_builtins.property
-    @pulumi.getter
-    def spec(self) -> Optional[Any]:
-        """
-        The spec of each VM, with the fields of `vmservice:index:VirtualMachine`'s `spec` (className, imageName, storageClass, powerState, ...).
-        """
-        return pulumi.get(self, "spec")
 
 
 @pulumi.output_type
