@@ -5,10 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS_BIN := .tools/bin
 # Build order matters: the CRDs are generated with controller-gen.
-TOOLS := pulumi pulumi-language-yaml pulumi-sdkgen etcd kubernetes vcsim controller-gen crds-8.0u3 crds-9.1
+TOOLS := pulumi pulumi-language-yaml pulumi-sdkgen pulumi-kubernetes etcd kubernetes vcsim controller-gen crds-8.0u3 crds-9.1
 export PATH := $(CURDIR)/$(TOOLS_BIN):$(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: dev tools tools-kubernetes test unit lint model schema sdk docs dist check-generated bench bench-e2e demo demo-down clean
+.PHONY: dev tools test unit lint model schema sdk docs dist check-generated bench bench-e2e demo demo-down clean
 
 dev: $(VENV)/.installed
 
@@ -63,12 +63,8 @@ bench: dev
 	$(PY) bench/run.py
 
 # N VMs (BENCH_VMS, default 200) by this provider, kubectl and pulumi-kubernetes on one simulator; ratios.
-bench-e2e: dev tools tools-kubernetes
+bench-e2e: dev tools
 	$(PY) bench/e2e.py
-
-# pulumi-kubernetes' provider plugin (examples/kubernetes-yaml, bench-e2e); a long first build, then cached.
-tools-kubernetes:
-	@tools/install.sh pulumi-kubernetes
 
 demo: dev tools
 	@bash examples/demo.sh up
