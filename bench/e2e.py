@@ -37,6 +37,21 @@ SPEC = {
 }
 
 
+def resolve_image(admin_kubeconfig: Path, display_name: str) -> str:
+    """The `vmi-` name of an image: all three tools get it, since only this provider keeps a display name stable
+    (kubectl and pulumi-kubernetes would re-send it and be refused as an immutable change)."""
+    from kubernetes import client, config
+
+    api = config.new_client_from_config(str(admin_kubeconfig))
+    try:
+        images = client.CustomObjectsApi(api).list_namespaced_custom_object(
+            GROUP, "v1alpha2", NAMESPACE, "virtualmachineimages"
+        )["items"]
+    finally:
+        api.close()
+    return next(i["metadata"]["name"] for i in images if (i.get("status") or {}).get("name") == display_name)
+
+
 def timed(action: Callable[[], Any]) -> float:
     began = time.perf_counter()
     action()
@@ -103,9 +118,10 @@ def vmservice_program(count: int, label: str) -> str:
 
 
 def kubernetes_program(count: int, label: str, version: str) -> str:
-    lines = ["resources:"]
-    for index in range(count):
-        body = {
+    """The same VMs as pulumi-kubernetes resources: a yaml/v2 ConfigGroup (Pulumi YAML cannot declare a
+    CustomResource directly) whose objects each become a resource awaiting the same condition."""
+    objects = [
+        {
             "apiVersion": f"{GROUP}/{version}",
             "kind": "VirtualMachine",
             "metadata": {
@@ -116,12 +132,9 @@ def kubernetes_program(count: int, label: str, version: str) -> str:
             },
             "spec": SPEC,
         }
-        lines += [
-            f"  vm{index}:",
-            "    type: kubernetes:apiextensions.k8s.io:CustomResource",
-            f"    properties: {json.dumps(body)}",
-        ]
-    return "\n".join(lines) + "\n"
+        for index in range(count)
+    ]
+    return f"resources:\n  vms:\n    type: kubernetes:yaml/v2:ConfigGroup\n    properties:\n      objs: {json.dumps(objects)}\n"
 
 
 def kubectl_manifest(count: int, label: str, version: str) -> str:
@@ -178,6 +191,7 @@ def main() -> int:
     sim.start()
     try:
         env = {**os.environ, **sim.env()}
+        SPEC["imageName"] = resolve_image(sim.admin_kubeconfig_path, "ubuntu-22.04")
         version = sim.release.storage_version
         requests = Requests(sim.admin_kubeconfig_path)
         results: dict[str, dict[str, Any]] = {}
