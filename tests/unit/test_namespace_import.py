@@ -14,6 +14,9 @@ class FakeSupervisor:
     def list(self, ctx: Any, ref: Any, namespace: str | None = None) -> list[dict[str, Any]]:
         return self.objects.get(ref.plural, [])
 
+    def preferred_version(self, group: str, understood: tuple[str, ...]) -> str | None:
+        return "v1alpha2" if "v1alpha2" in understood else None  # an 8.0U3 Supervisor
+
 
 def obj(name: str, **meta: Any) -> dict[str, Any]:
     return {"metadata": {"name": name, "namespace": "dev", **meta}}

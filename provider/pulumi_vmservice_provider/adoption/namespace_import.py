@@ -74,6 +74,8 @@ def plan_import(client: SupervisorClient, namespace: str) -> ImportPlan:
         kube = definition.kube
         if kube is None:
             continue
+        if client.preferred_version(kube.group, kube.versions) is None:
+            continue  # a kind this Supervisor does not serve (e.g. groups and replica sets before 9.1)
         ref = KindRef(kube.kind, kube.plural, kube.group, kube.versions)
         for obj in sorted(client.list(None, ref, namespace), key=lambda o: o["metadata"]["name"]):
             name = obj["metadata"]["name"]
