@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pulumi_vmservice_provider.clients.supervisor import FIELD_MANAGER, RESOURCE_QUOTA, SECRET
 from pulumi_vmservice_provider.errors import ProviderError, ServerRejected
+from pulumi_vmservice_provider.model.diff import diff_properties
 from pulumi_vmservice_provider.model.virtualmachine import VIRTUAL_MACHINE, ZONE_LABEL
 from pulumi_vmservice_provider.operations import (
     DeleteRequest,
@@ -284,18 +285,12 @@ class VirtualMachineHandler(KubeObjectHandler):
     def _needs_power_off(
         self, old_inputs: dict[str, Any], news: dict[str, Any], live: dict[str, Any]
     ) -> bool:
-        old, new = reveal(old_inputs), reveal(news)
+        """A running VM that stays on gets a change the model declares `applied_while_off`."""
         if (live.get("status") or {}).get("powerState") != "PoweredOn":
             return False
-        if (new.get("spec") or {}).get("powerState") == "PoweredOff":
+        if (reveal(news).get("spec") or {}).get("powerState") == "PoweredOff":
             return False
-        old_spec, new_spec = old.get("spec") or {}, new.get("spec") or {}
-        return (
-            old_spec.get("className") != new_spec.get("className")
-            or old_spec.get("bootstrap") != new_spec.get("bootstrap")
-            or old.get("userData") != new.get("userData")
-            or old_spec.get("minHardwareVersion") != new_spec.get("minHardwareVersion")
-        )
+        return any(c.applied_while_off for c in diff_properties(self.definition.inputs, old_inputs, news))
 
     # ---- wait ----------------------------------------------------------------------------------
     def wait_ready(
