@@ -419,22 +419,33 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--crds", type=Path, default=ROOT / ".tools" / "crds")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--types-out", type=Path, default=None)
     parser.add_argument("--check", action="store_true", help="fail when the committed modules are stale")
     args = parser.parse_args(argv)
-    files = generate(args.crds)
+    if args.types_out is None:
+        from pulumi_vmservice_provider.model.crdtypes import TYPES_PACKAGE
+
+        args.types_out = TYPES_PACKAGE
+    from pulumi_vmservice_provider.model.crdtypes import generate_types
+
+    outputs = [(args.out, generate(args.crds)), (args.types_out, generate_types(args.crds))]
     stale = [
-        name
+        (folder, name)
+        for folder, files in outputs
         for name, text in files.items()
-        if not (args.out / name).exists() or (args.out / name).read_text() != text
+        if not (folder / name).exists() or (folder / name).read_text() != text
     ]
     if args.check:
         if stale:
-            print(f"stale generated model: {', '.join(stale)}; run `make model`", file=sys.stderr)
+            names = ", ".join(str(folder / name) for folder, name in stale)
+            print(f"stale generated model: {names}; run `make model`", file=sys.stderr)
         return 1 if stale else 0
-    args.out.mkdir(exist_ok=True)
-    for name in stale:
-        (args.out / name).write_text(files[name])
-    print(f"{len(stale)} of {len(files)} generated modules written to {args.out}")
+    for folder, files in outputs:
+        for name in [n for f, n in stale if f == folder]:
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(files[name])
+    total = sum(len(files) for _, files in outputs)
+    print(f"{len(stale)} of {total} generated modules written to {args.out} and {args.types_out}")
     return 0
 
 

@@ -1,0 +1,194 @@
+"""The upstream-fidelity corpus: admission cases translated from VM Operator's own webhook tests.
+
+Each file under `corpus/<kind>/` is YAML with optional `bases` (named objects) and a list of `cases`; see
+`tests/fidelity/README.md` for the format. This module loads and expands them; the test modules run them
+against the rules package, the provider's offline Check/Diff and the simulator's admission.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+RELEASES = ("8.0u3", "9.1")
+USERS: dict[str, dict[str, Any]] = {
+    # A DevOps user: a namespace editor, not privileged in VM Operator's sense.
+    "devops": {"username": "sso:devops@vsphere.local", "groups": ["system:authenticated"]},
+    # A cluster admin (system:masters): privileged.
+    "privileged": {
+        "username": "sso:admin@vsphere.local",
+        "groups": ["system:masters", "system:authenticated"],
+    },
+    # VM Operator's own controller: privileged.
+    "vmop": {
+        "username": "system:serviceaccount:vmware-system-vmop:vmware-system-vmop-controller-manager",
+        "groups": ["system:serviceaccounts", "system:authenticated"],
+    },
+}
+
+
+class CorpusError(Exception):
+    pass
+
+
+def merge(base: Any, patch: Any) -> Any:
+    """RFC 7386 JSON merge patch: objects merge recursively, null removes a key, anything else replaces."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = copy.deepcopy(base) if isinstance(base, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge(result.get(key), value)
+    return result
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    file: str
+    source: str
+    kind: str
+    webhook: str  # mutating | validating
+    operation: str  # CREATE | UPDATE | DELETE
+    release: str
+    object: dict[str, Any]
+    old: dict[str, Any] | None
+    user: dict[str, Any]
+    features: dict[str, bool]
+    cluster: tuple[dict[str, Any], ...]
+    privileged_users: tuple[str, ...]
+    expect: str  # allowed | denied
+    errors: tuple[str, ...] = ()  # field paths a validating denial must name
+    message: tuple[str, ...] = ()  # substrings the denial must contain
+    mutated: dict[str, Any] = field(default_factory=dict)  # dotted path -> value after mutation
+    chain: dict[str, Any] | None = None  # the outcome of mutate-then-validate when it differs
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def test_id(self) -> str:
+        return f"{self.id}@{self.release}"
+
+
+@dataclass(frozen=True)
+class Skip:
+    id: str
+    file: str
+    source: str
+    reason: str
+
+
+def _files() -> list[Path]:
+    return sorted(CORPUS.rglob("*.yaml"))
+
+
+@cache
+def _shared_bases() -> dict[str, Any]:
+    bases: dict[str, Any] = {}
+    for path in _files():
+        document = yaml.safe_load(path.read_text()) or {}
+        for name, value in (document.get("bases") or {}).items():
+            if name in bases:
+                raise CorpusError(f"{path}: base {name!r} is defined twice")
+            bases[name] = value
+    return bases
+
+
+def resolve(spec: Any, bases: Mapping[str, Any], seen: tuple[str, ...] = ()) -> dict[str, Any]:
+    """An object given as `{base: NAME, patch: {...}}` (bases may build on bases) or literally."""
+    if isinstance(spec, dict) and "base" in spec and set(spec) <= {"base", "patch"}:
+        name = spec["base"]
+        if name in seen:
+            raise CorpusError(f"base {name!r} builds on itself")
+        if name not in bases:
+            raise CorpusError(f"unknown base {name!r}")
+        return merge(resolve(bases[name], bases, (*seen, name)), spec.get("patch") or {})
+    if not isinstance(spec, dict):
+        raise CorpusError(f"expected an object or {{base, patch}}, got {spec!r}")
+    return copy.deepcopy(spec)
+
+
+def _user(value: Any) -> dict[str, Any]:
+    if value is None:
+        return USERS["devops"]
+    if isinstance(value, str):
+        return USERS[value]
+    return dict(value)
+
+
+def _cluster(value: Any, bases: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
+    return tuple(resolve(item, bases) for item in value or ())
+
+
+def load() -> tuple[list[Case], list[Skip]]:
+    bases = _shared_bases()
+    cases: list[Case] = []
+    skips: list[Skip] = []
+    seen: set[str] = set()
+    for path in _files():
+        document = yaml.safe_load(path.read_text()) or {}
+        relative = str(path.relative_to(CORPUS))
+        for raw in document.get("cases") or ():
+            case_id = raw.get("id")
+            if not case_id or case_id in seen:
+                raise CorpusError(f"{relative}: missing or duplicate case id {case_id!r}")
+            seen.add(case_id)
+            if "skip" in raw:
+                skips.append(Skip(case_id, relative, raw.get("source", ""), raw["skip"]))
+                continue
+            try:
+                cases.extend(_expand(raw, relative, bases))
+            except (KeyError, CorpusError) as error:
+                raise CorpusError(f"{relative}: case {case_id}: {error}") from error
+    return cases, skips
+
+
+def _expand(raw: Mapping[str, Any], file: str, bases: Mapping[str, Any]) -> Iterator[Case]:
+    releases = raw.get("releases") or RELEASES
+    for release in releases:
+        if release not in RELEASES:
+            raise CorpusError(f"unknown release {release!r}")
+        yield Case(
+            id=raw["id"],
+            file=file,
+            source=raw["source"],
+            kind=raw["kind"],
+            webhook=raw.get("webhook", "validating"),
+            operation=raw.get("operation", "CREATE"),
+            release=release,
+            object=resolve(raw["object"], bases),
+            old=resolve(raw["old"], bases) if raw.get("old") is not None else None,
+            user=_user(raw.get("user")),
+            features=dict(raw.get("features") or {}),
+            cluster=_cluster(raw.get("cluster"), bases),
+            privileged_users=tuple(raw.get("privilegedUsers") or ()),
+            expect=raw["expect"],
+            errors=tuple(raw.get("errors") or ()),
+            message=tuple(
+                [raw["message"]] if isinstance(raw.get("message"), str) else raw.get("message") or ()
+            ),
+            mutated=dict(raw.get("mutated") or {}),
+            chain=raw.get("chain"),
+            raw=raw,
+        )
+
+
+def at_path(obj: Any, dotted: str) -> Any:
+    """The value at `a.b[0].c` or `metadata.annotations["x/y"]` (None when absent)."""
+    import re
+
+    for match in re.finditer(r'\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]|([^.\[\]]+)', dotted):
+        key, index, name = match.groups()
+        if index is not None:
+            obj = obj[int(index)] if isinstance(obj, list) and int(index) < len(obj) else None
+        else:
+            obj = obj.get(key if key is not None else name) if isinstance(obj, dict) else None
+    return obj
