@@ -26,8 +26,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args))
 
     from pulumi_vmservice_provider.errors import ProviderError
+    from pulumi_vmservice_provider.kinds.virtualmachinewebconsolerequest.functions import request_console
     from pulumi_vmservice_provider.resources.state import ProviderState
-    from pulumi_vmservice_provider.resources.webconsole import request_console
     from pulumi_vmservice_provider.settings import resolve
 
     namespace, _, vm = args.target.partition("/")

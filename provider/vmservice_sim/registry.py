@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -127,6 +128,8 @@ class KindRegistration:
     workers: int = 1
     # The releases whose CRDs have the kind (empty: every release).
     releases: tuple[str, ...] = ()
+    # The module under `vmservice_sim.kinds` that registered it (named after the kind in lower case).
+    module_name: str = ""
 
     def served_in(self, release: Release) -> bool:
         return not self.releases or release.name in self.releases
@@ -170,10 +173,13 @@ class KindRegistration:
 class Registry:
     _by_kind: dict[str, KindRegistration] = field(default_factory=dict)
 
-    def register(self, kind: str, plural: str, releases: tuple[str, ...] = ()) -> KindRegistration:
+    def register(
+        self, kind: str, plural: str, releases: tuple[str, ...] = (), module: str = ""
+    ) -> KindRegistration:
         if kind in self._by_kind:
             raise ValueError(f"{kind} is registered twice")
-        registration = self._by_kind[kind] = KindRegistration(kind, plural, releases=releases)
+        registration = KindRegistration(kind, plural, releases=releases, module_name=module)
+        self._by_kind[kind] = registration
         return registration
 
     def all(self) -> list[KindRegistration]:
@@ -186,7 +192,9 @@ REGISTRY = Registry()
 def register(kind: str, plural: str, releases: tuple[str, ...] = ()) -> KindRegistration:
     """Declare a VM Operator kind the simulator emulates (once per kind, in its module under `kinds/`);
     `releases` names the releases whose CRDs have it, when not all do (9.1-only kinds)."""
-    return REGISTRY.register(kind, plural, releases)
+    caller = str(sys._getframe(1).f_globals.get("__name__", ""))
+    module = caller.removeprefix("vmservice_sim.kinds.").split(".")[0]
+    return REGISTRY.register(kind, plural, releases, module)
 
 
 def registrations(release: Release | None = None) -> list[KindRegistration]:

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from pulumi_vmservice_provider.kinds.virtualmachine.declaration import VIRTUAL_MACHINE
 from pulumi_vmservice_provider.model.diff import diff_properties
 from pulumi_vmservice_provider.model.disruption import Disruption, assess_all, worst
-from pulumi_vmservice_provider.model.virtualmachine import VIRTUAL_MACHINE
 
 from tests.conftest import run_needing_tools
 

@@ -4,6 +4,7 @@ schema. `make lint` runs this file."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -86,6 +87,8 @@ LAYER_RULES: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     ),
     ((PROVIDER,), (SIMULATOR,)),
     ((SIMULATOR,), (PROVIDER,)),
+    # The API package both use: pure, imports neither, talks to no server.
+    (("vmservice_api",), (PROVIDER, SIMULATOR, "grpc", "yaml", *API_CLIENT_LIBRARIES)),
 ]
 
 
@@ -157,26 +160,89 @@ def test_every_modelled_kind_has_exactly_its_handler() -> None:
     assert functions == set(FUNCTIONS)
 
 
-def test_handler_module_has_the_name_of_its_model_module() -> None:
-    from pulumi_vmservice_provider.resources.registry import handler_class
+def kind_folder(token: str) -> str:
+    """The one naming rule: a kind's folder (and module elsewhere) is its name in lower case, `vcenter_`
+    first for vCenter objects; a lookup is named after what it looks up (`getDatastore` -> datastore)."""
+    _, module, name = token.split(":")
+    name = name.removeprefix("get") if name.startswith("get") and name[3:4].isupper() else name
+    return ("" if module == "index" else f"{module}_") + name.lower()
 
-    for token, definition in RESOURCES.items():
-        handler_module = handler_class(token).__module__.rsplit(".", 1)[1]
-        model_module = _defining_module(definition)
-        assert handler_module == model_module, token
+
+def test_every_kind_is_one_folder_listed_once_in_kinds() -> None:
+    from pulumi_vmservice_provider.kinds import KINDS
+
+    folders = {
+        p.name for p in (PACKAGES / PROVIDER / "kinds").iterdir() if p.is_dir() and p.name != "__pycache__"
+    }
+    assert len(KINDS) == len(set(KINDS))
+    assert folders == set(KINDS)
 
 
-def _defining_module(definition: object) -> str:
-    import importlib
-    import pkgutil
+def test_each_resource_and_function_lives_in_the_folder_its_name_gives() -> None:
+    from pulumi_vmservice_provider.model.registry import KIND_OF
+    from pulumi_vmservice_provider.resources.registry import function_impl, handler_class
 
-    import pulumi_vmservice_provider.model as model
+    aliases = {"vmservice:index:getWebConsoleUrl": "virtualmachinewebconsolerequest"}
+    for token, folder in KIND_OF.items():
+        assert folder == aliases.get(token, kind_folder(token)), token
+        implementation = handler_class(token) if token in RESOURCES else function_impl(token)
+        assert implementation.__module__.split(".")[2] == folder, token
 
-    for info in pkgutil.iter_modules(model.__path__):
-        module = importlib.import_module(f"{model.__name__}.{info.name}")
-        if info.name != "registry" and any(value is definition for value in vars(module).values()):
-            return info.name
-    raise AssertionError(f"no model module defines {definition}")
+
+def test_simulator_and_rules_modules_follow_the_same_naming_rule() -> None:
+    from vmservice_sim.registry import registrations
+
+    for registration in registrations():
+        assert registration.module_name == registration.kind.lower(), registration.kind
+    rules = PACKAGES / "vmservice_api" / "rules" / "kinds"
+    types = PACKAGES / "vmservice_api" / "types" / "release_9_1"
+    for folder in (rules, types):
+        for module in folder.iterdir():
+            name = module.stem
+            if name.startswith("_"):
+                continue
+            assert name == name.lower() and "_" not in name, module
+
+
+# Modules of the engine: they serve every kind and name none.
+ENGINE = (
+    "core.py",
+    "operations.py",
+    "model/check.py",
+    "model/decode.py",
+    "model/diff.py",
+    "model/disruption.py",
+    "model/modifiers.py",
+    "model/plan.py",
+    "model/types.py",
+    "model/layering.py",
+    "model/paths.py",
+    "model/registry.py",
+    "resources/base.py",
+    "resources/kubeobject.py",
+    "resources/dryrun.py",
+    "resources/ownership.py",
+    "resources/snapshots.py",
+    "resources/state.py",
+    "resources/registry.py",
+    "readiness/conditions.py",
+    "readiness/loop.py",
+    "readiness/deletion.py",
+    "server/servicer.py",
+)
+KIND_WORDS = re.compile(r"VirtualMachine|powerState|allowPowerCycle|PoweredOn|PoweredOff|Namespace\b")
+
+
+def test_the_engine_names_no_kind() -> None:
+    found = []
+    for relative in ENGINE:
+        path = PACKAGES / PROVIDER / relative
+        if not path.exists():
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if KIND_WORDS.search(line):
+                found.append(f"{relative}:{number}: {line.strip()}")
+    assert found == []
 
 
 def _undocumented(props: Mapping[str, Prop], where: str, seen: set[int]) -> Iterator[str]:

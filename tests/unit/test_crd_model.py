@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pulumi_vmservice_provider.kinds.virtualmachine.handler import VirtualMachineHandler
 from pulumi_vmservice_provider.model import crdgen
 from pulumi_vmservice_provider.model.check import check_properties
 from pulumi_vmservice_provider.model.layering import overlay, refine
 from pulumi_vmservice_provider.model.registry import FUNCTIONS, RESOURCES
 from pulumi_vmservice_provider.model.types import ObjectType, Prop, string
 from pulumi_vmservice_provider.resources.state import ProviderState
-from pulumi_vmservice_provider.resources.virtualmachine import VirtualMachineHandler
 
 from tests.conftest import skip_or_fail_missing
 
@@ -25,9 +25,22 @@ def test_generated_model_is_what_the_crds_give() -> None:
         if not (CRDS / release).is_dir():
             skip_or_fail_missing(f"{CRDS / release} is missing; run `make tools`")
     fresh = crdgen.generate(CRDS)
-    committed = {path.name: path.read_text() for path in crdgen.OUT.glob("*.py")}
+    committed = {
+        f"{path.parent.name}/generated.py": path.read_text() for path in crdgen.OUT.glob("*/generated.py")
+    }
     stale = sorted(name for name in fresh.keys() | committed.keys() if fresh.get(name) != committed.get(name))
-    assert stale == [], f"model/generated is stale ({', '.join(stale)}): run `make model` and commit it"
+    assert stale == [], f"generated model is stale ({', '.join(stale)}): run `make model` and commit it"
+
+
+def test_generated_types_are_what_the_crds_give() -> None:
+    from pulumi_vmservice_provider.model.crdtypes import TYPES_PACKAGE, generate_types
+
+    if not (CRDS / "9.1").is_dir():
+        skip_or_fail_missing(f"{CRDS} is missing; run `make tools`")
+    fresh = generate_types(CRDS)
+    committed = {str(p.relative_to(TYPES_PACKAGE)): p.read_text() for p in TYPES_PACKAGE.rglob("*.py")}
+    stale = sorted(name for name in fresh.keys() | committed.keys() if fresh.get(name) != committed.get(name))
+    assert stale == [], f"vmservice_api/types is stale ({', '.join(stale)}): run `make model` and commit it"
 
 
 def _check(inputs: dict[str, Any]) -> dict[str, str]:
@@ -154,9 +167,17 @@ def test_generated_modules_are_not_hand_edited(tmp_path: Path) -> None:
     # The generator's own check mode fails on a hand edit, as `make model` would overwrite it.
     if not (CRDS / "9.1").is_dir():
         skip_or_fail_missing(f"{CRDS} is missing; run `make tools`")
-    for name, text in crdgen.generate(CRDS).items():
-        (tmp_path / name).write_text(text)
-    assert crdgen.main(["--crds", str(CRDS), "--out", str(tmp_path), "--check"]) == 0
-    edited = tmp_path / "virtualmachine.py"
-    edited.write_text(edited.read_text() + "# edited\n")
-    assert crdgen.main(["--crds", str(CRDS), "--out", str(tmp_path), "--check"]) == 1
+    from pulumi_vmservice_provider.model.crdtypes import generate_types
+
+    kinds, types = tmp_path / "kinds", tmp_path / "types"
+    for folder, files in ((kinds, crdgen.generate(CRDS)), (types, generate_types(CRDS))):
+        for name, text in files.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text)
+    check = ["--crds", str(CRDS), "--out", str(kinds), "--types-out", str(types), "--check"]
+    assert crdgen.main(check) == 0
+    for edited in (kinds / "virtualmachine" / "generated.py", types / "release_9_1" / "virtualmachine.py"):
+        original = edited.read_text()
+        edited.write_text(original + "# edited\n")
+        assert crdgen.main(check) == 1
+        edited.write_text(original)

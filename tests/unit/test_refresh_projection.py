@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from pulumi_vmservice_provider.kinds.virtualmachine.handler import VirtualMachineHandler
 from pulumi_vmservice_provider.model.registry import RESOURCES
 from pulumi_vmservice_provider.resources.kubeobject import project_onto
 from pulumi_vmservice_provider.resources.state import ProviderState
-from pulumi_vmservice_provider.resources.virtualmachine import VirtualMachineHandler
 from pulumi_vmservice_provider.wire import Secret
 
 LIVE_VM = {

@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_vmservice_provider.core import Provider, disruption_warnings
+from pulumi_vmservice_provider.kinds.virtualmachine.handler import VirtualMachineHandler
+from pulumi_vmservice_provider.kinds.virtualmachinesnapshot.handler import (
+    VirtualMachineSnapshotHandler,
+    not_served_message,
+)
 from pulumi_vmservice_provider.model.diff import diff_properties
 from pulumi_vmservice_provider.model.disruption import Disruption, assess_all
 from pulumi_vmservice_provider.model.registry import RESOURCES
 from pulumi_vmservice_provider.resources.state import ProviderState
-from pulumi_vmservice_provider.resources.virtualmachine import VirtualMachineHandler
-from pulumi_vmservice_provider.resources.virtualmachinesnapshot import (
-    VirtualMachineSnapshotHandler,
-    not_served_message,
-)
 
 SNAPSHOT = RESOURCES["vmservice:index:VirtualMachineSnapshot"]
 VM = RESOURCES["vmservice:index:VirtualMachine"]

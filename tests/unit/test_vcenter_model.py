@@ -29,11 +29,11 @@ from pulumi_vmservice_provider.clients.vcenter import (
 )
 from pulumi_vmservice_provider.core import Provider
 from pulumi_vmservice_provider.errors import InvalidInputs, ProviderError
+from pulumi_vmservice_provider.kinds.vcenter_contentlibraryitem.item_files import plan_upload
+from pulumi_vmservice_provider.kinds.vcenter_namespace.handler import live_inputs
+from pulumi_vmservice_provider.kinds.vcenter_virtualmachineclass.handler import to_vm_class
 from pulumi_vmservice_provider.model.registry import FUNCTIONS, RESOURCES
 from pulumi_vmservice_provider.resources.vcenter_common import refresh_inputs
-from pulumi_vmservice_provider.resources.vcenter_item_files import plan_upload
-from pulumi_vmservice_provider.resources.vcenter_namespace import live_inputs
-from pulumi_vmservice_provider.resources.vcenter_virtualmachineclass import to_vm_class
 from pulumi_vmservice_provider.schema import generate
 from pulumi_vmservice_provider.settings import Settings
 from pulumi_vmservice_provider.wire import Secret

@@ -8,10 +8,10 @@ from typing import Any
 
 from pulumi_vmservice_provider.clients.supervisor import is_connection_error
 from pulumi_vmservice_provider.errors import ProviderError
+from pulumi_vmservice_provider.kinds.virtualmachine.handler import VirtualMachineHandler
 from pulumi_vmservice_provider.model.registry import RESOURCES
 from pulumi_vmservice_provider.resources.kubeobject import failure_reason
 from pulumi_vmservice_provider.resources.state import ProviderState
-from pulumi_vmservice_provider.resources.virtualmachine import VirtualMachineHandler
 
 STAMP = "2025-01-02T03:04:05.123456Z"
 

@@ -80,3 +80,6 @@ Condition = ObjectType(
         "lastTransitionTime": string("When the condition last changed status (RFC 3339)."),
     },
 )
+
+
+NAMESPACE_ARGUMENT = string("vSphere Namespace to search (default: the provider's `namespace`).")

@@ -3,9 +3,9 @@
     python -m pulumi_vmservice_provider.model.crdgen [--crds .tools/crds] [--check]
 
 reads the CustomResourceDefinitions `make tools` builds for the API releases the project supports and writes
-`model/generated/<kind>.py`: one `ObjectType` per object in a kind's spec and status, the union of every API
+`kinds/<kind>/generated.py`: one `ObjectType` per object in a kind's spec and status, the union of every API
 version the provider understands, each field with the version that introduced it (`since`). The hand-written
-layer (`model/<kind>.py`) adds behaviour on top: replace rules, server defaults, secrets, provider-only inputs.
+layer (`kinds/<kind>/declaration.py`) adds behaviour on top: replace rules, server defaults, secrets, provider-only inputs.
 
 Only this generator reads YAML; the provider imports the generated modules, never the CRDs.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
-OUT = Path(__file__).resolve().parent / "generated"
+OUT = Path(__file__).resolve().parents[1] / "kinds"
 GROUP = "vmoperator.vmware.com"
 
 # Which release's CRD defines each API version as the Supervisor that serves it as its newest has it:
@@ -47,96 +47,23 @@ class KindSource:
     opaque: tuple[str, ...] = ()
 
 
-KINDS = (
-    KindSource(
-        "VirtualMachine",
-        "virtualmachines",
-        "virtualmachine",
-        names={
-            "spec.bootstrap.cloudInit.rawCloudConfig": "SecretKeySelector",
-            "spec.bootstrap.sysprep.rawSysprep": "SecretKeySelector",
-            "spec.network.interfaces": "VirtualMachineNetworkInterfaceSpec",
-            "spec.network.interfaces.network": "PartialObjectRef",
-            "spec.network.interfaces.routes": "VirtualMachineNetworkRouteSpec",
-            "spec.volumes": "VirtualMachineVolume",
-            "spec.volumes.persistentVolumeClaim": "PersistentVolumeClaimVolumeSource",
-            "spec.volumes.persistentVolumeClaim.instanceVolumeClaim": "InstanceVolumeClaimVolumeSource",
-            "spec.readinessProbe.guestInfo": "GuestInfoAction",
-            **{
-                f"spec.affinity.{side}.{rule}DuringSchedulingPreferredDuringExecution{tail}": name
-                for side in ("vmAffinity", "vmAntiAffinity")
-                for rule in ("required", "preferred")
-                for tail, name in (
-                    ("", "VMAffinityTerm"),
-                    (".labelSelector", "LabelSelector"),
-                    (".labelSelector.matchExpressions", "LabelSelectorRequirement"),
-                )
-            },
-        },
-    ),
-    KindSource(
-        "VirtualMachineService",
-        "virtualmachineservices",
-        "virtualmachineservice",
-        names={
-            "spec.ports": "VirtualMachineServicePort",
-            "status.loadBalancer": "LoadBalancerStatus",
-            "status.loadBalancer.ingress": "LoadBalancerIngress",
-        },
-    ),
-    KindSource(
-        "VirtualMachinePublishRequest",
-        "virtualmachinepublishrequests",
-        "virtualmachinepublishrequest",
-        names={
-            "spec.source": "VirtualMachinePublishRequestSource",
-            "spec.target": "VirtualMachinePublishRequestTarget",
-            "spec.target.item": "VirtualMachinePublishRequestTargetItem",
-            "spec.target.location": "VirtualMachinePublishRequestTargetLocation",
-        },
-    ),
-    KindSource(
-        "VirtualMachineSetResourcePolicy",
-        "virtualmachinesetresourcepolicies",
-        "virtualmachinesetresourcepolicy",
-        names={"spec.resourcePool": "ResourcePoolSpec"},
-    ),
-    KindSource("VirtualMachineClass", "virtualmachineclasses", "virtualmachineclass"),
-    KindSource(
-        "VirtualMachineImage",
-        "virtualmachineimages",
-        "virtualmachineimage",
-        names={"status.osInfo": "VirtualMachineImageOSInfo"},
-    ),
-    KindSource(
-        "VirtualMachineGroup",
-        "virtualmachinegroups",
-        "virtualmachinegroup",
-        names={
-            "spec.bootOrder": "VirtualMachineGroupBootOrderGroup",
-            "spec.bootOrder.members": "GroupMember",
-            "status.members": "VirtualMachineGroupMemberStatus",
-            "status.members.placement": "VirtualMachinePlacementStatus",
-            "status.members.placement.datastores": "VirtualMachinePlacementDatastoreStatus",
-        },
-    ),
-    KindSource(
-        "VirtualMachineReplicaSet",
-        "virtualmachinereplicasets",
-        "virtualmachinereplicaset",
-        names={
-            "spec.selector": "LabelSelector",
-            "spec.selector.matchExpressions": "LabelSelectorRequirement",
-        },
-        opaque=("spec.template",),
-    ),
-    KindSource(
-        "VirtualMachineSnapshot",
-        "virtualmachinesnapshots",
-        "virtualmachinesnapshot",
-        names={"spec.quiesce": "QuiesceSpec", "status.children": "VirtualMachineSnapshotReference"},
-    ),
-)
+def kind_sources() -> list[KindSource]:
+    """The CRD source of every kind that declares one (`kinds/<kind>/crd.py`), in `KINDS` order."""
+    import importlib
+
+    from pulumi_vmservice_provider.kinds import KINDS
+
+    sources = []
+    for name in KINDS:
+        try:
+            module = importlib.import_module(f"pulumi_vmservice_provider.kinds.{name}.crd")
+        except ModuleNotFoundError as error:
+            if error.name != f"pulumi_vmservice_provider.kinds.{name}.crd":
+                raise
+            continue
+        sources.append(module.SOURCE)
+    return sources
+
 
 # Objects that several fields share (one ObjectType under one name) describe themselves, not the field.
 SHARED_TYPES = {
@@ -367,7 +294,7 @@ def load_versions(crds: Path, plural: str) -> list[Occurrence]:
 HEADER = '''"""{kind}: spec and status as the VM Operator CRDs define them (API {versions}).
 
 Generated by `python -m pulumi_vmservice_provider.model.crdgen` from the CRDs of VM Operator v1.8.6 (vSphere 8.0
-Update 3) and v1.10.0; do not edit. Behaviour (replace rules, server defaults, secrets) is added in `model/{module}.py`.
+Update 3) and v1.10.0; do not edit. Behaviour (replace rules, server defaults, secrets) is added in `kinds/{module}/declaration.py`.
 """
 
 from __future__ import annotations
@@ -407,11 +334,9 @@ def generate_kind(crds: Path, source: KindSource) -> tuple[str, dict[str, int]]:
 
 def generate(crds: Path) -> dict[str, str]:
     """File name -> content of every generated module."""
-    files: dict[str, str] = {
-        "__init__.py": '"""Generated from the VM Operator CRDs by model/crdgen.py; do not edit."""\n'
-    }
-    for source in KINDS:
-        files[f"{source.module}.py"], _ = generate_kind(crds, source)
+    files: dict[str, str] = {}
+    for source in kind_sources():
+        files[f"{source.module}/generated.py"], _ = generate_kind(crds, source)
     return files
 
 

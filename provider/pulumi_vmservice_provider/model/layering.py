@@ -1,4 +1,4 @@
-"""Hand-written behaviour on top of the types generated from the CRDs (`model/generated/`).
+"""Hand-written behaviour on top of the types generated from the CRDs (`kinds/<kind>/generated.py`).
 
 The generated types say what the API has (types, descriptions, enums, ranges, the version that introduced a
 field); a kind's module adds what the provider does (replace rules, server defaults, secrets, better

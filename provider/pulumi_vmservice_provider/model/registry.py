@@ -1,49 +1,40 @@
-"""Every resource and function the provider offers, by token.
+"""Every resource and function the provider offers, by token, from each kind's declaration.
 
-Each kind is declared once, in its own module of this package (`model/<kind>.py`); this registry finds the
-declarations (module-level `ResourceDef` and `FunctionDef` values), so adding a kind touches no other file here.
+`kinds.KINDS` lists the kinds; each folder's `declaration.py` declares its resource (a `ResourceDef`) and/or
+functions (`FunctionDef`s) as module-level values. Handlers are not imported here (start-up stays fast).
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 
+from pulumi_vmservice_provider.kinds import KINDS
 from pulumi_vmservice_provider.model.types import FunctionDef, ResourceDef
 
-# Modules of the package that declare no kind: the DSL, the engines over it and shared pieces.
-_INFRASTRUCTURE = {
-    "check",
-    "common",
-    "config",
-    "crdgen",
-    "diff",
-    "disruption",
-    "generated",
-    "layering",
-    "paths",
-    "registry",
-    "semantics",
-    "types",
-    "vcenter_common",
-}
+
+def declaration_module(kind: str) -> str:
+    return f"pulumi_vmservice_provider.kinds.{kind}.declaration"
 
 
-def _declarations() -> tuple[dict[str, ResourceDef], dict[str, FunctionDef]]:
-    package = importlib.import_module(__package__ or "pulumi_vmservice_provider.model")
+def _declarations() -> tuple[dict[str, ResourceDef], dict[str, FunctionDef], dict[str, str]]:
     resources: dict[str, ResourceDef] = {}
     functions: dict[str, FunctionDef] = {}
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if info.name in _INFRASTRUCTURE:
-            continue
-        module = importlib.import_module(f"{package.__name__}.{info.name}")
+    kind_of: dict[str, str] = {}  # token -> the kind folder that declares it
+    for kind in KINDS:
+        module = importlib.import_module(declaration_module(kind))
         for value in vars(module).values():
+            if not isinstance(value, ResourceDef | FunctionDef):
+                continue
+            if kind_of.setdefault(value.token, kind) != kind:
+                raise ValueError(
+                    f"{value.token} appears in kinds {kind_of[value.token]} and {kind}: a kind declares its own "
+                    "resource and functions (import another kind's types, not its definition)"
+                )
             if isinstance(value, ResourceDef):
-                if resources.setdefault(value.token, value) is not value:
-                    raise ValueError(f"{value.token} is declared twice")
-            elif isinstance(value, FunctionDef) and functions.setdefault(value.token, value) is not value:
-                raise ValueError(f"{value.token} is declared twice")
-    return dict(sorted(resources.items())), dict(sorted(functions.items()))
+                resources[value.token] = value
+            else:
+                functions[value.token] = value
+    return dict(sorted(resources.items())), dict(sorted(functions.items())), kind_of
 
 
-RESOURCES, FUNCTIONS = _declarations()
+RESOURCES, FUNCTIONS, KIND_OF = _declarations()

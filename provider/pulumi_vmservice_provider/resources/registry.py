@@ -1,19 +1,19 @@
-"""Which handler serves which resource or function: each handler module registers itself by decorator.
+"""Which handler serves which resource or function.
 
-The model declares a kind once (`model/<kind>.py`); its handler module of the same name
-(`resources/<kind>.py`) says `@handles(MODEL_DEFINITION)`. Handler modules are imported on first use, so
+Each kind's folder holds `handler.py` (a resource's handler, registered with `@handles(DEFINITION)`) and/or
+`functions.py` (lookups, registered with `@implements(DEFINITION)`). They are imported on first use, so
 plugin start-up never pays for them.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pulumi_vmservice_provider.errors import ProviderError
+from pulumi_vmservice_provider.kinds import KINDS
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.model.types import FunctionDef, ResourceDef
@@ -26,22 +26,12 @@ if TYPE_CHECKING:
 H = TypeVar("H", bound="type[ResourceHandler]")
 F = TypeVar("F", bound="Callable[..., Any]")
 
+IMPLEMENTATION_MODULES = ("handler", "functions")
+
 _HANDLERS: dict[str, type[ResourceHandler]] = {}
 _FUNCTIONS: dict[str, FunctionImpl] = {}
 _loaded = False
 _lock = threading.Lock()
-# Modules in this package that hold no handler of their own.
-_SHARED_MODULES = {
-    "base",
-    "dryrun",
-    "kubeobject",
-    "ownership",
-    "registry",
-    "snapshots",
-    "state",
-    "vcenter_common",
-    "vcenter_item_files",
-}
 
 
 def handles(definition: ResourceDef) -> Callable[[H], H]:
@@ -67,10 +57,14 @@ def _load() -> None:
     with _lock:
         if _loaded:
             return
-        package = importlib.import_module(__package__ or "pulumi_vmservice_provider.resources")
-        for module in pkgutil.iter_modules(package.__path__):
-            if module.name not in _SHARED_MODULES:
-                importlib.import_module(f"{package.__name__}.{module.name}")
+        for kind in KINDS:
+            for module in IMPLEMENTATION_MODULES:
+                name = f"pulumi_vmservice_provider.kinds.{kind}.{module}"
+                try:
+                    importlib.import_module(name)
+                except ModuleNotFoundError as error:
+                    if error.name != name:
+                        raise
         _loaded = True
 
 

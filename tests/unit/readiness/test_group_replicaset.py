@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pulumi_vmservice_provider.kinds.virtualmachinegroup.readiness import group_readiness, member_names
+from pulumi_vmservice_provider.kinds.virtualmachinereplicaset.readiness import replica_set_readiness
 from pulumi_vmservice_provider.readiness import Readiness
-from pulumi_vmservice_provider.readiness.virtualmachinegroup import group_readiness, member_names
-from pulumi_vmservice_provider.readiness.virtualmachinereplicaset import replica_set_readiness
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

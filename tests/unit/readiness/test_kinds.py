@@ -8,17 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pulumi_vmservice_provider.readiness import Readiness, ReadinessFailed
-from pulumi_vmservice_provider.readiness.deletion import deletion_readiness
-from pulumi_vmservice_provider.readiness.vcenter_namespace import namespace_deleted, namespace_running
-from pulumi_vmservice_provider.readiness.virtualmachine import (
+from pulumi_vmservice_provider.kinds.vcenter_namespace.readiness import namespace_deleted, namespace_running
+from pulumi_vmservice_provider.kinds.virtualmachine.readiness import (
     default_wait_for,
     power_off_readiness,
     virtual_machine_readiness,
 )
-from pulumi_vmservice_provider.readiness.virtualmachinepublishrequest import publish_readiness
-from pulumi_vmservice_provider.readiness.virtualmachineservice import load_balancer_readiness
-from pulumi_vmservice_provider.readiness.webconsole import web_console_readiness
+from pulumi_vmservice_provider.kinds.virtualmachinepublishrequest.readiness import publish_readiness
+from pulumi_vmservice_provider.kinds.virtualmachineservice.readiness import load_balancer_readiness
+from pulumi_vmservice_provider.kinds.virtualmachinewebconsolerequest.readiness import web_console_readiness
+from pulumi_vmservice_provider.readiness import Readiness, ReadinessFailed
+from pulumi_vmservice_provider.readiness.deletion import deletion_readiness
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SPEC = {"className": "best-effort-small", "imageName": "vmi-0a1b2c3d4e5f60718", "powerState": "PoweredOn"}

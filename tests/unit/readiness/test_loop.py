@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from pulumi_vmservice_provider.context import OperationContext
 from pulumi_vmservice_provider.errors import OperationCancelled, OperationTimedOut
+from pulumi_vmservice_provider.kinds.virtualmachine.readiness import virtual_machine_readiness
 from pulumi_vmservice_provider.readiness import Readiness, ReadinessFailed, wait_until
 from pulumi_vmservice_provider.readiness.deletion import deletion_readiness
-from pulumi_vmservice_provider.readiness.virtualmachine import virtual_machine_readiness
 
 Obj = dict[str, Any]
 SPEC = {"powerState": "PoweredOn"}

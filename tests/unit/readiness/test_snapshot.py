@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from pulumi_vmservice_provider.kinds.virtualmachinesnapshot.readiness import snapshot_readiness
 from pulumi_vmservice_provider.readiness import ReadinessFailed
-from pulumi_vmservice_provider.readiness.virtualmachinesnapshot import snapshot_readiness
 
 from tests.unit.readiness.test_kinds import recorded, status_line
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from vmservice_sim.admission import Verdict
-from vmservice_sim.kinds.virtual_machine_group import (
+from vmservice_sim.kinds.virtualmachinegroup import (
     LAST_POWER_STATE_ANNOTATION,
     boot_order,
     duration,
     member_status,
 )
-from vmservice_sim.kinds.virtual_machine_group import validate as validate_group
-from vmservice_sim.kinds.virtual_machine_replica_set import matches, replica
-from vmservice_sim.kinds.virtual_machine_replica_set import validate as validate_replica_set
+from vmservice_sim.kinds.virtualmachinegroup import validate as validate_group
+from vmservice_sim.kinds.virtualmachinereplicaset import matches, replica
+from vmservice_sim.kinds.virtualmachinereplicaset import validate as validate_replica_set
 from vmservice_sim.registry import registrations
 from vmservice_sim.release import release
 

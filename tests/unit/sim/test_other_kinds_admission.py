@@ -7,10 +7,10 @@ import base64
 from typing import Any
 
 from vmservice_sim.admission import Verdict
-from vmservice_sim.kinds.publish_request import validate as validate_publish
-from vmservice_sim.kinds.service import validate as validate_service
-from vmservice_sim.kinds.set_resource_policy import validate as validate_policy
-from vmservice_sim.kinds.web_console_request import validate as validate_console
+from vmservice_sim.kinds.virtualmachinepublishrequest import validate as validate_publish
+from vmservice_sim.kinds.virtualmachineservice import validate as validate_service
+from vmservice_sim.kinds.virtualmachinesetresourcepolicy import validate as validate_policy
+from vmservice_sim.kinds.virtualmachinewebconsolerequest import validate as validate_console
 
 from tests.unit.sim.fakes import changed, request
 

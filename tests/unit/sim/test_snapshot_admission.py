@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from vmservice_sim import capabilities
-from vmservice_sim.kinds.virtual_machine_snapshot import CAPABILITY_OFF, VM_NAME_LABEL, mutate, validate
+from vmservice_sim.kinds.virtualmachinesnapshot import CAPABILITY_OFF, VM_NAME_LABEL, mutate, validate
 from vmservice_sim.kube import CONFIG_MAP, VmopKinds
 
 from tests.unit.sim.fakes import FakeCluster, changed, request

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from vmservice_sim import capabilities
 from vmservice_sim.admission import Verdict
-from vmservice_sim.kinds.virtual_machine.mutation import mutate
-from vmservice_sim.kinds.virtual_machine.validation import validate
+from vmservice_sim.kinds.virtualmachine.mutation import mutate
+from vmservice_sim.kinds.virtualmachine.validation import validate
 from vmservice_sim.kube import CONFIG_MAP, RESOURCE_QUOTA, STORAGE_CLASS, VmopKinds
 from vmservice_sim.registry import AdmissionRequest
 

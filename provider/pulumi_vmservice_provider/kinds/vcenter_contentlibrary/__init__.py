@@ -1,0 +1,1 @@
+"""The vcenter_contentlibrary kind (see kinds/__init__.py)."""

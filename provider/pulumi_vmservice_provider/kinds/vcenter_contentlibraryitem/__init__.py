@@ -1,0 +1,1 @@
+"""The vcenter_contentlibraryitem kind (see kinds/__init__.py)."""

@@ -1,0 +1,1 @@
+"""The vcenter_datastore kind (see kinds/__init__.py)."""

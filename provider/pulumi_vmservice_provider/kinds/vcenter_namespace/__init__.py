@@ -1,0 +1,1 @@
+"""The vcenter_namespace kind (see kinds/__init__.py)."""

@@ -1,0 +1,1 @@
+"""The vcenter_storagepolicy kind (see kinds/__init__.py)."""

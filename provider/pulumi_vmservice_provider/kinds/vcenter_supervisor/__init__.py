@@ -1,0 +1,1 @@
+"""The vcenter_supervisor kind (see kinds/__init__.py)."""

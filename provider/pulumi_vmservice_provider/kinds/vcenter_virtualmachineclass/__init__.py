@@ -1,0 +1,1 @@
+"""The vcenter_virtualmachineclass kind (see kinds/__init__.py)."""

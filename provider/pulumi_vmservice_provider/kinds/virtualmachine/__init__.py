@@ -1,0 +1,1 @@
+"""The virtualmachine kind (see kinds/__init__.py)."""

@@ -1,0 +1,652 @@
+"""vmservice:index:VirtualMachine — a VM Operator VirtualMachine (v1alpha2, vSphere 8.0 Update 3, and newer)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pulumi_vmservice_provider.kinds.virtualmachine import generated
+from pulumi_vmservice_provider.model import semantics
+from pulumi_vmservice_provider.model.common import (
+    API_VERSION_OUTPUT,
+    NAMESPACE_ARGUMENT,
+    Condition,
+    ObjectMeta,
+    OutputMeta,
+)
+from pulumi_vmservice_provider.model.layering import overlay, refine
+from pulumi_vmservice_provider.model.types import (
+    DiffContext,
+    FunctionDef,
+    KubeKind,
+    ObjectType,
+    RefuseIf,
+    ReplaceIf,
+    ResourceDef,
+    any_value,
+    array,
+    boolean,
+    integer,
+    known_list,
+    lookup,
+    obj,
+    string,
+)
+
+POWER_STATES = ("PoweredOn", "PoweredOff", "Suspended")
+POWER_OP_MODES = ("Hard", "Soft", "TrySoft")
+WAIT_FOR = ("none", "created", "poweredOn", "ipAssigned", "ready")
+
+SecretKeySelector = ObjectType(
+    "SecretKeySelector",
+    "A key in a Secret in the VM's namespace.",
+    {
+        "name": string("Name of the Secret.", required=True),
+        "key": string("Key in the Secret.", required=True),
+    },
+)
+
+CloudInit = ObjectType(
+    "VirtualMachineBootstrapCloudInitSpec",
+    "Cloud-init bootstrap. Use either `cloudConfig` or `rawCloudConfig` (or the resource's `userData`).",
+    {
+        "rawCloudConfig": obj(SecretKeySelector, "Secret key holding the raw cloud-init user data."),
+        "sshAuthorizedKeys": array(string(), "SSH public keys for the default user."),
+        "instanceID": string("Cloud-init instance ID (v1alpha3+).", since="v1alpha3"),
+    },
+)
+
+LinuxPrep = ObjectType(
+    "VirtualMachineBootstrapLinuxPrepSpec",
+    "Guest OS customization (GOSC) for Linux.",
+    {
+        "hardwareClockIsUTC": boolean("Whether the guest's hardware clock is in UTC."),
+        "timeZone": string("Time zone of the guest (a tz database name, e.g. `Europe/Berlin`)."),
+    },
+)
+
+Sysprep = ObjectType(
+    "VirtualMachineBootstrapSysprepSpec",
+    "Windows Sysprep: either an inline `sysprep` answer object or `rawSysprep` (a Secret key).",
+    {"rawSysprep": obj(SecretKeySelector)},
+)
+
+VAppConfig = ObjectType(
+    "VirtualMachineBootstrapVAppConfigSpec",
+    "vApp properties: a list of key/value properties or a Secret with raw properties.",
+    {
+        "rawProperties": string("Name of a Secret with the properties."),
+    },
+)
+
+Bootstrap = ObjectType(
+    "VirtualMachineBootstrapSpec",
+    "How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the "
+    "latter two).",
+    {
+        "cloudInit": obj(CloudInit),
+        "linuxPrep": obj(LinuxPrep),
+        "sysprep": obj(Sysprep),
+        "vAppConfig": obj(VAppConfig),
+    },
+)
+
+NetworkRef = ObjectType(
+    "PartialObjectRef",
+    "Reference to a network object in the namespace.",
+    {
+        "name": string(
+            "Name of the network object (e.g. a Network, SubnetSet or VPC subnet).", required=True
+        ),
+        "kind": string(
+            "Kind of the network object (filled in by the Supervisor from the namespace network provider when omitted)."
+        ),
+        "apiVersion": string("API version (group/version) of the network object."),
+    },
+)
+
+Route = ObjectType(
+    "VirtualMachineNetworkRouteSpec",
+    "A static route.",
+    {
+        "to": string("Destination network in CIDR notation, or `default`."),
+        "via": string("Gateway IP address of the route."),
+        "metric": integer("Route metric (lower is preferred)."),
+    },
+)
+
+NetworkInterface = ObjectType(
+    "VirtualMachineNetworkInterfaceSpec",
+    "A network interface of the VM.",
+    {
+        "name": string(
+            "Interface name (e.g. eth0).",
+            required=True,
+            pattern=r"[a-z0-9]{2,}",
+            pattern_hint="must be at least two lowercase letters or digits",
+        ),
+        "network": obj(NetworkRef, "Network the interface attaches to (defaults to the namespace network)."),
+        "guestDeviceName": string("Device name inside the guest (defaults to the interface name)."),
+        "addresses": array(string(), "Static IP addresses in CIDR notation."),
+        "dhcp4": boolean("Use DHCP for IPv4 (no static IPv4 addresses or gateway4 then)."),
+        "dhcp6": boolean("Use DHCP for IPv6 (no static IPv6 addresses or gateway6 then)."),
+        "gateway4": string(
+            "IPv4 default gateway (needs an IPv4 address in `addresses`); `None` for no gateway."
+        ),
+        "gateway6": string(
+            "IPv6 default gateway (needs an IPv6 address in `addresses`); `None` for no gateway."
+        ),
+        "mtu": integer("Maximum transmission unit of the interface in the guest."),
+        "nameservers": array(string(), "DNS servers for this interface (IP addresses)."),
+        "routes": array(obj(Route), "Static routes of this interface."),
+        "searchDomains": array(string(), "DNS search domains for this interface."),
+    },
+)
+
+INTERFACES_PATH = "spec.network.interfaces"
+_INTERFACE_PATH = re.compile(re.escape(INTERFACES_PATH) + r"\[(\d+)\](?:\.(\w+))?")
+
+
+def _interface_change(change: DiffContext) -> str | None:
+    """Adding or removing interfaces, or changing an interface's name or network, replaces the VM unless the
+    Supervisor has mutable networks; every other interface field updates in place."""
+    match = _INTERFACE_PATH.match(change.path)
+    if change.path == INTERFACES_PATH:
+        what = "the number of a VM's network interfaces"
+    elif match is None:
+        return None
+    elif match.group(2) is None:
+        what = "the number of a VM's network interfaces" if change.kind != "update" else "a network interface"
+    elif match.group(2) in ("name", "network"):
+        what = f"a network interface's {match.group(2)}"
+    else:
+        return None
+    mutable = change.server.capability("MutableNetworks")
+    if mutable is None:
+        return (
+            f"the Supervisor could not be asked whether it has mutable networks, and without them {what} "
+            "cannot change after creation"
+        )
+    if mutable:
+        return None
+    return f"{what} cannot change after creation (the Supervisor has no MutableNetworks capability)"
+
+
+INTERFACE_CHANGE = ReplaceIf(
+    _interface_change,
+    "adding or removing interfaces, or changing an interface's `name` or `network`, replaces the VM unless "
+    "the Supervisor has the MutableNetworks capability; addresses, gateways, DHCP, MTU, nameservers, routes "
+    "and search domains update in place",
+)
+
+
+Network = ObjectType(
+    "VirtualMachineNetworkSpec",
+    "Network configuration of the VM.",
+    {
+        "hostName": string("Guest host name (defaults to the VM name)."),
+        "domainName": string("Guest domain name (v1alpha3+).", since="v1alpha3"),
+        "disabled": boolean(
+            "No network interfaces at all.", replace="network interfaces cannot be added or removed"
+        ),
+        "nameservers": array(string(), "DNS servers for the whole guest (IP addresses)."),
+        "searchDomains": array(string(), "DNS search domains for the whole guest."),
+        "interfaces": array(
+            obj(NetworkInterface),
+            "Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network.",
+            replace_if=INTERFACE_CHANGE,
+        ),
+    },
+)
+
+InstanceVolumeClaim = ObjectType(
+    "InstanceVolumeClaimVolumeSource",
+    "Instance storage.",
+    {
+        "storageClass": string("Storage class of the instance storage volume."),
+        "size": string("Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`)."),
+    },
+)
+
+PersistentVolumeClaim = ObjectType(
+    "PersistentVolumeClaimVolumeSource",
+    "A PersistentVolumeClaim attached to the VM.",
+    {
+        "claimName": string("Name of a PersistentVolumeClaim in the VM's namespace.", required=True),
+        "readOnly": boolean("Must be false."),
+        "instanceVolumeClaim": obj(InstanceVolumeClaim),
+    },
+)
+
+Volume = ObjectType(
+    "VirtualMachineVolume",
+    "A volume attached to the VM (hot attach/detach).",
+    {
+        "name": string("Name of the volume, unique within the VM (a DNS-1123 label).", required=True),
+        "persistentVolumeClaim": obj(PersistentVolumeClaim),
+    },
+)
+
+GuestInfoAction = ObjectType(
+    "GuestInfoAction",
+    "A guestinfo key (and optional value regex).",
+    {
+        "key": string("The guestinfo key to watch (without the `guestinfo.` prefix).", required=True),
+        "value": string("A regular expression the key's value must match (any value when omitted)."),
+    },
+)
+
+ReadinessProbe = ObjectType(
+    "VirtualMachineReadinessProbeSpec",
+    "How VM Operator decides the guest is ready (exactly one action).",
+    {
+        "guestInfo": array(
+            obj(GuestInfoAction),
+            "Guestinfo keys (and value patterns) that must all be present for the VM to be ready.",
+        ),
+        "timeoutSeconds": integer("Seconds before a probe attempt times out (1-60).", minimum=1, maximum=60),
+        "periodSeconds": integer("Seconds between probe attempts.", minimum=1),
+    },
+)
+
+Advanced = ObjectType(
+    "VirtualMachineAdvancedSpec",
+    "Advanced settings.",
+    {
+        "bootDiskCapacity": string("Boot disk size (a Kubernetes quantity, a multiple of 1Mi; grow only)."),
+        "defaultVolumeProvisioningMode": string(
+            "Provisioning mode of the VM's disks.", enum=("Thin", "Thick", "ThickEagerZero")
+        ),
+        "changeBlockTracking": boolean("Enable changed block tracking (for backup tools)."),
+    },
+)
+
+Reserved = ObjectType(
+    "VirtualMachineReservedSpec",
+    "Reserved for infrastructure integrations.",
+    {
+        "resourcePolicyName": string(
+            "Name of a VirtualMachineSetResourcePolicy.",
+            replace="the resource policy of a VM cannot change after creation",
+        )
+    },
+)
+
+ZONE_LABEL = "topology.kubernetes.io/zone"
+ZONE_LABEL_PATH = f'metadata.labels["{ZONE_LABEL}"]'
+
+
+def _stays_on_without_cycle(change: DiffContext) -> bool:
+    """The VM is on before and after the update and the provider may not power-cycle it: a change applied
+    while powered off cannot take effect (a VM that is off, or powers off, takes it at its next power-on)."""
+    on = (None, "PoweredOn")
+    stays_on = (
+        lookup(change.old, "spec", "powerState") in on and lookup(change.new, "spec", "powerState") in on
+    )
+    return stays_on and change.new.get("allowPowerCycle") is not True
+
+
+def bootstrap_provider(inputs: dict[str, Any]) -> str | None:
+    """cloudInit, linuxPrep, sysprep, vAppConfig or None: what bootstraps the guest."""
+    if inputs.get("userData") is not None:
+        return "cloudInit"
+    bootstrap = lookup(inputs, "spec", "bootstrap")
+    for provider in ("cloudInit", "linuxPrep", "sysprep", "vAppConfig"):
+        if lookup(bootstrap, provider) is not None:
+            return provider
+    return None
+
+
+def _class_change(change: DiffContext) -> str | None:
+    if change.kind != "update":
+        return None
+    resizable = change.server.capability("VMResize")
+    if resizable is None:
+        return (
+            "the Supervisor could not be asked whether it can resize VMs (its VMResize capability), so the "
+            "class change is planned as a replacement; preview with access to the Supervisor to see whether "
+            "it resizes in place"
+        )
+    if not resizable:
+        return "this Supervisor cannot resize VMs (no VMResize capability), so a class change replaces the VM"
+    if _stays_on_without_cycle(change):
+        return (
+            "a class change is applied while powered off; set allowPowerCycle: true to let the provider "
+            "power-cycle the VM instead of replacing it"
+        )
+    return None
+
+
+CLASS_CHANGE = ReplaceIf(
+    _class_change,
+    "replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where "
+    "that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; "
+    "otherwise the VM is resized in place while powered off",
+)
+
+
+def _bootstrap_change(change: DiffContext) -> str | None:
+    old_provider, new_provider = bootstrap_provider(change.old), bootstrap_provider(change.new)
+    if old_provider != new_provider:
+        return f"the bootstrap provider cannot change ({old_provider or 'none'} -> {new_provider or 'none'})"
+    if _stays_on_without_cycle(change):
+        return (
+            "bootstrap data is applied at power-on; set allowPowerCycle: true to power-cycle the VM instead of "
+            "replacing it"
+        )
+    return None
+
+
+BOOTSTRAP_CHANGE = ReplaceIf(
+    _bootstrap_change,
+    "replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when "
+    "the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle",
+)
+
+
+def _restart_of_a_stopped_vm(change: DiffContext) -> str | None:
+    # VM Operator's mutating webhook judges a restart by the VM's power state before the change.
+    requested = lookup(change.new, "spec", "nextRestartTime")
+    was = lookup(change.old, "spec", "powerState")
+    if isinstance(requested, str) and requested.lower() == "now" and was in ("PoweredOff", "Suspended"):
+        return (
+            f'Invalid value: "now": can only restart powered on vm (it is {was}); power it on first, or leave '
+            "nextRestartTime unchanged"
+        )
+    return None
+
+
+RESTART_OF_A_STOPPED_VM = RefuseIf(
+    _restart_of_a_stopped_vm, "a restart (`now`) of a VM that is powered off or suspended is refused"
+)
+
+
+def _zone_change(change: DiffContext) -> str | None:
+    if change.path != ZONE_LABEL_PATH:
+        return None
+    placed = lookup(change.old, "metadata", "labels", ZONE_LABEL)
+    return "a VM cannot move to another zone once placed" if placed is not None else None
+
+
+ZONE_CHANGE = ReplaceIf(
+    _zone_change,
+    f"changing or removing the `{ZONE_LABEL}` label of a placed VM replaces it (a VM cannot change zones)",
+)
+
+VirtualMachineSpec = overlay(
+    generated.VirtualMachineSpec,
+    ObjectType(
+        "VirtualMachineSpec",
+        "Desired state of the VM, with the VM Operator API's field names.",
+        {
+            "className": string(
+                "Name of a VirtualMachineClass assigned to the namespace.",
+                required=True,
+                replace_if=CLASS_CHANGE,
+                applied_while_off=True,
+            ),
+            "imageName": string(
+                "A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`).",
+                required=True,
+                replace="the image of a VM cannot change after creation",
+            ),
+            "storageClass": string(
+                "Storage class assigned to the namespace.",
+                replace="the storage class of a VM cannot change after creation",
+            ),
+            "powerState": string("Desired power state (PoweredOn by default).", enum=POWER_STATES),
+            "powerOffMode": string(
+                "How the VM is powered off: `Hard` (power off), `Soft` (guest shutdown) or `TrySoft` (guest "
+                "shutdown, then power off after a timeout).",
+                enum=POWER_OP_MODES,
+                server_default="TrySoft",
+            ),
+            "suspendMode": string(
+                "How the VM is suspended: `Hard`, `Soft` (guest standby) or `TrySoft`.",
+                enum=POWER_OP_MODES,
+                server_default="TrySoft",
+            ),
+            "restartMode": string(
+                "How the VM is restarted: `Hard` (reset), `Soft` (guest reboot) or `TrySoft`.",
+                enum=POWER_OP_MODES,
+                server_default="TrySoft",
+            ),
+            "nextRestartTime": string(
+                "Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records "
+                "it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.",
+                refuse_if=RESTART_OF_A_STOPPED_VM,
+            ),
+            "minHardwareVersion": integer(
+                "Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a "
+                "powered-on VM it needs `allowPowerCycle: true`.",
+                minimum=13,
+                applied_while_off=True,
+            ),
+            "bootstrap": obj(Bootstrap, replace_if=BOOTSTRAP_CHANGE, applied_while_off=True),
+            "network": obj(Network),
+            "volumes": array(
+                obj(Volume),
+                "Volumes (PersistentVolumeClaims) attached to the VM; they can be added and removed while it runs.",
+            ),
+            "readinessProbe": obj(ReadinessProbe),
+            "advanced": obj(Advanced),
+            "reserved": obj(Reserved),
+            "biosUUID": string(
+                "BIOS UUID (v1alpha3+).", since="v1alpha3", replace="the BIOS UUID cannot change"
+            ),
+            "instanceUUID": string(
+                "Instance UUID (v1alpha3+).", since="v1alpha3", replace="the instance UUID cannot change"
+            ),
+            "guestID": string("Guest OS identifier (v1alpha3+).", since="v1alpha3"),
+            "currentSnapshotName": string(
+                "Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). "
+                "A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to "
+                "the snapshot and everything the guest wrote since is lost, so previews flag it as data "
+                "loss. The Supervisor clears the field once the revert is done; that is not drift.",
+                data_loss=True,
+            ),
+        },
+    ),
+)
+
+VirtualMachineNetworkStatus = ObjectType(
+    "VirtualMachineNetworkStatus",
+    "Network status of the VM.",
+    {
+        "primaryIP4": string("The primary IPv4 address of the guest."),
+        "primaryIP6": string("The primary IPv6 address of the guest."),
+    },
+)
+
+VirtualMachineStatus = overlay(
+    generated.VirtualMachineStatus,
+    ObjectType(
+        "VirtualMachineStatus",
+        "Observed state of the VM as VM Operator reports it.",
+        {
+            "uniqueID": string("Managed object id of the vSphere VM."),
+            "biosUUID": string("BIOS UUID of the vSphere VM."),
+            "instanceUUID": string("Instance UUID of the vSphere VM."),
+            "powerState": string("Observed power state: PoweredOn, PoweredOff or Suspended."),
+            "zone": string("Zone (`topology.kubernetes.io/zone`) the VM was placed in."),
+            "hardwareVersion": integer("Virtual hardware version of the VM (e.g. 19 for vmx-19)."),
+            "host": string("ESXi host the VM runs on."),
+            "network": obj(VirtualMachineNetworkStatus),
+            "conditions": array(
+                obj(Condition),
+                "Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).",
+            ),
+        },
+    ),
+)
+
+
+def _validate(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    spec = inputs.get("spec") if isinstance(inputs.get("spec"), dict) else {}
+    assert isinstance(spec, dict)
+    bootstrap = spec.get("bootstrap") if isinstance(spec.get("bootstrap"), dict) else {}
+    assert isinstance(bootstrap, dict)
+    cloud_init = bootstrap.get("cloudInit") if isinstance(bootstrap.get("cloudInit"), dict) else None
+    if inputs.get("userData") is not None:
+        if cloud_init and cloud_init.get("rawCloudConfig") is not None:
+            problems.append(
+                (
+                    "userData",
+                    "userData and spec.bootstrap.cloudInit.rawCloudConfig are mutually exclusive: the provider "
+                    "stores userData in a Secret it owns and points rawCloudConfig at it",
+                )
+            )
+        if cloud_init and cloud_init.get("cloudConfig") is not None:
+            problems.append(
+                ("userData", "userData and spec.bootstrap.cloudInit.cloudConfig are mutually exclusive")
+            )
+        for other in ("linuxPrep", "sysprep", "vAppConfig"):
+            if bootstrap.get(other) is not None:
+                problems.append(
+                    ("userData", f"userData (cloud-init) cannot be combined with spec.bootstrap.{other}")
+                )
+    if (
+        cloud_init
+        and cloud_init.get("cloudConfig") is not None
+        and cloud_init.get("rawCloudConfig") is not None
+    ):
+        problems.append(
+            (
+                "spec.bootstrap.cloudInit",
+                "cloudConfig and rawCloudConfig are mutually exclusive; set only one",
+            )
+        )
+    providers = [p for p in ("cloudInit", "linuxPrep", "sysprep") if bootstrap.get(p) is not None]
+    if len(providers) > 1:
+        problems.append(
+            ("spec.bootstrap", f"only one bootstrap provider may be set, got {', '.join(providers)}")
+        )
+    if cloud_init is not None and bootstrap.get("vAppConfig") is not None:
+        problems.append(("spec.bootstrap.vAppConfig", "vAppConfig cannot be combined with cloudInit"))
+    volumes = spec.get("volumes")
+    if isinstance(volumes, list):
+        for index, volume in enumerate(volumes):
+            pvc = volume.get("persistentVolumeClaim") if isinstance(volume, dict) else None
+            if isinstance(pvc, dict) and pvc.get("readOnly") is True:
+                problems.append(
+                    (
+                        f"spec.volumes[{index}].persistentVolumeClaim.readOnly",
+                        'unsupported value true; supported: "false"',
+                    )
+                )
+    return problems
+
+
+def _server_rules(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the Supervisor's webhooks would refuse, with their messages."""
+    spec = inputs.get("spec")
+    problems = [*semantics.labels(inputs.get("metadata"))]
+    problems += semantics.not_empty(lookup(spec, "className"), "spec.className")
+    problems += semantics.not_empty(lookup(spec, "imageName"), "spec.imageName")
+    volumes = lookup(spec, "volumes")
+    problems += semantics.unique_names(volumes, "spec.volumes")
+    for index, volume in enumerate(known_list(volumes)):
+        if isinstance(volume, dict) and volume.get("persistentVolumeClaim") is None:
+            problems.append(semantics.required(f"spec.volumes[{index}].persistentVolumeClaim"))
+    network = lookup(spec, "network")
+    interfaces = lookup(network, "interfaces")
+    problems += semantics.unique_names(interfaces, "spec.network.interfaces")
+    problems += semantics.ip_list(lookup(network, "nameservers"), "spec.network.nameservers")
+    for index, interface in enumerate(known_list(interfaces)):
+        at = f"spec.network.interfaces[{index}]"
+        for position, address in enumerate(known_list(lookup(interface, "addresses"))):
+            problems += semantics.cidr(address, f"{at}.addresses[{position}]")
+        problems += semantics.ip_address(lookup(interface, "gateway4"), f"{at}.gateway4")
+        problems += semantics.ip_address(lookup(interface, "gateway6"), f"{at}.gateway6")
+        problems += semantics.ip_list(lookup(interface, "nameservers"), f"{at}.nameservers")
+        for position, route in enumerate(known_list(lookup(interface, "routes"))):
+            problems += semantics.ip_address(lookup(route, "via"), f"{at}.routes[{position}].via")
+    probe = lookup(spec, "readinessProbe")
+    if isinstance(probe, dict):
+        actions = [key for key in ("tcpSocket", "guestHeartbeat", "guestInfo") if probe.get(key)]
+        if len(actions) > 1:
+            problems.append(semantics.forbidden("spec.readinessProbe", "only one action can be specified"))
+    wait_for, power = inputs.get("waitFor"), lookup(spec, "powerState")
+    if wait_for in ("ipAssigned", "ready") and isinstance(power, str) and power != "PoweredOn":
+        problems.append(
+            (
+                "waitFor",
+                f"{wait_for!r} needs spec.powerState PoweredOn (a VM that is {power} gets no IP address); "
+                "use 'poweredOn' to wait for the power state, or 'created'",
+            )
+        )
+    return problems
+
+
+def _validate_create(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    spec = inputs.get("spec") if isinstance(inputs.get("spec"), dict) else {}
+    assert isinstance(spec, dict)
+    if spec.get("powerState") == "Suspended":
+        return [("spec.powerState", "a VM cannot be created Suspended; create it PoweredOn or PoweredOff")]
+    return []
+
+
+VIRTUAL_MACHINE = ResourceDef(
+    token="vmservice:index:VirtualMachine",
+    description=(
+        "A virtual machine in a vSphere Namespace, declared through the VM Service (VM Operator). "
+        "Create waits for what `waitFor` says (by default until the VM has an IP address when powered on)."
+    ),
+    inputs={
+        "metadata": obj(ObjectMeta, replace_if=ZONE_CHANGE),
+        "spec": obj(VirtualMachineSpec, required=True),
+        "userData": string(
+            "Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the "
+            "namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it.",
+            secret=True,
+            replace_if=BOOTSTRAP_CHANGE,
+            applied_while_off=True,
+        ),
+        "waitFor": string(
+            "What 'done' means for create and update: `none`, `created` (the vSphere VM exists), `poweredOn` "
+            "(spec.powerState is reached; the default for PoweredOff/Suspended), `ipAssigned` (default when "
+            "powered on) or `ready` (readiness probe).",
+            enum=WAIT_FOR,
+        ),
+        "allowPowerCycle": boolean(
+            "Allow the provider to power the VM off, apply changes that need it (class, bootstrap, hardware "
+            "version) and power it back on. Without it such changes are refused with the reason."
+        ),
+    },
+    outputs={
+        "apiVersion": API_VERSION_OUTPUT,
+        "status": obj(VirtualMachineStatus),
+        "liveMetadata": obj(OutputMeta),
+    },
+    kube=KubeKind("VirtualMachine", "virtualmachines"),
+    validators=(_validate, _server_rules),
+    create_validators=(_validate_create,),
+)
+
+
+GET_VIRTUAL_MACHINE = FunctionDef(
+    token="vmservice:index:getVirtualMachine",
+    description="Read any VM in a namespace, including VMs that are not managed by this stack.",
+    inputs={"namespace": NAMESPACE_ARGUMENT, "name": string("VM name.", required=True)},
+    outputs={
+        "metadata": obj(OutputMeta),
+        "spec": obj(VirtualMachineSpec, "Desired state of the VM as the Supervisor has it."),
+        "status": obj(
+            refine(
+                VirtualMachineStatus,
+                name="GetVirtualMachineStatus",
+                description="Observed state of the VM: the whole status as VM Operator reports it, plus its "
+                "primary IP addresses at the top level.",
+                extra={
+                    "primaryIP4": string("The primary IPv4 address of the guest (`network.primaryIP4`)."),
+                    "primaryIP6": string("The primary IPv6 address of the guest (`network.primaryIP6`)."),
+                    "raw": any_value(
+                        "The whole status as the Supervisor reports it, untyped (the typed fields beside it have "
+                        "the same data)."
+                    ),
+                },
+            )
+        ),
+    },
+)

@@ -1,0 +1,1 @@
+"""The virtualmachineclass kind (see kinds/__init__.py)."""

@@ -1,0 +1,1 @@
+"""The virtualmachinegroup kind (see kinds/__init__.py)."""

@@ -1,0 +1,1 @@
+"""The virtualmachineimage kind (see kinds/__init__.py)."""

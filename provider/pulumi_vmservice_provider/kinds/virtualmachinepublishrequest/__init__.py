@@ -1,0 +1,1 @@
+"""The virtualmachinepublishrequest kind (see kinds/__init__.py)."""

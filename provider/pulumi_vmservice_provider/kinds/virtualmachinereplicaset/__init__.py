@@ -1,0 +1,1 @@
+"""The virtualmachinereplicaset kind (see kinds/__init__.py)."""

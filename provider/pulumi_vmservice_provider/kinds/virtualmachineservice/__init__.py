@@ -1,0 +1,1 @@
+"""The virtualmachineservice kind (see kinds/__init__.py)."""

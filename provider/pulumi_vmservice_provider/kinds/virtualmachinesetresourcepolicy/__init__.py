@@ -1,0 +1,1 @@
+"""The virtualmachinesetresourcepolicy kind (see kinds/__init__.py)."""

@@ -1,0 +1,12 @@
+"""Where the typed model of VirtualMachineSetResourcePolicy comes from: its CRD, and the names its nested types keep."""
+
+from __future__ import annotations
+
+from pulumi_vmservice_provider.model.crdgen import KindSource
+
+SOURCE = KindSource(
+    "VirtualMachineSetResourcePolicy",
+    "virtualmachinesetresourcepolicies",
+    "virtualmachinesetresourcepolicy",
+    names={"spec.resourcePool": "ResourcePoolSpec"},
+)

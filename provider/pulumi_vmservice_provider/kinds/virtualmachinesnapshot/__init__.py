@@ -1,0 +1,1 @@
+"""The virtualmachinesnapshot kind (see kinds/__init__.py)."""

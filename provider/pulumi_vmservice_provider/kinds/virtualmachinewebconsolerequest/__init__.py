@@ -1,0 +1,1 @@
+"""The virtualmachinewebconsolerequest kind (see kinds/__init__.py)."""
