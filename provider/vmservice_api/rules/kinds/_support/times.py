@@ -114,3 +114,19 @@ def now_rfc3339nano() -> str:
     stamp = datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
     fraction = str(nanos).rjust(9, "0").rstrip("0")
     return f"{stamp}.{fraction}Z" if fraction else f"{stamp}Z"
+
+
+def duration_error(value: object) -> str | None:
+    """Why a `metav1.Duration` field's JSON value does not decode (Go's words), None when it does."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        json_type = {bool: "bool", int: "number", float: "number", dict: "object", list: "array"}.get(
+            type(value), "value"
+        )
+        return f"json: cannot unmarshal {json_type} into Go value of type string"
+    try:
+        parse_duration(value)
+    except DurationError as error:
+        return str(error)
+    return None
