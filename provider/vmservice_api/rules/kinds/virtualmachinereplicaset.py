@@ -65,7 +65,9 @@ def selector_selects_template(req: Request[VirtualMachineReplicaSet]) -> Iterabl
     if parsed.matches(labels):
         return []
     shown = GoJSON(None if labels is None else dict(sorted(dict(labels).items())))
-    return [invalid(TEMPLATE_METADATA.child("labels"), shown, f"must match spec.selector {go_quote(str(parsed))}")]
+    return [
+        invalid(TEMPLATE_METADATA.child("labels"), shown, f"must match spec.selector {go_quote(str(parsed))}")
+    ]
 
 
 @validation(
