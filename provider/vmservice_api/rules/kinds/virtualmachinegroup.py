@@ -108,7 +108,7 @@ def stamp_power_state_changes(req: Request[VirtualMachineGroup]) -> bool:
 
 @mutation(
     KIND,
-    source="pkg/util/vmopv1/vmgroup.go: RemoveStaleGroupOwnerRef (from the mutator's update path)",
+    source=f"{_MUTATOR}: Mutate (on update, pkg/util/vmopv1/vmgroup.go RemoveStaleGroupOwnerRef)",
     operations=("UPDATE",),
     releases=ONLY_9_1,
 )
