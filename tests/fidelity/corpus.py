@@ -70,6 +70,10 @@ class Case:
     errors: tuple[str, ...] = ()  # field paths a validating denial must name
     message: tuple[str, ...] = ()  # substrings the denial must contain
     mutated: dict[str, Any] = field(default_factory=dict)  # dotted path -> value after mutation
+    # dotted path -> regular expression the value after mutation must match (generated UUIDs, times)
+    mutated_matches: dict[str, str] = field(default_factory=dict)
+    # dotted path -> another dotted path holding the same value after mutation
+    mutated_same_as: dict[str, str] = field(default_factory=dict)
     chain: dict[str, Any] | None = None  # the outcome of mutate-then-validate when it differs
     raw: Mapping[str, Any] = field(default_factory=dict)
 
@@ -176,6 +180,8 @@ def _expand(raw: Mapping[str, Any], file: str, bases: Mapping[str, Any]) -> Iter
                 [raw["message"]] if isinstance(raw.get("message"), str) else raw.get("message") or ()
             ),
             mutated=dict(raw.get("mutated") or {}),
+            mutated_matches=dict(raw.get("mutatedMatches") or {}),
+            mutated_same_as=dict(raw.get("mutatedSameAs") or {}),
             chain=raw.get("chain"),
             raw=raw,
         )
