@@ -3,7 +3,8 @@ upstream generates (UUIDs, timestamps), Go's JSON text for annotations, and whet
 upgraded an object to the running build.
 
 The object travels as plain JSON. A part that is absent or null reads as empty, the way Go's decoder leaves
-a nil pointer or zero value; `present` tells a nil pointer from an empty struct where upstream cares.
+a nil pointer or zero value; where upstream tells a nil pointer from an empty struct, the rules check for
+an object (`isinstance(..., dict)`).
 """
 
 from __future__ import annotations
@@ -40,11 +41,6 @@ def part(parent: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
 def text(parent: Mapping[str, Any], key: str) -> str:
     value = parent.get(key)
     return value if isinstance(value, str) else ""
-
-
-def present(parent: Mapping[str, Any], key: str) -> bool:
-    """Whether a pointer-typed field is set (an empty object counts, null does not)."""
-    return parent.get(key) is not None
 
 
 def number(parent: Mapping[str, Any], key: str) -> int | None:
