@@ -69,7 +69,9 @@ _register(
     CREATE,
     ONLY_9_1,
 )
-_register(mutation_defaults.set_default_power_state, f"{V1_10}: SetDefaultPowerState", CREATE, BOTH)
+_register(
+    mutation_defaults.set_default_power_state, f"{V1_10}: SetDefaultPowerState (v1.8.6: {V1_8})", CREATE, BOTH
+)
 _register(
     mutation_cdrom.set_default_cdrom_image_kind_on_create,
     f"{V1_10}: SetDefaultCdromImgKindOnCreate",
@@ -96,14 +98,21 @@ _register(
     CREATE,
     ONLY_9_1,
 )
-_register(mutation_defaults.set_created_at_annotations, f"{V1_10}: SetCreatedAtAnnotations", CREATE, BOTH)
+_register(
+    mutation_defaults.set_created_at_annotations,
+    f"{V1_10}: SetCreatedAtAnnotations (v1.8.6: {V1_8})",
+    CREATE,
+    BOTH,
+)
 _register(mutation_hardware.set_default_controllers, f"{V1_10}: SetDefaultControllers", CREATE, ONLY_9_1)
 
 # ---- update ------------------------------------------------------------------------------------------------
 # 8.0u3 runs only the restart time. 9.1 runs: class and instance (above), last-resize annotations, restart
 # time, default networks, group owner and power time, volume modes and controllers, then the CD-ROMs.
 _register(mutation_class.set_last_resize_annotations, f"{V1_10}: SetLastResizeAnnotations", UPDATE, ONLY_9_1)
-_register(mutation_defaults.set_next_restart_time, f"{V1_10}: SetNextRestartTime", UPDATE, BOTH)
+_register(
+    mutation_defaults.set_next_restart_time, f"{V1_10}: SetNextRestartTime (v1.8.6: {V1_8})", UPDATE, BOTH
+)
 _register(
     mutation_network.set_default_network_on_update, f"{V1_10}: SetDefaultNetworkOnUpdate", UPDATE, ONLY_9_1
 )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vmservice_api.objects import JSONObject
-from vmservice_api.rules.framework import Release, Request
+from vmservice_api.rules.framework import Release, Request, Unjudged
 from vmservice_api.rules.kinds.virtualmachine import mutation_names as names
 from vmservice_api.rules.kinds.virtualmachine.mutation_support import (
     annotations_of,
@@ -49,6 +49,8 @@ def _vpc_api_version(release: Release) -> str:
 
 def default_network(req: Request[Any]) -> NetworkRef | None:
     """The network of the Supervisor's provider, None when no provider is configured."""
+    if req.features is None:
+        raise Unjudged("the Supervisor's network provider")
     if req.feature(names.NETWORK_PROVIDER_NSXT):
         return NetworkRef("VirtualNetwork", "vmware.com/v1alpha1")
     if req.feature(names.NETWORK_PROVIDER_VDS):
