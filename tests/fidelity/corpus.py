@@ -70,6 +70,10 @@ class Case:
     errors: tuple[str, ...] = ()  # field paths a validating denial must name
     message: tuple[str, ...] = ()  # substrings the denial must contain
     mutated: dict[str, Any] = field(default_factory=dict)  # dotted path -> value after mutation
+    # dotted path -> regular expression the value after mutation must match (generated UUIDs, times)
+    mutated_matches: dict[str, str] = field(default_factory=dict)
+    # dotted path -> another dotted path holding the same value after mutation
+    mutated_same_as: dict[str, str] = field(default_factory=dict)
     chain: dict[str, Any] | None = None  # the outcome of mutate-then-validate when it differs
     raw: Mapping[str, Any] = field(default_factory=dict)
 
@@ -86,6 +90,14 @@ class Skip:
     reason: str
 
 
+# libyaml's parser when PyYAML was built with it: the corpus is large enough for the pure-Python one to show.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read(path: Path) -> Any:
+    return yaml.load(path.read_text(), Loader=_LOADER)
+
+
 def _files() -> list[Path]:
     return sorted(CORPUS.rglob("*.yaml"))
 
@@ -94,7 +106,7 @@ def _files() -> list[Path]:
 def _shared_bases() -> dict[str, Any]:
     bases: dict[str, Any] = {}
     for path in _files():
-        document = yaml.safe_load(path.read_text()) or {}
+        document = _read(path) or {}
         for name, value in (document.get("bases") or {}).items():
             if name in bases:
                 raise CorpusError(f"{path}: base {name!r} is defined twice")
@@ -134,7 +146,7 @@ def load() -> tuple[list[Case], list[Skip]]:
     skips: list[Skip] = []
     seen: set[str] = set()
     for path in _files():
-        document = yaml.safe_load(path.read_text()) or {}
+        document = _read(path) or {}
         relative = str(path.relative_to(CORPUS))
         for raw in document.get("cases") or ():
             case_id = raw.get("id")
@@ -176,6 +188,8 @@ def _expand(raw: Mapping[str, Any], file: str, bases: Mapping[str, Any]) -> Iter
                 [raw["message"]] if isinstance(raw.get("message"), str) else raw.get("message") or ()
             ),
             mutated=dict(raw.get("mutated") or {}),
+            mutated_matches=dict(raw.get("mutatedMatches") or {}),
+            mutated_same_as=dict(raw.get("mutatedSameAs") or {}),
             chain=raw.get("chain"),
             raw=raw,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -39,6 +40,12 @@ def test_case(case: Case) -> None:
         assert outcome.denied is None, outcome.denied
         for dotted, expected in case.mutated.items():
             assert at_path(outcome.object, dotted) == expected, dotted
+        for dotted, pattern in case.mutated_matches.items():
+            value = at_path(outcome.object, dotted)
+            assert isinstance(value, str) and re.fullmatch(pattern, value), (dotted, value)
+        for dotted, other in case.mutated_same_as.items():
+            value = at_path(outcome.object, dotted)
+            assert value is not None and value == at_path(outcome.object, other), (dotted, other)
         return
     result = rules.validate(request(case))
     assert not result.unjudged, [str(s) for s in result.unjudged]
