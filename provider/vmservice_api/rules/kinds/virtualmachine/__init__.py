@@ -1,0 +1,1 @@
+from vmservice_api.rules.kinds.virtualmachine import validation as validation
