@@ -49,6 +49,7 @@ PERSISTENT_VOLUME_CLAIM = "PersistentVolumeClaim"
 CONFIG_MAP = "ConfigMap"
 CLASS_INSTANCE = "VirtualMachineClassInstance.vmoperator.vmware.com"
 PROVIDER_CONFIG_MAP = "vsphere.provider.config.vmoperator.vmware.com"
+VM_OPERATOR_NAMESPACE = "vmware-system-vmop"  # where VM Operator runs and keeps its provider ConfigMap
 
 # ---- feature switches -------------------------------------------------------------------------------
 WORKLOAD_DOMAIN_ISOLATION = "WorkloadDomainIsolation"

@@ -96,9 +96,9 @@ def readiness_probe(req: VMRequest) -> list[FieldError]:
     port = _int_or_string(mapping(tcp).get("port"))
     if port == 6443:
         return errors
-    config = req.get(names.CONFIG_MAP, names.PROVIDER_CONFIG_MAP)
+    config = req.get(names.CONFIG_MAP, names.PROVIDER_CONFIG_MAP, namespace=names.VM_OPERATOR_NAMESPACE)
     if config is None:
-        key = f"{req.namespace}/{names.PROVIDER_CONFIG_MAP}"
+        key = f"{names.VM_OPERATOR_NAMESPACE}/{names.PROVIDER_CONFIG_MAP}"
         return [
             *errors,
             forbidden(
