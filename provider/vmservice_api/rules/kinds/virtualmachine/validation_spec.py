@@ -3,6 +3,7 @@ snapshot reverts, groups and affinity, the BIOS UUID."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from vmservice_api.rules.fielderrors import (
@@ -282,7 +283,10 @@ def affinity(req: VMRequest) -> list[FieldError]:
                 topology = text(term.get("topologyKey"))
                 allowed = _topologies(req, kind, term_kind, topology)
                 if topology not in allowed:
-                    errors.append(not_supported(term_at.child("topologyKey"), topology, allowed))
+                    error = not_supported(term_at.child("topologyKey"), topology, allowed)
+                    if topology == names.HOSTNAME_LABEL:  # spreading by host: privileged accounts may
+                        error = replace(error, effect=Effect.PRIVILEGED)
+                    errors.append(error)
     return errors
 
 
