@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from vmservice_api.rules.fielderrors import Effect, FieldError, forbidden, immutable, invalid, path, required
+from vmservice_api.rules.fielderrors import (
+    Effect,
+    FieldError,
+    FieldPath,
+    forbidden,
+    immutable,
+    invalid,
+    path,
+    required,
+)
 from vmservice_api.rules.kinds.virtualmachine import names
 from vmservice_api.rules.kinds.virtualmachine.validation_formats import is_uuid
 from vmservice_api.rules.kinds.virtualmachine.validation_support import (
@@ -34,8 +43,8 @@ def _imageless(vm: Any) -> bool:
     return node(spec(vm), "image") is None and not text(spec(vm).get("imageName"))
 
 
-def _restricted(at_: Any) -> FieldError:
-    return forbidden(at_, names.RESTRICTED_TO_PRIVILEGED_USERS, Effect.PRIVILEGED)
+def _restricted(at: FieldPath) -> FieldError:
+    return forbidden(at, names.RESTRICTED_TO_PRIVILEGED_USERS, Effect.PRIVILEGED)
 
 
 # ---- image ------------------------------------------------------------------------------------------

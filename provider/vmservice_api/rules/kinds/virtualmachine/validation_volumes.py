@@ -100,15 +100,15 @@ def volumes(req: VMRequest) -> list[FieldError]:
 
 
 def _claim(at: FieldPath, claim: Any, *, read_only_first: bool) -> list[FieldError]:
+    """A claim is named and not read-only (9.1 reports the read-only flag first, 8.0u3 the name)."""
     if claim is None:
         return []
     at = at.child("persistentVolumeClaim")
-    errors = []
-    if node(claim, "readOnly") is True:
-        errors.append(not_supported(at.child("readOnly"), True, ["false"]))
-    if not text(node(claim, "claimName")):
-        errors.insert(len(errors) if read_only_first else 0, required(at.child("claimName")))
-    return errors
+    read_only = (
+        [not_supported(at.child("readOnly"), True, ["false"])] if node(claim, "readOnly") is True else []
+    )
+    unnamed = [required(at.child("claimName"))] if not text(node(claim, "claimName")) else []
+    return read_only + unnamed if read_only_first else unnamed + read_only
 
 
 # ---- disk settings that never change, application types (VMSharedDisks or AllDisksArePVCs) -----------
