@@ -9,33 +9,34 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from vmservice_api.objects import JSONObject
+
 from pulumi_vmservice_provider.context import LogSink, OperationContext, Redactor
-from pulumi_vmservice_provider.errors import InvalidInputs, ServerRejected
+from pulumi_vmservice_provider.errors import InvalidInputs, PartialFailure, ServerRejected
+from pulumi_vmservice_provider.model import paths
 from pulumi_vmservice_provider.model.check import Failure, check_properties
 from pulumi_vmservice_provider.model.config import CONFIG, validate_config
-from pulumi_vmservice_provider.model.diff import Change, diff_properties
-from pulumi_vmservice_provider.model.disruption import Assessment, Disruption, assess_all
+from pulumi_vmservice_provider.model.decode import Marks, decode, encode
+from pulumi_vmservice_provider.model.plan import Plan, build_plan, plan_key
 from pulumi_vmservice_provider.model.registry import FUNCTIONS, RESOURCES
 from pulumi_vmservice_provider.model.types import ResourceDef
 from pulumi_vmservice_provider.operations import (
     CreateRequest,
-    CreateResult,
     DeleteRequest,
     DryRunRequest,
     DryRunResult,
     InvokeRequest,
+    Planned,
     PreviewRequest,
     PropertyMap,
     ReadRequest,
-    ReadResult,
     UpdateRequest,
-    UpdateResult,
 )
 from pulumi_vmservice_provider.resources import registry
 from pulumi_vmservice_provider.resources.base import ResourceHandler
 from pulumi_vmservice_provider.resources.state import ProviderState
 from pulumi_vmservice_provider.settings import resolve
-from pulumi_vmservice_provider.wire import UNKNOWN, Secret, contains_unknown, reveal, secret_strings
+from pulumi_vmservice_provider.wire import UNKNOWN, Secret, reveal, secret_strings
 
 DEFAULT_TIMEOUT_SECONDS = 20 * 60
 # Lookups run during previews: an unreachable backend must fail them in seconds, not minutes.
@@ -48,17 +49,23 @@ STATIC_RULES_WARNING = (
 
 
 @dataclass
-class DiffResult:
-    assessments: list[Assessment]
-    delete_before_replace: bool
+class Plans:
+    """The plans Diff made, kept for the Update that follows it in the same plugin process, so an update
+    executes exactly what the preview showed and the diff is computed once."""
 
-    @property
-    def changes(self) -> list[Change]:
-        return [a.change for a in self.assessments]
+    limit: int = 20_000
+    _plans: dict[str, Plan] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    @property
-    def replaces(self) -> list[Change]:
-        return [c for c in self.changes if c.replaces]
+    def remember(self, key: str, plan: Plan) -> None:
+        with self._lock:
+            if len(self._plans) >= self.limit:
+                self._plans.pop(next(iter(self._plans)))
+            self._plans[key] = plan
+
+    def take(self, key: str) -> Plan | None:
+        with self._lock:
+            return self._plans.pop(key, None)
 
 
 @dataclass
@@ -73,7 +80,7 @@ class Handlers:
         definition = resource_def(token)
         with self._lock:
             if token not in self._instances:
-                self._instances[token] = registry.handler_class(token)(definition, self.state)
+                self._instances[token] = registry.make_handler(definition, self.state)
             return self._instances[token]
 
 
@@ -93,6 +100,7 @@ class Provider:
         self._in_state: set[str] = set()  # URNs Check saw with old inputs in this plugin process
         self.log_sink = log_sink
         self._static_rules_warned = threading.Event()  # one warning per plugin process, not one per resource
+        self.plans = Plans()
 
     # ---- configuration -------------------------------------------------------------------------
     def check_config(self, news: PropertyMap) -> tuple[PropertyMap, list[Failure]]:
@@ -129,7 +137,8 @@ class Provider:
                 failures.extend(Failure(path, reason) for path, reason in validator(plain))
         if not failures and self.state.server_checks_allowed():
             handler = self.handler(token)
-            failures.extend(Failure(path, reason) for path, reason in handler.validate_with_server(checked))
+            plain = decode(checked).value
+            failures.extend(Failure(path, reason) for path, reason in handler.validate_with_server(plain))
         return checked, without_secrets(failures, news, checked)
 
     def _fill_metadata(
@@ -166,28 +175,34 @@ class Provider:
     # ---- diff ----------------------------------------------------------------------------------
     def diff(
         self, token: str, old_inputs: PropertyMap, news: PropertyMap, resource_id: str = "", urn: str = ""
-    ) -> DiffResult:
-        """The planned changes by the model's rules; an in-place update of an existing object is then sent to
-        the server as a dry run, whose refusals to change a field in place become replacements (with the
-        server's words as the reason) and whose other denials fail the diff."""
-        definition = resource_def(token)
-        handler = self.handler(token)
-        changes = diff_properties(definition.inputs, old_inputs, news, handler.server_facts())
-        assessments = assess_all(changes, reveal(old_inputs), reveal(news))
-        blocked = [(a.change.path, a.blocked) for a in assessments if a.blocked]
-        if blocked:
-            raise InvalidInputs(blocked)
-        if changes and resource_id and not any(c.replaces for c in changes):
-            verdict = self._dry_run(token, DryRunRequest(urn, news, resource_id, old_inputs))
+    ) -> Plan:
+        """The plan of the change, by the model's modifiers; an in-place update of an existing object is then
+        sent to the server as a dry run, whose refusals to change a field in place become replacements (with
+        the server's words as the reason) and whose other denials fail the diff."""
+        plan = self._plan(token, old_inputs, news)
+        if plan.changes and resource_id and not plan.replaces:
+            request = DryRunRequest(urn, decode(news), resource_id, decode(old_inputs), plan)
+            verdict = self._dry_run(token, request)
             if verdict is not None and verdict.refusals:
-                changes = with_refusals(changes, verdict)
-                assessments = assess_all(changes, reveal(old_inputs), reveal(news))
-        named = not news.get(AUTONAMED)
-        return DiffResult(
-            assessments, delete_before_replace=named and definition.delete_before_replace_when_named
-        )
+                plan = plan.with_refusals((r.path, r.message) for r in verdict.refusals)
+        self.plans.remember(plan_key(urn, old_inputs, news), plan)
+        return plan
 
-    # ---- CRUD ----------------------------------------------------------------------------------
+    def _plan(self, token: str, old_inputs: PropertyMap, news: PropertyMap) -> Plan:
+        definition = resource_def(token)
+        named = not news.get(AUTONAMED)
+        plan = build_plan(
+            definition,
+            old_inputs,
+            news,
+            self.handler(token).server_facts(),
+            delete_before_replace=named and definition.delete_before_replace_when_named,
+        )
+        if plan.refused:
+            raise InvalidInputs(plan.refused)
+        return plan
+
+    # ---- CRUD: each request decoded once, each answer's secrets wrapped again -------------------
     def context(self, urn: str, timeout: float, *values: Any) -> OperationContext:
         secrets: set[str] = set(self.state.settings.secrets)
         for value in values:
@@ -200,22 +215,43 @@ class Provider:
             redact=Redactor(secrets),
         )
 
-    def preview(self, token: str, request: PreviewRequest, urn: str = "") -> PropertyMap:
+    def _outputs(self, token: str, outputs: JSONObject, marks: Marks) -> PropertyMap:
+        """A handler's plain outputs as Pulumi values: secret where the request was, and where the model says."""
+        declared = frozenset((key,) for key, prop in resource_def(token).outputs.items() if prop.secret)
+        return encode(outputs, marks | Marks(secrets=declared))
+
+    def _partial(self, token: str, failure: PartialFailure, marks: Marks) -> PartialFailure:
+        return PartialFailure(
+            failure.resource_id,
+            self._outputs(token, failure.outputs, marks),
+            encode(failure.inputs, marks),
+            failure.reason,
+        )
+
+    def preview(
+        self, token: str, inputs: PropertyMap, state: PropertyMap | None = None, urn: str = ""
+    ) -> PropertyMap:
         """Planned outputs. For a create, the server's dry run of the new object adds what its webhooks fill
         in (see the handler's `planned_outputs`); a denial fails the preview."""
+        decoded = decode(inputs)
+        request = PreviewRequest(decoded, decode(state) if state is not None else None)
         planned = self.handler(token).preview(request)
         if not request.is_update:
-            verdict = self._dry_run(token, DryRunRequest(urn, request.inputs))
+            verdict = self._dry_run(token, DryRunRequest(urn, decoded))
             if verdict is not None and verdict.planned is not None:
-                planned.update(verdict.planned)
-        return planned
+                unknown = planned.unknown.unknowns - {(key,) for key in verdict.planned.outputs}
+                planned = Planned(
+                    {**planned.outputs, **verdict.planned.outputs},
+                    Marks(unknowns=unknown | verdict.planned.unknown.unknowns),
+                )
+        return self._outputs(token, planned.outputs, decoded.marks | planned.unknown)
 
     def _dry_run(self, token: str, request: DryRunRequest) -> DryRunResult | None:
         """The server's verdict on a planned object, or None when it cannot judge it: the kind has no dry
         run, the plan has unknowns (they cannot be sent), or the server cannot be asked (then the preview
         warns once per process that it uses the static rules). Denials are redacted like any message."""
         handler = self.handler(token)
-        if not handler.judged_by_server or contains_unknown(request.inputs):
+        if not handler.judged_by_server or not request.inputs.known:
             return None
         if not self.state.server_checks_allowed():
             why = (
@@ -225,7 +261,8 @@ class Provider:
             )
             verdict = DryRunResult(unavailable=why)
         else:
-            redact = Redactor(secret_strings(request.inputs) | secret_strings(request.old_inputs or {}))
+            old_marks = request.old_inputs.marks if request.old_inputs is not None else Marks()
+            redact = Redactor(request.inputs.marks.secret_texts | old_marks.secret_texts)
             try:
                 verdict = handler.dry_run(request)
             except ServerRejected as error:
@@ -241,17 +278,52 @@ class Provider:
             return None
         return verdict
 
-    def create(self, token: str, request: CreateRequest) -> CreateResult:
-        return self.handler(token).create(request)
+    def create(self, token: str, ctx: OperationContext, inputs: PropertyMap) -> tuple[str, PropertyMap]:
+        decoded = decode(inputs)
+        try:
+            created = self.handler(token).create(CreateRequest(ctx, decoded))
+        except PartialFailure as failure:
+            raise self._partial(token, failure, decoded.marks) from None
+        return created.id, self._outputs(token, created.outputs, decoded.marks)
 
-    def read(self, token: str, request: ReadRequest) -> ReadResult | None:
-        return self.handler(token).read(request)
+    def read(
+        self,
+        token: str,
+        ctx: OperationContext,
+        resource_id: str,
+        state: PropertyMap,
+        inputs: PropertyMap | None,
+    ) -> tuple[str, PropertyMap, PropertyMap] | None:
+        old_state, old_inputs = decode(state), decode(inputs or {})
+        found = self.handler(token).read(ReadRequest(ctx, resource_id, old_state, old_inputs))
+        if found is None:
+            return None
+        marks = old_state.marks | old_inputs.marks
+        return found.id, self._outputs(token, found.outputs, marks), encode(found.inputs, old_inputs.marks)
 
-    def update(self, token: str, request: UpdateRequest) -> UpdateResult:
-        return self.handler(token).update(request)
+    def update(
+        self,
+        token: str,
+        ctx: OperationContext,
+        resource_id: str,
+        state: PropertyMap,
+        old_inputs: PropertyMap,
+        news: PropertyMap,
+    ) -> PropertyMap:
+        """Execute the plan Diff made for this change (computed here only when this process made none)."""
+        plan = self.plans.take(plan_key(ctx.urn, old_inputs, news)) or self._plan(token, old_inputs, news)
+        decoded = decode(news)
+        request = UpdateRequest(ctx, resource_id, decode(state), decode(old_inputs), decoded, plan)
+        try:
+            updated = self.handler(token).update(request)
+        except PartialFailure as failure:
+            raise self._partial(token, failure, decoded.marks) from None
+        return self._outputs(token, updated.outputs, decoded.marks)
 
-    def delete(self, token: str, request: DeleteRequest) -> None:
-        self.handler(token).delete(request)
+    def delete(
+        self, token: str, ctx: OperationContext, resource_id: str, state: PropertyMap, old_inputs: PropertyMap
+    ) -> None:
+        self.handler(token).delete(DeleteRequest(ctx, resource_id, decode(state), decode(old_inputs)))
 
     def invoke(self, token: str, args: PropertyMap) -> PropertyMap:
         definition = FUNCTIONS.get(token)
@@ -262,49 +334,20 @@ class Provider:
         checked, failures = check_properties(definition.inputs, args)
         if failures:
             raise InvalidInputs([(f.path, f.reason) for f in failures])
-        waits = reveal(checked).get("timeoutSeconds")
+        decoded = decode(checked)
+        if decoded.marks.unknowns:
+            raise InvalidInputs(
+                [
+                    (paths.join_all(path), "not known yet: a lookup needs known arguments")
+                    for path in sorted(decoded.marks.unknowns, key=str)
+                ]
+            )
+        waits = decoded.value.get("timeoutSeconds")
         timeout = INVOKE_TIMEOUT_SECONDS + (waits if isinstance(waits, int) else 0)
         ctx = self.context(token, timeout, checked)
-        result = registry.function_impl(token)(self.state, InvokeRequest(ctx, checked))
+        result = registry.function_impl(token)(self.state, InvokeRequest(ctx, decoded))
         secret_keys = {k for k, p in definition.outputs.items() if p.secret}
         return {k: Secret(v) if k in secret_keys and v is not None else v for k, v in result.items()}
-
-
-def with_refusals(changes: list[Change], verdict: DryRunResult) -> list[Change]:
-    """The changes with each field the server refuses to change in place as a replacement, the server's
-    message its reason (a refused field the model did not see change is added as an update)."""
-    result = list(changes)
-    for refusal in verdict.refusals:
-        reason = f"the Supervisor refuses to change it in place (dry run): {refusal.message}"
-        matched = False
-        for index, change in enumerate(result):
-            if _related(change.path, refusal.path):
-                matched = True
-                if not change.replaces:
-                    result[index] = dataclasses.replace(change, replace_reason=reason)
-        if not matched:
-            result.append(Change(refusal.path, "update", reason))
-    return result
-
-
-def _related(path: str, other: str) -> bool:
-    """Whether one property path is the other or lies below it."""
-    shorter, longer = sorted((path, other), key=len)
-    return longer == shorter or longer.startswith((f"{shorter}.", f"{shorter}["))
-
-
-def disruption_warnings(assessments: list[Assessment]) -> list[str]:
-    """What a preview warns about: replacements with their reason, and power cycles."""
-    warnings = []
-    for assessment in assessments:
-        change = assessment.change
-        if change.replaces:
-            warnings.append(f"{change.path} forces a replacement: {change.replace_reason}")
-        elif assessment.disruption is Disruption.DATA_LOSS:
-            warnings.append(f"{change.path} discards the guest's data")
-        elif assessment.disruption is Disruption.POWER_CYCLE:
-            warnings.append(f"{change.path} is applied with a power cycle of the VM (allowPowerCycle)")
-    return warnings
 
 
 def without_secrets(failures: list[Failure], *values: PropertyMap) -> list[Failure]:

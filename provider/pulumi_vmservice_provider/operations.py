@@ -1,85 +1,93 @@
 """Typed requests and results of the resource operations, the only shapes handlers see.
 
-Property values are Pulumi values: plain JSON data plus `wire.Secret` wrappers and the `wire.UNKNOWN`
-sentinel (only during previews). The engine's gRPC messages never reach a handler.
+The core decodes each request once (`model/decode.py`): handlers get plain values of their kind's shape,
+never a `Secret` wrapper or an unknown sentinel, and answer with plain values; the core wraps the answer's
+secrets (and a preview's unknowns) again from the request's marks. The engine's gRPC messages never reach a
+handler.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias
+
+from vmservice_api.objects import JSONObject
+
+from pulumi_vmservice_provider.model.decode import Decoded, Marks
+from pulumi_vmservice_provider.model.plan import Plan
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.context import OperationContext
 
 PropertyMap: TypeAlias = dict[str, Any]
-"""Inputs or outputs of a resource, keyed by property name (values may hold secrets and unknowns)."""
+"""Pulumi property values keyed by name, as the engine sends them (may hold secrets and unknowns): the core's
+currency, never a handler's."""
+
+Inputs: TypeAlias = Decoded[JSONObject]
 
 
 @dataclass(frozen=True)
 class CreateRequest:
     ctx: OperationContext
-    inputs: PropertyMap
+    inputs: Inputs
 
 
 @dataclass(frozen=True)
 class CreateResult:
     id: str
-    outputs: PropertyMap
+    outputs: JSONObject
 
 
 @dataclass(frozen=True)
 class ReadRequest:
-    """Refresh (with the inputs of the last update) or import (inputs None)."""
+    """Refresh (with the inputs of the last update) or import (no inputs)."""
 
     ctx: OperationContext
     id: str
-    state: PropertyMap
-    inputs: PropertyMap | None
+    state: Inputs
+    inputs: Inputs
 
     @property
     def is_import(self) -> bool:
-        return not self.inputs
+        return not self.inputs.value
 
 
 @dataclass(frozen=True)
 class ReadResult:
     id: str
-    outputs: PropertyMap
-    inputs: PropertyMap
+    outputs: JSONObject
+    inputs: JSONObject
 
 
 @dataclass(frozen=True)
 class UpdateRequest:
     ctx: OperationContext
     id: str
-    state: PropertyMap  # the outputs of the last operation
-    old_inputs: PropertyMap
-    inputs: PropertyMap
-
-    def with_old_inputs(self, old_inputs: PropertyMap) -> UpdateRequest:
-        return UpdateRequest(self.ctx, self.id, self.state, old_inputs, self.inputs)
+    state: Inputs  # the outputs of the last operation
+    old_inputs: Inputs
+    inputs: Inputs
+    plan: Plan = field(default_factory=Plan)  # what Diff planned: the update executes it
 
 
 @dataclass(frozen=True)
 class UpdateResult:
-    outputs: PropertyMap
+    outputs: JSONObject
 
 
 @dataclass(frozen=True)
 class DeleteRequest:
     ctx: OperationContext
     id: str
-    state: PropertyMap
-    inputs: PropertyMap  # the inputs of the last update
+    state: Inputs
+    inputs: Inputs  # the inputs of the last update
 
 
 @dataclass(frozen=True)
 class PreviewRequest:
     """The planned outputs of a create (state None) or an update, without side effects."""
 
-    inputs: PropertyMap
-    state: PropertyMap | None = None
+    inputs: Inputs
+    state: Inputs | None = None
 
     @property
     def is_update(self) -> bool:
@@ -87,13 +95,22 @@ class PreviewRequest:
 
 
 @dataclass(frozen=True)
+class Planned:
+    """Planned outputs: plain values, and the paths that stay unknown until the operation runs."""
+
+    outputs: JSONObject
+    unknown: Marks = field(default_factory=Marks)
+
+
+@dataclass(frozen=True)
 class DryRunRequest:
     """A planned create (`id` empty) or update of `urn`, to be judged by the server without side effects."""
 
     urn: str
-    inputs: PropertyMap
+    inputs: Inputs
     id: str = ""
-    old_inputs: PropertyMap | None = None
+    old_inputs: Inputs | None = None
+    plan: Plan = field(default_factory=Plan)  # for an update: what Diff planned
 
 
 @dataclass(frozen=True)
@@ -110,7 +127,7 @@ class DryRunResult:
     server would fill them in), the fields it refuses to change in place (each one forces a replacement), or
     why it could not be asked (`unavailable`). Any other refusal is raised as `ServerRejected`."""
 
-    planned: PropertyMap | None = None
+    planned: Planned | None = None
     refusals: tuple[Refusal, ...] = ()
     unavailable: str | None = None
 
@@ -118,7 +135,7 @@ class DryRunResult:
 @dataclass(frozen=True)
 class InvokeRequest:
     ctx: OperationContext
-    args: PropertyMap
+    args: Inputs
 
 
 __all__ = [
@@ -127,7 +144,9 @@ __all__ = [
     "DeleteRequest",
     "DryRunRequest",
     "DryRunResult",
+    "Inputs",
     "InvokeRequest",
+    "Planned",
     "PreviewRequest",
     "PropertyMap",
     "ReadRequest",

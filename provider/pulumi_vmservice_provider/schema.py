@@ -9,6 +9,7 @@ from typing import Any
 
 from pulumi_vmservice_provider import PACKAGE_NAME, __version__
 from pulumi_vmservice_provider.model.config import CONFIG
+from pulumi_vmservice_provider.model.modifiers import RefuseIf, Replace, ReplaceIf, ServerDefault
 from pulumi_vmservice_provider.model.registry import FUNCTIONS, RESOURCES
 from pulumi_vmservice_provider.model.types import ObjectType, Prop
 
@@ -21,14 +22,11 @@ def _describe(prop: Prop) -> str:
     text = prop.description
     if prop.enum:
         text += (" " if text else "") + "Allowed values: " + ", ".join(f"`{v}`" for v in prop.enum) + "."
-    if prop.replace:
-        text += (" " if text else "") + f"Changing it replaces the resource ({prop.replace})."
-    elif prop.replace_if:
-        text += (" " if text else "") + f"Replacement: {prop.replace_if.description}."
-    if prop.refuse_if:
-        text += (" " if text else "") + f"Refused: {prop.refuse_if.description}."
-    if prop.server_default is not None:
-        text += (" " if text else "") + f"The Supervisor's default: `{prop.server_default}`."
+    replace = prop.modifier(Replace) or prop.modifier(ReplaceIf)
+    for modifier in (replace, prop.modifier(RefuseIf), prop.modifier(ServerDefault)):
+        note = modifier.note() if modifier is not None else None
+        if note:
+            text += (" " if text else "") + note
     if prop.since:
         text += (" " if text else "") + f"Needs VM Operator API {prop.since} or newer."
     return text
@@ -63,7 +61,7 @@ def _property(prop: Prop, types: dict[str, Any]) -> dict[str, Any]:
         spec["description"] = description
     if prop.secret:
         spec["secret"] = True
-    if prop.replace:
+    if prop.has(Replace):
         spec["replaceOnChanges"] = True
     if prop.default is not None:
         spec["default"] = prop.default

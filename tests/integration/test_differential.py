@@ -2,7 +2,7 @@
 
 For each served API release and capability combination, a simulator runs with those capabilities; random
 single- and multi-field changes of a VM's inputs (drawn from the fields the model declares) are predicted with
-`diff_properties` + `assess_all` and the server facts of that simulator (none / update / power-cycle / replace /
+`build_plan` (the plan Diff answers from) and the server facts of that simulator (none / update / power-cycle / replace /
 error), then sent to a live base VM through the real apiserver as a server-side apply dry run (all admission
 webhooks run, nothing is stored):
 
@@ -29,8 +29,7 @@ from typing import Any
 
 import pytest
 from pulumi_vmservice_provider.kinds.virtualmachine.declaration import VIRTUAL_MACHINE
-from pulumi_vmservice_provider.model.diff import diff_properties
-from pulumi_vmservice_provider.model.disruption import Disruption, assess_all, worst
+from pulumi_vmservice_provider.model.plan import Disruption, build_plan
 
 from tests.conftest import run_needing_tools
 
@@ -213,13 +212,12 @@ def base_inputs(name: str, env: Env, powered: str, interfaces: int) -> Inputs:
 
 # ---------------------------------------------------------------------------------- prediction and reality
 def predict(old: Inputs, new: Inputs, facts: Facts) -> str:
-    changes = diff_properties(VIRTUAL_MACHINE.inputs, old, new, facts)
-    if not changes:
+    plan = build_plan(VIRTUAL_MACHINE, old, new, facts)
+    if not plan.changes:
         return "none"
-    assessments = assess_all(changes, old, new)
-    if any(a.blocked for a in assessments):
+    if plan.refused:
         return "error"
-    disruption = worst(assessments)
+    disruption = plan.worst
     if disruption in (Disruption.REPLACE, Disruption.DATA_LOSS):
         return "replace"
     return "power-cycle" if disruption is Disruption.POWER_CYCLE else "update"

@@ -31,7 +31,6 @@ from typing import Any
 
 import pytest
 from pulumi_vmservice_provider.clients.content_library import ContentLibraryApi
-from pulumi_vmservice_provider.operations import CreateRequest, DeleteRequest, ReadRequest, UpdateRequest
 
 from tests.integration.vcenter_helpers import (
     Cluster,
@@ -108,14 +107,16 @@ class Ops:
         self.provider = provider
 
     def create(self, token: str, context: Any, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-        created = self.provider.create(token, CreateRequest(context, inputs))
-        return created.id, created.outputs
+        resource_id, outputs = self.provider.create(token, context, inputs)
+        return resource_id, outputs
 
     def read(
         self, token: str, context: Any, resource_id: str, state: dict[str, Any], inputs: dict[str, Any] | None
     ) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
-        found = self.provider.read(token, ReadRequest(context, resource_id, state, inputs))
-        return None if found is None else (found.id, found.outputs, found.inputs)
+        found: tuple[str, dict[str, Any], dict[str, Any]] | None = self.provider.read(
+            token, context, resource_id, state, inputs
+        )
+        return found
 
     def update(
         self,
@@ -126,14 +127,13 @@ class Ops:
         old_inputs: dict[str, Any],
         inputs: dict[str, Any],
     ) -> dict[str, Any]:
-        request = UpdateRequest(context, resource_id, state, old_inputs, inputs)
-        outputs: dict[str, Any] = self.provider.update(token, request).outputs
+        outputs: dict[str, Any] = self.provider.update(token, context, resource_id, state, old_inputs, inputs)
         return outputs
 
     def delete(
         self, token: str, context: Any, resource_id: str, state: dict[str, Any], inputs: dict[str, Any]
     ) -> None:
-        self.provider.delete(token, DeleteRequest(context, resource_id, state, inputs))
+        self.provider.delete(token, context, resource_id, state, inputs)
 
 
 def checked(provider: Any, token: str, news: dict[str, Any]) -> dict[str, Any]:

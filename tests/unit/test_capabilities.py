@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_vmservice_provider.clients.capabilities import supervisor_capabilities
-from pulumi_vmservice_provider.clients.supervisor import KindRef, SupervisorUnreachable
+from pulumi_vmservice_provider.clients.supervisor import SupervisorUnreachable
+from pulumi_vmservice_provider.model.types import KindRef
 
 
 class FakeKube:

@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pulumi_vmservice_provider.kinds.virtualmachine.handler import VirtualMachineHandler
 from pulumi_vmservice_provider.model import crdgen
 from pulumi_vmservice_provider.model.check import check_properties
 from pulumi_vmservice_provider.model.layering import overlay, refine
+from pulumi_vmservice_provider.model.modifiers import ReplaceIf
 from pulumi_vmservice_provider.model.registry import FUNCTIONS, RESOURCES
 from pulumi_vmservice_provider.model.types import ObjectType, Prop, string
+from pulumi_vmservice_provider.resources.registry import make_handler
 from pulumi_vmservice_provider.resources.state import ProviderState
 
 from tests.conftest import skip_or_fail_missing
@@ -98,8 +99,8 @@ def test_each_field_carries_the_version_that_introduced_it() -> None:
 def test_the_hand_layer_keeps_its_behaviour_on_the_generated_types() -> None:
     spec = VM.inputs["spec"].obj
     assert spec is not None
-    assert spec.properties["className"].required and spec.properties["className"].replace_if is not None
-    assert spec.properties["imageName"].replace
+    assert spec.properties["className"].required and spec.properties["className"].has(ReplaceIf)
+    assert spec.properties["imageName"].replace_reason
     assert spec.properties["powerOffMode"].server_default == "TrySoft"
     assert VM.inputs["userData"].secret
 
@@ -107,7 +108,7 @@ def test_the_hand_layer_keeps_its_behaviour_on_the_generated_types() -> None:
 def test_a_supervisor_that_does_not_serve_a_field_rejects_it_with_both_versions(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    handler = VirtualMachineHandler(VM, ProviderState())
+    handler = make_handler(VM, ProviderState())
     monkeypatch.setattr(handler, "reachable_api_version", lambda: "vmoperator.vmware.com/v1alpha2")
     inputs = _vm(
         cdrom=[{"name": "cd0", "image": {"name": "vmi-iso"}}],
@@ -148,7 +149,7 @@ def test_overlay_keeps_hand_behaviour_and_fills_in_from_the_api() -> None:
     merged = overlay(GENERATED, hand)
     assert merged.description == "A thing." and set(merged.properties) == {"size", "name"}
     assert (
-        merged.properties["size"].replace == "sizes are fixed"
+        merged.properties["size"].replace_reason == "sizes are fixed"
         and merged.properties["size"].pattern == "[0-9]+"
     )
     with pytest.raises(KeyError, match="lack"):

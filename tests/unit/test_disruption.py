@@ -1,14 +1,15 @@
-"""The disruption class of a change (one function of the model, shared by Diff and the PR report)."""
+"""The disruption class of a change: one plan per change (model/plan.py), which Diff answers and warns from,
+Update executes and the PR report reads."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from pulumi_vmservice_provider.core import Provider, disruption_warnings
+from pulumi_vmservice_provider.core import Provider
 from pulumi_vmservice_provider.errors import InvalidInputs
-from pulumi_vmservice_provider.model.diff import diff_properties
-from pulumi_vmservice_provider.model.disruption import Disruption, assess_all, worst
+from pulumi_vmservice_provider.model import plan
+from pulumi_vmservice_provider.model.plan import Disruption, build_plan
 from pulumi_vmservice_provider.model.registry import RESOURCES
 
 VM = RESOURCES["vmservice:index:VirtualMachine"]
@@ -27,7 +28,7 @@ def vm(**spec: Any) -> dict[str, Any]:
 
 
 def classes(old: dict[str, Any], new: dict[str, Any]) -> list[Disruption]:
-    return [a.disruption for a in assess_all(diff_properties(VM.inputs, old, new), old, new)]
+    return [c.disruption for c in build_plan(VM, old, new).changes]
 
 
 def test_labels_and_power_state_change_in_place() -> None:
@@ -46,9 +47,7 @@ def test_hardware_version_of_a_stopped_vm_applies_at_next_power_on() -> None:
 
 def test_image_change_replaces() -> None:
     assert classes(vm(), vm(imageName="photon-5")) == [Disruption.REPLACE]
-    assert worst(assess_all(diff_properties(VM.inputs, vm(), vm(imageName="photon-5")), vm(), vm())) is (
-        Disruption.REPLACE
-    )
+    assert build_plan(VM, vm(), vm(imageName="photon-5")).worst is Disruption.REPLACE
 
 
 def test_a_power_cycle_that_is_not_allowed_fails_the_preview_naming_the_property() -> None:
@@ -62,12 +61,18 @@ def test_a_power_cycle_that_is_not_allowed_fails_the_preview_naming_the_property
 def test_power_cycles_and_replacements_are_warned_about() -> None:
     provider = Provider(lambda *args: None)
     result = provider.diff(TOKEN, vm(allowPowerCycle=True), vm(minHardwareVersion=21, allowPowerCycle=True))
-    assert disruption_warnings(result.assessments) == [
+    assert result.warnings() == [
         "spec.minHardwareVersion is applied with a power cycle of the VM (allowPowerCycle)"
     ]
     replaced = provider.diff(TOKEN, vm(), vm(imageName="photon-5"))
-    assert disruption_warnings(replaced.assessments) == [
+    assert replaced.warnings() == [
         "spec.imageName forces a replacement: the image of a VM cannot change after creation"
+    ]
+    stopped = provider.diff(
+        TOKEN, vm(powerState="PoweredOff"), vm(powerState="PoweredOff", minHardwareVersion=21)
+    )
+    assert stopped.warnings() == [
+        "spec.minHardwareVersion takes effect at the VM's next power-on (it is applied while the VM is powered off)"
     ]
 
 
@@ -78,4 +83,34 @@ def test_a_restart_of_a_stopped_vm_fails_the_preview_with_the_webhooks_words() -
     ((path, reason),) = refused.value.failures
     assert path == "spec.nextRestartTime" and "can only restart powered on vm" in reason
     running = provider.diff(TOKEN, vm(), vm(nextRestartTime="now"))
-    assert [a.disruption for a in running.assessments] == [Disruption.IN_PLACE]
+    assert [c.disruption for c in running.changes] == [Disruption.IN_PLACE]
+
+
+def test_diff_and_update_of_one_resource_compute_one_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Update executes the plan Diff made (kept by the provider), never a second computation."""
+    provider = Provider(lambda *args: None)
+    urn = "urn:pulumi:dev::shop::vmservice:index:VirtualMachine::web"
+    old, new = vm(allowPowerCycle=True), vm(minHardwareVersion=21, allowPowerCycle=True)
+    before = plan.PLANS_BUILT[0]
+    made = provider.diff(TOKEN, old, new, "dev/web-1", urn)
+    assert plan.PLANS_BUILT[0] == before + 1
+    executed: list[plan.Plan] = []
+
+    class Recorder:
+        def server_facts(self) -> Any:
+            from pulumi_vmservice_provider.model.modifiers import NoServer
+
+            return NoServer()
+
+        def update(self, request: Any) -> Any:
+            executed.append(request.plan)
+            return type("Result", (), {"outputs": {}})()
+
+    monkeypatch.setattr(provider, "handler", lambda token: Recorder())
+    ctx = provider.context(urn, 5)
+    provider.update(TOKEN, ctx, "dev/web-1", {}, old, new)
+    assert executed == [made]
+    assert plan.PLANS_BUILT[0] == before + 1
+    # Without a Diff in this process (a plugin started for the update alone), the plan is made once, here.
+    provider.update(TOKEN, ctx, "dev/web-1", {}, old, new)
+    assert plan.PLANS_BUILT[0] == before + 2 and executed[1] == made

@@ -3,9 +3,8 @@ refusals into replacements in the diff; no I/O."""
 
 from __future__ import annotations
 
-from pulumi_vmservice_provider.core import with_refusals
-from pulumi_vmservice_provider.model.diff import Change
-from pulumi_vmservice_provider.operations import DryRunResult, Refusal
+from pulumi_vmservice_provider.model.plan import Plan, PlannedChange
+from pulumi_vmservice_provider.operations import Refusal
 from pulumi_vmservice_provider.resources.dryrun import field_errors, is_immutable, pulumi_path, refusals
 
 WEBHOOK = (
@@ -75,18 +74,17 @@ def test_only_refusals_to_change_in_place_are_refusals() -> None:
 
 def test_refusals_turn_in_place_changes_into_replacements_with_the_servers_words() -> None:
     zone = 'metadata.labels["topology.kubernetes.io/zone"]'
-    changes = [Change(zone, "add"), Change("spec.powerState", "update")]
-    verdict = DryRunResult(refusals=(Refusal(zone, "webhook says: field is immutable"),))
-    replaced = with_refusals(changes, verdict)
+    plan = Plan((PlannedChange(zone, "add"), PlannedChange("spec.powerState", "update")))
+    replaced = plan.with_refusals([(zone, "webhook says: field is immutable")]).changes
     assert replaced[0].replace_reason == (
         "the Supervisor refuses to change it in place (dry run): webhook says: field is immutable"
     )
     assert not replaced[1].replaces
     # A refused field below a changed one marks that change; one the model did not see is added.
-    nested = with_refusals(
-        [Change("spec.network", "update")],
-        DryRunResult(
-            refusals=(Refusal("spec.network.interfaces[0].name", "a"), Refusal("spec.storageClass", "b"))
-        ),
+    nested = Plan((PlannedChange("spec.network", "update"),)).with_refusals(
+        [("spec.network.interfaces[0].name", "a"), ("spec.storageClass", "b")]
     )
-    assert [(c.path, c.replaces) for c in nested] == [("spec.network", True), ("spec.storageClass", True)]
+    assert [(c.path, c.replaces) for c in nested.changes] == [
+        ("spec.network", True),
+        ("spec.storageClass", True),
+    ]

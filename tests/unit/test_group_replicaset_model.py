@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_vmservice_provider.core import Provider
-from pulumi_vmservice_provider.model.diff import diff_properties
+from pulumi_vmservice_provider.model.plan import planned_changes
 from pulumi_vmservice_provider.model.registry import RESOURCES
-from pulumi_vmservice_provider.resources.availability import kind_unavailable
 
 GROUP = RESOURCES["vmservice:index:VirtualMachineGroup"]
 REPLICA_SET = RESOURCES["vmservice:index:VirtualMachineReplicaSet"]
@@ -29,7 +28,7 @@ def replica_set(replicas: int = 2, app: str = "web", labels: dict[str, str] | No
 
 
 def replaced(definition: Any, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    return [c.path for c in diff_properties(definition.inputs, old, new) if c.replaces]
+    return [c.path for c in planned_changes(definition, old, new) if c.replaces]
 
 
 def test_both_kinds_need_v1alpha3_or_newer() -> None:
@@ -87,35 +86,28 @@ class _Kube:
         return self.served
 
 
-class _Handler:
-    def __init__(self, definition: Any, served: list[str]) -> None:
-        from pulumi_vmservice_provider.clients.supervisor import KindRef
+def kind_unavailable(definition: Any, served: list[str]) -> list[tuple[str, str]]:
+    from pulumi_vmservice_provider.resources.registry import make_handler
+    from pulumi_vmservice_provider.resources.state import ProviderState
 
-        kube = definition.kube
-        self.state = type("State", (), {"kube": _Kube(served)})()
-        self.kind_ref = KindRef(kube.kind, kube.plural, kube.group, kube.versions)
-
-    def reachable_api_version(self) -> str | None:
-        try:
-            return self.state.kube.api_version(self.kind_ref)
-        except RuntimeError:
-            return None
+    state = ProviderState()
+    state._kube = _Kube(served)  # type: ignore[assignment]
+    return make_handler(definition, state).validate_with_server({"spec": {}})
 
 
 def test_an_8_0u3_supervisor_is_told_which_api_the_kind_needs() -> None:
-    handler: Any = _Handler(REPLICA_SET, ["v1alpha2", "v1alpha1"])
-    assert kind_unavailable(handler, "vSphere 9.1") == [
+    assert kind_unavailable(REPLICA_SET, ["v1alpha2", "v1alpha1"]) == [
         (
             "spec",
             "VirtualMachineReplicaSet needs VM Operator API vmoperator.vmware.com/v1alpha3 or newer (a vSphere 9.1 "
             "Supervisor); this Supervisor serves v1alpha2, v1alpha1, which has no VirtualMachineReplicaSet",
         )
     ]
-    assert kind_unavailable(_Handler(GROUP, ["v1alpha5", "v1alpha2"]), "vSphere 9.1") == []  # type: ignore[arg-type]
+    assert kind_unavailable(GROUP, ["v1alpha5", "v1alpha2"]) == []
 
 
 def test_the_template_is_typed_like_a_vm_spec_but_its_changes_update_in_place() -> None:
-    from pulumi_vmservice_provider.model.diff import diff_properties
+    from pulumi_vmservice_provider.model.plan import planned_changes
     from pulumi_vmservice_provider.model.registry import RESOURCES
 
     replica_set = RESOURCES["vmservice:index:VirtualMachineReplicaSet"]
@@ -134,5 +126,5 @@ def test_the_template_is_typed_like_a_vm_spec_but_its_changes_update_in_place() 
             }
         }
 
-    (change,) = diff_properties(replica_set.inputs, spec("ubuntu-22.04"), spec("photon-5"))
+    (change,) = planned_changes(replica_set, spec("ubuntu-22.04"), spec("photon-5"))
     assert change.path == "spec.template.spec.imageName" and not change.replaces

@@ -6,7 +6,7 @@ from typing import Any
 
 from pulumi_vmservice_provider.core import Provider, autoname
 from pulumi_vmservice_provider.model.check import check_properties
-from pulumi_vmservice_provider.model.diff import diff_properties
+from pulumi_vmservice_provider.model.plan import planned_changes
 from pulumi_vmservice_provider.model.registry import RESOURCES
 from pulumi_vmservice_provider.schema import generate
 from pulumi_vmservice_provider.wire import (
@@ -57,32 +57,30 @@ def test_check_rejects_wrong_types_and_unknown_fields() -> None:
 def test_label_paths_with_dots_use_brackets() -> None:
     old = {"metadata": {"labels": {"topology.kubernetes.io/zone": "zone-a"}}}
     new = {"metadata": {"labels": {"topology.kubernetes.io/zone": "zone-b"}}}
-    (change,) = diff_properties(VM.inputs, old, new)
+    (change,) = planned_changes(VM, old, new)
     assert change.path == 'metadata.labels["topology.kubernetes.io/zone"]'
 
 
 def test_diff_replace_reasons_are_inherited_by_nested_fields() -> None:
     old = {"spec": {"network": {"interfaces": [{"name": "eth0"}]}}}
     new = {"spec": {"network": {"interfaces": [{"name": "eth0"}, {"name": "eth1"}]}}}
-    (change,) = diff_properties(VM.inputs, old, new)
+    (change,) = planned_changes(VM, old, new)
     assert change.path == "spec.network.interfaces[1]" and change.kind == "add"
     assert change.replace_reason and "network interfaces" in change.replace_reason
 
 
 def test_diff_of_secret_values_compares_plaintext_without_exposing_it() -> None:
-    same = diff_properties(
-        VM.inputs, {"userData": Secret("a-long-secret")}, {"userData": Secret("a-long-secret")}
-    )
+    same = planned_changes(VM, {"userData": Secret("a-long-secret")}, {"userData": Secret("a-long-secret")})
     assert same == []
-    (changed,) = diff_properties(
-        VM.inputs, {"userData": Secret("a-long-secret")}, {"userData": Secret("other-secret")}
+    (changed,) = planned_changes(
+        VM, {"userData": Secret("a-long-secret")}, {"userData": Secret("other-secret")}
     )
     assert changed.path == "userData" and "secret" not in repr(changed).lower().replace("userdata", "")
 
 
 def test_diff_of_unknown_counts_as_update() -> None:
     old, new = {"spec": {"powerState": "PoweredOn"}}, {"spec": {"powerState": UNKNOWN}}
-    (change,) = diff_properties(VM.inputs, old, new)
+    (change,) = planned_changes(VM, old, new)
     assert change.kind == "update" and not change.replaces
 
 
@@ -106,23 +104,21 @@ def test_class_change_replace_rule_is_declared_on_the_field() -> None:
     old_cycle = {**old, "allowPowerCycle": True}
     new_on = {"spec": {"className": "best-effort-large"}}
     new_cycle = {**new_on, "allowPowerCycle": True}
-    (offline,) = diff_properties(VM.inputs, old_cycle, new_cycle)
+    (offline,) = planned_changes(VM, old_cycle, new_cycle)
     assert offline.replaces and "could not be asked" in (offline.replace_reason or "")
-    (old_api,) = diff_properties(VM.inputs, old_cycle, new_cycle, FakeSupervisor("v1alpha2"))
+    (old_api,) = planned_changes(VM, old_cycle, new_cycle, FakeSupervisor("v1alpha2"))
     assert "cannot resize" in (old_api.replace_reason or "")
-    (stays_on,) = diff_properties(VM.inputs, old, new_on, FakeSupervisor("v1alpha5"))
+    (stays_on,) = planned_changes(VM, old, new_on, FakeSupervisor("v1alpha5"))
     assert "allowPowerCycle" in (stays_on.replace_reason or "")
-    (cycled,) = diff_properties(VM.inputs, old_cycle, new_cycle, FakeSupervisor("v1alpha5"))
+    (cycled,) = planned_changes(VM, old_cycle, new_cycle, FakeSupervisor("v1alpha5"))
     assert not cycled.replaces
     off = {"spec": {"className": "best-effort-large", "powerState": "PoweredOff"}}
-    assert not any(c.replaces for c in diff_properties(VM.inputs, old, off, FakeSupervisor("v1alpha3")))
+    assert not any(c.replaces for c in planned_changes(VM, old, off, FakeSupervisor("v1alpha3")))
     powering_on = {"spec": {"className": "best-effort-large", "powerState": "PoweredOn"}}
     was_off = {"spec": {"className": "best-effort-small", "powerState": "PoweredOff"}}
-    assert not any(
-        c.replaces for c in diff_properties(VM.inputs, was_off, powering_on, FakeSupervisor("v1alpha5"))
-    )
+    assert not any(c.replaces for c in planned_changes(VM, was_off, powering_on, FakeSupervisor("v1alpha5")))
     no_resize = FakeSupervisor("v1alpha5", VMResize=False)
-    (not_resizable,) = diff_properties(VM.inputs, old_cycle, new_cycle, no_resize)
+    (not_resizable,) = planned_changes(VM, old_cycle, new_cycle, no_resize)
     assert "no VMResize capability" in (not_resizable.replace_reason or "")
 
 
@@ -146,18 +142,18 @@ def test_interface_settings_update_in_place_and_only_membership_name_and_network
             "routes": [{"to": "10.1.0.0/16", "via": "10.0.0.1"}],
         }
     )
-    changes = diff_properties(VM.inputs, old, edits, fixed)
+    changes = planned_changes(VM, old, edits, fixed)
     assert len(changes) == 5 and not any(c.replaces for c in changes)
     added = interfaces(INTERFACE, {**INTERFACE, "name": "eth1"})
     renamed = interfaces({**INTERFACE, "name": "eth1"})
     moved = interfaces({**INTERFACE, "network": {"name": "other"}})
     for new, reason in ((added, "number"), (renamed, "name"), (moved, "network")):
-        (change,) = diff_properties(VM.inputs, old, new, fixed)
+        (change,) = planned_changes(VM, old, new, fixed)
         assert reason in (change.replace_reason or "") and "MutableNetworks" in (change.replace_reason or "")
-        assert not any(c.replaces for c in diff_properties(VM.inputs, old, new, mutable))
-        (offline,) = diff_properties(VM.inputs, old, new)
+        assert not any(c.replaces for c in planned_changes(VM, old, new, mutable))
+        (offline,) = planned_changes(VM, old, new)
         assert "could not be asked" in (offline.replace_reason or "")
-    (removed,) = diff_properties(VM.inputs, added, old, fixed)
+    (removed,) = planned_changes(VM, added, old, fixed)
     assert removed.kind == "delete" and removed.replaces
 
 
@@ -166,11 +162,11 @@ def test_zone_label_replaces_only_once_placed() -> None:
     unplaced = {"metadata": {"labels": {"app": "a"}}}
     placed = {"metadata": {"labels": {"app": "a", zone: "zone-a"}}}
     moved = {"metadata": {"labels": {"app": "a", zone: "zone-b"}}}
-    assert not any(c.replaces for c in diff_properties(VM.inputs, unplaced, placed))
-    (change,) = diff_properties(VM.inputs, placed, moved)
+    assert not any(c.replaces for c in planned_changes(VM, unplaced, placed))
+    (change,) = planned_changes(VM, placed, moved)
     assert change.replace_reason == "a VM cannot move to another zone once placed"
     relabelled = {"metadata": {"labels": {"app": "b", zone: "zone-a"}}}
-    assert not any(c.replaces for c in diff_properties(VM.inputs, placed, relabelled))
+    assert not any(c.replaces for c in planned_changes(VM, placed, relabelled))
 
 
 def test_bootstrap_provider_change_replaces_even_with_power_cycle() -> None:
@@ -179,10 +175,10 @@ def test_bootstrap_provider_change_replaces_even_with_power_cycle() -> None:
         "spec": {"bootstrap": {"sysprep": {"rawSysprep": {"name": "s", "key": "k"}}}},
         "allowPowerCycle": True,
     }
-    changes = diff_properties(VM.inputs, old, new)
+    changes = planned_changes(VM, old, new)
     assert changes and all("linuxPrep -> sysprep" in (c.replace_reason or "") for c in changes)
     same = {"spec": {"bootstrap": {"linuxPrep": {"timeZone": "CET"}}}, "allowPowerCycle": True}
-    assert not any(c.replaces for c in diff_properties(VM.inputs, old, same))
+    assert not any(c.replaces for c in planned_changes(VM, old, same))
 
 
 def test_autoname_is_deterministic_and_dns_safe() -> None:

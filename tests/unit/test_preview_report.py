@@ -101,6 +101,7 @@ DIGEST = {
     "diagnostics": [
         warning("db", "spec.imageName forces a replacement: the image of a VM cannot change after creation"),
         warning("db", "spec.className forces a replacement: this Supervisor cannot resize VMs"),
+        warning("web", "spec.className is applied with a power cycle of the VM (allowPowerCycle)"),
     ],
     "changeSummary": {"replace": 1, "update": 2, "delete": 1, "create": 1},
 }
@@ -124,15 +125,17 @@ def test_destructive_changes_come_first_with_field_and_reason() -> None:
     assert "1 to create, 2 to update, 1 to replace, 1 to delete" in markdown
 
 
-def test_the_engine_decides_replace_or_not_and_the_model_the_power_class() -> None:
+def test_the_classes_are_what_the_provider_said_when_it_planned() -> None:
     markdown = report().markdown
     power = markdown[markdown.index("### Power cycles") : markdown.index("### Capacity")]
-    # web's class change is an in-place resize per the engine; the model applies it only while powered off, and
-    # without allowPowerCycle `up` would refuse it, which the report says
+    # web's class change is an in-place resize per the engine, applied with a power cycle per the provider's
+    # warning; the report computes nothing again
     assert (
-        "**web** | dev | power-cycle | `spec.className` | spec.className is applied only while the VM is powered off"
+        "**web** | dev | power-cycle | `spec.className` | the provider powers the VM off and on (allowPowerCycle)"
         in power
     )
+    # a change the provider did not warn about, that the engine updates in place, is in place
+    assert "**web** | dev | in-place | `spec.storageClass`" in markdown
     in_place = markdown[markdown.index("### In-place updates") :]
     assert "**api** | dev | in-place | `metadata.labels`" in in_place
     assert "web" not in markdown[: markdown.index("### Power cycles")].split("### Destructive changes")[1]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from pulumi_vmservice_provider.kinds.virtualmachine.handler import VirtualMachineHandler
+from typing import Any
+
 from pulumi_vmservice_provider.model.registry import RESOURCES
-from pulumi_vmservice_provider.resources.kubeobject import project_onto
-from pulumi_vmservice_provider.resources.state import ProviderState
-from pulumi_vmservice_provider.wire import Secret
+from pulumi_vmservice_provider.resources.kubefields import live_inputs, project_onto, read_back
+
+VM = RESOURCES["vmservice:index:VirtualMachine"]
 
 LIVE_VM = {
     "apiVersion": "vmoperator.vmware.com/v1alpha2",
@@ -45,14 +46,24 @@ LIVE_VM = {
 }
 
 
-def handler() -> VirtualMachineHandler:
-    return VirtualMachineHandler(RESOURCES["vmservice:index:VirtualMachine"], ProviderState())
-
-
-def test_projection_keeps_only_user_keys_and_secrets() -> None:
-    shape = {"labels": {"app": "x"}, "password": Secret("s3cret!")}
+def test_projection_keeps_only_user_keys() -> None:
+    shape = {"labels": {"app": "x"}, "password": "s3cret!"}
     live = {"labels": {"app": "web", "zone": "a"}, "password": "other", "uid": "1"}
-    assert project_onto(shape, live) == {"labels": {"app": "web"}, "password": Secret("s3cret!")}
+    assert project_onto(shape, live) == {"labels": {"app": "web"}, "password": "other"}
+
+
+def test_refresh_keeps_the_users_words_where_the_server_rewrote_or_cleared_them() -> None:
+    written: dict[str, Any] = {
+        "metadata": {"name": "web", "namespace": "dev", "labels": {"topology.kubernetes.io/zone": "zone-b"}},
+        "spec": {"imageName": "ubuntu-22.04", "nextRestartTime": "now", "currentSnapshotName": "before"},
+        "waitFor": "created",
+    }
+    refreshed = read_back(VM, written, LIVE_VM)  # type: ignore[arg-type]
+    assert refreshed["spec"] == written["spec"]  # vmi- name, no timestamp, revert cleared: none is drift
+    assert refreshed["metadata"]["labels"] == {
+        "topology.kubernetes.io/zone": "zone-b"
+    }  # a label the user set
+    assert refreshed["waitFor"] == "created"  # provider options stay as written
 
 
 def test_projection_of_lists_follows_each_element() -> None:
@@ -62,7 +73,7 @@ def test_projection_of_lists_follows_each_element() -> None:
 
 
 def test_import_drops_server_defaults_and_system_metadata() -> None:
-    imported = handler().live_inputs(LIVE_VM)
+    imported = live_inputs(VM, LIVE_VM)  # type: ignore[arg-type]
     assert imported == {
         "metadata": {
             "name": "web",

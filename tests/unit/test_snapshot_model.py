@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_vmservice_provider.core import Provider, disruption_warnings
-from pulumi_vmservice_provider.kinds.virtualmachine.handler import VirtualMachineHandler
-from pulumi_vmservice_provider.kinds.virtualmachinesnapshot.handler import (
-    VirtualMachineSnapshotHandler,
-    not_served_message,
-)
-from pulumi_vmservice_provider.model.diff import diff_properties
-from pulumi_vmservice_provider.model.disruption import Disruption, assess_all
+from pulumi_vmservice_provider.core import Provider
+from pulumi_vmservice_provider.model.plan import Disruption, build_plan, planned_changes
 from pulumi_vmservice_provider.model.registry import RESOURCES
+from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler
+from pulumi_vmservice_provider.resources.registry import make_handler
 from pulumi_vmservice_provider.resources.state import ProviderState
 
 SNAPSHOT = RESOURCES["vmservice:index:VirtualMachineSnapshot"]
@@ -37,7 +33,7 @@ def test_the_kind_is_v1alpha5_only() -> None:
 
 def test_vm_name_memory_and_quiesce_replace_the_snapshot_description_does_not() -> None:
     def replaced(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-        return [c.path for c in diff_properties(SNAPSHOT.inputs, old, new) if c.replaces]
+        return [c.path for c in planned_changes(SNAPSHOT, old, new) if c.replaces]
 
     assert replaced(snapshot(), snapshot(vmName="web-2")) == ["spec.vmName"]
     assert replaced(snapshot(), snapshot(memory=True)) == ["spec.memory"]
@@ -54,22 +50,14 @@ def test_the_vm_name_is_required() -> None:
 
 def test_a_revert_is_data_loss_and_the_preview_says_so() -> None:
     old, new = vm(), vm(currentSnapshotName="before-upgrade")
-    assessments = assess_all(diff_properties(VM.inputs, old, new), old, new)
-    assert [a.disruption for a in assessments] == [Disruption.DATA_LOSS]
-    assert disruption_warnings(assessments) == ["spec.currentSnapshotName discards the guest's data"]
+    plan = build_plan(VM, old, new)
+    assert [c.disruption for c in plan.changes] == [Disruption.DATA_LOSS]
+    assert plan.warnings() == ["spec.currentSnapshotName discards the guest's data"]
 
 
 def test_a_revert_to_another_snapshot_is_data_loss_too() -> None:
     old, new = vm(currentSnapshotName="a"), vm(currentSnapshotName="b")
-    assert [a.disruption for a in assess_all(diff_properties(VM.inputs, old, new), old, new)] == [
-        Disruption.DATA_LOSS
-    ]
-
-
-def test_an_older_supervisor_is_told_the_kind_and_the_api_it_needs() -> None:
-    message = not_served_message(["v1alpha2", "v1alpha1"])
-    assert "VirtualMachineSnapshot" in message and "v1alpha5" in message and "vSphere 9.1" in message
-    assert "newest is v1alpha2" in message
+    assert [c.disruption for c in planned_changes(VM, old, new)] == [Disruption.DATA_LOSS]
 
 
 # ---- what the VM handler sends for a revert, and Check on a Supervisor without the kind -------------------
@@ -78,11 +66,16 @@ def test_an_older_supervisor_is_told_the_kind_and_the_api_it_needs() -> None:
 def vm_body_after_align(
     old: dict[str, Any], new: dict[str, Any], live_spec: dict[str, Any]
 ) -> dict[str, Any]:
-    handler = VirtualMachineHandler(VM, ProviderState())
-    body = handler.manifest(new, "vmoperator.vmware.com/v1alpha5")
-    handler.align_with_live(body, {"spec": live_spec}, old)
+    handler = vm_handler()
+    body: Any = handler.update_body(old, new, {"spec": live_spec}, "vmoperator.vmware.com/v1alpha5")  # type: ignore[typeddict-unknown-key]
     result: dict[str, Any] = body["spec"]
     return result
+
+
+def vm_handler() -> KubeObjectHandler:
+    handler = make_handler(VM, ProviderState())
+    assert isinstance(handler, KubeObjectHandler)
+    return handler
 
 
 def test_a_new_revert_is_sent() -> None:
@@ -103,9 +96,7 @@ def test_a_revert_still_in_progress_is_kept() -> None:
 
 
 def test_a_new_vm_is_created_without_a_revert() -> None:
-    handler = VirtualMachineHandler(VM, ProviderState())
-    body = handler.manifest(vm(currentSnapshotName="x"), "vmoperator.vmware.com/v1alpha5")
-    handler.prepare_create(body)
+    body: Any = vm_handler().create_body(vm(currentSnapshotName="x"), "vmoperator.vmware.com/v1alpha5")
     assert "currentSnapshotName" not in body["spec"]
 
 
@@ -118,19 +109,24 @@ class ServedVersions:
             raise self.versions
         return self.versions
 
+    def api_version(self, ref: Any, patient: bool = True, ctx: Any = None) -> str:
+        raise RuntimeError(f"{ref.kind} is not served")
 
-def snapshot_handler(versions: list[str] | Exception) -> VirtualMachineSnapshotHandler:
+
+def snapshot_handler(versions: list[str] | Exception) -> KubeObjectHandler:
     state = ProviderState()
     state._kube = ServedVersions(versions)  # type: ignore[assignment]
-    return VirtualMachineSnapshotHandler(SNAPSHOT, state)
+    handler = make_handler(SNAPSHOT, state)
+    assert isinstance(handler, KubeObjectHandler)
+    return handler
 
 
 def test_check_on_an_8_0u3_supervisor_names_the_kind_and_the_api_it_needs() -> None:
     ((path, reason),) = snapshot_handler(["v1alpha2", "v1alpha1"]).validate_with_server(snapshot())
     assert path == "spec"
     assert reason == (
-        "VirtualMachineSnapshot needs VM Operator API v1alpha5 (vSphere 9.1 or newer), which this Supervisor "
-        "does not serve; its newest is v1alpha2"
+        "VirtualMachineSnapshot needs VM Operator API vmoperator.vmware.com/v1alpha5 or newer (a vSphere 9.1 "
+        "Supervisor); this Supervisor serves v1alpha2, v1alpha1, which has no VirtualMachineSnapshot"
     )
 
 

@@ -13,12 +13,12 @@ from kubernetes.client.exceptions import ApiException
 from pulumi_vmservice_provider.clients.supervisor import (
     SECRET,
     ApplyConflict,
-    KindRef,
     SupervisorClient,
     SupervisorUnreachable,
 )
 from pulumi_vmservice_provider.context import OperationContext
 from pulumi_vmservice_provider.errors import ProviderError, ServerRejected
+from pulumi_vmservice_provider.model.types import KindRef
 from pulumi_vmservice_provider.settings import Settings
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 

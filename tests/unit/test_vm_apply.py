@@ -8,16 +8,18 @@ from typing import Any
 
 from pulumi_vmservice_provider.clients.supervisor import is_connection_error
 from pulumi_vmservice_provider.errors import ProviderError
-from pulumi_vmservice_provider.kinds.virtualmachine.handler import VirtualMachineHandler
 from pulumi_vmservice_provider.model.registry import RESOURCES
-from pulumi_vmservice_provider.resources.kubeobject import failure_reason
+from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler, failure_reason
+from pulumi_vmservice_provider.resources.registry import make_handler
 from pulumi_vmservice_provider.resources.state import ProviderState
 
 STAMP = "2025-01-02T03:04:05.123456Z"
 
 
-def handler() -> VirtualMachineHandler:
-    return VirtualMachineHandler(RESOURCES["vmservice:index:VirtualMachine"], ProviderState())
+def handler() -> KubeObjectHandler:
+    found = make_handler(RESOURCES["vmservice:index:VirtualMachine"], ProviderState())
+    assert isinstance(found, KubeObjectHandler)
+    return found
 
 
 def inputs(**spec: Any) -> dict[str, Any]:
@@ -28,9 +30,7 @@ def inputs(**spec: Any) -> dict[str, Any]:
 
 
 def body_after_align(old: dict[str, Any], new: dict[str, Any], live_spec: dict[str, Any]) -> dict[str, Any]:
-    vm = handler()
-    body = vm.manifest(new, "vmoperator.vmware.com/v1alpha2")
-    vm.align_with_live(body, {"spec": live_spec}, old)
+    body: Any = handler().update_body(old, new, {"spec": live_spec}, "vmoperator.vmware.com/v1alpha2")  # type: ignore[typeddict-unknown-key]
     result: dict[str, Any] = body["spec"]
     return result
 
@@ -55,9 +55,7 @@ def test_an_unchanged_request_the_server_never_saw_is_left_out() -> None:
 
 
 def test_a_new_vm_is_created_without_a_restart_request() -> None:
-    vm = handler()
-    body = vm.manifest(inputs(nextRestartTime="now"), "vmoperator.vmware.com/v1alpha2")
-    vm.prepare_create(body)
+    body: Any = handler().create_body(inputs(nextRestartTime="now"), "vmoperator.vmware.com/v1alpha2")
     assert "nextRestartTime" not in body["spec"]
 
 

@@ -65,8 +65,6 @@ def logical_name(name: str, kind: str, taken: set[str]) -> str:
 
 def plan_import(client: SupervisorClient, namespace: str) -> ImportPlan:
     """Every importable VM Operator object of `namespace`, kinds in the model's order."""
-    from pulumi_vmservice_provider.clients.supervisor import KindRef
-
     resources: list[dict[str, str]] = []
     skipped: list[Skipped] = []
     taken: set[str] = set()
@@ -76,8 +74,7 @@ def plan_import(client: SupervisorClient, namespace: str) -> ImportPlan:
             continue
         if client.preferred_version(kube.group, kube.versions) is None:
             continue  # a kind this Supervisor does not serve (e.g. groups and replica sets before 9.1)
-        ref = KindRef(kube.kind, kube.plural, kube.group, kube.versions)
-        for obj in sorted(client.list(None, ref, namespace), key=lambda o: o["metadata"]["name"]):
+        for obj in sorted(client.list(None, kube, namespace), key=lambda o: o["metadata"]["name"]):
             name = obj["metadata"]["name"]
             why = why_skipped(obj)
             if why:

@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from pulumi_vmservice_provider.clients.supervisor import KindRef
+from pulumi_vmservice_provider.model.types import KindRef
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.clients.supervisor import SupervisorClient

@@ -23,11 +23,11 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pulumi_vmservice_provider.clients.transport import describe_failure
 from pulumi_vmservice_provider.errors import ProviderError, ServerRejected
+from pulumi_vmservice_provider.model.types import KindRef
 from pulumi_vmservice_provider.settings import Settings
 
 FIELD_MANAGER = "pulumi-vmservice"
@@ -53,21 +53,6 @@ class KubeconfigInvalid(SupervisorUnreachable):
     """The kubeconfig cannot be loaded: a configuration error to fix, not a transient outage."""
 
     code = "FAILED_PRECONDITION"
-
-
-@dataclass(frozen=True)
-class KindRef:
-    """Where a kind lives in the Kubernetes API; `group` "" is the core API (Secret, ResourceQuota)."""
-
-    kind: str
-    plural: str
-    group: str = ""
-    versions: tuple[str, ...] = ("v1",)  # the versions the provider understands, oldest first
-    namespaced: bool = True
-
-    @property
-    def is_core(self) -> bool:
-        return not self.group
 
 
 SECRET = KindRef("Secret", "secrets")

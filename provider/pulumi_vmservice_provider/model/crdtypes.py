@@ -75,7 +75,7 @@ def _cap(part: str) -> str:
 
 def _singular(key: str) -> str:
     """The name of one item of a list field: `interfaces` -> `interface`, `policies` -> `policy`."""
-    for plural, single in (("addresses", "address"), ("ies", "y"), ("sses", "ss"), ("s", "")):
+    for plural, single in (("addresses", "address"), ("ies", "y"), ("sses", "ss"), ("ss", "ss"), ("s", "")):
         if key.endswith(plural) and len(key) > len(plural):
             return key[: -len(plural)] + single
     return key + "Item"

@@ -55,7 +55,7 @@ def refine(
         else:
             changes = dict(override)
             object_type = changes.pop("obj", None)
-            prop = dataclasses.replace(properties[key], **changes)
+            prop = properties[key].refined(**changes)
             properties[key] = with_type(prop, object_type) if object_type is not None else prop
     for key, prop in (extra or {}).items():
         if key in properties:
@@ -69,7 +69,7 @@ def refine(
     )
 
 
-_FILLED_FROM_API = ("enum", "pattern", "max_length", "minimum", "maximum", "since", "server_default")
+_FILLED_FROM_API = ("enum", "pattern", "max_length", "minimum", "maximum", "since")
 
 
 def overlay(generated: ObjectType, hand: ObjectType) -> ObjectType:
@@ -94,6 +94,11 @@ def overlay_prop(generated: Prop, hand: Prop) -> Prop:
     }
     if not hand.description:
         changes["description"] = generated.description
+    # What the API says the server fills in, unless the hand layer says otherwise.
+    known = {type(m) for m in hand.modifiers}
+    inherited = tuple(m for m in generated.modifiers if type(m) not in known)
+    if inherited:
+        changes["modifiers"] = hand.modifiers + inherited
     if hand.kind == "any" and generated.kind != "any":
         raise ValueError(f"{hand.description!r} is typed by the CRDs: leave it out of the hand layer")
     prop = dataclasses.replace(hand, **changes)

@@ -16,6 +16,20 @@ def join(base: str, key: str | int) -> str:
     return f"{base}[{json.dumps(key)}]"
 
 
+def join_all(keys: tuple[str | int, ...]) -> str:
+    """`("spec", "volumes", 0)` -> `spec.volumes[0]`."""
+    text = ""
+    for key in keys:
+        text = join(text, key)
+    return text
+
+
 def top_level(path: str) -> str:
     match = re.match(r"[^.\[]+", path)
     return match.group(0) if match else path
+
+
+def related(path: str, other: str) -> bool:
+    """Whether one property path is the other or lies below it."""
+    shorter, longer = sorted((path, other), key=len)
+    return longer == shorter or longer.startswith((f"{shorter}.", f"{shorter}["))

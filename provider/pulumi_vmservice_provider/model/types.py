@@ -7,14 +7,39 @@ validation library: the same tree drives Check, Diff, schema.json and the docs.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, TypeVar
+
+from pulumi_vmservice_provider.model.modifiers import (
+    AppliedWhileOff,
+    DataLoss,
+    Modifier,
+    RefuseIf,
+    Replace,
+    ReplaceIf,
+    ResourceModifier,
+    ServerDefault,
+    Stable,
+)
 
 Kind = Literal["string", "integer", "number", "boolean", "array", "map", "object", "any"]
 
 PACKAGE = "vmservice"
+
+
+# The behaviour keywords the property constructors accept as shorthand for modifiers.
+_BEHAVIOUR = (
+    "replace",
+    "replace_if",
+    "refuse_if",
+    "applied_while_off",
+    "data_loss",
+    "server_default",
+    "stable",
+)
 
 
 @dataclass(frozen=True)
@@ -25,17 +50,11 @@ class Prop:
     obj: ObjectType | None = None
     enum: tuple[str, ...] = ()
     secret: bool = False
-    replace: str | None = None  # why any change replaces the resource (None: updates in place)
-    replace_if: ReplaceIf | None = None  # conditional replacement of changes at or below this property
-    server_default: Any = None  # what the server fills in when the field is left out: never drift
-    stable: bool = False  # an output an update never changes: previews of updates keep its old value
-    applied_while_off: bool = False  # a change is applied only while the VM is powered off
-    # When the Supervisor refuses a change of this field (the preview fails with the reason).
-    refuse_if: RefuseIf | None = None
+    # How changes of this field are planned and how its value travels (model/modifiers.py).
+    modifiers: tuple[Modifier, ...] = ()
     # False: the nested type is used for its shape only; the change rules declared inside it (replace, power
     # cycles, refusals) belong to its own kind, not here (a replica set's VM template reuses the VM's spec).
     rules_below: bool = True
-    data_loss: bool = False  # a change discards guest data (e.g. reverting to a snapshot)
     required: bool = False
     default: Any = None
     pattern: str | None = None
@@ -46,6 +65,34 @@ class Prop:
     since: str | None = None  # first VM Operator API version that has the field
     wire_name: str | None = None  # the API's own name where it differs from the Pulumi name
     int_or_string: bool = False  # a string that may also be given as an integer (x-kubernetes-int-or-string)
+
+    def modifier(self, cls: type[M]) -> M | None:
+        """The first modifier of that type, or None."""
+        return next((m for m in self.modifiers if isinstance(m, cls)), None)
+
+    def has(self, cls: type[Modifier]) -> bool:
+        return any(isinstance(m, cls) for m in self.modifiers)
+
+    @property
+    def replace_reason(self) -> str | None:
+        """Why any change replaces the resource (an unconditional `Replace`), or None."""
+        found = self.modifier(Replace)
+        return found.reason if found is not None else None
+
+    @property
+    def server_default(self) -> Any:
+        found = self.modifier(ServerDefault)
+        return found.value if found is not None else None
+
+    def refined(self, **changes: Any) -> Prop:
+        """A copy with changed attributes; behaviour keywords (`replace=...`) become modifiers."""
+        behaviour = {k: changes.pop(k) for k in list(changes) if k in _BEHAVIOUR}
+        prop = dataclasses.replace(self, **changes) if changes else self
+        if behaviour:
+            prop = dataclasses.replace(
+                prop, modifiers=merge_modifiers(prop.modifiers, as_modifiers(**behaviour))
+            )
+        return prop
 
     def check_scalar(self, value: Any) -> str | None:
         """Why `value` does not fit this scalar property, or None."""
@@ -75,42 +122,6 @@ class Prop:
         return None
 
 
-class ServerFacts(Protocol):
-    """What the target Supervisor can do, as far as the provider knows without side effects."""
-
-    def api_version_at_least(self, version: str) -> bool | None:
-        """Whether the served VM Operator API is `version` or newer; None when the Supervisor cannot be
-        asked (offline preview)."""
-        ...
-
-    def capability(self, name: str) -> bool | None:
-        """Whether the Supervisor has capability `name` (`VMResize`, `MutableNetworks`, `VMSnapshots`,
-        `VMGroups`, ...) as its published capabilities say; None when it cannot be asked."""
-        ...
-
-
-class NoServer:
-    """Server facts of an offline preview: nothing is known."""
-
-    def api_version_at_least(self, version: str) -> bool | None:
-        return None
-
-    def capability(self, name: str) -> bool | None:
-        return None
-
-
-@dataclass(frozen=True)
-class DiffContext:
-    """One change as a `ReplaceIf` rule sees it: the whole old and new inputs (secrets revealed). Inputs may
-    hold unknowns or, in old state, any shape at all: read them with `lookup`."""
-
-    path: str
-    kind: Literal["add", "delete", "update"]
-    old: dict[str, Any]
-    new: dict[str, Any]
-    server: ServerFacts
-
-
 def known_list(value: Any) -> list[Any]:
     """`value` if it is a list, else [] (unknown during preview, or a wrong type Check reported)."""
     return value if isinstance(value, list) else []
@@ -128,27 +139,6 @@ def lookup(value: Any, *keys: str) -> Any:
             return None
         value = value.get(key)
     return value
-
-
-@dataclass(frozen=True)
-class ReplaceIf:
-    """Plan-modifier style conditional replacement, declared on the field it concerns.
-
-    `decide` returns why this change replaces the resource, or None when it updates in place; `description`
-    says when that happens, for the schema and docs.
-    """
-
-    decide: Callable[[DiffContext], str | None]
-    description: str
-
-
-@dataclass(frozen=True)
-class RefuseIf:
-    """A change the Supervisor refuses in some states: `decide` returns the refusal (the preview fails with it
-    instead of `up` failing later), or None; `description` says when, for the schema and docs."""
-
-    decide: Callable[[DiffContext], str | None]
-    description: str
 
 
 @dataclass(frozen=True)
@@ -173,37 +163,80 @@ def _fmt(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
 
 
+M = TypeVar("M", bound=Modifier)
+
+
+def as_modifiers(
+    replace: str | None = None,
+    replace_if: ReplaceIf | None = None,
+    refuse_if: RefuseIf | None = None,
+    applied_while_off: bool = False,
+    data_loss: bool = False,
+    server_default: Any = None,
+    stable: bool = False,
+) -> tuple[Modifier, ...]:
+    """The modifiers the constructors' behaviour keywords stand for."""
+    found: list[Modifier] = []
+    if replace is not None:
+        found.append(Replace(replace))
+    if replace_if is not None:
+        found.append(replace_if)
+    if refuse_if is not None:
+        found.append(refuse_if)
+    if applied_while_off:
+        found.append(AppliedWhileOff())
+    if data_loss:
+        found.append(DataLoss())
+    if server_default is not None:
+        found.append(ServerDefault(server_default))
+    if stable:
+        found.append(Stable())
+    return tuple(found)
+
+
+def merge_modifiers(base: tuple[Modifier, ...], added: tuple[Modifier, ...]) -> tuple[Modifier, ...]:
+    """`base` with `added` laid over it: an added modifier replaces one of the same type."""
+    kinds = {type(m) for m in added}
+    return tuple(m for m in base if type(m) not in kinds) + added
+
+
+def _prop(kind: Kind, description: str, kw: dict[str, Any]) -> Prop:
+    behaviour = {k: kw.pop(k) for k in list(kw) if k in _BEHAVIOUR}
+    modifiers = tuple(kw.pop("modifiers", ())) + as_modifiers(**behaviour)
+    return Prop(kind, description, modifiers=modifiers, **kw)
+
+
 # Constructors keep the definitions short and readable.
 def string(description: str = "", **kw: Any) -> Prop:
-    return Prop("string", description, **kw)
+    return _prop("string", description, kw)
 
 
 def integer(description: str = "", **kw: Any) -> Prop:
-    return Prop("integer", description, **kw)
+    return _prop("integer", description, kw)
 
 
 def number(description: str = "", **kw: Any) -> Prop:
-    return Prop("number", description, **kw)
+    return _prop("number", description, kw)
 
 
 def boolean(description: str = "", **kw: Any) -> Prop:
-    return Prop("boolean", description, **kw)
+    return _prop("boolean", description, kw)
 
 
 def array(items: Prop, description: str = "", **kw: Any) -> Prop:
-    return Prop("array", description, items=items, **kw)
+    return _prop("array", description, {"items": items, **kw})
 
 
 def string_map(description: str = "", **kw: Any) -> Prop:
-    return Prop("map", description, items=Prop("string"), **kw)
+    return _prop("map", description, {"items": Prop("string"), **kw})
 
 
 def any_value(description: str = "", **kw: Any) -> Prop:
-    return Prop("any", description, **kw)
+    return _prop("any", description, kw)
 
 
 def obj(object_type: ObjectType, description: str = "", **kw: Any) -> Prop:
-    return Prop("object", description or object_type.description, obj=object_type, **kw)
+    return _prop("object", description or object_type.description, {"obj": object_type, **kw})
 
 
 DNS1123_SUBDOMAIN = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*"
@@ -216,13 +249,25 @@ VMOPERATOR_VERSIONS = ("v1alpha2", "v1alpha3", "v1alpha4", "v1alpha5")
 
 
 @dataclass(frozen=True)
-class KubeKind:
-    """Where a Supervisor resource lives in the Kubernetes API."""
+class KindRef:
+    """Where a kind lives in the Kubernetes API; `group` "" is the core API (Secret, ResourceQuota)."""
 
     kind: str
     plural: str
-    group: str = VMOPERATOR_GROUP
-    versions: tuple[str, ...] = VMOPERATOR_VERSIONS
+    group: str = ""
+    versions: tuple[str, ...] = ("v1",)  # the versions the provider understands, oldest first
+    namespaced: bool = True
+
+    @property
+    def is_core(self) -> bool:
+        return not self.group
+
+
+def vm_operator(
+    kind: str, plural: str, versions: tuple[str, ...] = VMOPERATOR_VERSIONS, namespaced: bool = True
+) -> KindRef:
+    """A VM Operator kind (group vmoperator.vmware.com)."""
+    return KindRef(kind, plural, VMOPERATOR_GROUP, versions, namespaced)
 
 
 @dataclass(frozen=True)
@@ -231,13 +276,17 @@ class ResourceDef:
     description: str
     inputs: Mapping[str, Prop]
     outputs: Mapping[str, Prop]  # outputs beyond the inputs (inputs are echoed as outputs)
-    kube: KubeKind | None = None
+    kube: KindRef | None = None
     # Cross-property rules that a property tree cannot express; each returns (path, reason) pairs.
     validators: tuple[Callable[[dict[str, Any]], list[tuple[str, str]]], ...] = ()
     # Rules that apply only when the resource is created (Check with no old inputs).
     create_validators: tuple[Callable[[dict[str, Any]], list[tuple[str, str]]], ...] = ()
     delete_before_replace_when_named: bool = True
     aliases: tuple[str, ...] = field(default=())
+    # Behaviour over all planned changes of the resource (e.g. a VM's power cycle), run in order.
+    modifiers: tuple[ResourceModifier, ...] = ()
+    # Labels the Supervisor writes on the object: never drift, never imported.
+    server_labels: tuple[str, ...] = ()
 
     @property
     def module(self) -> str:

@@ -6,10 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi_vmservice_provider.model.common import DNS_LABEL_HINT
-from pulumi_vmservice_provider.model.types import (
-    Prop,
-    string,
-)
+from pulumi_vmservice_provider.model.types import Prop, string
 
 MODULE = "vcenter"
 DNS_LABEL_63 = r"(?=.{1,63}\Z)[a-z0-9]([-a-z0-9]*[a-z0-9])?"

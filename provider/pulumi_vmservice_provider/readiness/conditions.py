@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 
 from pulumi_vmservice_provider.errors import ProviderError
 
-__all__ = ["MET", "Check", "Condition", "Fatal", "Readiness", "ReadinessFailed", "unmet"]
+__all__ = ["MET", "Check", "Condition", "Fatal", "Readiness", "ReadinessFailed", "disappeared", "unmet"]
 
 T = TypeVar("T")
 
@@ -55,3 +55,13 @@ class Readiness(Generic[T]):
             if not result.ok:
                 return result
         return MET
+
+
+def disappeared(what: str, until: str) -> Fatal[T]:
+    """Fatal once the object is gone: `<what> was deleted before <until>` (e.g. "the snapshot dev/nightly",
+    "it was ready")."""
+
+    def check(obj: T | None) -> str | None:
+        return f"{what} was deleted before {until}" if obj is None else None
+
+    return check

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from vmservice_api.objects import KubeObject, view
 
 from pulumi_vmservice_provider.readiness.conditions import MET, Check, Readiness, unmet
 
 __all__ = ["deletion_readiness"]
 
-Obj = dict[str, Any]
 
-
-def gone(obj: Obj | None) -> Check:
+def gone(obj: KubeObject | None) -> Check:
     if obj is None:
         return MET
-    finalizers = (obj.get("metadata") or {}).get("finalizers") or []
-    return unmet(f"waiting for deletion ({', '.join(finalizers) or 'finalizing'})")
+    return unmet(f"waiting for deletion ({', '.join(view(obj).finalizers) or 'finalizing'})")
 
 
-def deletion_readiness() -> Readiness[Obj]:
+def deletion_readiness() -> Readiness[KubeObject]:
     return Readiness((gone,))

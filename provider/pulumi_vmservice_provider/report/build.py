@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi_vmservice_provider.context import Redactor
-from pulumi_vmservice_provider.model.disruption import Disruption
+from pulumi_vmservice_provider.model.plan import Disruption
 from pulumi_vmservice_provider.model.registry import RESOURCES
 from pulumi_vmservice_provider.model.types import Prop
 from pulumi_vmservice_provider.report.capacity import capacity_deltas, missing_references

@@ -1,30 +1,29 @@
-"""How disruptive each planned step is, from the provider's model (`model.disruption`, the function Diff
-uses), corrected by what the engine reported: the provider answered the preview with the Supervisor at hand,
-so its detailed diff decides replace-or-not (offline, the model cannot know whether the Supervisor resizes)."""
+"""How disruptive each planned step is, as the provider said when it planned it.
+
+The provider's Diff builds one plan per resource and warns about every disruptive change in it
+(`<path> forces a replacement: <why>`, `<path> discards ...`, and the VM's power-cycle and next-power-on
+lines); the engine's detailed diff lists every changed path. The report reads both and computes nothing
+again: a path the provider did not warn about updates in place, unless the engine says it replaces.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
 
-from pulumi_vmservice_provider.model.diff import Change, diff_properties
-from pulumi_vmservice_provider.model.disruption import Disruption, assess
-from pulumi_vmservice_provider.model.registry import RESOURCES
-from pulumi_vmservice_provider.model.types import Prop
+from pulumi_vmservice_provider.kinds.virtualmachine.power import AT_NEXT_POWER_ON, CYCLED
+from pulumi_vmservice_provider.model.plan import Disruption
 from pulumi_vmservice_provider.report.preview import Step
 
-_FORCES = re.compile(r"^(?P<path>\S+) forces a replacement: (?P<reason>.+)$", re.DOTALL)
-_SEGMENT = re.compile(r'\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]|([^.\[\]]+)')
+_SAID = re.compile(r"^(?P<path>\S+) (?P<what>.+)$", re.DOTALL)
+_REPLACES = "forces a replacement: "
 
 
 @dataclass(frozen=True)
 class FieldChange:
     path: str
     disruption: Disruption
-    reason: str | None = None  # why it replaces
-    blocked: str | None = None  # why `up` would refuse it as planned
+    reason: str | None = None  # why it replaces or discards data
 
 
 @dataclass
@@ -51,80 +50,44 @@ class Classified:
         return "-"
 
 
-def _segments(path: str) -> list[str]:
-    return [m.group(1) or m.group(2) or m.group(3) for m in _SEGMENT.finditer(path)]
-
-
-def _prop_flags(props: Mapping[str, Prop], path: str) -> tuple[bool, bool, str | None]:
-    """(applied while off, data loss, unconditional replace reason) of the properties along `path`."""
-    off = loss = False
-    reason: str | None = None
-    current: Prop | None = None
-    level: Mapping[str, Prop] | None = props
-    for segment in _segments(path):
-        if segment.isdigit() and current is not None and current.items is not None:
-            current = current.items
-        elif level is not None and segment in level:
-            current = level[segment]
-        elif current is not None and current.kind == "map" and current.items is not None:
-            current = current.items
-        else:
-            break
-        off, loss = off or current.applied_while_off, loss or current.data_loss
-        reason = reason or current.replace
-        level = current.obj.properties if current.obj is not None else None
-    return off, loss, reason
-
-
-def _engine_reasons(warnings: list[str]) -> dict[str, str]:
-    reasons = {}
+def said_by_provider(warnings: list[str]) -> dict[str, FieldChange]:
+    """The disruptive changes the provider warned about, by path."""
+    found: dict[str, FieldChange] = {}
     for warning in warnings:
-        match = _FORCES.match(warning)
-        if match:
-            reasons[match.group("path")] = match.group("reason").strip()
-    return reasons
-
-
-def _covers(engine_path: str, model_path: str) -> bool:
-    return model_path == engine_path or model_path.startswith((engine_path + ".", engine_path + "["))
+        match = _SAID.match(warning.strip())
+        if match is None:
+            continue
+        path, what = match.group("path"), match.group("what").strip()
+        if what.startswith(_REPLACES):
+            found[path] = FieldChange(path, Disruption.REPLACE, what.removeprefix(_REPLACES))
+        elif what.startswith("discards "):
+            found[path] = FieldChange(path, Disruption.DATA_LOSS, what)
+        elif what == CYCLED:
+            found[path] = FieldChange(path, Disruption.POWER_CYCLE)
+        elif what == AT_NEXT_POWER_ON:
+            found[path] = FieldChange(path, Disruption.NEXT_POWER_ON)
+    return found
 
 
 def classify(step: Step, warnings: list[str]) -> Classified:
     """The field changes of one step with their disruption class (none for creates, deletes, sames)."""
     result = Classified(step)
-    definition = RESOURCES.get(step.type)
-    if step.op not in ("update", "replace") or definition is None:
+    if step.op not in ("update", "replace"):
         return result
-    model = diff_properties(definition.inputs, step.old, step.new)
-    engine = step.detailed_diff
-    reasons = _engine_reasons(warnings)
-    changes: list[Change] = []
-    if engine is None:
-        changes = model
-    else:
-        for path, kind in sorted(engine.items()):
-            replaces = kind.endswith("-replace")
-            matching = [c for c in model if _covers(path, c.path)]
-            if not matching:
-                off, loss, rule_reason = _prop_flags(definition.inputs, path)
-                matching = [Change(path, "update", rule_reason, off, loss)]
-            for change in matching:
-                if replaces:
-                    why = reasons.get(path) or reasons.get(change.path) or change.replace_reason
-                    changes.append(
-                        replace(change, replace_reason=why or "the provider requires a replacement")
-                    )
-                else:
-                    changes.append(replace(change, replace_reason=None))
-    result.changes = [_field(assess(change, step.old, step.new)) for change in changes]
+    said = said_by_provider(warnings)
+    engine = step.detailed_diff or {}
+    for path in sorted(set(engine) | set(said)):
+        if path in said:
+            result.changes.append(said[path])
+        elif engine[path].endswith("-replace"):
+            result.changes.append(
+                FieldChange(path, Disruption.REPLACE, "the provider requires a replacement")
+            )
+        else:
+            result.changes.append(FieldChange(path, Disruption.IN_PLACE))
     if step.op == "replace" and not any(c.disruption.rank >= Disruption.REPLACE.rank for c in result.changes):
         why = "; ".join(step.replace_reasons) or "the provider requires a replacement"
         result.changes.append(
             FieldChange(", ".join(step.replace_reasons) or "(resource)", Disruption.REPLACE, why)
         )
     return result
-
-
-def _field(assessment: Any) -> FieldChange:
-    change = assessment.change
-    return FieldChange(change.path, assessment.disruption, change.replace_reason, assessment.blocked)

@@ -145,9 +145,9 @@ def load_file(path: Path) -> Inventory:
 
 def fetch(namespaces: list[str], kubeconfig: str | None, context: str | None = None) -> Inventory:
     """The namespaces' classes, images and storage-class quotas, read from the Supervisor."""
-    from pulumi_vmservice_provider.clients.supervisor import RESOURCE_QUOTA, KindRef, SupervisorClient
+    from pulumi_vmservice_provider.clients.supervisor import RESOURCE_QUOTA, SupervisorClient
     from pulumi_vmservice_provider.context import OperationContext
-    from pulumi_vmservice_provider.model.types import VMOPERATOR_GROUP, VMOPERATOR_VERSIONS
+    from pulumi_vmservice_provider.model.types import VMOPERATOR_GROUP, VMOPERATOR_VERSIONS, KindRef
     from pulumi_vmservice_provider.settings import resolve
 
     def kind(name: str, plural: str, namespaced: bool = True) -> KindRef:

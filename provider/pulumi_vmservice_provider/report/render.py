@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pulumi_vmservice_provider.model.disruption import Disruption
+from pulumi_vmservice_provider.model.plan import Disruption
 from pulumi_vmservice_provider.report.capacity import Delta, MissingReference
 from pulumi_vmservice_provider.report.classify import Classified
 from pulumi_vmservice_provider.report.preview import Preview
@@ -118,14 +118,11 @@ def by_class(items: list[Classified], classes: tuple[Disruption, ...], title: st
             continue
         for change in c.changes:
             if change.disruption in classes:
-                note = (
-                    change.blocked
-                    or {
-                        Disruption.POWER_CYCLE: "the provider powers the VM off and on (allowPowerCycle)",
-                        Disruption.NEXT_POWER_ON: "applied while the VM is off; takes effect at its next power-on",
-                        Disruption.IN_PLACE: "",
-                    }[change.disruption]
-                )
+                note = {
+                    Disruption.POWER_CYCLE: "the provider powers the VM off and on (allowPowerCycle)",
+                    Disruption.NEXT_POWER_ON: "applied while the VM is off; takes effect at its next power-on",
+                    Disruption.IN_PLACE: "",
+                }[change.disruption]
                 rows.append([_resource(c), c.namespace, change.disruption.value, f"`{change.path}`", note])
     return Section(title, ["resource", "namespace", "class", "field", "note"], rows, empty=empty)
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pulumi_vmservice_provider.model.types import NoServer, ResourceDef, ServerFacts
-from pulumi_vmservice_provider.wire import UNKNOWN
+from vmservice_api.objects import JSONObject
+
+from pulumi_vmservice_provider.model.decode import Marks
+from pulumi_vmservice_provider.model.modifiers import NoServer, ServerFacts, Stable
+from pulumi_vmservice_provider.model.types import ResourceDef
+from pulumi_vmservice_provider.operations import Planned
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.operations import (
@@ -15,7 +19,6 @@ if TYPE_CHECKING:
         DryRunRequest,
         DryRunResult,
         PreviewRequest,
-        PropertyMap,
         ReadRequest,
         ReadResult,
         UpdateRequest,
@@ -25,6 +28,8 @@ if TYPE_CHECKING:
 
 
 class ResourceHandler:
+    """CRUD of one resource type; the defaults say "nothing known" where a handler has nothing to add."""
+
     # Whether the server can judge a planned object without side effects (`dry_run`).
     judged_by_server = False
 
@@ -32,24 +37,25 @@ class ResourceHandler:
         self.definition = definition
         self.state = state
 
-    def validate_with_server(self, inputs: PropertyMap) -> list[tuple[str, str]]:
-        """Checks that need the Supervisor; only called when it is configured. Must not raise on outage."""
+    def validate_with_server(self, inputs: JSONObject) -> list[tuple[str, str]]:
+        """Checks that need the server; only called when one is configured. Must not raise on outage."""
         return []
 
     def server_facts(self) -> ServerFacts:
-        """What the target server can do, for the model's `replace_if` rules (nothing known by default)."""
+        """What the target server can do, for the model's modifiers (nothing known by default)."""
         return NoServer()
 
-    def preview(self, request: PreviewRequest) -> PropertyMap:
-        """Planned outputs: the inputs, outputs an update keeps (`stable`), everything else unknown."""
-        outputs = dict(request.inputs)
-        olds = request.state or {}
+    def preview(self, request: PreviewRequest) -> Planned:
+        """Planned outputs: the inputs, outputs an update keeps (`Stable`), everything else unknown."""
+        outputs = dict(request.inputs.value)
+        olds = request.state.value if request.state is not None else {}
+        unknown: set[tuple[str | int, ...]] = set()
         for key, prop in self.definition.outputs.items():
-            if prop.stable and key in olds:
+            if prop.has(Stable) and key in olds:
                 outputs.setdefault(key, olds[key])
-            else:
-                outputs.setdefault(key, UNKNOWN)
-        return outputs
+            elif key not in outputs:
+                unknown.add((key,))
+        return Planned(outputs, Marks(unknowns=frozenset(unknown)))
 
     def dry_run(self, request: DryRunRequest) -> DryRunResult:
         """The server's verdict on the planned create or update, changing nothing (see `judged_by_server`)."""

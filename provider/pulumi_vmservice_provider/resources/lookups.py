@@ -6,10 +6,9 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from pulumi_vmservice_provider.clients.supervisor import KindRef
 from pulumi_vmservice_provider.errors import InvalidInputs
 from pulumi_vmservice_provider.model.types import VMOPERATOR_GROUP as GROUP
-from pulumi_vmservice_provider.model.types import VMOPERATOR_VERSIONS
+from pulumi_vmservice_provider.model.types import VMOPERATOR_VERSIONS, KindRef
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.context import OperationContext

@@ -1,4 +1,4 @@
-"""Whose fields are these? A server-side apply conflict names field paths (`.spec.powerState`,
+"""Whose fields are these? A server-side apply conflict names field paths (`.spec.replicas`,
 `.metadata.labels.app.kubernetes.io/name`); fields the stack's last inputs already had are the stack's own,
 changed by another tool since (drift, which `up` takes back). Fields the stack never had belong to the other
 tool until the user says otherwise (`pulumi.com/patchForce`)."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pulumi_vmservice_provider.wire import reveal
+from vmservice_api.objects import JSONObject
 
 
 def had_field(inputs: Any, path: str) -> bool:
@@ -36,9 +36,8 @@ def had_field(inputs: Any, path: str) -> bool:
     return True
 
 
-def reclaimer(old_inputs: dict[str, Any] | None) -> Callable[[Sequence[str]], bool] | None:
-    """For a conflict: are all these fields ones the stack's last inputs had?"""
+def reclaimer(old_inputs: JSONObject | None) -> Callable[[Sequence[str]], bool] | None:
+    """For a conflict: are all these fields ones the stack's last inputs (plain values) had?"""
     if not old_inputs:
         return None
-    plain = reveal(old_inputs)
-    return lambda fields: all(had_field(plain, field) for field in fields)
+    return lambda fields: all(had_field(old_inputs, field) for field in fields)

@@ -23,12 +23,12 @@ if TYPE_CHECKING:
 
     FunctionImpl = Callable[[ProviderState, InvokeRequest], PropertyMap]
 
-H = TypeVar("H", bound="type[ResourceHandler]")
+H = TypeVar("H", bound="type[Any]")
 F = TypeVar("F", bound="Callable[..., Any]")
 
 IMPLEMENTATION_MODULES = ("handler", "functions")
 
-_HANDLERS: dict[str, type[ResourceHandler]] = {}
+_HANDLERS: dict[str, type[Any]] = {}
 _FUNCTIONS: dict[str, FunctionImpl] = {}
 _loaded = False
 _lock = threading.Lock()
@@ -68,12 +68,24 @@ def _load() -> None:
         _loaded = True
 
 
-def handler_class(token: str) -> type[ResourceHandler]:
+def handler_class(token: str) -> type[Any]:
     _load()
     try:
         return _HANDLERS[token]
     except KeyError:
         raise ProviderError(f"no handler registered for {token}") from None
+
+
+def make_handler(definition: ResourceDef, state: ProviderState) -> ResourceHandler:
+    """The handler of a resource: a Supervisor kind's own class supplies its hooks to the lifecycle every
+    Supervisor object shares; any other kind's class is the handler itself."""
+    cls = handler_class(definition.token)
+    if definition.kube is not None:
+        from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler
+
+        return KubeObjectHandler(definition, state, cls())
+    handler: ResourceHandler = cls(definition, state)
+    return handler
 
 
 def function_impl(token: str) -> FunctionImpl:

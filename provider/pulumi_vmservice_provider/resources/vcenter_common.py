@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pulumi_vmservice_provider.errors import InvalidInputs
+from pulumi_vmservice_provider.model.decode import Decoded
 from pulumi_vmservice_provider.readiness import MET, Check, Readiness, unmet, wait_until
 from pulumi_vmservice_provider.resources.base import ResourceHandler
-from pulumi_vmservice_provider.wire import Secret
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.clients.namespaces import SupervisorCluster
@@ -93,7 +93,7 @@ def resolve_supervisor(
 # ---- live state -> inputs ----------------------------------------------------------------------
 def is_empty(value: Any) -> bool:
     """None, "", 0, false, [] or {}: what servers leave out of their answers."""
-    return value is None or (not isinstance(value, Secret) and not value)
+    return value is None or not value
 
 
 def same_items(mine: list[Any], live: list[Any], key: Callable[[Any], Any] = repr) -> bool:
@@ -106,9 +106,7 @@ def keep_order(mine: list[Any], live: list[Any], key: Callable[[Any], Any] = rep
 
 
 def project(shape: Any, live: Any) -> Any:
-    """Only the parts of `live` that `shape` (the user's value) has; secrets stay as written."""
-    if isinstance(shape, Secret):
-        return shape
+    """Only the parts of `live` that `shape` (the user's value) has."""
     if isinstance(shape, dict) and isinstance(live, dict):
         return {k: project(v, live[k]) for k, v in shape.items() if k in live}
     if isinstance(shape, list) and isinstance(live, list) and len(shape) == len(live):
@@ -122,6 +120,7 @@ def refresh_inputs(
     *,
     unmanaged_when_unset: frozenset[str] = frozenset(),
     unreported: frozenset[str] = frozenset(),
+    secret: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """The inputs that describe `live`, spelled the way the user wrote them where equivalent.
 
@@ -129,14 +128,14 @@ def refresh_inputs(
     answer. Otherwise a key the user set gets its live value, kept as written when equal as a set or when both
     are empty; `unreported` keys (this server does not report them) keep the user's value. Keys the user did
     not set come from `live` too (drift), except `unmanaged_when_unset` ones (server defaults, or fields the
-    resource leaves alone unless asked).
+    resource leaves alone unless asked). `secret` keys keep the user's value: servers never return secrets.
     """
     present = {k: v for k, v in live.items() if not is_empty(v)}
     if not inputs:
         return present
     result = {k: v for k, v in present.items() if k not in unmanaged_when_unset}
     for key, mine in inputs.items():
-        if key.startswith("__") or key in unreported or isinstance(mine, Secret):
+        if key.startswith("__") or key in unreported or key in secret:
             result[key] = mine
             continue
         current = present.get(key)
@@ -150,3 +149,8 @@ def refresh_inputs(
         else:
             result[key] = current
     return result
+
+
+def secret_keys(inputs: Decoded[Any]) -> frozenset[str]:
+    """The inputs' top-level keys the program gave as secrets (a refresh keeps them as written)."""
+    return frozenset(str(path[0]) for path in inputs.marks.secrets if len(path) == 1)

@@ -17,16 +17,9 @@ import grpc
 from google.protobuf import any_pb2, empty_pb2
 
 from pulumi_vmservice_provider import __version__
-from pulumi_vmservice_provider.core import Provider, disruption_warnings
+from pulumi_vmservice_provider.core import Provider
 from pulumi_vmservice_provider.errors import InvalidInputs, PartialFailure, ProviderError
-from pulumi_vmservice_provider.model.diff import Change
-from pulumi_vmservice_provider.operations import (
-    CreateRequest,
-    DeleteRequest,
-    PreviewRequest,
-    ReadRequest,
-    UpdateRequest,
-)
+from pulumi_vmservice_provider.model.plan import Plan
 from pulumi_vmservice_provider.server.proto import (
     engine_pb2,
     engine_pb2_grpc,
@@ -204,33 +197,33 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
         token = request.type or _type_of(request.urn)
         old_inputs = struct_to_dict(request.old_inputs)
         try:
-            result = self.provider.diff(
+            plan = self.provider.diff(
                 token, old_inputs, struct_to_dict(request.news), request.id, request.urn
             )
         except Exception as error:
             self._fail(context, error)
             raise
-        for warning in disruption_warnings(result.assessments):
+        for warning in plan.warnings():
             self.log("WARNING", warning, request.urn, False)
-        return _diff_response(result.changes, result.delete_before_replace)
+        return _diff_response(plan)
 
     def Create(self, request: Any, context: Any) -> Any:
         token = request.type or _type_of(request.urn)
         inputs = struct_to_dict(request.properties)
         if request.preview:
             try:
-                planned = self.provider.preview(token, PreviewRequest(inputs), request.urn)
+                planned = self.provider.preview(token, inputs, None, request.urn)
             except Exception as error:
                 self._fail(context, error)
                 raise
             return provider_pb2.CreateResponse(id="", properties=dict_to_struct(planned))
         ctx = self.provider.context(request.urn, request.timeout, inputs)
         try:
-            created = self.provider.create(token, CreateRequest(ctx, inputs))
+            resource_id, outputs = self.provider.create(token, ctx, inputs)
         except Exception as error:
             self._fail(context, error, ctx.redact)
             raise
-        return provider_pb2.CreateResponse(id=created.id, properties=dict_to_struct(created.outputs))
+        return provider_pb2.CreateResponse(id=resource_id, properties=dict_to_struct(outputs))
 
     def Read(self, request: Any, context: Any) -> Any:
         token = request.type or _type_of(request.urn)
@@ -238,14 +231,15 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
         inputs = struct_to_dict(request.inputs) if request.HasField("inputs") else None
         ctx = self.provider.context(request.urn, request.timeout, state, inputs)
         try:
-            found = self.provider.read(token, ReadRequest(ctx, request.id, state, inputs))
+            found = self.provider.read(token, ctx, request.id, state, inputs)
         except Exception as error:
             self._fail(context, error, ctx.redact)
             raise
         if found is None:
             return provider_pb2.ReadResponse(id="")
+        resource_id, outputs, new_inputs = found
         return provider_pb2.ReadResponse(
-            id=found.id, properties=dict_to_struct(found.outputs), inputs=dict_to_struct(found.inputs)
+            id=resource_id, properties=dict_to_struct(outputs), inputs=dict_to_struct(new_inputs)
         )
 
     def Update(self, request: Any, context: Any) -> Any:
@@ -253,16 +247,16 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
         news = struct_to_dict(request.news)
         olds = struct_to_dict(request.olds)
         if request.preview:
-            planned = self.provider.preview(token, PreviewRequest(news, olds))
+            planned = self.provider.preview(token, news, olds)
             return provider_pb2.UpdateResponse(properties=dict_to_struct(planned))
         old_inputs = struct_to_dict(request.old_inputs)
         ctx = self.provider.context(request.urn, request.timeout, news, olds)
         try:
-            updated = self.provider.update(token, UpdateRequest(ctx, request.id, olds, old_inputs, news))
+            outputs = self.provider.update(token, ctx, request.id, olds, old_inputs, news)
         except Exception as error:
             self._fail(context, error, ctx.redact)
             raise
-        return provider_pb2.UpdateResponse(properties=dict_to_struct(updated.outputs))
+        return provider_pb2.UpdateResponse(properties=dict_to_struct(outputs))
 
     def Delete(self, request: Any, context: Any) -> Any:
         token = request.type or _type_of(request.urn)
@@ -270,7 +264,7 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
         old_inputs = struct_to_dict(request.old_inputs)
         ctx = self.provider.context(request.urn, request.timeout, olds)
         try:
-            self.provider.delete(token, DeleteRequest(ctx, request.id, olds, old_inputs))
+            self.provider.delete(token, ctx, request.id, olds, old_inputs)
         except Exception as error:
             self._fail(context, error, ctx.redact)
             raise
@@ -289,9 +283,10 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
         return provider_pb2.InvokeResponse(**{"return": dict_to_struct(result)})
 
 
-def _diff_response(changes: list[Change], delete_before_replace: bool) -> Any:
+def _diff_response(plan: Plan) -> Any:
     from pulumi_vmservice_provider.model.paths import top_level
 
+    changes = plan.changes
     detailed = {
         c.path: provider_pb2.PropertyDiff(kind=_KIND[(c.kind, c.replaces)], inputDiff=True) for c in changes
     }
@@ -300,7 +295,7 @@ def _diff_response(changes: list[Change], delete_before_replace: bool) -> Any:
     return provider_pb2.DiffResponse(
         changes=provider_pb2.DiffResponse.DIFF_SOME if changes else provider_pb2.DiffResponse.DIFF_NONE,
         replaces=replaces,
-        deleteBeforeReplace=bool(replaces) and delete_before_replace,
+        deleteBeforeReplace=plan.deletes_first,
         diffs=diffs,
         detailedDiff=detailed,
         hasDetailedDiff=True,

@@ -90,7 +90,7 @@ def test_a_missing_class_fails_at_once_with_vm_operators_reason() -> None:
 
 
 def test_a_vm_deleted_while_waiting_fails() -> None:
-    with pytest.raises(ReadinessFailed, match="VirtualMachine dev/web was deleted while waiting"):
+    with pytest.raises(ReadinessFailed, match="VirtualMachine dev/web was deleted before it was ready"):
         vm("poweredOn").evaluate(None)
 
 
@@ -135,7 +135,7 @@ def test_publish_failure_ends_the_wait_with_the_reason() -> None:
 
 
 def test_a_publish_request_removed_before_completing_fails() -> None:
-    with pytest.raises(ReadinessFailed, match="disappeared before completing"):
+    with pytest.raises(ReadinessFailed, match="was deleted before completing"):
         publish_readiness("dev/web-golden").evaluate(None)
 
 
@@ -150,7 +150,7 @@ def test_web_console_request_waits_for_its_ticket() -> None:
     readiness = web_console_readiness("dev/web-console-1a2b3c")
     assert status_line(readiness, {"status": {}}) == "waiting for the web console ticket"
     assert status_line(readiness, {"status": {"response": "b64"}}) is DONE
-    with pytest.raises(ReadinessFailed, match="disappeared"):
+    with pytest.raises(ReadinessFailed, match="was deleted before"):
         readiness.evaluate(None)
 
 

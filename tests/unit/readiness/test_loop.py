@@ -143,7 +143,7 @@ def test_a_real_operation_context_times_out_a_poll() -> None:
 
 def test_deletion_while_waiting_for_a_vm_is_fatal() -> None:
     watch = FakeWatch([vm("PoweredOn", version=2), None])
-    with pytest.raises(ReadinessFailed, match="VirtualMachine dev/web was deleted while waiting"):
+    with pytest.raises(ReadinessFailed, match="VirtualMachine dev/web was deleted before it was ready"):
         wait_until(ip_assigned(), get=vm, watch=watch, waiter=FakeClock(60), doing="w", report=lambda _: None)
     assert watch.closed == 1
 

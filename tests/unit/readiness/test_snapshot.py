@@ -30,5 +30,5 @@ def test_a_failed_snapshot_ends_the_wait_with_vm_operators_message() -> None:
 
 
 def test_a_snapshot_deleted_while_waiting_fails() -> None:
-    with pytest.raises(ReadinessFailed, match="dev/before-upgrade disappeared"):
+    with pytest.raises(ReadinessFailed, match="dev/before-upgrade was deleted before"):
         snapshot_readiness("dev/before-upgrade").evaluate(None)

@@ -5,14 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pulumi_vmservice_provider.model.types import (
-    ObjectType,
-    ReplaceIf,
-    ResourceDef,
-    boolean,
-    obj,
-    string,
-)
+from pulumi_vmservice_provider.model.modifiers import ReplaceIf
+from pulumi_vmservice_provider.model.types import ObjectType, ResourceDef, boolean, obj, string
 from pulumi_vmservice_provider.model.vcenter_common import MODULE
 from pulumi_vmservice_provider.wire import is_unknown
 

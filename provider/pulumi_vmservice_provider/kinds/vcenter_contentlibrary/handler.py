@@ -17,15 +17,19 @@ from pulumi_vmservice_provider.operations import (
     UpdateResult,
 )
 from pulumi_vmservice_provider.resources.registry import handles
-from pulumi_vmservice_provider.resources.vcenter_common import VCenterHandler, lookup_failure, refresh_inputs
-from pulumi_vmservice_provider.wire import reveal
+from pulumi_vmservice_provider.resources.vcenter_common import (
+    VCenterHandler,
+    lookup_failure,
+    refresh_inputs,
+    secret_keys,
+)
 
 # Left alone unless the program sets them: vCenter fills in its own defaults.
 SERVER_DEFAULTS = frozenset({"onDemand", "automaticSync", "subscriptionThumbprint", "authentication"})
 
 
 def to_library(inputs: dict[str, Any], datastore_id: str) -> Library:
-    plain = reveal(inputs)
+    plain = inputs
     subscription = None
     if plain.get("subscriptionUrl"):
         auth = plain.get("authentication") or {}
@@ -51,9 +55,9 @@ class ContentLibraryHandler(VCenterHandler):
         return {**inputs, "libraryId": library_id, "type": library.type, "datastoreId": library.datastore_id}
 
     def create(self, request: CreateRequest) -> CreateResult:
-        ctx, inputs = request.ctx, request.inputs
+        ctx, inputs = request.ctx, request.inputs.value
         try:
-            datastore = self.soap.datastore(reveal(inputs)["datastore"])
+            datastore = self.soap.datastore((inputs)["datastore"])
         except NotFoundInInventory as error:
             raise lookup_failure("datastore", error) from None
         library = to_library(inputs, datastore.id)
@@ -66,7 +70,7 @@ class ContentLibraryHandler(VCenterHandler):
         return CreateResult(library_id, self.outputs(inputs, library_id, library))
 
     def read(self, request: ReadRequest) -> ReadResult | None:
-        ctx, resource_id, state, inputs = request.ctx, request.id, request.state, request.inputs
+        ctx, resource_id, state, inputs = request.ctx, request.id, request.state.value, request.inputs.value
         live = self.state.content_library.get_library(resource_id, ctx)
         if live is None:
             return None
@@ -89,11 +93,13 @@ class ContentLibraryHandler(VCenterHandler):
             )
             # vCenter never returns the password: keep the user's while the user name is unchanged.
             auth = mine.get("authentication")
-            if isinstance(auth, dict) and reveal(auth).get("username") == subscription.username:
+            if isinstance(auth, dict) and (auth).get("username") == subscription.username:
                 current["authentication"] = auth
             elif subscription.username and isinstance(auth, dict):
                 current["authentication"] = {**auth, "username": subscription.username}
-        new_inputs = refresh_inputs(inputs, current, unmanaged_when_unset=SERVER_DEFAULTS)
+        new_inputs = refresh_inputs(
+            inputs, current, unmanaged_when_unset=SERVER_DEFAULTS, secret=secret_keys(request.inputs)
+        )
         library = Library(live.name, live.datastore_id, live.description, subscription)
         return ReadResult(resource_id, self.outputs(new_inputs, resource_id, library), new_inputs)
 
@@ -101,20 +107,25 @@ class ContentLibraryHandler(VCenterHandler):
         ctx, resource_id, olds, old_inputs, news = (
             request.ctx,
             request.id,
-            request.state,
-            request.old_inputs,
-            request.inputs,
+            request.state.value,
+            request.old_inputs.value,
+            request.inputs.value,
         )
         library = to_library(news, str(olds.get("datastoreId") or ""))
         ctx.status(f"updating content library {library.name}")
         content = self.state.content_library
         content.update_library(resource_id, library, ctx)
-        if library.subscription and reveal(old_inputs).get("subscriptionUrl") != library.subscription.url:
+        if library.subscription and (old_inputs).get("subscriptionUrl") != library.subscription.url:
             content.sync_library(resource_id, ctx)
         return UpdateResult(self.outputs(news, resource_id, library))
 
     def delete(self, request: DeleteRequest) -> None:
-        ctx, resource_id, olds, old_inputs = request.ctx, request.id, request.state, request.inputs
+        ctx, resource_id, olds, old_inputs = (
+            request.ctx,
+            request.id,
+            request.state.value,
+            request.inputs.value,
+        )
         subscribed = olds.get("type") == "SUBSCRIBED" or bool(old_inputs.get("subscriptionUrl"))
         ctx.status("deleting content library")
         self.state.content_library.delete_library(resource_id, subscribed, ctx)

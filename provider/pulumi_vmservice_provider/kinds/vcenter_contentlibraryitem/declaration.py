@@ -5,13 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pulumi_vmservice_provider.model.types import (
-    DiffContext,
-    ReplaceIf,
-    ResourceDef,
-    integer,
-    string,
-)
+from pulumi_vmservice_provider.model.modifiers import ChangeContext, ReplaceIf
+from pulumi_vmservice_provider.model.types import ResourceDef, integer, string
 from pulumi_vmservice_provider.model.vcenter_common import ITEM_SUFFIXES
 from pulumi_vmservice_provider.wire import is_unknown
 
@@ -19,7 +14,7 @@ SOURCE_CHANGE = "the item's content comes from its source; a new source uploads 
 SOURCES = ("filePath", "url")
 
 
-def _new_source(change: DiffContext) -> str | None:
+def _new_source(change: ChangeContext) -> str | None:
     # An imported item has no source; naming one afterwards records it without uploading again.
     imported = not any(change.old.get(key) for key in SOURCES)
     return None if imported and change.kind == "add" else SOURCE_CHANGE

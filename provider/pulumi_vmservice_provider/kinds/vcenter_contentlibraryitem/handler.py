@@ -27,8 +27,7 @@ from pulumi_vmservice_provider.operations import (
     UpdateResult,
 )
 from pulumi_vmservice_provider.resources.registry import handles
-from pulumi_vmservice_provider.resources.vcenter_common import VCenterHandler, refresh_inputs
-from pulumi_vmservice_provider.wire import reveal
+from pulumi_vmservice_provider.resources.vcenter_common import VCenterHandler, refresh_inputs, secret_keys
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.context import OperationContext
@@ -50,8 +49,8 @@ class ContentLibraryItemHandler(VCenterHandler):
         }
 
     def create(self, request: CreateRequest) -> CreateResult:
-        ctx, inputs = request.ctx, request.inputs
-        plain = reveal(inputs)
+        ctx, inputs = request.ctx, request.inputs.value
+        plain = inputs
         if not any(plain.get(key) for key in SOURCES):
             raise InvalidInputs([("filePath", "set filePath or url: an item needs content to be created")])
         content = self.state.content_library
@@ -104,18 +103,25 @@ class ContentLibraryItemHandler(VCenterHandler):
         raise error
 
     def read(self, request: ReadRequest) -> ReadResult | None:
-        ctx, resource_id, inputs = request.ctx, request.id, request.inputs
+        ctx, resource_id, inputs = request.ctx, request.id, request.inputs.value
         live = self.state.content_library.get_item(resource_id, ctx)
         if live is None:
             return None
         current = {"library": live.library_id, "name": live.name, "description": live.description}
-        new_inputs = refresh_inputs(inputs, current, unreported=UNREPORTED)
+        new_inputs = refresh_inputs(
+            inputs, current, unreported=UNREPORTED, secret=secret_keys(request.inputs)
+        )
         return ReadResult(resource_id, self.outputs(new_inputs, resource_id, live), new_inputs)
 
     def update(self, request: UpdateRequest) -> UpdateResult:
-        ctx, resource_id, old_inputs, news = request.ctx, request.id, request.old_inputs, request.inputs
-        plain = reveal(news)
-        old = reveal(old_inputs)
+        ctx, resource_id, old_inputs, news = (
+            request.ctx,
+            request.id,
+            request.old_inputs.value,
+            request.inputs.value,
+        )
+        plain = news
+        old = old_inputs
         content = self.state.content_library
         if (plain.get("name"), plain.get("description")) != (old.get("name"), old.get("description")):
             ctx.status(f"updating library item {plain['name']}")

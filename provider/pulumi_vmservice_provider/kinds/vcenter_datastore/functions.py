@@ -9,7 +9,6 @@ from pulumi_vmservice_provider.kinds.vcenter_datastore.declaration import GET_DA
 from pulumi_vmservice_provider.operations import InvokeRequest, PropertyMap
 from pulumi_vmservice_provider.resources.registry import implements
 from pulumi_vmservice_provider.resources.vcenter_common import lookup_failure
-from pulumi_vmservice_provider.wire import reveal
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.resources.state import ProviderState
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
 @implements(GET_DATASTORE)
 def get_datastore(state: ProviderState, request: InvokeRequest) -> PropertyMap:
     try:
-        found = state.soap.datastore_info(str(reveal(request.args)["name"]))
+        found = state.soap.datastore_info(str((request.args.value)["name"]))
     except NotFoundInInventory as error:
         raise lookup_failure("name", error) from None
     return {

@@ -40,8 +40,8 @@ from pulumi_vmservice_provider.resources.vcenter_common import (
     lookup_failure,
     refresh_inputs,
     resolve_supervisor,
+    secret_keys,
 )
-from pulumi_vmservice_provider.wire import reveal
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.context import OperationContext
@@ -81,7 +81,7 @@ def to_spec(
     old_inputs: dict[str, Any] | None = None,
 ) -> NamespaceSpec:
     """The request for `inputs`; a field the program stopped setting is sent empty so vCenter clears it."""
-    plain, old = reveal(inputs), reveal(old_inputs or {})
+    plain, old = (inputs), (old_inputs or {})
 
     def pick(key: str, empty: Any) -> Any:
         if plain.get(key) is not None:
@@ -164,7 +164,7 @@ def live_inputs(
 @handles(NAMESPACE)
 class NamespaceHandler(VCenterHandler):
     def policy_ids(self, inputs: dict[str, Any]) -> list[str] | None:
-        policies = reveal(inputs).get("storagePolicies")
+        policies = (inputs).get("storagePolicies")
         if policies is None:
             return None
         ids = []
@@ -207,8 +207,8 @@ class NamespaceHandler(VCenterHandler):
         return cast("NamespaceInfo | None", found)
 
     def create(self, request: CreateRequest) -> CreateResult:
-        ctx, inputs = request.ctx, request.inputs
-        plain = reveal(inputs)
+        ctx, inputs = request.ctx, request.inputs.value
+        plain = inputs
         cluster_id, _, _ = resolve_supervisor(self.rest, self.soap, plain["supervisor"], "supervisor", ctx)
         policy_ids = self.policy_ids(inputs)
         name = plain["name"]
@@ -226,31 +226,35 @@ class NamespaceHandler(VCenterHandler):
         return CreateResult(name, self.outputs(inputs, cluster_id, policy_ids, live))
 
     def read(self, request: ReadRequest) -> ReadResult | None:
-        ctx, resource_id, state, inputs = request.ctx, request.id, request.state, request.inputs
+        ctx, resource_id, state, inputs = request.ctx, request.id, request.state.value, request.inputs.value
         live = get_namespace(self.rest, resource_id, ctx)
         if live is None:
             return None
         current, unreported = live_inputs(live, state, inputs or {})
         new_inputs = refresh_inputs(
-            inputs, current, unmanaged_when_unset=UNMANAGED_WHEN_UNSET, unreported=frozenset(unreported)
+            inputs,
+            current,
+            unmanaged_when_unset=UNMANAGED_WHEN_UNSET,
+            unreported=frozenset(unreported),
+            secret=secret_keys(request.inputs),
         )
         policy_ids = state.get("storagePolicyIds")
         if live.storage_specs is not None and "storagePolicies" in new_inputs:
             # Ids in the order of the inputs, which keep the user's order and policy names.
-            written = reveal((inputs or {}).get("storagePolicies") or [])
+            written = (inputs or {}).get("storagePolicies") or []
             to_id = {
                 p["policy"]: i for i, p in zip(state.get("storagePolicyIds") or [], written, strict=False)
             }
-            policy_ids = [to_id.get(p["policy"], p["policy"]) for p in reveal(new_inputs["storagePolicies"])]
+            policy_ids = [to_id.get(p["policy"], p["policy"]) for p in (new_inputs["storagePolicies"])]
         return ReadResult(resource_id, self.outputs(new_inputs, live.cluster, policy_ids, live), new_inputs)
 
     def update(self, request: UpdateRequest) -> UpdateResult:
         ctx, resource_id, olds, old_inputs, news = (
             request.ctx,
             request.id,
-            request.state,
-            request.old_inputs,
-            request.inputs,
+            request.state.value,
+            request.old_inputs.value,
+            request.inputs.value,
         )
         cluster_id = str(olds.get("supervisorId") or "")
         policy_ids = self.policy_ids(news)

@@ -9,7 +9,6 @@ from pulumi_vmservice_provider.kinds.vcenter_storagepolicy.declaration import GE
 from pulumi_vmservice_provider.operations import InvokeRequest, PropertyMap
 from pulumi_vmservice_provider.resources.registry import implements
 from pulumi_vmservice_provider.resources.vcenter_common import lookup_failure
-from pulumi_vmservice_provider.wire import reveal
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.resources.state import ProviderState
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
 @implements(GET_STORAGE_POLICY)
 def get_storage_policy(state: ProviderState, request: InvokeRequest) -> PropertyMap:
     try:
-        policy = state.soap.storage_policy(str(reveal(request.args)["name"]))
+        policy = state.soap.storage_policy(str((request.args.value)["name"]))
     except NotFoundInInventory as error:
         raise lookup_failure("name", error) from None
     return {"id": policy.id, "name": policy.name, "description": policy.description}

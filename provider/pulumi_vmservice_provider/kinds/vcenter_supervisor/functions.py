@@ -8,7 +8,6 @@ from pulumi_vmservice_provider.kinds.vcenter_supervisor.declaration import GET_S
 from pulumi_vmservice_provider.operations import InvokeRequest, PropertyMap
 from pulumi_vmservice_provider.resources.registry import implements
 from pulumi_vmservice_provider.resources.vcenter_common import resolve_supervisor
-from pulumi_vmservice_provider.wire import reveal
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.resources.state import ProviderState
@@ -16,8 +15,8 @@ if TYPE_CHECKING:
 
 @implements(GET_SUPERVISOR)
 def get_supervisor(state: ProviderState, request: InvokeRequest) -> PropertyMap:
-    ctx, args = request.ctx, request.args
-    name = str(reveal(args)["name"])
+    ctx, args = request.ctx, request.args.value
+    name = str((args)["name"])
     cluster_id, cluster_name, summary = resolve_supervisor(state.vcenter, state.soap, name, "name", ctx)
     return {
         "id": cluster_id,

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_vmservice_provider.model.types import (
-    ObjectType,
-    ReplaceIf,
-    ResourceDef,
-    any_value,
-    array,
-    obj,
-    string,
-)
+from pulumi_vmservice_provider.model.modifiers import ReplaceIf
+from pulumi_vmservice_provider.model.types import ObjectType, ResourceDef, any_value, array, obj, string
 from pulumi_vmservice_provider.model.vcenter_common import MAX_MEMORY_MB, MAX_VCPUS, MODULE, dns_label, ranged
 from pulumi_vmservice_provider.wire import is_unknown
 

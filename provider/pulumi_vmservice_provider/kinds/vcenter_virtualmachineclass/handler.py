@@ -27,15 +27,15 @@ from pulumi_vmservice_provider.resources.vcenter_common import (
     VCenterHandler,
     project,
     refresh_inputs,
+    secret_keys,
     wait_for,
 )
-from pulumi_vmservice_provider.wire import reveal
 
 CONFIG_SPEC_TYPE = "VirtualMachineConfigSpec"
 
 
 def to_vm_class(inputs: dict[str, Any]) -> VmClass:
-    plain = reveal(inputs)
+    plain = inputs
     spec = plain.get("configSpec")
     if isinstance(spec, dict) and "_typeName" not in spec:
         spec = {"_typeName": CONFIG_SPEC_TYPE, **spec}
@@ -89,7 +89,7 @@ class VirtualMachineClassHandler(VCenterHandler):
         return outputs
 
     def create(self, request: CreateRequest) -> CreateResult:
-        ctx, inputs = request.ctx, request.inputs
+        ctx, inputs = request.ctx, request.inputs.value
         vm_class = to_vm_class(inputs)
         if get_vm_class(self.rest, vm_class.id, ctx) is not None:
             raise self.already_exists(f"VM class {vm_class.id!r}", vm_class.id)
@@ -98,7 +98,7 @@ class VirtualMachineClassHandler(VCenterHandler):
         return CreateResult(vm_class.id, self.outputs(inputs, get_vm_class(self.rest, vm_class.id, ctx)))
 
     def read(self, request: ReadRequest) -> ReadResult | None:
-        ctx, resource_id, inputs = request.ctx, request.id, request.inputs
+        ctx, resource_id, inputs = request.ctx, request.id, request.inputs.value
         live = get_vm_class(self.rest, resource_id, ctx)
         if live is None:
             return None
@@ -109,11 +109,11 @@ class VirtualMachineClassHandler(VCenterHandler):
             current.pop("configSpec", None)
         elif mine is not None and "configSpec" in current:
             current["configSpec"] = project(mine, current["configSpec"])
-        new_inputs = refresh_inputs(inputs, current)
+        new_inputs = refresh_inputs(inputs, current, secret=secret_keys(request.inputs))
         return ReadResult(resource_id, self.outputs(new_inputs, live), new_inputs)
 
     def update(self, request: UpdateRequest) -> UpdateResult:
-        ctx, resource_id, news = request.ctx, request.id, request.inputs
+        ctx, resource_id, news = request.ctx, request.id, request.inputs.value
         vm_class = to_vm_class(news)
         ctx.status(f"updating VM class {vm_class.id}")
         update_vm_class(self.rest, vm_class, ctx)

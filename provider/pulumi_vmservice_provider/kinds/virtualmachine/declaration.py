@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from pulumi_vmservice_provider.kinds.virtualmachine import generated
+from pulumi_vmservice_provider.kinds.virtualmachine.power import PowerCycle, stays_on
 from pulumi_vmservice_provider.model import semantics
 from pulumi_vmservice_provider.model.common import (
     API_VERSION_OUTPUT,
@@ -15,13 +16,17 @@ from pulumi_vmservice_provider.model.common import (
     OutputMeta,
 )
 from pulumi_vmservice_provider.model.layering import overlay, refine
-from pulumi_vmservice_provider.model.types import (
-    DiffContext,
-    FunctionDef,
-    KubeKind,
-    ObjectType,
+from pulumi_vmservice_provider.model.modifiers import (
+    ChangeContext,
+    OneShot,
     RefuseIf,
     ReplaceIf,
+    ServerDefault,
+    ServerRewrite,
+)
+from pulumi_vmservice_provider.model.types import (
+    FunctionDef,
+    ObjectType,
     ResourceDef,
     any_value,
     array,
@@ -31,6 +36,7 @@ from pulumi_vmservice_provider.model.types import (
     lookup,
     obj,
     string,
+    vm_operator,
 )
 
 POWER_STATES = ("PoweredOn", "PoweredOff", "Suspended")
@@ -147,7 +153,7 @@ INTERFACES_PATH = "spec.network.interfaces"
 _INTERFACE_PATH = re.compile(re.escape(INTERFACES_PATH) + r"\[(\d+)\](?:\.(\w+))?")
 
 
-def _interface_change(change: DiffContext) -> str | None:
+def _interface_change(change: ChangeContext) -> str | None:
     """Adding or removing interfaces, or changing an interface's name or network, replaces the VM unless the
     Supervisor has mutable networks; every other interface field updates in place."""
     match = _INTERFACE_PATH.match(change.path)
@@ -180,6 +186,19 @@ INTERFACE_CHANGE = ReplaceIf(
 )
 
 
+def _only_the_default_nic(value: object) -> bool:
+    """The one interface the Supervisor adds to a VM declared without any (`eth0` on the namespace network)."""
+    return (
+        isinstance(value, list)
+        and len(value) == 1
+        and isinstance(value[0], dict)
+        and value[0].get("name") == "eth0"
+    )
+
+
+DEFAULT_NIC = ServerDefault(matches=_only_the_default_nic)
+
+
 Network = ObjectType(
     "VirtualMachineNetworkSpec",
     "Network configuration of the VM.",
@@ -195,6 +214,7 @@ Network = ObjectType(
             obj(NetworkInterface),
             "Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network.",
             replace_if=INTERFACE_CHANGE,
+            modifiers=(DEFAULT_NIC,),
         ),
     },
 )
@@ -276,14 +296,10 @@ ZONE_LABEL = "topology.kubernetes.io/zone"
 ZONE_LABEL_PATH = f'metadata.labels["{ZONE_LABEL}"]'
 
 
-def _stays_on_without_cycle(change: DiffContext) -> bool:
+def _stays_on_without_cycle(change: ChangeContext) -> bool:
     """The VM is on before and after the update and the provider may not power-cycle it: a change applied
     while powered off cannot take effect (a VM that is off, or powers off, takes it at its next power-on)."""
-    on = (None, "PoweredOn")
-    stays_on = (
-        lookup(change.old, "spec", "powerState") in on and lookup(change.new, "spec", "powerState") in on
-    )
-    return stays_on and change.new.get("allowPowerCycle") is not True
+    return stays_on(change.old, change.new) and change.new.get("allowPowerCycle") is not True
 
 
 def bootstrap_provider(inputs: dict[str, Any]) -> str | None:
@@ -297,7 +313,7 @@ def bootstrap_provider(inputs: dict[str, Any]) -> str | None:
     return None
 
 
-def _class_change(change: DiffContext) -> str | None:
+def _class_change(change: ChangeContext) -> str | None:
     if change.kind != "update":
         return None
     resizable = change.server.capability("VMResize")
@@ -325,7 +341,7 @@ CLASS_CHANGE = ReplaceIf(
 )
 
 
-def _bootstrap_change(change: DiffContext) -> str | None:
+def _bootstrap_change(change: ChangeContext) -> str | None:
     old_provider, new_provider = bootstrap_provider(change.old), bootstrap_provider(change.new)
     if old_provider != new_provider:
         return f"the bootstrap provider cannot change ({old_provider or 'none'} -> {new_provider or 'none'})"
@@ -344,7 +360,7 @@ BOOTSTRAP_CHANGE = ReplaceIf(
 )
 
 
-def _restart_of_a_stopped_vm(change: DiffContext) -> str | None:
+def _restart_of_a_stopped_vm(change: ChangeContext) -> str | None:
     # VM Operator's mutating webhook judges a restart by the VM's power state before the change.
     requested = lookup(change.new, "spec", "nextRestartTime")
     was = lookup(change.old, "spec", "powerState")
@@ -361,7 +377,7 @@ RESTART_OF_A_STOPPED_VM = RefuseIf(
 )
 
 
-def _zone_change(change: DiffContext) -> str | None:
+def _zone_change(change: ChangeContext) -> str | None:
     if change.path != ZONE_LABEL_PATH:
         return None
     placed = lookup(change.old, "metadata", "labels", ZONE_LABEL)
@@ -372,6 +388,22 @@ ZONE_CHANGE = ReplaceIf(
     _zone_change,
     f"changing or removing the `{ZONE_LABEL}` label of a placed VM replaces it (a VM cannot change zones)",
 )
+
+
+def _display_name_resolved(written: object, live: object) -> bool:
+    """The webhook turned an image display name into the image's `vmi-` name."""
+    return (
+        isinstance(written, str)
+        and isinstance(live, str)
+        and not written.startswith("vmi-")
+        and live.startswith("vmi-")
+    )
+
+
+IMAGE_DISPLAY_NAME = ServerRewrite(
+    _display_name_resolved, "an image display name is stored as the image's `vmi-` name"
+)
+
 
 VirtualMachineSpec = overlay(
     generated.VirtualMachineSpec,
@@ -389,6 +421,7 @@ VirtualMachineSpec = overlay(
                 "A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`).",
                 required=True,
                 replace="the image of a VM cannot change after creation",
+                modifiers=(IMAGE_DISPLAY_NAME,),
             ),
             "storageClass": string(
                 "Storage class assigned to the namespace.",
@@ -415,6 +448,7 @@ VirtualMachineSpec = overlay(
                 "Set to `now` to restart a powered-on VM. The request is applied once (the Supervisor records "
                 "it as a timestamp): later updates do not restart the VM again, and a new VM ignores it.",
                 refuse_if=RESTART_OF_A_STOPPED_VM,
+                modifiers=(OneShot("a restart request the Supervisor records as a timestamp"),),
             ),
             "minHardwareVersion": integer(
                 "Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a "
@@ -444,6 +478,7 @@ VirtualMachineSpec = overlay(
                 "the snapshot and everything the guest wrote since is lost, so previews flag it as data "
                 "loss. The Supervisor clears the field once the revert is done; that is not drift.",
                 data_loss=True,
+                modifiers=(OneShot("a revert the Supervisor clears once it is done"),),
             ),
         },
     ),
@@ -619,7 +654,9 @@ VIRTUAL_MACHINE = ResourceDef(
         "status": obj(VirtualMachineStatus),
         "liveMetadata": obj(OutputMeta),
     },
-    kube=KubeKind("VirtualMachine", "virtualmachines"),
+    kube=vm_operator("VirtualMachine", "virtualmachines"),
+    modifiers=(PowerCycle(),),
+    server_labels=(ZONE_LABEL,),
     validators=(_validate, _server_rules),
     create_validators=(_validate_create,),
 )

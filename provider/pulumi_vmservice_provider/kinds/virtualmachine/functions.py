@@ -15,12 +15,12 @@ from pulumi_vmservice_provider.resources.registry import implements
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.resources.state import ProviderState
 from pulumi_vmservice_provider.kinds.virtualmachine.declaration import GET_VIRTUAL_MACHINE
-from pulumi_vmservice_provider.resources.kubeobject import LIVE_METADATA_KEYS
+from pulumi_vmservice_provider.resources.kubefields import LIVE_METADATA_KEYS
 
 
 @implements(GET_VIRTUAL_MACHINE)
 def get_virtual_machine(state: ProviderState, request: InvokeRequest) -> PropertyMap:
-    ctx, args = request.ctx, request.args
+    ctx, args = request.ctx, request.args.value
     namespace = namespace_of(state, args)
     vm = get_object(state, VIRTUAL_MACHINES, namespace, str(args["name"]), ctx)
     status = vm.get("status") or {}

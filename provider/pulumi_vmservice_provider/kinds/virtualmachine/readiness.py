@@ -11,7 +11,8 @@ that does not exist, no storage class, a missing bootstrap Secret, a failed crea
 
 from __future__ import annotations
 
-from typing import Any
+from vmservice_api.objects import KubeObject, ObjectView
+from vmservice_api.types.release_9_1.virtualmachine import VirtualMachineSpec, VirtualMachineStatus
 
 from pulumi_vmservice_provider.readiness.conditions import (
     MET,
@@ -19,6 +20,7 @@ from pulumi_vmservice_provider.readiness.conditions import (
     Condition,
     Fatal,
     Readiness,
+    disappeared,
     unmet,
 )
 
@@ -26,13 +28,12 @@ __all__ = [
     "FATAL_REASONS",
     "PREREQUISITES",
     "TARGETS",
-    "conditions_by_type",
     "default_wait_for",
     "power_off_readiness",
     "virtual_machine_readiness",
 ]
 
-Obj = dict[str, Any]
+VM = ObjectView[VirtualMachineSpec, VirtualMachineStatus]
 
 # Prerequisite conditions whose False reason means waiting longer will not help.
 FATAL_REASONS = {
@@ -51,11 +52,7 @@ PREREQUISITES = (
 TARGETS = ("created", "poweredOn", "ipAssigned", "ready")
 
 
-def conditions_by_type(obj: Obj | None) -> dict[str, dict[str, Any]]:
-    return {c.get("type", ""): c for c in ((obj or {}).get("status", {}).get("conditions") or [])}
-
-
-def default_wait_for(spec: dict[str, Any]) -> str:
+def default_wait_for(spec: VirtualMachineSpec) -> str:
     if spec.get("powerState", "PoweredOn") != "PoweredOn":
         return "poweredOn"  # i.e. the desired power state (off or suspended) is reached
     if (spec.get("network") or {}).get("disabled"):
@@ -63,84 +60,77 @@ def default_wait_for(spec: dict[str, Any]) -> str:
     return "ipAssigned"
 
 
-def _power(obj: Obj | None) -> str:
-    return str(((obj or {}).get("status") or {}).get("powerState") or "unknown")
+def _power(vm: VM) -> str:
+    return str(vm.status.get("powerState") or "unknown")
 
 
-def failed_prerequisite(obj: Obj | None) -> str | None:
-    for kind, condition in conditions_by_type(obj).items():
-        if condition.get("status") == "False" and condition.get("reason") in FATAL_REASONS.get(kind, ()):
-            message = condition.get("message") or condition.get("reason")
-            return f"{kind} is False ({condition.get('reason')}): {message}"
+def failed_prerequisite(obj: KubeObject | None) -> str | None:
+    for condition in VM(obj).conditions():
+        kind, reason = condition.get("type", ""), condition.get("reason")
+        if condition.get("status") == "False" and reason in FATAL_REASONS.get(kind, ()):
+            return f"{kind} is False ({reason}): {condition.get('message') or reason}"
     return None
 
 
-def created(obj: Obj | None) -> Check:
-    status = (obj or {}).get("status") or {}
-    conditions = conditions_by_type(obj)
-    if conditions.get("VirtualMachineCreated", {}).get("status") == "True" and status.get("uniqueID"):
+def created(obj: KubeObject | None) -> Check:
+    vm = VM(obj)
+    if vm.condition_is("VirtualMachineCreated") and vm.status.get("uniqueID"):
         return MET
     for kind in PREREQUISITES:
-        condition = conditions.get(kind)
-        if condition and condition.get("status") == "False":
+        condition = vm.condition(kind)
+        if condition is not None and condition.get("status") == "False":
             return unmet(f"waiting: {kind} is False ({condition.get('reason')})")
     return unmet("waiting for the vSphere VM to be created")
 
 
-def in_power_state(desired: str) -> Condition[Obj]:
-    def condition(obj: Obj | None) -> Check:
-        power = _power(obj)
+def in_power_state(desired: str) -> Condition[KubeObject]:
+    def condition(obj: KubeObject | None) -> Check:
+        power = _power(VM(obj))
         return MET if power == desired else unmet(f"waiting for power state {desired} ({power})")
 
     return condition
 
 
-def ip_assigned(desired_power: str, network_disabled: bool) -> Condition[Obj]:
-    def condition(obj: Obj | None) -> Check:
+def ip_assigned(desired_power: str, network_disabled: bool) -> Condition[KubeObject]:
+    def condition(obj: KubeObject | None) -> Check:
         if desired_power != "PoweredOn" or network_disabled:
             return MET  # a VM that is not meant to run on a network gets no address
-        network = ((obj or {}).get("status") or {}).get("network") or {}
+        vm = VM(obj)
+        network = vm.status.get("network") or {}
         if network.get("primaryIP4") or network.get("primaryIP6"):
             return MET
-        return unmet(f"waiting for IP address ({_power(obj)})")
+        return unmet(f"waiting for IP address ({_power(vm)})")
 
     return condition
 
 
-def probe_ready(obj: Obj | None) -> Check:
-    if conditions_by_type(obj).get("Ready", {}).get("status") == "True":
-        return MET
-    return unmet(f"waiting for the readiness probe ({_power(obj)})")
+def probe_ready(obj: KubeObject | None) -> Check:
+    vm = VM(obj)
+    return MET if vm.condition_is("Ready") else unmet(f"waiting for the readiness probe ({_power(vm)})")
 
 
-def deleted_while_waiting(where: str) -> Fatal[Obj]:
-    def check(obj: Obj | None) -> str | None:
-        return f"VirtualMachine {where} was deleted while waiting" if obj is None else None
-
-    return check
-
-
-def virtual_machine_readiness(target: str, spec: dict[str, Any], where: str) -> Readiness[Obj]:
+def virtual_machine_readiness(target: str, spec: VirtualMachineSpec, where: str) -> Readiness[KubeObject]:
     """The conditions for `target` (one of TARGETS) of a VM with `spec`; `where` is NAMESPACE/NAME."""
     desired_power = spec.get("powerState", "PoweredOn")
     network_disabled = bool((spec.get("network") or {}).get("disabled"))
-    ladder: list[Condition[Obj]] = [
+    ladder: list[Condition[KubeObject]] = [
         created,
         in_power_state(desired_power),
         ip_assigned(desired_power, network_disabled),
         probe_ready,
     ]
+    gone: Fatal[KubeObject] = disappeared(f"VirtualMachine {where}", "it was ready")
     return Readiness(
         tuple(ladder[: TARGETS.index(target) + 1]),
-        fatal=(deleted_while_waiting(where), failed_prerequisite),
+        fatal=(gone, failed_prerequisite),
     )
 
 
-def _powered_off(obj: Obj | None) -> Check:
-    power = ((obj or {}).get("status") or {}).get("powerState")
+def _powered_off(obj: KubeObject | None) -> Check:
+    power = VM(obj).status.get("powerState")
     return MET if power == "PoweredOff" else unmet(f"waiting for power-off ({power or 'unknown'})")
 
 
-def power_off_readiness() -> Readiness[Obj]:
+def power_off_readiness() -> Readiness[KubeObject]:
     """A VM being powered off to apply a change that needs it."""
     return Readiness((_powered_off,))

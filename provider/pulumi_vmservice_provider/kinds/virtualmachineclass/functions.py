@@ -38,7 +38,7 @@ def _memory_mb(quantity: Any) -> int | None:
 
 @implements(GET_VIRTUAL_MACHINE_CLASS)
 def get_virtual_machine_class(state: ProviderState, request: InvokeRequest) -> PropertyMap:
-    ctx, args = request.ctx, request.args
+    ctx, args = request.ctx, request.args.value
     namespace = namespace_of(state, args)
     vm_class = get_object(state, VIRTUAL_MACHINE_CLASSES, namespace, str(args["name"]), ctx)
     spec = vm_class.get("spec") or {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pulumi_vmservice_provider.kinds.virtualmachinegroup import generated
 from pulumi_vmservice_provider.model import semantics
 from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, OutputMeta, metadata
-from pulumi_vmservice_provider.model.types import KubeKind, ResourceDef, obj
+from pulumi_vmservice_provider.model.types import ResourceDef, obj, vm_operator
 
 # VM Operator serves groups from v1alpha3 on 9.1 only; 8.0U3 (v1alpha2) has no such kind.
 GROUP_VERSIONS = ("v1alpha3", "v1alpha4", "v1alpha5")
@@ -30,6 +30,6 @@ VIRTUAL_MACHINE_GROUP = ResourceDef(
         ),
         "liveMetadata": obj(OutputMeta),
     },
-    kube=KubeKind("VirtualMachineGroup", "virtualmachinegroups", versions=GROUP_VERSIONS),
+    kube=vm_operator("VirtualMachineGroup", "virtualmachinegroups", versions=GROUP_VERSIONS),
     validators=(semantics.metadata_labels,),
 )

@@ -3,13 +3,18 @@ power state (when it has one), and VM Operator reports the group Ready."""
 
 from __future__ import annotations
 
-from typing import Any
+from vmservice_api.objects import Condition, JSONObject, KubeObject, ObjectView
+from vmservice_api.types.release_9_1.virtualmachinegroup import (
+    VirtualMachineGroupSpec,
+    VirtualMachineGroupStatus,
+    VirtualMachineGroupStatusMember,
+)
 
 from pulumi_vmservice_provider.readiness.conditions import MET, Check, Readiness, unmet
 
 __all__ = ["group_readiness", "member_names"]
 
-Obj = dict[str, Any]
+Group = ObjectView[VirtualMachineGroupSpec, VirtualMachineGroupStatus]
 
 # The member conditions VM Operator reports in status.members[].conditions, in the order they happen.
 MEMBER_CONDITIONS = (
@@ -19,27 +24,25 @@ MEMBER_CONDITIONS = (
 )
 
 
-def member_names(obj: Obj | None) -> list[str]:
+def member_names(obj: KubeObject | None) -> list[str]:
     """The members the spec lists, in boot order."""
     names: list[str] = []
-    for order in ((obj or {}).get("spec") or {}).get("bootOrder") or []:
+    for order in Group(obj).spec.get("bootOrder") or []:
         names += [str(m.get("name")) for m in (order or {}).get("members") or [] if m and m.get("name")]
     return names
 
 
-def _condition(conditions: Any, kind: str) -> dict[str, Any]:
-    for condition in conditions or []:
-        if isinstance(condition, dict) and condition.get("type") == kind:
-            return condition
-    return {}
-
-
-def _reported(obj: Obj | None) -> dict[str, dict[str, Any]]:
-    members = ((obj or {}).get("status") or {}).get("members") or []
+def _reported(obj: KubeObject | None) -> dict[str, VirtualMachineGroupStatusMember]:
+    members = Group(obj).status.get("members") or []
     return {str(m.get("name")): m for m in members if isinstance(m, dict)}
 
 
-def members_reported(obj: Obj | None) -> Check:
+def _why(condition: Condition | None) -> str:
+    reason = (condition or {}).get("reason") or (condition or {}).get("message")
+    return f" ({reason})" if reason else ""
+
+
+def members_reported(obj: KubeObject | None) -> Check:
     wanted, reported = member_names(obj), _reported(obj)
     missing = [name for name in wanted if name not in reported]
     if missing:
@@ -47,27 +50,28 @@ def members_reported(obj: Obj | None) -> Check:
     return MET
 
 
-def members_in_state(obj: Obj | None) -> Check:
-    powered = bool(((obj or {}).get("spec") or {}).get("powerState"))
+def members_in_state(obj: KubeObject | None) -> Check:
+    powered = bool(Group(obj).spec.get("powerState"))
     reported = _reported(obj)
     for kind, what in MEMBER_CONDITIONS:
         if kind == "PowerStateSynced" and not powered:
             continue
         for name in member_names(obj):
-            condition = _condition(reported.get(name, {}).get("conditions"), kind)
-            if condition.get("status") != "True":
-                reason = condition.get("reason") or condition.get("message")
-                return unmet(f"waiting for {name} {what}" + (f" ({reason})" if reason else ""))
+            member: ObjectView[JSONObject, VirtualMachineGroupStatusMember] = ObjectView(
+                {"status": reported.get(name) or {}}
+            )
+            condition = member.condition(kind)
+            if condition is None or condition.get("status") != "True":
+                return unmet(f"waiting for {name} {what}{_why(condition)}")
     return MET
 
 
-def group_ready(obj: Obj | None) -> Check:
-    condition = _condition(((obj or {}).get("status") or {}).get("conditions"), "Ready")
-    if condition.get("status") == "True":
+def group_ready(obj: KubeObject | None) -> Check:
+    condition = Group(obj).condition("Ready")
+    if condition is not None and condition.get("status") == "True":
         return MET
-    reason = condition.get("reason") or condition.get("message")
-    return unmet("waiting for the group to be Ready" + (f" ({reason})" if reason else ""))
+    return unmet(f"waiting for the group to be Ready{_why(condition)}")
 
 
-def group_readiness() -> Readiness[Obj]:
+def group_readiness() -> Readiness[KubeObject]:
     return Readiness((members_reported, members_in_state, group_ready))

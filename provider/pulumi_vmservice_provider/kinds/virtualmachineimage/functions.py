@@ -32,7 +32,7 @@ def _image_summary(image: dict[str, Any]) -> str:
 
 @implements(GET_VIRTUAL_MACHINE_IMAGE)
 def get_virtual_machine_image(state: ProviderState, request: InvokeRequest) -> PropertyMap:
-    ctx, args = request.ctx, request.args
+    ctx, args = request.ctx, request.args.value
     namespace = namespace_of(state, args)
     if not any(args.get(k) for k in IMAGE_QUERY_KEYS):
         raise InvalidInputs(

@@ -7,7 +7,6 @@ from pulumi_vmservice_provider.model import semantics
 from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, Condition, OutputMeta, metadata
 from pulumi_vmservice_provider.model.layering import overlay
 from pulumi_vmservice_provider.model.types import (
-    KubeKind,
     ObjectType,
     ResourceDef,
     array,
@@ -15,6 +14,7 @@ from pulumi_vmservice_provider.model.types import (
     integer,
     obj,
     string,
+    vm_operator,
 )
 
 PublishSource = ObjectType(
@@ -91,6 +91,6 @@ VIRTUAL_MACHINE_PUBLISH_REQUEST = ResourceDef(
         ),
         "liveMetadata": obj(OutputMeta),
     },
-    kube=KubeKind("VirtualMachinePublishRequest", "virtualmachinepublishrequests"),
+    kube=vm_operator("VirtualMachinePublishRequest", "virtualmachinepublishrequests"),
     validators=(semantics.metadata_labels,),
 )

@@ -7,17 +7,7 @@ Update 3) and v1.10.0; do not edit. Behaviour (replace rules, server defaults, s
 from __future__ import annotations
 
 from pulumi_vmservice_provider.model.common import Condition
-from pulumi_vmservice_provider.model.types import (
-    ObjectType,
-    Prop,
-    any_value,
-    array,
-    boolean,
-    integer,
-    number,
-    obj,
-    string,
-)
+from pulumi_vmservice_provider.model.types import ObjectType, Prop, any_value, array, boolean, integer, number, obj, string
 
 VirtualMachinePublishRequestSource = ObjectType(
     'VirtualMachinePublishRequestSource',

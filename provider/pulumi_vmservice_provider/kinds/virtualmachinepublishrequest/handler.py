@@ -6,38 +6,47 @@ request doing its job, not drift: refresh keeps the finished request in state, a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+from vmservice_api.objects import JSONObject, KubeObject
 
 from pulumi_vmservice_provider.kinds.virtualmachinepublishrequest.declaration import (
     VIRTUAL_MACHINE_PUBLISH_REQUEST,
 )
 from pulumi_vmservice_provider.kinds.virtualmachinepublishrequest.readiness import publish_readiness
 from pulumi_vmservice_provider.operations import ReadRequest, ReadResult, UpdateRequest, UpdateResult
-from pulumi_vmservice_provider.readiness import Readiness
-from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler, Obj, split_id
+from pulumi_vmservice_provider.resources.kubeobject import split_id
 from pulumi_vmservice_provider.resources.registry import handles
+
+if TYPE_CHECKING:
+    from pulumi_vmservice_provider.readiness import Readiness
+    from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler
+
+
+def finished(state: JSONObject) -> bool:
+    status = state.get("status")
+    return isinstance(status, dict) and bool(status.get("ready"))
 
 
 @handles(VIRTUAL_MACHINE_PUBLISH_REQUEST)
-class PublishRequestHandler(KubeObjectHandler):
-    def readiness(self, inputs: dict[str, Any], where: str) -> tuple[Readiness[Obj], str] | None:
+class VirtualMachinePublishRequest:
+    def readiness(self, inputs: JSONObject, where: str) -> tuple[Readiness[KubeObject], str] | None:
         return publish_readiness(where), f"publishing {where}"
 
-    def read(self, request: ReadRequest) -> ReadResult | None:
-        found = super().read(request)
-        if found is None and (request.state.get("status") or {}).get("ready") and request.inputs:
-            return ReadResult(request.id, request.state, request.inputs)  # finished, removed by its TTL
+    def read(self, engine: KubeObjectHandler, request: ReadRequest) -> ReadResult | None:
+        found = engine.read_object(request)
+        if found is None and finished(request.state.value) and not request.is_import:
+            return ReadResult(request.id, request.state.value, request.inputs.value)  # removed by its TTL
         return found
 
-    def update(self, request: UpdateRequest) -> UpdateResult:
-        olds = request.state
-        namespace, name = split_id(request.id)
-        if (olds.get("status") or {}).get("ready") and self.get(request.ctx, namespace, name) is None:
+    def update(self, engine: KubeObjectHandler, request: UpdateRequest) -> UpdateResult:
+        olds = request.state.value
+        if finished(olds) and engine.get(request.ctx, *split_id(request.id)) is None:
             # Finished and cleaned up by its TTL: there is nothing left on the Supervisor to change (only
             # labels, annotations or the TTL can differ here; source and target changes replace).
-            finished = dict(request.inputs)
+            outputs = dict(request.inputs.value)
             for key in ("apiVersion", "status", "liveMetadata"):
                 if key in olds:
-                    finished[key] = olds[key]
-            return UpdateResult(finished)
-        return super().update(request)
+                    outputs[key] = olds[key]
+            return UpdateResult(outputs)
+        return engine.apply_update(request)

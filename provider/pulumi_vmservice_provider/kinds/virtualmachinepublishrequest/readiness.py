@@ -3,13 +3,17 @@ condition False for one of the reasons below is a failure VM Operator will not r
 
 from __future__ import annotations
 
-from typing import Any
+from vmservice_api.objects import KubeObject, ObjectView
+from vmservice_api.types.release_9_1.virtualmachinepublishrequest import (
+    VirtualMachinePublishRequestSpec,
+    VirtualMachinePublishRequestStatus,
+)
 
-from pulumi_vmservice_provider.readiness.conditions import MET, Check, Fatal, Readiness, unmet
+from pulumi_vmservice_provider.readiness.conditions import MET, Check, Fatal, Readiness, disappeared, unmet
 
 __all__ = ["FAILED_REASONS", "publish_readiness"]
 
-Obj = dict[str, Any]
+Request = ObjectView[VirtualMachinePublishRequestSpec, VirtualMachinePublishRequestStatus]
 
 FAILED_REASONS = {
     "SourceVirtualMachineNotExist",
@@ -24,12 +28,8 @@ FAILED_REASONS = {
 }
 
 
-def _conditions(obj: Obj | None) -> list[dict[str, Any]]:
-    return list(((obj or {}).get("status") or {}).get("conditions") or [])
-
-
-def publishing_failed(obj: Obj | None) -> str | None:
-    for condition in _conditions(obj):
+def publishing_failed(obj: KubeObject | None) -> str | None:
+    for condition in Request(obj).conditions():
         if condition.get("status") == "False" and condition.get("reason") in FAILED_REASONS:
             return (
                 f"publishing failed: {condition.get('type')} is False ({condition.get('reason')}): "
@@ -38,19 +38,14 @@ def publishing_failed(obj: Obj | None) -> str | None:
     return None
 
 
-def disappeared(where: str) -> Fatal[Obj]:
-    def check(obj: Obj | None) -> str | None:
-        return f"VirtualMachinePublishRequest {where} disappeared before completing" if obj is None else None
-
-    return check
-
-
-def published(obj: Obj | None) -> Check:
-    if ((obj or {}).get("status") or {}).get("ready"):
+def published(obj: KubeObject | None) -> Check:
+    request = Request(obj)
+    if request.status.get("ready"):
         return MET
-    pending = [c.get("type") for c in _conditions(obj) if c.get("status") != "True"]
-    return unmet(f"waiting for publishing to complete ({', '.join(map(str, pending)) or 'starting'})")
+    pending = [str(c.get("type")) for c in request.conditions() if c.get("status") != "True"]
+    return unmet(f"waiting for publishing to complete ({', '.join(pending) or 'starting'})")
 
 
-def publish_readiness(where: str) -> Readiness[Obj]:
-    return Readiness((published,), fatal=(disappeared(where), publishing_failed))
+def publish_readiness(where: str) -> Readiness[KubeObject]:
+    gone: Fatal[KubeObject] = disappeared(f"VirtualMachinePublishRequest {where}", "completing")
+    return Readiness((published,), fatal=(gone, publishing_failed))

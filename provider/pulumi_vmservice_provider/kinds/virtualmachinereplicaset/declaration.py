@@ -11,12 +11,12 @@ from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, OutputMet
 from pulumi_vmservice_provider.model.common import metadata as object_metadata
 from pulumi_vmservice_provider.model.layering import refine
 from pulumi_vmservice_provider.model.types import (
-    KubeKind,
     ObjectType,
     ResourceDef,
     lookup,
     obj,
     string_map,
+    vm_operator,
 )
 
 # VM Operator serves replica sets from v1alpha3 on 9.1 only; 8.0U3 (v1alpha2) has no such kind.
@@ -93,6 +93,6 @@ VIRTUAL_MACHINE_REPLICA_SET = ResourceDef(
         ),
         "liveMetadata": obj(OutputMeta),
     },
-    kube=KubeKind("VirtualMachineReplicaSet", "virtualmachinereplicasets", versions=REPLICA_SET_VERSIONS),
+    kube=vm_operator("VirtualMachineReplicaSet", "virtualmachinereplicasets", versions=REPLICA_SET_VERSIONS),
     validators=(semantics.metadata_labels, template_matches_selector),
 )

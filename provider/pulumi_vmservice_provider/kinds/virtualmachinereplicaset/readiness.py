@@ -3,30 +3,33 @@ ready as `spec.replicas` asks for (and no more exist)."""
 
 from __future__ import annotations
 
-from typing import Any
+from vmservice_api.objects import KubeObject, ObjectView
+from vmservice_api.types.release_9_1.virtualmachinereplicaset import (
+    VirtualMachineReplicaSetSpec,
+    VirtualMachineReplicaSetStatus,
+)
 
 from pulumi_vmservice_provider.readiness.conditions import MET, Check, Readiness, unmet
 
 __all__ = ["replica_set_readiness", "wanted_replicas"]
 
-Obj = dict[str, Any]
+ReplicaSet = ObjectView[VirtualMachineReplicaSetSpec, VirtualMachineReplicaSetStatus]
 
 
-def wanted_replicas(obj: Obj | None) -> int:
-    replicas = ((obj or {}).get("spec") or {}).get("replicas")
+def wanted_replicas(obj: KubeObject | None) -> int:
+    replicas = ReplicaSet(obj).spec.get("replicas")
     return replicas if isinstance(replicas, int) else 1  # VM Operator's default
 
 
-def observed(obj: Obj | None) -> Check:
-    status = (obj or {}).get("status") or {}
-    generation = ((obj or {}).get("metadata") or {}).get("generation") or 0
-    if (status.get("observedGeneration") or 0) < generation:
+def observed(obj: KubeObject | None) -> Check:
+    replica_set = ReplicaSet(obj)
+    if (replica_set.status.get("observedGeneration") or 0) < (replica_set.metadata.get("generation") or 0):
         return unmet("waiting for VM Operator to see the replica set's spec")
     return MET
 
 
-def replicas_ready(obj: Obj | None) -> Check:
-    status = (obj or {}).get("status") or {}
+def replicas_ready(obj: KubeObject | None) -> Check:
+    status = ReplicaSet(obj).status
     wanted = wanted_replicas(obj)
     ready, existing = status.get("readyReplicas") or 0, status.get("replicas") or 0
     if ready != wanted or existing != wanted:
@@ -34,5 +37,5 @@ def replicas_ready(obj: Obj | None) -> Check:
     return MET
 
 
-def replica_set_readiness() -> Readiness[Obj]:
+def replica_set_readiness() -> Readiness[KubeObject]:
     return Readiness((observed, replicas_ready))

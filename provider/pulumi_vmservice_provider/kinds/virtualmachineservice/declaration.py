@@ -9,7 +9,6 @@ from pulumi_vmservice_provider.model import semantics
 from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, OutputMeta, metadata
 from pulumi_vmservice_provider.model.layering import overlay
 from pulumi_vmservice_provider.model.types import (
-    KubeKind,
     ObjectType,
     ResourceDef,
     array,
@@ -20,6 +19,7 @@ from pulumi_vmservice_provider.model.types import (
     obj,
     string,
     string_map,
+    vm_operator,
 )
 
 ServicePort = ObjectType(
@@ -122,6 +122,6 @@ VIRTUAL_MACHINE_SERVICE = ResourceDef(
         "status": obj(VirtualMachineServiceStatus),
         "liveMetadata": obj(OutputMeta),
     },
-    kube=KubeKind("VirtualMachineService", "virtualmachineservices"),
+    kube=vm_operator("VirtualMachineService", "virtualmachineservices"),
     validators=(_server_rules,),
 )

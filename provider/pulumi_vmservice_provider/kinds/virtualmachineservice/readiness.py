@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from vmservice_api.objects import KubeObject, ObjectView
+from vmservice_api.types.release_9_1.virtualmachineservice import (
+    VirtualMachineServiceSpec,
+    VirtualMachineServiceStatus,
+    VirtualMachineServiceStatusLoadBalancerIngress,
+)
 
 from pulumi_vmservice_provider.readiness.conditions import MET, Check, Readiness, unmet
 
 __all__ = ["ingress", "load_balancer_readiness"]
 
-Obj = dict[str, Any]
+Service = ObjectView[VirtualMachineServiceSpec, VirtualMachineServiceStatus]
 
 
-def ingress(obj: Obj | None) -> list[dict[str, Any]]:
-    return list(((obj or {}).get("status") or {}).get("loadBalancer", {}).get("ingress") or [])
+def ingress(obj: KubeObject | None) -> list[VirtualMachineServiceStatusLoadBalancerIngress]:
+    return list((Service(obj).status.get("loadBalancer") or {}).get("ingress") or [])
 
 
-def has_ingress(obj: Obj | None) -> Check:
+def has_ingress(obj: KubeObject | None) -> Check:
     return MET if ingress(obj) else unmet("waiting for a load-balancer IP address")
 
 
-def load_balancer_readiness() -> Readiness[Obj]:
+def load_balancer_readiness() -> Readiness[KubeObject]:
     return Readiness((has_ingress,))

@@ -6,14 +6,7 @@ from pulumi_vmservice_provider.kinds.virtualmachinesetresourcepolicy import gene
 from pulumi_vmservice_provider.model import semantics
 from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, OutputMeta, metadata
 from pulumi_vmservice_provider.model.layering import overlay
-from pulumi_vmservice_provider.model.types import (
-    KubeKind,
-    ObjectType,
-    ResourceDef,
-    array,
-    obj,
-    string,
-)
+from pulumi_vmservice_provider.model.types import ObjectType, ResourceDef, array, obj, string, vm_operator
 
 ResourcePoolSpec = ObjectType(
     "ResourcePoolSpec",
@@ -57,6 +50,6 @@ VIRTUAL_MACHINE_SET_RESOURCE_POLICY = ResourceDef(
         ),
         "liveMetadata": obj(OutputMeta),
     },
-    kube=KubeKind("VirtualMachineSetResourcePolicy", "virtualmachinesetresourcepolicies"),
+    kube=vm_operator("VirtualMachineSetResourcePolicy", "virtualmachinesetresourcepolicies"),
     validators=(semantics.metadata_labels,),
 )

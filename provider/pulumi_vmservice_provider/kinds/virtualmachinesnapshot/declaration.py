@@ -10,14 +10,7 @@ from pulumi_vmservice_provider.kinds.virtualmachinesnapshot import generated
 from pulumi_vmservice_provider.model import semantics
 from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, OutputMeta, metadata
 from pulumi_vmservice_provider.model.layering import overlay, refine
-from pulumi_vmservice_provider.model.types import (
-    KubeKind,
-    ObjectType,
-    ResourceDef,
-    boolean,
-    obj,
-    string,
-)
+from pulumi_vmservice_provider.model.types import ObjectType, ResourceDef, boolean, obj, string, vm_operator
 
 # The only API version that has the kind: a Supervisor older than vSphere 9.1 has no snapshots.
 SNAPSHOT_API_VERSION = "v1alpha5"
@@ -78,6 +71,7 @@ VIRTUAL_MACHINE_SNAPSHOT = ResourceDef(
         ),
         "liveMetadata": obj(OutputMeta),
     },
-    kube=KubeKind("VirtualMachineSnapshot", "virtualmachinesnapshots", versions=(SNAPSHOT_API_VERSION,)),
+    kube=vm_operator("VirtualMachineSnapshot", "virtualmachinesnapshots", versions=(SNAPSHOT_API_VERSION,)),
+    server_labels=(VM_NAME_LABEL,),
     validators=(semantics.metadata_labels,),
 )

@@ -3,47 +3,32 @@ once the vSphere snapshot exists and its volumes are synced); a failed creation 
 
 from __future__ import annotations
 
-from typing import Any
+from vmservice_api.objects import KubeObject, view
 
-from pulumi_vmservice_provider.readiness.conditions import MET, Check, Fatal, Readiness, unmet
+from pulumi_vmservice_provider.readiness.conditions import MET, Check, Fatal, Readiness, disappeared, unmet
 
 __all__ = ["FAILED_REASONS", "READY_CONDITION", "snapshot_readiness"]
-
-Obj = dict[str, Any]
 
 READY_CONDITION = "VirtualMachineSnapshotReady"
 FAILED_REASONS = {"VirtualMachineSnapshotCreationFailed"}
 
 
-def _condition(obj: Obj | None, kind: str) -> dict[str, Any] | None:
-    for condition in ((obj or {}).get("status") or {}).get("conditions") or []:
-        if condition.get("type") == kind:
-            return dict(condition)
-    return None
-
-
-def creation_failed(obj: Obj | None) -> str | None:
-    for condition in ((obj or {}).get("status") or {}).get("conditions") or []:
+def creation_failed(obj: KubeObject | None) -> str | None:
+    for condition in view(obj).conditions():
         if condition.get("status") == "False" and condition.get("reason") in FAILED_REASONS:
             return f"taking the snapshot failed ({condition.get('reason')}): {condition.get('message', '')}"
     return None
 
 
-def disappeared(where: str) -> Fatal[Obj]:
-    def check(obj: Obj | None) -> str | None:
-        return f"VirtualMachineSnapshot {where} disappeared before it was ready" if obj is None else None
-
-    return check
-
-
-def snapshot_ready(obj: Obj | None) -> Check:
-    ready = _condition(obj, READY_CONDITION)
+def snapshot_ready(obj: KubeObject | None) -> Check:
+    ready = view(obj).condition(READY_CONDITION)
     if ready is not None and ready.get("status") == "True":
         return MET
     if ready is None or not ready.get("reason"):
         return unmet("waiting for the snapshot to be taken")
-    return unmet(f"waiting for the snapshot to be ready ({ready['reason']})")
+    return unmet(f"waiting for the snapshot to be ready ({ready.get('reason')})")
 
 
-def snapshot_readiness(where: str) -> Readiness[Obj]:
-    return Readiness((snapshot_ready,), fatal=(disappeared(where), creation_failed))
+def snapshot_readiness(where: str) -> Readiness[KubeObject]:
+    gone: Fatal[KubeObject] = disappeared(f"VirtualMachineSnapshot {where}", "it was ready")
+    return Readiness((snapshot_ready,), fatal=(gone, creation_failed))

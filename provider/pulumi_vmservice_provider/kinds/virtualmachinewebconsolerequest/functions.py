@@ -7,6 +7,8 @@ import secrets
 import threading
 from typing import TYPE_CHECKING, Any
 
+from vmservice_api.objects import view
+
 from pulumi_vmservice_provider.errors import OperationTimedOut, ServerRejected
 from pulumi_vmservice_provider.kinds.virtualmachinewebconsolerequest.declaration import GET_WEB_CONSOLE_URL
 from pulumi_vmservice_provider.kinds.virtualmachinewebconsolerequest.readiness import web_console_readiness
@@ -85,13 +87,13 @@ def request_console(
         raise OperationTimedOut(
             f"no web console ticket for {namespace}/{vm_name} within {timeout:g}s"
         ) from None
-    status = (answered or {}).get("status") or {}
-    url = decrypt_response(private_key, status["response"])
+    status = view(answered).status
+    url = decrypt_response(private_key, str(status["response"]))
     return {"url": url, "expiryTime": status.get("expiryTime"), "proxyAddr": status.get("proxyAddr")}
 
 
 @implements(GET_WEB_CONSOLE_URL)
 def get_web_console_url(state: ProviderState, request: InvokeRequest) -> PropertyMap:
-    ctx, args = request.ctx, request.args
+    ctx, args = request.ctx, request.args.value
     timeout = float(args.get("timeoutSeconds") or 60)
     return request_console(state, namespace_of(state, args), str(args["name"]), timeout, ctx.cancelled)

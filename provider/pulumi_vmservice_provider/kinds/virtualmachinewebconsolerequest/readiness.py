@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from vmservice_api.objects import KubeObject, view
 
-from pulumi_vmservice_provider.readiness.conditions import MET, Check, Fatal, Readiness, unmet
+from pulumi_vmservice_provider.readiness.conditions import MET, Check, Fatal, Readiness, disappeared, unmet
 
 __all__ = ["web_console_readiness"]
 
-Obj = dict[str, Any]
+
+def answered(obj: KubeObject | None) -> Check:
+    return MET if view(obj).status.get("response") else unmet("waiting for the web console ticket")
 
 
-def answered(obj: Obj | None) -> Check:
-    if ((obj or {}).get("status") or {}).get("response"):
-        return MET
-    return unmet("waiting for the web console ticket")
-
-
-def disappeared(where: str) -> Fatal[Obj]:
-    def check(obj: Obj | None) -> str | None:
-        if obj is None:
-            return f"the web console request {where} disappeared before it was answered"
-        return None
-
-    return check
-
-
-def web_console_readiness(where: str) -> Readiness[Obj]:
-    return Readiness((answered,), fatal=(disappeared(where),))
+def web_console_readiness(where: str) -> Readiness[KubeObject]:
+    gone: Fatal[KubeObject] = disappeared(f"the web console request {where}", "it was answered")
+    return Readiness((answered,), fatal=(gone,))

@@ -31,7 +31,7 @@ class VirtualMachineServiceSpec(TypedDict, total=False):
     type: str
 
 
-class VirtualMachineServiceStatusLoadBalancerIngres(TypedDict, total=False):
+class VirtualMachineServiceStatusLoadBalancerIngress(TypedDict, total=False):
     """LoadBalancerIngress represents the status of a load balancer ingress point: traffic intended for the service should be sent to an ingress point. IP or Hostname may both be set in this structure. It is up to the consumer to determine which field should be used when accessing this LoadBalancer."""
 
     hostname: str
@@ -41,7 +41,7 @@ class VirtualMachineServiceStatusLoadBalancerIngres(TypedDict, total=False):
 class VirtualMachineServiceStatusLoadBalancer(TypedDict, total=False):
     """LoadBalancer contains the current status of the load balancer, if one is present."""
 
-    ingress: list[VirtualMachineServiceStatusLoadBalancerIngres]
+    ingress: list[VirtualMachineServiceStatusLoadBalancerIngress]
 
 
 class VirtualMachineServiceStatus(TypedDict, total=False):

@@ -1,0 +1,86 @@
+"""API versions and capabilities of the Supervisor, as the model's modifiers and Check need them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+from vmservice_api.objects import JSON
+
+from pulumi_vmservice_provider.model import paths
+from pulumi_vmservice_provider.model.types import Prop
+
+if TYPE_CHECKING:
+    from pulumi_vmservice_provider.resources.state import ProviderState
+
+
+def version_order(version: str) -> tuple[int, int]:
+    """v1alpha2 < v1alpha3 < ... < v1beta1 < v1."""
+    match = re.fullmatch(r"v(\d+)(?:(alpha|beta)(\d+))?", version)
+    if not match:
+        return (0, 0)
+    major, stage, number = match.groups()
+    rank = {"alpha": 0, "beta": 1}.get(stage or "", 2)
+    return (int(major) * 10 + rank, int(number or 0))
+
+
+def fields_needing_version(
+    props: Mapping[str, Prop] | None, values: JSON, base: str = ""
+) -> list[tuple[str, str]]:
+    """(path, version) for every set field whose definition says which API version introduced it."""
+    found: list[tuple[str, str]] = []
+    if not isinstance(values, dict) or props is None:
+        return found
+    for key, value in values.items():
+        prop = props.get(key)
+        if prop is None or value is None:
+            continue
+        path = paths.join(base, key)
+        if prop.since:
+            found.append((path, prop.since))
+        if prop.kind == "object" and prop.obj is not None:
+            found.extend(fields_needing_version(prop.obj.properties, value, path))
+        elif (
+            prop.kind == "array"
+            and prop.items is not None
+            and prop.items.obj is not None
+            and isinstance(value, list)
+        ):
+            for index, item in enumerate(value):
+                found.extend(fields_needing_version(prop.items.obj.properties, item, paths.join(path, index)))
+    return found
+
+
+class SupervisorFacts:
+    """Server facts from the Supervisor's API discovery and published capabilities; unknown (None) when it
+    cannot be asked."""
+
+    def __init__(self, state: ProviderState, served: Callable[[], str | None]):
+        self._state = state
+        self._served = served
+
+    def api_version_at_least(self, version: str) -> bool | None:
+        served = self._served()
+        if served is None:
+            return None
+        return version_order(served.split("/")[1]) >= version_order(version)
+
+    def capability(self, name: str) -> bool | None:
+        """From the Supervisor's published capabilities (read once per plugin process). A capability it does
+        not publish is off, as VM Operator treats it, except class resize, which VM Operator gates with a
+        deployment switch: unpublished, it follows the API version (v1alpha3+)."""
+        from pulumi_vmservice_provider.clients.capabilities import KEYS, supervisor_capabilities
+
+        try:
+            published = supervisor_capabilities(self._state.kube)
+        except Exception:  # no usable kubeconfig: nothing can be asked
+            return None
+        if published is None:
+            return None
+        key = KEYS.get(name, name)
+        if key in published:
+            return published[key]
+        if name == "VMResize":
+            return self.api_version_at_least("v1alpha3")
+        return False
