@@ -39,6 +39,9 @@ Webhook = Literal["mutating", "validating"]
 VMOP_SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:vmware-system-vmop:"
 KUBE_ADMIN = "kubernetes-admin"
 SYSTEM_MASTERS = "system:masters"
+SKIP_VALIDATION = "vmoperator.vmware.com.protected/skip-validation"
+# Before 9.1, a configured privileged user counts only with this feature switch on.
+AUTO_VADP_BACKUP_RESTORE = "AutoVADPBackupRestore"
 
 
 class Unjudged(Exception):
@@ -162,17 +165,17 @@ class Request(Generic[T]):
 
     @property
     def privileged(self) -> bool:
-        """VM Operator's "privileged account": its own service accounts, system:masters, the kube admin, or a
-        user named in its privileged-users setting (webhooks' IsPrivilegedAccount)."""
+        """VM Operator's "privileged account" (pkg/builder/auth.go: IsPrivilegedAccount): its own service
+        account or the kube admin; on 9.1 also system:masters and the configured privileged users; on 8.0 U3
+        the configured privileged users only with AutoVADPBackupRestore on."""
         if self.user is None:
             raise Unjudged("who sends the request")
         user = self.user
-        return (
-            user.username.startswith(VMOP_SERVICE_ACCOUNT_PREFIX)
-            or SYSTEM_MASTERS in user.groups
-            or user.username.lower() == KUBE_ADMIN
-            or user.username in self.privileged_users
-        )
+        if user.username.startswith(VMOP_SERVICE_ACCOUNT_PREFIX) or user.username.lower() == KUBE_ADMIN:
+            return True
+        if self.release == "8.0u3":
+            return user.username in self.privileged_users and self.feature(AUTO_VADP_BACKUP_RESTORE)
+        return SYSTEM_MASTERS in user.groups or user.username in self.privileged_users
 
     def get(self, kind: str, name: str, namespace: str | None = "") -> JSONObject | None:
         """An object of the request's namespace (or of `namespace`; None: cluster-scoped)."""
@@ -295,8 +298,17 @@ class Mutated:
     unjudged: tuple[Skipped, ...] = ()
 
 
+def _deleting(request: Request[Any]) -> bool:
+    return request.operation == "UPDATE" and bool((request.object.get("metadata") or {}).get("deletionTimestamp"))
+
+
 def validate(request: Request[Any]) -> Validated:
-    """Run the kind's validating rules that apply to the request."""
+    """Run the kind's validating rules that apply to the request. As VM Operator's webhook handler does
+    (pkg/builder/validating_webhook.go: HandleValidate), an object carrying the skip-validation annotation
+    (9.1) and an update of an object being deleted are admitted without judging."""
+    annotations = (request.object.get("metadata") or {}).get("annotations") or {}
+    if (request.release != "8.0u3" and SKIP_VALIDATION in annotations) or _deleting(request):
+        return Validated()
     errors: list[FieldError] = []
     unjudged: list[Skipped] = []
     for rule in rules(request.kind, "validating"):
@@ -317,7 +329,10 @@ def validate(request: Request[Any]) -> Validated:
 
 
 def mutate(request: Request[Any]) -> Mutated:
-    """Run the kind's mutating rules on a copy of the object; the result is what the webhook would store."""
+    """Run the kind's mutating rules on a copy of the object; the result is what the webhook would store. An
+    update of an object being deleted is left as it is (pkg/builder/mutating_webhook.go)."""
+    if _deleting(request):
+        return Mutated(copy.deepcopy(dict(request.object)))
     working = copy.copy(request)
     working.object = copy.deepcopy(request.object)
     original = copy.deepcopy(request.object)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from vmservice_api.rules.fielderrors import GoValue, semantic
-from vmservice_api.rules.framework import KUBE_ADMIN, SYSTEM_MASTERS, VMOP_SERVICE_ACCOUNT_PREFIX, Request
+from vmservice_api.rules.framework import SYSTEM_MASTERS, VMOP_SERVICE_ACCOUNT_PREFIX, Request
 from vmservice_api.rules.kinds.virtualmachine import names
 
 VMRequest = Request[Any]
@@ -83,14 +83,8 @@ def _username(req: VMRequest) -> str:
 
 
 def is_privileged(req: VMRequest) -> bool:
-    """VM Operator's IsPrivilegedAccount. v1.8.6 knew neither system:masters nor, unless the
-    AutoVADPBackupRestore switch is on, its privileged-users list."""
-    if req.release == "9.1":
-        return req.privileged
-    username = _username(req)
-    if username.lower() == KUBE_ADMIN or username.startswith(VMOP_SERVICE_ACCOUNT_PREFIX):
-        return True
-    return username in req.privileged_users and req.feature(names.AUTO_VADP_BACKUP_RESTORE)
+    """VM Operator's IsPrivilegedAccount, as each release decides it (see `Request.privileged`)."""
+    return req.privileged
 
 
 def is_vm_operator(req: VMRequest) -> bool:
