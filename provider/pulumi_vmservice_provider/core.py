@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import re
 import threading
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from pulumi_vmservice_provider.operations import (
     UpdateRequest,
 )
 from pulumi_vmservice_provider.resources import registry
+from pulumi_vmservice_provider.resources.admission import Verdict
 from pulumi_vmservice_provider.resources.base import ResourceHandler
 from pulumi_vmservice_provider.resources.state import ProviderState
 from pulumi_vmservice_provider.settings import resolve
@@ -135,10 +137,19 @@ class Provider:
             validators = definition.validators + (definition.create_validators if not olds else ())
             for validator in validators:
                 failures.extend(Failure(path, reason) for path, reason in validator(plain))
-        if not failures and self.state.server_checks_allowed():
+        if not failures:
             handler = self.handler(token)
-            plain = decode(checked).value
-            failures.extend(Failure(path, reason) for path, reason in handler.validate_with_server(plain))
+            decoded = decode(checked)
+            # An update whose inputs did not change sends nothing: there is nothing for the Supervisor to judge.
+            unchanged = bool(olds) and reveal(olds) == reveal(checked)
+            verdict = Verdict() if unchanged else handler.admission(decoded, decode(olds) if olds else None)
+            failures += [Failure(paths.from_api(e.field), str(e)) for e in verdict.refusals()]
+            if not failures and self.state.server_checks_allowed():
+                validated = handler.validate_with_server(decoded.value)
+                failures.extend(Failure(path, reason) for path, reason in validated)
+            elif not olds and verdict.unjudged and not self.state.server_checks_allowed():
+                message = secrets_redactor(news, checked)(unjudged_message(verdict.unjudged))
+                self.log_sink("INFO", message, urn, False)
         return checked, without_secrets(failures, news, checked)
 
     def _fill_metadata(
@@ -183,21 +194,29 @@ class Provider:
         if plan.changes and resource_id and not plan.replaces:
             request = DryRunRequest(urn, decode(news), resource_id, decode(old_inputs), plan)
             verdict = self._dry_run(token, request)
-            if verdict is not None and verdict.refusals:
-                plan = plan.with_refusals((r.path, r.message) for r in verdict.refusals)
+            if verdict is not None:  # the Supervisor judged it: nothing is left unjudged
+                plan = dataclasses.replace(plan, unjudged=())
+                if verdict.refusals:
+                    plan = plan.with_refusals((r.path, r.message) for r in verdict.refusals)
         self.plans.remember(plan_key(urn, old_inputs, news), plan)
         return plan
 
     def _plan(self, token: str, old_inputs: PropertyMap, news: PropertyMap) -> Plan:
         definition = resource_def(token)
         named = not news.get(AUTONAMED)
+        handler = self.handler(token)
         plan = build_plan(
             definition,
             old_inputs,
             news,
-            self.handler(token).server_facts(),
+            handler.server_facts(),
             delete_before_replace=named and definition.delete_before_replace_when_named,
         )
+        if plan.changes:
+            verdict = handler.admission(decode(news), decode(old_inputs))
+            plan = plan.with_admission(verdict.errors, definition.modifiers, old_inputs, news)
+            plan = dataclasses.replace(plan, unjudged=verdict.unjudged)
+            plan = plan.redacted(secrets_redactor(old_inputs, news))
         if plan.refused:
             raise InvalidInputs(plan.refused)
         return plan
@@ -348,6 +367,24 @@ class Provider:
         result = registry.function_impl(token)(self.state, InvokeRequest(ctx, decoded))
         secret_keys = {k for k, p in definition.outputs.items() if p.secret}
         return {k: Secret(v) if k in secret_keys and v is not None else v for k, v in result.items()}
+
+
+def unjudged_message(unjudged: tuple[str, ...]) -> str:
+    """What the preview says about the Supervisor's rules it could not judge offline."""
+    listed = "; ".join(unjudged[:8]) + (f"; and {len(unjudged) - 8} more" if len(unjudged) > 8 else "")
+    return (
+        f"{len(unjudged)} of the Supervisor's admission rules could not be judged without asking it "
+        f"(the Supervisor checks them at apply time): {listed}"
+    )
+
+
+def secrets_redactor(*values: PropertyMap) -> Redactor:
+    """Masks every secret of the values, also as quoted in a message (with escapes)."""
+    hidden: set[str] = set()
+    for value in values:
+        hidden |= secret_strings(value)
+    hidden |= {repr(text)[1:-1] for text in hidden} | {json.dumps(text)[1:-1] for text in hidden}
+    return Redactor(hidden)
 
 
 def without_secrets(failures: list[Failure], *values: PropertyMap) -> list[Failure]:

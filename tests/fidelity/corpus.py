@@ -8,6 +8,8 @@ against the rules package, the provider's offline Check/Diff and the simulator's
 from __future__ import annotations
 
 import copy
+import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -206,3 +208,107 @@ def at_path(obj: Any, dotted: str) -> Any:
         else:
             obj = obj.get(key if key is not None else name) if isinstance(obj, dict) else None
     return obj
+
+
+# ---------------------------------------------------------------------------------- the CRDs' own schemas
+CRDS = Path(__file__).resolve().parents[2] / ".tools" / "crds"
+DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+
+
+def _list_map_duplicates(schema: Any, value: Any, path: str) -> list[str]:
+    """Items of a list-map (x-kubernetes-list-type: map) that repeat another item's keys: the apiserver
+    refuses them, a JSON Schema validator does not see it."""
+    found: list[str] = []
+    if not isinstance(schema, dict):
+        return found
+    if isinstance(value, list):
+        keys = schema.get("x-kubernetes-list-map-keys") if schema.get("x-kubernetes-list-type") == "map" else None
+        seen: set[str] = set()
+        for index, item in enumerate(value):
+            if keys and isinstance(item, dict):
+                key = json.dumps([item.get(k) for k in keys])
+                if key in seen:
+                    found.append(f"{path}[{index}]")
+                seen.add(key)
+            found += _list_map_duplicates(schema.get("items"), item, f"{path}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            child = (schema.get("properties") or {}).get(key)
+            found += _list_map_duplicates(child, item, f"{path}.{key}" if path else key)
+    return found
+
+
+def _json_schema(schema: Any) -> Any:
+    """A CRD's OpenAPI v3 schema as JSON Schema (int-or-string, nullable), for an independent validator."""
+    if isinstance(schema, list):
+        return [_json_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    converted = {k: _json_schema(v) for k, v in schema.items() if not k.startswith("x-kubernetes")}
+    if schema.get("x-kubernetes-int-or-string"):
+        converted.pop("type", None)
+        converted["anyOf"] = [{"type": "integer"}, {"type": "string"}]
+    if converted.pop("nullable", False) and isinstance(converted.get("type"), str):
+        converted["type"] = [converted["type"], "null"]
+    return converted
+
+
+@cache
+def crd_openapi(release: str) -> dict[str, Any]:
+    """Kind -> the CRD's own OpenAPI schema of its newest served version."""
+    folder = CRDS / release
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} is missing; run `make tools`")
+    found: dict[str, Any] = {}
+    for path in folder.glob("*.yaml"):
+        document = yaml.load(path.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        versions = [v for v in document["spec"]["versions"] if v.get("served", True)]
+        newest = next((v for v in versions if v.get("storage")), versions[-1])
+        found[document["spec"]["names"]["kind"]] = newest["schema"]["openAPIV3Schema"]
+    return found
+
+
+@cache
+def crd_schemas(release: str) -> dict[str, Any]:
+    """Kind -> JSON Schema of its newest served version, from the CRDs `make tools` generated."""
+    folder = CRDS / release
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} is missing; run `make tools`")
+    schemas: dict[str, Any] = {}
+    for path in folder.glob("*.yaml"):
+        document = yaml.load(path.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        versions = [v for v in document["spec"]["versions"] if v.get("served", True)]
+        newest = next((v for v in versions if v.get("storage")), versions[-1])
+        schemas[document["spec"]["names"]["kind"]] = _json_schema(newest["schema"]["openAPIV3Schema"])
+    return schemas
+
+
+def _api_path(parts: Any) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def schema_errors(kind: str, release: str, obj: dict[str, Any]) -> list[str]:
+    """The field paths the apiserver's schema validation refuses (before any webhook runs)."""
+    from jsonschema import Draft7Validator
+
+    schema = crd_schemas(release).get(kind)
+    if schema is None:
+        return []
+    # The status is a subresource: a create or update of the object itself drops it, unvalidated.
+    written = {k: v for k, v in obj.items() if k != "status"}
+    found = []
+    name = (obj.get("metadata") or {}).get("name")
+    if isinstance(name, str) and not DNS1123_SUBDOMAIN.fullmatch(name):
+        found.append("metadata.name")  # the apiserver's own check of every object's name
+    for error in Draft7Validator(schema).iter_errors(written):
+        parts = list(error.absolute_path)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            missing = [name for name in error.validator_value if name not in error.instance]
+            found += [_api_path([*parts, name]) for name in missing]
+        else:
+            found.append(_api_path(parts))
+    found += _list_map_duplicates(crd_openapi(release).get(kind), written, "")
+    return sorted(set(found))

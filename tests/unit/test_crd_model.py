@@ -99,7 +99,7 @@ def test_each_field_carries_the_version_that_introduced_it() -> None:
 def test_the_hand_layer_keeps_its_behaviour_on_the_generated_types() -> None:
     spec = VM.inputs["spec"].obj
     assert spec is not None
-    assert spec.properties["className"].required and spec.properties["className"].has(ReplaceIf)
+    assert not spec.properties["className"].required and spec.properties["className"].has(ReplaceIf)
     assert spec.properties["imageName"].replace_reason
     assert spec.properties["powerOffMode"].server_default == "TrySoft"
     assert VM.inputs["userData"].secret

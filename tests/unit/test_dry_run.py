@@ -3,9 +3,10 @@ refusals into replacements in the diff; no I/O."""
 
 from __future__ import annotations
 
+from pulumi_vmservice_provider.model.paths import from_api as pulumi_path
 from pulumi_vmservice_provider.model.plan import Plan, PlannedChange
 from pulumi_vmservice_provider.operations import Refusal
-from pulumi_vmservice_provider.resources.dryrun import field_errors, is_immutable, pulumi_path, refusals
+from pulumi_vmservice_provider.resources.dryrun import field_errors, is_immutable, refusals
 
 WEBHOOK = (
     'admission webhook "default.validating.virtualmachine.v1alpha2.vmoperator.vmware.com" denied the request'

@@ -54,9 +54,13 @@ def test_rules_that_need_facts_stay_silent_and_say_which() -> None:
         {"storageClass": "gold"}
     )  # immutable: judged; the controller checks need switches
     assert [e.field for e in result.errors] == ["spec.storageClass"]
+    # The controller rules read VMSharedDisks; tried both ways, they find nothing wrong either way here.
+    assert not any(s.rule.name == "update_controllers" for s in result.unjudged)
+    shared = copy.deepcopy(VM["spec"])
+    shared["volumes"] = [{"name": "data", "persistentVolumeClaim": {"claimName": "d"}, "sharingMode": "MultiWriter"}]
+    result = offline_update({"volumes": shared["volumes"]})
     needed = {skipped.rule.name: skipped.fact for skipped in result.unjudged}
-    assert needed["update_controllers"] == "whether the Supervisor has VMSharedDisks"
-    assert all("storageClass" not in name for name in needed)
+    assert needed.get("update_shared_volumes") == "PersistentVolumeClaim dev/d", needed
 
 
 def test_admin_annotations_need_to_know_who_asks_only_when_they_change() -> None:
@@ -66,7 +70,7 @@ def test_admin_annotations_need_to_know_who_asks_only_when_they_change() -> None
     result = rules.validate(request)
     assert not result.errors
     assert any(
-        s.rule.name == "update_admin_annotations" and s.fact == "who sends the request"
+        s.rule.name == "update_admin_annotations" and s.fact == "whether the caller is a privileged account"
         for s in result.unjudged
     )
     unchanged = rules.validate(

@@ -85,6 +85,11 @@ def _check_plain(prop: Prop, value: Any, path: str, failures: list[Failure]) -> 
             failures.append(Failure(path, "expected a list"))
             return value
         assert prop.items is not None
+        if prop.max_items is not None and len(value) > prop.max_items:
+            failures.append(
+                Failure(path, f"Too many: {len(value)}: must have at most {prop.max_items} items")
+            )
+        failures.extend(_duplicate_keys(prop.list_keys, value, path))
         return [_check_value(prop.items, item, paths.join(path, i), failures) for i, item in enumerate(value)]
     if prop.kind == "map":
         if not isinstance(value, dict):
@@ -96,6 +101,22 @@ def _check_plain(prop: Prop, value: Any, path: str, failures: list[Failure]) -> 
     if problem:
         failures.append(Failure(path, problem))
     return value
+
+
+def _duplicate_keys(keys: tuple[str, ...], items: list[Any], path: str) -> Iterator[Failure]:
+    """The apiserver keeps one item per key in a list-map (network interfaces by name, ...)."""
+    if not keys:
+        return
+    seen: set[tuple[Any, ...]] = set()
+    for index, item in enumerate(items):
+        plain = item.value if isinstance(item, Secret) else item
+        if not isinstance(plain, dict) or any(plain.get(k) is UNKNOWN for k in keys):
+            continue
+        key = tuple(plain.get(k) for k in keys)
+        if key in seen:
+            shown = ", ".join(f"{k}={v!r}" for k, v in zip(keys, key, strict=True))
+            yield Failure(paths.join(path, index), f"Duplicate value: another item has {shown}")
+        seen.add(key)
 
 
 def _non_finite_numbers(value: Any, path: str) -> Iterator[Failure]:

@@ -30,6 +30,9 @@ GROUP = "vmoperator.vmware.com"
 # Supervisor, and gets the version that introduced it on 9.1.
 VERSION_SOURCES = (("v1alpha2", "8.0u3"), ("v1alpha3", "9.1"), ("v1alpha4", "9.1"), ("v1alpha5", "9.1"))
 VERSIONS = tuple(version for version, _ in VERSION_SOURCES)
+# The versions the provider writes: the newest each supported release serves (8.0 U3: v1alpha2, 9.1:
+# v1alpha5). A value is valid when one of them admits it; versions in between only add fields.
+WRITTEN_VERSIONS = ("v1alpha2", "v1alpha5")
 DESCRIPTION_LIMIT = 400
 
 
@@ -159,6 +162,22 @@ def _type_name(source: KindSource, path: str) -> str:
     return source.kind + "".join(_cap(p) for p in parts) + _cap(section)
 
 
+def _enum(schema: dict[str, Any]) -> tuple[str, ...]:
+    """The values a string may take: its enum, narrowed by every enum in its `allOf` (kubebuilder puts a
+    type's own enum and a field's narrower one there)."""
+    allowed = list(schema.get("enum") or ())
+    for part in schema.get("allOf") or ():
+        narrower = part.get("enum") if isinstance(part, dict) else None
+        if narrower:
+            allowed = [v for v in (allowed or narrower) if v in narrower]
+    return tuple(allowed)
+
+
+def _written(occurrences: list[Occurrence]) -> list[Occurrence]:
+    """The occurrences in the versions the provider writes (all of them when the field is in neither)."""
+    return [o for o in occurrences if o.version in WRITTEN_VERSIONS] or occurrences
+
+
 def _kwargs(**values: Any) -> str:
     return "".join(f", {key}={value!r}" for key, value in values.items() if value not in (None, (), False))
 
@@ -189,7 +208,7 @@ def _prop(
     if kind in ("string", "int-or-string"):
         extra = _kwargs(
             int_or_string=kind == "int-or-string",
-            enum=_union(tuple(o.schema.get("enum") or ()) for o in occurrences),
+            enum=_union(_enum(o.schema) for o in _written(occurrences)),
             pattern=_python_pattern(newest.get("pattern")),
             pattern_hint=PATTERN_HINTS.get(newest.get("pattern") or ""),
             max_length=newest.get("maxLength"),
@@ -220,7 +239,13 @@ def _prop(
         if key == "conditions" and "type" in (items[-1].schema.get("properties") or {}):
             return f"array(obj(Condition), {description!r}{common})"
         item = _element(emitter, path, items)
-        return f"array({item}, {description!r}{common})"
+        keys = (
+            tuple(newest.get("x-kubernetes-list-map-keys") or ())
+            if newest.get("x-kubernetes-list-type") == "map"
+            else ()
+        )
+        limits = _kwargs(list_keys=keys, max_items=newest.get("maxItems"))
+        return f"array({item}, {description!r}{limits}{common})"
     raise GenerationError(f"{emitter.source.kind} {path}: unsupported type {kind!r}")
 
 

@@ -69,7 +69,7 @@ def refine(
     )
 
 
-_FILLED_FROM_API = ("enum", "pattern", "max_length", "minimum", "maximum", "since")
+_FILLED_FROM_API = ("enum", "pattern", "max_length", "minimum", "maximum", "since", "list_keys", "max_items")
 
 
 def overlay(generated: ObjectType, hand: ObjectType) -> ObjectType:
@@ -94,6 +94,8 @@ def overlay_prop(generated: Prop, hand: Prop) -> Prop:
     }
     if not hand.description:
         changes["description"] = generated.description
+    if generated.required and not hand.required:
+        changes["required"] = True  # the CRD requires it: the apiserver refuses an object without it
     # What the API says the server fills in, unless the hand layer says otherwise.
     known = {type(m) for m in hand.modifiers}
     inherited = tuple(m for m in generated.modifiers if type(m) not in known)

@@ -33,3 +33,12 @@ def related(path: str, other: str) -> bool:
     """Whether one property path is the other or lies below it."""
     shorter, longer = sorted((path, other), key=len)
     return longer == shorter or longer.startswith((f"{shorter}.", f"{shorter}["))
+
+
+def from_api(api_path: str) -> str:
+    """`metadata.labels[topology.kubernetes.io/zone]` -> `metadata.labels["topology.kubernetes.io/zone"]`."""
+    return re.sub(
+        r"\[([^\]]*)\]",
+        lambda m: m.group(0) if m.group(1).isdigit() else f"[{json.dumps(m.group(1))}]",
+        api_path,
+    )

@@ -20,11 +20,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from vmservice_api.objects import JSON, JSONObject
+from vmservice_api.rules.fielderrors import Effect, FieldError
 
 from pulumi_vmservice_provider.model import paths
 from pulumi_vmservice_provider.model.modifiers import (
@@ -36,6 +37,7 @@ from pulumi_vmservice_provider.model.modifiers import (
     RefuseIf,
     Replace,
     ReplaceIf,
+    ResourceModifier,
     ServerFacts,
 )
 from pulumi_vmservice_provider.model.types import Prop, ResourceDef
@@ -91,6 +93,8 @@ class Plan:
     changes: tuple[PlannedChange, ...] = ()
     # Whether a replacement deletes the old object first (a fixed name cannot exist twice).
     delete_before_replace: bool = False
+    # Admission rules the provider could not judge without the Supervisor (what each lacked).
+    unjudged: tuple[str, ...] = ()
 
     @property
     def replaces(self) -> list[PlannedChange]:
@@ -115,6 +119,56 @@ class Plan:
     def warnings(self) -> list[str]:
         """What a preview warns about, one line per disruptive change: `<path> <what happens>`."""
         return [f"{c.path} {c.warning}" for c in self.changes if c.warning]
+
+    def with_admission(
+        self,
+        errors: Iterable[FieldError],
+        modifiers: tuple[ResourceModifier, ...],
+        old_inputs: JSONObject,
+        new_inputs: JSONObject,
+    ) -> Plan:
+        """The plan as the Supervisor's admission rules judge the update: a field it refuses to change in place
+        is replaced (upstream's words the reason), a change it allows only while the VM is off goes through the
+        resource's modifiers as one applied while off, anything else it refuses fails the plan."""
+        changes = list(self.changes)
+        old, new = reveal(old_inputs), reveal(new_inputs)
+        for error in errors:
+            path = paths.from_api(error.field)
+            related = [i for i, c in enumerate(changes) if paths.related(c.path, path)]
+            if not related:
+                changes.append(PlannedChange(path, "update"))
+                related = [len(changes) - 1]
+            for index in related:
+                change = changes[index]
+                if error.effect is Effect.IMMUTABLE:
+                    upstream = f"the Supervisor refuses to change it in place: {error}"
+                    reason = f"{change.reason} ({upstream})" if change.replaces else upstream
+                    changes[index] = change.replacing(reason)
+                elif change.replaces:
+                    continue
+                elif error.effect is Effect.WHILE_OFF:
+                    change = dataclasses.replace(change, applied_while_off=True)
+                    for modifier in modifiers:
+                        change = modifier.reclassify(change, old, new)
+                    if change.disruption not in (Disruption.POWER_CYCLE, Disruption.NEXT_POWER_ON):
+                        change = dataclasses.replace(change, refused=str(error))
+                    changes[index] = change
+                else:
+                    changes[index] = dataclasses.replace(change, refused=str(error))
+        return dataclasses.replace(self, changes=tuple(changes))
+
+    def redacted(self, redact: Callable[[str], str]) -> Plan:
+        """The plan with every message passed through `redact` (upstream's errors quote values, which may be
+        secret)."""
+
+        def clean(text: str | None) -> str | None:
+            return None if text is None else redact(text)
+
+        changes = tuple(
+            dataclasses.replace(c, reason=clean(c.reason), refused=clean(c.refused), warning=clean(c.warning))
+            for c in self.changes
+        )
+        return dataclasses.replace(self, changes=changes, unjudged=tuple(redact(u) for u in self.unjudged))
 
     def with_refusals(self, refusals: Iterable[tuple[str, str]]) -> Plan:
         """The plan with each field the server refuses to change in place as a replacement, the server's

@@ -60,6 +60,9 @@ class Prop:
     pattern: str | None = None
     pattern_hint: str | None = None
     max_length: int | None = None
+    # An array the apiserver holds to one item per key (x-kubernetes-list-type: map), and its size limit.
+    list_keys: tuple[str, ...] = ()
+    max_items: int | None = None
     minimum: float | None = None
     maximum: float | None = None
     since: str | None = None  # first VM Operator API version that has the field

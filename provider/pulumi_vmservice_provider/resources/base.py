@@ -9,7 +9,8 @@ from vmservice_api.objects import JSONObject
 from pulumi_vmservice_provider.model.decode import Marks
 from pulumi_vmservice_provider.model.modifiers import NoServer, ServerFacts, Stable
 from pulumi_vmservice_provider.model.types import ResourceDef
-from pulumi_vmservice_provider.operations import Planned
+from pulumi_vmservice_provider.operations import Inputs, Planned
+from pulumi_vmservice_provider.resources.admission import Verdict
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.operations import (
@@ -36,6 +37,10 @@ class ResourceHandler:
     def __init__(self, definition: ResourceDef, state: ProviderState):
         self.definition = definition
         self.state = state
+
+    def admission(self, inputs: Inputs, old_inputs: Inputs | None) -> Verdict:
+        """What the server's admission rules say without asking it (nothing, for kinds that have none)."""
+        return Verdict()
 
     def validate_with_server(self, inputs: JSONObject) -> list[tuple[str, str]]:
         """Checks that need the server; only called when one is configured. Must not raise on outage."""

@@ -10,9 +10,9 @@ preview replaces the object, with the server's words as the reason.
 
 from __future__ import annotations
 
-import json
 import re
 
+from pulumi_vmservice_provider.model import paths
 from pulumi_vmservice_provider.operations import Refusal
 
 _KINDS = (
@@ -63,21 +63,12 @@ def is_immutable(text: str) -> bool:
     return bool(_IMMUTABLE.search(detail))
 
 
-def pulumi_path(api_path: str) -> str:
-    """`metadata.labels[topology.kubernetes.io/zone]` -> `metadata.labels["topology.kubernetes.io/zone"]`."""
-    return re.sub(
-        r"\[([^\]]*)\]",
-        lambda m: m.group(0) if m.group(1).isdigit() else f"[{json.dumps(m.group(1))}]",
-        api_path,
-    )
-
-
 def refusals(message: str) -> tuple[Refusal, ...]:
     """The fields a server's denial refuses to change in place, each with the denial's prefix and its own
     error (the server's words); empty when the denial is about anything else."""
     prefix, errors = field_errors(message)
     return tuple(
-        Refusal(pulumi_path(path), f"{prefix}: {text}" if prefix else text)
+        Refusal(paths.from_api(path), f"{prefix}: {text}" if prefix else text)
         for path, text in errors
         if is_immutable(text)
     )

@@ -13,7 +13,13 @@ from typing import cast
 
 from vmservice_api.objects import JSON, JSONObject, KubeObject, ObjectMeta, view
 
-from pulumi_vmservice_provider.model.modifiers import DROP, OneShot, ServerRewrite, WriteModifier
+from pulumi_vmservice_provider.model.modifiers import (
+    DROP,
+    OneShot,
+    ServerDefault,
+    ServerRewrite,
+    WriteModifier,
+)
 from pulumi_vmservice_provider.model.plan import strip_server_defaults
 from pulumi_vmservice_provider.model.types import Prop, ResourceDef
 
@@ -189,3 +195,32 @@ def read_back(definition: ResourceDef, written: JSONObject, live: KubeObject) ->
             if parent is not None:
                 parent[path[-1]] = modifier.on_read(mine, get(current, path))
     return result
+
+
+def _default_into(props: Mapping[str, Prop], value: JSONObject) -> None:
+    for key, prop in props.items():
+        default = prop.modifier(ServerDefault)
+        if key not in value and default is not None and default.value is not None:
+            value[key] = copy.deepcopy(default.value)
+        nested = value.get(key)
+        if prop.kind == "object" and prop.obj is not None and isinstance(nested, dict):
+            _default_into(prop.obj.properties, nested)
+        elif (
+            prop.kind == "array"
+            and prop.items is not None
+            and prop.items.obj is not None
+            and isinstance(nested, list)
+        ):
+            for item in nested:
+                if isinstance(item, dict):
+                    _default_into(prop.items.obj.properties, item)
+
+
+def with_crd_defaults(definition: ResourceDef, body: KubeObject) -> KubeObject:
+    """The object as the apiserver stores it before any webhook sees it: the CRD's defaults filled in where the
+    object leaves a field out (inside the objects it has)."""
+    filled = cast(JSONObject, copy.deepcopy(body))
+    spec_prop = definition.inputs.get("spec")
+    if spec_prop is not None and spec_prop.obj is not None and isinstance(filled.get("spec"), dict):
+        _default_into(spec_prop.obj.properties, filled["spec"])
+    return cast(KubeObject, filled)

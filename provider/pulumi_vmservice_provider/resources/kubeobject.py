@@ -31,6 +31,7 @@ from pulumi_vmservice_provider.operations import (
     DeleteRequest,
     DryRunRequest,
     DryRunResult,
+    Inputs,
     Planned,
     ReadRequest,
     ReadResult,
@@ -40,6 +41,7 @@ from pulumi_vmservice_provider.operations import (
 from pulumi_vmservice_provider.readiness import Readiness, wait_until
 from pulumi_vmservice_provider.readiness.deletion import deletion_readiness
 from pulumi_vmservice_provider.resources import dryrun, kubefields
+from pulumi_vmservice_provider.resources.admission import Verdict, api_path, offline_verdict
 from pulumi_vmservice_provider.resources.base import ResourceHandler
 from pulumi_vmservice_provider.resources.kubefields import URN_ANNOTATION, live_metadata, mark_urn
 from pulumi_vmservice_provider.resources.kubehooks import (
@@ -129,6 +131,12 @@ class KubeObjectHandler(ResourceHandler):
         return wait_for_object(self.kube, ctx, self.kind_ref, namespace, name, readiness, doing)
 
     # ---- check ---------------------------------------------------------------------------------
+    def admission(self, inputs: Inputs, old_inputs: Inputs | None) -> Verdict:
+        """VM Operator's admission rules on the object the inputs describe, without asking the Supervisor."""
+        unknown = frozenset(api_path(p) for p in inputs.marks.unknowns)
+        old = old_inputs.value if old_inputs is not None else None
+        return offline_verdict(self, inputs.value, old, unknown)
+
     def validate_with_server(self, inputs: JSONObject) -> list[tuple[str, str]]:
         served_from = self.hooks.served_from if isinstance(self.hooks, ServedFrom) else None
         version = self.reachable_api_version()

@@ -17,7 +17,7 @@ import grpc
 from google.protobuf import any_pb2, empty_pb2
 
 from pulumi_vmservice_provider import __version__
-from pulumi_vmservice_provider.core import Provider
+from pulumi_vmservice_provider.core import Provider, unjudged_message
 from pulumi_vmservice_provider.errors import InvalidInputs, PartialFailure, ProviderError
 from pulumi_vmservice_provider.model.plan import Plan
 from pulumi_vmservice_provider.server.proto import (
@@ -205,6 +205,8 @@ class ResourceProviderServicer(provider_pb2_grpc.ResourceProviderServicer):  # t
             raise
         for warning in plan.warnings():
             self.log("WARNING", warning, request.urn, False)
+        if plan.unjudged:
+            self.log("INFO", unjudged_message(plan.unjudged), request.urn, False)
         return _diff_response(plan)
 
     def Create(self, request: Any, context: Any) -> Any:

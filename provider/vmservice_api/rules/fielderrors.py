@@ -107,6 +107,8 @@ class FieldError:
     effect: Effect = Effect.INVALID
 
     def __str__(self) -> str:
+        if not self.type:  # a refusal in the webhook's own words, not a field.Error
+            return f"{self.field}: {self.detail}" if self.field else self.detail
         if self.type in ("Required value", "Forbidden", "Too long", "Internal error", "Too many"):
             body = self.type
         else:

@@ -23,6 +23,7 @@ object itself may be unknown too (`Request.known(path)`); errors on such a field
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, Protocol, TypeVar
@@ -45,11 +46,13 @@ AUTO_VADP_BACKUP_RESTORE = "AutoVADPBackupRestore"
 
 
 class Unjudged(Exception):
-    """A rule needed a fact that is not known (offline preview, unknown value); it stays silent."""
+    """A rule needed a fact that is not known (offline preview, unknown value); it stays silent. `switch`
+    names a fact that is one of two values (a feature switch), which the runner can try both ways."""
 
-    def __init__(self, fact: str) -> None:
+    def __init__(self, fact: str, switch: str | None = None) -> None:
         super().__init__(fact)
         self.fact = fact
+        self.switch = switch
 
 
 class Denied(Exception):
@@ -58,10 +61,17 @@ class Denied(Exception):
 
 @dataclass(frozen=True)
 class Identity:
-    """Who sends the request, as the apiserver tells the webhook (`userInfo`)."""
+    """Who sends the request, as the apiserver tells the webhook (`userInfo`). `program` marks a caller known
+    only to be a person or a pipeline running a program (an offline preview): not one of the Supervisor's
+    own service accounts, privileged or not unknown."""
 
     username: str
     groups: tuple[str, ...] = ()
+    program: bool = False
+
+    @classmethod
+    def a_program(cls) -> Identity:
+        return cls("", (), program=True)
 
 
 class Cluster(Protocol):
@@ -134,6 +144,8 @@ class Request(Generic[T]):
     # Paths (as FieldError prints them) of the object whose values are not known yet (a preview).
     unknown: frozenset[str] = frozenset()
     dry_run: bool = False
+    # Values assumed for unknown switches while the runner tries a rule each way (see `validate`).
+    assumed: Mapping[str, bool] = field(default_factory=dict)
 
     # ---- the object --------------------------------------------------------------------------
     @property
@@ -160,7 +172,9 @@ class Request(Generic[T]):
     # ---- explicit inputs ---------------------------------------------------------------------
     def feature(self, name: str) -> bool:
         if self.features is None:
-            raise Unjudged(f"whether the Supervisor has {name}")
+            if name in self.assumed:
+                return self.assumed[name]
+            raise Unjudged(f"whether the Supervisor has {name}", switch=name)
         return bool(self.features.get(name, False))
 
     @property
@@ -168,14 +182,25 @@ class Request(Generic[T]):
         """VM Operator's "privileged account" (pkg/builder/auth.go: IsPrivilegedAccount): its own service
         account or the kube admin; on 9.1 also system:masters and the configured privileged users; on 8.0 U3
         the configured privileged users only with AutoVADPBackupRestore on."""
-        if self.user is None:
-            raise Unjudged("who sends the request")
+        if self.user is None or self.user.program:
+            raise Unjudged("whether the caller is a privileged account")
         user = self.user
         if user.username.startswith(VMOP_SERVICE_ACCOUNT_PREFIX) or user.username.lower() == KUBE_ADMIN:
             return True
         if self.release == "8.0u3":
             return user.username in self.privileged_users and self.feature(AUTO_VADP_BACKUP_RESTORE)
         return SYSTEM_MASTERS in user.groups or user.username in self.privileged_users
+
+    def is_service_account(self, prefix: str) -> bool:
+        """Whether the caller is a service account whose name starts with `prefix` (a program is none)."""
+        if self.user is None:
+            raise Unjudged("who sends the request")
+        return not self.user.program and self.user.username.startswith(prefix)
+
+    def in_group(self, group: str) -> bool:
+        if self.user is None or self.user.program:
+            raise Unjudged(f"whether the caller is in {group}")
+        return any(g.lower() == group.lower() for g in self.user.groups)
 
     def get(self, kind: str, name: str, namespace: str | None = "") -> JSONObject | None:
         """An object of the request's namespace (or of `namespace`; None: cluster-scoped)."""
@@ -189,6 +214,16 @@ def _related(path: str, other: str) -> bool:
     """Whether one field path is the other or lies below it."""
     shorter, longer = sorted((path, other), key=len)
     return longer == shorter or longer.startswith((f"{shorter}.", f"{shorter}["))
+
+
+def _writes(written: str, field_path: str) -> bool:
+    """Whether a mutation that writes `written` ("" everywhere, `[*]` any index) may decide `field_path`."""
+    if not written:
+        return True
+    pattern = re.escape(written).replace(r"\[\*\]", r"\[\d+\]")
+    return bool(re.match(rf"{pattern}(?:$|[.\[])", field_path)) or bool(
+        re.match(rf"{re.escape(field_path)}(?:$|[.\[])", written.replace("[*]", "[0]"))
+    )
 
 
 ValidateFn = Callable[[Request[Any]], Iterable[FieldError]]
@@ -207,6 +242,9 @@ class Rule:
     source: str  # upstream file and function, e.g. "webhooks/.../virtualmachine_validator.go: validateCdrom"
     check: ValidateFn | None = None
     mutate: MutateFn | None = None
+    # The fields a mutating rule may write ("" : anywhere): when it cannot judge, a validation error on one of
+    # them is not judged either (the mutation might have made it go away).
+    writes: tuple[str, ...] = ("",)
 
     def applies(self, request: Request[Any]) -> bool:
         return request.operation in self.operations and request.release in self.releases
@@ -243,12 +281,16 @@ def mutation(
     source: str,
     operations: tuple[Operation, ...] = ("CREATE", "UPDATE"),
     releases: tuple[Release, ...] = RELEASES,
+    writes: tuple[str, ...] = ("",),
 ) -> Callable[[MutateFn], MutateFn]:
     """Declare a mutating rule: it changes `request.object` in place (returning whether it did is optional),
-    or raises `Denied`."""
+    or raises `Denied`; `writes` names the fields it may change (an empty tuple: none, it only denies)."""
 
     def register(mutate: MutateFn) -> MutateFn:
-        _register(Rule(mutate.__name__, kind, "mutating", operations, releases, source, mutate=mutate))
+        rule = Rule(
+            mutate.__name__, kind, "mutating", operations, releases, source, mutate=mutate, writes=writes
+        )
+        _register(rule)
         return mutate
 
     return register
@@ -299,7 +341,9 @@ class Mutated:
 
 
 def _deleting(request: Request[Any]) -> bool:
-    return request.operation == "UPDATE" and bool((request.object.get("metadata") or {}).get("deletionTimestamp"))
+    return request.operation == "UPDATE" and bool(
+        (request.object.get("metadata") or {}).get("deletionTimestamp")
+    )
 
 
 def validate(request: Request[Any]) -> Validated:
@@ -318,14 +362,40 @@ def validate(request: Request[Any]) -> Validated:
         try:
             found = list(rule.check(request))
         except Unjudged as missing:
-            unjudged.append(Skipped(rule, missing.fact))
-            continue
+            found, lacking = _both_ways(rule, request, missing)
+            unjudged += [Skipped(rule, fact) for fact in lacking]
         for error in found:
             if request.known(error.field):
                 errors.append(error)
             else:
                 unjudged.append(Skipped(rule, f"the value of {error.field}"))
     return Validated(tuple(errors), tuple(unjudged))
+
+
+MAX_SWITCHES = 4
+
+
+def _both_ways(rule: Rule, request: Request[Any], missing: Unjudged) -> tuple[list[FieldError], list[str]]:
+    """A rule that needed unknown switches, run with each of their values (up to MAX_SWITCHES of them): the
+    errors it gives in every case are judged; the rest, and any other unknown fact, are not."""
+    assert rule.check is not None
+    worlds: list[list[FieldError]] = []
+    pending: list[tuple[Mapping[str, bool], Unjudged]] = [(request.assumed, missing)]
+    while pending:
+        assumed, needed = pending.pop()
+        if needed.switch is None or len(assumed) >= MAX_SWITCHES:
+            return [], [needed.fact]
+        for value in (False, True):
+            trial = copy.copy(request)
+            trial.assumed = {**assumed, needed.switch: value}
+            try:
+                worlds.append(list(rule.check(trial)))
+            except Unjudged as deeper:
+                pending.append((trial.assumed, deeper))
+    keys = [{str(e) for e in world} for world in worlds]
+    judged = [e for e in worlds[0] if all(str(e) in k for k in keys[1:])]
+    undecided = {str(e) for world in worlds for e in world} - {str(e) for e in judged}
+    return judged, [missing.fact] if undecided else []
 
 
 def mutate(request: Request[Any]) -> Mutated:
@@ -341,13 +411,50 @@ def mutate(request: Request[Any]) -> Mutated:
         if not rule.applies(working):
             continue
         assert rule.mutate is not None
+        before = copy.deepcopy(working.object)
         try:
             rule.mutate(working)
         except Unjudged as missing:
-            unjudged.append(Skipped(rule, missing.fact))
+            working.object = before
+            outcome = _mutate_both_ways(rule, working, missing)
+            if isinstance(outcome, Denied):
+                return Mutated(original, denied=str(outcome), unjudged=tuple(unjudged))
+            if outcome is None:
+                unjudged.append(Skipped(rule, missing.fact))
+            else:
+                working.object = outcome
         except Denied as denial:
             return Mutated(original, denied=str(denial), unjudged=tuple(unjudged))
     return Mutated(working.object, working.object != original, None, tuple(unjudged))
+
+
+def _mutate_both_ways(rule: Rule, request: Request[Any], missing: Unjudged) -> JSONObject | Denied | None:
+    """A mutating rule that needed unknown switches, run with each of their values: when every way gives the
+    same object (or the same denial), that is its outcome; otherwise None (not judged)."""
+    assert rule.mutate is not None
+    outcomes: list[JSONObject | Denied] = []
+    pending: list[tuple[Mapping[str, bool], Unjudged]] = [(request.assumed, missing)]
+    while pending:
+        assumed, needed = pending.pop()
+        if needed.switch is None or len(assumed) >= MAX_SWITCHES:
+            return None
+        for value in (False, True):
+            trial = copy.copy(request)
+            trial.assumed = {**assumed, needed.switch: value}
+            trial.object = copy.deepcopy(request.object)
+            try:
+                rule.mutate(trial)
+                outcomes.append(trial.object)
+            except Denied as denial:
+                outcomes.append(denial)
+            except Unjudged as deeper:
+                pending.append((trial.assumed, deeper))
+    first = outcomes[0]
+    same = all(
+        (str(o) == str(first)) if isinstance(first, Denied) else (not isinstance(o, Denied) and o == first)
+        for o in outcomes[1:]
+    )
+    return first if same else None
 
 
 def admit(request: Request[Any]) -> tuple[Mutated, Validated]:
@@ -357,4 +464,15 @@ def admit(request: Request[Any]) -> tuple[Mutated, Validated]:
         return mutated, Validated()
     validating = copy.copy(request)
     validating.object = mutated.object
-    return mutated, validate(validating)
+    validated = validate(validating)
+    # A mutation that could not judge might have written what a validation error is about.
+    unwritten = [(skip, path) for skip in mutated.unjudged for path in skip.rule.writes]
+    kept: list[FieldError] = []
+    unjudged = list(validated.unjudged)
+    for error in validated.errors:
+        blocker = next((skip for skip, path in unwritten if _writes(path, error.field)), None)
+        if blocker is None:
+            kept.append(error)
+        else:
+            unjudged.append(Skipped(blocker.rule, f"{blocker.fact}, which decides {error.field}"))
+    return mutated, Validated(tuple(kept), tuple(unjudged))

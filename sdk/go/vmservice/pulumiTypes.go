@@ -783,9 +783,9 @@ func (o GuestInfoActionArrayOutput) Index(i pulumi.IntInput) GuestInfoActionOutp
 // Instance storage.
 type InstanceVolumeClaimVolumeSource struct {
 	// Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`).
-	Size *string `pulumi:"size"`
+	Size string `pulumi:"size"`
 	// Storage class of the instance storage volume.
-	StorageClass *string `pulumi:"storageClass"`
+	StorageClass string `pulumi:"storageClass"`
 }
 
 // InstanceVolumeClaimVolumeSourceInput is an input type that accepts InstanceVolumeClaimVolumeSourceArgs and InstanceVolumeClaimVolumeSourceOutput values.
@@ -802,9 +802,9 @@ type InstanceVolumeClaimVolumeSourceInput interface {
 // Instance storage.
 type InstanceVolumeClaimVolumeSourceArgs struct {
 	// Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`).
-	Size pulumi.StringPtrInput `pulumi:"size"`
+	Size pulumi.StringInput `pulumi:"size"`
 	// Storage class of the instance storage volume.
-	StorageClass pulumi.StringPtrInput `pulumi:"storageClass"`
+	StorageClass pulumi.StringInput `pulumi:"storageClass"`
 }
 
 func (InstanceVolumeClaimVolumeSourceArgs) ElementType() reflect.Type {
@@ -886,13 +886,13 @@ func (o InstanceVolumeClaimVolumeSourceOutput) ToInstanceVolumeClaimVolumeSource
 }
 
 // Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`).
-func (o InstanceVolumeClaimVolumeSourceOutput) Size() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v InstanceVolumeClaimVolumeSource) *string { return v.Size }).(pulumi.StringPtrOutput)
+func (o InstanceVolumeClaimVolumeSourceOutput) Size() pulumi.StringOutput {
+	return o.ApplyT(func(v InstanceVolumeClaimVolumeSource) string { return v.Size }).(pulumi.StringOutput)
 }
 
 // Storage class of the instance storage volume.
-func (o InstanceVolumeClaimVolumeSourceOutput) StorageClass() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v InstanceVolumeClaimVolumeSource) *string { return v.StorageClass }).(pulumi.StringPtrOutput)
+func (o InstanceVolumeClaimVolumeSourceOutput) StorageClass() pulumi.StringOutput {
+	return o.ApplyT(func(v InstanceVolumeClaimVolumeSource) string { return v.StorageClass }).(pulumi.StringOutput)
 }
 
 type InstanceVolumeClaimVolumeSourcePtrOutput struct{ *pulumi.OutputState }
@@ -925,7 +925,7 @@ func (o InstanceVolumeClaimVolumeSourcePtrOutput) Size() pulumi.StringPtrOutput 
 		if v == nil {
 			return nil
 		}
-		return v.Size
+		return &v.Size
 	}).(pulumi.StringPtrOutput)
 }
 
@@ -935,7 +935,7 @@ func (o InstanceVolumeClaimVolumeSourcePtrOutput) StorageClass() pulumi.StringPt
 		if v == nil {
 			return nil
 		}
-		return v.StorageClass
+		return &v.StorageClass
 	}).(pulumi.StringPtrOutput)
 }
 
@@ -10075,7 +10075,7 @@ type VirtualMachineHardwareCdromSpec struct {
 	Connected *bool `pulumi:"connected"`
 	// ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.
 	ControllerBusNumber *int `pulumi:"controllerBusNumber"`
-	// ControllerType describes the type of the controller to which this CD-ROM should be attached.
+	// ControllerType describes the type of the controller to which this CD-ROM should be attached. Allowed values: `IDE`, `SATA`.
 	ControllerType *string `pulumi:"controllerType"`
 	// Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
 	Image VirtualMachineHardwareCdromImageSpec `pulumi:"image"`
@@ -10104,7 +10104,7 @@ type VirtualMachineHardwareCdromSpecArgs struct {
 	Connected pulumi.BoolPtrInput `pulumi:"connected"`
 	// ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.
 	ControllerBusNumber pulumi.IntPtrInput `pulumi:"controllerBusNumber"`
-	// ControllerType describes the type of the controller to which this CD-ROM should be attached.
+	// ControllerType describes the type of the controller to which this CD-ROM should be attached. Allowed values: `IDE`, `SATA`.
 	ControllerType pulumi.StringPtrInput `pulumi:"controllerType"`
 	// Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
 	Image VirtualMachineHardwareCdromImageSpecInput `pulumi:"image"`
@@ -10181,7 +10181,7 @@ func (o VirtualMachineHardwareCdromSpecOutput) ControllerBusNumber() pulumi.IntP
 	return o.ApplyT(func(v VirtualMachineHardwareCdromSpec) *int { return v.ControllerBusNumber }).(pulumi.IntPtrOutput)
 }
 
-// ControllerType describes the type of the controller to which this CD-ROM should be attached.
+// ControllerType describes the type of the controller to which this CD-ROM should be attached. Allowed values: `IDE`, `SATA`.
 func (o VirtualMachineHardwareCdromSpecOutput) ControllerType() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineHardwareCdromSpec) *string { return v.ControllerType }).(pulumi.StringPtrOutput)
 }
@@ -14007,9 +14007,9 @@ type VirtualMachineNetworkRouteSpec struct {
 	// Route metric (lower is preferred).
 	Metric *int `pulumi:"metric"`
 	// Destination network in CIDR notation, or `default`.
-	To *string `pulumi:"to"`
+	To string `pulumi:"to"`
 	// Gateway IP address of the route.
-	Via *string `pulumi:"via"`
+	Via string `pulumi:"via"`
 }
 
 // VirtualMachineNetworkRouteSpecInput is an input type that accepts VirtualMachineNetworkRouteSpecArgs and VirtualMachineNetworkRouteSpecOutput values.
@@ -14028,9 +14028,9 @@ type VirtualMachineNetworkRouteSpecArgs struct {
 	// Route metric (lower is preferred).
 	Metric pulumi.IntPtrInput `pulumi:"metric"`
 	// Destination network in CIDR notation, or `default`.
-	To pulumi.StringPtrInput `pulumi:"to"`
+	To pulumi.StringInput `pulumi:"to"`
 	// Gateway IP address of the route.
-	Via pulumi.StringPtrInput `pulumi:"via"`
+	Via pulumi.StringInput `pulumi:"via"`
 }
 
 func (VirtualMachineNetworkRouteSpecArgs) ElementType() reflect.Type {
@@ -14091,13 +14091,13 @@ func (o VirtualMachineNetworkRouteSpecOutput) Metric() pulumi.IntPtrOutput {
 }
 
 // Destination network in CIDR notation, or `default`.
-func (o VirtualMachineNetworkRouteSpecOutput) To() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v VirtualMachineNetworkRouteSpec) *string { return v.To }).(pulumi.StringPtrOutput)
+func (o VirtualMachineNetworkRouteSpecOutput) To() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkRouteSpec) string { return v.To }).(pulumi.StringOutput)
 }
 
 // Gateway IP address of the route.
-func (o VirtualMachineNetworkRouteSpecOutput) Via() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v VirtualMachineNetworkRouteSpec) *string { return v.Via }).(pulumi.StringPtrOutput)
+func (o VirtualMachineNetworkRouteSpecOutput) Via() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineNetworkRouteSpec) string { return v.Via }).(pulumi.StringOutput)
 }
 
 type VirtualMachineNetworkRouteSpecArrayOutput struct{ *pulumi.OutputState }
@@ -17364,11 +17364,11 @@ func (o VirtualMachineRootSnapshotsStatusArrayOutput) Index(i pulumi.IntInput) V
 // A port of the service.
 type VirtualMachineServicePort struct {
 	// Port name (required when there is more than one port).
-	Name *string `pulumi:"name"`
+	Name string `pulumi:"name"`
 	// Port the service exposes.
 	Port int `pulumi:"port"`
 	// Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
-	Protocol *string `pulumi:"protocol"`
+	Protocol string `pulumi:"protocol"`
 	// Port on the VMs.
 	TargetPort int `pulumi:"targetPort"`
 }
@@ -17379,9 +17379,8 @@ func (val *VirtualMachineServicePort) Defaults() *VirtualMachineServicePort {
 		return nil
 	}
 	tmp := *val
-	if tmp.Protocol == nil {
-		protocol_ := "TCP"
-		tmp.Protocol = &protocol_
+	if internal.IsZero(tmp.Protocol) {
+		tmp.Protocol = "TCP"
 	}
 	return &tmp
 }
@@ -17400,11 +17399,11 @@ type VirtualMachineServicePortInput interface {
 // A port of the service.
 type VirtualMachineServicePortArgs struct {
 	// Port name (required when there is more than one port).
-	Name pulumi.StringPtrInput `pulumi:"name"`
+	Name pulumi.StringInput `pulumi:"name"`
 	// Port the service exposes.
 	Port pulumi.IntInput `pulumi:"port"`
 	// Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
-	Protocol pulumi.StringPtrInput `pulumi:"protocol"`
+	Protocol pulumi.StringInput `pulumi:"protocol"`
 	// Port on the VMs.
 	TargetPort pulumi.IntInput `pulumi:"targetPort"`
 }
@@ -17416,7 +17415,7 @@ func (val *VirtualMachineServicePortArgs) Defaults() *VirtualMachineServicePortA
 	}
 	tmp := *val
 	if tmp.Protocol == nil {
-		tmp.Protocol = pulumi.StringPtr("TCP")
+		tmp.Protocol = pulumi.String("TCP")
 	}
 	return &tmp
 }
@@ -17473,8 +17472,8 @@ func (o VirtualMachineServicePortOutput) ToVirtualMachineServicePortOutputWithCo
 }
 
 // Port name (required when there is more than one port).
-func (o VirtualMachineServicePortOutput) Name() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v VirtualMachineServicePort) *string { return v.Name }).(pulumi.StringPtrOutput)
+func (o VirtualMachineServicePortOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineServicePort) string { return v.Name }).(pulumi.StringOutput)
 }
 
 // Port the service exposes.
@@ -17483,8 +17482,8 @@ func (o VirtualMachineServicePortOutput) Port() pulumi.IntOutput {
 }
 
 // Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
-func (o VirtualMachineServicePortOutput) Protocol() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v VirtualMachineServicePort) *string { return v.Protocol }).(pulumi.StringPtrOutput)
+func (o VirtualMachineServicePortOutput) Protocol() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineServicePort) string { return v.Protocol }).(pulumi.StringOutput)
 }
 
 // Port on the VMs.
@@ -18795,8 +18794,8 @@ type VirtualMachineSpec struct {
 	Cdrom []VirtualMachineCdromSpec `pulumi:"cdrom"`
 	// Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
 	Class *VirtualMachineClassSpec `pulumi:"class"`
-	// Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
-	ClassName string `pulumi:"className"`
+	// Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+	ClassName *string `pulumi:"className"`
 	// Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
 	Crypto *VirtualMachineCryptoSpec `pulumi:"crypto"`
 	// Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
@@ -18809,8 +18808,8 @@ type VirtualMachineSpec struct {
 	Hardware *VirtualMachineHardwareSpec `pulumi:"hardware"`
 	// Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
 	Image *VirtualMachineImageSpec `pulumi:"image"`
-	// A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
-	ImageName string `pulumi:"imageName"`
+	// A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
+	ImageName *string `pulumi:"imageName"`
 	// Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
 	InstanceUUID *string `pulumi:"instanceUUID"`
 	// Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a powered-on VM it needs `allowPowerCycle: true`.
@@ -18868,8 +18867,8 @@ type VirtualMachineSpecArgs struct {
 	Cdrom VirtualMachineCdromSpecArrayInput `pulumi:"cdrom"`
 	// Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
 	Class VirtualMachineClassSpecPtrInput `pulumi:"class"`
-	// Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
-	ClassName pulumi.StringInput `pulumi:"className"`
+	// Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+	ClassName pulumi.StringPtrInput `pulumi:"className"`
 	// Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
 	Crypto VirtualMachineCryptoSpecPtrInput `pulumi:"crypto"`
 	// Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
@@ -18882,8 +18881,8 @@ type VirtualMachineSpecArgs struct {
 	Hardware VirtualMachineHardwareSpecPtrInput `pulumi:"hardware"`
 	// Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
 	Image VirtualMachineImageSpecPtrInput `pulumi:"image"`
-	// A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
-	ImageName pulumi.StringInput `pulumi:"imageName"`
+	// A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
+	ImageName pulumi.StringPtrInput `pulumi:"imageName"`
 	// Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
 	InstanceUUID pulumi.StringPtrInput `pulumi:"instanceUUID"`
 	// Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a powered-on VM it needs `allowPowerCycle: true`.
@@ -18976,9 +18975,9 @@ func (o VirtualMachineSpecOutput) Class() VirtualMachineClassSpecPtrOutput {
 	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineClassSpec { return v.Class }).(VirtualMachineClassSpecPtrOutput)
 }
 
-// Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
-func (o VirtualMachineSpecOutput) ClassName() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineSpec) string { return v.ClassName }).(pulumi.StringOutput)
+// Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+func (o VirtualMachineSpecOutput) ClassName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSpec) *string { return v.ClassName }).(pulumi.StringPtrOutput)
 }
 
 // Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
@@ -19011,9 +19010,9 @@ func (o VirtualMachineSpecOutput) Image() VirtualMachineImageSpecPtrOutput {
 	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineImageSpec { return v.Image }).(VirtualMachineImageSpecPtrOutput)
 }
 
-// A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
-func (o VirtualMachineSpecOutput) ImageName() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineSpec) string { return v.ImageName }).(pulumi.StringOutput)
+// A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
+func (o VirtualMachineSpecOutput) ImageName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSpec) *string { return v.ImageName }).(pulumi.StringPtrOutput)
 }
 
 // Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
@@ -19180,13 +19179,13 @@ func (o VirtualMachineSpecPtrOutput) Class() VirtualMachineClassSpecPtrOutput {
 	}).(VirtualMachineClassSpecPtrOutput)
 }
 
-// Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+// Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
 func (o VirtualMachineSpecPtrOutput) ClassName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachineSpec) *string {
 		if v == nil {
 			return nil
 		}
-		return &v.ClassName
+		return v.ClassName
 	}).(pulumi.StringPtrOutput)
 }
 
@@ -19250,13 +19249,13 @@ func (o VirtualMachineSpecPtrOutput) Image() VirtualMachineImageSpecPtrOutput {
 	}).(VirtualMachineImageSpecPtrOutput)
 }
 
-// A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
+// A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
 func (o VirtualMachineSpecPtrOutput) ImageName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachineSpec) *string {
 		if v == nil {
 			return nil
 		}
-		return &v.ImageName
+		return v.ImageName
 	}).(pulumi.StringPtrOutput)
 }
 

@@ -42,11 +42,11 @@ export interface InstanceVolumeClaimVolumeSourceArgs {
     /**
      * Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`).
      */
-    size?: pulumi.Input<string | undefined>;
+    size: pulumi.Input<string>;
     /**
      * Storage class of the instance storage volume.
      */
-    storageClass?: pulumi.Input<string | undefined>;
+    storageClass: pulumi.Input<string>;
 }
 
 /**
@@ -1040,7 +1040,7 @@ export interface VirtualMachineHardwareCdromSpecArgs {
      */
     controllerBusNumber?: pulumi.Input<number | undefined>;
     /**
-     * ControllerType describes the type of the controller to which this CD-ROM should be attached.
+     * ControllerType describes the type of the controller to which this CD-ROM should be attached. Allowed values: `IDE`, `SATA`.
      */
     controllerType?: pulumi.Input<string | undefined>;
     /**
@@ -1218,11 +1218,11 @@ export interface VirtualMachineNetworkRouteSpecArgs {
     /**
      * Destination network in CIDR notation, or `default`.
      */
-    to?: pulumi.Input<string | undefined>;
+    to: pulumi.Input<string>;
     /**
      * Gateway IP address of the route.
      */
-    via?: pulumi.Input<string | undefined>;
+    via: pulumi.Input<string>;
 }
 
 /**
@@ -1476,7 +1476,7 @@ export interface VirtualMachineServicePortArgs {
     /**
      * Port name (required when there is more than one port).
      */
-    name?: pulumi.Input<string | undefined>;
+    name: pulumi.Input<string>;
     /**
      * Port the service exposes.
      */
@@ -1484,7 +1484,7 @@ export interface VirtualMachineServicePortArgs {
     /**
      * Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
      */
-    protocol?: pulumi.Input<string | undefined>;
+    protocol: pulumi.Input<string>;
     /**
      * Port on the VMs.
      */
@@ -1635,9 +1635,9 @@ export interface VirtualMachineSpecArgs {
      */
     class?: pulumi.Input<inputs.VirtualMachineClassSpecArgs | undefined>;
     /**
-     * Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+     * Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
      */
-    className: pulumi.Input<string>;
+    className?: pulumi.Input<string | undefined>;
     /**
      * Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
      */
@@ -1663,9 +1663,9 @@ export interface VirtualMachineSpecArgs {
      */
     image?: pulumi.Input<inputs.VirtualMachineImageSpecArgs | undefined>;
     /**
-     * A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
+     * A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
      */
-    imageName: pulumi.Input<string>;
+    imageName?: pulumi.Input<string | undefined>;
     /**
      * Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
      */

@@ -178,11 +178,11 @@ export interface InstanceVolumeClaimVolumeSource {
     /**
      * Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`).
      */
-    size?: string;
+    size: string;
     /**
      * Storage class of the instance storage volume.
      */
-    storageClass?: string;
+    storageClass: string;
 }
 
 /**
@@ -1358,7 +1358,7 @@ export interface VirtualMachineHardwareCdromSpec {
      */
     controllerBusNumber?: number;
     /**
-     * ControllerType describes the type of the controller to which this CD-ROM should be attached.
+     * ControllerType describes the type of the controller to which this CD-ROM should be attached. Allowed values: `IDE`, `SATA`.
      */
     controllerType?: string;
     /**
@@ -2130,11 +2130,11 @@ export interface VirtualMachineNetworkRouteSpec {
     /**
      * Destination network in CIDR notation, or `default`.
      */
-    to?: string;
+    to: string;
     /**
      * Gateway IP address of the route.
      */
-    via?: string;
+    via: string;
 }
 
 /**
@@ -2638,7 +2638,7 @@ export interface VirtualMachineServicePort {
     /**
      * Port name (required when there is more than one port).
      */
-    name?: string;
+    name: string;
     /**
      * Port the service exposes.
      */
@@ -2646,7 +2646,7 @@ export interface VirtualMachineServicePort {
     /**
      * Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
      */
-    protocol?: string;
+    protocol: string;
     /**
      * Port on the VMs.
      */
@@ -2925,9 +2925,9 @@ export interface VirtualMachineSpec {
      */
     class?: outputs.VirtualMachineClassSpec;
     /**
-     * Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+     * Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
      */
-    className: string;
+    className?: string;
     /**
      * Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
      */
@@ -2953,9 +2953,9 @@ export interface VirtualMachineSpec {
      */
     image?: outputs.VirtualMachineImageSpec;
     /**
-     * A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
+     * A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
      */
-    imageName: string;
+    imageName?: string;
     /**
      * Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
      */

@@ -293,11 +293,11 @@ class InstanceVolumeClaimVolumeSourceArgsDict(TypedDict):
     """
     Instance storage.
     """
-    size: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    size: pulumi.Input[_builtins.str]
     """
     Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`).
     """
-    storage_class: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    storage_class: pulumi.Input[_builtins.str]
     """
     Storage class of the instance storage volume.
     """
@@ -305,41 +305,39 @@ class InstanceVolumeClaimVolumeSourceArgsDict(TypedDict):
 @pulumi.input_type
 class InstanceVolumeClaimVolumeSourceArgs:
     def __init__(__self__, *,
-                 size: pulumi.Input[Optional[_builtins.str]] = None,
-                 storage_class: pulumi.Input[Optional[_builtins.str]] = None):
+                 size: pulumi.Input[_builtins.str],
+                 storage_class: pulumi.Input[_builtins.str]):
         """
         Instance storage.
 
         :param pulumi.Input[_builtins.str] size: Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`).
         :param pulumi.Input[_builtins.str] storage_class: Storage class of the instance storage volume.
         """
-        if size is not None:
-            pulumi.set(__self__, "size", size)
-        if storage_class is not None:
-            pulumi.set(__self__, "storage_class", storage_class)
+        pulumi.set(__self__, "size", size)
+        pulumi.set(__self__, "storage_class", storage_class)
 
     @_builtins.property
     @pulumi.getter
-    def size(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def size(self) -> pulumi.Input[_builtins.str]:
         """
         Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`).
         """
         return pulumi.get(self, "size")
 
     @size.setter
-    def size(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def size(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "size", value)
 
     @_builtins.property
     @pulumi.getter(name="storageClass")
-    def storage_class(self) -> pulumi.Input[Optional[_builtins.str]]:
+    def storage_class(self) -> pulumi.Input[_builtins.str]:
         """
         Storage class of the instance storage volume.
         """
         return pulumi.get(self, "storage_class")
 
     @storage_class.setter
-    def storage_class(self, value: pulumi.Input[Optional[_builtins.str]]):
+    def storage_class(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "storage_class", value)
 
 
@@ -4414,7 +4412,7 @@ class VirtualMachineHardwareCdromSpecArgsDict(TypedDict):
     """
     controller_type: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    ControllerType describes the type of the controller to which this CD-ROM should be attached.
+    ControllerType describes the type of the controller to which this CD-ROM should be attached. Allowed values: `IDE`, `SATA`.
     """
     unit_number: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
@@ -4439,7 +4437,7 @@ class VirtualMachineHardwareCdromSpecArgs:
         :param pulumi.Input[_builtins.bool] allow_guest_control: AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
         :param pulumi.Input[_builtins.bool] connected: Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
         :param pulumi.Input[_builtins.int] controller_bus_number: ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.
-        :param pulumi.Input[_builtins.str] controller_type: ControllerType describes the type of the controller to which this CD-ROM should be attached.
+        :param pulumi.Input[_builtins.str] controller_type: ControllerType describes the type of the controller to which this CD-ROM should be attached. Allowed values: `IDE`, `SATA`.
         :param pulumi.Input[_builtins.int] unit_number: UnitNumber describes the desired unit number for attaching the CD-ROM to a storage controller.
         """
         pulumi.set(__self__, "image", image)
@@ -4519,7 +4517,7 @@ class VirtualMachineHardwareCdromSpecArgs:
     @pulumi.getter(name="controllerType")
     def controller_type(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        ControllerType describes the type of the controller to which this CD-ROM should be attached.
+        ControllerType describes the type of the controller to which this CD-ROM should be attached. Allowed values: `IDE`, `SATA`.
         """
         return pulumi.get(self, "controller_type")
 
@@ -5175,38 +5173,60 @@ class VirtualMachineNetworkRouteSpecArgsDict(TypedDict):
     """
     A static route.
     """
-    metric: NotRequired[pulumi.Input[Optional[_builtins.int]]]
-    """
-    Route metric (lower is preferred).
-    """
-    to: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    to: pulumi.Input[_builtins.str]
     """
     Destination network in CIDR notation, or `default`.
     """
-    via: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    via: pulumi.Input[_builtins.str]
     """
     Gateway IP address of the route.
+    """
+    metric: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Route metric (lower is preferred).
     """
 
 @pulumi.input_type
 class VirtualMachineNetworkRouteSpecArgs:
     def __init__(__self__, *,
-                 metric: pulumi.Input[Optional[_builtins.int]] = None,
-                 to: pulumi.Input[Optional[_builtins.str]] = None,
-                 via: pulumi.Input[Optional[_builtins.str]] = None):
+                 to: pulumi.Input[_builtins.str],
+                 via: pulumi.Input[_builtins.str],
+                 metric: pulumi.Input[Optional[_builtins.int]] = None):
         """
         A static route.
 
-        :param pulumi.Input[_builtins.int] metric: Route metric (lower is preferred).
         :param pulumi.Input[_builtins.str] to: Destination network in CIDR notation, or `default`.
         :param pulumi.Input[_builtins.str] via: Gateway IP address of the route.
+        :param pulumi.Input[_builtins.int] metric: Route metric (lower is preferred).
         """
+        pulumi.set(__self__, "to", to)
+        pulumi.set(__self__, "via", via)
         if metric is not None:
             pulumi.set(__self__, "metric", metric)
-        if to is not None:
-            pulumi.set(__self__, "to", to)
-        if via is not None:
-            pulumi.set(__self__, "via", via)
+
+    @_builtins.property
+    @pulumi.getter
+    def to(self) -> pulumi.Input[_builtins.str]:
+        """
+        Destination network in CIDR notation, or `default`.
+        """
+        return pulumi.get(self, "to")
+
+    @to.setter
+    def to(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "to", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def via(self) -> pulumi.Input[_builtins.str]:
+        """
+        Gateway IP address of the route.
+        """
+        return pulumi.get(self, "via")
+
+    @via.setter
+    def via(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "via", value)
 
     @_builtins.property
     @pulumi.getter
@@ -5219,30 +5239,6 @@ class VirtualMachineNetworkRouteSpecArgs:
     @metric.setter
     def metric(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "metric", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def to(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Destination network in CIDR notation, or `default`.
-        """
-        return pulumi.get(self, "to")
-
-    @to.setter
-    def to(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "to", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def via(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Gateway IP address of the route.
-        """
-        return pulumi.get(self, "via")
-
-    @via.setter
-    def via(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "via", value)
 
 
 class VirtualMachineNetworkSpecArgsDict(TypedDict):
@@ -6238,46 +6234,56 @@ class VirtualMachineServicePortArgsDict(TypedDict):
     """
     A port of the service.
     """
+    name: pulumi.Input[_builtins.str]
+    """
+    Port name (required when there is more than one port).
+    """
     port: pulumi.Input[_builtins.int]
     """
     Port the service exposes.
+    """
+    protocol: pulumi.Input[_builtins.str]
+    """
+    Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
     """
     target_port: pulumi.Input[_builtins.int]
     """
     Port on the VMs.
     """
-    name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    Port name (required when there is more than one port).
-    """
-    protocol: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
-    """
 
 @pulumi.input_type
 class VirtualMachineServicePortArgs:
     def __init__(__self__, *,
+                 name: pulumi.Input[_builtins.str],
                  port: pulumi.Input[_builtins.int],
-                 target_port: pulumi.Input[_builtins.int],
-                 name: pulumi.Input[Optional[_builtins.str]] = None,
-                 protocol: pulumi.Input[Optional[_builtins.str]] = None):
+                 protocol: pulumi.Input[Optional[_builtins.str]] = None,
+                 target_port: pulumi.Input[_builtins.int]):
         """
         A port of the service.
 
-        :param pulumi.Input[_builtins.int] port: Port the service exposes.
-        :param pulumi.Input[_builtins.int] target_port: Port on the VMs.
         :param pulumi.Input[_builtins.str] name: Port name (required when there is more than one port).
+        :param pulumi.Input[_builtins.int] port: Port the service exposes.
         :param pulumi.Input[_builtins.str] protocol: Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
+        :param pulumi.Input[_builtins.int] target_port: Port on the VMs.
         """
+        pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "port", port)
-        pulumi.set(__self__, "target_port", target_port)
-        if name is not None:
-            pulumi.set(__self__, "name", name)
         if protocol is None:
             protocol = 'TCP'
-        if protocol is not None:
-            pulumi.set(__self__, "protocol", protocol)
+        pulumi.set(__self__, "protocol", protocol)
+        pulumi.set(__self__, "target_port", target_port)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Port name (required when there is more than one port).
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
 
     @_builtins.property
     @pulumi.getter
@@ -6292,6 +6298,18 @@ class VirtualMachineServicePortArgs:
         pulumi.set(self, "port", value)
 
     @_builtins.property
+    @pulumi.getter
+    def protocol(self) -> pulumi.Input[_builtins.str]:
+        """
+        Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
+        """
+        return pulumi.get(self, "protocol")
+
+    @protocol.setter
+    def protocol(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "protocol", value)
+
+    @_builtins.property
     @pulumi.getter(name="targetPort")
     def target_port(self) -> pulumi.Input[_builtins.int]:
         """
@@ -6302,30 +6320,6 @@ class VirtualMachineServicePortArgs:
     @target_port.setter
     def target_port(self, value: pulumi.Input[_builtins.int]):
         pulumi.set(self, "target_port", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Port name (required when there is more than one port).
-        """
-        return pulumi.get(self, "name")
-
-    @name.setter
-    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "name", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def protocol(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
-        """
-        return pulumi.get(self, "protocol")
-
-    @protocol.setter
-    def protocol(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "protocol", value)
 
 
 class VirtualMachineServiceSpecArgsDict(TypedDict):
@@ -6760,14 +6754,6 @@ class VirtualMachineSpecArgsDict(TypedDict):
     """
     Desired state of the VM, with the VM Operator API's field names.
     """
-    class_name: pulumi.Input[_builtins.str]
-    """
-    Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
-    """
-    image_name: pulumi.Input[_builtins.str]
-    """
-    A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
-    """
     advanced: NotRequired[pulumi.Input[Optional['VirtualMachineAdvancedSpecArgsDict']]]
     """
     Advanced settings.
@@ -6796,6 +6782,10 @@ class VirtualMachineSpecArgsDict(TypedDict):
     """
     Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
     """
+    class_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+    """
     crypto: NotRequired[pulumi.Input[Optional['VirtualMachineCryptoSpecArgsDict']]]
     """
     Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
@@ -6819,6 +6809,10 @@ class VirtualMachineSpecArgsDict(TypedDict):
     image: NotRequired[pulumi.Input[Optional['VirtualMachineImageSpecArgsDict']]]
     """
     Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
+    """
+    image_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
     """
     instance_uuid: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -6880,8 +6874,6 @@ class VirtualMachineSpecArgsDict(TypedDict):
 @pulumi.input_type
 class VirtualMachineSpecArgs:
     def __init__(__self__, *,
-                 class_name: pulumi.Input[_builtins.str],
-                 image_name: pulumi.Input[_builtins.str],
                  advanced: pulumi.Input[Optional['VirtualMachineAdvancedSpecArgs']] = None,
                  affinity: pulumi.Input[Optional['VirtualMachineAffinitySpecArgs']] = None,
                  bios_uuid: pulumi.Input[Optional[_builtins.str]] = None,
@@ -6889,12 +6881,14 @@ class VirtualMachineSpecArgs:
                  bootstrap: pulumi.Input[Optional['VirtualMachineBootstrapSpecArgs']] = None,
                  cdrom: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineCdromSpecArgs']]]] = None,
                  class_: pulumi.Input[Optional['VirtualMachineClassSpecArgs']] = None,
+                 class_name: pulumi.Input[Optional[_builtins.str]] = None,
                  crypto: pulumi.Input[Optional['VirtualMachineCryptoSpecArgs']] = None,
                  current_snapshot_name: pulumi.Input[Optional[_builtins.str]] = None,
                  group_name: pulumi.Input[Optional[_builtins.str]] = None,
                  guest_id: pulumi.Input[Optional[_builtins.str]] = None,
                  hardware: pulumi.Input[Optional['VirtualMachineHardwareSpecArgs']] = None,
                  image: pulumi.Input[Optional['VirtualMachineImageSpecArgs']] = None,
+                 image_name: pulumi.Input[Optional[_builtins.str]] = None,
                  instance_uuid: pulumi.Input[Optional[_builtins.str]] = None,
                  min_hardware_version: pulumi.Input[Optional[_builtins.int]] = None,
                  network: pulumi.Input[Optional['VirtualMachineNetworkSpecArgs']] = None,
@@ -6912,8 +6906,6 @@ class VirtualMachineSpecArgs:
         """
         Desired state of the VM, with the VM Operator API's field names.
 
-        :param pulumi.Input[_builtins.str] class_name: Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
-        :param pulumi.Input[_builtins.str] image_name: A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
         :param pulumi.Input['VirtualMachineAdvancedSpecArgs'] advanced: Advanced settings.
         :param pulumi.Input['VirtualMachineAffinitySpecArgs'] affinity: Affinity describes the VM's scheduling constraints. Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.str] bios_uuid: BIOS UUID (v1alpha3+). Changing it replaces the resource (the BIOS UUID cannot change). Needs VM Operator API v1alpha3 or newer.
@@ -6921,12 +6913,14 @@ class VirtualMachineSpecArgs:
         :param pulumi.Input['VirtualMachineBootstrapSpecArgs'] bootstrap: How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineCdromSpecArgs']]] cdrom: Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input['VirtualMachineClassSpecArgs'] class_: Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
+        :param pulumi.Input[_builtins.str] class_name: Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
         :param pulumi.Input['VirtualMachineCryptoSpecArgs'] crypto: Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.str] current_snapshot_name: Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input[_builtins.str] group_name: GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.str] guest_id: Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input['VirtualMachineHardwareSpecArgs'] hardware: Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input['VirtualMachineImageSpecArgs'] image: Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
+        :param pulumi.Input[_builtins.str] image_name: A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
         :param pulumi.Input[_builtins.str] instance_uuid: Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.int] min_hardware_version: Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a powered-on VM it needs `allowPowerCycle: true`.
         :param pulumi.Input['VirtualMachineNetworkSpecArgs'] network: Network configuration of the VM.
@@ -6942,8 +6936,6 @@ class VirtualMachineSpecArgs:
         :param pulumi.Input[_builtins.str] suspend_mode: How the VM is suspended: `Hard`, `Soft` (guest standby) or `TrySoft`. Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
         :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineVolumeArgs']]] volumes: Volumes (PersistentVolumeClaims) attached to the VM; they can be added and removed while it runs.
         """
-        pulumi.set(__self__, "class_name", class_name)
-        pulumi.set(__self__, "image_name", image_name)
         if advanced is not None:
             pulumi.set(__self__, "advanced", advanced)
         if affinity is not None:
@@ -6958,6 +6950,8 @@ class VirtualMachineSpecArgs:
             pulumi.set(__self__, "cdrom", cdrom)
         if class_ is not None:
             pulumi.set(__self__, "class_", class_)
+        if class_name is not None:
+            pulumi.set(__self__, "class_name", class_name)
         if crypto is not None:
             pulumi.set(__self__, "crypto", crypto)
         if current_snapshot_name is not None:
@@ -6970,6 +6964,8 @@ class VirtualMachineSpecArgs:
             pulumi.set(__self__, "hardware", hardware)
         if image is not None:
             pulumi.set(__self__, "image", image)
+        if image_name is not None:
+            pulumi.set(__self__, "image_name", image_name)
         if instance_uuid is not None:
             pulumi.set(__self__, "instance_uuid", instance_uuid)
         if min_hardware_version is not None:
@@ -6998,30 +6994,6 @@ class VirtualMachineSpecArgs:
             pulumi.set(__self__, "suspend_mode", suspend_mode)
         if volumes is not None:
             pulumi.set(__self__, "volumes", volumes)
-
-    @_builtins.property
-    @pulumi.getter(name="className")
-    def class_name(self) -> pulumi.Input[_builtins.str]:
-        """
-        Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
-        """
-        return pulumi.get(self, "class_name")
-
-    @class_name.setter
-    def class_name(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "class_name", value)
-
-    @_builtins.property
-    @pulumi.getter(name="imageName")
-    def image_name(self) -> pulumi.Input[_builtins.str]:
-        """
-        A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
-        """
-        return pulumi.get(self, "image_name")
-
-    @image_name.setter
-    def image_name(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "image_name", value)
 
     @_builtins.property
     @pulumi.getter
@@ -7108,6 +7080,18 @@ class VirtualMachineSpecArgs:
         pulumi.set(self, "class_", value)
 
     @_builtins.property
+    @pulumi.getter(name="className")
+    def class_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+        """
+        return pulumi.get(self, "class_name")
+
+    @class_name.setter
+    def class_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "class_name", value)
+
+    @_builtins.property
     @pulumi.getter
     def crypto(self) -> pulumi.Input[Optional['VirtualMachineCryptoSpecArgs']]:
         """
@@ -7178,6 +7162,18 @@ class VirtualMachineSpecArgs:
     @image.setter
     def image(self, value: pulumi.Input[Optional['VirtualMachineImageSpecArgs']]):
         pulumi.set(self, "image", value)
+
+    @_builtins.property
+    @pulumi.getter(name="imageName")
+    def image_name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
+        """
+        return pulumi.get(self, "image_name")
+
+    @image_name.setter
+    def image_name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "image_name", value)
 
     @_builtins.property
     @pulumi.getter(name="instanceUUID")

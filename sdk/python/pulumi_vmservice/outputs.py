@@ -679,22 +679,20 @@ class InstanceVolumeClaimVolumeSource(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 size: Optional[_builtins.str] = None,
-                 storage_class: Optional[_builtins.str] = None):
+                 size: _builtins.str,
+                 storage_class: _builtins.str):
         """
         Instance storage.
 
         :param _builtins.str size: Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`).
         :param _builtins.str storage_class: Storage class of the instance storage volume.
         """
-        if size is not None:
-            pulumi.set(__self__, "size", size)
-        if storage_class is not None:
-            pulumi.set(__self__, "storage_class", storage_class)
+        pulumi.set(__self__, "size", size)
+        pulumi.set(__self__, "storage_class", storage_class)
 
     @_builtins.property
     @pulumi.getter
-    def size(self) -> Optional[_builtins.str]:
+    def size(self) -> _builtins.str:
         """
         Size of the instance storage volume (a Kubernetes quantity, e.g. `256Gi`).
         """
@@ -702,7 +700,7 @@ class InstanceVolumeClaimVolumeSource(dict):
 
     @_builtins.property
     @pulumi.getter(name="storageClass")
-    def storage_class(self) -> Optional[_builtins.str]:
+    def storage_class(self) -> _builtins.str:
         """
         Storage class of the instance storage volume.
         """
@@ -4509,7 +4507,7 @@ class VirtualMachineHardwareCdromSpec(dict):
         :param _builtins.bool allow_guest_control: AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device. The Supervisor's default: `True`.
         :param _builtins.bool connected: Connected describes the desired connection state of the CD-ROM device. The Supervisor's default: `True`.
         :param _builtins.int controller_bus_number: ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.
-        :param _builtins.str controller_type: ControllerType describes the type of the controller to which this CD-ROM should be attached.
+        :param _builtins.str controller_type: ControllerType describes the type of the controller to which this CD-ROM should be attached. Allowed values: `IDE`, `SATA`.
         :param _builtins.int unit_number: UnitNumber describes the desired unit number for attaching the CD-ROM to a storage controller.
         """
         pulumi.set(__self__, "image", image)
@@ -4569,7 +4567,7 @@ class VirtualMachineHardwareCdromSpec(dict):
     @pulumi.getter(name="controllerType")
     def controller_type(self) -> Optional[_builtins.str]:
         """
-        ControllerType describes the type of the controller to which this CD-ROM should be attached.
+        ControllerType describes the type of the controller to which this CD-ROM should be attached. Allowed values: `IDE`, `SATA`.
         """
         return pulumi.get(self, "controller_type")
 
@@ -6907,22 +6905,36 @@ class VirtualMachineNetworkRouteSpec(dict):
     A static route.
     """
     def __init__(__self__, *,
-                 metric: Optional[_builtins.int] = None,
-                 to: Optional[_builtins.str] = None,
-                 via: Optional[_builtins.str] = None):
+                 to: _builtins.str,
+                 via: _builtins.str,
+                 metric: Optional[_builtins.int] = None):
         """
         A static route.
 
-        :param _builtins.int metric: Route metric (lower is preferred).
         :param _builtins.str to: Destination network in CIDR notation, or `default`.
         :param _builtins.str via: Gateway IP address of the route.
+        :param _builtins.int metric: Route metric (lower is preferred).
         """
+        pulumi.set(__self__, "to", to)
+        pulumi.set(__self__, "via", via)
         if metric is not None:
             pulumi.set(__self__, "metric", metric)
-        if to is not None:
-            pulumi.set(__self__, "to", to)
-        if via is not None:
-            pulumi.set(__self__, "via", via)
+
+    @_builtins.property
+    @pulumi.getter
+    def to(self) -> _builtins.str:
+        """
+        Destination network in CIDR notation, or `default`.
+        """
+        return pulumi.get(self, "to")
+
+    @_builtins.property
+    @pulumi.getter
+    def via(self) -> _builtins.str:
+        """
+        Gateway IP address of the route.
+        """
+        return pulumi.get(self, "via")
 
     @_builtins.property
     @pulumi.getter
@@ -6931,22 +6943,6 @@ class VirtualMachineNetworkRouteSpec(dict):
         Route metric (lower is preferred).
         """
         return pulumi.get(self, "metric")
-
-    @_builtins.property
-    @pulumi.getter
-    def to(self) -> Optional[_builtins.str]:
-        """
-        Destination network in CIDR notation, or `default`.
-        """
-        return pulumi.get(self, "to")
-
-    @_builtins.property
-    @pulumi.getter
-    def via(self) -> Optional[_builtins.str]:
-        """
-        Gateway IP address of the route.
-        """
-        return pulumi.get(self, "via")
 
 
 @pulumi.output_type
@@ -8617,26 +8613,32 @@ class VirtualMachineServicePort(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
+                 name: _builtins.str,
                  port: _builtins.int,
-                 target_port: _builtins.int,
-                 name: Optional[_builtins.str] = None,
-                 protocol: Optional[_builtins.str] = None):
+                 protocol: Optional[_builtins.str] = None,
+                 target_port: _builtins.int):
         """
         A port of the service.
 
-        :param _builtins.int port: Port the service exposes.
-        :param _builtins.int target_port: Port on the VMs.
         :param _builtins.str name: Port name (required when there is more than one port).
+        :param _builtins.int port: Port the service exposes.
         :param _builtins.str protocol: Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
+        :param _builtins.int target_port: Port on the VMs.
         """
+        pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "port", port)
-        pulumi.set(__self__, "target_port", target_port)
-        if name is not None:
-            pulumi.set(__self__, "name", name)
         if protocol is None:
             protocol = 'TCP'
-        if protocol is not None:
-            pulumi.set(__self__, "protocol", protocol)
+        pulumi.set(__self__, "protocol", protocol)
+        pulumi.set(__self__, "target_port", target_port)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Port name (required when there is more than one port).
+        """
+        return pulumi.get(self, "name")
 
     @_builtins.property
     @pulumi.getter
@@ -8647,28 +8649,20 @@ class VirtualMachineServicePort(dict):
         return pulumi.get(self, "port")
 
     @_builtins.property
+    @pulumi.getter
+    def protocol(self) -> _builtins.str:
+        """
+        Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
+        """
+        return pulumi.get(self, "protocol")
+
+    @_builtins.property
     @pulumi.getter(name="targetPort")
     def target_port(self) -> _builtins.int:
         """
         Port on the VMs.
         """
         return pulumi.get(self, "target_port")
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> Optional[_builtins.str]:
-        """
-        Port name (required when there is more than one port).
-        """
-        return pulumi.get(self, "name")
-
-    @_builtins.property
-    @pulumi.getter
-    def protocol(self) -> Optional[_builtins.str]:
-        """
-        Protocol of the port. Allowed values: `TCP`, `UDP`, `SCTP`.
-        """
-        return pulumi.get(self, "protocol")
 
 
 @pulumi.output_type
@@ -9449,22 +9443,22 @@ class VirtualMachineSpec(dict):
     @staticmethod
     def __key_warning(key: str):
         suggest = None
-        if key == "className":
-            suggest = "class_name"
-        elif key == "imageName":
-            suggest = "image_name"
-        elif key == "biosUUID":
+        if key == "biosUUID":
             suggest = "bios_uuid"
         elif key == "bootOptions":
             suggest = "boot_options"
         elif key == "class":
             suggest = "class_"
+        elif key == "className":
+            suggest = "class_name"
         elif key == "currentSnapshotName":
             suggest = "current_snapshot_name"
         elif key == "groupName":
             suggest = "group_name"
         elif key == "guestID":
             suggest = "guest_id"
+        elif key == "imageName":
+            suggest = "image_name"
         elif key == "instanceUUID":
             suggest = "instance_uuid"
         elif key == "minHardwareVersion":
@@ -9498,8 +9492,6 @@ class VirtualMachineSpec(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 class_name: _builtins.str,
-                 image_name: _builtins.str,
                  advanced: Optional['outputs.VirtualMachineAdvancedSpec'] = None,
                  affinity: Optional['outputs.VirtualMachineAffinitySpec'] = None,
                  bios_uuid: Optional[_builtins.str] = None,
@@ -9507,12 +9499,14 @@ class VirtualMachineSpec(dict):
                  bootstrap: Optional['outputs.VirtualMachineBootstrapSpec'] = None,
                  cdrom: Optional[Sequence['outputs.VirtualMachineCdromSpec']] = None,
                  class_: Optional['outputs.VirtualMachineClassSpec'] = None,
+                 class_name: Optional[_builtins.str] = None,
                  crypto: Optional['outputs.VirtualMachineCryptoSpec'] = None,
                  current_snapshot_name: Optional[_builtins.str] = None,
                  group_name: Optional[_builtins.str] = None,
                  guest_id: Optional[_builtins.str] = None,
                  hardware: Optional['outputs.VirtualMachineHardwareSpec'] = None,
                  image: Optional['outputs.VirtualMachineImageSpec'] = None,
+                 image_name: Optional[_builtins.str] = None,
                  instance_uuid: Optional[_builtins.str] = None,
                  min_hardware_version: Optional[_builtins.int] = None,
                  network: Optional['outputs.VirtualMachineNetworkSpec'] = None,
@@ -9530,8 +9524,6 @@ class VirtualMachineSpec(dict):
         """
         Desired state of the VM, with the VM Operator API's field names.
 
-        :param _builtins.str class_name: Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
-        :param _builtins.str image_name: A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
         :param 'VirtualMachineAdvancedSpec' advanced: Advanced settings.
         :param 'VirtualMachineAffinitySpec' affinity: Affinity describes the VM's scheduling constraints. Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str bios_uuid: BIOS UUID (v1alpha3+). Changing it replaces the resource (the BIOS UUID cannot change). Needs VM Operator API v1alpha3 or newer.
@@ -9539,12 +9531,14 @@ class VirtualMachineSpec(dict):
         :param 'VirtualMachineBootstrapSpec' bootstrap: How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         :param Sequence['VirtualMachineCdromSpec'] cdrom: Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
         :param 'VirtualMachineClassSpec' class_: Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.str class_name: Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
         :param 'VirtualMachineCryptoSpec' crypto: Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str current_snapshot_name: Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
         :param _builtins.str group_name: GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str guest_id: Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param 'VirtualMachineHardwareSpec' hardware: Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
         :param 'VirtualMachineImageSpec' image: Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
+        :param _builtins.str image_name: A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
         :param _builtins.str instance_uuid: Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
         :param _builtins.int min_hardware_version: Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a powered-on VM it needs `allowPowerCycle: true`.
         :param 'VirtualMachineNetworkSpec' network: Network configuration of the VM.
@@ -9560,8 +9554,6 @@ class VirtualMachineSpec(dict):
         :param _builtins.str suspend_mode: How the VM is suspended: `Hard`, `Soft` (guest standby) or `TrySoft`. Allowed values: `Hard`, `Soft`, `TrySoft`. The Supervisor's default: `TrySoft`.
         :param Sequence['VirtualMachineVolume'] volumes: Volumes (PersistentVolumeClaims) attached to the VM; they can be added and removed while it runs.
         """
-        pulumi.set(__self__, "class_name", class_name)
-        pulumi.set(__self__, "image_name", image_name)
         if advanced is not None:
             pulumi.set(__self__, "advanced", advanced)
         if affinity is not None:
@@ -9576,6 +9568,8 @@ class VirtualMachineSpec(dict):
             pulumi.set(__self__, "cdrom", cdrom)
         if class_ is not None:
             pulumi.set(__self__, "class_", class_)
+        if class_name is not None:
+            pulumi.set(__self__, "class_name", class_name)
         if crypto is not None:
             pulumi.set(__self__, "crypto", crypto)
         if current_snapshot_name is not None:
@@ -9588,6 +9582,8 @@ class VirtualMachineSpec(dict):
             pulumi.set(__self__, "hardware", hardware)
         if image is not None:
             pulumi.set(__self__, "image", image)
+        if image_name is not None:
+            pulumi.set(__self__, "image_name", image_name)
         if instance_uuid is not None:
             pulumi.set(__self__, "instance_uuid", instance_uuid)
         if min_hardware_version is not None:
@@ -9616,22 +9612,6 @@ class VirtualMachineSpec(dict):
             pulumi.set(__self__, "suspend_mode", suspend_mode)
         if volumes is not None:
             pulumi.set(__self__, "volumes", volumes)
-
-    @_builtins.property
-    @pulumi.getter(name="className")
-    def class_name(self) -> _builtins.str:
-        """
-        Name of a VirtualMachineClass assigned to the namespace. Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
-        """
-        return pulumi.get(self, "class_name")
-
-    @_builtins.property
-    @pulumi.getter(name="imageName")
-    def image_name(self) -> _builtins.str:
-        """
-        A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`). Changing it replaces the resource (the image of a VM cannot change after creation).
-        """
-        return pulumi.get(self, "image_name")
 
     @_builtins.property
     @pulumi.getter
@@ -9690,6 +9670,14 @@ class VirtualMachineSpec(dict):
         return pulumi.get(self, "class_")
 
     @_builtins.property
+    @pulumi.getter(name="className")
+    def class_name(self) -> Optional[_builtins.str]:
+        """
+        Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
+        """
+        return pulumi.get(self, "class_name")
+
+    @_builtins.property
     @pulumi.getter
     def crypto(self) -> Optional['outputs.VirtualMachineCryptoSpec']:
         """
@@ -9736,6 +9724,14 @@ class VirtualMachineSpec(dict):
         Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
         """
         return pulumi.get(self, "image")
+
+    @_builtins.property
+    @pulumi.getter(name="imageName")
+    def image_name(self) -> Optional[_builtins.str]:
+        """
+        A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
+        """
+        return pulumi.get(self, "image_name")
 
     @_builtins.property
     @pulumi.getter(name="instanceUUID")

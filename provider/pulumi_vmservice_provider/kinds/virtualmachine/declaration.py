@@ -412,14 +412,14 @@ VirtualMachineSpec = overlay(
         "Desired state of the VM, with the VM Operator API's field names.",
         {
             "className": string(
-                "Name of a VirtualMachineClass assigned to the namespace.",
-                required=True,
+                "Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on "
+                "vSphere 9.1 `spec.class`).",
                 replace_if=CLASS_CHANGE,
                 applied_while_off=True,
             ),
             "imageName": string(
-                "A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`).",
-                required=True,
+                "A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the "
+                "Supervisor requires it, or on vSphere 9.1 `spec.image`.",
                 replace="the image of a VM cannot change after creation",
                 modifiers=(IMAGE_DISPLAY_NAME,),
             ),
@@ -573,52 +573,18 @@ def _validate(inputs: dict[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-def _server_rules(inputs: dict[str, Any]) -> list[tuple[str, str]]:
-    """What the Supervisor's webhooks would refuse, with their messages."""
+def _wait_target(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the provider can wait for: a VM that is not powered on gets no IP address."""
     spec = inputs.get("spec")
-    problems = [*semantics.labels(inputs.get("metadata"))]
-    problems += semantics.not_empty(lookup(spec, "className"), "spec.className")
-    problems += semantics.not_empty(lookup(spec, "imageName"), "spec.imageName")
-    volumes = lookup(spec, "volumes")
-    problems += semantics.unique_names(volumes, "spec.volumes")
-    for index, volume in enumerate(known_list(volumes)):
-        if isinstance(volume, dict) and volume.get("persistentVolumeClaim") is None:
-            problems.append(semantics.required(f"spec.volumes[{index}].persistentVolumeClaim"))
-    network = lookup(spec, "network")
-    interfaces = lookup(network, "interfaces")
-    problems += semantics.unique_names(interfaces, "spec.network.interfaces")
-    problems += semantics.ip_list(lookup(network, "nameservers"), "spec.network.nameservers")
-    for index, interface in enumerate(known_list(interfaces)):
-        at = f"spec.network.interfaces[{index}]"
-        for position, address in enumerate(known_list(lookup(interface, "addresses"))):
-            problems += semantics.cidr(address, f"{at}.addresses[{position}]")
-        problems += semantics.ip_address(lookup(interface, "gateway4"), f"{at}.gateway4")
-        problems += semantics.ip_address(lookup(interface, "gateway6"), f"{at}.gateway6")
-        problems += semantics.ip_list(lookup(interface, "nameservers"), f"{at}.nameservers")
-        for position, route in enumerate(known_list(lookup(interface, "routes"))):
-            problems += semantics.ip_address(lookup(route, "via"), f"{at}.routes[{position}].via")
-    probe = lookup(spec, "readinessProbe")
-    if isinstance(probe, dict):
-        actions = [key for key in ("tcpSocket", "guestHeartbeat", "guestInfo") if probe.get(key)]
-        if len(actions) > 1:
-            problems.append(semantics.forbidden("spec.readinessProbe", "only one action can be specified"))
     wait_for, power = inputs.get("waitFor"), lookup(spec, "powerState")
     if wait_for in ("ipAssigned", "ready") and isinstance(power, str) and power != "PoweredOn":
-        problems.append(
+        return [
             (
                 "waitFor",
                 f"{wait_for!r} needs spec.powerState PoweredOn (a VM that is {power} gets no IP address); "
                 "use 'poweredOn' to wait for the power state, or 'created'",
             )
-        )
-    return problems
-
-
-def _validate_create(inputs: dict[str, Any]) -> list[tuple[str, str]]:
-    spec = inputs.get("spec") if isinstance(inputs.get("spec"), dict) else {}
-    assert isinstance(spec, dict)
-    if spec.get("powerState") == "Suspended":
-        return [("spec.powerState", "a VM cannot be created Suspended; create it PoweredOn or PoweredOff")]
+        ]
     return []
 
 
@@ -657,8 +623,8 @@ VIRTUAL_MACHINE = ResourceDef(
     kube=vm_operator("VirtualMachine", "virtualmachines"),
     modifiers=(PowerCycle(),),
     server_labels=(ZONE_LABEL,),
-    validators=(_validate, _server_rules),
-    create_validators=(_validate_create,),
+    # The Supervisor's own rules come from vmservice_api.rules (Check runs them); these are the provider's.
+    validators=(_validate, _wait_target, semantics.metadata_labels),
 )
 
 

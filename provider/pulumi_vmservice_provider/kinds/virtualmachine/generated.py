@@ -180,8 +180,8 @@ VirtualMachineBootstrapCloudInitCloudConfigSpec = ObjectType(
         'runcmd': any_value('RunCmd allows running one or more commands on the guest. The entries in this list can adhere to two, different formats:'),
         'ssh_pwauth': boolean('SSHPwdAuth sets whether or not to accept password authentication. In order for this config to be applied, SSH may need to be restarted. On systemd systems, this restart will only happen if the SSH service has already been started. On non-systemd systems, a restart will be attempted regardless of the service state.'),
         'timezone': string('Timezone describes the timezone represented in /usr/share/zoneinfo.'),
-        'users': array(obj(VirtualMachineBootstrapCloudInitCloudConfigUsersSpec), 'Users allows adding/configuring one or more users on the guest.'),
-        'write_files': array(obj(VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec), 'WriteFiles allows adding files to the guest file system.'),
+        'users': array(obj(VirtualMachineBootstrapCloudInitCloudConfigUsersSpec), 'Users allows adding/configuring one or more users on the guest.', list_keys=('name',)),
+        'write_files': array(obj(VirtualMachineBootstrapCloudInitCloudConfigWrite_filesSpec), 'WriteFiles allows adding files to the guest file system.', list_keys=('path',)),
     },
 )
 
@@ -421,7 +421,7 @@ VirtualMachineBootstrapVAppConfigSpec = ObjectType(
     'VirtualMachineBootstrapVAppConfigSpec',
     'VAppConfig may be used to bootstrap guests that rely on vApp properties (how VMware surfaces OVF properties on guests) to transport data into the guest.',
     {
-        'properties': array(obj(VirtualMachineBootstrapVAppConfigPropertiesSpec), 'Properties is a list of vApp/OVF property key/value pairs.'),
+        'properties': array(obj(VirtualMachineBootstrapVAppConfigPropertiesSpec), 'Properties is a list of vApp/OVF property key/value pairs.', list_keys=('key',)),
         'rawProperties': string('RawProperties is the name of a Secret resource in the same Namespace as this VM where each key/value pair from the Secret is used as a vApp key/value pair.'),
     },
 )
@@ -500,7 +500,7 @@ VirtualMachineHardwareCdromSpec = ObjectType(
         'allowGuestControl': boolean('AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device.', server_default=True),
         'connected': boolean('Connected describes the desired connection state of the CD-ROM device.', server_default=True),
         'controllerBusNumber': integer('ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.'),
-        'controllerType': string('ControllerType describes the type of the controller to which this CD-ROM should be attached.'),
+        'controllerType': string('ControllerType describes the type of the controller to which this CD-ROM should be attached.', enum=('IDE', 'SATA')),
         'image': obj(VirtualMachineHardwareCdromImageSpec, 'Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.', required=True),
         'name': string('Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.', pattern='^[a-z0-9]{2,}$', required=True),
         'unitNumber': integer('UnitNumber describes the desired unit number for attaching the CD-ROM to a storage controller.'),
@@ -551,11 +551,11 @@ VirtualMachineHardwareSpec = ObjectType(
     'VirtualMachineHardwareSpec',
     "Hardware describes the VM's desired hardware.",
     {
-        'cdrom': array(obj(VirtualMachineHardwareCdromSpec), "Cdrom describes the desired state of the VM's CD-ROM devices."),
-        'ideControllers': array(obj(VirtualMachineHardwareIdeControllersSpec), 'IDEControllers describes the desired list of IDE controllers for the VM.'),
-        'nvmeControllers': array(obj(VirtualMachineHardwareNvmeControllersSpec), 'NVMEControllers describes the desired list of NVME controllers for the VM.'),
-        'sataControllers': array(obj(VirtualMachineHardwareSataControllersSpec), 'SATAControllers describes the desired list of SATA controllers for the VM.'),
-        'scsiControllers': array(obj(VirtualMachineHardwareScsiControllersSpec), 'SCSIControllers describes the desired list of SCSI controllers for the VM.'),
+        'cdrom': array(obj(VirtualMachineHardwareCdromSpec), "Cdrom describes the desired state of the VM's CD-ROM devices.", list_keys=('name',)),
+        'ideControllers': array(obj(VirtualMachineHardwareIdeControllersSpec), 'IDEControllers describes the desired list of IDE controllers for the VM.', list_keys=('busNumber',), max_items=2),
+        'nvmeControllers': array(obj(VirtualMachineHardwareNvmeControllersSpec), 'NVMEControllers describes the desired list of NVME controllers for the VM.', list_keys=('busNumber',), max_items=4),
+        'sataControllers': array(obj(VirtualMachineHardwareSataControllersSpec), 'SATAControllers describes the desired list of SATA controllers for the VM.', list_keys=('busNumber',), max_items=4),
+        'scsiControllers': array(obj(VirtualMachineHardwareScsiControllersSpec), 'SCSIControllers describes the desired list of SCSI controllers for the VM.', list_keys=('busNumber',), max_items=4),
     },
 )
 
@@ -620,7 +620,7 @@ VirtualMachineNetworkSpec = ObjectType(
         'disabled': boolean('Disabled is a flag that indicates whether or not to disable networking for this VM.'),
         'domainName': string('DomainName describes the value the guest uses as its domain name.', since='v1alpha3'),
         'hostName': string('HostName describes the value the guest uses as its host name. If omitted, the name of the VM will be used.'),
-        'interfaces': array(obj(VirtualMachineNetworkInterfaceSpec), 'Interfaces is the list of network interfaces used by this VM.'),
+        'interfaces': array(obj(VirtualMachineNetworkInterfaceSpec), 'Interfaces is the list of network interfaces used by this VM.', list_keys=('name',), max_items=10),
         'nameservers': array(Prop('string'), 'Nameservers is a list of IP4 and/or IP6 addresses used as DNS nameservers. These are applied globally.'),
         'searchDomains': array(Prop('string'), 'SearchDomains is a list of search domains used when resolving IP addresses with DNS. These are applied globally.'),
     },
@@ -736,7 +736,7 @@ VirtualMachineSpec = ObjectType(
         'biosUUID': string('BiosUUID describes the desired BIOS UUID for a VM. If omitted, this field defaults to a random UUID. When the bootstrap provider is Cloud-Init, this value is used as the default value for spec.bootstrap.cloudInit.instanceID if it is omitted.', since='v1alpha3'),
         'bootOptions': obj(VirtualMachineBootOptionsSpec, 'BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine.', since='v1alpha5'),
         'bootstrap': obj(VirtualMachineBootstrapSpec, "Bootstrap describes the desired state of the guest's bootstrap configuration."),
-        'cdrom': array(obj(VirtualMachineCdromSpec), "Cdrom describes the desired state of the VM's CD-ROM devices.", since='v1alpha3'),
+        'cdrom': array(obj(VirtualMachineCdromSpec), "Cdrom describes the desired state of the VM's CD-ROM devices.", list_keys=('name',), since='v1alpha3'),
         'class': obj(VirtualMachineClassSpec, 'Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.', since='v1alpha5'),
         'className': string('ClassName describes the name of the VirtualMachineClass resource used to deploy this VM.'),
         'crypto': obj(VirtualMachineCryptoSpec, 'Crypto describes the desired encryption state of the VirtualMachine.', since='v1alpha3'),
@@ -759,7 +759,7 @@ VirtualMachineSpec = ObjectType(
         'restartMode': string('RestartMode describes the desired behavior for restarting a VM when spec.nextRestartTime is set to "now" (case-insensitive).', enum=('Hard', 'Soft', 'TrySoft'), server_default='TrySoft'),
         'storageClass': string("StorageClass describes the name of a Kubernetes StorageClass resource used to configure this VM's storage-related attributes."),
         'suspendMode': string('SuspendMode describes the desired behavior when suspending a VM.', enum=('Hard', 'Soft', 'TrySoft'), server_default='TrySoft'),
-        'volumes': array(obj(VirtualMachineVolume), 'Volumes describes a list of volumes that can be mounted to the VM.'),
+        'volumes': array(obj(VirtualMachineVolume), 'Volumes describes a list of volumes that can be mounted to the VM.', list_keys=('name',)),
     },
 )
 
@@ -823,7 +823,7 @@ VirtualMachineHardwareControllersStatus = ObjectType(
     {
         'busNumber': integer('BusNumber describes the observed bus number of the controller.', required=True),
         'deviceKey': integer('DeviceKey describes the observed device key of the controller.', required=True),
-        'devices': array(obj(VirtualMachineHardwareControllersDevicesStatus), 'Devices describes the observed devices connected to the controller.'),
+        'devices': array(obj(VirtualMachineHardwareControllersDevicesStatus), 'Devices describes the observed devices connected to the controller.', list_keys=('unitNumber',)),
         'type': string('Type describes the observed type of the controller.', enum=('IDE', 'NVME', 'SCSI', 'SATA'), required=True),
     },
 )
@@ -864,7 +864,7 @@ VirtualMachineHardwareStatus = ObjectType(
     'VirtualMachineHardwareStatus',
     "Hardware describes the observed state of the VM's hardware.",
     {
-        'controllers': array(obj(VirtualMachineHardwareControllersStatus), 'Controllers describes the observed list of virtual controllers for the VM.'),
+        'controllers': array(obj(VirtualMachineHardwareControllersStatus), 'Controllers describes the observed list of virtual controllers for the VM.', list_keys=('busNumber', 'type')),
         'cpu': obj(VirtualMachineHardwareCpuStatus, 'CPU describes the observed CPU allocation of the VM.'),
         'memory': obj(VirtualMachineHardwareMemoryStatus, 'Memory describes the observed memory allocation of the VM.'),
         'vGPUs': array(obj(VirtualMachineHardwareVGPUsStatus), 'VGPUs describes the observed vGPUs used by this VM.'),
@@ -1007,7 +1007,7 @@ VirtualMachineNetworkInterfacesIpDhcpIp4Status = ObjectType(
     'VirtualMachineNetworkInterfacesIpDhcpIp4Status',
     'IP4 describes the observed state of the IP4 DHCP client settings.',
     {
-        'config': array(obj(VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus), 'Config describes platform-dependent settings for the DHCP client.'),
+        'config': array(obj(VirtualMachineNetworkInterfacesIpDhcpIp4ConfigStatus), 'Config describes platform-dependent settings for the DHCP client.', list_keys=('key',)),
         'enabled': boolean('Enabled reports the status of the DHCP client services.'),
     },
 )
@@ -1027,7 +1027,7 @@ VirtualMachineNetworkInterfacesIpDhcpIp6Status = ObjectType(
     'VirtualMachineNetworkInterfacesIpDhcpIp6Status',
     'IP6 describes the observed state of the IP6 DHCP client settings.',
     {
-        'config': array(obj(VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus), 'Config describes platform-dependent settings for the DHCP client.'),
+        'config': array(obj(VirtualMachineNetworkInterfacesIpDhcpIp6ConfigStatus), 'Config describes platform-dependent settings for the DHCP client.', list_keys=('key',)),
         'enabled': boolean('Enabled reports the status of the DHCP client services.'),
     },
 )
@@ -1081,7 +1081,7 @@ VirtualMachineNetworkIpStacksDhcpIp4Status = ObjectType(
     'VirtualMachineNetworkIpStacksDhcpIp4Status',
     'IP4 describes the observed state of the IP4 DHCP client settings.',
     {
-        'config': array(obj(VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus), 'Config describes platform-dependent settings for the DHCP client.'),
+        'config': array(obj(VirtualMachineNetworkIpStacksDhcpIp4ConfigStatus), 'Config describes platform-dependent settings for the DHCP client.', list_keys=('key',)),
         'enabled': boolean('Enabled reports the status of the DHCP client services.'),
     },
 )
@@ -1101,7 +1101,7 @@ VirtualMachineNetworkIpStacksDhcpIp6Status = ObjectType(
     'VirtualMachineNetworkIpStacksDhcpIp6Status',
     'IP6 describes the observed state of the IP6 DHCP client settings.',
     {
-        'config': array(obj(VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus), 'Config describes platform-dependent settings for the DHCP client.'),
+        'config': array(obj(VirtualMachineNetworkIpStacksDhcpIp6ConfigStatus), 'Config describes platform-dependent settings for the DHCP client.', list_keys=('key',)),
         'enabled': boolean('Enabled reports the status of the DHCP client services.'),
     },
 )
@@ -1167,7 +1167,7 @@ VirtualMachineNetworkIpStacksStatus = ObjectType(
         'dhcp': obj(VirtualMachineNetworkIpStacksDhcpStatus, "DHCP describes the VM's observed, client-side, system-wide DHCP options."),
         'dns': obj(VirtualMachineNetworkIpStacksDnsStatus, "DNS describes the VM's observed, client-side DNS configuration."),
         'ipRoutes': array(obj(VirtualMachineNetworkIpStacksIpRoutesStatus), "IPRoutes contain the VM's routing tables for all address families."),
-        'kernelConfig': array(obj(VirtualMachineNetworkIpStacksKernelConfigStatus), "KernelConfig describes the observed state of the VM's kernel IP configuration settings."),
+        'kernelConfig': array(obj(VirtualMachineNetworkIpStacksKernelConfigStatus), "KernelConfig describes the observed state of the VM's kernel IP configuration settings.", list_keys=('key',)),
     },
 )
 
@@ -1306,7 +1306,7 @@ VirtualMachineStatus = ObjectType(
         'rootSnapshots': array(obj(VirtualMachineRootSnapshotsStatus), 'RootSnapshots represents the observed list of root snapshots of a VM. Since each snapshot includes the list of its child snapshots, these root snapshot references can effectively be used to construct the entire snapshot chain of a virtual machine.', since='v1alpha5'),
         'storage': obj(VirtualMachineStorageStatus, "Storage describes the observed state of the VirtualMachine's storage.", since='v1alpha3'),
         'uniqueID': string('UniqueID describes a unique identifier that is provided by the underlying infrastructure provider, such as vSphere.'),
-        'volumes': array(obj(VirtualMachineVolumesStatus), 'Volumes describes the observed state of the volumes that are intended to be attached to the VirtualMachine.'),
+        'volumes': array(obj(VirtualMachineVolumesStatus), 'Volumes describes the observed state of the volumes that are intended to be attached to the VirtualMachine.', list_keys=('name', 'type')),
         'zone': string('Zone describes the availability zone where the VirtualMachine has been scheduled.'),
     },
 )

@@ -4,7 +4,9 @@ The VM kind owns this resource modifier; the engine only runs it over the planne
 
 - the VM is off, or powers off in the same update: the change takes effect at its next power-on;
 - it stays on and `allowPowerCycle: true`: the provider powers it off, applies the change, powers it on;
-- it stays on without `allowPowerCycle`: refused, naming the property and both ways out.
+- it stays on without `allowPowerCycle`: refused, naming the property and both ways out;
+- it is suspended and stays so: refused (VM Operator applies such a change only to a powered-off VM, and a
+  suspended VM cannot be suspended again after a power cycle).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pulumi_vmservice_provider.model.plan import Disruption, PlannedChange
 from pulumi_vmservice_provider.model.types import lookup
 
 POWERED_ON = "PoweredOn"
+POWERED_OFF = "PoweredOff"
 CYCLED = "is applied with a power cycle of the VM (allowPowerCycle)"
 AT_NEXT_POWER_ON = "takes effect at the VM's next power-on (it is applied while the VM is powered off)"
 
@@ -34,6 +37,13 @@ def cycle_allowed(inputs: JSONObject) -> bool:
     return inputs.get("allowPowerCycle") is True
 
 
+def suspended_refusal(path: str) -> str:
+    return (
+        f"{path} is applied only while the VM is powered off, and the VM is suspended; set "
+        "spec.powerState: PoweredOff to apply it"
+    )
+
+
 def refusal(path: str) -> str:
     return (
         f"{path} is applied only while the VM is powered off; set allowPowerCycle: true to let the provider "
@@ -47,8 +57,10 @@ class PowerCycle:
     def reclassify(self, change: PlannedChange, old: JSONObject, new: JSONObject) -> PlannedChange:
         if change.replaces or change.refused is not None or not change.applied_while_off:
             return change
-        if not stays_on(old, new):
+        if POWERED_OFF in (power_state(old), power_state(new)):
             return dataclasses.replace(change, disruption=Disruption.NEXT_POWER_ON, warning=AT_NEXT_POWER_ON)
+        if not stays_on(old, new):
+            return dataclasses.replace(change, refused=suspended_refusal(change.path))
         if cycle_allowed(new):
             return dataclasses.replace(
                 change, disruption=Disruption.POWER_CYCLE, reason=CYCLED, warning=CYCLED

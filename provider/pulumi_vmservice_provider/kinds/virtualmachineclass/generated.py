@@ -34,7 +34,7 @@ VirtualMachineClassHardwareDevicesSpec = ObjectType(
     'VirtualDevices contains information about the virtual devices associated with a VirtualMachineClass.',
     {
         'dynamicDirectPathIODevices': array(obj(VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec), 'The `dynamicDirectPathIODevices` field.'),
-        'vgpuDevices': array(obj(VirtualMachineClassHardwareDevicesVgpuDevicesSpec), 'The `vgpuDevices` field.'),
+        'vgpuDevices': array(obj(VirtualMachineClassHardwareDevicesVgpuDevicesSpec), 'The `vgpuDevices` field.', list_keys=('profileName',)),
     },
 )
 

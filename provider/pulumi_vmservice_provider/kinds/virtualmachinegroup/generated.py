@@ -23,7 +23,7 @@ VirtualMachineGroupBootOrderGroup = ObjectType(
     'VirtualMachineGroupBootOrderGroup',
     'VirtualMachineGroupBootOrderGroup describes a boot order group within a VirtualMachineGroup.',
     {
-        'members': array(obj(GroupMember), 'Members describes the names of VirtualMachine or VirtualMachineGroup objects that are members of this boot order group. The VM or VM Group objects must be in the same namespace as this group.'),
+        'members': array(obj(GroupMember), 'Members describes the names of VirtualMachine or VirtualMachineGroup objects that are members of this boot order group. The VM or VM Group objects must be in the same namespace as this group.', list_keys=('kind', 'name')),
         'powerOnDelay': string('PowerOnDelay is the amount of time to wait before powering on all the members of this boot order group.'),
     },
 )
@@ -89,6 +89,6 @@ VirtualMachineGroupStatus = ObjectType(
     {
         'conditions': array(obj(Condition), 'Conditions describes any conditions associated with this VM Group.'),
         'lastUpdatedPowerStateTime': string('LastUpdatedPowerStateTime describes the observed time when the power state of the group was last updated.'),
-        'members': array(obj(VirtualMachineGroupMemberStatus), 'Members describes the observed status of group members.'),
+        'members': array(obj(VirtualMachineGroupMemberStatus), 'Members describes the observed status of group members.', list_keys=('name', 'kind')),
     },
 )

@@ -95,7 +95,7 @@ VirtualMachineImageStatus = ObjectType(
     {
         'capabilities': array(Prop('string'), "Capabilities describes the image's observed capabilities."),
         'conditions': array(obj(Condition), 'Conditions describes the observed conditions for this image.'),
-        'disks': array(obj(VirtualMachineImageDisksStatus), 'Disks describes the observed disk information for this image.', since='v1alpha3'),
+        'disks': array(obj(VirtualMachineImageDisksStatus), 'Disks describes the observed disk information for this image.', list_keys=('name',), since='v1alpha3'),
         'firmware': string('Firmware describe the firmware type used by this image, ex. BIOS, EFI.'),
         'hardwareVersion': integer('HardwareVersion describes the observed hardware version of this image.'),
         'name': string('Name describes the display name of this image.'),

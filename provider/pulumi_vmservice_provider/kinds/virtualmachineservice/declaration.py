@@ -88,25 +88,6 @@ VirtualMachineServiceStatus = overlay(
 )
 
 
-def _server_rules(inputs: dict[str, Any]) -> list[tuple[str, str]]:
-    """What the Supervisor would refuse, with its messages."""
-    spec = inputs.get("spec")
-    problems = [*semantics.labels(inputs.get("metadata"))]
-    ports = known_list(lookup(spec, "ports"))
-    for index, port in enumerate(ports):
-        if len(ports) > 1 and isinstance(port, dict) and port.get("name") in (None, ""):
-            problems.append(semantics.required(f"spec.ports[{index}].name"))
-    problems += semantics.unique_names(ports, "spec.ports")
-    for index, source in enumerate(known_list(lookup(spec, "loadBalancerSourceRanges"))):
-        problems += semantics.cidr(
-            source,
-            f"spec.loadBalancerSourceRanges[{index}]",
-            "must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24",
-        )
-    problems += semantics.ip_address(lookup(spec, "loadBalancerIP"), "spec.loadBalancerIP")
-    return problems
-
-
 VIRTUAL_MACHINE_SERVICE = ResourceDef(
     token="vmservice:index:VirtualMachineService",
     description="A load balancer or cluster IP in front of VMs selected by label.",
@@ -123,5 +104,5 @@ VIRTUAL_MACHINE_SERVICE = ResourceDef(
         "liveMetadata": obj(OutputMeta),
     },
     kube=vm_operator("VirtualMachineService", "virtualmachineservices"),
-    validators=(_server_rules,),
+    validators=(semantics.metadata_labels,),
 )

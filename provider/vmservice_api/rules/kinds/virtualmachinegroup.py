@@ -57,7 +57,7 @@ def _undecodable(req: Request[VirtualMachineGroup]) -> tuple[str, str] | None:
 
 
 # ---------------------------------------------------------------------------------------------- mutation
-@mutation(KIND, source=f"{_MUTATOR}: Mutate (decoding the objects)", releases=ONLY_9_1)
+@mutation(KIND, source=f"{_MUTATOR}: Mutate (decoding the objects)", releases=ONLY_9_1, writes=())
 def group_decodes(req: Request[VirtualMachineGroup]) -> bool:
     found = _undecodable(req)
     if found:
@@ -65,7 +65,7 @@ def group_decodes(req: Request[VirtualMachineGroup]) -> bool:
     return False
 
 
-@mutation(KIND, source=f"{_MUTATOR}: ProcessPowerState", releases=ONLY_9_1)
+@mutation(KIND, source=f"{_MUTATOR}: ProcessPowerState", releases=ONLY_9_1, writes=("metadata.annotations",))
 def stamp_power_state_changes(req: Request[VirtualMachineGroup]) -> bool:
     spec = req.object.setdefault("spec", {})
     old = _spec(req.old_view)
@@ -111,6 +111,7 @@ def stamp_power_state_changes(req: Request[VirtualMachineGroup]) -> bool:
     source=f"{_MUTATOR}: Mutate (on update, pkg/util/vmopv1/vmgroup.go RemoveStaleGroupOwnerRef)",
     operations=("UPDATE",),
     releases=ONLY_9_1,
+    writes=("metadata.ownerReferences",),
 )
 def drop_owner_reference_to_former_group(req: Request[VirtualMachineGroup]) -> bool:
     old_group = str(_spec(req.old_view).get("groupName") or "")

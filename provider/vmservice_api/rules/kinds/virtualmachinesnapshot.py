@@ -59,7 +59,13 @@ _TIMEOUT = path("spec", "quiesce", "timeout")
 
 
 # ---------------------------------------------------------------------------------------------- mutation
-@mutation(KIND, source=f"{_MUTATOR}: Mutate (decoding the object)", operations=("CREATE",), releases=ONLY_9_1)
+@mutation(
+    KIND,
+    source=f"{_MUTATOR}: Mutate (decoding the object)",
+    operations=("CREATE",),
+    releases=ONLY_9_1,
+    writes=(),
+)
 def snapshot_decodes(req: Request[VirtualMachineSnapshot]) -> bool:
     error = _decode_error(req.view)
     if error:
@@ -67,7 +73,13 @@ def snapshot_decodes(req: Request[VirtualMachineSnapshot]) -> bool:
     return False
 
 
-@mutation(KIND, source=f"{_MUTATOR}: SetVMNameLabel", operations=("CREATE",), releases=ONLY_9_1)
+@mutation(
+    KIND,
+    source=f"{_MUTATOR}: SetVMNameLabel",
+    operations=("CREATE",),
+    releases=ONLY_9_1,
+    writes=("metadata.labels",),
+)
 def label_with_vm_name(req: Request[VirtualMachineSnapshot]) -> bool:
     vm_name = str(_spec(req.view).get("vmName") or "")
     metadata = req.object.setdefault("metadata", {})

@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from vmservice_api.rules.framework import Request, Unjudged
+from vmservice_api.rules.framework import Request
 
 CONFIG_MAP_NAMESPACE = "kube-system"
 CONFIG_MAP_NAME = "wcp-cluster-config"
@@ -46,10 +46,7 @@ def is_provider_admin(req: Request[Any]) -> bool:
     text = (config_map.get("data") or {}).get(CONFIG_KEY)
     if text is None:
         return False
-    if req.user is None:
-        raise Unjudged("who sends the request")
-    wanted = ADMIN_GROUP.format(domain=sso_domain(str(text))).lower()
-    return any(group.lower() == wanted for group in req.user.groups)
+    return req.in_group(ADMIN_GROUP.format(domain=sso_domain(str(text))))
 
 
 def is_admin(req: Request[Any]) -> bool:

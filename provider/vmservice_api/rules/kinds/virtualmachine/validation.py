@@ -88,6 +88,7 @@ _in_order(
         (validation_volumes.volume_placement, "validateControllerFields", V9_1, VALIDATOR),
         (validation_volumes.instance_storage, "validateInstanceStorageVolumes", RELEASES, VALIDATOR),
         (validation_spec.readiness_probe, "validateReadinessProbe", RELEASES, VALIDATOR),
+        (validation_spec.readiness_probe_tcp, "validateReadinessProbe", RELEASES, VALIDATOR),
         (validation_spec.advanced, "validateAdvanced", RELEASES, VALIDATOR),
         (validation_power.power_state_on_create, "validatePowerStateOnCreate", RELEASES, VALIDATOR),
         (
@@ -169,6 +170,7 @@ _in_order(
         (validation_volumes.volume_placement, "validateControllerFields", V9_1, VALIDATOR),
         (validation_volumes.instance_storage, "validateInstanceStorageVolumes", RELEASES, VALIDATOR),
         (validation_spec.readiness_probe, "validateReadinessProbe", RELEASES, VALIDATOR),
+        (validation_spec.readiness_probe_tcp, "validateReadinessProbe", RELEASES, VALIDATOR),
         (validation_spec.advanced, "validateAdvanced", RELEASES, VALIDATOR),
         (
             validation_power.next_restart_time_on_update,

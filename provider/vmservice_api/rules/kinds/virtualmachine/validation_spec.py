@@ -75,42 +75,49 @@ def affinity_immutable(req: VMRequest) -> list[FieldError]:
 
 # ---- readiness probe --------------------------------------------------------------------------------
 def readiness_probe(req: VMRequest) -> list[FieldError]:
-    """A readiness probe has one action; TCP probes are not available with VPC networking, and only probe
-    port 6443 where the Supervisor's network to workload VMs is restricted."""
+    """A readiness probe has one action (the part of validateReadinessProbe that needs no facts)."""
     probe = spec(req.object).get("readinessProbe")
     if probe is None:
         return []
-    at = SPEC.child("readinessProbe")
     probe = mapping(probe)
-    tcp = probe.get("tcpSocket")
     actions = sum(
-        (tcp is not None, probe.get("guestHeartbeat") is not None, bool(items(probe.get("guestInfo"))))
+        (
+            probe.get("tcpSocket") is not None,
+            probe.get("guestHeartbeat") is not None,
+            bool(items(probe.get("guestInfo"))),
+        )
     )
-    errors = []
-    if actions > 1:
-        errors.append(forbidden(at, "only one action can be specified"))
+    return (
+        [forbidden(SPEC.child("readinessProbe"), "only one action can be specified")] if actions > 1 else []
+    )
+
+
+def readiness_probe_tcp(req: VMRequest) -> list[FieldError]:
+    """TCP probes are not available with VPC networking, and only probe port 6443 where the Supervisor's
+    network to workload VMs is restricted (the part of validateReadinessProbe that reads the Supervisor's
+    configuration, after the actions are checked)."""
+    tcp = mapping(spec(req.object).get("readinessProbe")).get("tcpSocket")
     if tcp is None:
-        return errors
-    at = at.child("tcpSocket")
+        return []
+    at = SPEC.child("readinessProbe", "tcpSocket")
     if req.feature(names.NETWORK_PROVIDER_VPC):
-        return [*errors, forbidden(at, "VPC networking doesn't allow TCP readiness probe to be specified")]
+        return [forbidden(at, "VPC networking doesn't allow TCP readiness probe to be specified")]
     port = _int_or_string(mapping(tcp).get("port"))
     if port == 6443:
-        return errors
+        return []
     config = req.get(names.CONFIG_MAP, names.PROVIDER_CONFIG_MAP, namespace=names.VM_OPERATOR_NAMESPACE)
     if config is None:
         key = f"{names.VM_OPERATOR_NAMESPACE}/{names.PROVIDER_CONFIG_MAP}"
         return [
-            *errors,
             forbidden(
                 at,
                 f"error get ConfigMap: {key} while validating TCP readiness probe port: "
                 f'configmaps "{names.PROVIDER_CONFIG_MAP}" not found',
-            ),
+            )
         ]
     if node(config, "data", "IsRestrictedNetwork") == "true":
-        errors.append(not_supported(at.child("port"), port, ["6443"]))
-    return errors
+        return [not_supported(at.child("port"), port, ["6443"])]
+    return []
 
 
 def _int_or_string(value: Any) -> int:

@@ -76,12 +76,6 @@ def same_pointer(a: Any, b: Any) -> bool:
 
 
 # ---- who is asking ----------------------------------------------------------------------------------
-def _username(req: VMRequest) -> str:
-    _ = req.privileged  # raises Unjudged when the caller is not known
-    assert req.user is not None
-    return req.user.username
-
-
 def is_privileged(req: VMRequest) -> bool:
     """VM Operator's IsPrivilegedAccount, as each release decides it (see `Request.privileged`)."""
     return req.privileged
@@ -89,13 +83,11 @@ def is_privileged(req: VMRequest) -> bool:
 
 def is_vm_operator(req: VMRequest) -> bool:
     """The request comes from VM Operator's own service account."""
-    return _username(req).startswith(VMOP_SERVICE_ACCOUNT_PREFIX)
+    return req.is_service_account(VMOP_SERVICE_ACCOUNT_PREFIX)
 
 
 def is_system_masters(req: VMRequest) -> bool:
-    _username(req)
-    assert req.user is not None
-    return SYSTEM_MASTERS in req.user.groups
+    return req.in_group(SYSTEM_MASTERS)
 
 
 _CAPV_SERVICE_ACCOUNT = re.compile(r"system:serviceaccount:svc-tkg-domain-[^:]+:default")
@@ -103,7 +95,10 @@ _CAPV_SERVICE_ACCOUNT = re.compile(r"system:serviceaccount:svc-tkg-domain-[^:]+:
 
 def is_capv_service_account(req: VMRequest) -> bool:
     """The default service account of a VKS (Tanzu Kubernetes) domain: Cluster API's vSphere provider."""
-    return _CAPV_SERVICE_ACCOUNT.fullmatch(_username(req)) is not None
+    if not req.is_service_account("system:serviceaccount:svc-tkg-domain-"):
+        return False
+    assert req.user is not None
+    return _CAPV_SERVICE_ACCOUNT.fullmatch(req.user.username) is not None
 
 
 # ---- VM Operator's schema upgrade of existing objects -----------------------------------------------

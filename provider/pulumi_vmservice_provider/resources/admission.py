@@ -1,0 +1,184 @@
+"""The Supervisor's own admission rules (VM Operator's webhooks, re-expressed in `vmservice_api.rules`), run by
+the provider where it does not ask the Supervisor: Check refuses what a real Supervisor refuses, and Diff
+plans what upstream refuses to change in place as a replacement and what it allows only while a VM is off
+as a power cycle, each with upstream's words.
+
+Offline nothing is known of the cluster, the caller, or the Supervisor's features: a rule that needs one of
+them stays silent (never a false refusal) and the verdict lists it as not judged. The release is not known
+either: the rules run at every release the kind exists in, and an error only some releases give is not
+judged.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from pulumi_vmservice_provider.resources.kubefields import with_crd_defaults
+from vmservice_api import rules
+from vmservice_api.objects import JSON, JSONObject, KubeObject
+from vmservice_api.rules.fielderrors import Effect, FieldError
+from vmservice_api.rules.framework import Operation
+
+if TYPE_CHECKING:
+    from pulumi_vmservice_provider.model.decode import Path
+    from pulumi_vmservice_provider.resources.kubeobject import KubeObjectHandler
+
+# The newest VM Operator API version each release serves.
+# Offline, the caller is a person or a pipeline running a program: none of the Supervisor's own accounts.
+PROGRAM = rules.Identity.a_program()
+RELEASE_VERSIONS: dict[rules.Release, str] = {"8.0u3": "v1alpha2", "9.1": "v1alpha5"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the rules say about a planned create or update, at every release that could be asked."""
+
+    errors: tuple[FieldError, ...] = ()
+    unjudged: tuple[str, ...] = ()
+
+    def refusals(self) -> list[FieldError]:
+        return [e for e in self.errors if e.effect in (Effect.INVALID, Effect.PRIVILEGED)]
+
+
+def api_path(path: Path) -> str:
+    """A path of the inputs as apimachinery prints it: `spec.volumes[0].name`, `metadata.labels[a/b]`."""
+    text = ""
+    for key in path:
+        if isinstance(key, int):
+            text += f"[{key}]"
+        elif key.isidentifier():
+            text = f"{text}.{key}" if text else key
+        else:
+            text += f"[{key}]"
+    return text
+
+
+def _server_side_apply(live: JSONObject, written_before: JSONObject, body: JSONObject) -> JSONObject:
+    """The object after applying `body` over `live` as the owner of `written_before` (what it applied last):
+    fields it wrote before and leaves out now are removed, the rest merges (lists are replaced whole)."""
+    result = copy.deepcopy(live)
+    _remove_dropped(result, written_before, body)
+    _merge(result, body)
+    return result
+
+
+def _remove_dropped(target: JSONObject, before: JSON, after: JSON) -> None:
+    if not isinstance(before, dict):
+        return
+    for key, value in before.items():
+        if not isinstance(after, dict) or key not in after:
+            target.pop(key, None)
+        elif isinstance(value, dict) and isinstance(target.get(key), dict):
+            _remove_dropped(target[key], value, after[key])
+
+
+def _merge(target: JSONObject, patch: Mapping[str, JSON]) -> None:
+    for key, value in patch.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = copy.deepcopy(value)
+
+
+def _at_release(
+    engine: KubeObjectHandler,
+    release: rules.Release,
+    inputs: JSONObject,
+    old_inputs: JSONObject | None,
+    unknown: frozenset[str],
+) -> tuple[rules.Validated, tuple[rules.Skipped, ...]]:
+    kind = engine.kind_ref.kind
+    version = f"{engine.kind_ref.group}/{RELEASE_VERSIONS[release]}"
+
+    def request(operation: Operation, obj: KubeObject, old: JSONObject | None) -> rules.Request[Any]:
+        return rules.Request(
+            kind,
+            operation,
+            cast(JSONObject, obj),
+            release,
+            old=old,
+            user=PROGRAM,
+            unknown=unknown,  # type: ignore[arg-type]
+        )
+
+    definition = engine.definition
+    if old_inputs is None:
+        body = with_crd_defaults(definition, engine.create_body(inputs, version))
+        mutated, validated = rules.admit(request("CREATE", body, None))
+        return _with_denial(mutated, validated), mutated.unjudged
+    written_before = engine.create_body(old_inputs, version)
+    created = rules.mutate(request("CREATE", with_crd_defaults(definition, written_before), None))
+    live = created.object if created.denied is None else cast(JSONObject, written_before)
+    body = engine.update_body(old_inputs, inputs, cast(KubeObject, live), version)
+    updated = _server_side_apply(live, cast(JSONObject, written_before), cast(JSONObject, body))
+    defaulted = with_crd_defaults(definition, cast(KubeObject, updated))
+    mutated, validated = rules.admit(request("UPDATE", defaulted, live))
+    return _with_denial(mutated, validated), mutated.unjudged
+
+
+_LEADING_PATH = re.compile(r"^((?:metadata|spec)[^\s:]*): ")
+
+
+def _with_denial(mutated: rules.Mutated, validated: rules.Validated) -> rules.Validated:
+    """A mutating webhook's denial as an error of the field it names (the object's spec otherwise)."""
+    if mutated.denied is None:
+        return validated
+    found = _LEADING_PATH.match(mutated.denied)
+    at = found.group(1) if found else "spec"
+    detail = mutated.denied[found.end() :] if found else mutated.denied
+    return rules.Validated((FieldError("", at, None, detail),), validated.unjudged)
+
+
+RELEASE_NAMES: dict[rules.Release, str] = {"8.0u3": "vSphere 8.0 U3", "9.1": "vSphere 9.1"}
+
+
+def _key(error: FieldError) -> tuple[str, str, Effect]:
+    return (error.field, error.type, error.effect)
+
+
+def offline_verdict(
+    engine: KubeObjectHandler, inputs: JSONObject, old_inputs: JSONObject | None, unknown: frozenset[str]
+) -> Verdict:
+    """The rules' verdict on creating the object `inputs` describe (`old_inputs` None) or on updating it, at
+    every release that serves the kind. An error every release gives stands (in the newest release's words);
+    a field only some releases refuse to change in place is still planned as a replacement (the safe
+    prediction, naming the releases); any other error only some releases give is not judged."""
+    served = [r for r in rules.RELEASES if RELEASE_VERSIONS[r] in engine.kind_ref.versions]
+    judged: dict[rules.Release, tuple[FieldError, ...]] = {}
+    unjudged: dict[str, None] = {}
+    for release in served:
+        try:
+            validated, skipped = _at_release(engine, release, inputs, old_inputs, unknown)
+        except (TypeError, AttributeError, KeyError, ValueError) as malformed:
+            # Inputs that do not have the API's shape (Check reports them; old state may be anything): the
+            # rules cannot read them, so they judge nothing here.
+            return Verdict(
+                unjudged=(f"every rule: the inputs do not have the API's shape ({type(malformed).__name__})",)
+            )
+        judged[release] = validated.errors
+        for skip in (*skipped, *validated.unjudged):
+            unjudged[f"{skip.rule.name} ({skip.fact})"] = None
+    if not judged:
+        return Verdict()
+    keys = {release: {_key(e) for e in errors} for release, errors in judged.items()}
+    errors: list[FieldError] = []
+    seen: set[tuple[str, str, Effect]] = set()
+    for release in reversed(served):  # the newest release's words first
+        for error in judged[release]:
+            if _key(error) in seen:
+                continue
+            seen.add(_key(error))
+            refusing = [r for r in served if _key(error) in keys[r]]
+            if len(refusing) == len(served):
+                errors.append(error)
+            elif error.effect is Effect.IMMUTABLE:
+                where = " and ".join(RELEASE_NAMES[r] for r in refusing)
+                errors.append(dataclasses.replace(error, detail=f"{error.detail} (on a {where} Supervisor)"))
+            else:
+                unjudged[f"only a {RELEASE_NAMES[release]} Supervisor refuses {error}"] = None
+    return Verdict(tuple(errors), tuple(unjudged))
