@@ -80,8 +80,8 @@ def test_report_of_a_real_preview(changed_stack: PulumiProject) -> None:
     markdown = result.stdout
     assert "1 to update, 1 to replace" in markdown
     assert (
-        "| `VirtualMachine` **db** | dev | **replace** | `spec.imageName` | the image of a VM cannot change after creation |"
-        in markdown
+        "| `VirtualMachine` **db** | dev | **replace** | `spec.imageName` | the image of a VM cannot change after "
+        "creation (the Supervisor refuses to change it in place: spec.imageName: Invalid value:" in markdown
     )
     assert "**web** | dev | in-place | `metadata.labels" in markdown
     # capacity from the Supervisor's class: the replacement frees and takes the same guaranteed-small
