@@ -3,7 +3,7 @@ as possibly corrupt unless something really unexpected happened."""
 
 from __future__ import annotations
 
-from typing import Any
+from vmservice_api.objects import JSONObject
 
 
 class ProviderError(Exception):
@@ -35,7 +35,7 @@ class OperationCancelled(ProviderError):
 class PartialFailure(ProviderError):
     """The object exists but did not reach the desired state; it stays in state so the next run continues."""
 
-    def __init__(self, resource_id: str, outputs: dict[str, Any], inputs: dict[str, Any], reason: str):
+    def __init__(self, resource_id: str, outputs: JSONObject, inputs: JSONObject, reason: str):
         self.resource_id = resource_id
         self.outputs = outputs
         self.inputs = inputs

@@ -9,7 +9,7 @@ handler.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from vmservice_api.objects import JSONObject
 
@@ -19,9 +19,7 @@ from pulumi_vmservice_provider.model.plan import Plan
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.context import OperationContext
 
-PropertyMap: TypeAlias = dict[str, Any]
-"""Pulumi property values keyed by name, as the engine sends them (may hold secrets and unknowns): the core's
-currency, never a handler's."""
+from pulumi_vmservice_provider.wire import PropertyMap
 
 Inputs: TypeAlias = Decoded[JSONObject]
 

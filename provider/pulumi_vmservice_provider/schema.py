@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
-from typing import Any
+
+from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider import PACKAGE_NAME, __version__
 from pulumi_vmservice_provider.model.config import CONFIG
@@ -32,9 +33,9 @@ def _describe(prop: Prop) -> str:
     return text
 
 
-def _type_spec(prop: Prop, types: dict[str, Any]) -> dict[str, Any]:
+def _type_spec(prop: Prop, types: JSONObject) -> JSONObject:
     """The type alone (array items and map values carry no description or flags in a Pulumi schema)."""
-    spec: dict[str, Any]
+    spec: JSONObject
     if prop.int_or_string:
         spec = {"oneOf": [{"type": "integer"}, {"type": "string"}]}
     elif prop.kind in ("string", "integer", "number", "boolean"):
@@ -54,7 +55,7 @@ def _type_spec(prop: Prop, types: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def _property(prop: Prop, types: dict[str, Any]) -> dict[str, Any]:
+def _property(prop: Prop, types: JSONObject) -> JSONObject:
     spec = _type_spec(prop, types)
     description = _describe(prop)
     if description:
@@ -68,11 +69,11 @@ def _property(prop: Prop, types: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def _properties(props: Mapping[str, Prop], types: dict[str, Any]) -> dict[str, Any]:
+def _properties(props: Mapping[str, Prop], types: JSONObject) -> JSONObject:
     return {name: _property(prop, types) for name, prop in props.items()}
 
 
-def _register(object_type: ObjectType, types: dict[str, Any]) -> None:
+def _register(object_type: ObjectType, types: JSONObject) -> None:
     if object_type.token in types:
         return
     types[object_type.token] = {}  # placeholder breaks cycles
@@ -86,13 +87,13 @@ def _register(object_type: ObjectType, types: dict[str, Any]) -> None:
         del types[object_type.token]["required"]
 
 
-def _without_empty(spec: dict[str, Any]) -> dict[str, Any]:
+def _without_empty(spec: JSONObject) -> JSONObject:
     return {k: v for k, v in spec.items() if v or v is False}
 
 
-def generate() -> dict[str, Any]:
-    types: dict[str, Any] = {}
-    resources: dict[str, Any] = {}
+def generate() -> JSONObject:
+    types: JSONObject = {}
+    resources: JSONObject = {}
     for token, definition in sorted(RESOURCES.items()):
         inputs = _properties(definition.inputs, types)
         outputs = {**inputs, **_properties(definition.outputs, types)}
@@ -105,7 +106,7 @@ def generate() -> dict[str, Any]:
                 "required": sorted(k for k in ("metadata", "status") if k in outputs),
             }
         )
-    functions: dict[str, Any] = {}
+    functions: JSONObject = {}
     for token, function in sorted(FUNCTIONS.items()):
         functions[token] = {
             "description": function.description,
@@ -117,7 +118,7 @@ def generate() -> dict[str, Any]:
             ),
             "outputs": {"properties": _properties(function.outputs, types)},
         }
-    config_vars: dict[str, Any] = {}
+    config_vars: JSONObject = {}
     for key, spec in CONFIG.items():
         variable = _property(spec.prop, types)
         if spec.env:

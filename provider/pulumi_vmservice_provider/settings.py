@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
+
+from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.model.config import CONFIG
 from pulumi_vmservice_provider.wire import UNKNOWN, reveal
@@ -41,9 +42,9 @@ def _from_env(names: tuple[str, ...]) -> str | None:
     return None
 
 
-def resolve(config: dict[str, Any]) -> Settings:
+def resolve(config: JSONObject) -> Settings:
     """Config values win over environment variables; unknown values (preview) are noted, not used."""
-    values: dict[str, Any] = {}
+    values: JSONObject = {}
     unknowns = False
     for key, spec in CONFIG.items():
         raw = reveal(config.get(key))
@@ -76,11 +77,11 @@ def resolve(config: dict[str, Any]) -> Settings:
     )
 
 
-def parse_config_variables(variables: dict[str, str], args: dict[str, Any]) -> dict[str, Any]:
+def parse_config_variables(variables: dict[str, str], args: JSONObject) -> JSONObject:
     """Configure sends `args` (typed, may hold secrets) and the legacy `variables` (strings)."""
     if args:
         return dict(args)
-    parsed: dict[str, Any] = {}
+    parsed: JSONObject = {}
     for full_key, value in variables.items():
         key = full_key.rsplit(":", 1)[-1]
         parsed[key] = value

@@ -47,6 +47,9 @@ class _Unknown:
 
 UNKNOWN: Any = _Unknown()
 
+PropertyMap = dict[str, Any]
+"""Pulumi property values keyed by name: plain values with `Secret` wrappers and `UNKNOWN` in them."""
+
 
 @dataclass(frozen=True)
 class Secret:
@@ -153,7 +156,7 @@ def _plain(value: Any) -> Any:
     return None
 
 
-def struct_to_dict(struct: Any) -> dict[str, Any]:
+def struct_to_dict(struct: Any) -> PropertyMap:
     """Decode a google.protobuf.Struct into plain values (ints where the number is integral)."""
     if struct is None:
         return {}
@@ -161,7 +164,7 @@ def struct_to_dict(struct: Any) -> dict[str, Any]:
     return decoded if isinstance(decoded, dict) else {}
 
 
-def dict_to_struct(values: dict[str, Any]) -> Any:
+def dict_to_struct(values: PropertyMap) -> Any:
     from google.protobuf import struct_pb2
 
     struct = struct_pb2.Struct()

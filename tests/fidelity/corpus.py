@@ -222,7 +222,11 @@ def _list_map_duplicates(schema: Any, value: Any, path: str) -> list[str]:
     if not isinstance(schema, dict):
         return found
     if isinstance(value, list):
-        keys = schema.get("x-kubernetes-list-map-keys") if schema.get("x-kubernetes-list-type") == "map" else None
+        keys = (
+            schema.get("x-kubernetes-list-map-keys")
+            if schema.get("x-kubernetes-list-type") == "map"
+            else None
+        )
         seen: set[str] = set()
         for index, item in enumerate(value):
             if keys and isinstance(item, dict):

@@ -212,7 +212,8 @@ def test_schema_marks_secrets_and_replacements() -> None:
     assert vm["inputProperties"]["userData"]["secret"] is True
     spec_type = schema["types"]["vmservice:index:VirtualMachineSpec"]
     assert spec_type["properties"]["imageName"]["replaceOnChanges"] is True
-    assert "required" not in spec_type  # the Supervisor requires className or (9.1) spec.class: its rules say which
+    # The Supervisor requires className or (9.1) spec.class: its rules say which.
+    assert "required" not in spec_type
     assert schema["config"]["variables"]["vspherePassword"]["secret"] is True
     assert schema["config"]["variables"]["vsphereInsecure"]["defaultInfo"]["environment"] == [
         "VSPHERE_INSECURE",

@@ -114,12 +114,16 @@ def test_vm_inputs_the_supervisor_refuses(inputs: dict[str, Any], path: str, rea
         {"network": {"hostName": "web_1"}},  # only 9.1 holds host names to RFC 1123
     ],
 )
-def test_what_only_one_release_refuses_is_not_judged_offline_and_the_preview_says_so(spec: dict[str, Any]) -> None:
+def test_what_only_one_release_refuses_is_not_judged_offline_and_the_preview_says_so(
+    spec: dict[str, Any],
+) -> None:
     logged: list[str] = []
     provider = Provider(lambda severity, message, urn, ephemeral: logged.append(message))
     _, failures = provider.check(VM, "web", {}, vm(spec), b"seed", urn="urn:pulumi:s::p::t::web")
     assert failures == []
-    assert any("could not be judged without asking it" in m and "Supervisor refuses" in m for m in logged), logged
+    assert any("could not be judged without asking it" in m and "Supervisor refuses" in m for m in logged), (
+        logged
+    )
 
 
 def test_gateway_none_and_unknowns_are_accepted() -> None:

@@ -57,7 +57,9 @@ def test_rules_that_need_facts_stay_silent_and_say_which() -> None:
     # The controller rules read VMSharedDisks; tried both ways, they find nothing wrong either way here.
     assert not any(s.rule.name == "update_controllers" for s in result.unjudged)
     shared = copy.deepcopy(VM["spec"])
-    shared["volumes"] = [{"name": "data", "persistentVolumeClaim": {"claimName": "d"}, "sharingMode": "MultiWriter"}]
+    shared["volumes"] = [
+        {"name": "data", "persistentVolumeClaim": {"claimName": "d"}, "sharingMode": "MultiWriter"}
+    ]
     result = offline_update({"volumes": shared["volumes"]})
     needed = {skipped.rule.name: skipped.fact for skipped in result.unjudged}
     assert needed.get("update_shared_volumes") == "PersistentVolumeClaim dev/d", needed

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.model.registry import RESOURCES
 
@@ -32,12 +34,12 @@ class ImportPlan:
     resources: list[dict[str, str]]
     skipped: list[Skipped]
 
-    def document(self) -> dict[str, Any]:
+    def document(self) -> JSONObject:
         """The JSON `pulumi import --file` reads."""
         return {"resources": self.resources}
 
 
-def why_skipped(obj: dict[str, Any]) -> str | None:
+def why_skipped(obj: JSONObject) -> str | None:
     meta = obj.get("metadata") or {}
     owners = meta.get("ownerReferences") or []
     if owners:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from vmservice_api.objects import JSONObject
+
 from pulumi_vmservice_provider.clients.vcenter import (
     Deadline,
     NoDeadline,
@@ -57,8 +59,8 @@ class Subscription:
     username: str | None = None
     password: str | None = None  # write-only: vCenter never returns it
 
-    def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
+    def body(self) -> JSONObject:
+        body: JSONObject = {
             "subscription_url": self.url,
             "authentication_method": "BASIC" if self.username else "NONE",
         }
@@ -86,8 +88,8 @@ class Library:
     def type(self) -> str:
         return "SUBSCRIBED" if self.subscription else "LOCAL"
 
-    def create_body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
+    def create_body(self) -> JSONObject:
+        body: JSONObject = {
             "name": self.name,
             "type": self.type,
             "storage_backings": [{"type": "DATASTORE", "datastore_id": self.datastore_id}],
@@ -98,14 +100,14 @@ class Library:
             body["subscription_info"] = self.subscription.body()
         return body
 
-    def update_body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"name": self.name, "description": self.description or ""}
+    def update_body(self) -> JSONObject:
+        body: JSONObject = {"name": self.name, "description": self.description or ""}
         if self.subscription:
             body["subscription_info"] = self.subscription.body()
         return body
 
     @classmethod
-    def from_api(cls, data: dict[str, Any]) -> Library:
+    def from_api(cls, data: JSONObject) -> Library:
         backings = lookup(data, "storage_backings") or []
         datastore = next((lookup(b, "datastore_id") for b in backings if isinstance(b, dict)), None)
         info = lookup(data, "subscription_info")
@@ -139,7 +141,7 @@ class LibraryItem:
     cached: bool | None = None
 
     @classmethod
-    def from_api(cls, data: dict[str, Any]) -> LibraryItem:
+    def from_api(cls, data: JSONObject) -> LibraryItem:
         size = lookup(data, "size")
         files = lookup(data, "files")
         if size is None and isinstance(files, list):  # vcsim reports only per-file sizes
@@ -287,7 +289,7 @@ class ContentLibraryApi:
     def create_item(
         self, library_id: str, name: str, item_type: str, description: str | None, ctx: Deadline | None = None
     ) -> str:
-        spec: dict[str, Any] = {"library_id": library_id, "name": name, "type": item_type}
+        spec: JSONObject = {"library_id": library_id, "name": name, "type": item_type}
         if description is not None:
             spec["description"] = description
         created = self._call(
@@ -345,7 +347,7 @@ class ContentLibraryApi:
         )
         return str(session)
 
-    def _add_file(self, session: str, spec: dict[str, Any], ctx: Deadline | None) -> dict[str, Any]:
+    def _add_file(self, session: str, spec: JSONObject, ctx: Deadline | None) -> JSONObject:
         added = self._call(
             "POST",
             "library/item/updatesession/file",
@@ -356,7 +358,7 @@ class ContentLibraryApi:
             doing=f"adding file {spec['name']!r} to the upload session",
             ctx=ctx,
         )
-        info: dict[str, Any] = added if isinstance(added, dict) else {}
+        info: JSONObject = added if isinstance(added, dict) else {}
         if lookup(info, "status") == "ERROR":
             raise UploadFailed(
                 f"vCenter refused file {spec['name']!r}: {_message(lookup(info, 'error_message'))}"
@@ -440,7 +442,7 @@ class ContentLibraryApi:
         """Have vCenter download `url` into the item and wait until it is done."""
         ctx = ctx or NoDeadline()
         session = self._open_session(item_id, ctx)
-        endpoint: dict[str, Any] = {"uri": url}
+        endpoint: JSONObject = {"uri": url}
         if ssl_thumbprint:
             endpoint["ssl_certificate_thumbprint"] = ssl_thumbprint
         try:

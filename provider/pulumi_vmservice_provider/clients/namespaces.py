@@ -11,6 +11,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
+from vmservice_api.objects import JSONObject
+
 from pulumi_vmservice_provider.clients.vcenter import (
     Deadline,
     VCenterClient,
@@ -36,7 +38,7 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _messages(data: dict[str, Any]) -> list[str]:
+def _messages(data: JSONObject) -> list[str]:
     found = lookup(data, "messages", "message") or []
     texts: list[str] = []
     for message in found if isinstance(found, list) else [found]:
@@ -74,8 +76,8 @@ class VmClass:
     vms: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
 
-    def _body(self) -> dict[str, Any]:
-        devices: dict[str, Any] = {
+    def _body(self) -> JSONObject:
+        devices: JSONObject = {
             "vgpu_devices": [{"profile_name": name} for name in self.vgpu_profiles],
             "dynamic_direct_path_IO_devices": [
                 {
@@ -86,7 +88,7 @@ class VmClass:
                 for d in self.direct_path_devices
             ],
         }
-        body: dict[str, Any] = {
+        body: JSONObject = {
             "cpu_count": self.cpu_count,
             "memory_MB": self.memory_mb,
             # Sent even when unset: an update leaves omitted fields unchanged, so 0 is how a reservation is removed.
@@ -99,14 +101,14 @@ class VmClass:
             body["config_spec"] = self.config_spec
         return body
 
-    def create_body(self) -> dict[str, Any]:
+    def create_body(self) -> JSONObject:
         return {"id": self.id, **self._body()}
 
-    def update_body(self) -> dict[str, Any]:
+    def update_body(self) -> JSONObject:
         return self._body()
 
     @classmethod
-    def from_api(cls, data: dict[str, Any]) -> VmClass:
+    def from_api(cls, data: JSONObject) -> VmClass:
         devices = lookup(data, "devices") or {}
         direct = (
             lookup(
@@ -241,9 +243,9 @@ class ResourceLimits:
     def create_body(self) -> dict[str, int]:
         return {wire: getattr(self, attr) for attr, wire in self.WIRE if getattr(self, attr) is not None}
 
-    def update_body(self) -> dict[str, Any]:
+    def update_body(self) -> JSONObject:
         """ResourceQuotaOptionsV1Update: a limit that is not set is removed with its `_unset` flag."""
-        body: dict[str, Any] = {}
+        body: JSONObject = {}
         for attr, wire in self.WIRE:
             value = getattr(self, attr)
             if value is None:
@@ -253,7 +255,7 @@ class ResourceLimits:
         return body
 
     @classmethod
-    def from_api(cls, data: dict[str, Any]) -> ResourceLimits:
+    def from_api(cls, data: JSONObject) -> ResourceLimits:
         return cls(*(_int(lookup(data, wire)) for _, wire in cls.WIRE))
 
 
@@ -271,11 +273,11 @@ class NamespaceSpec:
     access_list: list[AccessEntry] | None = None
     limits: ResourceLimits | None = None
 
-    def _common(self) -> dict[str, Any]:
-        body: dict[str, Any] = {}
+    def _common(self) -> JSONObject:
+        body: JSONObject = {}
         if self.description is not None:
             body["description"] = self.description
-        vm_service: dict[str, Any] = {}
+        vm_service: JSONObject = {}
         if self.vm_classes is not None:
             vm_service["vm_classes"] = list(self.vm_classes)
         if self.content_libraries is not None:
@@ -300,13 +302,13 @@ class NamespaceSpec:
             ]
         return body
 
-    def create_body(self) -> dict[str, Any]:
+    def create_body(self) -> JSONObject:
         body = {"cluster": self.cluster, "namespace": self.name, **self._common()}
         if self.limits is not None:
             body["resource_spec"] = self.limits.create_body()
         return body
 
-    def update_body(self, had_limits: bool) -> dict[str, Any]:
+    def update_body(self, had_limits: bool) -> JSONObject:
         body = self._common()
         if self.limits is not None or had_limits:
             body["resource_spec"] = (self.limits or ResourceLimits()).update_body()
@@ -330,7 +332,7 @@ class NamespaceInfo:
     writable_libraries: dict[str, bool] | None
 
     @classmethod
-    def from_api(cls, name: str, data: dict[str, Any]) -> NamespaceInfo:
+    def from_api(cls, name: str, data: JSONObject) -> NamespaceInfo:
         vm_service = lookup(data, "vm_service_spec") or {}
         storage = lookup(data, "storage_specs")
         access = lookup(data, "access_list")

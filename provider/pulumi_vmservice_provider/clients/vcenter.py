@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from vmservice_api.objects import JSONObject
+
 from pulumi_vmservice_provider.clients.tls import is_certificate_error, ssl_context
 from pulumi_vmservice_provider.clients.transport import describe_failure
 from pulumi_vmservice_provider.errors import InvalidInputs, ProviderError, ServerRejected
@@ -159,7 +161,7 @@ def error_from(response: httpx.Response, doing: str) -> VCenterError:
         body = None
     if isinstance(body, dict):
         inner = body.get("value")
-        value: dict[str, Any] = inner if isinstance(inner, dict) else body
+        value: JSONObject = inner if isinstance(inner, dict) else body
         error_type = str(body.get("error_type") or body.get("type") or value.get("error_type") or "")
         error_type = (
             error_type.rsplit(".", 1)[-1].upper() if error_type.startswith("com.vmware") else error_type
@@ -321,7 +323,7 @@ class VCenterClient:
         ctx = ctx or NoDeadline()
         token = self.token(ctx)
         for second_try in (False, True):
-            kwargs: dict[str, Any] = {"headers": {SESSION_HEADER: token}}
+            kwargs: JSONObject = {"headers": {SESSION_HEADER: token}}
             if json is not None:
                 kwargs["json"] = json
             if params:

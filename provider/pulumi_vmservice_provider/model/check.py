@@ -13,7 +13,7 @@ from typing import Any
 
 from pulumi_vmservice_provider.model import paths
 from pulumi_vmservice_provider.model.types import Prop
-from pulumi_vmservice_provider.wire import UNKNOWN, Secret
+from pulumi_vmservice_provider.wire import UNKNOWN, PropertyMap, Secret
 
 
 @dataclass(frozen=True)
@@ -23,17 +23,17 @@ class Failure:
 
 
 def check_properties(
-    props: Mapping[str, Prop], values: dict[str, Any], base: str = ""
-) -> tuple[dict[str, Any], list[Failure]]:
+    props: Mapping[str, Prop], values: PropertyMap, base: str = ""
+) -> tuple[PropertyMap, list[Failure]]:
     failures: list[Failure] = []
     checked = _check_object(props, values, base, failures)
     return checked, failures
 
 
 def _check_object(
-    props: Mapping[str, Prop], values: dict[str, Any], base: str, failures: list[Failure]
-) -> dict[str, Any]:
-    result: dict[str, Any] = {}
+    props: Mapping[str, Prop], values: PropertyMap, base: str, failures: list[Failure]
+) -> PropertyMap:
+    result: PropertyMap = {}
     for key, value in values.items():
         path = paths.join(base, key)
         if key.startswith("__"):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any
+
+from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.model.common import DNS_LABEL_HINT
 from pulumi_vmservice_provider.model.types import DNS1123_LABEL, Prop, boolean, string
@@ -37,7 +38,7 @@ def vsphere_server_problem(server: str) -> str | None:
     return None
 
 
-def validate_config(config: dict[str, Any]) -> list[tuple[str, str]]:
+def validate_config(config: JSONObject) -> list[tuple[str, str]]:
     server = config.get("vsphereServer")
     if isinstance(server, str) and not is_unknown(server):
         problem = vsphere_server_problem(server)

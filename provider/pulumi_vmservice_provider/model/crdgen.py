@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vmservice_api.objects import JSONObject
+
 ROOT = Path(__file__).resolve().parents[3]
 OUT = Path(__file__).resolve().parents[1] / "kinds"
 GROUP = "vmoperator.vmware.com"
@@ -92,7 +94,7 @@ class GenerationError(Exception):
 @dataclass
 class Occurrence:
     version: str
-    schema: dict[str, Any]
+    schema: JSONObject
 
 
 @dataclass
@@ -104,7 +106,7 @@ class Emitter:
     counts: dict[str, int] = field(default_factory=lambda: {"types": 0, "fields": 0})
 
 
-def _kind_of(schema: dict[str, Any]) -> str:
+def _kind_of(schema: JSONObject) -> str:
     if schema.get("x-kubernetes-int-or-string"):
         return "int-or-string"
     declared = schema.get("type")
@@ -162,7 +164,7 @@ def _type_name(source: KindSource, path: str) -> str:
     return source.kind + "".join(_cap(p) for p in parts) + _cap(section)
 
 
-def _enum(schema: dict[str, Any]) -> tuple[str, ...]:
+def _enum(schema: JSONObject) -> tuple[str, ...]:
     """The values a string may take: its enum, narrowed by every enum in its `allOf` (kubebuilder puts a
     type's own enum and a field's narrower one there)."""
     allowed = list(schema.get("enum") or ())

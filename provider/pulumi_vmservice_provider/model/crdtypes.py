@@ -16,7 +16,8 @@ from __future__ import annotations
 import keyword
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.model.crdgen import GROUP, describe
 
@@ -56,7 +57,7 @@ class _Module:
     uses_shared: set[str] = field(default_factory=set)
 
 
-def _schema_kind(schema: dict[str, Any]) -> str:
+def _schema_kind(schema: JSONObject) -> str:
     if schema.get("x-kubernetes-int-or-string"):
         return "int-or-string"
     declared = schema.get("type")
@@ -81,7 +82,7 @@ def _singular(key: str) -> str:
     return key + "Item"
 
 
-def _annotation(module: _Module, name: str, key: str, schema: dict[str, Any]) -> str:
+def _annotation(module: _Module, name: str, key: str, schema: JSONObject) -> str:
     """The Python type of one field; nested objects become classes named after their path."""
     if key == "conditions" and _schema_kind(schema) == "array":
         module.uses_shared.add("Condition")
@@ -108,8 +109,8 @@ def _annotation(module: _Module, name: str, key: str, schema: dict[str, Any]) ->
     return "Any"
 
 
-def _class(module: _Module, name: str, schema: dict[str, Any]) -> str:
-    properties: dict[str, Any] = schema.get("properties") or {}
+def _class(module: _Module, name: str, schema: JSONObject) -> str:
+    properties: JSONObject = schema.get("properties") or {}
     fields: list[tuple[str, str, str]] = []
     for key in sorted(properties):
         sub = properties[key]
@@ -159,7 +160,7 @@ from __future__ import annotations
 '''
 
 
-def generate_module(kind: str, release: str, version: str, schema: dict[str, Any]) -> str:
+def generate_module(kind: str, release: str, version: str, schema: JSONObject) -> str:
     module = _Module(kind)
     _class(module, kind, schema)
     imports = []
@@ -175,7 +176,7 @@ def generate_module(kind: str, release: str, version: str, schema: dict[str, Any
     return header + "".join(imports) + "\n\n" + body
 
 
-def _newest_served(document: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+def _newest_served(document: JSONObject) -> tuple[str, JSONObject] | None:
     served = [v for v in document["spec"]["versions"] if v.get("served", True)]
     storage = [v for v in served if v.get("storage")] or served[-1:]
     if not storage:

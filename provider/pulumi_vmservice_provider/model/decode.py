@@ -123,10 +123,10 @@ def _set(container: JSON, step: str | int, item: object) -> None:
         container[step] = item
 
 
-def encode(value: Mapping[str, Any], marks: Marks) -> dict[str, Any]:
+def encode(value: Mapping[str, Any], marks: Marks) -> JSONObject:
     """Plain JSON as Pulumi values: every path `marks` says was secret is wrapped again (where the answer
     still has it), and unknown paths are unknown again."""
-    result: dict[str, Any] = _copy(dict(value))
+    result: JSONObject = _copy(dict(value))
     for path in sorted(marks.unknowns, key=len):
         if path:
             _set(_ensure_parent(result, path), path[-1], UNKNOWN)
@@ -148,7 +148,7 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def _ensure_parent(result: dict[str, Any], path: Path) -> JSON:
+def _ensure_parent(result: JSONObject, path: Path) -> JSON:
     container: JSON = result
     for step in path[:-1]:
         if isinstance(container, dict) and isinstance(step, str):

@@ -16,6 +16,8 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from vmservice_api.objects import JSONObject
+
 from pulumi_vmservice_provider.model.types import ObjectType, Prop
 
 # A refinement of one field: the Prop's changed attributes, the (refined) object type it holds, or a Prop
@@ -87,7 +89,7 @@ def overlay(generated: ObjectType, hand: ObjectType) -> ObjectType:
 
 def overlay_prop(generated: Prop, hand: Prop) -> Prop:
     """The hand Prop, completed from the generated one where it says nothing."""
-    changes: dict[str, Any] = {
+    changes: JSONObject = {
         attr: getattr(generated, attr)
         for attr in _FILLED_FROM_API
         if getattr(hand, attr) in (None, ()) and getattr(generated, attr) not in (None, ())

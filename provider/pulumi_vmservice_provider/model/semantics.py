@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from vmservice_api.objects import JSONObject
+
 from pulumi_vmservice_provider.model.types import known_list, lookup
 from pulumi_vmservice_provider.wire import is_unknown
 
@@ -121,6 +123,6 @@ def ip_list(values: Any, path: str) -> Iterator[Problem]:
         yield from ip_address(value, f"{path}[{index}]")
 
 
-def metadata_labels(inputs: dict[str, Any]) -> list[Problem]:
+def metadata_labels(inputs: JSONObject) -> list[Problem]:
     """A validator for kinds whose only server-side rules are on their metadata."""
     return list(labels(inputs.get("metadata")))

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
+from vmservice_api.objects import JSONObject
+
 from pulumi_vmservice_provider.model.modifiers import (
     AppliedWhileOff,
     DataLoss,
@@ -203,7 +205,7 @@ def merge_modifiers(base: tuple[Modifier, ...], added: tuple[Modifier, ...]) -> 
     return tuple(m for m in base if type(m) not in kinds) + added
 
 
-def _prop(kind: Kind, description: str, kw: dict[str, Any]) -> Prop:
+def _prop(kind: Kind, description: str, kw: JSONObject) -> Prop:
     behaviour = {k: kw.pop(k) for k in list(kw) if k in _BEHAVIOUR}
     modifiers = tuple(kw.pop("modifiers", ())) + as_modifiers(**behaviour)
     return Prop(kind, description, modifiers=modifiers, **kw)
@@ -281,9 +283,9 @@ class ResourceDef:
     outputs: Mapping[str, Prop]  # outputs beyond the inputs (inputs are echoed as outputs)
     kube: KindRef | None = None
     # Cross-property rules that a property tree cannot express; each returns (path, reason) pairs.
-    validators: tuple[Callable[[dict[str, Any]], list[tuple[str, str]]], ...] = ()
+    validators: tuple[Callable[[JSONObject], list[tuple[str, str]]], ...] = ()
     # Rules that apply only when the resource is created (Check with no old inputs).
-    create_validators: tuple[Callable[[dict[str, Any]], list[tuple[str, str]]], ...] = ()
+    create_validators: tuple[Callable[[JSONObject], list[tuple[str, str]]], ...] = ()
     delete_before_replace_when_named: bool = True
     aliases: tuple[str, ...] = field(default=())
     # Behaviour over all planned changes of the resource (e.g. a VM's power cycle), run in order.

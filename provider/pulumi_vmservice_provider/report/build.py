@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from vmservice_api.objects import JSONObject
+
 from pulumi_vmservice_provider.context import Redactor
 from pulumi_vmservice_provider.model.plan import Disruption
 from pulumi_vmservice_provider.model.registry import RESOURCES
@@ -98,7 +100,7 @@ def failures(classified: list[Classified], preview: Preview, options: Options) -
     return found
 
 
-def plan_notes(preview: Preview, plan: dict[str, Any] | None) -> list[str]:
+def plan_notes(preview: Preview, plan: JSONObject | None) -> list[str]:
     if plan is None:
         return []
     planned = plan_steps(plan)
@@ -116,7 +118,7 @@ def build(
     preview: Preview,
     inventory: Inventory,
     inventory_note: str | None,
-    plan: dict[str, Any] | None,
+    plan: JSONObject | None,
     options: Options,
 ) -> Result:
     classified = [classify(step, preview.warnings_for(step.urn)) for step in preview.steps]

@@ -4,7 +4,8 @@ real sizes and reservations; and the classes, images and storage classes a names
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.report.inventory import Inventory, NamespaceInventory
 from pulumi_vmservice_provider.report.preview import Step
@@ -25,7 +26,7 @@ class Delta:
         return not (self.cpus or self.memory_mib or self.reserved_cpus or self.reserved_memory_mib)
 
 
-def _vm(inputs: dict[str, Any]) -> tuple[str, str] | None:
+def _vm(inputs: JSONObject) -> tuple[str, str] | None:
     """(namespace, class) of a VM's inputs."""
     namespace = (inputs.get("metadata") or {}).get("namespace")
     class_name = (inputs.get("spec") or {}).get("className")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vmservice_api.objects import JSONObject
+
 STORAGE_QUOTA = ".storageclass.storage.k8s.io/"
 _QUANTITY = re.compile(r"^([0-9.]+)([a-zA-Z]*)$")
 _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50}
@@ -82,7 +84,7 @@ class NamespaceInventory:
 Inventory = dict[str, NamespaceInventory]
 
 
-def vm_class(obj: dict[str, Any]) -> VMClass:
+def vm_class(obj: JSONObject) -> VMClass:
     spec = obj.get("spec") or {}
     hardware = spec.get("hardware") or {}
     requests = ((spec.get("policies") or {}).get("resources") or {}).get("requests") or {}
@@ -95,7 +97,7 @@ def vm_class(obj: dict[str, Any]) -> VMClass:
     )
 
 
-def image(obj: dict[str, Any]) -> Image:
+def image(obj: JSONObject) -> Image:
     status = obj.get("status") or {}
     os_info = status.get("osInfo") or {}
     os_type = (
@@ -104,7 +106,7 @@ def image(obj: dict[str, Any]) -> Image:
     return Image(str(obj["metadata"]["name"]), status.get("name"), str(os_type) if os_type else None)
 
 
-def from_objects(items: list[dict[str, Any]], namespaces: tuple[str, ...] = ()) -> Inventory:
+def from_objects(items: list[JSONObject], namespaces: tuple[str, ...] = ()) -> Inventory:
     """An inventory from Kubernetes objects of the kinds above (namespaces from their metadata; `namespaces`
     are present even when empty)."""
     inventory: Inventory = {namespace: NamespaceInventory() for namespace in namespaces}

@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from vmservice_api.objects import JSONObject
+
 # Ops of one resource's replacement, folded into "replace".
 _REPLACE_OPS = {"replace", "create-replacement", "delete-replaced", "discard-replaced"}
 _OP_RANK = {
@@ -30,8 +32,8 @@ class Step:
     op: str
     urn: str
     type: str
-    old: dict[str, Any]  # inputs before (empty for creates)
-    new: dict[str, Any]  # inputs after (empty for deletes)
+    old: JSONObject  # inputs before (empty for creates)
+    new: JSONObject  # inputs after (empty for deletes)
     detailed_diff: dict[str, str] | None  # path -> kind ("update", "update-replace", ...); None: not given
     replace_reasons: list[str] = field(default_factory=list)
 
@@ -69,7 +71,7 @@ class Preview:
         return [d.message for d in self.diagnostics if d.urn == urn and d.severity == "warning"]
 
 
-def _inputs(state: Any) -> dict[str, Any]:
+def _inputs(state: Any) -> JSONObject:
     inputs = state.get("inputs") if isinstance(state, dict) else None
     return inputs if isinstance(inputs, dict) else {}
 
@@ -103,7 +105,7 @@ def _message(text: Any) -> str:
     return message
 
 
-def _from_digest(digest: dict[str, Any]) -> Preview:
+def _from_digest(digest: JSONObject) -> Preview:
     preview = Preview()
     for raw in digest.get("steps") or []:
         state = raw.get("newState") or raw.get("oldState") or {}
@@ -127,7 +129,7 @@ def _from_digest(digest: dict[str, Any]) -> Preview:
     return preview
 
 
-def _from_events(events: list[dict[str, Any]]) -> Preview:
+def _from_events(events: list[JSONObject]) -> Preview:
     preview = Preview(policies_seen=True)
     steps: dict[str, Step] = {}
     for event in events:
@@ -189,7 +191,7 @@ def parse(text: str) -> Preview:
         document = None
     if isinstance(document, dict) and ("steps" in document or "changeSummary" in document):
         return _from_digest(document)
-    events: list[dict[str, Any]] = []
+    events: list[JSONObject] = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -205,7 +207,7 @@ def parse(text: str) -> Preview:
     return _from_events(events)
 
 
-def plan_steps(plan: dict[str, Any]) -> dict[str, list[str]]:
+def plan_steps(plan: JSONObject) -> dict[str, list[str]]:
     """The steps a saved update plan (`pulumi preview --save-plan`) allows, by URN."""
     resource_plans = plan.get("resourcePlans") or {}
     return {str(urn): [str(s) for s in (p or {}).get("steps") or []] for urn, p in resource_plans.items()}

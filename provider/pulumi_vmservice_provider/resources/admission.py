@@ -18,11 +18,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from pulumi_vmservice_provider.resources.kubefields import with_crd_defaults
 from vmservice_api import rules
 from vmservice_api.objects import JSON, JSONObject, KubeObject
 from vmservice_api.rules.fielderrors import Effect, FieldError
 from vmservice_api.rules.framework import Operation
+
+from pulumi_vmservice_provider.resources.kubefields import with_crd_defaults
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.model.decode import Path

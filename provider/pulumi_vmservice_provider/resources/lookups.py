@@ -4,7 +4,9 @@ object with a helpful error."""
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.errors import InvalidInputs
 from pulumi_vmservice_provider.model.types import VMOPERATOR_GROUP as GROUP
@@ -28,7 +30,7 @@ CLUSTER_VIRTUAL_MACHINE_IMAGES = vm_operator_kind(
 WEB_CONSOLE_REQUESTS = vm_operator_kind("VirtualMachineWebConsoleRequest", "virtualmachinewebconsolerequests")
 
 
-def namespace_of(state: ProviderState, args: dict[str, Any]) -> str:
+def namespace_of(state: ProviderState, args: JSONObject) -> str:
     namespace = args.get("namespace") or state.settings.namespace
     if not namespace:
         raise InvalidInputs([("namespace", "missing: pass namespace or set the provider's `namespace`")])
@@ -44,13 +46,13 @@ def standalone_context(timeout: float = 60, cancelled: threading.Event | None = 
 
 def list_objects(
     state: ProviderState, kind: KindRef, namespace: str | None, ctx: OperationContext | None = None
-) -> list[dict[str, Any]]:
+) -> list[JSONObject]:
     return state.kube.list(ctx or standalone_context(), kind, namespace)
 
 
 def get_object(
     state: ProviderState, kind: KindRef, namespace: str, name: str, ctx: OperationContext | None = None
-) -> dict[str, Any]:
+) -> JSONObject:
     """The object, or an input error naming the ones there are."""
     ctx = ctx or standalone_context()
     found = state.kube.get(ctx, kind, namespace, name)

@@ -12,17 +12,18 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+
+from vmservice_api.objects import JSONObject
 
 SNAPSHOT_SECONDS = 10.0
 
-Lister = Callable[[], list[dict[str, Any]]]
+Lister = Callable[[], list[JSONObject]]
 
 
 @dataclass
 class _Snapshot:
     taken: float
-    objects: dict[str, dict[str, Any]]
+    objects: dict[str, JSONObject]
 
 
 @dataclass
@@ -36,7 +37,7 @@ class ListSnapshots:
     _guard: threading.Lock = field(default_factory=threading.Lock)
     lists: int = 0  # how many LISTs were made (for tests and benchmarks)
 
-    def find(self, kind: str, namespace: str, name: str, list_all: Lister) -> dict[str, Any] | None:
+    def find(self, kind: str, namespace: str, name: str, list_all: Lister) -> JSONObject | None:
         """The object as of a recent list, or None when the list (taken now or a moment ago) lacks it."""
         key = (kind, namespace)
         with self._guard:

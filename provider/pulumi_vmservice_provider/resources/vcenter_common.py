@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from vmservice_api.objects import JSONObject
+
 from pulumi_vmservice_provider.errors import InvalidInputs
 from pulumi_vmservice_provider.model.decode import Decoded
 from pulumi_vmservice_provider.readiness import MET, Check, Readiness, unmet, wait_until
@@ -115,13 +117,13 @@ def project(shape: Any, live: Any) -> Any:
 
 
 def refresh_inputs(
-    inputs: dict[str, Any] | None,
-    live: dict[str, Any],
+    inputs: JSONObject | None,
+    live: JSONObject,
     *,
     unmanaged_when_unset: frozenset[str] = frozenset(),
     unreported: frozenset[str] = frozenset(),
     secret: frozenset[str] = frozenset(),
-) -> dict[str, Any]:
+) -> JSONObject:
     """The inputs that describe `live`, spelled the way the user wrote them where equivalent.
 
     `live` holds the inputs derived from the server. With no `inputs` (import) its non-empty values are the

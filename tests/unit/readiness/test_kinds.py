@@ -167,7 +167,7 @@ def test_namespace_is_running_or_in_error() -> None:
     assert status_line(running, Namespace(None)) is DONE  # older vCenters report no status
     with pytest.raises(ReadinessFailed, match="namespace dev is in ERROR: no storage policy"):
         running.evaluate(Namespace("ERROR", ["no storage policy"]))
-    with pytest.raises(ReadinessFailed, match="disappeared while it was being configured"):
+    with pytest.raises(ReadinessFailed, match="was deleted before it was configured"):
         running.evaluate(None)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+
+from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.model.modifiers import ReplaceIf
 from pulumi_vmservice_provider.model.types import ObjectType, ResourceDef, boolean, obj, string
@@ -28,7 +29,7 @@ SUBSCRIPTION_ADDED_OR_REMOVED = ReplaceIf(
 SUBSCRIPTION_ONLY = ("onDemand", "automaticSync", "subscriptionThumbprint", "authentication")
 
 
-def validate_library(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+def validate_library(inputs: JSONObject) -> list[tuple[str, str]]:
     if is_unknown(inputs.get("subscriptionUrl")):
         return []  # known at update time, checked then
     if inputs.get("subscriptionUrl"):

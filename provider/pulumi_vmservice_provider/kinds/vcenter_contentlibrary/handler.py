@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.clients.content_library import Library, Subscription
 from pulumi_vmservice_provider.clients.vsphere_soap import NotFoundInInventory
@@ -28,7 +28,7 @@ from pulumi_vmservice_provider.resources.vcenter_common import (
 SERVER_DEFAULTS = frozenset({"onDemand", "automaticSync", "subscriptionThumbprint", "authentication"})
 
 
-def to_library(inputs: dict[str, Any], datastore_id: str) -> Library:
+def to_library(inputs: JSONObject, datastore_id: str) -> Library:
     plain = inputs
     subscription = None
     if plain.get("subscriptionUrl"):
@@ -51,7 +51,7 @@ def to_library(inputs: dict[str, Any], datastore_id: str) -> Library:
 
 @handles(CONTENT_LIBRARY)
 class ContentLibraryHandler(VCenterHandler):
-    def outputs(self, inputs: dict[str, Any], library_id: str, library: Library) -> dict[str, Any]:
+    def outputs(self, inputs: JSONObject, library_id: str, library: Library) -> JSONObject:
         return {**inputs, "libraryId": library_id, "type": library.type, "datastoreId": library.datastore_id}
 
     def create(self, request: CreateRequest) -> CreateResult:
@@ -75,7 +75,7 @@ class ContentLibraryHandler(VCenterHandler):
         if live is None:
             return None
         mine = inputs or {}
-        current: dict[str, Any] = {
+        current: JSONObject = {
             "name": live.name,
             "description": live.description,
             "datastore": live.datastore_id,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+
+from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.model.modifiers import ChangeContext, ReplaceIf
 from pulumi_vmservice_provider.model.types import ResourceDef, integer, string
@@ -30,7 +31,7 @@ def source_name(source: str) -> str:
     return re.split(r"[?#]", source)[0].rstrip("/").rsplit("/", 1)[-1]
 
 
-def validate_item(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+def validate_item(inputs: JSONObject) -> list[tuple[str, str]]:
     failures: list[tuple[str, str]] = []
     if inputs.get("filePath") is not None and inputs.get("url") is not None:
         failures.append(("url", "set either filePath or url, not both"))
@@ -52,7 +53,7 @@ def validate_item(inputs: dict[str, Any]) -> list[tuple[str, str]]:
     return failures
 
 
-def require_item_source(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+def require_item_source(inputs: JSONObject) -> list[tuple[str, str]]:
     # Only on create: an imported item has no source until the program names one.
     if inputs.get("filePath") is None and inputs.get("url") is None:
         return [("filePath", "set filePath (a local .ova, .ovf or .iso) or url: a new item needs content")]

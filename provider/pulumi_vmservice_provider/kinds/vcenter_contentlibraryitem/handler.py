@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.clients.content_library import LibraryItem
 from pulumi_vmservice_provider.errors import (
@@ -39,7 +41,7 @@ UNREPORTED = frozenset({*SOURCES, "sslThumbprint"})
 
 @handles(CONTENT_LIBRARY_ITEM)
 class ContentLibraryItemHandler(VCenterHandler):
-    def outputs(self, inputs: dict[str, Any], item_id: str, live: LibraryItem | None) -> dict[str, Any]:
+    def outputs(self, inputs: JSONObject, item_id: str, live: LibraryItem | None) -> JSONObject:
         return {
             **inputs,
             "itemId": item_id,
@@ -84,9 +86,7 @@ class ContentLibraryItemHandler(VCenterHandler):
             self._discard(ctx, item_id, inputs, error)
         return CreateResult(item_id, self.outputs(inputs, item_id, content.get_item(item_id, ctx)))
 
-    def _discard(
-        self, ctx: OperationContext, item_id: str, inputs: dict[str, Any], error: ProviderError
-    ) -> None:
+    def _discard(self, ctx: OperationContext, item_id: str, inputs: JSONObject, error: ProviderError) -> None:
         """A failed upload leaves an empty item: delete it, or keep it in state when that is impossible."""
         if isinstance(error, OperationTimedOut | OperationCancelled):
             # No time left to clean up: the next `pulumi up` replaces or deletes it.

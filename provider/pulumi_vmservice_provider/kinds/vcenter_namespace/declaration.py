@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.model.types import (
     ObjectType,
@@ -56,7 +56,7 @@ ResourceLimits = ObjectType(
 )
 
 
-def validate_namespace(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+def validate_namespace(inputs: JSONObject) -> list[tuple[str, str]]:
     failures: list[tuple[str, str]] = []
     if inputs.get("writableContentLibraries") is not None and inputs.get("contentLibraries") is None:
         failures.append(("writableContentLibraries", "needs contentLibraries"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from vmservice_api.objects import JSONObject
+
 from pulumi_vmservice_provider.clients.namespaces import (
     AccessEntry,
     NamespaceInfo,
@@ -65,7 +67,7 @@ LIMITS = (
 )
 
 
-def _access_key(entry: dict[str, Any]) -> tuple[str, str, str, str]:
+def _access_key(entry: JSONObject) -> tuple[str, str, str, str]:
     return (
         str(entry.get("subject", "")).lower(),
         str(entry.get("domain", "")).lower(),
@@ -75,10 +77,10 @@ def _access_key(entry: dict[str, Any]) -> tuple[str, str, str, str]:
 
 
 def to_spec(
-    inputs: dict[str, Any],
+    inputs: JSONObject,
     cluster_id: str,
     policy_ids: list[str] | None,
-    old_inputs: dict[str, Any] | None = None,
+    old_inputs: JSONObject | None = None,
 ) -> NamespaceSpec:
     """The request for `inputs`; a field the program stopped setting is sent empty so vCenter clears it."""
     plain, old = (inputs), (old_inputs or {})
@@ -110,11 +112,9 @@ def to_spec(
     )
 
 
-def live_inputs(
-    live: NamespaceInfo, state: dict[str, Any], mine: dict[str, Any]
-) -> tuple[dict[str, Any], set[str]]:
+def live_inputs(live: NamespaceInfo, state: JSONObject, mine: JSONObject) -> tuple[JSONObject, set[str]]:
     """Inputs that describe the namespace, and the keys this server does not report."""
-    current: dict[str, Any] = {
+    current: JSONObject = {
         "supervisor": live.cluster,
         "name": live.name,
         "description": live.description,
@@ -163,7 +163,7 @@ def live_inputs(
 
 @handles(NAMESPACE)
 class NamespaceHandler(VCenterHandler):
-    def policy_ids(self, inputs: dict[str, Any]) -> list[str] | None:
+    def policy_ids(self, inputs: JSONObject) -> list[str] | None:
         policies = (inputs).get("storagePolicies")
         if policies is None:
             return None
@@ -177,11 +177,11 @@ class NamespaceHandler(VCenterHandler):
 
     def outputs(
         self,
-        inputs: dict[str, Any],
+        inputs: JSONObject,
         cluster_id: str,
         policy_ids: list[str] | None,
         live: NamespaceInfo | None,
-    ) -> dict[str, Any]:
+    ) -> JSONObject:
         return {
             **inputs,
             "supervisorId": cluster_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from pulumi_vmservice_provider.readiness.conditions import MET, Check, Fatal, Readiness, unmet
+from pulumi_vmservice_provider.readiness.conditions import MET, Check, Fatal, Readiness, disappeared, unmet
 
 __all__ = ["NamespaceStatus", "namespace_deleted", "namespace_running"]
 
@@ -27,9 +27,7 @@ def _running(live: NamespaceStatus | None) -> Check:
 
 def _failed(name: str) -> Fatal[NamespaceStatus]:
     def check(live: NamespaceStatus | None) -> str | None:
-        if live is None:
-            return f"namespace {name} disappeared while it was being configured"
-        if live.config_status == "ERROR":
+        if live is not None and live.config_status == "ERROR":
             return f"namespace {name} is in ERROR: {'; '.join(live.messages) or 'no details'}"
         return None
 
@@ -41,7 +39,8 @@ def _gone(live: NamespaceStatus | None) -> Check:
 
 
 def namespace_running(name: str) -> Readiness[NamespaceStatus]:
-    return Readiness((_running,), fatal=(_failed(name),))
+    gone: Fatal[NamespaceStatus] = disappeared(f"namespace {name}", "it was configured")
+    return Readiness((_running,), fatal=(gone, _failed(name)))
 
 
 def namespace_deleted() -> Readiness[NamespaceStatus]:

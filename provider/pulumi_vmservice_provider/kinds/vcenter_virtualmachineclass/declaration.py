@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.model.modifiers import ReplaceIf
 from pulumi_vmservice_provider.model.types import ObjectType, ResourceDef, any_value, array, obj, string
@@ -30,7 +30,7 @@ CONFIG_SPEC_REMOVED = ReplaceIf(
 )
 
 
-def validate_vm_class(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+def validate_vm_class(inputs: JSONObject) -> list[tuple[str, str]]:
     failures: list[tuple[str, str]] = []
     reservation = inputs.get("memoryReservation")
     devices = inputs.get("vgpuDevices") or inputs.get("dynamicDirectPathIoDevices")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.clients.namespaces import (
     DirectPathDevice,
@@ -34,7 +34,7 @@ from pulumi_vmservice_provider.resources.vcenter_common import (
 CONFIG_SPEC_TYPE = "VirtualMachineConfigSpec"
 
 
-def to_vm_class(inputs: dict[str, Any]) -> VmClass:
+def to_vm_class(inputs: JSONObject) -> VmClass:
     plain = inputs
     spec = plain.get("configSpec")
     if isinstance(spec, dict) and "_typeName" not in spec:
@@ -55,7 +55,7 @@ def to_vm_class(inputs: dict[str, Any]) -> VmClass:
     )
 
 
-def live_inputs(live: VmClass) -> dict[str, Any]:
+def live_inputs(live: VmClass) -> JSONObject:
     """Inputs that describe the class."""
     devices = [
         {
@@ -65,7 +65,7 @@ def live_inputs(live: VmClass) -> dict[str, Any]:
         }
         for d in live.direct_path_devices
     ]
-    values: dict[str, Any] = {
+    values: JSONObject = {
         "name": live.id,
         "cpuCount": live.cpu_count,
         "memoryMb": live.memory_mb,
@@ -81,7 +81,7 @@ def live_inputs(live: VmClass) -> dict[str, Any]:
 
 @handles(VIRTUAL_MACHINE_CLASS)
 class VirtualMachineClassHandler(VCenterHandler):
-    def outputs(self, inputs: dict[str, Any], live: VmClass | None) -> dict[str, Any]:
+    def outputs(self, inputs: JSONObject, live: VmClass | None) -> JSONObject:
         outputs = dict(inputs)
         outputs["configStatus"] = (live.config_status if live else None) or "READY"
         outputs["namespaces"] = live.namespaces if live else []

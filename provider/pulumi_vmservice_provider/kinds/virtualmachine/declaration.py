@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+
+from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.kinds.virtualmachine import generated
 from pulumi_vmservice_provider.kinds.virtualmachine.power import PowerCycle, stays_on
@@ -32,7 +33,6 @@ from pulumi_vmservice_provider.model.types import (
     array,
     boolean,
     integer,
-    known_list,
     lookup,
     obj,
     string,
@@ -302,7 +302,7 @@ def _stays_on_without_cycle(change: ChangeContext) -> bool:
     return stays_on(change.old, change.new) and change.new.get("allowPowerCycle") is not True
 
 
-def bootstrap_provider(inputs: dict[str, Any]) -> str | None:
+def bootstrap_provider(inputs: JSONObject) -> str | None:
     """cloudInit, linuxPrep, sysprep, vAppConfig or None: what bootstraps the guest."""
     if inputs.get("userData") is not None:
         return "cloudInit"
@@ -516,7 +516,7 @@ VirtualMachineStatus = overlay(
 )
 
 
-def _validate(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+def _validate(inputs: JSONObject) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     spec = inputs.get("spec") if isinstance(inputs.get("spec"), dict) else {}
     assert isinstance(spec, dict)
@@ -573,7 +573,7 @@ def _validate(inputs: dict[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-def _wait_target(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+def _wait_target(inputs: JSONObject) -> list[tuple[str, str]]:
     """What the provider can wait for: a VM that is not powered on gets no IP address."""
     spec = inputs.get("spec")
     wait_for, power = inputs.get("waitFor"), lookup(spec, "powerState")

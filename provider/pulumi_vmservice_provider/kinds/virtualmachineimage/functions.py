@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pulumi_vmservice_provider.errors import InvalidInputs
 from pulumi_vmservice_provider.operations import InvokeRequest, PropertyMap
@@ -16,16 +16,18 @@ from pulumi_vmservice_provider.resources.registry import implements
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.resources.state import ProviderState
+from vmservice_api.objects import JSONObject, view
+
 from pulumi_vmservice_provider.kinds.virtualmachineimage.declaration import GET_VIRTUAL_MACHINE_IMAGE
 
 IMAGE_QUERY_KEYS = ("displayName", "name", "osType", "osVersion")
 
 
-def _query(args: dict[str, Any]) -> str:
+def _query(args: JSONObject) -> str:
     return " and ".join(f"{k}={args[k]!r}" for k in IMAGE_QUERY_KEYS if args.get(k))
 
 
-def _image_summary(image: dict[str, Any]) -> str:
+def _image_summary(image: JSONObject) -> str:
     status = image.get("status") or {}
     return f"{image['metadata']['name']} ({status.get('name') or 'no display name'}, {image.get('kind')})"
 
@@ -49,7 +51,7 @@ def get_virtual_machine_image(state: ProviderState, request: InvokeRequest) -> P
         for i in list_objects(state, CLUSTER_VIRTUAL_MACHINE_IMAGES, None, ctx)
     ]
 
-    def matches(image: dict[str, Any]) -> bool:
+    def matches(image: JSONObject) -> bool:
         status = image.get("status") or {}
         labels = image["metadata"].get("labels") or {}
         os_info = status.get("osInfo") or {}
@@ -84,7 +86,6 @@ def get_virtual_machine_image(state: ProviderState, request: InvokeRequest) -> P
         )
     image = found[0]
     status = image.get("status") or {}
-    conditions = {c.get("type"): c.get("status") for c in status.get("conditions") or []}
     return {
         "imageName": image["metadata"]["name"],
         "kind": image["kind"],
@@ -92,6 +93,6 @@ def get_virtual_machine_image(state: ProviderState, request: InvokeRequest) -> P
         "osInfo": status.get("osInfo"),
         "firmware": status.get("firmware"),
         "hardwareVersion": status.get("hardwareVersion"),
-        "ready": conditions.get("Ready") == "True",
+        "ready": view(image).condition_is("Ready"),
         "status": status,
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.kinds.virtualmachine.declaration import VirtualMachineSpec
 from pulumi_vmservice_provider.kinds.virtualmachinereplicaset import generated
@@ -58,7 +58,7 @@ VirtualMachineReplicaSetSpec = refine(
 )
 
 
-def template_matches_selector(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+def template_matches_selector(inputs: JSONObject) -> list[tuple[str, str]]:
     """VM Operator's webhook rule: the template's labels must match `spec.selector.matchLabels`."""
     wanted = lookup(inputs, "spec", "selector", "matchLabels")
     labels = lookup(inputs, "spec", "template", "metadata", "labels")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pulumi_vmservice_provider.kinds.virtualmachineservice import generated
 from pulumi_vmservice_provider.model import semantics
 from pulumi_vmservice_provider.model.common import API_VERSION_OUTPUT, OutputMeta, metadata
@@ -14,8 +12,6 @@ from pulumi_vmservice_provider.model.types import (
     array,
     boolean,
     integer,
-    known_list,
-    lookup,
     obj,
     string,
     string_map,

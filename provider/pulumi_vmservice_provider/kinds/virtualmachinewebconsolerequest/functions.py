@@ -7,7 +7,7 @@ import secrets
 import threading
 from typing import TYPE_CHECKING, Any
 
-from vmservice_api.objects import view
+from vmservice_api.objects import JSONObject, view
 
 from pulumi_vmservice_provider.errors import OperationTimedOut, ServerRejected
 from pulumi_vmservice_provider.kinds.virtualmachinewebconsolerequest.declaration import GET_WEB_CONSOLE_URL
@@ -56,7 +56,7 @@ def request_console(
     vm_name: str,
     timeout: float,
     cancelled: threading.Event | None = None,
-) -> dict[str, Any]:
+) -> JSONObject:
     """Ask VM Operator for a console ticket and decrypt it; `timeout` bounds the whole request."""
     ctx = standalone_context(timeout, cancelled)
     # VM Operator keeps retrying a request for a VM that does not exist; fail now, naming the VMs there are.
