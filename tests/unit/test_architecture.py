@@ -204,6 +204,21 @@ def test_simulator_and_rules_modules_follow_the_same_naming_rule() -> None:
             assert name == name.lower() and "_" not in name, module
 
 
+def test_adding_a_kind_touches_its_folder_one_kinds_line_and_the_simulators_module() -> None:
+    """Everything else finds a kind from `KINDS`: the model and handler registries, crdgen, the schema, and
+    (for a Supervisor kind) the simulator's registry, which finds its module by the same name."""
+    from pulumi_vmservice_provider.kinds import KINDS
+    from pulumi_vmservice_provider.model.registry import KIND_OF
+    from vmservice_sim.registry import registrations
+
+    simulated = {r.module_name for r in registrations()}
+    for token, definition in RESOURCES.items():
+        if definition.kube is not None:
+            folder = KIND_OF[token]
+            assert folder in KINDS
+            assert folder in simulated, f"{token}: no simulator module vmservice_sim/kinds/{folder}"
+
+
 # Modules of the engine: they serve every kind and name none.
 ENGINE = (
     "core.py",
@@ -218,6 +233,12 @@ ENGINE = (
     "model/layering.py",
     "model/paths.py",
     "model/registry.py",
+    "model/crdgen.py",
+    "model/crdtypes.py",
+    "model/modifiers.py",
+    "resources/kubefields.py",
+    "resources/kubehooks.py",
+    "resources/admission.py",
     "resources/base.py",
     "resources/kubeobject.py",
     "resources/dryrun.py",

@@ -48,7 +48,7 @@ class KindSource:
     # today's names stay so the SDKs stay compatible.
     names: dict[str, str] = field(default_factory=dict)
     # CRD paths generated as untyped values (`any_value`), which the hand layer types: a replica set's VM
-    # template is a whole VirtualMachine spec, typed once by the VirtualMachine's own model.
+    # template is a whole spec of another kind, typed once by that kind's own model.
     opaque: tuple[str, ...] = ()
 
 

@@ -4,7 +4,7 @@
 
 For each release the project supports (8.0u3: VM Operator v1.8.6, 9.1: v1.10.0) and each CRD `make tools`
 generated for it, `vmservice_api/types/release_<release>/<kind>.py` gets one TypedDict per object of the
-kind's newest served version: the whole object (`VirtualMachine`), its `spec` and `status`, and every nested
+kind's newest served version: the whole object (named after the kind), its `spec` and `status`, and every nested
 object. They are TypedDicts rather than dataclasses because the same shapes are read from three wires at
 once (Pulumi property maps, Kubernetes JSON, admission reviews) and a TypedDict *is* that JSON: nothing is
 copied or converted, fields the provider does not know survive a round trip, and mypy still checks every key.
@@ -34,8 +34,8 @@ def release_package(release: str) -> str:
 
 
 def module_name(kind: str) -> str:
-    """The one naming rule for a kind's files: its name in lower case (`VirtualMachineService` ->
-    `virtualmachineservice`), in the provider's `kinds/`, the simulator's `kinds/` and here."""
+    """The one naming rule for a kind's files: its name in lower case (`SomeKindName` ->
+    `somekindname`), in the provider's `kinds/`, the simulator's `kinds/` and here."""
     return kind.lower()
 
 
