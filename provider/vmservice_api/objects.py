@@ -69,7 +69,7 @@ StatusT = TypeVar("StatusT", bound=Mapping[str, Any])
 
 
 def _mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    return value if isinstance(value, dict) else {}
 
 
 class ObjectView(Generic[SpecT, StatusT]):
@@ -145,9 +145,7 @@ class ObjectView(Generic[SpecT, StatusT]):
 
     def conditions(self) -> list[Condition]:
         found = _mapping(self.raw.get("status")).get("conditions")
-        return (
-            [cast(Condition, c) for c in found if isinstance(c, Mapping)] if isinstance(found, list) else []
-        )
+        return [cast(Condition, c) for c in found if isinstance(c, dict)] if isinstance(found, list) else []
 
     def condition(self, type_: str) -> Condition | None:
         """The status condition of that type, or None when the object does not report it."""
@@ -177,3 +175,13 @@ AnyView = ObjectView[Mapping[str, Any], Mapping[str, Any]]
 def view(raw: Mapping[str, Any] | None) -> AnyView:
     """A view of an object whose kind's types do not matter to the caller."""
     return ObjectView(raw)
+
+
+def clone(value: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists, scalars): several times faster than `copy.deepcopy`, which
+    admission runs once per rule."""
+    if type(value) is dict:
+        return {key: clone(item) for key, item in value.items()}
+    if type(value) is list:
+        return [clone(item) for item in value]
+    return value

@@ -11,7 +11,6 @@ judged.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import re
 from collections.abc import Mapping
@@ -19,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from vmservice_api import rules
-from vmservice_api.objects import JSON, JSONObject, KubeObject
+from vmservice_api.objects import JSON, JSONObject, KubeObject, clone
 from vmservice_api.rules.fielderrors import Effect, FieldError
 from vmservice_api.rules.framework import Operation
 
@@ -62,7 +61,7 @@ def api_path(path: Path) -> str:
 def _server_side_apply(live: JSONObject, written_before: JSONObject, body: JSONObject) -> JSONObject:
     """The object after applying `body` over `live` as the owner of `written_before` (what it applied last):
     fields it wrote before and leaves out now are removed, the rest merges (lists are replaced whole)."""
-    result = copy.deepcopy(live)
+    result: JSONObject = clone(live)
     _remove_dropped(result, written_before, body)
     _merge(result, body)
     return result
@@ -83,7 +82,7 @@ def _merge(target: JSONObject, patch: Mapping[str, JSON]) -> None:
         if isinstance(value, dict) and isinstance(target.get(key), dict):
             _merge(target[key], value)
         else:
-            target[key] = copy.deepcopy(value)
+            target[key] = clone(value)
 
 
 def _at_release(

@@ -7,11 +7,10 @@ never drift and never imported.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator, Mapping
 from typing import cast
 
-from vmservice_api.objects import JSON, JSONObject, KubeObject, ObjectMeta, view
+from vmservice_api.objects import JSON, JSONObject, KubeObject, ObjectMeta, clone, view
 
 from pulumi_vmservice_provider.model.modifiers import (
     DROP,
@@ -100,10 +99,10 @@ def manifest(definition: ResourceDef, inputs: JSONObject, api_version: str) -> K
     body: JSONObject = {
         "apiVersion": api_version,
         "kind": definition.kube.kind,
-        "metadata": {k: copy.deepcopy(v) for k, v in meta.items() if k in WRITTEN_METADATA},
+        "metadata": {k: clone(v) for k, v in meta.items() if k in WRITTEN_METADATA},
     }
     if inputs.get("spec") is not None:
-        body["spec"] = copy.deepcopy(inputs["spec"])
+        body["spec"] = clone(inputs["spec"])
     return cast(KubeObject, body)
 
 
@@ -157,7 +156,7 @@ def live_inputs(definition: ResourceDef, live: KubeObject) -> JSONObject:
     if annotations:
         meta["annotations"] = annotations
     result: JSONObject = {"metadata": meta}
-    spec = copy.deepcopy(cast(JSONObject, live.get("spec") or {}))
+    spec = clone(cast(JSONObject, live.get("spec") or {}))
     for path, modifier in write_fields(definition):
         if isinstance(modifier, OneShot) and path[:1] == ("spec",):
             _put(spec, path[1:], DROP)  # a request acted on once is not part of what the object is
@@ -184,7 +183,7 @@ def read_back(definition: ResourceDef, written: JSONObject, live: KubeObject) ->
     """The user's inputs as the live object has them: only what the user manages is read back (provider
     options stay as written), and the user's words stay where the server rewrote or cleared them."""
     current = cast(JSONObject, live)
-    result = copy.deepcopy(written)
+    result: JSONObject = clone(written)
     for key in ("metadata", "spec"):
         if key in written:
             result[key] = project_onto(written[key], current.get(key) or {})
@@ -201,7 +200,7 @@ def _default_into(props: Mapping[str, Prop], value: JSONObject) -> None:
     for key, prop in props.items():
         default = prop.modifier(ServerDefault)
         if key not in value and default is not None and default.value is not None:
-            value[key] = copy.deepcopy(default.value)
+            value[key] = clone(default.value)
         nested = value.get(key)
         if prop.kind == "object" and prop.obj is not None and isinstance(nested, dict):
             _default_into(prop.obj.properties, nested)
@@ -219,7 +218,7 @@ def _default_into(props: Mapping[str, Prop], value: JSONObject) -> None:
 def with_crd_defaults(definition: ResourceDef, body: KubeObject) -> KubeObject:
     """The object as the apiserver stores it before any webhook sees it: the CRD's defaults filled in where the
     object leaves a field out (inside the objects it has)."""
-    filled = cast(JSONObject, copy.deepcopy(body))
+    filled = cast(JSONObject, clone(body))
     spec_prop = definition.inputs.get("spec")
     if spec_prop is not None and spec_prop.obj is not None and isinstance(filled.get("spec"), dict):
         _default_into(spec_prop.obj.properties, filled["spec"])

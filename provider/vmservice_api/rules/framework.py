@@ -26,9 +26,9 @@ import copy
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar, cast
 
-from vmservice_api.objects import JSONObject, ObjectView
+from vmservice_api.objects import JSONObject, ObjectView, clone
 from vmservice_api.rules.fielderrors import FieldError, FieldPath
 
 Release = Literal["8.0u3", "9.1"]
@@ -301,9 +301,18 @@ def rules(kind: str | None = None, webhook: Webhook | None = None) -> list[Rule]
     from vmservice_api.rules import load
 
     load()
-    return [
-        r for r in _RULES if (kind is None or r.kind == kind) and (webhook is None or r.webhook == webhook)
-    ]
+    key = (kind, webhook, len(_RULES))
+    found = _SELECTED.get(key)
+    if found is None:
+        found = _SELECTED[key] = [
+            r
+            for r in _RULES
+            if (kind is None or r.kind == kind) and (webhook is None or r.webhook == webhook)
+        ]
+    return list(found)
+
+
+_SELECTED: dict[tuple[str | None, str | None, int], list[Rule]] = {}
 
 
 @dataclass(frozen=True)
@@ -402,20 +411,20 @@ def mutate(request: Request[Any]) -> Mutated:
     """Run the kind's mutating rules on a copy of the object; the result is what the webhook would store. An
     update of an object being deleted is left as it is (pkg/builder/mutating_webhook.go)."""
     if _deleting(request):
-        return Mutated(copy.deepcopy(dict(request.object)))
+        return Mutated(clone(dict(request.object)))
     working = copy.copy(request)
-    working.object = copy.deepcopy(request.object)
-    original = copy.deepcopy(request.object)
+    working.object = clone(request.object)
+    original = clone(request.object)
     unjudged: list[Skipped] = []
     for rule in rules(request.kind, "mutating"):
         if not rule.applies(working):
             continue
         assert rule.mutate is not None
-        before = copy.deepcopy(working.object)
+        before = _snapshot(working.object, rule.writes)
         try:
             rule.mutate(working)
         except Unjudged as missing:
-            working.object = before
+            working.object = _restore(working.object, before)
             outcome = _mutate_both_ways(rule, working, missing)
             if isinstance(outcome, Denied):
                 return Mutated(original, denied=str(outcome), unjudged=tuple(unjudged))
@@ -426,6 +435,45 @@ def mutate(request: Request[Any]) -> Mutated:
         except Denied as denial:
             return Mutated(original, denied=str(denial), unjudged=tuple(unjudged))
     return Mutated(working.object, working.object != original, None, tuple(unjudged))
+
+
+_ABSENT = object()
+Snapshot = list[tuple[tuple[str, ...], Any]]
+
+
+def _steps(written: str) -> tuple[str, ...]:
+    """The object keys down to what a rule writes (a list it writes items of is kept whole)."""
+    head = written.split("[", 1)[0]
+    return tuple(head.split(".")) if head else ()
+
+
+def _snapshot(obj: JSONObject, writes: tuple[str, ...]) -> Snapshot:
+    """Copies of the parts of `obj` a rule may write (the whole object when it may write anywhere)."""
+    taken: Snapshot = []
+    for written in writes:
+        steps = _steps(written)
+        value: Any = obj
+        for step in steps:
+            value = value.get(step, _ABSENT) if isinstance(value, dict) else _ABSENT
+        taken.append((steps, clone(value)))
+    return taken
+
+
+def _restore(obj: JSONObject, taken: Snapshot) -> JSONObject:
+    """`obj` with the parts `_snapshot` took put back as they were."""
+    for steps, value in taken:
+        if not steps:
+            return cast(JSONObject, clone(value))
+        parent: Any = obj
+        for step in steps[:-1]:
+            parent = parent.setdefault(step, {}) if isinstance(parent, dict) else None
+        if not isinstance(parent, dict):
+            continue
+        if value is _ABSENT:
+            parent.pop(steps[-1], None)
+        else:
+            parent[steps[-1]] = clone(value)
+    return obj
 
 
 def _mutate_both_ways(rule: Rule, request: Request[Any], missing: Unjudged) -> JSONObject | Denied | None:
@@ -441,7 +489,7 @@ def _mutate_both_ways(rule: Rule, request: Request[Any], missing: Unjudged) -> J
         for value in (False, True):
             trial = copy.copy(request)
             trial.assumed = {**assumed, needed.switch: value}
-            trial.object = copy.deepcopy(request.object)
+            trial.object = clone(request.object)
             try:
                 rule.mutate(trial)
                 outcomes.append(trial.object)

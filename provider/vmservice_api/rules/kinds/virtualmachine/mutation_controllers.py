@@ -105,7 +105,7 @@ def controllers_of(hardware: Mapping[str, Any]) -> dict[tuple[str, int], Control
     for controller_type, key in SPEC_LISTS.items():
         items = hardware.get(key)
         for item in items if isinstance(items, list) else ():
-            if not isinstance(item, Mapping):
+            if not isinstance(item, dict):
                 continue
             controller = Controller(
                 controller_type,

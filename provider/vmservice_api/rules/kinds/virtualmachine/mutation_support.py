@@ -34,8 +34,8 @@ def part(parent: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
     """The object at `keys` below `parent`, or an empty (detached) mapping."""
     value: Any = parent
     for key in keys:
-        value = value.get(key) if isinstance(value, Mapping) else None
-    return cast(Mapping[str, Any], value) if isinstance(value, Mapping) else {}
+        value = value.get(key) if isinstance(value, dict) else None
+    return cast(Mapping[str, Any], value) if isinstance(value, dict) else {}
 
 
 def text(parent: Mapping[str, Any], key: str) -> str:

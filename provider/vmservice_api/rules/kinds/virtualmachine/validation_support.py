@@ -24,14 +24,14 @@ VMRequest = Request[Any]
 def node(value: Any, *keys: str) -> Any:
     """The value at `keys` below `value` (None when any step is missing or not an object)."""
     for key in keys:
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             return None
         value = value.get(key)
     return value
 
 
 def mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    return value if isinstance(value, dict) else {}
 
 
 def items(value: Any) -> list[Any]:
