@@ -13,7 +13,7 @@ from concurrent import futures
 def main() -> None:
     import grpc
 
-    from pulumi_vmservice_provider.server.proto import provider_pb2_grpc
+    from pulumi_vmservice_provider.server.nesting import add_servicer
     from pulumi_vmservice_provider.server.servicer import ResourceProviderServicer
 
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
@@ -22,7 +22,7 @@ def main() -> None:
         futures.ThreadPoolExecutor(max_workers=32, thread_name_prefix="vmservice"),
         options=[("grpc.max_receive_message_length", 256 * 1024 * 1024)],
     )
-    provider_pb2_grpc.add_ResourceProviderServicer_to_server(ResourceProviderServicer(engine_address), server)
+    add_servicer(ResourceProviderServicer(engine_address), server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     sys.stdout.write(f"{port}\n")

@@ -182,3 +182,37 @@ def test_unimplemented_rpcs_are_clean(plugin: Plugin) -> None:
 
 def test_cancel(plugin: Plugin) -> None:
     plugin.stub.Cancel(empty_pb2.Empty())
+
+
+def test_an_input_nested_too_deeply_is_invalid_argument_naming_the_property(plugin: Plugin) -> None:
+    nested: dict[str, object] = {"leaf": "x"}
+    for _ in range(50):
+        nested = {"deeper": nested}
+    inputs = vm_inputs(bootstrap={"cloudInit": {"cloudConfig": {"defaultUserName": "u", "extra": nested}}})
+    # The protobuf runtime cannot even build such a request message: write its bytes as the engine (Go) does.
+    head = provider_pb2.CheckRequest(urn=urn(VM, "deep"), type=VM).SerializeToString()
+    news = dict_to_struct(inputs).SerializeToString()
+    number = provider_pb2.CheckRequest.DESCRIPTOR.fields_by_name["news"].number
+    request = head + _length_delimited(number, news)
+    check = plugin.channel.unary_unary(
+        "/pulumirpc.ResourceProvider/Check",
+        request_serializer=lambda raw: raw,
+        response_deserializer=provider_pb2.CheckResponse.FromString,
+    )
+    with pytest.raises(grpc.RpcError) as refused:
+        check(request, timeout=30)
+    assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+    assert refused.value.details().startswith("spec.bootstrap.cloudInit.cloudConfig.extra.deeper.deeper")
+    assert "nested" in refused.value.details() and "at most 45 levels" in refused.value.details()
+
+
+def _length_delimited(number: int, payload: bytes) -> bytes:
+    def varint(value: int) -> bytes:
+        out = bytearray()
+        while True:
+            byte, value = value & 0x7F, value >> 7
+            out.append(byte | (0x80 if value else 0))
+            if not value:
+                return bytes(out)
+
+    return varint(number << 3 | 2) + varint(len(payload)) + payload
