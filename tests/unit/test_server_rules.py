@@ -156,3 +156,68 @@ def test_provider_config_is_checked_before_any_connection() -> None:
     _, failures = provider.check_config({"vsphereThumbprint": "not-a-thumbprint"})
     assert [f.path for f in failures] == ["vsphereThumbprint"]
     assert provider.check_config({"vsphereServer": "[fd00::1]:8443", "namespace": "dev"})[1] == []
+
+
+@pytest.mark.parametrize(
+    ("token", "inputs", "path", "reason"),
+    [
+        (VM, vm({"minHardwareVersion": 2**31}), "spec.minHardwareVersion", "must be at most 2147483647"),
+        (VM, vm({"minHardwareVersion": 12}), "spec.minHardwareVersion", "must be at least 13"),
+        (
+            VM,
+            vm({"network": {"interfaces": [{"name": "eth0", "mtu": 2**63}]}}),
+            "spec.network.interfaces[0].mtu",
+            "must be at most 9223372036854775807",
+        ),
+        (
+            "vmservice:index:VirtualMachinePublishRequest",
+            {
+                "metadata": {"name": "p", "namespace": "dev"},
+                "spec": {"source": {"name": "web"}, "ttlSecondsAfterFinished": 2**63},
+            },
+            "spec.ttlSecondsAfterFinished",
+            "must be at most 9223372036854775807",
+        ),
+        (
+            "vmservice:vcenter:Namespace",
+            {"name": "dev", "supervisor": "domain-c8", "resourceLimits": {"cpuLimitMhz": -1}},
+            "resourceLimits.cpuLimitMhz",
+            "must be at least 0",
+        ),
+        (
+            "vmservice:vcenter:Namespace",
+            {"name": "dev", "supervisor": "", "resourceLimits": {"memoryLimitMib": 2**63}},
+            "supervisor",
+            "must not be empty",
+        ),
+        ("vmservice:vcenter:ContentLibrary", {"name": "", "datastore": "ds"}, "name", "must not be empty"),
+        (
+            "vmservice:vcenter:ContentLibrary",
+            {"name": "lib", "datastore": ""},
+            "datastore",
+            "must not be empty",
+        ),
+        (
+            "vmservice:vcenter:ContentLibraryItem",
+            {"library": "", "name": "img", "sourceUrl": "https://example.com/a.ova"},
+            "library",
+            "must not be empty",
+        ),
+    ],
+)
+def test_numbers_out_of_the_apis_range_and_empty_names_are_refused(
+    token: str, inputs: dict[str, Any], path: str, reason: str
+) -> None:
+    failures = check(token, inputs)
+    assert path in failures, failures
+    assert reason in failures[path]
+
+
+def test_lookups_refuse_empty_names() -> None:
+    provider = Provider(lambda *args: None)
+    for token in ("vmservice:vcenter:getDatastore", "vmservice:vcenter:getSupervisor"):
+        from pulumi_vmservice_provider.errors import InvalidInputs
+
+        with pytest.raises(InvalidInputs) as refused:
+            provider.invoke(token, {"name": ""})
+        assert refused.value.failures == [("name", "must not be empty")]

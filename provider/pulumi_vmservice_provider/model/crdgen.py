@@ -82,6 +82,9 @@ SHARED_TYPES = {
 QUANTITY = r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$"
 PATTERN_HINTS = {QUANTITY: "must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`"}
 
+# The range of an integer of each OpenAPI format, which the apiserver holds a value to.
+INTEGER_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
 # Fields whose type differs between API versions, and the type the model gives them (with why). The
 # generator fails on any other difference, so a new one is decided here rather than silently.
 TYPE_CONFLICTS: dict[tuple[str, str], tuple[str, str]] = {}
@@ -218,9 +221,10 @@ def _prop(
         )
         return f"string({description!r}{extra}{common})"
     if kind in ("integer", "number"):
+        low, high = INTEGER_FORMATS.get(newest.get("format") or "", (None, None))
         extra = _kwargs(
-            minimum=newest.get("minimum"),
-            maximum=newest.get("maximum"),
+            minimum=newest.get("minimum", low),
+            maximum=newest.get("maximum", high),
             server_default=newest.get("default") if isinstance(newest.get("default"), int | float) else None,
         )
         return f"{kind}({description!r}{extra}{common})"

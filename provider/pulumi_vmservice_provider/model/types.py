@@ -62,6 +62,7 @@ class Prop:
     pattern: str | None = None
     pattern_hint: str | None = None
     max_length: int | None = None
+    min_length: int | None = None
     # An array the apiserver holds to one item per key (x-kubernetes-list-type: map), and its size limit.
     list_keys: tuple[str, ...] = ()
     max_items: int | None = None
@@ -106,6 +107,12 @@ class Prop:
                 return None
             if not isinstance(value, str):
                 return f"expected a string, got {_type_name(value)}"
+            if self.min_length is not None and len(value) < self.min_length:
+                return (
+                    "must not be empty"
+                    if self.min_length == 1
+                    else f"must be at least {self.min_length} characters"
+                )
             if self.max_length is not None and len(value) > self.max_length:
                 return f"must be no more than {self.max_length} characters, got {len(value)}"
             if self.enum and value not in self.enum:

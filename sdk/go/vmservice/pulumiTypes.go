@@ -1535,7 +1535,7 @@ type ObjectMetaOutputType struct {
 	// Finalizers that must finish before the object is deleted.
 	Finalizers []string `pulumi:"finalizers"`
 	// Sequence number of the desired state (spec) the Supervisor has seen.
-	Generation interface{} `pulumi:"generation"`
+	Generation *int `pulumi:"generation"`
 	// All labels of the object, including those the Supervisor added.
 	Labels map[string]string `pulumi:"labels"`
 	// Name of the object.
@@ -1579,8 +1579,8 @@ func (o ObjectMetaOutputTypeOutput) Finalizers() pulumi.StringArrayOutput {
 }
 
 // Sequence number of the desired state (spec) the Supervisor has seen.
-func (o ObjectMetaOutputTypeOutput) Generation() pulumi.AnyOutput {
-	return o.ApplyT(func(v ObjectMetaOutputType) interface{} { return v.Generation }).(pulumi.AnyOutput)
+func (o ObjectMetaOutputTypeOutput) Generation() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v ObjectMetaOutputType) *int { return v.Generation }).(pulumi.IntPtrOutput)
 }
 
 // All labels of the object, including those the Supervisor added.
@@ -1663,13 +1663,13 @@ func (o ObjectMetaOutputTypePtrOutput) Finalizers() pulumi.StringArrayOutput {
 }
 
 // Sequence number of the desired state (spec) the Supervisor has seen.
-func (o ObjectMetaOutputTypePtrOutput) Generation() pulumi.AnyOutput {
-	return o.ApplyT(func(v *ObjectMetaOutputType) interface{} {
+func (o ObjectMetaOutputTypePtrOutput) Generation() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ObjectMetaOutputType) *int {
 		if v == nil {
 			return nil
 		}
 		return v.Generation
-	}).(pulumi.AnyOutput)
+	}).(pulumi.IntPtrOutput)
 }
 
 // All labels of the object, including those the Supervisor added.

@@ -282,7 +282,7 @@ export interface ObjectMetaOutput {
     /**
      * Sequence number of the desired state (spec) the Supervisor has seen.
      */
-    generation?: any;
+    generation?: number;
     /**
      * All labels of the object, including those the Supervisor added.
      */

@@ -956,7 +956,7 @@ class ObjectMetaOutput(dict):
                  annotations: Optional[Mapping[str, _builtins.str]] = None,
                  creation_timestamp: Optional[_builtins.str] = None,
                  finalizers: Optional[Sequence[_builtins.str]] = None,
-                 generation: Optional[Any] = None,
+                 generation: Optional[_builtins.int] = None,
                  labels: Optional[Mapping[str, _builtins.str]] = None,
                  name: Optional[_builtins.str] = None,
                  namespace: Optional[_builtins.str] = None,
@@ -968,7 +968,7 @@ class ObjectMetaOutput(dict):
         :param Mapping[str, _builtins.str] annotations: All annotations of the object, including those the Supervisor added.
         :param _builtins.str creation_timestamp: When the object was created (RFC 3339).
         :param Sequence[_builtins.str] finalizers: Finalizers that must finish before the object is deleted.
-        :param Any generation: Sequence number of the desired state (spec) the Supervisor has seen.
+        :param _builtins.int generation: Sequence number of the desired state (spec) the Supervisor has seen.
         :param Mapping[str, _builtins.str] labels: All labels of the object, including those the Supervisor added.
         :param _builtins.str name: Name of the object.
         :param _builtins.str namespace: Namespace of the object.
@@ -1020,7 +1020,7 @@ class ObjectMetaOutput(dict):
 
     @_builtins.property
     @pulumi.getter
-    def generation(self) -> Optional[Any]:
+    def generation(self) -> Optional[_builtins.int]:
         """
         Sequence number of the desired state (spec) the Supervisor has seen.
         """

@@ -52,12 +52,13 @@ CONTENT_LIBRARY = ResourceDef(
         "datastore, or between local and subscribed, replaces the library. Import with the library id."
     ),
     inputs={
-        "name": string("Name of the library.", required=True),
+        "name": string("Name of the library.", required=True, min_length=1),
         "description": string("Description of the library."),
         "datastore": string(
             "Datastore that stores the library's files: its name (e.g. `vsanDatastore`) or managed object id "
             "(e.g. `datastore-46`).",
             required=True,
+            min_length=1,
             replace="a library's storage backing cannot change",
         ),
         "subscriptionUrl": string(

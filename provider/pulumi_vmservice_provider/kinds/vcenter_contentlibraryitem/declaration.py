@@ -72,9 +72,10 @@ CONTENT_LIBRARY_ITEM = ResourceDef(
         "library": string(
             "Id of the local library (e.g. `${library.id}`).",
             required=True,
+            min_length=1,
             replace="an item cannot move to another library",
         ),
-        "name": string("Name of the item in the library.", required=True),
+        "name": string("Name of the item in the library.", required=True, min_length=1),
         "description": string("Description of the item."),
         "filePath": string(
             "Local `.ova`, `.ovf` (with its disk files beside it) or `.iso` file to upload.",

@@ -18,13 +18,18 @@ from pulumi_vmservice_provider.model.types import (
 )
 from pulumi_vmservice_provider.model.vcenter_common import MODULE, ROLES, SUBJECT_TYPES, dns_label
 
+# vCenter's limits are `long` values.
+VCENTER_LONG = 2**63 - 1
+
 StoragePolicyAssignment = ObjectType(
     "NamespaceStoragePolicy",
     "A storage policy available to the namespace, with an optional storage limit.",
     {
         "policy": string("Storage policy name or id.", required=True),
         "limitMib": integer(
-            "Storage the namespace may use with this policy, in MiB (default: no limit).", minimum=0
+            "Storage the namespace may use with this policy, in MiB (default: no limit).",
+            minimum=0,
+            maximum=VCENTER_LONG,
         ),
     },
     module=MODULE,
@@ -48,9 +53,13 @@ ResourceLimits = ObjectType(
     "NamespaceResourceLimits",
     "Resource quotas of the namespace (unset: unlimited).",
     {
-        "cpuLimitMhz": integer("CPU limit across all workloads, in MHz.", minimum=0),
-        "memoryLimitMib": integer("Memory limit across all workloads, in MiB.", minimum=0),
-        "storageLimitMib": integer("Storage request limit across all storage policies, in MiB.", minimum=0),
+        "cpuLimitMhz": integer("CPU limit across all workloads, in MHz.", minimum=0, maximum=VCENTER_LONG),
+        "memoryLimitMib": integer(
+            "Memory limit across all workloads, in MiB.", minimum=0, maximum=VCENTER_LONG
+        ),
+        "storageLimitMib": integer(
+            "Storage request limit across all storage policies, in MiB.", minimum=0, maximum=VCENTER_LONG
+        ),
     },
     module=MODULE,
 )
@@ -85,6 +94,7 @@ NAMESPACE = ResourceDef(
             "Supervisor (Workload Management enabled cluster): the cluster's name or managed object id "
             "(e.g. `domain-c8`).",
             required=True,
+            min_length=1,
             replace="a namespace cannot move to another Supervisor",
         ),
         "name": dns_label("Name of the namespace.", "the name of a namespace cannot change"),

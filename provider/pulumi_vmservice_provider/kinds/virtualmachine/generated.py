@@ -136,7 +136,7 @@ VirtualMachineBootstrapCloudInitCloudConfigUsersSpec = ObjectType(
         'groups': array(Prop('string'), 'Groups is an optional list of groups to add to the user.'),
         'hashed_passwd': obj(VirtualMachineBootstrapCloudInitCloudConfigUsersHashed_passwdSpec, "HashedPasswd is a hash of the user's password that will be applied even if the specified user already exists."),
         'homedir': string('Homedir is the optional home directory for the user.'),
-        'inactive': integer('Inactive optionally represents the number of days until the user is disabled.'),
+        'inactive': integer('Inactive optionally represents the number of days until the user is disabled.', minimum=-2147483648, maximum=2147483647),
         'lock_passwd': boolean('LockPasswd disables password login.'),
         'name': string("Name is the user's login name.", required=True),
         'no_create_home': boolean('NoCreateHome prevents the creation of the home directory.'),
@@ -152,7 +152,7 @@ VirtualMachineBootstrapCloudInitCloudConfigUsersSpec = ObjectType(
         'ssh_redirect_user': boolean('SSHRedirectUser may be set to true to disable SSH logins for this user.'),
         'sudo': string('Sudo is a sudo rule to apply to the user.'),
         'system': boolean('System is an optional flag that indicates the user should be created as a system user with no home directory.'),
-        'uid': integer("UID is the user's ID."),
+        'uid': integer("UID is the user's ID.", minimum=-9223372036854775808, maximum=9223372036854775807),
     },
 )
 
@@ -280,9 +280,9 @@ VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpec = ObjectType(
     'GUIUnattended is a representation of the Sysprep GUIUnattended key.',
     {
         'autoLogon': boolean('AutoLogon determine whether the machine automatically logs on as Administrator.'),
-        'autoLogonCount': integer('AutoLogonCount specifies the number of times the machine should automatically log on as Administrator.'),
+        'autoLogonCount': integer('AutoLogonCount specifies the number of times the machine should automatically log on as Administrator.', minimum=-2147483648, maximum=2147483647),
         'password': obj(VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec, 'Password is the new administrator password for the machine.'),
-        'timeZone': integer('TimeZone is the time zone index for the virtual machine.', server_default=85),
+        'timeZone': integer('TimeZone is the time zone index for the virtual machine.', maximum=2147483647, server_default=85),
     },
 )
 
@@ -315,7 +315,7 @@ VirtualMachineBootstrapSysprepSysprepLicenseFilePrintDataSpec = ObjectType(
     'LicenseFilePrintData is a representation of the Sysprep LicenseFilePrintData key.',
     {
         'autoMode': string('AutoMode specifies the server licensing mode.', enum=('perSeat', 'perServer'), required=True),
-        'autoUsers': integer('AutoUsers indicates the number of client licenses purchased for the VirtualCenter server being installed.'),
+        'autoUsers': integer('AutoUsers indicates the number of client licenses purchased for the VirtualCenter server being installed.', minimum=-2147483648, maximum=2147483647),
     },
 )
 
@@ -499,11 +499,11 @@ VirtualMachineHardwareCdromSpec = ObjectType(
     {
         'allowGuestControl': boolean('AllowGuestControl describes whether or not a web console connection may be used to connect/disconnect the CD-ROM device.', server_default=True),
         'connected': boolean('Connected describes the desired connection state of the CD-ROM device.', server_default=True),
-        'controllerBusNumber': integer('ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.'),
+        'controllerBusNumber': integer('ControllerBusNumber describes the bus number of the controller to which this CD-ROM should be attached.', minimum=-2147483648, maximum=2147483647),
         'controllerType': string('ControllerType describes the type of the controller to which this CD-ROM should be attached.', enum=('IDE', 'SATA')),
         'image': obj(VirtualMachineHardwareCdromImageSpec, 'Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.', required=True),
         'name': string('Name consists of at least two lowercase letters or digits of this CD-ROM. It must be unique among all CD-ROM devices attached to the VM.', pattern='^[a-z0-9]{2,}$', required=True),
-        'unitNumber': integer('UnitNumber describes the desired unit number for attaching the CD-ROM to a storage controller.'),
+        'unitNumber': integer('UnitNumber describes the desired unit number for attaching the CD-ROM to a storage controller.', minimum=-2147483648, maximum=2147483647),
     },
 )
 
@@ -585,7 +585,7 @@ VirtualMachineNetworkRouteSpec = ObjectType(
     'VirtualMachineNetworkRouteSpec',
     'VirtualMachineNetworkRouteSpec defines a static route for a guest.',
     {
-        'metric': integer('Metric is the weight/priority of the route.', minimum=1),
+        'metric': integer('Metric is the weight/priority of the route.', minimum=1, maximum=2147483647),
         'to': string('To is either "default", or an IP4 or IP6 address.', required=True),
         'via': string('Via is an IP4 or IP6 address.', required=True),
     },
@@ -603,7 +603,7 @@ VirtualMachineNetworkInterfaceSpec = ObjectType(
         'gateway6': string('Gateway6 is the primary IP6 gateway for this interface.'),
         'guestDeviceName': string('GuestDeviceName is used to rename the device inside the guest when the bootstrap provider is Cloud-Init. Please note it is up to the user to ensure the provided device name does not conflict with any other devices inside the guest, ex. dvd, cdrom, sda, etc.', pattern='^\\w\\w+$'),
         'macAddr': string('MACAddr is the optional MAC address of this interface.', pattern='^([0-9A-Fa-f]{2}:){5}([0-9A-Fa-f]{2})$', since='v1alpha3'),
-        'mtu': integer('MTU is the Maximum Transmission Unit size in bytes.'),
+        'mtu': integer('MTU is the Maximum Transmission Unit size in bytes.', minimum=-9223372036854775808, maximum=9223372036854775807),
         'name': string('Name describes the unique name of this network interface, used to distinguish it from other network interfaces attached to this VM.', pattern='^[a-z0-9]{2,}$', required=True),
         'nameservers': array(Prop('string'), 'Nameservers is a list of IP4 and/or IP6 addresses used as DNS nameservers.'),
         'network': obj(PartialObjectRef, 'Network is the name of the network resource to which this interface is connected.'),
@@ -673,7 +673,7 @@ VirtualMachineReadinessProbeSpec = ObjectType(
     {
         'guestHeartbeat': obj(VirtualMachineReadinessProbeGuestHeartbeatSpec, 'GuestHeartbeat specifies an action involving the guest heartbeat status.'),
         'guestInfo': array(obj(GuestInfoAction), 'GuestInfo specifies an action involving key/value pairs from GuestInfo.'),
-        'periodSeconds': integer('PeriodSeconds specifics how often (in seconds) to perform the probe. Defaults to 10 seconds. Minimum value is 1.', minimum=1),
+        'periodSeconds': integer('PeriodSeconds specifics how often (in seconds) to perform the probe. Defaults to 10 seconds. Minimum value is 1.', minimum=1, maximum=2147483647),
         'tcpSocket': obj(VirtualMachineReadinessProbeTcpSocketSpec, 'TCPSocket specifies an action involving a TCP port. Deprecated.'),
         'timeoutSeconds': integer('TimeoutSeconds specifies a number of seconds after which the probe times out. Defaults to 10 seconds. Minimum value is 1.', minimum=1, maximum=60),
     },
@@ -715,14 +715,14 @@ VirtualMachineVolume = ObjectType(
     'VirtualMachineVolume represents a named volume in a VM.',
     {
         'applicationType': string('ApplicationType describes the type of application for which this volume is intended to be used.', enum=('OracleRAC', 'MicrosoftWSFC'), since='v1alpha5'),
-        'controllerBusNumber': integer('ControllerBusNumber describes the bus number of the controller to which this volume should be attached.', since='v1alpha5'),
+        'controllerBusNumber': integer('ControllerBusNumber describes the bus number of the controller to which this volume should be attached.', minimum=-2147483648, maximum=2147483647, since='v1alpha5'),
         'controllerType': string('ControllerType describes the type of the controller to which this volume should be attached.', enum=('IDE', 'NVME', 'SCSI', 'SATA'), since='v1alpha5'),
         'diskMode': string('DiskMode describes the desired mode to use when attaching the volume.', enum=('IndependentNonPersistent', 'IndependentPersistent', 'NonPersistent', 'Persistent'), since='v1alpha5'),
         'name': string("Name represents the volume's name. Must be a DNS_LABEL and unique within the VM.", required=True),
         'persistentVolumeClaim': obj(PersistentVolumeClaimVolumeSource, 'PersistentVolumeClaim represents a reference to a PersistentVolumeClaim in the same namespace.'),
         'removable': boolean("Removable describes whether or not this volume may be removed from spec.volumes. This is a safety measure that allows users to prevent the accidental removal of disks from a VM that should not be removed, such as the VM's boot disk(s).", server_default=True, since='v1alpha5'),
         'sharingMode': string("SharingMode describes the volume's desired sharing mode.", enum=('MultiWriter', 'None'), since='v1alpha5'),
-        'unitNumber': integer('UnitNumber describes the desired unit number for attaching the volume to a storage controller.', since='v1alpha5'),
+        'unitNumber': integer('UnitNumber describes the desired unit number for attaching the volume to a storage controller.', minimum=-2147483648, maximum=2147483647, since='v1alpha5'),
     },
 )
 
@@ -747,7 +747,7 @@ VirtualMachineSpec = ObjectType(
         'image': obj(VirtualMachineImageSpec, 'Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.', since='v1alpha3'),
         'imageName': string('ImageName describes the name of the image resource used to deploy this VM.'),
         'instanceUUID': string('InstanceUUID describes the desired Instance UUID for a VM. If omitted, this field defaults to a random UUID. This value is only used for the VM Instance UUID, it is not used within cloudInit. This identifier is used by VirtualCenter to uniquely identify all virtual machine instances, including those that may share the same BIOS UUID.', since='v1alpha3'),
-        'minHardwareVersion': integer('MinHardwareVersion describes the desired, minimum hardware version.', minimum=13),
+        'minHardwareVersion': integer('MinHardwareVersion describes the desired, minimum hardware version.', minimum=13, maximum=2147483647),
         'network': obj(VirtualMachineNetworkSpec, 'Network describes the desired network configuration for the VM.'),
         'nextRestartTime': string('NextRestartTime may be used to restart the VM, in accordance with RestartMode, by setting the value of this field to "now" (case-insensitive).'),
         'policies': array(obj(VirtualMachinePoliciesSpec), 'Policies describes a list of policies that should be explicitly applied to this VM.', since='v1alpha5'),
@@ -812,7 +812,7 @@ VirtualMachineHardwareControllersDevicesStatus = ObjectType(
     'VirtualMachineHardwareControllersDevicesStatus: `status.hardware.controllers.devices` of a VirtualMachine.',
     {
         'type': string('Type describes the type of the virtual device.', enum=('CDROM', 'Disk'), required=True),
-        'unitNumber': integer('UnitNumber describes the observed unit number of the device.', required=True),
+        'unitNumber': integer('UnitNumber describes the observed unit number of the device.', minimum=-2147483648, maximum=2147483647, required=True),
     },
 )
 
@@ -821,8 +821,8 @@ VirtualMachineHardwareControllersStatus = ObjectType(
     'VirtualMachineHardwareControllersStatus',
     'VirtualMachineHardwareControllersStatus: `status.hardware.controllers` of a VirtualMachine.',
     {
-        'busNumber': integer('BusNumber describes the observed bus number of the controller.', required=True),
-        'deviceKey': integer('DeviceKey describes the observed device key of the controller.', required=True),
+        'busNumber': integer('BusNumber describes the observed bus number of the controller.', minimum=-2147483648, maximum=2147483647, required=True),
+        'deviceKey': integer('DeviceKey describes the observed device key of the controller.', minimum=-2147483648, maximum=2147483647, required=True),
         'devices': array(obj(VirtualMachineHardwareControllersDevicesStatus), 'Devices describes the observed devices connected to the controller.', list_keys=('unitNumber',)),
         'type': string('Type describes the observed type of the controller.', enum=('IDE', 'NVME', 'SCSI', 'SATA'), required=True),
     },
@@ -833,8 +833,8 @@ VirtualMachineHardwareCpuStatus = ObjectType(
     'VirtualMachineHardwareCpuStatus',
     'CPU describes the observed CPU allocation of the VM.',
     {
-        'reservation': integer('Reservation describes the observed CPU reservation in MHz.'),
-        'total': integer('Total describes the observed number of processors.'),
+        'reservation': integer('Reservation describes the observed CPU reservation in MHz.', minimum=-9223372036854775808, maximum=9223372036854775807),
+        'total': integer('Total describes the observed number of processors.', minimum=-2147483648, maximum=2147483647),
     },
 )
 
@@ -1059,7 +1059,7 @@ VirtualMachineNetworkInterfacesStatus = ObjectType(
     'VirtualMachineNetworkInterfacesStatus',
     "VirtualMachineNetworkInterfaceStatus describes the observed state of a VM's network interface.",
     {
-        'deviceKey': integer('DeviceKey describes the unique hardware device key of this network interface.'),
+        'deviceKey': integer('DeviceKey describes the unique hardware device key of this network interface.', minimum=-2147483648, maximum=2147483647),
         'dns': obj(VirtualMachineNetworkInterfacesDnsStatus, "DNS describes the observed state of the interface's DNS configuration."),
         'ip': obj(VirtualMachineNetworkInterfacesIpStatus, "IP describes the observed state of the interface's IP configuration."),
         'name': string("Name describes the corresponding network interface with the same name in the VM's desired network interface list. If unset, then there is no corresponding entry for this interface."),
@@ -1191,7 +1191,7 @@ VirtualMachinePoliciesStatus = ObjectType(
     'VirtualMachinePoliciesStatus: `status.policies` of a VirtualMachine.',
     {
         'apiVersion': string('APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources', required=True),
-        'generation': integer('Generation describes the observed generation of the policy applied to this VM.', required=True),
+        'generation': integer('Generation describes the observed generation of the policy applied to this VM.', minimum=-9223372036854775808, maximum=9223372036854775807, required=True),
         'kind': string('Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds', required=True),
         'name': string('Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names', required=True),
     },
@@ -1265,7 +1265,7 @@ VirtualMachineVolumesStatus = ObjectType(
     'VirtualMachineVolumeStatus defines the observed state of a VirtualMachineVolume instance.',
     {
         'attached': boolean('Attached represents whether a volume has been successfully attached to the VirtualMachine or not.'),
-        'controllerBusNumber': integer("ControllerBusNumber describes the volume's observed controller bus number.", since='v1alpha5'),
+        'controllerBusNumber': integer("ControllerBusNumber describes the volume's observed controller bus number.", minimum=-2147483648, maximum=2147483647, since='v1alpha5'),
         'controllerType': string("ControllerType describes the volume's observed controller type.", enum=('IDE', 'NVME', 'SCSI', 'SATA'), since='v1alpha5'),
         'crypto': obj(VirtualMachineVolumesCryptoStatus, "Crypto describes the volume's encryption status.", since='v1alpha3'),
         'diskMode': string("DiskMode describes the volume's observed disk mode.", enum=('IndependentNonPersistent', 'IndependentPersistent', 'NonPersistent', 'Persistent'), since='v1alpha5'),
@@ -1276,7 +1276,7 @@ VirtualMachineVolumesStatus = ObjectType(
         'requested': string('Requested describes the minimum, requested capacity of the volume. An integer or a string.', int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`', since='v1alpha4'),
         'sharingMode': string("SharingMode describes the volume's observed sharing mode.", enum=('MultiWriter', 'None'), since='v1alpha5'),
         'type': string('Type is the type of the attached volume.', enum=('Classic', 'Managed'), server_default='Managed', since='v1alpha3'),
-        'unitNumber': integer("UnitNumber describes the volume's observed unit number.", since='v1alpha5'),
+        'unitNumber': integer("UnitNumber describes the volume's observed unit number.", minimum=-2147483648, maximum=2147483647, since='v1alpha5'),
         'used': string('Used describes the observed, non-shared size of the volume on disk. An integer or a string.', int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`', since='v1alpha3'),
     },
 )
@@ -1294,7 +1294,7 @@ VirtualMachineStatus = ObjectType(
         'currentSnapshot': obj(VirtualMachineCurrentSnapshotStatus, 'CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot.', since='v1alpha5'),
         'guest': obj(VirtualMachineGuestStatus, "Guest describes the observed state of the VM's guest.", since='v1alpha5'),
         'hardware': obj(VirtualMachineHardwareStatus, "Hardware describes the observed state of the VM's hardware.", since='v1alpha5'),
-        'hardwareVersion': integer("HardwareVersion describes the VirtualMachine resource's observed hardware version."),
+        'hardwareVersion': integer("HardwareVersion describes the VirtualMachine resource's observed hardware version.", minimum=-2147483648, maximum=2147483647),
         'host': string('Host describes the hostname or IP address of the infrastructure host where the VM is executed.'),
         'image': obj(VirtualMachineImageStatus, 'Image is a reference to the VirtualMachineImage resource used to deploy this VM.'),
         'instanceUUID': string('InstanceUUID describes the unique instance UUID provided by the underlying infrastructure provider, such as vSphere.'),

@@ -14,8 +14,8 @@ VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec = ObjectType(
     'DynamicDirectPathIODevice contains the configuration corresponding to a Dynamic DirectPath I/O device.',
     {
         'customLabel': string('The `customLabel` field.'),
-        'deviceID': integer('The `deviceID` field.', required=True),
-        'vendorID': integer('The `vendorID` field.', required=True),
+        'deviceID': integer('The `deviceID` field.', minimum=-9223372036854775808, maximum=9223372036854775807, required=True),
+        'vendorID': integer('The `vendorID` field.', minimum=-9223372036854775808, maximum=9223372036854775807, required=True),
     },
 )
 
@@ -62,7 +62,7 @@ VirtualMachineClassHardwareSpec = ObjectType(
     'VirtualMachineClassHardwareSpec',
     'Hardware describes the configuration of the VirtualMachineClass attributes related to virtual hardware. The configuration specified in this field is used to customize the virtual hardware characteristics of any VirtualMachine associated with this VirtualMachineClass.',
     {
-        'cpus': integer('The `cpus` field.'),
+        'cpus': integer('The `cpus` field.', minimum=-9223372036854775808, maximum=9223372036854775807),
         'devices': obj(VirtualMachineClassHardwareDevicesSpec, 'VirtualDevices contains information about the virtual devices associated with a VirtualMachineClass.'),
         'instanceStorage': obj(VirtualMachineClassHardwareInstanceStorageSpec, 'InstanceStorage provides information used to configure instance storage volumes for a VirtualMachine.'),
         'memory': string('The `memory` field. An integer or a string.', int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`'),
@@ -119,7 +119,7 @@ VirtualMachineClassSpec = ObjectType(
         'hardware': obj(VirtualMachineClassHardwareSpec, 'Hardware describes the configuration of the VirtualMachineClass attributes related to virtual hardware. The configuration specified in this field is used to customize the virtual hardware characteristics of any VirtualMachine associated with this VirtualMachineClass.'),
         'policies': obj(VirtualMachineClassPoliciesSpec, 'Policies describes the configuration of the VirtualMachineClass attributes related to virtual infrastructure policy. The configuration specified in this field is used to customize various policies related to infrastructure resource consumption.'),
         'reservedProfileID': string('ReservedProfileID describes the reservation profile associated with the namespace-scoped VirtualMachineClass object.', since='v1alpha3'),
-        'reservedSlots': integer('ReservedSlots describes the number of slots reserved for VMs that use this VirtualMachineClass. This field is only valid in conjunction with reservedProfileID.', since='v1alpha3'),
+        'reservedSlots': integer('ReservedSlots describes the number of slots reserved for VMs that use this VirtualMachineClass. This field is only valid in conjunction with reservedProfileID.', maximum=2147483647, since='v1alpha3'),
     },
 )
 

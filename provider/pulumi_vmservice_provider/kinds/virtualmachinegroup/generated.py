@@ -47,7 +47,7 @@ VirtualMachinePlacementDatastoreStatus = ObjectType(
     'VirtualMachinePlacementDatastoreStatus',
     'VirtualMachinePlacementDatastoreStatus: `status.members.placement.datastores` of a VirtualMachineGroup.',
     {
-        'diskKey': integer("DiskKey describes the device key to which this recommendation applies. When omitted, this recommendation is for the VM's home directory."),
+        'diskKey': integer("DiskKey describes the device key to which this recommendation applies. When omitted, this recommendation is for the VM's home directory.", minimum=-2147483648, maximum=2147483647),
         'id': string('ID describes the datastore ID.'),
         'name': string('Name describes the name of a datastore.', required=True),
         'supportedDiskFormats': array(Prop('string'), 'SupportedDiskFormat describes the list of disk formats supported by this datastore.'),

@@ -34,13 +34,13 @@ VirtualMachineImageDisksStatus = ObjectType(
     'VirtualMachineImageDiskInfo describes information about any disks associated with this image.',
     {
         'capacity': string('Capacity is the virtual disk capacity in bytes. An integer or a string.', int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`'),
-        'controllerBusNumber': integer('ControllerBusNumber describes bus number of the controller to which this disk is attached.', since='v1alpha5'),
+        'controllerBusNumber': integer('ControllerBusNumber describes bus number of the controller to which this disk is attached.', minimum=-2147483648, maximum=2147483647, since='v1alpha5'),
         'controllerType': string('ControllerType describes the type of controller to which this disk is attached.', enum=('IDE', 'NVME', 'SCSI', 'SATA'), since='v1alpha5'),
         'limit': string('Limit is the total virtual disk capacity. An integer or a string.', int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`', since='v1alpha5'),
         'name': string('Name is the unique identifier for the virtual disk.', since='v1alpha5'),
         'requested': string('Requested is the minimum storage requirements for the virtual disk. An integer or a string.', int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`', since='v1alpha5'),
         'size': string('Size is the estimated populated size of the virtual disk in bytes. An integer or a string.', int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`'),
-        'unitNumber': integer('UnitNumber describes the unit number for this disk.', since='v1alpha5'),
+        'unitNumber': integer('UnitNumber describes the unit number for this disk.', minimum=-2147483648, maximum=2147483647, since='v1alpha5'),
     },
 )
 
@@ -97,7 +97,7 @@ VirtualMachineImageStatus = ObjectType(
         'conditions': array(obj(Condition), 'Conditions describes the observed conditions for this image.'),
         'disks': array(obj(VirtualMachineImageDisksStatus), 'Disks describes the observed disk information for this image.', list_keys=('name',), since='v1alpha3'),
         'firmware': string('Firmware describe the firmware type used by this image, ex. BIOS, EFI.'),
-        'hardwareVersion': integer('HardwareVersion describes the observed hardware version of this image.'),
+        'hardwareVersion': integer('HardwareVersion describes the observed hardware version of this image.', minimum=-2147483648, maximum=2147483647),
         'name': string('Name describes the display name of this image.'),
         'osInfo': obj(VirtualMachineImageOSInfo, 'OSInfo describes the observed operating system information for this image.'),
         'ovfProperties': array(obj(VirtualMachineImageOvfPropertiesStatus), 'OVFProperties describes the observed user configurable OVF properties defined for this image.'),

@@ -55,10 +55,10 @@ VirtualMachinePublishRequestSpec = ObjectType(
     'VirtualMachinePublishRequestSpec',
     'VirtualMachinePublishRequestSpec defines the desired state of a VirtualMachinePublishRequest.',
     {
-        'backoffLimit': integer('BackoffLimit is the number of status.attempts that should be allowed before failing the VirtualMachinePublishRequest and halting any future processing.', server_default=3, since='v1alpha5'),
+        'backoffLimit': integer('BackoffLimit is the number of status.attempts that should be allowed before failing the VirtualMachinePublishRequest and halting any future processing.', maximum=9223372036854775807, server_default=3, since='v1alpha5'),
         'source': obj(VirtualMachinePublishRequestSource, 'Source is the source of the publication request, ex. a VirtualMachine resource.'),
         'target': obj(VirtualMachinePublishRequestTarget, 'Target is the target of the publication request, ex. item information and a ContentLibrary resource.'),
-        'ttlSecondsAfterFinished': integer('TTLSecondsAfterFinished is the time-to-live duration for how long this resource will be allowed to exist once the publication operation completes. After the TTL expires, the resource will be automatically deleted without the user having to take any direct action.'),
+        'ttlSecondsAfterFinished': integer('TTLSecondsAfterFinished is the time-to-live duration for how long this resource will be allowed to exist once the publication operation completes. After the TTL expires, the resource will be automatically deleted without the user having to take any direct action.', maximum=9223372036854775807),
     },
 )
 
@@ -109,7 +109,7 @@ VirtualMachinePublishRequestStatus = ObjectType(
     'VirtualMachinePublishRequestStatus',
     'VirtualMachinePublishRequestStatus defines the observed state of a VirtualMachinePublishRequest.',
     {
-        'attempts': integer('Attempts represents the number of times the request to publish the VM has been attempted.'),
+        'attempts': integer('Attempts represents the number of times the request to publish the VM has been attempted.', minimum=-9223372036854775808, maximum=9223372036854775807),
         'completionTime': string('CompletionTime represents time when the request was completed. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC.'),
         'conditions': array(obj(Condition), "Conditions is a list of the latest, available observations of the request's current state."),
         'imageName': string('ImageName is the name of the VirtualMachineImage resource that is eventually realized in the same namespace as the VM and publication request after the publication operation completes.'),

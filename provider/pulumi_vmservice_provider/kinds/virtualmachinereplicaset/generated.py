@@ -35,7 +35,7 @@ VirtualMachineReplicaSetSpec = ObjectType(
     'VirtualMachineReplicaSetSpec is the specification of a VirtualMachineReplicaSet.',
     {
         'deletePolicy': string('DeletePolicy defines the policy used to identify nodes to delete when downscaling. Only supported deletion policy is "Random".', enum=('Random',)),
-        'replicas': integer('Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1.', server_default=1),
+        'replicas': integer('Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero and unspecified. Defaults to 1.', minimum=-2147483648, maximum=2147483647, server_default=1),
         'selector': obj(LabelSelector, "Selector is a label to query over virtual machines that should match the replica count. A virtual machine's label keys and values must match in order to be controlled by this VirtualMachineReplicaSet."),
         'template': any_value('Template is the object that describes the virtual machine that will be created if insufficient replicas are detected.'),
     },
@@ -47,9 +47,9 @@ VirtualMachineReplicaSetStatus = ObjectType(
     'VirtualMachineReplicaSetStatus represents the observed state of a VirtualMachineReplicaSet resource.',
     {
         'conditions': array(obj(Condition), "Conditions represents the latest available observations of a VirtualMachineReplicaSet's current state."),
-        'fullyLabeledReplicas': integer('FullyLabeledReplicas is the number of replicas that have labels matching the labels of the virtual machine template of the VirtualMachineReplicaSet.'),
-        'observedGeneration': integer('ObservedGeneration reflects the generation of the most recently observed VirtualMachineReplicaSet.'),
-        'readyReplicas': integer('ReadyReplicas is the number of ready replicas for this VirtualMachineReplicaSet. A virtual machine is considered ready when it\'s "Ready" condition is marked as true.'),
-        'replicas': integer('Replicas is the most recently observed number of replicas.'),
+        'fullyLabeledReplicas': integer('FullyLabeledReplicas is the number of replicas that have labels matching the labels of the virtual machine template of the VirtualMachineReplicaSet.', minimum=-2147483648, maximum=2147483647),
+        'observedGeneration': integer('ObservedGeneration reflects the generation of the most recently observed VirtualMachineReplicaSet.', minimum=-9223372036854775808, maximum=9223372036854775807),
+        'readyReplicas': integer('ReadyReplicas is the number of ready replicas for this VirtualMachineReplicaSet. A virtual machine is considered ready when it\'s "Ready" condition is marked as true.', minimum=-2147483648, maximum=2147483647),
+        'replicas': integer('Replicas is the most recently observed number of replicas.', minimum=-2147483648, maximum=2147483647),
     },
 )

@@ -14,9 +14,9 @@ VirtualMachineServicePort = ObjectType(
     'VirtualMachineServicePort describes the specification of a service port to be exposed by a VirtualMachineService. This VirtualMachineServicePort specification includes attributes that define the external and internal representation of the service port.',
     {
         'name': string('Name describes the name to be used to identify this VirtualMachineServicePort.', required=True),
-        'port': integer('Port describes the external port that will be exposed by the service.', required=True),
+        'port': integer('Port describes the external port that will be exposed by the service.', minimum=-2147483648, maximum=2147483647, required=True),
         'protocol': string('Protocol describes the Layer 4 transport protocol for this port. Supports "TCP", "UDP", and "SCTP".', required=True),
-        'targetPort': integer('TargetPort describes the internal port open on a VirtualMachine that should be mapped to the external Port.', required=True),
+        'targetPort': integer('TargetPort describes the internal port open on a VirtualMachine that should be mapped to the external Port.', minimum=-2147483648, maximum=2147483647, required=True),
     },
 )
 

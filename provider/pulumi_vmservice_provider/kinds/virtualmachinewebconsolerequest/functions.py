@@ -50,6 +50,9 @@ def decrypt_response(private_key: Any, response: str) -> str:
     return plaintext.decode()
 
 
+REACH_SECONDS = 8.0
+
+
 def request_console(
     state: ProviderState,
     namespace: str,
@@ -57,14 +60,17 @@ def request_console(
     timeout: float,
     cancelled: threading.Event | None = None,
 ) -> JSONObject:
-    """Ask VM Operator for a console ticket and decrypt it; `timeout` bounds the whole request."""
+    """Ask VM Operator for a console ticket and decrypt it; `timeout` bounds the whole request, and reaching
+    the Supervisor at all takes at most REACH_SECONDS (an unreachable one answers UNAVAILABLE within the
+    bound of a lookup, not after the ticket's whole wait)."""
     ctx = standalone_context(timeout, cancelled)
+    reach = standalone_context(min(timeout, REACH_SECONDS), cancelled)
     # VM Operator keeps retrying a request for a VM that does not exist; fail now, naming the VMs there are.
-    get_object(state, VIRTUAL_MACHINES, namespace, vm_name, ctx)
+    get_object(state, VIRTUAL_MACHINES, namespace, vm_name, reach)
     private_key, public_pem = _key_pair()
     name = f"{vm_name}-console-{secrets.token_hex(3)}"[:63]
     body = {
-        "apiVersion": state.kube.api_version(WEB_CONSOLE_REQUESTS, ctx=ctx),
+        "apiVersion": state.kube.api_version(WEB_CONSOLE_REQUESTS, ctx=reach),
         "kind": "VirtualMachineWebConsoleRequest",
         "metadata": {"name": name, "namespace": namespace},
         "spec": {"name": vm_name, "publicKey": public_pem},
