@@ -81,7 +81,7 @@ def _register(object_type: ObjectType, types: JSONObject) -> None:
         "type": "object",
         "description": object_type.description,
         "properties": _properties(object_type.properties, types),
-        "required": sorted(k for k, p in object_type.properties.items() if p.required),
+        "required": sorted(k for k, p in object_type.properties.items() if p.program_required),
     }
     if not types[object_type.token]["required"]:
         del types[object_type.token]["required"]
@@ -101,7 +101,7 @@ def generate() -> JSONObject:
             {
                 "description": definition.description,
                 "inputProperties": inputs,
-                "requiredInputs": sorted(k for k, p in definition.inputs.items() if p.required),
+                "requiredInputs": sorted(k for k, p in definition.inputs.items() if p.program_required),
                 "properties": outputs,
                 "required": sorted(k for k in ("metadata", "status") if k in outputs),
             }
@@ -113,7 +113,7 @@ def generate() -> JSONObject:
             "inputs": _without_empty(
                 {
                     "properties": _properties(function.inputs, types),
-                    "required": sorted(k for k, p in function.inputs.items() if p.required),
+                    "required": sorted(k for k, p in function.inputs.items() if p.program_required),
                 }
             ),
             "outputs": {"properties": _properties(function.outputs, types)},

@@ -61,7 +61,7 @@ BAD = f"""resources:
     type: vmservice:index:VirtualMachineService
     properties:
       metadata: {{name: lb, namespace: prod, labels: {LABELS}}}
-      spec: {{type: LoadBalancer, selector: {{role: web}}, ports: [{{port: 80, targetPort: 8080}}], loadBalancerSourceRanges: [0.0.0.0/0]}}
+      spec: {{type: LoadBalancer, selector: {{role: web}}, ports: [{{name: http, protocol: TCP, port: 80, targetPort: 8080}}], loadBalancerSourceRanges: [0.0.0.0/0]}}
   cls:
     type: vmservice:vcenter:VirtualMachineClass
     properties: {{name: guaranteed-xl, cpuCount: 8, memoryMb: 8192, cpuReservation: 100, memoryReservation: 50}}
@@ -109,7 +109,7 @@ GOOD = f"""resources:
     type: vmservice:index:VirtualMachineService
     properties:
       metadata: {{name: lb, namespace: prod, labels: {LABELS}}}
-      spec: {{type: LoadBalancer, selector: {{role: web}}, ports: [{{port: 80, targetPort: 8080}}], loadBalancerSourceRanges: [10.0.0.0/8]}}
+      spec: {{type: LoadBalancer, selector: {{role: web}}, ports: [{{name: http, protocol: TCP, port: 80, targetPort: 8080}}], loadBalancerSourceRanges: [10.0.0.0/8]}}
   cls:
     type: vmservice:vcenter:VirtualMachineClass
     properties: {{name: guaranteed-xl, cpuCount: 8, memoryMb: 8192, cpuReservation: 100, memoryReservation: 100}}

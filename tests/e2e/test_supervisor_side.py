@@ -181,7 +181,7 @@ resources:
         type: LoadBalancer
         selector: {{app: web-{suffix}}}
         ports:
-          - {{name: http, port: 80, targetPort: 8080}}
+          - {{name: http, protocol: TCP, port: 80, targetPort: 8080}}
   policy:
     type: vmservice:index:VirtualMachineSetResourcePolicy
     properties:

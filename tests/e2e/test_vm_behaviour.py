@@ -234,7 +234,7 @@ def test_check_rejects_what_this_supervisor_cannot_do(
     # A VM cannot be created Suspended.
     rewrite(project, "resources:\n" + vm_resource("vm", name, power="Suspended"))
     output = failing(project, "preview")
-    assert "spec.powerState" in output and "cannot be created Suspended" in output
+    assert "spec.powerState" in output and "cannot set a new VM's power state to Suspended" in output
 
     # userData is kept in a Secret the provider points rawCloudConfig at: both at once is an error.
     rewrite(

@@ -52,7 +52,7 @@ def _check_object(
             continue
         if prop.default is not None:
             result[key] = Secret(prop.default) if prop.secret else prop.default
-        elif prop.required:
+        elif prop.program_required:
             failures.append(Failure(paths.join(base, key), "missing required property"))
     return result
 

@@ -116,3 +116,18 @@ def overlay_prop(generated: Prop, hand: Prop) -> Prop:
 
 def _object_of(prop: Prop) -> ObjectType | None:
     return prop.obj if prop.kind == "object" else prop.items.obj if prop.items is not None else None
+
+
+def refine_path(base: ObjectType, path: tuple[str, ...], **changes: Any) -> ObjectType:
+    """A copy of `base` with the property at `path` (object keys; arrays and maps are stepped through) refined
+    by `changes` (as `Prop.refined` takes them)."""
+    key, rest = path[0], path[1:]
+    prop = base.properties[key]
+    if rest:
+        inner = _object_of(prop)
+        if inner is None:
+            raise KeyError(f"{base.name}.{key} holds no object to refine {'.'.join(rest)} in")
+        prop = with_type(prop, refine_path(inner, rest, **changes))
+    else:
+        prop = prop.refined(**changes)
+    return ObjectType(base.name, base.description, {**base.properties, key: prop}, base.module)

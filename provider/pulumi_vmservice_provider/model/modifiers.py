@@ -42,6 +42,11 @@ class ServerFacts(Protocol):
         capabilities say; None when it cannot be asked."""
         ...
 
+    def release(self) -> str | None:
+        """The vSphere release of the VM Operator API the Supervisor serves ("8.0u3", "9.1"), None when it
+        cannot be asked."""
+        ...
+
 
 class NoServer:
     """Server facts of an offline preview: nothing is known."""
@@ -50,6 +55,9 @@ class NoServer:
         return None
 
     def capability(self, name: str) -> bool | None:
+        return None
+
+    def release(self) -> str | None:
         return None
 
 

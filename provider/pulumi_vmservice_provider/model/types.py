@@ -86,6 +86,12 @@ class Prop:
         return found.reason if found is not None else None
 
     @property
+    def program_required(self) -> bool:
+        """Whether a program must give it: required, and not something the Supervisor fills in when left out
+        (the CRD may still require it; the webhooks fill it before the schema is checked)."""
+        return self.required and not self.has(ServerDefault)
+
+    @property
     def server_default(self) -> Any:
         found = self.modifier(ServerDefault)
         return found.value if found is not None else None
@@ -199,7 +205,9 @@ def as_modifiers(
         found.append(AppliedWhileOff())
     if data_loss:
         found.append(DataLoss())
-    if server_default is not None:
+    if isinstance(server_default, ServerDefault):
+        found.append(server_default)
+    elif server_default is not None:
         found.append(ServerDefault(server_default))
     if stable:
         found.append(Stable())

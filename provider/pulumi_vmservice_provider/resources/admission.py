@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from vmservice_api import rules
 from vmservice_api.objects import JSON, JSONObject, KubeObject, clone
-from vmservice_api.rules.fielderrors import Effect, FieldError
+from vmservice_api.rules.fielderrors import Effect, FieldError, FieldPath, required
 from vmservice_api.rules.framework import Operation
 
-from pulumi_vmservice_provider.resources.kubefields import with_crd_defaults
+from pulumi_vmservice_provider.model.modifiers import NoServer, ServerFacts
+from pulumi_vmservice_provider.resources.kubefields import unfilled_required, with_crd_defaults
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.model.decode import Path
@@ -85,12 +86,34 @@ def _merge(target: JSONObject, patch: Mapping[str, JSON]) -> None:
             target[key] = clone(value)
 
 
+# The Supervisor's published capabilities, by the feature switch of VM Operator's each stands for.
+CAPABILITY_FEATURES = {
+    "VMResize": "VMResize",
+    "MutableNetworks": "MutableNetworks",
+    "VMSnapshots": "VMSnapshots",
+    "VMGroups": "VMGroups",
+    "ImmutableClasses": "ImmutableClasses",
+    "BYOK": "BringYourOwnEncryptionKey",
+}
+
+
+def known_features(facts: ServerFacts) -> dict[str, bool]:
+    """The feature switches a reachable Supervisor's published capabilities tell (none offline)."""
+    found: dict[str, bool] = {}
+    for capability, feature in CAPABILITY_FEATURES.items():
+        value = facts.capability(capability)
+        if value is not None:
+            found[feature] = value
+    return found
+
+
 def _at_release(
     engine: KubeObjectHandler,
     release: rules.Release,
     inputs: JSONObject,
     old_inputs: JSONObject | None,
     unknown: frozenset[str],
+    features: Mapping[str, bool],
 ) -> tuple[rules.Validated, tuple[rules.Skipped, ...]]:
     kind = engine.kind_ref.kind
     version = f"{engine.kind_ref.group}/{RELEASE_VERSIONS[release]}"
@@ -110,7 +133,7 @@ def _at_release(
     if old_inputs is None:
         body = with_crd_defaults(definition, engine.create_body(inputs, version))
         mutated, validated = rules.admit(request("CREATE", body, None))
-        return _with_denial(mutated, validated), mutated.unjudged
+        return _with_schema(engine, mutated, _with_denial(mutated, validated)), mutated.unjudged
     written_before = engine.create_body(old_inputs, version)
     created = rules.mutate(request("CREATE", with_crd_defaults(definition, written_before), None))
     live = created.object if created.denied is None else cast(JSONObject, written_before)
@@ -118,7 +141,7 @@ def _at_release(
     updated = _server_side_apply(live, cast(JSONObject, written_before), cast(JSONObject, body))
     defaulted = with_crd_defaults(definition, cast(KubeObject, updated))
     mutated, validated = rules.admit(request("UPDATE", defaulted, live))
-    return _with_denial(mutated, validated), mutated.unjudged
+    return _with_schema(engine, mutated, _with_denial(mutated, validated)), mutated.unjudged
 
 
 _LEADING_PATH = re.compile(r"^((?:metadata|spec)[^\s:]*): ")
@@ -134,6 +157,23 @@ def _with_denial(mutated: rules.Mutated, validated: rules.Validated) -> rules.Va
     return rules.Validated((FieldError("", at, None, detail),), validated.unjudged)
 
 
+def _with_schema(
+    engine: KubeObjectHandler, mutated: rules.Mutated, validated: rules.Validated
+) -> rules.Validated:
+    """The apiserver's schema runs after the mutating webhooks: a required field the program left for them to
+    fill that they did not fill is refused, unless a mutation that could not be judged may have filled it."""
+    if mutated.denied is not None:
+        return validated
+    errors, unjudged = list(validated.errors), list(validated.unjudged)
+    for at in unfilled_required(engine.definition, cast(KubeObject, mutated.object)):
+        blocker = rules.undecided_by(mutated, at)
+        if blocker is None:
+            errors.append(required(FieldPath(at)))
+        else:
+            unjudged.append(rules.Skipped(blocker.rule, f"{blocker.fact}, which decides {at}"))
+    return rules.Validated(tuple(errors), tuple(unjudged))
+
+
 RELEASE_NAMES: dict[rules.Release, str] = {"8.0u3": "vSphere 8.0 U3", "9.1": "vSphere 9.1"}
 
 
@@ -142,18 +182,27 @@ def _key(error: FieldError) -> tuple[str, str, Effect]:
 
 
 def offline_verdict(
-    engine: KubeObjectHandler, inputs: JSONObject, old_inputs: JSONObject | None, unknown: frozenset[str]
+    engine: KubeObjectHandler,
+    inputs: JSONObject,
+    old_inputs: JSONObject | None,
+    unknown: frozenset[str],
+    facts: ServerFacts | None = None,
 ) -> Verdict:
     """The rules' verdict on creating the object `inputs` describe (`old_inputs` None) or on updating it, at
     every release that serves the kind. An error every release gives stands (in the newest release's words);
     a field only some releases refuse to change in place is still planned as a replacement (the safe
     prediction, naming the releases); any other error only some releases give is not judged."""
-    served = [r for r in rules.RELEASES if RELEASE_VERSIONS[r] in engine.kind_ref.versions]
+    facts = facts or NoServer()
+    told = facts.release()
+    served = [
+        r for r in rules.RELEASES if RELEASE_VERSIONS[r] in engine.kind_ref.versions and told in (None, r)
+    ]
+    features = known_features(facts)
     judged: dict[rules.Release, tuple[FieldError, ...]] = {}
     unjudged: dict[str, None] = {}
     for release in served:
         try:
-            validated, skipped = _at_release(engine, release, inputs, old_inputs, unknown)
+            validated, skipped = _at_release(engine, release, inputs, old_inputs, unknown, features)
         except (TypeError, AttributeError, KeyError, ValueError) as malformed:
             # Inputs that do not have the API's shape (Check reports them; old state may be anything): the
             # rules cannot read them, so they judge nothing here.

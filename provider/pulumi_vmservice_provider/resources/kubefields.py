@@ -223,3 +223,34 @@ def with_crd_defaults(definition: ResourceDef, body: KubeObject) -> KubeObject:
     if spec_prop is not None and spec_prop.obj is not None and isinstance(filled.get("spec"), dict):
         _default_into(spec_prop.obj.properties, filled["spec"])
     return cast(KubeObject, filled)
+
+
+def unfilled_required(definition: ResourceDef, obj: KubeObject) -> list[str]:
+    """Fields the CRD requires that a program may leave for the Supervisor's webhooks to fill, still missing in
+    `obj` (what the webhooks made of the object): the apiserver's schema refuses those, as apimachinery prints
+    their paths."""
+    spec_prop = definition.inputs.get("spec")
+    spec = cast(JSONObject, obj).get("spec")
+    if spec_prop is None or spec_prop.obj is None or not isinstance(spec, dict):
+        return []
+    return _unfilled(spec_prop.obj.properties, spec, "spec")
+
+
+def _unfilled(props: Mapping[str, Prop], value: JSONObject, at: str) -> list[str]:
+    found: list[str] = []
+    for key, prop in props.items():
+        if prop.required and prop.has(ServerDefault) and key not in value:
+            found.append(f"{at}.{key}")
+        nested = value.get(key)
+        if prop.kind == "object" and prop.obj is not None and isinstance(nested, dict):
+            found += _unfilled(prop.obj.properties, nested, f"{at}.{key}")
+        elif (
+            prop.kind == "array"
+            and prop.items is not None
+            and prop.items.obj is not None
+            and isinstance(nested, list)
+        ):
+            for i, item in enumerate(nested):
+                if isinstance(item, dict):
+                    found += _unfilled(prop.items.obj.properties, item, f"{at}.{key}[{i}]")
+    return found

@@ -135,7 +135,7 @@ class KubeObjectHandler(ResourceHandler):
         """VM Operator's admission rules on the object the inputs describe, without asking the Supervisor."""
         unknown = frozenset(api_path(p) for p in inputs.marks.unknowns)
         old = old_inputs.value if old_inputs is not None else None
-        return offline_verdict(self, inputs.value, old, unknown)
+        return offline_verdict(self, inputs.value, old, unknown, self.server_facts())
 
     def validate_with_server(self, inputs: JSONObject) -> list[tuple[str, str]]:
         served_from = self.hooks.served_from if isinstance(self.hooks, ServedFrom) else None

@@ -66,6 +66,11 @@ class SupervisorFacts:
             return None
         return version_order(served.split("/")[1]) >= version_order(version)
 
+    def release(self) -> str | None:
+        """9.1 where the Supervisor serves v1alpha5, 8.0 U3 where its newest is older."""
+        newer = self.api_version_at_least("v1alpha5")
+        return None if newer is None else ("9.1" if newer else "8.0u3")
+
     def capability(self, name: str) -> bool | None:
         """From the Supervisor's published capabilities (read once per plugin process). A capability it does
         not publish is off, as VM Operator treats it, except class resize, which VM Operator gates with a

@@ -29,6 +29,7 @@ from vmservice_api.rules.framework import (
     mutate,
     mutation,
     rules,
+    undecided_by,
     validate,
     validation,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "mutate",
     "mutation",
     "rules",
+    "undecided_by",
     "validate",
     "validation",
 ]

@@ -144,6 +144,8 @@ class Request(Generic[T]):
     # Paths (as FieldError prints them) of the object whose values are not known yet (a preview).
     unknown: frozenset[str] = frozenset()
     dry_run: bool = False
+    # With `features` None: the switches that are known all the same (a Supervisor's published capabilities).
+    known_features: Mapping[str, bool] = field(default_factory=dict)
     # Values assumed for unknown switches while the runner tries a rule each way (see `validate`).
     assumed: Mapping[str, bool] = field(default_factory=dict)
 
@@ -172,6 +174,8 @@ class Request(Generic[T]):
     # ---- explicit inputs ---------------------------------------------------------------------
     def feature(self, name: str) -> bool:
         if self.features is None:
+            if name in self.known_features:
+                return self.known_features[name]
             if name in self.assumed:
                 return self.assumed[name]
             raise Unjudged(f"whether the Supervisor has {name}", switch=name)
@@ -505,6 +509,13 @@ def _mutate_both_ways(rule: Rule, request: Request[Any], missing: Unjudged) -> J
     return first if same else None
 
 
+def undecided_by(mutated: Mutated, field: str) -> Skipped | None:
+    """The mutation that could not judge the request and may have written `field`, or None."""
+    return next(
+        (skip for skip in mutated.unjudged if any(_writes(path, field) for path in skip.rule.writes)), None
+    )
+
+
 def admit(request: Request[Any]) -> tuple[Mutated, Validated]:
     """What the Supervisor does with a create or update: mutate, then validate the mutated object."""
     mutated = mutate(request)
@@ -514,11 +525,10 @@ def admit(request: Request[Any]) -> tuple[Mutated, Validated]:
     validating.object = mutated.object
     validated = validate(validating)
     # A mutation that could not judge might have written what a validation error is about.
-    unwritten = [(skip, path) for skip in mutated.unjudged for path in skip.rule.writes]
     kept: list[FieldError] = []
     unjudged = list(validated.unjudged)
     for error in validated.errors:
-        blocker = next((skip for skip, path in unwritten if _writes(path, error.field)), None)
+        blocker = undecided_by(mutated, error.field)
         if blocker is None:
             kept.append(error)
         else:

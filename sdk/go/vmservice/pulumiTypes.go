@@ -1729,7 +1729,7 @@ type PartialObjectRef struct {
 	// Kind of the network object (filled in by the Supervisor from the namespace network provider when omitted).
 	Kind *string `pulumi:"kind"`
 	// Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
-	Name string `pulumi:"name"`
+	Name *string `pulumi:"name"`
 }
 
 // PartialObjectRefInput is an input type that accepts PartialObjectRefArgs and PartialObjectRefOutput values.
@@ -1750,7 +1750,7 @@ type PartialObjectRefArgs struct {
 	// Kind of the network object (filled in by the Supervisor from the namespace network provider when omitted).
 	Kind pulumi.StringPtrInput `pulumi:"kind"`
 	// Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
-	Name pulumi.StringInput `pulumi:"name"`
+	Name pulumi.StringPtrInput `pulumi:"name"`
 }
 
 func (PartialObjectRefArgs) ElementType() reflect.Type {
@@ -1842,8 +1842,8 @@ func (o PartialObjectRefOutput) Kind() pulumi.StringPtrOutput {
 }
 
 // Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
-func (o PartialObjectRefOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v PartialObjectRef) string { return v.Name }).(pulumi.StringOutput)
+func (o PartialObjectRefOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PartialObjectRef) *string { return v.Name }).(pulumi.StringPtrOutput)
 }
 
 type PartialObjectRefPtrOutput struct{ *pulumi.OutputState }
@@ -1896,7 +1896,7 @@ func (o PartialObjectRefPtrOutput) Name() pulumi.StringPtrOutput {
 		if v == nil {
 			return nil
 		}
-		return &v.Name
+		return v.Name
 	}).(pulumi.StringPtrOutput)
 }
 
@@ -6220,7 +6220,7 @@ func (o VirtualMachineBootstrapSysprepSysprepGuiRunOnceSpecPtrOutput) Commands()
 // Password is the new administrator password for the machine.
 type VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec struct {
 	// Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
-	Key string `pulumi:"key"`
+	Key *string `pulumi:"key"`
 	// Name is the name of the secret.
 	Name string `pulumi:"name"`
 }
@@ -6239,7 +6239,7 @@ type VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecInput interfa
 // Password is the new administrator password for the machine.
 type VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs struct {
 	// Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
-	Key pulumi.StringInput `pulumi:"key"`
+	Key pulumi.StringPtrInput `pulumi:"key"`
 	// Name is the name of the secret.
 	Name pulumi.StringInput `pulumi:"name"`
 }
@@ -6323,8 +6323,8 @@ func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput) To
 }
 
 // Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
-func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput) Key() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec) string { return v.Key }).(pulumi.StringOutput)
+func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecOutput) Key() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec) *string { return v.Key }).(pulumi.StringPtrOutput)
 }
 
 // Name is the name of the secret.
@@ -6362,7 +6362,7 @@ func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecPtrOutput)
 		if v == nil {
 			return nil
 		}
-		return &v.Key
+		return v.Key
 	}).(pulumi.StringPtrOutput)
 }
 
@@ -6578,7 +6578,7 @@ func (o VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecPtrOutput) TimeZon
 // DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
 type VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec struct {
 	// Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
-	Key string `pulumi:"key"`
+	Key *string `pulumi:"key"`
 	// Name is the name of the secret.
 	Name string `pulumi:"name"`
 }
@@ -6597,7 +6597,7 @@ type VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecI
 // DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
 type VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs struct {
 	// Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
-	Key pulumi.StringInput `pulumi:"key"`
+	Key pulumi.StringPtrInput `pulumi:"key"`
 	// Name is the name of the secret.
 	Name pulumi.StringInput `pulumi:"name"`
 }
@@ -6681,10 +6681,10 @@ func (o VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSp
 }
 
 // Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
-func (o VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput) Key() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec) string {
+func (o VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecOutput) Key() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec) *string {
 		return v.Key
-	}).(pulumi.StringOutput)
+	}).(pulumi.StringPtrOutput)
 }
 
 // Name is the name of the secret.
@@ -6724,7 +6724,7 @@ func (o VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSp
 		if v == nil {
 			return nil
 		}
-		return &v.Key
+		return v.Key
 	}).(pulumi.StringPtrOutput)
 }
 
@@ -7704,7 +7704,7 @@ func (o VirtualMachineBootstrapSysprepSysprepSpecPtrOutput) UserData() VirtualMa
 // ProductID is a valid serial number.
 type VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec struct {
 	// Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
-	Key string `pulumi:"key"`
+	Key *string `pulumi:"key"`
 	// Name is the name of the secret.
 	Name string `pulumi:"name"`
 }
@@ -7723,7 +7723,7 @@ type VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecInput interface {
 // ProductID is a valid serial number.
 type VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs struct {
 	// Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
-	Key pulumi.StringInput `pulumi:"key"`
+	Key pulumi.StringPtrInput `pulumi:"key"`
 	// Name is the name of the secret.
 	Name pulumi.StringInput `pulumi:"name"`
 }
@@ -7807,8 +7807,8 @@ func (o VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput) ToVirt
 }
 
 // Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
-func (o VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput) Key() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec) string { return v.Key }).(pulumi.StringOutput)
+func (o VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecOutput) Key() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec) *string { return v.Key }).(pulumi.StringPtrOutput)
 }
 
 // Name is the name of the secret.
@@ -7846,7 +7846,7 @@ func (o VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecPtrOutput) Key
 		if v == nil {
 			return nil
 		}
-		return &v.Key
+		return v.Key
 	}).(pulumi.StringPtrOutput)
 }
 
@@ -9389,7 +9389,7 @@ type VirtualMachineCurrentSnapshotStatus struct {
 	// Name is the name of the snapshot resource. This field is only set for managed snapshots.
 	Name string `pulumi:"name"`
 	// Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
-	Type string `pulumi:"type"`
+	Type *string `pulumi:"type"`
 }
 
 // CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot.
@@ -9413,8 +9413,8 @@ func (o VirtualMachineCurrentSnapshotStatusOutput) Name() pulumi.StringOutput {
 }
 
 // Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
-func (o VirtualMachineCurrentSnapshotStatusOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineCurrentSnapshotStatus) string { return v.Type }).(pulumi.StringOutput)
+func (o VirtualMachineCurrentSnapshotStatusOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineCurrentSnapshotStatus) *string { return v.Type }).(pulumi.StringPtrOutput)
 }
 
 type VirtualMachineCurrentSnapshotStatusPtrOutput struct{ *pulumi.OutputState }
@@ -9457,7 +9457,7 @@ func (o VirtualMachineCurrentSnapshotStatusPtrOutput) Type() pulumi.StringPtrOut
 		if v == nil {
 			return nil
 		}
-		return &v.Type
+		return v.Type
 	}).(pulumi.StringPtrOutput)
 }
 
@@ -10005,8 +10005,8 @@ func (o VirtualMachineGuestStatusPtrOutput) GuestID() pulumi.StringPtrOutput {
 
 // Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
 type VirtualMachineHardwareCdromImageSpec struct {
-	// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
-	Kind string `pulumi:"kind"`
+	// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage. The Supervisor's default: `VirtualMachineImage`.
+	Kind *string `pulumi:"kind"`
 	// Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
 	Name string `pulumi:"name"`
 }
@@ -10024,8 +10024,8 @@ type VirtualMachineHardwareCdromImageSpecInput interface {
 
 // Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
 type VirtualMachineHardwareCdromImageSpecArgs struct {
-	// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
-	Kind pulumi.StringInput `pulumi:"kind"`
+	// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage. The Supervisor's default: `VirtualMachineImage`.
+	Kind pulumi.StringPtrInput `pulumi:"kind"`
 	// Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
 	Name pulumi.StringInput `pulumi:"name"`
 }
@@ -10057,9 +10057,9 @@ func (o VirtualMachineHardwareCdromImageSpecOutput) ToVirtualMachineHardwareCdro
 	return o
 }
 
-// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
-func (o VirtualMachineHardwareCdromImageSpecOutput) Kind() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineHardwareCdromImageSpec) string { return v.Kind }).(pulumi.StringOutput)
+// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage. The Supervisor's default: `VirtualMachineImage`.
+func (o VirtualMachineHardwareCdromImageSpecOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineHardwareCdromImageSpec) *string { return v.Kind }).(pulumi.StringPtrOutput)
 }
 
 // Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
@@ -17313,7 +17313,7 @@ type VirtualMachineRootSnapshotsStatus struct {
 	// Name is the name of the snapshot resource. This field is only set for managed snapshots.
 	Name string `pulumi:"name"`
 	// Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
-	Type string `pulumi:"type"`
+	Type *string `pulumi:"type"`
 }
 
 // VirtualMachineRootSnapshotsStatus: `status.rootSnapshots` of a VirtualMachine.
@@ -17337,8 +17337,8 @@ func (o VirtualMachineRootSnapshotsStatusOutput) Name() pulumi.StringOutput {
 }
 
 // Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
-func (o VirtualMachineRootSnapshotsStatusOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineRootSnapshotsStatus) string { return v.Type }).(pulumi.StringOutput)
+func (o VirtualMachineRootSnapshotsStatusOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineRootSnapshotsStatus) *string { return v.Type }).(pulumi.StringPtrOutput)
 }
 
 type VirtualMachineRootSnapshotsStatusArrayOutput struct{ *pulumi.OutputState }
@@ -18391,7 +18391,7 @@ type VirtualMachineSnapshotReference struct {
 	// Name is the name of the snapshot resource. This field is only set for managed snapshots.
 	Name string `pulumi:"name"`
 	// Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
-	Type string `pulumi:"type"`
+	Type *string `pulumi:"type"`
 }
 
 // VirtualMachineSnapshotReference: `status.children` of a VirtualMachineSnapshot.
@@ -18415,8 +18415,8 @@ func (o VirtualMachineSnapshotReferenceOutput) Name() pulumi.StringOutput {
 }
 
 // Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
-func (o VirtualMachineSnapshotReferenceOutput) Type() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineSnapshotReference) string { return v.Type }).(pulumi.StringOutput)
+func (o VirtualMachineSnapshotReferenceOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSnapshotReference) *string { return v.Type }).(pulumi.StringPtrOutput)
 }
 
 type VirtualMachineSnapshotReferenceArrayOutput struct{ *pulumi.OutputState }

@@ -118,7 +118,7 @@ export interface PartialObjectRefArgs {
     /**
      * Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
      */
-    name: pulumi.Input<string>;
+    name?: pulumi.Input<string | undefined>;
 }
 
 /**
@@ -660,7 +660,7 @@ export interface VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecA
     /**
      * Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
      */
-    key: pulumi.Input<string>;
+    key?: pulumi.Input<string | undefined>;
     /**
      * Name is the name of the secret.
      */
@@ -696,7 +696,7 @@ export interface VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminP
     /**
      * Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
      */
-    key: pulumi.Input<string>;
+    key?: pulumi.Input<string | undefined>;
     /**
      * Name is the name of the secret.
      */
@@ -812,7 +812,7 @@ export interface VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs 
     /**
      * Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
      */
-    key: pulumi.Input<string>;
+    key?: pulumi.Input<string | undefined>;
     /**
      * Name is the name of the secret.
      */
@@ -1014,9 +1014,9 @@ export interface VirtualMachineGroupSpecArgs {
  */
 export interface VirtualMachineHardwareCdromImageSpecArgs {
     /**
-     * Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+     * Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage. The Supervisor's default: `VirtualMachineImage`.
      */
-    kind: pulumi.Input<string>;
+    kind?: pulumi.Input<string | undefined>;
     /**
      * Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
      */

@@ -320,7 +320,7 @@ export interface PartialObjectRef {
     /**
      * Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
      */
-    name: string;
+    name?: string;
 }
 
 /**
@@ -862,7 +862,7 @@ export interface VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec 
     /**
      * Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
      */
-    key: string;
+    key?: string;
     /**
      * Name is the name of the secret.
      */
@@ -898,7 +898,7 @@ export interface VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminP
     /**
      * Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
      */
-    key: string;
+    key?: string;
     /**
      * Name is the name of the secret.
      */
@@ -1014,7 +1014,7 @@ export interface VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec {
     /**
      * Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
      */
-    key: string;
+    key?: string;
     /**
      * Name is the name of the secret.
      */
@@ -1218,7 +1218,7 @@ export interface VirtualMachineCurrentSnapshotStatus {
     /**
      * Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
      */
-    type: string;
+    type?: string;
 }
 
 /**
@@ -1332,9 +1332,9 @@ export interface VirtualMachineGuestStatus {
  */
 export interface VirtualMachineHardwareCdromImageSpec {
     /**
-     * Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
+     * Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage. The Supervisor's default: `VirtualMachineImage`.
      */
-    kind: string;
+    kind?: string;
     /**
      * Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
      */
@@ -2628,7 +2628,7 @@ export interface VirtualMachineRootSnapshotsStatus {
     /**
      * Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
      */
-    type: string;
+    type?: string;
 }
 
 /**
@@ -2809,7 +2809,7 @@ export interface VirtualMachineSnapshotReference {
     /**
      * Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
      */
-    type: string;
+    type?: string;
 }
 
 /**

@@ -565,10 +565,6 @@ class PartialObjectRefArgsDict(TypedDict):
     """
     Reference to a network object in the namespace.
     """
-    name: pulumi.Input[_builtins.str]
-    """
-    Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
-    """
     api_version: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     API version (group/version) of the network object.
@@ -577,37 +573,30 @@ class PartialObjectRefArgsDict(TypedDict):
     """
     Kind of the network object (filled in by the Supervisor from the namespace network provider when omitted).
     """
+    name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
+    """
 
 @pulumi.input_type
 class PartialObjectRefArgs:
     def __init__(__self__, *,
-                 name: pulumi.Input[_builtins.str],
                  api_version: pulumi.Input[Optional[_builtins.str]] = None,
-                 kind: pulumi.Input[Optional[_builtins.str]] = None):
+                 kind: pulumi.Input[Optional[_builtins.str]] = None,
+                 name: pulumi.Input[Optional[_builtins.str]] = None):
         """
         Reference to a network object in the namespace.
 
-        :param pulumi.Input[_builtins.str] name: Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
         :param pulumi.Input[_builtins.str] api_version: API version (group/version) of the network object.
         :param pulumi.Input[_builtins.str] kind: Kind of the network object (filled in by the Supervisor from the namespace network provider when omitted).
+        :param pulumi.Input[_builtins.str] name: Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
         """
-        pulumi.set(__self__, "name", name)
         if api_version is not None:
             pulumi.set(__self__, "api_version", api_version)
         if kind is not None:
             pulumi.set(__self__, "kind", kind)
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> pulumi.Input[_builtins.str]:
-        """
-        Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
-        """
-        return pulumi.get(self, "name")
-
-    @name.setter
-    def name(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "name", value)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
 
     @_builtins.property
     @pulumi.getter(name="apiVersion")
@@ -632,6 +621,18 @@ class PartialObjectRefArgs:
     @kind.setter
     def kind(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "kind", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
 
 
 class PersistentVolumeClaimVolumeSourceArgsDict(TypedDict):
@@ -2900,40 +2901,29 @@ class VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgsDict(Typ
     """
     Password is the new administrator password for the machine.
     """
-    key: pulumi.Input[_builtins.str]
-    """
-    Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
-    """
     name: pulumi.Input[_builtins.str]
     """
     Name is the name of the secret.
+    """
+    key: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
     """
 
 @pulumi.input_type
 class VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs:
     def __init__(__self__, *,
-                 key: pulumi.Input[_builtins.str],
-                 name: pulumi.Input[_builtins.str]):
+                 name: pulumi.Input[_builtins.str],
+                 key: pulumi.Input[Optional[_builtins.str]] = None):
         """
         Password is the new administrator password for the machine.
 
-        :param pulumi.Input[_builtins.str] key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
         :param pulumi.Input[_builtins.str] name: Name is the name of the secret.
+        :param pulumi.Input[_builtins.str] key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
         """
-        pulumi.set(__self__, "key", key)
         pulumi.set(__self__, "name", name)
-
-    @_builtins.property
-    @pulumi.getter
-    def key(self) -> pulumi.Input[_builtins.str]:
-        """
-        Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
-        """
-        return pulumi.get(self, "key")
-
-    @key.setter
-    def key(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "key", value)
+        if key is not None:
+            pulumi.set(__self__, "key", key)
 
     @_builtins.property
     @pulumi.getter
@@ -2946,6 +2936,18 @@ class VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpecArgs:
     @name.setter
     def name(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "key", value)
 
 
 class VirtualMachineBootstrapSysprepSysprepGuiUnattendedSpecArgsDict(TypedDict):
@@ -3046,40 +3048,29 @@ class VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec
     """
     DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
     """
-    key: pulumi.Input[_builtins.str]
-    """
-    Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
-    """
     name: pulumi.Input[_builtins.str]
     """
     Name is the name of the secret.
+    """
+    key: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
     """
 
 @pulumi.input_type
 class VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs:
     def __init__(__self__, *,
-                 key: pulumi.Input[_builtins.str],
-                 name: pulumi.Input[_builtins.str]):
+                 name: pulumi.Input[_builtins.str],
+                 key: pulumi.Input[Optional[_builtins.str]] = None):
         """
         DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
 
-        :param pulumi.Input[_builtins.str] key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
         :param pulumi.Input[_builtins.str] name: Name is the name of the secret.
+        :param pulumi.Input[_builtins.str] key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
         """
-        pulumi.set(__self__, "key", key)
         pulumi.set(__self__, "name", name)
-
-    @_builtins.property
-    @pulumi.getter
-    def key(self) -> pulumi.Input[_builtins.str]:
-        """
-        Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
-        """
-        return pulumi.get(self, "key")
-
-    @key.setter
-    def key(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "key", value)
+        if key is not None:
+            pulumi.set(__self__, "key", key)
 
     @_builtins.property
     @pulumi.getter
@@ -3092,6 +3083,18 @@ class VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec
     @name.setter
     def name(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "key", value)
 
 
 class VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgsDict(TypedDict):
@@ -3524,40 +3527,29 @@ class VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgsDict(TypedDi
     """
     ProductID is a valid serial number.
     """
-    key: pulumi.Input[_builtins.str]
-    """
-    Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
-    """
     name: pulumi.Input[_builtins.str]
     """
     Name is the name of the secret.
+    """
+    key: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
     """
 
 @pulumi.input_type
 class VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs:
     def __init__(__self__, *,
-                 key: pulumi.Input[_builtins.str],
-                 name: pulumi.Input[_builtins.str]):
+                 name: pulumi.Input[_builtins.str],
+                 key: pulumi.Input[Optional[_builtins.str]] = None):
         """
         ProductID is a valid serial number.
 
-        :param pulumi.Input[_builtins.str] key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
         :param pulumi.Input[_builtins.str] name: Name is the name of the secret.
+        :param pulumi.Input[_builtins.str] key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
         """
-        pulumi.set(__self__, "key", key)
         pulumi.set(__self__, "name", name)
-
-    @_builtins.property
-    @pulumi.getter
-    def key(self) -> pulumi.Input[_builtins.str]:
-        """
-        Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
-        """
-        return pulumi.get(self, "key")
-
-    @key.setter
-    def key(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "key", value)
+        if key is not None:
+            pulumi.set(__self__, "key", key)
 
     @_builtins.property
     @pulumi.getter
@@ -3570,6 +3562,18 @@ class VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpecArgs:
     @name.setter
     def name(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
+        """
+        return pulumi.get(self, "key")
+
+    @key.setter
+    def key(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "key", value)
 
 
 class VirtualMachineBootstrapSysprepSysprepUserDataSpecArgsDict(TypedDict):
@@ -4338,40 +4342,29 @@ class VirtualMachineHardwareCdromImageSpecArgsDict(TypedDict):
     """
     Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
     """
-    kind: pulumi.Input[_builtins.str]
-    """
-    Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
-    """
     name: pulumi.Input[_builtins.str]
     """
     Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+    """
+    kind: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage. The Supervisor's default: `VirtualMachineImage`.
     """
 
 @pulumi.input_type
 class VirtualMachineHardwareCdromImageSpecArgs:
     def __init__(__self__, *,
-                 kind: pulumi.Input[_builtins.str],
-                 name: pulumi.Input[_builtins.str]):
+                 name: pulumi.Input[_builtins.str],
+                 kind: pulumi.Input[Optional[_builtins.str]] = None):
         """
         Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
 
-        :param pulumi.Input[_builtins.str] kind: Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
         :param pulumi.Input[_builtins.str] name: Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+        :param pulumi.Input[_builtins.str] kind: Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage. The Supervisor's default: `VirtualMachineImage`.
         """
-        pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "name", name)
-
-    @_builtins.property
-    @pulumi.getter
-    def kind(self) -> pulumi.Input[_builtins.str]:
-        """
-        Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
-        """
-        return pulumi.get(self, "kind")
-
-    @kind.setter
-    def kind(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "kind", value)
+        if kind is not None:
+            pulumi.set(__self__, "kind", kind)
 
     @_builtins.property
     @pulumi.getter
@@ -4384,6 +4377,18 @@ class VirtualMachineHardwareCdromImageSpecArgs:
     @name.setter
     def name(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage. The Supervisor's default: `VirtualMachineImage`.
+        """
+        return pulumi.get(self, "kind")
+
+    @kind.setter
+    def kind(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "kind", value)
 
 
 class VirtualMachineHardwareCdromSpecArgsDict(TypedDict):

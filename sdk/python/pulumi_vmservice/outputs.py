@@ -1090,29 +1090,22 @@ class PartialObjectRef(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
-                 name: _builtins.str,
                  api_version: Optional[_builtins.str] = None,
-                 kind: Optional[_builtins.str] = None):
+                 kind: Optional[_builtins.str] = None,
+                 name: Optional[_builtins.str] = None):
         """
         Reference to a network object in the namespace.
 
-        :param _builtins.str name: Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
         :param _builtins.str api_version: API version (group/version) of the network object.
         :param _builtins.str kind: Kind of the network object (filled in by the Supervisor from the namespace network provider when omitted).
+        :param _builtins.str name: Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
         """
-        pulumi.set(__self__, "name", name)
         if api_version is not None:
             pulumi.set(__self__, "api_version", api_version)
         if kind is not None:
             pulumi.set(__self__, "kind", kind)
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> _builtins.str:
-        """
-        Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
-        """
-        return pulumi.get(self, "name")
+        if name is not None:
+            pulumi.set(__self__, "name", name)
 
     @_builtins.property
     @pulumi.getter(name="apiVersion")
@@ -1129,6 +1122,14 @@ class PartialObjectRef(dict):
         Kind of the network object (filled in by the Supervisor from the namespace network provider when omitted).
         """
         return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Name of the network object (e.g. a Network, SubnetSet or VPC subnet).
+        """
+        return pulumi.get(self, "name")
 
 
 @pulumi.output_type
@@ -2850,24 +2851,17 @@ class VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec(dict):
     Password is the new administrator password for the machine.
     """
     def __init__(__self__, *,
-                 key: _builtins.str,
-                 name: _builtins.str):
+                 name: _builtins.str,
+                 key: Optional[_builtins.str] = None):
         """
         Password is the new administrator password for the machine.
 
-        :param _builtins.str key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
         :param _builtins.str name: Name is the name of the secret.
+        :param _builtins.str key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
         """
-        pulumi.set(__self__, "key", key)
         pulumi.set(__self__, "name", name)
-
-    @_builtins.property
-    @pulumi.getter
-    def key(self) -> _builtins.str:
-        """
-        Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
-        """
-        return pulumi.get(self, "key")
+        if key is not None:
+            pulumi.set(__self__, "key", key)
 
     @_builtins.property
     @pulumi.getter
@@ -2876,6 +2870,14 @@ class VirtualMachineBootstrapSysprepSysprepGuiUnattendedPasswordSpec(dict):
         Name is the name of the secret.
         """
         return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> Optional[_builtins.str]:
+        """
+        Key is the key in the secret that specifies the requested data. The Supervisor's default: `password`.
+        """
+        return pulumi.get(self, "key")
 
 
 @pulumi.output_type
@@ -2965,24 +2967,17 @@ class VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec
     DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
     """
     def __init__(__self__, *,
-                 key: _builtins.str,
-                 name: _builtins.str):
+                 name: _builtins.str,
+                 key: Optional[_builtins.str] = None):
         """
         DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
 
-        :param _builtins.str key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
         :param _builtins.str name: Name is the name of the secret.
+        :param _builtins.str key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
         """
-        pulumi.set(__self__, "key", key)
         pulumi.set(__self__, "name", name)
-
-    @_builtins.property
-    @pulumi.getter
-    def key(self) -> _builtins.str:
-        """
-        Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
-        """
-        return pulumi.get(self, "key")
+        if key is not None:
+            pulumi.set(__self__, "key", key)
 
     @_builtins.property
     @pulumi.getter
@@ -2991,6 +2986,14 @@ class VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec
         Name is the name of the secret.
         """
         return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> Optional[_builtins.str]:
+        """
+        Key is the key in the secret that specifies the requested data. The Supervisor's default: `domain_admin_password`.
+        """
+        return pulumi.get(self, "key")
 
 
 @pulumi.output_type
@@ -3359,24 +3362,17 @@ class VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec(dict):
     ProductID is a valid serial number.
     """
     def __init__(__self__, *,
-                 key: _builtins.str,
-                 name: _builtins.str):
+                 name: _builtins.str,
+                 key: Optional[_builtins.str] = None):
         """
         ProductID is a valid serial number.
 
-        :param _builtins.str key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
         :param _builtins.str name: Name is the name of the secret.
+        :param _builtins.str key: Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
         """
-        pulumi.set(__self__, "key", key)
         pulumi.set(__self__, "name", name)
-
-    @_builtins.property
-    @pulumi.getter
-    def key(self) -> _builtins.str:
-        """
-        Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
-        """
-        return pulumi.get(self, "key")
+        if key is not None:
+            pulumi.set(__self__, "key", key)
 
     @_builtins.property
     @pulumi.getter
@@ -3385,6 +3381,14 @@ class VirtualMachineBootstrapSysprepSysprepUserDataProductIDSpec(dict):
         Name is the name of the secret.
         """
         return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> Optional[_builtins.str]:
+        """
+        Key is the key in the secret that specifies the requested data. The Supervisor's default: `product_id`.
+        """
+        return pulumi.get(self, "key")
 
 
 @pulumi.output_type
@@ -4019,7 +4023,7 @@ class VirtualMachineCurrentSnapshotStatus(dict):
     """
     def __init__(__self__, *,
                  name: _builtins.str,
-                 type: _builtins.str):
+                 type: Optional[_builtins.str] = None):
         """
         CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot.
 
@@ -4027,7 +4031,8 @@ class VirtualMachineCurrentSnapshotStatus(dict):
         :param _builtins.str type: Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
         """
         pulumi.set(__self__, "name", name)
-        pulumi.set(__self__, "type", type)
+        if type is not None:
+            pulumi.set(__self__, "type", type)
 
     @_builtins.property
     @pulumi.getter
@@ -4039,7 +4044,7 @@ class VirtualMachineCurrentSnapshotStatus(dict):
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> _builtins.str:
+    def type(self) -> Optional[_builtins.str]:
         """
         Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
         """
@@ -4435,24 +4440,17 @@ class VirtualMachineHardwareCdromImageSpec(dict):
     Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
     """
     def __init__(__self__, *,
-                 kind: _builtins.str,
-                 name: _builtins.str):
+                 name: _builtins.str,
+                 kind: Optional[_builtins.str] = None):
         """
         Image describes the reference to an ISO type VirtualMachineImage or ClusterVirtualMachineImage resource used as the backing for the CD-ROM. If the image kind is omitted, it defaults to VirtualMachineImage.
 
-        :param _builtins.str kind: Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
         :param _builtins.str name: Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
+        :param _builtins.str kind: Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage. The Supervisor's default: `VirtualMachineImage`.
         """
-        pulumi.set(__self__, "kind", kind)
         pulumi.set(__self__, "name", name)
-
-    @_builtins.property
-    @pulumi.getter
-    def kind(self) -> _builtins.str:
-        """
-        Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
-        """
-        return pulumi.get(self, "kind")
+        if kind is not None:
+            pulumi.set(__self__, "kind", kind)
 
     @_builtins.property
     @pulumi.getter
@@ -4461,6 +4459,14 @@ class VirtualMachineHardwareCdromImageSpec(dict):
         Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
         """
         return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> Optional[_builtins.str]:
+        """
+        Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage. The Supervisor's default: `VirtualMachineImage`.
+        """
+        return pulumi.get(self, "kind")
 
 
 @pulumi.output_type
@@ -8563,7 +8569,7 @@ class VirtualMachineRootSnapshotsStatus(dict):
     """
     def __init__(__self__, *,
                  name: _builtins.str,
-                 type: _builtins.str):
+                 type: Optional[_builtins.str] = None):
         """
         VirtualMachineRootSnapshotsStatus: `status.rootSnapshots` of a VirtualMachine.
 
@@ -8571,7 +8577,8 @@ class VirtualMachineRootSnapshotsStatus(dict):
         :param _builtins.str type: Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
         """
         pulumi.set(__self__, "name", name)
-        pulumi.set(__self__, "type", type)
+        if type is not None:
+            pulumi.set(__self__, "type", type)
 
     @_builtins.property
     @pulumi.getter
@@ -8583,7 +8590,7 @@ class VirtualMachineRootSnapshotsStatus(dict):
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> _builtins.str:
+    def type(self) -> Optional[_builtins.str]:
         """
         Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
         """
@@ -9142,7 +9149,7 @@ class VirtualMachineSnapshotReference(dict):
     """
     def __init__(__self__, *,
                  name: _builtins.str,
-                 type: _builtins.str):
+                 type: Optional[_builtins.str] = None):
         """
         VirtualMachineSnapshotReference: `status.children` of a VirtualMachineSnapshot.
 
@@ -9150,7 +9157,8 @@ class VirtualMachineSnapshotReference(dict):
         :param _builtins.str type: Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
         """
         pulumi.set(__self__, "name", name)
-        pulumi.set(__self__, "type", type)
+        if type is not None:
+            pulumi.set(__self__, "type", type)
 
     @_builtins.property
     @pulumi.getter
@@ -9162,7 +9170,7 @@ class VirtualMachineSnapshotReference(dict):
 
     @_builtins.property
     @pulumi.getter
-    def type(self) -> _builtins.str:
+    def type(self) -> Optional[_builtins.str]:
         """
         Type describes the type of the snapshot reference. Allowed values: `Managed`, `Unmanaged`. The Supervisor's default: `Managed`.
         """

@@ -16,7 +16,7 @@ from pulumi_vmservice_provider.model.common import (
     ObjectMeta,
     OutputMeta,
 )
-from pulumi_vmservice_provider.model.layering import overlay, refine
+from pulumi_vmservice_provider.model.layering import overlay, refine, refine_path
 from pulumi_vmservice_provider.model.modifiers import (
     ChangeContext,
     OneShot,
@@ -101,8 +101,12 @@ NetworkRef = ObjectType(
     "PartialObjectRef",
     "Reference to a network object in the namespace.",
     {
+        # The Supervisor's network provider fills it in when omitted (AddDefaultNetworkInterface,
+        # SetDefaultNetworkOnUpdate): "VM Network" with the Named provider; VDS and NSX leave it empty.
         "name": string(
-            "Name of the network object (e.g. a Network, SubnetSet or VPC subnet).", required=True
+            "Name of the network object (e.g. a Network, SubnetSet or VPC subnet).",
+            required=True,
+            server_default=ServerDefault(matches=lambda value: True),
         ),
         "kind": string(
             "Kind of the network object (filled in by the Supervisor from the namespace network provider when omitted)."
@@ -482,6 +486,12 @@ VirtualMachineSpec = overlay(
             ),
         },
     ),
+)
+
+# The CRD requires a CD-ROM image's kind, which VM Operator's mutating webhook fills in (9.1:
+# SetDefaultCdromImgKindOnCreate) before the apiserver checks the schema: a program may leave it out.
+VirtualMachineSpec = refine_path(
+    VirtualMachineSpec, ("hardware", "cdrom", "image", "kind"), server_default="VirtualMachineImage"
 )
 
 VirtualMachineNetworkStatus = ObjectType(

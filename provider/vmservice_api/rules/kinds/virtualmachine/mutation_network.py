@@ -39,7 +39,8 @@ class NetworkRef:
     name: str = ""
 
     def as_json(self) -> JSONObject:
-        return without_empty(kind=self.kind, apiVersion=self.api_version, name=self.name)
+        # Go writes `name` even when empty (it has no omitempty), `kind` and `apiVersion` only when set.
+        return {**without_empty(kind=self.kind, apiVersion=self.api_version), "name": self.name}
 
 
 def _vpc_api_version(release: Release) -> str:
@@ -136,6 +137,10 @@ def add_default_network_interface_v1alpha2(req: Request[Any]) -> bool:
         if ref.name and not text(network, "name"):
             child(interface, "network")["name"] = ref.name
             changed = True
+    if changed:
+        # Go re-marshals the whole object: every interface's network (a struct, not a pointer) gets its name.
+        for interface in interfaces:
+            child(interface, "network").setdefault("name", "")
     return changed
 
 
