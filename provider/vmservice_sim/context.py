@@ -29,6 +29,10 @@ class EmulatorOptions:
     sync_interval: float = 2.0
     zones: tuple[str, ...] = ZONES
     default_network: str = DEFAULT_NETWORK
+    # Test-only: admit requests of admission.FIXTURE_USER unjudged (a test sets up exact old objects).
+    test_fixtures: bool = False
+    # False: admission only, no controller reconciles anything (the corpus test judges objects as they are).
+    controllers: bool = True
 
 
 @dataclass

@@ -2,7 +2,8 @@
 in vCenter, emulated by polling vcsim's REST API.
 
 - A vSphere Namespace (/api/vcenter/namespaces/instances) becomes a Kubernetes namespace, with a resource
-  pool and VM folder in vcsim and a ResourceQuota for the default storage class.
+  pool and VM folder in vcsim, a ResourceQuota for the default storage class, a Zone object per vSphere Zone
+  and the DevOps user's "can edit" permission (`identities.grant_namespace`).
 - Each VM class assigned to it (vm_service_spec.vm_classes) becomes a VirtualMachineClass in it.
 - Each item of its content libraries (vm_service_spec.content_libraries) becomes a VirtualMachineImage.
 - Removed assignments and namespaces are removed again (only objects this sync created).
@@ -14,9 +15,10 @@ import logging
 import threading
 from typing import Any
 
+from vmservice_sim import identities
 from vmservice_sim.context import EmulatorContext
 from vmservice_sim.images import MANAGED_LABEL, ensure_image, image_name
-from vmservice_sim.kube import NAMESPACE, RESOURCE_QUOTA, Obj
+from vmservice_sim.kube import NAMESPACE, RESOURCE_QUOTA, ZONE, Obj
 
 log = logging.getLogger("vmservice-sim")
 
@@ -64,6 +66,7 @@ class VCenterSync:
         self.ctx = ctx
         self._thread: threading.Thread | None = None
         self.passes = 0
+        self._prepared: set[str] = set()  # namespaces given their permissions and zones by this process
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="vcenter-sync", daemon=True)
@@ -87,6 +90,7 @@ class VCenterSync:
             if name not in wanted and not namespace["metadata"].get("deletionTimestamp"):
                 log.info("vSphere Namespace %s was removed from vCenter; deleting it", name)
                 kube.delete(NAMESPACE, None, name)
+                self._prepared.discard(name)
                 vcenter.remove_namespace_placement(name)
         self.passes += 1
 
@@ -106,6 +110,11 @@ class VCenterSync:
             log.info("vSphere Namespace %s -> Kubernetes namespace", name)
         elif live["metadata"].get("deletionTimestamp"):
             return
+        if name not in self._prepared:
+            identities.grant_namespace(kube, name)
+            for zone in self.ctx.options.zones:
+                kube.create_or_get(ZONE, {"metadata": {"name": zone, "namespace": name}, "spec": {}})
+            self._prepared.add(name)
         vcenter.namespace_pool(name)
         vcenter.namespace_folder(name)
         if kube.get(RESOURCE_QUOTA, name, f"{name}-storagequota") is None:

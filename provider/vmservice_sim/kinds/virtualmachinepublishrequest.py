@@ -1,5 +1,4 @@
-"""VirtualMachinePublishRequest: VM Operator's validation webhook (8.0 U3 rules and messages) and its
-controller.
+"""VirtualMachinePublishRequest: VM Operator's controller (its webhook is the rules package's).
 
 The controller exports the VM as an OVF item into a content library of the namespace (vcsim's
 /rest/com/vmware/vcenter/ovf/library-item), which becomes a VirtualMachineImage. Conditions SourceValid,
@@ -13,103 +12,15 @@ import copy
 import datetime
 import logging
 
-from vmservice_sim.admission import (
-    FieldError,
-    GoStruct,
-    Verdict,
-    immutable,
-    not_supported,
-    path,
-    required,
-    spec_of,
-)
 from vmservice_sim.images import ensure_image
 from vmservice_sim.kube import Obj
 from vmservice_sim.objects import is_true, now, parse_time, rfc3339, set_condition
-from vmservice_sim.registry import AdmissionRequest, KindReconciler, register
+from vmservice_sim.registry import KindReconciler, register
 from vmservice_sim.vcenter_sync import namespace_libraries
 
 log = logging.getLogger("vmservice-sim")
 
 PUBLISH_REQUEST = register("VirtualMachinePublishRequest", "virtualmachinepublishrequests")
-
-IMAGE_REGISTRY = "imageregistry.vmware.com/v1alpha1"
-
-# ========================================================================== admission
-
-
-def _source_struct(spec: Obj) -> GoStruct:
-    source = spec.get("source") or {}
-    return GoStruct(
-        "v1alpha2.VirtualMachinePublishRequestSource",
-        [
-            ("Name", source.get("name") or ""),
-            ("APIVersion", source.get("apiVersion") or ""),
-            ("Kind", source.get("kind") or ""),
-        ],
-    )
-
-
-def _target_struct(spec: Obj) -> GoStruct:
-    target = spec.get("target") or {}
-    item, location = target.get("item") or {}, target.get("location") or {}
-    return GoStruct(
-        "v1alpha2.VirtualMachinePublishRequestTarget",
-        [
-            (
-                "Item",
-                GoStruct(
-                    "v1alpha2.VirtualMachinePublishRequestTargetItem",
-                    [("Name", item.get("name") or ""), ("Description", item.get("description") or "")],
-                ),
-            ),
-            (
-                "Location",
-                GoStruct(
-                    "v1alpha2.VirtualMachinePublishRequestTargetLocation",
-                    [
-                        ("Name", location.get("name") or ""),
-                        ("APIVersion", location.get("apiVersion") or ""),
-                        ("Kind", location.get("kind") or ""),
-                    ],
-                ),
-            ),
-        ],
-    )
-
-
-@PUBLISH_REQUEST.validate
-def validate(request: AdmissionRequest) -> Verdict:
-    obj, old = request.object, request.old_object
-    storage_version = request.release.storage_version
-    spec = spec_of(obj)
-    errors: list[FieldError] = []
-    if request.operation == "CREATE":
-        source = spec.get("source") or {}
-        at = path("spec", "source")
-        api_version = source.get("apiVersion") or ""
-        allowed = ["vmoperator.vmware.com/v1alpha1", f"vmoperator.vmware.com/{storage_version}"]
-        if api_version and api_version not in allowed:
-            errors.append(not_supported(at.child("apiVersion"), api_version, [*allowed, ""]))
-        kind = source.get("kind") or ""
-        if kind not in ("VirtualMachine", ""):
-            errors.append(not_supported(at.child("kind"), kind, ["VirtualMachine", ""]))
-        location = (spec.get("target") or {}).get("location") or {}
-        at = path("spec", "target", "location")
-        if not location.get("name"):
-            errors.append(required(at.child("name")))
-        if (location.get("apiVersion") or "") != IMAGE_REGISTRY:
-            errors.append(
-                not_supported(at.child("apiVersion"), location.get("apiVersion") or "", [IMAGE_REGISTRY, ""])
-            )
-        if (location.get("kind") or "") != "ContentLibrary":
-            errors.append(not_supported(at.child("kind"), location.get("kind") or "", ["ContentLibrary", ""]))
-    elif old is not None and not request.deleting:
-        old_spec = spec_of(old)
-        errors += immutable(_source_struct(spec), _source_struct(old_spec), path("spec", "source"))
-        errors += immutable(_target_struct(spec), _target_struct(old_spec), path("spec", "target"))
-    return Verdict.validation(errors)
-
 
 # ========================================================================== controller
 
