@@ -24,10 +24,17 @@ from vmservice_sim.cluster import ApiCluster, ReadError, RequestCluster
 
 log = logging.getLogger("vmservice-sim")
 
-# Test-only affordance (`--test-fixtures`): requests from this user are admitted without mutation or
-# validation, so a test can set up the old object of an UPDATE exactly as its case states it. The simulator
-# recognises the user only when started with test fixtures on; no kubeconfig it writes carries this name.
-FIXTURE_USER = "vmservice-sim:test-fixtures"
+# Test-only affordances (`--test-fixtures`), groups a test adds to the identity it impersonates; the
+# simulator recognises them only when started with test fixtures on, and no kubeconfig it writes has them:
+# - requests of a member of this group are admitted without mutation or validation (a test sets up the old
+#   object of an UPDATE exactly as its case states it);
+FIXTURE_ADMIT_UNJUDGED = "vmservice-sim:test-fixtures:admit-unjudged"
+# - requests of a member of this group skip the validating webhook (a test reads what the mutating webhook
+#   alone makes of an object, as upstream's mutation tests do);
+FIXTURE_MUTATION_ONLY = "vmservice-sim:test-fixtures:mutation-only"
+# - requests of a member of this group skip the mutating webhook (a test asks the validating webhook alone,
+#   as upstream's validation tests do).
+FIXTURE_VALIDATION_ONLY = "vmservice-sim:test-fixtures:validation-only"
 
 Webhook = Literal["mutating", "validating"]
 
@@ -83,7 +90,7 @@ class Judge:
             return Verdict()  # VM Operator registers its webhooks for create and update only
         user = request.get("userInfo") or {}
         username = str(user.get("username") or "")
-        if self.test_fixtures and username == FIXTURE_USER:
+        if self.test_fixtures and _skips(webhook, user.get("groups") or ()):
             return Verdict()
         try:
             return self._judge(kind, webhook, operation, request, username, user)
@@ -125,6 +132,12 @@ class Judge:
         validated = rules.validate(rules_request)
         _report_unjudged(kind, validated.unjudged)
         return Verdict.validation(validated.reason)
+
+
+def _skips(webhook: Webhook, groups: object) -> bool:
+    members = set(groups) if isinstance(groups, list | tuple) else set()
+    skipped = FIXTURE_MUTATION_ONLY if webhook == "validating" else FIXTURE_VALIDATION_ONLY
+    return FIXTURE_ADMIT_UNJUDGED in members or skipped in members
 
 
 def _report_unjudged(kind: str, unjudged: tuple[rules.Skipped, ...]) -> None:

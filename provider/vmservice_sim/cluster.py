@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from vmservice_sim.kube import Kube, Obj
@@ -28,8 +28,9 @@ class ReadError(Exception):
 class Resource:
     plural: str
     group: str
-    version: str
+    version: str  # the version reads use
     namespaced: bool
+    versions: tuple[str, ...] = ()  # every version that serves it
 
     @property
     def api_version(self) -> str:
@@ -67,7 +68,9 @@ class ApiResources:
         core = self.kube.raw_get("/api/v1")
         for item in (core or {}).get("resources") or []:
             if "/" not in str(item.get("name")):
-                found[str(item["kind"])] = Resource(str(item["name"]), "", "v1", bool(item.get("namespaced")))
+                found[str(item["kind"])] = Resource(
+                    str(item["name"]), "", "v1", bool(item.get("namespaced")), ("v1",)
+                )
         groups = (self.kube.raw_get("/apis") or {}).get("groups") or []
         for group in groups:
             name = str(group.get("name"))
@@ -78,9 +81,15 @@ class ApiResources:
                 listing = self.kube.raw_get(f"/apis/{name}/{version}") or {}
                 for item in listing.get("resources") or []:
                     key = f"{item['kind']}.{name}"
-                    if "/" in str(item.get("name")) or key in found:
+                    if "/" in str(item.get("name")):
                         continue
-                    found[key] = Resource(str(item["name"]), name, version, bool(item.get("namespaced")))
+                    known = found.get(key)
+                    if known is None:
+                        found[key] = Resource(
+                            str(item["name"]), name, version, bool(item.get("namespaced")), (version,)
+                        )
+                    else:
+                        found[key] = replace(known, versions=(*known.versions, version))
         return found
 
 

@@ -47,6 +47,11 @@ ADMIN_USER = "kubernetes-admin"
 ADMIN_GROUPS = ("system:masters",)
 SERVICE_CLUSTER_IP_RANGE = "10.0.0.0/24"
 KUBERNETES_SERVICE_IP = "10.0.0.1"
+# kube-controller-manager's controllers: clusterrole-aggregation fills the default roles (admin, edit, view)
+# from the ClusterRoles labelled to aggregate into them, such as the simulator's role for VM Operator's kinds.
+KCM_CONTROLLERS = ("garbagecollector", "namespace", "pvc-protection", "clusterrole-aggregation")
+# Without the garbage collector (an admission-only simulator: objects stay exactly as made).
+KCM_CONTROLLERS_WITHOUT_GC = ("namespace", "pvc-protection", "clusterrole-aggregation")
 
 
 def _default_scratch_root() -> str | None:
@@ -204,7 +209,9 @@ class ControlPlane:
         register_atexit: bool = True,
         extra_crds: list[dict[str, Any]] | None = None,
         users: dict[str, tuple[str, ...]] | None = None,
+        controllers: tuple[str, ...] = KCM_CONTROLLERS,
     ) -> None:
+        self.kcm_controllers = controllers
         self.crd_release = crd_release
         self.extra_crds = list(extra_crds or [])
         self.users = dict(users or {})
@@ -526,9 +533,7 @@ class ControlPlane:
             [
                 str(binary),
                 f"--kubeconfig={self.kubeconfig_path}",
-                # clusterrole-aggregation fills the default roles (admin, edit, view) from the ClusterRoles
-                # labelled to aggregate into them, such as the simulator's role for VM Operator's kinds.
-                "--controllers=garbagecollector,namespace,pvc-protection,clusterrole-aggregation",
+                f"--controllers={','.join(self.kcm_controllers)}",
                 "--leader-elect=false",
                 "--use-service-account-credentials=false",
                 "--bind-address=127.0.0.1",

@@ -25,7 +25,7 @@ from typing import Any
 
 from vmservice_sim import capabilities, identities, supervisor_crds, vmop_config
 from vmservice_sim.context import ZONES, EmulatorContext, EmulatorOptions
-from vmservice_sim.controlplane import CONTEXT_NAME, ControlPlane
+from vmservice_sim.controlplane import CONTEXT_NAME, KCM_CONTROLLERS, KCM_CONTROLLERS_WITHOUT_GC, ControlPlane
 from vmservice_sim.emulator import Emulator
 from vmservice_sim.kube import CONFIG_MAP, Kube
 from vmservice_sim.release import release
@@ -52,7 +52,8 @@ class SimulatorOptions:
     privileged_users: tuple[str, ...] = ()
     # Test-only: admission.FIXTURE_USER is admitted unjudged (`--test-fixtures`).
     test_fixtures: bool = False
-    # False: admission only, no controller runs (the corpus test judges objects exactly as it makes them).
+    # False: admission only, no controller runs, not even the garbage collector (the corpus test judges objects
+    # exactly as it makes them).
     controllers: bool = True
 
     @property
@@ -132,6 +133,7 @@ class Simulator:
             register_atexit=self.register_atexit,
             extra_crds=supervisor_crds.manifests(),
             users={identities.DEVOPS_USER: ()},
+            controllers=KCM_CONTROLLERS if self.options.controllers else KCM_CONTROLLERS_WITHOUT_GC,
         )
         cp.start()
         t = self._mark("control-plane", t)

@@ -216,5 +216,19 @@ def same_value(actual: Any, expected: Any) -> bool:
     where an absent field and its zero value are the same thing, so an expected null (absent) also accepts
     the zero value that Go writes back for a field it serialises without omitempty."""
     if expected is None:
-        return actual is None or any(actual == z and type(actual) is type(z) for z in GO_ZERO_VALUES)
-    return bool(actual == expected)
+        return actual is None or _is_zero(actual)
+    return bool(_without_zeros(actual) == _without_zeros(expected))
+
+
+def _is_zero(value: Any) -> bool:
+    return any(value == z and type(value) is type(z) for z in GO_ZERO_VALUES)
+
+
+def _without_zeros(value: Any) -> Any:
+    """A struct's fields at their zero value are the same as absent ones."""
+    if isinstance(value, dict):
+        kept = {k: _without_zeros(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v is not None and not _is_zero(v)}
+    if isinstance(value, list):
+        return [_without_zeros(v) for v in value]
+    return value
