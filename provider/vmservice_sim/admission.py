@@ -20,7 +20,7 @@ from typing import Any, Literal
 from vmservice_api import rules
 
 from vmservice_sim import jsonpatch, vmop_config
-from vmservice_sim.cluster import ApiCluster, ReadError, RequestCluster
+from vmservice_sim.cluster import Reader, ReadError, RequestCluster
 
 log = logging.getLogger("vmservice-sim")
 
@@ -81,7 +81,7 @@ class Judge:
     """Runs the rules for the simulator's release against what the apiserver sends."""
 
     release: rules.Release
-    cluster: ApiCluster
+    cluster: Reader
     test_fixtures: bool = False
 
     def __call__(self, kind: str, webhook: Webhook, request: dict[str, Any]) -> Verdict:

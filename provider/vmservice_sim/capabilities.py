@@ -78,3 +78,9 @@ def config_map(states: Mapping[str, bool]) -> dict[str, object]:
         "metadata": {"name": CONFIGMAP_NAME, "namespace": CONFIGMAP_NAMESPACE},
         "data": {KEYS[name]: "true" if on else "false" for name, on in states.items()},
     }
+
+
+def published(data: Mapping[str, object] | None, name: str) -> bool:
+    """Whether capability `name` is on in the ConfigMap's data (off when the key or map is missing)."""
+    value = (data or {}).get(KEYS[name])
+    return value is not None and str(value).strip().lower() in ("true", "1", "t")

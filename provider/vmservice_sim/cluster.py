@@ -13,11 +13,20 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 from urllib.parse import quote
 
 from vmservice_sim.kube import Kube, Obj
 
 REDISCOVER_AFTER = 5.0  # seconds between discoveries triggered by a kind that is not served
+
+
+class Reader(Protocol):
+    """What the rules read the cluster through (`vmservice_api.rules.Cluster`)."""
+
+    def get(self, kind: str, namespace: str | None, name: str) -> Obj | None: ...
+
+    def list(self, kind: str, namespace: str | None = None) -> list[Obj]: ...
 
 
 class ReadError(Exception):
@@ -132,7 +141,7 @@ class ApiCluster:
 class RequestCluster:
     """One admission request's reads: each distinct read goes to the apiserver once."""
 
-    cluster: ApiCluster
+    cluster: Reader
     _gets: dict[tuple[str, str | None, str], Obj | None] = field(default_factory=dict)
     _lists: dict[tuple[str, str | None], list[Obj]] = field(default_factory=dict)
 

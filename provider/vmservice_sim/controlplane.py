@@ -172,8 +172,8 @@ class CertificateAuthority:
 
 
 def _token_line(token: str, name: str, groups: tuple[str, ...]) -> str:
-    """A line of kube-apiserver's --token-auth-file: token,user,uid,"group1,group2"."""
-    return f'{token},{name},{name},"{",".join(groups)}"\n'
+    """A line of kube-apiserver's --token-auth-file: token,user,uid[,"group1,group2"]."""
+    return f'{token},{name},{name},"{",".join(groups)}"\n' if groups else f"{token},{name},{name}\n"
 
 
 def _service_account_key_pem() -> bytes:

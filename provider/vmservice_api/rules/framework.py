@@ -299,7 +299,9 @@ class Mutated:
 
 
 def _deleting(request: Request[Any]) -> bool:
-    return request.operation == "UPDATE" and bool((request.object.get("metadata") or {}).get("deletionTimestamp"))
+    return request.operation == "UPDATE" and bool(
+        (request.object.get("metadata") or {}).get("deletionTimestamp")
+    )
 
 
 def validate(request: Request[Any]) -> Validated:

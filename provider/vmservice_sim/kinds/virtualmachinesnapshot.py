@@ -11,7 +11,8 @@ from __future__ import annotations
 import copy
 import logging
 
-from vmservice_sim.kube import Obj
+from vmservice_sim import capabilities
+from vmservice_sim.kube import CONFIG_MAP, Obj
 from vmservice_sim.objects import set_condition
 from vmservice_sim.registry import KindReconciler, register
 from vmservice_sim.vcenter import VCenterError
@@ -26,18 +27,21 @@ CREATED = "VirtualMachineSnapshotCreated"
 CSI_SYNCED = "VirtualMachineSnapshotCSISynced"
 WAITING_FOR_CREATION = "VirtualMachineSnapshotWaitingForCreation"
 CREATION_FAILED = "VirtualMachineSnapshotCreationFailed"
-CAPABILITY_OFF = "the Supervisor's VM snapshot capability (supports_VM_service_VM_snapshots) is not enabled"
 
 # ========================================================================== controller
 
 
 @SNAPSHOT.reconcile()
 class SnapshotReconciler(KindReconciler):
+    def _capability_on(self) -> bool:
+        found = self.ctx.kube.get(CONFIG_MAP, capabilities.CONFIGMAP_NAMESPACE, capabilities.CONFIGMAP_NAME)
+        return capabilities.published((found or {}).get("data"), "VMSnapshots")
+
     def __call__(self, namespace: str, name: str) -> float | None:
         kube = self.ctx.kube
         snapshot = kube.get(self.kind, namespace, name)
-        if snapshot is None:
-            return None
+        if snapshot is None or not self._capability_on():
+            return None  # VM Operator runs its snapshot controller only with VMSnapshots on
         meta = snapshot["metadata"]
         if meta.get("deletionTimestamp"):
             if self.finalizer in (meta.get("finalizers") or []):
