@@ -189,7 +189,8 @@ class VirtualMachineReconciler(KindReconciler):
     def _image_ready(self, vm: Obj, status: Obj, faults: Faults) -> Obj | None:
         namespace = vm["metadata"]["namespace"]
         spec = vm.get("spec") or {}
-        image_name = spec.get("imageName") or (spec.get("image") or {}).get("name") or ""
+        # 9.1's webhook resolves the image into spec.image and leaves a display name in spec.imageName.
+        image_name = (spec.get("image") or {}).get("name") or spec.get("imageName") or ""
         kinds = self.ctx.kinds
         image = self.ctx.kube.get(kinds.image, namespace, image_name) if image_name else None
         image_kind = "VirtualMachineImage"
