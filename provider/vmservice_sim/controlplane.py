@@ -48,10 +48,17 @@ ADMIN_GROUPS = ("system:masters",)
 SERVICE_CLUSTER_IP_RANGE = "10.0.0.0/24"
 KUBERNETES_SERVICE_IP = "10.0.0.1"
 # kube-controller-manager's controllers: clusterrole-aggregation fills the default roles (admin, edit, view)
-# from the ClusterRoles labelled to aggregate into them, such as the simulator's role for VM Operator's kinds.
-KCM_CONTROLLERS = ("garbagecollector", "namespace", "pvc-protection", "clusterrole-aggregation")
+# from the ClusterRoles labelled to aggregate into them, such as the simulator's role for VM Operator's kinds;
+# resourcequota keeps quotas' usage, without which the apiserver's ResourceQuota admission enforces nothing.
+KCM_CONTROLLERS = (
+    "garbagecollector",
+    "namespace",
+    "pvc-protection",
+    "clusterrole-aggregation",
+    "resourcequota",
+)
 # Without the garbage collector (an admission-only simulator: objects stay exactly as made).
-KCM_CONTROLLERS_WITHOUT_GC = ("namespace", "pvc-protection", "clusterrole-aggregation")
+KCM_CONTROLLERS_WITHOUT_GC = ("namespace", "pvc-protection", "clusterrole-aggregation", "resourcequota")
 
 
 def _default_scratch_root() -> str | None:

@@ -51,12 +51,14 @@ PERSISTENT_VOLUME_CLAIM = Kind("PersistentVolumeClaim", "persistentvolumeclaims"
 SERVICE = Kind("Service", "services", "", "v1")
 ENDPOINTS = Kind("Endpoints", "endpoints", "", "v1")
 RESOURCE_QUOTA = Kind("ResourceQuota", "resourcequotas", "", "v1")
+EVENT = Kind("Event", "events", "", "v1")
 SERVICE_ACCOUNT = Kind("ServiceAccount", "serviceaccounts", "", "v1")
 STORAGE_CLASS = Kind("StorageClass", "storageclasses", "storage.k8s.io", "v1", namespaced=False)
 AVAILABILITY_ZONE = Kind(
     "AvailabilityZone", "availabilityzones", "topology.tanzu.vmware.com", "v1alpha1", namespaced=False
 )
 ZONE = Kind("Zone", "zones", "topology.tanzu.vmware.com", "v1alpha1")
+CONTENT_LIBRARY = Kind("ContentLibrary", "contentlibraries", "imageregistry.vmware.com", "v1alpha1")
 ROLE_BINDING = Kind("RoleBinding", "rolebindings", "rbac.authorization.k8s.io", "v1")
 CLUSTER_ROLE_BINDING = Kind(
     "ClusterRoleBinding", "clusterrolebindings", "rbac.authorization.k8s.io", "v1", namespaced=False

@@ -2,8 +2,9 @@
 real thing lives there, in Kubernetes for what the Supervisor itself provides):
 
 - vCenter: the cluster renamed `WCP-supervisor` (vcsim reports `WCP-…` clusters as Supervisors), four VM classes, a content
-  library `vmservice-images` with `ubuntu-22.04` and `photon-5`, a writable library `vmservice-published`
-  for publish requests, and the vSphere Namespace `dev` with all of them assigned.
+  library `vmservice-images` with `ubuntu-22.04` and `photon-5`, a library `vmservice-published` for publish
+  requests, and the vSphere Namespace `dev` with all of them assigned (`vmservice-published` writable there,
+  `vmservice-images` read-only).
 - Kubernetes: the StorageClass `vsan-default-storage-policy`, the availability zones, the fault-injection
   ConfigMap, VM Operator's provider ConfigMap and the API load balancer Service web consoles point at. (Who
   may do what is `identities`.)
@@ -63,7 +64,13 @@ def seed_vcenter(vcenter: VCenter) -> dict[str, Any]:
         if vcenter.find_item(libraries[IMAGE_LIBRARY], item_name) is None:
             vcenter.create_item(libraries[IMAGE_LIBRARY], item_name, description)
     if vcenter.get_namespace(DEMO_NAMESPACE) is None:
-        vcenter.create_namespace(DEMO_NAMESPACE, [s.name for s in VM_CLASSES], list(libraries.values()))
+        vcenter.create_namespace(
+            DEMO_NAMESPACE,
+            [s.name for s in VM_CLASSES],
+            list(libraries.values()),
+            writable=(libraries[PUBLISH_LIBRARY],),
+            storage_policies=(STORAGE_POLICY_ID,),
+        )
     return {"cluster": cluster, "libraries": libraries}
 
 

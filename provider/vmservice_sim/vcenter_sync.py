@@ -2,10 +2,12 @@
 in vCenter, emulated by polling vcsim's REST API.
 
 - A vSphere Namespace (/api/vcenter/namespaces/instances) becomes a Kubernetes namespace, with a resource
-  pool and VM folder in vcsim, a ResourceQuota for the default storage class, a Zone object per vSphere Zone
-  and the DevOps user's "can edit" permission (`identities.grant_namespace`).
+  pool and VM folder in vcsim, its storage policies' StorageClasses and quota and its CPU/memory limits on
+  the pool (`quotas`), a Zone object per vSphere Zone and the DevOps user's "can edit" permission
+  (`identities.grant_namespace`).
 - Each VM class assigned to it (vm_service_spec.vm_classes) becomes a VirtualMachineClass in it.
-- Each item of its content libraries (vm_service_spec.content_libraries) becomes a VirtualMachineImage.
+- Each of its content libraries (vm_service_spec.content_libraries) becomes a ContentLibrary `cl-...` with
+  the writability vCenter sets (`content_libraries`), and each of their items a VirtualMachineImage.
 - Removed assignments and namespaces are removed again (only objects this sync created).
 """
 
@@ -15,10 +17,10 @@ import logging
 import threading
 from typing import Any
 
-from vmservice_sim import identities
+from vmservice_sim import content_libraries, identities, quotas
 from vmservice_sim.context import EmulatorContext
 from vmservice_sim.images import MANAGED_LABEL, ensure_image, image_name
-from vmservice_sim.kube import NAMESPACE, RESOURCE_QUOTA, ZONE, Obj
+from vmservice_sim.kube import NAMESPACE, ZONE, Obj
 
 log = logging.getLogger("vmservice-sim")
 
@@ -48,17 +50,6 @@ def class_spec(info: dict[str, Any]) -> Obj:
     if requests:
         spec["policies"] = {"resources": {"requests": requests}}
     return spec
-
-
-def namespace_libraries(ctx: EmulatorContext, namespace: str) -> list[Obj]:
-    """The content libraries assigned to a vSphere Namespace (as vcsim reports them)."""
-    info = ctx.vcenter.get_namespace(namespace) or {}
-    libraries = []
-    for library_id in (info.get("vm_service_spec") or {}).get("content_libraries") or []:
-        library = ctx.vcenter.get_library(str(library_id))
-        if library is not None:
-            libraries.append(library)
-    return libraries
 
 
 class VCenterSync:
@@ -117,23 +108,8 @@ class VCenterSync:
             self._prepared.add(name)
         vcenter.namespace_pool(name)
         vcenter.namespace_folder(name)
-        if kube.get(RESOURCE_QUOTA, name, f"{name}-storagequota") is None:
-            kube.create_or_get(
-                RESOURCE_QUOTA,
-                {
-                    "metadata": {
-                        "name": f"{name}-storagequota",
-                        "namespace": name,
-                        "labels": {SYNC_LABEL: "true"},
-                    },
-                    "spec": {
-                        "hard": {
-                            f"{DEFAULT_STORAGE_CLASS}.storageclass.storage.k8s.io/requests.storage": "9223372036854775807"
-                        }
-                    },
-                },
-            )
         info = vcenter.get_namespace(name) or {}
+        quotas.sync(kube, vcenter, name, info)
         vm_service = info.get("vm_service_spec") or {}
 
         # VM classes
@@ -166,7 +142,13 @@ class VCenterSync:
             ):
                 kube.delete(kinds.vm_class, name, class_name)
 
-        # images of the assigned content libraries
+        # the assigned content libraries and their images
+        libraries = [
+            library
+            for library_id in vm_service.get("content_libraries") or []
+            if (library := vcenter.get_library(str(library_id))) is not None
+        ]
+        content_libraries.sync(kube, name, libraries, content_libraries.writability(info))
         images, _ = kube.list(kinds.image, name, label_selector=MANAGED_LABEL)
         known = {i["metadata"]["name"] for i in images}
         expected = set()

@@ -198,3 +198,16 @@ def grant_edit(admin: SimClient, namespace: str, user: str = "sso:devops@vsphere
         if time.monotonic() > deadline:
             pytest.fail(f"{user} may not edit in {namespace} after 10 s")
         time.sleep(0.05)
+
+
+def content_library(client: SimClient, display_name: str, namespace: str = NS) -> dict[str, Any]:
+    """The namespace's ContentLibrary object (`cl-...`) for the vCenter library of that name."""
+    from kubernetes import client as k8s
+
+    listing = k8s.CustomObjectsApi(client.api_client).list_namespaced_custom_object(
+        "imageregistry.vmware.com", "v1alpha1", namespace, "contentlibraries"
+    )
+    found = [i for i in listing["items"] if (i.get("status") or {}).get("name") == display_name]
+    assert len(found) == 1, [i["metadata"]["name"] for i in listing["items"]]
+    library: dict[str, Any] = found[0]
+    return library

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import NS, SimClient, vm_body
+from tests.integration.conftest import NS, SimClient, content_library, vm_body
 from tests.integration.test_sim_webhook import rsa_public_pem
 
 pytestmark = pytest.mark.integration
@@ -204,6 +204,13 @@ def test_publish_request_creates_an_image(
     simulator: Any, devops: SimClient, unique: Callable[[str], str]
 ) -> None:
     plural = "virtualmachinepublishrequests"
+    published = content_library(devops, "vmservice-published")
+    read_only = content_library(devops, "vmservice-images")
+    library = simulator.vcenter.find_library("vmservice-published")
+    assert published["metadata"]["name"] == "cl-" + library["id"].replace("-", "")[:17]
+    assert published["spec"] == {"uuid": library["id"], "writable": True, "allowImport": False}  # CRD default
+    assert read_only["spec"]["writable"] is False
+    target = published["metadata"]["name"]
     vm_name = unique("golden")
     devops.create(VMS, vm_body(vm_name))
     devops.wait(VMS, vm_name, lambda v: bool((v or {}).get("status", {}).get("uniqueID")), "the vSphere VM")
@@ -216,7 +223,7 @@ def test_publish_request_creates_an_image(
             "metadata": {"name": request},
             "spec": {
                 "source": {"name": vm_name},
-                "target": {"location": {"name": "vmservice-published"}},
+                "target": {"location": {"name": target}},
                 "ttlSecondsAfterFinished": 3,
             },
         },
@@ -232,7 +239,6 @@ def test_publish_request_creates_an_image(
     image = devops.get("virtualmachineimages", image_name)
     assert image is not None and image["status"]["name"] == item
     assert condition(image, "Ready")["status"] == "True"
-    library = simulator.vcenter.find_library("vmservice-published")
     assert simulator.vcenter.find_item(library["id"], item)
     # ttlSecondsAfterFinished: the request deletes itself.
     devops.wait(plural, request, lambda r: r is None, "TTL deletion", timeout=20)
@@ -244,23 +250,31 @@ def test_publish_request_creates_an_image(
         {
             "kind": "VirtualMachinePublishRequest",
             "metadata": {"name": again},
-            "spec": {"source": {"name": vm_name}, "target": {"location": {"name": "vmservice-published"}}},
+            "spec": {"source": {"name": vm_name}, "target": {"location": {"name": target}}},
         },
     )
     failed = devops.wait(
         plural, again, lambda r: condition(r, "TargetValid").get("status") == "False", "TargetValid=False"
     )
     assert condition(failed, "TargetValid")["reason"] == "TargetItemAlreadyExists"
-    for bad, reason, kind in (
+    for bad, reason, kind, message in (
         (
-            {"source": {"name": "ghost"}, "target": {"location": {"name": "vmservice-published"}}},
+            {"source": {"name": "ghost"}, "target": {"location": {"name": target}}},
             "SourceVirtualMachineNotExist",
             "SourceValid",
+            "",
         ),
-        (
-            {"source": {"name": vm_name}, "target": {"location": {"name": "nowhere"}}},
+        (  # a target is the namespace's ContentLibrary object, not vCenter's library name
+            {"source": {"name": vm_name}, "target": {"location": {"name": "vmservice-published"}}},
             "TargetContentLibraryNotExist",
             "TargetValid",
+            'contentlibraries.imageregistry.vmware.com "vmservice-published" not found',
+        ),
+        (
+            {"source": {"name": vm_name}, "target": {"location": {"name": read_only["metadata"]["name"]}}},
+            "TargetContentLibraryNotWritable",
+            "TargetValid",
+            "target location vmservice-images is not writable",
         ),
     ):
         name = unique("pub")
@@ -269,6 +283,7 @@ def test_publish_request_creates_an_image(
         )
         failed = devops.wait(plural, name, condition_is(kind, "False"), f"{kind}=False")
         assert condition(failed, kind)["reason"] == reason
+        assert message in condition(failed, kind)["message"]
         devops.delete(plural, name)
     devops.delete(plural, again)
     devops.delete(VMS, vm_name)

@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 
+from vmservice_sim import events, quotas
 from vmservice_sim.context import ZONE_LABEL, EmulatorContext
 from vmservice_sim.faults import INJECTED_MESSAGE, Faults
 from vmservice_sim.kinds.virtualmachine.kind import VIRTUAL_MACHINE
@@ -60,6 +61,8 @@ class VirtualMachineReconciler(KindReconciler):
         self._power_requests: dict[str, tuple[str, float]] = {}
         # uid -> monotonic time the VM was powered on (for --ip-delay)
         self._powered_on_at: dict[str, float] = {}
+        # uid -> the last Warning Event's message (not repeated on every retry)
+        self._warned: dict[str, str] = {}
 
     # ------------------------------------------------------------------------------------------ entry
 
@@ -116,7 +119,7 @@ class VirtualMachineReconciler(KindReconciler):
             return 0.5
 
         requeue = self._apply_class(vm, status, vm_class, info.power_state, moref)
-        after = self._power(vm, status, moref, info.power_state)
+        after = self._power(vm, status, moref, info.power_state, vm_class)
         self._restart(vm, status, moref)
         if self.ctx.release.storage_version == SNAPSHOT_KIND.version and revert(
             self.ctx, self.kind, vm, status, moref
@@ -347,7 +350,7 @@ class VirtualMachineReconciler(KindReconciler):
 
     # --- power ----------------------------------------------------------------------------------
 
-    def _power(self, vm: Obj, status: Obj, moref: str, current: str) -> float | None:
+    def _power(self, vm: Obj, status: Obj, moref: str, current: str, vm_class: Obj) -> float | None:
         uid = vm["metadata"]["uid"]
         desired = (vm.get("spec") or {}).get("powerState") or "PoweredOn"
         vcenter = self.ctx.vcenter
@@ -367,6 +370,10 @@ class VirtualMachineReconciler(KindReconciler):
             remaining = self.ctx.options.power_on_delay - (now - request[1])
             if remaining > 0:
                 return remaining
+            refused = self._admission_failure(vm, vm_class)
+            if refused is not None:
+                self._warn(vm, "UpdateFailure", refused)
+                return 10.0
             vcenter.power_on(moref)
             with self._lock:
                 self._powered_on_at[uid] = time.monotonic()
@@ -381,6 +388,36 @@ class VirtualMachineReconciler(KindReconciler):
         with self._lock:
             self._power_requests.pop(uid, None)
         return 0.0 if desired == "PoweredOn" else None
+
+    def _admission_failure(self, vm: Obj, vm_class: Obj) -> str | None:
+        """vSphere's admission control at power-on: the VM's reservation and those of the VMs already on in
+        the namespace's resource pool against the pool's limits (the vSphere Namespace's CPU/memory limits)."""
+        namespace = vm["metadata"]["namespace"]
+        cpu_limit, memory_limit = self.ctx.vcenter.pool_limits(namespace)
+        if cpu_limit is None and memory_limit is None:
+            return None
+        mhz = self.ctx.vcenter.mhz_per_cpu()
+        others = []
+        for other in self.ctx.kube.list(self.kind, namespace)[0]:
+            if other["metadata"]["uid"] == vm["metadata"]["uid"]:
+                continue
+            if (other.get("status") or {}).get("powerState") != "PoweredOn":
+                continue
+            name = ((other.get("status") or {}).get("class") or {}).get("name") or ""
+            found = self.ctx.kube.get(self.ctx.kinds.vm_class, namespace, name) if name else None
+            if found is not None:
+                others.append(quotas.class_reservation(found, mhz))
+        wanted = quotas.class_reservation(vm_class, mhz)
+        return quotas.admission_failure(wanted, others, cpu_limit, memory_limit)
+
+    def _warn(self, vm: Obj, reason: str, message: str) -> None:
+        """A Warning Event on the VM, as VM Operator's recorder emits a failed operation (once per message)."""
+        uid = vm["metadata"]["uid"]
+        with self._lock:
+            if self._warned.get(uid) == message:
+                return
+            self._warned[uid] = message
+        events.warn(self.ctx.kube, vm, reason, message)
 
     def _restart(self, vm: Obj, status: Obj, moref: str) -> None:
         wanted = (vm.get("spec") or {}).get("nextRestartTime")
