@@ -2,7 +2,7 @@
 real thing lives there, in Kubernetes for what the Supervisor itself provides):
 
 - vCenter: the cluster renamed `WCP-supervisor` (vcsim reports `WCP-…` clusters as Supervisors), four VM classes, a content
-  library `vmservice-images` with `ubuntu-22.04` and `photon-5`, a library `vmservice-published` for publish
+  library `vmservice-images` with `ubuntu-22.04`, `photon-5` and `windows-2022`, a library `vmservice-published` for publish
   requests, and the vSphere Namespace `dev` with all of them assigned (`vmservice-published` writable there,
   `vmservice-images` read-only).
 - Kubernetes: the StorageClass `vsan-default-storage-policy`, the availability zones, the fault-injection
@@ -40,7 +40,11 @@ VM_CLASSES = (
     VMClassSeed("guaranteed-small", 2, 4 * 1024, True),
     VMClassSeed("best-effort-small", 2, 4 * 1024, False),
 )
-IMAGES = (("ubuntu-22.04", "Ubuntu 22.04 LTS (Jammy) cloud image"), ("photon-5", "VMware Photon OS 5.0"))
+IMAGES = (
+    ("ubuntu-22.04", "Ubuntu 22.04 LTS (Jammy) cloud image"),
+    ("photon-5", "VMware Photon OS 5.0"),
+    ("windows-2022", "Windows Server 2022 Datacenter (Sysprep-ready)"),
+)
 PROXY_VIP = "203.0.113.2"  # below the load-balancer pool (203.0.113.10+)
 
 

@@ -131,11 +131,74 @@ def test_bootstrap_secret_conditions_and_readiness(
         lambda v: condition(v, "VirtualMachineBootstrapReady").get("reason") == "RequiredKeyNotFound",
         "the missing key",
     )
+    assert condition(devops.get(VMS, name), "VirtualMachineBootstrapReady")["message"] == (
+        f'required key "user-data" not found in Secret {NS}/{secret}'
+    )
     devops.core.patch_namespaced_secret(secret, NS, {"stringData": {"user-data": "#cloud-config\n"}})
     ready = devops.wait(VMS, name, lambda v: condition(v, "Ready").get("status") == "True", "Ready")
     assert has_ip(ready)
     devops.delete(VMS, name)
     devops.core.delete_namespaced_secret(secret, NS)
+
+
+def test_windows_sysprep_secrets_and_the_guest_customization_condition(
+    devops: SimClient, unique: Callable[[str], str]
+) -> None:
+    """A Windows image in the seed; an inline sysprep whose Secret lacks the key is refused before any
+    customization (BootstrapReady GetError, as VM Operator reads sysprep Secrets); once it is there the guest
+    customizes (GuestCustomization True). A raw answer file that is not XML, or sysprep on a Linux image,
+    fails in the guest: GuestCustomization False, GuestCustomizationFailed."""
+    secret = unique("sysprep")
+    inline = {
+        "sysprep": {
+            "userData": {
+                "fullName": "Dev Ops",
+                "orgName": "Example",
+                "productID": {"name": secret, "key": "key"},
+            },
+        }
+    }
+    windows = unique("win")
+    devops.core.create_namespaced_secret(NS, {"metadata": {"name": secret}, "stringData": {"other": "x"}})
+    devops.create(VMS, vm_body(windows, imageName="windows-2022", bootstrap={"sysprep": inline}))
+    missing = devops.wait(
+        VMS,
+        windows,
+        lambda v: condition(v, "VirtualMachineBootstrapReady").get("reason") == "GetError",
+        "GetError",
+    )
+    assert condition(missing, "VirtualMachineBootstrapReady")["message"] == (
+        f'no data found for key "key" for secret {NS}/{secret}'
+    )
+    devops.core.patch_namespaced_secret(secret, NS, {"stringData": {"key": "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"}})
+    done = devops.wait(VMS, windows, condition_is("GuestCustomization", "True"), "GuestCustomization=True")
+    assert done["status"]["powerState"] == "PoweredOn"
+
+    answers = unique("unattend")
+    devops.core.create_namespaced_secret(
+        NS, {"metadata": {"name": answers}, "stringData": {"unattend": "not xml <"}}
+    )
+    raw = unique("rawwin")
+    linux = unique("linuxsysprep")
+    devops.create(
+        VMS,
+        vm_body(
+            raw,
+            imageName="windows-2022",
+            bootstrap={"sysprep": {"rawSysprep": {"name": answers, "key": "unattend"}}},
+        ),
+    )
+    devops.create(VMS, vm_body(linux, bootstrap={"sysprep": inline}))
+    for name in (raw, linux):
+        failed = devops.wait(VMS, name, condition_is("GuestCustomization", "False"), f"{name}: customization")
+        assert condition(failed, "GuestCustomization")["reason"] == "GuestCustomizationFailed"
+        assert condition(failed, "GuestCustomization")["message"] == (
+            "vSphere VM Customization failed due to an unknown error."
+        )
+    for name in (windows, raw, linux):
+        devops.delete(VMS, name)
+    for name in (secret, answers):
+        devops.core.delete_namespaced_secret(name, NS)
 
 
 def test_unknown_class_is_reported(devops: SimClient, unique: Callable[[str], str]) -> None:

@@ -17,6 +17,7 @@ import time
 from vmservice_sim import events, quotas
 from vmservice_sim.context import ZONE_LABEL, EmulatorContext
 from vmservice_sim.faults import INJECTED_MESSAGE, Faults
+from vmservice_sim.kinds.virtualmachine import guest_customization
 from vmservice_sim.kinds.virtualmachine.kind import VIRTUAL_MACHINE
 from vmservice_sim.kinds.virtualmachine.revert import SNAPSHOT_KIND, revert
 from vmservice_sim.kube import PERSISTENT_VOLUME_CLAIM, SECRET, STORAGE_CLASS, Kind, Obj
@@ -48,7 +49,7 @@ def guest_id(image_display_name: str) -> str:
     if "photon" in name:
         return "vmwarePhoton64Guest"
     if "windows" in name:
-        return "windows2019srv_64Guest"
+        return "windows2019srvNext_64Guest"
     return "otherLinux64Guest"
 
 
@@ -130,6 +131,7 @@ class VirtualMachineReconciler(KindReconciler):
         status["hardwareVersion"] = info.hardware_version
         status["host"] = info.host
         ip_after = self._network(vm, status, info.power_state, info.macs)
+        guest_customization.mark(self.ctx.kube, vm, image, status, info.power_state)
         self._volumes(vm, status)
         self._readiness(vm, status, faults)
         waits = [w for w in (requeue, after, ip_after) if w is not None]
@@ -228,27 +230,38 @@ class VirtualMachineReconciler(KindReconciler):
         self._condition(vm, status, STORAGE_READY, found, "NotFound", message, faults)
 
     def _bootstrap_ready(self, vm: Obj, status: Obj, faults: Faults) -> None:
+        """The Secrets the bootstrap names exist and hold their keys (VM Operator's GetVirtualMachineBootstrap:
+        a raw Secret without its key is RequiredKeyNotFound; an inline sysprep Secret without data for its
+        key is GetError, as pkg/util/sysprep reports it)."""
         namespace = vm["metadata"]["namespace"]
         bootstrap = (vm.get("spec") or {}).get("bootstrap") or {}
-        selectors: list[tuple[str, str | None]] = []
+        selectors: list[tuple[str, str | None, bool]] = []  # (secret, key, inline sysprep)
         raw = (bootstrap.get("cloudInit") or {}).get("rawCloudConfig")
         if isinstance(raw, dict):
-            selectors.append((str(raw.get("name") or ""), str(raw.get("key") or "")))
+            selectors.append((str(raw.get("name") or ""), str(raw.get("key") or ""), False))
         raw_sysprep = (bootstrap.get("sysprep") or {}).get("rawSysprep")
         if isinstance(raw_sysprep, dict):
-            selectors.append((str(raw_sysprep.get("name") or ""), str(raw_sysprep.get("key") or "")))
+            selectors.append((str(raw_sysprep.get("name") or ""), str(raw_sysprep.get("key") or ""), False))
+        for ref in guest_customization.sysprep_secret_refs(bootstrap):
+            selectors.append((ref[0], ref[1], True))
         raw_properties = (bootstrap.get("vAppConfig") or {}).get("rawProperties")
         if isinstance(raw_properties, str) and raw_properties:
-            selectors.append((raw_properties, None))
-        for secret_name, key in selectors:
+            selectors.append((raw_properties, None, False))
+        for secret_name, key, inline in selectors:
             secret = self.ctx.kube.get(SECRET, namespace, secret_name)
             if secret is None:
-                message = f'Failed to get bootstrap data Secret {namespace}/{secret_name}: secrets "{secret_name}" not found'
+                message = f'secrets "{secret_name}" not found'
+                if not inline:
+                    message = f"Failed to get bootstrap data Secret {namespace}/{secret_name}: {message}"
                 self._condition(vm, status, BOOTSTRAP_READY, False, "NotFound", message, faults)
                 return
             data = {**(secret.get("data") or {}), **(secret.get("stringData") or {})}
+            if inline and key and not data.get(key):
+                message = f'no data found for key "{key}" for secret {namespace}/{secret_name}'
+                self._condition(vm, status, BOOTSTRAP_READY, False, "GetError", message, faults)
+                return
             if key and key not in data:
-                message = f"required key {key!r} not found in Secret {namespace}/{secret_name}"
+                message = f'required key "{key}" not found in Secret {namespace}/{secret_name}'
                 self._condition(vm, status, BOOTSTRAP_READY, False, "RequiredKeyNotFound", message, faults)
                 return
         self._condition(vm, status, BOOTSTRAP_READY, True, "", "", faults)
