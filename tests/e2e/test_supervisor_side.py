@@ -412,7 +412,7 @@ variables:
     fn::invoke:
       function: vmservice:index:getVirtualMachineImage
       arguments:
-        displayName: windows-2022
+        displayName: windows-2019
       return: imageName
 resources:
   vm:
@@ -427,7 +427,7 @@ resources:
     project.env.update(simulator.env())
     project.init_stack()
     output = failing(project, "preview")
-    assert "no image matches displayName='windows-2022' in namespace dev" in output
+    assert "no image matches displayName='windows-2019' in namespace dev" in output
     assert "ubuntu-22.04" in output and "photon-5" in output and "(displayName)" in output
     assert not project.export()["deployment"].get("resources")
 
@@ -485,7 +485,7 @@ def test_invoke_failures_are_check_failures_naming_the_property(simulator: Simul
         image = struct_to_dict(getattr(found, "return"))
         assert image["imageName"].startswith("vmi-") and image["displayName"] == "photon-5"
 
-        missing = invoke("getVirtualMachineImage", displayName="windows-2022")
+        missing = invoke("getVirtualMachineImage", displayName="windows-2019")
         assert [f.property for f in missing.failures] == ["displayName"]
         assert "candidates:" in missing.failures[0].reason
         assert "ubuntu-22.04" in missing.failures[0].reason and "photon-5" in missing.failures[0].reason
