@@ -457,7 +457,7 @@ def test_vcenter_namespace_and_class_appear(
     images = admin.custom.list_namespaced_custom_object(
         admin.group, admin.version, namespace, "virtualmachineimages"
     )["items"]
-    assert sorted(i["status"]["name"] for i in images) == ["photon-5", "ubuntu-22.04"]
+    assert sorted(i["status"]["name"] for i in images) == ["photon-5", "ubuntu-22.04", "windows-2022"]
     assert all(condition(i, "Ready")["status"] == "True" for i in images)
     # Removing the namespace in vCenter removes it from the Supervisor.
     vcenter.rest("DELETE", f"/api/vcenter/namespaces/instances/{namespace}")
