@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS_BIN := .tools/bin
 # Build order matters: the CRDs are generated with controller-gen.
-TOOLS := pulumi pulumi-language-yaml pulumi-sdkgen pulumi-kubernetes etcd kubernetes vcsim controller-gen crds-8.0u3 crds-9.1
+TOOLS := pulumi pulumi-language-yaml pulumi-sdkgen pulumi-kubernetes etcd kubernetes vcsim controller-gen crds-8.0u3 crds-9.1 crds-imageregistry-8.0u3 crds-imageregistry-9.1
 export PATH := $(CURDIR)/$(TOOLS_BIN):$(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: dev tools test unit lint model schema sdk docs dist check-generated bench bench-e2e demo demo-down clean

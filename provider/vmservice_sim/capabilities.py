@@ -11,18 +11,13 @@ its deployment; the simulator publishes it in the ConfigMap under that name so c
 see it. A real Supervisor does not, and clients fall back to the API version there.
 
 Webhooks read the ConfigMap on every request, so switching a capability at runtime takes effect at once, as
-VM Operator's capability watcher does.
+VM Operator's capability watcher does; each capability sets the VM Operator feature switch of the same name
+(`FEATURES`), which the admission rules read (`vmop_config.read`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
-
-from vmservice_sim.kube import CONFIG_MAP
-
-if TYPE_CHECKING:
-    from vmservice_sim.registry import ClusterView
 
 CONFIGMAP_NAMESPACE = "kube-system"
 CONFIGMAP_NAME = "wcp-cluster-capabilities"
@@ -35,6 +30,20 @@ KEYS: Mapping[str, str] = {
     "VMGroups": "supports_VM_service_VM_groups",
     "ImmutableClasses": "supports_VM_service_immutable_VM_classes",
     "BYOK": "supports_BYOK_encryption",
+    "WorkloadDomainIsolation": "Workload_Domain_Isolation_Supported",
+    "VMSharedDisks": "supports_shared_disks_with_VM_service_VMs",
+    "AllDisksArePVCs": "supports_vm_service_all_disks_are_pvcs",
+    "GuestCustomizationVCDParity": "supports_guest_customization_vcd_parity",
+    "VMPlacementPolicies": "supports_VM_service_VM_placement_policies",
+    "VMWaitForFirstConsumerPVC": "supports_VM_service_WFFC_PVC",
+    "InventoryContentLibrary": "supports_inventory_content_library",
+    "VSpherePolicies": "supports_iaas_compute_policies",
+}
+# Short name -> the VM Operator feature switch the capability sets (pkg/config/capabilities/capabilities.go:
+# updateCapabilitiesFeaturesFromCRD); the same name unless listed.
+FEATURES: Mapping[str, str] = {
+    **{name: name for name in KEYS},
+    "BYOK": "BringYourOwnEncryptionKey",
 }
 
 # What each release has unless told otherwise: 8.0 U3 has none of them; VCF 9.1 resizes, has mutable networks,
@@ -71,10 +80,7 @@ def config_map(states: Mapping[str, bool]) -> dict[str, object]:
     }
 
 
-def enabled(cluster: ClusterView, name: str, default: bool = False) -> bool:
-    """Whether capability `name` is on, as the ConfigMap says now (`default` when the key or map is missing)."""
-    found = cluster.get(CONFIG_MAP, CONFIGMAP_NAMESPACE, CONFIGMAP_NAME)
-    value = ((found or {}).get("data") or {}).get(KEYS[name])
-    if value is None:
-        return default
-    return str(value).strip().lower() in ("true", "1", "t")
+def published(data: Mapping[str, object] | None, name: str) -> bool:
+    """Whether capability `name` is on in the ConfigMap's data (off when the key or map is missing)."""
+    value = (data or {}).get(KEYS[name])
+    return value is not None and str(value).strip().lower() in ("true", "1", "t")

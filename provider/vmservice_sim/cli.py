@@ -1,7 +1,7 @@
 """`vmservice-sim`: run a simulated vSphere Supervisor (VM Service) on this machine.
 
 vmservice-sim up --dir .demo/sim [--api-release 8.0u3|9.1] [--power-on-delay S] [--ip-delay S]
-                  [--capability NAME=on|off ...]
+                  [--capability NAME=on|off ...] [--feature NAME=on|off ...] [--privileged-user NAME ...]
 source .demo/sim/env           # KUBECONFIG, VSPHERE_* and VMSERVICE_NAMESPACE
 vmservice-sim status --dir .demo/sim
 vmservice-sim fault apiserver-restart --dir .demo/sim
@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from vmservice_sim import capabilities
+from vmservice_sim import capabilities, vmop_config
 from vmservice_sim.release import RELEASES
 from vmservice_sim.state import kill_group, read_state, same_process, state_path, wait_gone
 from vmservice_sim.tools import pinned_tool_env, tail_file
@@ -101,6 +101,9 @@ def cmd_up(args: argparse.Namespace) -> int:
                     "power_on_delay": args.power_on_delay,
                     "ip_delay": args.ip_delay,
                     "capabilities": capabilities.resolve(args.api_release, dict(args.capability)),
+                    "features": vmop_config.resolve_switches(args.api_release, dict(args.feature)),
+                    "privileged_users": list(args.privileged_user),
+                    "test_fixtures": args.test_fixtures,
                 }
                 different = {k: v for k, v in asked.items() if running.get(k) != v}
                 if different:
@@ -129,6 +132,12 @@ def cmd_up(args: argparse.Namespace) -> int:
     ]
     for name, on in args.capability:
         argv += ["--capability", f"{name}={'on' if on else 'off'}"]
+    for name, on in args.feature:
+        argv += ["--feature", f"{name}={'on' if on else 'off'}"]
+    for user in args.privileged_user:
+        argv += ["--privileged-user", user]
+    if args.test_fixtures:
+        argv.append("--test-fixtures")
     if args.verbose:
         argv.append("--verbose")
     env = {**os.environ, **pinned_tool_env()}  # the daemon runs in DIR, away from the checkout
@@ -277,6 +286,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     states = options.get("capabilities") or {}
     if states:
         _print("  capabilities: " + ", ".join(f"{k}={'on' if v else 'off'}" for k, v in states.items()))
+    switches = options.get("features") or {}
+    if switches:
+        _print("  features: " + ", ".join(f"{k}={'on' if v else 'off'}" for k, v in switches.items()))
     children = state.get("children") or {}
     healthy = True
     for name, info in components.items():
@@ -362,6 +374,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="switch a Supervisor capability on or off against the release's default "
         f"({', '.join(capabilities.KEYS)}); repeatable",
     )
+    up.add_argument(
+        "--feature",
+        action="append",
+        default=[],
+        metavar="NAME=on|off",
+        help="switch one of VM Operator's feature switches that is not a capability (VM Operator's own name, "
+        f"e.g. {', '.join(sorted(vmop_config.SWITCHES['9.1'])[:3])}, ...) against the release's default; "
+        "repeatable",
+    )
+    up.add_argument(
+        "--privileged-user",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a user VM Operator treats as privileged (its PRIVILEGED_USERS setting); repeatable",
+    )
+    up.add_argument(
+        "--test-fixtures",
+        action="store_true",
+        help="test-only: honour the fixture groups that admit requests unjudged (never on a shared simulator)",
+    )
     up.add_argument("--verbose", action="store_true", help="debug logging in DIR/daemon.log")
     up.set_defaults(func=cmd_up)
     down = with_dir(sub.add_parser("down", help="stop everything `up` started"))
@@ -385,7 +418,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "up":
+        try:  # a feature is known only for a release
+            args.feature = [vmop_config.parse_flag(args.api_release, text) for text in args.feature]
+        except ValueError as error:
+            parser.error(f"--feature: {error}")
     try:
         code = int(args.func(args))
     except KeyboardInterrupt:

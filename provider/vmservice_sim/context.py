@@ -1,4 +1,5 @@
-"""What the emulator's webhooks and reconcilers share: API access, the vCenter, the release, knobs."""
+"""What the emulator's webhooks and reconcilers share: API access (as VM Operator's service account), the
+vCenter, the release, knobs."""
 
 from __future__ import annotations
 
@@ -14,12 +15,6 @@ from vmservice_sim.vcenter import VCenter
 
 ZONES = ("zone-a", "zone-b", "zone-c")
 ZONE_LABEL = "topology.kubernetes.io/zone"
-# VDS networking: the namespace network is a net-operator Network.
-NETWORK_KIND = "Network"
-NETWORK_API_VERSION = "netoperator.vmware.com/v1alpha1"
-DEFAULT_NETWORK = "primary"
-# Identity of VM Operator itself (privileged in the webhooks).
-VMOP_SERVICE_ACCOUNT = "system:serviceaccount:vmware-system-vmop:vmware-system-vmop-controller-manager"
 
 
 @dataclass(frozen=True)
@@ -28,7 +23,10 @@ class EmulatorOptions:
     ip_delay: float = 2.0
     sync_interval: float = 2.0
     zones: tuple[str, ...] = ZONES
-    default_network: str = DEFAULT_NETWORK
+    # Test-only: honour admission's fixture groups (a test sets up exact old objects, asks one webhook).
+    test_fixtures: bool = False
+    # False: admission only, no controller reconciles anything (the corpus test judges objects as they are).
+    controllers: bool = True
 
 
 @dataclass

@@ -42,9 +42,23 @@ if TYPE_CHECKING:
     from kubernetes.client import ApiClient, Configuration
 
 CONTEXT_NAME = "vmservice-sim"
-ADMIN_USER = "vmservice-sim-admin"
+# The Supervisor's admin, as kubeadm names it (VM Operator treats this user name as privileged).
+ADMIN_USER = "kubernetes-admin"
+ADMIN_GROUPS = ("system:masters",)
 SERVICE_CLUSTER_IP_RANGE = "10.0.0.0/24"
 KUBERNETES_SERVICE_IP = "10.0.0.1"
+# kube-controller-manager's controllers: clusterrole-aggregation fills the default roles (admin, edit, view)
+# from the ClusterRoles labelled to aggregate into them, such as the simulator's role for VM Operator's kinds;
+# resourcequota keeps quotas' usage, without which the apiserver's ResourceQuota admission enforces nothing.
+KCM_CONTROLLERS = (
+    "garbagecollector",
+    "namespace",
+    "pvc-protection",
+    "clusterrole-aggregation",
+    "resourcequota",
+)
+# Without the garbage collector (an admission-only simulator: objects stay exactly as made).
+KCM_CONTROLLERS_WITHOUT_GC = ("namespace", "pvc-protection", "clusterrole-aggregation", "resourcequota")
 
 
 def _default_scratch_root() -> str | None:
@@ -164,6 +178,11 @@ class CertificateAuthority:
         return cert.public_bytes(serialization.Encoding.PEM), key_pem
 
 
+def _token_line(token: str, name: str, groups: tuple[str, ...]) -> str:
+    """A line of kube-apiserver's --token-auth-file: token,user,uid[,"group1,group2"]."""
+    return f'{token},{name},{name},"{",".join(groups)}"\n' if groups else f"{token},{name},{name}\n"
+
+
 def _service_account_key_pem() -> bytes:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -182,7 +201,9 @@ class ControlPlane:
     `work_dir` keeps certificates, the kubeconfig and one log file per process; when omitted a temporary
     directory is created (and removed by `stop()`). etcd's data lives on /dev/shm when available and is always
     removed.
-    `crd_release=None` installs no CRDs.
+    `crd_release=None` installs no CRDs; `extra_crds` are installed besides the release's.
+    `users` are further token-authenticated users (name -> groups); `user_token(name)` gives each one's token.
+    The admin is `kubernetes-admin` in `system:masters`.
     """
 
     def __init__(
@@ -193,8 +214,15 @@ class ControlPlane:
         timeout: float = 90.0,
         controller_manager: bool = True,
         register_atexit: bool = True,
+        extra_crds: list[dict[str, Any]] | None = None,
+        users: dict[str, tuple[str, ...]] | None = None,
+        controllers: tuple[str, ...] = KCM_CONTROLLERS,
     ) -> None:
+        self.kcm_controllers = controllers
         self.crd_release = crd_release
+        self.extra_crds = list(extra_crds or [])
+        self.users = dict(users or {})
+        self._user_tokens: dict[str, str] = {}
         self.timeout = timeout
         self.with_controller_manager = controller_manager
         self._register_atexit = register_atexit
@@ -251,7 +279,7 @@ class ControlPlane:
                 self._prepare_files()
                 self._start_etcd(etcd_bin)
                 self._start_apiserver(apiserver_bin)
-                if crds is not None:
+                if crds is not None or self.extra_crds:
                     self._install_crds(crds)
                 if kcm_bin is not None:
                     self._start_controller_manager(kcm_bin)
@@ -323,6 +351,10 @@ class ControlPlane:
             proc.name: proc.log_path for proc in (self._etcd, self._apiserver, self._kcm) if proc is not None
         }
 
+    def user_token(self, name: str) -> str:
+        """The bearer token of one of `users`."""
+        return self._user_tokens[name]
+
     def configuration(self) -> Configuration:
         """A `kubernetes.client.Configuration` for the admin user."""
         from kubernetes import client
@@ -381,7 +413,11 @@ class ControlPlane:
         (certs / "apiserver.crt").write_bytes(serving_cert)
         _write_private(certs / "apiserver.key", serving_key)
         _write_private(certs / "sa.key", _service_account_key_pem())
-        _write_private(self.work_dir / "tokens.csv", f'{self.token},admin,admin,"system:masters"\n')
+        lines = [_token_line(self.token, ADMIN_USER, ADMIN_GROUPS)]
+        for name, groups in self.users.items():
+            self._user_tokens[name] = secrets.token_hex(32)
+            lines.append(_token_line(self._user_tokens[name], name, groups))
+        _write_private(self.work_dir / "tokens.csv", "".join(lines))
 
         etcd_client, etcd_peer, self.apiserver_port, self._kcm_port = free_ports(4)
         self.etcd_url = f"http://127.0.0.1:{etcd_client}"
@@ -504,7 +540,7 @@ class ControlPlane:
             [
                 str(binary),
                 f"--kubeconfig={self.kubeconfig_path}",
-                "--controllers=garbagecollector,namespace,pvc-protection",
+                f"--controllers={','.join(self.kcm_controllers)}",
                 "--leader-elect=false",
                 "--use-service-account-credentials=false",
                 "--bind-address=127.0.0.1",
@@ -534,18 +570,19 @@ class ControlPlane:
 
     # ----------------------------------------------------------------------------------------- CRDs
 
-    def _install_crds(self, directory: Path) -> None:
+    def _install_crds(self, directory: Path | None) -> None:
         import yaml
         from kubernetes import client
 
         begun = time.monotonic()
         manifests: list[dict[str, Any]] = []
-        for path in sorted(directory.glob("*.yaml")):
+        for path in sorted(directory.glob("*.yaml")) if directory is not None else []:
             for doc in yaml.safe_load_all(path.read_text()):
                 if isinstance(doc, dict) and doc.get("kind") == "CustomResourceDefinition":
                     manifests.append(doc)
-        if not manifests:
+        if directory is not None and not manifests:
             raise StartError(f"no CustomResourceDefinition manifests in {directory}")
+        manifests += self.extra_crds
 
         with self.api_client() as api:
             ext: Any = client.ApiextensionsV1Api(api)

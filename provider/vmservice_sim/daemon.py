@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from vmservice_sim import capabilities
+from vmservice_sim import capabilities, vmop_config
 from vmservice_sim.simulator import Simulator, SimulatorOptions
 from vmservice_sim.state import identity, state_path, write_state
 
@@ -43,6 +43,9 @@ class Daemon:
                 "power_on_delay": options.power_on_delay,
                 "ip_delay": options.ip_delay,
                 "capabilities": options.capability_states,
+                "features": options.feature_states,
+                "privileged_users": list(options.privileged_users),
+                "test_fixtures": options.test_fixtures,
             },
             "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "log": str(directory / "daemon.log"),
@@ -158,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--power-on-delay", type=float, default=1.0)
     parser.add_argument("--ip-delay", type=float, default=2.0)
     parser.add_argument("--capability", action="append", default=[], type=capabilities.parse_flag)
+    parser.add_argument("--feature", action="append", default=[])
+    parser.add_argument("--privileged-user", action="append", default=[])
+    parser.add_argument("--test-fixtures", action="store_true")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -172,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         power_on_delay=args.power_on_delay,
         ip_delay=args.ip_delay,
         capabilities=tuple(args.capability),
+        features=tuple(vmop_config.parse_flag(args.api_release, text) for text in args.feature),
+        privileged_users=tuple(args.privileged_user),
+        test_fixtures=args.test_fixtures,
     )
     return Daemon(args.dir.resolve(), options).run()
 

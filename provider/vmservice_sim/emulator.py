@@ -25,9 +25,11 @@ class Emulator:
         self._ca_pem = ca_pem
         self.webhook = AdmissionServer(ctx, cert_pem, key_pem)
         self.sync = VCenterSync(ctx)
-        self.controllers = [
-            controller_for(r, ctx) for r in registrations(ctx.release) if r.reconciler is not None
-        ]
+        self.controllers = (
+            [controller_for(r, ctx) for r in registrations(ctx.release) if r.reconciler is not None]
+            if ctx.options.controllers
+            else []
+        )
 
     def start(self, timeout: float = 30.0) -> None:
         self.webhook.start()
@@ -85,7 +87,7 @@ class Emulator:
 def controller_for(registration: KindRegistration, ctx: EmulatorContext) -> Controller:
     """The controller of a registered kind, in the release's storage version, with its extra watches."""
     assert registration.reconciler is not None
-    kind = registration.in_version(ctx.release.storage_version)
+    kind = registration.in_version(registration.version_in(ctx.release))
     reconciler = registration.reconciler(ctx, kind)
     controller = Controller(
         registration.lower, ctx.kube, kind, reconciler, ctx.stop_event, workers=registration.workers

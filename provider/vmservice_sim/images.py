@@ -20,6 +20,8 @@ def _os_info(display_name: str) -> dict[str, str]:
         return {"id": "ubuntu64Guest", "type": "linux", "version": name.split("-")[-1]}
     if "photon" in name:
         return {"id": "vmwarePhoton64Guest", "type": "linux", "version": name.split("-")[-1]}
+    if "windows" in name:
+        return {"id": "windows2019srvNext_64Guest", "type": "windows", "version": name.split("-")[-1]}
     return {"id": "otherLinux64Guest", "type": "linux"}
 
 

@@ -51,8 +51,15 @@ PERSISTENT_VOLUME_CLAIM = Kind("PersistentVolumeClaim", "persistentvolumeclaims"
 SERVICE = Kind("Service", "services", "", "v1")
 ENDPOINTS = Kind("Endpoints", "endpoints", "", "v1")
 RESOURCE_QUOTA = Kind("ResourceQuota", "resourcequotas", "", "v1")
+EVENT = Kind("Event", "events", "", "v1")
 SERVICE_ACCOUNT = Kind("ServiceAccount", "serviceaccounts", "", "v1")
 STORAGE_CLASS = Kind("StorageClass", "storageclasses", "storage.k8s.io", "v1", namespaced=False)
+AVAILABILITY_ZONE = Kind(
+    "AvailabilityZone", "availabilityzones", "topology.tanzu.vmware.com", "v1alpha1", namespaced=False
+)
+ZONE = Kind("Zone", "zones", "topology.tanzu.vmware.com", "v1alpha1")
+CONTENT_LIBRARY = Kind("ContentLibrary", "contentlibraries", "imageregistry.vmware.com", "v1alpha1")
+ROLE_BINDING = Kind("RoleBinding", "rolebindings", "rbac.authorization.k8s.io", "v1")
 CLUSTER_ROLE_BINDING = Kind(
     "ClusterRoleBinding", "clusterrolebindings", "rbac.authorization.k8s.io", "v1", namespaced=False
 )
@@ -150,6 +157,26 @@ class Kube:
         return result if isinstance(result, dict) else {}
 
     # ---------------------------------------------------------------------------------------- verbs
+
+    def raw_get(self, path: str, timeout: float = 15) -> Obj | None:
+        """GET `path` (e.g. /apis/group/version/...) as JSON; None when it is not found. Other failures raise
+        the client's ApiException."""
+        from kubernetes.client.exceptions import ApiException
+
+        configuration = self.api_client.configuration
+        headers = {"Accept": "application/json"}
+        for setting in configuration.auth_settings().values():
+            headers[setting["key"]] = setting["value"]
+        response = self.api_client.rest_client.request(
+            "GET", configuration.host + path, headers=headers, _request_timeout=timeout
+        )
+        data = response.read()
+        if response.status == 404:
+            return None
+        if not 200 <= response.status < 300:
+            raise ApiException(status=response.status, reason=response.reason, http_resp=response)
+        found = json.loads(data) if data else {}
+        return found if isinstance(found, dict) else {}
 
     def get(self, kind: Kind, namespace: str | None, name: str, timeout: float = 15) -> Obj | None:
         from kubernetes.client.exceptions import ApiException

@@ -135,3 +135,9 @@ def remove_condition(status: Obj, kind: str) -> None:
 
 def is_true(obj: Obj, kind: str) -> bool:
     return conditions(obj).get(kind, {}).get("status") == "True"
+
+
+def spec_of(obj: Obj) -> Obj:
+    """obj["spec"] ({} when absent or not a mapping)."""
+    spec = obj.get("spec")
+    return spec if isinstance(spec, dict) else {}

@@ -30,13 +30,14 @@ class Release:
     def finalizer(self, kind_lower: str) -> str:
         return f"{kind_lower}.{GROUP}" if self.legacy_finalizers else f"{GROUP}/{kind_lower}"
 
-    def webhook_name(self, kind_lower: str, mutating: bool) -> str:
+    def webhook_name(self, kind_lower: str, mutating: bool, version: str | None = None) -> str:
+        """VM Operator's name for a kind's webhook (in `version`, default the storage version)."""
         verb = "mutating" if mutating else "validating"
-        return f"default.{verb}.{kind_lower}.{self.storage_version}.{GROUP}"
+        return f"default.{verb}.{kind_lower}.{version or self.storage_version}.{GROUP}"
 
-    def webhook_path(self, kind_lower: str, mutating: bool) -> str:
+    def webhook_path(self, kind_lower: str, mutating: bool, version: str | None = None) -> str:
         verb = "mutate" if mutating else "validate"
-        return f"/default-{verb}-vmoperator-vmware-com-{self.storage_version}-{kind_lower}"
+        return f"/default-{verb}-vmoperator-vmware-com-{version or self.storage_version}-{kind_lower}"
 
 
 RELEASES = {

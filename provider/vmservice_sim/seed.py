@@ -2,29 +2,21 @@
 real thing lives there, in Kubernetes for what the Supervisor itself provides):
 
 - vCenter: the cluster renamed `WCP-supervisor` (vcsim reports `WCP-…` clusters as Supervisors), four VM classes, a content
-  library `vmservice-images` with `ubuntu-22.04` and `photon-5`, a writable library `vmservice-published`
-  for publish requests, and the vSphere Namespace `dev` with all of them assigned.
-- Kubernetes: the StorageClass `vsan-default-storage-policy`, the fault-injection ConfigMap, VM Operator's
-  provider ConfigMap, the API load balancer Service web consoles point at, and a DevOps user (a service
-  account bound to cluster-admin but, unlike the admin, not privileged in VM Operator's webhooks).
+  library `vmservice-images` with `ubuntu-22.04`, `photon-5` and `windows-2022`, a library `vmservice-published` for publish
+  requests, and the vSphere Namespace `dev` with all of them assigned (`vmservice-published` writable there,
+  `vmservice-images` read-only).
+- Kubernetes: the StorageClass `vsan-default-storage-policy`, the availability zones, the fault-injection
+  ConfigMap, VM Operator's provider ConfigMap and the API load balancer Service web consoles point at. (Who
+  may do what is `identities`.)
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from vmservice_sim.faults import FAULTS_CONFIGMAP, FAULTS_NAMESPACE
-from vmservice_sim.kube import (
-    CLUSTER_ROLE_BINDING,
-    CONFIG_MAP,
-    NAMESPACE,
-    SERVICE,
-    SERVICE_ACCOUNT,
-    STORAGE_CLASS,
-    Kube,
-)
+from vmservice_sim.kube import AVAILABILITY_ZONE, CONFIG_MAP, NAMESPACE, SERVICE, STORAGE_CLASS, Kube
 from vmservice_sim.vcenter import VCenter
 from vmservice_sim.vcenter_sync import DEFAULT_STORAGE_CLASS, STORAGE_POLICY_ID
 
@@ -48,9 +40,11 @@ VM_CLASSES = (
     VMClassSeed("guaranteed-small", 2, 4 * 1024, True),
     VMClassSeed("best-effort-small", 2, 4 * 1024, False),
 )
-IMAGES = (("ubuntu-22.04", "Ubuntu 22.04 LTS (Jammy) cloud image"), ("photon-5", "VMware Photon OS 5.0"))
-DEVOPS_NAMESPACE = "vmservice-system"
-DEVOPS_USER = "devops"
+IMAGES = (
+    ("ubuntu-22.04", "Ubuntu 22.04 LTS (Jammy) cloud image"),
+    ("photon-5", "VMware Photon OS 5.0"),
+    ("windows-2022", "Windows Server 2022 Datacenter (Sysprep-ready)"),
+)
 PROXY_VIP = "203.0.113.2"  # below the load-balancer pool (203.0.113.10+)
 
 
@@ -74,13 +68,21 @@ def seed_vcenter(vcenter: VCenter) -> dict[str, Any]:
         if vcenter.find_item(libraries[IMAGE_LIBRARY], item_name) is None:
             vcenter.create_item(libraries[IMAGE_LIBRARY], item_name, description)
     if vcenter.get_namespace(DEMO_NAMESPACE) is None:
-        vcenter.create_namespace(DEMO_NAMESPACE, [s.name for s in VM_CLASSES], list(libraries.values()))
+        vcenter.create_namespace(
+            DEMO_NAMESPACE,
+            [s.name for s in VM_CLASSES],
+            list(libraries.values()),
+            writable=(libraries[PUBLISH_LIBRARY],),
+            storage_policies=(STORAGE_POLICY_ID,),
+        )
     return {"cluster": cluster, "libraries": libraries}
 
 
-def seed_kubernetes(kube: Kube) -> None:
+def seed_kubernetes(kube: Kube, zones: tuple[str, ...]) -> None:
     for name in (FAULTS_NAMESPACE, "vmware-system-vmop"):
         kube.create_or_get(NAMESPACE, {"metadata": {"name": name}})
+    for zone in zones:  # vSphere Zones of the Supervisor (each namespace gets its Zone objects on sync)
+        kube.create_or_get(AVAILABILITY_ZONE, {"metadata": {"name": zone}, "spec": {}})
     kube.create_or_get(
         STORAGE_CLASS,
         {
@@ -131,35 +133,3 @@ def seed_kubernetes(kube: Kube) -> None:
             {"status": {"loadBalancer": {"ingress": [{"ip": PROXY_VIP}]}}},
             status=True,
         )
-
-
-def devops_token(kube: Kube, days: int = 365) -> str:
-    """A token for the DevOps user `system:serviceaccount:vmservice-system:devops` (cluster-admin RBAC)."""
-    from kubernetes import client
-
-    kube.create_or_get(NAMESPACE, {"metadata": {"name": DEVOPS_NAMESPACE}})
-    kube.create_or_get(SERVICE_ACCOUNT, {"metadata": {"name": DEVOPS_USER, "namespace": DEVOPS_NAMESPACE}})
-    kube.create_or_get(
-        CLUSTER_ROLE_BINDING,
-        {
-            "metadata": {"name": "vmservice-sim-devops"},
-            "roleRef": {
-                "apiGroup": "rbac.authorization.k8s.io",
-                "kind": "ClusterRole",
-                "name": "cluster-admin",
-            },
-            "subjects": [{"kind": "ServiceAccount", "name": DEVOPS_USER, "namespace": DEVOPS_NAMESPACE}],
-        },
-    )
-    core: Any = client.CoreV1Api(kube.api_client)
-    response = core.create_namespaced_service_account_token(
-        DEVOPS_USER,
-        DEVOPS_NAMESPACE,
-        {
-            "apiVersion": "authentication.k8s.io/v1",
-            "kind": "TokenRequest",
-            "spec": {"expirationSeconds": days * 86400},
-        },
-        _preload_content=False,
-    )
-    return str(json.loads(response.data)["status"]["token"])

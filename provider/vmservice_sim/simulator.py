@@ -23,13 +23,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from vmservice_sim import capabilities
-from vmservice_sim.context import EmulatorContext, EmulatorOptions
-from vmservice_sim.controlplane import CONTEXT_NAME, ControlPlane
+from vmservice_sim import capabilities, identities, supervisor_crds, vmop_config
+from vmservice_sim.context import ZONES, EmulatorContext, EmulatorOptions
+from vmservice_sim.controlplane import CONTEXT_NAME, KCM_CONTROLLERS, KCM_CONTROLLERS_WITHOUT_GC, ControlPlane
 from vmservice_sim.emulator import Emulator
 from vmservice_sim.kube import CONFIG_MAP, Kube
 from vmservice_sim.release import release
-from vmservice_sim.seed import DEMO_NAMESPACE, SUPERVISOR_NAME, devops_token, seed_kubernetes, seed_vcenter
+from vmservice_sim.seed import DEMO_NAMESPACE, SUPERVISOR_NAME, seed_kubernetes, seed_vcenter
 from vmservice_sim.vcenter import VCenter
 from vmservice_sim.vcsim import Vcsim
 
@@ -46,10 +46,23 @@ class SimulatorOptions:
     sync_interval: float = 2.0
     # Capabilities switched on or off against the release's defaults (`--capability NAME=on|off`).
     capabilities: tuple[tuple[str, bool], ...] = ()
+    # VM Operator's deployment switches against the release's defaults (`--feature NAME=on|off`).
+    features: tuple[tuple[str, bool], ...] = ()
+    # User names VM Operator treats as privileged (its PRIVILEGED_USERS setting; `--privileged-user`).
+    privileged_users: tuple[str, ...] = ()
+    # Test-only: admission.FIXTURE_USER is admitted unjudged (`--test-fixtures`).
+    test_fixtures: bool = False
+    # False: admission only, no controller runs, not even the garbage collector (the corpus test judges objects
+    # exactly as it makes them).
+    controllers: bool = True
 
     @property
     def capability_states(self) -> dict[str, bool]:
         return capabilities.resolve(self.api_release, dict(self.capabilities))
+
+    @property
+    def feature_states(self) -> dict[str, bool]:
+        return vmop_config.resolve_switches(self.api_release, dict(self.features))
 
 
 def write_private(path: Path, text: str) -> None:
@@ -66,11 +79,12 @@ class Simulator:
         self.options = options or SimulatorOptions()
         self.release = release(self.options.api_release)
         self.options.capability_states  # noqa: B018 - an unknown capability fails here, before any start
+        self.options.feature_states  # noqa: B018 - so does an unknown feature
         self.register_atexit = register_atexit
         self.control_plane: ControlPlane | None = None
         self.vcsim: Vcsim | None = None
         self.vcenter: VCenter | None = None
-        self.kube: Kube | None = None
+        self.kube: Kube | None = None  # the admin (kubernetes-admin)
         self.ctx: EmulatorContext | None = None
         self.emulator: Emulator | None = None
         self.vsphere_password = secrets.token_urlsafe(12)
@@ -117,6 +131,9 @@ class Simulator:
             self.directory / "controlplane",
             crd_release=self.release.name,
             register_atexit=self.register_atexit,
+            extra_crds=supervisor_crds.manifests(),
+            users={identities.DEVOPS_USER: ()},
+            controllers=KCM_CONTROLLERS if self.options.controllers else KCM_CONTROLLERS_WITHOUT_GC,
         )
         cp.start()
         t = self._mark("control-plane", t)
@@ -143,21 +160,33 @@ class Simulator:
         configuration = cp.configuration()
         configuration.connection_pool_maxsize = 32
         self.kube = Kube(client.ApiClient(configuration))
-        seed_kubernetes(self.kube)
+        identities.install_rbac(self.kube)
+        seed_kubernetes(self.kube, ZONES)
         self.kube.apply(CONFIG_MAP, capabilities.config_map(self.options.capability_states))
+        self.kube.apply(
+            CONFIG_MAP,
+            vmop_config.config_map(
+                self.options.feature_states, privileged_users=self.options.privileged_users
+            ),
+        )
+        vm_operator = cp.configuration()
+        vm_operator.api_key = {"authorization": identities.vm_operator_token(self.kube)}
+        vm_operator.connection_pool_maxsize = 32
         t = self._mark("seed", t)
 
         webhook_cert, webhook_key = cp.issue_serving_cert(
             "vmservice-sim-webhook", ["localhost"], ["127.0.0.1"]
         )
         self.ctx = EmulatorContext(
-            self.kube,
+            Kube(client.ApiClient(vm_operator)),
             self.vcenter,
             self.release,
             EmulatorOptions(
                 power_on_delay=self.options.power_on_delay,
                 ip_delay=self.options.ip_delay,
                 sync_interval=self.options.sync_interval,
+                test_fixtures=self.options.test_fixtures,
+                controllers=self.options.controllers,
             ),
         )
         assert cp.ca is not None
@@ -167,7 +196,7 @@ class Simulator:
 
         shutil.copyfile(cp.kubeconfig_path, self.admin_kubeconfig_path)
         os.chmod(self.admin_kubeconfig_path, 0o600)
-        self._write_kubeconfig(devops_token(self.kube))
+        self._write_kubeconfig(cp.user_token(identities.DEVOPS_USER))
         self._write_env()
         self._mark("files", t)
 
@@ -179,7 +208,7 @@ class Simulator:
                 log.exception("stopping the emulator")
         if self.ctx is not None:
             self.ctx.stop_event.set()
-        for closeable in (self.vcenter, self.kube):
+        for closeable in (self.vcenter, self.kube, self.ctx.kube if self.ctx else None):
             if closeable is not None:
                 with contextlib.suppress(Exception):
                     closeable.close()
@@ -197,7 +226,7 @@ class Simulator:
 
         assert self.control_plane is not None
         cp = self.control_plane
-        user = "devops"
+        user = identities.DEVOPS_USER
         config = {
             "apiVersion": "v1",
             "kind": "Config",

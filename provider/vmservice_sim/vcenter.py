@@ -209,6 +209,65 @@ class VCenter:
                 pool = parent.CreateResourcePool(name, _resource_spec(cpu, memory))
             return pool
 
+    def set_pool_limits(self, namespace: str, cpu_mhz: int | None, memory_mib: int | None) -> None:
+        """The namespace pool's CPU (MHz) and memory (MB) limits (None: unlimited), as WCP sets them from the
+        vSphere Namespace's resource limits."""
+        pool = self.namespace_pool(namespace)
+        wanted = (-1 if cpu_mhz is None else cpu_mhz, -1 if memory_mib is None else memory_mib)
+        if pool is None or self.pool_limits(namespace) == (cpu_mhz, memory_mib):
+            return
+        with self._lock:
+            pool.UpdateConfig(None, _resource_spec((0, wanted[0]), (0, wanted[1])))
+
+    def pool_limits(self, namespace: str) -> tuple[int | None, int | None]:
+        """The namespace pool's (CPU MHz, memory MB) limits; None where unlimited."""
+        pool = self.namespace_pool(namespace, create=False)
+        if pool is None:
+            return None, None
+        config = self.props(pool, ["config"]).get("config")
+        limits = []
+        for allocation in (config.cpuAllocation, config.memoryAllocation) if config else ():
+            limit = getattr(allocation, "limit", None)
+            limits.append(None if limit is None or limit < 0 else int(limit))
+        return (limits[0], limits[1]) if limits else (None, None)
+
+    def mhz_per_cpu(self) -> int:
+        """The clock of the cluster's hosts (what a VM class's CPU reservation is counted in)."""
+
+        def read() -> int:
+            hosts = self.props(self.cluster, ["host"]).get("host") or []
+            for host in hosts:
+                hardware = self.props(host, ["summary.hardware"]).get("summary.hardware")
+                mhz = int(getattr(hardware, "cpuMhz", None) or 0)
+                if mhz:
+                    return mhz
+            return 2000
+
+        return int(self._cached("mhz_per_cpu", read))
+
+    def storage_policy_names(self) -> dict[str, str]:
+        """Storage policy ID -> name (PBM; vcsim serves it at /pbm)."""
+        from pyVmomi import pbm
+        from pyVmomi.SoapAdapter import SoapStubAdapter
+
+        si = self.si
+        cookie = si._stub.cookie.split(";", 1)[0].split("=", 1)[-1].strip('"')
+        hostname, _, port = self.host.rpartition(":")
+        stub = SoapStubAdapter(
+            host=hostname,
+            port=int(port),
+            path="/pbm",
+            version="pbm.version.version11",
+            sslContext=self.ssl_context,
+            requestContext={"vcSessionCookie": cookie},
+        )
+        manager = pbm.ServiceInstance("ServiceInstance", stub).RetrieveContent().profileManager
+        ids = manager.PbmQueryProfile(
+            resourceType=pbm.profile.ResourceType(resourceType="STORAGE"), profileCategory="REQUIREMENT"
+        )
+        profiles = manager.PbmRetrieveContent(profileIds=ids) if ids else []
+        return {str(p.profileId.uniqueId): str(p.name) for p in profiles}
+
     def child_folder(self, parent: Any, name: str) -> Any:
         with self._lock:
             folder = self.child(parent, "childEntity", name)
@@ -456,7 +515,16 @@ class VCenter:
         body = self.rest("GET", f"/api/vcenter/namespaces/instances/{namespace}")
         return body if isinstance(body, dict) and "error_type" not in body else None
 
-    def create_namespace(self, namespace: str, vm_classes: list[str], libraries: list[str]) -> None:
+    def create_namespace(
+        self,
+        namespace: str,
+        vm_classes: list[str],
+        libraries: list[str],
+        writable: tuple[str, ...] = (),
+        storage_policies: tuple[str, ...] = (),
+    ) -> None:
+        """A vSphere Namespace with the classes, libraries and storage policies (no limit) assigned; `writable`
+        libraries may be published to from it (the Image Service list of vSphere 8.0 U2+)."""
         self.rest(
             "POST",
             "/api/vcenter/namespaces/instances",
@@ -464,6 +532,10 @@ class VCenter:
                 "cluster": str(self.cluster._moId),
                 "namespace": namespace,
                 "vm_service_spec": {"vm_classes": vm_classes, "content_libraries": libraries},
+                "content_libraries": [
+                    {"content_library": library, "writable": library in writable} for library in libraries
+                ],
+                "storage_specs": [{"policy": policy} for policy in storage_policies],
             },
         )
 

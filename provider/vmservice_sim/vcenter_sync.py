@@ -2,9 +2,12 @@
 in vCenter, emulated by polling vcsim's REST API.
 
 - A vSphere Namespace (/api/vcenter/namespaces/instances) becomes a Kubernetes namespace, with a resource
-  pool and VM folder in vcsim and a ResourceQuota for the default storage class.
+  pool and VM folder in vcsim, its storage policies' StorageClasses and quota and its CPU/memory limits on
+  the pool (`quotas`), a Zone object per vSphere Zone and the DevOps user's "can edit" permission
+  (`identities.grant_namespace`).
 - Each VM class assigned to it (vm_service_spec.vm_classes) becomes a VirtualMachineClass in it.
-- Each item of its content libraries (vm_service_spec.content_libraries) becomes a VirtualMachineImage.
+- Each of its content libraries (vm_service_spec.content_libraries) becomes a ContentLibrary `cl-...` with
+  the writability vCenter sets (`content_libraries`), and each of their items a VirtualMachineImage.
 - Removed assignments and namespaces are removed again (only objects this sync created).
 """
 
@@ -14,9 +17,10 @@ import logging
 import threading
 from typing import Any
 
+from vmservice_sim import content_libraries, identities, quotas
 from vmservice_sim.context import EmulatorContext
 from vmservice_sim.images import MANAGED_LABEL, ensure_image, image_name
-from vmservice_sim.kube import NAMESPACE, RESOURCE_QUOTA, Obj
+from vmservice_sim.kube import NAMESPACE, ZONE, Obj
 
 log = logging.getLogger("vmservice-sim")
 
@@ -48,22 +52,12 @@ def class_spec(info: dict[str, Any]) -> Obj:
     return spec
 
 
-def namespace_libraries(ctx: EmulatorContext, namespace: str) -> list[Obj]:
-    """The content libraries assigned to a vSphere Namespace (as vcsim reports them)."""
-    info = ctx.vcenter.get_namespace(namespace) or {}
-    libraries = []
-    for library_id in (info.get("vm_service_spec") or {}).get("content_libraries") or []:
-        library = ctx.vcenter.get_library(str(library_id))
-        if library is not None:
-            libraries.append(library)
-    return libraries
-
-
 class VCenterSync:
     def __init__(self, ctx: EmulatorContext) -> None:
         self.ctx = ctx
         self._thread: threading.Thread | None = None
         self.passes = 0
+        self._prepared: set[str] = set()  # namespaces given their permissions and zones by this process
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="vcenter-sync", daemon=True)
@@ -87,6 +81,7 @@ class VCenterSync:
             if name not in wanted and not namespace["metadata"].get("deletionTimestamp"):
                 log.info("vSphere Namespace %s was removed from vCenter; deleting it", name)
                 kube.delete(NAMESPACE, None, name)
+                self._prepared.discard(name)
                 vcenter.remove_namespace_placement(name)
         self.passes += 1
 
@@ -106,25 +101,15 @@ class VCenterSync:
             log.info("vSphere Namespace %s -> Kubernetes namespace", name)
         elif live["metadata"].get("deletionTimestamp"):
             return
+        if name not in self._prepared:
+            identities.grant_namespace(kube, name)
+            for zone in self.ctx.options.zones:
+                kube.create_or_get(ZONE, {"metadata": {"name": zone, "namespace": name}, "spec": {}})
+            self._prepared.add(name)
         vcenter.namespace_pool(name)
         vcenter.namespace_folder(name)
-        if kube.get(RESOURCE_QUOTA, name, f"{name}-storagequota") is None:
-            kube.create_or_get(
-                RESOURCE_QUOTA,
-                {
-                    "metadata": {
-                        "name": f"{name}-storagequota",
-                        "namespace": name,
-                        "labels": {SYNC_LABEL: "true"},
-                    },
-                    "spec": {
-                        "hard": {
-                            f"{DEFAULT_STORAGE_CLASS}.storageclass.storage.k8s.io/requests.storage": "9223372036854775807"
-                        }
-                    },
-                },
-            )
         info = vcenter.get_namespace(name) or {}
+        quotas.sync(kube, vcenter, name, info)
         vm_service = info.get("vm_service_spec") or {}
 
         # VM classes
@@ -157,7 +142,13 @@ class VCenterSync:
             ):
                 kube.delete(kinds.vm_class, name, class_name)
 
-        # images of the assigned content libraries
+        # the assigned content libraries and their images
+        libraries = [
+            library
+            for library_id in vm_service.get("content_libraries") or []
+            if (library := vcenter.get_library(str(library_id))) is not None
+        ]
+        content_libraries.sync(kube, name, libraries, content_libraries.writability(info))
         images, _ = kube.list(kinds.image, name, label_selector=MANAGED_LABEL)
         known = {i["metadata"]["name"] for i in images}
         expected = set()

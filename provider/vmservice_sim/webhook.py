@@ -1,9 +1,10 @@
 """The admission webhook server (HTTPS on loopback) and its registration with the apiserver.
 
-The apiserver calls it for VM Operator's kinds in the release's storage version, as it would call VM
-Operator's own webhook server: one mutating and/or validating webhook per kind that registers a rule in
-`vmservice_sim.kinds`. `failurePolicy: Fail`, so writes are refused while the emulator is down;
-`sideEffects: None`, so dry-run requests are sent too (the rules only read, through a `ClusterView`).
+The apiserver calls it for VM Operator's kinds as it would call VM Operator's own webhook server: at VM
+Operator's paths and names, one mutating and/or validating webhook per kind the simulator serves and the
+rules package has rules for in the release (`vmservice_api.rules`). `failurePolicy: Fail`, so writes are
+refused while the emulator is down; `sideEffects: None`, so dry-run requests are sent too (the rules only
+read).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import socket
 import ssl
 import tempfile
 import threading
@@ -19,17 +21,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from vmservice_sim.admission import Verdict
+from vmservice_api import rules
+
+from vmservice_sim.admission import Judge, Verdict, Webhook
+from vmservice_sim.cluster import ApiCluster, ApiResources
 from vmservice_sim.context import EmulatorContext
 from vmservice_sim.kube import MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS, Obj
-from vmservice_sim.registry import (
-    AdmissionRequest,
-    ClusterView,
-    KindRegistration,
-    KubeClusterView,
-    UserInfo,
-    registrations,
-)
+from vmservice_sim.registry import KindRegistration, registrations
 from vmservice_sim.release import GROUP, Release
 
 log = logging.getLogger("vmservice-sim")
@@ -38,31 +36,37 @@ CONFIG_NAME = "vmservice-sim-vm-operator"
 
 @dataclass(frozen=True)
 class Route:
-    """One webhook: which kind's rules, mutating or validating."""
+    """One webhook: which kind, mutating or validating, in which API version."""
 
     registration: KindRegistration
-    mutating: bool
+    webhook: Webhook
+    version: str
+
+    @property
+    def mutating(self) -> bool:
+        return self.webhook == "mutating"
 
 
 def webhook_routes(release: Release, kinds: list[KindRegistration]) -> dict[str, Route]:
-    """URL path -> webhook, at VM Operator's own paths, for every rule the kinds register."""
+    """URL path -> webhook, at VM Operator's own paths, for every webhook the rules package has rules for."""
     routes: dict[str, Route] = {}
     for registration in kinds:
-        for mutating, admit in ((True, registration.mutator), (False, registration.validator)):
-            if admit is not None:
-                routes[release.webhook_path(registration.lower, mutating)] = Route(registration, mutating)
+        version = registration.version_in(release)
+        webhooks: tuple[Webhook, ...] = ("mutating", "validating")
+        for webhook in webhooks:
+            held = rules.rules(registration.kind, webhook)
+            if any(release.name in rule.releases for rule in held):
+                path = release.webhook_path(registration.lower, webhook == "mutating", version)
+                routes[path] = Route(registration, webhook, version)
     return routes
 
 
 @dataclass(frozen=True)
 class Reviewer:
-    """Answers AdmissionReview requests from the registered rules (no HTTP, no writes)."""
+    """Answers AdmissionReview requests with the rules (no HTTP, no writes)."""
 
-    release: Release
     routes: dict[str, Route]
-    cluster: ClusterView
-    zones: tuple[str, ...]
-    default_network: str
+    judge: Judge
 
     def review(self, url_path: str, review: Obj) -> Obj:
         request = review.get("request") or {}
@@ -71,27 +75,12 @@ class Reviewer:
         if route is None:
             verdict = Verdict.errored(404, f"no webhook at {url_path}")
         else:
-            verdict = route.registration.admit(route.mutating, self._request(request))
+            verdict = self.judge(route.registration.kind, route.webhook, request)
         return {
             "apiVersion": "admission.k8s.io/v1",
             "kind": "AdmissionReview",
             "response": verdict.response(uid),
         }
-
-    def _request(self, request: Obj) -> AdmissionRequest:
-        user = request.get("userInfo") or {}
-        old = request.get("oldObject")
-        return AdmissionRequest(
-            operation=str(request.get("operation") or ""),
-            object=request.get("object") or {},
-            old_object=old if isinstance(old, dict) else None,
-            user=UserInfo(str(user.get("username") or ""), tuple(user.get("groups") or ())),
-            dry_run=bool(request.get("dryRun")),
-            cluster=self.cluster,
-            release=self.release,
-            zones=self.zones,
-            default_network=self.default_network,
-        )
 
 
 class AdmissionServer:
@@ -100,13 +89,12 @@ class AdmissionServer:
     def __init__(self, ctx: EmulatorContext, cert_pem: bytes, key_pem: bytes) -> None:
         self.ctx = ctx
         self.kinds = registrations(ctx.release)
-        self.reviewer = Reviewer(
-            ctx.release,
-            webhook_routes(ctx.release, self.kinds),
-            KubeClusterView(ctx.kube),
-            ctx.options.zones,
-            ctx.options.default_network,
+        judge = Judge(
+            ctx.release.name,  # type: ignore[arg-type]
+            ApiCluster(ctx.kube, ApiResources(ctx.kube)),
+            test_fixtures=ctx.options.test_fixtures,
         )
+        self.reviewer = Reviewer(webhook_routes(ctx.release, self.kinds), judge)
 
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
@@ -146,6 +134,12 @@ class AdmissionServer:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def setup(self) -> None:
+                super().setup()
+                # Headers and body are two writes: without TCP_NODELAY the second waits for the peer's
+                # delayed ACK (Nagle), about 40 ms per webhook call.
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
         self._httpd.daemon_threads = True
         self._httpd.socket = context.wrap_socket(self._httpd.socket, server_side=True)
@@ -182,12 +176,12 @@ def webhook_configurations(
     for url_path, route in routes.items():
         kind_lower, mutating = route.registration.lower, route.mutating
         hook: Obj = {
-            "name": release.webhook_name(kind_lower, mutating),
+            "name": release.webhook_name(kind_lower, mutating, route.version),
             "clientConfig": {"url": server_url + url_path, "caBundle": ca_bundle},
             "rules": [
                 {
                     "apiGroups": [GROUP],
-                    "apiVersions": [release.storage_version],
+                    "apiVersions": [route.version],
                     "operations": ["CREATE", "UPDATE"],
                     "resources": [route.registration.plural],
                     "scope": "Namespaced",

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.e2e
 NS = "dev"
 GROUP = "vmoperator.vmware.com"
 STORAGE_CLASS = "vsan-default-storage-policy"
-PUBLISH_LIBRARY = "vmservice-published"
+PUBLISH_LIBRARY = "vmservice-published"  # vCenter's name; a publish request targets its cl-... object
 KINDS = {
     "vm": "virtualmachines",
     "service": "virtualmachineservices",
@@ -64,6 +64,15 @@ class Cluster:
             if error.status == 404:
                 return None
             raise
+
+    def content_library(self, display_name: str) -> str:
+        """The name of the namespace's ContentLibrary object for the vCenter library `display_name`."""
+        listing = self.custom.list_namespaced_custom_object(
+            "imageregistry.vmware.com", "v1alpha1", NS, "contentlibraries"
+        )
+        names = [i["metadata"]["name"] for i in listing["items"] if i["status"].get("name") == display_name]
+        assert len(names) == 1, listing["items"]
+        return str(names[0])
 
     def core_exists(self, read: Callable[..., Any], name: str) -> bool:
         from kubernetes.client.exceptions import ApiException
@@ -125,7 +134,7 @@ def outside_vm(cluster: Cluster) -> Iterator[str]:
         cluster.custom.delete_namespaced_custom_object(GROUP, cluster.version, NS, KINDS["vm"], name)
 
 
-def stack_program(suffix: str, outside: str, folder: str, ttl: int) -> str:
+def stack_program(suffix: str, outside: str, folder: str, ttl: int, library: str) -> str:
     return f"""config:
   vmservice:namespace: {NS}
 variables:
@@ -199,7 +208,7 @@ resources:
         source: {{name: "${{web.metadata.name}}"}}
         target:
           item: {{name: web-{suffix}-image, description: published by e2e}}
-          location: {{name: {PUBLISH_LIBRARY}}}
+          location: {{name: {library}}}
   shortLived:
     type: vmservice:index:VirtualMachinePublishRequest
     properties:
@@ -209,7 +218,7 @@ resources:
         source: {{name: "${{web.metadata.name}}"}}
         target:
           item: {{name: web-{suffix}-short}}
-          location: {{name: {PUBLISH_LIBRARY}}}
+          location: {{name: {library}}}
         ttlSecondsAfterFinished: {ttl}
 outputs:
   imageName: ${{image.imageName}}
@@ -267,8 +276,11 @@ def test_supervisor_stack_lookups_service_publish_console_and_destroy(
     suffix = secrets.token_hex(3)
     web, lb, policy = f"web-{suffix}", f"lb-{suffix}", f"policy-{suffix}"
     publish, short = f"publish-{suffix}", f"short-{suffix}"
+    library = cluster.content_library(PUBLISH_LIBRARY)
     project = yaml_project(
-        tmp_path / "supervisor", "supervisor", stack_program(suffix, outside_vm, folder="f1", ttl=2)
+        tmp_path / "supervisor",
+        "supervisor",
+        stack_program(suffix, outside_vm, folder="f1", ttl=2, library=library),
     )
     project.env.update(simulator.env())
     project.init_stack()
@@ -400,7 +412,7 @@ variables:
     fn::invoke:
       function: vmservice:index:getVirtualMachineImage
       arguments:
-        displayName: windows-2022
+        displayName: windows-2019
       return: imageName
 resources:
   vm:
@@ -415,7 +427,7 @@ resources:
     project.env.update(simulator.env())
     project.init_stack()
     output = failing(project, "preview")
-    assert "no image matches displayName='windows-2022' in namespace dev" in output
+    assert "no image matches displayName='windows-2019' in namespace dev" in output
     assert "ubuntu-22.04" in output and "photon-5" in output and "(displayName)" in output
     assert not project.export()["deployment"].get("resources")
 
@@ -438,7 +450,7 @@ resources:
       spec:
         source: {{name: no-such-vm}}
         target:
-          location: {{name: {PUBLISH_LIBRARY}}}
+          location: {{name: {cluster.content_library(PUBLISH_LIBRARY)}}}
 """,
     )
     project.env.update(simulator.env())
@@ -473,7 +485,7 @@ def test_invoke_failures_are_check_failures_naming_the_property(simulator: Simul
         image = struct_to_dict(getattr(found, "return"))
         assert image["imageName"].startswith("vmi-") and image["displayName"] == "photon-5"
 
-        missing = invoke("getVirtualMachineImage", displayName="windows-2022")
+        missing = invoke("getVirtualMachineImage", displayName="windows-2019")
         assert [f.property for f in missing.failures] == ["displayName"]
         assert "candidates:" in missing.failures[0].reason
         assert "ubuntu-22.04" in missing.failures[0].reason and "photon-5" in missing.failures[0].reason

@@ -165,3 +165,49 @@ def vm_body(name: str, **spec: Any) -> dict[str, Any]:
         else:
             body["spec"][key] = value
     return body
+
+
+def grant_edit(admin: SimClient, namespace: str, user: str = "sso:devops@vsphere.local") -> None:
+    """Give `user` a vSphere Namespace's "can edit" permission in `namespace` (the ClusterRole edit there),
+    and wait until RBAC honours it."""
+    from kubernetes import client
+
+    rbac = client.RbacAuthorizationV1Api(admin.api_client)
+    rbac.create_namespaced_role_binding(
+        namespace,
+        {
+            "metadata": {"name": "devops-edit"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "edit"},
+            "subjects": [{"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": user}],
+        },
+    )
+    authorization = client.AuthorizationV1Api(admin.api_client)
+    review = {
+        "spec": {
+            "user": user,
+            "resourceAttributes": {
+                "namespace": namespace,
+                "verb": "create",
+                "group": "vmoperator.vmware.com",
+                "resource": "virtualmachines",
+            },
+        }
+    }
+    deadline = time.monotonic() + 10
+    while not authorization.create_subject_access_review(review).status.allowed:
+        if time.monotonic() > deadline:
+            pytest.fail(f"{user} may not edit in {namespace} after 10 s")
+        time.sleep(0.05)
+
+
+def content_library(client: SimClient, display_name: str, namespace: str = NS) -> dict[str, Any]:
+    """The namespace's ContentLibrary object (`cl-...`) for the vCenter library of that name."""
+    from kubernetes import client as k8s
+
+    listing = k8s.CustomObjectsApi(client.api_client).list_namespaced_custom_object(
+        "imageregistry.vmware.com", "v1alpha1", namespace, "contentlibraries"
+    )
+    found = [i for i in listing["items"] if (i.get("status") or {}).get("name") == display_name]
+    assert len(found) == 1, [i["metadata"]["name"] for i in listing["items"]]
+    library: dict[str, Any] = found[0]
+    return library

@@ -180,7 +180,10 @@ def exercise_release_91(directory: Path, env: dict[str, str]) -> None:
             },
         )
         spec = created["spec"]
-        assert spec["image"]["kind"] == "VirtualMachineImage" and spec["image"]["name"] == spec["imageName"]
+        # 9.1 resolves the display name into spec.image and leaves spec.imageName as given (v1.10.0's
+        # ResolveImageNameOnCreate).
+        assert spec["image"]["kind"] == "VirtualMachineImage" and spec["image"]["name"].startswith("vmi-")
+        assert spec["imageName"] == "photon-5"
         assert spec["biosUUID"] and spec["instanceUUID"]
         vm = wait(lambda v: bool((v.get("status") or {}).get("network", {}).get("primaryIP4")), "an IP")
         assert vm["metadata"]["finalizers"] == ["vmoperator.vmware.com/virtualmachine"]

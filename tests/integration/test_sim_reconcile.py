@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import NS, SimClient, vm_body
+from tests.integration.conftest import NS, SimClient, content_library, vm_body
 from tests.integration.test_sim_webhook import rsa_public_pem
 
 pytestmark = pytest.mark.integration
@@ -131,11 +131,74 @@ def test_bootstrap_secret_conditions_and_readiness(
         lambda v: condition(v, "VirtualMachineBootstrapReady").get("reason") == "RequiredKeyNotFound",
         "the missing key",
     )
+    assert condition(devops.get(VMS, name), "VirtualMachineBootstrapReady")["message"] == (
+        f'required key "user-data" not found in Secret {NS}/{secret}'
+    )
     devops.core.patch_namespaced_secret(secret, NS, {"stringData": {"user-data": "#cloud-config\n"}})
     ready = devops.wait(VMS, name, lambda v: condition(v, "Ready").get("status") == "True", "Ready")
     assert has_ip(ready)
     devops.delete(VMS, name)
     devops.core.delete_namespaced_secret(secret, NS)
+
+
+def test_windows_sysprep_secrets_and_the_guest_customization_condition(
+    devops: SimClient, unique: Callable[[str], str]
+) -> None:
+    """A Windows image in the seed; an inline sysprep whose Secret lacks the key is refused before any
+    customization (BootstrapReady GetError, as VM Operator reads sysprep Secrets); once it is there the guest
+    customizes (GuestCustomization True). A raw answer file that is not XML, or sysprep on a Linux image,
+    fails in the guest: GuestCustomization False, GuestCustomizationFailed."""
+    secret = unique("sysprep")
+    inline = {
+        "sysprep": {
+            "userData": {
+                "fullName": "Dev Ops",
+                "orgName": "Example",
+                "productID": {"name": secret, "key": "key"},
+            },
+        }
+    }
+    windows = unique("win")
+    devops.core.create_namespaced_secret(NS, {"metadata": {"name": secret}, "stringData": {"other": "x"}})
+    devops.create(VMS, vm_body(windows, imageName="windows-2022", bootstrap={"sysprep": inline}))
+    missing = devops.wait(
+        VMS,
+        windows,
+        lambda v: condition(v, "VirtualMachineBootstrapReady").get("reason") == "GetError",
+        "GetError",
+    )
+    assert condition(missing, "VirtualMachineBootstrapReady")["message"] == (
+        f'no data found for key "key" for secret {NS}/{secret}'
+    )
+    devops.core.patch_namespaced_secret(secret, NS, {"stringData": {"key": "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"}})
+    done = devops.wait(VMS, windows, condition_is("GuestCustomization", "True"), "GuestCustomization=True")
+    assert done["status"]["powerState"] == "PoweredOn"
+
+    answers = unique("unattend")
+    devops.core.create_namespaced_secret(
+        NS, {"metadata": {"name": answers}, "stringData": {"unattend": "not xml <"}}
+    )
+    raw = unique("rawwin")
+    linux = unique("linuxsysprep")
+    devops.create(
+        VMS,
+        vm_body(
+            raw,
+            imageName="windows-2022",
+            bootstrap={"sysprep": {"rawSysprep": {"name": answers, "key": "unattend"}}},
+        ),
+    )
+    devops.create(VMS, vm_body(linux, bootstrap={"sysprep": inline}))
+    for name in (raw, linux):
+        failed = devops.wait(VMS, name, condition_is("GuestCustomization", "False"), f"{name}: customization")
+        assert condition(failed, "GuestCustomization")["reason"] == "GuestCustomizationFailed"
+        assert condition(failed, "GuestCustomization")["message"] == (
+            "vSphere VM Customization failed due to an unknown error."
+        )
+    for name in (windows, raw, linux):
+        devops.delete(VMS, name)
+    for name in (secret, answers):
+        devops.core.delete_namespaced_secret(name, NS)
 
 
 def test_unknown_class_is_reported(devops: SimClient, unique: Callable[[str], str]) -> None:
@@ -204,6 +267,13 @@ def test_publish_request_creates_an_image(
     simulator: Any, devops: SimClient, unique: Callable[[str], str]
 ) -> None:
     plural = "virtualmachinepublishrequests"
+    published = content_library(devops, "vmservice-published")
+    read_only = content_library(devops, "vmservice-images")
+    library = simulator.vcenter.find_library("vmservice-published")
+    assert published["metadata"]["name"] == "cl-" + library["id"].replace("-", "")[:17]
+    assert published["spec"] == {"uuid": library["id"], "writable": True, "allowImport": False}  # CRD default
+    assert read_only["spec"]["writable"] is False
+    target = published["metadata"]["name"]
     vm_name = unique("golden")
     devops.create(VMS, vm_body(vm_name))
     devops.wait(VMS, vm_name, lambda v: bool((v or {}).get("status", {}).get("uniqueID")), "the vSphere VM")
@@ -216,7 +286,7 @@ def test_publish_request_creates_an_image(
             "metadata": {"name": request},
             "spec": {
                 "source": {"name": vm_name},
-                "target": {"location": {"name": "vmservice-published"}},
+                "target": {"location": {"name": target}},
                 "ttlSecondsAfterFinished": 3,
             },
         },
@@ -232,7 +302,6 @@ def test_publish_request_creates_an_image(
     image = devops.get("virtualmachineimages", image_name)
     assert image is not None and image["status"]["name"] == item
     assert condition(image, "Ready")["status"] == "True"
-    library = simulator.vcenter.find_library("vmservice-published")
     assert simulator.vcenter.find_item(library["id"], item)
     # ttlSecondsAfterFinished: the request deletes itself.
     devops.wait(plural, request, lambda r: r is None, "TTL deletion", timeout=20)
@@ -244,23 +313,31 @@ def test_publish_request_creates_an_image(
         {
             "kind": "VirtualMachinePublishRequest",
             "metadata": {"name": again},
-            "spec": {"source": {"name": vm_name}, "target": {"location": {"name": "vmservice-published"}}},
+            "spec": {"source": {"name": vm_name}, "target": {"location": {"name": target}}},
         },
     )
     failed = devops.wait(
         plural, again, lambda r: condition(r, "TargetValid").get("status") == "False", "TargetValid=False"
     )
     assert condition(failed, "TargetValid")["reason"] == "TargetItemAlreadyExists"
-    for bad, reason, kind in (
+    for bad, reason, kind, message in (
         (
-            {"source": {"name": "ghost"}, "target": {"location": {"name": "vmservice-published"}}},
+            {"source": {"name": "ghost"}, "target": {"location": {"name": target}}},
             "SourceVirtualMachineNotExist",
             "SourceValid",
+            "",
         ),
-        (
-            {"source": {"name": vm_name}, "target": {"location": {"name": "nowhere"}}},
+        (  # a target is the namespace's ContentLibrary object, not vCenter's library name
+            {"source": {"name": vm_name}, "target": {"location": {"name": "vmservice-published"}}},
             "TargetContentLibraryNotExist",
             "TargetValid",
+            'contentlibraries.imageregistry.vmware.com "vmservice-published" not found',
+        ),
+        (
+            {"source": {"name": vm_name}, "target": {"location": {"name": read_only["metadata"]["name"]}}},
+            "TargetContentLibraryNotWritable",
+            "TargetValid",
+            "target location vmservice-images is not writable",
         ),
     ):
         name = unique("pub")
@@ -269,6 +346,7 @@ def test_publish_request_creates_an_image(
         )
         failed = devops.wait(plural, name, condition_is(kind, "False"), f"{kind}=False")
         assert condition(failed, kind)["reason"] == reason
+        assert message in condition(failed, kind)["message"]
         devops.delete(plural, name)
     devops.delete(plural, again)
     devops.delete(VMS, vm_name)
@@ -379,7 +457,7 @@ def test_vcenter_namespace_and_class_appear(
     images = admin.custom.list_namespaced_custom_object(
         admin.group, admin.version, namespace, "virtualmachineimages"
     )["items"]
-    assert sorted(i["status"]["name"] for i in images) == ["photon-5", "ubuntu-22.04"]
+    assert sorted(i["status"]["name"] for i in images) == ["photon-5", "ubuntu-22.04", "windows-2022"]
     assert all(condition(i, "Ready")["status"] == "True" for i in images)
     # Removing the namespace in vCenter removes it from the Supervisor.
     vcenter.rest("DELETE", f"/api/vcenter/namespaces/instances/{namespace}")

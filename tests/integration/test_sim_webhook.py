@@ -1,5 +1,7 @@
-"""The simulator's VM Operator webhooks (8.0 U3 rules): defaults applied on create, and each denial with the
-message a real Supervisor gives, as the apiserver returns it to a DevOps user."""
+"""The simulator's VM Operator webhooks (the rules package at 8.0 U3) on the seeded Supervisor: defaults
+applied on create and stored, and denials with the message a real Supervisor gives, as the apiserver returns
+them to the DevOps user of DIR/kubeconfig. Upstream's own cases run against the simulator in
+tests/fidelity/test_sim_corpus.py; these check the seed, the identities and the plumbing around them."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.conftest import NS, SimClient, vm_body
+from tests.integration.conftest import NS, SimClient, grant_edit, vm_body
 
 pytestmark = pytest.mark.integration
 
@@ -36,14 +38,12 @@ def test_create_defaults_power_nic_image_and_annotations(
     created = devops.create(VMS, vm_body(name))
     spec = created["spec"]
     assert spec["powerState"] == "PoweredOn"
+    # VDS networking: the default interface names the Network kind and leaves the name empty, as VM
+    # Operator's PartialObjectRef writes it back.
     assert spec["network"]["interfaces"] == [
         {
             "name": "eth0",
-            "network": {
-                "name": "primary",
-                "kind": "Network",
-                "apiVersion": "netoperator.vmware.com/v1alpha1",
-            },
+            "network": {"name": "", "kind": "Network", "apiVersion": "netoperator.vmware.com/v1alpha1"},
         }
     ]
     assert spec["imageName"].startswith("vmi-") and len(spec["imageName"]) == 21
@@ -77,8 +77,9 @@ def test_interface_network_kind_filled(devops: SimClient, unique: Callable[[str]
     )
     interfaces = vm["spec"]["network"]["interfaces"]
     assert [i["network"] for i in interfaces] == [
-        {"name": "primary", "kind": "Network", "apiVersion": "netoperator.vmware.com/v1alpha1"}
-    ] * 2
+        {"name": "primary", "kind": "Network", "apiVersion": "netoperator.vmware.com/v1alpha1"},
+        {"name": "", "kind": "Network", "apiVersion": "netoperator.vmware.com/v1alpha1"},
+    ]
     devops.delete(VMS, vm["metadata"]["name"])
 
 
@@ -88,6 +89,7 @@ def test_image_resolution_denials(devops: SimClient, admin: SimClient, unique: C
     # Two images with the same display name in one namespace: ambiguous.
     namespace = unique("amb")
     admin.core.create_namespace({"metadata": {"name": namespace}})
+    grant_edit(admin, namespace)  # as a vSphere Namespace's "can edit" permission does
     try:
         for suffix in ("0000000000000000a", "0000000000000000b"):
             image = admin.create(
@@ -135,13 +137,25 @@ def test_suspended_on_create(devops: SimClient, unique: Callable[[str], str]) ->
     )
 
 
-def test_storage_class_must_be_assigned(devops: SimClient, unique: Callable[[str], str]) -> None:
+def test_storage_class_must_exist_and_be_assigned(
+    devops: SimClient, admin: SimClient, unique: Callable[[str], str]
+) -> None:
+    from kubernetes import client
+
     message = devops.denial(lambda: devops.create(VMS, vm_body(unique("sc"), storageClass="gold")))
     assert (
-        message
-        == VALIDATING
-        + f'spec.storageClass: Invalid value: "gold": Storage policy is not associated with the namespace {NS}'
+        message == VALIDATING + 'spec.storageClass: Invalid value: "gold": Storage policy gold does not exist'
     )
+    storage = client.StorageV1Api(admin.api_client)
+    name = unique("silver")
+    storage.create_storage_class({"metadata": {"name": name}, "provisioner": "csi.vsphere.vmware.com"})
+    try:
+        message = devops.denial(lambda: devops.create(VMS, vm_body(unique("sc"), storageClass=name)))
+        assert message == VALIDATING + (
+            f'spec.storageClass: Invalid value: "{name}": Storage policy is not associated with the namespace {NS}'
+        )
+    finally:
+        storage.delete_storage_class(name)
 
 
 def test_readiness_probe_and_volume_rules(devops: SimClient, unique: Callable[[str], str]) -> None:

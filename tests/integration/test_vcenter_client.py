@@ -10,9 +10,11 @@ What vcsim (govmomi v0.56.0) does not do, and how the provider copes:
 - Dynamic DirectPath I/O devices (it expects `direct_path_io_devices`) are dropped, so a refresh on vcsim
   reports them as drift; the tests do not set them (VM class descriptions are kept by the project's own vcsim
   program, tools/vcsim/classdesc.go);
-- namespaces keep only the cluster and vm_service_spec: description, storage_specs, access_list,
-  resource_spec and the Image Service content_libraries are dropped; fields it does not report at all are
-  kept as written on refresh (a namespace description would show as drift);
+- namespaces keep only the cluster and vm_service_spec: description and access_list are dropped (storage_specs,
+  resource_spec and the Image Service content_libraries are kept by the project's own vcsim program,
+  tools/vcsim/nsspecs.go, because the Supervisor simulator turns them into quotas and ContentLibrary
+  objects); fields it does not report at all are kept as written on refresh (a namespace description would
+  show as drift);
 - namespace PATCH answers 200 with an error body (ignored: any 2xx is success) and does not validate clusters;
   the provider checks the Supervisor itself;
 - a pulled file is not checked for its HTTP status (a 404 page ends as "failed to unwind ova");
@@ -539,6 +541,7 @@ def test_namespace_create_assign_refresh_import_delete(
         "supervisor": supervisor.id,
         "vmClasses": [small, large],
         "contentLibraries": [library],
+        "storagePolicies": [{"policy": VSAN_DEFAULT_ID, "limitMib": 10240}],  # vCenter reports policy ids
     }
 
     Ops(provider).delete(NAMESPACE, ctx(provider), name, outputs, news)

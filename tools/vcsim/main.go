@@ -6,7 +6,8 @@
 // (the last is the govmomi module version it was built from).
 //
 // Where govmomi's simulator drops what vCenter keeps and a test depends on it, a small wrapper around the
-// server's handler fills the gap (classdesc.go: VM class descriptions).
+// server's handler fills the gap (classdesc.go: VM class descriptions; nsspecs.go: a namespace's storage
+// policies, limits and content-library writability).
 package main
 
 import (
@@ -81,7 +82,7 @@ func main() {
 	defer server.Close()
 	// NewServer has started serving, but nobody knows the port before the JSON line below is printed, so
 	// replacing the handler here races with no request.
-	server.Config.Handler = newClassDescriptions(server.Config.Handler)
+	server.Config.Handler = newNamespaceSpecs(newClassDescriptions(server.Config.Handler))
 
 	cert := server.Certificate()
 	if *certOut != "" {

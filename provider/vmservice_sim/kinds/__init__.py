@@ -1,3 +1,3 @@
-"""The VM Operator kinds the simulator emulates: one module (or package) per kind, each holding that kind's
-webhook rules and controller and registering them with `vmservice_sim.registry.register`.
+"""The VM Operator kinds the simulator emulates: one module (or package) per kind, each registering the kind
+(and its controller) with `vmservice_sim.registry.register`; their webhooks run the rules package's rules.
 `registry.registrations()` imports every module here, so a new kind needs no other change."""

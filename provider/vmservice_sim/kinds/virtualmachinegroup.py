@@ -1,4 +1,4 @@
-"""VirtualMachineGroup (VCF 9.1 only): VM Operator's validation webhook and a controller that reports each
+"""VirtualMachineGroup (VCF 9.1 only): a controller that reports each
 member's link, placement (zone) and power state, and powers members on in boot order.
 
 Boot order, as VM Operator documents it: with the group's `spec.powerState: PoweredOn`, the members of each
@@ -14,12 +14,11 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from vmservice_sim.admission import FieldError, Verdict, forbidden, invalid, path, spec_of
 from vmservice_sim.context import ZONE_LABEL
 from vmservice_sim.controller import Mapper
 from vmservice_sim.kube import Kind, Obj
-from vmservice_sim.objects import set_condition
-from vmservice_sim.registry import AdmissionRequest, KindReconciler, register
+from vmservice_sim.objects import set_condition, spec_of
+from vmservice_sim.registry import KindReconciler, register
 
 GROUP_KIND = register("VirtualMachineGroup", "virtualmachinegroups", releases=("9.1",))
 
@@ -30,31 +29,6 @@ INVALID_TIME = "time must be in RFC3339Nano format"
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
 SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
-
-# ========================================================================== admission
-
-
-@GROUP_KIND.validate
-def validate(request: AdmissionRequest) -> Verdict:
-    obj, old = request.object, request.old_object
-    errors: list[FieldError] = _annotation(request, obj, old or {})
-    emptied = old is not None and spec_of(old).get("powerState") and not spec_of(obj).get("powerState")
-    if request.operation == "UPDATE" and emptied and not request.deleting:
-        errors.append(forbidden(path("spec", "powerState"), EMPTY_POWER_STATE))
-    return Verdict.validation(errors)
-
-
-def _annotation(request: AdmissionRequest, obj: Obj, old: Obj) -> list[FieldError]:
-    at = path("metadata", "annotations").key(LAST_POWER_STATE_ANNOTATION)
-    new_value = ((obj.get("metadata") or {}).get("annotations") or {}).get(LAST_POWER_STATE_ANNOTATION, "")
-    old_value = ((old.get("metadata") or {}).get("annotations") or {}).get(LAST_POWER_STATE_ANNOTATION, "")
-    errors: list[FieldError] = []
-    if not request.user.privileged and new_value != old_value:
-        errors.append(forbidden(at, NOT_ADMIN))
-    if new_value and not _RFC3339.match(new_value):
-        errors.append(invalid(at, new_value, INVALID_TIME))
-    return errors
-
 
 # ========================================================================== controller
 

@@ -1,8 +1,8 @@
-"""VirtualMachinePublishRequest: VM Operator's validation webhook (8.0 U3 rules and messages) and its
-controller.
+"""VirtualMachinePublishRequest: VM Operator's controller (its webhook is the rules package's).
 
-The controller exports the VM as an OVF item into a content library of the namespace (vcsim's
-/rest/com/vmware/vcenter/ovf/library-item), which becomes a VirtualMachineImage. Conditions SourceValid,
+The controller exports the VM as an OVF item into the content library its target names: a ContentLibrary
+object of the namespace (`cl-...`, `content_libraries`), which must be writable and ready (vcsim's
+/rest/com/vmware/vcenter/ovf/library-item); the item becomes a VirtualMachineImage. Conditions SourceValid,
 TargetValid, Uploaded, ImageAvailable and Complete as VM Operator sets them, with its failure reasons; the
 request is deleted `ttlSecondsAfterFinished` after completion.
 """
@@ -13,103 +13,14 @@ import copy
 import datetime
 import logging
 
-from vmservice_sim.admission import (
-    FieldError,
-    GoStruct,
-    Verdict,
-    immutable,
-    not_supported,
-    path,
-    required,
-    spec_of,
-)
 from vmservice_sim.images import ensure_image
-from vmservice_sim.kube import Obj
+from vmservice_sim.kube import CONTENT_LIBRARY, Obj
 from vmservice_sim.objects import is_true, now, parse_time, rfc3339, set_condition
-from vmservice_sim.registry import AdmissionRequest, KindReconciler, register
-from vmservice_sim.vcenter_sync import namespace_libraries
+from vmservice_sim.registry import KindReconciler, register
 
 log = logging.getLogger("vmservice-sim")
 
 PUBLISH_REQUEST = register("VirtualMachinePublishRequest", "virtualmachinepublishrequests")
-
-IMAGE_REGISTRY = "imageregistry.vmware.com/v1alpha1"
-
-# ========================================================================== admission
-
-
-def _source_struct(spec: Obj) -> GoStruct:
-    source = spec.get("source") or {}
-    return GoStruct(
-        "v1alpha2.VirtualMachinePublishRequestSource",
-        [
-            ("Name", source.get("name") or ""),
-            ("APIVersion", source.get("apiVersion") or ""),
-            ("Kind", source.get("kind") or ""),
-        ],
-    )
-
-
-def _target_struct(spec: Obj) -> GoStruct:
-    target = spec.get("target") or {}
-    item, location = target.get("item") or {}, target.get("location") or {}
-    return GoStruct(
-        "v1alpha2.VirtualMachinePublishRequestTarget",
-        [
-            (
-                "Item",
-                GoStruct(
-                    "v1alpha2.VirtualMachinePublishRequestTargetItem",
-                    [("Name", item.get("name") or ""), ("Description", item.get("description") or "")],
-                ),
-            ),
-            (
-                "Location",
-                GoStruct(
-                    "v1alpha2.VirtualMachinePublishRequestTargetLocation",
-                    [
-                        ("Name", location.get("name") or ""),
-                        ("APIVersion", location.get("apiVersion") or ""),
-                        ("Kind", location.get("kind") or ""),
-                    ],
-                ),
-            ),
-        ],
-    )
-
-
-@PUBLISH_REQUEST.validate
-def validate(request: AdmissionRequest) -> Verdict:
-    obj, old = request.object, request.old_object
-    storage_version = request.release.storage_version
-    spec = spec_of(obj)
-    errors: list[FieldError] = []
-    if request.operation == "CREATE":
-        source = spec.get("source") or {}
-        at = path("spec", "source")
-        api_version = source.get("apiVersion") or ""
-        allowed = ["vmoperator.vmware.com/v1alpha1", f"vmoperator.vmware.com/{storage_version}"]
-        if api_version and api_version not in allowed:
-            errors.append(not_supported(at.child("apiVersion"), api_version, [*allowed, ""]))
-        kind = source.get("kind") or ""
-        if kind not in ("VirtualMachine", ""):
-            errors.append(not_supported(at.child("kind"), kind, ["VirtualMachine", ""]))
-        location = (spec.get("target") or {}).get("location") or {}
-        at = path("spec", "target", "location")
-        if not location.get("name"):
-            errors.append(required(at.child("name")))
-        if (location.get("apiVersion") or "") != IMAGE_REGISTRY:
-            errors.append(
-                not_supported(at.child("apiVersion"), location.get("apiVersion") or "", [IMAGE_REGISTRY, ""])
-            )
-        if (location.get("kind") or "") != "ContentLibrary":
-            errors.append(not_supported(at.child("kind"), location.get("kind") or "", ["ContentLibrary", ""]))
-    elif old is not None and not request.deleting:
-        old_spec = spec_of(old)
-        errors += immutable(_source_struct(spec), _source_struct(old_spec), path("spec", "source"))
-        errors += immutable(_target_struct(spec), _target_struct(old_spec), path("spec", "target"))
-    return Verdict.validation(errors)
-
 
 # ========================================================================== controller
 
@@ -118,6 +29,9 @@ TARGET_VALID = "TargetValid"
 UPLOADED = "Uploaded"
 IMAGE_AVAILABLE = "ImageAvailable"
 COMPLETE = "Complete"
+TARGET_NOT_EXIST = "TargetContentLibraryNotExist"
+TARGET_NOT_WRITABLE = "TargetContentLibraryNotWritable"
+TARGET_NOT_READY = "TargetContentLibraryNotReady"
 
 
 @PUBLISH_REQUEST.reconcile()
@@ -214,16 +128,8 @@ class PublishRequestReconciler(KindReconciler):
             return 5.0
         set_condition(status, SOURCE_VALID, True, generation=generation)
 
-        library = self._library(namespace, str(location.get("name") or ""))
+        library = self._target_library(namespace, str(location.get("name") or ""), status, generation)
         if library is None:
-            set_condition(
-                status,
-                TARGET_VALID,
-                False,
-                "TargetContentLibraryNotExist",
-                f"The target content library {location.get('name')} does not exist in namespace {namespace}",
-                generation,
-            )
             return 5.0
         if not is_true({"status": status}, UPLOADED):
             if self.ctx.vcenter.find_item(str(library["id"]), item_name):
@@ -265,10 +171,22 @@ class PublishRequestReconciler(KindReconciler):
         status["completionTime"] = rfc3339()
         return None
 
-    def _library(self, namespace: str, name_or_id: str) -> Obj | None:
-        if not name_or_id:
-            return None
-        for library in namespace_libraries(self.ctx, namespace):
-            if name_or_id in (library.get("name"), library.get("id")):
-                return library
+    def _target_library(
+        self, namespace: str, name: str, status: Obj, generation: object
+    ) -> dict[str, str] | None:
+        """The vCenter library (id, name) behind the target ContentLibrary, or None with TargetValid false as
+        VM Operator's publish controller marks it (checkIsTargetValid, getTargetLibrary): the object does not
+        exist, is not writable, or is not ready."""
+        found = self.ctx.kube.get(CONTENT_LIBRARY, namespace, name) if name else None
+        display = str(((found or {}).get("status") or {}).get("name") or "")
+        if found is None:
+            reason = TARGET_NOT_EXIST
+            message = f'contentlibraries.imageregistry.vmware.com "{name}" not found'
+        elif not (found.get("spec") or {}).get("writable"):
+            reason, message = TARGET_NOT_WRITABLE, f"target location {display} is not writable"
+        elif not is_true(found, "Ready"):
+            reason, message = TARGET_NOT_READY, f"target location {display} is not ready"
+        else:
+            return {"id": str((found.get("spec") or {}).get("uuid") or ""), "name": display}
+        set_condition(status, TARGET_VALID, False, reason, message, generation)
         return None

@@ -1,4 +1,4 @@
-"""VirtualMachineReplicaSet (VCF 9.1 only): VM Operator's validation webhook and a controller that keeps
+"""VirtualMachineReplicaSet (VCF 9.1 only): a controller that keeps
 `spec.replicas` VirtualMachines made from `spec.template`, each owned by the replica set (a controller owner
 reference, so the garbage collector deletes them with it), and reports replicas and readyReplicas."""
 
@@ -8,23 +8,12 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from vmservice_sim.admission import FieldError, Verdict, invalid, path, spec_of
 from vmservice_sim.controller import Mapper
 from vmservice_sim.kube import Kind, Obj
-from vmservice_sim.objects import conditions
-from vmservice_sim.registry import AdmissionRequest, KindReconciler, register
+from vmservice_sim.objects import conditions, spec_of
+from vmservice_sim.registry import KindReconciler, register
 
 REPLICA_SET_KIND = register("VirtualMachineReplicaSet", "virtualmachinereplicasets", releases=("9.1",))
-
-# ========================================================================== admission
-
-
-@REPLICA_SET_KIND.validate
-def validate(request: AdmissionRequest) -> Verdict:
-    """VM Operator's rule on create and update: the template's labels must match the selector."""
-    if request.deleting:
-        return Verdict()
-    return Verdict.validation(_selector_matches(request.object))
 
 
 def selector_string(selector: Obj) -> str:
@@ -59,16 +48,6 @@ def matches(selector: Obj, labels: dict[str, str]) -> bool:
         ):
             return False
     return True
-
-
-def _selector_matches(obj: Obj) -> list[FieldError]:
-    spec = spec_of(obj)
-    selector = spec.get("selector") or {}
-    labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
-    if matches(selector, labels):
-        return []
-    at = path("spec", "template", "metadata", "labels")
-    return [invalid(at, labels, f'must match spec.selector "{selector_string(selector)}"')]
 
 
 # ========================================================================== controller

@@ -1,5 +1,4 @@
-"""VirtualMachineSetResourcePolicy: VM Operator's validation webhook (8.0 U3 rules and messages) and its
-controller, which makes a child resource pool and VM folder in the namespace's pool and folder and one cluster
+"""VirtualMachineSetResourcePolicy: VM Operator's controller, which makes a child resource pool and VM folder in the namespace's pool and folder and one cluster
 module per group (vcsim's /rest/vcenter/cluster/modules), reported in status. Deletion waits until no VM
 references the policy, then removes what was created."""
 
@@ -9,63 +8,11 @@ import contextlib
 import copy
 from decimal import Decimal
 
-from vmservice_sim.admission import FieldError, Verdict, duplicate, immutable, invalid, path, spec_of
 from vmservice_sim.kube import Obj
 from vmservice_sim.objects import parse_quantity
-from vmservice_sim.registry import AdmissionRequest, KindReconciler, register
+from vmservice_sim.registry import KindReconciler, register
 
 SET_RESOURCE_POLICY = register("VirtualMachineSetResourcePolicy", "virtualmachinesetresourcepolicies")
-
-# ========================================================================== admission
-
-
-@SET_RESOURCE_POLICY.validate
-def validate(request: AdmissionRequest) -> Verdict:
-    obj, old = request.object, request.old_object
-    spec = spec_of(obj)
-    errors: list[FieldError] = []
-    if request.operation == "CREATE":
-        pool = spec.get("resourcePool") or {}
-        at = path("spec", "resourcepool", "reservations")
-        for resource in ("cpu", "memory"):
-            reservation = (pool.get("reservations") or {}).get(resource)
-            limit = (pool.get("limits") or {}).get(resource)
-            try:
-                too_much = (
-                    reservation not in (None, "", 0)
-                    and limit not in (None, "", 0)
-                    and parse_quantity(reservation) > parse_quantity(limit) > 0
-                )
-            except ValueError:
-                too_much = False
-            if too_much:
-                errors.append(
-                    invalid(
-                        at.child(resource),
-                        str(reservation),
-                        "reservation value cannot exceed the limit value",
-                    )
-                )
-        seen: set[str] = set()
-        for index, group in enumerate(spec.get("clusterModuleGroups") or []):
-            if group in seen:
-                errors.append(
-                    duplicate(path("spec", "clustermodules").index(index).child("clusterModuleGroups"), group)
-                )
-            seen.add(group)
-    elif old is not None and not request.deleting:
-        old_spec = spec_of(old)
-        errors += immutable(
-            spec.get("resourcePool"), old_spec.get("resourcePool"), path("spec", "resourcepool")
-        )
-        errors += immutable(spec.get("folder") or "", old_spec.get("folder") or "", path("spec", "folder"))
-        errors += immutable(
-            spec.get("clusterModuleGroups"),
-            old_spec.get("clusterModuleGroups"),
-            path("spec", "clustermodules"),
-        )
-    return Verdict.validation(errors)
-
 
 # ========================================================================== controller
 

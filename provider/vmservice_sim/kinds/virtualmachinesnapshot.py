@@ -1,8 +1,6 @@
-"""VirtualMachineSnapshot (vSphere 9.1, v1alpha5 only): VM Operator's webhooks and its controller.
+"""VirtualMachineSnapshot (vSphere 9.1, v1alpha5 only): VM Operator's controller.
 
-Mutation labels the snapshot with its VM's name on create. Validation (VM Operator's rules and messages):
-`spec.vmName` is required, the VM-name label must match it, and `memory`, `quiesce`, `vmName` and the label
-are immutable; with the VMSnapshots capability off, snapshots are refused. The controller takes a real vcsim
+The controller takes a real vcsim
 snapshot of the VM once the VM exists (named like the object, as VM Operator names it), reports uniqueID,
 powerState, quiesced and the Created/CSISynced/Ready conditions, and removes the vSphere snapshot on delete.
 Reverting a VM to a snapshot is the VirtualMachine controller's job (`spec.currentSnapshotName`).
@@ -14,21 +12,9 @@ import copy
 import logging
 
 from vmservice_sim import capabilities
-from vmservice_sim.admission import (
-    FieldError,
-    Verdict,
-    forbidden,
-    immutable,
-    invalid,
-    metadata_map,
-    path,
-    replace_patch,
-    required,
-    spec_of,
-)
-from vmservice_sim.kube import Obj
+from vmservice_sim.kube import CONFIG_MAP, Obj
 from vmservice_sim.objects import set_condition
-from vmservice_sim.registry import AdmissionRequest, KindReconciler, register
+from vmservice_sim.registry import KindReconciler, register
 from vmservice_sim.vcenter import VCenterError
 
 log = logging.getLogger("vmservice-sim")
@@ -41,70 +27,21 @@ CREATED = "VirtualMachineSnapshotCreated"
 CSI_SYNCED = "VirtualMachineSnapshotCSISynced"
 WAITING_FOR_CREATION = "VirtualMachineSnapshotWaitingForCreation"
 CREATION_FAILED = "VirtualMachineSnapshotCreationFailed"
-CAPABILITY_OFF = "the Supervisor's VM snapshot capability (supports_VM_service_VM_snapshots) is not enabled"
-
-# ========================================================================== admission
-
-
-@SNAPSHOT.mutate
-def mutate(request: AdmissionRequest) -> Verdict:
-    if request.operation != "CREATE":
-        return Verdict()
-    vm_name = spec_of(request.object).get("vmName")
-    labels = metadata_map(request.object, "labels")
-    if not vm_name or VM_NAME_LABEL in labels:
-        return Verdict()
-    mutated = copy.deepcopy(request.object)
-    mutated.setdefault("metadata", {})["labels"] = {**labels, VM_NAME_LABEL: str(vm_name)}
-    return Verdict(patch=replace_patch(request.object, mutated))
-
-
-@SNAPSHOT.validate
-def validate(request: AdmissionRequest) -> Verdict:
-    obj, old = request.object, request.old_object
-    spec = spec_of(obj)
-    errors: list[FieldError] = []
-    label_path = path("metadata", "labels").key(VM_NAME_LABEL)
-    if request.operation == "CREATE":
-        if not capabilities.enabled(request.cluster, "VMSnapshots"):
-            return Verdict.denied(CAPABILITY_OFF)
-        vm_name = spec.get("vmName") or ""
-        if not vm_name:
-            errors.append(required(path("spec", "vmName"), "vmName must be provided"))
-        else:
-            label = metadata_map(obj, "labels").get(VM_NAME_LABEL)
-            if label is not None and label != vm_name:
-                errors.append(invalid(label_path, label, f'must match spec.vmName "{vm_name}"'))
-            vm = request.cluster.get(request.kinds.vm, request.namespace, vm_name)
-            if vm is not None and any(
-                key.startswith("cluster.x-k8s.io/") for key in metadata_map(vm, "labels")
-            ):
-                errors.append(
-                    forbidden(path("spec", "vmName"), "snapshots are not allowed for VKS/TKG nodes")
-                )
-    elif old is not None and not request.deleting:
-        old_spec = spec_of(old)
-        errors += immutable(bool(spec.get("memory")), bool(old_spec.get("memory")), path("spec", "memory"))
-        errors += immutable(spec.get("quiesce"), old_spec.get("quiesce"), path("spec", "quiesce"))
-        errors += immutable(spec.get("vmName") or "", old_spec.get("vmName") or "", path("spec", "vmName"))
-        errors += immutable(
-            metadata_map(obj, "labels").get(VM_NAME_LABEL, ""),
-            metadata_map(old, "labels").get(VM_NAME_LABEL, ""),
-            label_path,
-        )
-    return Verdict.validation(errors)
-
 
 # ========================================================================== controller
 
 
 @SNAPSHOT.reconcile()
 class SnapshotReconciler(KindReconciler):
+    def _capability_on(self) -> bool:
+        found = self.ctx.kube.get(CONFIG_MAP, capabilities.CONFIGMAP_NAMESPACE, capabilities.CONFIGMAP_NAME)
+        return capabilities.published((found or {}).get("data"), "VMSnapshots")
+
     def __call__(self, namespace: str, name: str) -> float | None:
         kube = self.ctx.kube
         snapshot = kube.get(self.kind, namespace, name)
-        if snapshot is None:
-            return None
+        if snapshot is None or not self._capability_on():
+            return None  # VM Operator runs its snapshot controller only with VMSnapshots on
         meta = snapshot["metadata"]
         if meta.get("deletionTimestamp"):
             if self.finalizer in (meta.get("finalizers") or []):

@@ -1,5 +1,4 @@
-"""VirtualMachineWebConsoleRequest: VM Operator's validation webhook (8.0 U3 rules and messages) and its
-controller, which answers with a WebMKS ticket URL encrypted with the requester's RSA public key (RSA-OAEP,
+"""VirtualMachineWebConsoleRequest: VM Operator's controller, which answers with a WebMKS ticket URL encrypted with the requester's RSA public key (RSA-OAEP,
 SHA-512, base64), `expiryTime` = now + 120 s, the proxy address of the Supervisor's API load balancer, the
 UUID label and an owner reference to the VM; the request is deleted after expiry.
 
@@ -13,82 +12,15 @@ import datetime
 import re
 import secrets
 
-from vmservice_sim.admission import FieldError, Verdict, immutable, invalid, path, required, spec_of
 from vmservice_sim.kube import SERVICE
 from vmservice_sim.objects import now, parse_time, rfc3339
-from vmservice_sim.registry import AdmissionRequest, KindReconciler, register
+from vmservice_sim.registry import KindReconciler, register
 
 WEB_CONSOLE_REQUEST = register("VirtualMachineWebConsoleRequest", "virtualmachinewebconsolerequests")
 
 EXPIRY = datetime.timedelta(seconds=120)
 UUID_LABEL = "vmoperator.vmware.com/webconsolerequest-uuid"
 PROXY_SERVICE = ("kube-system", "kube-apiserver-lb-svc")
-
-# ========================================================================== admission
-
-
-def _pem_blocks(text: str) -> tuple[str, bytes] | None:
-    match = re.search(r"-----BEGIN ([A-Z0-9 ]+)-----\r?\n(.*?)-----END \1-----", text, re.S)
-    if not match:
-        return None
-    try:
-        return match.group(1), base64.b64decode("".join(match.group(2).split()), validate=True)
-    except ValueError:
-        return None
-
-
-def _is_pkcs1_rsa(der: bytes) -> bool:
-    """x509.ParsePKCS1PublicKey: SEQUENCE { INTEGER n, INTEGER e } (an SPKI starts with a SEQUENCE)."""
-    if len(der) < 4 or der[0] != 0x30:
-        return False
-    offset = 2 if der[1] < 0x80 else 2 + (der[1] & 0x7F)
-    if offset >= len(der) or der[offset] != 0x02:
-        return False
-    from cryptography.hazmat.primitives.serialization import load_der_public_key
-
-    try:
-        load_der_public_key(der)
-    except ValueError:
-        return False
-    return True
-
-
-def public_key_problem(public_key: str) -> str | None:
-    block = _pem_blocks(public_key)
-    if block is None or block[0] != "PUBLIC KEY":
-        return "invalid public key format"
-    if not _is_pkcs1_rsa(block[1]):
-        return "invalid public key"
-    return None
-
-
-@WEB_CONSOLE_REQUEST.validate
-def validate(request: AdmissionRequest) -> Verdict:
-    obj, old = request.object, request.old_object
-    spec = spec_of(obj)
-    errors: list[FieldError] = []
-    if request.operation == "CREATE":
-        if not spec.get("name"):
-            errors.append(required(path("spec", "Name")))
-        key = spec.get("publicKey") or ""
-        if not key:
-            errors.append(required(path("spec", "publicKey")))
-        else:
-            problem = public_key_problem(str(key))
-            if problem:
-                errors.append(invalid(path("spec", "publicKey"), "", problem))
-    elif old is not None and not request.deleting:
-        old_spec = spec_of(old)
-        errors += immutable(spec.get("name") or "", old_spec.get("name") or "", path("spec", "Name"))
-        errors += immutable(
-            spec.get("publicKey") or "", old_spec.get("publicKey") or "", path("spec", "publicKey")
-        )
-        old_uuid = ((old.get("metadata") or {}).get("labels") or {}).get(UUID_LABEL)
-        if old_uuid:
-            new_uuid = ((obj.get("metadata") or {}).get("labels") or {}).get(UUID_LABEL, "")
-            errors += immutable(new_uuid, old_uuid, path("metadata", "labels").key(UUID_LABEL))
-    return Verdict.validation(errors)
-
 
 # ========================================================================== controller
 

@@ -1,71 +1,80 @@
-"""A cluster that admission rules can read without an apiserver, and requests built from plain dicts."""
+"""AdmissionReview requests and a cluster made of plain dicts, for the simulator's admission adapter."""
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from typing import Any
 
-from vmservice_sim.kube import Kind
-from vmservice_sim.registry import AdmissionRequest, UserInfo
-from vmservice_sim.release import release
+from vmservice_api.rules import StaticCluster
 
 Obj = dict[str, Any]
 NS = "dev"
-DEVOPS = UserInfo("sso:devops@vsphere.local", ("system:authenticated",))
-ADMIN = UserInfo("kubernetes-admin", ("system:masters", "system:authenticated"))
+DEVOPS = {"username": "sso:devops@vsphere.local", "groups": ["system:authenticated"]}
+ADMIN = {"username": "kubernetes-admin", "groups": ["system:masters", "system:authenticated"]}
+VM_OPERATOR = {"username": "system:serviceaccount:vmware-system-vmop:vmware-system-vmop-controller-manager"}
 
 
-@dataclass
-class FakeCluster:
-    """Objects by (kind, namespace); records every read. It has no write methods, like the real view."""
+class CountingCluster(StaticCluster):
+    """A cluster of given objects that counts reads (it has no write method, like the real reader)."""
 
-    objects: dict[tuple[str, str | None], list[Obj]] = field(default_factory=dict)
-    reads: list[tuple[str, str, str | None]] = field(default_factory=list)
+    reads: list[tuple[str, str]]
 
-    def add(self, kind: Kind, obj: Obj) -> FakeCluster:
-        namespace = obj.get("metadata", {}).get("namespace") if kind.namespaced else None
-        self.objects.setdefault((kind.kind, namespace), []).append(obj)
-        return self
+    def __init__(self, *objects: Obj) -> None:
+        super().__init__(tuple(objects))
+        object.__setattr__(self, "reads", [])
 
-    def get(self, kind: Kind, namespace: str | None, name: str) -> Obj | None:
-        self.reads.append(("get", kind.kind, name))
-        found = [o for o in self.objects.get((kind.kind, namespace), []) if o["metadata"]["name"] == name]
-        return copy.deepcopy(found[0]) if found else None
+    def get(self, kind: str, namespace: str | None, name: str) -> Obj | None:
+        self.reads.append(("get", kind))
+        return super().get(kind, namespace, name)
 
-    def list(self, kind: Kind, namespace: str | None = None) -> list[Obj]:
-        self.reads.append(("list", kind.kind, namespace))
-        return copy.deepcopy(self.objects.get((kind.kind, namespace), []))
+    def list(self, kind: str, namespace: str | None = None) -> list[Obj]:
+        self.reads.append(("list", kind))
+        return super().list(kind, namespace)
 
 
-def request(
-    new: Obj,
+def review(
+    operation: str,
+    obj: Obj,
     old: Obj | None = None,
     *,
-    cluster: FakeCluster | None = None,
-    user: UserInfo = DEVOPS,
-    api_release: str = "8.0u3",
+    user: dict[str, Any] = DEVOPS,
     dry_run: bool = False,
-) -> AdmissionRequest:
-    new = copy.deepcopy(new)
-    new.setdefault("metadata", {}).setdefault("namespace", NS)
-    return AdmissionRequest(
-        operation="UPDATE" if old is not None else "CREATE",
-        object=new,
-        old_object=copy.deepcopy(old),
-        user=user,
-        dry_run=dry_run,
-        cluster=cluster if cluster is not None else FakeCluster(),
-        release=release(api_release),
-    )
+) -> Obj:
+    request = {
+        "uid": "u-1",
+        "operation": operation,
+        "object": copy.deepcopy(obj),
+        "oldObject": copy.deepcopy(old),
+        "dryRun": dry_run,
+        "userInfo": user,
+    }
+    return {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": request}
 
 
-def changed(obj: Obj, **spec: Any) -> Obj:
-    """A copy of `obj` with spec fields replaced (None removes one)."""
-    updated = copy.deepcopy(obj)
-    for key, value in spec.items():
-        if value is None:
-            updated.setdefault("spec", {}).pop(key, None)
-        else:
-            updated.setdefault("spec", {})[key] = value
-    return updated
+def vm(image: str = "ubuntu-22.04", version: str = "v1alpha2", **spec: Any) -> Obj:
+    return {
+        "apiVersion": f"vmoperator.vmware.com/{version}",
+        "kind": "VirtualMachine",
+        "metadata": {"name": "web-1", "namespace": NS},
+        "spec": {"className": "best-effort-small", "imageName": image, **spec},
+    }
+
+
+def image(
+    name: str = "vmi-0123456789abcdef0", display: str = "ubuntu-22.04", version: str = "v1alpha2"
+) -> Obj:
+    return {
+        "apiVersion": f"vmoperator.vmware.com/{version}",
+        "kind": "VirtualMachineImage",
+        "metadata": {"name": name, "namespace": NS},
+        "status": {"name": display},
+    }
+
+
+def config_map(namespace: str, name: str, data: dict[str, str]) -> Obj:
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": name, "namespace": namespace},
+        "data": data,
+    }

@@ -14,8 +14,10 @@ import logging
 import threading
 import time
 
+from vmservice_sim import events, quotas
 from vmservice_sim.context import ZONE_LABEL, EmulatorContext
 from vmservice_sim.faults import INJECTED_MESSAGE, Faults
+from vmservice_sim.kinds.virtualmachine import guest_customization
 from vmservice_sim.kinds.virtualmachine.kind import VIRTUAL_MACHINE
 from vmservice_sim.kinds.virtualmachine.revert import SNAPSHOT_KIND, revert
 from vmservice_sim.kube import PERSISTENT_VOLUME_CLAIM, SECRET, STORAGE_CLASS, Kind, Obj
@@ -47,7 +49,7 @@ def guest_id(image_display_name: str) -> str:
     if "photon" in name:
         return "vmwarePhoton64Guest"
     if "windows" in name:
-        return "windows2019srv_64Guest"
+        return "windows2019srvNext_64Guest"
     return "otherLinux64Guest"
 
 
@@ -60,6 +62,8 @@ class VirtualMachineReconciler(KindReconciler):
         self._power_requests: dict[str, tuple[str, float]] = {}
         # uid -> monotonic time the VM was powered on (for --ip-delay)
         self._powered_on_at: dict[str, float] = {}
+        # uid -> the last Warning Event's message (not repeated on every retry)
+        self._warned: dict[str, str] = {}
 
     # ------------------------------------------------------------------------------------------ entry
 
@@ -116,7 +120,7 @@ class VirtualMachineReconciler(KindReconciler):
             return 0.5
 
         requeue = self._apply_class(vm, status, vm_class, info.power_state, moref)
-        after = self._power(vm, status, moref, info.power_state)
+        after = self._power(vm, status, moref, info.power_state, vm_class)
         self._restart(vm, status, moref)
         if self.ctx.release.storage_version == SNAPSHOT_KIND.version and revert(
             self.ctx, self.kind, vm, status, moref
@@ -127,6 +131,7 @@ class VirtualMachineReconciler(KindReconciler):
         status["hardwareVersion"] = info.hardware_version
         status["host"] = info.host
         ip_after = self._network(vm, status, info.power_state, info.macs)
+        guest_customization.mark(self.ctx.kube, vm, image, status, info.power_state)
         self._volumes(vm, status)
         self._readiness(vm, status, faults)
         waits = [w for w in (requeue, after, ip_after) if w is not None]
@@ -189,7 +194,8 @@ class VirtualMachineReconciler(KindReconciler):
     def _image_ready(self, vm: Obj, status: Obj, faults: Faults) -> Obj | None:
         namespace = vm["metadata"]["namespace"]
         spec = vm.get("spec") or {}
-        image_name = spec.get("imageName") or (spec.get("image") or {}).get("name") or ""
+        # 9.1's webhook resolves the image into spec.image and leaves a display name in spec.imageName.
+        image_name = (spec.get("image") or {}).get("name") or spec.get("imageName") or ""
         kinds = self.ctx.kinds
         image = self.ctx.kube.get(kinds.image, namespace, image_name) if image_name else None
         image_kind = "VirtualMachineImage"
@@ -224,27 +230,38 @@ class VirtualMachineReconciler(KindReconciler):
         self._condition(vm, status, STORAGE_READY, found, "NotFound", message, faults)
 
     def _bootstrap_ready(self, vm: Obj, status: Obj, faults: Faults) -> None:
+        """The Secrets the bootstrap names exist and hold their keys (VM Operator's GetVirtualMachineBootstrap:
+        a raw Secret without its key is RequiredKeyNotFound; an inline sysprep Secret without data for its
+        key is GetError, as pkg/util/sysprep reports it)."""
         namespace = vm["metadata"]["namespace"]
         bootstrap = (vm.get("spec") or {}).get("bootstrap") or {}
-        selectors: list[tuple[str, str | None]] = []
+        selectors: list[tuple[str, str | None, bool]] = []  # (secret, key, inline sysprep)
         raw = (bootstrap.get("cloudInit") or {}).get("rawCloudConfig")
         if isinstance(raw, dict):
-            selectors.append((str(raw.get("name") or ""), str(raw.get("key") or "")))
+            selectors.append((str(raw.get("name") or ""), str(raw.get("key") or ""), False))
         raw_sysprep = (bootstrap.get("sysprep") or {}).get("rawSysprep")
         if isinstance(raw_sysprep, dict):
-            selectors.append((str(raw_sysprep.get("name") or ""), str(raw_sysprep.get("key") or "")))
+            selectors.append((str(raw_sysprep.get("name") or ""), str(raw_sysprep.get("key") or ""), False))
+        for ref in guest_customization.sysprep_secret_refs(bootstrap):
+            selectors.append((ref[0], ref[1], True))
         raw_properties = (bootstrap.get("vAppConfig") or {}).get("rawProperties")
         if isinstance(raw_properties, str) and raw_properties:
-            selectors.append((raw_properties, None))
-        for secret_name, key in selectors:
+            selectors.append((raw_properties, None, False))
+        for secret_name, key, inline in selectors:
             secret = self.ctx.kube.get(SECRET, namespace, secret_name)
             if secret is None:
-                message = f'Failed to get bootstrap data Secret {namespace}/{secret_name}: secrets "{secret_name}" not found'
+                message = f'secrets "{secret_name}" not found'
+                if not inline:
+                    message = f"Failed to get bootstrap data Secret {namespace}/{secret_name}: {message}"
                 self._condition(vm, status, BOOTSTRAP_READY, False, "NotFound", message, faults)
                 return
             data = {**(secret.get("data") or {}), **(secret.get("stringData") or {})}
+            if inline and key and not data.get(key):
+                message = f'no data found for key "{key}" for secret {namespace}/{secret_name}'
+                self._condition(vm, status, BOOTSTRAP_READY, False, "GetError", message, faults)
+                return
             if key and key not in data:
-                message = f"required key {key!r} not found in Secret {namespace}/{secret_name}"
+                message = f'required key "{key}" not found in Secret {namespace}/{secret_name}'
                 self._condition(vm, status, BOOTSTRAP_READY, False, "RequiredKeyNotFound", message, faults)
                 return
         self._condition(vm, status, BOOTSTRAP_READY, True, "", "", faults)
@@ -346,7 +363,7 @@ class VirtualMachineReconciler(KindReconciler):
 
     # --- power ----------------------------------------------------------------------------------
 
-    def _power(self, vm: Obj, status: Obj, moref: str, current: str) -> float | None:
+    def _power(self, vm: Obj, status: Obj, moref: str, current: str, vm_class: Obj) -> float | None:
         uid = vm["metadata"]["uid"]
         desired = (vm.get("spec") or {}).get("powerState") or "PoweredOn"
         vcenter = self.ctx.vcenter
@@ -366,6 +383,10 @@ class VirtualMachineReconciler(KindReconciler):
             remaining = self.ctx.options.power_on_delay - (now - request[1])
             if remaining > 0:
                 return remaining
+            refused = self._admission_failure(vm, vm_class)
+            if refused is not None:
+                self._warn(vm, "UpdateFailure", refused)
+                return 10.0
             vcenter.power_on(moref)
             with self._lock:
                 self._powered_on_at[uid] = time.monotonic()
@@ -380,6 +401,36 @@ class VirtualMachineReconciler(KindReconciler):
         with self._lock:
             self._power_requests.pop(uid, None)
         return 0.0 if desired == "PoweredOn" else None
+
+    def _admission_failure(self, vm: Obj, vm_class: Obj) -> str | None:
+        """vSphere's admission control at power-on: the VM's reservation and those of the VMs already on in
+        the namespace's resource pool against the pool's limits (the vSphere Namespace's CPU/memory limits)."""
+        namespace = vm["metadata"]["namespace"]
+        cpu_limit, memory_limit = self.ctx.vcenter.pool_limits(namespace)
+        if cpu_limit is None and memory_limit is None:
+            return None
+        mhz = self.ctx.vcenter.mhz_per_cpu()
+        others = []
+        for other in self.ctx.kube.list(self.kind, namespace)[0]:
+            if other["metadata"]["uid"] == vm["metadata"]["uid"]:
+                continue
+            if (other.get("status") or {}).get("powerState") != "PoweredOn":
+                continue
+            name = ((other.get("status") or {}).get("class") or {}).get("name") or ""
+            found = self.ctx.kube.get(self.ctx.kinds.vm_class, namespace, name) if name else None
+            if found is not None:
+                others.append(quotas.class_reservation(found, mhz))
+        wanted = quotas.class_reservation(vm_class, mhz)
+        return quotas.admission_failure(wanted, others, cpu_limit, memory_limit)
+
+    def _warn(self, vm: Obj, reason: str, message: str) -> None:
+        """A Warning Event on the VM, as VM Operator's recorder emits a failed operation (once per message)."""
+        uid = vm["metadata"]["uid"]
+        with self._lock:
+            if self._warned.get(uid) == message:
+                return
+            self._warned[uid] = message
+        events.warn(self.ctx.kube, vm, reason, message)
 
     def _restart(self, vm: Obj, status: Obj, moref: str) -> None:
         wanted = (vm.get("spec") or {}).get("nextRestartTime")

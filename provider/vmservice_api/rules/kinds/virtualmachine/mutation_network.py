@@ -39,8 +39,13 @@ class NetworkRef:
     name: str = ""
 
     def as_json(self) -> JSONObject:
-        # Go writes `name` even when empty (it has no omitempty), `kind` and `apiVersion` only when set.
-        return {**without_empty(kind=self.kind, apiVersion=self.api_version), "name": self.name}
+        return network_ref(self.kind, self.api_version, self.name)
+
+
+def network_ref(kind: str = "", api_version: str = "", name: str = "") -> JSONObject:
+    """A network reference as upstream's webhook writes it back: its PartialObjectRef serialises `kind` and
+    `apiVersion` only when set but `name` always (an empty string; the CRD requires the key)."""
+    return {**without_empty(kind=kind, apiVersion=api_version), "name": name}
 
 
 def _vpc_api_version(release: Release) -> str:
@@ -69,14 +74,14 @@ def _fill_interface_network(interface: JSONObject, ref: NetworkRef) -> bool:
     network = interface.get("network")
     if not ref.kind:
         if not isinstance(network, dict):
-            interface["network"] = without_empty(name=ref.name)
+            interface["network"] = network_ref(name=ref.name)
             return True
         if ref.name and not text(network, "name"):
             network["name"] = ref.name
             return True
         return False
     if not isinstance(network, dict):
-        interface["network"] = without_empty(apiVersion=ref.api_version, kind=ref.kind)
+        interface["network"] = network_ref(ref.kind, ref.api_version)
         return True
     changed = False
     if not text(network, "apiVersion"):
@@ -133,6 +138,7 @@ def add_default_network_interface_v1alpha2(req: Request[Any]) -> bool:
         if ref.kind and not text(network, "kind") and not text(network, "apiVersion"):
             target = child(interface, "network")
             target["kind"], target["apiVersion"] = ref.kind, ref.api_version
+            target.setdefault("name", "")
             changed = True
         if ref.name and not text(network, "name"):
             child(interface, "network")["name"] = ref.name

@@ -1,33 +1,18 @@
-"""VM Operator's validation webhooks of VirtualMachineGroup and VirtualMachineReplicaSet (9.1), on plain
-dicts, and the pure parts of their controllers."""
+"""The pure parts of the VirtualMachineGroup and VirtualMachineReplicaSet controllers (9.1). Their webhooks
+are the rules package's (tests/fidelity)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from vmservice_sim.admission import Verdict
-from vmservice_sim.kinds.virtualmachinegroup import (
-    LAST_POWER_STATE_ANNOTATION,
-    boot_order,
-    duration,
-    member_status,
-)
-from vmservice_sim.kinds.virtualmachinegroup import validate as validate_group
+from vmservice_sim.kinds.virtualmachinegroup import boot_order, duration, member_status
 from vmservice_sim.kinds.virtualmachinereplicaset import matches, replica
-from vmservice_sim.kinds.virtualmachinereplicaset import validate as validate_replica_set
 from vmservice_sim.registry import registrations
 from vmservice_sim.release import release
 
-from tests.unit.sim.fakes import ADMIN, changed, request
-
-
-def denial(verdict: Verdict) -> str:
-    assert not verdict.allowed and verdict.code == 422
-    return verdict.reason
-
 
 def group(**spec: Any) -> dict[str, Any]:
-    return changed({"kind": "VirtualMachineGroup", "metadata": {"name": "app"}, "spec": {}}, **spec)
+    return {"kind": "VirtualMachineGroup", "metadata": {"name": "app"}, "spec": spec}
 
 
 def replica_set(labels: dict[str, str], **selector: Any) -> dict[str, Any]:
@@ -47,24 +32,6 @@ def test_kinds_exist_only_on_9_1() -> None:
         r.kind for r in registrations(release("8.0u3"))
     }
     assert {"VirtualMachineGroup", "VirtualMachineReplicaSet"} <= names
-
-
-def test_group_power_state_cannot_be_emptied_once_set() -> None:
-    old = group(powerState="PoweredOn")
-    assert denial(validate_group(request(group(), old, api_release="9.1"))) == (
-        "spec.powerState: Forbidden: cannot set powerState to empty once it's been set"
-    )
-    assert validate_group(request(group(powerState="PoweredOff"), old, api_release="9.1")).allowed
-
-
-def test_group_power_state_annotation_is_admin_only_and_rfc3339() -> None:
-    stamped = group()
-    stamped["metadata"]["annotations"] = {LAST_POWER_STATE_ANNOTATION: "yesterday"}
-    reason = denial(validate_group(request(stamped, api_release="9.1")))
-    assert "modifying this annotation is not allowed for non-admin users" in reason
-    assert "time must be in RFC3339Nano format" in reason
-    stamped["metadata"]["annotations"][LAST_POWER_STATE_ANNOTATION] = "2026-01-02T03:04:05.123456789Z"
-    assert validate_group(request(stamped, user=ADMIN, api_release="9.1")).allowed
 
 
 def test_boot_order_and_delays() -> None:
@@ -91,15 +58,6 @@ def test_member_status_reports_link_zone_and_power() -> None:
     }
     assert member_status("db", "other", vm, "")["conditions"][0]["status"] == "False"
     assert member_status("gone", "app", None, "")["conditions"][0]["reason"] == "NotFound"
-
-
-def test_replica_set_template_labels_must_match_the_selector() -> None:
-    bad = replica_set({"app": "db"}, matchLabels={"app": "web"})
-    assert denial(validate_replica_set(request(bad, api_release="9.1"))) == (
-        'spec.template.metadata.labels: Invalid value: {"app":"db"}: must match spec.selector "app=web"'
-    )
-    good = replica_set({"app": "web", "tier": "front"}, matchLabels={"app": "web"})
-    assert validate_replica_set(request(good, api_release="9.1")).allowed
 
 
 def test_selector_expressions() -> None:

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# version: v0.0.0-20230526154708-f67dac7c805f
+# dest: crds/8.0u3
+# The image registry API's CRDs (imageregistry.vmware.com: ContentLibrary, ContentLibraryItem, ...) at the
+# version VM Operator v1.8.6 pins, v1alpha1 (the version its publish controller reads), generated with
+# controller-gen v0.20.1 (tools/controller-gen), which must be installed first.
+set -euo pipefail
+"$ROOT/.tools/bin/controller-gen" crd:crdVersions=v1 \
+  paths='github.com/vmware-tanzu/image-registry-operator-api/api/v1alpha1' output:crd:dir="$OUT"
