@@ -19,6 +19,14 @@ LABELS = "{owner: shop-team, cost-center: cc-42, role: web}"
 CLASSES = {  # as vCenter would report them: names say nothing
     "gold": {"cpus": 2, "memoryMib": 4096, "cpuReservation": 100, "memoryReservation": 100},
     "guaranteed-small": {"cpus": 2, "memoryMib": 4096, "cpuReservation": 50, "memoryReservation": 100},
+    "best-effort-small": {"cpus": 2, "memoryMib": 4096, "cpuReservation": 0, "memoryReservation": 0},
+    "compute-large": {  # a vGPU class whose name does not say so
+        "cpus": 8,
+        "memoryMib": 65536,
+        "cpuReservation": 100,
+        "memoryReservation": 100,
+        "vgpuDevices": ["grid_t4-4q"],
+    },
 }
 CONFIG = {
     "vm-guaranteed-class-in-production": {
@@ -26,10 +34,25 @@ CONFIG = {
         "classes": CLASSES,
         "supervisorLookup": False,
     },
-    "vm-allowed-classes": {"allowed": {"prod": ["gold"], "*": ["gold", "guaranteed-small"]}},
+    "vm-allowed-classes": {
+        "allowed": {
+            "prod": ["gold", "compute-large"],
+            "ml-team": ["compute-large"],
+            "*": ["gold", "guaranteed-small"],
+        }
+    },
     "vm-allowed-images": {"allowed": {"prod": ["ubuntu-*"]}, "supervisorLookup": False},
     "vm-allowed-storage-classes": {"allowed": {"prod": ["vsan-default-storage-policy"]}},
     "vm-zone-spread": {"minZones": 2},
+    "vm-gpu-classes": {"allowedNamespaces": ["ml-*"], "classes": CLASSES, "supervisorLookup": False},
+    "vm-images-from-allowed-libraries": {
+        "allowed": {"prod": ["golden-*"]},
+        "images": {"ubuntu-22.04": "golden-images", "photon-5": "community-images"},
+        "supervisorLookup": False,
+    },
+    "vm-no-power-cycle-in-production": {"productionNamespaces": ["prod"]},
+    "vm-snapshot-limits": {"maxPerVM": 2, "maxAgeDays": 3, "supervisorLookup": False},
+    "vm-publish-allowed-libraries": {"allowed": {"prod": ["prod-images"]}},
 }
 
 BAD = f"""resources:
@@ -57,6 +80,42 @@ BAD = f"""resources:
             properties:
               - key: admin-password
                 value: {{value: hunter2}}
+      allowPowerCycle: true
+  ml:
+    type: vmservice:index:VirtualMachine
+    properties:
+      metadata:
+        name: ml-1
+        namespace: prod
+        labels: {{owner: shop-team, cost-center: cc-42, role: ml, topology.kubernetes.io/zone: zone-a}}
+      spec: {{className: compute-large, imageName: ubuntu-22.04}}
+  snap1:
+    type: vmservice:index:VirtualMachineSnapshot
+    properties:
+      metadata: {{name: web-2-a, namespace: prod, labels: {LABELS}}}
+      spec: {{vmName: web-2}}
+  snap2:
+    type: vmservice:index:VirtualMachineSnapshot
+    properties:
+      metadata: {{name: web-2-b, namespace: prod, labels: {LABELS}}}
+      spec: {{vmName: web-2}}
+  snap3:
+    type: vmservice:index:VirtualMachineSnapshot
+    properties:
+      metadata: {{name: web-2-c, namespace: prod, labels: {LABELS}}}
+      spec: {{vmName: web-2}}
+  pub:
+    type: vmservice:index:VirtualMachinePublishRequest
+    properties:
+      metadata: {{name: web-2-image, namespace: prod, labels: {LABELS}}}
+      spec: {{source: {{name: web-2}}, target: {{location: {{name: scratch}}}}}}
+  group:
+    type: vmservice:index:VirtualMachineGroup
+    properties:
+      metadata: {{name: web, namespace: prod, labels: {LABELS}}}
+      spec:
+        bootOrder:
+          - members: [{{kind: VirtualMachine, name: web-2}}, {{kind: VirtualMachine, name: ghost}}]
   lb:
     type: vmservice:index:VirtualMachineService
     properties:
@@ -105,6 +164,38 @@ GOOD = f"""resources:
         imageName: ubuntu-22.04
       userData:
         fn::secret: "#cloud-config\\npassword: only-in-a-secret"
+      allowPowerCycle: false
+  ml:
+    type: vmservice:index:VirtualMachine
+    properties:
+      metadata:
+        name: ml-1
+        namespace: ml-team
+        labels: {{owner: shop-team, cost-center: cc-42, role: ml, topology.kubernetes.io/zone: zone-a}}
+      spec: {{className: compute-large, imageName: ubuntu-22.04}}
+      allowPowerCycle: true
+  snap1:
+    type: vmservice:index:VirtualMachineSnapshot
+    properties:
+      metadata: {{name: web-2-a, namespace: prod, labels: {LABELS}}}
+      spec: {{vmName: web-2}}
+  snap2:
+    type: vmservice:index:VirtualMachineSnapshot
+    properties:
+      metadata: {{name: web-2-b, namespace: prod, labels: {LABELS}}}
+      spec: {{vmName: web-2}}
+  pub:
+    type: vmservice:index:VirtualMachinePublishRequest
+    properties:
+      metadata: {{name: web-2-image, namespace: prod, labels: {LABELS}}}
+      spec: {{source: {{name: web-2}}, target: {{location: {{name: prod-images}}}}}}
+  group:
+    type: vmservice:index:VirtualMachineGroup
+    properties:
+      metadata: {{name: web, namespace: prod, labels: {LABELS}}}
+      spec:
+        bootOrder:
+          - members: [{{kind: VirtualMachine, name: web-1}}, {{kind: VirtualMachine, name: web-2}}]
   lb:
     type: vmservice:index:VirtualMachineService
     properties:
@@ -187,6 +278,14 @@ def test_every_policy_fails_on_the_bad_program(pulumi_cli: Path, tmp_path: Path)
         ("vcenter-guaranteed-classes-reserve-all", "cls"),
         ("vcenter-namespace-storage-limits", "ns"),
         ("vcenter-subscribed-library-https", "lib"),
+        ("vm-gpu-classes", "ml"),
+        ("vm-images-from-allowed-libraries", "web1"),
+        ("vm-no-power-cycle-in-production", "web2"),
+        ("vm-snapshot-limits", "snap1"),
+        ("vm-snapshot-limits", "snap2"),
+        ("vm-snapshot-limits", "snap3"),
+        ("vm-publish-allowed-libraries", "pub"),
+        ("vm-group-members-known", "group"),
     }, found
     text = json.dumps(list(found.values()))
     # decided from the class data: 'guaranteed-small' reserves half its CPU here, so it is not guaranteed
@@ -198,6 +297,14 @@ def test_every_policy_fails_on_the_bad_program(pulumi_cli: Path, tmp_path: Path)
     assert "metadata.labels lacks cost-center, owner" in text
     assert "0.0.0.0/0, which is every address" in text
     assert "subscribes over http; use https" in text and "pins no subscriptionThumbprint" in text
+    # decided from the class data: 'compute-large' gives the VM a vGPU, and prod may not have one
+    assert "class 'compute-large' gives the VM vGPU grid_t4-4q, which namespace 'prod' is not allowed" in text
+    assert "image 'photon-5' comes from content library community-images" in text
+    assert "allowPowerCycle is true in production namespace 'prod'" in text
+    assert "VM prod/web-2 would have 3 snapshots (3 in this stack), more than maxPerVM 2" in text
+    assert "publishes to content library 'scratch'" in text
+    assert "member VirtualMachine prod/ghost (Supervisor not readable: " in text
+    assert "web-2 (" not in text  # a member the stack declares is checked as itself
 
 
 def test_every_policy_passes_on_the_good_program(pulumi_cli: Path, tmp_path: Path) -> None:
@@ -211,6 +318,12 @@ def test_every_policy_passes_on_the_good_program(pulumi_cli: Path, tmp_path: Pat
         "vm-guaranteed-class-in-production",
         "vm-zone-spread",
         "vcenter-subscribed-library-https",
+        "vm-gpu-classes",
+        "vm-images-from-allowed-libraries",
+        "vm-no-power-cycle-in-production",
+        "vm-snapshot-limits",
+        "vm-publish-allowed-libraries",
+        "vm-group-members-known",
     } <= passed
 
 
@@ -222,7 +335,10 @@ def test_required_labels_remediation_adds_defaults(pulumi_cli: Path, tmp_path: P
       metadata: {name: app, namespace: dev, labels: {owner: me}}
       spec: {className: gold, imageName: ubuntu-22.04}
 """
-    config = {"required-labels": {"labels": {"owner": "", "cost-center": "cc-unassigned"}}}
+    config: dict[str, Any] = {
+        "required-labels": {"labels": {"owner": "", "cost-center": "cc-unassigned"}},
+        "vm-gpu-classes": {"classes": {"gold": {}}},  # offline: class data from the config
+    }
     code, events = policy_preview(guarded(tmp_path / "remediate", body), config)
     assert code == 0 and violations(events) == {}
     remediations = [e["policyRemediationEvent"] for e in events if "policyRemediationEvent" in e]
@@ -237,3 +353,133 @@ def test_required_labels_remediation_adds_defaults(pulumi_cli: Path, tmp_path: P
         ("required-labels", "vm"): [violations(events)[("required-labels", "vm")][0]]
     }
     assert "metadata.labels lacks team" in json.dumps(list(violations(events).values()))
+
+
+# ---- replica sets: the template is a VM ----------------------------------------------------------------------
+RS_CONFIG = {**CONFIG, "vm-zone-spread": {"minZones": 2}}
+
+RS_BAD = f"""resources:
+  rs1:
+    type: vmservice:index:VirtualMachineReplicaSet
+    properties:
+      metadata: {{name: web, namespace: prod, labels: {LABELS}}}
+      spec:
+        replicas: 3
+        selector: {{matchLabels: {{role: web}}}}
+        template:
+          metadata:
+            labels: {{role: web}}
+          spec:
+            className: best-effort-small
+            imageName: photon-5
+            storageClass: gold-storage
+            bootstrap:
+              cloudInit:
+                cloudConfig:
+                  runcmd: ["echo 'root:hunter2' | chpasswd"]
+  rs2:
+    type: vmservice:index:VirtualMachineReplicaSet
+    properties:
+      metadata: {{name: train, namespace: prod, labels: {LABELS}}}
+      spec:
+        replicas: 1
+        selector: {{matchLabels: {{role: train}}}}
+        template:
+          metadata:
+            labels: {{owner: ml-team, cost-center: cc-7, role: train, topology.kubernetes.io/zone: zone-a}}
+          spec: {{className: compute-large, imageName: ubuntu-22.04}}
+"""
+
+RS_GOOD = f"""resources:
+  rs1:
+    type: vmservice:index:VirtualMachineReplicaSet
+    properties:
+      metadata: {{name: web, namespace: prod, labels: {LABELS}}}
+      spec:
+        replicas: 3
+        selector: {{matchLabels: {{app: web}}}}
+        template:
+          metadata:
+            labels: {{owner: shop-team, cost-center: cc-42, app: web}}
+          spec:
+            className: gold
+            imageName: ubuntu-22.04
+            storageClass: vsan-default-storage-policy
+            bootstrap:
+              cloudInit:
+                cloudConfig:
+                  runcmd: ["systemctl enable --now nginx"]
+  rs2:
+    type: vmservice:index:VirtualMachineReplicaSet
+    properties:
+      metadata: {{name: train, namespace: ml-team, labels: {LABELS}}}
+      spec:
+        replicas: 2
+        selector: {{matchLabels: {{app: train}}}}
+        template:
+          metadata:
+            labels: {{owner: ml-team, cost-center: cc-7, app: train}}
+          spec: {{className: compute-large, imageName: ubuntu-22.04}}
+"""
+
+
+def test_a_replica_sets_template_is_held_to_every_vm_rule(pulumi_cli: Path, tmp_path: Path) -> None:
+    code, events = policy_preview(guarded(tmp_path / "bad", RS_BAD), RS_CONFIG)
+    found = violations(events)
+    assert code != 0
+    assert set(found) == {
+        ("vm-guaranteed-class-in-production", "rs1"),
+        ("vm-allowed-classes", "rs1"),
+        ("vm-allowed-images", "rs1"),
+        ("vm-allowed-storage-classes", "rs1"),
+        ("vm-no-plaintext-secrets", "rs1"),
+        ("vm-zone-spread", "rs1"),
+        ("vm-images-from-allowed-libraries", "rs1"),
+        ("required-labels", "rs1"),
+        ("vm-gpu-classes", "rs2"),
+    }, found
+    text = json.dumps(list(found.values()))
+    assert "spec.template: VM in production namespace 'prod' uses class 'best-effort-small'" in text
+    assert "spec.template: class 'best-effort-small' is not allowed in namespace 'prod'" in text
+    assert "spec.template: image 'photon-5' is not allowed" in text
+    assert "spec.template: spec.storageClass: storage class 'gold-storage' is not allowed" in text
+    assert "spec.template: cloudConfig.runcmd[0] sets a password inline" in text
+    assert "spec.template: image 'photon-5' comes from content library community-images" in text
+    assert "spec.template.metadata.labels lacks cost-center, owner" in text
+    assert "role 'web' in namespace 'prod': 3 VMs in 0 zone(s)" in text  # the replicas count
+    assert "spec.template: class 'compute-large' gives the VM vGPU grid_t4-4q" in text
+    assert "hunter2" not in text
+
+    code, events = policy_preview(guarded(tmp_path / "good", RS_GOOD), RS_CONFIG)
+    assert violations(events) == {}
+    assert code == 0
+
+
+def test_required_labels_remediation_reaches_the_template(pulumi_cli: Path, tmp_path: Path) -> None:
+    body = """resources:
+  rs:
+    type: vmservice:index:VirtualMachineReplicaSet
+    properties:
+      metadata: {name: web, namespace: dev, labels: {owner: me}}
+      spec:
+        replicas: 1
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web, owner: me}}
+          spec: {className: gold, imageName: ubuntu-22.04}
+"""
+    config: dict[str, Any] = {
+        "required-labels": {"labels": {"owner": "", "cost-center": "cc-unassigned"}},
+        "vm-gpu-classes": {"classes": {"gold": {}}},
+    }
+    code, events = policy_preview(guarded(tmp_path / "remediate", body), config)
+    assert code == 0 and violations(events) == {}, violations(events)
+    remediations = [e["policyRemediationEvent"] for e in events if "policyRemediationEvent" in e]
+    assert [r["policyName"] for r in remediations] == ["required-labels"]
+    after = remediations[0]["after"]
+    assert after["metadata"]["labels"] == {"owner": "me", "cost-center": "cc-unassigned"}
+    assert after["spec"]["template"]["metadata"]["labels"] == {
+        "app": "web",
+        "owner": "me",
+        "cost-center": "cc-unassigned",
+    }
