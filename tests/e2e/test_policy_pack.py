@@ -1,19 +1,36 @@
 """The policy pack (pulumi_vmservice_policy, run by examples/policy-python/run-pack) under the real CLI: a
-program that breaks every policy and one that keeps them all, offline; remediation of required labels; class
-reservations from the pack config, never from the class name."""
+program that breaks every policy and one that keeps them all, offline; remediation of required labels (also in a
+replica set's template); class reservations and devices from the pack config, never from the class name; a replica
+set's template held to every VM rule; and, on a 9.1 simulator, a VM group's members that the stack does not declare
+(nested groups followed) held to every VM rule, and snapshot limits counting the Supervisor's snapshots and their
+age."""
 
 from __future__ import annotations
 
 import json
+import secrets
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.e2e.pulumi_cli import ROOT, PulumiProject, yaml_project
+from tests.e2e.test_vm_behaviour import (
+    GROUP,
+    NS,
+    STORAGE_CLASS,
+    Supervisor,
+    destroy_quietly,
+    project_for,
+    rewrite,
+    simulator_91,
+    sup_91,
+)
 
 pytestmark = pytest.mark.e2e
+__all__ = ["simulator_91", "sup_91"]  # the module-scoped 9.1 simulator, started once for this module
 PACK = ROOT / "examples" / "policy-python" / "run-pack"
 LABELS = "{owner: shop-team, cost-center: cc-42, role: web}"
 CLASSES = {  # as vCenter would report them: names say nothing
@@ -483,3 +500,215 @@ def test_required_labels_remediation_reaches_the_template(pulumi_cli: Path, tmp_
         "owner": "me",
         "cost-center": "cc-unassigned",
     }
+
+
+# ---- against a Supervisor: a group's members the stack does not declare, snapshots --------------------------
+OWNED = {"owner": "shop-team", "cost-center": "cc-42"}
+
+
+def live_vm(sup: Supervisor, name: str, class_name: str, image: str, **extra: Any) -> None:
+    """A VM made on the Supervisor by someone else (no Pulumi stack), powered off."""
+    body = {
+        "apiVersion": f"{GROUP}/{sup.version}",
+        "kind": "VirtualMachine",
+        "metadata": {"name": name, "namespace": NS, "labels": extra.pop("labels", {})},
+        "spec": {
+            "className": class_name,
+            "imageName": image,
+            "storageClass": STORAGE_CLASS,
+            "powerState": "PoweredOff",
+            **extra,
+        },
+    }
+    sup.custom.create_namespaced_custom_object(GROUP, sup.version, NS, "virtualmachines", body)
+
+
+def delete_live(sup: Supervisor, plural: str, *names: str) -> None:
+    from kubernetes.client.exceptions import ApiException
+
+    for name in names:
+        try:
+            sup.custom.delete_namespaced_custom_object(GROUP, sup.version, NS, plural, name)
+        except ApiException as error:
+            if error.status != 404:
+                raise
+
+
+def on_supervisor(project: PulumiProject) -> PulumiProject:
+    """The pack reads the Supervisor through the stack's KUBECONFIG (the simulator's DevOps user)."""
+    project.env["VMSERVICE_POLICY_PYTHON"] = sys.executable
+    project.env["PULUMI_ENABLE_STREAMING_JSON_PREVIEW"] = "1"
+    return project
+
+
+GROUP_CONFIG: dict[str, Any] = {
+    "vm-guaranteed-class-in-production": {"productionNamespaces": [NS]},
+    "vm-allowed-classes": {"allowed": {NS: ["guaranteed-small"]}},
+    "vm-allowed-images": {"allowed": {NS: ["photon-*"]}},
+    "vm-images-from-allowed-libraries": {
+        "allowed": {NS: ["golden"]},
+        "images": {"photon-5": "golden", "ubuntu-22.04": "vmservice-images"},
+    },
+    "vm-zone-spread": {"minZones": 1},
+    "required-labels": {"labels": {"owner": "", "cost-center": ""}},
+}
+
+
+def group_program(suffix: str, members: list[tuple[str, str]], inside_class: str = "guaranteed-small") -> str:
+    listed = ", ".join(f"{{kind: {kind}, name: {name}}}" for kind, name in members)
+    return f"""resources:
+  inside:
+    type: vmservice:index:VirtualMachine
+    properties:
+      metadata: {{name: inside-{suffix}, labels: {{owner: shop-team, cost-center: cc-42}}}}
+      spec:
+        className: {inside_class}
+        imageName: photon-5
+        storageClass: {STORAGE_CLASS}
+        powerState: PoweredOff
+        groupName: grp-{suffix}
+  grp:
+    type: vmservice:index:VirtualMachineGroup
+    properties:
+      metadata: {{name: grp-{suffix}, labels: {{owner: shop-team, cost-center: cc-42}}}}
+      spec:
+        powerState: PoweredOff
+        bootOrder:
+          - members: [{listed}]
+"""
+
+
+def test_a_groups_members_are_held_to_every_vm_rule(
+    pulumi_cli: Path, tmp_path: Path, simulator_91: Any, sup_91: Supervisor
+) -> None:
+    """Members the stack does not declare are read from the Supervisor (nested groups followed) and checked by
+    every VM rule; a member nobody has fails; members the stack declares are checked as themselves."""
+    suffix = secrets.token_hex(3)
+    outsider, good, nested = f"outsider-{suffix}", f"good-{suffix}", f"outgrp-{suffix}"
+    live_vm(
+        sup_91,
+        outsider,
+        "best-effort-small",
+        "ubuntu-22.04",
+        labels={"role": "db"},
+        bootstrap={"cloudInit": {"cloudConfig": {"runcmd": ["echo 'root:hunter2' | chpasswd"]}}},
+    )
+    live_vm(sup_91, good, "guaranteed-small", "photon-5", labels=OWNED)
+    sup_91.custom.create_namespaced_custom_object(
+        GROUP,
+        sup_91.version,
+        NS,
+        "virtualmachinegroups",
+        {
+            "apiVersion": f"{GROUP}/{sup_91.version}",
+            "kind": "VirtualMachineGroup",
+            "metadata": {"name": nested, "namespace": NS},
+            "spec": {"bootOrder": [{"members": [{"kind": "VirtualMachine", "name": outsider}]}]},
+        },
+    )
+    try:
+        members = [
+            ("VirtualMachine", f"inside-{suffix}"),
+            ("VirtualMachineGroup", nested),
+            ("VirtualMachine", f"ghost-{suffix}"),
+        ]
+        project = on_supervisor(project_for(simulator_91, tmp_path / "bad", group_program(suffix, members)))
+        code, events = policy_preview(project, GROUP_CONFIG)
+        found = violations(events)
+        assert code != 0
+        assert set(found) == {
+            ("vm-guaranteed-class-in-production", "grp"),
+            ("vm-allowed-classes", "grp"),
+            ("vm-allowed-images", "grp"),
+            ("vm-no-plaintext-secrets", "grp"),
+            ("vm-images-from-allowed-libraries", "grp"),
+            ("required-labels", "grp"),
+            ("vm-group-members-known", "grp"),
+        }, found
+        text = json.dumps(list(found.values()))
+        member = f"member VirtualMachine {NS}/{outsider} in group {nested}: "
+        assert member + f"class 'best-effort-small' is not allowed in namespace '{NS}'" in text
+        assert member + f"VM in production namespace '{NS}' uses class 'best-effort-small'" in text
+        assert member + "image 'vmi-" in text  # the Supervisor's name for ubuntu-22.04
+        assert member + "cloudConfig.runcmd[0] sets a password inline" in text
+        assert member + "metadata.labels lacks cost-center, owner" in text
+        assert "comes from content library vmservice-images" in text
+        assert f"member VirtualMachine {NS}/ghost-{suffix} (not on the Supervisor)" in text
+        assert f"inside-{suffix}" not in text  # declared in the stack: checked as itself, and it passes
+        assert "hunter2" not in text
+
+        members = [("VirtualMachine", f"inside-{suffix}"), ("VirtualMachine", good)]
+        project = on_supervisor(project_for(simulator_91, tmp_path / "good", group_program(suffix, members)))
+        code, events = policy_preview(project, GROUP_CONFIG)
+        assert violations(events) == {}
+        assert code == 0
+
+        # Once the stack made its VM, the Supervisor's copy carries the stack's URN: a later change to it is
+        # judged as the stack declares it, not from the older object on the Supervisor.
+        made = [("VirtualMachine", f"inside-{suffix}m")]
+        project = on_supervisor(
+            project_for(
+                simulator_91, tmp_path / "made", group_program(suffix + "m", made, "best-effort-small")
+            )
+        )
+        try:
+            project.run("up", "--yes")
+            rewrite(project, group_program(suffix + "m", made, "guaranteed-small"))
+            code, events = policy_preview(project, GROUP_CONFIG)
+            assert violations(events) == {}, violations(events)
+        finally:
+            destroy_quietly(project)
+    finally:
+        delete_live(sup_91, "virtualmachinegroups", nested)
+        delete_live(sup_91, "virtualmachines", outsider, good)
+
+
+def test_snapshot_limits_count_the_supervisors_snapshots_and_their_age(
+    pulumi_cli: Path, tmp_path: Path, simulator_91: Any, sup_91: Supervisor
+) -> None:
+    suffix = secrets.token_hex(3)
+    vm, mine, other = f"snapvm-{suffix}", f"snap-{suffix}", f"manual-{suffix}"
+    body = f"""resources:
+  vm:
+    type: vmservice:index:VirtualMachine
+    properties:
+      metadata: {{name: {vm}, labels: {{owner: shop-team, cost-center: cc-42}}}}
+      spec: {{className: best-effort-small, imageName: ubuntu-22.04, storageClass: {STORAGE_CLASS}, powerState: PoweredOff}}
+  snap:
+    type: vmservice:index:VirtualMachineSnapshot
+    properties:
+      metadata: {{name: {mine}, labels: {{owner: shop-team, cost-center: cc-42}}}}
+      spec: {{vmName: {vm}}}
+    options: {{dependsOn: ["${{vm}}"]}}
+"""
+    project = on_supervisor(project_for(simulator_91, tmp_path / "snapshots", body))
+    try:
+        project.run("up", "--yes")
+        sup_91.custom.create_namespaced_custom_object(
+            GROUP,
+            sup_91.version,
+            NS,
+            "virtualmachinesnapshots",
+            {
+                "apiVersion": f"{GROUP}/{sup_91.version}",
+                "kind": "VirtualMachineSnapshot",
+                "metadata": {"name": other, "namespace": NS},
+                "spec": {"vmName": vm},
+            },
+        )
+        time.sleep(2)
+        strict = {"vm-snapshot-limits": {"maxPerVM": 1, "maxAgeDays": 0.00001}}  # about a second
+        code, events = policy_preview(project, strict)
+        found = violations(events)
+        assert code != 0
+        assert set(found) == {("vm-snapshot-limits", "snap")}, found
+        text = json.dumps(found[("vm-snapshot-limits", "snap")])
+        assert f"VM {NS}/{vm} would have 2 snapshots (1 in this stack, 1 more on the Supervisor)" in text
+        assert f"snapshot {NS}/{mine} of VM {vm} is " in text and "older than maxAgeDays 1e-05" in text
+
+        code, events = policy_preview(project, {"vm-snapshot-limits": {"maxPerVM": 2, "maxAgeDays": 3}})
+        assert violations(events) == {}
+        assert code == 0
+    finally:
+        delete_live(sup_91, "virtualmachinesnapshots", other)
+        destroy_quietly(project)
