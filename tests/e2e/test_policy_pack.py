@@ -712,3 +712,27 @@ def test_snapshot_limits_count_the_supervisors_snapshots_and_their_age(
     finally:
         delete_live(sup_91, "virtualmachinesnapshots", other)
         destroy_quietly(project)
+
+
+@pytest.mark.parametrize(
+    "config_file", ["examples/policy-python/config.example.json", "examples/gitops/policy-config.json"]
+)
+def test_the_example_configs_fit_the_packs_schemas(
+    pulumi_cli: Path, tmp_path: Path, config_file: str
+) -> None:
+    """The engine checks a pack's config against each policy's schema before anything runs."""
+    config = json.loads((ROOT / config_file).read_text())
+    body = f"""resources:
+  lb:
+    type: vmservice:index:VirtualMachineService
+    properties:
+      metadata: {{name: lb, namespace: prod, labels: {LABELS}}}
+      spec: {{type: ClusterIP, selector: {{role: web}}, ports: [{{port: 80, targetPort: 8080}}]}}
+"""
+    code, events = policy_preview(guarded(tmp_path / "config", body), config)
+    assert code == 0, events
+    assert violations(events) == {}
+    broken = {**config, "vm-snapshot-limits": {"maxPerVM": "three"}}
+    code, events = policy_preview(guarded(tmp_path / "broken", body), broken)
+    assert code != 0
+    assert "maxPerVM" in json.dumps(events)
