@@ -138,6 +138,17 @@ def _reported(report: ReportViolation) -> Callable[[str, str | None], None]:
     return once
 
 
+class _Source:
+    """Where class or image data was looked for, worded only when a message uses it: after the lookup, so a read
+    that just failed names its reason."""
+
+    def __init__(self, supervisor: Supervisor | None) -> None:
+        self.supervisor = supervisor
+
+    def __str__(self) -> str:
+        return classes.source_text(self.supervisor)
+
+
 def guaranteed_classes(args: StackValidationArgs, report: ReportViolation) -> None:
     config = _config(args)
     production = list(config.get("productionNamespaces") or DEFAULT_PRODUCTION)
@@ -150,8 +161,7 @@ def guaranteed_classes(args: StackValidationArgs, report: ReportViolation) -> No
     )
     once = _reported(report)
     for urn, view in vms.stack_views(resources, _SUPERVISOR):
-        source = classes.source_text(supervisor)
-        for message in rules.guaranteed_class(view.props, production, lookup, source):
+        for message in rules.guaranteed_class(view.props, production, lookup, _Source(supervisor)):
             once(view.say(message), urn)
 
 
@@ -167,7 +177,7 @@ def gpu_classes(args: StackValidationArgs, report: ReportViolation) -> None:
     )
     once = _reported(report)
     for urn, view in vms.stack_views(resources, _SUPERVISOR):
-        for message in rules.gpu_class(view.props, allowed, lookup, classes.source_text(supervisor)):
+        for message in rules.gpu_class(view.props, allowed, lookup, _Source(supervisor)):
             once(view.say(message), urn)
 
 
@@ -182,7 +192,7 @@ def image_libraries(args: StackValidationArgs, report: ReportViolation) -> None:
     )
     once = _reported(report)
     for urn, view in vms.stack_views(resources, _SUPERVISOR):
-        for message in rules.image_library(view.props, config, lookup, classes.source_text(supervisor)):
+        for message in rules.image_library(view.props, config, lookup, _Source(supervisor)):
             once(view.say(message), urn)
 
 

@@ -52,7 +52,7 @@ def _allowed_for(config: dict[str, Any], ns: str) -> list[str] | None:
 
 # ---- VMs ----------------------------------------------------------------------------------------------------
 def guaranteed_class(
-    props: dict[str, Any], production: list[str], lookup: ClassLookup, source: str
+    props: dict[str, Any], production: list[str], lookup: ClassLookup, source: object
 ) -> list[str]:
     ns, class_name = namespace(props), _get(props, "spec", "className")
     if ns not in production or not isinstance(class_name, str):
@@ -184,7 +184,7 @@ def zone_spread(
 
 
 def gpu_class(
-    props: dict[str, Any], allowed_namespaces: list[str], lookup: DeviceLookup, source: str
+    props: dict[str, Any], allowed_namespaces: list[str], lookup: DeviceLookup, source: object
 ) -> list[str]:
     """vGPU and Dynamic DirectPath I/O classes only in the namespaces allowed them, decided from the class's
     devices (never its name); a class nobody knows fails outside those namespaces."""
@@ -216,7 +216,7 @@ def power_cycle_in_production(props: dict[str, Any], production: list[str]) -> l
 
 
 def image_library(
-    props: dict[str, Any], config: dict[str, Any], lookup: LibraryLookup, source: str
+    props: dict[str, Any], config: dict[str, Any], lookup: LibraryLookup, source: object
 ) -> list[str]:
     """The VM's image comes from one of the content libraries allowed for its namespace (globs over the
     library's name, vCenter id or Kubernetes name); an image whose library nobody knows fails."""
