@@ -4,11 +4,15 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS_BIN := .tools/bin
-# Build order matters: the CRDs are generated with controller-gen.
-TOOLS := pulumi pulumi-language-yaml pulumi-sdkgen pulumi-kubernetes etcd kubernetes vcsim controller-gen crds-8.0u3 crds-9.1 crds-imageregistry-8.0u3 crds-imageregistry-9.1
+# What `make demo` runs on: the CLI, the YAML host, the simulator's control plane, vcsim and the 8.0u3 CRDs
+# (VM Operator's and the image registry's, generated with controller-gen, which tools/install.sh builds first
+# because crds-*/build.sh "needs" it).
+DEMO_TOOLS := pulumi pulumi-language-yaml etcd kubernetes vcsim crds-8.0u3 crds-imageregistry-8.0u3
+# Everything the tests use besides: SDK generation, pulumi-kubernetes, the 9.1 CRDs, actionlint.
+TOOLS := $(DEMO_TOOLS) pulumi-sdkgen pulumi-kubernetes crds-9.1 crds-imageregistry-9.1 actionlint
 export PATH := $(CURDIR)/$(TOOLS_BIN):$(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: dev tools test unit lint model schema sdk docs dist check-generated bench bench-e2e demo demo-down clean
+.PHONY: dev tools demo-tools fresh-check test unit lint model schema sdk docs dist check-generated bench bench-e2e demo demo-down clean
 
 dev: $(VENV)/.installed
 
@@ -20,6 +24,15 @@ $(VENV)/.installed: pyproject.toml sdk/python/pyproject.toml
 
 tools:
 	@tools/install.sh $(TOOLS)
+
+demo-tools:
+	@tools/install.sh $(DEMO_TOOLS)
+
+# A new user's machine: a clone of the committed HEAD in a temporary folder with an empty Go module cache, Go
+# build cache and tool cache; `make demo` there, then every other tool. Run it whenever tools/ or this file
+# changes (slow: every tool is built from nothing). FRESH_CHECK_KEEP=1 keeps the folder.
+fresh-check:
+	@tools/fresh-check.sh
 
 test: dev tools
 	$(PY) -m pytest -q -ra $(PYTEST_ARGS)
@@ -66,7 +79,7 @@ bench: dev
 bench-e2e: dev tools
 	$(PY) bench/e2e.py
 
-demo: dev tools
+demo: dev demo-tools
 	@bash examples/demo.sh up
 
 demo-down: dev

@@ -6,14 +6,18 @@ from __future__ import annotations
 import fnmatch
 import ipaddress
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from pulumi_vmservice_provider.report.inventory import NamespaceInventory
 
-from pulumi_vmservice_policy.classes import ClassLookup
+from pulumi_vmservice_policy.classes import ClassLookup, DeviceLookup
+from pulumi_vmservice_policy.libraries import LibraryLookup
 
 VM = "vmservice:index:VirtualMachine"
 SERVICE = "vmservice:index:VirtualMachineService"
+PUBLISH_REQUEST = "vmservice:index:VirtualMachinePublishRequest"
+SNAPSHOT = "vmservice:index:VirtualMachineSnapshot"
 SUPERVISOR_KINDS = ("vmservice:index:",)
 ZONE_LABEL = "topology.kubernetes.io/zone"
 
@@ -48,7 +52,7 @@ def _allowed_for(config: dict[str, Any], ns: str) -> list[str] | None:
 
 # ---- VMs ----------------------------------------------------------------------------------------------------
 def guaranteed_class(
-    props: dict[str, Any], production: list[str], lookup: ClassLookup, source: str
+    props: dict[str, Any], production: list[str], lookup: ClassLookup, source: object
 ) -> list[str]:
     ns, class_name = namespace(props), _get(props, "spec", "className")
     if ns not in production or not isinstance(class_name, str):
@@ -176,6 +180,145 @@ def zone_spread(
                 f"({', '.join(sorted(zones)) or 'none pinned'}), needs {needed}{hint}"
             )
             found += [(urn, message) for urn, _ in members]
+    return found
+
+
+def gpu_class(
+    props: dict[str, Any], allowed_namespaces: list[str], lookup: DeviceLookup, source: object
+) -> list[str]:
+    """vGPU and Dynamic DirectPath I/O classes only in the namespaces allowed them, decided from the class's
+    devices (never its name); a class nobody knows fails outside those namespaces."""
+    ns, class_name = namespace(props), _get(props, "spec", "className")
+    if not isinstance(class_name, str) or any(fnmatch.fnmatch(ns, entry) for entry in allowed_namespaces):
+        return []
+    devices = lookup(ns, class_name)
+    allowed = ", ".join(allowed_namespaces) or "none"
+    if devices is None:
+        return [
+            f"cannot tell whether class {class_name!r} has vGPU or DirectPath devices: no class data ({source}); "
+            f"add it to the pack config `classes` (namespaces allowed them: {allowed})"
+        ]
+    if devices.any:
+        return [
+            f"class {class_name!r} gives the VM {devices.describe()}, which namespace {ns!r} is not allowed "
+            f"(namespaces allowed them: {allowed})"
+        ]
+    return []
+
+
+def power_cycle_in_production(props: dict[str, Any], production: list[str]) -> list[str]:
+    if props.get("allowPowerCycle") is True and namespace(props) in production:
+        return [
+            f"allowPowerCycle is true in production namespace {namespace(props)!r}: changes that need the VM "
+            "powered off would restart it unattended; leave it unset and plan the change"
+        ]
+    return []
+
+
+def image_library(
+    props: dict[str, Any], config: dict[str, Any], lookup: LibraryLookup, source: object
+) -> list[str]:
+    """The VM's image comes from one of the content libraries allowed for its namespace (globs over the
+    library's name, vCenter id or Kubernetes name); an image whose library nobody knows fails."""
+    ref, allowed = _get(props, "spec", "imageName"), _allowed_for(config, namespace(props))
+    if allowed is None or not isinstance(ref, str):
+        return []
+    libraries = lookup(namespace(props), ref)
+    if libraries is None:
+        return [
+            f"cannot tell which content library image {ref!r} comes from ({source}); add it to the pack "
+            f"config `images` (allowed libraries: {', '.join(allowed)})"
+        ]
+    if any(fnmatch.fnmatch(name, entry) for name in libraries for entry in allowed):
+        return []
+    return [
+        f"image {ref!r} comes from content library {', '.join(sorted(libraries))}, which namespace "
+        f"{namespace(props)!r} may not use; allowed: {', '.join(allowed)}"
+    ]
+
+
+def publish_target(props: dict[str, Any], config: dict[str, Any]) -> list[str]:
+    """A publish request's target library is one the config names for its namespace."""
+    allowed = _allowed_for(config, namespace(props))
+    if allowed is None:
+        return []
+    library = _get(props, "spec", "target", "location", "name")
+    if not isinstance(library, str) or not library:
+        return [
+            "spec.target.location.name is not set, so the image goes to the namespace's default library; "
+            f"name one of: {', '.join(allowed)}"
+        ]
+    if any(fnmatch.fnmatch(library, entry) for entry in allowed):
+        return []
+    return [
+        f"publishes to content library {library!r}, which namespace {namespace(props)!r} may not publish to; "
+        f"allowed: {', '.join(allowed)}"
+    ]
+
+
+def _created(obj: dict[str, Any]) -> datetime | None:
+    for where in ("liveMetadata", "metadata"):
+        stamp = _get(obj, where, "creationTimestamp")
+        if isinstance(stamp, str):
+            try:
+                return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+            except ValueError:
+                return None
+    return None
+
+
+def _age(seconds: float) -> str:
+    if seconds >= 86400:
+        return f"{seconds / 86400:.1f} days"
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} hours"
+    return f"{seconds / 60:.0f} minutes"
+
+
+def snapshot_limits(
+    snapshots: list[tuple[str, dict[str, Any]]],
+    live: dict[str, list[dict[str, Any]]],
+    max_per_vm: int,
+    max_age_days: float,
+    now: datetime | None = None,
+) -> list[tuple[str, str]]:
+    """(urn, message) for the stack's snapshots: at most `max_per_vm` per VM, counting the VM's other snapshots
+    on the Supervisor (`live`, per namespace), and none older than `max_age_days` (snapshots are not backups:
+    each one slows the VM's disks down and grows)."""
+    now = now or datetime.now(UTC)
+    found: list[tuple[str, str]] = []
+    per_vm: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for urn, props in snapshots:
+        vm = _get(props, "spec", "vmName")
+        if isinstance(vm, str):
+            per_vm.setdefault((namespace(props), vm), []).append(
+                (urn, str(_get(props, "metadata", "name") or ""))
+            )
+        created = _created(props)
+        if created is not None and (now - created).total_seconds() > max_age_days * 86400:
+            found.append(
+                (
+                    urn,
+                    f"snapshot {namespace(props)}/{_get(props, 'metadata', 'name')} of VM {vm} is "
+                    f"{_age((now - created).total_seconds())} old, older than maxAgeDays {max_age_days:g}: "
+                    "delete it (a snapshot is not a backup, and every one slows the VM's disks)",
+                )
+            )
+    for (ns, vm), mine in sorted(per_vm.items()):
+        names = {name for _, name in mine}
+        others = [
+            s
+            for s in live.get(ns, [])
+            if _get(s, "spec", "vmName") == vm and _get(s, "metadata", "name") not in names
+        ]
+        total = len(mine) + len(others)
+        if total > max_per_vm:
+            extra = f", {len(others)} more on the Supervisor" if others else ""
+            message = (
+                f"VM {ns}/{vm} would have {total} snapshots ({len(mine)} in this stack{extra}), more than "
+                f"maxPerVM {max_per_vm}"
+            )
+            found += [(urn, message) for urn, _ in mine]
     return found
 
 

@@ -133,14 +133,22 @@ def types_page(types: Mapping[str, Any]) -> str:
 def installation(schema: Mapping[str, Any]) -> list[str]:
     version = schema["version"]
     name = schema["name"]
+    server = schema.get("pluginDownloadURL", "")
+    releases = f"{schema['repository']}/releases/download/v{version}" if schema.get("repository") else "dist"
     return [
         "## Installation",
         "",
-        "The provider plugin (needs Python >= 3.11 on the machine that runs Pulumi; the first start makes the "
-        "plugin's Python environment from the wheels in the archive, offline):",
+        "The provider plugin needs Python >= 3.11 on the machine that runs Pulumi; its first start makes the "
+        "plugin's Python environment from the wheels in the archive, offline.",
+        "",
+        f"Programs that use an SDK install the plugin by themselves: the schema's `pluginDownloadURL` (`{server}`) "
+        f"goes with every resource, and the engine downloads `pulumi-resource-{name}-v{version}-<os>-<arch>.tar.gz` "
+        f"from the release v{version}. YAML programs and CI jobs install it explicitly:",
         "",
         "```sh",
-        "make dist   # in a checkout: dist/ gets the plugin archive, the provider's and the Python SDK's wheels",
+        f"pulumi plugin install resource {name} {version} --server {server}",
+        "# or from a checkout, without network:",
+        "make dist   # dist/ gets the plugin archive, the provider's and the Python SDK's wheels",
         f"pulumi plugin install resource {name} {version} --file dist/pulumi-resource-{name}-v{version}-linux-amd64.tar.gz",
         "```",
         "",
@@ -148,7 +156,7 @@ def installation(schema: Mapping[str, Any]) -> list[str]:
         "",
         "| language | package | install |",
         "|---|---|---|",
-        f"| Python | `pulumi_vmservice` | `pip install dist/pulumi_vmservice-{version}-py3-none-any.whl` |",
+        f"| Python | `pulumi_vmservice` | `pip install {releases}/pulumi_vmservice-{version}-py3-none-any.whl` |",
         f"| TypeScript/JavaScript | `{NPM_PACKAGE}` | `sdk/nodejs`: `npm install && npx tsc && cp package.json bin/`, "
         "then `npm install <checkout>/sdk/nodejs/bin` |",
         f"| Go | `{GO_MODULE}/{name}` | `go get {GO_MODULE}@v{version}`, or `replace {GO_MODULE} => <checkout>/sdk/go` |",

@@ -17,6 +17,11 @@ from pulumi_vmservice_provider.model.types import ObjectType, Prop
 # Where the generated SDKs are published: the Go module (sdk/go/go.mod) and the npm package (sdk/nodejs).
 GO_MODULE = "github.com/pulumi-vmservice/pulumi-vmservice/sdk/go"
 NPM_PACKAGE = "@pulumi-vmservice/vmservice"
+# The project's repository. Its GitHub release vVERSION carries what `make dist` builds, among it the plugin archive
+# pulumi-resource-vmservice-vVERSION-OS-ARCH.tar.gz; the SDKs pass PLUGIN_DOWNLOAD_URL with every resource, so the
+# engine installs the plugin from there by itself (`PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES` points it elsewhere).
+REPOSITORY = "https://github.com/pulumi-vmservice/pulumi-vmservice"
+PLUGIN_DOWNLOAD_URL = "github://api.github.com/pulumi-vmservice/pulumi-vmservice"
 
 
 def _describe(prop: Prop) -> str:
@@ -142,6 +147,8 @@ def generate() -> JSONObject:
         ],
         "license": "Apache-2.0",
         "publisher": "pulumi-vmservice",
+        "repository": REPOSITORY,
+        "pluginDownloadURL": PLUGIN_DOWNLOAD_URL,
         # supportPack: every SDK carries the schema's version (one number) and the Go SDK gets its go.mod.
         "meta": {"moduleFormat": "(.*)", "supportPack": True},
         "config": {"variables": config_vars},

@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # version: v1.10.0
 # dest: crds/9.1
-# Generated with controller-gen v0.20.1 (tools/controller-gen), which must be installed first.
+# needs: controller-gen
+# Generated with controller-gen v0.20.1 (tools/controller-gen, which install.sh installs first because of "needs").
 set -euo pipefail
 "$ROOT/.tools/bin/controller-gen" crd:crdVersions=v1 \
   paths='github.com/vmware-tanzu/vm-operator/api/v1alpha1;github.com/vmware-tanzu/vm-operator/api/v1alpha2;github.com/vmware-tanzu/vm-operator/api/v1alpha3;github.com/vmware-tanzu/vm-operator/api/v1alpha4;github.com/vmware-tanzu/vm-operator/api/v1alpha5' output:crd:dir="$OUT"
+# controller-gen loads the API packages with `go list -e`, which can print errors and still succeed: make sure the
+# CRDs every release has were written.
+for kind in virtualmachines virtualmachineclasses virtualmachineimages virtualmachineservices; do
+  [ -s "$OUT/vmoperator.vmware.com_$kind.yaml" ] || { echo "build.sh: controller-gen wrote no $kind CRD" >&2; exit 1; }
+done

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # version: v0.0.0-20230526154708-f67dac7c805f
+# needs: controller-gen
 # dest: crds/8.0u3
 # The image registry API's CRDs (imageregistry.vmware.com: ContentLibrary, ContentLibraryItem, ...) at the
 # version VM Operator v1.8.6 pins, v1alpha1 (the version its publish controller reads), generated with
