@@ -71,8 +71,7 @@ class Supervisor:
 
     @staticmethod
     def _kind(kind: str, plural: str, group: str = VMOPERATOR, namespaced: bool = True) -> Any:
-        from pulumi_vmservice_provider.clients.supervisor import KindRef
-        from pulumi_vmservice_provider.model.types import VMOPERATOR_VERSIONS
+        from pulumi_vmservice_provider.model.types import VMOPERATOR_VERSIONS, KindRef
 
         versions = VMOPERATOR_VERSIONS if group == VMOPERATOR else IMAGEREGISTRY_VERSIONS
         return KindRef(kind, plural, group, versions, namespaced)
