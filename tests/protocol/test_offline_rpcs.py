@@ -10,7 +10,7 @@ from google.protobuf import empty_pb2
 from pulumi_vmservice_provider.server.proto import plugin_pb2, provider_pb2
 from pulumi_vmservice_provider.wire import SECRET_SIG, SIG_KEY, UNKNOWN_STRING, dict_to_struct
 
-from tests.protocol.harness import Plugin, outputs, urn
+from tests.protocol.harness import FakeEngine, Plugin, outputs, serve_engine, urn
 
 VM = "vmservice:index:VirtualMachine"
 POLICY = "vmservice:index:VirtualMachineSetResourcePolicy"
@@ -23,13 +23,39 @@ def vm_inputs(**spec: object) -> dict[str, object]:
     }
 
 
-def test_handshake_plugin_info_and_attach(plugin: Plugin) -> None:
+def test_handshake_and_plugin_info(plugin: Plugin) -> None:
     response = plugin.stub.Handshake(
         provider_pb2.ProviderHandshakeRequest(engine_address=plugin.engine_address)
     )
     assert response.accept_secrets
     assert plugin.stub.GetPluginInfo(empty_pb2.Empty()).version == "0.1.0"
-    plugin.stub.Attach(plugin_pb2.PluginAttach(address=plugin.engine_address))
+
+
+def test_attach_sends_later_logs_to_the_attached_engine(plugin: Plugin) -> None:
+    """Attach (a debugger-started plugin joining an engine) moves the log stream to the engine it names.
+    Broken on purpose once (Attach answering without connecting): the replacement warning stayed with the
+    first engine and the assertion on the attached one failed."""
+    attached = FakeEngine()
+    server, address = serve_engine(attached)
+    try:
+        plugin.stub.Attach(plugin_pb2.PluginAttach(address=address))
+        plugin.configure(namespace="dev")
+        old = vm_inputs(imageName="ubuntu-22.04")
+        new = vm_inputs(imageName="photon-5")
+        plugin.stub.Diff(
+            provider_pb2.DiffRequest(
+                id="dev/web",
+                urn=urn(VM, "web"),
+                type=VM,
+                olds=dict_to_struct(old),
+                old_inputs=dict_to_struct(old),
+                news=dict_to_struct(new),
+            )
+        )
+        assert any("image of a VM cannot change" in m for m in attached.messages())
+        assert not any("image of a VM cannot change" in m for m in plugin.engine.messages())
+    finally:
+        server.stop(grace=None)
 
 
 def test_get_schema_matches_committed_schema(plugin: Plugin) -> None:
@@ -100,7 +126,9 @@ def test_check_accepts_unknowns_in_preview(plugin: Plugin) -> None:
     plugin.configure(namespace="dev")
     response = plugin.check(VM, vm_inputs(className=UNKNOWN_STRING))
     assert not response.failures
-    assert outputs(response.inputs)["spec"]["className"] is not None
+    # Check hands the unknown back as the engine's unknown sentinel, not as a value or a dropped field.
+    class_name = response.inputs.fields["spec"].struct_value.fields["className"]
+    assert class_name.string_value == UNKNOWN_STRING
 
 
 def test_diff_reports_replacements_with_reasons_and_in_place_updates(plugin: Plugin) -> None:
@@ -178,10 +206,6 @@ def test_unimplemented_rpcs_are_clean(plugin: Plugin) -> None:
     with pytest.raises(grpc.RpcError) as error:
         plugin.stub.Construct(provider_pb2.ConstructRequest())
     assert error.value.code() == grpc.StatusCode.UNIMPLEMENTED
-
-
-def test_cancel(plugin: Plugin) -> None:
-    plugin.stub.Cancel(empty_pb2.Empty())
 
 
 def test_an_input_nested_too_deeply_is_invalid_argument_naming_the_property(plugin: Plugin) -> None:
