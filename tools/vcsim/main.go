@@ -7,7 +7,8 @@
 //
 // Where govmomi's simulator drops what vCenter keeps and a test depends on it, a small wrapper around the
 // server's handler fills the gap (classdesc.go: VM class descriptions; nsspecs.go: a namespace's storage
-// policies, limits and content-library writability).
+// policies, limits and content-library writability; apisession.go: POST /api/session, with expiring sessions
+// and counters a test reads).
 package main
 
 import (
@@ -51,6 +52,7 @@ func main() {
 	certFile := flag.String("tlscert", "", "PEM certificate to serve (default: a generated localhost certificate)")
 	keyFile := flag.String("tlskey", "", "PEM key for -tlscert")
 	certOut := flag.String("cert-out", "", "write the served certificate (PEM) to this file")
+	sessionTTL := flag.Duration("api-session-ttl", 0, "sessions opened through /api/session expire after this (0: never)")
 	flag.Parse()
 
 	model := simulator.VPX()
@@ -82,7 +84,7 @@ func main() {
 	defer server.Close()
 	// NewServer has started serving, but nobody knows the port before the JSON line below is printed, so
 	// replacing the handler here races with no request.
-	server.Config.Handler = newNamespaceSpecs(newClassDescriptions(server.Config.Handler))
+	server.Config.Handler = newAPISessions(newNamespaceSpecs(newClassDescriptions(server.Config.Handler)), *sessionTTL)
 
 	cert := server.Certificate()
 	if *certOut != "" {
