@@ -72,8 +72,19 @@ class Plugin:
                 f"plugin did not print its port: {line!r} {self.process.stderr.read() if self.process.stderr else ''}"
             )
         self.port = int(line)
+        # Drained all along (a full pipe would block the plugin) and kept for the secret oracle.
+        self._stderr: list[str] = []
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
         self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
+
+    def _drain_stderr(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self._stderr.append(line)
+
+    def stderr_text(self) -> str:
+        return "".join(self._stderr)
 
     def close(self) -> None:
         self.channel.close()

@@ -11,6 +11,7 @@ from pulumi_vmservice_provider.server.proto import plugin_pb2, provider_pb2
 from pulumi_vmservice_provider.wire import SECRET_SIG, SIG_KEY, UNKNOWN_STRING, dict_to_struct
 
 from tests.protocol.harness import FakeEngine, Plugin, outputs, serve_engine, urn
+from tests.secret_oracle import SecretOracle
 
 VM = "vmservice:index:VirtualMachine"
 POLICY = "vmservice:index:VirtualMachineSetResourcePolicy"
@@ -106,20 +107,50 @@ def test_check_failures_name_the_property_and_allowed_values(plugin: Plugin) -> 
 
 
 def test_check_marks_user_data_secret_and_rejects_conflicting_bootstrap(plugin: Plugin) -> None:
+    """userData given in plain text comes back secret from Check, and stays secret through Diff and a
+    preview's Create and Update, in every answer, the plugin's stderr and its log messages."""
+    first, second = "#cloud-config\npassword: hunter2-offline", "#cloud-config\npassword: hunter3-offline"
+    oracle = SecretOracle(first, second)
     plugin.configure(namespace="dev")
-    ok = plugin.check(VM, {**vm_inputs(), "userData": "#cloud-config\npassword: hunter2"})
+    ok = plugin.check(VM, {**vm_inputs(), "userData": first})
     assert not ok.failures
+    oracle.answer("Check", ok)
     user_data = ok.inputs.fields["userData"].struct_value.fields
     assert user_data[SIG_KEY].string_value == SECRET_SIG
+    changed = plugin.check(VM, {**vm_inputs(), "userData": second})
+    vm_urn = urn(VM, "res")
+    diff = plugin.stub.Diff(
+        provider_pb2.DiffRequest(
+            urn=vm_urn, type=VM, id="dev/web", olds=ok.inputs, old_inputs=ok.inputs, news=changed.inputs
+        )
+    )
+    assert "userData" in diff.diffs
+    created = plugin.stub.Create(
+        provider_pb2.CreateRequest(urn=vm_urn, type=VM, properties=ok.inputs, preview=True)
+    )
+    updated = plugin.stub.Update(
+        provider_pb2.UpdateRequest(
+            urn=vm_urn,
+            type=VM,
+            id="dev/web",
+            olds=ok.inputs,
+            old_inputs=ok.inputs,
+            news=changed.inputs,
+            preview=True,
+        )
+    )
+    for where, answer in (("Check", changed), ("Diff", diff), ("Create", created), ("Update", updated)):
+        oracle.answer(where, answer)
     conflict = plugin.check(
         VM,
         {
             **vm_inputs(bootstrap={"cloudInit": {"rawCloudConfig": {"name": "s", "key": "k"}}}),
-            "userData": "#cloud-config\npassword: hunter2",
+            "userData": first,
         },
     )
     assert conflict.failures[0].property == "userData"
-    assert all("hunter2" not in f.reason for f in conflict.failures)
+    oracle.answer("Check", conflict)
+    oracle.plugin(plugin)
 
 
 def test_check_accepts_unknowns_in_preview(plugin: Plugin) -> None:
