@@ -132,7 +132,8 @@ def test_publish_failure_ends_the_wait_with_the_reason() -> None:
     with pytest.raises(ReadinessFailed) as failed:
         publish_readiness("dev/web-golden").evaluate(recorded("publish-failed"))
     assert str(failed.value) == (
-        'publishing failed: SourceValid is False (SourceVirtualMachineNotExist): VirtualMachine "web" not found'
+        "publishing failed: SourceValid is False (SourceVirtualMachineNotExist): The source VirtualMachine "
+        "dev/web does not exist"
     )
 
 
