@@ -28,7 +28,7 @@ from vmservice_sim.release import RELEASES
 from vmservice_sim.state import kill_group, read_state, same_process, state_path, wait_gone
 from vmservice_sim.tools import pinned_tool_env, tail_file
 
-FAULT_KEYS = ["reconcileError", "stuckCondition", "stuckDeletion"]
+FAULT_KEYS = ["reconcileError", "stuckCondition", "stuckDeletion", "imageNotReady"]
 UP_TIMEOUT = 180.0
 DOWN_TIMEOUT = 30.0
 COMPONENT_LOGS = {
@@ -409,7 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
     setter.add_argument("key", choices=FAULT_KEYS)
     setter.add_argument(
         "value",
-        help="<ns>/<vm> (reconcileError, stuckDeletion) or <ns>/<vm>:<ConditionType> (stuckCondition)",
+        help="<ns>/<vm> (reconcileError, stuckDeletion), <ns>/<vm>:<ConditionType> (stuckCondition) or "
+        "<ns>/<image> (imageNotReady)",
     )
     clearer = with_dir(fault_sub.add_parser("clear", help="clear one key (or all) of the faults ConfigMap"))
     clearer.add_argument("key", nargs="?", choices=FAULT_KEYS)

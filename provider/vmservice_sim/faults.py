@@ -6,6 +6,8 @@ Keys (each value may list several entries, separated by commas or new lines):
                                                  reason Error, message "injected fault"
     stuckCondition: <ns>/<vm>:<ConditionType>    that condition of the VM never becomes True (Unknown)
     stuckDeletion: <ns>/<vm>                     a deleted VM keeps its finalizer (vSphere never confirms)
+    imageNotReady: <ns>/<image>                  VMs see that VirtualMachineImage (its `vmi-` name or display
+                                                 name) as not ready: VirtualMachineImageReady=False, NotReady
 
 The ConfigMap is re-read at most every half second, so changes apply within a reconcile or two.
 """
@@ -29,6 +31,7 @@ class Faults:
     reconcile_errors: frozenset[str] = frozenset()
     stuck: frozenset[tuple[str, str]] = frozenset()  # (ns/vm, condition type)
     stuck_deletions: frozenset[str] = frozenset()
+    images_not_ready: frozenset[str] = frozenset()
 
     def reconcile_error(self, namespace: str, name: str) -> bool:
         return f"{namespace}/{name}" in self.reconcile_errors
@@ -38,6 +41,9 @@ class Faults:
 
     def deletion_stuck(self, namespace: str, name: str) -> bool:
         return f"{namespace}/{name}" in self.stuck_deletions
+
+    def image_not_ready(self, namespace: str, *names: str) -> bool:
+        return any(f"{namespace}/{name}" in self.images_not_ready for name in names)
 
     @classmethod
     def parse(cls, data: dict[str, str]) -> Faults:
@@ -50,7 +56,10 @@ class Faults:
             if target and condition:
                 stuck.add((target.strip(), condition.strip()))
         return cls(
-            frozenset(entries("reconcileError")), frozenset(stuck), frozenset(entries("stuckDeletion"))
+            frozenset(entries("reconcileError")),
+            frozenset(stuck),
+            frozenset(entries("stuckDeletion")),
+            frozenset(entries("imageNotReady")),
         )
 
 

@@ -5,8 +5,8 @@ simulator release and when.
 
     .venv/bin/python -m tests.unit.readiness.record_fixtures [NAME...]
 
-Without names it records every fixture it has a recipe for (RECIPES); the others in fixtures/ (no recipe yet)
-say in their `_recorded` key that they were written by hand. The readiness code ignores the `_recorded` key (tests/unit/readiness/test_kinds.py checks
+Without names it records every fixture it has a recipe for (RECIPES), in order; the others in fixtures/ are
+states the simulator cannot reach, and their `_recorded` key says they were written by hand and why. The readiness code ignores the `_recorded` key (tests/unit/readiness/test_kinds.py checks
 that every fixture carries it). Objects are read through v1alpha3, the version the readiness code was
 written against, from a 9.1 simulator (its storage version converts)."""
 

@@ -1,5 +1,5 @@
 """Every readiness fixture says how it was made: recorded from the simulator by the recording script (which
-names the simulator release), or written by hand where the script has no recipe yet. Broken on purpose once
+names the simulator release), or written by hand where the simulator cannot reach the state, saying why. Broken on purpose once
 (service-pending.json, which has a recipe, marked as written by hand): the test failed on its header."""
 
 from __future__ import annotations
@@ -21,4 +21,5 @@ def test_every_fixture_says_how_it_was_made() -> None:
             assert header["by"] == SCRIPT and header["state"] == name, header
             assert header["from"].startswith("vmservice-sim, Supervisor API release"), header
         else:
-            assert header["by"] is None and "written by hand" in header["note"], header
+            # Only a state the simulator cannot reach is written by hand, and the header says why.
+            assert header["by"] is None and "written by hand: cannot be recorded" in header["note"], header

@@ -206,7 +206,9 @@ class VirtualMachineReconciler(KindReconciler):
             message = f'Failed to get VirtualMachineImage {namespace}/{image_name}: virtualmachineimages.vmoperator.vmware.com "{image_name}" not found'
             self._condition(vm, status, IMAGE_READY, False, "NotFound", message, faults)
             return None
-        ready = conditions(image).get("Ready", {}).get("status") == "True"
+        ready = conditions(image).get("Ready", {}).get("status") == "True" and not faults.image_not_ready(
+            namespace, image_name, image["metadata"]["name"], str(spec.get("imageName") or "")
+        )
         self._condition(
             vm, status, IMAGE_READY, ready, "NotReady", "VirtualMachineImage is not ready", faults
         )
