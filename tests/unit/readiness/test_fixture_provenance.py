@@ -1,6 +1,7 @@
 """Every readiness fixture says how it was made: recorded from the simulator by the recording script (which
-names the simulator release), or written by hand where the simulator cannot reach the state, saying why. Broken on purpose once
-(service-pending.json, which has a recipe, marked as written by hand): the test failed on its header."""
+names the simulator release), or written by hand where the simulator cannot reach the state, saying why.
+Broken on purpose once (service-pending.json, which has a recipe, marked as written by hand): the test failed on its header; so it did
+with snapshot-failed.json's note stripped of its reason."""
 
 from __future__ import annotations
 
