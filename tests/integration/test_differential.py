@@ -30,7 +30,10 @@ are KNOWN_GAPS, printed with the cases they explain; a gap no case shows fails t
 be compared are IDENTITY (name, namespace). The seed is fixed, so CI sees the same cases;
 VMSERVICE_DIFFERENTIAL_SEED / _CASES explore others.
 
-Broken on purpose once: BREAK_NOTE_PLACEHOLDER
+Broken on purpose once: spec.imageName made in-place (its `replace=` removed from the declaration and the
+provider's reading of upstream's "field is immutable" skipped for spec.image* in Plan.with_admission): the 9.1
+run failed with 4 disagreements (cases 16 and 53, online and offline: the Diff refused the image change, the
+Supervisor's answer is a replacement), then both were restored.
 """
 
 from __future__ import annotations
