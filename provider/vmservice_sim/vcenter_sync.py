@@ -3,8 +3,8 @@ in vCenter, emulated by polling vcsim's REST API.
 
 - A vSphere Namespace (/api/vcenter/namespaces/instances) becomes a Kubernetes namespace, with a resource
   pool and VM folder in vcsim, its storage policies' StorageClasses and quota and its CPU/memory limits on
-  the pool (`quotas`), a Zone object per vSphere Zone and the DevOps user's "can edit" permission
-  (`identities.grant_namespace`).
+  the pool (`quotas`), its place in every zone (`zones`: the AvailabilityZones' namespace entries and a Zone
+  object per vSphere Zone) and the DevOps user's "can edit" permission (`identities.grant_namespace`).
 - Each VM class assigned to it (vm_service_spec.vm_classes) becomes a VirtualMachineClass in it.
 - Each of its content libraries (vm_service_spec.content_libraries) becomes a ContentLibrary `cl-...` with
   the writability vCenter sets (`content_libraries`), and each of their items a VirtualMachineImage.
@@ -17,10 +17,10 @@ import logging
 import threading
 from typing import Any
 
-from vmservice_sim import content_libraries, identities, quotas
+from vmservice_sim import content_libraries, identities, quotas, zones
 from vmservice_sim.context import EmulatorContext
 from vmservice_sim.images import MANAGED_LABEL, ensure_image, image_name
-from vmservice_sim.kube import NAMESPACE, ZONE, Obj
+from vmservice_sim.kube import NAMESPACE, Obj
 
 log = logging.getLogger("vmservice-sim")
 
@@ -83,6 +83,7 @@ class VCenterSync:
                 kube.delete(NAMESPACE, None, name)
                 self._prepared.discard(name)
                 vcenter.remove_namespace_placement(name)
+                zones.forget_namespace(kube, self.ctx.options.zones, name)
         self.passes += 1
 
     def _sync_namespace(self, name: str, summary: Obj) -> None:
@@ -101,13 +102,14 @@ class VCenterSync:
             log.info("vSphere Namespace %s -> Kubernetes namespace", name)
         elif live["metadata"].get("deletionTimestamp"):
             return
+        pool, folder = vcenter.namespace_pool(name), vcenter.namespace_folder(name)
+        assert pool is not None and folder is not None  # made when missing
         if name not in self._prepared:
             identities.grant_namespace(kube, name)
-            for zone in self.ctx.options.zones:
-                kube.create_or_get(ZONE, {"metadata": {"name": zone, "namespace": name}, "spec": {}})
+            zones.place_namespace(
+                kube, self.ctx.options.zones, name, vcenter.cluster._moId, pool._moId, folder._moId
+            )
             self._prepared.add(name)
-        vcenter.namespace_pool(name)
-        vcenter.namespace_folder(name)
         info = vcenter.get_namespace(name) or {}
         quotas.sync(kube, vcenter, name, info)
         vm_service = info.get("vm_service_spec") or {}
