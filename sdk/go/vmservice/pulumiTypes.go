@@ -19916,6 +19916,184 @@ func (o VirtualMachineStorageUsageStatusPtrOutput) Total() pulumi.AnyOutput {
 	}).(pulumi.AnyOutput)
 }
 
+// Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+type VirtualMachineSysprepSecrets struct {
+	// The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+	DomainAdminPassword *string `pulumi:"domainAdminPassword"`
+	// The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+	Password *string `pulumi:"password"`
+	// The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+	ProductID *string `pulumi:"productID"`
+}
+
+// VirtualMachineSysprepSecretsInput is an input type that accepts VirtualMachineSysprepSecretsArgs and VirtualMachineSysprepSecretsOutput values.
+// You can construct a concrete instance of `VirtualMachineSysprepSecretsInput` via:
+//
+//	VirtualMachineSysprepSecretsArgs{...}
+type VirtualMachineSysprepSecretsInput interface {
+	pulumi.Input
+
+	ToVirtualMachineSysprepSecretsOutput() VirtualMachineSysprepSecretsOutput
+	ToVirtualMachineSysprepSecretsOutputWithContext(context.Context) VirtualMachineSysprepSecretsOutput
+}
+
+// Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+type VirtualMachineSysprepSecretsArgs struct {
+	// The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+	DomainAdminPassword pulumi.StringPtrInput `pulumi:"domainAdminPassword"`
+	// The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+	Password pulumi.StringPtrInput `pulumi:"password"`
+	// The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+	ProductID pulumi.StringPtrInput `pulumi:"productID"`
+}
+
+func (VirtualMachineSysprepSecretsArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSysprepSecrets)(nil)).Elem()
+}
+
+func (i VirtualMachineSysprepSecretsArgs) ToVirtualMachineSysprepSecretsOutput() VirtualMachineSysprepSecretsOutput {
+	return i.ToVirtualMachineSysprepSecretsOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineSysprepSecretsArgs) ToVirtualMachineSysprepSecretsOutputWithContext(ctx context.Context) VirtualMachineSysprepSecretsOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineSysprepSecretsOutput)
+}
+
+func (i VirtualMachineSysprepSecretsArgs) ToVirtualMachineSysprepSecretsPtrOutput() VirtualMachineSysprepSecretsPtrOutput {
+	return i.ToVirtualMachineSysprepSecretsPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineSysprepSecretsArgs) ToVirtualMachineSysprepSecretsPtrOutputWithContext(ctx context.Context) VirtualMachineSysprepSecretsPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineSysprepSecretsOutput).ToVirtualMachineSysprepSecretsPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineSysprepSecretsPtrInput is an input type that accepts VirtualMachineSysprepSecretsArgs, VirtualMachineSysprepSecretsPtr and VirtualMachineSysprepSecretsPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineSysprepSecretsPtrInput` via:
+//
+//	        VirtualMachineSysprepSecretsArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineSysprepSecretsPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineSysprepSecretsPtrOutput() VirtualMachineSysprepSecretsPtrOutput
+	ToVirtualMachineSysprepSecretsPtrOutputWithContext(context.Context) VirtualMachineSysprepSecretsPtrOutput
+}
+
+type virtualMachineSysprepSecretsPtrType VirtualMachineSysprepSecretsArgs
+
+func VirtualMachineSysprepSecretsPtr(v *VirtualMachineSysprepSecretsArgs) VirtualMachineSysprepSecretsPtrInput {
+	return (*virtualMachineSysprepSecretsPtrType)(v)
+}
+
+func (*virtualMachineSysprepSecretsPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineSysprepSecrets)(nil)).Elem()
+}
+
+func (i *virtualMachineSysprepSecretsPtrType) ToVirtualMachineSysprepSecretsPtrOutput() VirtualMachineSysprepSecretsPtrOutput {
+	return i.ToVirtualMachineSysprepSecretsPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineSysprepSecretsPtrType) ToVirtualMachineSysprepSecretsPtrOutputWithContext(ctx context.Context) VirtualMachineSysprepSecretsPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineSysprepSecretsPtrOutput)
+}
+
+// Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+type VirtualMachineSysprepSecretsOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSysprepSecretsOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSysprepSecrets)(nil)).Elem()
+}
+
+func (o VirtualMachineSysprepSecretsOutput) ToVirtualMachineSysprepSecretsOutput() VirtualMachineSysprepSecretsOutput {
+	return o
+}
+
+func (o VirtualMachineSysprepSecretsOutput) ToVirtualMachineSysprepSecretsOutputWithContext(ctx context.Context) VirtualMachineSysprepSecretsOutput {
+	return o
+}
+
+func (o VirtualMachineSysprepSecretsOutput) ToVirtualMachineSysprepSecretsPtrOutput() VirtualMachineSysprepSecretsPtrOutput {
+	return o.ToVirtualMachineSysprepSecretsPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineSysprepSecretsOutput) ToVirtualMachineSysprepSecretsPtrOutputWithContext(ctx context.Context) VirtualMachineSysprepSecretsPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineSysprepSecrets) *VirtualMachineSysprepSecrets {
+		return &v
+	}).(VirtualMachineSysprepSecretsPtrOutput)
+}
+
+// The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+func (o VirtualMachineSysprepSecretsOutput) DomainAdminPassword() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSysprepSecrets) *string { return v.DomainAdminPassword }).(pulumi.StringPtrOutput)
+}
+
+// The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+func (o VirtualMachineSysprepSecretsOutput) Password() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSysprepSecrets) *string { return v.Password }).(pulumi.StringPtrOutput)
+}
+
+// The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+func (o VirtualMachineSysprepSecretsOutput) ProductID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSysprepSecrets) *string { return v.ProductID }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineSysprepSecretsPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSysprepSecretsPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineSysprepSecrets)(nil)).Elem()
+}
+
+func (o VirtualMachineSysprepSecretsPtrOutput) ToVirtualMachineSysprepSecretsPtrOutput() VirtualMachineSysprepSecretsPtrOutput {
+	return o
+}
+
+func (o VirtualMachineSysprepSecretsPtrOutput) ToVirtualMachineSysprepSecretsPtrOutputWithContext(ctx context.Context) VirtualMachineSysprepSecretsPtrOutput {
+	return o
+}
+
+func (o VirtualMachineSysprepSecretsPtrOutput) Elem() VirtualMachineSysprepSecretsOutput {
+	return o.ApplyT(func(v *VirtualMachineSysprepSecrets) VirtualMachineSysprepSecrets {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineSysprepSecrets
+		return ret
+	}).(VirtualMachineSysprepSecretsOutput)
+}
+
+// The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+func (o VirtualMachineSysprepSecretsPtrOutput) DomainAdminPassword() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSysprepSecrets) *string {
+		if v == nil {
+			return nil
+		}
+		return v.DomainAdminPassword
+	}).(pulumi.StringPtrOutput)
+}
+
+// The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+func (o VirtualMachineSysprepSecretsPtrOutput) Password() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSysprepSecrets) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Password
+	}).(pulumi.StringPtrOutput)
+}
+
+// The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+func (o VirtualMachineSysprepSecretsPtrOutput) ProductID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSysprepSecrets) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ProductID
+	}).(pulumi.StringPtrOutput)
+}
+
 // A volume attached to the VM (hot attach/detach).
 type VirtualMachineVolume struct {
 	// ApplicationType describes the type of application for which this volume is intended to be used. Allowed values: `OracleRAC`, `MicrosoftWSFC`. Needs VM Operator API v1alpha5 or newer.
@@ -20302,6 +20480,87 @@ func (o VirtualMachineVolumesStatusArrayOutput) Index(i pulumi.IntInput) Virtual
 	}).(VirtualMachineVolumesStatusOutput)
 }
 
+// A vSphere Zone as the Supervisor publishes it for a namespace.
+type Zone struct {
+	// The zone is being removed from the namespace: the Supervisor places no new VM there and refuses it in a VM's zone label (only its privileged users may still name it).
+	BeingDeleted *bool `pulumi:"beingDeleted"`
+	// Managed object ids of the zone's vSphere clusters (AvailabilityZone only).
+	ClusterMoIDs []string `pulumi:"clusterMoIDs"`
+	// Managed object id of the namespace's VM folder.
+	FolderMoID *string `pulumi:"folderMoID"`
+	// Zone name: the value of a VM's `topology.kubernetes.io/zone` label.
+	Name *string `pulumi:"name"`
+	// Managed object ids of the namespace's resource pools in the zone.
+	PoolMoIDs []string `pulumi:"poolMoIDs"`
+	// The object it was read from: `Zone` (namespaced, vSphere 9.1) or `AvailabilityZone` (cluster-scoped, vSphere 8.0 Update 3).
+	Source *string `pulumi:"source"`
+}
+
+// A vSphere Zone as the Supervisor publishes it for a namespace.
+type ZoneOutput struct{ *pulumi.OutputState }
+
+func (ZoneOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Zone)(nil)).Elem()
+}
+
+func (o ZoneOutput) ToZoneOutput() ZoneOutput {
+	return o
+}
+
+func (o ZoneOutput) ToZoneOutputWithContext(ctx context.Context) ZoneOutput {
+	return o
+}
+
+// The zone is being removed from the namespace: the Supervisor places no new VM there and refuses it in a VM's zone label (only its privileged users may still name it).
+func (o ZoneOutput) BeingDeleted() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v Zone) *bool { return v.BeingDeleted }).(pulumi.BoolPtrOutput)
+}
+
+// Managed object ids of the zone's vSphere clusters (AvailabilityZone only).
+func (o ZoneOutput) ClusterMoIDs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v Zone) []string { return v.ClusterMoIDs }).(pulumi.StringArrayOutput)
+}
+
+// Managed object id of the namespace's VM folder.
+func (o ZoneOutput) FolderMoID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Zone) *string { return v.FolderMoID }).(pulumi.StringPtrOutput)
+}
+
+// Zone name: the value of a VM's `topology.kubernetes.io/zone` label.
+func (o ZoneOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Zone) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+// Managed object ids of the namespace's resource pools in the zone.
+func (o ZoneOutput) PoolMoIDs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v Zone) []string { return v.PoolMoIDs }).(pulumi.StringArrayOutput)
+}
+
+// The object it was read from: `Zone` (namespaced, vSphere 9.1) or `AvailabilityZone` (cluster-scoped, vSphere 8.0 Update 3).
+func (o ZoneOutput) Source() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Zone) *string { return v.Source }).(pulumi.StringPtrOutput)
+}
+
+type ZoneArrayOutput struct{ *pulumi.OutputState }
+
+func (ZoneArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]Zone)(nil)).Elem()
+}
+
+func (o ZoneArrayOutput) ToZoneArrayOutput() ZoneArrayOutput {
+	return o
+}
+
+func (o ZoneArrayOutput) ToZoneArrayOutputWithContext(ctx context.Context) ZoneArrayOutput {
+	return o
+}
+
+func (o ZoneArrayOutput) Index(i pulumi.IntInput) ZoneOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) Zone {
+		return vs[0].([]Zone)[vs[1].(int)]
+	}).(ZoneOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*GroupMemberInput)(nil)).Elem(), GroupMemberArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GroupMemberArrayInput)(nil)).Elem(), GroupMemberArray{})
@@ -20460,6 +20719,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSetResourcePolicySpecPtrInput)(nil)).Elem(), VirtualMachineSetResourcePolicySpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSnapshotSpecInput)(nil)).Elem(), VirtualMachineSnapshotSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSpecInput)(nil)).Elem(), VirtualMachineSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSysprepSecretsInput)(nil)).Elem(), VirtualMachineSysprepSecretsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSysprepSecretsPtrInput)(nil)).Elem(), VirtualMachineSysprepSecretsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineVolumeInput)(nil)).Elem(), VirtualMachineVolumeArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineVolumeArrayInput)(nil)).Elem(), VirtualMachineVolumeArray{})
 	pulumi.RegisterOutputType(ConditionOutput{})
@@ -20757,10 +21018,14 @@ func init() {
 	pulumi.RegisterOutputType(VirtualMachineStorageUsageSnapshotsStatusPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineStorageUsageStatusOutput{})
 	pulumi.RegisterOutputType(VirtualMachineStorageUsageStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSysprepSecretsOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSysprepSecretsPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineVolumeOutput{})
 	pulumi.RegisterOutputType(VirtualMachineVolumeArrayOutput{})
 	pulumi.RegisterOutputType(VirtualMachineVolumesCryptoStatusOutput{})
 	pulumi.RegisterOutputType(VirtualMachineVolumesCryptoStatusPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineVolumesStatusOutput{})
 	pulumi.RegisterOutputType(VirtualMachineVolumesStatusArrayOutput{})
+	pulumi.RegisterOutputType(ZoneOutput{})
+	pulumi.RegisterOutputType(ZoneArrayOutput{})
 }

@@ -1725,6 +1725,24 @@ export interface VirtualMachineSpecArgs {
 }
 
 /**
+ * Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+ */
+export interface VirtualMachineSysprepSecretsArgs {
+    /**
+     * The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+     */
+    domainAdminPassword?: pulumi.Input<string | undefined>;
+    /**
+     * The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+     */
+    password?: pulumi.Input<string | undefined>;
+    /**
+     * The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+     */
+    productID?: pulumi.Input<string | undefined>;
+}
+
+/**
  * A volume attached to the VM (hot attach/detach).
  */
 export interface VirtualMachineVolumeArgs {

@@ -3173,6 +3173,24 @@ export interface VirtualMachineStorageUsageStatus {
 }
 
 /**
+ * Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+ */
+export interface VirtualMachineSysprepSecrets {
+    /**
+     * The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+     */
+    domainAdminPassword?: string;
+    /**
+     * The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+     */
+    password?: string;
+    /**
+     * The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+     */
+    productID?: string;
+}
+
+/**
  * A volume attached to the VM (hot attach/detach).
  */
 export interface VirtualMachineVolume {
@@ -3288,6 +3306,36 @@ export interface VirtualMachineVolumesStatus {
      * Used describes the observed, non-shared size of the volume on disk. An integer or a string. Needs VM Operator API v1alpha3 or newer.
      */
     used?: number | string;
+}
+
+/**
+ * A vSphere Zone as the Supervisor publishes it for a namespace.
+ */
+export interface Zone {
+    /**
+     * The zone is being removed from the namespace: the Supervisor places no new VM there and refuses it in a VM's zone label (only its privileged users may still name it).
+     */
+    beingDeleted?: boolean;
+    /**
+     * Managed object ids of the zone's vSphere clusters (AvailabilityZone only).
+     */
+    clusterMoIDs?: string[];
+    /**
+     * Managed object id of the namespace's VM folder.
+     */
+    folderMoID?: string;
+    /**
+     * Zone name: the value of a VM's `topology.kubernetes.io/zone` label.
+     */
+    name?: string;
+    /**
+     * Managed object ids of the namespace's resource pools in the zone.
+     */
+    poolMoIDs?: string[];
+    /**
+     * The object it was read from: `Zone` (namespaced, vSphere 9.1) or `AvailabilityZone` (cluster-scoped, vSphere 8.0 Update 3).
+     */
+    source?: string;
 }
 
 export namespace vcenter {

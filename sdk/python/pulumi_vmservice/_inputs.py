@@ -179,6 +179,8 @@ __all__ = [
     'VirtualMachineSnapshotSpecArgsDict',
     'VirtualMachineSpecArgs',
     'VirtualMachineSpecArgsDict',
+    'VirtualMachineSysprepSecretsArgs',
+    'VirtualMachineSysprepSecretsArgsDict',
     'VirtualMachineVolumeArgs',
     'VirtualMachineVolumeArgsDict',
 ]
@@ -7347,6 +7349,80 @@ class VirtualMachineSpecArgs:
     @volumes.setter
     def volumes(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineVolumeArgs']]]]):
         pulumi.set(self, "volumes", value)
+
+
+class VirtualMachineSysprepSecretsArgsDict(TypedDict):
+    """
+    Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+    """
+    domain_admin_password: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+    """
+    password: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+    """
+    product_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+    """
+
+@pulumi.input_type
+class VirtualMachineSysprepSecretsArgs:
+    def __init__(__self__, *,
+                 domain_admin_password: pulumi.Input[Optional[_builtins.str]] = None,
+                 password: pulumi.Input[Optional[_builtins.str]] = None,
+                 product_id: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+
+        :param pulumi.Input[_builtins.str] domain_admin_password: The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+        :param pulumi.Input[_builtins.str] password: The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+        :param pulumi.Input[_builtins.str] product_id: The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+        """
+        if domain_admin_password is not None:
+            pulumi.set(__self__, "domain_admin_password", domain_admin_password)
+        if password is not None:
+            pulumi.set(__self__, "password", password)
+        if product_id is not None:
+            pulumi.set(__self__, "product_id", product_id)
+
+    @_builtins.property
+    @pulumi.getter(name="domainAdminPassword")
+    def domain_admin_password(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+        """
+        return pulumi.get(self, "domain_admin_password")
+
+    @domain_admin_password.setter
+    def domain_admin_password(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "domain_admin_password", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def password(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+        """
+        return pulumi.get(self, "password")
+
+    @password.setter
+    def password(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "password", value)
+
+    @_builtins.property
+    @pulumi.getter(name="productID")
+    def product_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+        """
+        return pulumi.get(self, "product_id")
+
+    @product_id.setter
+    def product_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "product_id", value)
 
 
 class VirtualMachineVolumeArgsDict(TypedDict):

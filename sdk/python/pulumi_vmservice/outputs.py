@@ -168,9 +168,11 @@ __all__ = [
     'VirtualMachineStorageStatus',
     'VirtualMachineStorageUsageSnapshotsStatus',
     'VirtualMachineStorageUsageStatus',
+    'VirtualMachineSysprepSecrets',
     'VirtualMachineVolume',
     'VirtualMachineVolumesCryptoStatus',
     'VirtualMachineVolumesStatus',
+    'Zone',
 ]
 
 @pulumi.output_type
@@ -10336,6 +10338,73 @@ class VirtualMachineStorageUsageStatus(dict):
 
 
 @pulumi.output_type
+class VirtualMachineSysprepSecrets(dict):
+    """
+    Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "domainAdminPassword":
+            suggest = "domain_admin_password"
+        elif key == "productID":
+            suggest = "product_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineSysprepSecrets. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineSysprepSecrets.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineSysprepSecrets.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 domain_admin_password: Optional[_builtins.str] = None,
+                 password: Optional[_builtins.str] = None,
+                 product_id: Optional[_builtins.str] = None):
+        """
+        Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+
+        :param _builtins.str domain_admin_password: The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+        :param _builtins.str password: The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+        :param _builtins.str product_id: The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+        """
+        if domain_admin_password is not None:
+            pulumi.set(__self__, "domain_admin_password", domain_admin_password)
+        if password is not None:
+            pulumi.set(__self__, "password", password)
+        if product_id is not None:
+            pulumi.set(__self__, "product_id", product_id)
+
+    @_builtins.property
+    @pulumi.getter(name="domainAdminPassword")
+    def domain_admin_password(self) -> Optional[_builtins.str]:
+        """
+        The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+        """
+        return pulumi.get(self, "domain_admin_password")
+
+    @_builtins.property
+    @pulumi.getter
+    def password(self) -> Optional[_builtins.str]:
+        """
+        The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+        """
+        return pulumi.get(self, "password")
+
+    @_builtins.property
+    @pulumi.getter(name="productID")
+    def product_id(self) -> Optional[_builtins.str]:
+        """
+        The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+        """
+        return pulumi.get(self, "product_id")
+
+
+@pulumi.output_type
 class VirtualMachineVolume(dict):
     """
     A volume attached to the VM (hot attach/detach).
@@ -10742,5 +10811,89 @@ class VirtualMachineVolumesStatus(dict):
         Used describes the observed, non-shared size of the volume on disk. An integer or a string. Needs VM Operator API v1alpha3 or newer.
         """
         return pulumi.get(self, "used")
+
+
+@pulumi.output_type
+class Zone(dict):
+    """
+    A vSphere Zone as the Supervisor publishes it for a namespace.
+    """
+    def __init__(__self__, *,
+                 being_deleted: Optional[_builtins.bool] = None,
+                 cluster_mo_ids: Optional[Sequence[_builtins.str]] = None,
+                 folder_mo_id: Optional[_builtins.str] = None,
+                 name: Optional[_builtins.str] = None,
+                 pool_mo_ids: Optional[Sequence[_builtins.str]] = None,
+                 source: Optional[_builtins.str] = None):
+        """
+        A vSphere Zone as the Supervisor publishes it for a namespace.
+
+        :param _builtins.bool being_deleted: The zone is being removed from the namespace: the Supervisor places no new VM there and refuses it in a VM's zone label (only its privileged users may still name it).
+        :param Sequence[_builtins.str] cluster_mo_ids: Managed object ids of the zone's vSphere clusters (AvailabilityZone only).
+        :param _builtins.str folder_mo_id: Managed object id of the namespace's VM folder.
+        :param _builtins.str name: Zone name: the value of a VM's `topology.kubernetes.io/zone` label.
+        :param Sequence[_builtins.str] pool_mo_ids: Managed object ids of the namespace's resource pools in the zone.
+        :param _builtins.str source: The object it was read from: `Zone` (namespaced, vSphere 9.1) or `AvailabilityZone` (cluster-scoped, vSphere 8.0 Update 3).
+        """
+        if being_deleted is not None:
+            pulumi.set(__self__, "being_deleted", being_deleted)
+        if cluster_mo_ids is not None:
+            pulumi.set(__self__, "cluster_mo_ids", cluster_mo_ids)
+        if folder_mo_id is not None:
+            pulumi.set(__self__, "folder_mo_id", folder_mo_id)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if pool_mo_ids is not None:
+            pulumi.set(__self__, "pool_mo_ids", pool_mo_ids)
+        if source is not None:
+            pulumi.set(__self__, "source", source)
+
+    @_builtins.property
+    @pulumi.getter(name="beingDeleted")
+    def being_deleted(self) -> Optional[_builtins.bool]:
+        """
+        The zone is being removed from the namespace: the Supervisor places no new VM there and refuses it in a VM's zone label (only its privileged users may still name it).
+        """
+        return pulumi.get(self, "being_deleted")
+
+    @_builtins.property
+    @pulumi.getter(name="clusterMoIDs")
+    def cluster_mo_ids(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Managed object ids of the zone's vSphere clusters (AvailabilityZone only).
+        """
+        return pulumi.get(self, "cluster_mo_ids")
+
+    @_builtins.property
+    @pulumi.getter(name="folderMoID")
+    def folder_mo_id(self) -> Optional[_builtins.str]:
+        """
+        Managed object id of the namespace's VM folder.
+        """
+        return pulumi.get(self, "folder_mo_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Zone name: the value of a VM's `topology.kubernetes.io/zone` label.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="poolMoIDs")
+    def pool_mo_ids(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Managed object ids of the namespace's resource pools in the zone.
+        """
+        return pulumi.get(self, "pool_mo_ids")
+
+    @_builtins.property
+    @pulumi.getter
+    def source(self) -> Optional[_builtins.str]:
+        """
+        The object it was read from: `Zone` (namespaced, vSphere 9.1) or `AvailabilityZone` (cluster-scoped, vSphere 8.0 Update 3).
+        """
+        return pulumi.get(self, "source")
 
 
