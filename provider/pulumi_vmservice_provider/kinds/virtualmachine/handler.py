@@ -51,11 +51,14 @@ class VirtualMachine:
         namespace = (inputs.get("metadata") or {}).get("namespace")
         if not isinstance(namespace, str):
             return []
+        spec = cast(JSONObject, spec_of(inputs))
         try:
-            catalog = self.catalogs.of(engine.kube, namespace)
+            found = references.problems(self.catalogs.of(engine.kube, namespace), namespace, spec)
+            if found:  # made since the catalog was read?
+                found = references.problems(self.catalogs.of(engine.kube, namespace, True), namespace, spec)
         except Exception:  # the checks are a courtesy; the webhook has the final word at apply time
             return []
-        return references.problems(catalog, namespace, cast(JSONObject, spec_of(inputs)))
+        return found
 
     # ---- the objects written -------------------------------------------------------------------
     def shape_manifest(self, body: KubeObject, inputs: JSONObject) -> None:
