@@ -11,6 +11,8 @@ import pulumi
 import pulumi_vmservice as vmservice
 
 ZONE_LABEL = "topology.kubernetes.io/zone"
+# The labels the policy pack requires (required-labels) and groups VMs by (vm-zone-spread: `role`).
+LABELS = {"app": "zones", "role": "web", "owner": "platform-team", "cost-center": "cc-1234"}
 
 config = pulumi.Config()
 zones = vmservice.get_zones()
@@ -20,7 +22,7 @@ if not zones.names:
 web = {
     zone: vmservice.VirtualMachine(
         f"web-{zone}",
-        metadata={"name": f"web-{zone}", "labels": {"app": "zones", "role": "web", ZONE_LABEL: zone}},
+        metadata={"name": f"web-{zone}", "labels": {**LABELS, ZONE_LABEL: zone}},
         spec={
             "class_name": config.get("vmClass") or "best-effort-small",
             "image_name": config.get("image") or "ubuntu-22.04",
