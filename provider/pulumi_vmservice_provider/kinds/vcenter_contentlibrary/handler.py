@@ -12,8 +12,8 @@ from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.clients.content_library import Library, Subscription
 from pulumi_vmservice_provider.clients.vcenter import Deadline, VCenterError
-from pulumi_vmservice_provider.context import OperationContext
 from pulumi_vmservice_provider.clients.vsphere_soap import NotFoundInInventory
+from pulumi_vmservice_provider.context import OperationContext
 from pulumi_vmservice_provider.errors import PartialFailure
 from pulumi_vmservice_provider.kinds.vcenter_contentlibrary.declaration import CONTENT_LIBRARY
 from pulumi_vmservice_provider.model.decode import Marks
