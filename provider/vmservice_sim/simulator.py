@@ -154,6 +154,7 @@ class Simulator:
             tls_key=vcsim_dir / "tls.key",
             register_atexit=self.register_atexit,
             library_sync_interval=self.options.library_sync_interval,
+            namespace_status_from_supervisor=True,
         )
         self.vcsim.start()
         t = self._mark("vcsim", t)

@@ -558,6 +558,13 @@ class VCenter:
             },
         )
 
+    def namespace_configured(self, namespace: str) -> None:
+        """Report a vSphere Namespace made on the Supervisor, so vCenter reports it RUNNING (the project's
+        vcsim keeps new namespaces CONFIGURING until then, as vCenter does until WCP has made them)."""
+        response = self._http.post(f"/vmservice-sim/configured-namespaces/{namespace}")
+        if response.status_code >= 400:
+            raise VCenterError(f"reporting namespace {namespace} configured: {response.status_code}")
+
     def get_vm_class(self, class_id: str) -> dict[str, Any] | None:
         body = self.rest("GET", f"/api/vcenter/namespace-management/virtual-machine-classes/{class_id}")
         return body if isinstance(body, dict) and "error_type" not in body else None

@@ -194,3 +194,5 @@ class VCenterSync:
                     ensure_image(self.ctx, name, item)
         for image in known - expected:
             kube.delete(kinds.image, name, image)
+        if info.get("config_status") == "CONFIGURING":
+            vcenter.namespace_configured(name)  # WCP reports the namespace to vCenter once it is made

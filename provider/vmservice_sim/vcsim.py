@@ -49,6 +49,7 @@ class Vcsim:
         timeout: float = 30.0,
         register_atexit: bool = True,
         library_sync_interval: float = 0.0,
+        namespace_status_from_supervisor: bool = False,
     ) -> None:
         self.username = username
         self.password = password
@@ -66,6 +67,8 @@ class Vcsim:
         self.timeout = timeout
         # vCenter's automatic sync of subscribed libraries, every this many seconds (0: never).
         self.library_sync_interval = library_sync_interval
+        # New vSphere Namespaces read CONFIGURING until the Supervisor (simulator) reports them made.
+        self.namespace_status_from_supervisor = namespace_status_from_supervisor
         self._register_atexit = register_atexit
         self._own_work_dir = work_dir is None
         self._work_dir_arg = Path(work_dir) if work_dir is not None else None
@@ -126,6 +129,8 @@ class Vcsim:
                 argv += [f"-{flag}", str(value)]
             if self.library_sync_interval > 0:
                 argv += ["-library-sync-interval", f"{self.library_sync_interval}s"]
+            if self.namespace_status_from_supervisor:
+                argv.append("-namespace-status-from-supervisor")
             if self.tls_cert is not None:
                 argv += ["-tlscert", str(self.tls_cert), "-tlskey", str(self.tls_key or "")]
             self._proc = ManagedProcess("vcsim", argv, self.work_dir / "vcsim.log", stdout_path=info_path)

@@ -8,7 +8,8 @@
 // Where govmomi's simulator drops what vCenter keeps and a test depends on it, a small wrapper around the
 // server's handler fills the gap (classdesc.go: VM class descriptions; classdevices.go: their DirectPath
 // devices; nsspecs.go: a namespace's storage policies, limits, content-library writability and access
-// list; libsync.go: publishing, subscribing and automatic sync of content libraries).
+// list; nsstatus.go: a namespace CONFIGURING until the Supervisor has made it; libsync.go: publishing,
+// subscribing and automatic sync of content libraries).
 package main
 
 import (
@@ -84,7 +85,7 @@ func main() {
 	// NewServer has started serving, but nobody knows the port before the JSON line below is printed, so
 	// replacing the handler here races with no request.
 	server.Config.Handler = newLibrarySync(
-		newClassDevices(newNamespaceSpecs(newClassDescriptions(server.Config.Handler))),
+		newNamespaceStatus(newClassDevices(newNamespaceSpecs(newClassDescriptions(server.Config.Handler)))),
 		server.URL, *username, *password)
 
 	cert := server.Certificate()

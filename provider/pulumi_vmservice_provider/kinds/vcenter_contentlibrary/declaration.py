@@ -8,6 +8,7 @@ from vmservice_api.objects import JSONObject
 
 from pulumi_vmservice_provider.model.modifiers import ReplaceIf
 from pulumi_vmservice_provider.model.types import (
+    FunctionDef,
     ObjectType,
     ResourceDef,
     array,
@@ -118,4 +119,24 @@ CONTENT_LIBRARY = ResourceDef(
         ),
     },
     validators=(validate_library,),
+)
+
+
+GET_CONTENT_LIBRARY = FunctionDef(
+    token="vmservice:vcenter:getContentLibrary",
+    description=(
+        "Look up a content library in vCenter by name or id, e.g. an existing image library to assign to a "
+        "vSphere Namespace."
+    ),
+    inputs={"name": string("Library name or id.", required=True, min_length=1)},
+    outputs={
+        "id": string("The library id (what a Namespace's `contentLibraries` takes)."),
+        "name": string("The library name."),
+        "description": string("The library description."),
+        "type": string("LOCAL or SUBSCRIBED."),
+        "datastoreId": string("Managed object id of the datastore that stores the library."),
+        "publishUrl": string("For a published library, the URL subscribed libraries use."),
+        "subscriptionUrl": string("For a subscribed library, the URL it synchronizes from."),
+        "itemCount": integer("Number of items in the library."),
+    },
 )
