@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.e2e.pulumi_cli import ROOT, PulumiProject
-from tests.integration.conftest import SimClient, admin, devops  # noqa: F401 - fixtures
 
 if TYPE_CHECKING:
     from vmservice_sim.simulator import Simulator
+
+    from tests.integration.conftest import SimClient
 
 pytestmark = pytest.mark.e2e
 
