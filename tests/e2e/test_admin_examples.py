@@ -106,3 +106,69 @@ def test_vgpu_class_example(pulumi_cli: Path, tmp_path: Path, simulator: Simulat
     project.run("preview", "--expect-no-changes")
     project.run("destroy", "--yes")
     assert simulator.vcenter.get_vm_class(f"{team}-a100-passthrough") is None
+
+
+# ---------------------------------------------------------------------------------- subscribed-library
+
+
+def image_named(client: SimClient, namespace: str, display_name: str) -> dict[str, Any] | None:
+    return next(
+        (
+            i
+            for i in items(client, namespace, "virtualmachineimages")
+            if i.get("status", {}).get("name") == display_name
+        ),
+        None,
+    )
+
+
+def library_outputs(project: PulumiProject, name: str) -> dict[str, Any]:
+    resources = project.export()["deployment"]["resources"]
+    found: dict[str, Any] = next(r["outputs"] for r in resources if r["urn"].endswith(f"::{name}"))
+    return found
+
+
+def test_subscribed_library_example(
+    pulumi_cli: Path, tmp_path: Path, simulator: Simulator, devops: SimClient
+) -> None:
+    assert simulator.vcenter is not None
+    vcenter = simulator.vcenter
+    team = f"img-{secrets.token_hex(3)}"
+    project = example_project(tmp_path, "subscribed-library", simulator)
+    project.run("config", "set", "team", team)
+
+    project.run("up", "--yes")
+    outputs = project.outputs()
+    assert outputs["publishUrl"].endswith("/lib.json") and outputs["subscriptionStatus"] == "SUCCESS"
+    assert outputs["mirrorItems"] == 1 and outputs["mirrorLastSync"]
+    # The subscribed library's item is a VirtualMachineImage in the namespace, which the DevOps user may read.
+    eventually("golden-linux as a VirtualMachineImage", lambda: image_named(devops, team, "golden-linux"))
+    # On demand: the item's metadata and its OVF descriptor are synchronized, its content is not cached.
+    mirror_item = vcenter.get_item(vcenter.list_items(outputs["mirrorId"])[0])
+    assert mirror_item is not None and mirror_item["name"] == "golden-linux" and not mirror_item.get("cached")
+    assert [f["name"] for f in mirror_item.get("files") or []] in ([], ["golden-linux.ovf"])
+    project.run("preview", "--expect-no-changes")
+
+    # Automatic sync: an image published later reaches the namespace without anyone running anything.
+    golden = vcenter.find_library(f"{team}-golden")
+    assert golden is not None
+    vcenter.create_item(str(golden["id"]), "golden-windows", "published later")
+    eventually("golden-windows as a VirtualMachineImage", lambda: image_named(devops, team, "golden-windows"))
+
+    # The publisher stops publishing; a new imageRelease asks for a sync, which vCenter refuses.
+    library_path = f"/rest/com/vmware/content/library/id:{golden['id']}"
+    vcenter.rest("PATCH", library_path, json={"update_spec": {"publish_info": {"published": False}}})
+    project.run("config", "set", "imageRelease", "2")
+    failed = project.run("up", "--yes", check=False)
+    assert failed.returncode != 0
+    assert f"updated subscribed library '{team}-mirror', but synchronizing it with" in failed.stdout
+    assert "RESOURCE_INACCESSIBLE" in failed.stdout and "no library is published at" in failed.stdout
+    assert library_outputs(project, "mirror")["subscriptionStatus"].startswith("RESOURCE_NOT_FOUND: ")
+    # Published again: the next `up` synchronizes (the failed update is retried) and reports success.
+    vcenter.rest("PATCH", library_path, json={"update_spec": {"publish_info": {"published": True}}})
+    project.run("up", "--yes")
+    assert library_outputs(project, "mirror")["subscriptionStatus"] == "SUCCESS"
+    assert project.outputs()["mirrorItems"] == 2
+
+    project.run("destroy", "--yes")
+    assert vcenter.find_library(f"{team}-mirror") is None and vcenter.find_library(f"{team}-golden") is None

@@ -109,7 +109,7 @@ export class ContentLibrary extends pulumi.CustomResource {
     /**
      * Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
      */
-    declare public readonly syncTriggers: pulumi.Output<string[] | undefined>;
+    declare public readonly syncTriggers: pulumi.Output<any[] | undefined>;
     /**
      * LOCAL or SUBSCRIBED.
      */
@@ -218,5 +218,5 @@ export interface ContentLibraryArgs {
     /**
      * Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
      */
-    syncTriggers?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    syncTriggers?: pulumi.Input<any[] | undefined>;
 }

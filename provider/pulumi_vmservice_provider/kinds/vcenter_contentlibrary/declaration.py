@@ -11,6 +11,7 @@ from pulumi_vmservice_provider.model.types import (
     FunctionDef,
     ObjectType,
     ResourceDef,
+    any_value,
     array,
     boolean,
     integer,
@@ -90,7 +91,7 @@ CONTENT_LIBRARY = ResourceDef(
         ),
         "authentication": obj(SubscriptionAuth),
         "syncTriggers": array(
-            string(),
+            any_value(),
             "Subscribed libraries: any change of these values synchronizes the library with its published "
             "library at the next update (vCenter's sync), e.g. a release number of the images the program "
             "expects. A subscribed library is also synchronized when it is created and when its URL changes.",

@@ -47,7 +47,7 @@ type ContentLibrary struct {
 	// URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
 	SubscriptionUrl pulumi.StringPtrOutput `pulumi:"subscriptionUrl"`
 	// Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
-	SyncTriggers pulumi.StringArrayOutput `pulumi:"syncTriggers"`
+	SyncTriggers pulumi.ArrayOutput `pulumi:"syncTriggers"`
 	// LOCAL or SUBSCRIBED.
 	Type pulumi.StringPtrOutput `pulumi:"type"`
 }
@@ -127,7 +127,7 @@ type contentLibraryArgs struct {
 	// URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
 	SubscriptionUrl *string `pulumi:"subscriptionUrl"`
 	// Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
-	SyncTriggers []string `pulumi:"syncTriggers"`
+	SyncTriggers []interface{} `pulumi:"syncTriggers"`
 }
 
 // The set of arguments for constructing a ContentLibrary resource.
@@ -151,7 +151,7 @@ type ContentLibraryArgs struct {
 	// URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
 	SubscriptionUrl pulumi.StringPtrInput
 	// Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
-	SyncTriggers pulumi.StringArrayInput
+	SyncTriggers pulumi.ArrayInput
 }
 
 func (ContentLibraryArgs) ElementType() reflect.Type {
@@ -317,8 +317,8 @@ func (o ContentLibraryOutput) SubscriptionUrl() pulumi.StringPtrOutput {
 }
 
 // Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
-func (o ContentLibraryOutput) SyncTriggers() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v *ContentLibrary) pulumi.StringArrayOutput { return v.SyncTriggers }).(pulumi.StringArrayOutput)
+func (o ContentLibraryOutput) SyncTriggers() pulumi.ArrayOutput {
+	return o.ApplyT(func(v *ContentLibrary) pulumi.ArrayOutput { return v.SyncTriggers }).(pulumi.ArrayOutput)
 }
 
 // LOCAL or SUBSCRIBED.

@@ -30,7 +30,7 @@ class ContentLibraryArgs:
                  published: pulumi.Input[Optional[_builtins.bool]] = None,
                  subscription_thumbprint: pulumi.Input[Optional[_builtins.str]] = None,
                  subscription_url: pulumi.Input[Optional[_builtins.str]] = None,
-                 sync_triggers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
+                 sync_triggers: pulumi.Input[Optional[Sequence[Any]]] = None):
         """
         The set of arguments for constructing a ContentLibrary resource.
 
@@ -43,7 +43,7 @@ class ContentLibraryArgs:
         :param pulumi.Input[_builtins.bool] published: Local libraries: publish the library so that subscribed libraries can synchronize from it (`publishUrl`). Unset leaves it as vCenter has it.
         :param pulumi.Input[_builtins.str] subscription_thumbprint: Subscribed libraries: SHA-1 thumbprint of the publisher's TLS certificate, when vCenter does not trust it already.
         :param pulumi.Input[_builtins.str] subscription_url: URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] sync_triggers: Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
+        :param pulumi.Input[Sequence[Any]] sync_triggers: Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
         """
         pulumi.set(__self__, "datastore", datastore)
         pulumi.set(__self__, "name", name)
@@ -174,14 +174,14 @@ class ContentLibraryArgs:
 
     @_builtins.property
     @pulumi.getter(name="syncTriggers")
-    def sync_triggers(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+    def sync_triggers(self) -> pulumi.Input[Optional[Sequence[Any]]]:
         """
         Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
         """
         return pulumi.get(self, "sync_triggers")
 
     @sync_triggers.setter
-    def sync_triggers(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+    def sync_triggers(self, value: pulumi.Input[Optional[Sequence[Any]]]):
         pulumi.set(self, "sync_triggers", value)
 
 
@@ -200,7 +200,7 @@ class ContentLibrary(pulumi.CustomResource):
                  published: pulumi.Input[Optional[_builtins.bool]] = None,
                  subscription_thumbprint: pulumi.Input[Optional[_builtins.str]] = None,
                  subscription_url: pulumi.Input[Optional[_builtins.str]] = None,
-                 sync_triggers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 sync_triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
                  __props__=None):
         """
         A content library holding VM images for VM Service: a local library (published with `published`), or a subscribed library when `subscriptionUrl` is set, synchronized by vCenter when it is created, automatically (`automaticSync`) and whenever `syncTriggers` change. Name, description, publishing and subscription settings update in place; changing the datastore, or between local and subscribed, replaces the library. Import with the library id.
@@ -216,7 +216,7 @@ class ContentLibrary(pulumi.CustomResource):
         :param pulumi.Input[_builtins.bool] published: Local libraries: publish the library so that subscribed libraries can synchronize from it (`publishUrl`). Unset leaves it as vCenter has it.
         :param pulumi.Input[_builtins.str] subscription_thumbprint: Subscribed libraries: SHA-1 thumbprint of the publisher's TLS certificate, when vCenter does not trust it already.
         :param pulumi.Input[_builtins.str] subscription_url: URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] sync_triggers: Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
+        :param pulumi.Input[Sequence[Any]] sync_triggers: Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
         """
         ...
     @overload
@@ -251,7 +251,7 @@ class ContentLibrary(pulumi.CustomResource):
                  published: pulumi.Input[Optional[_builtins.bool]] = None,
                  subscription_thumbprint: pulumi.Input[Optional[_builtins.str]] = None,
                  subscription_url: pulumi.Input[Optional[_builtins.str]] = None,
-                 sync_triggers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 sync_triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -453,7 +453,7 @@ class ContentLibrary(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="syncTriggers")
-    def sync_triggers(self) -> pulumi.Output[Optional[Sequence[_builtins.str]]]:
+    def sync_triggers(self) -> pulumi.Output[Optional[Sequence[Any]]]:
         """
         Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
         """
