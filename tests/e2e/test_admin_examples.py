@@ -172,3 +172,86 @@ def test_subscribed_library_example(
 
     project.run("destroy", "--yes")
     assert vcenter.find_library(f"{team}-mirror") is None and vcenter.find_library(f"{team}-golden") is None
+
+
+# -------------------------------------------------------------------------------- admin-devops-handoff
+
+
+def may(client: SimClient, verb: str, namespace: str) -> bool:
+    """Whether the client's user may `verb` VirtualMachines in `namespace` (a SelfSubjectAccessReview)."""
+    from kubernetes import client as k8s
+
+    review = k8s.AuthorizationV1Api(client.api_client).create_self_subject_access_review(
+        {
+            "spec": {
+                "resourceAttributes": {
+                    "namespace": namespace,
+                    "verb": verb,
+                    "group": client.group,
+                    "resource": "virtualmachines",
+                }
+            }
+        }
+    )
+    return bool(review.status.allowed)
+
+
+def test_admin_devops_handoff_example(
+    pulumi_cli: Path, tmp_path: Path, simulator: Simulator, admin: SimClient, devops: SimClient
+) -> None:
+    team = f"shop-{secrets.token_hex(3)}"
+    backend = tmp_path / "state"  # one backend: the DevOps stack reads the admin stack's outputs
+    admin_stack = example_project(tmp_path, "admin-devops-handoff/admin", simulator, backend)
+    admin_stack.run("config", "set", "team", team)
+    admin_stack.run("config", "set", "memoryLimitMib", "6144")  # room for one 4 GiB reservation
+    devops_stack = example_project(tmp_path, "admin-devops-handoff/devops", simulator, backend)
+    for key in [k for k in devops_stack.env if k.startswith("VSPHERE_")]:
+        del devops_stack.env[key]  # the DevOps team has its Supervisor kubeconfig, no vCenter account
+    devops_stack.run("config", "set", "adminStack", "organization/handoff-admin/test")
+
+    # Only what the access list grants: a viewer may read the namespace's VMs, not create any.
+    admin_stack.run("config", "set", "devopsRole", "VIEW")
+    admin_stack.run("up", "--yes")
+    outputs_of_admin = admin_stack.outputs()
+    assert may(devops, "list", team) and not may(devops, "create", team)
+    refused = devops_stack.run("up", "--yes", check=False)
+    assert refused.returncode != 0
+    assert 'User "sso:devops@vsphere.local" cannot patch resource "virtualmachines"' in refused.stdout
+    assert devops.get("virtualmachines", "web", team) is None
+
+    # Can edit: the team deploys its VMs.
+    admin_stack.run("config", "set", "devopsRole", "EDIT")
+    admin_stack.run("up", "--yes")
+    eventually("the DevOps user to be an editor", lambda: may(devops, "create", team))
+    devops_stack.run("up", "--yes")
+    outputs = devops_stack.outputs()
+    assert outputs["namespace"] == team and outputs["webIP"] and outputs["dbIP"]
+    admin_stack.run("preview", "--expect-no-changes")
+    devops_stack.run("preview", "--expect-no-changes")
+
+    # The namespace's memory limit: the database reserves 4 of its 6 GiB, so a second 4 GiB VM stays off.
+    batch = {
+        "kind": "VirtualMachine",
+        "metadata": {"name": "batch"},
+        "spec": {
+            "className": outputs_of_admin["guaranteedClass"],
+            "imageName": outputs_of_admin["image"],
+            "storageClass": outputs_of_admin["storageClass"],
+            "powerState": "PoweredOn",
+        },
+    }
+    devops.create("virtualmachines", batch, team)
+
+    def power_on_failure() -> Any:
+        events = admin.core.list_namespaced_event(team, field_selector="involvedObject.name=batch").items
+        return next((e for e in events if e.reason == "UpdateFailure"), None)
+
+    event = eventually("the power-on failure of the VM beyond the limit", power_on_failure)
+    assert event.type == "Warning" and "InsufficientMemoryResourcesFault" in event.message
+    live = devops.get("virtualmachines", "batch", team)
+    assert live is not None and live["status"].get("powerState") != "PoweredOn"
+    devops.delete("virtualmachines", "batch", team)
+
+    devops_stack.run("destroy", "--yes")
+    admin_stack.run("destroy", "--yes")
+    assert simulator.vcenter is not None and simulator.vcenter.get_namespace(team) is None
