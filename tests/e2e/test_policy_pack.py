@@ -629,7 +629,8 @@ def test_a_groups_members_are_held_to_every_vm_rule(
         member = f"member VirtualMachine {NS}/{outsider} in group {nested}: "
         assert member + f"class 'best-effort-small' is not allowed in namespace '{NS}'" in text
         assert member + f"VM in production namespace '{NS}' uses class 'best-effort-small'" in text
-        assert member + "image 'vmi-" in text  # the Supervisor's name for ubuntu-22.04
+        # 9.1 keeps the display name in spec.imageName (the vmi- name goes to spec.image)
+        assert member + "image 'ubuntu-22.04' (OS linux) is not allowed" in text
         assert member + "cloudConfig.runcmd[0] sets a password inline" in text
         assert member + "metadata.labels lacks cost-center, owner" in text
         assert "comes from content library vmservice-images" in text
@@ -727,7 +728,7 @@ def test_the_example_configs_fit_the_packs_schemas(
     type: vmservice:index:VirtualMachineService
     properties:
       metadata: {{name: lb, namespace: prod, labels: {LABELS}}}
-      spec: {{type: ClusterIP, selector: {{role: web}}, ports: [{{port: 80, targetPort: 8080}}]}}
+      spec: {{type: ClusterIP, selector: {{role: web}}, ports: [{{name: http, protocol: TCP, port: 80, targetPort: 8080}}]}}
 """
     code, events = policy_preview(guarded(tmp_path / "config", body), config)
     assert code == 0, events
