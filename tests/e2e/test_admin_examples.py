@@ -17,14 +17,13 @@ from __future__ import annotations
 import secrets
 import shutil
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.e2e.pulumi_cli import ROOT, PulumiProject
+from tests.integration.conftest import eventually
 
 if TYPE_CHECKING:
     from vmservice_sim.simulator import Simulator
@@ -32,8 +31,6 @@ if TYPE_CHECKING:
     from tests.integration.conftest import SimClient
 
 pytestmark = pytest.mark.e2e
-
-SYNC_TIMEOUT = 30.0
 
 
 def example_project(
@@ -53,17 +50,6 @@ def example_project(
         project.env["PULUMI_BACKEND_URL"] = f"file://{backend}"
     project.init_stack()
     return project
-
-
-def eventually(what: str, probe: Callable[[], Any], timeout: float = SYNC_TIMEOUT) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        found = probe()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.2)
 
 
 def items(client: SimClient, namespace: str, plural: str) -> list[dict[str, Any]]:

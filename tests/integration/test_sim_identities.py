@@ -5,13 +5,12 @@ DIR/admin.kubeconfig is kubernetes-admin (system:masters), privileged."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.integration.conftest import NS, SimClient, vm_body
+from tests.integration.conftest import NS, SimClient, eventually, vm_body
 
 if TYPE_CHECKING:
     from vmservice_sim.simulator import Simulator
@@ -104,15 +103,6 @@ def test_privileged_rules_follow_the_identity(
         admin.group, admin.version, NS, VMS, {"apiVersion": admin.api_version, **body}, dry_run="All"
     )
     assert admitted["metadata"]["annotations"]["vmoperator.vmware.com/cloud-init-instance-id"] == "i-1"
-
-
-def eventually(what: str, check: Callable[[], Any], timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (found := check()):
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.2)
-    return found
 
 
 def access_bindings(admin: SimClient, namespace: str) -> dict[str, tuple[str, str]]:
