@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -12,14 +13,34 @@ from pulumi_vmservice_provider.errors import OperationCancelled, OperationTimedO
 LogSink = Callable[[str, str, str, bool], None]  # (severity, message, urn, ephemeral)
 
 
+def quoted_forms(secret: str) -> set[str]:
+    """The secret as a message may carry it: plain, or quoted with escapes up to twice (Python's repr, JSON
+    or Go's %q, and one inside another: a wrongly typed value holding the secret is rendered as a Python
+    dict that a Go-style message then quotes)."""
+    forms = {secret}
+    for _ in range(2):
+        forms |= {
+            quoted
+            for form in forms
+            for quoted in (
+                repr(form)[1:-1],
+                json.dumps(form)[1:-1],
+                json.dumps(form, ensure_ascii=False)[1:-1],
+            )
+        }
+    return forms
+
+
 class Redactor:
-    """Replaces known secret strings in any text that leaves the provider."""
+    """Replaces known secret strings, also in their quoted forms, in any text that leaves the provider."""
 
     def __init__(self, secrets: Iterable[str] = ()):
-        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+        self._given = {s for s in secrets if s}
+        forms = {form for secret in self._given for form in quoted_forms(secret)}
+        self._secrets = sorted(forms, key=len, reverse=True)
 
     def add(self, secrets: Iterable[str]) -> Redactor:
-        return Redactor([*self._secrets, *secrets])
+        return Redactor([*self._given, *secrets])
 
     def __call__(self, text: str) -> str:
         for secret in self._secrets:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import re
 import threading
 from dataclasses import dataclass, field
@@ -143,7 +142,9 @@ class Provider:
             # An update whose inputs did not change sends nothing: there is nothing for the Supervisor to judge.
             unchanged = bool(olds) and reveal(olds) == reveal(checked)
             verdict = Verdict() if unchanged else handler.admission(decoded, decode(olds) if olds else None)
-            failures += [Failure(paths.from_api(e.field), str(e)) for e in verdict.refusals()]
+            failures += [
+                Failure(paths.to_property(e.field, definition.inputs), str(e)) for e in verdict.refusals()
+            ]
             if not failures and self.state.server_checks_allowed():
                 validated = handler.validate_with_server(decoded.value)
                 failures.extend(Failure(path, reason) for path, reason in validated)
@@ -197,7 +198,8 @@ class Provider:
             if verdict is not None:  # the Supervisor judged it: nothing is left unjudged
                 plan = dataclasses.replace(plan, unjudged=())
                 if verdict.refusals:
-                    plan = plan.with_refusals((r.path, r.message) for r in verdict.refusals)
+                    refused = [(r.path, r.message) for r in verdict.refusals]
+                    plan = plan.with_refusals(refused, resource_def(token).inputs)
         self.plans.remember(plan_key(urn, old_inputs, news), plan)
         return plan
 
@@ -214,7 +216,7 @@ class Provider:
         )
         if plan.changes:
             verdict = handler.admission(decode(news), decode(old_inputs))
-            plan = plan.with_admission(verdict.errors, definition.modifiers, old_inputs, news)
+            plan = plan.with_admission(verdict.errors, definition, old_inputs, news)
             plan = dataclasses.replace(plan, unjudged=verdict.unjudged)
             plan = plan.redacted(secrets_redactor(old_inputs, news))
         if plan.refused:
@@ -379,11 +381,10 @@ def unjudged_message(unjudged: tuple[str, ...]) -> str:
 
 
 def secrets_redactor(*values: PropertyMap) -> Redactor:
-    """Masks every secret of the values, also as quoted in a message (with escapes)."""
+    """Masks every secret of the values, also as quoted in a message (with escapes: see Redactor)."""
     hidden: set[str] = set()
     for value in values:
         hidden |= secret_strings(value)
-    hidden |= {repr(text)[1:-1] for text in hidden} | {json.dumps(text)[1:-1] for text in hidden}
     return Redactor(hidden)
 
 
@@ -395,7 +396,6 @@ def without_secrets(failures: list[Failure], *values: PropertyMap) -> list[Failu
         hidden |= secret_strings(value)
     if not hidden:
         return failures
-    hidden |= {repr(text)[1:-1] for text in hidden}  # as quoted in a reason, with escapes
     redact = Redactor(hidden)
     return [Failure(redact(f.path), redact(f.reason)) for f in failures]
 

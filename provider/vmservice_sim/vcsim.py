@@ -20,6 +20,7 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 from vmservice_sim.tools import ManagedProcess, StartError, find_tool, tail_file, wait_until
 
@@ -50,6 +51,7 @@ class Vcsim:
         register_atexit: bool = True,
         library_sync_interval: float = 0.0,
         namespace_status_from_supervisor: bool = False,
+        session_ttl: float = 0.0,
     ) -> None:
         self.username = username
         self.password = password
@@ -69,6 +71,7 @@ class Vcsim:
         self.library_sync_interval = library_sync_interval
         # New vSphere Namespaces read CONFIGURING until the Supervisor (simulator) reports them made.
         self.namespace_status_from_supervisor = namespace_status_from_supervisor
+        self.session_ttl = session_ttl
         self._register_atexit = register_atexit
         self._own_work_dir = work_dir is None
         self._work_dir_arg = Path(work_dir) if work_dir is not None else None
@@ -131,6 +134,8 @@ class Vcsim:
                 argv += ["-library-sync-interval", f"{self.library_sync_interval}s"]
             if self.namespace_status_from_supervisor:
                 argv.append("-namespace-status-from-supervisor")
+            if self.session_ttl > 0:
+                argv += ["-api-session-ttl", f"{self.session_ttl}s"]
             if self.tls_cert is not None:
                 argv += ["-tlscert", str(self.tls_cert), "-tlskey", str(self.tls_key or "")]
             self._proc = ManagedProcess("vcsim", argv, self.work_dir / "vcsim.log", stdout_path=info_path)
@@ -190,6 +195,27 @@ class Vcsim:
                 atexit.unregister(self.stop)
                 self._atexit_registered = False
             return self.pid
+
+    # ---- /api/session (tools/vcsim/apisession.go) ---------------------------------------------------
+    def sessions(self) -> dict[str, Any]:
+        """What the server saw: `logins` through /api/session and, per user name, the requests that carried
+        it (HTTP Basic auth or a SOAP Login)."""
+        report: dict[str, Any] = json.loads(self._control("GET", "/vcsim/api-session") or b"{}")
+        return report
+
+    def expire_sessions(self) -> None:
+        """End every session opened through /api/session now, as vCenter does when they time out."""
+        self._control("POST", "/vcsim/api-session/expire")
+
+    def _control(self, method: str, path: str) -> bytes:
+        import ssl
+        import urllib.request
+
+        context = ssl.create_default_context(cafile=str(self.cert_file))
+        request = urllib.request.Request(f"https://{self.host}{path}", method=method)
+        with urllib.request.urlopen(request, context=context, timeout=10) as answer:
+            body: bytes = answer.read()
+            return body
 
     def log_tail(self, lines: int = 40) -> str:
         return tail_file(self._proc.log_path, lines) if self._proc is not None else ""

@@ -48,11 +48,31 @@ def program(label: str) -> str:
 class Cluster:
     def __init__(self, simulator: Simulator) -> None:
         from kubernetes import client, config
+        from vmservice_sim.simulator import VSPHERE_USER
+        from vmservice_sim.vcenter import VCenter
 
         self.api = config.new_client_from_config(str(simulator.admin_kubeconfig_path))
         self.custom: Any = client.CustomObjectsApi(self.api)
         self.core: Any = client.CoreV1Api(self.api)
         self.version = simulator.release.storage_version
+        assert simulator.vcsim is not None
+        self.vcenter = VCenter(
+            simulator.vcsim.host, VSPHERE_USER, simulator.vsphere_password, str(simulator.ca_path)
+        )
+
+    def uids(self, label: str) -> dict[str, str]:
+        return {vm["metadata"]["name"]: vm["metadata"]["uid"] for vm in self.vms(label)}
+
+    def vsphere_vms(self, names: list[str]) -> dict[str, list[str]]:
+        """The vCenter VMs (managed object ids) in the namespace's folder with each of these names."""
+        folder = self.vcenter.namespace_folder(NS, create=False)
+        children = self.vcenter.props(folder, ["childEntity"]).get("childEntity") or [] if folder else []
+        found: dict[str, list[str]] = {name: [] for name in names}
+        for child in children:
+            name = self.vcenter.name_of(child)
+            if name in found:
+                found[name].append(str(child._moId))
+        return found
 
     def vms(self, label: str) -> list[dict[str, Any]]:
         found = self.custom.list_namespaced_custom_object(
@@ -75,6 +95,7 @@ def cluster(simulator: Simulator) -> Iterator[Cluster]:
     finally:
         made.set_faults(stuckCondition=None, stuckDeletion=None)
         made.api.close()
+        made.vcenter.close()
 
 
 def descendants(pid: int) -> list[int]:
@@ -142,6 +163,11 @@ def kill_plugin_when(project: PulumiProject, command: list[str], ready: Any, tim
 def test_killed_plugin_during_up_and_destroy_converges(
     pulumi_cli: Path, simulator: Simulator, cluster: Cluster, tmp_path: Path
 ) -> None:
+    """No duplicate: the rerun continues with the very objects the killed run made (same metadata.uid, one
+    vSphere VM each, the one VM Operator reports); no orphan: destroy leaves neither the objects nor their
+    vSphere VMs. Broken on purpose once each: a create that finds its object deletes it and makes it again
+    (the names matched as before, the uid assertion failed); the simulator's VM controller not destroying the
+    vSphere VM on delete (the Kubernetes objects went, the vSphere VM check failed)."""
     label = f"faults-{os.getpid()}"
     project = yaml_project(tmp_path / "faults", "faults", program(label))
     project.env.update(simulator.env())
@@ -154,28 +180,36 @@ def test_killed_plugin_during_up_and_destroy_converges(
         if s["urn"].endswith(("::fixed", "::autonamed"))
     }
     assert planned["fixed"] == "fault-fixed" and planned["autonamed"].startswith("autonamed-")
-    cluster.set_faults(stuckCondition="\n".join(f"{NS}/{n}:VirtualMachineCreated" for n in planned.values()))
+    names = sorted(planned.values())
+    cluster.set_faults(stuckCondition="\n".join(f"{NS}/{n}:VirtualMachineCreated" for n in names))
 
     # up: both VMs exist and the plugin waits for them to be created; kill it there.
     kill_plugin_when(project, ["up", "--yes"], lambda: len(cluster.vms(label)) == 2)
+    made = cluster.uids(label)
+    assert sorted(made) == names
     cluster.set_faults(stuckCondition=None)
     again = project.run("up", "--yes")
     assert "interrupted" in again.stdout + again.stderr  # the engine reports the pending creates
-    vms = cluster.vms(label)
-    assert sorted(vm["metadata"]["name"] for vm in vms) == sorted(planned.values()), "a VM was duplicated"
+    assert cluster.uids(label) == made, "the rerun replaced an object the killed run had made"
+    vms = {vm["metadata"]["name"]: vm for vm in cluster.vms(label)}
+    vsphere = cluster.vsphere_vms(names)
+    assert {n: [vms[n]["status"]["uniqueID"]] for n in names} == vsphere, "not one vSphere VM per object"
     project.run("refresh", "--yes", "--clear-pending-creates")
     project.run("preview", "--expect-no-changes")
 
     # destroy: the VMs are being deleted and the plugin waits for their finalizers; kill it there.
-    cluster.set_faults(stuckDeletion="\n".join(f"{NS}/{n}" for n in planned.values()))
+    cluster.set_faults(stuckDeletion="\n".join(f"{NS}/{n}" for n in names))
     kill_plugin_when(
         project,
         ["destroy", "--yes"],
         lambda: sum(1 for vm in cluster.vms(label) if vm["metadata"].get("deletionTimestamp")) >= 1,
     )
+    left_behind = cluster.uids(label)
+    assert left_behind and all(made[n] == uid for n, uid in left_behind.items()), "destroy made new objects"
     cluster.set_faults(stuckDeletion=None)
     project.run("destroy", "--yes")
     assert cluster.vms(label) == []
+    assert cluster.vsphere_vms(names) == {n: [] for n in names}, "destroy left vSphere VMs behind"
     left = project.export()["deployment"].get("resources") or []
     assert [r["urn"] for r in left if r["type"] == "vmservice:index:VirtualMachine"] == []
 

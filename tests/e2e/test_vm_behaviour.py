@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import re
 import secrets
 import subprocess
@@ -27,6 +26,7 @@ import pytest
 
 from tests.conftest import FIXTURE_START_SECONDS, run_needing_tools
 from tests.e2e.pulumi_cli import TOOLS_BIN, PulumiProject, yaml_project
+from tests.secret_oracle import SecretOracle
 
 if TYPE_CHECKING:
     from vmservice_sim.simulator import Simulator
@@ -38,6 +38,7 @@ NS = "dev"
 STORAGE_CLASS = "vsan-default-storage-policy"
 FIRST_SECRET = "first-behaviour-passw0rd"
 SECOND_SECRET = "second-behaviour-passw0rd"
+ORACLE = SecretOracle(FIRST_SECRET, SECOND_SECRET)
 
 
 # ------------------------------------------------------------------------------------------ fixtures
@@ -249,7 +250,7 @@ def test_check_rejects_what_this_supervisor_cannot_do(
     )
     output = failing(project, "preview")
     assert "userData" in output and "rawCloudConfig are mutually exclusive" in output
-    assert FIRST_SECRET not in output
+    ORACLE.text("preview", output)
 
     # Nothing reached the Supervisor.
     assert project.export()["deployment"].get("resources") in (None, [])
@@ -276,6 +277,7 @@ def test_restart_and_user_data_updates_in_place(
                 body(user_data=FIRST_SECRET, class_name="best-effort-large", allow_power_cycle=allow),
             )
             preview = project.preview_json()
+            ORACLE.value("preview --json", preview)
             assert "replace" in ops(preview, "vm"), vm_steps(preview, "vm")
             step = next(s for s in vm_steps(preview, "vm") if s.get("detailedDiff"))
             assert step["detailedDiff"]["spec.className"]["kind"] == "update-replace"
@@ -289,6 +291,7 @@ def test_restart_and_user_data_updates_in_place(
         restart = 'nextRestartTime: "now"'
         rewrite(project, body(user_data=FIRST_SECRET, spec_extra=restart))
         preview = project.preview_json()
+        ORACLE.value("preview --json", preview)
         assert ops(preview, "vm") == {"update"}
         step = vm_steps(preview, "vm")[0]
         assert step["detailedDiff"]["spec.nextRestartTime"]["kind"] == "add"
@@ -318,20 +321,22 @@ def test_restart_and_user_data_updates_in_place(
         assert FIRST_SECRET in sup.secret_data(secret_name)
         rewrite(project, body(user_data=SECOND_SECRET, spec_extra=restart))
         preview = project.preview_json()
+        ORACLE.value("preview --json", preview)
         assert "replace" in ops(preview, "vm")
         rewrite(project, body(user_data=SECOND_SECRET, spec_extra=restart, allow_power_cycle=True))
         preview = project.preview_json()
+        ORACLE.value("preview --json", preview)
         assert ops(preview, "vm") == {"update"}
         assert vm_steps(preview, "vm")[0]["detailedDiff"]["userData"]["kind"] == "update"
         up = project.run("up", "--yes")
-        assert SECOND_SECRET not in up.stdout + up.stderr
+        ORACLE.text("up", up.stdout + up.stderr)
         data = sup.secret_data(secret_name)
         assert SECOND_SECRET in data and FIRST_SECRET not in data
         after = project.outputs()
         assert after["uid"] == first["uid"] and after["power"] == "PoweredOn" and after["ip"]
         live = sup.vm(name)
         assert live is not None and live["spec"]["nextRestartTime"] == restarted_at
-        assert SECOND_SECRET not in json.dumps(project.export())
+        ORACLE.value("stack export", project.export())
         project.run("refresh", "--yes", "--expect-no-changes")
         project.run("preview", "--expect-no-changes")
 
@@ -367,6 +372,7 @@ def test_class_change_with_power_cycle_on_9_1(
         # Powered on and no allowPowerCycle: a replacement, with what would avoid it.
         rewrite(project, body(class_name="best-effort-large"))
         preview = project.preview_json()
+        ORACLE.value("preview --json", preview)
         assert "replace" in ops(preview, "vm"), vm_steps(preview, "vm")
         shown = project.run("preview", "--diff")
         assert (
@@ -377,6 +383,7 @@ def test_class_change_with_power_cycle_on_9_1(
         # With allowPowerCycle: an in-place update that powers the VM off, resizes it and powers it on.
         rewrite(project, body(class_name="best-effort-large", allow_power_cycle=True))
         preview = project.preview_json()
+        ORACLE.value("preview --json", preview)
         assert ops(preview, "vm") == {"update"}
         assert vm_steps(preview, "vm")[0]["detailedDiff"]["spec.className"]["kind"] == "update"
         project.run("up", "--yes")

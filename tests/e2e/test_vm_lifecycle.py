@@ -4,7 +4,6 @@ Python example stack; fail-fast reasons; 50 VMs at once."""
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -13,10 +12,12 @@ import pytest
 
 from tests.e2e.automation import example_config, example_program, stack
 from tests.e2e.pulumi_cli import PulumiProject, yaml_project
+from tests.secret_oracle import SecretOracle
 
 pytestmark = pytest.mark.e2e
 GROUP, VERSION = "vmoperator.vmware.com", "v1alpha2"
 SECRET = "vm-lifecycle-secret-passw0rd"
+ORACLE = SecretOracle(SECRET)
 
 
 def vm_program(image: str, power: str, name: str = "lifecycle-vm") -> str:
@@ -67,12 +68,12 @@ def test_vm_create_power_off_replace_refresh_import_destroy(
     project = project_for(simulator, tmp_path / "vm", vm_program("ubuntu-22.04", "PoweredOn"))
 
     up = project.run("up", "--yes")
-    assert SECRET not in up.stdout + up.stderr
+    ORACLE.text("up", up.stdout + up.stderr)
     outputs = project.outputs()
     assert outputs["power"] == "PoweredOn" and outputs["network"]["primaryIP4"].startswith("192.0.2.")
     live = api.get_namespaced_custom_object(GROUP, VERSION, "dev", "virtualmachines", "lifecycle-vm")
     assert live["spec"]["imageName"].startswith("vmi-")  # the webhook resolved the display name
-    assert SECRET not in json.dumps(project.export())
+    ORACLE.value("stack export", project.export())
 
     # The server filled in defaults (NIC, power modes, zone label, annotations): no drift, no changes.
     project.run("refresh", "--yes", "--expect-no-changes")
@@ -83,6 +84,7 @@ def test_vm_create_power_off_replace_refresh_import_destroy(
         (project.dir / "Pulumi.yaml").read_text().replace("powerState: PoweredOn", "powerState: PoweredOff")
     )
     preview = project.preview_json()
+    ORACLE.value("preview --json", preview)
     assert step_ops(preview)["vm"] == "update"
     project.run("up", "--yes")
     assert project.outputs()["power"] == "PoweredOff"
@@ -104,6 +106,7 @@ def test_vm_create_power_off_replace_refresh_import_destroy(
         in previewed.stdout + previewed.stderr
     )
     preview = project.preview_json()
+    ORACLE.value("preview --json", preview)
     vm_step = next(s for s in preview["steps"] if s["urn"].endswith("::vm"))
     assert vm_step["op"] in ("replace", "delete-replaced")
     assert vm_step["detailedDiff"]["spec.imageName"]["kind"] == "update-replace"

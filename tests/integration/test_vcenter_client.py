@@ -4,7 +4,9 @@ content libraries and items (upload and pull), namespaces, PBM and inventory loo
 vcsim keeps VM classes and namespaces in process-wide maps, so every test uses its own names.
 
 What vcsim (govmomi v0.56.0) does not do, and how the provider copes:
-- no POST /api/session: the client falls back to /rest/com/vmware/cis/session (tested here);
+- no POST /api/session: the project's vcsim program serves it (tools/vcsim/apisession.go, over vcsim's own
+  /rest session), with expiring sessions and a login counter; the fallback to /rest/com/vmware/cis/session
+  (vCenter before 7.0 U2) is tested by hiding /api/session;
 - content library only under /rest/com/vmware/content: the client probes once and speaks that dialect; the
   /api/content dialect for real vCenter is covered by unit tests of the paths and bodies only;
 - Dynamic DirectPath I/O devices (it expects `direct_path_io_devices`) and VM class descriptions are
@@ -43,6 +45,7 @@ from tests.integration.vcenter_helpers import (
     supervisor_cluster,
     tiny_ova,
 )
+from tests.secret_oracle import SecretOracle
 
 pytestmark = pytest.mark.integration
 
@@ -146,25 +149,58 @@ def checked(provider: Any, token: str, news: dict[str, Any]) -> dict[str, Any]:
 
 
 # ---- sessions and TLS --------------------------------------------------------------------------
-def test_login_falls_back_to_the_legacy_session_and_is_reused(rest: Any) -> None:
+def test_login_takes_api_session_and_is_reused(rest: Any, vcsim: Any) -> None:
+    """Broken on purpose once (MODERN_SESSION pointed at a path vcsim does not serve): legacy_login was set
+    and the server counted no login."""
     from pulumi_vmservice_provider.clients.namespaces import list_vm_classes
 
+    before = vcsim.sessions()["logins"]
     list_vm_classes(rest)
     first = rest.token()
     list_vm_classes(rest)
-    assert rest.legacy_login  # vcsim has no POST /api/session
+    assert not rest.legacy_login
     assert rest.token() == first
+    assert vcsim.sessions()["logins"] - before == 1
 
 
-def test_an_expired_session_logs_in_again(rest: Any) -> None:
+def test_login_falls_back_to_the_legacy_session_without_api_session(vcsim: Any) -> None:
+    """A vCenter before 7.0 U2 answers 404 on /api/session (hidden here; the rest is vcsim)."""
+    import httpx
+    from pulumi_vmservice_provider.clients.namespaces import list_vm_classes
+    from pulumi_vmservice_provider.clients.tls import ssl_context
+    from pulumi_vmservice_provider.clients.vcenter import VCenterClient
+
+    class Before702(httpx.HTTPTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path == "/api/session":
+                return httpx.Response(404, request=request)
+            return super().handle_request(request)
+
+    client = VCenterClient(settings(vcsim, vsphere_ca_cert=str(vcsim.cert_file)))
+    client.transport = Before702(
+        verify=ssl_context(ca_cert=str(vcsim.cert_file), thumbprint=None, insecure=False)
+    )
+    before = vcsim.sessions()["logins"]
+    try:
+        assert isinstance(list_vm_classes(client), list)
+        assert client.legacy_login
+        assert vcsim.sessions()["logins"] == before
+    finally:
+        client.close()
+
+
+def test_an_expired_session_logs_in_again_once(rest: Any, vcsim: Any) -> None:
+    """The server ends every session (as its timeout does); the next call logs in once more and goes on."""
     from pulumi_vmservice_provider.clients.namespaces import list_vm_classes
 
     list_vm_classes(rest)
     stale = rest.token()
-    # The server ends the session behind the client's back.
-    rest.http().delete("/rest/com/vmware/cis/session", headers={"vmware-api-session-id": stale})
+    before = vcsim.sessions()["logins"]
+    vcsim.expire_sessions()
+    list_vm_classes(rest)
     list_vm_classes(rest)
     assert rest.token() != stale
+    assert vcsim.sessions()["logins"] - before == 1
 
 
 def test_wrong_password_is_refused_without_echoing_it(vcsim: Any) -> None:
@@ -180,7 +216,7 @@ def test_wrong_password_is_refused_without_echoing_it(vcsim: Any) -> None:
     with pytest.raises(VCenterError) as info:
         list_vm_classes(client)
     assert info.value.status == 401
-    assert "not-the-password" not in str(info.value)
+    SecretOracle("not-the-password").text("VCenterError", str(info.value))
 
 
 def test_tls_is_verified_by_default(vcsim: Any) -> None:
@@ -216,17 +252,34 @@ def test_tls_modes(vcsim: Any, mode: str) -> None:
 
 
 def test_a_wrong_thumbprint_stops_before_any_credentials_are_sent(vcsim: Any) -> None:
+    """Proven at the server: vcsim counts every request carrying a user name (Basic auth, SOAP Login), and
+    none with this test's user arrives. The same probe with the right thumbprint is counted, so the count
+    can see it. Broken on purpose once (tls.py's pin check always matching): the server counted the probe's REST login
+    and the first assertion failed."""
+    import dataclasses
+
     from pulumi_vmservice_provider.clients.namespaces import list_vm_classes
-    from pulumi_vmservice_provider.clients.vcenter import VCenterClient, VCenterUnreachable
+    from pulumi_vmservice_provider.clients.vcenter import VCenterClient, VCenterError, VCenterUnreachable
     from pulumi_vmservice_provider.clients.vsphere_soap import VsphereSoap
 
-    wrong = settings(vcsim, vsphere_thumbprint="AB:" * 31 + "AB")
-    with pytest.raises(VCenterUnreachable) as info:
+    def probe(thumbprint: str) -> Any:
+        return dataclasses.replace(settings(vcsim, vsphere_thumbprint=thumbprint), vsphere_user=user)
+
+    def seen() -> int:
+        return int(vcsim.sessions()["credentials"].get(user, 0))
+
+    user = f"tls-probe-{secrets.token_hex(3)}"
+    wrong = probe("AB:" * 31 + "AB")
+    with pytest.raises(Exception) as info:
         list_vm_classes(VCenterClient(wrong))
-    assert "thumbprint mismatch" in str(info.value)
-    with pytest.raises(VCenterUnreachable) as soap_info:
+    with pytest.raises(Exception) as soap_info:
         VsphereSoap(wrong).datastore("LocalDS_0")
-    assert "thumbprint mismatch" in str(soap_info.value)
+    assert seen() == 0, "credentials reached vCenter over a connection whose certificate did not match"
+    for failure in (info.value, soap_info.value):
+        assert isinstance(failure, VCenterUnreachable) and "thumbprint mismatch" in str(failure), failure
+    with pytest.raises(VCenterError):  # the right pin: the probe's (refused) login arrives and is counted
+        list_vm_classes(VCenterClient(probe(vcsim.thumbprint)))
+    assert seen() >= 1
 
 
 # ---- VM classes --------------------------------------------------------------------------------
@@ -599,9 +652,11 @@ def test_namespace_errors_name_the_property(provider: Any, vcsim: Any, superviso
     assert path == "storagePolicies[0].policy"
 
 
-def test_session_expiry_in_the_middle_of_an_operation_is_survived(provider: Any) -> None:
+def test_session_expiry_in_the_middle_of_an_operation_is_survived(provider: Any, vcsim: Any) -> None:
     """vCenter ends the session between two requests of one create (after the name check, before the
-    create call): the client logs in again and the operation completes, creating the library once."""
+    create call): the client logs in again exactly once and the operation completes, creating the library
+    once. Broken on purpose once (request() not retrying a 401 after a new login): the create failed with
+    401."""
     import httpx
 
     class ExpireOnce(httpx.HTTPTransport):
@@ -614,12 +669,7 @@ def test_session_expiry_in_the_middle_of_an_operation_is_survived(provider: Any)
             creating = request.method == "POST" and "content/local-library" in request.url.path
             if creating and token and self.expired_token is None:
                 self.expired_token = token
-                logout = httpx.Request(
-                    "DELETE",
-                    request.url.copy_with(path="/rest/com/vmware/cis/session", query=None),
-                    headers={"vmware-api-session-id": token},
-                )
-                assert super().handle_request(logout).status_code < 300
+                vcsim.expire_sessions()
             return super().handle_request(request)
 
     from pulumi_vmservice_provider.clients.tls import ssl_context
@@ -631,10 +681,14 @@ def test_session_expiry_in_the_middle_of_an_operation_is_survived(provider: Any)
     state.vcenter.transport = transport
     name = unique("expiring")
     inputs = checked(provider, LIBRARY, {"name": name, "datastore": "LocalDS_0"})
+    before = vcsim.sessions()["logins"]
     library_id, outputs = Ops(provider).create(LIBRARY, ctx(provider), inputs)
     try:
         assert transport.expired_token is not None, "the session was never expired mid-operation"
         assert state.vcenter.token() != transport.expired_token
+        assert not state.vcenter.legacy_login
+        # The first login of this fresh provider, and exactly one more after the expiry.
+        assert vcsim.sessions()["logins"] - before == 2
         found = state.content_library.find_libraries(name)
         assert found == [library_id]
     finally:

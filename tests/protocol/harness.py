@@ -43,14 +43,19 @@ class FakeEngine(engine_pb2_grpc.EngineServicer):  # type: ignore[misc]
             return [entry.message for entry in self.logs]
 
 
+def serve_engine(engine: FakeEngine) -> tuple[Any, str]:
+    """A gRPC server for `engine` on a loopback port: (server, address)."""
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+    engine_pb2_grpc.add_EngineServicer_to_server(engine, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    return server, f"127.0.0.1:{port}"
+
+
 class Plugin:
     def __init__(self, env: dict[str, str] | None = None):
         self.engine = FakeEngine()
-        self.engine_server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-        engine_pb2_grpc.add_EngineServicer_to_server(self.engine, self.engine_server)
-        engine_port = self.engine_server.add_insecure_port("127.0.0.1:0")
-        self.engine_server.start()
-        self.engine_address = f"127.0.0.1:{engine_port}"
+        self.engine_server, self.engine_address = serve_engine(self.engine)
         self.process = subprocess.Popen(
             [*plugin_command(), self.engine_address],
             stdout=subprocess.PIPE,
@@ -67,8 +72,19 @@ class Plugin:
                 f"plugin did not print its port: {line!r} {self.process.stderr.read() if self.process.stderr else ''}"
             )
         self.port = int(line)
+        # Drained all along (a full pipe would block the plugin) and kept for the secret oracle.
+        self._stderr: list[str] = []
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
         self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
         self.stub = provider_pb2_grpc.ResourceProviderStub(self.channel)
+
+    def _drain_stderr(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self._stderr.append(line)
+
+    def stderr_text(self) -> str:
+        return "".join(self._stderr)
 
     def close(self) -> None:
         self.channel.close()

@@ -19,6 +19,8 @@ from pulumi_vmservice_provider.server.proto import provider_pb2
 from pulumi_vmservice_provider.wire import SECRET_SIG, SIG_KEY, UNKNOWN_SENTINELS, dict_to_struct
 
 from tests.protocol.harness import Plugin
+from tests.protocol.paths import why_not_a_property
+from tests.secret_oracle import SecretOracle
 
 SECRET_MARK = "s3cr3t-do-not-show"
 CALL_TIMEOUT = 15
@@ -209,18 +211,29 @@ def plugin() -> Iterator[Plugin]:
         started.close()
 
 
+ORACLE = SecretOracle(SECRET_MARK)
+
+
 def _call(plugin: Plugin, method: str, request: Any) -> Any:
+    """The answer (every field walked by the secret oracle: Check inputs and failures, Diff, preview outputs,
+    Invoke results), or None after an error that is clean and shows no secret."""
     try:
-        return getattr(plugin.stub, method)(request, timeout=CALL_TIMEOUT)
+        answer = getattr(plugin.stub, method)(request, timeout=CALL_TIMEOUT)
     except grpc.RpcError as error:
         assert error.code() not in BAD_CODES, f"{method}: {error.code()}: {error.details()}"
-        assert SECRET_MARK not in (error.details() or ""), f"{method} error shows a secret"
+        ORACLE.error(method, error)
         return None
+    ORACLE.answer(method, answer)
+    return answer
 
 
-def _no_secret_in_answer(answer: Any) -> None:
+def _failures_name_properties(answer: Any, props: dict[str, Prop], inputs: dict[str, Any]) -> None:
+    """Every failure names a property the model declares or a key the inputs have (tests/protocol/paths.py).
+    It found Check naming upstream's Go spelling `spec.clusterIP` for the property `spec.clusterIp`; putting
+    that back (core.py: `paths.from_api` instead of `paths.to_property`) fails the VirtualMachineService sweep."""
     for failure in getattr(answer, "failures", []):
-        assert SECRET_MARK not in failure.reason and SECRET_MARK not in failure.property
+        problem = why_not_a_property(props, inputs, failure.property)
+        assert problem is None, f"{problem} (reason: {failure.reason})"
 
 
 def _struct(values: dict[str, Any]) -> Any:
@@ -272,7 +285,7 @@ def test_resource_rpcs_answer_bad_input_cleanly(plugin: Plugin, token: str) -> N
             ),
         )
         if checked is not None:
-            _no_secret_in_answer(checked)
+            _failures_name_properties(checked, dict(definition.inputs), news)
         _call(
             plugin,
             "Diff",
@@ -301,7 +314,9 @@ def test_resource_rpcs_answer_bad_input_cleanly(plugin: Plugin, token: str) -> N
         )
 
     run()
-    assert all(SECRET_MARK not in message for message in plugin.engine.messages())
+    # This found a secret inside a wrongly typed value quoted twice (a Python repr in a Go-quoted message);
+    # with Redactor matching only the plain and once-quoted forms, the VirtualMachineSetResourcePolicy run fails.
+    ORACLE.plugin(plugin)
 
 
 ODD_VALUES: list[Any] = [
@@ -334,7 +349,7 @@ def test_every_field_takes_odd_values_cleanly(plugin: Plugin, token: str) -> Non
                 plugin, "Check", provider_pb2.CheckRequest(urn=urn, type=token, news=changed, randomSeed=b"s")
             )
             if checked is not None:
-                _no_secret_in_answer(checked)
+                _failures_name_properties(checked, dict(definition.inputs), _with(VALID[token], path, odd))
                 if (
                     isinstance(odd, str) and odd in UNKNOWN_SENTINELS
                 ):  # unknowns are legal anywhere in previews
@@ -360,7 +375,7 @@ def test_every_field_takes_odd_values_cleanly(plugin: Plugin, token: str) -> Non
                     urn=urn, type=token, id="dev/r", olds=valid, old_inputs=valid, news=changed, preview=True
                 ),
             )
-    assert all(SECRET_MARK not in message for message in plugin.engine.messages())
+    ORACLE.plugin(plugin)
 
 
 @pytest.mark.parametrize("token", sorted(FUNCTIONS))
@@ -374,9 +389,10 @@ def test_function_invokes_answer_bad_input_cleanly(plugin: Plugin, token: str) -
         if args_struct is not None:
             answer = _call(plugin, "Invoke", provider_pb2.InvokeRequest(tok=token, args=args_struct))
             if answer is not None:
-                _no_secret_in_answer(answer)
+                _failures_name_properties(answer, dict(definition.inputs), args)
 
     run()
+    ORACLE.plugin(plugin)
 
 
 def test_provider_config_answers_bad_input_cleanly(plugin: Plugin) -> None:
@@ -394,6 +410,7 @@ def test_provider_config_answers_bad_input_cleanly(plugin: Plugin) -> None:
             provider_pb2.CheckRequest(urn="urn:pulumi:dev::p::pulumi:providers:vmservice::p", news=struct),
         )
         if checked is not None:
-            _no_secret_in_answer(checked)
+            _failures_name_properties(checked, {k: v.prop for k, v in CONFIG.items()}, config)
 
     run()
+    ORACLE.plugin(plugin)

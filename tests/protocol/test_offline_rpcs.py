@@ -10,7 +10,8 @@ from google.protobuf import empty_pb2
 from pulumi_vmservice_provider.server.proto import plugin_pb2, provider_pb2
 from pulumi_vmservice_provider.wire import SECRET_SIG, SIG_KEY, UNKNOWN_STRING, dict_to_struct
 
-from tests.protocol.harness import Plugin, outputs, urn
+from tests.protocol.harness import FakeEngine, Plugin, outputs, serve_engine, urn
+from tests.secret_oracle import SecretOracle
 
 VM = "vmservice:index:VirtualMachine"
 POLICY = "vmservice:index:VirtualMachineSetResourcePolicy"
@@ -23,13 +24,39 @@ def vm_inputs(**spec: object) -> dict[str, object]:
     }
 
 
-def test_handshake_plugin_info_and_attach(plugin: Plugin) -> None:
+def test_handshake_and_plugin_info(plugin: Plugin) -> None:
     response = plugin.stub.Handshake(
         provider_pb2.ProviderHandshakeRequest(engine_address=plugin.engine_address)
     )
     assert response.accept_secrets
     assert plugin.stub.GetPluginInfo(empty_pb2.Empty()).version == "0.1.0"
-    plugin.stub.Attach(plugin_pb2.PluginAttach(address=plugin.engine_address))
+
+
+def test_attach_sends_later_logs_to_the_attached_engine(plugin: Plugin) -> None:
+    """Attach (a debugger-started plugin joining an engine) moves the log stream to the engine it names.
+    Broken on purpose once (Attach answering without connecting): the replacement warning stayed with the
+    first engine and the assertion on the attached one failed."""
+    attached = FakeEngine()
+    server, address = serve_engine(attached)
+    try:
+        plugin.stub.Attach(plugin_pb2.PluginAttach(address=address))
+        plugin.configure(namespace="dev")
+        old = vm_inputs(imageName="ubuntu-22.04")
+        new = vm_inputs(imageName="photon-5")
+        plugin.stub.Diff(
+            provider_pb2.DiffRequest(
+                id="dev/web",
+                urn=urn(VM, "web"),
+                type=VM,
+                olds=dict_to_struct(old),
+                old_inputs=dict_to_struct(old),
+                news=dict_to_struct(new),
+            )
+        )
+        assert any("image of a VM cannot change" in m for m in attached.messages())
+        assert not any("image of a VM cannot change" in m for m in plugin.engine.messages())
+    finally:
+        server.stop(grace=None)
 
 
 def test_get_schema_matches_committed_schema(plugin: Plugin) -> None:
@@ -80,27 +107,59 @@ def test_check_failures_name_the_property_and_allowed_values(plugin: Plugin) -> 
 
 
 def test_check_marks_user_data_secret_and_rejects_conflicting_bootstrap(plugin: Plugin) -> None:
+    """userData given in plain text comes back secret from Check, and stays secret through Diff and a
+    preview's Create and Update, in every answer, the plugin's stderr and its log messages."""
+    first, second = "#cloud-config\npassword: hunter2-offline", "#cloud-config\npassword: hunter3-offline"
+    oracle = SecretOracle(first, second)
     plugin.configure(namespace="dev")
-    ok = plugin.check(VM, {**vm_inputs(), "userData": "#cloud-config\npassword: hunter2"})
+    ok = plugin.check(VM, {**vm_inputs(), "userData": first})
     assert not ok.failures
+    oracle.answer("Check", ok)
     user_data = ok.inputs.fields["userData"].struct_value.fields
     assert user_data[SIG_KEY].string_value == SECRET_SIG
+    changed = plugin.check(VM, {**vm_inputs(), "userData": second})
+    vm_urn = urn(VM, "res")
+    diff = plugin.stub.Diff(
+        provider_pb2.DiffRequest(
+            urn=vm_urn, type=VM, id="dev/web", olds=ok.inputs, old_inputs=ok.inputs, news=changed.inputs
+        )
+    )
+    assert "userData" in diff.diffs
+    created = plugin.stub.Create(
+        provider_pb2.CreateRequest(urn=vm_urn, type=VM, properties=ok.inputs, preview=True)
+    )
+    updated = plugin.stub.Update(
+        provider_pb2.UpdateRequest(
+            urn=vm_urn,
+            type=VM,
+            id="dev/web",
+            olds=ok.inputs,
+            old_inputs=ok.inputs,
+            news=changed.inputs,
+            preview=True,
+        )
+    )
+    for where, answer in (("Check", changed), ("Diff", diff), ("Create", created), ("Update", updated)):
+        oracle.answer(where, answer)
     conflict = plugin.check(
         VM,
         {
             **vm_inputs(bootstrap={"cloudInit": {"rawCloudConfig": {"name": "s", "key": "k"}}}),
-            "userData": "#cloud-config\npassword: hunter2",
+            "userData": first,
         },
     )
     assert conflict.failures[0].property == "userData"
-    assert all("hunter2" not in f.reason for f in conflict.failures)
+    oracle.answer("Check", conflict)
+    oracle.plugin(plugin)
 
 
 def test_check_accepts_unknowns_in_preview(plugin: Plugin) -> None:
     plugin.configure(namespace="dev")
     response = plugin.check(VM, vm_inputs(className=UNKNOWN_STRING))
     assert not response.failures
-    assert outputs(response.inputs)["spec"]["className"] is not None
+    # Check hands the unknown back as the engine's unknown sentinel, not as a value or a dropped field.
+    class_name = response.inputs.fields["spec"].struct_value.fields["className"]
+    assert class_name.string_value == UNKNOWN_STRING
 
 
 def test_diff_reports_replacements_with_reasons_and_in_place_updates(plugin: Plugin) -> None:
@@ -178,10 +237,6 @@ def test_unimplemented_rpcs_are_clean(plugin: Plugin) -> None:
     with pytest.raises(grpc.RpcError) as error:
         plugin.stub.Construct(provider_pb2.ConstructRequest())
     assert error.value.code() == grpc.StatusCode.UNIMPLEMENTED
-
-
-def test_cancel(plugin: Plugin) -> None:
-    plugin.stub.Cancel(empty_pb2.Empty())
 
 
 def test_an_input_nested_too_deeply_is_invalid_argument_naming_the_property(plugin: Plugin) -> None:

@@ -3,6 +3,7 @@ refusals into replacements in the diff; no I/O."""
 
 from __future__ import annotations
 
+from pulumi_vmservice_provider.kinds.virtualmachine.declaration import VIRTUAL_MACHINE as VM
 from pulumi_vmservice_provider.model.paths import from_api as pulumi_path
 from pulumi_vmservice_provider.model.plan import Plan, PlannedChange
 from pulumi_vmservice_provider.operations import Refusal
@@ -76,14 +77,14 @@ def test_only_refusals_to_change_in_place_are_refusals() -> None:
 def test_refusals_turn_in_place_changes_into_replacements_with_the_servers_words() -> None:
     zone = 'metadata.labels["topology.kubernetes.io/zone"]'
     plan = Plan((PlannedChange(zone, "add"), PlannedChange("spec.powerState", "update")))
-    replaced = plan.with_refusals([(zone, "webhook says: field is immutable")]).changes
+    replaced = plan.with_refusals([(zone, "webhook says: field is immutable")], VM.inputs).changes
     assert replaced[0].replace_reason == (
         "the Supervisor refuses to change it in place (dry run): webhook says: field is immutable"
     )
     assert not replaced[1].replaces
     # A refused field below a changed one marks that change; one the model did not see is added.
     nested = Plan((PlannedChange("spec.network", "update"),)).with_refusals(
-        [("spec.network.interfaces[0].name", "a"), ("spec.storageClass", "b")]
+        [("spec.network.interfaces[0].name", "a"), ("spec.storageclass", "b")], VM.inputs
     )
     assert [(c.path, c.replaces) for c in nested.changes] == [
         ("spec.network", True),

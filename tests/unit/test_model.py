@@ -182,9 +182,10 @@ def test_bootstrap_provider_change_replaces_even_with_power_cycle() -> None:
 
 
 def test_autoname_is_deterministic_and_dns_safe() -> None:
-    assert autoname("My_VM", b"s") == autoname("My_VM", b"s")
-    assert autoname("My_VM", b"s").startswith("my-vm-")
-    assert autoname("My_VM", b"s") != autoname("My_VM", b"t")
+    # Fixed literals: the sha256 of the seed, so a name cannot change between runs or releases unnoticed.
+    assert autoname("My_VM", b"s") == "my-vm-043a718"
+    assert autoname("My_VM", b"t") == "my-vm-e3b98a4"
+    assert autoname("__", b"s") == "vm-043a718"
 
 
 def test_check_requires_a_namespace_when_no_default_is_configured() -> None:

@@ -24,7 +24,6 @@ const (
 	contentPath    = "/rest/com/vmware/content/"
 	subscribedPath = contentPath + "subscribed-library"
 	sessionPath    = "/rest/com/vmware/cis/session"
-	sessionHeader  = "vmware-api-session-id"
 	publishPrefix  = "/cls/vcsp/lib/"
 )
 

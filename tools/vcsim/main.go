@@ -9,7 +9,8 @@
 // server's handler fills the gap (classdesc.go: VM class descriptions; classdevices.go: their DirectPath
 // devices; nsspecs.go: a namespace's storage policies, limits, content-library writability and access
 // list; nsstatus.go: a namespace CONFIGURING until the Supervisor has made it; libsync.go: publishing,
-// subscribing and automatic sync of content libraries).
+// subscribing and automatic sync of content libraries; apisession.go: POST /api/session, with expiring
+// sessions and counters a test reads).
 package main
 
 import (
@@ -53,6 +54,7 @@ func main() {
 	certFile := flag.String("tlscert", "", "PEM certificate to serve (default: a generated localhost certificate)")
 	keyFile := flag.String("tlskey", "", "PEM key for -tlscert")
 	certOut := flag.String("cert-out", "", "write the served certificate (PEM) to this file")
+	sessionTTL := flag.Duration("api-session-ttl", 0, "sessions opened through /api/session expire after this (0: never)")
 	flag.Parse()
 
 	model := simulator.VPX()
@@ -84,9 +86,9 @@ func main() {
 	defer server.Close()
 	// NewServer has started serving, but nobody knows the port before the JSON line below is printed, so
 	// replacing the handler here races with no request.
-	server.Config.Handler = newLibrarySync(
+	server.Config.Handler = newAPISessions(newLibrarySync(
 		newNamespaceStatus(newClassDevices(newNamespaceSpecs(newClassDescriptions(server.Config.Handler)))),
-		server.URL, *username, *password)
+		server.URL, *username, *password), *sessionTTL)
 
 	cert := server.Certificate()
 	if *certOut != "" {

@@ -78,13 +78,14 @@ class _Missing:
 _MISSING = _Missing()
 
 
-def _rejection(error: Any) -> str:
+def _rejection(error: Any, endpoint: str | None = None) -> str:
     """The server's message, with what to do when the credentials were refused."""
     message = api_message(error)
     if getattr(error, "status", None) == 401:
+        who = f"the Supervisor at {endpoint}" if endpoint else "the Supervisor"
         return (
-            f"authentication failed (401 Unauthorized: {message}); the kubeconfig's token is missing or has "
-            "expired: log in again (kubectl vsphere login) or point vmservice:kubeconfig at a current one"
+            f"{who} refused the credentials (401 Unauthorized: {message}); the kubeconfig's token is missing "
+            "or has expired: log in again (kubectl vsphere login) or point vmservice:kubeconfig at a current one"
         )
     return message
 
@@ -184,7 +185,10 @@ class SupervisorClient:
                     f"readable kubeconfig file nor valid kubeconfig contents ({type(error).__name__})"
                 ) from None
             raise KubeconfigInvalid(f"cannot load the Supervisor kubeconfig {source}: {error}") from None
-        configuration.retries = 3
+        # One attempt per call: the provider's own loops retry within the operation's deadline. urllib3's
+        # retries would repeat a timed-out request unseen (a Supervisor that accepts and never answers held
+        # a preview for 4 x 15 s).
+        configuration.retries = 0
         return client.ApiClient(configuration)
 
     def _unreachable(self, doing: str, error: BaseException, waited: float = 0.0) -> SupervisorUnreachable:
@@ -239,12 +243,13 @@ class SupervisorClient:
         delays = [0.5, 1.0, 2.0, 4.0, 8.0] if patient else []
         begun = time.monotonic()
         while True:
-            timeout = 15.0 if ctx is None else max(1.0, min(15.0, ctx.remaining()))
+            limit = 15.0 if patient else IMPATIENT_TIMEOUT
+            timeout = limit if ctx is None else max(1.0, min(limit, ctx.remaining()))
             try:
                 return client.ApisApi(self._client).get_api_versions(_request_timeout=timeout)
             except ApiException as error:
                 if not delays or error.status not in (429, 500, 502, 503, 504):
-                    raise ServerRejected(f"{doing}: {_rejection(error)}") from None
+                    raise ServerRejected(f"{doing}: {_rejection(error, self.endpoint)}") from None
                 failure: BaseException = error
             except Exception as error:
                 if not _is_transport_error(error):
@@ -536,7 +541,9 @@ class SupervisorClient:
                     )
                     ctx.sleep(delay, doing)
                     continue
-                raise ApiRejected(f"{rejected or doing}: {_rejection(error)}", error.status) from None
+                raise ApiRejected(
+                    f"{rejected or doing}: {_rejection(error, self.endpoint)}", error.status
+                ) from None
             except Exception as error:  # connection refused/reset while the apiserver restarts
                 if not _is_transport_error(error):
                     raise

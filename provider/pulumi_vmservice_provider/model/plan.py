@@ -37,7 +37,6 @@ from pulumi_vmservice_provider.model.modifiers import (
     RefuseIf,
     Replace,
     ReplaceIf,
-    ResourceModifier,
     ServerFacts,
 )
 from pulumi_vmservice_provider.model.types import Prop, ResourceDef
@@ -123,7 +122,7 @@ class Plan:
     def with_admission(
         self,
         errors: Iterable[FieldError],
-        modifiers: tuple[ResourceModifier, ...],
+        definition: ResourceDef,
         old_inputs: JSONObject,
         new_inputs: JSONObject,
     ) -> Plan:
@@ -133,7 +132,7 @@ class Plan:
         changes = list(self.changes)
         old, new = reveal(old_inputs), reveal(new_inputs)
         for error in errors:
-            path = paths.from_api(error.field)
+            path = paths.to_property(error.field, definition.inputs)
             related = [i for i, c in enumerate(changes) if paths.related(c.path, path)]
             if not related:
                 changes.append(PlannedChange(path, "update"))
@@ -148,7 +147,7 @@ class Plan:
                     continue
                 elif error.effect is Effect.WHILE_OFF:
                     change = dataclasses.replace(change, applied_while_off=True)
-                    for modifier in modifiers:
+                    for modifier in definition.modifiers:
                         change = modifier.reclassify(change, old, new)
                     if change.disruption not in (Disruption.POWER_CYCLE, Disruption.NEXT_POWER_ON):
                         change = dataclasses.replace(change, refused=str(error))
@@ -170,11 +169,12 @@ class Plan:
         )
         return dataclasses.replace(self, changes=changes, unjudged=tuple(redact(u) for u in self.unjudged))
 
-    def with_refusals(self, refusals: Iterable[tuple[str, str]]) -> Plan:
+    def with_refusals(self, refusals: Iterable[tuple[str, str]], props: Mapping[str, Prop]) -> Plan:
         """The plan with each field the server refuses to change in place as a replacement, the server's
         words its reason (a refused field the plan did not see change is added as an update)."""
         changes = list(self.changes)
-        for path, message in refusals:
+        for api_path, message in refusals:
+            path = paths.to_property(api_path, props)
             reason = f"the Supervisor refuses to change it in place (dry run): {message}"
             matched = False
             for index, change in enumerate(changes):

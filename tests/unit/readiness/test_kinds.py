@@ -1,4 +1,5 @@
-"""Per-kind readiness on recorded objects: the status line users see, when the wait is done, and which
+"""Per-kind readiness on objects recorded from the simulator (record_fixtures.py; a few still hand-written,
+as their `_recorded` key says): the status line users see, when the wait is done, and which
 states end it at once with VM Operator's reason."""
 
 from __future__ import annotations
@@ -83,9 +84,10 @@ def test_a_vm_without_network_needs_no_address() -> None:
 def test_a_missing_class_fails_at_once_with_vm_operators_reason() -> None:
     with pytest.raises(ReadinessFailed) as failed:
         vm("created").evaluate(recorded("vm-class-not-found"))
+    # The simulator's words (recorded); the hand-written fixture before it had made up a message of its own.
     assert str(failed.value) == (
-        'VirtualMachineClassReady is False (NotFound): VirtualMachineClass "best-effort-huge" not found in '
-        "namespace dev"
+        "VirtualMachineClassReady is False (NotFound): Failed to get VirtualMachineClass dev/best-effort-huge: "
+        'virtualmachineclasses.vmoperator.vmware.com "best-effort-huge" not found'
     )
 
 
@@ -141,7 +143,8 @@ def test_publish_failure_ends_the_wait_with_the_reason() -> None:
     with pytest.raises(ReadinessFailed) as failed:
         publish_readiness("dev/web-golden").evaluate(recorded("publish-failed"))
     assert str(failed.value) == (
-        'publishing failed: SourceValid is False (SourceVirtualMachineNotExist): VirtualMachine "web" not found'
+        "publishing failed: SourceValid is False (SourceVirtualMachineNotExist): The source VirtualMachine "
+        "dev/web does not exist"
     )
 
 

@@ -10,8 +10,10 @@ from tests.unit.readiness.test_kinds import recorded, status_line
 
 
 def test_a_snapshot_being_taken_is_waited_on_with_the_reason() -> None:
+    """Recorded while its VM is not created yet: Ready is False with VM Operator's WaitingForCreation reason
+    (upstream controllers/virtualmachinesnapshot/virtualmachinesnapshot_controller.go)."""
     line = status_line(snapshot_readiness("dev/before-upgrade"), recorded("snapshot-in-progress"))
-    assert line == "waiting for the snapshot to be ready (VirtualMachineSnapshotCreationInProgress)"
+    assert line == "waiting for the snapshot to be ready (VirtualMachineSnapshotWaitingForCreation)"
 
 
 def test_a_snapshot_without_conditions_is_still_being_taken() -> None:

@@ -38,7 +38,8 @@ def test_every_address_is_a_documentation_address() -> None:
 
 def test_owner_keeps_its_address_and_release_frees_it() -> None:
     pool = IPPool(LB_NETWORKS)
-    assert pool.allocate("a") == pool.allocate("a") == "203.0.113.10"
+    assert pool.allocate("a") == "203.0.113.10"
+    assert pool.allocate("a") == "203.0.113.10"  # again: the owner keeps its address
     pool.reserve("b", "203.0.113.11")
     assert pool.allocate("c") == "203.0.113.12"
     pool.release("a")

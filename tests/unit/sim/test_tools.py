@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from vmservice_sim import tools
 
+from tests.conftest import skip_or_fail_missing
+
 
 def executable(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -28,7 +30,7 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     work.mkdir(parents=True)
     monkeypatch.chdir(work)
     if tools.find_tools_dir() is not None:
-        pytest.skip("a .tools/ directory exists above the temporary directory")
+        skip_or_fail_missing(f"a .tools/ directory above {work} hides the lookup under test")
     return tmp_path
 
 
