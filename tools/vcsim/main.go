@@ -6,8 +6,10 @@
 // (the last is the govmomi module version it was built from).
 //
 // Where govmomi's simulator drops what vCenter keeps and a test depends on it, a small wrapper around the
-// server's handler fills the gap (classdesc.go: VM class descriptions; nsspecs.go: a namespace's storage
-// policies, limits and content-library writability).
+// server's handler fills the gap (classdesc.go: VM class descriptions; classdevices.go: their DirectPath
+// devices; nsspecs.go: a namespace's storage policies, limits, content-library writability and access
+// list; nsstatus.go: a namespace CONFIGURING until the Supervisor has made it; libsync.go: publishing,
+// subscribing and automatic sync of content libraries).
 package main
 
 import (
@@ -82,7 +84,9 @@ func main() {
 	defer server.Close()
 	// NewServer has started serving, but nobody knows the port before the JSON line below is printed, so
 	// replacing the handler here races with no request.
-	server.Config.Handler = newNamespaceSpecs(newClassDescriptions(server.Config.Handler))
+	server.Config.Handler = newLibrarySync(
+		newNamespaceStatus(newClassDevices(newNamespaceSpecs(newClassDescriptions(server.Config.Handler)))),
+		server.URL, *username, *password)
 
 	cert := server.Certificate()
 	if *certOut != "" {
