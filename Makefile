@@ -34,8 +34,11 @@ demo-tools:
 fresh-check:
 	@tools/fresh-check.sh
 
+# Test files run in parallel, TEST_WORKERS at a time, each file on one worker (the simulator a file shares starts
+# once); most of an end-to-end file's time is spent waiting on simulated VMs and other processes, not on the CPU.
+TEST_WORKERS ?= 2
 test: dev tools
-	$(PY) -m pytest -q -ra $(PYTEST_ARGS)
+	$(PY) -m pytest -q -ra -n $(TEST_WORKERS) --dist loadfile --durations=30 $(PYTEST_ARGS)
 
 unit: dev
 	$(PY) -m pytest -q tests/unit tests/protocol

@@ -57,6 +57,8 @@ class SimulatorOptions:
     # False: admission only, no controller runs, not even the garbage collector (the corpus test judges objects
     # exactly as it makes them).
     controllers: bool = True
+    # kube-apiserver writes an audit line per request to DIR/controlplane/audit.log (`--audit-log`).
+    audit_log: bool = False
 
     @property
     def capability_states(self) -> dict[str, bool]:
@@ -136,6 +138,7 @@ class Simulator:
             extra_crds=supervisor_crds.manifests(),
             users={identities.DEVOPS_USER: ()},
             controllers=KCM_CONTROLLERS if self.options.controllers else KCM_CONTROLLERS_WITHOUT_GC,
+            audit_log=self.options.audit_log,
         )
         cp.start()
         t = self._mark("control-plane", t)
