@@ -12,7 +12,7 @@ DEMO_TOOLS := pulumi pulumi-language-yaml etcd kubernetes vcsim crds-8.0u3 crds-
 TOOLS := $(DEMO_TOOLS) pulumi-sdkgen pulumi-kubernetes crds-9.1 crds-imageregistry-9.1 actionlint
 export PATH := $(CURDIR)/$(TOOLS_BIN):$(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: dev tools demo-tools fresh-check test unit lint model schema sdk docs dist check-generated bench bench-e2e demo demo-down clean
+.PHONY: dev tools demo-tools fresh-check test unit lint model schema sdk docs dist check-generated bench bench-e2e demo demo-down example example-down clean
 
 dev: $(VENV)/.installed
 
@@ -34,8 +34,11 @@ demo-tools:
 fresh-check:
 	@tools/fresh-check.sh
 
+# Test files run in parallel, TEST_WORKERS at a time, each file on one worker (the simulator a file shares starts
+# once); most of an end-to-end file's time is spent waiting on simulated VMs and other processes, not on the CPU.
+TEST_WORKERS ?= 2
 test: dev tools
-	$(PY) -m pytest -q -ra $(PYTEST_ARGS)
+	$(PY) -m pytest -q -ra -n $(TEST_WORKERS) --dist loadfile --durations=30 $(PYTEST_ARGS)
 
 unit: dev
 	$(PY) -m pytest -q tests/unit tests/protocol
@@ -84,6 +87,13 @@ demo: dev demo-tools
 
 demo-down: dev
 	@bash examples/demo.sh down
+
+# One example of examples/ on the simulator, like the demo (one simulator for all of them): make example NAME=zones
+example: dev demo-tools
+	@bash examples/example.sh up $(NAME)
+
+example-down: dev
+	@bash examples/example.sh down $(NAME)
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache

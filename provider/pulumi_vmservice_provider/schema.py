@@ -79,7 +79,15 @@ def _properties(props: Mapping[str, Prop], types: JSONObject) -> JSONObject:
 
 
 def _register(object_type: ObjectType, types: JSONObject) -> None:
-    if object_type.token in types:
+    existing = types.get(object_type.token)
+    if existing is not None:
+        # One token, two shapes: the schema would silently keep the first (SDKs and YAML type-check against it).
+        known = existing.get("properties")
+        if known is not None and set(known) != set(object_type.properties):
+            raise ValueError(
+                f"two types are named {object_type.token}: one with {', '.join(sorted(known))}, one with "
+                f"{', '.join(sorted(object_type.properties))}; give one of them another name"
+            )
         return
     types[object_type.token] = {}  # placeholder breaks cycles
     types[object_type.token] = {

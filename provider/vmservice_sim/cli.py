@@ -138,6 +138,8 @@ def cmd_up(args: argparse.Namespace) -> int:
         argv += ["--privileged-user", user]
     if args.test_fixtures:
         argv.append("--test-fixtures")
+    if args.audit_log:
+        argv.append("--audit-log")
     if args.verbose:
         argv.append("--verbose")
     env = {**os.environ, **pinned_tool_env()}  # the daemon runs in DIR, away from the checkout
@@ -394,6 +396,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--test-fixtures",
         action="store_true",
         help="test-only: honour the fixture groups that admit requests unjudged (never on a shared simulator)",
+    )
+    up.add_argument(
+        "--audit-log",
+        action="store_true",
+        help="kube-apiserver writes a JSON line per request (user, verb, resource, user agent) to "
+        "DIR/controlplane/audit.log, to count a tool's requests",
     )
     up.add_argument("--verbose", action="store_true", help="debug logging in DIR/daemon.log")
     up.set_defaults(func=cmd_up)

@@ -49,6 +49,7 @@ def content_library(namespace: str, library: dict[str, Any], writable: bool) -> 
         "type": "Local" if str(library.get("type") or "LOCAL").upper() == "LOCAL" else "Subscribed",
         "storageBacking": {"type": "Datastore"},
         "state": "Active",
+        **publishing(library),
         "conditions": [
             {
                 "type": "Ready",
@@ -60,6 +61,31 @@ def content_library(namespace: str, library: dict[str, Any], writable: bool) -> 
         ],
     }
     return body, status
+
+
+def publishing(library: dict[str, Any]) -> Obj:
+    """The library's publish and subscription info and last sync time in the ContentLibrary's status
+    (image registry API v1alpha1 ContentLibraryStatus: publishInfo, subscriptionInfo, lastSyncTime)."""
+    status: Obj = {}
+    publish = library.get("publish_info") or {}
+    if publish.get("published"):
+        status["publishInfo"] = {"published": True, "URL": str(publish.get("publish_url") or "")}
+    subscription = library.get("subscription_info") or {}
+    if subscription.get("subscription_url"):
+        status["subscriptionInfo"] = {
+            "URL": str(subscription["subscription_url"]),
+            "onDemand": bool(subscription.get("on_demand")),
+            "automaticSync": subscription.get("automatic_sync_enabled") is not False,
+        }
+        if library.get("last_sync_time"):
+            status["lastSyncTime"] = rfc3339_of(str(library["last_sync_time"]))
+    return status
+
+
+def rfc3339_of(timestamp: str) -> str:
+    """vCenter's timestamp (RFC 3339 with fractions) as Kubernetes writes metav1.Time (whole seconds)."""
+    whole = timestamp.split(".", 1)[0].rstrip("Z")
+    return whole + "Z"
 
 
 def sync(kube: Kube, namespace: str, libraries: list[dict[str, Any]], writable: dict[str, bool]) -> None:

@@ -204,6 +204,8 @@ class ControlPlane:
     `crd_release=None` installs no CRDs; `extra_crds` are installed besides the release's.
     `users` are further token-authenticated users (name -> groups); `user_token(name)` gives each one's token.
     The admin is `kubernetes-admin` in `system:masters`.
+    `audit_log=True` makes kube-apiserver write one JSON line per request (who, verb, resource, user agent) to
+    `audit_log_path`: benchmarks count each client's requests from it.
     """
 
     def __init__(
@@ -217,8 +219,10 @@ class ControlPlane:
         extra_crds: list[dict[str, Any]] | None = None,
         users: dict[str, tuple[str, ...]] | None = None,
         controllers: tuple[str, ...] = KCM_CONTROLLERS,
+        audit_log: bool = False,
     ) -> None:
         self.kcm_controllers = controllers
+        self.audit_log = audit_log
         self.crd_release = crd_release
         self.extra_crds = list(extra_crds or [])
         self.users = dict(users or {})
@@ -478,6 +482,33 @@ class ControlPlane:
         wait_until("etcd /health", healthy, timeout=self.timeout, watch=[self._etcd])
         self.startup_seconds["etcd"] = time.monotonic() - begun
 
+    @property
+    def audit_log_path(self) -> Path:
+        return self.work_dir / "audit.log"
+
+    def _audit_flags(self) -> list[str]:
+        """Metadata-level audit of every request, written as it completes (a watch: as it starts)."""
+        if not self.audit_log:
+            return []
+        policy = self.work_dir / "audit-policy.yaml"
+        policy.write_text(
+            json.dumps(
+                {
+                    "apiVersion": "audit.k8s.io/v1",
+                    "kind": "Policy",
+                    "omitStages": ["RequestReceived"],
+                    "rules": [{"level": "Metadata"}],
+                }
+            )
+        )
+        return [
+            f"--audit-policy-file={policy}",
+            f"--audit-log-path={self.audit_log_path}",
+            "--audit-log-format=json",
+            "--audit-log-mode=blocking",  # each line is on disk when its response is sent
+            "--audit-log-maxbackup=0",
+        ]
+
     def _start_apiserver(self, binary: Path) -> None:
         certs = self.work_dir / "certs"
         port = self.apiserver_port
@@ -507,6 +538,7 @@ class ControlPlane:
                 # HTTP server open for the 60s shutdown timeout. Like a real apiserver being drained, requests
                 # in the window get 429 + Retry-After.
                 "--shutdown-send-retry-after=true",
+                *self._audit_flags(),
             ],
             self.work_dir / "kube-apiserver.log",
         )

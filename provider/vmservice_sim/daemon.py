@@ -164,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feature", action="append", default=[])
     parser.add_argument("--privileged-user", action="append", default=[])
     parser.add_argument("--test-fixtures", action="store_true")
+    parser.add_argument("--audit-log", action="store_true")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -181,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         features=tuple(vmop_config.parse_flag(args.api_release, text) for text in args.feature),
         privileged_users=tuple(args.privileged_user),
         test_fixtures=args.test_fixtures,
+        audit_log=args.audit_log,
     )
     return Daemon(args.dir.resolve(), options).run()
 

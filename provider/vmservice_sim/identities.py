@@ -1,11 +1,13 @@
 """Who talks to the simulated Supervisor, and what RBAC lets each one do, as on a real Supervisor.
 
-- The DevOps user `sso:devops@vsphere.local` (DIR/kubeconfig): a vSphere Namespace's "can edit" permission,
-  which a Supervisor grants as a RoleBinding to the ClusterRole `edit` in that namespace only. VM Operator's
-  kinds are part of `edit` the Kubernetes way, through a ClusterRole labelled to aggregate into it; beyond
-  its namespaces the user may read what DevOps users read on a Supervisor (cluster images, storage classes,
-  availability zones, the capabilities ConfigMap) and write nothing cluster-scoped. VM Operator's webhooks do
-  not count it as privileged.
+- The DevOps user `sso:devops@vsphere.local` (DIR/kubeconfig): what the access lists of vSphere Namespaces
+  give it. A Supervisor turns each entry (a user or group with the role Owner, Can edit or Can view) into a
+  RoleBinding to the ClusterRole `edit` (owner, edit) or `view` in that namespace only (`sync_access`); a
+  namespace that does not list the user gives it nothing. VM Operator's kinds are part of `edit` and `view`
+  the Kubernetes way, through ClusterRoles labelled to aggregate into them; beyond its namespaces the user
+  may read what DevOps users read on a Supervisor (cluster images, storage classes, availability zones, the
+  capabilities ConfigMap) and write nothing cluster-scoped. VM Operator's webhooks do not count it as
+  privileged.
 - The admin `kubernetes-admin` in `system:masters` (DIR/admin.kubeconfig): everything, and privileged in
   VM Operator's webhooks on both releases.
 - VM Operator's own service account `vmware-system-vmop:vmware-system-vmop-controller-manager`: the
@@ -50,7 +52,6 @@ WRITE = ["create", "delete", "deletecollection", "patch", "update"]
 EDIT_ROLE = "vmservice-sim:vm-operator-edit"
 VIEW_ROLE = "vmservice-sim:vm-operator-view"
 CLUSTER_READ_ROLE = "vmservice-sim:devops-cluster-read"
-NAMESPACE_EDIT_BINDING = "vmservice-sim:devops-edit"
 CAPABILITIES_READ_ROLE = "vmservice-sim:capabilities-read"
 
 
@@ -114,7 +115,7 @@ def _role_ref(kind: str, name: str) -> Obj:
 
 
 def install_rbac(kube: Kube) -> None:
-    """The roles and cluster-wide bindings (idempotent); namespaces get theirs from `grant_namespace`."""
+    """The roles and cluster-wide bindings (idempotent); namespaces get theirs from `sync_access`."""
     for role in cluster_roles():
         kube.apply(CLUSTER_ROLE, role)
     kube.apply(
@@ -156,16 +157,56 @@ def install_rbac(kube: Kube) -> None:
     )
 
 
-def grant_namespace(kube: Kube, namespace: str, user: str = DEVOPS_USER) -> None:
-    """The vSphere Namespace's "can edit" permission for `user`: `edit` in that namespace only."""
-    kube.apply(
-        ROLE_BINDING,
-        {
-            "metadata": {"name": NAMESPACE_EDIT_BINDING, "namespace": namespace},
-            "roleRef": _role_ref("ClusterRole", "edit"),
-            "subjects": [_user(user)],
-        },
-    )
+# vSphere Namespace roles (vCenter's access list) and the ClusterRole a Supervisor binds each to: an owner
+# may also share and delete the namespace in vCenter, which is not a Kubernetes permission.
+ROLE_CLUSTER_ROLES = {"OWNER": "edit", "EDIT": "edit", "VIEW": "view"}
+ACCESS_LABEL = "vmservice-sim.vmware.com/access-list"
+
+
+def access_subject(entry: dict[str, Any]) -> Obj:
+    """The Kubernetes subject of an access-list entry: vCenter SSO principals sign in as `sso:NAME@DOMAIN`."""
+    kind = "Group" if str(entry.get("subject_type") or "USER").upper() == "GROUP" else "User"
+    return {"kind": kind, "apiGroup": RBAC, "name": f"sso:{entry.get('subject')}@{entry.get('domain')}"}
+
+
+def access_bindings(namespace: str, access_list: list[dict[str, Any]]) -> dict[str, Obj]:
+    """The RoleBindings a Supervisor makes for a vSphere Namespace's access list, by name
+    (`wcp:NAMESPACE:user|group:DOMAIN:SUBJECT`, bound to `edit` or `view` in that namespace only)."""
+    bindings: dict[str, Obj] = {}
+    for entry in access_list:
+        role = ROLE_CLUSTER_ROLES.get(str(entry.get("role") or "").upper())
+        if role is None or not entry.get("subject") or not entry.get("domain"):
+            continue
+        subject = access_subject(entry)
+        name = f"wcp:{namespace}:{subject['kind'].lower()}:{entry['domain']}:{entry['subject']}"
+        bindings[name] = {
+            "metadata": {"name": name, "namespace": namespace, "labels": {ACCESS_LABEL: "true"}},
+            "roleRef": _role_ref("ClusterRole", role),
+            "subjects": [subject],
+        }
+    return bindings
+
+
+def sync_access(kube: Kube, namespace: str, access_list: list[dict[str, Any]]) -> None:
+    """Make the namespace's RoleBindings those of its access list: a principal that is not listed has none
+    (only bindings this sync made are removed)."""
+    wanted = access_bindings(namespace, access_list)
+    existing = {
+        b["metadata"]["name"]: b
+        for b in kube.list(ROLE_BINDING, namespace, label_selector=f"{ACCESS_LABEL}=true")[0]
+    }
+    for name, binding in wanted.items():
+        live = existing.get(name)
+        if (
+            live is None
+            or live.get("roleRef") != binding["roleRef"]
+            or live.get("subjects") != binding["subjects"]
+        ):
+            if live is not None and live.get("roleRef") != binding["roleRef"]:
+                kube.delete(ROLE_BINDING, namespace, name)  # a binding's role cannot change in place
+            kube.apply(ROLE_BINDING, binding)
+    for name in existing.keys() - wanted.keys():
+        kube.delete(ROLE_BINDING, namespace, name)
 
 
 def vm_operator_token(kube: Kube, days: int = 365) -> str:

@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from vmservice_sim import zones as zone_objects
 from vmservice_sim.faults import FAULTS_CONFIGMAP, FAULTS_NAMESPACE
-from vmservice_sim.kube import AVAILABILITY_ZONE, CONFIG_MAP, NAMESPACE, SERVICE, STORAGE_CLASS, Kube
+from vmservice_sim.kube import CONFIG_MAP, NAMESPACE, SERVICE, STORAGE_CLASS, Kube
 from vmservice_sim.vcenter import VCenter
 from vmservice_sim.vcenter_sync import DEFAULT_STORAGE_CLASS, STORAGE_POLICY_ID
 
@@ -81,8 +82,7 @@ def seed_vcenter(vcenter: VCenter) -> dict[str, Any]:
 def seed_kubernetes(kube: Kube, zones: tuple[str, ...]) -> None:
     for name in (FAULTS_NAMESPACE, "vmware-system-vmop"):
         kube.create_or_get(NAMESPACE, {"metadata": {"name": name}})
-    for zone in zones:  # vSphere Zones of the Supervisor (each namespace gets its Zone objects on sync)
-        kube.create_or_get(AVAILABILITY_ZONE, {"metadata": {"name": zone}, "spec": {}})
+    zone_objects.seed(kube, zones)  # each namespace is placed in them on sync
     kube.create_or_get(
         STORAGE_CLASS,
         {

@@ -44,6 +44,8 @@ class SimulatorOptions:
     power_on_delay: float = 1.0
     ip_delay: float = 2.0
     sync_interval: float = 2.0
+    # vCenter's automatic sync of subscribed content libraries (vSphere's default is every 4 hours).
+    library_sync_interval: float = 10.0
     # Capabilities switched on or off against the release's defaults (`--capability NAME=on|off`).
     capabilities: tuple[tuple[str, bool], ...] = ()
     # VM Operator's deployment switches against the release's defaults (`--feature NAME=on|off`).
@@ -55,6 +57,8 @@ class SimulatorOptions:
     # False: admission only, no controller runs, not even the garbage collector (the corpus test judges objects
     # exactly as it makes them).
     controllers: bool = True
+    # kube-apiserver writes an audit line per request to DIR/controlplane/audit.log (`--audit-log`).
+    audit_log: bool = False
 
     @property
     def capability_states(self) -> dict[str, bool]:
@@ -134,6 +138,7 @@ class Simulator:
             extra_crds=supervisor_crds.manifests(),
             users={identities.DEVOPS_USER: ()},
             controllers=KCM_CONTROLLERS if self.options.controllers else KCM_CONTROLLERS_WITHOUT_GC,
+            audit_log=self.options.audit_log,
         )
         cp.start()
         t = self._mark("control-plane", t)
@@ -151,6 +156,8 @@ class Simulator:
             tls_cert=vcsim_dir / "tls.crt",
             tls_key=vcsim_dir / "tls.key",
             register_atexit=self.register_atexit,
+            library_sync_interval=self.options.library_sync_interval,
+            namespace_status_from_supervisor=True,
         )
         self.vcsim.start()
         t = self._mark("vcsim", t)

@@ -38,6 +38,19 @@ class VmInfo:
     macs: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class AccessEntry:
+    """One entry of a vSphere Namespace's access list."""
+
+    subject: str
+    domain: str
+    role: str  # OWNER, EDIT or VIEW
+    subject_type: str = "USER"
+
+
+DEVOPS_CAN_EDIT = AccessEntry("devops", "vsphere.local", "EDIT")  # the user of DIR/kubeconfig
+
+
 class VCenter:
     """One SOAP session and one REST session to vcsim, shared by the emulator's threads."""
 
@@ -522,9 +535,11 @@ class VCenter:
         libraries: list[str],
         writable: tuple[str, ...] = (),
         storage_policies: tuple[str, ...] = (),
+        access: tuple[AccessEntry, ...] = (DEVOPS_CAN_EDIT,),
     ) -> None:
         """A vSphere Namespace with the classes, libraries and storage policies (no limit) assigned; `writable`
-        libraries may be published to from it (the Image Service list of vSphere 8.0 U2+)."""
+        libraries may be published to from it (the Image Service list of vSphere 8.0 U2+); `access` is its
+        access list (by default the DevOps user may edit)."""
         self.rest(
             "POST",
             "/api/vcenter/namespaces/instances",
@@ -536,8 +551,19 @@ class VCenter:
                     {"content_library": library, "writable": library in writable} for library in libraries
                 ],
                 "storage_specs": [{"policy": policy} for policy in storage_policies],
+                "access_list": [
+                    {"subject": a.subject, "domain": a.domain, "role": a.role, "subject_type": a.subject_type}
+                    for a in access
+                ],
             },
         )
+
+    def namespace_configured(self, namespace: str) -> None:
+        """Report a vSphere Namespace made on the Supervisor, so vCenter reports it RUNNING (the project's
+        vcsim keeps new namespaces CONFIGURING until then, as vCenter does until WCP has made them)."""
+        response = self._http.post(f"/vmservice-sim/configured-namespaces/{namespace}")
+        if response.status_code >= 400:
+            raise VCenterError(f"reporting namespace {namespace} configured: {response.status_code}")
 
     def get_vm_class(self, class_id: str) -> dict[str, Any] | None:
         body = self.rest("GET", f"/api/vcenter/namespace-management/virtual-machine-classes/{class_id}")

@@ -3,9 +3,10 @@ in vCenter, emulated by polling vcsim's REST API.
 
 - A vSphere Namespace (/api/vcenter/namespaces/instances) becomes a Kubernetes namespace, with a resource
   pool and VM folder in vcsim, its storage policies' StorageClasses and quota and its CPU/memory limits on
-  the pool (`quotas`), a Zone object per vSphere Zone and the DevOps user's "can edit" permission
-  (`identities.grant_namespace`).
-- Each VM class assigned to it (vm_service_spec.vm_classes) becomes a VirtualMachineClass in it.
+  the pool (`quotas`), its place in every zone (`zones`: the AvailabilityZones' namespace entries and a Zone
+  object per vSphere Zone) and a RoleBinding per entry of its access list (`identities.sync_access`).
+- Each VM class assigned to it (vm_service_spec.vm_classes) becomes a VirtualMachineClass in it, with its
+  vGPU and DirectPath devices.
 - Each of its content libraries (vm_service_spec.content_libraries) becomes a ContentLibrary `cl-...` with
   the writability vCenter sets (`content_libraries`), and each of their items a VirtualMachineImage.
 - Removed assignments and namespaces are removed again (only objects this sync created).
@@ -17,10 +18,10 @@ import logging
 import threading
 from typing import Any
 
-from vmservice_sim import content_libraries, identities, quotas
+from vmservice_sim import content_libraries, identities, quotas, zones
 from vmservice_sim.context import EmulatorContext
 from vmservice_sim.images import MANAGED_LABEL, ensure_image, image_name
-from vmservice_sim.kube import NAMESPACE, ZONE, Obj
+from vmservice_sim.kube import NAMESPACE, Obj
 
 log = logging.getLogger("vmservice-sim")
 
@@ -39,6 +40,9 @@ def class_spec(info: dict[str, Any]) -> Obj:
     cpus = int(info.get("cpu_count") or 0)
     memory_mb = int(info.get("memory_mb") or info.get("memory_MB") or 0)
     spec: Obj = {"hardware": {"cpus": cpus, "memory": memory_quantity(memory_mb)}}
+    devices = class_devices(info.get("devices") or {})
+    if devices:
+        spec["hardware"]["devices"] = devices
     if info.get("description"):
         spec["description"] = info["description"]
     cpu_pct, mem_pct = int(info.get("cpu_reservation") or 0), int(info.get("memory_reservation") or 0)
@@ -50,6 +54,34 @@ def class_spec(info: dict[str, Any]) -> Obj:
     if requests:
         spec["policies"] = {"resources": {"requests": requests}}
     return spec
+
+
+def class_devices(devices: dict[str, Any]) -> Obj:
+    """A class's vGPU profiles and Dynamic DirectPath I/O devices in the VirtualMachineClass's form
+    (`spec.hardware.devices`, VM Operator's api/v1alpha2/virtualmachineclass_types.go VirtualDevices)."""
+    by_name = {key.lower(): value for key, value in devices.items()}
+    vgpus = [
+        {"profileName": str(d.get("profile_name"))}
+        for d in by_name.get("vgpu_devices") or []
+        if isinstance(d, dict) and d.get("profile_name")
+    ]
+    direct_path = []
+    for device in by_name.get("dynamic_direct_path_io_devices") or []:
+        if not isinstance(device, dict):
+            continue
+        entry: Obj = {
+            "vendorID": int(device.get("vendor_id") or 0),
+            "deviceID": int(device.get("device_id") or 0),
+        }
+        if device.get("custom_label"):
+            entry["customLabel"] = str(device["custom_label"])
+        direct_path.append(entry)
+    result: Obj = {}
+    if vgpus:
+        result["vgpuDevices"] = vgpus
+    if direct_path:
+        result["dynamicDirectPathIODevices"] = direct_path
+    return result
 
 
 class VCenterSync:
@@ -83,6 +115,7 @@ class VCenterSync:
                 kube.delete(NAMESPACE, None, name)
                 self._prepared.discard(name)
                 vcenter.remove_namespace_placement(name)
+                zones.forget_namespace(kube, self.ctx.options.zones, name)
         self.passes += 1
 
     def _sync_namespace(self, name: str, summary: Obj) -> None:
@@ -101,14 +134,15 @@ class VCenterSync:
             log.info("vSphere Namespace %s -> Kubernetes namespace", name)
         elif live["metadata"].get("deletionTimestamp"):
             return
+        pool, folder = vcenter.namespace_pool(name), vcenter.namespace_folder(name)
+        assert pool is not None and folder is not None  # made when missing
         if name not in self._prepared:
-            identities.grant_namespace(kube, name)
-            for zone in self.ctx.options.zones:
-                kube.create_or_get(ZONE, {"metadata": {"name": zone, "namespace": name}, "spec": {}})
+            zones.place_namespace(
+                kube, self.ctx.options.zones, name, vcenter.cluster._moId, pool._moId, folder._moId
+            )
             self._prepared.add(name)
-        vcenter.namespace_pool(name)
-        vcenter.namespace_folder(name)
         info = vcenter.get_namespace(name) or {}
+        identities.sync_access(kube, name, info.get("access_list") or [])
         quotas.sync(kube, vcenter, name, info)
         vm_service = info.get("vm_service_spec") or {}
 
@@ -162,3 +196,5 @@ class VCenterSync:
                     ensure_image(self.ctx, name, item)
         for image in known - expected:
             kube.delete(kinds.image, name, image)
+        if info.get("config_status") == "CONFIGURING":
+            vcenter.namespace_configured(name)  # WCP reports the namespace to vCenter once it is made

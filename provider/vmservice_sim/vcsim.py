@@ -49,6 +49,8 @@ class Vcsim:
         tls_key: str | os.PathLike[str] | None = None,
         timeout: float = 30.0,
         register_atexit: bool = True,
+        library_sync_interval: float = 0.0,
+        namespace_status_from_supervisor: bool = False,
         session_ttl: float = 0.0,
     ) -> None:
         self.username = username
@@ -65,6 +67,10 @@ class Vcsim:
         self.tls_cert = Path(tls_cert) if tls_cert is not None else None
         self.tls_key = Path(tls_key) if tls_key is not None else None
         self.timeout = timeout
+        # vCenter's automatic sync of subscribed libraries, every this many seconds (0: never).
+        self.library_sync_interval = library_sync_interval
+        # New vSphere Namespaces read CONFIGURING until the Supervisor (simulator) reports them made.
+        self.namespace_status_from_supervisor = namespace_status_from_supervisor
         self.session_ttl = session_ttl
         self._register_atexit = register_atexit
         self._own_work_dir = work_dir is None
@@ -124,6 +130,10 @@ class Vcsim:
             ]
             for flag, value in self.inventory.items():
                 argv += [f"-{flag}", str(value)]
+            if self.library_sync_interval > 0:
+                argv += ["-library-sync-interval", f"{self.library_sync_interval}s"]
+            if self.namespace_status_from_supervisor:
+                argv.append("-namespace-status-from-supervisor")
             if self.session_ttl > 0:
                 argv += ["-api-session-ttl", f"{self.session_ttl}s"]
             if self.tls_cert is not None:

@@ -25,6 +25,7 @@ from vmservice_api import rules
 
 from vmservice_sim.admission import Judge, Verdict, Webhook
 from vmservice_sim.cluster import ApiCluster, ApiResources
+from vmservice_sim.cluster_cache import CachedCluster
 from vmservice_sim.context import EmulatorContext
 from vmservice_sim.kube import MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS, Obj
 from vmservice_sim.registry import KindRegistration, registrations
@@ -89,9 +90,10 @@ class AdmissionServer:
     def __init__(self, ctx: EmulatorContext, cert_pem: bytes, key_pem: bytes) -> None:
         self.ctx = ctx
         self.kinds = registrations(ctx.release)
+        self.cluster = CachedCluster(ApiCluster(ctx.kube, ApiResources(ctx.kube)))
         judge = Judge(
             ctx.release.name,  # type: ignore[arg-type]
-            ApiCluster(ctx.kube, ApiResources(ctx.kube)),
+            self.cluster,
             test_fixtures=ctx.options.test_fixtures,
         )
         self.reviewer = Reviewer(webhook_routes(ctx.release, self.kinds), judge)
@@ -155,6 +157,7 @@ class AdmissionServer:
         self._thread.start()
 
     def stop(self) -> None:
+        self.cluster.stop()
         self._httpd.shutdown()
         self._httpd.server_close()
 

@@ -5,6 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
 // Export members:
+export { GetContentLibraryArgs, GetContentLibraryResult, GetContentLibraryOutputArgs } from "./getContentLibrary";
+export const getContentLibrary: typeof import("./getContentLibrary").getContentLibrary = null as any;
+export const getContentLibraryOutput: typeof import("./getContentLibrary").getContentLibraryOutput = null as any;
+utilities.lazyLoad(exports, ["getContentLibrary","getContentLibraryOutput"], () => require("./getContentLibrary"));
+
 export { GetVirtualMachineArgs, GetVirtualMachineResult, GetVirtualMachineOutputArgs } from "./getVirtualMachine";
 export const getVirtualMachine: typeof import("./getVirtualMachine").getVirtualMachine = null as any;
 export const getVirtualMachineOutput: typeof import("./getVirtualMachine").getVirtualMachineOutput = null as any;
@@ -24,6 +29,11 @@ export { GetWebConsoleUrlArgs, GetWebConsoleUrlResult, GetWebConsoleUrlOutputArg
 export const getWebConsoleUrl: typeof import("./getWebConsoleUrl").getWebConsoleUrl = null as any;
 export const getWebConsoleUrlOutput: typeof import("./getWebConsoleUrl").getWebConsoleUrlOutput = null as any;
 utilities.lazyLoad(exports, ["getWebConsoleUrl","getWebConsoleUrlOutput"], () => require("./getWebConsoleUrl"));
+
+export { GetZonesArgs, GetZonesResult, GetZonesOutputArgs } from "./getZones";
+export const getZones: typeof import("./getZones").getZones = null as any;
+export const getZonesOutput: typeof import("./getZones").getZonesOutput = null as any;
+utilities.lazyLoad(exports, ["getZones","getZonesOutput"], () => require("./getZones"));
 
 export { ProviderArgs } from "./provider";
 export type Provider = import("./provider").Provider;

@@ -71,6 +71,10 @@ export class VirtualMachine extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly status: pulumi.Output<outputs.VirtualMachineStatus>;
     /**
+     * The inline Sysprep answer's secret values (`spec.bootstrap.sysprep.sysprep`), given inline. Always secret: the provider keeps them in a Secret it owns in the namespace (`<vm name>-sysprep`) and fills in the answer's Secret selectors (`guiUnattended.password`, `identification.domainAdminPassword`, `userData.productID`), so they never appear in plain text in the spec, the state or messages. A change is a bootstrap change, as VM Operator applies one: Sysprep runs again with the new values only when the VM next powers on (VM Operator customizes again when the customization differs from the one it last applied), so a powered-off VM takes it at its next power-on, a powered-on VM is power-cycled with `allowPowerCycle: true` and replaced without it; the running guest keeps its old password until then. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
+     */
+    declare public readonly sysprepSecrets: pulumi.Output<outputs.VirtualMachineSysprepSecrets | undefined>;
+    /**
      * Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
      */
     declare public readonly userData: pulumi.Output<string | undefined>;
@@ -96,6 +100,7 @@ export class VirtualMachine extends pulumi.CustomResource {
             resourceInputs["allowPowerCycle"] = args?.allowPowerCycle;
             resourceInputs["metadata"] = args?.metadata;
             resourceInputs["spec"] = args?.spec;
+            resourceInputs["sysprepSecrets"] = args?.sysprepSecrets ? pulumi.secret(args.sysprepSecrets) : undefined;
             resourceInputs["userData"] = args?.userData ? pulumi.secret(args.userData) : undefined;
             resourceInputs["waitFor"] = args?.waitFor;
             resourceInputs["apiVersion"] = undefined /*out*/;
@@ -108,11 +113,12 @@ export class VirtualMachine extends pulumi.CustomResource {
             resourceInputs["metadata"] = undefined /*out*/;
             resourceInputs["spec"] = undefined /*out*/;
             resourceInputs["status"] = undefined /*out*/;
+            resourceInputs["sysprepSecrets"] = undefined /*out*/;
             resourceInputs["userData"] = undefined /*out*/;
             resourceInputs["waitFor"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
-        const secretOpts = { additionalSecretOutputs: ["userData"] };
+        const secretOpts = { additionalSecretOutputs: ["sysprepSecrets", "userData"] };
         opts = pulumi.mergeOptions(opts, secretOpts);
         const replaceOnChanges = { replaceOnChanges: ["metadata.name", "metadata.namespace", "spec.biosUUID", "spec.imageName", "spec.instanceUUID", "spec.network.disabled", "spec.reserved.resourcePolicyName", "spec.storageClass"] };
         opts = pulumi.mergeOptions(opts, replaceOnChanges);
@@ -136,6 +142,10 @@ export interface VirtualMachineArgs {
      * Desired state of the VM, with the VM Operator API's field names.
      */
     spec: pulumi.Input<inputs.VirtualMachineSpecArgs>;
+    /**
+     * The inline Sysprep answer's secret values (`spec.bootstrap.sysprep.sysprep`), given inline. Always secret: the provider keeps them in a Secret it owns in the namespace (`<vm name>-sysprep`) and fills in the answer's Secret selectors (`guiUnattended.password`, `identification.domainAdminPassword`, `userData.productID`), so they never appear in plain text in the spec, the state or messages. A change is a bootstrap change, as VM Operator applies one: Sysprep runs again with the new values only when the VM next powers on (VM Operator customizes again when the customization differs from the one it last applied), so a powered-off VM takes it at its next power-on, a powered-on VM is power-cycled with `allowPowerCycle: true` and replaced without it; the running guest keeps its old password until then. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
+     */
+    sysprepSecrets?: pulumi.Input<inputs.VirtualMachineSysprepSecretsArgs | undefined>;
     /**
      * Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
      */

@@ -17,4 +17,4 @@ def pulumi_cli() -> Path:
 
 
 # The simulated Supervisor (one per session) is shared with the integration tests.
-from tests.integration.conftest import simulator  # noqa: E402, F401
+from tests.integration.conftest import admin, devops, simulator  # noqa: E402, F401

@@ -58,6 +58,7 @@ def node_modules(npm: str) -> Path:
     return target / "node_modules"
 
 
+@pytest.mark.compile
 @pytest.mark.timeout(1800)
 def test_typescript_sdk_compiles_with_tsc(
     tmp_path: Path, record_property: Callable[[str, object], None]
@@ -74,6 +75,7 @@ def test_typescript_sdk_compiles_with_tsc(
     assert (sdk / "bin" / "vcenter" / "virtualMachineClass.d.ts").exists()
 
 
+@pytest.mark.compile
 @pytest.mark.timeout(1800)
 def test_go_sdk_builds_and_vets(tmp_path: Path, record_property: Callable[[str, object], None]) -> None:
     go = require("go")

@@ -134,10 +134,16 @@ def outside_vm(cluster: Cluster) -> Iterator[str]:
         cluster.custom.delete_namespaced_custom_object(GROUP, cluster.version, NS, KINDS["vm"], name)
 
 
-def stack_program(suffix: str, outside: str, folder: str, ttl: int, library: str) -> str:
+def stack_program(suffix: str, outside: str, folder: str, ttl: int) -> str:
     return f"""config:
   vmservice:namespace: {NS}
 variables:
+  # The namespace's ContentLibrary object (cl-...) for the vCenter library: the publish requests' target.
+  publishLibrary:
+    fn::invoke:
+      function: vmservice:index:getContentLibrary
+      arguments:
+        displayName: {PUBLISH_LIBRARY}
   image:
     fn::invoke:
       function: vmservice:index:getVirtualMachineImage
@@ -208,7 +214,7 @@ resources:
         source: {{name: "${{web.metadata.name}}"}}
         target:
           item: {{name: web-{suffix}-image, description: published by e2e}}
-          location: {{name: {library}}}
+          location: {{name: "${{publishLibrary.name}}"}}
   shortLived:
     type: vmservice:index:VirtualMachinePublishRequest
     properties:
@@ -218,7 +224,7 @@ resources:
         source: {{name: "${{web.metadata.name}}"}}
         target:
           item: {{name: web-{suffix}-short}}
-          location: {{name: {library}}}
+          location: {{name: "${{publishLibrary.name}}"}}
         ttlSecondsAfterFinished: {ttl}
 outputs:
   imageName: ${{image.imageName}}
@@ -247,6 +253,8 @@ outputs:
   publishedReady: ${{publish.status.ready}}
   publishedDisplayName: ${{published.displayName}}
   shortLivedImage: ${{shortLived.status.imageName}}
+  publishLibrary: ${{publishLibrary.name}}
+  publishLibraryWritable: ${{publishLibrary.writable}}
 """
 
 
@@ -276,11 +284,10 @@ def test_supervisor_stack_lookups_service_publish_console_and_destroy(
     suffix = secrets.token_hex(3)
     web, lb, policy = f"web-{suffix}", f"lb-{suffix}", f"policy-{suffix}"
     publish, short = f"publish-{suffix}", f"short-{suffix}"
-    library = cluster.content_library(PUBLISH_LIBRARY)
     project = yaml_project(
         tmp_path / "supervisor",
         "supervisor",
-        stack_program(suffix, outside_vm, folder="f1", ttl=2, library=library),
+        stack_program(suffix, outside_vm, folder="f1", ttl=2),
     )
     project.env.update(simulator.env())
     project.init_stack()
@@ -327,7 +334,10 @@ def test_supervisor_stack_lookups_service_publish_console_and_destroy(
     endpoints = cluster.core.read_namespaced_endpoints(lb, NS)
     assert [a.ip for s in endpoints.subsets or [] for a in s.addresses or []] == [outputs["webIP"]]
 
-    # Publishing: the request completed and its image now exists in the namespace.
+    # Publishing: the target came from the library lookup (the object kubectl shows for the vCenter library),
+    # the request completed and its image now exists in the namespace.
+    assert outputs["publishLibrary"] == cluster.content_library(PUBLISH_LIBRARY)
+    assert outputs["publishLibraryWritable"] is True
     assert outputs["publishedReady"] is True and outputs["publishedImage"].startswith("vmi-")
     assert outputs["publishedDisplayName"] == f"web-{suffix}-image"
     image = cluster.get("image", outputs["publishedImage"])
@@ -441,6 +451,12 @@ def test_publish_failure_reports_the_reason_and_keeps_the_request(
         "broken",
         f"""config:
   vmservice:namespace: {NS}
+variables:
+  library:
+    fn::invoke:
+      function: vmservice:index:getContentLibrary
+      arguments:
+        writable: true
 resources:
   broken:
     type: vmservice:index:VirtualMachinePublishRequest
@@ -450,7 +466,7 @@ resources:
       spec:
         source: {{name: no-such-vm}}
         target:
-          location: {{name: {cluster.content_library(PUBLISH_LIBRARY)}}}
+          location: {{name: "${{library.name}}"}}
 """,
     )
     project.env.update(simulator.env())
@@ -510,5 +526,49 @@ def test_invoke_failures_are_check_failures_naming_the_property(simulator: Simul
         no_console = invoke("getWebConsoleUrl", name="no-such-vm")
         assert [f.property for f in no_console.failures] == ["name"]
         assert "no VirtualMachine named 'no-such-vm'" in no_console.failures[0].reason
+    finally:
+        plugin.close()
+
+
+def test_zone_and_content_library_lookups_as_the_devops_user(simulator: Simulator, cluster: Cluster) -> None:
+    """On 8.0 U3 the zones are the AvailabilityZones that list the namespace; a namespace's libraries are
+    found by their vCenter name, id or writability, and a query that is not one library names the candidates."""
+    from pulumi_vmservice_provider.server.proto import provider_pb2
+    from pulumi_vmservice_provider.wire import dict_to_struct, struct_to_dict
+
+    from tests.protocol.harness import Plugin
+
+    plugin = Plugin(env=simulator.env())  # the DevOps user's kubeconfig
+    try:
+        plugin.configure()
+
+        def invoke(function: str, **args: Any) -> Any:
+            return plugin.stub.Invoke(
+                provider_pb2.InvokeRequest(tok=f"vmservice:index:{function}", args=dict_to_struct(args))
+            )
+
+        zones = invoke("getZones")
+        assert not zones.failures
+        found = struct_to_dict(getattr(zones, "return"))
+        assert found["source"] == "AvailabilityZone"
+        assert found["names"] == ["zone-a", "zone-b", "zone-c"]
+        assert all(z["poolMoIDs"] and z["folderMoID"] and z["clusterMoIDs"] for z in found["zones"])
+        assert struct_to_dict(getattr(invoke("getZones", namespace="kube-system"), "return"))["names"] == []
+
+        published = cluster.content_library(PUBLISH_LIBRARY)
+        by_name = struct_to_dict(getattr(invoke("getContentLibrary", displayName=PUBLISH_LIBRARY), "return"))
+        assert by_name["name"] == published and by_name["writable"] is True
+        assert by_name["type"] == "Local" and by_name["ready"] is True
+        by_id = struct_to_dict(getattr(invoke("getContentLibrary", libraryId=by_name["libraryId"]), "return"))
+        assert by_id["name"] == published
+        writable = struct_to_dict(getattr(invoke("getContentLibrary", writable=True), "return"))
+        assert writable["name"] == published
+
+        missing = invoke("getContentLibrary", name=published, writable=False)
+        assert [f.property for f in missing.failures] == ["name"]
+        assert "no content library of namespace dev matches" in missing.failures[0].reason
+        assert f"vmservice-published ({published}, writable)" in missing.failures[0].reason
+        unselective = invoke("getContentLibrary")
+        assert [f.property for f in unselective.failures] == ["displayName"]
     finally:
         plugin.close()

@@ -200,6 +200,16 @@ def grant_edit(admin: SimClient, namespace: str, user: str = "sso:devops@vsphere
         time.sleep(0.05)
 
 
+def eventually(what: str, probe: Callable[[], Any], timeout: float = 30.0) -> Any:
+    """What `probe` returns once it is truthy (polled); fails naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not (found := probe()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(0.2)
+    return found
+
+
 def content_library(client: SimClient, display_name: str, namespace: str = NS) -> dict[str, Any]:
     """The namespace's ContentLibrary object (`cl-...`) for the vCenter library of that name."""
     from kubernetes import client as k8s

@@ -1,6 +1,7 @@
 """Who the simulator's kubeconfigs are, and what RBAC and VM Operator's webhooks let each do, as on a real
-Supervisor: DIR/kubeconfig is a DevOps user who edits in its vSphere Namespaces only and is not privileged
-in VM Operator's sense; DIR/admin.kubeconfig is kubernetes-admin (system:masters), privileged."""
+Supervisor: DIR/kubeconfig is a DevOps user who may do in a vSphere Namespace what its access list grants
+(owner and can edit: edit; can view: view; not listed: nothing) and is not privileged in VM Operator's sense;
+DIR/admin.kubeconfig is kubernetes-admin (system:masters), privileged."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.integration.conftest import NS, SimClient, vm_body
+from tests.integration.conftest import NS, SimClient, eventually, vm_body
 
 if TYPE_CHECKING:
     from vmservice_sim.simulator import Simulator
@@ -102,3 +103,61 @@ def test_privileged_rules_follow_the_identity(
         admin.group, admin.version, NS, VMS, {"apiVersion": admin.api_version, **body}, dry_run="All"
     )
     assert admitted["metadata"]["annotations"]["vmoperator.vmware.com/cloud-init-instance-id"] == "i-1"
+
+
+def access_bindings(admin: SimClient, namespace: str) -> dict[str, tuple[str, str]]:
+    """The namespace's RoleBindings: subject name -> (subject kind, ClusterRole)."""
+    from kubernetes import client as k8s
+
+    found = k8s.RbacAuthorizationV1Api(admin.api_client).list_namespaced_role_binding(namespace).items
+    return {s.name: (s.kind, b.role_ref.name) for b in found for s in b.subjects or []}
+
+
+def test_the_access_list_of_a_vsphere_namespace_is_what_the_devops_user_may_do(
+    simulator: Simulator, devops: SimClient, admin: SimClient, unique: Callable[[str], str]
+) -> None:
+    from vmservice_sim.vcenter import AccessEntry
+
+    assert simulator.vcenter is not None
+    vcenter = simulator.vcenter
+    vmop = "vmoperator.vmware.com"
+    owned, viewed, unlisted = unique("owner"), unique("viewer"), unique("unlisted")
+    vcenter.create_namespace(owned, [], [], access=(AccessEntry("devops", "vsphere.local", "OWNER"),))
+    vcenter.create_namespace(
+        viewed,
+        [],
+        [],
+        access=(
+            AccessEntry("devops", "vsphere.local", "VIEW"),
+            AccessEntry("shop-admins", "vsphere.local", "EDIT", "GROUP"),
+        ),
+    )
+    vcenter.create_namespace(unlisted, [], [], access=(AccessEntry("someone", "vsphere.local", "EDIT"),))
+    try:
+        eventually("the owner's rights", lambda: may(devops, "create", VMS, vmop, owned))
+        eventually("the viewer's rights", lambda: may(devops, "list", VMS, vmop, viewed))
+        assert not may(devops, "create", VMS, vmop, viewed)
+        assert access_bindings(admin, viewed) == {
+            "sso:devops@vsphere.local": ("User", "view"),
+            "sso:shop-admins@vsphere.local": ("Group", "edit"),
+        }
+        # Not listed: the namespace is made and binds who is listed, the DevOps user may do nothing there.
+        eventually("the listed user's binding", lambda: access_bindings(admin, unlisted))
+        assert access_bindings(admin, unlisted) == {"sso:someone@vsphere.local": ("User", "edit")}
+        assert not may(devops, "list", VMS, vmop, unlisted) and not may(
+            devops, "get", "secrets", "", unlisted
+        )
+        # The administrator changes the list in vCenter: the binding follows, and a removed entry loses it.
+        vcenter.rest(  # vcsim's PATCH wants the whole vm_service_spec again
+            "PATCH",
+            f"/api/vcenter/namespaces/instances/{viewed}",
+            json={
+                "vm_service_spec": {"vm_classes": [], "content_libraries": []},
+                "access_list": [{"subject": "devops", "domain": "vsphere.local", "role": "EDIT"}],
+            },
+        )
+        eventually("the viewer made an editor", lambda: may(devops, "create", VMS, vmop, viewed))
+        assert access_bindings(admin, viewed) == {"sso:devops@vsphere.local": ("User", "edit")}
+    finally:
+        for namespace in (owned, viewed, unlisted):
+            vcenter.rest("DELETE", f"/api/vcenter/namespaces/instances/{namespace}")

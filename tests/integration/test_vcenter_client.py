@@ -9,14 +9,15 @@ What vcsim (govmomi v0.56.0) does not do, and how the provider copes:
   (vCenter before 7.0 U2) is tested by hiding /api/session;
 - content library only under /rest/com/vmware/content: the client probes once and speaks that dialect; the
   /api/content dialect for real vCenter is covered by unit tests of the paths and bodies only;
-- Dynamic DirectPath I/O devices (it expects `direct_path_io_devices`) are dropped, so a refresh on vcsim
-  reports them as drift; the tests do not set them (VM class descriptions are kept by the project's own vcsim
-  program, tools/vcsim/classdesc.go);
-- namespaces keep only the cluster and vm_service_spec: description and access_list are dropped (storage_specs,
-  resource_spec and the Image Service content_libraries are kept by the project's own vcsim program,
-  tools/vcsim/nsspecs.go, because the Supervisor simulator turns them into quotas and ContentLibrary
-  objects); fields it does not report at all are kept as written on refresh (a namespace description would
-  show as drift);
+- Dynamic DirectPath I/O devices (it expects `direct_path_io_devices`) and VM class descriptions are
+  dropped; the project's own vcsim program keeps them (tools/vcsim/classdevices.go, classdesc.go);
+- namespaces keep only the cluster and vm_service_spec: the description is dropped (storage_specs,
+  resource_spec, the Image Service content_libraries and the access_list are kept by the project's own vcsim
+  program, tools/vcsim/nsspecs.go, because the Supervisor simulator turns them into quotas, ContentLibrary
+  objects and RoleBindings); fields it does not report at all are kept as written on refresh (a namespace
+  description would show as drift);
+- library publishing and subscriptions (publish_info, subscription_info on update, probe, refused syncs,
+  automatic sync) are the project's vcsim program's (tools/vcsim/libsync.go);
 - namespace PATCH answers 200 with an error body (ignored: any 2xx is success) and does not validate clusters;
   the provider checks the Supervisor itself;
 - a pulled file is not checked for its HTTP status (a 404 page ends as "failed to unwind ova");
@@ -284,6 +285,7 @@ def test_a_wrong_thumbprint_stops_before_any_credentials_are_sent(vcsim: Any) ->
 # ---- VM classes --------------------------------------------------------------------------------
 def test_vm_class_crud(rest: Any) -> None:
     from pulumi_vmservice_provider.clients.namespaces import (
+        DirectPathDevice,
         VmClass,
         create_vm_class,
         delete_vm_class,
@@ -293,8 +295,18 @@ def test_vm_class_crud(rest: Any) -> None:
     )
 
     name = unique("class")
+    devices = [DirectPathDevice(4318, 7864, "gpu-a")]
     create_vm_class(
-        rest, VmClass(name, cpu_count=2, memory_mb=2048, cpu_reservation=50, vgpu_profiles=["grid-a"])
+        rest,
+        VmClass(
+            name,
+            cpu_count=2,
+            memory_mb=2048,
+            cpu_reservation=50,
+            memory_reservation=100,
+            vgpu_profiles=["grid-a"],
+            direct_path_devices=devices,
+        ),
     )
     live = get_vm_class(rest, name)
     assert live is not None
@@ -304,6 +316,7 @@ def test_vm_class_crud(rest: Any) -> None:
         50,
         ["grid-a"],
     )
+    assert live.direct_path_devices == devices  # vCenter keeps them (govmomi's simulator alone drops them)
     update_vm_class(rest, VmClass(name, cpu_count=4, memory_mb=8192))
     live = get_vm_class(rest, name)
     assert live is not None and (live.cpu_count, live.memory_mb, live.cpu_reservation) == (4, 8192, None)
@@ -358,6 +371,7 @@ def test_creating_an_existing_class_points_to_import(provider: Any) -> None:
 # ---- content libraries and items ---------------------------------------------------------------
 def test_content_library_uses_the_legacy_api_on_vcsim(rest: Any) -> None:
     from pulumi_vmservice_provider.clients.content_library import Library, Subscription
+    from pulumi_vmservice_provider.clients.vcenter import VCenterError
 
     content = ContentLibraryApi(rest)
     name = unique("lib")
@@ -372,15 +386,30 @@ def test_content_library_uses_the_legacy_api_on_vcsim(rest: Any) -> None:
     assert content.delete_library(library_id, subscribed=False)
     assert content.get_library(library_id) is None
 
+    publisher_id = content.create_library(Library(unique("pub"), _datastore_id(rest), published=True))
+    publisher = content.get_library(publisher_id)
+    assert publisher is not None and publisher.published is True
+    assert publisher.publish_url and publisher.publish_url.endswith(f"/cls/vcsp/lib/{publisher_id}/lib.json")
     subscribed = Library(
         unique("sub"),
         _datastore_id(rest),
-        subscription=Subscription("https://publisher.invalid/lib.json", on_demand=True),
+        subscription=Subscription(publisher.publish_url, on_demand=True),
     )
     subscribed_id = content.create_library(subscribed)
     live = content.get_library(subscribed_id)
     assert live is not None and live.subscription is not None and live.subscription.on_demand is True
+    assert live.subscription.url == publisher.publish_url and live.last_sync_time
+    assert content.probe_subscription(subscribed.subscription).status == "SUCCESS"  # type: ignore[arg-type]
     assert content.delete_library(subscribed_id, subscribed=True)
+    assert content.delete_library(publisher_id, subscribed=False)
+
+    # A publisher vCenter cannot reach: the probe says why, and vCenter refuses the subscription.
+    unreachable = Subscription("https://publisher.invalid/lib.json", on_demand=True)
+    probed = content.probe_subscription(unreachable)
+    assert probed.status == "HOST_NOT_FOUND" and "publisher.invalid" in probed.describe
+    with pytest.raises(VCenterError) as refused:
+        content.create_library(Library(unique("sub"), _datastore_id(rest), subscription=unreachable))
+    assert refused.value.error_type == "RESOURCE_INACCESSIBLE"
 
 
 def _datastore_id(rest: Any) -> str:
@@ -595,6 +624,7 @@ def test_namespace_create_assign_refresh_import_delete(
         "vmClasses": [small, large],
         "contentLibraries": [library],
         "storagePolicies": [{"policy": VSAN_DEFAULT_ID, "limitMib": 10240}],  # vCenter reports policy ids
+        "accessList": inputs["accessList"],
     }
 
     Ops(provider).delete(NAMESPACE, ctx(provider), name, outputs, news)

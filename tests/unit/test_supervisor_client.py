@@ -50,6 +50,13 @@ class Script:
         return call
 
 
+class RawAnswer:
+    """The undecoded HTTP answer the library hands back with `_preload_content=False`."""
+
+    def __init__(self, body: dict[str, Any]):
+        self.data = json.dumps(body).encode()
+
+
 class FakeApiClient:
     class configuration:
         host = ENDPOINT
@@ -98,13 +105,15 @@ def test_conflicts_and_server_errors_are_retried(ctx: Any, monkeypatch: pytest.M
 def test_apply_is_server_side_under_the_providers_field_manager(
     ctx: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    script = Script(None, {"metadata": {"name": "web", "uid": "u-1"}})  # 201: the library decodes no body
+    script = Script(
+        RawAnswer({"metadata": {"name": "web", "uid": "u-1"}})
+    )  # 201, which the library cannot decode
     body = {"apiVersion": "vmoperator.vmware.com/v1alpha3", "metadata": {"name": "web", "namespace": "dev"}}
     assert client(script, monkeypatch).apply(ctx, VMS, body)["metadata"]["uid"] == "u-1"
     verb, _, kwargs = script.calls[0]
     assert verb == "patch" and kwargs["field_manager"] == "pulumi-vmservice" and kwargs["force"] is False
-    assert kwargs["_content_type"] == "application/apply-patch+yaml"
-    assert script.calls[1][0] == "get"
+    assert kwargs["_content_type"] == "application/apply-patch+yaml" and kwargs["_preload_content"] is False
+    assert len(script.calls) == 1, "the answer is the object: no read after the write"
 
 
 CONFLICT = 'Apply failed with 1 conflict: conflict with "{manager}" using vmoperator.vmware.com/v1alpha3: .spec.powerState'
@@ -114,7 +123,7 @@ def test_apply_takes_over_vm_operators_fields_and_reclaimed_drift(
     ctx: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     body = {"apiVersion": "vmoperator.vmware.com/v1alpha3", "metadata": {"name": "web", "namespace": "dev"}}
-    applied = {"metadata": {"name": "web", "uid": "u-1"}}
+    applied = RawAnswer({"metadata": {"name": "web", "uid": "u-1"}})
     script = Script(api_error(409, CONFLICT.format(manager="manager")), applied)
     assert client(script, monkeypatch).apply(ctx, VMS, body)["metadata"]["uid"] == "u-1"
     assert [call[2]["force"] for call in script.calls] == [False, True]

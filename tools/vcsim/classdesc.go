@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -33,24 +29,9 @@ func (c *classDescriptions) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.next.ServeHTTP(w, r)
 		return
 	}
-	var body []byte
-	if r.Method == http.MethodPost || r.Method == http.MethodPatch {
-		body, _ = io.ReadAll(r.Body)
-		_ = r.Body.Close()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	recorder := httptest.NewRecorder()
-	c.next.ServeHTTP(recorder, r)
-	reply := recorder.Body.Bytes()
-	if recorder.Code/100 == 2 {
-		reply = c.observe(r.Method, id, body, reply)
-	}
-	for key, values := range recorder.Header() {
-		w.Header()[key] = values
-	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(reply)))
-	w.WriteHeader(recorder.Code)
-	_, _ = w.Write(reply)
+	exchange(c.next, w, r, nil, func(body, reply []byte) []byte {
+		return c.observe(r.Method, id, body, reply)
+	})
 }
 
 // classPathID returns the class id of .../virtual-machine-classes/ID ("" for the collection) and whether
@@ -94,29 +75,21 @@ func (c *classDescriptions) observe(method, id string, body, reply []byte) []byt
 
 // withDescriptions fills the recorded descriptions into a class (object) or a list of classes (array).
 func (c *classDescriptions) withDescriptions(reply []byte) []byte {
-	var decoded any
-	decoder := json.NewDecoder(bytes.NewReader(reply))
-	decoder.UseNumber() // keep int64 fields exact
-	if decoder.Decode(&decoded) != nil {
-		return reply
-	}
-	switch value := decoded.(type) {
-	case map[string]any:
-		c.fill(value)
-	case []any:
-		for _, item := range value {
-			if class, ok := item.(map[string]any); ok {
-				c.fill(class)
+	return rewriteJSON(reply, func(decoded any) bool {
+		switch value := decoded.(type) {
+		case map[string]any:
+			c.fill(value)
+		case []any:
+			for _, item := range value {
+				if class, ok := item.(map[string]any); ok {
+					c.fill(class)
+				}
 			}
+		default:
+			return false
 		}
-	default:
-		return reply
-	}
-	out, err := json.Marshal(decoded)
-	if err != nil {
-		return reply
-	}
-	return out
+		return true
+	})
 }
 
 func (c *classDescriptions) fill(class map[string]any) {

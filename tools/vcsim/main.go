@@ -6,9 +6,11 @@
 // (the last is the govmomi module version it was built from).
 //
 // Where govmomi's simulator drops what vCenter keeps and a test depends on it, a small wrapper around the
-// server's handler fills the gap (classdesc.go: VM class descriptions; nsspecs.go: a namespace's storage
-// policies, limits and content-library writability; apisession.go: POST /api/session, with expiring sessions
-// and counters a test reads).
+// server's handler fills the gap (classdesc.go: VM class descriptions; classdevices.go: their DirectPath
+// devices; nsspecs.go: a namespace's storage policies, limits, content-library writability and access
+// list; nsstatus.go: a namespace CONFIGURING until the Supervisor has made it; libsync.go: publishing,
+// subscribing and automatic sync of content libraries; apisession.go: POST /api/session, with expiring
+// sessions and counters a test reads).
 package main
 
 import (
@@ -84,7 +86,9 @@ func main() {
 	defer server.Close()
 	// NewServer has started serving, but nobody knows the port before the JSON line below is printed, so
 	// replacing the handler here races with no request.
-	server.Config.Handler = newAPISessions(newNamespaceSpecs(newClassDescriptions(server.Config.Handler)), *sessionTTL)
+	server.Config.Handler = newAPISessions(newLibrarySync(
+		newNamespaceStatus(newClassDevices(newNamespaceSpecs(newClassDescriptions(server.Config.Handler)))),
+		server.URL, *username, *password), *sessionTTL)
 
 	cert := server.Certificate()
 	if *certOut != "" {

@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -15,14 +11,14 @@ import (
 const namespacesPath = "/api/vcenter/namespaces/instances"
 
 // namespaceFields are the parts of a vSphere Namespace that govmomi's namespace simulator drops and vCenter
-// keeps: the storage policies with their limits, the CPU/memory/storage limits, and the content libraries
-// with their writability (vSphere 8.0 U2+).
-var namespaceFields = []string{"storage_specs", "resource_spec", "content_libraries"}
+// keeps: the storage policies with their limits, the CPU/memory/storage limits, the content libraries
+// with their writability (vSphere 8.0 U2+), and the access list (who may view, edit or own it).
+var namespaceFields = []string{"storage_specs", "resource_spec", "content_libraries", "access_list"}
 
 // namespaceSpecs fills that gap of govmomi's namespace simulator: wrapped around the server's handler, it
 // remembers those fields of every successful create and update (an update that leaves one out keeps it, as
 // vCenter's PATCH does) and writes them into namespace reads. The Supervisor simulator turns them into the
-// namespace's quotas and ContentLibrary objects, as a Supervisor does.
+// namespace's quotas, ContentLibrary objects and RoleBindings, as a Supervisor does.
 type namespaceSpecs struct {
 	next   http.Handler
 	mu     sync.Mutex
@@ -39,24 +35,9 @@ func (n *namespaceSpecs) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		n.next.ServeHTTP(w, r)
 		return
 	}
-	var body []byte
-	if r.Method == http.MethodPost || r.Method == http.MethodPatch {
-		body, _ = io.ReadAll(r.Body)
-		_ = r.Body.Close()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	recorder := httptest.NewRecorder()
-	n.next.ServeHTTP(recorder, r)
-	reply := recorder.Body.Bytes()
-	if recorder.Code/100 == 2 {
-		reply = n.observe(r.Method, name, body, reply)
-	}
-	for key, values := range recorder.Header() {
-		w.Header()[key] = values
-	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(reply)))
-	w.WriteHeader(recorder.Code)
-	_, _ = w.Write(reply)
+	exchange(n.next, w, r, nil, func(body, reply []byte) []byte {
+		return n.observe(r.Method, name, body, reply)
+	})
 }
 
 // namespacePathName returns the namespace of .../instances/NAME ("" for the collection) and whether the

@@ -83,10 +83,16 @@ class Library:
     description: str | None = None
     subscription: Subscription | None = None
     id: str | None = None
+    published: bool | None = None  # None: left as vCenter has it
+    publish_url: str | None = None  # read only
+    last_sync_time: str | None = None  # read only (subscribed libraries)
 
     @property
     def type(self) -> str:
         return "SUBSCRIBED" if self.subscription else "LOCAL"
+
+    def _publish_info(self) -> JSONObject:
+        return {"published": bool(self.published), "authentication_method": "NONE"}
 
     def create_body(self) -> JSONObject:
         body: JSONObject = {
@@ -98,12 +104,16 @@ class Library:
             body["description"] = self.description
         if self.subscription:
             body["subscription_info"] = self.subscription.body()
+        if self.published is not None:
+            body["publish_info"] = self._publish_info()
         return body
 
     def update_body(self) -> JSONObject:
         body: JSONObject = {"name": self.name, "description": self.description or ""}
         if self.subscription:
             body["subscription_info"] = self.subscription.body()
+        if self.published is not None:
+            body["publish_info"] = self._publish_info()
         return body
 
     @classmethod
@@ -120,13 +130,31 @@ class Library:
                 ssl_thumbprint=lookup(info, "ssl_thumbprint") or None,
                 username=lookup(info, "user_name") or None,
             )
+        publish = lookup(data, "publish_info")
+        published = lookup(publish, "published") if isinstance(publish, dict) else None
         return cls(
             id=str(lookup(data, "id") or ""),
             name=str(lookup(data, "name") or ""),
             description=lookup(data, "description"),
             datastore_id=str(datastore or ""),
             subscription=subscription,
+            published=bool(published) if published is not None else None,
+            publish_url=(lookup(publish, "publish_url") or None) if published else None,
+            last_sync_time=lookup(data, "last_sync_time") or None,
         )
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """vCenter's check of a subscription (SubscribedLibrary.probe): SUCCESS, INVALID_URL, TIMED_OUT,
+    HOST_NOT_FOUND, RESOURCE_NOT_FOUND, INVALID_CREDENTIALS, CERTIFICATE_ERROR or UNKNOWN_ERROR."""
+
+    status: str
+    messages: tuple[str, ...] = ()
+
+    @property
+    def describe(self) -> str:
+        return f"{self.status}: {'; '.join(self.messages)}" if self.messages else self.status
 
 
 @dataclass
@@ -274,6 +302,33 @@ class ContentLibraryApi:
             doing=f"synchronizing content library {library_id}",
             ctx=ctx,
         )
+
+    def probe_subscription(self, subscription: Subscription, ctx: Deadline | None = None) -> ProbeResult:
+        """Whether vCenter can reach the published library of `subscription`, and why not."""
+        result = self._call(
+            "POST",
+            "subscribed-library",
+            None,
+            action="probe",
+            body={"subscription_info": subscription.body()},
+            doing=f"probing the subscription {subscription.url}",
+            ctx=ctx,
+        )
+        if not isinstance(result, dict) or not lookup(result, "status"):
+            return ProbeResult("UNKNOWN_ERROR", ("vCenter returned no probe status",))
+        messages = tuple(_message(m) for m in lookup(result, "error_messages") or [])
+        return ProbeResult(str(lookup(result, "status")), messages)
+
+    def count_items(self, library_id: str, ctx: Deadline | None = None) -> int:
+        items = self._call(
+            "GET",
+            "library/item",
+            None,
+            params={"library_id": library_id},
+            doing=f"listing the items of content library {library_id}",
+            ctx=ctx,
+        )
+        return len(items or [])
 
     def delete_library(self, library_id: str, subscribed: bool, ctx: Deadline | None = None) -> bool:
         resource = "subscribed-library" if subscribed else "local-library"

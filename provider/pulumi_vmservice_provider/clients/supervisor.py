@@ -22,15 +22,17 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Any, Protocol
 
+from pulumi_vmservice_provider import __version__
 from pulumi_vmservice_provider.clients.transport import describe_failure
 from pulumi_vmservice_provider.errors import ProviderError, ServerRejected
 from pulumi_vmservice_provider.model.types import KindRef
 from pulumi_vmservice_provider.settings import Settings
 
 FIELD_MANAGER = "pulumi-vmservice"
+USER_AGENT = f"pulumi-resource-vmservice/{__version__}"
 RETRYABLE_STATUS = {409, 429, 500, 502, 503, 504}
 PATCH_FORCE_ANNOTATION = "pulumi.com/patchForce"
 # VM Operator's controller ("manager", as controller-runtime names it), its service account's managers,
@@ -189,7 +191,9 @@ class SupervisorClient:
         # retries would repeat a timed-out request unseen (a Supervisor that accepts and never answers held
         # a preview for 4 x 15 s).
         configuration.retries = 0
-        return client.ApiClient(configuration)
+        api = client.ApiClient(configuration)
+        api.user_agent = USER_AGENT  # names the provider in the apiserver's audit log and metrics
+        return api
 
     def _unreachable(self, doing: str, error: BaseException, waited: float = 0.0) -> SupervisorUnreachable:
         gave_up = f" (gave up after {waited:.0f}s of retries)" if waited >= 1 else ""
@@ -342,9 +346,9 @@ class SupervisorClient:
         namespace, name = meta.get("namespace"), meta["name"]
         what = what or f"{ref.kind} {_where(namespace, name)}"
         path = self._path(ref, namespace, body.get("apiVersion"), ctx)
-        # The generated client decodes only 200 bodies; a dry run that would create answers 201 and has nothing
-        # to read back afterwards, so its raw answer is decoded here.
-        extra: dict[str, Any] = {"dry_run": "All", "_preload_content": False} if dry_run else {}
+        # The generated client decodes only 200 bodies, and an apply that creates answers 201 (a dry run has
+        # nothing to read back afterwards): the raw answer is decoded here, which also spares a read.
+        extra: dict[str, Any] = {"_preload_content": False, **({"dry_run": "All"} if dry_run else {})}
 
         def attempt(force: bool) -> Any:
             return self._call(
@@ -375,15 +379,8 @@ class SupervisorClient:
                     conflict.fields,
                 ) from None
             applied = attempt(force=True)  # VM Operator's own defaults: the user's intent wins
-        if dry_run:
-            decoded: dict[str, Any] = json.loads(applied.data)
-            return decoded
-        if applied is None:  # the generated client decodes only 200 bodies; an apply that creates answers 201
-            fetched = self.get(ctx, ref, namespace, name)
-            if fetched is None:
-                raise ProviderError(f"{what} vanished right after apply")
-            return fetched
-        return self._as_dict(applied)
+        decoded: dict[str, Any] = json.loads(applied.data)
+        return decoded
 
     def create(self, ctx: Operation, ref: KindRef, body: dict[str, Any]) -> dict[str, Any]:
         """Create a new object (a one-shot request such as a web console request); a name taken is an error."""
@@ -413,10 +410,11 @@ class SupervisorClient:
 
     def watch(
         self, ctx: Operation, ref: KindRef, namespace: str, name: str, after: str | None, doing: str
-    ) -> Iterator[dict[str, Any] | None]:
+    ) -> Generator[dict[str, Any] | None, None, bool]:
         """One watch session on one object, from resource version `after`: the object at each change (None
-        once deleted) until the server ends the stream (after a few seconds). A broken stream or an outdated
-        version ends the session quietly; the caller reads the object again and watches anew."""
+        once deleted) until the server ends the stream (after a few seconds); returns True then, so the next
+        session can go on from the last version seen. A broken stream or an outdated version ends the session
+        quietly and returns False: the caller reads the object again and watches anew."""
         from kubernetes import watch
         from kubernetes.client.exceptions import ApiException
 
@@ -434,6 +432,7 @@ class SupervisorClient:
                 timeout_seconds=int(max(1, min(WATCH_SECONDS, ctx.remaining()))),
             ):
                 yield None if event["type"] == "DELETED" else event["object"]
+            return True
         except ApiException as error:
             if error.status != 410:  # 410: the version is too old; a fresh read starts a new watch
                 ctx.debug(f"watch of {namespace}/{name} ended: {api_message(error)}")
@@ -445,6 +444,7 @@ class SupervisorClient:
             ctx.sleep(0.5, doing)
         finally:
             stream.stop()
+        return False
 
     # ---- the library, behind one retrying, error-mapping call ----------------------------------
     def _custom(self) -> Any:

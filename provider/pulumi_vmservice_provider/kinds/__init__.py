@@ -18,6 +18,8 @@ KINDS = (
     "virtualmachineclass",
     "virtualmachineimage",
     "virtualmachinewebconsolerequest",
+    "zones",
+    "contentlibrary",
     "vcenter_virtualmachineclass",
     "vcenter_contentlibrary",
     "vcenter_contentlibraryitem",

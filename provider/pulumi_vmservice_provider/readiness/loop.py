@@ -7,9 +7,9 @@ operation's context), so a fake one with its own clock tests the loop without sl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from pulumi_vmservice_provider.readiness.conditions import Readiness
 
@@ -39,6 +39,15 @@ class Backoff:
 POLL_BACKOFF = Backoff()
 
 
+@dataclass(frozen=True)
+class _Session(Generic[T]):
+    """How one watch session ended."""
+
+    ready: bool  # `last` meets the readiness
+    last: T | None  # the object as last seen
+    resumable: bool  # the session only ran out of time: the next one may start from `last` without a read
+
+
 def wait_until(
     readiness: Readiness[T],
     *,
@@ -46,34 +55,62 @@ def wait_until(
     waiter: Waiter,
     doing: str,
     report: Callable[[str], None],
-    watch: Callable[[T | None], Iterable[T | None]] | None = None,
+    watch: Callable[[T | None], Iterator[T | None]] | None = None,
     backoff: Backoff = POLL_BACKOFF,
+    written: T | None = None,
 ) -> T | None:
     """Return the object once `readiness` is met (None when met by deletion), reporting the first unmet
-    condition on every change. `watch(current)` yields the object at each change after `current` until the
-    session ends; without it the object is polled. Raises ReadinessFailed on a fatal state and the waiter's
-    errors on cancellation or timeout."""
+    condition on every change. `written` is the object as the caller's write returned it (saves the first
+    read; None: read it first).
+
+    `watch(current)` yields the object at each change after `current` until the session ends; a session that
+    returns True ended only because its time was up, so the next one continues from the last object seen
+    without reading it again. Without `watch` the object is polled. Raises ReadinessFailed on a fatal state and
+    the waiter's errors on cancellation or timeout."""
     delay = backoff.first
+    latest = written
+    fresh = written is not None  # `latest` is current enough to judge without a read
     while True:
         waiter.check(doing)
-        current = get()
-        verdict = readiness.evaluate(current)
+        if not fresh:
+            latest = get()
+        verdict = readiness.evaluate(latest)
         if verdict.ok:
-            return current
+            return latest
         report(verdict.message)
         if watch is None:
             waiter.sleep(delay, doing)
             delay = backoff.after(delay)
+            fresh = False
             continue
-        events = iter(watch(current))
-        try:
-            for changed in events:
-                verdict = readiness.evaluate(changed)
-                if verdict.ok:
-                    return changed
-                report(verdict.message)
-                waiter.check(doing)
-        finally:
-            close = getattr(events, "close", None)
-            if close is not None:
-                close()  # ends the watch stream at once
+        session = _follow(readiness, watch(latest), latest, waiter, doing, report)
+        if session.ready:
+            return session.last
+        latest, fresh = session.last, session.resumable
+
+
+def _follow(
+    readiness: Readiness[T],
+    events: Iterator[T | None],
+    latest: T | None,
+    waiter: Waiter,
+    doing: str,
+    report: Callable[[str], None],
+) -> _Session[T]:
+    """One watch session, until the object is ready or the session ends."""
+    try:
+        while True:
+            try:
+                changed = next(events)
+            except StopIteration as ended:
+                return _Session(False, latest, bool(ended.value) and latest is not None)
+            verdict = readiness.evaluate(changed)
+            if verdict.ok:
+                return _Session(True, changed, False)
+            report(verdict.message)
+            latest = changed
+            waiter.check(doing)
+    finally:
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()  # ends the watch stream at once

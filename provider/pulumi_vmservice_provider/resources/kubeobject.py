@@ -125,10 +125,17 @@ class KubeObjectHandler(ResourceHandler):
         return cast(KubeObject, applied)
 
     def wait_for(
-        self, ctx: OperationContext, namespace: str, name: str, readiness: Readiness[KubeObject], doing: str
+        self,
+        ctx: OperationContext,
+        namespace: str,
+        name: str,
+        readiness: Readiness[KubeObject],
+        doing: str,
+        written: KubeObject | None = None,
     ) -> KubeObject | None:
-        """Watch one object until `readiness` holds; the first unmet condition is the status line."""
-        return wait_for_object(self.kube, ctx, self.kind_ref, namespace, name, readiness, doing)
+        """Watch one object until `readiness` holds; the first unmet condition is the status line. `written`
+        is the object as this operation's write returned it: the wait starts from it instead of a read."""
+        return wait_for_object(self.kube, ctx, self.kind_ref, namespace, name, readiness, doing, written)
 
     # ---- check ---------------------------------------------------------------------------------
     def admission(self, inputs: Inputs, old_inputs: Inputs | None) -> Verdict:
@@ -293,7 +300,7 @@ class KubeObjectHandler(ResourceHandler):
         if planned is None:
             return live
         readiness, doing = planned
-        return self.wait_for(ctx, found.namespace, found.name, readiness, doing) or live
+        return self.wait_for(ctx, found.namespace, found.name, readiness, doing, written=live) or live
 
     def _latest(
         self, ctx: OperationContext, namespace: str, name: str, error: BaseException
@@ -424,8 +431,10 @@ def wait_for_object(
     name: str,
     readiness: Readiness[KubeObject],
     doing: str,
+    written: KubeObject | None = None,
 ) -> KubeObject | None:
-    """The wait loop on a Supervisor object: read it, then watch it from the version read."""
+    """The wait loop on a Supervisor object: read it (or start from the object just written), then watch it
+    from that version."""
 
     def read() -> KubeObject | None:
         return cast("KubeObject | None", kube.get(ctx, ref, namespace, name))
@@ -434,7 +443,9 @@ def wait_for_object(
         after = view(current).resource_version or None
         return cast("Iterator[KubeObject | None]", kube.watch(ctx, ref, namespace, name, after, doing))
 
-    return wait_until(readiness, get=read, watch=watch, waiter=ctx, doing=doing, report=ctx.status)
+    return wait_until(
+        readiness, get=read, watch=watch, waiter=ctx, doing=doing, report=ctx.status, written=written
+    )
 
 
 def failure_reason(error: BaseException) -> str:

@@ -101,7 +101,7 @@ type GetVirtualMachineStatus struct {
 	// ChangeBlockTracking describes whether or not change block tracking is enabled for the VirtualMachine.
 	ChangeBlockTracking *bool `pulumi:"changeBlockTracking"`
 	// Class is a reference to the VirtualMachineClass resource used to deploy this VM.
-	Class *VirtualMachineClassStatus `pulumi:"class"`
+	Class *VirtualMachineStatusClassRef `pulumi:"class"`
 	// Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
 	Conditions []Condition `pulumi:"conditions"`
 	// Crypto describes the observed state of the VirtualMachine's encryption configuration. Needs VM Operator API v1alpha3 or newer.
@@ -117,7 +117,7 @@ type GetVirtualMachineStatus struct {
 	// ESXi host the VM runs on.
 	Host *string `pulumi:"host"`
 	// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
-	Image *VirtualMachineImageStatus `pulumi:"image"`
+	Image *VirtualMachineStatusImageRef `pulumi:"image"`
 	// Instance UUID of the vSphere VM.
 	InstanceUUID *string `pulumi:"instanceUUID"`
 	// LastRestartTime describes the last time the VM was restarted.
@@ -174,8 +174,8 @@ func (o GetVirtualMachineStatusOutput) ChangeBlockTracking() pulumi.BoolPtrOutpu
 }
 
 // Class is a reference to the VirtualMachineClass resource used to deploy this VM.
-func (o GetVirtualMachineStatusOutput) Class() VirtualMachineClassStatusPtrOutput {
-	return o.ApplyT(func(v GetVirtualMachineStatus) *VirtualMachineClassStatus { return v.Class }).(VirtualMachineClassStatusPtrOutput)
+func (o GetVirtualMachineStatusOutput) Class() VirtualMachineStatusClassRefPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *VirtualMachineStatusClassRef { return v.Class }).(VirtualMachineStatusClassRefPtrOutput)
 }
 
 // Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
@@ -214,8 +214,8 @@ func (o GetVirtualMachineStatusOutput) Host() pulumi.StringPtrOutput {
 }
 
 // Image is a reference to the VirtualMachineImage resource used to deploy this VM.
-func (o GetVirtualMachineStatusOutput) Image() VirtualMachineImageStatusPtrOutput {
-	return o.ApplyT(func(v GetVirtualMachineStatus) *VirtualMachineImageStatus { return v.Image }).(VirtualMachineImageStatusPtrOutput)
+func (o GetVirtualMachineStatusOutput) Image() VirtualMachineStatusImageRefPtrOutput {
+	return o.ApplyT(func(v GetVirtualMachineStatus) *VirtualMachineStatusImageRef { return v.Image }).(VirtualMachineStatusImageRefPtrOutput)
 }
 
 // Instance UUID of the vSphere VM.
@@ -333,13 +333,13 @@ func (o GetVirtualMachineStatusPtrOutput) ChangeBlockTracking() pulumi.BoolPtrOu
 }
 
 // Class is a reference to the VirtualMachineClass resource used to deploy this VM.
-func (o GetVirtualMachineStatusPtrOutput) Class() VirtualMachineClassStatusPtrOutput {
-	return o.ApplyT(func(v *GetVirtualMachineStatus) *VirtualMachineClassStatus {
+func (o GetVirtualMachineStatusPtrOutput) Class() VirtualMachineStatusClassRefPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *VirtualMachineStatusClassRef {
 		if v == nil {
 			return nil
 		}
 		return v.Class
-	}).(VirtualMachineClassStatusPtrOutput)
+	}).(VirtualMachineStatusClassRefPtrOutput)
 }
 
 // Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
@@ -413,13 +413,13 @@ func (o GetVirtualMachineStatusPtrOutput) Host() pulumi.StringPtrOutput {
 }
 
 // Image is a reference to the VirtualMachineImage resource used to deploy this VM.
-func (o GetVirtualMachineStatusPtrOutput) Image() VirtualMachineImageStatusPtrOutput {
-	return o.ApplyT(func(v *GetVirtualMachineStatus) *VirtualMachineImageStatus {
+func (o GetVirtualMachineStatusPtrOutput) Image() VirtualMachineStatusImageRefPtrOutput {
+	return o.ApplyT(func(v *GetVirtualMachineStatus) *VirtualMachineStatusImageRef {
 		if v == nil {
 			return nil
 		}
 		return v.Image
-	}).(VirtualMachineImageStatusPtrOutput)
+	}).(VirtualMachineStatusImageRefPtrOutput)
 }
 
 // Instance UUID of the vSphere VM.
@@ -8823,8 +8823,728 @@ func (o VirtualMachineCdromSpecArrayOutput) Index(i pulumi.IntInput) VirtualMach
 	}).(VirtualMachineCdromSpecOutput)
 }
 
+// DynamicDirectPathIODevice contains the configuration corresponding to a Dynamic DirectPath I/O device.
+type VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec struct {
+	// The `customLabel` field.
+	CustomLabel *string `pulumi:"customLabel"`
+	// The `deviceID` field.
+	DeviceID int `pulumi:"deviceID"`
+	// The `vendorID` field.
+	VendorID int `pulumi:"vendorID"`
+}
+
+// DynamicDirectPathIODevice contains the configuration corresponding to a Dynamic DirectPath I/O device.
+type VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecOutput) ToVirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecOutput() VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecOutput) ToVirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecOutputWithContext(ctx context.Context) VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecOutput {
+	return o
+}
+
+// The `customLabel` field.
+func (o VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecOutput) CustomLabel() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec) *string { return v.CustomLabel }).(pulumi.StringPtrOutput)
+}
+
+// The `deviceID` field.
+func (o VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecOutput) DeviceID() pulumi.IntOutput {
+	return o.ApplyT(func(v VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec) int { return v.DeviceID }).(pulumi.IntOutput)
+}
+
+// The `vendorID` field.
+func (o VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecOutput) VendorID() pulumi.IntOutput {
+	return o.ApplyT(func(v VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec) int { return v.VendorID }).(pulumi.IntOutput)
+}
+
+type VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecArrayOutput) ToVirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecArrayOutput() VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecArrayOutput) ToVirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecArrayOutputWithContext(ctx context.Context) VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecArrayOutput) Index(i pulumi.IntInput) VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec {
+		return vs[0].([]VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec)[vs[1].(int)]
+	}).(VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecOutput)
+}
+
+// VirtualDevices contains information about the virtual devices associated with a VirtualMachineClass.
+type VirtualMachineClassHardwareDevicesSpec struct {
+	// The `dynamicDirectPathIODevices` field.
+	DynamicDirectPathIODevices []VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec `pulumi:"dynamicDirectPathIODevices"`
+	// The `vgpuDevices` field.
+	VgpuDevices []VirtualMachineClassHardwareDevicesVgpuDevicesSpec `pulumi:"vgpuDevices"`
+}
+
+// VirtualDevices contains information about the virtual devices associated with a VirtualMachineClass.
+type VirtualMachineClassHardwareDevicesSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassHardwareDevicesSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineClassHardwareDevicesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassHardwareDevicesSpecOutput) ToVirtualMachineClassHardwareDevicesSpecOutput() VirtualMachineClassHardwareDevicesSpecOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareDevicesSpecOutput) ToVirtualMachineClassHardwareDevicesSpecOutputWithContext(ctx context.Context) VirtualMachineClassHardwareDevicesSpecOutput {
+	return o
+}
+
+// The `dynamicDirectPathIODevices` field.
+func (o VirtualMachineClassHardwareDevicesSpecOutput) DynamicDirectPathIODevices() VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecArrayOutput {
+	return o.ApplyT(func(v VirtualMachineClassHardwareDevicesSpec) []VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec {
+		return v.DynamicDirectPathIODevices
+	}).(VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecArrayOutput)
+}
+
+// The `vgpuDevices` field.
+func (o VirtualMachineClassHardwareDevicesSpecOutput) VgpuDevices() VirtualMachineClassHardwareDevicesVgpuDevicesSpecArrayOutput {
+	return o.ApplyT(func(v VirtualMachineClassHardwareDevicesSpec) []VirtualMachineClassHardwareDevicesVgpuDevicesSpec {
+		return v.VgpuDevices
+	}).(VirtualMachineClassHardwareDevicesVgpuDevicesSpecArrayOutput)
+}
+
+type VirtualMachineClassHardwareDevicesSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassHardwareDevicesSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineClassHardwareDevicesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassHardwareDevicesSpecPtrOutput) ToVirtualMachineClassHardwareDevicesSpecPtrOutput() VirtualMachineClassHardwareDevicesSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareDevicesSpecPtrOutput) ToVirtualMachineClassHardwareDevicesSpecPtrOutputWithContext(ctx context.Context) VirtualMachineClassHardwareDevicesSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareDevicesSpecPtrOutput) Elem() VirtualMachineClassHardwareDevicesSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineClassHardwareDevicesSpec) VirtualMachineClassHardwareDevicesSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineClassHardwareDevicesSpec
+		return ret
+	}).(VirtualMachineClassHardwareDevicesSpecOutput)
+}
+
+// The `dynamicDirectPathIODevices` field.
+func (o VirtualMachineClassHardwareDevicesSpecPtrOutput) DynamicDirectPathIODevices() VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineClassHardwareDevicesSpec) []VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec {
+		if v == nil {
+			return nil
+		}
+		return v.DynamicDirectPathIODevices
+	}).(VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecArrayOutput)
+}
+
+// The `vgpuDevices` field.
+func (o VirtualMachineClassHardwareDevicesSpecPtrOutput) VgpuDevices() VirtualMachineClassHardwareDevicesVgpuDevicesSpecArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineClassHardwareDevicesSpec) []VirtualMachineClassHardwareDevicesVgpuDevicesSpec {
+		if v == nil {
+			return nil
+		}
+		return v.VgpuDevices
+	}).(VirtualMachineClassHardwareDevicesVgpuDevicesSpecArrayOutput)
+}
+
+// VGPUDevice contains the configuration corresponding to a vGPU device.
+type VirtualMachineClassHardwareDevicesVgpuDevicesSpec struct {
+	// The `profileName` field.
+	ProfileName string `pulumi:"profileName"`
+}
+
+// VGPUDevice contains the configuration corresponding to a vGPU device.
+type VirtualMachineClassHardwareDevicesVgpuDevicesSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassHardwareDevicesVgpuDevicesSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineClassHardwareDevicesVgpuDevicesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassHardwareDevicesVgpuDevicesSpecOutput) ToVirtualMachineClassHardwareDevicesVgpuDevicesSpecOutput() VirtualMachineClassHardwareDevicesVgpuDevicesSpecOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareDevicesVgpuDevicesSpecOutput) ToVirtualMachineClassHardwareDevicesVgpuDevicesSpecOutputWithContext(ctx context.Context) VirtualMachineClassHardwareDevicesVgpuDevicesSpecOutput {
+	return o
+}
+
+// The `profileName` field.
+func (o VirtualMachineClassHardwareDevicesVgpuDevicesSpecOutput) ProfileName() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineClassHardwareDevicesVgpuDevicesSpec) string { return v.ProfileName }).(pulumi.StringOutput)
+}
+
+type VirtualMachineClassHardwareDevicesVgpuDevicesSpecArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassHardwareDevicesVgpuDevicesSpecArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineClassHardwareDevicesVgpuDevicesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassHardwareDevicesVgpuDevicesSpecArrayOutput) ToVirtualMachineClassHardwareDevicesVgpuDevicesSpecArrayOutput() VirtualMachineClassHardwareDevicesVgpuDevicesSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareDevicesVgpuDevicesSpecArrayOutput) ToVirtualMachineClassHardwareDevicesVgpuDevicesSpecArrayOutputWithContext(ctx context.Context) VirtualMachineClassHardwareDevicesVgpuDevicesSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareDevicesVgpuDevicesSpecArrayOutput) Index(i pulumi.IntInput) VirtualMachineClassHardwareDevicesVgpuDevicesSpecOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineClassHardwareDevicesVgpuDevicesSpec {
+		return vs[0].([]VirtualMachineClassHardwareDevicesVgpuDevicesSpec)[vs[1].(int)]
+	}).(VirtualMachineClassHardwareDevicesVgpuDevicesSpecOutput)
+}
+
+// InstanceStorage provides information used to configure instance storage volumes for a VirtualMachine.
+type VirtualMachineClassHardwareInstanceStorageSpec struct {
+	// StorageClass refers to the name of a StorageClass resource used to provide the storage for the configured instance storage volumes. The value of this field has no relationship to or bearing on the field virtualMachine.spec.storageClass. Please note the referred StorageClass must be available in the same namespace as the VirtualMachineClass that uses it for configuring instance storage.
+	StorageClass *string `pulumi:"storageClass"`
+	// Volumes describes instance storage volumes created for a VirtualMachine instance that use this VirtualMachineClass.
+	Volumes []VirtualMachineClassHardwareInstanceStorageVolumesSpec `pulumi:"volumes"`
+}
+
+// InstanceStorage provides information used to configure instance storage volumes for a VirtualMachine.
+type VirtualMachineClassHardwareInstanceStorageSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassHardwareInstanceStorageSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineClassHardwareInstanceStorageSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassHardwareInstanceStorageSpecOutput) ToVirtualMachineClassHardwareInstanceStorageSpecOutput() VirtualMachineClassHardwareInstanceStorageSpecOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareInstanceStorageSpecOutput) ToVirtualMachineClassHardwareInstanceStorageSpecOutputWithContext(ctx context.Context) VirtualMachineClassHardwareInstanceStorageSpecOutput {
+	return o
+}
+
+// StorageClass refers to the name of a StorageClass resource used to provide the storage for the configured instance storage volumes. The value of this field has no relationship to or bearing on the field virtualMachine.spec.storageClass. Please note the referred StorageClass must be available in the same namespace as the VirtualMachineClass that uses it for configuring instance storage.
+func (o VirtualMachineClassHardwareInstanceStorageSpecOutput) StorageClass() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineClassHardwareInstanceStorageSpec) *string { return v.StorageClass }).(pulumi.StringPtrOutput)
+}
+
+// Volumes describes instance storage volumes created for a VirtualMachine instance that use this VirtualMachineClass.
+func (o VirtualMachineClassHardwareInstanceStorageSpecOutput) Volumes() VirtualMachineClassHardwareInstanceStorageVolumesSpecArrayOutput {
+	return o.ApplyT(func(v VirtualMachineClassHardwareInstanceStorageSpec) []VirtualMachineClassHardwareInstanceStorageVolumesSpec {
+		return v.Volumes
+	}).(VirtualMachineClassHardwareInstanceStorageVolumesSpecArrayOutput)
+}
+
+type VirtualMachineClassHardwareInstanceStorageSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassHardwareInstanceStorageSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineClassHardwareInstanceStorageSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassHardwareInstanceStorageSpecPtrOutput) ToVirtualMachineClassHardwareInstanceStorageSpecPtrOutput() VirtualMachineClassHardwareInstanceStorageSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareInstanceStorageSpecPtrOutput) ToVirtualMachineClassHardwareInstanceStorageSpecPtrOutputWithContext(ctx context.Context) VirtualMachineClassHardwareInstanceStorageSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareInstanceStorageSpecPtrOutput) Elem() VirtualMachineClassHardwareInstanceStorageSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineClassHardwareInstanceStorageSpec) VirtualMachineClassHardwareInstanceStorageSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineClassHardwareInstanceStorageSpec
+		return ret
+	}).(VirtualMachineClassHardwareInstanceStorageSpecOutput)
+}
+
+// StorageClass refers to the name of a StorageClass resource used to provide the storage for the configured instance storage volumes. The value of this field has no relationship to or bearing on the field virtualMachine.spec.storageClass. Please note the referred StorageClass must be available in the same namespace as the VirtualMachineClass that uses it for configuring instance storage.
+func (o VirtualMachineClassHardwareInstanceStorageSpecPtrOutput) StorageClass() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassHardwareInstanceStorageSpec) *string {
+		if v == nil {
+			return nil
+		}
+		return v.StorageClass
+	}).(pulumi.StringPtrOutput)
+}
+
+// Volumes describes instance storage volumes created for a VirtualMachine instance that use this VirtualMachineClass.
+func (o VirtualMachineClassHardwareInstanceStorageSpecPtrOutput) Volumes() VirtualMachineClassHardwareInstanceStorageVolumesSpecArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineClassHardwareInstanceStorageSpec) []VirtualMachineClassHardwareInstanceStorageVolumesSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Volumes
+	}).(VirtualMachineClassHardwareInstanceStorageVolumesSpecArrayOutput)
+}
+
+// InstanceStorageVolume contains information required to create an instance storage volume on a VirtualMachine.
+type VirtualMachineClassHardwareInstanceStorageVolumesSpec struct {
+	// The `size` field. An integer or a string.
+	Size interface{} `pulumi:"size"`
+}
+
+// InstanceStorageVolume contains information required to create an instance storage volume on a VirtualMachine.
+type VirtualMachineClassHardwareInstanceStorageVolumesSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassHardwareInstanceStorageVolumesSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineClassHardwareInstanceStorageVolumesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassHardwareInstanceStorageVolumesSpecOutput) ToVirtualMachineClassHardwareInstanceStorageVolumesSpecOutput() VirtualMachineClassHardwareInstanceStorageVolumesSpecOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareInstanceStorageVolumesSpecOutput) ToVirtualMachineClassHardwareInstanceStorageVolumesSpecOutputWithContext(ctx context.Context) VirtualMachineClassHardwareInstanceStorageVolumesSpecOutput {
+	return o
+}
+
+// The `size` field. An integer or a string.
+func (o VirtualMachineClassHardwareInstanceStorageVolumesSpecOutput) Size() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineClassHardwareInstanceStorageVolumesSpec) interface{} { return v.Size }).(pulumi.AnyOutput)
+}
+
+type VirtualMachineClassHardwareInstanceStorageVolumesSpecArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassHardwareInstanceStorageVolumesSpecArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineClassHardwareInstanceStorageVolumesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassHardwareInstanceStorageVolumesSpecArrayOutput) ToVirtualMachineClassHardwareInstanceStorageVolumesSpecArrayOutput() VirtualMachineClassHardwareInstanceStorageVolumesSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareInstanceStorageVolumesSpecArrayOutput) ToVirtualMachineClassHardwareInstanceStorageVolumesSpecArrayOutputWithContext(ctx context.Context) VirtualMachineClassHardwareInstanceStorageVolumesSpecArrayOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareInstanceStorageVolumesSpecArrayOutput) Index(i pulumi.IntInput) VirtualMachineClassHardwareInstanceStorageVolumesSpecOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineClassHardwareInstanceStorageVolumesSpec {
+		return vs[0].([]VirtualMachineClassHardwareInstanceStorageVolumesSpec)[vs[1].(int)]
+	}).(VirtualMachineClassHardwareInstanceStorageVolumesSpecOutput)
+}
+
+// Hardware describes the configuration of the VirtualMachineClass attributes related to virtual hardware. The configuration specified in this field is used to customize the virtual hardware characteristics of any VirtualMachine associated with this VirtualMachineClass.
+type VirtualMachineClassHardwareSpec struct {
+	// The `cpus` field.
+	Cpus *int `pulumi:"cpus"`
+	// VirtualDevices contains information about the virtual devices associated with a VirtualMachineClass.
+	Devices *VirtualMachineClassHardwareDevicesSpec `pulumi:"devices"`
+	// InstanceStorage provides information used to configure instance storage volumes for a VirtualMachine.
+	InstanceStorage *VirtualMachineClassHardwareInstanceStorageSpec `pulumi:"instanceStorage"`
+	// The `memory` field. An integer or a string.
+	Memory interface{} `pulumi:"memory"`
+}
+
+// Hardware describes the configuration of the VirtualMachineClass attributes related to virtual hardware. The configuration specified in this field is used to customize the virtual hardware characteristics of any VirtualMachine associated with this VirtualMachineClass.
+type VirtualMachineClassHardwareSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassHardwareSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineClassHardwareSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassHardwareSpecOutput) ToVirtualMachineClassHardwareSpecOutput() VirtualMachineClassHardwareSpecOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareSpecOutput) ToVirtualMachineClassHardwareSpecOutputWithContext(ctx context.Context) VirtualMachineClassHardwareSpecOutput {
+	return o
+}
+
+// The `cpus` field.
+func (o VirtualMachineClassHardwareSpecOutput) Cpus() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineClassHardwareSpec) *int { return v.Cpus }).(pulumi.IntPtrOutput)
+}
+
+// VirtualDevices contains information about the virtual devices associated with a VirtualMachineClass.
+func (o VirtualMachineClassHardwareSpecOutput) Devices() VirtualMachineClassHardwareDevicesSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineClassHardwareSpec) *VirtualMachineClassHardwareDevicesSpec { return v.Devices }).(VirtualMachineClassHardwareDevicesSpecPtrOutput)
+}
+
+// InstanceStorage provides information used to configure instance storage volumes for a VirtualMachine.
+func (o VirtualMachineClassHardwareSpecOutput) InstanceStorage() VirtualMachineClassHardwareInstanceStorageSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineClassHardwareSpec) *VirtualMachineClassHardwareInstanceStorageSpec {
+		return v.InstanceStorage
+	}).(VirtualMachineClassHardwareInstanceStorageSpecPtrOutput)
+}
+
+// The `memory` field. An integer or a string.
+func (o VirtualMachineClassHardwareSpecOutput) Memory() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineClassHardwareSpec) interface{} { return v.Memory }).(pulumi.AnyOutput)
+}
+
+type VirtualMachineClassHardwareSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassHardwareSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineClassHardwareSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassHardwareSpecPtrOutput) ToVirtualMachineClassHardwareSpecPtrOutput() VirtualMachineClassHardwareSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareSpecPtrOutput) ToVirtualMachineClassHardwareSpecPtrOutputWithContext(ctx context.Context) VirtualMachineClassHardwareSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassHardwareSpecPtrOutput) Elem() VirtualMachineClassHardwareSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineClassHardwareSpec) VirtualMachineClassHardwareSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineClassHardwareSpec
+		return ret
+	}).(VirtualMachineClassHardwareSpecOutput)
+}
+
+// The `cpus` field.
+func (o VirtualMachineClassHardwareSpecPtrOutput) Cpus() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassHardwareSpec) *int {
+		if v == nil {
+			return nil
+		}
+		return v.Cpus
+	}).(pulumi.IntPtrOutput)
+}
+
+// VirtualDevices contains information about the virtual devices associated with a VirtualMachineClass.
+func (o VirtualMachineClassHardwareSpecPtrOutput) Devices() VirtualMachineClassHardwareDevicesSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassHardwareSpec) *VirtualMachineClassHardwareDevicesSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Devices
+	}).(VirtualMachineClassHardwareDevicesSpecPtrOutput)
+}
+
+// InstanceStorage provides information used to configure instance storage volumes for a VirtualMachine.
+func (o VirtualMachineClassHardwareSpecPtrOutput) InstanceStorage() VirtualMachineClassHardwareInstanceStorageSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassHardwareSpec) *VirtualMachineClassHardwareInstanceStorageSpec {
+		if v == nil {
+			return nil
+		}
+		return v.InstanceStorage
+	}).(VirtualMachineClassHardwareInstanceStorageSpecPtrOutput)
+}
+
+// The `memory` field. An integer or a string.
+func (o VirtualMachineClassHardwareSpecPtrOutput) Memory() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineClassHardwareSpec) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Memory
+	}).(pulumi.AnyOutput)
+}
+
+// VirtualMachineResourceSpec describes a virtual hardware policy specification.
+type VirtualMachineClassPoliciesResourcesLimitsSpec struct {
+	// The `cpu` field. An integer or a string.
+	Cpu interface{} `pulumi:"cpu"`
+	// The `memory` field. An integer or a string.
+	Memory interface{} `pulumi:"memory"`
+}
+
+// VirtualMachineResourceSpec describes a virtual hardware policy specification.
+type VirtualMachineClassPoliciesResourcesLimitsSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassPoliciesResourcesLimitsSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineClassPoliciesResourcesLimitsSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassPoliciesResourcesLimitsSpecOutput) ToVirtualMachineClassPoliciesResourcesLimitsSpecOutput() VirtualMachineClassPoliciesResourcesLimitsSpecOutput {
+	return o
+}
+
+func (o VirtualMachineClassPoliciesResourcesLimitsSpecOutput) ToVirtualMachineClassPoliciesResourcesLimitsSpecOutputWithContext(ctx context.Context) VirtualMachineClassPoliciesResourcesLimitsSpecOutput {
+	return o
+}
+
+// The `cpu` field. An integer or a string.
+func (o VirtualMachineClassPoliciesResourcesLimitsSpecOutput) Cpu() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineClassPoliciesResourcesLimitsSpec) interface{} { return v.Cpu }).(pulumi.AnyOutput)
+}
+
+// The `memory` field. An integer or a string.
+func (o VirtualMachineClassPoliciesResourcesLimitsSpecOutput) Memory() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineClassPoliciesResourcesLimitsSpec) interface{} { return v.Memory }).(pulumi.AnyOutput)
+}
+
+type VirtualMachineClassPoliciesResourcesLimitsSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassPoliciesResourcesLimitsSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineClassPoliciesResourcesLimitsSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassPoliciesResourcesLimitsSpecPtrOutput) ToVirtualMachineClassPoliciesResourcesLimitsSpecPtrOutput() VirtualMachineClassPoliciesResourcesLimitsSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassPoliciesResourcesLimitsSpecPtrOutput) ToVirtualMachineClassPoliciesResourcesLimitsSpecPtrOutputWithContext(ctx context.Context) VirtualMachineClassPoliciesResourcesLimitsSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassPoliciesResourcesLimitsSpecPtrOutput) Elem() VirtualMachineClassPoliciesResourcesLimitsSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineClassPoliciesResourcesLimitsSpec) VirtualMachineClassPoliciesResourcesLimitsSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineClassPoliciesResourcesLimitsSpec
+		return ret
+	}).(VirtualMachineClassPoliciesResourcesLimitsSpecOutput)
+}
+
+// The `cpu` field. An integer or a string.
+func (o VirtualMachineClassPoliciesResourcesLimitsSpecPtrOutput) Cpu() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineClassPoliciesResourcesLimitsSpec) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Cpu
+	}).(pulumi.AnyOutput)
+}
+
+// The `memory` field. An integer or a string.
+func (o VirtualMachineClassPoliciesResourcesLimitsSpecPtrOutput) Memory() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineClassPoliciesResourcesLimitsSpec) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Memory
+	}).(pulumi.AnyOutput)
+}
+
+// VirtualMachineResourceSpec describes a virtual hardware policy specification.
+type VirtualMachineClassPoliciesResourcesRequestsSpec struct {
+	// The `cpu` field. An integer or a string.
+	Cpu interface{} `pulumi:"cpu"`
+	// The `memory` field. An integer or a string.
+	Memory interface{} `pulumi:"memory"`
+}
+
+// VirtualMachineResourceSpec describes a virtual hardware policy specification.
+type VirtualMachineClassPoliciesResourcesRequestsSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassPoliciesResourcesRequestsSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineClassPoliciesResourcesRequestsSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassPoliciesResourcesRequestsSpecOutput) ToVirtualMachineClassPoliciesResourcesRequestsSpecOutput() VirtualMachineClassPoliciesResourcesRequestsSpecOutput {
+	return o
+}
+
+func (o VirtualMachineClassPoliciesResourcesRequestsSpecOutput) ToVirtualMachineClassPoliciesResourcesRequestsSpecOutputWithContext(ctx context.Context) VirtualMachineClassPoliciesResourcesRequestsSpecOutput {
+	return o
+}
+
+// The `cpu` field. An integer or a string.
+func (o VirtualMachineClassPoliciesResourcesRequestsSpecOutput) Cpu() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineClassPoliciesResourcesRequestsSpec) interface{} { return v.Cpu }).(pulumi.AnyOutput)
+}
+
+// The `memory` field. An integer or a string.
+func (o VirtualMachineClassPoliciesResourcesRequestsSpecOutput) Memory() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineClassPoliciesResourcesRequestsSpec) interface{} { return v.Memory }).(pulumi.AnyOutput)
+}
+
+type VirtualMachineClassPoliciesResourcesRequestsSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassPoliciesResourcesRequestsSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineClassPoliciesResourcesRequestsSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassPoliciesResourcesRequestsSpecPtrOutput) ToVirtualMachineClassPoliciesResourcesRequestsSpecPtrOutput() VirtualMachineClassPoliciesResourcesRequestsSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassPoliciesResourcesRequestsSpecPtrOutput) ToVirtualMachineClassPoliciesResourcesRequestsSpecPtrOutputWithContext(ctx context.Context) VirtualMachineClassPoliciesResourcesRequestsSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassPoliciesResourcesRequestsSpecPtrOutput) Elem() VirtualMachineClassPoliciesResourcesRequestsSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineClassPoliciesResourcesRequestsSpec) VirtualMachineClassPoliciesResourcesRequestsSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineClassPoliciesResourcesRequestsSpec
+		return ret
+	}).(VirtualMachineClassPoliciesResourcesRequestsSpecOutput)
+}
+
+// The `cpu` field. An integer or a string.
+func (o VirtualMachineClassPoliciesResourcesRequestsSpecPtrOutput) Cpu() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineClassPoliciesResourcesRequestsSpec) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Cpu
+	}).(pulumi.AnyOutput)
+}
+
+// The `memory` field. An integer or a string.
+func (o VirtualMachineClassPoliciesResourcesRequestsSpecPtrOutput) Memory() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineClassPoliciesResourcesRequestsSpec) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Memory
+	}).(pulumi.AnyOutput)
+}
+
+// VirtualMachineClassResources describes the virtual hardware resource reservations and limits configuration to be used by a VirtualMachineClass.
+type VirtualMachineClassPoliciesResourcesSpec struct {
+	// VirtualMachineResourceSpec describes a virtual hardware policy specification.
+	Limits *VirtualMachineClassPoliciesResourcesLimitsSpec `pulumi:"limits"`
+	// VirtualMachineResourceSpec describes a virtual hardware policy specification.
+	Requests *VirtualMachineClassPoliciesResourcesRequestsSpec `pulumi:"requests"`
+}
+
+// VirtualMachineClassResources describes the virtual hardware resource reservations and limits configuration to be used by a VirtualMachineClass.
+type VirtualMachineClassPoliciesResourcesSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassPoliciesResourcesSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineClassPoliciesResourcesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassPoliciesResourcesSpecOutput) ToVirtualMachineClassPoliciesResourcesSpecOutput() VirtualMachineClassPoliciesResourcesSpecOutput {
+	return o
+}
+
+func (o VirtualMachineClassPoliciesResourcesSpecOutput) ToVirtualMachineClassPoliciesResourcesSpecOutputWithContext(ctx context.Context) VirtualMachineClassPoliciesResourcesSpecOutput {
+	return o
+}
+
+// VirtualMachineResourceSpec describes a virtual hardware policy specification.
+func (o VirtualMachineClassPoliciesResourcesSpecOutput) Limits() VirtualMachineClassPoliciesResourcesLimitsSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineClassPoliciesResourcesSpec) *VirtualMachineClassPoliciesResourcesLimitsSpec {
+		return v.Limits
+	}).(VirtualMachineClassPoliciesResourcesLimitsSpecPtrOutput)
+}
+
+// VirtualMachineResourceSpec describes a virtual hardware policy specification.
+func (o VirtualMachineClassPoliciesResourcesSpecOutput) Requests() VirtualMachineClassPoliciesResourcesRequestsSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineClassPoliciesResourcesSpec) *VirtualMachineClassPoliciesResourcesRequestsSpec {
+		return v.Requests
+	}).(VirtualMachineClassPoliciesResourcesRequestsSpecPtrOutput)
+}
+
+type VirtualMachineClassPoliciesResourcesSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassPoliciesResourcesSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineClassPoliciesResourcesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassPoliciesResourcesSpecPtrOutput) ToVirtualMachineClassPoliciesResourcesSpecPtrOutput() VirtualMachineClassPoliciesResourcesSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassPoliciesResourcesSpecPtrOutput) ToVirtualMachineClassPoliciesResourcesSpecPtrOutputWithContext(ctx context.Context) VirtualMachineClassPoliciesResourcesSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassPoliciesResourcesSpecPtrOutput) Elem() VirtualMachineClassPoliciesResourcesSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineClassPoliciesResourcesSpec) VirtualMachineClassPoliciesResourcesSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineClassPoliciesResourcesSpec
+		return ret
+	}).(VirtualMachineClassPoliciesResourcesSpecOutput)
+}
+
+// VirtualMachineResourceSpec describes a virtual hardware policy specification.
+func (o VirtualMachineClassPoliciesResourcesSpecPtrOutput) Limits() VirtualMachineClassPoliciesResourcesLimitsSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassPoliciesResourcesSpec) *VirtualMachineClassPoliciesResourcesLimitsSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Limits
+	}).(VirtualMachineClassPoliciesResourcesLimitsSpecPtrOutput)
+}
+
+// VirtualMachineResourceSpec describes a virtual hardware policy specification.
+func (o VirtualMachineClassPoliciesResourcesSpecPtrOutput) Requests() VirtualMachineClassPoliciesResourcesRequestsSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassPoliciesResourcesSpec) *VirtualMachineClassPoliciesResourcesRequestsSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Requests
+	}).(VirtualMachineClassPoliciesResourcesRequestsSpecPtrOutput)
+}
+
+// Policies describes the configuration of the VirtualMachineClass attributes related to virtual infrastructure policy. The configuration specified in this field is used to customize various policies related to infrastructure resource consumption.
+type VirtualMachineClassPoliciesSpec struct {
+	// VirtualMachineClassResources describes the virtual hardware resource reservations and limits configuration to be used by a VirtualMachineClass.
+	Resources *VirtualMachineClassPoliciesResourcesSpec `pulumi:"resources"`
+}
+
+// Policies describes the configuration of the VirtualMachineClass attributes related to virtual infrastructure policy. The configuration specified in this field is used to customize various policies related to infrastructure resource consumption.
+type VirtualMachineClassPoliciesSpecOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassPoliciesSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineClassPoliciesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassPoliciesSpecOutput) ToVirtualMachineClassPoliciesSpecOutput() VirtualMachineClassPoliciesSpecOutput {
+	return o
+}
+
+func (o VirtualMachineClassPoliciesSpecOutput) ToVirtualMachineClassPoliciesSpecOutputWithContext(ctx context.Context) VirtualMachineClassPoliciesSpecOutput {
+	return o
+}
+
+// VirtualMachineClassResources describes the virtual hardware resource reservations and limits configuration to be used by a VirtualMachineClass.
+func (o VirtualMachineClassPoliciesSpecOutput) Resources() VirtualMachineClassPoliciesResourcesSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineClassPoliciesSpec) *VirtualMachineClassPoliciesResourcesSpec { return v.Resources }).(VirtualMachineClassPoliciesResourcesSpecPtrOutput)
+}
+
+type VirtualMachineClassPoliciesSpecPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassPoliciesSpecPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineClassPoliciesSpec)(nil)).Elem()
+}
+
+func (o VirtualMachineClassPoliciesSpecPtrOutput) ToVirtualMachineClassPoliciesSpecPtrOutput() VirtualMachineClassPoliciesSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassPoliciesSpecPtrOutput) ToVirtualMachineClassPoliciesSpecPtrOutputWithContext(ctx context.Context) VirtualMachineClassPoliciesSpecPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassPoliciesSpecPtrOutput) Elem() VirtualMachineClassPoliciesSpecOutput {
+	return o.ApplyT(func(v *VirtualMachineClassPoliciesSpec) VirtualMachineClassPoliciesSpec {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineClassPoliciesSpec
+		return ret
+	}).(VirtualMachineClassPoliciesSpecOutput)
+}
+
+// VirtualMachineClassResources describes the virtual hardware resource reservations and limits configuration to be used by a VirtualMachineClass.
+func (o VirtualMachineClassPoliciesSpecPtrOutput) Resources() VirtualMachineClassPoliciesResourcesSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassPoliciesSpec) *VirtualMachineClassPoliciesResourcesSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Resources
+	}).(VirtualMachineClassPoliciesResourcesSpecPtrOutput)
+}
+
 // Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.
-type VirtualMachineClassSpec struct {
+type VirtualMachineClassRef struct {
 	// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
 	ApiVersion string `pulumi:"apiVersion"`
 	// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
@@ -8833,19 +9553,19 @@ type VirtualMachineClassSpec struct {
 	Name string `pulumi:"name"`
 }
 
-// VirtualMachineClassSpecInput is an input type that accepts VirtualMachineClassSpecArgs and VirtualMachineClassSpecOutput values.
-// You can construct a concrete instance of `VirtualMachineClassSpecInput` via:
+// VirtualMachineClassRefInput is an input type that accepts VirtualMachineClassRefArgs and VirtualMachineClassRefOutput values.
+// You can construct a concrete instance of `VirtualMachineClassRefInput` via:
 //
-//	VirtualMachineClassSpecArgs{...}
-type VirtualMachineClassSpecInput interface {
+//	VirtualMachineClassRefArgs{...}
+type VirtualMachineClassRefInput interface {
 	pulumi.Input
 
-	ToVirtualMachineClassSpecOutput() VirtualMachineClassSpecOutput
-	ToVirtualMachineClassSpecOutputWithContext(context.Context) VirtualMachineClassSpecOutput
+	ToVirtualMachineClassRefOutput() VirtualMachineClassRefOutput
+	ToVirtualMachineClassRefOutputWithContext(context.Context) VirtualMachineClassRefOutput
 }
 
 // Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.
-type VirtualMachineClassSpecArgs struct {
+type VirtualMachineClassRefArgs struct {
 	// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
 	ApiVersion pulumi.StringInput `pulumi:"apiVersion"`
 	// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
@@ -8854,60 +9574,172 @@ type VirtualMachineClassSpecArgs struct {
 	Name pulumi.StringInput `pulumi:"name"`
 }
 
-func (VirtualMachineClassSpecArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*VirtualMachineClassSpec)(nil)).Elem()
+func (VirtualMachineClassRefArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineClassRef)(nil)).Elem()
 }
 
-func (i VirtualMachineClassSpecArgs) ToVirtualMachineClassSpecOutput() VirtualMachineClassSpecOutput {
-	return i.ToVirtualMachineClassSpecOutputWithContext(context.Background())
+func (i VirtualMachineClassRefArgs) ToVirtualMachineClassRefOutput() VirtualMachineClassRefOutput {
+	return i.ToVirtualMachineClassRefOutputWithContext(context.Background())
 }
 
-func (i VirtualMachineClassSpecArgs) ToVirtualMachineClassSpecOutputWithContext(ctx context.Context) VirtualMachineClassSpecOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineClassSpecOutput)
+func (i VirtualMachineClassRefArgs) ToVirtualMachineClassRefOutputWithContext(ctx context.Context) VirtualMachineClassRefOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineClassRefOutput)
 }
 
-func (i VirtualMachineClassSpecArgs) ToVirtualMachineClassSpecPtrOutput() VirtualMachineClassSpecPtrOutput {
-	return i.ToVirtualMachineClassSpecPtrOutputWithContext(context.Background())
+func (i VirtualMachineClassRefArgs) ToVirtualMachineClassRefPtrOutput() VirtualMachineClassRefPtrOutput {
+	return i.ToVirtualMachineClassRefPtrOutputWithContext(context.Background())
 }
 
-func (i VirtualMachineClassSpecArgs) ToVirtualMachineClassSpecPtrOutputWithContext(ctx context.Context) VirtualMachineClassSpecPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineClassSpecOutput).ToVirtualMachineClassSpecPtrOutputWithContext(ctx)
+func (i VirtualMachineClassRefArgs) ToVirtualMachineClassRefPtrOutputWithContext(ctx context.Context) VirtualMachineClassRefPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineClassRefOutput).ToVirtualMachineClassRefPtrOutputWithContext(ctx)
 }
 
-// VirtualMachineClassSpecPtrInput is an input type that accepts VirtualMachineClassSpecArgs, VirtualMachineClassSpecPtr and VirtualMachineClassSpecPtrOutput values.
-// You can construct a concrete instance of `VirtualMachineClassSpecPtrInput` via:
+// VirtualMachineClassRefPtrInput is an input type that accepts VirtualMachineClassRefArgs, VirtualMachineClassRefPtr and VirtualMachineClassRefPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineClassRefPtrInput` via:
 //
-//	        VirtualMachineClassSpecArgs{...}
+//	        VirtualMachineClassRefArgs{...}
 //
 //	or:
 //
 //	        nil
-type VirtualMachineClassSpecPtrInput interface {
+type VirtualMachineClassRefPtrInput interface {
 	pulumi.Input
 
-	ToVirtualMachineClassSpecPtrOutput() VirtualMachineClassSpecPtrOutput
-	ToVirtualMachineClassSpecPtrOutputWithContext(context.Context) VirtualMachineClassSpecPtrOutput
+	ToVirtualMachineClassRefPtrOutput() VirtualMachineClassRefPtrOutput
+	ToVirtualMachineClassRefPtrOutputWithContext(context.Context) VirtualMachineClassRefPtrOutput
 }
 
-type virtualMachineClassSpecPtrType VirtualMachineClassSpecArgs
+type virtualMachineClassRefPtrType VirtualMachineClassRefArgs
 
-func VirtualMachineClassSpecPtr(v *VirtualMachineClassSpecArgs) VirtualMachineClassSpecPtrInput {
-	return (*virtualMachineClassSpecPtrType)(v)
+func VirtualMachineClassRefPtr(v *VirtualMachineClassRefArgs) VirtualMachineClassRefPtrInput {
+	return (*virtualMachineClassRefPtrType)(v)
 }
 
-func (*virtualMachineClassSpecPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**VirtualMachineClassSpec)(nil)).Elem()
+func (*virtualMachineClassRefPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineClassRef)(nil)).Elem()
 }
 
-func (i *virtualMachineClassSpecPtrType) ToVirtualMachineClassSpecPtrOutput() VirtualMachineClassSpecPtrOutput {
-	return i.ToVirtualMachineClassSpecPtrOutputWithContext(context.Background())
+func (i *virtualMachineClassRefPtrType) ToVirtualMachineClassRefPtrOutput() VirtualMachineClassRefPtrOutput {
+	return i.ToVirtualMachineClassRefPtrOutputWithContext(context.Background())
 }
 
-func (i *virtualMachineClassSpecPtrType) ToVirtualMachineClassSpecPtrOutputWithContext(ctx context.Context) VirtualMachineClassSpecPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineClassSpecPtrOutput)
+func (i *virtualMachineClassRefPtrType) ToVirtualMachineClassRefPtrOutputWithContext(ctx context.Context) VirtualMachineClassRefPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineClassRefPtrOutput)
 }
 
 // Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.
+type VirtualMachineClassRefOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassRefOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineClassRef)(nil)).Elem()
+}
+
+func (o VirtualMachineClassRefOutput) ToVirtualMachineClassRefOutput() VirtualMachineClassRefOutput {
+	return o
+}
+
+func (o VirtualMachineClassRefOutput) ToVirtualMachineClassRefOutputWithContext(ctx context.Context) VirtualMachineClassRefOutput {
+	return o
+}
+
+func (o VirtualMachineClassRefOutput) ToVirtualMachineClassRefPtrOutput() VirtualMachineClassRefPtrOutput {
+	return o.ToVirtualMachineClassRefPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineClassRefOutput) ToVirtualMachineClassRefPtrOutputWithContext(ctx context.Context) VirtualMachineClassRefPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineClassRef) *VirtualMachineClassRef {
+		return &v
+	}).(VirtualMachineClassRefPtrOutput)
+}
+
+// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+func (o VirtualMachineClassRefOutput) ApiVersion() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineClassRef) string { return v.ApiVersion }).(pulumi.StringOutput)
+}
+
+// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+func (o VirtualMachineClassRefOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineClassRef) string { return v.Kind }).(pulumi.StringOutput)
+}
+
+// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+func (o VirtualMachineClassRefOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineClassRef) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachineClassRefPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineClassRefPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineClassRef)(nil)).Elem()
+}
+
+func (o VirtualMachineClassRefPtrOutput) ToVirtualMachineClassRefPtrOutput() VirtualMachineClassRefPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassRefPtrOutput) ToVirtualMachineClassRefPtrOutputWithContext(ctx context.Context) VirtualMachineClassRefPtrOutput {
+	return o
+}
+
+func (o VirtualMachineClassRefPtrOutput) Elem() VirtualMachineClassRefOutput {
+	return o.ApplyT(func(v *VirtualMachineClassRef) VirtualMachineClassRef {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineClassRef
+		return ret
+	}).(VirtualMachineClassRefOutput)
+}
+
+// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+func (o VirtualMachineClassRefPtrOutput) ApiVersion() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassRef) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.ApiVersion
+	}).(pulumi.StringPtrOutput)
+}
+
+// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+func (o VirtualMachineClassRefPtrOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassRef) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Kind
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+func (o VirtualMachineClassRefPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassRef) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// VirtualMachineClassSpec defines the desired state of VirtualMachineClass.
+type VirtualMachineClassSpec struct {
+	// ConfigSpec describes additional configuration information for a VirtualMachine. The contents of this field are the VirtualMachineConfigSpec data object (https://bit.ly/3HDtiRu) marshaled to JSON using the discriminator field "_typeName" to preserve type information.
+	ConfigSpec interface{} `pulumi:"configSpec"`
+	// ControllerName describes the name of the controller responsible for reconciling VirtualMachine resources that are realized from this VirtualMachineClass.
+	ControllerName *string `pulumi:"controllerName"`
+	// Description describes the configuration of the VirtualMachineClass which is not related to virtual hardware or infrastructure policy. This field is used to address remaining specs about this VirtualMachineClass.
+	Description *string `pulumi:"description"`
+	// Hardware describes the configuration of the VirtualMachineClass attributes related to virtual hardware. The configuration specified in this field is used to customize the virtual hardware characteristics of any VirtualMachine associated with this VirtualMachineClass.
+	Hardware *VirtualMachineClassHardwareSpec `pulumi:"hardware"`
+	// Policies describes the configuration of the VirtualMachineClass attributes related to virtual infrastructure policy. The configuration specified in this field is used to customize various policies related to infrastructure resource consumption.
+	Policies *VirtualMachineClassPoliciesSpec `pulumi:"policies"`
+	// ReservedProfileID describes the reservation profile associated with the namespace-scoped VirtualMachineClass object. Needs VM Operator API v1alpha3 or newer.
+	ReservedProfileID *string `pulumi:"reservedProfileID"`
+	// ReservedSlots describes the number of slots reserved for VMs that use this VirtualMachineClass. This field is only valid in conjunction with reservedProfileID. Needs VM Operator API v1alpha3 or newer.
+	ReservedSlots *int `pulumi:"reservedSlots"`
+}
+
+// VirtualMachineClassSpec defines the desired state of VirtualMachineClass.
 type VirtualMachineClassSpecOutput struct{ *pulumi.OutputState }
 
 func (VirtualMachineClassSpecOutput) ElementType() reflect.Type {
@@ -8922,29 +9754,39 @@ func (o VirtualMachineClassSpecOutput) ToVirtualMachineClassSpecOutputWithContex
 	return o
 }
 
-func (o VirtualMachineClassSpecOutput) ToVirtualMachineClassSpecPtrOutput() VirtualMachineClassSpecPtrOutput {
-	return o.ToVirtualMachineClassSpecPtrOutputWithContext(context.Background())
+// ConfigSpec describes additional configuration information for a VirtualMachine. The contents of this field are the VirtualMachineConfigSpec data object (https://bit.ly/3HDtiRu) marshaled to JSON using the discriminator field "_typeName" to preserve type information.
+func (o VirtualMachineClassSpecOutput) ConfigSpec() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineClassSpec) interface{} { return v.ConfigSpec }).(pulumi.AnyOutput)
 }
 
-func (o VirtualMachineClassSpecOutput) ToVirtualMachineClassSpecPtrOutputWithContext(ctx context.Context) VirtualMachineClassSpecPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineClassSpec) *VirtualMachineClassSpec {
-		return &v
-	}).(VirtualMachineClassSpecPtrOutput)
+// ControllerName describes the name of the controller responsible for reconciling VirtualMachine resources that are realized from this VirtualMachineClass.
+func (o VirtualMachineClassSpecOutput) ControllerName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineClassSpec) *string { return v.ControllerName }).(pulumi.StringPtrOutput)
 }
 
-// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-func (o VirtualMachineClassSpecOutput) ApiVersion() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineClassSpec) string { return v.ApiVersion }).(pulumi.StringOutput)
+// Description describes the configuration of the VirtualMachineClass which is not related to virtual hardware or infrastructure policy. This field is used to address remaining specs about this VirtualMachineClass.
+func (o VirtualMachineClassSpecOutput) Description() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineClassSpec) *string { return v.Description }).(pulumi.StringPtrOutput)
 }
 
-// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-func (o VirtualMachineClassSpecOutput) Kind() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineClassSpec) string { return v.Kind }).(pulumi.StringOutput)
+// Hardware describes the configuration of the VirtualMachineClass attributes related to virtual hardware. The configuration specified in this field is used to customize the virtual hardware characteristics of any VirtualMachine associated with this VirtualMachineClass.
+func (o VirtualMachineClassSpecOutput) Hardware() VirtualMachineClassHardwareSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineClassSpec) *VirtualMachineClassHardwareSpec { return v.Hardware }).(VirtualMachineClassHardwareSpecPtrOutput)
 }
 
-// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
-func (o VirtualMachineClassSpecOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineClassSpec) string { return v.Name }).(pulumi.StringOutput)
+// Policies describes the configuration of the VirtualMachineClass attributes related to virtual infrastructure policy. The configuration specified in this field is used to customize various policies related to infrastructure resource consumption.
+func (o VirtualMachineClassSpecOutput) Policies() VirtualMachineClassPoliciesSpecPtrOutput {
+	return o.ApplyT(func(v VirtualMachineClassSpec) *VirtualMachineClassPoliciesSpec { return v.Policies }).(VirtualMachineClassPoliciesSpecPtrOutput)
+}
+
+// ReservedProfileID describes the reservation profile associated with the namespace-scoped VirtualMachineClass object. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineClassSpecOutput) ReservedProfileID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineClassSpec) *string { return v.ReservedProfileID }).(pulumi.StringPtrOutput)
+}
+
+// ReservedSlots describes the number of slots reserved for VMs that use this VirtualMachineClass. This field is only valid in conjunction with reservedProfileID. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineClassSpecOutput) ReservedSlots() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineClassSpec) *int { return v.ReservedSlots }).(pulumi.IntPtrOutput)
 }
 
 type VirtualMachineClassSpecPtrOutput struct{ *pulumi.OutputState }
@@ -8971,47 +9813,81 @@ func (o VirtualMachineClassSpecPtrOutput) Elem() VirtualMachineClassSpecOutput {
 	}).(VirtualMachineClassSpecOutput)
 }
 
-// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-func (o VirtualMachineClassSpecPtrOutput) ApiVersion() pulumi.StringPtrOutput {
+// ConfigSpec describes additional configuration information for a VirtualMachine. The contents of this field are the VirtualMachineConfigSpec data object (https://bit.ly/3HDtiRu) marshaled to JSON using the discriminator field "_typeName" to preserve type information.
+func (o VirtualMachineClassSpecPtrOutput) ConfigSpec() pulumi.AnyOutput {
+	return o.ApplyT(func(v *VirtualMachineClassSpec) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.ConfigSpec
+	}).(pulumi.AnyOutput)
+}
+
+// ControllerName describes the name of the controller responsible for reconciling VirtualMachine resources that are realized from this VirtualMachineClass.
+func (o VirtualMachineClassSpecPtrOutput) ControllerName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachineClassSpec) *string {
 		if v == nil {
 			return nil
 		}
-		return &v.ApiVersion
+		return v.ControllerName
 	}).(pulumi.StringPtrOutput)
 }
 
-// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-func (o VirtualMachineClassSpecPtrOutput) Kind() pulumi.StringPtrOutput {
+// Description describes the configuration of the VirtualMachineClass which is not related to virtual hardware or infrastructure policy. This field is used to address remaining specs about this VirtualMachineClass.
+func (o VirtualMachineClassSpecPtrOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachineClassSpec) *string {
 		if v == nil {
 			return nil
 		}
-		return &v.Kind
+		return v.Description
 	}).(pulumi.StringPtrOutput)
 }
 
-// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
-func (o VirtualMachineClassSpecPtrOutput) Name() pulumi.StringPtrOutput {
+// Hardware describes the configuration of the VirtualMachineClass attributes related to virtual hardware. The configuration specified in this field is used to customize the virtual hardware characteristics of any VirtualMachine associated with this VirtualMachineClass.
+func (o VirtualMachineClassSpecPtrOutput) Hardware() VirtualMachineClassHardwareSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassSpec) *VirtualMachineClassHardwareSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Hardware
+	}).(VirtualMachineClassHardwareSpecPtrOutput)
+}
+
+// Policies describes the configuration of the VirtualMachineClass attributes related to virtual infrastructure policy. The configuration specified in this field is used to customize various policies related to infrastructure resource consumption.
+func (o VirtualMachineClassSpecPtrOutput) Policies() VirtualMachineClassPoliciesSpecPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassSpec) *VirtualMachineClassPoliciesSpec {
+		if v == nil {
+			return nil
+		}
+		return v.Policies
+	}).(VirtualMachineClassPoliciesSpecPtrOutput)
+}
+
+// ReservedProfileID describes the reservation profile associated with the namespace-scoped VirtualMachineClass object. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineClassSpecPtrOutput) ReservedProfileID() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachineClassSpec) *string {
 		if v == nil {
 			return nil
 		}
-		return &v.Name
+		return v.ReservedProfileID
 	}).(pulumi.StringPtrOutput)
 }
 
-// Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+// ReservedSlots describes the number of slots reserved for VMs that use this VirtualMachineClass. This field is only valid in conjunction with reservedProfileID. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineClassSpecPtrOutput) ReservedSlots() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineClassSpec) *int {
+		if v == nil {
+			return nil
+		}
+		return v.ReservedSlots
+	}).(pulumi.IntPtrOutput)
+}
+
+// VirtualMachineClassStatus defines the observed state of VirtualMachineClass.
 type VirtualMachineClassStatus struct {
-	// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-	ApiVersion string `pulumi:"apiVersion"`
-	// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-	Kind string `pulumi:"kind"`
-	// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
-	Name string `pulumi:"name"`
 }
 
-// Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+// VirtualMachineClassStatus defines the observed state of VirtualMachineClass.
 type VirtualMachineClassStatusOutput struct{ *pulumi.OutputState }
 
 func (VirtualMachineClassStatusOutput) ElementType() reflect.Type {
@@ -9024,21 +9900,6 @@ func (o VirtualMachineClassStatusOutput) ToVirtualMachineClassStatusOutput() Vir
 
 func (o VirtualMachineClassStatusOutput) ToVirtualMachineClassStatusOutputWithContext(ctx context.Context) VirtualMachineClassStatusOutput {
 	return o
-}
-
-// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-func (o VirtualMachineClassStatusOutput) ApiVersion() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineClassStatus) string { return v.ApiVersion }).(pulumi.StringOutput)
-}
-
-// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-func (o VirtualMachineClassStatusOutput) Kind() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineClassStatus) string { return v.Kind }).(pulumi.StringOutput)
-}
-
-// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
-func (o VirtualMachineClassStatusOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineClassStatus) string { return v.Name }).(pulumi.StringOutput)
 }
 
 type VirtualMachineClassStatusPtrOutput struct{ *pulumi.OutputState }
@@ -9063,36 +9924,6 @@ func (o VirtualMachineClassStatusPtrOutput) Elem() VirtualMachineClassStatusOutp
 		var ret VirtualMachineClassStatus
 		return ret
 	}).(VirtualMachineClassStatusOutput)
-}
-
-// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-func (o VirtualMachineClassStatusPtrOutput) ApiVersion() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *VirtualMachineClassStatus) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.ApiVersion
-	}).(pulumi.StringPtrOutput)
-}
-
-// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-func (o VirtualMachineClassStatusPtrOutput) Kind() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *VirtualMachineClassStatus) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Kind
-	}).(pulumi.StringPtrOutput)
-}
-
-// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
-func (o VirtualMachineClassStatusPtrOutput) Name() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *VirtualMachineClassStatus) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Name
-	}).(pulumi.StringPtrOutput)
 }
 
 // Crypto describes the desired encryption state of the VirtualMachine.
@@ -11317,6 +12148,101 @@ func (o VirtualMachineHardwareVGPUsStatusArrayOutput) Index(i pulumi.IntInput) V
 	}).(VirtualMachineHardwareVGPUsStatusOutput)
 }
 
+// VirtualMachineImageDiskInfo describes information about any disks associated with this image.
+type VirtualMachineImageDisksStatus struct {
+	// Capacity is the virtual disk capacity in bytes. An integer or a string.
+	Capacity interface{} `pulumi:"capacity"`
+	// ControllerBusNumber describes bus number of the controller to which this disk is attached. Needs VM Operator API v1alpha5 or newer.
+	ControllerBusNumber *int `pulumi:"controllerBusNumber"`
+	// ControllerType describes the type of controller to which this disk is attached. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+	ControllerType *string `pulumi:"controllerType"`
+	// Limit is the total virtual disk capacity. An integer or a string. Needs VM Operator API v1alpha5 or newer.
+	Limit interface{} `pulumi:"limit"`
+	// Name is the unique identifier for the virtual disk. Needs VM Operator API v1alpha5 or newer.
+	Name *string `pulumi:"name"`
+	// Requested is the minimum storage requirements for the virtual disk. An integer or a string. Needs VM Operator API v1alpha5 or newer.
+	Requested interface{} `pulumi:"requested"`
+	// Size is the estimated populated size of the virtual disk in bytes. An integer or a string.
+	Size interface{} `pulumi:"size"`
+	// UnitNumber describes the unit number for this disk. Needs VM Operator API v1alpha5 or newer.
+	UnitNumber *int `pulumi:"unitNumber"`
+}
+
+// VirtualMachineImageDiskInfo describes information about any disks associated with this image.
+type VirtualMachineImageDisksStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineImageDisksStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineImageDisksStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineImageDisksStatusOutput) ToVirtualMachineImageDisksStatusOutput() VirtualMachineImageDisksStatusOutput {
+	return o
+}
+
+func (o VirtualMachineImageDisksStatusOutput) ToVirtualMachineImageDisksStatusOutputWithContext(ctx context.Context) VirtualMachineImageDisksStatusOutput {
+	return o
+}
+
+// Capacity is the virtual disk capacity in bytes. An integer or a string.
+func (o VirtualMachineImageDisksStatusOutput) Capacity() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineImageDisksStatus) interface{} { return v.Capacity }).(pulumi.AnyOutput)
+}
+
+// ControllerBusNumber describes bus number of the controller to which this disk is attached. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineImageDisksStatusOutput) ControllerBusNumber() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageDisksStatus) *int { return v.ControllerBusNumber }).(pulumi.IntPtrOutput)
+}
+
+// ControllerType describes the type of controller to which this disk is attached. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineImageDisksStatusOutput) ControllerType() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageDisksStatus) *string { return v.ControllerType }).(pulumi.StringPtrOutput)
+}
+
+// Limit is the total virtual disk capacity. An integer or a string. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineImageDisksStatusOutput) Limit() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineImageDisksStatus) interface{} { return v.Limit }).(pulumi.AnyOutput)
+}
+
+// Name is the unique identifier for the virtual disk. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineImageDisksStatusOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageDisksStatus) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+// Requested is the minimum storage requirements for the virtual disk. An integer or a string. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineImageDisksStatusOutput) Requested() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineImageDisksStatus) interface{} { return v.Requested }).(pulumi.AnyOutput)
+}
+
+// Size is the estimated populated size of the virtual disk in bytes. An integer or a string.
+func (o VirtualMachineImageDisksStatusOutput) Size() pulumi.AnyOutput {
+	return o.ApplyT(func(v VirtualMachineImageDisksStatus) interface{} { return v.Size }).(pulumi.AnyOutput)
+}
+
+// UnitNumber describes the unit number for this disk. Needs VM Operator API v1alpha5 or newer.
+func (o VirtualMachineImageDisksStatusOutput) UnitNumber() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageDisksStatus) *int { return v.UnitNumber }).(pulumi.IntPtrOutput)
+}
+
+type VirtualMachineImageDisksStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineImageDisksStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineImageDisksStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineImageDisksStatusArrayOutput) ToVirtualMachineImageDisksStatusArrayOutput() VirtualMachineImageDisksStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineImageDisksStatusArrayOutput) ToVirtualMachineImageDisksStatusArrayOutputWithContext(ctx context.Context) VirtualMachineImageDisksStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineImageDisksStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineImageDisksStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineImageDisksStatus {
+		return vs[0].([]VirtualMachineImageDisksStatus)[vs[1].(int)]
+	}).(VirtualMachineImageDisksStatusOutput)
+}
+
 // Guest OS of the image, as the Supervisor reports it.
 type VirtualMachineImageOSInfo struct {
 	// Guest OS identifier (e.g. ubuntu64Guest).
@@ -11411,148 +12337,319 @@ func (o VirtualMachineImageOSInfoPtrOutput) Version() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// OVFProperty describes an OVF property associated with an image. OVF properties may be used in conjunction with the vAppConfig bootstrap provider to customize a VM during its creation.
+type VirtualMachineImageOvfPropertiesStatus struct {
+	// Default describes the OVF property's default value.
+	Default *string `pulumi:"default"`
+	// Key describes the OVF property's key.
+	Key string `pulumi:"key"`
+	// Type describes the OVF property's type.
+	Type string `pulumi:"type"`
+}
+
+// OVFProperty describes an OVF property associated with an image. OVF properties may be used in conjunction with the vAppConfig bootstrap provider to customize a VM during its creation.
+type VirtualMachineImageOvfPropertiesStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineImageOvfPropertiesStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineImageOvfPropertiesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineImageOvfPropertiesStatusOutput) ToVirtualMachineImageOvfPropertiesStatusOutput() VirtualMachineImageOvfPropertiesStatusOutput {
+	return o
+}
+
+func (o VirtualMachineImageOvfPropertiesStatusOutput) ToVirtualMachineImageOvfPropertiesStatusOutputWithContext(ctx context.Context) VirtualMachineImageOvfPropertiesStatusOutput {
+	return o
+}
+
+// Default describes the OVF property's default value.
+func (o VirtualMachineImageOvfPropertiesStatusOutput) Default() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageOvfPropertiesStatus) *string { return v.Default }).(pulumi.StringPtrOutput)
+}
+
+// Key describes the OVF property's key.
+func (o VirtualMachineImageOvfPropertiesStatusOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineImageOvfPropertiesStatus) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Type describes the OVF property's type.
+func (o VirtualMachineImageOvfPropertiesStatusOutput) Type() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineImageOvfPropertiesStatus) string { return v.Type }).(pulumi.StringOutput)
+}
+
+type VirtualMachineImageOvfPropertiesStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineImageOvfPropertiesStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineImageOvfPropertiesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineImageOvfPropertiesStatusArrayOutput) ToVirtualMachineImageOvfPropertiesStatusArrayOutput() VirtualMachineImageOvfPropertiesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineImageOvfPropertiesStatusArrayOutput) ToVirtualMachineImageOvfPropertiesStatusArrayOutputWithContext(ctx context.Context) VirtualMachineImageOvfPropertiesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineImageOvfPropertiesStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineImageOvfPropertiesStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineImageOvfPropertiesStatus {
+		return vs[0].([]VirtualMachineImageOvfPropertiesStatus)[vs[1].(int)]
+	}).(VirtualMachineImageOvfPropertiesStatusOutput)
+}
+
+// ProductInfo describes the observed product information for this image.
+type VirtualMachineImageProductInfoStatus struct {
+	// FullVersion describes the long-form version of the image.
+	FullVersion *string `pulumi:"fullVersion"`
+	// Product is a general descriptor for the image.
+	Product *string `pulumi:"product"`
+	// Vendor describes the organization/user that produced the image.
+	Vendor *string `pulumi:"vendor"`
+	// Version describes the short-form version of the image.
+	Version *string `pulumi:"version"`
+}
+
+// ProductInfo describes the observed product information for this image.
+type VirtualMachineImageProductInfoStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineImageProductInfoStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineImageProductInfoStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineImageProductInfoStatusOutput) ToVirtualMachineImageProductInfoStatusOutput() VirtualMachineImageProductInfoStatusOutput {
+	return o
+}
+
+func (o VirtualMachineImageProductInfoStatusOutput) ToVirtualMachineImageProductInfoStatusOutputWithContext(ctx context.Context) VirtualMachineImageProductInfoStatusOutput {
+	return o
+}
+
+// FullVersion describes the long-form version of the image.
+func (o VirtualMachineImageProductInfoStatusOutput) FullVersion() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageProductInfoStatus) *string { return v.FullVersion }).(pulumi.StringPtrOutput)
+}
+
+// Product is a general descriptor for the image.
+func (o VirtualMachineImageProductInfoStatusOutput) Product() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageProductInfoStatus) *string { return v.Product }).(pulumi.StringPtrOutput)
+}
+
+// Vendor describes the organization/user that produced the image.
+func (o VirtualMachineImageProductInfoStatusOutput) Vendor() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageProductInfoStatus) *string { return v.Vendor }).(pulumi.StringPtrOutput)
+}
+
+// Version describes the short-form version of the image.
+func (o VirtualMachineImageProductInfoStatusOutput) Version() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageProductInfoStatus) *string { return v.Version }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineImageProductInfoStatusPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineImageProductInfoStatusPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineImageProductInfoStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineImageProductInfoStatusPtrOutput) ToVirtualMachineImageProductInfoStatusPtrOutput() VirtualMachineImageProductInfoStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineImageProductInfoStatusPtrOutput) ToVirtualMachineImageProductInfoStatusPtrOutputWithContext(ctx context.Context) VirtualMachineImageProductInfoStatusPtrOutput {
+	return o
+}
+
+func (o VirtualMachineImageProductInfoStatusPtrOutput) Elem() VirtualMachineImageProductInfoStatusOutput {
+	return o.ApplyT(func(v *VirtualMachineImageProductInfoStatus) VirtualMachineImageProductInfoStatus {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineImageProductInfoStatus
+		return ret
+	}).(VirtualMachineImageProductInfoStatusOutput)
+}
+
+// FullVersion describes the long-form version of the image.
+func (o VirtualMachineImageProductInfoStatusPtrOutput) FullVersion() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageProductInfoStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.FullVersion
+	}).(pulumi.StringPtrOutput)
+}
+
+// Product is a general descriptor for the image.
+func (o VirtualMachineImageProductInfoStatusPtrOutput) Product() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageProductInfoStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Product
+	}).(pulumi.StringPtrOutput)
+}
+
+// Vendor describes the organization/user that produced the image.
+func (o VirtualMachineImageProductInfoStatusPtrOutput) Vendor() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageProductInfoStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Vendor
+	}).(pulumi.StringPtrOutput)
+}
+
+// Version describes the short-form version of the image.
+func (o VirtualMachineImageProductInfoStatusPtrOutput) Version() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageProductInfoStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Version
+	}).(pulumi.StringPtrOutput)
+}
+
 // Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.
-type VirtualMachineImageSpec struct {
+type VirtualMachineImageRef struct {
 	// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
 	Kind string `pulumi:"kind"`
 	// Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
 	Name string `pulumi:"name"`
 }
 
-// VirtualMachineImageSpecInput is an input type that accepts VirtualMachineImageSpecArgs and VirtualMachineImageSpecOutput values.
-// You can construct a concrete instance of `VirtualMachineImageSpecInput` via:
+// VirtualMachineImageRefInput is an input type that accepts VirtualMachineImageRefArgs and VirtualMachineImageRefOutput values.
+// You can construct a concrete instance of `VirtualMachineImageRefInput` via:
 //
-//	VirtualMachineImageSpecArgs{...}
-type VirtualMachineImageSpecInput interface {
+//	VirtualMachineImageRefArgs{...}
+type VirtualMachineImageRefInput interface {
 	pulumi.Input
 
-	ToVirtualMachineImageSpecOutput() VirtualMachineImageSpecOutput
-	ToVirtualMachineImageSpecOutputWithContext(context.Context) VirtualMachineImageSpecOutput
+	ToVirtualMachineImageRefOutput() VirtualMachineImageRefOutput
+	ToVirtualMachineImageRefOutputWithContext(context.Context) VirtualMachineImageRefOutput
 }
 
 // Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.
-type VirtualMachineImageSpecArgs struct {
+type VirtualMachineImageRefArgs struct {
 	// Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
 	Kind pulumi.StringInput `pulumi:"kind"`
 	// Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
 	Name pulumi.StringInput `pulumi:"name"`
 }
 
-func (VirtualMachineImageSpecArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*VirtualMachineImageSpec)(nil)).Elem()
+func (VirtualMachineImageRefArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineImageRef)(nil)).Elem()
 }
 
-func (i VirtualMachineImageSpecArgs) ToVirtualMachineImageSpecOutput() VirtualMachineImageSpecOutput {
-	return i.ToVirtualMachineImageSpecOutputWithContext(context.Background())
+func (i VirtualMachineImageRefArgs) ToVirtualMachineImageRefOutput() VirtualMachineImageRefOutput {
+	return i.ToVirtualMachineImageRefOutputWithContext(context.Background())
 }
 
-func (i VirtualMachineImageSpecArgs) ToVirtualMachineImageSpecOutputWithContext(ctx context.Context) VirtualMachineImageSpecOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineImageSpecOutput)
+func (i VirtualMachineImageRefArgs) ToVirtualMachineImageRefOutputWithContext(ctx context.Context) VirtualMachineImageRefOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineImageRefOutput)
 }
 
-func (i VirtualMachineImageSpecArgs) ToVirtualMachineImageSpecPtrOutput() VirtualMachineImageSpecPtrOutput {
-	return i.ToVirtualMachineImageSpecPtrOutputWithContext(context.Background())
+func (i VirtualMachineImageRefArgs) ToVirtualMachineImageRefPtrOutput() VirtualMachineImageRefPtrOutput {
+	return i.ToVirtualMachineImageRefPtrOutputWithContext(context.Background())
 }
 
-func (i VirtualMachineImageSpecArgs) ToVirtualMachineImageSpecPtrOutputWithContext(ctx context.Context) VirtualMachineImageSpecPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineImageSpecOutput).ToVirtualMachineImageSpecPtrOutputWithContext(ctx)
+func (i VirtualMachineImageRefArgs) ToVirtualMachineImageRefPtrOutputWithContext(ctx context.Context) VirtualMachineImageRefPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineImageRefOutput).ToVirtualMachineImageRefPtrOutputWithContext(ctx)
 }
 
-// VirtualMachineImageSpecPtrInput is an input type that accepts VirtualMachineImageSpecArgs, VirtualMachineImageSpecPtr and VirtualMachineImageSpecPtrOutput values.
-// You can construct a concrete instance of `VirtualMachineImageSpecPtrInput` via:
+// VirtualMachineImageRefPtrInput is an input type that accepts VirtualMachineImageRefArgs, VirtualMachineImageRefPtr and VirtualMachineImageRefPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineImageRefPtrInput` via:
 //
-//	        VirtualMachineImageSpecArgs{...}
+//	        VirtualMachineImageRefArgs{...}
 //
 //	or:
 //
 //	        nil
-type VirtualMachineImageSpecPtrInput interface {
+type VirtualMachineImageRefPtrInput interface {
 	pulumi.Input
 
-	ToVirtualMachineImageSpecPtrOutput() VirtualMachineImageSpecPtrOutput
-	ToVirtualMachineImageSpecPtrOutputWithContext(context.Context) VirtualMachineImageSpecPtrOutput
+	ToVirtualMachineImageRefPtrOutput() VirtualMachineImageRefPtrOutput
+	ToVirtualMachineImageRefPtrOutputWithContext(context.Context) VirtualMachineImageRefPtrOutput
 }
 
-type virtualMachineImageSpecPtrType VirtualMachineImageSpecArgs
+type virtualMachineImageRefPtrType VirtualMachineImageRefArgs
 
-func VirtualMachineImageSpecPtr(v *VirtualMachineImageSpecArgs) VirtualMachineImageSpecPtrInput {
-	return (*virtualMachineImageSpecPtrType)(v)
+func VirtualMachineImageRefPtr(v *VirtualMachineImageRefArgs) VirtualMachineImageRefPtrInput {
+	return (*virtualMachineImageRefPtrType)(v)
 }
 
-func (*virtualMachineImageSpecPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**VirtualMachineImageSpec)(nil)).Elem()
+func (*virtualMachineImageRefPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineImageRef)(nil)).Elem()
 }
 
-func (i *virtualMachineImageSpecPtrType) ToVirtualMachineImageSpecPtrOutput() VirtualMachineImageSpecPtrOutput {
-	return i.ToVirtualMachineImageSpecPtrOutputWithContext(context.Background())
+func (i *virtualMachineImageRefPtrType) ToVirtualMachineImageRefPtrOutput() VirtualMachineImageRefPtrOutput {
+	return i.ToVirtualMachineImageRefPtrOutputWithContext(context.Background())
 }
 
-func (i *virtualMachineImageSpecPtrType) ToVirtualMachineImageSpecPtrOutputWithContext(ctx context.Context) VirtualMachineImageSpecPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineImageSpecPtrOutput)
+func (i *virtualMachineImageRefPtrType) ToVirtualMachineImageRefPtrOutputWithContext(ctx context.Context) VirtualMachineImageRefPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineImageRefPtrOutput)
 }
 
 // Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.
-type VirtualMachineImageSpecOutput struct{ *pulumi.OutputState }
+type VirtualMachineImageRefOutput struct{ *pulumi.OutputState }
 
-func (VirtualMachineImageSpecOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*VirtualMachineImageSpec)(nil)).Elem()
+func (VirtualMachineImageRefOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineImageRef)(nil)).Elem()
 }
 
-func (o VirtualMachineImageSpecOutput) ToVirtualMachineImageSpecOutput() VirtualMachineImageSpecOutput {
+func (o VirtualMachineImageRefOutput) ToVirtualMachineImageRefOutput() VirtualMachineImageRefOutput {
 	return o
 }
 
-func (o VirtualMachineImageSpecOutput) ToVirtualMachineImageSpecOutputWithContext(ctx context.Context) VirtualMachineImageSpecOutput {
+func (o VirtualMachineImageRefOutput) ToVirtualMachineImageRefOutputWithContext(ctx context.Context) VirtualMachineImageRefOutput {
 	return o
 }
 
-func (o VirtualMachineImageSpecOutput) ToVirtualMachineImageSpecPtrOutput() VirtualMachineImageSpecPtrOutput {
-	return o.ToVirtualMachineImageSpecPtrOutputWithContext(context.Background())
+func (o VirtualMachineImageRefOutput) ToVirtualMachineImageRefPtrOutput() VirtualMachineImageRefPtrOutput {
+	return o.ToVirtualMachineImageRefPtrOutputWithContext(context.Background())
 }
 
-func (o VirtualMachineImageSpecOutput) ToVirtualMachineImageSpecPtrOutputWithContext(ctx context.Context) VirtualMachineImageSpecPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineImageSpec) *VirtualMachineImageSpec {
+func (o VirtualMachineImageRefOutput) ToVirtualMachineImageRefPtrOutputWithContext(ctx context.Context) VirtualMachineImageRefPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineImageRef) *VirtualMachineImageRef {
 		return &v
-	}).(VirtualMachineImageSpecPtrOutput)
+	}).(VirtualMachineImageRefPtrOutput)
 }
 
 // Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
-func (o VirtualMachineImageSpecOutput) Kind() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineImageSpec) string { return v.Kind }).(pulumi.StringOutput)
+func (o VirtualMachineImageRefOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineImageRef) string { return v.Kind }).(pulumi.StringOutput)
 }
 
 // Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
-func (o VirtualMachineImageSpecOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineImageSpec) string { return v.Name }).(pulumi.StringOutput)
+func (o VirtualMachineImageRefOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineImageRef) string { return v.Name }).(pulumi.StringOutput)
 }
 
-type VirtualMachineImageSpecPtrOutput struct{ *pulumi.OutputState }
+type VirtualMachineImageRefPtrOutput struct{ *pulumi.OutputState }
 
-func (VirtualMachineImageSpecPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**VirtualMachineImageSpec)(nil)).Elem()
+func (VirtualMachineImageRefPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineImageRef)(nil)).Elem()
 }
 
-func (o VirtualMachineImageSpecPtrOutput) ToVirtualMachineImageSpecPtrOutput() VirtualMachineImageSpecPtrOutput {
+func (o VirtualMachineImageRefPtrOutput) ToVirtualMachineImageRefPtrOutput() VirtualMachineImageRefPtrOutput {
 	return o
 }
 
-func (o VirtualMachineImageSpecPtrOutput) ToVirtualMachineImageSpecPtrOutputWithContext(ctx context.Context) VirtualMachineImageSpecPtrOutput {
+func (o VirtualMachineImageRefPtrOutput) ToVirtualMachineImageRefPtrOutputWithContext(ctx context.Context) VirtualMachineImageRefPtrOutput {
 	return o
 }
 
-func (o VirtualMachineImageSpecPtrOutput) Elem() VirtualMachineImageSpecOutput {
-	return o.ApplyT(func(v *VirtualMachineImageSpec) VirtualMachineImageSpec {
+func (o VirtualMachineImageRefPtrOutput) Elem() VirtualMachineImageRefOutput {
+	return o.ApplyT(func(v *VirtualMachineImageRef) VirtualMachineImageRef {
 		if v != nil {
 			return *v
 		}
-		var ret VirtualMachineImageSpec
+		var ret VirtualMachineImageRef
 		return ret
-	}).(VirtualMachineImageSpecOutput)
+	}).(VirtualMachineImageRefOutput)
 }
 
 // Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
-func (o VirtualMachineImageSpecPtrOutput) Kind() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *VirtualMachineImageSpec) *string {
+func (o VirtualMachineImageRefPtrOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageRef) *string {
 		if v == nil {
 			return nil
 		}
@@ -11561,8 +12658,8 @@ func (o VirtualMachineImageSpecPtrOutput) Kind() pulumi.StringPtrOutput {
 }
 
 // Name refers to the name of a VirtualMachineImage resource in the same namespace as this VM or a cluster-scoped ClusterVirtualMachineImage.
-func (o VirtualMachineImageSpecPtrOutput) Name() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *VirtualMachineImageSpec) *string {
+func (o VirtualMachineImageRefPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageRef) *string {
 		if v == nil {
 			return nil
 		}
@@ -11570,17 +12667,37 @@ func (o VirtualMachineImageSpecPtrOutput) Name() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+// VirtualMachineImageStatus defines the observed state of VirtualMachineImage.
 type VirtualMachineImageStatus struct {
-	// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-	ApiVersion string `pulumi:"apiVersion"`
-	// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-	Kind string `pulumi:"kind"`
-	// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
-	Name string `pulumi:"name"`
+	// Capabilities describes the image's observed capabilities.
+	Capabilities []string `pulumi:"capabilities"`
+	// Conditions describes the observed conditions for this image.
+	Conditions []Condition `pulumi:"conditions"`
+	// Disks describes the observed disk information for this image. Needs VM Operator API v1alpha3 or newer.
+	Disks []VirtualMachineImageDisksStatus `pulumi:"disks"`
+	// Firmware describe the firmware type used by this image, ex. BIOS, EFI.
+	Firmware *string `pulumi:"firmware"`
+	// HardwareVersion describes the observed hardware version of this image.
+	HardwareVersion *int `pulumi:"hardwareVersion"`
+	// Name describes the display name of this image.
+	Name *string `pulumi:"name"`
+	// OSInfo describes the observed operating system information for this image.
+	OsInfo *VirtualMachineImageOSInfo `pulumi:"osInfo"`
+	// OVFProperties describes the observed user configurable OVF properties defined for this image.
+	OvfProperties []VirtualMachineImageOvfPropertiesStatus `pulumi:"ovfProperties"`
+	// ProductInfo describes the observed product information for this image.
+	ProductInfo *VirtualMachineImageProductInfoStatus `pulumi:"productInfo"`
+	// ProviderContentVersion describes the content version from the provider item that this image corresponds to. If the provider of this image is a Content Library, this will be the version of the corresponding Content Library item.
+	ProviderContentVersion *string `pulumi:"providerContentVersion"`
+	// ProviderItemID describes the ID of the provider item that this image corresponds to. If the provider of this image is a Content Library, this ID will be that of the corresponding Content Library item.
+	ProviderItemID *string `pulumi:"providerItemID"`
+	// Type describes the content library item type (OVF, ISO, or VM) of the image. Needs VM Operator API v1alpha3 or newer.
+	Type *string `pulumi:"type"`
+	// VMwareSystemProperties describes the observed VMware system properties defined for this image.
+	VmwareSystemProperties []VirtualMachineImageVmwareSystemPropertiesStatus `pulumi:"vmwareSystemProperties"`
 }
 
-// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+// VirtualMachineImageStatus defines the observed state of VirtualMachineImage.
 type VirtualMachineImageStatusOutput struct{ *pulumi.OutputState }
 
 func (VirtualMachineImageStatusOutput) ElementType() reflect.Type {
@@ -11595,19 +12712,71 @@ func (o VirtualMachineImageStatusOutput) ToVirtualMachineImageStatusOutputWithCo
 	return o
 }
 
-// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-func (o VirtualMachineImageStatusOutput) ApiVersion() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineImageStatus) string { return v.ApiVersion }).(pulumi.StringOutput)
+// Capabilities describes the image's observed capabilities.
+func (o VirtualMachineImageStatusOutput) Capabilities() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v VirtualMachineImageStatus) []string { return v.Capabilities }).(pulumi.StringArrayOutput)
 }
 
-// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-func (o VirtualMachineImageStatusOutput) Kind() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineImageStatus) string { return v.Kind }).(pulumi.StringOutput)
+// Conditions describes the observed conditions for this image.
+func (o VirtualMachineImageStatusOutput) Conditions() ConditionArrayOutput {
+	return o.ApplyT(func(v VirtualMachineImageStatus) []Condition { return v.Conditions }).(ConditionArrayOutput)
 }
 
-// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
-func (o VirtualMachineImageStatusOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v VirtualMachineImageStatus) string { return v.Name }).(pulumi.StringOutput)
+// Disks describes the observed disk information for this image. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineImageStatusOutput) Disks() VirtualMachineImageDisksStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineImageStatus) []VirtualMachineImageDisksStatus { return v.Disks }).(VirtualMachineImageDisksStatusArrayOutput)
+}
+
+// Firmware describe the firmware type used by this image, ex. BIOS, EFI.
+func (o VirtualMachineImageStatusOutput) Firmware() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageStatus) *string { return v.Firmware }).(pulumi.StringPtrOutput)
+}
+
+// HardwareVersion describes the observed hardware version of this image.
+func (o VirtualMachineImageStatusOutput) HardwareVersion() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageStatus) *int { return v.HardwareVersion }).(pulumi.IntPtrOutput)
+}
+
+// Name describes the display name of this image.
+func (o VirtualMachineImageStatusOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageStatus) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+// OSInfo describes the observed operating system information for this image.
+func (o VirtualMachineImageStatusOutput) OsInfo() VirtualMachineImageOSInfoPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageStatus) *VirtualMachineImageOSInfo { return v.OsInfo }).(VirtualMachineImageOSInfoPtrOutput)
+}
+
+// OVFProperties describes the observed user configurable OVF properties defined for this image.
+func (o VirtualMachineImageStatusOutput) OvfProperties() VirtualMachineImageOvfPropertiesStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineImageStatus) []VirtualMachineImageOvfPropertiesStatus { return v.OvfProperties }).(VirtualMachineImageOvfPropertiesStatusArrayOutput)
+}
+
+// ProductInfo describes the observed product information for this image.
+func (o VirtualMachineImageStatusOutput) ProductInfo() VirtualMachineImageProductInfoStatusPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageStatus) *VirtualMachineImageProductInfoStatus { return v.ProductInfo }).(VirtualMachineImageProductInfoStatusPtrOutput)
+}
+
+// ProviderContentVersion describes the content version from the provider item that this image corresponds to. If the provider of this image is a Content Library, this will be the version of the corresponding Content Library item.
+func (o VirtualMachineImageStatusOutput) ProviderContentVersion() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageStatus) *string { return v.ProviderContentVersion }).(pulumi.StringPtrOutput)
+}
+
+// ProviderItemID describes the ID of the provider item that this image corresponds to. If the provider of this image is a Content Library, this ID will be that of the corresponding Content Library item.
+func (o VirtualMachineImageStatusOutput) ProviderItemID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageStatus) *string { return v.ProviderItemID }).(pulumi.StringPtrOutput)
+}
+
+// Type describes the content library item type (OVF, ISO, or VM) of the image. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineImageStatusOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageStatus) *string { return v.Type }).(pulumi.StringPtrOutput)
+}
+
+// VMwareSystemProperties describes the observed VMware system properties defined for this image.
+func (o VirtualMachineImageStatusOutput) VmwareSystemProperties() VirtualMachineImageVmwareSystemPropertiesStatusArrayOutput {
+	return o.ApplyT(func(v VirtualMachineImageStatus) []VirtualMachineImageVmwareSystemPropertiesStatus {
+		return v.VmwareSystemProperties
+	}).(VirtualMachineImageVmwareSystemPropertiesStatusArrayOutput)
 }
 
 type VirtualMachineImageStatusPtrOutput struct{ *pulumi.OutputState }
@@ -11634,34 +12803,187 @@ func (o VirtualMachineImageStatusPtrOutput) Elem() VirtualMachineImageStatusOutp
 	}).(VirtualMachineImageStatusOutput)
 }
 
-// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-func (o VirtualMachineImageStatusPtrOutput) ApiVersion() pulumi.StringPtrOutput {
+// Capabilities describes the image's observed capabilities.
+func (o VirtualMachineImageStatusPtrOutput) Capabilities() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineImageStatus) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Capabilities
+	}).(pulumi.StringArrayOutput)
+}
+
+// Conditions describes the observed conditions for this image.
+func (o VirtualMachineImageStatusPtrOutput) Conditions() ConditionArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineImageStatus) []Condition {
+		if v == nil {
+			return nil
+		}
+		return v.Conditions
+	}).(ConditionArrayOutput)
+}
+
+// Disks describes the observed disk information for this image. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineImageStatusPtrOutput) Disks() VirtualMachineImageDisksStatusArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineImageStatus) []VirtualMachineImageDisksStatus {
+		if v == nil {
+			return nil
+		}
+		return v.Disks
+	}).(VirtualMachineImageDisksStatusArrayOutput)
+}
+
+// Firmware describe the firmware type used by this image, ex. BIOS, EFI.
+func (o VirtualMachineImageStatusPtrOutput) Firmware() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachineImageStatus) *string {
 		if v == nil {
 			return nil
 		}
-		return &v.ApiVersion
+		return v.Firmware
 	}).(pulumi.StringPtrOutput)
 }
 
-// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-func (o VirtualMachineImageStatusPtrOutput) Kind() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *VirtualMachineImageStatus) *string {
+// HardwareVersion describes the observed hardware version of this image.
+func (o VirtualMachineImageStatusPtrOutput) HardwareVersion() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageStatus) *int {
 		if v == nil {
 			return nil
 		}
-		return &v.Kind
-	}).(pulumi.StringPtrOutput)
+		return v.HardwareVersion
+	}).(pulumi.IntPtrOutput)
 }
 
-// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+// Name describes the display name of this image.
 func (o VirtualMachineImageStatusPtrOutput) Name() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachineImageStatus) *string {
 		if v == nil {
 			return nil
 		}
-		return &v.Name
+		return v.Name
 	}).(pulumi.StringPtrOutput)
+}
+
+// OSInfo describes the observed operating system information for this image.
+func (o VirtualMachineImageStatusPtrOutput) OsInfo() VirtualMachineImageOSInfoPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageStatus) *VirtualMachineImageOSInfo {
+		if v == nil {
+			return nil
+		}
+		return v.OsInfo
+	}).(VirtualMachineImageOSInfoPtrOutput)
+}
+
+// OVFProperties describes the observed user configurable OVF properties defined for this image.
+func (o VirtualMachineImageStatusPtrOutput) OvfProperties() VirtualMachineImageOvfPropertiesStatusArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineImageStatus) []VirtualMachineImageOvfPropertiesStatus {
+		if v == nil {
+			return nil
+		}
+		return v.OvfProperties
+	}).(VirtualMachineImageOvfPropertiesStatusArrayOutput)
+}
+
+// ProductInfo describes the observed product information for this image.
+func (o VirtualMachineImageStatusPtrOutput) ProductInfo() VirtualMachineImageProductInfoStatusPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageStatus) *VirtualMachineImageProductInfoStatus {
+		if v == nil {
+			return nil
+		}
+		return v.ProductInfo
+	}).(VirtualMachineImageProductInfoStatusPtrOutput)
+}
+
+// ProviderContentVersion describes the content version from the provider item that this image corresponds to. If the provider of this image is a Content Library, this will be the version of the corresponding Content Library item.
+func (o VirtualMachineImageStatusPtrOutput) ProviderContentVersion() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ProviderContentVersion
+	}).(pulumi.StringPtrOutput)
+}
+
+// ProviderItemID describes the ID of the provider item that this image corresponds to. If the provider of this image is a Content Library, this ID will be that of the corresponding Content Library item.
+func (o VirtualMachineImageStatusPtrOutput) ProviderItemID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ProviderItemID
+	}).(pulumi.StringPtrOutput)
+}
+
+// Type describes the content library item type (OVF, ISO, or VM) of the image. Needs VM Operator API v1alpha3 or newer.
+func (o VirtualMachineImageStatusPtrOutput) Type() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineImageStatus) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Type
+	}).(pulumi.StringPtrOutput)
+}
+
+// VMwareSystemProperties describes the observed VMware system properties defined for this image.
+func (o VirtualMachineImageStatusPtrOutput) VmwareSystemProperties() VirtualMachineImageVmwareSystemPropertiesStatusArrayOutput {
+	return o.ApplyT(func(v *VirtualMachineImageStatus) []VirtualMachineImageVmwareSystemPropertiesStatus {
+		if v == nil {
+			return nil
+		}
+		return v.VmwareSystemProperties
+	}).(VirtualMachineImageVmwareSystemPropertiesStatusArrayOutput)
+}
+
+// KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+type VirtualMachineImageVmwareSystemPropertiesStatus struct {
+	// Key is the key part of the key/value pair.
+	Key string `pulumi:"key"`
+	// Value is the optional value part of the key/value pair.
+	Value *string `pulumi:"value"`
+}
+
+// KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+type VirtualMachineImageVmwareSystemPropertiesStatusOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineImageVmwareSystemPropertiesStatusOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineImageVmwareSystemPropertiesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineImageVmwareSystemPropertiesStatusOutput) ToVirtualMachineImageVmwareSystemPropertiesStatusOutput() VirtualMachineImageVmwareSystemPropertiesStatusOutput {
+	return o
+}
+
+func (o VirtualMachineImageVmwareSystemPropertiesStatusOutput) ToVirtualMachineImageVmwareSystemPropertiesStatusOutputWithContext(ctx context.Context) VirtualMachineImageVmwareSystemPropertiesStatusOutput {
+	return o
+}
+
+// Key is the key part of the key/value pair.
+func (o VirtualMachineImageVmwareSystemPropertiesStatusOutput) Key() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineImageVmwareSystemPropertiesStatus) string { return v.Key }).(pulumi.StringOutput)
+}
+
+// Value is the optional value part of the key/value pair.
+func (o VirtualMachineImageVmwareSystemPropertiesStatusOutput) Value() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineImageVmwareSystemPropertiesStatus) *string { return v.Value }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineImageVmwareSystemPropertiesStatusArrayOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineImageVmwareSystemPropertiesStatusArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VirtualMachineImageVmwareSystemPropertiesStatus)(nil)).Elem()
+}
+
+func (o VirtualMachineImageVmwareSystemPropertiesStatusArrayOutput) ToVirtualMachineImageVmwareSystemPropertiesStatusArrayOutput() VirtualMachineImageVmwareSystemPropertiesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineImageVmwareSystemPropertiesStatusArrayOutput) ToVirtualMachineImageVmwareSystemPropertiesStatusArrayOutputWithContext(ctx context.Context) VirtualMachineImageVmwareSystemPropertiesStatusArrayOutput {
+	return o
+}
+
+func (o VirtualMachineImageVmwareSystemPropertiesStatusArrayOutput) Index(i pulumi.IntInput) VirtualMachineImageVmwareSystemPropertiesStatusOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VirtualMachineImageVmwareSystemPropertiesStatus {
+		return vs[0].([]VirtualMachineImageVmwareSystemPropertiesStatus)[vs[1].(int)]
+	}).(VirtualMachineImageVmwareSystemPropertiesStatusOutput)
 }
 
 // DNS describes the configured state of client-side DNS.
@@ -18793,7 +20115,7 @@ type VirtualMachineSpec struct {
 	// Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
 	Cdrom []VirtualMachineCdromSpec `pulumi:"cdrom"`
 	// Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
-	Class *VirtualMachineClassSpec `pulumi:"class"`
+	Class *VirtualMachineClassRef `pulumi:"class"`
 	// Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
 	ClassName *string `pulumi:"className"`
 	// Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
@@ -18807,7 +20129,7 @@ type VirtualMachineSpec struct {
 	// Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
 	Hardware *VirtualMachineHardwareSpec `pulumi:"hardware"`
 	// Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
-	Image *VirtualMachineImageSpec `pulumi:"image"`
+	Image *VirtualMachineImageRef `pulumi:"image"`
 	// A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
 	ImageName *string `pulumi:"imageName"`
 	// Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
@@ -18866,7 +20188,7 @@ type VirtualMachineSpecArgs struct {
 	// Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
 	Cdrom VirtualMachineCdromSpecArrayInput `pulumi:"cdrom"`
 	// Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
-	Class VirtualMachineClassSpecPtrInput `pulumi:"class"`
+	Class VirtualMachineClassRefPtrInput `pulumi:"class"`
 	// Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
 	ClassName pulumi.StringPtrInput `pulumi:"className"`
 	// Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
@@ -18880,7 +20202,7 @@ type VirtualMachineSpecArgs struct {
 	// Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
 	Hardware VirtualMachineHardwareSpecPtrInput `pulumi:"hardware"`
 	// Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
-	Image VirtualMachineImageSpecPtrInput `pulumi:"image"`
+	Image VirtualMachineImageRefPtrInput `pulumi:"image"`
 	// A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
 	ImageName pulumi.StringPtrInput `pulumi:"imageName"`
 	// Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
@@ -18971,8 +20293,8 @@ func (o VirtualMachineSpecOutput) Cdrom() VirtualMachineCdromSpecArrayOutput {
 }
 
 // Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
-func (o VirtualMachineSpecOutput) Class() VirtualMachineClassSpecPtrOutput {
-	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineClassSpec { return v.Class }).(VirtualMachineClassSpecPtrOutput)
+func (o VirtualMachineSpecOutput) Class() VirtualMachineClassRefPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineClassRef { return v.Class }).(VirtualMachineClassRefPtrOutput)
 }
 
 // Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
@@ -19006,8 +20328,8 @@ func (o VirtualMachineSpecOutput) Hardware() VirtualMachineHardwareSpecPtrOutput
 }
 
 // Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
-func (o VirtualMachineSpecOutput) Image() VirtualMachineImageSpecPtrOutput {
-	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineImageSpec { return v.Image }).(VirtualMachineImageSpecPtrOutput)
+func (o VirtualMachineSpecOutput) Image() VirtualMachineImageRefPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineImageRef { return v.Image }).(VirtualMachineImageRefPtrOutput)
 }
 
 // A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
@@ -19170,13 +20492,13 @@ func (o VirtualMachineSpecPtrOutput) Cdrom() VirtualMachineCdromSpecArrayOutput 
 }
 
 // Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
-func (o VirtualMachineSpecPtrOutput) Class() VirtualMachineClassSpecPtrOutput {
-	return o.ApplyT(func(v *VirtualMachineSpec) *VirtualMachineClassSpec {
+func (o VirtualMachineSpecPtrOutput) Class() VirtualMachineClassRefPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSpec) *VirtualMachineClassRef {
 		if v == nil {
 			return nil
 		}
 		return v.Class
-	}).(VirtualMachineClassSpecPtrOutput)
+	}).(VirtualMachineClassRefPtrOutput)
 }
 
 // Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
@@ -19240,13 +20562,13 @@ func (o VirtualMachineSpecPtrOutput) Hardware() VirtualMachineHardwareSpecPtrOut
 }
 
 // Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
-func (o VirtualMachineSpecPtrOutput) Image() VirtualMachineImageSpecPtrOutput {
-	return o.ApplyT(func(v *VirtualMachineSpec) *VirtualMachineImageSpec {
+func (o VirtualMachineSpecPtrOutput) Image() VirtualMachineImageRefPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSpec) *VirtualMachineImageRef {
 		if v == nil {
 			return nil
 		}
 		return v.Image
-	}).(VirtualMachineImageSpecPtrOutput)
+	}).(VirtualMachineImageRefPtrOutput)
 }
 
 // A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
@@ -19406,7 +20728,7 @@ type VirtualMachineStatus struct {
 	// ChangeBlockTracking describes whether or not change block tracking is enabled for the VirtualMachine.
 	ChangeBlockTracking *bool `pulumi:"changeBlockTracking"`
 	// Class is a reference to the VirtualMachineClass resource used to deploy this VM.
-	Class *VirtualMachineClassStatus `pulumi:"class"`
+	Class *VirtualMachineStatusClassRef `pulumi:"class"`
 	// Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
 	Conditions []Condition `pulumi:"conditions"`
 	// Crypto describes the observed state of the VirtualMachine's encryption configuration. Needs VM Operator API v1alpha3 or newer.
@@ -19422,7 +20744,7 @@ type VirtualMachineStatus struct {
 	// ESXi host the VM runs on.
 	Host *string `pulumi:"host"`
 	// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
-	Image *VirtualMachineImageStatus `pulumi:"image"`
+	Image *VirtualMachineStatusImageRef `pulumi:"image"`
 	// Instance UUID of the vSphere VM.
 	InstanceUUID *string `pulumi:"instanceUUID"`
 	// LastRestartTime describes the last time the VM was restarted.
@@ -19473,8 +20795,8 @@ func (o VirtualMachineStatusOutput) ChangeBlockTracking() pulumi.BoolPtrOutput {
 }
 
 // Class is a reference to the VirtualMachineClass resource used to deploy this VM.
-func (o VirtualMachineStatusOutput) Class() VirtualMachineClassStatusPtrOutput {
-	return o.ApplyT(func(v VirtualMachineStatus) *VirtualMachineClassStatus { return v.Class }).(VirtualMachineClassStatusPtrOutput)
+func (o VirtualMachineStatusOutput) Class() VirtualMachineStatusClassRefPtrOutput {
+	return o.ApplyT(func(v VirtualMachineStatus) *VirtualMachineStatusClassRef { return v.Class }).(VirtualMachineStatusClassRefPtrOutput)
 }
 
 // Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
@@ -19513,8 +20835,8 @@ func (o VirtualMachineStatusOutput) Host() pulumi.StringPtrOutput {
 }
 
 // Image is a reference to the VirtualMachineImage resource used to deploy this VM.
-func (o VirtualMachineStatusOutput) Image() VirtualMachineImageStatusPtrOutput {
-	return o.ApplyT(func(v VirtualMachineStatus) *VirtualMachineImageStatus { return v.Image }).(VirtualMachineImageStatusPtrOutput)
+func (o VirtualMachineStatusOutput) Image() VirtualMachineStatusImageRefPtrOutput {
+	return o.ApplyT(func(v VirtualMachineStatus) *VirtualMachineStatusImageRef { return v.Image }).(VirtualMachineStatusImageRefPtrOutput)
 }
 
 // Instance UUID of the vSphere VM.
@@ -19570,6 +20892,194 @@ func (o VirtualMachineStatusOutput) Volumes() VirtualMachineVolumesStatusArrayOu
 // Zone (`topology.kubernetes.io/zone`) the VM was placed in.
 func (o VirtualMachineStatusOutput) Zone() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineStatus) *string { return v.Zone }).(pulumi.StringPtrOutput)
+}
+
+// Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+type VirtualMachineStatusClassRef struct {
+	// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+	ApiVersion string `pulumi:"apiVersion"`
+	// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+	Kind string `pulumi:"kind"`
+	// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+	Name string `pulumi:"name"`
+}
+
+// Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+type VirtualMachineStatusClassRefOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineStatusClassRefOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineStatusClassRef)(nil)).Elem()
+}
+
+func (o VirtualMachineStatusClassRefOutput) ToVirtualMachineStatusClassRefOutput() VirtualMachineStatusClassRefOutput {
+	return o
+}
+
+func (o VirtualMachineStatusClassRefOutput) ToVirtualMachineStatusClassRefOutputWithContext(ctx context.Context) VirtualMachineStatusClassRefOutput {
+	return o
+}
+
+// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+func (o VirtualMachineStatusClassRefOutput) ApiVersion() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineStatusClassRef) string { return v.ApiVersion }).(pulumi.StringOutput)
+}
+
+// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+func (o VirtualMachineStatusClassRefOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineStatusClassRef) string { return v.Kind }).(pulumi.StringOutput)
+}
+
+// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+func (o VirtualMachineStatusClassRefOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineStatusClassRef) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachineStatusClassRefPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineStatusClassRefPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineStatusClassRef)(nil)).Elem()
+}
+
+func (o VirtualMachineStatusClassRefPtrOutput) ToVirtualMachineStatusClassRefPtrOutput() VirtualMachineStatusClassRefPtrOutput {
+	return o
+}
+
+func (o VirtualMachineStatusClassRefPtrOutput) ToVirtualMachineStatusClassRefPtrOutputWithContext(ctx context.Context) VirtualMachineStatusClassRefPtrOutput {
+	return o
+}
+
+func (o VirtualMachineStatusClassRefPtrOutput) Elem() VirtualMachineStatusClassRefOutput {
+	return o.ApplyT(func(v *VirtualMachineStatusClassRef) VirtualMachineStatusClassRef {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineStatusClassRef
+		return ret
+	}).(VirtualMachineStatusClassRefOutput)
+}
+
+// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+func (o VirtualMachineStatusClassRefPtrOutput) ApiVersion() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineStatusClassRef) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.ApiVersion
+	}).(pulumi.StringPtrOutput)
+}
+
+// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+func (o VirtualMachineStatusClassRefPtrOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineStatusClassRef) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Kind
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+func (o VirtualMachineStatusClassRefPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineStatusClassRef) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
+}
+
+// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+type VirtualMachineStatusImageRef struct {
+	// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+	ApiVersion string `pulumi:"apiVersion"`
+	// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+	Kind string `pulumi:"kind"`
+	// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+	Name string `pulumi:"name"`
+}
+
+// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+type VirtualMachineStatusImageRefOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineStatusImageRefOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineStatusImageRef)(nil)).Elem()
+}
+
+func (o VirtualMachineStatusImageRefOutput) ToVirtualMachineStatusImageRefOutput() VirtualMachineStatusImageRefOutput {
+	return o
+}
+
+func (o VirtualMachineStatusImageRefOutput) ToVirtualMachineStatusImageRefOutputWithContext(ctx context.Context) VirtualMachineStatusImageRefOutput {
+	return o
+}
+
+// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+func (o VirtualMachineStatusImageRefOutput) ApiVersion() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineStatusImageRef) string { return v.ApiVersion }).(pulumi.StringOutput)
+}
+
+// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+func (o VirtualMachineStatusImageRefOutput) Kind() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineStatusImageRef) string { return v.Kind }).(pulumi.StringOutput)
+}
+
+// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+func (o VirtualMachineStatusImageRefOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VirtualMachineStatusImageRef) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VirtualMachineStatusImageRefPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineStatusImageRefPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineStatusImageRef)(nil)).Elem()
+}
+
+func (o VirtualMachineStatusImageRefPtrOutput) ToVirtualMachineStatusImageRefPtrOutput() VirtualMachineStatusImageRefPtrOutput {
+	return o
+}
+
+func (o VirtualMachineStatusImageRefPtrOutput) ToVirtualMachineStatusImageRefPtrOutputWithContext(ctx context.Context) VirtualMachineStatusImageRefPtrOutput {
+	return o
+}
+
+func (o VirtualMachineStatusImageRefPtrOutput) Elem() VirtualMachineStatusImageRefOutput {
+	return o.ApplyT(func(v *VirtualMachineStatusImageRef) VirtualMachineStatusImageRef {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineStatusImageRef
+		return ret
+	}).(VirtualMachineStatusImageRefOutput)
+}
+
+// APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+func (o VirtualMachineStatusImageRefPtrOutput) ApiVersion() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineStatusImageRef) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.ApiVersion
+	}).(pulumi.StringPtrOutput)
+}
+
+// Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+func (o VirtualMachineStatusImageRefPtrOutput) Kind() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineStatusImageRef) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Kind
+	}).(pulumi.StringPtrOutput)
+}
+
+// Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+func (o VirtualMachineStatusImageRefPtrOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineStatusImageRef) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Name
+	}).(pulumi.StringPtrOutput)
 }
 
 // Requested describes the observed amount of storage requested by a VirtualMachine.
@@ -19914,6 +21424,184 @@ func (o VirtualMachineStorageUsageStatusPtrOutput) Total() pulumi.AnyOutput {
 		}
 		return v.Total
 	}).(pulumi.AnyOutput)
+}
+
+// Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+type VirtualMachineSysprepSecrets struct {
+	// The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+	DomainAdminPassword *string `pulumi:"domainAdminPassword"`
+	// The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+	Password *string `pulumi:"password"`
+	// The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+	ProductID *string `pulumi:"productID"`
+}
+
+// VirtualMachineSysprepSecretsInput is an input type that accepts VirtualMachineSysprepSecretsArgs and VirtualMachineSysprepSecretsOutput values.
+// You can construct a concrete instance of `VirtualMachineSysprepSecretsInput` via:
+//
+//	VirtualMachineSysprepSecretsArgs{...}
+type VirtualMachineSysprepSecretsInput interface {
+	pulumi.Input
+
+	ToVirtualMachineSysprepSecretsOutput() VirtualMachineSysprepSecretsOutput
+	ToVirtualMachineSysprepSecretsOutputWithContext(context.Context) VirtualMachineSysprepSecretsOutput
+}
+
+// Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+type VirtualMachineSysprepSecretsArgs struct {
+	// The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+	DomainAdminPassword pulumi.StringPtrInput `pulumi:"domainAdminPassword"`
+	// The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+	Password pulumi.StringPtrInput `pulumi:"password"`
+	// The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+	ProductID pulumi.StringPtrInput `pulumi:"productID"`
+}
+
+func (VirtualMachineSysprepSecretsArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSysprepSecrets)(nil)).Elem()
+}
+
+func (i VirtualMachineSysprepSecretsArgs) ToVirtualMachineSysprepSecretsOutput() VirtualMachineSysprepSecretsOutput {
+	return i.ToVirtualMachineSysprepSecretsOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineSysprepSecretsArgs) ToVirtualMachineSysprepSecretsOutputWithContext(ctx context.Context) VirtualMachineSysprepSecretsOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineSysprepSecretsOutput)
+}
+
+func (i VirtualMachineSysprepSecretsArgs) ToVirtualMachineSysprepSecretsPtrOutput() VirtualMachineSysprepSecretsPtrOutput {
+	return i.ToVirtualMachineSysprepSecretsPtrOutputWithContext(context.Background())
+}
+
+func (i VirtualMachineSysprepSecretsArgs) ToVirtualMachineSysprepSecretsPtrOutputWithContext(ctx context.Context) VirtualMachineSysprepSecretsPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineSysprepSecretsOutput).ToVirtualMachineSysprepSecretsPtrOutputWithContext(ctx)
+}
+
+// VirtualMachineSysprepSecretsPtrInput is an input type that accepts VirtualMachineSysprepSecretsArgs, VirtualMachineSysprepSecretsPtr and VirtualMachineSysprepSecretsPtrOutput values.
+// You can construct a concrete instance of `VirtualMachineSysprepSecretsPtrInput` via:
+//
+//	        VirtualMachineSysprepSecretsArgs{...}
+//
+//	or:
+//
+//	        nil
+type VirtualMachineSysprepSecretsPtrInput interface {
+	pulumi.Input
+
+	ToVirtualMachineSysprepSecretsPtrOutput() VirtualMachineSysprepSecretsPtrOutput
+	ToVirtualMachineSysprepSecretsPtrOutputWithContext(context.Context) VirtualMachineSysprepSecretsPtrOutput
+}
+
+type virtualMachineSysprepSecretsPtrType VirtualMachineSysprepSecretsArgs
+
+func VirtualMachineSysprepSecretsPtr(v *VirtualMachineSysprepSecretsArgs) VirtualMachineSysprepSecretsPtrInput {
+	return (*virtualMachineSysprepSecretsPtrType)(v)
+}
+
+func (*virtualMachineSysprepSecretsPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineSysprepSecrets)(nil)).Elem()
+}
+
+func (i *virtualMachineSysprepSecretsPtrType) ToVirtualMachineSysprepSecretsPtrOutput() VirtualMachineSysprepSecretsPtrOutput {
+	return i.ToVirtualMachineSysprepSecretsPtrOutputWithContext(context.Background())
+}
+
+func (i *virtualMachineSysprepSecretsPtrType) ToVirtualMachineSysprepSecretsPtrOutputWithContext(ctx context.Context) VirtualMachineSysprepSecretsPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VirtualMachineSysprepSecretsPtrOutput)
+}
+
+// Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+type VirtualMachineSysprepSecretsOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSysprepSecretsOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VirtualMachineSysprepSecrets)(nil)).Elem()
+}
+
+func (o VirtualMachineSysprepSecretsOutput) ToVirtualMachineSysprepSecretsOutput() VirtualMachineSysprepSecretsOutput {
+	return o
+}
+
+func (o VirtualMachineSysprepSecretsOutput) ToVirtualMachineSysprepSecretsOutputWithContext(ctx context.Context) VirtualMachineSysprepSecretsOutput {
+	return o
+}
+
+func (o VirtualMachineSysprepSecretsOutput) ToVirtualMachineSysprepSecretsPtrOutput() VirtualMachineSysprepSecretsPtrOutput {
+	return o.ToVirtualMachineSysprepSecretsPtrOutputWithContext(context.Background())
+}
+
+func (o VirtualMachineSysprepSecretsOutput) ToVirtualMachineSysprepSecretsPtrOutputWithContext(ctx context.Context) VirtualMachineSysprepSecretsPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v VirtualMachineSysprepSecrets) *VirtualMachineSysprepSecrets {
+		return &v
+	}).(VirtualMachineSysprepSecretsPtrOutput)
+}
+
+// The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+func (o VirtualMachineSysprepSecretsOutput) DomainAdminPassword() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSysprepSecrets) *string { return v.DomainAdminPassword }).(pulumi.StringPtrOutput)
+}
+
+// The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+func (o VirtualMachineSysprepSecretsOutput) Password() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSysprepSecrets) *string { return v.Password }).(pulumi.StringPtrOutput)
+}
+
+// The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+func (o VirtualMachineSysprepSecretsOutput) ProductID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v VirtualMachineSysprepSecrets) *string { return v.ProductID }).(pulumi.StringPtrOutput)
+}
+
+type VirtualMachineSysprepSecretsPtrOutput struct{ *pulumi.OutputState }
+
+func (VirtualMachineSysprepSecretsPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**VirtualMachineSysprepSecrets)(nil)).Elem()
+}
+
+func (o VirtualMachineSysprepSecretsPtrOutput) ToVirtualMachineSysprepSecretsPtrOutput() VirtualMachineSysprepSecretsPtrOutput {
+	return o
+}
+
+func (o VirtualMachineSysprepSecretsPtrOutput) ToVirtualMachineSysprepSecretsPtrOutputWithContext(ctx context.Context) VirtualMachineSysprepSecretsPtrOutput {
+	return o
+}
+
+func (o VirtualMachineSysprepSecretsPtrOutput) Elem() VirtualMachineSysprepSecretsOutput {
+	return o.ApplyT(func(v *VirtualMachineSysprepSecrets) VirtualMachineSysprepSecrets {
+		if v != nil {
+			return *v
+		}
+		var ret VirtualMachineSysprepSecrets
+		return ret
+	}).(VirtualMachineSysprepSecretsOutput)
+}
+
+// The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+func (o VirtualMachineSysprepSecretsPtrOutput) DomainAdminPassword() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSysprepSecrets) *string {
+		if v == nil {
+			return nil
+		}
+		return v.DomainAdminPassword
+	}).(pulumi.StringPtrOutput)
+}
+
+// The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+func (o VirtualMachineSysprepSecretsPtrOutput) Password() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSysprepSecrets) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Password
+	}).(pulumi.StringPtrOutput)
+}
+
+// The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+func (o VirtualMachineSysprepSecretsPtrOutput) ProductID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *VirtualMachineSysprepSecrets) *string {
+		if v == nil {
+			return nil
+		}
+		return v.ProductID
+	}).(pulumi.StringPtrOutput)
 }
 
 // A volume attached to the VM (hot attach/detach).
@@ -20302,6 +21990,87 @@ func (o VirtualMachineVolumesStatusArrayOutput) Index(i pulumi.IntInput) Virtual
 	}).(VirtualMachineVolumesStatusOutput)
 }
 
+// A vSphere Zone as the Supervisor publishes it for a namespace.
+type Zone struct {
+	// The zone is being removed from the namespace: the Supervisor places no new VM there and refuses it in a VM's zone label (only its privileged users may still name it).
+	BeingDeleted *bool `pulumi:"beingDeleted"`
+	// Managed object ids of the zone's vSphere clusters (AvailabilityZone only).
+	ClusterMoIDs []string `pulumi:"clusterMoIDs"`
+	// Managed object id of the namespace's VM folder.
+	FolderMoID *string `pulumi:"folderMoID"`
+	// Zone name: the value of a VM's `topology.kubernetes.io/zone` label.
+	Name *string `pulumi:"name"`
+	// Managed object ids of the namespace's resource pools in the zone.
+	PoolMoIDs []string `pulumi:"poolMoIDs"`
+	// The object it was read from: `Zone` (namespaced, vSphere 9.1) or `AvailabilityZone` (cluster-scoped, vSphere 8.0 Update 3).
+	Source *string `pulumi:"source"`
+}
+
+// A vSphere Zone as the Supervisor publishes it for a namespace.
+type ZoneOutput struct{ *pulumi.OutputState }
+
+func (ZoneOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Zone)(nil)).Elem()
+}
+
+func (o ZoneOutput) ToZoneOutput() ZoneOutput {
+	return o
+}
+
+func (o ZoneOutput) ToZoneOutputWithContext(ctx context.Context) ZoneOutput {
+	return o
+}
+
+// The zone is being removed from the namespace: the Supervisor places no new VM there and refuses it in a VM's zone label (only its privileged users may still name it).
+func (o ZoneOutput) BeingDeleted() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v Zone) *bool { return v.BeingDeleted }).(pulumi.BoolPtrOutput)
+}
+
+// Managed object ids of the zone's vSphere clusters (AvailabilityZone only).
+func (o ZoneOutput) ClusterMoIDs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v Zone) []string { return v.ClusterMoIDs }).(pulumi.StringArrayOutput)
+}
+
+// Managed object id of the namespace's VM folder.
+func (o ZoneOutput) FolderMoID() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Zone) *string { return v.FolderMoID }).(pulumi.StringPtrOutput)
+}
+
+// Zone name: the value of a VM's `topology.kubernetes.io/zone` label.
+func (o ZoneOutput) Name() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Zone) *string { return v.Name }).(pulumi.StringPtrOutput)
+}
+
+// Managed object ids of the namespace's resource pools in the zone.
+func (o ZoneOutput) PoolMoIDs() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v Zone) []string { return v.PoolMoIDs }).(pulumi.StringArrayOutput)
+}
+
+// The object it was read from: `Zone` (namespaced, vSphere 9.1) or `AvailabilityZone` (cluster-scoped, vSphere 8.0 Update 3).
+func (o ZoneOutput) Source() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v Zone) *string { return v.Source }).(pulumi.StringPtrOutput)
+}
+
+type ZoneArrayOutput struct{ *pulumi.OutputState }
+
+func (ZoneArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]Zone)(nil)).Elem()
+}
+
+func (o ZoneArrayOutput) ToZoneArrayOutput() ZoneArrayOutput {
+	return o
+}
+
+func (o ZoneArrayOutput) ToZoneArrayOutputWithContext(ctx context.Context) ZoneArrayOutput {
+	return o
+}
+
+func (o ZoneArrayOutput) Index(i pulumi.IntInput) ZoneOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) Zone {
+		return vs[0].([]Zone)[vs[1].(int)]
+	}).(ZoneOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*GroupMemberInput)(nil)).Elem(), GroupMemberArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GroupMemberArrayInput)(nil)).Elem(), GroupMemberArray{})
@@ -20396,8 +22165,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineCdromImageSpecInput)(nil)).Elem(), VirtualMachineCdromImageSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineCdromSpecInput)(nil)).Elem(), VirtualMachineCdromSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineCdromSpecArrayInput)(nil)).Elem(), VirtualMachineCdromSpecArray{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineClassSpecInput)(nil)).Elem(), VirtualMachineClassSpecArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineClassSpecPtrInput)(nil)).Elem(), VirtualMachineClassSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineClassRefInput)(nil)).Elem(), VirtualMachineClassRefArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineClassRefPtrInput)(nil)).Elem(), VirtualMachineClassRefArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineCryptoSpecInput)(nil)).Elem(), VirtualMachineCryptoSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineCryptoSpecPtrInput)(nil)).Elem(), VirtualMachineCryptoSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineGroupBootOrderGroupInput)(nil)).Elem(), VirtualMachineGroupBootOrderGroupArgs{})
@@ -20417,8 +22186,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareScsiControllersSpecArrayInput)(nil)).Elem(), VirtualMachineHardwareScsiControllersSpecArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareSpecInput)(nil)).Elem(), VirtualMachineHardwareSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineHardwareSpecPtrInput)(nil)).Elem(), VirtualMachineHardwareSpecArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineImageSpecInput)(nil)).Elem(), VirtualMachineImageSpecArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineImageSpecPtrInput)(nil)).Elem(), VirtualMachineImageSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineImageRefInput)(nil)).Elem(), VirtualMachineImageRefArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineImageRefPtrInput)(nil)).Elem(), VirtualMachineImageRefArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineNetworkInterfaceSpecInput)(nil)).Elem(), VirtualMachineNetworkInterfaceSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineNetworkInterfaceSpecArrayInput)(nil)).Elem(), VirtualMachineNetworkInterfaceSpecArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineNetworkRouteSpecInput)(nil)).Elem(), VirtualMachineNetworkRouteSpecArgs{})
@@ -20460,6 +22229,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSetResourcePolicySpecPtrInput)(nil)).Elem(), VirtualMachineSetResourcePolicySpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSnapshotSpecInput)(nil)).Elem(), VirtualMachineSnapshotSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSpecInput)(nil)).Elem(), VirtualMachineSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSysprepSecretsInput)(nil)).Elem(), VirtualMachineSysprepSecretsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineSysprepSecretsPtrInput)(nil)).Elem(), VirtualMachineSysprepSecretsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineVolumeInput)(nil)).Elem(), VirtualMachineVolumeArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VirtualMachineVolumeArrayInput)(nil)).Elem(), VirtualMachineVolumeArray{})
 	pulumi.RegisterOutputType(ConditionOutput{})
@@ -20565,6 +22336,28 @@ func init() {
 	pulumi.RegisterOutputType(VirtualMachineCdromImageSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineCdromSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineCdromSpecArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpecArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassHardwareDevicesSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassHardwareDevicesSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassHardwareDevicesVgpuDevicesSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassHardwareDevicesVgpuDevicesSpecArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassHardwareInstanceStorageSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassHardwareInstanceStorageSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassHardwareInstanceStorageVolumesSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassHardwareInstanceStorageVolumesSpecArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassHardwareSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassHardwareSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassPoliciesResourcesLimitsSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassPoliciesResourcesLimitsSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassPoliciesResourcesRequestsSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassPoliciesResourcesRequestsSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassPoliciesResourcesSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassPoliciesResourcesSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassPoliciesSpecOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassPoliciesSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassRefOutput{})
+	pulumi.RegisterOutputType(VirtualMachineClassRefPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineClassSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineClassSpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineClassStatusOutput{})
@@ -20609,12 +22402,20 @@ func init() {
 	pulumi.RegisterOutputType(VirtualMachineHardwareStatusPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineHardwareVGPUsStatusOutput{})
 	pulumi.RegisterOutputType(VirtualMachineHardwareVGPUsStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineImageDisksStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineImageDisksStatusArrayOutput{})
 	pulumi.RegisterOutputType(VirtualMachineImageOSInfoOutput{})
 	pulumi.RegisterOutputType(VirtualMachineImageOSInfoPtrOutput{})
-	pulumi.RegisterOutputType(VirtualMachineImageSpecOutput{})
-	pulumi.RegisterOutputType(VirtualMachineImageSpecPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineImageOvfPropertiesStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineImageOvfPropertiesStatusArrayOutput{})
+	pulumi.RegisterOutputType(VirtualMachineImageProductInfoStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineImageProductInfoStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineImageRefOutput{})
+	pulumi.RegisterOutputType(VirtualMachineImageRefPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineImageStatusOutput{})
 	pulumi.RegisterOutputType(VirtualMachineImageStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineImageVmwareSystemPropertiesStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineImageVmwareSystemPropertiesStatusArrayOutput{})
 	pulumi.RegisterOutputType(VirtualMachineNetworkConfigDnsStatusOutput{})
 	pulumi.RegisterOutputType(VirtualMachineNetworkConfigDnsStatusPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineNetworkConfigInterfacesDnsStatusOutput{})
@@ -20749,6 +22550,10 @@ func init() {
 	pulumi.RegisterOutputType(VirtualMachineSpecOutput{})
 	pulumi.RegisterOutputType(VirtualMachineSpecPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineStatusOutput{})
+	pulumi.RegisterOutputType(VirtualMachineStatusClassRefOutput{})
+	pulumi.RegisterOutputType(VirtualMachineStatusClassRefPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineStatusImageRefOutput{})
+	pulumi.RegisterOutputType(VirtualMachineStatusImageRefPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineStorageRequestedStatusOutput{})
 	pulumi.RegisterOutputType(VirtualMachineStorageRequestedStatusPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineStorageStatusOutput{})
@@ -20757,10 +22562,14 @@ func init() {
 	pulumi.RegisterOutputType(VirtualMachineStorageUsageSnapshotsStatusPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineStorageUsageStatusOutput{})
 	pulumi.RegisterOutputType(VirtualMachineStorageUsageStatusPtrOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSysprepSecretsOutput{})
+	pulumi.RegisterOutputType(VirtualMachineSysprepSecretsPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineVolumeOutput{})
 	pulumi.RegisterOutputType(VirtualMachineVolumeArrayOutput{})
 	pulumi.RegisterOutputType(VirtualMachineVolumesCryptoStatusOutput{})
 	pulumi.RegisterOutputType(VirtualMachineVolumesCryptoStatusPtrOutput{})
 	pulumi.RegisterOutputType(VirtualMachineVolumesStatusOutput{})
 	pulumi.RegisterOutputType(VirtualMachineVolumesStatusArrayOutput{})
+	pulumi.RegisterOutputType(ZoneOutput{})
+	pulumi.RegisterOutputType(ZoneArrayOutput{})
 }

@@ -28,6 +28,8 @@ type VirtualMachine struct {
 	Spec VirtualMachineSpecPtrOutput `pulumi:"spec"`
 	// Observed state of the VM as VM Operator reports it.
 	Status VirtualMachineStatusOutput `pulumi:"status"`
+	// The inline Sysprep answer's secret values (`spec.bootstrap.sysprep.sysprep`), given inline. Always secret: the provider keeps them in a Secret it owns in the namespace (`<vm name>-sysprep`) and fills in the answer's Secret selectors (`guiUnattended.password`, `identification.domainAdminPassword`, `userData.productID`), so they never appear in plain text in the spec, the state or messages. A change is a bootstrap change, as VM Operator applies one: Sysprep runs again with the new values only when the VM next powers on (VM Operator customizes again when the customization differs from the one it last applied), so a powered-off VM takes it at its next power-on, a powered-on VM is power-cycled with `allowPowerCycle: true` and replaced without it; the running guest keeps its old password until then. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
+	SysprepSecrets VirtualMachineSysprepSecretsPtrOutput `pulumi:"sysprepSecrets"`
 	// Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
 	UserData pulumi.StringPtrOutput `pulumi:"userData"`
 	// What 'done' means for create and update: `none`, `created` (the vSphere VM exists), `poweredOn` (spec.powerState is reached; the default for PoweredOff/Suspended), `ipAssigned` (default when powered on) or `ready` (readiness probe). Allowed values: `none`, `created`, `poweredOn`, `ipAssigned`, `ready`.
@@ -44,10 +46,14 @@ func NewVirtualMachine(ctx *pulumi.Context,
 	if args.Spec == nil {
 		return nil, errors.New("invalid value for required argument 'Spec'")
 	}
+	if args.SysprepSecrets != nil {
+		args.SysprepSecrets = pulumi.ToSecret(args.SysprepSecrets).(VirtualMachineSysprepSecretsPtrInput)
+	}
 	if args.UserData != nil {
 		args.UserData = pulumi.ToSecret(args.UserData).(pulumi.StringPtrInput)
 	}
 	secrets := pulumi.AdditionalSecretOutputs([]string{
+		"sysprepSecrets",
 		"userData",
 	})
 	opts = append(opts, secrets)
@@ -107,6 +113,8 @@ type virtualMachineArgs struct {
 	Metadata *ObjectMeta `pulumi:"metadata"`
 	// Desired state of the VM, with the VM Operator API's field names.
 	Spec VirtualMachineSpec `pulumi:"spec"`
+	// The inline Sysprep answer's secret values (`spec.bootstrap.sysprep.sysprep`), given inline. Always secret: the provider keeps them in a Secret it owns in the namespace (`<vm name>-sysprep`) and fills in the answer's Secret selectors (`guiUnattended.password`, `identification.domainAdminPassword`, `userData.productID`), so they never appear in plain text in the spec, the state or messages. A change is a bootstrap change, as VM Operator applies one: Sysprep runs again with the new values only when the VM next powers on (VM Operator customizes again when the customization differs from the one it last applied), so a powered-off VM takes it at its next power-on, a powered-on VM is power-cycled with `allowPowerCycle: true` and replaced without it; the running guest keeps its old password until then. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
+	SysprepSecrets *VirtualMachineSysprepSecrets `pulumi:"sysprepSecrets"`
 	// Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
 	UserData *string `pulumi:"userData"`
 	// What 'done' means for create and update: `none`, `created` (the vSphere VM exists), `poweredOn` (spec.powerState is reached; the default for PoweredOff/Suspended), `ipAssigned` (default when powered on) or `ready` (readiness probe). Allowed values: `none`, `created`, `poweredOn`, `ipAssigned`, `ready`.
@@ -121,6 +129,8 @@ type VirtualMachineArgs struct {
 	Metadata ObjectMetaPtrInput
 	// Desired state of the VM, with the VM Operator API's field names.
 	Spec VirtualMachineSpecInput
+	// The inline Sysprep answer's secret values (`spec.bootstrap.sysprep.sysprep`), given inline. Always secret: the provider keeps them in a Secret it owns in the namespace (`<vm name>-sysprep`) and fills in the answer's Secret selectors (`guiUnattended.password`, `identification.domainAdminPassword`, `userData.productID`), so they never appear in plain text in the spec, the state or messages. A change is a bootstrap change, as VM Operator applies one: Sysprep runs again with the new values only when the VM next powers on (VM Operator customizes again when the customization differs from the one it last applied), so a powered-off VM takes it at its next power-on, a powered-on VM is power-cycled with `allowPowerCycle: true` and replaced without it; the running guest keeps its old password until then. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
+	SysprepSecrets VirtualMachineSysprepSecretsPtrInput
 	// Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
 	UserData pulumi.StringPtrInput
 	// What 'done' means for create and update: `none`, `created` (the vSphere VM exists), `poweredOn` (spec.powerState is reached; the default for PoweredOff/Suspended), `ipAssigned` (default when powered on) or `ready` (readiness probe). Allowed values: `none`, `created`, `poweredOn`, `ipAssigned`, `ready`.
@@ -242,6 +252,11 @@ func (o VirtualMachineOutput) Spec() VirtualMachineSpecPtrOutput {
 // Observed state of the VM as VM Operator reports it.
 func (o VirtualMachineOutput) Status() VirtualMachineStatusOutput {
 	return o.ApplyT(func(v *VirtualMachine) VirtualMachineStatusOutput { return v.Status }).(VirtualMachineStatusOutput)
+}
+
+// The inline Sysprep answer's secret values (`spec.bootstrap.sysprep.sysprep`), given inline. Always secret: the provider keeps them in a Secret it owns in the namespace (`<vm name>-sysprep`) and fills in the answer's Secret selectors (`guiUnattended.password`, `identification.domainAdminPassword`, `userData.productID`), so they never appear in plain text in the spec, the state or messages. A change is a bootstrap change, as VM Operator applies one: Sysprep runs again with the new values only when the VM next powers on (VM Operator customizes again when the customization differs from the one it last applied), so a powered-off VM takes it at its next power-on, a powered-on VM is power-cycled with `allowPowerCycle: true` and replaced without it; the running guest keeps its old password until then. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
+func (o VirtualMachineOutput) SysprepSecrets() VirtualMachineSysprepSecretsPtrOutput {
+	return o.ApplyT(func(v *VirtualMachine) VirtualMachineSysprepSecretsPtrOutput { return v.SysprepSecrets }).(VirtualMachineSysprepSecretsPtrOutput)
 }
 
 // Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.

@@ -932,7 +932,7 @@ export interface VirtualMachineCdromSpecArgs {
 /**
  * Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.
  */
-export interface VirtualMachineClassSpecArgs {
+export interface VirtualMachineClassRefArgs {
     /**
      * APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
      */
@@ -1138,7 +1138,7 @@ export interface VirtualMachineHardwareSpecArgs {
 /**
  * Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.
  */
-export interface VirtualMachineImageSpecArgs {
+export interface VirtualMachineImageRefArgs {
     /**
      * Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
      */
@@ -1633,7 +1633,7 @@ export interface VirtualMachineSpecArgs {
     /**
      * Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
      */
-    class?: pulumi.Input<inputs.VirtualMachineClassSpecArgs | undefined>;
+    class?: pulumi.Input<inputs.VirtualMachineClassRefArgs | undefined>;
     /**
      * Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
      */
@@ -1661,7 +1661,7 @@ export interface VirtualMachineSpecArgs {
     /**
      * Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
      */
-    image?: pulumi.Input<inputs.VirtualMachineImageSpecArgs | undefined>;
+    image?: pulumi.Input<inputs.VirtualMachineImageRefArgs | undefined>;
     /**
      * A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
      */
@@ -1722,6 +1722,24 @@ export interface VirtualMachineSpecArgs {
      * Volumes (PersistentVolumeClaims) attached to the VM; they can be added and removed while it runs.
      */
     volumes?: pulumi.Input<pulumi.Input<inputs.VirtualMachineVolumeArgs>[] | undefined>;
+}
+
+/**
+ * Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+ */
+export interface VirtualMachineSysprepSecretsArgs {
+    /**
+     * The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+     */
+    domainAdminPassword?: pulumi.Input<string | undefined>;
+    /**
+     * The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+     */
+    password?: pulumi.Input<string | undefined>;
+    /**
+     * The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+     */
+    productID?: pulumi.Input<string | undefined>;
 }
 
 /**

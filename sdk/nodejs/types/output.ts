@@ -52,7 +52,7 @@ export interface GetVirtualMachineStatus {
     /**
      * Class is a reference to the VirtualMachineClass resource used to deploy this VM.
      */
-    class?: outputs.VirtualMachineClassStatus;
+    class?: outputs.VirtualMachineStatusClassRef;
     /**
      * Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
      */
@@ -84,7 +84,7 @@ export interface GetVirtualMachineStatus {
     /**
      * Image is a reference to the VirtualMachineImage resource used to deploy this VM.
      */
-    image?: outputs.VirtualMachineImageStatus;
+    image?: outputs.VirtualMachineStatusImageRef;
     /**
      * Instance UUID of the vSphere VM.
      */
@@ -1132,9 +1132,149 @@ export interface VirtualMachineCdromSpec {
 }
 
 /**
+ * DynamicDirectPathIODevice contains the configuration corresponding to a Dynamic DirectPath I/O device.
+ */
+export interface VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec {
+    /**
+     * The `customLabel` field.
+     */
+    customLabel?: string;
+    /**
+     * The `deviceID` field.
+     */
+    deviceID: number;
+    /**
+     * The `vendorID` field.
+     */
+    vendorID: number;
+}
+
+/**
+ * VirtualDevices contains information about the virtual devices associated with a VirtualMachineClass.
+ */
+export interface VirtualMachineClassHardwareDevicesSpec {
+    /**
+     * The `dynamicDirectPathIODevices` field.
+     */
+    dynamicDirectPathIODevices?: outputs.VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec[];
+    /**
+     * The `vgpuDevices` field.
+     */
+    vgpuDevices?: outputs.VirtualMachineClassHardwareDevicesVgpuDevicesSpec[];
+}
+
+/**
+ * VGPUDevice contains the configuration corresponding to a vGPU device.
+ */
+export interface VirtualMachineClassHardwareDevicesVgpuDevicesSpec {
+    /**
+     * The `profileName` field.
+     */
+    profileName: string;
+}
+
+/**
+ * InstanceStorage provides information used to configure instance storage volumes for a VirtualMachine.
+ */
+export interface VirtualMachineClassHardwareInstanceStorageSpec {
+    /**
+     * StorageClass refers to the name of a StorageClass resource used to provide the storage for the configured instance storage volumes. The value of this field has no relationship to or bearing on the field virtualMachine.spec.storageClass. Please note the referred StorageClass must be available in the same namespace as the VirtualMachineClass that uses it for configuring instance storage.
+     */
+    storageClass?: string;
+    /**
+     * Volumes describes instance storage volumes created for a VirtualMachine instance that use this VirtualMachineClass.
+     */
+    volumes?: outputs.VirtualMachineClassHardwareInstanceStorageVolumesSpec[];
+}
+
+/**
+ * InstanceStorageVolume contains information required to create an instance storage volume on a VirtualMachine.
+ */
+export interface VirtualMachineClassHardwareInstanceStorageVolumesSpec {
+    /**
+     * The `size` field. An integer or a string.
+     */
+    size: number | string;
+}
+
+/**
+ * Hardware describes the configuration of the VirtualMachineClass attributes related to virtual hardware. The configuration specified in this field is used to customize the virtual hardware characteristics of any VirtualMachine associated with this VirtualMachineClass.
+ */
+export interface VirtualMachineClassHardwareSpec {
+    /**
+     * The `cpus` field.
+     */
+    cpus?: number;
+    /**
+     * VirtualDevices contains information about the virtual devices associated with a VirtualMachineClass.
+     */
+    devices?: outputs.VirtualMachineClassHardwareDevicesSpec;
+    /**
+     * InstanceStorage provides information used to configure instance storage volumes for a VirtualMachine.
+     */
+    instanceStorage?: outputs.VirtualMachineClassHardwareInstanceStorageSpec;
+    /**
+     * The `memory` field. An integer or a string.
+     */
+    memory?: number | string;
+}
+
+/**
+ * VirtualMachineResourceSpec describes a virtual hardware policy specification.
+ */
+export interface VirtualMachineClassPoliciesResourcesLimitsSpec {
+    /**
+     * The `cpu` field. An integer or a string.
+     */
+    cpu?: number | string;
+    /**
+     * The `memory` field. An integer or a string.
+     */
+    memory?: number | string;
+}
+
+/**
+ * VirtualMachineResourceSpec describes a virtual hardware policy specification.
+ */
+export interface VirtualMachineClassPoliciesResourcesRequestsSpec {
+    /**
+     * The `cpu` field. An integer or a string.
+     */
+    cpu?: number | string;
+    /**
+     * The `memory` field. An integer or a string.
+     */
+    memory?: number | string;
+}
+
+/**
+ * VirtualMachineClassResources describes the virtual hardware resource reservations and limits configuration to be used by a VirtualMachineClass.
+ */
+export interface VirtualMachineClassPoliciesResourcesSpec {
+    /**
+     * VirtualMachineResourceSpec describes a virtual hardware policy specification.
+     */
+    limits?: outputs.VirtualMachineClassPoliciesResourcesLimitsSpec;
+    /**
+     * VirtualMachineResourceSpec describes a virtual hardware policy specification.
+     */
+    requests?: outputs.VirtualMachineClassPoliciesResourcesRequestsSpec;
+}
+
+/**
+ * Policies describes the configuration of the VirtualMachineClass attributes related to virtual infrastructure policy. The configuration specified in this field is used to customize various policies related to infrastructure resource consumption.
+ */
+export interface VirtualMachineClassPoliciesSpec {
+    /**
+     * VirtualMachineClassResources describes the virtual hardware resource reservations and limits configuration to be used by a VirtualMachineClass.
+     */
+    resources?: outputs.VirtualMachineClassPoliciesResourcesSpec;
+}
+
+/**
  * Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.
  */
-export interface VirtualMachineClassSpec {
+export interface VirtualMachineClassRef {
     /**
      * APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
      */
@@ -1150,21 +1290,43 @@ export interface VirtualMachineClassSpec {
 }
 
 /**
- * Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+ * VirtualMachineClassSpec defines the desired state of VirtualMachineClass.
+ */
+export interface VirtualMachineClassSpec {
+    /**
+     * ConfigSpec describes additional configuration information for a VirtualMachine. The contents of this field are the VirtualMachineConfigSpec data object (https://bit.ly/3HDtiRu) marshaled to JSON using the discriminator field "_typeName" to preserve type information.
+     */
+    configSpec?: any;
+    /**
+     * ControllerName describes the name of the controller responsible for reconciling VirtualMachine resources that are realized from this VirtualMachineClass.
+     */
+    controllerName?: string;
+    /**
+     * Description describes the configuration of the VirtualMachineClass which is not related to virtual hardware or infrastructure policy. This field is used to address remaining specs about this VirtualMachineClass.
+     */
+    description?: string;
+    /**
+     * Hardware describes the configuration of the VirtualMachineClass attributes related to virtual hardware. The configuration specified in this field is used to customize the virtual hardware characteristics of any VirtualMachine associated with this VirtualMachineClass.
+     */
+    hardware?: outputs.VirtualMachineClassHardwareSpec;
+    /**
+     * Policies describes the configuration of the VirtualMachineClass attributes related to virtual infrastructure policy. The configuration specified in this field is used to customize various policies related to infrastructure resource consumption.
+     */
+    policies?: outputs.VirtualMachineClassPoliciesSpec;
+    /**
+     * ReservedProfileID describes the reservation profile associated with the namespace-scoped VirtualMachineClass object. Needs VM Operator API v1alpha3 or newer.
+     */
+    reservedProfileID?: string;
+    /**
+     * ReservedSlots describes the number of slots reserved for VMs that use this VirtualMachineClass. This field is only valid in conjunction with reservedProfileID. Needs VM Operator API v1alpha3 or newer.
+     */
+    reservedSlots?: number;
+}
+
+/**
+ * VirtualMachineClassStatus defines the observed state of VirtualMachineClass.
  */
 export interface VirtualMachineClassStatus {
-    /**
-     * APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-     */
-    apiVersion: string;
-    /**
-     * Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-     */
-    kind: string;
-    /**
-     * Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
-     */
-    name: string;
 }
 
 /**
@@ -1558,6 +1720,44 @@ export interface VirtualMachineHardwareVGPUsStatus {
 }
 
 /**
+ * VirtualMachineImageDiskInfo describes information about any disks associated with this image.
+ */
+export interface VirtualMachineImageDisksStatus {
+    /**
+     * Capacity is the virtual disk capacity in bytes. An integer or a string.
+     */
+    capacity?: number | string;
+    /**
+     * ControllerBusNumber describes bus number of the controller to which this disk is attached. Needs VM Operator API v1alpha5 or newer.
+     */
+    controllerBusNumber?: number;
+    /**
+     * ControllerType describes the type of controller to which this disk is attached. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+     */
+    controllerType?: string;
+    /**
+     * Limit is the total virtual disk capacity. An integer or a string. Needs VM Operator API v1alpha5 or newer.
+     */
+    limit?: number | string;
+    /**
+     * Name is the unique identifier for the virtual disk. Needs VM Operator API v1alpha5 or newer.
+     */
+    name?: string;
+    /**
+     * Requested is the minimum storage requirements for the virtual disk. An integer or a string. Needs VM Operator API v1alpha5 or newer.
+     */
+    requested?: number | string;
+    /**
+     * Size is the estimated populated size of the virtual disk in bytes. An integer or a string.
+     */
+    size?: number | string;
+    /**
+     * UnitNumber describes the unit number for this disk. Needs VM Operator API v1alpha5 or newer.
+     */
+    unitNumber?: number;
+}
+
+/**
  * Guest OS of the image, as the Supervisor reports it.
  */
 export interface VirtualMachineImageOSInfo {
@@ -1576,9 +1776,49 @@ export interface VirtualMachineImageOSInfo {
 }
 
 /**
+ * OVFProperty describes an OVF property associated with an image. OVF properties may be used in conjunction with the vAppConfig bootstrap provider to customize a VM during its creation.
+ */
+export interface VirtualMachineImageOvfPropertiesStatus {
+    /**
+     * Default describes the OVF property's default value.
+     */
+    default?: string;
+    /**
+     * Key describes the OVF property's key.
+     */
+    key: string;
+    /**
+     * Type describes the OVF property's type.
+     */
+    type: string;
+}
+
+/**
+ * ProductInfo describes the observed product information for this image.
+ */
+export interface VirtualMachineImageProductInfoStatus {
+    /**
+     * FullVersion describes the long-form version of the image.
+     */
+    fullVersion?: string;
+    /**
+     * Product is a general descriptor for the image.
+     */
+    product?: string;
+    /**
+     * Vendor describes the organization/user that produced the image.
+     */
+    vendor?: string;
+    /**
+     * Version describes the short-form version of the image.
+     */
+    version?: string;
+}
+
+/**
  * Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.
  */
-export interface VirtualMachineImageSpec {
+export interface VirtualMachineImageRef {
     /**
      * Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.
      */
@@ -1590,21 +1830,75 @@ export interface VirtualMachineImageSpec {
 }
 
 /**
- * Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+ * VirtualMachineImageStatus defines the observed state of VirtualMachineImage.
  */
 export interface VirtualMachineImageStatus {
     /**
-     * APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+     * Capabilities describes the image's observed capabilities.
      */
-    apiVersion: string;
+    capabilities?: string[];
     /**
-     * Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+     * Conditions describes the observed conditions for this image.
      */
-    kind: string;
+    conditions?: outputs.Condition[];
     /**
-     * Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+     * Disks describes the observed disk information for this image. Needs VM Operator API v1alpha3 or newer.
      */
-    name: string;
+    disks?: outputs.VirtualMachineImageDisksStatus[];
+    /**
+     * Firmware describe the firmware type used by this image, ex. BIOS, EFI.
+     */
+    firmware?: string;
+    /**
+     * HardwareVersion describes the observed hardware version of this image.
+     */
+    hardwareVersion?: number;
+    /**
+     * Name describes the display name of this image.
+     */
+    name?: string;
+    /**
+     * OSInfo describes the observed operating system information for this image.
+     */
+    osInfo?: outputs.VirtualMachineImageOSInfo;
+    /**
+     * OVFProperties describes the observed user configurable OVF properties defined for this image.
+     */
+    ovfProperties?: outputs.VirtualMachineImageOvfPropertiesStatus[];
+    /**
+     * ProductInfo describes the observed product information for this image.
+     */
+    productInfo?: outputs.VirtualMachineImageProductInfoStatus;
+    /**
+     * ProviderContentVersion describes the content version from the provider item that this image corresponds to. If the provider of this image is a Content Library, this will be the version of the corresponding Content Library item.
+     */
+    providerContentVersion?: string;
+    /**
+     * ProviderItemID describes the ID of the provider item that this image corresponds to. If the provider of this image is a Content Library, this ID will be that of the corresponding Content Library item.
+     */
+    providerItemID?: string;
+    /**
+     * Type describes the content library item type (OVF, ISO, or VM) of the image. Needs VM Operator API v1alpha3 or newer.
+     */
+    type?: string;
+    /**
+     * VMwareSystemProperties describes the observed VMware system properties defined for this image.
+     */
+    vmwareSystemProperties?: outputs.VirtualMachineImageVmwareSystemPropertiesStatus[];
+}
+
+/**
+ * KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+ */
+export interface VirtualMachineImageVmwareSystemPropertiesStatus {
+    /**
+     * Key is the key part of the key/value pair.
+     */
+    key: string;
+    /**
+     * Value is the optional value part of the key/value pair.
+     */
+    value?: string;
 }
 
 /**
@@ -2923,7 +3217,7 @@ export interface VirtualMachineSpec {
     /**
      * Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
      */
-    class?: outputs.VirtualMachineClassSpec;
+    class?: outputs.VirtualMachineClassRef;
     /**
      * Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
      */
@@ -2951,7 +3245,7 @@ export interface VirtualMachineSpec {
     /**
      * Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
      */
-    image?: outputs.VirtualMachineImageSpec;
+    image?: outputs.VirtualMachineImageRef;
     /**
      * A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
      */
@@ -3029,7 +3323,7 @@ export interface VirtualMachineStatus {
     /**
      * Class is a reference to the VirtualMachineClass resource used to deploy this VM.
      */
-    class?: outputs.VirtualMachineClassStatus;
+    class?: outputs.VirtualMachineStatusClassRef;
     /**
      * Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
      */
@@ -3061,7 +3355,7 @@ export interface VirtualMachineStatus {
     /**
      * Image is a reference to the VirtualMachineImage resource used to deploy this VM.
      */
-    image?: outputs.VirtualMachineImageStatus;
+    image?: outputs.VirtualMachineStatusImageRef;
     /**
      * Instance UUID of the vSphere VM.
      */
@@ -3106,6 +3400,42 @@ export interface VirtualMachineStatus {
      * Zone (`topology.kubernetes.io/zone`) the VM was placed in.
      */
     zone?: string;
+}
+
+/**
+ * Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+ */
+export interface VirtualMachineStatusClassRef {
+    /**
+     * APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+     */
+    apiVersion: string;
+    /**
+     * Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+     */
+    kind: string;
+    /**
+     * Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+     */
+    name: string;
+}
+
+/**
+ * Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+ */
+export interface VirtualMachineStatusImageRef {
+    /**
+     * APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+     */
+    apiVersion: string;
+    /**
+     * Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+     */
+    kind: string;
+    /**
+     * Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+     */
+    name: string;
 }
 
 /**
@@ -3170,6 +3500,24 @@ export interface VirtualMachineStorageUsageStatus {
      * Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string.
      */
     total?: number | string;
+}
+
+/**
+ * Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+ */
+export interface VirtualMachineSysprepSecrets {
+    /**
+     * The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+     */
+    domainAdminPassword?: string;
+    /**
+     * The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+     */
+    password?: string;
+    /**
+     * The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+     */
+    productID?: string;
 }
 
 /**
@@ -3288,6 +3636,36 @@ export interface VirtualMachineVolumesStatus {
      * Used describes the observed, non-shared size of the volume on disk. An integer or a string. Needs VM Operator API v1alpha3 or newer.
      */
     used?: number | string;
+}
+
+/**
+ * A vSphere Zone as the Supervisor publishes it for a namespace.
+ */
+export interface Zone {
+    /**
+     * The zone is being removed from the namespace: the Supervisor places no new VM there and refuses it in a VM's zone label (only its privileged users may still name it).
+     */
+    beingDeleted?: boolean;
+    /**
+     * Managed object ids of the zone's vSphere clusters (AvailabilityZone only).
+     */
+    clusterMoIDs?: string[];
+    /**
+     * Managed object id of the namespace's VM folder.
+     */
+    folderMoID?: string;
+    /**
+     * Zone name: the value of a VM's `topology.kubernetes.io/zone` label.
+     */
+    name?: string;
+    /**
+     * Managed object ids of the namespace's resource pools in the zone.
+     */
+    poolMoIDs?: string[];
+    /**
+     * The object it was read from: `Zone` (namespaced, vSphere 9.1) or `AvailabilityZone` (cluster-scoped, vSphere 8.0 Update 3).
+     */
+    source?: string;
 }
 
 export namespace vcenter {

@@ -7,7 +7,7 @@ import * as outputs from "../types/output";
 import * as utilities from "../utilities";
 
 /**
- * A content library holding VM images for VM Service: a local library, or a subscribed library when `subscriptionUrl` is set. Name, description and subscription settings update in place; changing the datastore, or between local and subscribed, replaces the library. Import with the library id.
+ * A content library holding VM images for VM Service: a local library (published with `published`), or a subscribed library when `subscriptionUrl` is set, synchronized by vCenter when it is created, automatically (`automaticSync`) and whenever `syncTriggers` change. Name, description, publishing and subscription settings update in place; changing the datastore, or between local and subscribed, replaces the library. Import with the library id.
  */
 export class ContentLibrary extends pulumi.CustomResource {
     /**
@@ -67,6 +67,14 @@ export class ContentLibrary extends pulumi.CustomResource {
      */
     declare public readonly description: pulumi.Output<string | undefined>;
     /**
+     * Number of items in the library (for a subscribed library, as last synchronized).
+     */
+    declare public /*out*/ readonly itemCount: pulumi.Output<number | undefined>;
+    /**
+     * Subscribed libraries: when vCenter last synchronized the library.
+     */
+    declare public /*out*/ readonly lastSyncTime: pulumi.Output<string | undefined>;
+    /**
      * The library id (also the resource id).
      */
     declare public /*out*/ readonly libraryId: pulumi.Output<string | undefined>;
@@ -79,6 +87,18 @@ export class ContentLibrary extends pulumi.CustomResource {
      */
     declare public readonly onDemand: pulumi.Output<boolean | undefined>;
     /**
+     * Published libraries: the URL subscribed libraries use as `subscriptionUrl` (its `lib.json`).
+     */
+    declare public /*out*/ readonly publishUrl: pulumi.Output<string | undefined>;
+    /**
+     * Local libraries: publish the library so that subscribed libraries can synchronize from it (`publishUrl`). Unset leaves it as vCenter has it.
+     */
+    declare public readonly published: pulumi.Output<boolean | undefined>;
+    /**
+     * Subscribed libraries: whether vCenter can reach the published library, as its probe reports it: SUCCESS, or INVALID_URL, TIMED_OUT, HOST_NOT_FOUND, RESOURCE_NOT_FOUND, INVALID_CREDENTIALS, CERTIFICATE_ERROR or UNKNOWN_ERROR followed by vCenter's message. A failed sync fails the update that asked for it with the same words.
+     */
+    declare public /*out*/ readonly subscriptionStatus: pulumi.Output<string | undefined>;
+    /**
      * Subscribed libraries: SHA-1 thumbprint of the publisher's TLS certificate, when vCenter does not trust it already.
      */
     declare public readonly subscriptionThumbprint: pulumi.Output<string | undefined>;
@@ -86,6 +106,10 @@ export class ContentLibrary extends pulumi.CustomResource {
      * URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
      */
     declare public readonly subscriptionUrl: pulumi.Output<string | undefined>;
+    /**
+     * Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
+     */
+    declare public readonly syncTriggers: pulumi.Output<any[] | undefined>;
     /**
      * LOCAL or SUBSCRIBED.
      */
@@ -114,10 +138,16 @@ export class ContentLibrary extends pulumi.CustomResource {
             resourceInputs["description"] = args?.description;
             resourceInputs["name"] = args?.name;
             resourceInputs["onDemand"] = args?.onDemand;
+            resourceInputs["published"] = args?.published;
             resourceInputs["subscriptionThumbprint"] = args?.subscriptionThumbprint;
             resourceInputs["subscriptionUrl"] = args?.subscriptionUrl;
+            resourceInputs["syncTriggers"] = args?.syncTriggers;
             resourceInputs["datastoreId"] = undefined /*out*/;
+            resourceInputs["itemCount"] = undefined /*out*/;
+            resourceInputs["lastSyncTime"] = undefined /*out*/;
             resourceInputs["libraryId"] = undefined /*out*/;
+            resourceInputs["publishUrl"] = undefined /*out*/;
+            resourceInputs["subscriptionStatus"] = undefined /*out*/;
             resourceInputs["type"] = undefined /*out*/;
         } else {
             resourceInputs["authentication"] = undefined /*out*/;
@@ -125,11 +155,17 @@ export class ContentLibrary extends pulumi.CustomResource {
             resourceInputs["datastore"] = undefined /*out*/;
             resourceInputs["datastoreId"] = undefined /*out*/;
             resourceInputs["description"] = undefined /*out*/;
+            resourceInputs["itemCount"] = undefined /*out*/;
+            resourceInputs["lastSyncTime"] = undefined /*out*/;
             resourceInputs["libraryId"] = undefined /*out*/;
             resourceInputs["name"] = undefined /*out*/;
             resourceInputs["onDemand"] = undefined /*out*/;
+            resourceInputs["publishUrl"] = undefined /*out*/;
+            resourceInputs["published"] = undefined /*out*/;
+            resourceInputs["subscriptionStatus"] = undefined /*out*/;
             resourceInputs["subscriptionThumbprint"] = undefined /*out*/;
             resourceInputs["subscriptionUrl"] = undefined /*out*/;
+            resourceInputs["syncTriggers"] = undefined /*out*/;
             resourceInputs["type"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
@@ -168,6 +204,10 @@ export interface ContentLibraryArgs {
      */
     onDemand?: pulumi.Input<boolean | undefined>;
     /**
+     * Local libraries: publish the library so that subscribed libraries can synchronize from it (`publishUrl`). Unset leaves it as vCenter has it.
+     */
+    published?: pulumi.Input<boolean | undefined>;
+    /**
      * Subscribed libraries: SHA-1 thumbprint of the publisher's TLS certificate, when vCenter does not trust it already.
      */
     subscriptionThumbprint?: pulumi.Input<string | undefined>;
@@ -175,4 +215,8 @@ export interface ContentLibraryArgs {
      * URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
      */
     subscriptionUrl?: pulumi.Input<string | undefined>;
+    /**
+     * Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
+     */
+    syncTriggers?: pulumi.Input<any[] | undefined>;
 }

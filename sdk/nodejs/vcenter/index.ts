@@ -15,6 +15,11 @@ export type ContentLibraryItem = import("./contentLibraryItem").ContentLibraryIt
 export const ContentLibraryItem: typeof import("./contentLibraryItem").ContentLibraryItem = null as any;
 utilities.lazyLoad(exports, ["ContentLibraryItem"], () => require("./contentLibraryItem"));
 
+export { GetContentLibraryArgs, GetContentLibraryResult, GetContentLibraryOutputArgs } from "./getContentLibrary";
+export const getContentLibrary: typeof import("./getContentLibrary").getContentLibrary = null as any;
+export const getContentLibraryOutput: typeof import("./getContentLibrary").getContentLibraryOutput = null as any;
+utilities.lazyLoad(exports, ["getContentLibrary","getContentLibraryOutput"], () => require("./getContentLibrary"));
+
 export { GetDatastoreArgs, GetDatastoreResult, GetDatastoreOutputArgs } from "./getDatastore";
 export const getDatastore: typeof import("./getDatastore").getDatastore = null as any;
 export const getDatastoreOutput: typeof import("./getDatastore").getDatastoreOutput = null as any;

@@ -6,10 +6,12 @@ import builtins as _builtins
 from . import _utilities
 import typing
 # Export this package's modules as members:
+from .get_content_library import *
 from .get_virtual_machine import *
 from .get_virtual_machine_class import *
 from .get_virtual_machine_image import *
 from .get_web_console_url import *
+from .get_zones import *
 from .provider import *
 from .virtual_machine import *
 from .virtual_machine_group import *

@@ -109,8 +109,8 @@ __all__ = [
     'VirtualMachineCdromImageSpecArgsDict',
     'VirtualMachineCdromSpecArgs',
     'VirtualMachineCdromSpecArgsDict',
-    'VirtualMachineClassSpecArgs',
-    'VirtualMachineClassSpecArgsDict',
+    'VirtualMachineClassRefArgs',
+    'VirtualMachineClassRefArgsDict',
     'VirtualMachineCryptoSpecArgs',
     'VirtualMachineCryptoSpecArgsDict',
     'VirtualMachineGroupBootOrderGroupArgs',
@@ -131,8 +131,8 @@ __all__ = [
     'VirtualMachineHardwareScsiControllersSpecArgsDict',
     'VirtualMachineHardwareSpecArgs',
     'VirtualMachineHardwareSpecArgsDict',
-    'VirtualMachineImageSpecArgs',
-    'VirtualMachineImageSpecArgsDict',
+    'VirtualMachineImageRefArgs',
+    'VirtualMachineImageRefArgsDict',
     'VirtualMachineNetworkInterfaceSpecArgs',
     'VirtualMachineNetworkInterfaceSpecArgsDict',
     'VirtualMachineNetworkRouteSpecArgs',
@@ -179,6 +179,8 @@ __all__ = [
     'VirtualMachineSnapshotSpecArgsDict',
     'VirtualMachineSpecArgs',
     'VirtualMachineSpecArgsDict',
+    'VirtualMachineSysprepSecretsArgs',
+    'VirtualMachineSysprepSecretsArgsDict',
     'VirtualMachineVolumeArgs',
     'VirtualMachineVolumeArgsDict',
 ]
@@ -4005,7 +4007,7 @@ class VirtualMachineCdromSpecArgs:
         pulumi.set(self, "connected", value)
 
 
-class VirtualMachineClassSpecArgsDict(TypedDict):
+class VirtualMachineClassRefArgsDict(TypedDict):
     """
     Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.
     """
@@ -4023,7 +4025,7 @@ class VirtualMachineClassSpecArgsDict(TypedDict):
     """
 
 @pulumi.input_type
-class VirtualMachineClassSpecArgs:
+class VirtualMachineClassRefArgs:
     def __init__(__self__, *,
                  api_version: pulumi.Input[_builtins.str],
                  kind: pulumi.Input[_builtins.str],
@@ -4849,7 +4851,7 @@ class VirtualMachineHardwareSpecArgs:
         pulumi.set(self, "scsi_controllers", value)
 
 
-class VirtualMachineImageSpecArgsDict(TypedDict):
+class VirtualMachineImageRefArgsDict(TypedDict):
     """
     Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.
     """
@@ -4863,7 +4865,7 @@ class VirtualMachineImageSpecArgsDict(TypedDict):
     """
 
 @pulumi.input_type
-class VirtualMachineImageSpecArgs:
+class VirtualMachineImageRefArgs:
     def __init__(__self__, *,
                  kind: pulumi.Input[_builtins.str],
                  name: pulumi.Input[_builtins.str]):
@@ -6783,7 +6785,7 @@ class VirtualMachineSpecArgsDict(TypedDict):
     """
     Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
     """
-    class_: NotRequired[pulumi.Input[Optional['VirtualMachineClassSpecArgsDict']]]
+    class_: NotRequired[pulumi.Input[Optional['VirtualMachineClassRefArgsDict']]]
     """
     Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
     """
@@ -6811,7 +6813,7 @@ class VirtualMachineSpecArgsDict(TypedDict):
     """
     Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
     """
-    image: NotRequired[pulumi.Input[Optional['VirtualMachineImageSpecArgsDict']]]
+    image: NotRequired[pulumi.Input[Optional['VirtualMachineImageRefArgsDict']]]
     """
     Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
     """
@@ -6885,14 +6887,14 @@ class VirtualMachineSpecArgs:
                  boot_options: pulumi.Input[Optional['VirtualMachineBootOptionsSpecArgs']] = None,
                  bootstrap: pulumi.Input[Optional['VirtualMachineBootstrapSpecArgs']] = None,
                  cdrom: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineCdromSpecArgs']]]] = None,
-                 class_: pulumi.Input[Optional['VirtualMachineClassSpecArgs']] = None,
+                 class_: pulumi.Input[Optional['VirtualMachineClassRefArgs']] = None,
                  class_name: pulumi.Input[Optional[_builtins.str]] = None,
                  crypto: pulumi.Input[Optional['VirtualMachineCryptoSpecArgs']] = None,
                  current_snapshot_name: pulumi.Input[Optional[_builtins.str]] = None,
                  group_name: pulumi.Input[Optional[_builtins.str]] = None,
                  guest_id: pulumi.Input[Optional[_builtins.str]] = None,
                  hardware: pulumi.Input[Optional['VirtualMachineHardwareSpecArgs']] = None,
-                 image: pulumi.Input[Optional['VirtualMachineImageSpecArgs']] = None,
+                 image: pulumi.Input[Optional['VirtualMachineImageRefArgs']] = None,
                  image_name: pulumi.Input[Optional[_builtins.str]] = None,
                  instance_uuid: pulumi.Input[Optional[_builtins.str]] = None,
                  min_hardware_version: pulumi.Input[Optional[_builtins.int]] = None,
@@ -6917,14 +6919,14 @@ class VirtualMachineSpecArgs:
         :param pulumi.Input['VirtualMachineBootOptionsSpecArgs'] boot_options: BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input['VirtualMachineBootstrapSpecArgs'] bootstrap: How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineCdromSpecArgs']]] cdrom: Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
-        :param pulumi.Input['VirtualMachineClassSpecArgs'] class_: Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
+        :param pulumi.Input['VirtualMachineClassRefArgs'] class_: Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input[_builtins.str] class_name: Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
         :param pulumi.Input['VirtualMachineCryptoSpecArgs'] crypto: Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.str] current_snapshot_name: Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input[_builtins.str] group_name: GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.str] guest_id: Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input['VirtualMachineHardwareSpecArgs'] hardware: Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
-        :param pulumi.Input['VirtualMachineImageSpecArgs'] image: Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
+        :param pulumi.Input['VirtualMachineImageRefArgs'] image: Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.str] image_name: A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
         :param pulumi.Input[_builtins.str] instance_uuid: Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.int] min_hardware_version: Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a powered-on VM it needs `allowPowerCycle: true`.
@@ -7074,14 +7076,14 @@ class VirtualMachineSpecArgs:
 
     @_builtins.property
     @pulumi.getter(name="class")
-    def class_(self) -> pulumi.Input[Optional['VirtualMachineClassSpecArgs']]:
+    def class_(self) -> pulumi.Input[Optional['VirtualMachineClassRefArgs']]:
         """
         Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
         """
         return pulumi.get(self, "class_")
 
     @class_.setter
-    def class_(self, value: pulumi.Input[Optional['VirtualMachineClassSpecArgs']]):
+    def class_(self, value: pulumi.Input[Optional['VirtualMachineClassRefArgs']]):
         pulumi.set(self, "class_", value)
 
     @_builtins.property
@@ -7158,14 +7160,14 @@ class VirtualMachineSpecArgs:
 
     @_builtins.property
     @pulumi.getter
-    def image(self) -> pulumi.Input[Optional['VirtualMachineImageSpecArgs']]:
+    def image(self) -> pulumi.Input[Optional['VirtualMachineImageRefArgs']]:
         """
         Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
         """
         return pulumi.get(self, "image")
 
     @image.setter
-    def image(self, value: pulumi.Input[Optional['VirtualMachineImageSpecArgs']]):
+    def image(self, value: pulumi.Input[Optional['VirtualMachineImageRefArgs']]):
         pulumi.set(self, "image", value)
 
     @_builtins.property
@@ -7347,6 +7349,80 @@ class VirtualMachineSpecArgs:
     @volumes.setter
     def volumes(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineVolumeArgs']]]]):
         pulumi.set(self, "volumes", value)
+
+
+class VirtualMachineSysprepSecretsArgsDict(TypedDict):
+    """
+    Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+    """
+    domain_admin_password: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+    """
+    password: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+    """
+    product_id: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+    """
+
+@pulumi.input_type
+class VirtualMachineSysprepSecretsArgs:
+    def __init__(__self__, *,
+                 domain_admin_password: pulumi.Input[Optional[_builtins.str]] = None,
+                 password: pulumi.Input[Optional[_builtins.str]] = None,
+                 product_id: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+
+        :param pulumi.Input[_builtins.str] domain_admin_password: The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+        :param pulumi.Input[_builtins.str] password: The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+        :param pulumi.Input[_builtins.str] product_id: The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+        """
+        if domain_admin_password is not None:
+            pulumi.set(__self__, "domain_admin_password", domain_admin_password)
+        if password is not None:
+            pulumi.set(__self__, "password", password)
+        if product_id is not None:
+            pulumi.set(__self__, "product_id", product_id)
+
+    @_builtins.property
+    @pulumi.getter(name="domainAdminPassword")
+    def domain_admin_password(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+        """
+        return pulumi.get(self, "domain_admin_password")
+
+    @domain_admin_password.setter
+    def domain_admin_password(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "domain_admin_password", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def password(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+        """
+        return pulumi.get(self, "password")
+
+    @password.setter
+    def password(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "password", value)
+
+    @_builtins.property
+    @pulumi.getter(name="productID")
+    def product_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+        """
+        return pulumi.get(self, "product_id")
+
+    @product_id.setter
+    def product_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "product_id", value)
 
 
 class VirtualMachineVolumeArgsDict(TypedDict):

@@ -68,6 +68,17 @@ __all__ = [
     'VirtualMachineBootstrapVAppConfigSpec',
     'VirtualMachineCdromImageSpec',
     'VirtualMachineCdromSpec',
+    'VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec',
+    'VirtualMachineClassHardwareDevicesSpec',
+    'VirtualMachineClassHardwareDevicesVgpuDevicesSpec',
+    'VirtualMachineClassHardwareInstanceStorageSpec',
+    'VirtualMachineClassHardwareInstanceStorageVolumesSpec',
+    'VirtualMachineClassHardwareSpec',
+    'VirtualMachineClassPoliciesResourcesLimitsSpec',
+    'VirtualMachineClassPoliciesResourcesRequestsSpec',
+    'VirtualMachineClassPoliciesResourcesSpec',
+    'VirtualMachineClassPoliciesSpec',
+    'VirtualMachineClassRef',
     'VirtualMachineClassSpec',
     'VirtualMachineClassStatus',
     'VirtualMachineCryptoSpec',
@@ -91,9 +102,13 @@ __all__ = [
     'VirtualMachineHardwareSpec',
     'VirtualMachineHardwareStatus',
     'VirtualMachineHardwareVGPUsStatus',
+    'VirtualMachineImageDisksStatus',
     'VirtualMachineImageOSInfo',
-    'VirtualMachineImageSpec',
+    'VirtualMachineImageOvfPropertiesStatus',
+    'VirtualMachineImageProductInfoStatus',
+    'VirtualMachineImageRef',
     'VirtualMachineImageStatus',
+    'VirtualMachineImageVmwareSystemPropertiesStatus',
     'VirtualMachineNetworkConfigDnsStatus',
     'VirtualMachineNetworkConfigInterfacesDnsStatus',
     'VirtualMachineNetworkConfigInterfacesIpDhcpIp4Status',
@@ -164,13 +179,17 @@ __all__ = [
     'VirtualMachineSnapshotStorageStatus',
     'VirtualMachineSpec',
     'VirtualMachineStatus',
+    'VirtualMachineStatusClassRef',
+    'VirtualMachineStatusImageRef',
     'VirtualMachineStorageRequestedStatus',
     'VirtualMachineStorageStatus',
     'VirtualMachineStorageUsageSnapshotsStatus',
     'VirtualMachineStorageUsageStatus',
+    'VirtualMachineSysprepSecrets',
     'VirtualMachineVolume',
     'VirtualMachineVolumesCryptoStatus',
     'VirtualMachineVolumesStatus',
+    'Zone',
 ]
 
 @pulumi.output_type
@@ -282,7 +301,7 @@ class GetVirtualMachineStatus(dict):
     def __init__(__self__, *,
                  bios_uuid: Optional[_builtins.str] = None,
                  change_block_tracking: Optional[_builtins.bool] = None,
-                 class_: Optional['outputs.VirtualMachineClassStatus'] = None,
+                 class_: Optional['outputs.VirtualMachineStatusClassRef'] = None,
                  conditions: Optional[Sequence['outputs.Condition']] = None,
                  crypto: Optional['outputs.VirtualMachineCryptoStatus'] = None,
                  current_snapshot: Optional['outputs.VirtualMachineCurrentSnapshotStatus'] = None,
@@ -290,7 +309,7 @@ class GetVirtualMachineStatus(dict):
                  hardware: Optional['outputs.VirtualMachineHardwareStatus'] = None,
                  hardware_version: Optional[_builtins.int] = None,
                  host: Optional[_builtins.str] = None,
-                 image: Optional['outputs.VirtualMachineImageStatus'] = None,
+                 image: Optional['outputs.VirtualMachineStatusImageRef'] = None,
                  instance_uuid: Optional[_builtins.str] = None,
                  last_restart_time: Optional[_builtins.str] = None,
                  network: Optional['outputs.VirtualMachineNetworkStatus'] = None,
@@ -310,7 +329,7 @@ class GetVirtualMachineStatus(dict):
 
         :param _builtins.str bios_uuid: BIOS UUID of the vSphere VM.
         :param _builtins.bool change_block_tracking: ChangeBlockTracking describes whether or not change block tracking is enabled for the VirtualMachine.
-        :param 'VirtualMachineClassStatus' class_: Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+        :param 'VirtualMachineStatusClassRef' class_: Class is a reference to the VirtualMachineClass resource used to deploy this VM.
         :param Sequence['Condition'] conditions: Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
         :param 'VirtualMachineCryptoStatus' crypto: Crypto describes the observed state of the VirtualMachine's encryption configuration. Needs VM Operator API v1alpha3 or newer.
         :param 'VirtualMachineCurrentSnapshotStatus' current_snapshot: CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot. Needs VM Operator API v1alpha5 or newer.
@@ -318,7 +337,7 @@ class GetVirtualMachineStatus(dict):
         :param 'VirtualMachineHardwareStatus' hardware: Hardware describes the observed state of the VM's hardware. Needs VM Operator API v1alpha5 or newer.
         :param _builtins.int hardware_version: Virtual hardware version of the VM (e.g. 19 for vmx-19).
         :param _builtins.str host: ESXi host the VM runs on.
-        :param 'VirtualMachineImageStatus' image: Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+        :param 'VirtualMachineStatusImageRef' image: Image is a reference to the VirtualMachineImage resource used to deploy this VM.
         :param _builtins.str instance_uuid: Instance UUID of the vSphere VM.
         :param _builtins.str last_restart_time: LastRestartTime describes the last time the VM was restarted.
         :param 'VirtualMachineNetworkStatus' network: Network status of the VM.
@@ -403,7 +422,7 @@ class GetVirtualMachineStatus(dict):
 
     @_builtins.property
     @pulumi.getter(name="class")
-    def class_(self) -> Optional['outputs.VirtualMachineClassStatus']:
+    def class_(self) -> Optional['outputs.VirtualMachineStatusClassRef']:
         """
         Class is a reference to the VirtualMachineClass resource used to deploy this VM.
         """
@@ -467,7 +486,7 @@ class GetVirtualMachineStatus(dict):
 
     @_builtins.property
     @pulumi.getter
-    def image(self) -> Optional['outputs.VirtualMachineImageStatus']:
+    def image(self) -> Optional['outputs.VirtualMachineStatusImageRef']:
         """
         Image is a reference to the VirtualMachineImage resource used to deploy this VM.
         """
@@ -3743,7 +3762,363 @@ class VirtualMachineCdromSpec(dict):
 
 
 @pulumi.output_type
-class VirtualMachineClassSpec(dict):
+class VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec(dict):
+    """
+    DynamicDirectPathIODevice contains the configuration corresponding to a Dynamic DirectPath I/O device.
+    """
+    def __init__(__self__, *,
+                 device_id: _builtins.int,
+                 vendor_id: _builtins.int,
+                 custom_label: Optional[_builtins.str] = None):
+        """
+        DynamicDirectPathIODevice contains the configuration corresponding to a Dynamic DirectPath I/O device.
+
+        :param _builtins.int device_id: The `deviceID` field.
+        :param _builtins.int vendor_id: The `vendorID` field.
+        :param _builtins.str custom_label: The `customLabel` field.
+        """
+        pulumi.set(__self__, "device_id", device_id)
+        pulumi.set(__self__, "vendor_id", vendor_id)
+        if custom_label is not None:
+            pulumi.set(__self__, "custom_label", custom_label)
+
+    @_builtins.property
+    @pulumi.getter(name="deviceID")
+    def device_id(self) -> _builtins.int:
+        """
+        The `deviceID` field.
+        """
+        return pulumi.get(self, "device_id")
+
+    @_builtins.property
+    @pulumi.getter(name="vendorID")
+    def vendor_id(self) -> _builtins.int:
+        """
+        The `vendorID` field.
+        """
+        return pulumi.get(self, "vendor_id")
+
+    @_builtins.property
+    @pulumi.getter(name="customLabel")
+    def custom_label(self) -> Optional[_builtins.str]:
+        """
+        The `customLabel` field.
+        """
+        return pulumi.get(self, "custom_label")
+
+
+@pulumi.output_type
+class VirtualMachineClassHardwareDevicesSpec(dict):
+    """
+    VirtualDevices contains information about the virtual devices associated with a VirtualMachineClass.
+    """
+    def __init__(__self__, *,
+                 dynamic_direct_path_io_devices: Optional[Sequence['outputs.VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec']] = None,
+                 vgpu_devices: Optional[Sequence['outputs.VirtualMachineClassHardwareDevicesVgpuDevicesSpec']] = None):
+        """
+        VirtualDevices contains information about the virtual devices associated with a VirtualMachineClass.
+
+        :param Sequence['VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec'] dynamic_direct_path_io_devices: The `dynamicDirectPathIODevices` field.
+        :param Sequence['VirtualMachineClassHardwareDevicesVgpuDevicesSpec'] vgpu_devices: The `vgpuDevices` field.
+        """
+        if dynamic_direct_path_io_devices is not None:
+            pulumi.set(__self__, "dynamic_direct_path_io_devices", dynamic_direct_path_io_devices)
+        if vgpu_devices is not None:
+            pulumi.set(__self__, "vgpu_devices", vgpu_devices)
+
+    @_builtins.property
+    @pulumi.getter(name="dynamicDirectPathIODevices")
+    def dynamic_direct_path_io_devices(self) -> Optional[Sequence['outputs.VirtualMachineClassHardwareDevicesDynamicDirectPathIODevicesSpec']]:
+        """
+        The `dynamicDirectPathIODevices` field.
+        """
+        return pulumi.get(self, "dynamic_direct_path_io_devices")
+
+    @_builtins.property
+    @pulumi.getter(name="vgpuDevices")
+    def vgpu_devices(self) -> Optional[Sequence['outputs.VirtualMachineClassHardwareDevicesVgpuDevicesSpec']]:
+        """
+        The `vgpuDevices` field.
+        """
+        return pulumi.get(self, "vgpu_devices")
+
+
+@pulumi.output_type
+class VirtualMachineClassHardwareDevicesVgpuDevicesSpec(dict):
+    """
+    VGPUDevice contains the configuration corresponding to a vGPU device.
+    """
+    def __init__(__self__, *,
+                 profile_name: _builtins.str):
+        """
+        VGPUDevice contains the configuration corresponding to a vGPU device.
+
+        :param _builtins.str profile_name: The `profileName` field.
+        """
+        pulumi.set(__self__, "profile_name", profile_name)
+
+    @_builtins.property
+    @pulumi.getter(name="profileName")
+    def profile_name(self) -> _builtins.str:
+        """
+        The `profileName` field.
+        """
+        return pulumi.get(self, "profile_name")
+
+
+@pulumi.output_type
+class VirtualMachineClassHardwareInstanceStorageSpec(dict):
+    """
+    InstanceStorage provides information used to configure instance storage volumes for a VirtualMachine.
+    """
+    def __init__(__self__, *,
+                 storage_class: Optional[_builtins.str] = None,
+                 volumes: Optional[Sequence['outputs.VirtualMachineClassHardwareInstanceStorageVolumesSpec']] = None):
+        """
+        InstanceStorage provides information used to configure instance storage volumes for a VirtualMachine.
+
+        :param _builtins.str storage_class: StorageClass refers to the name of a StorageClass resource used to provide the storage for the configured instance storage volumes. The value of this field has no relationship to or bearing on the field virtualMachine.spec.storageClass. Please note the referred StorageClass must be available in the same namespace as the VirtualMachineClass that uses it for configuring instance storage.
+        :param Sequence['VirtualMachineClassHardwareInstanceStorageVolumesSpec'] volumes: Volumes describes instance storage volumes created for a VirtualMachine instance that use this VirtualMachineClass.
+        """
+        if storage_class is not None:
+            pulumi.set(__self__, "storage_class", storage_class)
+        if volumes is not None:
+            pulumi.set(__self__, "volumes", volumes)
+
+    @_builtins.property
+    @pulumi.getter(name="storageClass")
+    def storage_class(self) -> Optional[_builtins.str]:
+        """
+        StorageClass refers to the name of a StorageClass resource used to provide the storage for the configured instance storage volumes. The value of this field has no relationship to or bearing on the field virtualMachine.spec.storageClass. Please note the referred StorageClass must be available in the same namespace as the VirtualMachineClass that uses it for configuring instance storage.
+        """
+        return pulumi.get(self, "storage_class")
+
+    @_builtins.property
+    @pulumi.getter
+    def volumes(self) -> Optional[Sequence['outputs.VirtualMachineClassHardwareInstanceStorageVolumesSpec']]:
+        """
+        Volumes describes instance storage volumes created for a VirtualMachine instance that use this VirtualMachineClass.
+        """
+        return pulumi.get(self, "volumes")
+
+
+@pulumi.output_type
+class VirtualMachineClassHardwareInstanceStorageVolumesSpec(dict):
+    """
+    InstanceStorageVolume contains information required to create an instance storage volume on a VirtualMachine.
+    """
+    def __init__(__self__, *,
+                 size: Union[_builtins.int, _builtins.str]):
+        """
+        InstanceStorageVolume contains information required to create an instance storage volume on a VirtualMachine.
+
+        :param Union[_builtins.int, _builtins.str] size: The `size` field. An integer or a string.
+        """
+        pulumi.set(__self__, "size", size)
+
+    @_builtins.property
+    @pulumi.getter
+    def size(self) -> Union[_builtins.int, _builtins.str]:
+        """
+        The `size` field. An integer or a string.
+        """
+        return pulumi.get(self, "size")
+
+
+@pulumi.output_type
+class VirtualMachineClassHardwareSpec(dict):
+    """
+    Hardware describes the configuration of the VirtualMachineClass attributes related to virtual hardware. The configuration specified in this field is used to customize the virtual hardware characteristics of any VirtualMachine associated with this VirtualMachineClass.
+    """
+    def __init__(__self__, *,
+                 cpus: Optional[_builtins.int] = None,
+                 devices: Optional['outputs.VirtualMachineClassHardwareDevicesSpec'] = None,
+                 instance_storage: Optional['outputs.VirtualMachineClassHardwareInstanceStorageSpec'] = None,
+                 memory: Optional[Union[_builtins.int, _builtins.str]] = None):
+        """
+        Hardware describes the configuration of the VirtualMachineClass attributes related to virtual hardware. The configuration specified in this field is used to customize the virtual hardware characteristics of any VirtualMachine associated with this VirtualMachineClass.
+
+        :param _builtins.int cpus: The `cpus` field.
+        :param 'VirtualMachineClassHardwareDevicesSpec' devices: VirtualDevices contains information about the virtual devices associated with a VirtualMachineClass.
+        :param 'VirtualMachineClassHardwareInstanceStorageSpec' instance_storage: InstanceStorage provides information used to configure instance storage volumes for a VirtualMachine.
+        :param Union[_builtins.int, _builtins.str] memory: The `memory` field. An integer or a string.
+        """
+        if cpus is not None:
+            pulumi.set(__self__, "cpus", cpus)
+        if devices is not None:
+            pulumi.set(__self__, "devices", devices)
+        if instance_storage is not None:
+            pulumi.set(__self__, "instance_storage", instance_storage)
+        if memory is not None:
+            pulumi.set(__self__, "memory", memory)
+
+    @_builtins.property
+    @pulumi.getter
+    def cpus(self) -> Optional[_builtins.int]:
+        """
+        The `cpus` field.
+        """
+        return pulumi.get(self, "cpus")
+
+    @_builtins.property
+    @pulumi.getter
+    def devices(self) -> Optional['outputs.VirtualMachineClassHardwareDevicesSpec']:
+        """
+        VirtualDevices contains information about the virtual devices associated with a VirtualMachineClass.
+        """
+        return pulumi.get(self, "devices")
+
+    @_builtins.property
+    @pulumi.getter(name="instanceStorage")
+    def instance_storage(self) -> Optional['outputs.VirtualMachineClassHardwareInstanceStorageSpec']:
+        """
+        InstanceStorage provides information used to configure instance storage volumes for a VirtualMachine.
+        """
+        return pulumi.get(self, "instance_storage")
+
+    @_builtins.property
+    @pulumi.getter
+    def memory(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        The `memory` field. An integer or a string.
+        """
+        return pulumi.get(self, "memory")
+
+
+@pulumi.output_type
+class VirtualMachineClassPoliciesResourcesLimitsSpec(dict):
+    """
+    VirtualMachineResourceSpec describes a virtual hardware policy specification.
+    """
+    def __init__(__self__, *,
+                 cpu: Optional[Union[_builtins.int, _builtins.str]] = None,
+                 memory: Optional[Union[_builtins.int, _builtins.str]] = None):
+        """
+        VirtualMachineResourceSpec describes a virtual hardware policy specification.
+
+        :param Union[_builtins.int, _builtins.str] cpu: The `cpu` field. An integer or a string.
+        :param Union[_builtins.int, _builtins.str] memory: The `memory` field. An integer or a string.
+        """
+        if cpu is not None:
+            pulumi.set(__self__, "cpu", cpu)
+        if memory is not None:
+            pulumi.set(__self__, "memory", memory)
+
+    @_builtins.property
+    @pulumi.getter
+    def cpu(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        The `cpu` field. An integer or a string.
+        """
+        return pulumi.get(self, "cpu")
+
+    @_builtins.property
+    @pulumi.getter
+    def memory(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        The `memory` field. An integer or a string.
+        """
+        return pulumi.get(self, "memory")
+
+
+@pulumi.output_type
+class VirtualMachineClassPoliciesResourcesRequestsSpec(dict):
+    """
+    VirtualMachineResourceSpec describes a virtual hardware policy specification.
+    """
+    def __init__(__self__, *,
+                 cpu: Optional[Union[_builtins.int, _builtins.str]] = None,
+                 memory: Optional[Union[_builtins.int, _builtins.str]] = None):
+        """
+        VirtualMachineResourceSpec describes a virtual hardware policy specification.
+
+        :param Union[_builtins.int, _builtins.str] cpu: The `cpu` field. An integer or a string.
+        :param Union[_builtins.int, _builtins.str] memory: The `memory` field. An integer or a string.
+        """
+        if cpu is not None:
+            pulumi.set(__self__, "cpu", cpu)
+        if memory is not None:
+            pulumi.set(__self__, "memory", memory)
+
+    @_builtins.property
+    @pulumi.getter
+    def cpu(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        The `cpu` field. An integer or a string.
+        """
+        return pulumi.get(self, "cpu")
+
+    @_builtins.property
+    @pulumi.getter
+    def memory(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        The `memory` field. An integer or a string.
+        """
+        return pulumi.get(self, "memory")
+
+
+@pulumi.output_type
+class VirtualMachineClassPoliciesResourcesSpec(dict):
+    """
+    VirtualMachineClassResources describes the virtual hardware resource reservations and limits configuration to be used by a VirtualMachineClass.
+    """
+    def __init__(__self__, *,
+                 limits: Optional['outputs.VirtualMachineClassPoliciesResourcesLimitsSpec'] = None,
+                 requests: Optional['outputs.VirtualMachineClassPoliciesResourcesRequestsSpec'] = None):
+        """
+        VirtualMachineClassResources describes the virtual hardware resource reservations and limits configuration to be used by a VirtualMachineClass.
+
+        :param 'VirtualMachineClassPoliciesResourcesLimitsSpec' limits: VirtualMachineResourceSpec describes a virtual hardware policy specification.
+        :param 'VirtualMachineClassPoliciesResourcesRequestsSpec' requests: VirtualMachineResourceSpec describes a virtual hardware policy specification.
+        """
+        if limits is not None:
+            pulumi.set(__self__, "limits", limits)
+        if requests is not None:
+            pulumi.set(__self__, "requests", requests)
+
+    @_builtins.property
+    @pulumi.getter
+    def limits(self) -> Optional['outputs.VirtualMachineClassPoliciesResourcesLimitsSpec']:
+        """
+        VirtualMachineResourceSpec describes a virtual hardware policy specification.
+        """
+        return pulumi.get(self, "limits")
+
+    @_builtins.property
+    @pulumi.getter
+    def requests(self) -> Optional['outputs.VirtualMachineClassPoliciesResourcesRequestsSpec']:
+        """
+        VirtualMachineResourceSpec describes a virtual hardware policy specification.
+        """
+        return pulumi.get(self, "requests")
+
+
+@pulumi.output_type
+class VirtualMachineClassPoliciesSpec(dict):
+    """
+    Policies describes the configuration of the VirtualMachineClass attributes related to virtual infrastructure policy. The configuration specified in this field is used to customize various policies related to infrastructure resource consumption.
+    """
+    def __init__(__self__, *,
+                 resources: Optional['outputs.VirtualMachineClassPoliciesResourcesSpec'] = None):
+        """
+        Policies describes the configuration of the VirtualMachineClass attributes related to virtual infrastructure policy. The configuration specified in this field is used to customize various policies related to infrastructure resource consumption.
+
+        :param 'VirtualMachineClassPoliciesResourcesSpec' resources: VirtualMachineClassResources describes the virtual hardware resource reservations and limits configuration to be used by a VirtualMachineClass.
+        """
+        if resources is not None:
+            pulumi.set(__self__, "resources", resources)
+
+    @_builtins.property
+    @pulumi.getter
+    def resources(self) -> Optional['outputs.VirtualMachineClassPoliciesResourcesSpec']:
+        """
+        VirtualMachineClassResources describes the virtual hardware resource reservations and limits configuration to be used by a VirtualMachineClass.
+        """
+        return pulumi.get(self, "resources")
+
+
+@pulumi.output_type
+class VirtualMachineClassRef(dict):
     """
     Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.
     """
@@ -3754,14 +4129,14 @@ class VirtualMachineClassSpec(dict):
             suggest = "api_version"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineClassSpec. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineClassRef. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        VirtualMachineClassSpec.__key_warning(key)
+        VirtualMachineClassRef.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        VirtualMachineClassSpec.__key_warning(key)
+        VirtualMachineClassRef.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
@@ -3805,65 +4180,111 @@ class VirtualMachineClassSpec(dict):
 
 
 @pulumi.output_type
+class VirtualMachineClassSpec(dict):
+    """
+    VirtualMachineClassSpec defines the desired state of VirtualMachineClass.
+    """
+    def __init__(__self__, *,
+                 config_spec: Optional[Any] = None,
+                 controller_name: Optional[_builtins.str] = None,
+                 description: Optional[_builtins.str] = None,
+                 hardware: Optional['outputs.VirtualMachineClassHardwareSpec'] = None,
+                 policies: Optional['outputs.VirtualMachineClassPoliciesSpec'] = None,
+                 reserved_profile_id: Optional[_builtins.str] = None,
+                 reserved_slots: Optional[_builtins.int] = None):
+        """
+        VirtualMachineClassSpec defines the desired state of VirtualMachineClass.
+
+        :param Any config_spec: ConfigSpec describes additional configuration information for a VirtualMachine. The contents of this field are the VirtualMachineConfigSpec data object (https://bit.ly/3HDtiRu) marshaled to JSON using the discriminator field "_typeName" to preserve type information.
+        :param _builtins.str controller_name: ControllerName describes the name of the controller responsible for reconciling VirtualMachine resources that are realized from this VirtualMachineClass.
+        :param _builtins.str description: Description describes the configuration of the VirtualMachineClass which is not related to virtual hardware or infrastructure policy. This field is used to address remaining specs about this VirtualMachineClass.
+        :param 'VirtualMachineClassHardwareSpec' hardware: Hardware describes the configuration of the VirtualMachineClass attributes related to virtual hardware. The configuration specified in this field is used to customize the virtual hardware characteristics of any VirtualMachine associated with this VirtualMachineClass.
+        :param 'VirtualMachineClassPoliciesSpec' policies: Policies describes the configuration of the VirtualMachineClass attributes related to virtual infrastructure policy. The configuration specified in this field is used to customize various policies related to infrastructure resource consumption.
+        :param _builtins.str reserved_profile_id: ReservedProfileID describes the reservation profile associated with the namespace-scoped VirtualMachineClass object. Needs VM Operator API v1alpha3 or newer.
+        :param _builtins.int reserved_slots: ReservedSlots describes the number of slots reserved for VMs that use this VirtualMachineClass. This field is only valid in conjunction with reservedProfileID. Needs VM Operator API v1alpha3 or newer.
+        """
+        if config_spec is not None:
+            pulumi.set(__self__, "config_spec", config_spec)
+        if controller_name is not None:
+            pulumi.set(__self__, "controller_name", controller_name)
+        if description is not None:
+            pulumi.set(__self__, "description", description)
+        if hardware is not None:
+            pulumi.set(__self__, "hardware", hardware)
+        if policies is not None:
+            pulumi.set(__self__, "policies", policies)
+        if reserved_profile_id is not None:
+            pulumi.set(__self__, "reserved_profile_id", reserved_profile_id)
+        if reserved_slots is not None:
+            pulumi.set(__self__, "reserved_slots", reserved_slots)
+
+    @_builtins.property
+    @pulumi.getter(name="configSpec")
+    def config_spec(self) -> Optional[Any]:
+        """
+        ConfigSpec describes additional configuration information for a VirtualMachine. The contents of this field are the VirtualMachineConfigSpec data object (https://bit.ly/3HDtiRu) marshaled to JSON using the discriminator field "_typeName" to preserve type information.
+        """
+        return pulumi.get(self, "config_spec")
+
+    @_builtins.property
+    @pulumi.getter(name="controllerName")
+    def controller_name(self) -> Optional[_builtins.str]:
+        """
+        ControllerName describes the name of the controller responsible for reconciling VirtualMachine resources that are realized from this VirtualMachineClass.
+        """
+        return pulumi.get(self, "controller_name")
+
+    @_builtins.property
+    @pulumi.getter
+    def description(self) -> Optional[_builtins.str]:
+        """
+        Description describes the configuration of the VirtualMachineClass which is not related to virtual hardware or infrastructure policy. This field is used to address remaining specs about this VirtualMachineClass.
+        """
+        return pulumi.get(self, "description")
+
+    @_builtins.property
+    @pulumi.getter
+    def hardware(self) -> Optional['outputs.VirtualMachineClassHardwareSpec']:
+        """
+        Hardware describes the configuration of the VirtualMachineClass attributes related to virtual hardware. The configuration specified in this field is used to customize the virtual hardware characteristics of any VirtualMachine associated with this VirtualMachineClass.
+        """
+        return pulumi.get(self, "hardware")
+
+    @_builtins.property
+    @pulumi.getter
+    def policies(self) -> Optional['outputs.VirtualMachineClassPoliciesSpec']:
+        """
+        Policies describes the configuration of the VirtualMachineClass attributes related to virtual infrastructure policy. The configuration specified in this field is used to customize various policies related to infrastructure resource consumption.
+        """
+        return pulumi.get(self, "policies")
+
+    @_builtins.property
+    @pulumi.getter(name="reservedProfileID")
+    def reserved_profile_id(self) -> Optional[_builtins.str]:
+        """
+        ReservedProfileID describes the reservation profile associated with the namespace-scoped VirtualMachineClass object. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "reserved_profile_id")
+
+    @_builtins.property
+    @pulumi.getter(name="reservedSlots")
+    def reserved_slots(self) -> Optional[_builtins.int]:
+        """
+        ReservedSlots describes the number of slots reserved for VMs that use this VirtualMachineClass. This field is only valid in conjunction with reservedProfileID. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "reserved_slots")
+
+
+@pulumi.output_type
 class VirtualMachineClassStatus(dict):
     """
-    Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+    VirtualMachineClassStatus defines the observed state of VirtualMachineClass.
     """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "apiVersion":
-            suggest = "api_version"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineClassStatus. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        VirtualMachineClassStatus.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        VirtualMachineClassStatus.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 api_version: _builtins.str,
-                 kind: _builtins.str,
-                 name: _builtins.str):
+    def __init__(__self__):
         """
-        Class is a reference to the VirtualMachineClass resource used to deploy this VM.
-
-        :param _builtins.str api_version: APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-        :param _builtins.str kind: Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-        :param _builtins.str name: Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        VirtualMachineClassStatus defines the observed state of VirtualMachineClass.
         """
-        pulumi.set(__self__, "api_version", api_version)
-        pulumi.set(__self__, "kind", kind)
-        pulumi.set(__self__, "name", name)
-
-    @_builtins.property
-    @pulumi.getter(name="apiVersion")
-    def api_version(self) -> _builtins.str:
-        """
-        APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-        """
-        return pulumi.get(self, "api_version")
-
-    @_builtins.property
-    @pulumi.getter
-    def kind(self) -> _builtins.str:
-        """
-        Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-        """
-        return pulumi.get(self, "kind")
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> _builtins.str:
-        """
-        Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
-        """
-        return pulumi.get(self, "name")
+        pass
 
 
 @pulumi.output_type
@@ -5223,6 +5644,114 @@ class VirtualMachineHardwareVGPUsStatus(dict):
 
 
 @pulumi.output_type
+class VirtualMachineImageDisksStatus(dict):
+    """
+    VirtualMachineImageDiskInfo describes information about any disks associated with this image.
+    """
+    def __init__(__self__, *,
+                 capacity: Optional[Union[_builtins.int, _builtins.str]] = None,
+                 controller_bus_number: Optional[_builtins.int] = None,
+                 controller_type: Optional[_builtins.str] = None,
+                 limit: Optional[Union[_builtins.int, _builtins.str]] = None,
+                 name: Optional[_builtins.str] = None,
+                 requested: Optional[Union[_builtins.int, _builtins.str]] = None,
+                 size: Optional[Union[_builtins.int, _builtins.str]] = None,
+                 unit_number: Optional[_builtins.int] = None):
+        """
+        VirtualMachineImageDiskInfo describes information about any disks associated with this image.
+
+        :param Union[_builtins.int, _builtins.str] capacity: Capacity is the virtual disk capacity in bytes. An integer or a string.
+        :param _builtins.int controller_bus_number: ControllerBusNumber describes bus number of the controller to which this disk is attached. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.str controller_type: ControllerType describes the type of controller to which this disk is attached. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+        :param Union[_builtins.int, _builtins.str] limit: Limit is the total virtual disk capacity. An integer or a string. Needs VM Operator API v1alpha5 or newer.
+        :param _builtins.str name: Name is the unique identifier for the virtual disk. Needs VM Operator API v1alpha5 or newer.
+        :param Union[_builtins.int, _builtins.str] requested: Requested is the minimum storage requirements for the virtual disk. An integer or a string. Needs VM Operator API v1alpha5 or newer.
+        :param Union[_builtins.int, _builtins.str] size: Size is the estimated populated size of the virtual disk in bytes. An integer or a string.
+        :param _builtins.int unit_number: UnitNumber describes the unit number for this disk. Needs VM Operator API v1alpha5 or newer.
+        """
+        if capacity is not None:
+            pulumi.set(__self__, "capacity", capacity)
+        if controller_bus_number is not None:
+            pulumi.set(__self__, "controller_bus_number", controller_bus_number)
+        if controller_type is not None:
+            pulumi.set(__self__, "controller_type", controller_type)
+        if limit is not None:
+            pulumi.set(__self__, "limit", limit)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if requested is not None:
+            pulumi.set(__self__, "requested", requested)
+        if size is not None:
+            pulumi.set(__self__, "size", size)
+        if unit_number is not None:
+            pulumi.set(__self__, "unit_number", unit_number)
+
+    @_builtins.property
+    @pulumi.getter
+    def capacity(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        Capacity is the virtual disk capacity in bytes. An integer or a string.
+        """
+        return pulumi.get(self, "capacity")
+
+    @_builtins.property
+    @pulumi.getter(name="controllerBusNumber")
+    def controller_bus_number(self) -> Optional[_builtins.int]:
+        """
+        ControllerBusNumber describes bus number of the controller to which this disk is attached. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "controller_bus_number")
+
+    @_builtins.property
+    @pulumi.getter(name="controllerType")
+    def controller_type(self) -> Optional[_builtins.str]:
+        """
+        ControllerType describes the type of controller to which this disk is attached. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "controller_type")
+
+    @_builtins.property
+    @pulumi.getter
+    def limit(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        Limit is the total virtual disk capacity. An integer or a string. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "limit")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Name is the unique identifier for the virtual disk. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter
+    def requested(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        Requested is the minimum storage requirements for the virtual disk. An integer or a string. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "requested")
+
+    @_builtins.property
+    @pulumi.getter
+    def size(self) -> Optional[Union[_builtins.int, _builtins.str]]:
+        """
+        Size is the estimated populated size of the virtual disk in bytes. An integer or a string.
+        """
+        return pulumi.get(self, "size")
+
+    @_builtins.property
+    @pulumi.getter(name="unitNumber")
+    def unit_number(self) -> Optional[_builtins.int]:
+        """
+        UnitNumber describes the unit number for this disk. Needs VM Operator API v1alpha5 or newer.
+        """
+        return pulumi.get(self, "unit_number")
+
+
+@pulumi.output_type
 class VirtualMachineImageOSInfo(dict):
     """
     Guest OS of the image, as the Supervisor reports it.
@@ -5271,7 +5800,113 @@ class VirtualMachineImageOSInfo(dict):
 
 
 @pulumi.output_type
-class VirtualMachineImageSpec(dict):
+class VirtualMachineImageOvfPropertiesStatus(dict):
+    """
+    OVFProperty describes an OVF property associated with an image. OVF properties may be used in conjunction with the vAppConfig bootstrap provider to customize a VM during its creation.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 type: _builtins.str,
+                 default: Optional[_builtins.str] = None):
+        """
+        OVFProperty describes an OVF property associated with an image. OVF properties may be used in conjunction with the vAppConfig bootstrap provider to customize a VM during its creation.
+
+        :param _builtins.str key: Key describes the OVF property's key.
+        :param _builtins.str type: Type describes the OVF property's type.
+        :param _builtins.str default: Default describes the OVF property's default value.
+        """
+        pulumi.set(__self__, "key", key)
+        pulumi.set(__self__, "type", type)
+        if default is not None:
+            pulumi.set(__self__, "default", default)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Key describes the OVF property's key.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> _builtins.str:
+        """
+        Type describes the OVF property's type.
+        """
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter
+    def default(self) -> Optional[_builtins.str]:
+        """
+        Default describes the OVF property's default value.
+        """
+        return pulumi.get(self, "default")
+
+
+@pulumi.output_type
+class VirtualMachineImageProductInfoStatus(dict):
+    """
+    ProductInfo describes the observed product information for this image.
+    """
+    def __init__(__self__, *,
+                 full_version: Optional[_builtins.str] = None,
+                 product: Optional[_builtins.str] = None,
+                 vendor: Optional[_builtins.str] = None,
+                 version: Optional[_builtins.str] = None):
+        """
+        ProductInfo describes the observed product information for this image.
+
+        :param _builtins.str full_version: FullVersion describes the long-form version of the image.
+        :param _builtins.str product: Product is a general descriptor for the image.
+        :param _builtins.str vendor: Vendor describes the organization/user that produced the image.
+        :param _builtins.str version: Version describes the short-form version of the image.
+        """
+        if full_version is not None:
+            pulumi.set(__self__, "full_version", full_version)
+        if product is not None:
+            pulumi.set(__self__, "product", product)
+        if vendor is not None:
+            pulumi.set(__self__, "vendor", vendor)
+        if version is not None:
+            pulumi.set(__self__, "version", version)
+
+    @_builtins.property
+    @pulumi.getter(name="fullVersion")
+    def full_version(self) -> Optional[_builtins.str]:
+        """
+        FullVersion describes the long-form version of the image.
+        """
+        return pulumi.get(self, "full_version")
+
+    @_builtins.property
+    @pulumi.getter
+    def product(self) -> Optional[_builtins.str]:
+        """
+        Product is a general descriptor for the image.
+        """
+        return pulumi.get(self, "product")
+
+    @_builtins.property
+    @pulumi.getter
+    def vendor(self) -> Optional[_builtins.str]:
+        """
+        Vendor describes the organization/user that produced the image.
+        """
+        return pulumi.get(self, "vendor")
+
+    @_builtins.property
+    @pulumi.getter
+    def version(self) -> Optional[_builtins.str]:
+        """
+        Version describes the short-form version of the image.
+        """
+        return pulumi.get(self, "version")
+
+
+@pulumi.output_type
+class VirtualMachineImageRef(dict):
     """
     Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.
     """
@@ -5307,63 +5942,204 @@ class VirtualMachineImageSpec(dict):
 @pulumi.output_type
 class VirtualMachineImageStatus(dict):
     """
-    Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+    VirtualMachineImageStatus defines the observed state of VirtualMachineImage.
     """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "apiVersion":
-            suggest = "api_version"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineImageStatus. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        VirtualMachineImageStatus.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        VirtualMachineImageStatus.__key_warning(key)
-        return super().get(key, default)
-
     def __init__(__self__, *,
-                 api_version: _builtins.str,
-                 kind: _builtins.str,
-                 name: _builtins.str):
+                 capabilities: Optional[Sequence[_builtins.str]] = None,
+                 conditions: Optional[Sequence['outputs.Condition']] = None,
+                 disks: Optional[Sequence['outputs.VirtualMachineImageDisksStatus']] = None,
+                 firmware: Optional[_builtins.str] = None,
+                 hardware_version: Optional[_builtins.int] = None,
+                 name: Optional[_builtins.str] = None,
+                 os_info: Optional['outputs.VirtualMachineImageOSInfo'] = None,
+                 ovf_properties: Optional[Sequence['outputs.VirtualMachineImageOvfPropertiesStatus']] = None,
+                 product_info: Optional['outputs.VirtualMachineImageProductInfoStatus'] = None,
+                 provider_content_version: Optional[_builtins.str] = None,
+                 provider_item_id: Optional[_builtins.str] = None,
+                 type: Optional[_builtins.str] = None,
+                 vmware_system_properties: Optional[Sequence['outputs.VirtualMachineImageVmwareSystemPropertiesStatus']] = None):
         """
-        Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+        VirtualMachineImageStatus defines the observed state of VirtualMachineImage.
 
-        :param _builtins.str api_version: APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-        :param _builtins.str kind: Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-        :param _builtins.str name: Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        :param Sequence[_builtins.str] capabilities: Capabilities describes the image's observed capabilities.
+        :param Sequence['Condition'] conditions: Conditions describes the observed conditions for this image.
+        :param Sequence['VirtualMachineImageDisksStatus'] disks: Disks describes the observed disk information for this image. Needs VM Operator API v1alpha3 or newer.
+        :param _builtins.str firmware: Firmware describe the firmware type used by this image, ex. BIOS, EFI.
+        :param _builtins.int hardware_version: HardwareVersion describes the observed hardware version of this image.
+        :param _builtins.str name: Name describes the display name of this image.
+        :param 'VirtualMachineImageOSInfo' os_info: OSInfo describes the observed operating system information for this image.
+        :param Sequence['VirtualMachineImageOvfPropertiesStatus'] ovf_properties: OVFProperties describes the observed user configurable OVF properties defined for this image.
+        :param 'VirtualMachineImageProductInfoStatus' product_info: ProductInfo describes the observed product information for this image.
+        :param _builtins.str provider_content_version: ProviderContentVersion describes the content version from the provider item that this image corresponds to. If the provider of this image is a Content Library, this will be the version of the corresponding Content Library item.
+        :param _builtins.str provider_item_id: ProviderItemID describes the ID of the provider item that this image corresponds to. If the provider of this image is a Content Library, this ID will be that of the corresponding Content Library item.
+        :param _builtins.str type: Type describes the content library item type (OVF, ISO, or VM) of the image. Needs VM Operator API v1alpha3 or newer.
+        :param Sequence['VirtualMachineImageVmwareSystemPropertiesStatus'] vmware_system_properties: VMwareSystemProperties describes the observed VMware system properties defined for this image.
         """
-        pulumi.set(__self__, "api_version", api_version)
-        pulumi.set(__self__, "kind", kind)
-        pulumi.set(__self__, "name", name)
-
-    @_builtins.property
-    @pulumi.getter(name="apiVersion")
-    def api_version(self) -> _builtins.str:
-        """
-        APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-        """
-        return pulumi.get(self, "api_version")
+        if capabilities is not None:
+            pulumi.set(__self__, "capabilities", capabilities)
+        if conditions is not None:
+            pulumi.set(__self__, "conditions", conditions)
+        if disks is not None:
+            pulumi.set(__self__, "disks", disks)
+        if firmware is not None:
+            pulumi.set(__self__, "firmware", firmware)
+        if hardware_version is not None:
+            pulumi.set(__self__, "hardware_version", hardware_version)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if os_info is not None:
+            pulumi.set(__self__, "os_info", os_info)
+        if ovf_properties is not None:
+            pulumi.set(__self__, "ovf_properties", ovf_properties)
+        if product_info is not None:
+            pulumi.set(__self__, "product_info", product_info)
+        if provider_content_version is not None:
+            pulumi.set(__self__, "provider_content_version", provider_content_version)
+        if provider_item_id is not None:
+            pulumi.set(__self__, "provider_item_id", provider_item_id)
+        if type is not None:
+            pulumi.set(__self__, "type", type)
+        if vmware_system_properties is not None:
+            pulumi.set(__self__, "vmware_system_properties", vmware_system_properties)
 
     @_builtins.property
     @pulumi.getter
-    def kind(self) -> _builtins.str:
+    def capabilities(self) -> Optional[Sequence[_builtins.str]]:
         """
-        Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        Capabilities describes the image's observed capabilities.
         """
-        return pulumi.get(self, "kind")
+        return pulumi.get(self, "capabilities")
 
     @_builtins.property
     @pulumi.getter
-    def name(self) -> _builtins.str:
+    def conditions(self) -> Optional[Sequence['outputs.Condition']]:
         """
-        Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        Conditions describes the observed conditions for this image.
+        """
+        return pulumi.get(self, "conditions")
+
+    @_builtins.property
+    @pulumi.getter
+    def disks(self) -> Optional[Sequence['outputs.VirtualMachineImageDisksStatus']]:
+        """
+        Disks describes the observed disk information for this image. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "disks")
+
+    @_builtins.property
+    @pulumi.getter
+    def firmware(self) -> Optional[_builtins.str]:
+        """
+        Firmware describe the firmware type used by this image, ex. BIOS, EFI.
+        """
+        return pulumi.get(self, "firmware")
+
+    @_builtins.property
+    @pulumi.getter(name="hardwareVersion")
+    def hardware_version(self) -> Optional[_builtins.int]:
+        """
+        HardwareVersion describes the observed hardware version of this image.
+        """
+        return pulumi.get(self, "hardware_version")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Name describes the display name of this image.
         """
         return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="osInfo")
+    def os_info(self) -> Optional['outputs.VirtualMachineImageOSInfo']:
+        """
+        OSInfo describes the observed operating system information for this image.
+        """
+        return pulumi.get(self, "os_info")
+
+    @_builtins.property
+    @pulumi.getter(name="ovfProperties")
+    def ovf_properties(self) -> Optional[Sequence['outputs.VirtualMachineImageOvfPropertiesStatus']]:
+        """
+        OVFProperties describes the observed user configurable OVF properties defined for this image.
+        """
+        return pulumi.get(self, "ovf_properties")
+
+    @_builtins.property
+    @pulumi.getter(name="productInfo")
+    def product_info(self) -> Optional['outputs.VirtualMachineImageProductInfoStatus']:
+        """
+        ProductInfo describes the observed product information for this image.
+        """
+        return pulumi.get(self, "product_info")
+
+    @_builtins.property
+    @pulumi.getter(name="providerContentVersion")
+    def provider_content_version(self) -> Optional[_builtins.str]:
+        """
+        ProviderContentVersion describes the content version from the provider item that this image corresponds to. If the provider of this image is a Content Library, this will be the version of the corresponding Content Library item.
+        """
+        return pulumi.get(self, "provider_content_version")
+
+    @_builtins.property
+    @pulumi.getter(name="providerItemID")
+    def provider_item_id(self) -> Optional[_builtins.str]:
+        """
+        ProviderItemID describes the ID of the provider item that this image corresponds to. If the provider of this image is a Content Library, this ID will be that of the corresponding Content Library item.
+        """
+        return pulumi.get(self, "provider_item_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def type(self) -> Optional[_builtins.str]:
+        """
+        Type describes the content library item type (OVF, ISO, or VM) of the image. Needs VM Operator API v1alpha3 or newer.
+        """
+        return pulumi.get(self, "type")
+
+    @_builtins.property
+    @pulumi.getter(name="vmwareSystemProperties")
+    def vmware_system_properties(self) -> Optional[Sequence['outputs.VirtualMachineImageVmwareSystemPropertiesStatus']]:
+        """
+        VMwareSystemProperties describes the observed VMware system properties defined for this image.
+        """
+        return pulumi.get(self, "vmware_system_properties")
+
+
+@pulumi.output_type
+class VirtualMachineImageVmwareSystemPropertiesStatus(dict):
+    """
+    KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+    """
+    def __init__(__self__, *,
+                 key: _builtins.str,
+                 value: Optional[_builtins.str] = None):
+        """
+        KeyValuePair is useful when wanting to realize a map as a list of key/value pairs.
+
+        :param _builtins.str key: Key is the key part of the key/value pair.
+        :param _builtins.str value: Value is the optional value part of the key/value pair.
+        """
+        pulumi.set(__self__, "key", key)
+        if value is not None:
+            pulumi.set(__self__, "value", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def key(self) -> _builtins.str:
+        """
+        Key is the key part of the key/value pair.
+        """
+        return pulumi.get(self, "key")
+
+    @_builtins.property
+    @pulumi.getter
+    def value(self) -> Optional[_builtins.str]:
+        """
+        Value is the optional value part of the key/value pair.
+        """
+        return pulumi.get(self, "value")
 
 
 @pulumi.output_type
@@ -9506,14 +10282,14 @@ class VirtualMachineSpec(dict):
                  boot_options: Optional['outputs.VirtualMachineBootOptionsSpec'] = None,
                  bootstrap: Optional['outputs.VirtualMachineBootstrapSpec'] = None,
                  cdrom: Optional[Sequence['outputs.VirtualMachineCdromSpec']] = None,
-                 class_: Optional['outputs.VirtualMachineClassSpec'] = None,
+                 class_: Optional['outputs.VirtualMachineClassRef'] = None,
                  class_name: Optional[_builtins.str] = None,
                  crypto: Optional['outputs.VirtualMachineCryptoSpec'] = None,
                  current_snapshot_name: Optional[_builtins.str] = None,
                  group_name: Optional[_builtins.str] = None,
                  guest_id: Optional[_builtins.str] = None,
                  hardware: Optional['outputs.VirtualMachineHardwareSpec'] = None,
-                 image: Optional['outputs.VirtualMachineImageSpec'] = None,
+                 image: Optional['outputs.VirtualMachineImageRef'] = None,
                  image_name: Optional[_builtins.str] = None,
                  instance_uuid: Optional[_builtins.str] = None,
                  min_hardware_version: Optional[_builtins.int] = None,
@@ -9538,14 +10314,14 @@ class VirtualMachineSpec(dict):
         :param 'VirtualMachineBootOptionsSpec' boot_options: BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine. Needs VM Operator API v1alpha5 or newer.
         :param 'VirtualMachineBootstrapSpec' bootstrap: How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         :param Sequence['VirtualMachineCdromSpec'] cdrom: Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
-        :param 'VirtualMachineClassSpec' class_: Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
+        :param 'VirtualMachineClassRef' class_: Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
         :param _builtins.str class_name: Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
         :param 'VirtualMachineCryptoSpec' crypto: Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str current_snapshot_name: Name of a ready VirtualMachineSnapshot of this VM to revert it to (v1alpha5+, vSphere 9.1). A change reverts the VM: the guest's disks (and memory, for a memory snapshot) go back to the snapshot and everything the guest wrote since is lost, so previews flag it as data loss. The Supervisor clears the field once the revert is done; that is not drift. Needs VM Operator API v1alpha5 or newer.
         :param _builtins.str group_name: GroupName indicates the name of the VirtualMachineGroup to which this VM belongs. Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str guest_id: Guest OS identifier (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param 'VirtualMachineHardwareSpec' hardware: Hardware describes the VM's desired hardware. Needs VM Operator API v1alpha5 or newer.
-        :param 'VirtualMachineImageSpec' image: Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
+        :param 'VirtualMachineImageRef' image: Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str image_name: A VirtualMachineImage name (`vmi-...`) or an image display name (e.g. `ubuntu-22.04`); the Supervisor requires it, or on vSphere 9.1 `spec.image`. Changing it replaces the resource (the image of a VM cannot change after creation).
         :param _builtins.str instance_uuid: Instance UUID (v1alpha3+). Changing it replaces the resource (the instance UUID cannot change). Needs VM Operator API v1alpha3 or newer.
         :param _builtins.int min_hardware_version: Minimum virtual hardware version (upgrade only). Applied while the VM is powered off: on a powered-on VM it needs `allowPowerCycle: true`.
@@ -9671,7 +10447,7 @@ class VirtualMachineSpec(dict):
 
     @_builtins.property
     @pulumi.getter(name="class")
-    def class_(self) -> Optional['outputs.VirtualMachineClassSpec']:
+    def class_(self) -> Optional['outputs.VirtualMachineClassRef']:
         """
         Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
         """
@@ -9727,7 +10503,7 @@ class VirtualMachineSpec(dict):
 
     @_builtins.property
     @pulumi.getter
-    def image(self) -> Optional['outputs.VirtualMachineImageSpec']:
+    def image(self) -> Optional['outputs.VirtualMachineImageRef']:
         """
         Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM. Needs VM Operator API v1alpha3 or newer.
         """
@@ -9899,7 +10675,7 @@ class VirtualMachineStatus(dict):
     def __init__(__self__, *,
                  bios_uuid: Optional[_builtins.str] = None,
                  change_block_tracking: Optional[_builtins.bool] = None,
-                 class_: Optional['outputs.VirtualMachineClassStatus'] = None,
+                 class_: Optional['outputs.VirtualMachineStatusClassRef'] = None,
                  conditions: Optional[Sequence['outputs.Condition']] = None,
                  crypto: Optional['outputs.VirtualMachineCryptoStatus'] = None,
                  current_snapshot: Optional['outputs.VirtualMachineCurrentSnapshotStatus'] = None,
@@ -9907,7 +10683,7 @@ class VirtualMachineStatus(dict):
                  hardware: Optional['outputs.VirtualMachineHardwareStatus'] = None,
                  hardware_version: Optional[_builtins.int] = None,
                  host: Optional[_builtins.str] = None,
-                 image: Optional['outputs.VirtualMachineImageStatus'] = None,
+                 image: Optional['outputs.VirtualMachineStatusImageRef'] = None,
                  instance_uuid: Optional[_builtins.str] = None,
                  last_restart_time: Optional[_builtins.str] = None,
                  network: Optional['outputs.VirtualMachineNetworkStatus'] = None,
@@ -9924,7 +10700,7 @@ class VirtualMachineStatus(dict):
 
         :param _builtins.str bios_uuid: BIOS UUID of the vSphere VM.
         :param _builtins.bool change_block_tracking: ChangeBlockTracking describes whether or not change block tracking is enabled for the VirtualMachine.
-        :param 'VirtualMachineClassStatus' class_: Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+        :param 'VirtualMachineStatusClassRef' class_: Class is a reference to the VirtualMachineClass resource used to deploy this VM.
         :param Sequence['Condition'] conditions: Conditions VM Operator reports (class, image, storage, bootstrap, created, ready, ...).
         :param 'VirtualMachineCryptoStatus' crypto: Crypto describes the observed state of the VirtualMachine's encryption configuration. Needs VM Operator API v1alpha3 or newer.
         :param 'VirtualMachineCurrentSnapshotStatus' current_snapshot: CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot. Needs VM Operator API v1alpha5 or newer.
@@ -9932,7 +10708,7 @@ class VirtualMachineStatus(dict):
         :param 'VirtualMachineHardwareStatus' hardware: Hardware describes the observed state of the VM's hardware. Needs VM Operator API v1alpha5 or newer.
         :param _builtins.int hardware_version: Virtual hardware version of the VM (e.g. 19 for vmx-19).
         :param _builtins.str host: ESXi host the VM runs on.
-        :param 'VirtualMachineImageStatus' image: Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+        :param 'VirtualMachineStatusImageRef' image: Image is a reference to the VirtualMachineImage resource used to deploy this VM.
         :param _builtins.str instance_uuid: Instance UUID of the vSphere VM.
         :param _builtins.str last_restart_time: LastRestartTime describes the last time the VM was restarted.
         :param 'VirtualMachineNetworkStatus' network: Network status of the VM.
@@ -10008,7 +10784,7 @@ class VirtualMachineStatus(dict):
 
     @_builtins.property
     @pulumi.getter(name="class")
-    def class_(self) -> Optional['outputs.VirtualMachineClassStatus']:
+    def class_(self) -> Optional['outputs.VirtualMachineStatusClassRef']:
         """
         Class is a reference to the VirtualMachineClass resource used to deploy this VM.
         """
@@ -10072,7 +10848,7 @@ class VirtualMachineStatus(dict):
 
     @_builtins.property
     @pulumi.getter
-    def image(self) -> Optional['outputs.VirtualMachineImageStatus']:
+    def image(self) -> Optional['outputs.VirtualMachineStatusImageRef']:
         """
         Image is a reference to the VirtualMachineImage resource used to deploy this VM.
         """
@@ -10165,6 +10941,130 @@ class VirtualMachineStatus(dict):
         Zone (`topology.kubernetes.io/zone`) the VM was placed in.
         """
         return pulumi.get(self, "zone")
+
+
+@pulumi.output_type
+class VirtualMachineStatusClassRef(dict):
+    """
+    Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "apiVersion":
+            suggest = "api_version"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineStatusClassRef. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineStatusClassRef.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineStatusClassRef.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 api_version: _builtins.str,
+                 kind: _builtins.str,
+                 name: _builtins.str):
+        """
+        Class is a reference to the VirtualMachineClass resource used to deploy this VM.
+
+        :param _builtins.str api_version: APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        :param _builtins.str kind: Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        :param _builtins.str name: Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        pulumi.set(__self__, "api_version", api_version)
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter(name="apiVersion")
+    def api_version(self) -> _builtins.str:
+        """
+        APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        """
+        return pulumi.get(self, "api_version")
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> _builtins.str:
+        """
+        Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        """
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        return pulumi.get(self, "name")
+
+
+@pulumi.output_type
+class VirtualMachineStatusImageRef(dict):
+    """
+    Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "apiVersion":
+            suggest = "api_version"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineStatusImageRef. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineStatusImageRef.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineStatusImageRef.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 api_version: _builtins.str,
+                 kind: _builtins.str,
+                 name: _builtins.str):
+        """
+        Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+
+        :param _builtins.str api_version: APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        :param _builtins.str kind: Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        :param _builtins.str name: Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        pulumi.set(__self__, "api_version", api_version)
+        pulumi.set(__self__, "kind", kind)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter(name="apiVersion")
+    def api_version(self) -> _builtins.str:
+        """
+        APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        """
+        return pulumi.get(self, "api_version")
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> _builtins.str:
+        """
+        Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        """
+        return pulumi.get(self, "kind")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Name refers to a unique resource in the current namespace. More info: http://kubernetes.io/docs/user-guide/identifiers#names
+        """
+        return pulumi.get(self, "name")
 
 
 @pulumi.output_type
@@ -10333,6 +11233,73 @@ class VirtualMachineStorageUsageStatus(dict):
         Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string.
         """
         return pulumi.get(self, "total")
+
+
+@pulumi.output_type
+class VirtualMachineSysprepSecrets(dict):
+    """
+    Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "domainAdminPassword":
+            suggest = "domain_admin_password"
+        elif key == "productID":
+            suggest = "product_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in VirtualMachineSysprepSecrets. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        VirtualMachineSysprepSecrets.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        VirtualMachineSysprepSecrets.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 domain_admin_password: Optional[_builtins.str] = None,
+                 password: Optional[_builtins.str] = None,
+                 product_id: Optional[_builtins.str] = None):
+        """
+        Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.
+
+        :param _builtins.str domain_admin_password: The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+        :param _builtins.str password: The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+        :param _builtins.str product_id: The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+        """
+        if domain_admin_password is not None:
+            pulumi.set(__self__, "domain_admin_password", domain_admin_password)
+        if password is not None:
+            pulumi.set(__self__, "password", password)
+        if product_id is not None:
+            pulumi.set(__self__, "product_id", product_id)
+
+    @_builtins.property
+    @pulumi.getter(name="domainAdminPassword")
+    def domain_admin_password(self) -> Optional[_builtins.str]:
+        """
+        The password of `identification.domainAdmin`, the account that joins the VM to `identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).
+        """
+        return pulumi.get(self, "domain_admin_password")
+
+    @_builtins.property
+    @pulumi.getter
+    def password(self) -> Optional[_builtins.str]:
+        """
+        The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).
+        """
+        return pulumi.get(self, "password")
+
+    @_builtins.property
+    @pulumi.getter(name="productID")
+    def product_id(self) -> Optional[_builtins.str]:
+        """
+        The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a volume license key.
+        """
+        return pulumi.get(self, "product_id")
 
 
 @pulumi.output_type
@@ -10742,5 +11709,89 @@ class VirtualMachineVolumesStatus(dict):
         Used describes the observed, non-shared size of the volume on disk. An integer or a string. Needs VM Operator API v1alpha3 or newer.
         """
         return pulumi.get(self, "used")
+
+
+@pulumi.output_type
+class Zone(dict):
+    """
+    A vSphere Zone as the Supervisor publishes it for a namespace.
+    """
+    def __init__(__self__, *,
+                 being_deleted: Optional[_builtins.bool] = None,
+                 cluster_mo_ids: Optional[Sequence[_builtins.str]] = None,
+                 folder_mo_id: Optional[_builtins.str] = None,
+                 name: Optional[_builtins.str] = None,
+                 pool_mo_ids: Optional[Sequence[_builtins.str]] = None,
+                 source: Optional[_builtins.str] = None):
+        """
+        A vSphere Zone as the Supervisor publishes it for a namespace.
+
+        :param _builtins.bool being_deleted: The zone is being removed from the namespace: the Supervisor places no new VM there and refuses it in a VM's zone label (only its privileged users may still name it).
+        :param Sequence[_builtins.str] cluster_mo_ids: Managed object ids of the zone's vSphere clusters (AvailabilityZone only).
+        :param _builtins.str folder_mo_id: Managed object id of the namespace's VM folder.
+        :param _builtins.str name: Zone name: the value of a VM's `topology.kubernetes.io/zone` label.
+        :param Sequence[_builtins.str] pool_mo_ids: Managed object ids of the namespace's resource pools in the zone.
+        :param _builtins.str source: The object it was read from: `Zone` (namespaced, vSphere 9.1) or `AvailabilityZone` (cluster-scoped, vSphere 8.0 Update 3).
+        """
+        if being_deleted is not None:
+            pulumi.set(__self__, "being_deleted", being_deleted)
+        if cluster_mo_ids is not None:
+            pulumi.set(__self__, "cluster_mo_ids", cluster_mo_ids)
+        if folder_mo_id is not None:
+            pulumi.set(__self__, "folder_mo_id", folder_mo_id)
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if pool_mo_ids is not None:
+            pulumi.set(__self__, "pool_mo_ids", pool_mo_ids)
+        if source is not None:
+            pulumi.set(__self__, "source", source)
+
+    @_builtins.property
+    @pulumi.getter(name="beingDeleted")
+    def being_deleted(self) -> Optional[_builtins.bool]:
+        """
+        The zone is being removed from the namespace: the Supervisor places no new VM there and refuses it in a VM's zone label (only its privileged users may still name it).
+        """
+        return pulumi.get(self, "being_deleted")
+
+    @_builtins.property
+    @pulumi.getter(name="clusterMoIDs")
+    def cluster_mo_ids(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Managed object ids of the zone's vSphere clusters (AvailabilityZone only).
+        """
+        return pulumi.get(self, "cluster_mo_ids")
+
+    @_builtins.property
+    @pulumi.getter(name="folderMoID")
+    def folder_mo_id(self) -> Optional[_builtins.str]:
+        """
+        Managed object id of the namespace's VM folder.
+        """
+        return pulumi.get(self, "folder_mo_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> Optional[_builtins.str]:
+        """
+        Zone name: the value of a VM's `topology.kubernetes.io/zone` label.
+        """
+        return pulumi.get(self, "name")
+
+    @_builtins.property
+    @pulumi.getter(name="poolMoIDs")
+    def pool_mo_ids(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Managed object ids of the namespace's resource pools in the zone.
+        """
+        return pulumi.get(self, "pool_mo_ids")
+
+    @_builtins.property
+    @pulumi.getter
+    def source(self) -> Optional[_builtins.str]:
+        """
+        The object it was read from: `Zone` (namespaced, vSphere 9.1) or `AvailabilityZone` (cluster-scoped, vSphere 8.0 Update 3).
+        """
+        return pulumi.get(self, "source")
 
 

@@ -24,6 +24,7 @@ class VirtualMachineArgs:
                  spec: pulumi.Input['VirtualMachineSpecArgs'],
                  allow_power_cycle: pulumi.Input[Optional[_builtins.bool]] = None,
                  metadata: pulumi.Input[Optional['ObjectMetaArgs']] = None,
+                 sysprep_secrets: pulumi.Input[Optional['VirtualMachineSysprepSecretsArgs']] = None,
                  user_data: pulumi.Input[Optional[_builtins.str]] = None,
                  wait_for: pulumi.Input[Optional[_builtins.str]] = None):
         """
@@ -32,6 +33,7 @@ class VirtualMachineArgs:
         :param pulumi.Input['VirtualMachineSpecArgs'] spec: Desired state of the VM, with the VM Operator API's field names.
         :param pulumi.Input[_builtins.bool] allow_power_cycle: Allow the provider to power the VM off, apply changes that need it (class, bootstrap, hardware version) and power it back on. Without it such changes are refused with the reason.
         :param pulumi.Input['ObjectMetaArgs'] metadata: Kubernetes object metadata of a Supervisor resource. Replacement: changing or removing the `topology.kubernetes.io/zone` label of a placed VM replaces it (a VM cannot change zones).
+        :param pulumi.Input['VirtualMachineSysprepSecretsArgs'] sysprep_secrets: The inline Sysprep answer's secret values (`spec.bootstrap.sysprep.sysprep`), given inline. Always secret: the provider keeps them in a Secret it owns in the namespace (`<vm name>-sysprep`) and fills in the answer's Secret selectors (`guiUnattended.password`, `identification.domainAdminPassword`, `userData.productID`), so they never appear in plain text in the spec, the state or messages. A change is a bootstrap change, as VM Operator applies one: Sysprep runs again with the new values only when the VM next powers on (VM Operator customizes again when the customization differs from the one it last applied), so a powered-off VM takes it at its next power-on, a powered-on VM is power-cycled with `allowPowerCycle: true` and replaced without it; the running guest keeps its old password until then. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         :param pulumi.Input[_builtins.str] user_data: Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         :param pulumi.Input[_builtins.str] wait_for: What 'done' means for create and update: `none`, `created` (the vSphere VM exists), `poweredOn` (spec.powerState is reached; the default for PoweredOff/Suspended), `ipAssigned` (default when powered on) or `ready` (readiness probe). Allowed values: `none`, `created`, `poweredOn`, `ipAssigned`, `ready`.
         """
@@ -40,6 +42,8 @@ class VirtualMachineArgs:
             pulumi.set(__self__, "allow_power_cycle", allow_power_cycle)
         if metadata is not None:
             pulumi.set(__self__, "metadata", metadata)
+        if sysprep_secrets is not None:
+            pulumi.set(__self__, "sysprep_secrets", sysprep_secrets)
         if user_data is not None:
             pulumi.set(__self__, "user_data", user_data)
         if wait_for is not None:
@@ -82,6 +86,18 @@ class VirtualMachineArgs:
         pulumi.set(self, "metadata", value)
 
     @_builtins.property
+    @pulumi.getter(name="sysprepSecrets")
+    def sysprep_secrets(self) -> pulumi.Input[Optional['VirtualMachineSysprepSecretsArgs']]:
+        """
+        The inline Sysprep answer's secret values (`spec.bootstrap.sysprep.sysprep`), given inline. Always secret: the provider keeps them in a Secret it owns in the namespace (`<vm name>-sysprep`) and fills in the answer's Secret selectors (`guiUnattended.password`, `identification.domainAdminPassword`, `userData.productID`), so they never appear in plain text in the spec, the state or messages. A change is a bootstrap change, as VM Operator applies one: Sysprep runs again with the new values only when the VM next powers on (VM Operator customizes again when the customization differs from the one it last applied), so a powered-off VM takes it at its next power-on, a powered-on VM is power-cycled with `allowPowerCycle: true` and replaced without it; the running guest keeps its old password until then. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
+        """
+        return pulumi.get(self, "sysprep_secrets")
+
+    @sysprep_secrets.setter
+    def sysprep_secrets(self, value: pulumi.Input[Optional['VirtualMachineSysprepSecretsArgs']]):
+        pulumi.set(self, "sysprep_secrets", value)
+
+    @_builtins.property
     @pulumi.getter(name="userData")
     def user_data(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -115,6 +131,7 @@ class VirtualMachine(pulumi.CustomResource):
                  allow_power_cycle: pulumi.Input[Optional[_builtins.bool]] = None,
                  metadata: pulumi.Input[Optional[Union['ObjectMetaArgs', 'ObjectMetaArgsDict', 'outputs.ObjectMeta']]] = None,
                  spec: pulumi.Input[Optional[Union['VirtualMachineSpecArgs', 'VirtualMachineSpecArgsDict', 'outputs.VirtualMachineSpec']]] = None,
+                 sysprep_secrets: pulumi.Input[Optional[Union['VirtualMachineSysprepSecretsArgs', 'VirtualMachineSysprepSecretsArgsDict', 'outputs.VirtualMachineSysprepSecrets']]] = None,
                  user_data: pulumi.Input[Optional[_builtins.str]] = None,
                  wait_for: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
@@ -126,6 +143,7 @@ class VirtualMachine(pulumi.CustomResource):
         :param pulumi.Input[_builtins.bool] allow_power_cycle: Allow the provider to power the VM off, apply changes that need it (class, bootstrap, hardware version) and power it back on. Without it such changes are refused with the reason.
         :param pulumi.Input[Union['ObjectMetaArgs', 'ObjectMetaArgsDict', 'outputs.ObjectMeta']] metadata: Kubernetes object metadata of a Supervisor resource. Replacement: changing or removing the `topology.kubernetes.io/zone` label of a placed VM replaces it (a VM cannot change zones).
         :param pulumi.Input[Union['VirtualMachineSpecArgs', 'VirtualMachineSpecArgsDict', 'outputs.VirtualMachineSpec']] spec: Desired state of the VM, with the VM Operator API's field names.
+        :param pulumi.Input[Union['VirtualMachineSysprepSecretsArgs', 'VirtualMachineSysprepSecretsArgsDict', 'outputs.VirtualMachineSysprepSecrets']] sysprep_secrets: The inline Sysprep answer's secret values (`spec.bootstrap.sysprep.sysprep`), given inline. Always secret: the provider keeps them in a Secret it owns in the namespace (`<vm name>-sysprep`) and fills in the answer's Secret selectors (`guiUnattended.password`, `identification.domainAdminPassword`, `userData.productID`), so they never appear in plain text in the spec, the state or messages. A change is a bootstrap change, as VM Operator applies one: Sysprep runs again with the new values only when the VM next powers on (VM Operator customizes again when the customization differs from the one it last applied), so a powered-off VM takes it at its next power-on, a powered-on VM is power-cycled with `allowPowerCycle: true` and replaced without it; the running guest keeps its old password until then. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         :param pulumi.Input[_builtins.str] user_data: Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
         :param pulumi.Input[_builtins.str] wait_for: What 'done' means for create and update: `none`, `created` (the vSphere VM exists), `poweredOn` (spec.powerState is reached; the default for PoweredOff/Suspended), `ipAssigned` (default when powered on) or `ready` (readiness probe). Allowed values: `none`, `created`, `poweredOn`, `ipAssigned`, `ready`.
         """
@@ -156,6 +174,7 @@ class VirtualMachine(pulumi.CustomResource):
                  allow_power_cycle: pulumi.Input[Optional[_builtins.bool]] = None,
                  metadata: pulumi.Input[Optional[Union['ObjectMetaArgs', 'ObjectMetaArgsDict', 'outputs.ObjectMeta']]] = None,
                  spec: pulumi.Input[Optional[Union['VirtualMachineSpecArgs', 'VirtualMachineSpecArgsDict', 'outputs.VirtualMachineSpec']]] = None,
+                 sysprep_secrets: pulumi.Input[Optional[Union['VirtualMachineSysprepSecretsArgs', 'VirtualMachineSysprepSecretsArgsDict', 'outputs.VirtualMachineSysprepSecrets']]] = None,
                  user_data: pulumi.Input[Optional[_builtins.str]] = None,
                  wait_for: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
@@ -172,12 +191,13 @@ class VirtualMachine(pulumi.CustomResource):
             if spec is None and not opts.urn:
                 raise TypeError("Missing required property 'spec'")
             __props__.__dict__["spec"] = spec
+            __props__.__dict__["sysprep_secrets"] = None if sysprep_secrets is None else pulumi.Output.secret(sysprep_secrets)
             __props__.__dict__["user_data"] = None if user_data is None else pulumi.Output.secret(user_data)
             __props__.__dict__["wait_for"] = wait_for
             __props__.__dict__["api_version"] = None
             __props__.__dict__["live_metadata"] = None
             __props__.__dict__["status"] = None
-        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["userData"])
+        secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["sysprepSecrets", "userData"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["metadata.name", "metadata.namespace", "spec.biosUUID", "spec.imageName", "spec.instanceUUID", "spec.network.disabled", "spec.reserved.resourcePolicyName", "spec.storageClass"])
         opts = pulumi.ResourceOptions.merge(opts, replace_on_changes)
@@ -209,6 +229,7 @@ class VirtualMachine(pulumi.CustomResource):
         __props__.__dict__["metadata"] = None
         __props__.__dict__["spec"] = None
         __props__.__dict__["status"] = None
+        __props__.__dict__["sysprep_secrets"] = None
         __props__.__dict__["user_data"] = None
         __props__.__dict__["wait_for"] = None
         return VirtualMachine(resource_name, opts=opts, __props__=__props__)
@@ -266,6 +287,14 @@ class VirtualMachine(pulumi.CustomResource):
         Observed state of the VM as VM Operator reports it.
         """
         return pulumi.get(self, "status")
+
+    @_builtins.property
+    @pulumi.getter(name="sysprepSecrets")
+    def sysprep_secrets(self) -> pulumi.Output[Optional['outputs.VirtualMachineSysprepSecrets']]:
+        """
+        The inline Sysprep answer's secret values (`spec.bootstrap.sysprep.sysprep`), given inline. Always secret: the provider keeps them in a Secret it owns in the namespace (`<vm name>-sysprep`) and fills in the answer's Secret selectors (`guiUnattended.password`, `identification.domainAdminPassword`, `userData.productID`), so they never appear in plain text in the spec, the state or messages. A change is a bootstrap change, as VM Operator applies one: Sysprep runs again with the new values only when the VM next powers on (VM Operator customizes again when the customization differs from the one it last applied), so a powered-off VM takes it at its next power-on, a powered-on VM is power-cycled with `allowPowerCycle: true` and replaced without it; the running guest keeps its old password until then. Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
+        """
+        return pulumi.get(self, "sysprep_secrets")
 
     @_builtins.property
     @pulumi.getter(name="userData")

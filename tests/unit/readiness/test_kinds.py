@@ -91,6 +91,17 @@ def test_a_missing_class_fails_at_once_with_vm_operators_reason() -> None:
     )
 
 
+def test_a_sysprep_secret_without_its_key_fails_at_once() -> None:
+    """VM Operator reports an inline Sysprep answer whose Secret lacks the key as BootstrapReady GetError; it
+    stays so until the Secret changes, so the wait ends now instead of at its timeout."""
+    with pytest.raises(ReadinessFailed) as failed:
+        vm("ipAssigned").evaluate(recorded("vm-sysprep-key-missing"))
+    assert str(failed.value) == (
+        'VirtualMachineBootstrapReady is False (GetError): no data found for key "password" for secret '
+        "dev/win-sysprep"
+    )
+
+
 def test_a_vm_deleted_while_waiting_fails() -> None:
     with pytest.raises(ReadinessFailed, match="VirtualMachine dev/web was deleted before it was ready"):
         vm("poweredOn").evaluate(None)

@@ -182,3 +182,61 @@ def test_done_at_the_first_read_neither_reports_nor_watches() -> None:
         is ready
     )
     assert reported == [] and watch.opened_after == []
+
+
+class TimedSessions(FakeWatch):
+    """Sessions that end as a server ends a watch whose time is up (the generator returns True)."""
+
+    def __call__(self, current: Obj | None) -> Iterator[Obj | None]:  # type: ignore[override]
+        yield from super().__call__(current)
+        return True
+
+
+def test_the_written_object_saves_the_first_read() -> None:
+    reads: list[int] = []
+
+    def get() -> Obj:
+        reads.append(1)
+        return vm("PoweredOn", "10.0.0.5", 9)
+
+    watch = FakeWatch([vm("PoweredOn", "10.0.0.5", 6)])
+    result = wait_until(
+        ip_assigned(),
+        get=get,
+        watch=watch,
+        waiter=FakeClock(60),
+        doing="waiting",
+        report=lambda _: None,
+        written=vm(version=5),
+    )
+    assert result is not None and result["metadata"]["resourceVersion"] == "6"
+    assert reads == [] and watch.opened_after == ["5"]
+
+
+def test_a_session_that_ran_out_of_time_continues_from_the_last_version_without_a_read() -> None:
+    reads: list[int] = []
+
+    def get() -> Obj:
+        reads.append(1)
+        return vm(version=1)
+
+    watch = TimedSessions([vm("PoweredOff", version=2)], [], [vm("PoweredOn", "10.0.0.5", 3)])
+    result = wait_until(
+        ip_assigned(), get=get, watch=watch, waiter=FakeClock(60), doing="waiting", report=lambda _: None
+    )
+    assert result is not None and result["metadata"]["resourceVersion"] == "3"
+    assert reads == [1], "only the first read: timed-out sessions resume from the last version seen"
+    assert watch.opened_after == ["1", "2", "2"]
+
+
+def test_a_broken_session_reads_the_object_again() -> None:
+    versions = iter(range(10, 20))
+
+    def get() -> Obj:
+        return vm(version=next(versions))
+
+    watch = FakeWatch([vm("PoweredOff", version=2)], [vm("PoweredOn", "10.0.0.5", 12)])
+    result = wait_until(
+        ip_assigned(), get=get, watch=watch, waiter=FakeClock(60), doing="waiting", report=lambda _: None
+    )
+    assert result is not None and watch.opened_after == ["10", "11"]

@@ -18,6 +18,12 @@ SOURCE = KindSource(
         "spec.volumes.persistentVolumeClaim": "PersistentVolumeClaimVolumeSource",
         "spec.volumes.persistentVolumeClaim.instanceVolumeClaim": "InstanceVolumeClaimVolumeSource",
         "spec.readinessProbe.guestInfo": "GuestInfoAction",
+        # References to other kinds: named after the default rule they would take the names of those kinds'
+        # own spec and status types (VirtualMachineClassSpec, ...), which the schema cannot hold twice.
+        "spec.class": "VirtualMachineClassRef",
+        "status.class": "VirtualMachineStatusClassRef",
+        "spec.image": "VirtualMachineImageRef",
+        "status.image": "VirtualMachineStatusImageRef",
         **{
             f"spec.affinity.{side}.{rule}DuringSchedulingPreferredDuringExecution{tail}": name
             for side in ("vmAffinity", "vmAntiAffinity")

@@ -6,7 +6,7 @@ import re
 
 from vmservice_api.objects import JSONObject
 
-from pulumi_vmservice_provider.kinds.virtualmachine import generated
+from pulumi_vmservice_provider.kinds.virtualmachine import generated, sysprep
 from pulumi_vmservice_provider.kinds.virtualmachine.power import PowerCycle, stays_on
 from pulumi_vmservice_provider.model import semantics
 from pulumi_vmservice_provider.model.common import (
@@ -75,6 +75,30 @@ Sysprep = ObjectType(
     "VirtualMachineBootstrapSysprepSpec",
     "Windows Sysprep: either an inline `sysprep` answer object or `rawSysprep` (a Secret key).",
     {"rawSysprep": obj(SecretKeySelector)},
+)
+
+SysprepSecrets = ObjectType(
+    "VirtualMachineSysprepSecrets",
+    "Secret values of an inline Sysprep answer, kept by the provider in the Secret `<vm name>-sysprep`.",
+    {
+        "password": string(
+            "The new local Administrator password (`guiUnattended.password`; the Secret's key `password`).",
+            secret=True,
+            min_length=1,
+        ),
+        "domainAdminPassword": string(
+            "The password of `identification.domainAdmin`, the account that joins the VM to "
+            "`identification.joinDomain` (`identification.domainAdminPassword`; key `domain_admin_password`).",
+            secret=True,
+            min_length=1,
+        ),
+        "productID": string(
+            "The Windows product key (`userData.productID`; key `product_id`). Leave it out for images with a "
+            "volume license key.",
+            secret=True,
+            min_length=1,
+        ),
+    },
 )
 
 VAppConfig = ObjectType(
@@ -533,6 +557,7 @@ def _validate(inputs: JSONObject) -> list[tuple[str, str]]:
     bootstrap = spec.get("bootstrap") if isinstance(spec.get("bootstrap"), dict) else {}
     assert isinstance(bootstrap, dict)
     cloud_init = bootstrap.get("cloudInit") if isinstance(bootstrap.get("cloudInit"), dict) else None
+    problems += sysprep.problems(inputs)
     if inputs.get("userData") is not None:
         if cloud_init and cloud_init.get("rawCloudConfig") is not None:
             problems.append(
@@ -610,6 +635,21 @@ VIRTUAL_MACHINE = ResourceDef(
         "userData": string(
             "Cloud-init user data given inline. Always secret: the provider keeps it in a Secret it owns in the "
             "namespace and points spec.bootstrap.cloudInit.rawCloudConfig at it.",
+            secret=True,
+            replace_if=BOOTSTRAP_CHANGE,
+            applied_while_off=True,
+        ),
+        "sysprepSecrets": obj(
+            SysprepSecrets,
+            "The inline Sysprep answer's secret values (`spec.bootstrap.sysprep.sysprep`), given inline. Always "
+            "secret: the provider keeps them in a Secret it owns in the namespace (`<vm name>-sysprep`) and fills "
+            "in the answer's Secret selectors (`guiUnattended.password`, `identification.domainAdminPassword`, "
+            "`userData.productID`), so they never appear in plain text in the spec, the state or messages. A "
+            "change is a bootstrap change, as VM Operator applies one: Sysprep runs again with the new values only "
+            "when the VM next powers on (VM Operator customizes again when the customization differs from the one "
+            "it last applied), so a powered-off VM takes it at its next power-on, a powered-on VM is power-cycled "
+            "with `allowPowerCycle: true` and replaced without it; the running guest keeps its old password until "
+            "then.",
             secret=True,
             replace_if=BOOTSTRAP_CHANGE,
             applied_while_off=True,

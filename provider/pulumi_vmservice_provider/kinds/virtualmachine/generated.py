@@ -461,8 +461,8 @@ VirtualMachineCdromSpec = ObjectType(
 )
 
 
-VirtualMachineClassSpec = ObjectType(
-    'VirtualMachineClassSpec',
+VirtualMachineClassRef = ObjectType(
+    'VirtualMachineClassRef',
     'Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.',
     {
         'apiVersion': string('APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources', required=True),
@@ -560,8 +560,8 @@ VirtualMachineHardwareSpec = ObjectType(
 )
 
 
-VirtualMachineImageSpec = ObjectType(
-    'VirtualMachineImageSpec',
+VirtualMachineImageRef = ObjectType(
+    'VirtualMachineImageRef',
     'Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.',
     {
         'kind': string('Kind describes the type of image, either a namespace-scoped VirtualMachineImage or cluster-scoped ClusterVirtualMachineImage.', required=True),
@@ -737,14 +737,14 @@ VirtualMachineSpec = ObjectType(
         'bootOptions': obj(VirtualMachineBootOptionsSpec, 'BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine.', since='v1alpha5'),
         'bootstrap': obj(VirtualMachineBootstrapSpec, "Bootstrap describes the desired state of the guest's bootstrap configuration."),
         'cdrom': array(obj(VirtualMachineCdromSpec), "Cdrom describes the desired state of the VM's CD-ROM devices.", list_keys=('name',), since='v1alpha3'),
-        'class': obj(VirtualMachineClassSpec, 'Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.', since='v1alpha5'),
+        'class': obj(VirtualMachineClassRef, 'Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.', since='v1alpha5'),
         'className': string('ClassName describes the name of the VirtualMachineClass resource used to deploy this VM.'),
         'crypto': obj(VirtualMachineCryptoSpec, 'Crypto describes the desired encryption state of the VirtualMachine.', since='v1alpha3'),
         'currentSnapshotName': string('CurrentSnapshotName represents the desired snapshot that the VM should point to. This field can be specified to revert the VM to a given snapshot. Once the virtual machine has been successfully reverted to the desired snapshot, the value of this field is cleared.', since='v1alpha5'),
         'groupName': string('GroupName indicates the name of the VirtualMachineGroup to which this VM belongs.', since='v1alpha3'),
         'guestID': string('GuestID describes the desired guest operating system identifier for a VM.', since='v1alpha3'),
         'hardware': obj(VirtualMachineHardwareSpec, "Hardware describes the VM's desired hardware.", since='v1alpha5'),
-        'image': obj(VirtualMachineImageSpec, 'Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.', since='v1alpha3'),
+        'image': obj(VirtualMachineImageRef, 'Image describes the reference to the VirtualMachineImage or ClusterVirtualMachineImage resource used to deploy this VM.', since='v1alpha3'),
         'imageName': string('ImageName describes the name of the image resource used to deploy this VM.'),
         'instanceUUID': string('InstanceUUID describes the desired Instance UUID for a VM. If omitted, this field defaults to a random UUID. This value is only used for the VM Instance UUID, it is not used within cloudInit. This identifier is used by VirtualCenter to uniquely identify all virtual machine instances, including those that may share the same BIOS UUID.', since='v1alpha3'),
         'minHardwareVersion': integer('MinHardwareVersion describes the desired, minimum hardware version.', minimum=13, maximum=2147483647),
@@ -764,8 +764,8 @@ VirtualMachineSpec = ObjectType(
 )
 
 
-VirtualMachineClassStatus = ObjectType(
-    'VirtualMachineClassStatus',
+VirtualMachineStatusClassRef = ObjectType(
+    'VirtualMachineStatusClassRef',
     'Class is a reference to the VirtualMachineClass resource used to deploy this VM.',
     {
         'apiVersion': string('APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources', required=True),
@@ -872,8 +872,8 @@ VirtualMachineHardwareStatus = ObjectType(
 )
 
 
-VirtualMachineImageStatus = ObjectType(
-    'VirtualMachineImageStatus',
+VirtualMachineStatusImageRef = ObjectType(
+    'VirtualMachineStatusImageRef',
     'Image is a reference to the VirtualMachineImage resource used to deploy this VM.',
     {
         'apiVersion': string('APIVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources', required=True),
@@ -1288,7 +1288,7 @@ VirtualMachineStatus = ObjectType(
     {
         'biosUUID': string('BiosUUID describes a unique identifier provided by the underlying infrastructure provider that is exposed to the Guest OS BIOS as a unique hardware identifier.'),
         'changeBlockTracking': boolean('ChangeBlockTracking describes whether or not change block tracking is enabled for the VirtualMachine.'),
-        'class': obj(VirtualMachineClassStatus, 'Class is a reference to the VirtualMachineClass resource used to deploy this VM.'),
+        'class': obj(VirtualMachineStatusClassRef, 'Class is a reference to the VirtualMachineClass resource used to deploy this VM.'),
         'conditions': array(obj(Condition), 'Conditions describes the observed conditions of the VirtualMachine.'),
         'crypto': obj(VirtualMachineCryptoStatus, "Crypto describes the observed state of the VirtualMachine's encryption configuration.", since='v1alpha3'),
         'currentSnapshot': obj(VirtualMachineCurrentSnapshotStatus, 'CurrentSnapshot describes the observed working snapshot of the VirtualMachine. This field contains the name of the current snapshot.', since='v1alpha5'),
@@ -1296,7 +1296,7 @@ VirtualMachineStatus = ObjectType(
         'hardware': obj(VirtualMachineHardwareStatus, "Hardware describes the observed state of the VM's hardware.", since='v1alpha5'),
         'hardwareVersion': integer("HardwareVersion describes the VirtualMachine resource's observed hardware version.", minimum=-2147483648, maximum=2147483647),
         'host': string('Host describes the hostname or IP address of the infrastructure host where the VM is executed.'),
-        'image': obj(VirtualMachineImageStatus, 'Image is a reference to the VirtualMachineImage resource used to deploy this VM.'),
+        'image': obj(VirtualMachineStatusImageRef, 'Image is a reference to the VirtualMachineImage resource used to deploy this VM.'),
         'instanceUUID': string('InstanceUUID describes the unique instance UUID provided by the underlying infrastructure provider, such as vSphere.'),
         'lastRestartTime': string('LastRestartTime describes the last time the VM was restarted.'),
         'network': obj(VirtualMachineNetworkStatus, "Network describes the observed state of the VM's network configuration. Please note much of the network status information is only available if the guest has VM Tools installed."),

@@ -1,7 +1,7 @@
 """vmservice:index:VirtualMachine: what a VM adds to the lifecycle every Supervisor object shares.
 
 - Check asks the Supervisor whether the class, image and storage class exist (`references.py`).
-- `userData` lives in a Secret the provider owns (`userdata.py`).
+- `userData` and `sysprepSecrets` live in Secrets the provider owns (`userdata.py`, `sysprep.py`).
 - An update whose plan has a power cycle powers the VM off, applies it, and lets the wait power it on.
 - "Done" is what `waitFor` says: created, powered on, an IP assigned, or the readiness probe (`readiness.py`).
 
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, cast
 from vmservice_api.objects import JSONObject, KubeObject, ObjectView
 from vmservice_api.types.release_9_1.virtualmachine import VirtualMachineSpec, VirtualMachineStatus
 
-from pulumi_vmservice_provider.kinds.virtualmachine import references, userdata
+from pulumi_vmservice_provider.kinds.virtualmachine import references, sysprep, userdata
 from pulumi_vmservice_provider.kinds.virtualmachine.declaration import VIRTUAL_MACHINE
 from pulumi_vmservice_provider.kinds.virtualmachine.readiness import (
     default_wait_for,
@@ -51,25 +51,31 @@ class VirtualMachine:
         namespace = (inputs.get("metadata") or {}).get("namespace")
         if not isinstance(namespace, str):
             return []
+        spec = cast(JSONObject, spec_of(inputs))
         try:
-            catalog = self.catalogs.of(engine.kube, namespace)
+            found = references.problems(self.catalogs.of(engine.kube, namespace), namespace, spec)
+            if found:  # made since the catalog was read?
+                found = references.problems(self.catalogs.of(engine.kube, namespace, True), namespace, spec)
         except Exception:  # the checks are a courtesy; the webhook has the final word at apply time
             return []
-        return references.problems(catalog, namespace, cast(JSONObject, spec_of(inputs)))
+        return found
 
     # ---- the objects written -------------------------------------------------------------------
     def shape_manifest(self, body: KubeObject, inputs: JSONObject) -> None:
         userdata.point_bootstrap_at_secret(body, inputs)
+        sysprep.point_selectors_at_secret(body, inputs)
 
     def apply_companions(
         self, engine: KubeObjectHandler, ctx: OperationContext, inputs: JSONObject, live: KubeObject | None
     ) -> None:
         userdata.apply_secret(engine, ctx, inputs, live)
+        sysprep.apply_secret(engine, ctx, inputs, live)
 
     def delete_companions(
         self, engine: KubeObjectHandler, ctx: OperationContext, resource_id: str, inputs: JSONObject
     ) -> None:
         userdata.delete_secret(engine, ctx, resource_id, inputs)
+        sysprep.delete_secret(engine, ctx, resource_id, inputs)
 
     # ---- update: the plan's power cycle ---------------------------------------------------------
     def update(self, engine: KubeObjectHandler, request: UpdateRequest) -> UpdateResult:

@@ -6,7 +6,7 @@
     ready       ... and its Ready condition (the readiness probe) is True
 
 A prerequisite condition that is False for a reason VM Operator will not recover from (a class or image
-that does not exist, no storage class, a missing bootstrap Secret, a failed create) ends the wait at once.
+that does not exist, no storage class, a missing bootstrap Secret or key, a failed create) ends the wait at once.
 """
 
 from __future__ import annotations
@@ -35,12 +35,15 @@ __all__ = [
 
 VM = ObjectView[VirtualMachineSpec, VirtualMachineStatus]
 
-# Prerequisite conditions whose False reason means waiting longer will not help.
+# Prerequisite conditions whose False reason means waiting longer will not help. VM Operator reports a
+# bootstrap Secret it read but could not use as GetError (pkg/providers/vsphere/vmprovider_vm_utils.go,
+# errToConditionReasonAndMessage): an inline Sysprep answer whose Secret has no data for its key (pkg/util/
+# sysprep/secret.go) stays so until someone changes the Secret.
 FATAL_REASONS = {
     "VirtualMachineClassReady": {"NotFound"},
     "VirtualMachineImageReady": {"NotFound", "NotSupported"},
     "VirtualMachineStorageReady": {"StorageClassRequired", "DatastoreNotFound"},
-    "VirtualMachineBootstrapReady": {"NotFound", "RequiredKeyNotFound"},
+    "VirtualMachineBootstrapReady": {"NotFound", "RequiredKeyNotFound", "GetError"},
     "VirtualMachineCreated": {"Error"},
 }
 PREREQUISITES = (

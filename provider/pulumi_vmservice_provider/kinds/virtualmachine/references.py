@@ -1,7 +1,9 @@
 """Check at preview that a VM's class, image and storage class exist in its namespace, when the Supervisor
 can be asked: a preview then fails with the choices there are, instead of `up` failing on the webhook.
 
-The namespace's catalog is read once and kept briefly, so a preview of many VMs asks once per namespace.
+The namespace's catalog is read once and kept briefly, so a preview of many VMs asks once per namespace; a
+reference the kept catalog lacks is looked up again before it is reported (an image published earlier in the
+same `up` exists by the time the VM that uses it is checked).
 """
 
 from __future__ import annotations
@@ -42,10 +44,10 @@ class Catalogs:
         self._catalogs: dict[str, NamespaceCatalog] = {}
         self._lock = threading.Lock()
 
-    def of(self, kube: SupervisorClient, namespace: str) -> NamespaceCatalog:
+    def of(self, kube: SupervisorClient, namespace: str, refresh: bool = False) -> NamespaceCatalog:
         with self._lock:
             cached = self._catalogs.get(namespace)
-            if cached is not None and time.monotonic() - cached.fetched < CATALOG_TTL_SECONDS:
+            if not refresh and cached is not None and time.monotonic() - cached.fetched < CATALOG_TTL_SECONDS:
                 return cached
         # No operation: one quick attempt each, as befits a check.
         images = kube.list(None, VIRTUAL_MACHINE_IMAGES, namespace) + kube.list(

@@ -17,7 +17,7 @@ import time
 from vmservice_sim import events, quotas
 from vmservice_sim.context import ZONE_LABEL, EmulatorContext
 from vmservice_sim.faults import INJECTED_MESSAGE, Faults
-from vmservice_sim.kinds.virtualmachine import guest_customization
+from vmservice_sim.kinds.virtualmachine import guest_bootstrap, guest_customization, network_status
 from vmservice_sim.kinds.virtualmachine.kind import VIRTUAL_MACHINE
 from vmservice_sim.kinds.virtualmachine.revert import SNAPSHOT_KIND, revert
 from vmservice_sim.kube import PERSISTENT_VOLUME_CLAIM, SECRET, STORAGE_CLASS, Kind, Obj
@@ -132,6 +132,10 @@ class VirtualMachineReconciler(KindReconciler):
         status["host"] = info.host
         ip_after = self._network(vm, status, info.power_state, info.macs)
         guest_customization.mark(self.ctx.kube, vm, image, status, info.power_state)
+        offline = bool(((vm.get("spec") or {}).get("network") or {}).get("disabled"))
+        addressed = bool((status.get("network") or {}).get("primaryIP4")) or offline
+        guest_up = info.power_state == "PoweredOn" and addressed
+        guest_bootstrap.mark(self.ctx.kube, vm, status, guest_up)
         self._volumes(vm, status)
         self._readiness(vm, status, faults)
         waits = [w for w in (requeue, after, ip_after) if w is not None]
@@ -448,49 +452,32 @@ class VirtualMachineReconciler(KindReconciler):
     # --- network and readiness ------------------------------------------------------------------
 
     def _network(self, vm: Obj, status: Obj, power_state: str, macs: list[str]) -> float | None:
+        """status.network: the resolved config at once, what the guest reports once it is up (`network_status`)."""
         uid = vm["metadata"]["uid"]
         network_spec = (vm.get("spec") or {}).get("network") or {}
         interfaces = [] if network_spec.get("disabled") else (network_spec.get("interfaces") or [])
+        resolved = network_status.config(vm, interfaces) if interfaces else None
+        resolved_only = {"config": resolved} if resolved else None
         if power_state != "PoweredOn" or not interfaces:
-            status.pop("network", None)
+            _set_network(status, resolved_only)
             return None
         with self._lock:
             on_at = self._powered_on_at.setdefault(uid, time.monotonic())
         remaining = self.ctx.options.ip_delay - (time.monotonic() - on_at)
         if remaining > 0:
-            status.pop("network", None)
+            _set_network(status, resolved_only)
             return remaining
-        previous = {i.get("name"): i for i in ((status.get("network") or {}).get("interfaces") or [])}
-        observed: list[Obj] = []
-        for index, interface in enumerate(interfaces):
-            if_name = str((interface or {}).get("name") or f"eth{index}")
-            known = ((previous.get(if_name) or {}).get("ip") or {}).get("addresses") or []
-            wanted = str(known[0].get("address", "")).split("/")[0] if known else None
-            static = [a for a in ((interface or {}).get("addresses") or []) if ":" not in str(a)]
-            address = (
-                static[0]
-                if static
-                else self.ctx.vm_ips.with_prefix(self.ctx.vm_ips.allocate(f"{uid}/{if_name}", wanted))
-            )
-            observed.append(
-                {
-                    "name": if_name,
-                    "deviceKey": 4000 + index,
-                    "ip": {
-                        "addresses": [
-                            {
-                                "address": address,
-                                "origin": "manual" if static else "dhcp",
-                                "state": "preferred",
-                            }
-                        ],
-                        "dhcp": {} if static else {"ip4": {"enabled": True}},
-                        "macAddr": macs[index] if index < len(macs) else "",
-                    },
-                }
-            )
-        primary = observed[0]["ip"]["addresses"][0]["address"].split("/")[0]
-        status["network"] = {"primaryIP4": primary, "interfaces": observed}
+        for interface in interfaces:  # a static address is never handed out to another VM
+            for address in (interface or {}).get("addresses") or []:
+                if ":" not in str(address):
+                    ip = str(address).split("/")[0]
+                    self.ctx.vm_ips.reserve(f"{uid}/static/{ip}", ip)
+
+        def pool_address(interface: str, wanted: str | None) -> str:
+            return self.ctx.vm_ips.with_prefix(self.ctx.vm_ips.allocate(f"{uid}/{interface}", wanted))
+
+        observed = network_status.observed(vm, interfaces, macs, pool_address, status.get("network") or {})
+        _set_network(status, {**({"config": resolved} if resolved else {}), **observed})
         return None
 
     def _readiness(self, vm: Obj, status: Obj, faults: Faults) -> None:
@@ -536,6 +523,13 @@ class VirtualMachineReconciler(KindReconciler):
         return None
 
 
+def _set_network(status: Obj, network: Obj | None) -> None:
+    if network:
+        status["network"] = network
+    else:
+        status.pop("network", None)
+
+
 def reserve_known_ips(ctx: EmulatorContext, vms: list[Obj]) -> None:
     """After a restart of the emulator, keep the addresses VMs already report."""
     for vm in vms:
@@ -543,8 +537,10 @@ def reserve_known_ips(ctx: EmulatorContext, vms: list[Obj]) -> None:
         for interface in ((vm.get("status") or {}).get("network") or {}).get("interfaces") or []:
             for address in (interface.get("ip") or {}).get("addresses") or []:
                 ip = str(address.get("address", "")).split("/")[0]
-                if uid and ip:
-                    ctx.vm_ips.reserve(f"{uid}/{interface.get('name')}", ip)
+                if uid and ip and ":" not in ip:
+                    pooled = address.get("origin") != "manual"
+                    owner = f"{uid}/{interface.get('name')}" if pooled else f"{uid}/static/{ip}"
+                    ctx.vm_ips.reserve(owner, ip)
 
 
 def _claim_size(claim: Obj) -> str | None:

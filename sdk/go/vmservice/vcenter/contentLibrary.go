@@ -12,7 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// A content library holding VM images for VM Service: a local library, or a subscribed library when `subscriptionUrl` is set. Name, description and subscription settings update in place; changing the datastore, or between local and subscribed, replaces the library. Import with the library id.
+// A content library holding VM images for VM Service: a local library (published with `published`), or a subscribed library when `subscriptionUrl` is set, synchronized by vCenter when it is created, automatically (`automaticSync`) and whenever `syncTriggers` change. Name, description, publishing and subscription settings update in place; changing the datastore, or between local and subscribed, replaces the library. Import with the library id.
 type ContentLibrary struct {
 	pulumi.CustomResourceState
 
@@ -26,16 +26,28 @@ type ContentLibrary struct {
 	DatastoreId pulumi.StringPtrOutput `pulumi:"datastoreId"`
 	// Description of the library.
 	Description pulumi.StringPtrOutput `pulumi:"description"`
+	// Number of items in the library (for a subscribed library, as last synchronized).
+	ItemCount pulumi.IntPtrOutput `pulumi:"itemCount"`
+	// Subscribed libraries: when vCenter last synchronized the library.
+	LastSyncTime pulumi.StringPtrOutput `pulumi:"lastSyncTime"`
 	// The library id (also the resource id).
 	LibraryId pulumi.StringPtrOutput `pulumi:"libraryId"`
 	// Name of the library.
 	Name pulumi.StringPtrOutput `pulumi:"name"`
 	// Subscribed libraries: download item content only when it is used (default false: download all).
 	OnDemand pulumi.BoolPtrOutput `pulumi:"onDemand"`
+	// Published libraries: the URL subscribed libraries use as `subscriptionUrl` (its `lib.json`).
+	PublishUrl pulumi.StringPtrOutput `pulumi:"publishUrl"`
+	// Local libraries: publish the library so that subscribed libraries can synchronize from it (`publishUrl`). Unset leaves it as vCenter has it.
+	Published pulumi.BoolPtrOutput `pulumi:"published"`
+	// Subscribed libraries: whether vCenter can reach the published library, as its probe reports it: SUCCESS, or INVALID_URL, TIMED_OUT, HOST_NOT_FOUND, RESOURCE_NOT_FOUND, INVALID_CREDENTIALS, CERTIFICATE_ERROR or UNKNOWN_ERROR followed by vCenter's message. A failed sync fails the update that asked for it with the same words.
+	SubscriptionStatus pulumi.StringPtrOutput `pulumi:"subscriptionStatus"`
 	// Subscribed libraries: SHA-1 thumbprint of the publisher's TLS certificate, when vCenter does not trust it already.
 	SubscriptionThumbprint pulumi.StringPtrOutput `pulumi:"subscriptionThumbprint"`
 	// URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
 	SubscriptionUrl pulumi.StringPtrOutput `pulumi:"subscriptionUrl"`
+	// Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
+	SyncTriggers pulumi.ArrayOutput `pulumi:"syncTriggers"`
 	// LOCAL or SUBSCRIBED.
 	Type pulumi.StringPtrOutput `pulumi:"type"`
 }
@@ -108,10 +120,14 @@ type contentLibraryArgs struct {
 	Name string `pulumi:"name"`
 	// Subscribed libraries: download item content only when it is used (default false: download all).
 	OnDemand *bool `pulumi:"onDemand"`
+	// Local libraries: publish the library so that subscribed libraries can synchronize from it (`publishUrl`). Unset leaves it as vCenter has it.
+	Published *bool `pulumi:"published"`
 	// Subscribed libraries: SHA-1 thumbprint of the publisher's TLS certificate, when vCenter does not trust it already.
 	SubscriptionThumbprint *string `pulumi:"subscriptionThumbprint"`
 	// URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
 	SubscriptionUrl *string `pulumi:"subscriptionUrl"`
+	// Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
+	SyncTriggers []interface{} `pulumi:"syncTriggers"`
 }
 
 // The set of arguments for constructing a ContentLibrary resource.
@@ -128,10 +144,14 @@ type ContentLibraryArgs struct {
 	Name pulumi.StringInput
 	// Subscribed libraries: download item content only when it is used (default false: download all).
 	OnDemand pulumi.BoolPtrInput
+	// Local libraries: publish the library so that subscribed libraries can synchronize from it (`publishUrl`). Unset leaves it as vCenter has it.
+	Published pulumi.BoolPtrInput
 	// Subscribed libraries: SHA-1 thumbprint of the publisher's TLS certificate, when vCenter does not trust it already.
 	SubscriptionThumbprint pulumi.StringPtrInput
 	// URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
 	SubscriptionUrl pulumi.StringPtrInput
+	// Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
+	SyncTriggers pulumi.ArrayInput
 }
 
 func (ContentLibraryArgs) ElementType() reflect.Type {
@@ -246,6 +266,16 @@ func (o ContentLibraryOutput) Description() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ContentLibrary) pulumi.StringPtrOutput { return v.Description }).(pulumi.StringPtrOutput)
 }
 
+// Number of items in the library (for a subscribed library, as last synchronized).
+func (o ContentLibraryOutput) ItemCount() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *ContentLibrary) pulumi.IntPtrOutput { return v.ItemCount }).(pulumi.IntPtrOutput)
+}
+
+// Subscribed libraries: when vCenter last synchronized the library.
+func (o ContentLibraryOutput) LastSyncTime() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ContentLibrary) pulumi.StringPtrOutput { return v.LastSyncTime }).(pulumi.StringPtrOutput)
+}
+
 // The library id (also the resource id).
 func (o ContentLibraryOutput) LibraryId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ContentLibrary) pulumi.StringPtrOutput { return v.LibraryId }).(pulumi.StringPtrOutput)
@@ -261,6 +291,21 @@ func (o ContentLibraryOutput) OnDemand() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *ContentLibrary) pulumi.BoolPtrOutput { return v.OnDemand }).(pulumi.BoolPtrOutput)
 }
 
+// Published libraries: the URL subscribed libraries use as `subscriptionUrl` (its `lib.json`).
+func (o ContentLibraryOutput) PublishUrl() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ContentLibrary) pulumi.StringPtrOutput { return v.PublishUrl }).(pulumi.StringPtrOutput)
+}
+
+// Local libraries: publish the library so that subscribed libraries can synchronize from it (`publishUrl`). Unset leaves it as vCenter has it.
+func (o ContentLibraryOutput) Published() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *ContentLibrary) pulumi.BoolPtrOutput { return v.Published }).(pulumi.BoolPtrOutput)
+}
+
+// Subscribed libraries: whether vCenter can reach the published library, as its probe reports it: SUCCESS, or INVALID_URL, TIMED_OUT, HOST_NOT_FOUND, RESOURCE_NOT_FOUND, INVALID_CREDENTIALS, CERTIFICATE_ERROR or UNKNOWN_ERROR followed by vCenter's message. A failed sync fails the update that asked for it with the same words.
+func (o ContentLibraryOutput) SubscriptionStatus() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *ContentLibrary) pulumi.StringPtrOutput { return v.SubscriptionStatus }).(pulumi.StringPtrOutput)
+}
+
 // Subscribed libraries: SHA-1 thumbprint of the publisher's TLS certificate, when vCenter does not trust it already.
 func (o ContentLibraryOutput) SubscriptionThumbprint() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ContentLibrary) pulumi.StringPtrOutput { return v.SubscriptionThumbprint }).(pulumi.StringPtrOutput)
@@ -269,6 +314,11 @@ func (o ContentLibraryOutput) SubscriptionThumbprint() pulumi.StringPtrOutput {
 // URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
 func (o ContentLibraryOutput) SubscriptionUrl() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *ContentLibrary) pulumi.StringPtrOutput { return v.SubscriptionUrl }).(pulumi.StringPtrOutput)
+}
+
+// Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
+func (o ContentLibraryOutput) SyncTriggers() pulumi.ArrayOutput {
+	return o.ApplyT(func(v *ContentLibrary) pulumi.ArrayOutput { return v.SyncTriggers }).(pulumi.ArrayOutput)
 }
 
 // LOCAL or SUBSCRIBED.

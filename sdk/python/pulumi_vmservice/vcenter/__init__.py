@@ -8,6 +8,7 @@ import typing
 # Export this package's modules as members:
 from .content_library import *
 from .content_library_item import *
+from .get_content_library import *
 from .get_datastore import *
 from .get_storage_policy import *
 from .get_supervisor import *

@@ -27,8 +27,10 @@ class ContentLibraryArgs:
                  automatic_sync: pulumi.Input[Optional[_builtins.bool]] = None,
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  on_demand: pulumi.Input[Optional[_builtins.bool]] = None,
+                 published: pulumi.Input[Optional[_builtins.bool]] = None,
                  subscription_thumbprint: pulumi.Input[Optional[_builtins.str]] = None,
-                 subscription_url: pulumi.Input[Optional[_builtins.str]] = None):
+                 subscription_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 sync_triggers: pulumi.Input[Optional[Sequence[Any]]] = None):
         """
         The set of arguments for constructing a ContentLibrary resource.
 
@@ -38,8 +40,10 @@ class ContentLibraryArgs:
         :param pulumi.Input[_builtins.bool] automatic_sync: Subscribed libraries: synchronize automatically (vCenter's default: true).
         :param pulumi.Input[_builtins.str] description: Description of the library.
         :param pulumi.Input[_builtins.bool] on_demand: Subscribed libraries: download item content only when it is used (default false: download all).
+        :param pulumi.Input[_builtins.bool] published: Local libraries: publish the library so that subscribed libraries can synchronize from it (`publishUrl`). Unset leaves it as vCenter has it.
         :param pulumi.Input[_builtins.str] subscription_thumbprint: Subscribed libraries: SHA-1 thumbprint of the publisher's TLS certificate, when vCenter does not trust it already.
         :param pulumi.Input[_builtins.str] subscription_url: URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
+        :param pulumi.Input[Sequence[Any]] sync_triggers: Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
         """
         pulumi.set(__self__, "datastore", datastore)
         pulumi.set(__self__, "name", name)
@@ -51,10 +55,14 @@ class ContentLibraryArgs:
             pulumi.set(__self__, "description", description)
         if on_demand is not None:
             pulumi.set(__self__, "on_demand", on_demand)
+        if published is not None:
+            pulumi.set(__self__, "published", published)
         if subscription_thumbprint is not None:
             pulumi.set(__self__, "subscription_thumbprint", subscription_thumbprint)
         if subscription_url is not None:
             pulumi.set(__self__, "subscription_url", subscription_url)
+        if sync_triggers is not None:
+            pulumi.set(__self__, "sync_triggers", sync_triggers)
 
     @_builtins.property
     @pulumi.getter
@@ -129,6 +137,18 @@ class ContentLibraryArgs:
         pulumi.set(self, "on_demand", value)
 
     @_builtins.property
+    @pulumi.getter
+    def published(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Local libraries: publish the library so that subscribed libraries can synchronize from it (`publishUrl`). Unset leaves it as vCenter has it.
+        """
+        return pulumi.get(self, "published")
+
+    @published.setter
+    def published(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "published", value)
+
+    @_builtins.property
     @pulumi.getter(name="subscriptionThumbprint")
     def subscription_thumbprint(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -152,6 +172,18 @@ class ContentLibraryArgs:
     def subscription_url(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "subscription_url", value)
 
+    @_builtins.property
+    @pulumi.getter(name="syncTriggers")
+    def sync_triggers(self) -> pulumi.Input[Optional[Sequence[Any]]]:
+        """
+        Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
+        """
+        return pulumi.get(self, "sync_triggers")
+
+    @sync_triggers.setter
+    def sync_triggers(self, value: pulumi.Input[Optional[Sequence[Any]]]):
+        pulumi.set(self, "sync_triggers", value)
+
 
 @pulumi.type_token("vmservice:vcenter:ContentLibrary")
 class ContentLibrary(pulumi.CustomResource):
@@ -165,11 +197,13 @@ class ContentLibrary(pulumi.CustomResource):
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  on_demand: pulumi.Input[Optional[_builtins.bool]] = None,
+                 published: pulumi.Input[Optional[_builtins.bool]] = None,
                  subscription_thumbprint: pulumi.Input[Optional[_builtins.str]] = None,
                  subscription_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 sync_triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
                  __props__=None):
         """
-        A content library holding VM images for VM Service: a local library, or a subscribed library when `subscriptionUrl` is set. Name, description and subscription settings update in place; changing the datastore, or between local and subscribed, replaces the library. Import with the library id.
+        A content library holding VM images for VM Service: a local library (published with `published`), or a subscribed library when `subscriptionUrl` is set, synchronized by vCenter when it is created, automatically (`automaticSync`) and whenever `syncTriggers` change. Name, description, publishing and subscription settings update in place; changing the datastore, or between local and subscribed, replaces the library. Import with the library id.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
@@ -179,8 +213,10 @@ class ContentLibrary(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] description: Description of the library.
         :param pulumi.Input[_builtins.str] name: Name of the library.
         :param pulumi.Input[_builtins.bool] on_demand: Subscribed libraries: download item content only when it is used (default false: download all).
+        :param pulumi.Input[_builtins.bool] published: Local libraries: publish the library so that subscribed libraries can synchronize from it (`publishUrl`). Unset leaves it as vCenter has it.
         :param pulumi.Input[_builtins.str] subscription_thumbprint: Subscribed libraries: SHA-1 thumbprint of the publisher's TLS certificate, when vCenter does not trust it already.
         :param pulumi.Input[_builtins.str] subscription_url: URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
+        :param pulumi.Input[Sequence[Any]] sync_triggers: Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
         """
         ...
     @overload
@@ -189,7 +225,7 @@ class ContentLibrary(pulumi.CustomResource):
                  args: ContentLibraryArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        A content library holding VM images for VM Service: a local library, or a subscribed library when `subscriptionUrl` is set. Name, description and subscription settings update in place; changing the datastore, or between local and subscribed, replaces the library. Import with the library id.
+        A content library holding VM images for VM Service: a local library (published with `published`), or a subscribed library when `subscriptionUrl` is set, synchronized by vCenter when it is created, automatically (`automaticSync`) and whenever `syncTriggers` change. Name, description, publishing and subscription settings update in place; changing the datastore, or between local and subscribed, replaces the library. Import with the library id.
 
         :param str resource_name: The name of the resource.
         :param ContentLibraryArgs args: The arguments to use to populate this resource's properties.
@@ -212,8 +248,10 @@ class ContentLibrary(pulumi.CustomResource):
                  description: pulumi.Input[Optional[_builtins.str]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  on_demand: pulumi.Input[Optional[_builtins.bool]] = None,
+                 published: pulumi.Input[Optional[_builtins.bool]] = None,
                  subscription_thumbprint: pulumi.Input[Optional[_builtins.str]] = None,
                  subscription_url: pulumi.Input[Optional[_builtins.str]] = None,
+                 sync_triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
         if not isinstance(opts, pulumi.ResourceOptions):
@@ -233,10 +271,16 @@ class ContentLibrary(pulumi.CustomResource):
                 raise TypeError("Missing required property 'name'")
             __props__.__dict__["name"] = name
             __props__.__dict__["on_demand"] = on_demand
+            __props__.__dict__["published"] = published
             __props__.__dict__["subscription_thumbprint"] = subscription_thumbprint
             __props__.__dict__["subscription_url"] = subscription_url
+            __props__.__dict__["sync_triggers"] = sync_triggers
             __props__.__dict__["datastore_id"] = None
+            __props__.__dict__["item_count"] = None
+            __props__.__dict__["last_sync_time"] = None
             __props__.__dict__["library_id"] = None
+            __props__.__dict__["publish_url"] = None
+            __props__.__dict__["subscription_status"] = None
             __props__.__dict__["type"] = None
         replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["datastore"])
         opts = pulumi.ResourceOptions.merge(opts, replace_on_changes)
@@ -267,11 +311,17 @@ class ContentLibrary(pulumi.CustomResource):
         __props__.__dict__["datastore"] = None
         __props__.__dict__["datastore_id"] = None
         __props__.__dict__["description"] = None
+        __props__.__dict__["item_count"] = None
+        __props__.__dict__["last_sync_time"] = None
         __props__.__dict__["library_id"] = None
         __props__.__dict__["name"] = None
         __props__.__dict__["on_demand"] = None
+        __props__.__dict__["publish_url"] = None
+        __props__.__dict__["published"] = None
+        __props__.__dict__["subscription_status"] = None
         __props__.__dict__["subscription_thumbprint"] = None
         __props__.__dict__["subscription_url"] = None
+        __props__.__dict__["sync_triggers"] = None
         __props__.__dict__["type"] = None
         return ContentLibrary(resource_name, opts=opts, __props__=__props__)
 
@@ -322,6 +372,22 @@ class ContentLibrary(pulumi.CustomResource):
         return pulumi.get(self, "description")
 
     @_builtins.property
+    @pulumi.getter(name="itemCount")
+    def item_count(self) -> pulumi.Output[Optional[_builtins.int]]:
+        """
+        Number of items in the library (for a subscribed library, as last synchronized).
+        """
+        return pulumi.get(self, "item_count")
+
+    @_builtins.property
+    @pulumi.getter(name="lastSyncTime")
+    def last_sync_time(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        Subscribed libraries: when vCenter last synchronized the library.
+        """
+        return pulumi.get(self, "last_sync_time")
+
+    @_builtins.property
     @pulumi.getter(name="libraryId")
     def library_id(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
@@ -346,6 +412,30 @@ class ContentLibrary(pulumi.CustomResource):
         return pulumi.get(self, "on_demand")
 
     @_builtins.property
+    @pulumi.getter(name="publishUrl")
+    def publish_url(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        Published libraries: the URL subscribed libraries use as `subscriptionUrl` (its `lib.json`).
+        """
+        return pulumi.get(self, "publish_url")
+
+    @_builtins.property
+    @pulumi.getter
+    def published(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Local libraries: publish the library so that subscribed libraries can synchronize from it (`publishUrl`). Unset leaves it as vCenter has it.
+        """
+        return pulumi.get(self, "published")
+
+    @_builtins.property
+    @pulumi.getter(name="subscriptionStatus")
+    def subscription_status(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        Subscribed libraries: whether vCenter can reach the published library, as its probe reports it: SUCCESS, or INVALID_URL, TIMED_OUT, HOST_NOT_FOUND, RESOURCE_NOT_FOUND, INVALID_CREDENTIALS, CERTIFICATE_ERROR or UNKNOWN_ERROR followed by vCenter's message. A failed sync fails the update that asked for it with the same words.
+        """
+        return pulumi.get(self, "subscription_status")
+
+    @_builtins.property
     @pulumi.getter(name="subscriptionThumbprint")
     def subscription_thumbprint(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
@@ -360,6 +450,14 @@ class ContentLibrary(pulumi.CustomResource):
         URL of a published library's `lib.json`; makes this a subscribed library. Replacement: adding or removing it replaces the library (a library cannot change between local and subscribed); a new URL updates it in place.
         """
         return pulumi.get(self, "subscription_url")
+
+    @_builtins.property
+    @pulumi.getter(name="syncTriggers")
+    def sync_triggers(self) -> pulumi.Output[Optional[Sequence[Any]]]:
+        """
+        Subscribed libraries: any change of these values synchronizes the library with its published library at the next update (vCenter's sync), e.g. a release number of the images the program expects. A subscribed library is also synchronized when it is created and when its URL changes.
+        """
+        return pulumi.get(self, "sync_triggers")
 
     @_builtins.property
     @pulumi.getter
