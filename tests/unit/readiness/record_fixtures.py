@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCRIPT = "tests/unit/readiness/record_fixtures.py"
@@ -81,6 +81,7 @@ class Recipe:
     version: str = VERSION
     setup: tuple[tuple[str, str, Obj], ...] = ()
     looks_up: tuple[str, str, str] | None = None  # (group, version, plural) listed for a callable body
+    secret: Obj | None = None  # a core Secret created first
 
 
 V5 = "v1alpha5"  # snapshots, groups and replica sets exist only from v1alpha5 (vSphere 9.1)
@@ -187,6 +188,25 @@ RECIPES: dict[str, Recipe] = {
         vm_body("rec-image-not-ready"),
         lambda o: has_condition(o, "VirtualMachineImageReady", "False", "NotReady"),
         faults={"imageNotReady": f"{NS}/ubuntu-22.04"},
+    ),
+    "vm-sysprep-key-missing": Recipe(
+        "virtualmachines",
+        vm_body(
+            "win",
+            bootstrap={
+                "sysprep": {
+                    "sysprep": {
+                        "guiUnattended": {
+                            "autoLogon": False,
+                            "password": {"name": "win-sysprep", "key": "password"},
+                        },
+                        "userData": {"fullName": "Ops", "orgName": "Example"},
+                    }
+                }
+            },
+        ),
+        lambda o: has_condition(o, "VirtualMachineBootstrapReady", "False", "GetError"),
+        secret={"metadata": {"name": "win-sysprep", "namespace": NS}, "stringData": {"other": "x"}},
     ),
     "vm-class-not-found": Recipe(
         "virtualmachines",
@@ -324,6 +344,8 @@ def record(names: list[str], timeout: float = 60.0) -> list[str]:
                     "vmservice-sim-faults", "vmservice-system", {"data": recipe.faults}
                 )
                 time.sleep(1.0)  # the simulator re-reads the fault ConfigMap every half second
+            if recipe.secret is not None:
+                core.create_namespaced_secret(NS, cast(Any, recipe.secret))
             for plural, version, setup in recipe.setup:
                 _create(custom, version, plural, setup)
             body: Any = recipe.body
