@@ -82,7 +82,7 @@ def _register(object_type: ObjectType, types: JSONObject) -> None:
     existing = types.get(object_type.token)
     if existing is not None:
         # One token, two shapes: the schema would silently keep the first (SDKs and YAML type-check against it).
-        known = existing.get("properties")
+        known = existing.get("properties", {}) if "type" in existing else None  # None: still being made
         if known is not None and set(known) != set(object_type.properties):
             raise ValueError(
                 f"two types are named {object_type.token}: one with {', '.join(sorted(known))}, one with "
@@ -96,8 +96,9 @@ def _register(object_type: ObjectType, types: JSONObject) -> None:
         "properties": _properties(object_type.properties, types),
         "required": sorted(k for k, p in object_type.properties.items() if p.program_required),
     }
-    if not types[object_type.token]["required"]:
-        del types[object_type.token]["required"]
+    for key in ("properties", "required"):  # the engine drops empty ones: `package get-schema` must match
+        if not types[object_type.token][key]:
+            del types[object_type.token][key]
 
 
 def _without_empty(spec: JSONObject) -> JSONObject:
