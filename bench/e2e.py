@@ -2,19 +2,20 @@
 (a) this provider under the real Pulumi CLI, (b) kubectl (`apply --server-side` + `wait`, `diff --server-side`,
 `get`, `delete --wait`), (c) pulumi-kubernetes CustomResources of the same VMs with its await for the same
 condition (VirtualMachineCreated). Each phase (create, unchanged preview, refresh, destroy) is timed; the figures
-are printed as ratios against kubectl, and the Supervisor API requests of the provider's preview and refresh
-are counted from kube-apiserver's metrics (one LIST per kind and namespace, no per-VM GET)."""
+are printed as ratios against kubectl, and every tool's Supervisor API requests per phase are counted from
+kube-apiserver's audit log (the DevOps user's requests only; the simulator's controllers are another user):
+an unchanged preview and a refresh make one LIST per kind and namespace and no per-VM request."""
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,9 +26,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "provider"))
 
+from vmservice_sim.identities import DEVOPS_USER  # noqa: E402  (DIR/kubeconfig's user, which every tool uses)
+
+from bench.audit import AuditLog, per_object  # noqa: E402
 from tests.e2e.pulumi_cli import TOOLS_BIN, PulumiProject  # noqa: E402
 
 NAMESPACE = "dev"
+PHASES = ("create", "preview", "refresh", "destroy")
 GROUP = "vmoperator.vmware.com"
 CONDITION = "VirtualMachineCreated"
 SPEC = {
@@ -65,40 +70,6 @@ def run(command: list[str], env: dict[str, str], cwd: Path | None = None, timeou
             f"{' '.join(command[:3])} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
         )
     return result.stdout
-
-
-class Requests:
-    """kube-apiserver's request counters for virtualmachines, by verb (from /metrics)."""
-
-    def __init__(self, admin_kubeconfig: Path):
-        from kubernetes import config
-
-        self.api = config.new_client_from_config(str(admin_kubeconfig))
-
-    def counts(self) -> dict[str, int]:
-        method, url, headers, body, post = self.api.param_serialize(
-            method="GET", resource_path="/metrics", auth_settings=["BearerToken"]
-        )
-        response = self.api.call_api(method, url, header_params=headers, body=body, post_params=post)
-        response.read()
-        text = response.data.decode()
-        totals: dict[str, int] = {}
-        for line in text.splitlines():
-            if line.startswith("apiserver_request_total{") and 'resource="virtualmachines"' in line:
-                verb = re.search(r'verb="([A-Z]+)"', line)
-                if verb:
-                    totals[verb.group(1)] = totals.get(verb.group(1), 0) + int(float(line.rsplit(" ", 1)[1]))
-        return totals
-
-    def during(self, action: Callable[[], Any]) -> dict[str, int]:
-        before = self.counts()
-        action()
-        after = self.counts()
-        return {
-            verb: after.get(verb, 0) - before.get(verb, 0)
-            for verb in after
-            if after.get(verb, 0) > before.get(verb, 0)
-        }
 
 
 def vmservice_program(count: int, label: str) -> str:
@@ -163,20 +134,80 @@ def project(
     return made
 
 
-def pulumi_phases(made: PulumiProject, requests: Requests) -> dict[str, Any]:
-    """Seconds per phase, and the virtualmachines API requests of the unchanged preview and the refresh."""
+class Phases:
+    """Seconds and Supervisor API requests per phase of one tool."""
 
-    def measured(phase: str, *args: str) -> None:
-        seconds: list[float] = []
-        counted = requests.during(lambda: seconds.append(timed(lambda: made.run(*args, timeout=3600))))
-        figures[phase], figures[f"{phase} requests"] = seconds[0], counted
+    def __init__(self, audit: AuditLog):
+        self.audit = audit
+        self.seconds: dict[str, float] = {}
+        self.requests: dict[str, Counter[str]] = {}
 
-    figures: dict[str, Any] = {}
-    measured("create", "up", "--yes", "--skip-preview")
-    measured("preview", "preview", "--expect-no-changes")
-    measured("refresh", "refresh", "--yes", "--skip-preview")
-    measured("destroy", "destroy", "--yes", "--skip-preview")
-    return figures
+    def measure(self, phase: str, action: Callable[[], Any]) -> None:
+        taken: list[float] = []
+        self.requests[phase] = self.audit.during(lambda: taken.append(timed(action)))
+        self.seconds[phase] = taken[0]
+
+
+def pulumi_phases(made: PulumiProject, audit: AuditLog) -> Phases:
+    phases = Phases(audit)
+    phases.measure("create", lambda: made.run("up", "--yes", "--skip-preview", timeout=3600))
+    phases.measure("preview", lambda: made.run("preview", "--expect-no-changes", timeout=3600))
+    phases.measure("refresh", lambda: made.run("refresh", "--yes", "--skip-preview", timeout=3600))
+    phases.measure("destroy", lambda: made.run("destroy", "--yes", "--skip-preview", timeout=3600))
+    return phases
+
+
+def measured_plugin(directory: Path) -> tuple[Path, Path]:
+    """A plugin folder whose pulumi-resource-vmservice runs this checkout's plugin and, while it runs, keeps its
+    peak resident memory (VmHWM, KiB) in a file of the returned folder, one file per plugin process. Signals
+    are passed on, so the engine stops the plugin as it would stop it unwrapped."""
+    plugin = Path(sys.executable).parent / "pulumi-resource-vmservice"
+    folder, peaks = directory / "plugin", directory / "plugin-peaks"
+    folder.mkdir(parents=True)
+    peaks.mkdir()
+    wrapper = folder / "pulumi-resource-vmservice"
+    wrapper.write_text(
+        "#!/bin/bash\n"
+        f'"{plugin}" "$@" &\n'
+        "child=$!\n"
+        "trap 'kill -TERM $child 2>/dev/null' TERM INT\n"
+        "while kill -0 $child 2>/dev/null; do\n"
+        f"  awk '/^VmHWM:/ {{print $2}}' /proc/$child/status > \"{peaks}/$child.tmp\" 2>/dev/null &&\n"
+        f'    mv "{peaks}/$child.tmp" "{peaks}/$child"\n'
+        "  sleep 0.5\n"
+        "done\n"
+        "wait $child\n"
+    )
+    wrapper.chmod(0o755)
+    return folder, peaks
+
+
+def peak_mib(peaks: Path) -> float:
+    """The largest peak resident memory of the plugin processes that wrote to `peaks` so far, in MiB."""
+    figures = [int(f.read_text()) for f in peaks.glob("[0-9]*") if f.suffix == "" and f.read_text().strip()]
+    return max(figures, default=0) / 1024
+
+
+def report(results: dict[str, Phases], count: int, plugin_peak_mib: float) -> None:
+    base = results["kubectl"].seconds
+    print(f"\n{'phase':<10}" + "".join(f"{tool:>30}" for tool in results))
+    for phase in PHASES:
+        cells = [
+            f"{p.seconds[phase]:8.1f} s ({p.seconds[phase] / base[phase]:5.2f}x)" for p in results.values()
+        ]
+        print(f"{phase:<10}" + "".join(f"{cell:>30}" for cell in cells))
+    print("\nSupervisor API requests per phase (the DevOps user's, from the audit log):")
+    for tool, phases in results.items():
+        for phase in PHASES:
+            counts = phases.requests[phase]
+            listed = ", ".join(f"{n} {key}" for key, n in counts.most_common())
+            print(f"  {tool:<18} {phase:<8} {per_object(counts, 'virtualmachines', count)}: {listed}")
+    if "pulumi-vmservice" in results:
+        create = results["pulumi-vmservice"].seconds["create"]
+        print(
+            f"\npulumi-vmservice: plugin peak memory {plugin_peak_mib:.0f} MiB; create {create / count * 1000:.0f} ms "
+            f"per VM ({count} VMs)"
+        )
 
 
 def main() -> int:
@@ -187,43 +218,46 @@ def main() -> int:
     kubectl = str(pinned) if pinned.exists() else shutil.which("kubectl") or "kubectl"
     k8s_plugin = TOOLS_BIN / "pulumi-resource-kubernetes"
     work = Path(tempfile.mkdtemp(prefix="bench-e2e-"))
-    sim = Simulator(work / "sim", SimulatorOptions(power_on_delay=0.2, ip_delay=0.3, sync_interval=2.0))
+    options = SimulatorOptions(power_on_delay=0.2, ip_delay=0.3, sync_interval=2.0, audit_log=True)
+    sim = Simulator(work / "sim", options)
     sim.start()
     try:
         env = {**os.environ, **sim.env()}
         SPEC["imageName"] = resolve_image(sim.admin_kubeconfig_path, "ubuntu-22.04")
         version = sim.release.storage_version
-        requests = Requests(sim.admin_kubeconfig_path)
-        results: dict[str, dict[str, Any]] = {}
+        assert sim.control_plane is not None
+        audit = AuditLog(sim.control_plane.audit_log_path, DEVOPS_USER)
+        results: dict[str, Phases] = {}
         print(
-            f"bench-e2e: {count} VMs on one simulated Supervisor ({sim.release.name}), 2 x {os.cpu_count()} cores"
+            f"bench-e2e: {count} VMs on one simulated Supervisor ({sim.release.name}), {os.cpu_count()} cores"
         )
 
         manifest = work / "vms.yaml"
         manifest.write_text(kubectl_manifest(count, "kctl", version))
         k = [kubectl, "--kubeconfig", env["KUBECONFIG"], "-n", NAMESPACE]
-        kubectl_figures: dict[str, Any] = {}
-        kubectl_figures["create"] = timed(
+        kubectl_phases = results["kubectl"] = Phases(audit)
+        kubectl_phases.measure(
+            "create",
             lambda: (
                 run([*k, "apply", "--server-side", "-f", str(manifest)], env),
                 run(
                     [*k, "wait", f"--for=condition={CONDITION}", "vm", "-l", "bench=kctl", "--timeout=3600s"],
                     env,
                 ),
-            )
+            ),
         )
-        kubectl_figures["preview"] = timed(
+        kubectl_phases.measure(
+            "preview",
             lambda: subprocess.run(
                 [*k, "diff", "--server-side", "-f", str(manifest)], env=env, capture_output=True
-            )
+            ),
         )
-        kubectl_figures["refresh"] = timed(
-            lambda: run([*k, "get", "vm", "-l", "bench=kctl", "-o", "json"], env)
+        kubectl_phases.measure(
+            "refresh", lambda: run([*k, "get", "vm", "-l", "bench=kctl", "-o", "json"], env)
         )
-        kubectl_figures["destroy"] = timed(lambda: run([*k, "delete", "--wait", "-f", str(manifest)], env))
-        results["kubectl"] = kubectl_figures
+        kubectl_phases.measure("destroy", lambda: run([*k, "delete", "--wait", "-f", str(manifest)], env))
 
-        plugin_dir = Path(sys.executable).parent
+        plugin_dir, peaks = measured_plugin(work)
         ours = project(
             work / "vmservice",
             "bench-vmservice",
@@ -231,7 +265,7 @@ def main() -> int:
             {"vmservice": plugin_dir},
             env,
         )
-        results["pulumi-vmservice"] = pulumi_phases(ours, requests)
+        results["pulumi-vmservice"] = pulumi_phases(ours, audit)
 
         if k8s_plugin.exists():
             theirs = project(
@@ -241,24 +275,11 @@ def main() -> int:
                 {"kubernetes": k8s_plugin.parent},
                 env,
             )
-            results["pulumi-kubernetes"] = pulumi_phases(theirs, requests)
+            results["pulumi-kubernetes"] = pulumi_phases(theirs, audit)
         else:
             print(f"bench-e2e: {k8s_plugin} is missing (make tools); pulumi-kubernetes not measured")
 
-        base = results["kubectl"]
-        print(f"\n{'phase':<10}" + "".join(f"{tool:>30}" for tool in results))
-        for phase in ("create", "preview", "refresh", "destroy"):
-            cells = []
-            for figures in results.values():
-                seconds = figures[phase]
-                cells.append(f"{seconds:8.1f} s ({seconds / base[phase]:5.2f}x)")
-            print(f"{phase:<10}" + "".join(f"{cell:>30}" for cell in cells))
-        print("\nSupervisor API requests for virtualmachines (by verb):")
-        for tool, figures in results.items():
-            if "preview requests" in figures:
-                print(
-                    f"  {tool}: preview {figures['preview requests']}, refresh {figures['refresh requests']}"
-                )
+        report(results, count, peak_mib(peaks))
         return 0
     finally:
         sim.stop()
