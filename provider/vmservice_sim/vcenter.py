@@ -192,8 +192,14 @@ class VCenter:
     # -------------------------------------------------------------------------------------- placement
 
     def child(self, parent: Any, children_path: str, name: str) -> Any | None:
+        from pyVmomi import vmodl
+
         for child in self.props(parent, [children_path]).get(children_path) or []:
-            if self.name_of(child) == name:
+            try:
+                found = self.name_of(child) == name
+            except vmodl.fault.ManagedObjectNotFound:  # deleted since the list (a VM going away): not it
+                continue
+            if found:
                 return child
         return None
 
