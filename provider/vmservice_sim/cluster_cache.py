@@ -94,14 +94,7 @@ class _Informer:
     def _events(self, path: str) -> Iterator[dict[str, Any]]:
         from kubernetes.watch.watch import iter_resp_lines
 
-        api = self.cluster.kube.api_client
-        configuration = api.configuration
-        headers = {"Accept": "application/json"}
-        for setting in configuration.auth_settings().values():
-            headers[setting["key"]] = setting["value"]
-        answer = api.rest_client.request(  # the library reads no body until asked: the stream is ours
-            "GET", configuration.host + path, headers=headers, _request_timeout=(5, WATCH_SECONDS + 10)
-        )
+        answer = self.cluster.kube.raw_open(path, (5, WATCH_SECONDS + 10))
         response = answer.response
         try:
             if response.status != 200:

@@ -158,18 +158,23 @@ class Kube:
 
     # ---------------------------------------------------------------------------------------- verbs
 
+    def raw_open(self, path: str, timeout: float | tuple[float, float] = 15) -> Any:
+        """Send GET `path` with this client's credentials; the answer's body is not read yet (`.read()` reads
+        it all, `.response` streams it, as a watch needs)."""
+        configuration = self.api_client.configuration
+        headers = {"Accept": "application/json"}
+        for setting in configuration.auth_settings().values():
+            headers[setting["key"]] = setting["value"]
+        return self.api_client.rest_client.request(
+            "GET", configuration.host + path, headers=headers, _request_timeout=timeout
+        )
+
     def raw_get(self, path: str, timeout: float = 15) -> Obj | None:
         """GET `path` (e.g. /apis/group/version/...) as JSON; None when it is not found. Other failures raise
         the client's ApiException."""
         from kubernetes.client.exceptions import ApiException
 
-        configuration = self.api_client.configuration
-        headers = {"Accept": "application/json"}
-        for setting in configuration.auth_settings().values():
-            headers[setting["key"]] = setting["value"]
-        response = self.api_client.rest_client.request(
-            "GET", configuration.host + path, headers=headers, _request_timeout=timeout
-        )
+        response = self.raw_open(path, timeout)
         data = response.read()
         if response.status == 404:
             return None
