@@ -200,6 +200,12 @@ class Provider:
                 if verdict.refusals:
                     refused = [(r.path, r.message) for r in verdict.refusals]
                     plan = plan.with_refusals(refused, resource_def(token).inputs)
+        if plan.replaces and resource_id:
+            # The replacement is a create of the new inputs: the Supervisor judges that (a denial fails the
+            # preview), not the in-place update it refused.
+            verdict = self._dry_run(token, DryRunRequest(urn, decode(news), replacing=resource_id))
+            if verdict is not None:
+                plan = dataclasses.replace(plan, unjudged=())
         self.plans.remember(plan_key(urn, old_inputs, news), plan)
         return plan
 
@@ -217,7 +223,12 @@ class Provider:
         if plan.changes:
             verdict = handler.admission(decode(news), decode(old_inputs))
             plan = plan.with_admission(verdict.errors, definition, old_inputs, news)
-            plan = dataclasses.replace(plan, unjudged=verdict.unjudged)
+            unjudged = verdict.unjudged
+            if plan.replaces:
+                created = handler.admission(decode(news), None)
+                plan = plan.with_create_refusals(created.refusals(), definition)
+                unjudged = tuple(dict.fromkeys((*unjudged, *created.unjudged)))
+            plan = dataclasses.replace(plan, unjudged=unjudged)
             plan = plan.redacted(secrets_redactor(old_inputs, news))
         if plan.refused:
             raise InvalidInputs(plan.refused)

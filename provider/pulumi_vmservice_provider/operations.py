@@ -109,6 +109,7 @@ class DryRunRequest:
     id: str = ""
     old_inputs: Inputs | None = None
     plan: Plan = field(default_factory=Plan)  # for an update: what Diff planned
+    replacing: str = ""  # for a create: the id of the object it replaces (which may still hold the name)
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,12 @@ def _describe(prop: Prop) -> str:
             text += (" " if text else "") + note
     if prop.since:
         text += (" " if text else "") + f"Needs VM Operator API {prop.since} or newer."
+    if prop.until:
+        text += (
+            (" " if text else "")
+            + f"Not in VM Operator API newer than {prop.until}"
+            + (f" (they have it as `{prop.moved_to}`)." if prop.moved_to else ".")
+        )
     return text
 
 

@@ -144,6 +144,30 @@ def test_a_change_the_model_takes_for_in_place_that_the_webhook_refuses_replaces
     assert written_by_the_provider(devops, name) == written_by_the_provider(devops, name, before)
 
 
+def test_a_replacement_the_supervisor_would_refuse_to_create_fails_the_preview_with_its_words(
+    plugin: Plugin, devops: SimClient, placed_vm: tuple[str, dict[str, Any], str]
+) -> None:
+    # The zone label cannot change in place (the update's dry run says so), so the VM would be replaced; the
+    # replacement is then judged as a create while the old VM still holds the name: a zone the Supervisor
+    # does not have fails the preview, instead of a plan that deletes the VM and then cannot create it.
+    name, olds, _zone = placed_vm
+    before = devops.get(VMS, name)
+    with pytest.raises(grpc.RpcError) as raised:
+        diff(plugin, name, olds, inputs(name, labels={"team": "web", ZONE: "zone-nowhere"}))
+    assert raised.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    details = raised.value.details()
+    assert details.startswith(
+        "the replacement cannot be created, the Supervisor refuses the new VirtualMachine: "
+    ), details
+    assert VALIDATING in details
+    assert details.endswith(
+        f'metadata.labels[{ZONE}]: Invalid value: "zone-nowhere": '
+        'availabilityzones.topology.tanzu.vmware.com "zone-nowhere" not found'
+    ), details
+    # Judged without a trace: the old VM is as it was.
+    assert written_by_the_provider(devops, name) == written_by_the_provider(devops, name, before)
+
+
 def test_a_denial_that_is_not_about_immutability_fails_the_preview_with_the_webhooks_message(
     plugin: Plugin, devops: SimClient, unique: Callable[[str], str]
 ) -> None:

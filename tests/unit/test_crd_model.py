@@ -124,8 +124,26 @@ def test_a_supervisor_that_does_not_serve_a_field_rejects_it_with_both_versions(
     assert "needs VM Operator API v1alpha3 or newer" in problems["spec.cdrom"]
     assert "newest supported version is v1alpha2" in problems["spec.cdrom"]
     assert "needs VM Operator API v1alpha4 or newer" in problems["spec.promoteDisksMode"]
-    monkeypatch.setattr(handler, "reachable_api_version", lambda: "vmoperator.vmware.com/v1alpha5")
+    monkeypatch.setattr(handler, "reachable_api_version", lambda: "vmoperator.vmware.com/v1alpha4")
     assert "spec.cdrom" not in dict(handler.validate_with_server(inputs))
+    # v1alpha5 (9.1) dropped spec.cdrom for spec.hardware.cdrom; the apiserver would refuse the field.
+    monkeypatch.setattr(handler, "reachable_api_version", lambda: "vmoperator.vmware.com/v1alpha5")
+    problems = dict(handler.validate_with_server(inputs))
+    assert set(problems) == {"spec.cdrom"}
+    assert (
+        "v1alpha4 is the last version with this field; v1alpha5 has it as spec.hardware.cdrom"
+        in (problems["spec.cdrom"])
+    )
+
+
+def test_a_field_a_newer_version_dropped_carries_the_last_version_that_has_it() -> None:
+    spec = VM.inputs["spec"].obj
+    assert spec is not None
+    cdrom = spec.properties["cdrom"]
+    assert (cdrom.since, cdrom.until, cdrom.moved_to) == ("v1alpha3", "v1alpha4", "spec.hardware.cdrom")
+    hardware = spec.properties["hardware"].obj
+    assert hardware is not None and hardware.properties["cdrom"].until is None
+    assert spec.properties["className"].until is None
 
 
 def test_lookups_return_typed_status() -> None:

@@ -120,3 +120,34 @@ def test_diff_and_update_of_one_resource_compute_one_plan(monkeypatch: pytest.Mo
     # Without a Diff in this process (a plugin started for the update alone), the plan is made once, here.
     provider.update(TOKEN, ctx, "dev/web-1", {}, old, new)
     assert plan.PLANS_BUILT[0] == before + 2 and executed[1].changes == made.changes
+
+
+def test_a_replacement_the_supervisor_would_refuse_to_create_fails_the_preview_offline() -> None:
+    # A new bootstrap provider replaces the VM (it cannot change in place), and the new VM is judged as a
+    # create: cloud-init may not be combined with sysprep (webhooks/virtualmachine/validation,
+    # validateBootstrap), so the preview fails instead of planning a delete that the create cannot follow.
+    both = {
+        "cloudInit": {"rawCloudConfig": {"name": "boot", "key": "user-data"}},
+        "sysprep": {"rawSysprep": {"name": "boot", "key": "unattend"}},
+    }
+    provider = Provider(lambda *args: None)
+    with pytest.raises(InvalidInputs) as refused:
+        provider.diff(TOKEN, vm(), vm(bootstrap=both))
+    reasons = dict(refused.value.failures)
+    assert (
+        "the replacement's new VirtualMachine would be refused by the Supervisor"
+        in (reasons["spec.bootstrap.cloudInit"])
+    )
+    assert (
+        "CloudInit may not be used with any other bootstrap provider" in reasons["spec.bootstrap.cloudInit"]
+    )
+    # One bootstrap provider: the same replacement is planned as before.
+    assert provider.diff(TOKEN, vm(), vm(bootstrap={"cloudInit": both["cloudInit"]})).replaces
+
+
+def test_a_refusal_the_update_and_the_replacement_share_is_said_once() -> None:
+    provider = Provider(lambda *args: None)
+    probe = {"tcpSocket": {"port": 22}, "guestHeartbeat": {"thresholdStatus": "green"}}
+    with pytest.raises(InvalidInputs) as refused:
+        provider.diff(TOKEN, vm(), vm(imageName="photon-5", readinessProbe=probe))
+    assert [path for path, _ in refused.value.failures] == ["spec.readinessProbe"]

@@ -204,7 +204,12 @@ def test_suspended_and_bootstrap_rules() -> None:
         {"spec": {"className": "c", "imageName": "i", "bootstrap": {"cloudInit": {}, "linuxPrep": {}}}},
         b"x",
     )
-    assert failures[0].path == "spec.bootstrap" and "only one bootstrap provider" in failures[0].reason
+    # VM Operator's own words (webhooks/virtualmachine/validation, validateBootstrap), from the rules package.
+    reasons = {f.path: f.reason for f in failures}
+    assert (
+        "CloudInit may not be used with any other bootstrap provider" in reasons["spec.bootstrap.cloudInit"]
+    )
+    assert "LinuxPrep may not be used with either CloudInit or Sysprep" in reasons["spec.bootstrap.linuxPrep"]
 
 
 def test_schema_marks_secrets_and_replacements() -> None:

@@ -221,3 +221,21 @@ def test_lookups_refuse_empty_names() -> None:
         with pytest.raises(InvalidInputs) as refused:
             provider.invoke(token, {"name": ""})
         assert refused.value.failures == [("name", "must not be empty")]
+
+
+def test_a_field_no_supported_release_serves_is_refused_offline_naming_where_it_moved() -> None:
+    # spec.cdrom is in v1alpha3 and v1alpha4 only: 8.0 U3 (v1alpha2) has none, 9.1 (v1alpha5) moved it to
+    # spec.hardware.cdrom. The apiserver refuses it as undeclared at both releases the provider writes.
+    cdrom = [{"name": "cd0", "image": {"kind": "VirtualMachineImage", "name": "vmi-iso"}}]
+    failures = check(VM, vm({"cdrom": cdrom}))
+    assert "field not declared in schema" in failures.get("spec.cdrom", ""), failures
+    assert "v1alpha5 has it as spec.hardware.cdrom" in failures["spec.cdrom"]
+
+
+def test_a_field_only_the_older_release_lacks_is_not_judged_offline() -> None:
+    logged: list[str] = []
+    provider = Provider(lambda severity, message, urn, ephemeral: logged.append(message))
+    inputs = vm({"guestID": "ubuntu64Guest"})  # v1alpha3+: 9.1 has it, 8.0 U3 does not
+    _, failures = provider.check(VM, "web", {}, inputs, b"seed", urn="urn:pulumi:s::p::t::web")
+    assert failures == []
+    assert any("only a vSphere 8.0 U3 Supervisor refuses spec.guestID" in m for m in logged), logged

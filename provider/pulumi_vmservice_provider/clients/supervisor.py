@@ -382,15 +382,18 @@ class SupervisorClient:
         decoded: dict[str, Any] = json.loads(applied.data)
         return decoded
 
-    def create(self, ctx: Operation, ref: KindRef, body: dict[str, Any]) -> dict[str, Any]:
-        """Create a new object (a one-shot request such as a web console request); a name taken is an error."""
+    def create(
+        self, ctx: Operation | None, ref: KindRef, body: dict[str, Any], dry_run: bool = False
+    ) -> dict[str, Any]:
+        """Create a new object (a one-shot request such as a web console request); a name taken is an error.
+        `dry_run`: the Supervisor judges the create and stores nothing."""
         namespace = body["metadata"].get("namespace")
         created = self._call(
             ctx,
             f"creating {ref.kind} {_where(namespace, body['metadata'].get('name', ''))}",
             self._method("create", ref, namespace),
             (*self._path(ref, namespace, body.get("apiVersion"), ctx), body),
-            {},
+            {"dry_run": "All"} if dry_run else {},
             retry_conflicts=False,
         )
         return self._as_dict(created) if created is not None else body

@@ -4,7 +4,8 @@
 
 reads the CustomResourceDefinitions `make tools` builds for the API releases the project supports and writes
 `kinds/<kind>/generated.py`: one `ObjectType` per object in a kind's spec and status, the union of every API
-version the provider understands, each field with the version that introduced it (`since`). The hand-written
+version the provider understands, each field with the version that introduced it (`since`) and, where a newer
+version of its parent dropped it, the last version that has it (`until`). The hand-written
 layer (`kinds/<kind>/declaration.py`) adds behaviour on top: replace rules, server defaults, secrets, provider-only inputs.
 
 Only this generator reads YAML; the provider imports the generated modules, never the CRDs.
@@ -188,9 +189,16 @@ def _kwargs(**values: Any) -> str:
 
 
 def _prop(
-    emitter: Emitter, path: str, key: str, occurrences: list[Occurrence], parent_since: str, required: bool
+    emitter: Emitter,
+    path: str,
+    key: str,
+    occurrences: list[Occurrence],
+    parent: tuple[str, str],
+    required: bool,
 ) -> str:
-    """The constructor expression of one field (`string("...", since="v1alpha3")`)."""
+    """The constructor expression of one field (`string("...", since="v1alpha3")`); `parent` is the first and
+    the last version that has the parent object."""
+    parent_since, parent_last = parent
     newest = occurrences[-1].schema
     if path in emitter.source.opaque:
         emitter.counts["fields"] += 1
@@ -205,11 +213,13 @@ def _prop(
     kind = kinds.pop()
     first = occurrences[0].version
     since = first if VERSIONS.index(first) > VERSIONS.index(parent_since) else None
+    last = occurrences[-1].version
+    until = last if VERSIONS.index(last) < VERSIONS.index(parent_last) else None
     description = describe(newest.get("description"), f"The `{key}` field.")
     if kind == "int-or-string":
         description += " An integer or a string."
     emitter.counts["fields"] += 1
-    common = _kwargs(required=required, since=since)
+    common = _kwargs(required=required, since=since, until=until)
     if kind in ("string", "int-or-string"):
         extra = _kwargs(
             int_or_string=kind == "int-or-string",
@@ -285,7 +295,7 @@ def _object(emitter: Emitter, path: str, occurrences: list[Occurrence]) -> str:
             key in (o.schema.get("required") or ()) for o in occurrences
         )
         lines.append(
-            f"        {key!r}: {_prop(emitter, f'{path}.{key}', key, having, occurrences[0].version, required)},\n"
+            f"        {key!r}: {_prop(emitter, f'{path}.{key}', key, having, (occurrences[0].version, occurrences[-1].version), required)},\n"
         )
     description = SHARED_TYPES.get(name) or describe(
         occurrences[-1].schema.get("description"), f"{name}: `{path}` of a {emitter.source.kind}."

@@ -156,6 +156,22 @@ class Plan:
                     changes[index] = dataclasses.replace(change, refused=str(error))
         return dataclasses.replace(self, changes=tuple(changes))
 
+    def with_create_refusals(self, errors: Iterable[FieldError], definition: ResourceDef) -> Plan:
+        """A replacement creates the object anew, which the Supervisor judges as a create: each refusal of the
+        new object fails the plan, naming its field, whether or not that field changed."""
+        kind = definition.kube.kind if definition.kube is not None else definition.token
+        said = [c.refused for c in self.changes if c.refused is not None]
+        refused = [
+            PlannedChange(
+                paths.to_property(error.field, definition.inputs) if error.field else "spec",
+                "update",
+                refused=f"the replacement's new {kind} would be refused by the Supervisor: {error}",
+            )
+            for error in errors
+            if not any(str(error) in text for text in said)  # the update's refusal already says it
+        ]
+        return dataclasses.replace(self, changes=(*self.changes, *refused)) if refused else self
+
     def redacted(self, redact: Callable[[str], str]) -> Plan:
         """The plan with every message passed through `redact` (upstream's errors quote values, which may be
         secret)."""

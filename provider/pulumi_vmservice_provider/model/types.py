@@ -69,6 +69,8 @@ class Prop:
     minimum: float | None = None
     maximum: float | None = None
     since: str | None = None  # first VM Operator API version that has the field
+    until: str | None = None  # last VM Operator API version that has it, where a newer one dropped it
+    moved_to: str | None = None  # where the newer versions that dropped it have it instead
     wire_name: str | None = None  # the API's own name where it differs from the Pulumi name
     int_or_string: bool = False  # a string that may also be given as an integer (x-kubernetes-int-or-string)
 

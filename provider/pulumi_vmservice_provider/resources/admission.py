@@ -24,6 +24,7 @@ from vmservice_api.rules.framework import Operation
 
 from pulumi_vmservice_provider.model.modifiers import NoServer, ServerFacts
 from pulumi_vmservice_provider.resources.kubefields import unfilled_required, with_crd_defaults
+from pulumi_vmservice_provider.resources.versions import fields_outside_version
 
 if TYPE_CHECKING:
     from pulumi_vmservice_provider.model.decode import Path
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 # Offline, the caller is a person or a pipeline running a program: none of the Supervisor's own accounts.
 PROGRAM = rules.Identity.a_program()
 RELEASE_VERSIONS: dict[rules.Release, str] = {"8.0u3": "v1alpha2", "9.1": "v1alpha5"}
+# The apiserver's answer (strict field validation) to a field the served version's schema lacks.
+NOT_DECLARED = "field not declared in schema"
+REFUSING = (Effect.INVALID, Effect.PRIVILEGED)
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class Verdict:
     unjudged: tuple[str, ...] = ()
 
     def refusals(self) -> list[FieldError]:
-        return [e for e in self.errors if e.effect in (Effect.INVALID, Effect.PRIVILEGED)]
+        return [e for e in self.errors if e.effect in REFUSING]
 
 
 def api_path(path: Path) -> str:
@@ -130,10 +134,16 @@ def _at_release(
         )
 
     definition = engine.definition
+    undeclared = tuple(
+        FieldError("", at, None, f"{NOT_DECLARED} ({why})")
+        for at, why in fields_outside_version(definition.inputs, inputs, RELEASE_VERSIONS[release])
+    )
     if old_inputs is None:
         body = with_crd_defaults(definition, engine.create_body(inputs, version))
         mutated, validated = rules.admit(request("CREATE", body, None))
-        return _with_schema(engine, mutated, _with_denial(mutated, validated)), mutated.unjudged
+        return _undeclared(
+            undeclared, _with_schema(engine, mutated, _with_denial(mutated, validated))
+        ), mutated.unjudged
     written_before = engine.create_body(old_inputs, version)
     created = rules.mutate(request("CREATE", with_crd_defaults(definition, written_before), None))
     live = created.object if created.denied is None else cast(JSONObject, written_before)
@@ -141,7 +151,15 @@ def _at_release(
     updated = _server_side_apply(live, cast(JSONObject, written_before), cast(JSONObject, body))
     defaulted = with_crd_defaults(definition, cast(KubeObject, updated))
     mutated, validated = rules.admit(request("UPDATE", defaulted, live))
-    return _with_schema(engine, mutated, _with_denial(mutated, validated)), mutated.unjudged
+    return _undeclared(
+        undeclared, _with_schema(engine, mutated, _with_denial(mutated, validated))
+    ), mutated.unjudged
+
+
+def _undeclared(undeclared: tuple[FieldError, ...], validated: rules.Validated) -> rules.Validated:
+    """The apiserver refuses a field its schema lacks before any webhook runs; the webhooks' own errors are kept
+    too, so that a preview names everything the program has to fix."""
+    return rules.Validated((*undeclared, *validated.errors), validated.unjudged) if undeclared else validated
 
 
 _LEADING_PATH = re.compile(r"^((?:metadata|spec)[^\s:]*): ")
@@ -191,7 +209,9 @@ def offline_verdict(
     """The rules' verdict on creating the object `inputs` describe (`old_inputs` None) or on updating it, at
     every release that serves the kind. An error every release gives stands (in the newest release's words);
     a field only some releases refuse to change in place is still planned as a replacement (the safe
-    prediction, naming the releases); any other error only some releases give is not judged."""
+    prediction, naming the releases); any other error only some releases give is not judged (even where every
+    release refuses the object, each for a reason of its own: a release's rule may read a fact the preview
+    lacks, such as the VM's status)."""
     facts = facts or NoServer()
     told = facts.release()
     served = [

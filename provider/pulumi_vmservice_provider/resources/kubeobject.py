@@ -58,8 +58,7 @@ from pulumi_vmservice_provider.resources.kubehooks import (
 from pulumi_vmservice_provider.resources.ownership import reclaimer
 from pulumi_vmservice_provider.resources.versions import (
     SupervisorFacts,
-    fields_needing_version,
-    version_order,
+    fields_outside_version,
 )
 
 if TYPE_CHECKING:
@@ -151,12 +150,8 @@ class KubeObjectHandler(ResourceHandler):
             return self._kind_unavailable(served_from) if served_from else []
         served = version.split("/")[1]
         problems = [
-            (
-                path,
-                f"needs VM Operator API {since} or newer; this Supervisor's newest supported version is {served}",
-            )
-            for path, since in fields_needing_version(self.definition.inputs, inputs)
-            if version_order(since) > version_order(served)
+            (path, f"{why}; this Supervisor's newest supported version is {served}")
+            for path, why in fields_outside_version(self.definition.inputs, inputs, served)
         ]
         if not problems and isinstance(self.hooks, ChecksWithServer):
             problems += self.hooks.validate_with_server(self, inputs)
@@ -222,11 +217,16 @@ class KubeObjectHandler(ResourceHandler):
                 body = self.create_body(request.inputs.value, version)
                 found = view(body)
                 existing = self.get(None, found.namespace, found.name)
+                if existing is not None and request.replacing == found.key:
+                    # The object this resource replaces (its id in state, whoever made it: an imported object
+                    # has no URN of ours) still holds the name, as a named VM is created after the old one is
+                    # deleted: the Supervisor judges the new one as a create all the same.
+                    self._judge_create(body, request.urn)
+                    return DryRunResult()
                 if existing is not None:
                     # The name is taken: by another tool's object (the create would fail: say so now), or by
-                    # the object this resource replaces (a named VM is created after the old one is deleted)
-                    # or that an interrupted create made. A new object cannot be judged against it, so the
-                    # static plan stands.
+                    # the object an interrupted create of this resource made, which the create continues with
+                    # (the static plan stands).
                     self._continue_with(body, existing, request.urn)
                     return DryRunResult()
             mark_urn(body, request.urn)
@@ -262,6 +262,23 @@ class KubeObjectHandler(ResourceHandler):
             outputs["spec"] = spec
         unknown = {("status",), *(("liveMetadata", key) for key in ASSIGNED_AT_CREATE)}
         return Planned(outputs, Marks(unknowns=frozenset(unknown)))
+
+    def _judge_create(self, body: KubeObject, urn: str) -> None:
+        """A dry-run create of `body` while an object of its name exists. The apiserver runs the mutating
+        webhooks, the schema and the validating webhooks before it looks for the name, so 'already exists'
+        means the new object was admitted (as does a success, if the old one went away meanwhile); a denial
+        fails the preview in the Supervisor's words."""
+        mark_urn(body, urn)
+        try:
+            self.kube.create(None, self.kind_ref, cast(JSONObject, body), dry_run=True)
+        except ApiRejected as error:
+            if error.status == 409 and "already exists" in str(error):
+                return
+            if not error.is_admission_denial:
+                raise
+            raise ServerRejected(
+                f"the replacement cannot be created, the Supervisor refuses the new {self.kind_ref.kind}: {error}"
+            ) from None
 
     def _continue_with(self, body: KubeObject, existing: KubeObject, urn: str) -> None:
         """A create finds its object already there: if an interrupted update of this resource made it, the

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from vmservice_api.objects import JSON
@@ -25,22 +25,39 @@ def version_order(version: str) -> tuple[int, int]:
     return (int(major) * 10 + rank, int(number or 0))
 
 
-def fields_needing_version(
-    props: Mapping[str, Prop] | None, values: JSON, base: str = ""
+def fields_outside_version(
+    props: Mapping[str, Prop] | None, values: JSON, version: str
 ) -> list[tuple[str, str]]:
-    """(path, version) for every set field whose definition says which API version introduced it."""
-    found: list[tuple[str, str]] = []
+    """(path, why) for every set field that API `version` does not have: introduced after it (`since`) or
+    dropped before it (`until`). The apiserver refuses such a field ("field not declared in schema")."""
+    return [
+        (path, why)
+        for path, prop in _set_fields(props, values, "")
+        if (why := outside_version(prop, version)) is not None
+    ]
+
+
+def outside_version(prop: Prop, version: str) -> str | None:
+    """Why API `version` has no such field, or None when it has it."""
+    if prop.since and version_order(prop.since) > version_order(version):
+        return f"needs VM Operator API {prop.since} or newer"
+    if prop.until and version_order(prop.until) < version_order(version):
+        moved = f"; {version} has it as {prop.moved_to}" if prop.moved_to else ""
+        return f"VM Operator API {prop.until} is the last version with this field{moved}"
+    return None
+
+
+def _set_fields(props: Mapping[str, Prop] | None, values: JSON, base: str) -> Iterator[tuple[str, Prop]]:
     if not isinstance(values, dict) or props is None:
-        return found
+        return
     for key, value in values.items():
         prop = props.get(key)
         if prop is None or value is None:
             continue
         path = paths.join(base, key)
-        if prop.since:
-            found.append((path, prop.since))
+        yield path, prop
         if prop.kind == "object" and prop.obj is not None:
-            found.extend(fields_needing_version(prop.obj.properties, value, path))
+            yield from _set_fields(prop.obj.properties, value, path)
         elif (
             prop.kind == "array"
             and prop.items is not None
@@ -48,8 +65,7 @@ def fields_needing_version(
             and isinstance(value, list)
         ):
             for index, item in enumerate(value):
-                found.extend(fields_needing_version(prop.items.obj.properties, item, paths.join(path, index)))
-    return found
+                yield from _set_fields(prop.items.obj.properties, item, paths.join(path, index))
 
 
 class SupervisorFacts:

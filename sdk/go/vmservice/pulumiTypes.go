@@ -116,7 +116,7 @@ type GetVirtualMachineStatus struct {
 	HardwareVersion *int `pulumi:"hardwareVersion"`
 	// ESXi host the VM runs on.
 	Host *string `pulumi:"host"`
-	// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+	// Image is a reference to the VirtualMachineImage resource used to deploy this VM. Not in VM Operator API newer than v1alpha2.
 	Image *VirtualMachineStatusImageRef `pulumi:"image"`
 	// Instance UUID of the vSphere VM.
 	InstanceUUID *string `pulumi:"instanceUUID"`
@@ -213,7 +213,7 @@ func (o GetVirtualMachineStatusOutput) Host() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GetVirtualMachineStatus) *string { return v.Host }).(pulumi.StringPtrOutput)
 }
 
-// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+// Image is a reference to the VirtualMachineImage resource used to deploy this VM. Not in VM Operator API newer than v1alpha2.
 func (o GetVirtualMachineStatusOutput) Image() VirtualMachineStatusImageRefPtrOutput {
 	return o.ApplyT(func(v GetVirtualMachineStatus) *VirtualMachineStatusImageRef { return v.Image }).(VirtualMachineStatusImageRefPtrOutput)
 }
@@ -412,7 +412,7 @@ func (o GetVirtualMachineStatusPtrOutput) Host() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
-// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+// Image is a reference to the VirtualMachineImage resource used to deploy this VM. Not in VM Operator API newer than v1alpha2.
 func (o GetVirtualMachineStatusPtrOutput) Image() VirtualMachineStatusImageRefPtrOutput {
 	return o.ApplyT(func(v *GetVirtualMachineStatus) *VirtualMachineStatusImageRef {
 		if v == nil {
@@ -6746,7 +6746,7 @@ type VirtualMachineBootstrapSysprepSysprepIdentificationSpec struct {
 	DomainAdminPassword *VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec `pulumi:"domainAdminPassword"`
 	// DomainOU is the MachineObjectOU which specifies the full LDAP path name of the OU to which the computer belongs. Needs VM Operator API v1alpha3 or newer.
 	DomainOU *string `pulumi:"domainOU"`
-	// JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+	// JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty. Not in VM Operator API newer than v1alpha2.
 	JoinDomain *string `pulumi:"joinDomain"`
 	// JoinWorkgroup is the workgroup that the virtual machine should join. If this value is supplied, then the fields spec.network.domain, spec.bootstrap.sysprep.identification.domainAdmin, and spec.bootstrap.sysprep.identification.domainAdminPassword must be empty.
 	JoinWorkgroup *string `pulumi:"joinWorkgroup"`
@@ -6771,7 +6771,7 @@ type VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs struct {
 	DomainAdminPassword VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecPtrInput `pulumi:"domainAdminPassword"`
 	// DomainOU is the MachineObjectOU which specifies the full LDAP path name of the OU to which the computer belongs. Needs VM Operator API v1alpha3 or newer.
 	DomainOU pulumi.StringPtrInput `pulumi:"domainOU"`
-	// JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+	// JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty. Not in VM Operator API newer than v1alpha2.
 	JoinDomain pulumi.StringPtrInput `pulumi:"joinDomain"`
 	// JoinWorkgroup is the workgroup that the virtual machine should join. If this value is supplied, then the fields spec.network.domain, spec.bootstrap.sysprep.identification.domainAdmin, and spec.bootstrap.sysprep.identification.domainAdminPassword must be empty.
 	JoinWorkgroup pulumi.StringPtrInput `pulumi:"joinWorkgroup"`
@@ -6872,7 +6872,7 @@ func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput) DomainOU(
 	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepIdentificationSpec) *string { return v.DomainOU }).(pulumi.StringPtrOutput)
 }
 
-// JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+// JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty. Not in VM Operator API newer than v1alpha2.
 func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecOutput) JoinDomain() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineBootstrapSysprepSysprepIdentificationSpec) *string { return v.JoinDomain }).(pulumi.StringPtrOutput)
 }
@@ -6936,7 +6936,7 @@ func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput) Domain
 	}).(pulumi.StringPtrOutput)
 }
 
-// JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+// JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty. Not in VM Operator API newer than v1alpha2.
 func (o VirtualMachineBootstrapSysprepSysprepIdentificationSpecPtrOutput) JoinDomain() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VirtualMachineBootstrapSysprepSysprepIdentificationSpec) *string {
 		if v == nil {
@@ -12150,7 +12150,7 @@ func (o VirtualMachineHardwareVGPUsStatusArrayOutput) Index(i pulumi.IntInput) V
 
 // VirtualMachineImageDiskInfo describes information about any disks associated with this image.
 type VirtualMachineImageDisksStatus struct {
-	// Capacity is the virtual disk capacity in bytes. An integer or a string.
+	// Capacity is the virtual disk capacity in bytes. An integer or a string. Not in VM Operator API newer than v1alpha4.
 	Capacity interface{} `pulumi:"capacity"`
 	// ControllerBusNumber describes bus number of the controller to which this disk is attached. Needs VM Operator API v1alpha5 or newer.
 	ControllerBusNumber *int `pulumi:"controllerBusNumber"`
@@ -12162,7 +12162,7 @@ type VirtualMachineImageDisksStatus struct {
 	Name *string `pulumi:"name"`
 	// Requested is the minimum storage requirements for the virtual disk. An integer or a string. Needs VM Operator API v1alpha5 or newer.
 	Requested interface{} `pulumi:"requested"`
-	// Size is the estimated populated size of the virtual disk in bytes. An integer or a string.
+	// Size is the estimated populated size of the virtual disk in bytes. An integer or a string. Not in VM Operator API newer than v1alpha4.
 	Size interface{} `pulumi:"size"`
 	// UnitNumber describes the unit number for this disk. Needs VM Operator API v1alpha5 or newer.
 	UnitNumber *int `pulumi:"unitNumber"`
@@ -12183,7 +12183,7 @@ func (o VirtualMachineImageDisksStatusOutput) ToVirtualMachineImageDisksStatusOu
 	return o
 }
 
-// Capacity is the virtual disk capacity in bytes. An integer or a string.
+// Capacity is the virtual disk capacity in bytes. An integer or a string. Not in VM Operator API newer than v1alpha4.
 func (o VirtualMachineImageDisksStatusOutput) Capacity() pulumi.AnyOutput {
 	return o.ApplyT(func(v VirtualMachineImageDisksStatus) interface{} { return v.Capacity }).(pulumi.AnyOutput)
 }
@@ -12213,7 +12213,7 @@ func (o VirtualMachineImageDisksStatusOutput) Requested() pulumi.AnyOutput {
 	return o.ApplyT(func(v VirtualMachineImageDisksStatus) interface{} { return v.Requested }).(pulumi.AnyOutput)
 }
 
-// Size is the estimated populated size of the virtual disk in bytes. An integer or a string.
+// Size is the estimated populated size of the virtual disk in bytes. An integer or a string. Not in VM Operator API newer than v1alpha4.
 func (o VirtualMachineImageDisksStatusOutput) Size() pulumi.AnyOutput {
 	return o.ApplyT(func(v VirtualMachineImageDisksStatus) interface{} { return v.Size }).(pulumi.AnyOutput)
 }
@@ -20112,7 +20112,7 @@ type VirtualMachineSpec struct {
 	BootOptions *VirtualMachineBootOptionsSpec `pulumi:"bootOptions"`
 	// How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
 	Bootstrap *VirtualMachineBootstrapSpec `pulumi:"bootstrap"`
-	// Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+	// Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer. Not in VM Operator API newer than v1alpha4 (they have it as `spec.hardware.cdrom`).
 	Cdrom []VirtualMachineCdromSpec `pulumi:"cdrom"`
 	// Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
 	Class *VirtualMachineClassRef `pulumi:"class"`
@@ -20185,7 +20185,7 @@ type VirtualMachineSpecArgs struct {
 	BootOptions VirtualMachineBootOptionsSpecPtrInput `pulumi:"bootOptions"`
 	// How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
 	Bootstrap VirtualMachineBootstrapSpecPtrInput `pulumi:"bootstrap"`
-	// Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+	// Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer. Not in VM Operator API newer than v1alpha4 (they have it as `spec.hardware.cdrom`).
 	Cdrom VirtualMachineCdromSpecArrayInput `pulumi:"cdrom"`
 	// Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
 	Class VirtualMachineClassRefPtrInput `pulumi:"class"`
@@ -20287,7 +20287,7 @@ func (o VirtualMachineSpecOutput) Bootstrap() VirtualMachineBootstrapSpecPtrOutp
 	return o.ApplyT(func(v VirtualMachineSpec) *VirtualMachineBootstrapSpec { return v.Bootstrap }).(VirtualMachineBootstrapSpecPtrOutput)
 }
 
-// Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+// Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer. Not in VM Operator API newer than v1alpha4 (they have it as `spec.hardware.cdrom`).
 func (o VirtualMachineSpecOutput) Cdrom() VirtualMachineCdromSpecArrayOutput {
 	return o.ApplyT(func(v VirtualMachineSpec) []VirtualMachineCdromSpec { return v.Cdrom }).(VirtualMachineCdromSpecArrayOutput)
 }
@@ -20481,7 +20481,7 @@ func (o VirtualMachineSpecPtrOutput) Bootstrap() VirtualMachineBootstrapSpecPtrO
 	}).(VirtualMachineBootstrapSpecPtrOutput)
 }
 
-// Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+// Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer. Not in VM Operator API newer than v1alpha4 (they have it as `spec.hardware.cdrom`).
 func (o VirtualMachineSpecPtrOutput) Cdrom() VirtualMachineCdromSpecArrayOutput {
 	return o.ApplyT(func(v *VirtualMachineSpec) []VirtualMachineCdromSpec {
 		if v == nil {
@@ -20743,7 +20743,7 @@ type VirtualMachineStatus struct {
 	HardwareVersion *int `pulumi:"hardwareVersion"`
 	// ESXi host the VM runs on.
 	Host *string `pulumi:"host"`
-	// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+	// Image is a reference to the VirtualMachineImage resource used to deploy this VM. Not in VM Operator API newer than v1alpha2.
 	Image *VirtualMachineStatusImageRef `pulumi:"image"`
 	// Instance UUID of the vSphere VM.
 	InstanceUUID *string `pulumi:"instanceUUID"`
@@ -20834,7 +20834,7 @@ func (o VirtualMachineStatusOutput) Host() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v VirtualMachineStatus) *string { return v.Host }).(pulumi.StringPtrOutput)
 }
 
-// Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+// Image is a reference to the VirtualMachineImage resource used to deploy this VM. Not in VM Operator API newer than v1alpha2.
 func (o VirtualMachineStatusOutput) Image() VirtualMachineStatusImageRefPtrOutput {
 	return o.ApplyT(func(v VirtualMachineStatus) *VirtualMachineStatusImageRef { return v.Image }).(VirtualMachineStatusImageRefPtrOutput)
 }
@@ -21321,7 +21321,7 @@ type VirtualMachineStorageUsageStatus struct {
 	Other interface{} `pulumi:"other"`
 	// Snapshots describes the total storage space used by a VirtualMachine's snapshots. Needs VM Operator API v1alpha5 or newer.
 	Snapshots *VirtualMachineStorageUsageSnapshotsStatus `pulumi:"snapshots"`
-	// Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string.
+	// Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string. Not in VM Operator API newer than v1alpha3.
 	Total interface{} `pulumi:"total"`
 }
 
@@ -21357,7 +21357,7 @@ func (o VirtualMachineStorageUsageStatusOutput) Snapshots() VirtualMachineStorag
 	}).(VirtualMachineStorageUsageSnapshotsStatusPtrOutput)
 }
 
-// Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string.
+// Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string. Not in VM Operator API newer than v1alpha3.
 func (o VirtualMachineStorageUsageStatusOutput) Total() pulumi.AnyOutput {
 	return o.ApplyT(func(v VirtualMachineStorageUsageStatus) interface{} { return v.Total }).(pulumi.AnyOutput)
 }
@@ -21416,7 +21416,7 @@ func (o VirtualMachineStorageUsageStatusPtrOutput) Snapshots() VirtualMachineSto
 	}).(VirtualMachineStorageUsageSnapshotsStatusPtrOutput)
 }
 
-// Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string.
+// Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string. Not in VM Operator API newer than v1alpha3.
 func (o VirtualMachineStorageUsageStatusPtrOutput) Total() pulumi.AnyOutput {
 	return o.ApplyT(func(v *VirtualMachineStorageUsageStatus) interface{} {
 		if v == nil {

@@ -720,7 +720,7 @@ export interface VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs {
      */
     domainOU?: pulumi.Input<string | undefined>;
     /**
-     * JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+     * JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty. Not in VM Operator API newer than v1alpha2.
      */
     joinDomain?: pulumi.Input<string | undefined>;
     /**
@@ -1627,7 +1627,7 @@ export interface VirtualMachineSpecArgs {
      */
     bootstrap?: pulumi.Input<inputs.VirtualMachineBootstrapSpecArgs | undefined>;
     /**
-     * Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+     * Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer. Not in VM Operator API newer than v1alpha4 (they have it as `spec.hardware.cdrom`).
      */
     cdrom?: pulumi.Input<pulumi.Input<inputs.VirtualMachineCdromSpecArgs>[] | undefined>;
     /**

@@ -82,7 +82,7 @@ export interface GetVirtualMachineStatus {
      */
     host?: string;
     /**
-     * Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+     * Image is a reference to the VirtualMachineImage resource used to deploy this VM. Not in VM Operator API newer than v1alpha2.
      */
     image?: outputs.VirtualMachineStatusImageRef;
     /**
@@ -922,7 +922,7 @@ export interface VirtualMachineBootstrapSysprepSysprepIdentificationSpec {
      */
     domainOU?: string;
     /**
-     * JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+     * JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty. Not in VM Operator API newer than v1alpha2.
      */
     joinDomain?: string;
     /**
@@ -1724,7 +1724,7 @@ export interface VirtualMachineHardwareVGPUsStatus {
  */
 export interface VirtualMachineImageDisksStatus {
     /**
-     * Capacity is the virtual disk capacity in bytes. An integer or a string.
+     * Capacity is the virtual disk capacity in bytes. An integer or a string. Not in VM Operator API newer than v1alpha4.
      */
     capacity?: number | string;
     /**
@@ -1748,7 +1748,7 @@ export interface VirtualMachineImageDisksStatus {
      */
     requested?: number | string;
     /**
-     * Size is the estimated populated size of the virtual disk in bytes. An integer or a string.
+     * Size is the estimated populated size of the virtual disk in bytes. An integer or a string. Not in VM Operator API newer than v1alpha4.
      */
     size?: number | string;
     /**
@@ -3211,7 +3211,7 @@ export interface VirtualMachineSpec {
      */
     bootstrap?: outputs.VirtualMachineBootstrapSpec;
     /**
-     * Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+     * Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer. Not in VM Operator API newer than v1alpha4 (they have it as `spec.hardware.cdrom`).
      */
     cdrom?: outputs.VirtualMachineCdromSpec[];
     /**
@@ -3353,7 +3353,7 @@ export interface VirtualMachineStatus {
      */
     host?: string;
     /**
-     * Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+     * Image is a reference to the VirtualMachineImage resource used to deploy this VM. Not in VM Operator API newer than v1alpha2.
      */
     image?: outputs.VirtualMachineStatusImageRef;
     /**
@@ -3497,7 +3497,7 @@ export interface VirtualMachineStorageUsageStatus {
      */
     snapshots?: outputs.VirtualMachineStorageUsageSnapshotsStatus;
     /**
-     * Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string.
+     * Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string. Not in VM Operator API newer than v1alpha3.
      */
     total?: number | string;
 }

@@ -3117,7 +3117,7 @@ class VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgsDict(TypedDict)
     """
     join_domain: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+    JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty. Not in VM Operator API newer than v1alpha2.
     """
     join_workgroup: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -3138,7 +3138,7 @@ class VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs:
         :param pulumi.Input[_builtins.str] domain_admin: DomainAdmin is the domain user account used for authentication if the virtual machine is joining a domain. The user does not need to be a domain administrator, but the account must have the privileges required to add computers to the domain.
         :param pulumi.Input['VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpecArgs'] domain_admin_password: DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
         :param pulumi.Input[_builtins.str] domain_ou: DomainOU is the MachineObjectOU which specifies the full LDAP path name of the OU to which the computer belongs. Needs VM Operator API v1alpha3 or newer.
-        :param pulumi.Input[_builtins.str] join_domain: JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+        :param pulumi.Input[_builtins.str] join_domain: JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty. Not in VM Operator API newer than v1alpha2.
         :param pulumi.Input[_builtins.str] join_workgroup: JoinWorkgroup is the workgroup that the virtual machine should join. If this value is supplied, then the fields spec.network.domain, spec.bootstrap.sysprep.identification.domainAdmin, and spec.bootstrap.sysprep.identification.domainAdminPassword must be empty.
         """
         if domain_admin is not None:
@@ -3192,7 +3192,7 @@ class VirtualMachineBootstrapSysprepSysprepIdentificationSpecArgs:
     @pulumi.getter(name="joinDomain")
     def join_domain(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+        JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty. Not in VM Operator API newer than v1alpha2.
         """
         return pulumi.get(self, "join_domain")
 
@@ -6783,7 +6783,7 @@ class VirtualMachineSpecArgsDict(TypedDict):
     """
     cdrom: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineCdromSpecArgsDict']]]]]
     """
-    Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+    Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer. Not in VM Operator API newer than v1alpha4 (they have it as `spec.hardware.cdrom`).
     """
     class_: NotRequired[pulumi.Input[Optional['VirtualMachineClassRefArgsDict']]]
     """
@@ -6918,7 +6918,7 @@ class VirtualMachineSpecArgs:
         :param pulumi.Input[_builtins.str] bios_uuid: BIOS UUID (v1alpha3+). Changing it replaces the resource (the BIOS UUID cannot change). Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input['VirtualMachineBootOptionsSpecArgs'] boot_options: BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input['VirtualMachineBootstrapSpecArgs'] bootstrap: How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
-        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineCdromSpecArgs']]] cdrom: Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+        :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineCdromSpecArgs']]] cdrom: Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer. Not in VM Operator API newer than v1alpha4 (they have it as `spec.hardware.cdrom`).
         :param pulumi.Input['VirtualMachineClassRefArgs'] class_: Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
         :param pulumi.Input[_builtins.str] class_name: Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
         :param pulumi.Input['VirtualMachineCryptoSpecArgs'] crypto: Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
@@ -7066,7 +7066,7 @@ class VirtualMachineSpecArgs:
     @pulumi.getter
     def cdrom(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VirtualMachineCdromSpecArgs']]]]:
         """
-        Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+        Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer. Not in VM Operator API newer than v1alpha4 (they have it as `spec.hardware.cdrom`).
         """
         return pulumi.get(self, "cdrom")
 

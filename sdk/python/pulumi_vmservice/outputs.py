@@ -337,7 +337,7 @@ class GetVirtualMachineStatus(dict):
         :param 'VirtualMachineHardwareStatus' hardware: Hardware describes the observed state of the VM's hardware. Needs VM Operator API v1alpha5 or newer.
         :param _builtins.int hardware_version: Virtual hardware version of the VM (e.g. 19 for vmx-19).
         :param _builtins.str host: ESXi host the VM runs on.
-        :param 'VirtualMachineStatusImageRef' image: Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+        :param 'VirtualMachineStatusImageRef' image: Image is a reference to the VirtualMachineImage resource used to deploy this VM. Not in VM Operator API newer than v1alpha2.
         :param _builtins.str instance_uuid: Instance UUID of the vSphere VM.
         :param _builtins.str last_restart_time: LastRestartTime describes the last time the VM was restarted.
         :param 'VirtualMachineNetworkStatus' network: Network status of the VM.
@@ -488,7 +488,7 @@ class GetVirtualMachineStatus(dict):
     @pulumi.getter
     def image(self) -> Optional['outputs.VirtualMachineStatusImageRef']:
         """
-        Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+        Image is a reference to the VirtualMachineImage resource used to deploy this VM. Not in VM Operator API newer than v1alpha2.
         """
         return pulumi.get(self, "image")
 
@@ -3057,7 +3057,7 @@ class VirtualMachineBootstrapSysprepSysprepIdentificationSpec(dict):
         :param _builtins.str domain_admin: DomainAdmin is the domain user account used for authentication if the virtual machine is joining a domain. The user does not need to be a domain administrator, but the account must have the privileges required to add computers to the domain.
         :param 'VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec' domain_admin_password: DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.
         :param _builtins.str domain_ou: DomainOU is the MachineObjectOU which specifies the full LDAP path name of the OU to which the computer belongs. Needs VM Operator API v1alpha3 or newer.
-        :param _builtins.str join_domain: JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+        :param _builtins.str join_domain: JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty. Not in VM Operator API newer than v1alpha2.
         :param _builtins.str join_workgroup: JoinWorkgroup is the workgroup that the virtual machine should join. If this value is supplied, then the fields spec.network.domain, spec.bootstrap.sysprep.identification.domainAdmin, and spec.bootstrap.sysprep.identification.domainAdminPassword must be empty.
         """
         if domain_admin is not None:
@@ -3099,7 +3099,7 @@ class VirtualMachineBootstrapSysprepSysprepIdentificationSpec(dict):
     @pulumi.getter(name="joinDomain")
     def join_domain(self) -> Optional[_builtins.str]:
         """
-        JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.
+        JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty. Not in VM Operator API newer than v1alpha2.
         """
         return pulumi.get(self, "join_domain")
 
@@ -5660,13 +5660,13 @@ class VirtualMachineImageDisksStatus(dict):
         """
         VirtualMachineImageDiskInfo describes information about any disks associated with this image.
 
-        :param Union[_builtins.int, _builtins.str] capacity: Capacity is the virtual disk capacity in bytes. An integer or a string.
+        :param Union[_builtins.int, _builtins.str] capacity: Capacity is the virtual disk capacity in bytes. An integer or a string. Not in VM Operator API newer than v1alpha4.
         :param _builtins.int controller_bus_number: ControllerBusNumber describes bus number of the controller to which this disk is attached. Needs VM Operator API v1alpha5 or newer.
         :param _builtins.str controller_type: ControllerType describes the type of controller to which this disk is attached. Allowed values: `IDE`, `NVME`, `SCSI`, `SATA`. Needs VM Operator API v1alpha5 or newer.
         :param Union[_builtins.int, _builtins.str] limit: Limit is the total virtual disk capacity. An integer or a string. Needs VM Operator API v1alpha5 or newer.
         :param _builtins.str name: Name is the unique identifier for the virtual disk. Needs VM Operator API v1alpha5 or newer.
         :param Union[_builtins.int, _builtins.str] requested: Requested is the minimum storage requirements for the virtual disk. An integer or a string. Needs VM Operator API v1alpha5 or newer.
-        :param Union[_builtins.int, _builtins.str] size: Size is the estimated populated size of the virtual disk in bytes. An integer or a string.
+        :param Union[_builtins.int, _builtins.str] size: Size is the estimated populated size of the virtual disk in bytes. An integer or a string. Not in VM Operator API newer than v1alpha4.
         :param _builtins.int unit_number: UnitNumber describes the unit number for this disk. Needs VM Operator API v1alpha5 or newer.
         """
         if capacity is not None:
@@ -5690,7 +5690,7 @@ class VirtualMachineImageDisksStatus(dict):
     @pulumi.getter
     def capacity(self) -> Optional[Union[_builtins.int, _builtins.str]]:
         """
-        Capacity is the virtual disk capacity in bytes. An integer or a string.
+        Capacity is the virtual disk capacity in bytes. An integer or a string. Not in VM Operator API newer than v1alpha4.
         """
         return pulumi.get(self, "capacity")
 
@@ -5738,7 +5738,7 @@ class VirtualMachineImageDisksStatus(dict):
     @pulumi.getter
     def size(self) -> Optional[Union[_builtins.int, _builtins.str]]:
         """
-        Size is the estimated populated size of the virtual disk in bytes. An integer or a string.
+        Size is the estimated populated size of the virtual disk in bytes. An integer or a string. Not in VM Operator API newer than v1alpha4.
         """
         return pulumi.get(self, "size")
 
@@ -10313,7 +10313,7 @@ class VirtualMachineSpec(dict):
         :param _builtins.str bios_uuid: BIOS UUID (v1alpha3+). Changing it replaces the resource (the BIOS UUID cannot change). Needs VM Operator API v1alpha3 or newer.
         :param 'VirtualMachineBootOptionsSpec' boot_options: BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine. Needs VM Operator API v1alpha5 or newer.
         :param 'VirtualMachineBootstrapSpec' bootstrap: How the guest is bootstrapped (one provider: cloudInit, linuxPrep or sysprep; vAppConfig may join the latter two). Replacement: replaces the VM when the bootstrap provider (cloudInit, linuxPrep, sysprep, vAppConfig) changes, or when the VM stays powered on without `allowPowerCycle`; otherwise it is applied with a power cycle.
-        :param Sequence['VirtualMachineCdromSpec'] cdrom: Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+        :param Sequence['VirtualMachineCdromSpec'] cdrom: Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer. Not in VM Operator API newer than v1alpha4 (they have it as `spec.hardware.cdrom`).
         :param 'VirtualMachineClassRef' class_: Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with. Needs VM Operator API v1alpha5 or newer.
         :param _builtins.str class_name: Name of a VirtualMachineClass assigned to the namespace (the Supervisor requires it, or on vSphere 9.1 `spec.class`). Replacement: replaces the VM where the Supervisor cannot resize VMs (no VMResize capability: vSphere 8.0 U3), where that cannot be asked (offline preview), or where the VM stays powered on without `allowPowerCycle`; otherwise the VM is resized in place while powered off.
         :param 'VirtualMachineCryptoSpec' crypto: Crypto describes the desired encryption state of the VirtualMachine. Needs VM Operator API v1alpha3 or newer.
@@ -10441,7 +10441,7 @@ class VirtualMachineSpec(dict):
     @pulumi.getter
     def cdrom(self) -> Optional[Sequence['outputs.VirtualMachineCdromSpec']]:
         """
-        Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer.
+        Cdrom describes the desired state of the VM's CD-ROM devices. Needs VM Operator API v1alpha3 or newer. Not in VM Operator API newer than v1alpha4 (they have it as `spec.hardware.cdrom`).
         """
         return pulumi.get(self, "cdrom")
 
@@ -10708,7 +10708,7 @@ class VirtualMachineStatus(dict):
         :param 'VirtualMachineHardwareStatus' hardware: Hardware describes the observed state of the VM's hardware. Needs VM Operator API v1alpha5 or newer.
         :param _builtins.int hardware_version: Virtual hardware version of the VM (e.g. 19 for vmx-19).
         :param _builtins.str host: ESXi host the VM runs on.
-        :param 'VirtualMachineStatusImageRef' image: Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+        :param 'VirtualMachineStatusImageRef' image: Image is a reference to the VirtualMachineImage resource used to deploy this VM. Not in VM Operator API newer than v1alpha2.
         :param _builtins.str instance_uuid: Instance UUID of the vSphere VM.
         :param _builtins.str last_restart_time: LastRestartTime describes the last time the VM was restarted.
         :param 'VirtualMachineNetworkStatus' network: Network status of the VM.
@@ -10850,7 +10850,7 @@ class VirtualMachineStatus(dict):
     @pulumi.getter
     def image(self) -> Optional['outputs.VirtualMachineStatusImageRef']:
         """
-        Image is a reference to the VirtualMachineImage resource used to deploy this VM.
+        Image is a reference to the VirtualMachineImage resource used to deploy this VM. Not in VM Operator API newer than v1alpha2.
         """
         return pulumi.get(self, "image")
 
@@ -11191,7 +11191,7 @@ class VirtualMachineStorageUsageStatus(dict):
         :param Union[_builtins.int, _builtins.str] disks: Disks describes the total storage space used by a VirtualMachine's disks. An integer or a string.
         :param Union[_builtins.int, _builtins.str] other: Other describes the total storage space used by the VirtualMachine's non disk files, ex. the configuration file, swap space, logs, etc. An integer or a string.
         :param 'VirtualMachineStorageUsageSnapshotsStatus' snapshots: Snapshots describes the total storage space used by a VirtualMachine's snapshots. Needs VM Operator API v1alpha5 or newer.
-        :param Union[_builtins.int, _builtins.str] total: Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string.
+        :param Union[_builtins.int, _builtins.str] total: Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string. Not in VM Operator API newer than v1alpha3.
         """
         if disks is not None:
             pulumi.set(__self__, "disks", disks)
@@ -11230,7 +11230,7 @@ class VirtualMachineStorageUsageStatus(dict):
     @pulumi.getter
     def total(self) -> Optional[Union[_builtins.int, _builtins.str]]:
         """
-        Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string.
+        Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string. Not in VM Operator API newer than v1alpha3.
         """
         return pulumi.get(self, "total")
 

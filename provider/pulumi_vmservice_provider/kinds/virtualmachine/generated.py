@@ -304,7 +304,7 @@ VirtualMachineBootstrapSysprepSysprepIdentificationSpec = ObjectType(
         'domainAdmin': string('DomainAdmin is the domain user account used for authentication if the virtual machine is joining a domain. The user does not need to be a domain administrator, but the account must have the privileges required to add computers to the domain.'),
         'domainAdminPassword': obj(VirtualMachineBootstrapSysprepSysprepIdentificationDomainAdminPasswordSpec, 'DomainAdminPassword is the password for the domain user account used for authentication if the virtual machine is joining a domain.'),
         'domainOU': string('DomainOU is the MachineObjectOU which specifies the full LDAP path name of the OU to which the computer belongs.', since='v1alpha3'),
-        'joinDomain': string('JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.'),
+        'joinDomain': string('JoinDomain is the domain that the virtual machine should join. If this value is supplied, then DomainAdmin and DomainAdminPassword must also be supplied, and the JoinWorkgroup name must be empty.', until='v1alpha2'),
         'joinWorkgroup': string('JoinWorkgroup is the workgroup that the virtual machine should join. If this value is supplied, then the fields spec.network.domain, spec.bootstrap.sysprep.identification.domainAdmin, and spec.bootstrap.sysprep.identification.domainAdminPassword must be empty.'),
     },
 )
@@ -736,7 +736,7 @@ VirtualMachineSpec = ObjectType(
         'biosUUID': string('BiosUUID describes the desired BIOS UUID for a VM. If omitted, this field defaults to a random UUID. When the bootstrap provider is Cloud-Init, this value is used as the default value for spec.bootstrap.cloudInit.instanceID if it is omitted.', since='v1alpha3'),
         'bootOptions': obj(VirtualMachineBootOptionsSpec, 'BootOptions describes the settings that control the boot behavior of the virtual machine. These settings take effect during the next power-on of the virtual machine.', since='v1alpha5'),
         'bootstrap': obj(VirtualMachineBootstrapSpec, "Bootstrap describes the desired state of the guest's bootstrap configuration."),
-        'cdrom': array(obj(VirtualMachineCdromSpec), "Cdrom describes the desired state of the VM's CD-ROM devices.", list_keys=('name',), since='v1alpha3'),
+        'cdrom': array(obj(VirtualMachineCdromSpec), "Cdrom describes the desired state of the VM's CD-ROM devices.", list_keys=('name',), since='v1alpha3', until='v1alpha4'),
         'class': obj(VirtualMachineClassRef, 'Class describes the VirtualMachineClassInstance resource that is referenced by this virtual machine. This can be the VirtualMachineClassInstance that the virtual machine was created, or later resized with.', since='v1alpha5'),
         'className': string('ClassName describes the name of the VirtualMachineClass resource used to deploy this VM.'),
         'crypto': obj(VirtualMachineCryptoSpec, 'Crypto describes the desired encryption state of the VirtualMachine.', since='v1alpha3'),
@@ -1234,7 +1234,7 @@ VirtualMachineStorageUsageStatus = ObjectType(
         'disks': string("Disks describes the total storage space used by a VirtualMachine's disks. An integer or a string.", int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`'),
         'other': string("Other describes the total storage space used by the VirtualMachine's non disk files, ex. the configuration file, swap space, logs, etc. An integer or a string.", int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`'),
         'snapshots': obj(VirtualMachineStorageUsageSnapshotsStatus, "Snapshots describes the total storage space used by a VirtualMachine's snapshots.", since='v1alpha5'),
-        'total': string("Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string.", int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`'),
+        'total': string("Total describes the total storage space used by a VirtualMachine that counts against the Namespace's storage quota. An integer or a string.", int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`', until='v1alpha3'),
     },
 )
 
@@ -1295,8 +1295,8 @@ VirtualMachineStatus = ObjectType(
         'guest': obj(VirtualMachineGuestStatus, "Guest describes the observed state of the VM's guest.", since='v1alpha5'),
         'hardware': obj(VirtualMachineHardwareStatus, "Hardware describes the observed state of the VM's hardware.", since='v1alpha5'),
         'hardwareVersion': integer("HardwareVersion describes the VirtualMachine resource's observed hardware version.", minimum=-2147483648, maximum=2147483647),
-        'host': string('Host describes the hostname or IP address of the infrastructure host where the VM is executed.'),
-        'image': obj(VirtualMachineStatusImageRef, 'Image is a reference to the VirtualMachineImage resource used to deploy this VM.'),
+        'host': string('Host describes the hostname or IP address of the infrastructure host where the VM is executed.', until='v1alpha3'),
+        'image': obj(VirtualMachineStatusImageRef, 'Image is a reference to the VirtualMachineImage resource used to deploy this VM.', until='v1alpha2'),
         'instanceUUID': string('InstanceUUID describes the unique instance UUID provided by the underlying infrastructure provider, such as vSphere.'),
         'lastRestartTime': string('LastRestartTime describes the last time the VM was restarted.'),
         'network': obj(VirtualMachineNetworkStatus, "Network describes the observed state of the VM's network configuration. Please note much of the network status information is only available if the guest has VM Tools installed."),

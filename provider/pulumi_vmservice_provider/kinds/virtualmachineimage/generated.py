@@ -33,13 +33,13 @@ VirtualMachineImageDisksStatus = ObjectType(
     'VirtualMachineImageDisksStatus',
     'VirtualMachineImageDiskInfo describes information about any disks associated with this image.',
     {
-        'capacity': string('Capacity is the virtual disk capacity in bytes. An integer or a string.', int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`'),
+        'capacity': string('Capacity is the virtual disk capacity in bytes. An integer or a string.', int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`', until='v1alpha4'),
         'controllerBusNumber': integer('ControllerBusNumber describes bus number of the controller to which this disk is attached.', minimum=-2147483648, maximum=2147483647, since='v1alpha5'),
         'controllerType': string('ControllerType describes the type of controller to which this disk is attached.', enum=('IDE', 'NVME', 'SCSI', 'SATA'), since='v1alpha5'),
         'limit': string('Limit is the total virtual disk capacity. An integer or a string.', int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`', since='v1alpha5'),
         'name': string('Name is the unique identifier for the virtual disk.', since='v1alpha5'),
         'requested': string('Requested is the minimum storage requirements for the virtual disk. An integer or a string.', int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`', since='v1alpha5'),
-        'size': string('Size is the estimated populated size of the virtual disk in bytes. An integer or a string.', int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`'),
+        'size': string('Size is the estimated populated size of the virtual disk in bytes. An integer or a string.', int_or_string=True, pattern='^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$', pattern_hint='must be a Kubernetes quantity such as `2`, `512Mi` or `1.5Gi`', until='v1alpha4'),
         'unitNumber': integer('UnitNumber describes the unit number for this disk.', minimum=-2147483648, maximum=2147483647, since='v1alpha5'),
     },
 )
