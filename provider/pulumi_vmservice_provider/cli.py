@@ -11,6 +11,9 @@ from concurrent import futures
 
 
 def main() -> None:
+    # The engine starts the plugin at least once per command; where the environment turns bytecode caching
+    # off (PYTHONDONTWRITEBYTECODE), every start would compile the provider's modules again.
+    sys.dont_write_bytecode = False
     import grpc
 
     from pulumi_vmservice_provider.server.nesting import add_servicer

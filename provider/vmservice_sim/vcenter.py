@@ -181,6 +181,10 @@ class VCenter:
     def name_of(self, obj: Any) -> str:
         return str(self.props(obj, ["name"]).get("name", ""))
 
+    def _host_name(self, host: Any) -> str:
+        """A host's name, asked once per host (every VM status reports it; ESXi hosts are not renamed)."""
+        return str(self._cached(f"host-name:{host._moId}", lambda: self.name_of(host)))
+
     def rename_cluster(self, new_name: str) -> str:
         """Rename the cluster (vcsim reports clusters named `WCP-…` as Supervisors)."""
         if self.name_of(self.cluster) != new_name:
@@ -192,16 +196,39 @@ class VCenter:
     # -------------------------------------------------------------------------------------- placement
 
     def child(self, parent: Any, children_path: str, name: str) -> Any | None:
+        children = self.props(parent, [children_path]).get(children_path) or []
+        names = self.names_of(children)
+        return next((child for child in children if names.get(child._moId) == name), None)
+
+    def names_of(self, objects: list[Any]) -> dict[str, str]:
+        """moref -> name of each object, in one property-collector call (a folder of N VMs is one request,
+        not N); one deleted since it was listed (a VM going away) has no name."""
         from pyVmomi import vmodl
 
-        for child in self.props(parent, [children_path]).get(children_path) or []:
-            try:
-                found = self.name_of(child) == name
-            except vmodl.fault.ManagedObjectNotFound:  # deleted since the list (a VM going away): not it
-                continue
-            if found:
-                return child
-        return None
+        if not objects:
+            return {}
+        collector = vmodl.query.PropertyCollector
+        spec = collector.FilterSpec(
+            objectSet=[collector.ObjectSpec(obj=obj) for obj in objects],
+            propSet=[
+                collector.PropertySpec(type=kind, pathSet=["name"]) for kind in {type(obj) for obj in objects}
+            ],
+        )
+        try:
+            with self._lock:
+                result = self.si.content.propertyCollector.RetrieveContents([spec])
+        except vmodl.fault.ManagedObjectNotFound:  # one of them went away: ask one by one
+            names = {}
+            for obj in objects:
+                with contextlib.suppress(vmodl.fault.ManagedObjectNotFound):
+                    names[obj._moId] = self.name_of(obj)
+            return names
+        return {
+            content.obj._moId: str(prop.val)
+            for content in result or []
+            for prop in content.propSet or []
+            if prop.name == "name"
+        }
 
     def namespace_pool(self, namespace: str, create: bool = True) -> Any | None:
         """The vSphere Namespace's resource pool (a child of the cluster's root pool)."""
@@ -352,7 +379,7 @@ class VCenter:
             instance_uuid=str(values.get("config.instanceUuid", "")),
             hardware_version=int(version.removeprefix("vmx-") or 0),
             power_state=POWER_STATES.get(str(values.get("runtime.powerState")), "PoweredOff"),
-            host=self.name_of(host) if host is not None else "",
+            host=self._host_name(host) if host is not None else "",
             cpus=int(values.get("config.hardware.numCPU") or 0),
             memory_mb=int(values.get("config.hardware.memoryMB") or 0),
             macs=macs,

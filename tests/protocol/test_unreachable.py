@@ -265,15 +265,18 @@ def test_a_web_console_lookup_of_an_unreachable_supervisor_answers_unavailable_w
 ) -> None:
     plugin = configured({"KUBECONFIG": str(kubeconfig(tmp_path, f"https://127.0.0.1:{closed_port()}"))})
     begun = time.monotonic()
-    with pytest.raises(grpc.RpcError) as failed:
-        plugin.stub.Invoke(
-            provider_pb2.InvokeRequest(
-                tok="vmservice:index:getWebConsoleUrl",
-                args=dict_to_struct({"namespace": "dev", "name": "web"}),
-            ),
-            timeout=60,
-        )
-    took = time.monotonic() - begun
+    try:
+        with pytest.raises(grpc.RpcError) as failed:
+            plugin.stub.Invoke(
+                provider_pb2.InvokeRequest(
+                    tok="vmservice:index:getWebConsoleUrl",
+                    args=dict_to_struct({"namespace": "dev", "name": "web"}),
+                ),
+                timeout=60,
+            )
+        took = time.monotonic() - begun
+    finally:
+        plugin.close()
     assert failed.value.code() is grpc.StatusCode.UNAVAILABLE, failed.value.details()
     assert "connection refused" in (failed.value.details() or "")
     assert took < 10, f"answered after {took:.1f} s"

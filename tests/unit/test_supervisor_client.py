@@ -143,10 +143,76 @@ def test_fields_of_another_tool_are_a_conflict_naming_it(ctx: Any, monkeypatch: 
     assert "pulumi.com/patchForce" in str(conflict.value) and len(script.calls) == 1  # never retried
 
 
-def test_core_kinds_take_the_name_first(ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_core_kinds_are_called_like_custom_ones_in_the_core_group(
+    ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     script = Script({"metadata": {"name": "web-user-data"}})
     client(script, monkeypatch).delete(ctx, SECRET, "dev", "web-user-data")
-    assert script.calls[0][1] == ("web-user-data", "dev")
+    assert script.calls[0][1] == ("", "v1", "dev", "secrets", "web-user-data")
+
+
+class RecordingApiClient:
+    """The two calls CoreObjects makes of the library's ApiClient, recorded; answers a 200 with `{}`."""
+
+    def __init__(self) -> None:
+        self.serialized: list[dict[str, Any]] = []
+
+    def param_serialize(self, **request: Any) -> tuple[Any, ...]:
+        self.serialized.append(request)
+        return (request["method"], request["resource_path"], request["header_params"], request["body"])
+
+    def call_api(self, *request: Any, _request_timeout: Any = None) -> Any:
+        class Response:
+            status, data, response = 200, b"{}", "raw"
+
+            def read(self) -> None:
+                pass
+
+        return Response()
+
+    def response_deserialize(self, response: Any, types: dict[str, str]) -> Any:
+        assert types == {"2XX": "object"}  # a 201 (a create) is read back too
+
+        class Decoded:
+            data = {"decoded": True}
+
+        return Decoded()
+
+
+def test_core_objects_go_to_the_core_api_paths_with_camel_case_options() -> None:
+    from pulumi_vmservice_provider.clients.coreobjects import CoreObjects
+
+    api = RecordingApiClient()
+    core = CoreObjects(api)
+    assert core.get_namespaced_custom_object("", "v1", "dev", "secrets", "s") == {"decoded": True}
+    core.patch_namespaced_custom_object(
+        "",
+        "v1",
+        "dev",
+        "secrets",
+        "s",
+        {"kind": "Secret"},
+        field_manager="m",
+        force=True,
+        dry_run="All",
+        _content_type="application/apply-patch+yaml",
+    )
+    core.list_cluster_custom_object("", "v1", "resourcequotas", label_selector="a=b")
+    assert (
+        core.delete_namespaced_custom_object("", "v1", "dev", "configmaps", "c", _preload_content=False)
+        == "raw"
+    )
+    paths = [(r["method"], r["resource_path"]) for r in api.serialized]
+    assert paths == [
+        ("GET", "/api/v1/namespaces/dev/secrets/s"),
+        ("PATCH", "/api/v1/namespaces/dev/secrets/s"),
+        ("GET", "/api/v1/resourcequotas"),
+        ("DELETE", "/api/v1/namespaces/dev/configmaps/c"),
+    ]
+    patch = api.serialized[1]
+    assert patch["query_params"] == [("fieldManager", "m"), ("force", "true"), ("dryRun", "All")]
+    assert patch["header_params"]["Content-Type"] == "application/apply-patch+yaml"
+    assert api.serialized[2]["query_params"] == [("labelSelector", "a=b")]
 
 
 def test_an_unreachable_supervisor_is_named(ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Generator, Sequence
 from typing import Any, Protocol
 
 from pulumi_vmservice_provider import __version__
+from pulumi_vmservice_provider.clients.coreobjects import CORE_VERSION, CoreObjects
 from pulumi_vmservice_provider.clients.transport import describe_failure
 from pulumi_vmservice_provider.errors import ProviderError, ServerRejected
 from pulumi_vmservice_provider.model.types import KindRef
@@ -128,10 +129,6 @@ def _is_transport_error(error: BaseException) -> bool:
     except ImportError:  # pragma: no cover
         return isinstance(error, OSError)
     return isinstance(error, OSError | HTTPError)
-
-
-def _snake(kind: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower()
 
 
 class SupervisorClient:
@@ -464,30 +461,22 @@ class SupervisorClient:
     ) -> tuple[str, ...]:
         """Leading positional arguments of the library's methods for `ref` (the name comes after them)."""
         if ref.is_core:
-            return (namespace,) if ref.namespaced and namespace is not None else ()
-        group, version = (api_version or self.api_version(ref, patient=ctx is not None, ctx=ctx)).split("/")
+            group, version = "", CORE_VERSION
+        else:
+            group, version = (api_version or self.api_version(ref, patient=ctx is not None, ctx=ctx)).split(
+                "/"
+            )
         if ref.namespaced and namespace is not None:
             return (group, version, namespace, ref.plural)
         return (group, version, ref.plural)
 
     def _method(self, verb: str, ref: KindRef, namespace: str | None) -> Callable[..., Any]:
         scoped = ref.namespaced and namespace is not None
-        if not ref.is_core:
-            return getattr(  # type: ignore[no-any-return]
-                self._custom(), f"{verb}_{'namespaced' if scoped else 'cluster'}_custom_object"
-            )
-        from kubernetes import client
-
-        core = client.CoreV1Api(self._client)
-        verb = "read" if verb == "get" else verb
-        if scoped:
-            return getattr(core, f"{verb}_namespaced_{_snake(ref.kind)}")  # type: ignore[no-any-return]
-        if ref.namespaced:  # every namespace
-            return getattr(core, f"{verb}_{_snake(ref.kind)}_for_all_namespaces")  # type: ignore[no-any-return]
-        return getattr(core, f"{verb}_{_snake(ref.kind)}")  # type: ignore[no-any-return]
+        api = CoreObjects(self._client) if ref.is_core else self._custom()
+        return getattr(api, f"{verb}_{'namespaced' if scoped else 'cluster'}_custom_object")  # type: ignore[no-any-return]
 
     def _as_dict(self, value: Any) -> dict[str, Any]:
-        """Custom objects come back as dicts, core kinds as the library's models."""
+        """Objects come back as dicts (custom and core kinds alike); anything else is one of the library's models."""
         if isinstance(value, dict):
             return value
         plain: dict[str, Any] = self._client.sanitize_for_serialization(value)
@@ -608,9 +597,8 @@ def is_supervisor_manager(manager: str) -> bool:
 
 
 def _args(ref: KindRef, path: tuple[str, ...], name: str, *rest: Any) -> tuple[Any, ...]:
-    """Positional arguments for one object: custom-object methods take the name after the path, core ones
-    (read_namespaced_secret(name, namespace, ...)) before it."""
-    return (name, *path, *rest) if ref.is_core else (*path, name, *rest)
+    """Positional arguments for one object: the name after the path (group, version, [namespace,] plural)."""
+    return (*path, name, *rest)
 
 
 def _where(namespace: str | None, name: str) -> str:
