@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 from vmservice_sim.context import EmulatorContext
 from vmservice_sim.controller import Controller
@@ -14,16 +15,26 @@ from vmservice_sim.kube import api_error_message
 from vmservice_sim.registry import KindRegistration, registrations
 from vmservice_sim.tools import StartError
 from vmservice_sim.vcenter_sync import VCenterSync
-from vmservice_sim.webhook import AdmissionServer
+from vmservice_sim.webhook import register
+from vmservice_sim.webhook_process import AdmissionProcess
 
 log = logging.getLogger("vmservice-sim")
 
 
 class Emulator:
-    def __init__(self, ctx: EmulatorContext, cert_pem: bytes, key_pem: bytes, ca_pem: bytes) -> None:
+    def __init__(
+        self, ctx: EmulatorContext, cert_pem: bytes, key_pem: bytes, ca_pem: bytes, tls_dir: Path
+    ) -> None:
         self.ctx = ctx
         self._ca_pem = ca_pem
-        self.webhook = AdmissionServer(ctx, cert_pem, key_pem)
+        self.webhook = AdmissionProcess(
+            ctx.kube.api_client.configuration,
+            ctx.release.name,
+            cert_pem,
+            key_pem,
+            tls_dir,
+            ctx.options.test_fixtures,
+        )
         self.sync = VCenterSync(ctx)
         self.controllers = (
             [controller_for(r, ctx) for r in registrations(ctx.release) if r.reconciler is not None]
@@ -33,7 +44,7 @@ class Emulator:
 
     def start(self, timeout: float = 30.0) -> None:
         self.webhook.start()
-        self.webhook.register(self._ca_pem)
+        register(self.ctx.kube, self.ctx.release, self.webhook.url, self._ca_pem)
         self._wait_webhooks(timeout)
         self.sync.run_once()
         for controller in self.controllers:

@@ -197,7 +197,9 @@ class Simulator:
             ),
         )
         assert cp.ca is not None
-        self.emulator = Emulator(self.ctx, webhook_cert, webhook_key, cp.ca.cert_pem)
+        self.emulator = Emulator(
+            self.ctx, webhook_cert, webhook_key, cp.ca.cert_pem, self.directory / "webhook"
+        )
         self.emulator.start()
         t = self._mark("emulator", t)
 
@@ -321,7 +323,7 @@ class Simulator:
                     "version": versions["vcsim"],
                 },
                 "webhook": {
-                    "pid": os.getpid(),
+                    "pid": self.emulator.webhook.pid,
                     "url": self.emulator.webhook.url,
                     "version": versions["vm-operator-api"],
                 },

@@ -26,8 +26,7 @@ from vmservice_api import rules
 from vmservice_sim.admission import Judge, Verdict, Webhook
 from vmservice_sim.cluster import ApiCluster, ApiResources
 from vmservice_sim.cluster_cache import CachedCluster
-from vmservice_sim.context import EmulatorContext
-from vmservice_sim.kube import MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS, Obj
+from vmservice_sim.kube import MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS, Kube, Obj
 from vmservice_sim.registry import KindRegistration, registrations
 from vmservice_sim.release import GROUP, Release
 
@@ -87,16 +86,14 @@ class Reviewer:
 class AdmissionServer:
     """Serves AdmissionReview v1 requests on https://127.0.0.1:<port>/<VM Operator's webhook paths>."""
 
-    def __init__(self, ctx: EmulatorContext, cert_pem: bytes, key_pem: bytes) -> None:
-        self.ctx = ctx
-        self.kinds = registrations(ctx.release)
-        self.cluster = CachedCluster(ApiCluster(ctx.kube, ApiResources(ctx.kube)))
-        judge = Judge(
-            ctx.release.name,  # type: ignore[arg-type]
-            self.cluster,
-            test_fixtures=ctx.options.test_fixtures,
-        )
-        self.reviewer = Reviewer(webhook_routes(ctx.release, self.kinds), judge)
+    def __init__(
+        self, kube: Kube, release: Release, cert_pem: bytes, key_pem: bytes, test_fixtures: bool = False
+    ) -> None:
+        self.kube, self.release = kube, release
+        self.kinds = registrations(release)
+        self.cluster = CachedCluster(ApiCluster(kube, ApiResources(kube)), live_lists=test_fixtures)
+        judge = Judge(release.name, self.cluster, test_fixtures=test_fixtures)  # type: ignore[arg-type]
+        self.reviewer = Reviewer(webhook_routes(release, self.kinds), judge)
 
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
@@ -164,10 +161,16 @@ class AdmissionServer:
     # ---------------------------------------------------------------------------------------- registration
 
     def register(self, ca_pem: bytes) -> None:
-        """Create or replace the Mutating/ValidatingWebhookConfigurations pointing at this server."""
-        configurations = webhook_configurations(self.ctx.release, self.reviewer.routes, self.url, ca_pem)
-        for kind, body in zip((MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS), configurations, strict=True):
-            self.ctx.kube.apply(kind, body)
+        register(self.kube, self.release, self.url, ca_pem)
+
+
+def register(kube: Kube, release: Release, server_url: str, ca_pem: bytes) -> None:
+    """Create or replace the Mutating/ValidatingWebhookConfigurations pointing at the server at `server_url`."""
+    configurations = webhook_configurations(
+        release, webhook_routes(release, registrations(release)), server_url, ca_pem
+    )
+    for kind, body in zip((MUTATING_WEBHOOKS, VALIDATING_WEBHOOKS), configurations, strict=True):
+        kube.apply(kind, body)
 
 
 def webhook_configurations(
