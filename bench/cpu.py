@@ -1,6 +1,6 @@
 """Where the CPU time of a phase goes, by component: the Pulumi engine, the resource plugin, kubectl, the
-Supervisor's parts (kube-apiserver, etcd, kube-controller-manager, vcsim) and the simulator's controllers and
-webhooks (which run in the benchmark's own process). On a 2-core machine every component competes for the same
+Supervisor's parts (kube-apiserver, etcd, kube-controller-manager, vcsim), the simulator's admission webhooks
+(their own process) and its controllers (which run in the benchmark's own process). On a 2-core machine every component competes for the same
 cores, so this is the profile that tells where a phase's wall time can be won.
 
 Other processes are read from /proc every 0.2 s (a process that ends between two samples loses at most that
@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Any
 
 TICKS = os.sysconf("SC_CLK_TCK")
-COMPONENTS = ("engine", "plugin", "kubectl", "kube-apiserver", "etcd", "kube-controller-manager", "vcsim")
+COMPONENTS = (
+    "engine",
+    "plugin",
+    "kubectl",
+    "kube-apiserver",
+    "etcd",
+    "kube-controller-manager",
+    "vcsim",
+    "webhooks",
+)
 
 
 def component(argv: list[str]) -> str | None:
@@ -30,6 +39,8 @@ def component(argv: list[str]) -> str | None:
         return "engine"
     if program in COMPONENTS:
         return program
+    if "vmservice_sim.webhook_process" in argv[:3]:
+        return "webhooks"
     return None
 
 

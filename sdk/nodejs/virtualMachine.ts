@@ -120,7 +120,7 @@ export class VirtualMachine extends pulumi.CustomResource {
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["sysprepSecrets", "userData"] };
         opts = pulumi.mergeOptions(opts, secretOpts);
-        const replaceOnChanges = { replaceOnChanges: ["metadata.name", "metadata.namespace", "spec.biosUUID", "spec.imageName", "spec.instanceUUID", "spec.network.disabled", "spec.reserved.resourcePolicyName", "spec.storageClass"] };
+        const replaceOnChanges = { replaceOnChanges: ["metadata.name", "metadata.namespace", "spec.biosUUID", "spec.imageName", "spec.instanceUUID", "spec.reserved.resourcePolicyName", "spec.storageClass"] };
         opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(VirtualMachine.__pulumiType, name, resourceInputs, opts);
     }

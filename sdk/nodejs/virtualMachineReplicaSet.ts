@@ -94,7 +94,7 @@ export class VirtualMachineReplicaSet extends pulumi.CustomResource {
             resourceInputs["status"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
-        const replaceOnChanges = { replaceOnChanges: ["metadata.name", "metadata.namespace", "spec.selector", "spec.template.spec.biosUUID", "spec.template.spec.imageName", "spec.template.spec.instanceUUID", "spec.template.spec.network.disabled", "spec.template.spec.reserved.resourcePolicyName", "spec.template.spec.storageClass"] };
+        const replaceOnChanges = { replaceOnChanges: ["metadata.name", "metadata.namespace", "spec.selector", "spec.template.spec.biosUUID", "spec.template.spec.imageName", "spec.template.spec.instanceUUID", "spec.template.spec.reserved.resourcePolicyName", "spec.template.spec.storageClass"] };
         opts = pulumi.mergeOptions(opts, replaceOnChanges);
         super(VirtualMachineReplicaSet.__pulumiType, name, resourceInputs, opts);
     }

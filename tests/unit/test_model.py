@@ -157,6 +157,19 @@ def test_interface_settings_update_in_place_and_only_membership_name_and_network
     assert removed.kind == "delete" and removed.replaces
 
 
+def test_turning_the_network_off_follows_the_interface_membership_rule() -> None:
+    # network.disabled adds or removes every interface: in place with MutableNetworks (VM Operator's update
+    # validation judges only the interfaces, webhooks/virtualmachine/validation validateNetworkSpecUpdate).
+    on, off = {"spec": {"network": {"disabled": False}}}, {"spec": {"network": {"disabled": True}}}
+    (fixed,) = planned_changes(VM, on, off, FakeSupervisor("v1alpha5"))
+    assert fixed.replaces and "no MutableNetworks capability" in (fixed.replace_reason or "")
+    assert not any(
+        c.replaces for c in planned_changes(VM, on, off, FakeSupervisor("v1alpha5", MutableNetworks=True))
+    )
+    (offline,) = planned_changes(VM, on, off)
+    assert "could not be asked" in (offline.replace_reason or "")
+
+
 def test_zone_label_replaces_only_once_placed() -> None:
     zone = "topology.kubernetes.io/zone"
     unplaced = {"metadata": {"labels": {"app": "a"}}}

@@ -15444,7 +15444,7 @@ func (o VirtualMachineNetworkRouteSpecArrayOutput) Index(i pulumi.IntInput) Virt
 
 // Network configuration of the VM.
 type VirtualMachineNetworkSpec struct {
-	// No network interfaces at all. Changing it replaces the resource (network interfaces cannot be added or removed).
+	// No network interfaces at all. Replacement: turning the network off or on replaces the VM unless the Supervisor has the MutableNetworks capability.
 	Disabled *bool `pulumi:"disabled"`
 	// Guest domain name (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
 	DomainName *string `pulumi:"domainName"`
@@ -15471,7 +15471,7 @@ type VirtualMachineNetworkSpecInput interface {
 
 // Network configuration of the VM.
 type VirtualMachineNetworkSpecArgs struct {
-	// No network interfaces at all. Changing it replaces the resource (network interfaces cannot be added or removed).
+	// No network interfaces at all. Replacement: turning the network off or on replaces the VM unless the Supervisor has the MutableNetworks capability.
 	Disabled pulumi.BoolPtrInput `pulumi:"disabled"`
 	// Guest domain name (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
 	DomainName pulumi.StringPtrInput `pulumi:"domainName"`
@@ -15563,7 +15563,7 @@ func (o VirtualMachineNetworkSpecOutput) ToVirtualMachineNetworkSpecPtrOutputWit
 	}).(VirtualMachineNetworkSpecPtrOutput)
 }
 
-// No network interfaces at all. Changing it replaces the resource (network interfaces cannot be added or removed).
+// No network interfaces at all. Replacement: turning the network off or on replaces the VM unless the Supervisor has the MutableNetworks capability.
 func (o VirtualMachineNetworkSpecOutput) Disabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v VirtualMachineNetworkSpec) *bool { return v.Disabled }).(pulumi.BoolPtrOutput)
 }
@@ -15617,7 +15617,7 @@ func (o VirtualMachineNetworkSpecPtrOutput) Elem() VirtualMachineNetworkSpecOutp
 	}).(VirtualMachineNetworkSpecOutput)
 }
 
-// No network interfaces at all. Changing it replaces the resource (network interfaces cannot be added or removed).
+// No network interfaces at all. Replacement: turning the network off or on replaces the VM unless the Supervisor has the MutableNetworks capability.
 func (o VirtualMachineNetworkSpecPtrOutput) Disabled() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *VirtualMachineNetworkSpec) *bool {
 		if v == nil {

@@ -63,7 +63,6 @@ func NewVirtualMachine(ctx *pulumi.Context,
 		"spec.biosUUID",
 		"spec.imageName",
 		"spec.instanceUUID",
-		"spec.network.disabled",
 		"spec.reserved.resourcePolicyName",
 		"spec.storageClass",
 	})

@@ -45,7 +45,6 @@ func NewVirtualMachineReplicaSet(ctx *pulumi.Context,
 		"spec.template.spec.biosUUID",
 		"spec.template.spec.imageName",
 		"spec.template.spec.instanceUUID",
-		"spec.template.spec.network.disabled",
 		"spec.template.spec.reserved.resourcePolicyName",
 		"spec.template.spec.storageClass",
 	})

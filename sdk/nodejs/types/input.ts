@@ -1230,7 +1230,7 @@ export interface VirtualMachineNetworkRouteSpecArgs {
  */
 export interface VirtualMachineNetworkSpecArgs {
     /**
-     * No network interfaces at all. Changing it replaces the resource (network interfaces cannot be added or removed).
+     * No network interfaces at all. Replacement: turning the network off or on replaces the VM unless the Supervisor has the MutableNetworks capability.
      */
     disabled?: pulumi.Input<boolean | undefined>;
     /**

@@ -2436,7 +2436,7 @@ export interface VirtualMachineNetworkRouteSpec {
  */
 export interface VirtualMachineNetworkSpec {
     /**
-     * No network interfaces at all. Changing it replaces the resource (network interfaces cannot be added or removed).
+     * No network interfaces at all. Replacement: turning the network off or on replaces the VM unless the Supervisor has the MutableNetworks capability.
      */
     disabled?: boolean;
     /**

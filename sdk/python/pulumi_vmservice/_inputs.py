@@ -5254,7 +5254,7 @@ class VirtualMachineNetworkSpecArgsDict(TypedDict):
     """
     disabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
-    No network interfaces at all. Changing it replaces the resource (network interfaces cannot be added or removed).
+    No network interfaces at all. Replacement: turning the network off or on replaces the VM unless the Supervisor has the MutableNetworks capability.
     """
     domain_name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -5289,7 +5289,7 @@ class VirtualMachineNetworkSpecArgs:
         """
         Network configuration of the VM.
 
-        :param pulumi.Input[_builtins.bool] disabled: No network interfaces at all. Changing it replaces the resource (network interfaces cannot be added or removed).
+        :param pulumi.Input[_builtins.bool] disabled: No network interfaces at all. Replacement: turning the network off or on replaces the VM unless the Supervisor has the MutableNetworks capability.
         :param pulumi.Input[_builtins.str] domain_name: Guest domain name (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param pulumi.Input[_builtins.str] host_name: Guest host name (defaults to the VM name).
         :param pulumi.Input[Sequence[pulumi.Input['VirtualMachineNetworkInterfaceSpecArgs']]] interfaces: Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Replacement: adding or removing interfaces, or changing an interface's `name` or `network`, replaces the VM unless the Supervisor has the MutableNetworks capability; addresses, gateways, DHCP, MTU, nameservers, routes and search domains update in place.
@@ -5313,7 +5313,7 @@ class VirtualMachineNetworkSpecArgs:
     @pulumi.getter
     def disabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
-        No network interfaces at all. Changing it replaces the resource (network interfaces cannot be added or removed).
+        No network interfaces at all. Replacement: turning the network off or on replaces the VM unless the Supervisor has the MutableNetworks capability.
         """
         return pulumi.get(self, "disabled")
 

@@ -7763,7 +7763,7 @@ class VirtualMachineNetworkSpec(dict):
         """
         Network configuration of the VM.
 
-        :param _builtins.bool disabled: No network interfaces at all. Changing it replaces the resource (network interfaces cannot be added or removed).
+        :param _builtins.bool disabled: No network interfaces at all. Replacement: turning the network off or on replaces the VM unless the Supervisor has the MutableNetworks capability.
         :param _builtins.str domain_name: Guest domain name (v1alpha3+). Needs VM Operator API v1alpha3 or newer.
         :param _builtins.str host_name: Guest host name (defaults to the VM name).
         :param Sequence['VirtualMachineNetworkInterfaceSpec'] interfaces: Network interfaces (at most 10). When empty, the Supervisor adds eth0 on the namespace network. Replacement: adding or removing interfaces, or changing an interface's `name` or `network`, replaces the VM unless the Supervisor has the MutableNetworks capability; addresses, gateways, DHCP, MTU, nameservers, routes and search domains update in place.
@@ -7787,7 +7787,7 @@ class VirtualMachineNetworkSpec(dict):
     @pulumi.getter
     def disabled(self) -> Optional[_builtins.bool]:
         """
-        No network interfaces at all. Changing it replaces the resource (network interfaces cannot be added or removed).
+        No network interfaces at all. Replacement: turning the network off or on replaces the VM unless the Supervisor has the MutableNetworks capability.
         """
         return pulumi.get(self, "disabled")
 

@@ -199,7 +199,7 @@ class VirtualMachine(pulumi.CustomResource):
             __props__.__dict__["status"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["sysprepSecrets", "userData"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
-        replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["metadata.name", "metadata.namespace", "spec.biosUUID", "spec.imageName", "spec.instanceUUID", "spec.network.disabled", "spec.reserved.resourcePolicyName", "spec.storageClass"])
+        replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["metadata.name", "metadata.namespace", "spec.biosUUID", "spec.imageName", "spec.instanceUUID", "spec.reserved.resourcePolicyName", "spec.storageClass"])
         opts = pulumi.ResourceOptions.merge(opts, replace_on_changes)
         super(VirtualMachine, __self__).__init__(
             'vmservice:index:VirtualMachine',

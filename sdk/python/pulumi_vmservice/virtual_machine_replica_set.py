@@ -117,7 +117,7 @@ class VirtualMachineReplicaSet(pulumi.CustomResource):
             __props__.__dict__["api_version"] = None
             __props__.__dict__["live_metadata"] = None
             __props__.__dict__["status"] = None
-        replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["metadata.name", "metadata.namespace", "spec.selector", "spec.template.spec.biosUUID", "spec.template.spec.imageName", "spec.template.spec.instanceUUID", "spec.template.spec.network.disabled", "spec.template.spec.reserved.resourcePolicyName", "spec.template.spec.storageClass"])
+        replace_on_changes = pulumi.ResourceOptions(replace_on_changes=["metadata.name", "metadata.namespace", "spec.selector", "spec.template.spec.biosUUID", "spec.template.spec.imageName", "spec.template.spec.instanceUUID", "spec.template.spec.reserved.resourcePolicyName", "spec.template.spec.storageClass"])
         opts = pulumi.ResourceOptions.merge(opts, replace_on_changes)
         super(VirtualMachineReplicaSet, __self__).__init__(
             'vmservice:index:VirtualMachineReplicaSet',

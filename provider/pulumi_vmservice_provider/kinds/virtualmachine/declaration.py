@@ -214,6 +214,25 @@ INTERFACE_CHANGE = ReplaceIf(
 )
 
 
+def _network_switch(change: ChangeContext) -> str | None:
+    """Turning the network off or on adds or removes every interface: as `_interface_change` judges that."""
+    mutable = change.server.capability("MutableNetworks")
+    if mutable is None:
+        return (
+            "the Supervisor could not be asked whether it has mutable networks, and without them network "
+            "interfaces cannot be added or removed after creation"
+        )
+    if mutable:
+        return None
+    return "network interfaces cannot be added or removed (the Supervisor has no MutableNetworks capability)"
+
+
+NETWORK_SWITCH = ReplaceIf(
+    _network_switch,
+    "turning the network off or on replaces the VM unless the Supervisor has the MutableNetworks capability",
+)
+
+
 def _only_the_default_nic(value: object) -> bool:
     """The one interface the Supervisor adds to a VM declared without any (`eth0` on the namespace network)."""
     return (
@@ -233,9 +252,7 @@ Network = ObjectType(
     {
         "hostName": string("Guest host name (defaults to the VM name)."),
         "domainName": string("Guest domain name (v1alpha3+).", since="v1alpha3"),
-        "disabled": boolean(
-            "No network interfaces at all.", replace="network interfaces cannot be added or removed"
-        ),
+        "disabled": boolean("No network interfaces at all.", replace_if=NETWORK_SWITCH),
         "nameservers": array(string(), "DNS servers for the whole guest (IP addresses)."),
         "searchDomains": array(string(), "DNS search domains for the whole guest."),
         "interfaces": array(
