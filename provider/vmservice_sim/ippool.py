@@ -1,5 +1,7 @@
-"""Deterministic IPv4 pools from the documentation ranges (RFC 5737), which nothing ever routes to:
-VM addresses from 192.0.2.10+ then 198.51.100.10+, load-balancer VIPs from 203.0.113.10+."""
+"""Deterministic IPv4 pools from ranges nothing routes to: VM addresses from the documentation ranges (RFC
+5737) 192.0.2.10+ then 198.51.100.10+, then, for namespaces of more than about 490 VMs, the benchmarking range
+(RFC 2544) 198.18.0.10+, 198.18.1.10+, ... (32 blocks of /24: about 8,000 VMs); load-balancer VIPs from
+203.0.113.10+."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import ipaddress
 import threading
 from collections.abc import Iterator, Sequence
 
-VM_NETWORKS = ("192.0.2.0/24", "198.51.100.0/24")
+VM_NETWORKS = ("192.0.2.0/24", "198.51.100.0/24", *(f"198.18.{block}.0/24" for block in range(32)))
 LB_NETWORKS = ("203.0.113.0/24",)
 # The first addresses of each block stay free for fixed ones (gateways, the Supervisor's API VIP).
 FIRST_HOST = 10

@@ -1,4 +1,5 @@
-"""The simulator's address pools hand out documentation addresses (RFC 5737) only."""
+"""The simulator's address pools hand out addresses nothing routes to: documentation addresses (RFC 5737), then
+for large namespaces the benchmarking range (RFC 2544)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,11 @@ def test_load_balancers_come_from_203_0_113() -> None:
     assert pool.allocate("svc") == "203.0.113.10"
 
 
-def test_every_address_is_a_documentation_address() -> None:
-    documentation = [ipaddress.IPv4Network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")]
+def test_every_address_is_a_documentation_or_benchmarking_address() -> None:
+    unrouted = [
+        ipaddress.IPv4Network(n)
+        for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "198.18.0.0/15")
+    ]
     for networks in (VM_NETWORKS, LB_NETWORKS):
         pool = IPPool(networks)
         for owner in range(1000):
@@ -32,8 +36,16 @@ def test_every_address_is_a_documentation_address() -> None:
                 address = ipaddress.IPv4Address(pool.allocate(f"owner-{owner}"))
             except RuntimeError:
                 break
-            assert any(address in network for network in documentation), address
+            assert any(address in network for network in unrouted), address
             assert str(address).rsplit(".", 1)[1] not in ("0", "255")
+
+
+def test_a_namespace_of_a_thousand_vms_gets_an_address_for_each() -> None:
+    pool = IPPool(VM_NETWORKS)
+    addresses = {pool.allocate(f"vm-{i}") for i in range(1000)}
+    assert len(addresses) == 1000
+    assert pool.allocate("vm-490") == "198.18.0.10"  # after 2 x 245 documentation addresses
+    assert pool.with_prefix("198.18.0.10") == "198.18.0.10/24"
 
 
 def test_owner_keeps_its_address_and_release_frees_it() -> None:
