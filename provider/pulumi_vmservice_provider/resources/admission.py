@@ -118,7 +118,10 @@ def _at_release(
     old_inputs: JSONObject | None,
     unknown: frozenset[str],
     features: Mapping[str, bool],
+    served_fields: bool = True,
 ) -> tuple[rules.Validated, tuple[rules.Skipped, ...]]:
+    """`served_fields`: also refuse fields the release's API version lacks (offline; a reachable Supervisor's
+    Check says so itself, naming the version it serves)."""
     kind = engine.kind_ref.kind
     version = f"{engine.kind_ref.group}/{RELEASE_VERSIONS[release]}"
 
@@ -137,6 +140,7 @@ def _at_release(
     undeclared = tuple(
         FieldError("", at, None, f"{NOT_DECLARED} ({why})")
         for at, why in fields_outside_version(definition.inputs, inputs, RELEASE_VERSIONS[release])
+        if served_fields
     )
     if old_inputs is None:
         body = with_crd_defaults(definition, engine.create_body(inputs, version))
@@ -222,7 +226,9 @@ def offline_verdict(
     unjudged: dict[str, None] = {}
     for release in served:
         try:
-            validated, skipped = _at_release(engine, release, inputs, old_inputs, unknown, features)
+            validated, skipped = _at_release(
+                engine, release, inputs, old_inputs, unknown, features, served_fields=told is None
+            )
         except (TypeError, AttributeError, KeyError, ValueError) as malformed:
             # Inputs that do not have the API's shape (Check reports them; old state may be anything): the
             # rules cannot read them, so they judge nothing here.
