@@ -12,8 +12,8 @@ configuration: quotas, storage classes and policies, encryption classes, images,
 each was a consistent LIST, which kube-apiserver answers from its watch cache only once that cache has caught up
 with etcd's newest revision: while VMs are being written, a LIST of a kind that is not changing waited about
 100 ms for etcd's next progress notification, in every admission request (`kubectl apply` of 200 VMs took 100 ms
-per object instead of about 15). With `live_lists` (the simulator's test fixtures, which create a case's objects
-just before sending it) lists are read live.
+per object instead of about 15). With `live` (the simulator's test fixtures, which create or change a case's
+objects just before sending it, configuration maps included) every read is live.
 """
 
 from __future__ import annotations
@@ -135,16 +135,16 @@ class _Informer:
 class CachedCluster:
     """`ApiCluster` with gets answered from per-kind watch caches once they are in step (see module doc)."""
 
-    def __init__(self, cluster: ApiCluster, live_lists: bool = False) -> None:
+    def __init__(self, cluster: ApiCluster, live: bool = False) -> None:
         self.cluster = cluster
-        self.live_lists = live_lists
+        self.live = live
         self._informers: dict[str, _Informer] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self.hits = 0  # gets answered from memory (for tests and benchmarks)
 
     def get(self, kind: str, namespace: str | None, name: str) -> Obj | None:
-        informer = self._informer(kind)
+        informer = None if self.live else self._informer(kind)
         if informer is not None and informer.synced.is_set():
             found = informer.get(namespace, name)
             if found is not None:
@@ -153,7 +153,7 @@ class CachedCluster:
         return self.cluster.get(kind, namespace, name)
 
     def list(self, kind: str, namespace: str | None = None) -> list[Obj]:
-        informer = None if self.live_lists else self._informer(kind)
+        informer = None if self.live else self._informer(kind)
         if informer is not None and informer.synced.is_set():
             self.hits += 1
             return informer.list(namespace)

@@ -91,7 +91,7 @@ class AdmissionServer:
     ) -> None:
         self.kube, self.release = kube, release
         self.kinds = registrations(release)
-        self.cluster = CachedCluster(ApiCluster(kube, ApiResources(kube)), live_lists=test_fixtures)
+        self.cluster = CachedCluster(ApiCluster(kube, ApiResources(kube)), live=test_fixtures)
         judge = Judge(release.name, self.cluster, test_fixtures=test_fixtures)  # type: ignore[arg-type]
         self.reviewer = Reviewer(webhook_routes(release, self.kinds), judge)
 

@@ -56,7 +56,7 @@ def test_gets_come_from_the_cache_and_follow_changes(kube_api_client: Any, names
         cached.stop()
 
 
-def test_lists_come_from_the_cache_unless_test_fixtures_ask_for_live_ones(
+def test_lists_come_from_the_cache_unless_test_fixtures_ask_for_live_reads(
     kube_api_client: Any, namespace: str
 ) -> None:
     # A live list is a consistent LIST, which waits for the apiserver's watch cache to reach etcd's newest
@@ -69,9 +69,7 @@ def test_lists_come_from_the_cache_unless_test_fixtures_ask_for_live_ones(
     core = client.CoreV1Api(kube_api_client)
     core.create_namespaced_config_map(namespace, config_map("listed", namespace, "one"))
     kube = Kube(kube_api_client)
-    cached, live = (
-        CachedCluster(ApiCluster(kube, ApiResources(kube)), live_lists=flag) for flag in (False, True)
-    )
+    cached, live = (CachedCluster(ApiCluster(kube, ApiResources(kube)), live=flag) for flag in (False, True))
     try:
         names = lambda cluster: {o["metadata"]["name"] for o in cluster.list("ConfigMap", namespace)}  # noqa: E731
         assert "listed" in names(cached)  # the first list starts the kind's watch and is read live
@@ -81,7 +79,8 @@ def test_lists_come_from_the_cache_unless_test_fixtures_ask_for_live_ones(
         assert all(o["metadata"]["namespace"] == namespace for o in cached.list("ConfigMap", namespace))
         core.create_namespaced_config_map(namespace, config_map("later", namespace, "two"))
         eventually("the new object to reach the cached list", lambda: "later" in names(cached), timeout=10)
-        assert "later" in names(live) and live.hits == 0, "test fixtures list live"
+        assert "later" in names(live) and live.get("ConfigMap", namespace, "later") is not None
+        assert live.hits == 0, "test fixtures read live"
     finally:
         cached.stop()
         live.stop()
