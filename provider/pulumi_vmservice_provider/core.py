@@ -221,11 +221,12 @@ class Provider:
             delete_before_replace=named and definition.delete_before_replace_when_named,
         )
         if plan.changes:
-            verdict = handler.admission(decode(news), decode(old_inputs))
+            decoded = decode(news)
+            verdict = handler.admission(decoded, decode(old_inputs))
             plan = plan.with_admission(verdict.errors, definition, old_inputs, news)
             unjudged = verdict.unjudged
             if plan.replaces:
-                created = handler.admission(decode(news), None)
+                created = handler.admission(decoded, None)
                 plan = plan.with_create_refusals(created.refusals(), definition)
                 unjudged = tuple(dict.fromkeys((*unjudged, *created.unjudged)))
             plan = dataclasses.replace(plan, unjudged=unjudged)

@@ -5,6 +5,7 @@ apiserver: tests/integration/test_unreachable_supervisor.py."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 import threading
@@ -263,20 +264,17 @@ def test_failure_causes_are_named() -> None:
 def test_a_web_console_lookup_of_an_unreachable_supervisor_answers_unavailable_within_the_lookup_bound(
     tmp_path: Path,
 ) -> None:
-    plugin = configured({"KUBECONFIG": str(kubeconfig(tmp_path, f"https://127.0.0.1:{closed_port()}"))})
-    begun = time.monotonic()
-    try:
-        with pytest.raises(grpc.RpcError) as failed:
-            plugin.stub.Invoke(
-                provider_pb2.InvokeRequest(
-                    tok="vmservice:index:getWebConsoleUrl",
-                    args=dict_to_struct({"namespace": "dev", "name": "web"}),
-                ),
-                timeout=60,
-            )
-        took = time.monotonic() - begun
-    finally:
-        plugin.close()
+    unreachable = {"KUBECONFIG": str(kubeconfig(tmp_path, f"https://127.0.0.1:{closed_port()}"))}
+    with contextlib.closing(configured(unreachable)) as plugin, pytest.raises(grpc.RpcError) as failed:
+        begun = time.monotonic()
+        plugin.stub.Invoke(
+            provider_pb2.InvokeRequest(
+                tok="vmservice:index:getWebConsoleUrl",
+                args=dict_to_struct({"namespace": "dev", "name": "web"}),
+            ),
+            timeout=60,
+        )
+    took = time.monotonic() - begun
     assert failed.value.code() is grpc.StatusCode.UNAVAILABLE, failed.value.details()
     assert "connection refused" in (failed.value.details() or "")
     assert took < 10, f"answered after {took:.1f} s"

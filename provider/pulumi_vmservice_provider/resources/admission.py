@@ -137,11 +137,10 @@ def _at_release(
         )
 
     definition = engine.definition
-    undeclared = tuple(
-        FieldError("", at, None, f"{NOT_DECLARED} ({why})")
-        for at, why in fields_outside_version(definition.inputs, inputs, RELEASE_VERSIONS[release])
-        if served_fields
+    outside = (
+        fields_outside_version(definition.inputs, inputs, RELEASE_VERSIONS[release]) if served_fields else []
     )
+    undeclared = tuple(FieldError("", at, None, f"{NOT_DECLARED} ({why})") for at, why in outside)
     if old_inputs is None:
         body = with_crd_defaults(definition, engine.create_body(inputs, version))
         mutated, validated = rules.admit(request("CREATE", body, None))

@@ -195,15 +195,21 @@ def _interface_change(change: ChangeContext) -> str | None:
         what = f"a network interface's {match.group(2)}"
     else:
         return None
+    return _unless_networks_mutable(change, f"{what} cannot change")
+
+
+def _unless_networks_mutable(change: ChangeContext, refused: str) -> str | None:
+    """Why `refused` (a network change VM Operator allows only with MutableNetworks) replaces the VM on this
+    Supervisor, or None where it has mutable networks."""
     mutable = change.server.capability("MutableNetworks")
     if mutable is None:
         return (
-            f"the Supervisor could not be asked whether it has mutable networks, and without them {what} "
-            "cannot change after creation"
+            f"the Supervisor could not be asked whether it has mutable networks, and without them {refused} "
+            "after creation"
         )
     if mutable:
         return None
-    return f"{what} cannot change after creation (the Supervisor has no MutableNetworks capability)"
+    return f"{refused} after creation (the Supervisor has no MutableNetworks capability)"
 
 
 INTERFACE_CHANGE = ReplaceIf(
@@ -215,16 +221,8 @@ INTERFACE_CHANGE = ReplaceIf(
 
 
 def _network_switch(change: ChangeContext) -> str | None:
-    """Turning the network off or on adds or removes every interface: as `_interface_change` judges that."""
-    mutable = change.server.capability("MutableNetworks")
-    if mutable is None:
-        return (
-            "the Supervisor could not be asked whether it has mutable networks, and without them network "
-            "interfaces cannot be added or removed after creation"
-        )
-    if mutable:
-        return None
-    return "network interfaces cannot be added or removed (the Supervisor has no MutableNetworks capability)"
+    """Turning the network off or on adds or removes every interface."""
+    return _unless_networks_mutable(change, "network interfaces cannot be added or removed")
 
 
 NETWORK_SWITCH = ReplaceIf(
